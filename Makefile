@@ -1,0 +1,96 @@
+# Kaifang — the two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+KAIFANG := $(BIN)/kaifang
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Demo settings: production code paths (DEBUG off) on plain http for a local machine.
+DEMO_ENV = DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
+	SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost
+
+.PHONY: demo test lint serve install install-test assets migrate reference demo-data test-pg test-browser worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-browser: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,browser]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+static/vendor/.copied: node_modules/.package-lock.json
+	mkdir -p static/vendor/echarts
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+	cp node_modules/echarts/LICENSE static/vendor/echarts/
+	touch $@
+
+assets: static/vendor/.copied
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install assets var/secret_key
+	$(DEMO_ENV) $(KAIFANG) migrate --noinput
+	$(DEMO_ENV) $(KAIFANG) createcachetable
+	$(DEMO_ENV) $(KAIFANG) collectstatic --noinput --verbosity 0
+
+reference: migrate
+	$(DEMO_ENV) $(KAIFANG) load-reference
+
+demo-data: reference
+	$(DEMO_ENV) $(KAIFANG) demo-data --size small
+
+## make demo: install, migrate SQLite, load reference and demo data, serve with worker and scheduler.
+demo: demo-data
+	@$(DEMO_ENV) $(KAIFANG) demo-accounts
+	@echo "开放通 is at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and scheduler)"
+	@$(DEMO_ENV) bash -c 'trap "kill 0" EXIT; \
+		$(KAIFANG) qcluster & \
+		$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - & \
+		wait'
+
+## make serve: production-like serving with gunicorn (environment from the caller).
+serve: install assets
+	$(KAIFANG) collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+worker: install
+	$(KAIFANG) qcluster
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy kaifang config
+	$(BIN)/kaifang makemigrations --check --dry-run --settings=config.settings_test > /dev/null
+
+## make test: lint, then the whole suite on SQLite (browser tests excluded; see test-browser).
+test: install-test assets lint
+	$(BIN)/pytest -m "not browser"
+
+test-pg: install-test assets
+	$(BIN)/pytest -m "not browser"
+
+test-browser: install-test assets
+	$(BIN)/pip install --quiet -e '.[test,browser]'
+	$(BIN)/pytest -m browser -p no:randomly
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

@@ -1,0 +1,17 @@
+"""The JSON API (django-ninja) under /api/v1/, with its OpenAPI schema served offline."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from kaifang.api.routers import me
+
+api = NinjaAPI(
+    title="开放通 Kaifang API",
+    version="1.0.0",
+    description="对外开放工作平台数据接口。所有返回记录均经过数据权限过滤。",
+    urls_namespace="api",
+    auth=django_auth,
+)
+api.add_router("/me", me.router)

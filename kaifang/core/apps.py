@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kaifang.core"
+    label = "core"
+    verbose_name = "基础平台"
+
+    def ready(self) -> None:
+        from kaifang.core.navigation import MenuItem, register
+
+        register(MenuItem("我的工作台", "core:workbench", 0))
+        register(MenuItem("组织机构", "core:unit_list", 900))
+        register(MenuItem("审计日志", "core:audit_list", 950, admin_only=True))

@@ -1,0 +1,18 @@
+"""What every page's shell needs: the menu, the user's unit, and warnings for administrators."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from kaifang.core.navigation import menu_for
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    if not request.user.is_authenticated:
+        return {}
+    context: dict[str, object] = {"menu": menu_for(request), "admin_warnings": []}
+    from kaifang.core import shell_hooks
+
+    for hook in shell_hooks.hooks():
+        context.update(hook(request))
+    return context

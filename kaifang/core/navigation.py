@@ -1,0 +1,42 @@
+"""The side menu. Each module registers its entries in its AppConfig.ready(), so a module
+that is not installed is simply absent from the menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    order: int
+    icon: str = ""
+    admin_only: bool = False
+    group: str = ""
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_ITEMS: dict[str, MenuItem] = {}
+
+
+def register(item: MenuItem) -> None:
+    _ITEMS[item.url_name] = item
+
+
+def menu_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    items = sorted(_ITEMS.values(), key=lambda i: i.order)
+    result = []
+    for item in items:
+        if item.admin_only and not getattr(user, "is_staff", False):
+            continue
+        url = item.url()
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        result.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return result
