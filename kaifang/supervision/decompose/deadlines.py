@@ -282,7 +282,7 @@ def _triggered(folded: str, hit: _Hit) -> bool:
 
 def _blocked(folded: str, hit: _Hit) -> bool:
     # The window reaches one character into the phrase: "截至" may have lent it its "至".
-    window = folded[max(0, hit.start - 6) : hit.start + 1]
+    window = folded[max(0, hit.start - 3) : hit.start + 1]
     after = folded[hit.end : hit.end + 4]
     return any(word in window for word in _BLOCKERS_BEFORE) or any(
         after.startswith(word) for word in _BLOCKERS_AFTER
