@@ -160,6 +160,21 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
     return spans
 
 
+def _semicolon_cuts(folded: str, start: int, end: int) -> list[int]:
+    """Offsets just after each ； of ``folded[start:end]`` outside quotes and brackets."""
+    cuts: list[int] = []
+    depth = 0
+    for i in range(start, end):
+        ch = folded[i]
+        if ch in _OPEN_QUOTES or ch in _OPEN_BRACKETS:
+            depth += 1
+        elif ch in _CLOSE_QUOTES or ch in _CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        elif ch == "；" and depth == 0 and i + 1 < end:
+            cuts.append(i + 1)
+    return cuts
+
+
 def _is_annotation(folded: str, start: int, end: int) -> bool:
     body = folded[start:end].rstrip("。；")
     return (
@@ -213,12 +228,12 @@ def split_sentences(text: str, *, semicolons: bool = True) -> list[Sentence]:
         if not semicolons or "；" not in folded[start:end] or find_enumerators(text, start, end):
             spans.append((start, end))
             continue
-        for raw_start, raw_end in _raw_spans(folded[:end], semicolons=True):
-            if raw_end <= start:
-                continue
-            s, e = _trim(text, max(raw_start, start), raw_end)
+        cursor = start
+        for cut in [*_semicolon_cuts(folded, start, end), end]:
+            s, e = _trim(text, cursor, cut)
             if s < e:
                 spans.append((s, e))
+            cursor = cut
     return [Sentence(s, e, text[s:e], marker_at(folded, s)) for s, e in spans]
 
 

@@ -82,6 +82,7 @@ _OPEN = "（〔【"
 _CLOSE = {"（": "）", "〔": "〕", "【": "】"}
 _NAME_SPLIT_RE = re.compile(r"[、，；/／\s]+")
 _NAME_TRAILERS = ("等相关单位", "等有关单位", "等单位", "等部门", "按职责分工负责", "等")
+_TOGETHER_RE = re.compile(r"(?:会同|协同|联合)([^，。；：\n]{2,40}?)(?=[，。；]|共同|$)")
 _SUBJECT_FOLLOWERS = ("要", "在", "作为", "应", "须", "必须", "一定", "将", "务必", "负责", "牵头")
 
 
@@ -228,6 +229,13 @@ def _prose_assignment(
                 lead.append(match.name)
         elif after.startswith(("配合", "参与", "协助", "协同")) and match.name not in co:
             co.append(match.name)
+    if lead:
+        # "会同X、Y" names co-units; keep names the directory does not know as raw strings.
+        for together in _TOGETHER_RE.finditer(folded, start, end):
+            value = text[together.start(1) : together.end(1)]
+            for name in (resolve_unit(raw, directory) for raw in split_unit_names(value)):
+                if name not in lead and name not in co:
+                    co.append(name)
     if not lead and not co:
         return None
     return UnitAssignment(lead=lead, co=[n for n in co if n not in lead], start=start, end=end)
