@@ -351,13 +351,20 @@ def _cell_text(ctx: _Context, cells: list[_Cell], index: int | None) -> tuple[st
 
 
 def _row_candidate(
-    ctx: _Context, line: tuple[int, int], cells: list[_Cell], roles: dict[str, int], section: str | None
+    ctx: _Context,
+    line: tuple[int, int],
+    cells: list[_Cell],
+    roles: dict[str, int],
+    section: str | None,
 ) -> Candidate | None:
     task, task_cell = _cell_text(ctx, cells, roles.get("task"))
     if not task or task_cell is None:
         return None
     names = {
-        role: [resolve_unit(n, ctx.units) for n in split_unit_names(_cell_text(ctx, cells, roles.get(role))[0])]
+        role: [
+            resolve_unit(n, ctx.units)
+            for n in split_unit_names(_cell_text(ctx, cells, roles.get(role))[0])
+        ]
         for role in ("lead", "responsible", "co")
     }
     lead_names = names["lead"] or names["responsible"][:1]
@@ -366,7 +373,8 @@ def _row_candidate(
     deadline = parse_deadline(deadline_cell, ctx.doc_date) if deadline_cell else None
     if deadline is None and not deadline_cell:
         deadline = parse_deadline(task, ctx.doc_date)
-    start = task_cell.start + (len(ctx.text[task_cell.start : task_cell.end]) - len(ctx.text[task_cell.start : task_cell.end].lstrip()))
+    raw_task = ctx.text[task_cell.start : task_cell.end]
+    start = task_cell.start + len(raw_task) - len(raw_task.lstrip())
     end = start + len(task)
     return Candidate(
         text=_task_wording(task),
@@ -426,7 +434,7 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
 
 
 def render_table(rows: Sequence[Sequence[str]]) -> str:
-    """A table as text: one line per row, cells separated by tabs (newlines inside cells → space)."""
+    """A table as text: one line per row, tab-separated cells (newlines in a cell → space)."""
     return "\n".join(
         "\t".join(" ".join(cell.replace("\t", " ").split()) for cell in row) for row in rows
     )
@@ -453,8 +461,11 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
         if sentence.heading:
             continue
         markers = find_enumerators(cleaned, sentence.start, sentence.end)
-        if markers and (sentence.marker is None or sentence.marker.kind == markers[0].kind
-                        or markers[0].start > sentence.start):
+        if markers and (
+            sentence.marker is None
+            or sentence.marker.kind == markers[0].kind
+            or markers[0].start > sentence.start
+        ):
             ordered.extend((c.start, c) for c in _enumeration(ctx, sentence, markers))
             continue
         candidate = _sentence_candidate(ctx, sentence)

@@ -1,11 +1,12 @@
 """Clean source-document text before anything else reads it.
 
-Why this exists: leaders' speeches often reach the bureau as text scraped from document-sharing
-sites. Such text starts with the site's header line ("《…》由会员分享,可在线阅读,…请在第壹文秘上搜索。")
-and is cut into page fragments prefixed "1、" … "N、" at line starts, which split sentences and
-even words in two ("完善口岸功" / "5、能"). Every later step (sentences, deadlines, candidates)
-works on the cleaned text, and the candidates' offsets refer to it, so the caller stores exactly
-what `clean_text` returns.
+Why this exists: leaders' speeches often reach the bureau as text scraped from
+document-sharing sites. Such text starts with the site's header line
+("《…》由会员分享,可在线阅读,…请在第壹文秘上搜索。")
+and is cut into page fragments prefixed "1、" … "N、" at line starts, which split
+sentences and even words in two ("完善口岸功" / "5、能"). Every later step (sentences,
+deadlines, candidates) works on the cleaned text, and the candidates' offsets refer to it,
+so the caller stores exactly what `clean_text` returns.
 
 - `clean_text(text)`: normalise line ends and indentation, then rejoin scraped fragments if (and
   only if) the text looks scraped. Idempotent: ``clean_text(clean_text(t)) == clean_text(t)``.

@@ -199,7 +199,9 @@ def _festival(match: re.Match[str], doc_date: dt.date) -> _Hit:
 def _monthly(match: re.Match[str], doc_date: dt.date) -> _Hit:
     if match["d"] is None:
         date = _month_end(doc_date.year, doc_date.month)
-        return _Hit(match.start(), match.end(), date, "monthly:last", needs_trigger=False, valid=True)
+        return _Hit(
+            match.start(), match.end(), date, "monthly:last", needs_trigger=False, valid=True
+        )
     day = _to_int(match["d"])
     if not 1 <= day <= 31:
         return _hit(match, None, trigger=False, valid=False)
@@ -214,7 +216,9 @@ def _monthly(match: re.Match[str], doc_date: dt.date) -> _Hit:
 def _weekly(match: re.Match[str], doc_date: dt.date) -> _Hit:
     weekday = _WEEKDAYS[match["w"]] if match["w"] in _WEEKDAYS else int(match["w"])
     date = doc_date + dt.timedelta(days=(weekday - doc_date.isoweekday()) % 7)
-    return _Hit(match.start(), match.end(), date, f"weekly:{weekday}", needs_trigger=False, valid=True)
+    return _Hit(
+        match.start(), match.end(), date, f"weekly:{weekday}", needs_trigger=False, valid=True
+    )
 
 
 def _quarterly(match: re.Match[str], doc_date: dt.date) -> _Hit:
@@ -246,7 +250,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         ),
         _quarter,
     ),
-    (re.compile(rf"{_YEAR_PREFIX}(?P<h>[上下])半年(?P<suf>底|末|内|之前|以前|前)?{_BEFORE}"), _half),
+    (
+        re.compile(rf"{_YEAR_PREFIX}(?P<h>[上下])半年(?P<suf>底|末|内|之前|以前|前)?{_BEFORE}"),
+        _half,
+    ),
     (
         re.compile(
             rf"(?P<pre>到|至)?(?<!\d)(?P<y>{_YEAR})年(?!\d)(?:年?(?P<suf>底|末|内|之前|以前|前|为止))?"
@@ -262,7 +269,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         _year_end,
     ),
     (re.compile(r"(?P<rel>今年|明年|后年|去年)(?![底末内年度])"), _year_end),
-    (re.compile(r"(?<![\d每个月" + _CN + r"])(?:本|当|这个)?月(?:底|末|内)" + _BEFORE), _this_month),
+    (
+        re.compile(r"(?<![\d每个月" + _CN + r"])(?:本|当|这个)?月(?:底|末|内)" + _BEFORE),
+        _this_month,
+    ),
     (re.compile(rf"(?P<n>{_NUM})(?P<unit>个月|个工作日|天|日)(?:之内|内)"), _within),
     (
         re.compile(

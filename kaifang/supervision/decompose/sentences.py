@@ -265,9 +265,10 @@ def outline(text: str) -> list[Sentence]:
         if marker is not None and marker.kind in _HEADING_KINDS:
             kinds_above = [kind for kind, _ in stack]
             body = _heading_title(sentence)[marker.end - sentence.start :]
-            fills_line = _line_end(text, sentence.start) <= sentence.end or not text[
-                sentence.end : _line_end(text, sentence.end)
-            ].strip()
+            fills_line = (
+                _line_end(text, sentence.start) <= sentence.end
+                or not text[sentence.end : _line_end(text, sentence.end)].strip()
+            )
             following = sentences[index + 1] if index + 1 < len(sentences) else None
             has_children = following is not None and (
                 following.marker is None

@@ -75,9 +75,7 @@ _CO_LABELS = (
 _RESPONSIBLE_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体")
 _DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "办理时限", "完成期限", "时限")
 _ALL_LABELS = _LEAD_LABELS + _CO_LABELS + _RESPONSIBLE_LABELS + _DEADLINE_LABELS
-_LABEL_RE = re.compile(
-    "(" + "|".join(sorted(_ALL_LABELS, key=len, reverse=True)) + r")\s*[：]\s*"
-)
+_LABEL_RE = re.compile("(" + "|".join(sorted(_ALL_LABELS, key=len, reverse=True)) + r")\s*[：]\s*")
 _OPEN = "（〔【"
 _CLOSE = {"（": "）", "〔": "〕", "【": "】"}
 _NAME_SPLIT_RE = re.compile(r"[、，；/／\s]+")
