@@ -78,7 +78,7 @@ _ALL_LABELS = _LEAD_LABELS + _CO_LABELS + _RESPONSIBLE_LABELS + _DEADLINE_LABELS
 _LABEL_RE = re.compile("(" + "|".join(sorted(_ALL_LABELS, key=len, reverse=True)) + r")\s*[：]\s*")
 _OPEN = "（〔【"
 _CLOSE = {"（": "）", "〔": "〕", "【": "】"}
-_NAME_SPLIT_RE = re.compile(r"[、，；/／\s]+")
+_NAME_SPLIT_RE = re.compile(r"[、，,；;/／\s]+")
 _NAME_TRAILERS = ("等相关单位", "等有关单位", "等单位", "等部门", "按职责分工负责", "等")
 _TOGETHER_RE = re.compile(r"(?:会同|协同|联合)([^，。；：\n]{2,40}?)(?=[，。；]|共同|$)")
 _SUBJECT_FOLLOWERS = ("要", "在", "作为", "应", "须", "必须", "一定", "将", "务必", "负责", "牵头")
