@@ -417,7 +417,7 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
             non_empty = [v for v in values if v]
             if not non_empty:
                 break
-            if len(row) < 2 or len(set(non_empty)) == 1:
+            if len(row) < 2 or (len(set(non_empty)) == 1 and not non_empty[0].isdigit()):
                 if len(row) < 2 and index + 1 < len(lines):
                     nxt = _cells(ctx.folded, *lines[index + 1])
                     if len(nxt) < 2:

@@ -31,18 +31,9 @@ class DocxContent:
 
 
 def _rows(table: Table) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            # A horizontally merged cell is returned once per grid column: keep it once.
-            if previous is not None and cell._tc is previous:
-                continue
-            previous = cell._tc
-            cells.append(cell.text.strip())
-        rows.append(cells)
-    return rows
+    # One cell per grid column: a merged cell repeats its text, which keeps columns aligned (and
+    # a row merged across the table, such as "一、开放平台", reads as a section row).
+    return [[cell.text.strip() for cell in row.cells] for row in table.rows]
 
 
 def read_docx(path_or_bytes: str | Path | bytes) -> DocxContent:

@@ -50,7 +50,8 @@ def test_real_numbered_list_is_kept() -> None:
 
 
 def test_list_with_header_only_drops_header() -> None:
-    raw = "《工作要点.docx》由会员分享,可在线阅读,更多相关请在第壹文秘上搜索。\n一、加快推进综保区申建。"
+    header = "《工作要点.docx》由会员分享,可在线阅读,更多相关请在第壹文秘上搜索。"
+    raw = header + "\n一、加快推进综保区申建。"
     assert clean_text(raw) == "一、加快推进综保区申建。"
 
 
@@ -65,7 +66,7 @@ def test_table_tabs_kept() -> None:
 
 
 def test_fold_keeps_length_and_unifies_punctuation() -> None:
-    text = "完成时限:2026年6月底前(牵头单位;市商务局)，１２３"
+    text = "完成时限:2026年6月底前(牵头单位;市商务局)，\uff11\uff12\uff13"  # full-width 123
     folded = fold(text)
     assert len(folded) == len(text)
     assert folded == "完成时限：2026年6月底前（牵头单位；市商务局），123"

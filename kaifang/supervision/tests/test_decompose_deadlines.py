@@ -109,7 +109,11 @@ def test_weekly() -> None:
     deadline = parse_deadline("每周五前报送周报。", DOC)
     assert deadline is not None
     assert deadline.date == dt.date(2026, 3, 20)
-    assert (deadline.text, deadline.recurring, deadline.recurrence) == ("每周五前", True, "weekly:5")
+    assert (deadline.text, deadline.recurring, deadline.recurrence) == (
+        "每周五前",
+        True,
+        "weekly:5",
+    )
 
 
 def test_weekly_on_the_day_itself() -> None:

@@ -47,12 +47,18 @@ def test_quotes_are_not_split() -> None:
 
 def test_enumeration_stays_one_sentence() -> None:
     text = "要抓好几件工作：一是促进消费；二是建设园区；三是培育企业。下一句。"
-    assert _texts(text) == ["要抓好几件工作：一是促进消费；二是建设园区；三是培育企业。", "下一句。"]
+    assert _texts(text) == [
+        "要抓好几件工作：一是促进消费；二是建设园区；三是培育企业。",
+        "下一句。",
+    ]
 
 
 def test_annotation_after_full_stop_is_attached() -> None:
     text = "推进综保区申建。（牵头单位：市商务局；责任单位：市发改委）\n下一项。"
-    assert _texts(text) == ["推进综保区申建。（牵头单位：市商务局；责任单位：市发改委）", "下一项。"]
+    assert _texts(text) == [
+        "推进综保区申建。（牵头单位：市商务局；责任单位：市发改委）",
+        "下一项。",
+    ]
 
 
 def test_colon_before_a_point_ends_the_sentence() -> None:
