@@ -187,23 +187,22 @@ def _is_annotation(folded: str, start: int, end: int) -> bool:
 
 def find_enumerators(text: str, start: int, end: int) -> list[Marker]:
     """Inline enumerators in ``text[start:end]`` that count 1, 2, 3 … (at least two of them)."""
-    folded = fold(text)
+    folded = fold(text[start:end])
     found: dict[str, list[Marker]] = {}
     quotes = 0
-    for i in range(start, end):
-        ch = folded[i]
+    for i, ch in enumerate(folded):
         if ch in _OPEN_QUOTES:
             quotes += 1
         elif ch in _CLOSE_QUOTES:
             quotes = max(0, quotes - 1)
-        if quotes or (i > start and folded[i - 1] not in "，；：。 "):
+        if quotes or (i > 0 and folded[i - 1] not in "，；：。 "):
             continue
         marker = marker_at(folded, i, _INLINE_KINDS)
         if marker is None:
             continue
         sequence = found.setdefault(marker.kind, [])
         if marker.ordinal == len(sequence) + 1:
-            sequence.append(marker)
+            sequence.append(replace(marker, start=marker.start + start, end=marker.end + start))
     best = max(found.values(), key=len, default=[])
     return best if len(best) >= 2 else []
 

@@ -20,9 +20,10 @@ Public API:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kaifang.supervision.decompose.cleanup import fold
 
@@ -85,6 +86,11 @@ _SUBJECT_FOLLOWERS = ("要", "在", "作为", "应", "须", "必须", "一定", 
 
 
 def _keys(directory: Sequence[UnitRef]) -> dict[str, str]:
+    return _keys_cached(tuple(directory))
+
+
+@functools.lru_cache(maxsize=16)
+def _keys_cached(directory: tuple[UnitRef, ...]) -> dict[str, str]:
     keys: dict[str, str] = {}
     for unit in directory:
         for key in (unit.name, *unit.aliases):
@@ -242,16 +248,24 @@ def _prose_assignment(
 def find_assignments(
     text: str, directory: Sequence[UnitRef], start: int = 0, end: int | None = None
 ) -> list[UnitAssignment]:
-    """Unit annotations in ``text[start:end]``: bracketed, labelled, then prose roles.
+    """Unit annotations in ``text[start:end]`` (offsets into ``text``).
 
-    Bracketed annotations come first; labelled lines without brackets next; prose roles only when
-    there is no annotation at all.
+    Bracketed annotations come first; a labelled line without brackets next; prose roles only
+    when there is no annotation at all.
     """
     end = len(text) if end is None else end
+    return [
+        replace(a, start=a.start + start, end=a.end + start)
+        for a in _assignments_in(text[start:end], directory)
+    ]
+
+
+def _assignments_in(text: str, directory: Sequence[UnitRef]) -> list[UnitAssignment]:
+    end = len(text)
     folded = fold(text)
     found: list[UnitAssignment] = []
     covered: list[tuple[int, int]] = []
-    i = start
+    i = 0
     while i < end:
         if folded[i] in _OPEN:
             close = _matching_close(folded, i)
@@ -263,10 +277,10 @@ def find_assignments(
                     i = close
                     continue
         i += 1
-    for label in _LABEL_RE.finditer(folded, start, end):
+    for label in _LABEL_RE.finditer(folded):
         if any(s <= label.start() < e for s, e in covered):
             continue
-        line_end = folded.find("\n", label.start(), end)
+        line_end = folded.find("\n", label.start())
         stop = end if line_end < 0 else line_end
         assignment = _assignment(text, label.start(), stop, directory, bracketed=False)
         if assignment is not None and (assignment.lead or assignment.co):
@@ -274,7 +288,7 @@ def find_assignments(
             covered.append((label.start(), stop))
             break
     if not found:
-        prose = _prose_assignment(text, start, end, directory)
+        prose = _prose_assignment(text, 0, end, directory)
         if prose is not None:
             found.append(prose)
     return sorted(found, key=lambda a: a.start)
