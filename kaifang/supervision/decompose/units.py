@@ -82,6 +82,10 @@ _CLOSE = {"（": "）", "〔": "〕", "【": "】"}
 _NAME_SPLIT_RE = re.compile(r"[、，,；;/／\s]+")
 _NAME_TRAILERS = ("等相关单位", "等有关单位", "等单位", "等部门", "按职责分工负责", "等")
 _TOGETHER_RE = re.compile(r"(?:会同|协同|联合)([^，。；：\n]{2,40}?)(?=[，。；]|共同|$)")
+_UNIT_LIKE_RE = re.compile(
+    r"^[^，。；：]{1,14}(?:局|委|办|厅|部|部门|委员会|管委会|中心|政府|海关|分行|支行|集团|公司|"
+    r"处|科|室|站|队|署|所)$"
+)
 _SUBJECT_FOLLOWERS = ("要", "在", "作为", "应", "须", "必须", "一定", "将", "务必", "负责", "牵头")
 
 
@@ -211,6 +215,21 @@ def _assignment(
     )
 
 
+def _leading_unit_names(value: str, directory: Sequence[UnitRef]) -> list[str]:
+    """The unit names a phrase such as "市发改委、市市场监管局研究提出意见" starts with."""
+    names: list[str] = []
+    for part in split_unit_names(value):
+        resolved = resolve_unit(part, directory)
+        if resolved != part or _UNIT_LIKE_RE.search(part):
+            names.append(resolved)
+            continue
+        head = find_units(part, directory)
+        if head and head[0].start == 0:
+            names.append(head[0].name)  # "市发改委研究提出意见": the unit, then the predicate
+        break
+    return names
+
+
 def _prose_assignment(
     text: str, start: int, end: int, directory: Sequence[UnitRef]
 ) -> UnitAssignment | None:
@@ -237,7 +256,7 @@ def _prose_assignment(
         # "会同X、Y" names co-units; keep names the directory does not know as raw strings.
         for together in _TOGETHER_RE.finditer(folded, start, end):
             value = text[together.start(1) : together.end(1)]
-            for name in (resolve_unit(raw, directory) for raw in split_unit_names(value)):
+            for name in _leading_unit_names(value, directory):
                 if name not in lead and name not in co:
                     co.append(name)
     if not lead and not co:

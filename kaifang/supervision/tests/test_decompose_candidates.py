@@ -368,3 +368,20 @@ def test_directive_sentence_is_a_task() -> None:
     assert (candidate.start, candidate.end) == (0, 14)
     assert candidate.section is None
     assert candidate.deadline is None and candidate.deadline_text is None
+
+
+def test_leader_instruction(directory: list[UnitRef]) -> None:
+    text = "请市商务局牵头，会同市发改委研究提出意见，于4月10日前报市政府。"
+    [candidate] = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert candidate.lead_unit == "市商务局"
+    assert candidate.co_units == ["市发展和改革委员会"]  # not "市发改委研究提出意见"
+    assert (candidate.deadline, candidate.deadline_text) == (dt.date(2026, 4, 10), "4月10日前")
+
+
+def test_meeting_narrative_is_not_a_task() -> None:
+    text = "会议研究了全市对外开放工作。会议认为，今年以来全市外贸形势总体平稳。"
+    assert decompose(text, doc_date=DOC_DATE, units=[]) == []
+
+
+def test_blank_text() -> None:
+    assert decompose(" \n\n ", doc_date=DOC_DATE, units=[]) == []
