@@ -274,7 +274,7 @@ def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
     if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
         return None
     marker = sentence.marker
-    listed = marker is not None and marker.kind != "shi"
+    listed = marker is not None  # 1. / （一） / 第一， / 一是 … as the first words
     if listed:
         if not (_ACTION_RE.search(folded) or _has_directive(folded) or annotated):
             return None
@@ -286,7 +286,7 @@ def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
         sentence=(sentence.start, sentence.end),
         section=sentence.section,
         marker_len=(marker.end - marker.start) if marker is not None else 0,
-        kind="item" if listed else "sentence",
+        kind=("enumeration" if marker.kind == "shi" else "item") if marker else "sentence",
     )
 
 

@@ -385,3 +385,12 @@ def test_meeting_narrative_is_not_a_task() -> None:
 
 def test_blank_text() -> None:
     assert decompose(" \n\n ", doc_date=DOC_DATE, units=[]) == []
+
+
+def test_enumeration_across_sentences() -> None:
+    text = "一是要加快推进综保区申建。二是要推动自贸大厦投用，年内完成。三是要提高认识。"
+    candidates = decompose(text, doc_date=DOC_DATE, units=[])
+    assert [(c.text, c.deadline, c.kind) for c in candidates] == [
+        ("加快推进综保区申建", None, "enumeration"),
+        ("推动自贸大厦投用，年内完成", DEC_31, "enumeration"),
+    ]
