@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cn2an  # type: ignore[import-untyped]
+import cn2an  # type: ignore[import-untyped, unused-ignore]
 
 from kaifang.supervision.decompose.cleanup import fold
 
