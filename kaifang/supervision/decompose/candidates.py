@@ -1,0 +1,485 @@
+"""Propose candidate tasks from a source document — deterministic, offline, no database.
+
+Why this exists: the supervision office turns every speech, set of minutes, instruction and work
+plan into a ledger of tasks. This module reads the text the way an officer does — the structure
+of Chinese official texts, the directive words, the unit annotations, the deadline phrases — and
+proposes candidates that a person then merges, splits, edits and confirms.
+
+For the lead: the public API
+----------------------------
+
+``from kaifang.supervision.decompose import ...`` (all pure functions on plain data):
+
+- ``clean_text(text) -> str`` (alias ``rejoin_scraped``): normalise and rejoin scraped page
+  fragments. **Store its output**: every offset below refers to it. It is idempotent.
+- ``decompose(text, *, doc_date, units) -> list[Candidate]``: candidates in document order.
+  ``text`` is cleaned again internally (a no-op on cleaned text); ``units`` is a sequence of
+  ``UnitRef(name, aliases)`` built from the unit tree.
+- ``decompose_table(rows, *, doc_date, units) -> list[Candidate]``: one candidate per row of a
+  任务分解表 (rows of cell texts, the first row(s) holding 序号/任务/牵头单位/责任单位/完成时限).
+  Offsets refer to ``render_table(rows)``.
+- ``read_docx(path_or_bytes) -> DocxContent(text, tables)``: paragraphs and tables of a .docx in
+  order; tables also appear in ``text`` as tab-separated lines, so ``decompose(content.text)``
+  finds them.
+- ``parse_deadline(phrase_or_sentence, doc_date) -> Deadline | None`` and
+  ``match_units(text, directory) -> list[str]`` for forms and review edits.
+
+``Candidate`` fields: ``text`` (the task wording, trimmed of enumerators, connectives, a leading
+要 and unit annotations), ``source_sentence`` (exact substring of the cleaned text, at
+``sentence_start:sentence_end``), ``start``/``end`` (the span to highlight: the sentence itself,
+or for one item of an enumeration "一是…；二是…" the item inside the shared sentence, or for a
+table row the task cell), ``section`` (the nearest heading above, e.g. "第三,平台要建好"),
+``lead_unit``, ``co_units`` (canonical names, or the raw names when the directory has no match),
+``deadline``, ``deadline_text`` (the phrase as written), ``recurring`` and ``recurrence``
+("monthly:23", "weekly:5" …), ``kind`` ("sentence", "enumeration", "item" or "table").
+
+What is not a task: retrospective passages (回顾, 去年, 近年来, 取得了, 同比增长 …), pure
+exhortations (提高认识, 增强责任感, 提升站位, 学习贯彻 …, 希望大家 …), quotations of 总书记 and
+what follows them in the same sentence, and enumerations of questions ("一是‘开’什么").
+A sentence counts as a task when it is an item of an enumeration or a list, carries a unit
+annotation, or has a directive (要, 确保, 务必, 力争, 必须, 着力, 抓好, 加快 …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kaifang.supervision.decompose.cleanup import clean_text, fold
+from kaifang.supervision.decompose.deadlines import Deadline, parse_deadline
+from kaifang.supervision.decompose.sentences import Marker, Sentence, find_enumerators, outline
+from kaifang.supervision.decompose.units import (
+    UnitAssignment,
+    UnitRef,
+    find_assignments,
+    resolve_unit,
+    split_unit_names,
+)
+
+__all__ = ["Candidate", "decompose", "decompose_table", "render_table"]
+
+
+@dataclass
+class Candidate:
+    """A proposed task; see the module docstring for the meaning of each field."""
+
+    text: str
+    source_sentence: str
+    start: int
+    end: int
+    section: str | None = None
+    lead_unit: str | None = None
+    co_units: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    deadline_text: str | None = None
+    recurring: bool = False
+    recurrence: str | None = None
+    sentence_start: int = 0
+    sentence_end: int = 0
+    kind: str = "sentence"
+
+
+# --- what is and is not a task ---------------------------------------------------------------
+
+_RETROSPECTIVE_RE = re.compile(
+    r"回顾|过去[的]?一年|过去[几五]年|去年|上年|近年来|近几年|以来|取得了|完成了|实现了|"
+    r"同比(?:增长|下降|提高)|作出了贡献|总的来看|总体来看|已经|已(?:建成|完成|实现|获批|开通|落地)"
+)
+_EXHORTATION_RE = re.compile(
+    r"提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
+    r"行动自觉|履职尽责|希望大家|学习贯彻|与时俱进|敢于担当|要看到|要认识到|统一思想|树牢|"
+    r"转变.{0,4}理念|高度重视|政治站位"
+)
+_QUOTE_RE = re.compile(
+    r"^(?:[^，。]{0,6}，)?(?:习近平)?(?:同志|总书记)(?:在[^，。“]{0,20})?(?:指出|强调|说|讲|要求|提出)"
+)
+_QUOTE_CONTINUATION_RE = re.compile(r"^(?:强调|指出|倡议|提出|要求)")
+_QUESTION_RE = re.compile(r"什么|怎么|如何|为什么|哪些|[？]")
+# 要 as a modal verb, not inside 重要/主要/需要/要求/要素/纪要 …
+_MODAL_YAO_RE = re.compile(r"(?<![重主需只首必纪摘概提简紧想])要(?![求素点件闻害领务])")
+_STRONG_RE = re.compile(
+    r"确保|务必|力争|必须|着力|狠抓|抓好|加快|争取|全力|应当|会议(?:要求|议定|明确|决定|同意|研究决定)|"
+    r"牵头"
+)
+_ACTION_RE = re.compile(
+    r"推进|推动|建设|建成|打造|培育|开展|实施|落实|完成|完善|制定|出台|组织|举办|引进|"
+    r"加强|强化|提升|提高|优化|扩大|支持|争取|推广|搭建|建立|健全|启动|编制|报送|申建|"
+    r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排"
+)
+_LEADING_TRIM_RE = re.compile(
+    r"^(?:(?:同时|此外|另外|对此|总之|尤其|特别是|在这方面|需要强调的是|当前|下一步|"
+    r"会议(?:要求|议定|明确|决定|同意|指出|强调|认为|研究决定)|对[^，。]{1,10}(?:来讲|来说|而言)|"
+    r"[^，。]{1,5}，就是)[，：]?)+"
+)
+_LEADING_MODAL_RE = re.compile(r"^(?:尤其|一定|还|也|都|更|就)?(?:要|必须|务必)(?=.)")
+_TRAILING = " 。；，：、\n\t"
+
+
+def _has_directive(folded: str) -> bool:
+    return bool(_MODAL_YAO_RE.search(folded) or _STRONG_RE.search(folded))
+
+
+def _is_questions(folded_items: list[str]) -> bool:
+    questions = sum(1 for item in folded_items if _QUESTION_RE.search(item) and len(item) < 16)
+    return questions * 2 > len(folded_items)
+
+
+# --- building candidates ----------------------------------------------------------------------
+
+
+def _strip_spans(text: str, base: int, spans: list[tuple[int, int]]) -> str:
+    """``text`` (which starts at offset ``base``) without the given absolute spans."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        s, e = max(0, start - base), min(len(text), end - base)
+        if s >= e or s < cursor:
+            continue
+        pieces.append(text[cursor:s])
+        cursor = e
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _task_wording(raw: str, marker_len: int = 0) -> str:
+    body = raw[marker_len:].strip(_TRAILING)
+    folded = fold(body)
+    trimmed = _LEADING_TRIM_RE.match(folded)
+    if trimmed and trimmed.end() < len(body):
+        body, folded = body[trimmed.end() :], folded[trimmed.end() :]
+    modal = _LEADING_MODAL_RE.match(folded)
+    if modal:
+        body = body[modal.end() :]
+    return body.strip(_TRAILING)
+
+
+@dataclass
+class _Context:
+    text: str
+    folded: str
+    doc_date: dt.date
+    units: Sequence[UnitRef]
+
+
+def _units_for(
+    ctx: _Context, start: int, end: int
+) -> tuple[str | None, list[str], UnitAssignment | None]:
+    for assignment in find_assignments(ctx.text, ctx.units, start, end):
+        if assignment.lead or assignment.co:
+            lead = assignment.lead[0] if assignment.lead else None
+            co = [*assignment.lead[1:], *assignment.co]
+            return lead, co, assignment
+    return None, [], None
+
+
+def _deadline_for(
+    ctx: _Context, start: int, end: int, assignment: UnitAssignment | None
+) -> Deadline | None:
+    if assignment is not None and assignment.deadline_text:
+        found = parse_deadline(assignment.deadline_text, ctx.doc_date)
+        if found is not None:
+            return found
+    return parse_deadline(ctx.text[start:end], ctx.doc_date)
+
+
+def _annotation_spans(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
+    return [
+        (a.start, a.end)
+        for a in find_assignments(ctx.text, ctx.units, start, end)
+        if a.bracketed or a.labels
+    ]
+
+
+def _make(
+    ctx: _Context,
+    *,
+    span: tuple[int, int],
+    sentence: tuple[int, int],
+    section: str | None,
+    marker_len: int,
+    kind: str,
+    fallback: tuple[int, int] | None = None,
+) -> Candidate | None:
+    start, end = span
+    lead, co, assignment = _units_for(ctx, start, end)
+    deadline = _deadline_for(ctx, start, end, assignment)
+    if fallback is not None:
+        if lead is None and not co:
+            lead, co, _ = _units_for(ctx, *fallback)
+        if deadline is None:
+            deadline = parse_deadline(ctx.text[fallback[0] : fallback[1]], ctx.doc_date)
+    raw = _strip_spans(ctx.text[start:end], start, _annotation_spans(ctx, start, end))
+    wording = _task_wording(raw, marker_len)
+    if len(wording) < 4:
+        return None
+    return Candidate(
+        text=wording,
+        source_sentence=ctx.text[sentence[0] : sentence[1]],
+        start=start,
+        end=end,
+        section=section,
+        lead_unit=lead,
+        co_units=co,
+        deadline=deadline.date if deadline else None,
+        deadline_text=deadline.text if deadline else None,
+        recurring=deadline.recurring if deadline else False,
+        recurrence=deadline.recurrence if deadline else None,
+        sentence_start=sentence[0],
+        sentence_end=sentence[1],
+        kind=kind,
+    )
+
+
+def _item_spans(ctx: _Context, sentence: Sentence, markers: list[Marker]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start if index + 1 < len(markers) else sentence.end
+        while end > marker.start and ctx.folded[end - 1] in _TRAILING:
+            end -= 1
+        spans.append((marker.start, end))
+    return spans
+
+
+def _enumeration(ctx: _Context, sentence: Sentence, markers: list[Marker]) -> list[Candidate]:
+    spans = _item_spans(ctx, sentence, markers)
+    if _is_questions([ctx.folded[s:e] for s, e in spans]):
+        return []
+    lead_in = (sentence.start, markers[0].start)
+    result: list[Candidate] = []
+    for (start, end), marker in zip(spans, markers, strict=True):
+        folded_item = ctx.folded[start:end]
+        if _EXHORTATION_RE.search(folded_item) or _RETROSPECTIVE_RE.search(folded_item):
+            continue
+        candidate = _make(
+            ctx,
+            span=(start, end),
+            sentence=(sentence.start, sentence.end),
+            section=sentence.section,
+            marker_len=marker.end - marker.start,
+            kind="enumeration",
+            fallback=lead_in,
+        )
+        if candidate is not None:
+            result.append(candidate)
+    return result
+
+
+def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
+    folded = ctx.folded[sentence.start : sentence.end]
+    annotated = bool(_annotation_spans(ctx, sentence.start, sentence.end))
+    deadline = parse_deadline(sentence.text, ctx.doc_date)
+    concrete = annotated or (deadline is not None and deadline.date is not None)
+    if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
+        return None
+    marker = sentence.marker
+    listed = marker is not None  # 1. / （一） / 第一， / 一是 … as the first words
+    if listed:
+        if not (_ACTION_RE.search(folded) or _has_directive(folded) or annotated):
+            return None
+    elif not (annotated or _has_directive(folded) or _ACTION_RE.match(_task_wording(folded))):
+        return None
+    return _make(
+        ctx,
+        span=(sentence.start, sentence.end),
+        sentence=(sentence.start, sentence.end),
+        section=sentence.section,
+        marker_len=(marker.end - marker.start) if marker is not None else 0,
+        kind=("enumeration" if marker.kind == "shi" else "item") if marker else "sentence",
+    )
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+_CELL_SEPARATOR_RE = re.compile(r"\t|[ \u3000]{2,}|\u3000")
+_HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("index", re.compile(r"^(?:序号|编号|序)$")),
+    ("lead", re.compile(r"牵头")),
+    ("co", re.compile(r"配合|协办|参与|协同")),
+    ("responsible", re.compile(r"责任|承办|主体")),
+    ("deadline", re.compile(r"时限|时间|期限|节点|截止")),
+    ("task", re.compile(r"任务|内容|事项|措施|工作")),
+)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    start: int
+    end: int
+
+
+def _cells(text: str, start: int, end: int) -> list[_Cell]:
+    cells: list[_Cell] = []
+    cursor = start
+    for separator in _CELL_SEPARATOR_RE.finditer(text, start, end):
+        cells.append(_Cell(cursor, separator.start()))
+        cursor = separator.end()
+    cells.append(_Cell(cursor, end))
+    return cells
+
+
+def _header_roles(text: str, cells: list[_Cell]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        value = text[cell.start : cell.end].strip()
+        for role, pattern in _HEADER_ROLES:
+            if role not in roles and pattern.search(value):
+                roles[role] = index
+                break
+    return roles
+
+
+def _is_header(roles: dict[str, int]) -> bool:
+    return "task" in roles and bool({"lead", "responsible", "co", "deadline"} & roles.keys())
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for line in text.split("\n"):
+        spans.append((cursor, cursor + len(line)))
+        cursor += len(line) + 1
+    return spans
+
+
+def _cell_text(ctx: _Context, cells: list[_Cell], index: int | None) -> tuple[str, _Cell | None]:
+    if index is None or index >= len(cells):
+        return "", None
+    cell = cells[index]
+    return ctx.text[cell.start : cell.end].strip(), cell
+
+
+def _row_candidate(
+    ctx: _Context,
+    line: tuple[int, int],
+    cells: list[_Cell],
+    roles: dict[str, int],
+    section: str | None,
+) -> Candidate | None:
+    task, task_cell = _cell_text(ctx, cells, roles.get("task"))
+    if not task or task_cell is None:
+        return None
+    names = {
+        role: [
+            resolve_unit(n, ctx.units)
+            for n in split_unit_names(_cell_text(ctx, cells, roles.get(role))[0])
+        ]
+        for role in ("lead", "responsible", "co")
+    }
+    lead_names = names["lead"] or names["responsible"][:1]
+    co_names = [n for n in [*names["responsible"], *names["co"]] if n not in lead_names]
+    deadline_cell, _ = _cell_text(ctx, cells, roles.get("deadline"))
+    deadline = parse_deadline(deadline_cell, ctx.doc_date) if deadline_cell else None
+    if deadline is None and not deadline_cell:
+        deadline = parse_deadline(task, ctx.doc_date)
+    raw_task = ctx.text[task_cell.start : task_cell.end]
+    start = task_cell.start + len(raw_task) - len(raw_task.lstrip())
+    end = start + len(task)
+    return Candidate(
+        text=_task_wording(task),
+        source_sentence=ctx.text[line[0] : line[1]],
+        start=start,
+        end=end,
+        section=section,
+        lead_unit=lead_names[0] if lead_names else None,
+        co_units=[*lead_names[1:], *dict.fromkeys(co_names)],
+        deadline=deadline.date if deadline else None,
+        deadline_text=deadline.text if deadline else (deadline_cell or None),
+        recurring=deadline.recurring if deadline else False,
+        recurrence=deadline.recurrence if deadline else None,
+        sentence_start=line[0],
+        sentence_end=line[1],
+        kind="table",
+    )
+
+
+def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int, int]]]:
+    """Candidates from tables written as text, and the spans those tables cover."""
+    found: list[tuple[int, Candidate]] = []
+    covered: list[tuple[int, int]] = []
+    lines = _line_spans(ctx.text)
+    index = 0
+    while index < len(lines):
+        start, end = lines[index]
+        cells = _cells(ctx.folded, start, end)
+        roles = _header_roles(ctx.text, cells) if len(cells) >= 2 else {}
+        if not _is_header(roles):
+            index += 1
+            continue
+        table_start = start
+        section: str | None = None
+        index += 1
+        while index < len(lines):
+            row_start, row_end = lines[index]
+            row = _cells(ctx.folded, row_start, row_end)
+            values = [ctx.text[c.start : c.end].strip() for c in row]
+            non_empty = [v for v in values if v]
+            if not non_empty:
+                break
+            if len(row) < 2 or (len(set(non_empty)) == 1 and not non_empty[0].isdigit()):
+                if len(row) < 2 and index + 1 < len(lines):
+                    nxt = _cells(ctx.folded, *lines[index + 1])
+                    if len(nxt) < 2:
+                        break
+                section = non_empty[0]  # a merged row such as "一、平台建设"
+                index += 1
+                continue
+            candidate = _row_candidate(ctx, (row_start, row_end), row, roles, section)
+            if candidate is not None:
+                found.append((row_start, candidate))
+            index += 1
+        covered.append((table_start, lines[index - 1][1]))
+    return found, covered
+
+
+def render_table(rows: Sequence[Sequence[str]]) -> str:
+    """A table as text: one line per row, tab-separated cells (newlines in a cell → space)."""
+    return "\n".join(
+        "\t".join(" ".join(cell.replace("\t", " ").split()) for cell in row) for row in rows
+    )
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list[Candidate]:
+    """Candidate tasks of a source document, in document order (see the module docstring)."""
+    cleaned = clean_text(text)
+    ctx = _Context(cleaned, fold(cleaned), doc_date, units)
+    ordered, covered = _tables(ctx)
+    in_quote = False
+    for sentence in outline(cleaned):
+        if any(s <= sentence.start < e for s, e in covered):
+            continue
+        folded = ctx.folded[sentence.start : sentence.end]
+        body = fold(_task_wording(sentence.text))
+        if _QUOTE_RE.match(folded) or (in_quote and _QUOTE_CONTINUATION_RE.match(body)):
+            in_quote = folded.endswith("；")
+            continue
+        in_quote = False
+        if sentence.heading:
+            continue
+        markers = find_enumerators(cleaned, sentence.start, sentence.end)
+        if markers and (
+            sentence.marker is None
+            or sentence.marker.kind == markers[0].kind
+            or markers[0].start > sentence.start
+        ):
+            ordered.extend((c.start, c) for c in _enumeration(ctx, sentence, markers))
+            continue
+        candidate = _sentence_candidate(ctx, sentence)
+        if candidate is not None:
+            ordered.append((candidate.start, candidate))
+    ordered.sort(key=lambda pair: pair[0])
+    return [candidate for _, candidate in ordered]
+
+
+def decompose_table(
+    rows: Sequence[Sequence[str]], *, doc_date: dt.date, units: Sequence[UnitRef]
+) -> list[Candidate]:
+    """Candidates from a table's rows (offsets refer to ``render_table(rows)``)."""
+    rendered = render_table(rows)
+    ctx = _Context(rendered, fold(rendered), doc_date, units)
+    found, _ = _tables(ctx)
+    return [candidate for _, candidate in found]

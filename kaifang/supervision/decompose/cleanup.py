@@ -1,0 +1,146 @@
+"""Clean source-document text before anything else reads it.
+
+Why this exists: leaders' speeches often reach the bureau as text scraped from
+document-sharing sites. Such text starts with the site's header line
+("《…》由会员分享,可在线阅读,…请在第壹文秘上搜索。")
+and is cut into page fragments prefixed "1、" … "N、" at line starts, which split
+sentences and even words in two ("完善口岸功" / "5、能"). Every later step (sentences,
+deadlines, candidates) works on the cleaned text, and the candidates' offsets refer to it,
+so the caller stores exactly what `clean_text` returns.
+
+- `clean_text(text)`: normalise line ends and indentation, then rejoin scraped fragments if (and
+  only if) the text looks scraped. Idempotent: ``clean_text(clean_text(t)) == clean_text(t)``.
+- `rejoin_scraped(text)`: the same entry point under the name the design uses.
+- `is_scraped(text)`: the detector, exposed for tests and for the review page.
+- `fold(text)`: a *length-preserving* copy for matching only (half-width punctuation to full-width,
+  full-width digits and letters to ASCII), so a regex match on ``fold(t)`` has the same offsets in
+  ``t``. The displayed text keeps its original characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text", "fold", "is_scraped", "rejoin_scraped"]
+
+_HEADER_RE = re.compile(
+    r"^\s*《[^》\n]*》.{0,40}(?:由会员分享|可在线阅读|在线阅读|请在.{1,20}上搜索|免费下载).*$"
+)
+_PAGE_RE = re.compile(r"^(\d{1,3})、")
+
+# Characters that end a sentence (and so may legitimately end a line before a list item).
+_SENTENCE_END = set("。！？；：!?;:…”’」』）)】〕")
+
+_FOLD_MAP = str.maketrans(
+    {
+        ",": "，",
+        ":": "：",
+        ";": "；",
+        "(": "（",
+        ")": "）",
+        "!": "！",
+        "?": "？",
+        "[": "【",
+        "]": "】",
+        "．": ".",
+        "\u3000": " ",
+        "\xa0": " ",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Return a same-length copy of ``text`` with punctuation variants unified, for matching."""
+    folded = text.translate(_FOLD_MAP)
+    assert len(folded) == len(text)  # noqa: S101 - the offsets contract depends on it
+    return folded
+
+
+def _normalise_whitespace(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    # Tabs inside a line are kept: they separate the cells of a table pasted as text.
+    lines = [line.strip(" \u3000\xa0").rstrip("\t") for line in text.split("\n")]
+    out: list[str] = []
+    blank = 0
+    for line in lines:
+        if line:
+            blank = 0
+            out.append(line)
+        else:
+            blank += 1
+            if blank == 1 and out:
+                out.append("")
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def _is_header(line: str) -> bool:
+    return bool(_HEADER_RE.match(line))
+
+
+def is_scraped(text: str) -> bool:
+    """Tell whether ``text`` carries a sharing-site header or page fragments that cut sentences.
+
+    Page fragments are recognised as sequential numbers 1, 2, 3 … ("N、") at line starts where at
+    least half of the lines before pages 2 … N stop in mid-sentence. A real list ("1、加快推进…。")
+    ends its items with punctuation and is left alone.
+    """
+    lines = _normalise_whitespace(text).split("\n")
+    if any(_is_header(line) for line in lines[:3]):
+        return True
+    expected = 1
+    cuts = 0
+    transitions = 0
+    previous = ""
+    for line in lines:
+        if not line:
+            continue
+        match = _PAGE_RE.match(line)
+        if match and int(match.group(1)) == expected:
+            if expected > 1:
+                transitions += 1
+                if previous and previous[-1] not in _SENTENCE_END:
+                    cuts += 1
+            expected += 1
+        previous = line
+    return transitions >= 1 and cuts * 2 >= transitions and cuts >= 1
+
+
+def _rejoin(lines: list[str]) -> str:
+    pieces: list[str] = []
+    expected = 1
+    for line in lines:
+        if _is_header(line):
+            continue
+        match = _PAGE_RE.match(line)
+        if match and int(match.group(1)) == expected:
+            fragment = line[match.end() :].lstrip(" \u3000")
+            expected += 1
+            # Join to the previous fragment without inserting anything; blank lines between
+            # fragments are page breaks, not paragraph breaks.
+            while pieces and pieces[-1] == "":
+                pieces.pop()
+            if pieces:
+                pieces[-1] = pieces[-1] + fragment
+            else:
+                pieces.append(fragment)
+        else:
+            pieces.append(line)
+    return _normalise_whitespace("\n".join(pieces))
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace and, if the text looks scraped, drop the header and page markers."""
+    normalised = _normalise_whitespace(text)
+    if is_scraped(normalised):
+        return _rejoin(normalised.split("\n"))
+    return normalised
+
+
+def rejoin_scraped(text: str) -> str:
+    """Rejoin a scraped document (see module docstring); ordinary text is only normalised."""
+    return clean_text(text)

@@ -1,0 +1,30 @@
+"""Shared fixtures for the decomposition tests (pure Python: run with ``-p no:django``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kaifang.supervision.decompose import UnitRef
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOC_DATE = dt.date(2026, 3, 15)
+
+
+@pytest.fixture(scope="session")
+def speech_raw() -> str:
+    return (FIXTURES / "speech-opening-up-commerce-bureau.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def directory() -> list[UnitRef]:
+    return [
+        UnitRef("市商务局", ("商务局", "商务部门")),
+        UnitRef("市发展和改革委员会", ("发改委", "市发改委", "发展改革委")),
+        UnitRef("市财政局", ("财政局",)),
+        UnitRef("市自然资源和规划局", ("市自然资源局", "自然资源局")),
+        UnitRef("自贸区某某片区管委会", ("自贸区某某片区",)),
+        UnitRef("市大数据局", ()),
+    ]
