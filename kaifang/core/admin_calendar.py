@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -64,7 +64,7 @@ class CalendarDayFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
-        if not remaining and not calendar.PACKAGE_FIRST_YEAR <= year.year <= calendar.PACKAGE_LAST_YEAR:
+        if not remaining and not calendar.package_covers(year.year):
             raise ValidationError(
                 "该年尚未录入任何放假日或调休上班日，请先录入后再勾选“已完整录入”。"
             )
@@ -94,8 +94,9 @@ class CalendarYearAdmin(AuditedAdmin):
 
     @admin.display(description="内置数据")
     def package_note(self, obj: CalendarYear) -> str:
-        covered = calendar.PACKAGE_FIRST_YEAR <= obj.year <= calendar.PACKAGE_LAST_YEAR
-        return "已内置（chinese-calendar）" if covered else "未内置，需人工录入"
+        if calendar.package_covers(obj.year):
+            return "已内置（chinese-calendar）"
+        return "未内置，需人工录入"
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:  # noqa: FBT001 (Django's signature)
         for deleted in formset.deleted_forms:
@@ -119,5 +120,3 @@ class CalendarDayAdmin(AuditedAdmin):
     @admin.display(description="星期")
     def weekday(self, obj: CalendarDay) -> str:
         return f"周{WEEKDAYS[obj.date.weekday()]}"
-
-

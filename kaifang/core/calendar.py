@@ -150,7 +150,7 @@ def _status(day: dt.date, snap: _Snapshot) -> DayStatus:
         return DayStatus(day, entry[0], provisional=False, name=entry[1], source="admin")
     year = day.year
     weekday = day.weekday() < 5
-    if PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR:
+    if package_covers(year):
         if day in chinese_calendar.workdays:
             name = _PACKAGE_NAMES.get(chinese_calendar.workdays[day], "")
             return DayStatus(day, is_workday=True, provisional=False, name=name, source="package")
@@ -177,9 +177,13 @@ def is_workday(day: dt.date) -> bool:
     return day_status(day).is_workday
 
 
+def package_covers(year: int) -> bool:
+    return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR
+
+
 def is_year_covered(year: int) -> bool:
     """True when the package covers the year or an administrator has entered all of it."""
-    return PACKAGE_FIRST_YEAR <= year <= PACKAGE_LAST_YEAR or year in _snapshot().complete_years
+    return package_covers(year) or year in _snapshot().complete_years
 
 
 def is_date_provisional(day: dt.date) -> bool:

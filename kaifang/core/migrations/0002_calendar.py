@@ -5,39 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False, verbose_name='年份')),
-                ('is_complete', models.BooleanField(default=False, help_text='该年全部放假日和调休上班日均已录入后勾选；未勾选时按周一至周五临时计算。', verbose_name='已完整录入')),
-                ('source', models.CharField(blank=True, help_text='如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）', max_length=200, verbose_name='依据文件')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        primary_key=True, serialize=False, verbose_name="年份"
+                    ),
+                ),
+                (
+                    "is_complete",
+                    models.BooleanField(
+                        default=False,
+                        help_text="该年全部放假日和调休上班日均已录入后勾选；未勾选时按周一至周五临时计算。",
+                        verbose_name="已完整录入",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="如：国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）",
+                        max_length=200,
+                        verbose_name="依据文件",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '年度节假日安排',
-                'verbose_name_plural': '年度节假日安排',
-                'ordering': ['-year'],
+                "verbose_name": "年度节假日安排",
+                "verbose_name_plural": "年度节假日安排",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('makeup_workday', '调休上班')], max_length=20, verbose_name='类型')),
-                ('name', models.CharField(help_text='如：春节、国庆节', max_length=30, verbose_name='节日')),
-                ('year', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='days', to='core.calendaryear', verbose_name='年份')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("makeup_workday", "调休上班")],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="如：春节、国庆节", max_length=30, verbose_name="节日"
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="core.calendaryear",
+                        verbose_name="年份",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
     ]

@@ -67,6 +67,12 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The year is derived from the date, so a day can never sit under the wrong year.
+        CalendarYear.objects.get_or_create(year=self.date.year)
+        self.year_id = self.date.year
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if not isinstance(self.date, dt.date):
             return
@@ -75,9 +81,3 @@ class CalendarDay(models.Model):
         # Official make-up working days always fall on a weekend; a weekday is a typing error.
         if self.kind == CalendarDayKind.MAKEUP_WORKDAY and self.date.weekday() < 5:
             raise ValidationError({"date": "调休上班日应为周六或周日，请核对日期。"})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The year is derived from the date, so a day can never sit under the wrong year.
-        CalendarYear.objects.get_or_create(year=self.date.year)
-        self.year_id = self.date.year
-        super().save(*args, **kwargs)

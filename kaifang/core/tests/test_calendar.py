@@ -10,8 +10,13 @@ import pytest
 from django.core.cache import cache
 
 from kaifang.core import calendar
-from kaifang.core.calendar import add_workdays, add_workdays_checked, is_workday
-from kaifang.core.calendar import workdays_between, workdays_between_checked
+from kaifang.core.calendar import (
+    add_workdays,
+    add_workdays_checked,
+    is_workday,
+    workdays_between,
+    workdays_between_checked,
+)
 from kaifang.core.models import CalendarDay, CalendarDayKind, CalendarYear
 
 pytestmark = pytest.mark.django_db

@@ -69,9 +69,7 @@ def test_warning_disappears_once_2027_is_entered(city, client: Client):
 
 @time_machine.travel(LATE_2026, tick=False)
 def test_an_incomplete_year_still_warns_and_links_to_its_page(city, client: Client):
-    CalendarDay.objects.create(
-        date=dt.date(2027, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦"
-    )
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind=CalendarDayKind.HOLIDAY, name="元旦")
     client.force_login(city.admin)
     page = client.get("/").content.decode()
     assert WARNING_2027 in page
@@ -131,9 +129,7 @@ def test_a_deadline_reaching_further_adds_its_year(city, client: Client, monkeyp
 
 
 def render(value: object) -> str:
-    return Template("{% load workdays %}{{ value|workday_date }}").render(
-        Context({"value": value})
-    )
+    return Template("{% load workdays %}{{ value|workday_date }}").render(Context({"value": value}))
 
 
 def test_provisional_dates_carry_a_tag():
