@@ -1,6 +1,7 @@
 """Core models, one module per concern; import from here."""
 
 from kaifang.core.models.audit import AuditEntry
+from kaifang.core.models.calendar import CalendarDay, CalendarDayKind, CalendarYear
 from kaifang.core.models.reference import (
     AdminDivision,
     Continent,
@@ -19,6 +20,9 @@ __all__ = [
     "SCOPE_WIDTH",
     "AdminDivision",
     "AuditEntry",
+    "CalendarDay",
+    "CalendarDayKind",
+    "CalendarYear",
     "Continent",
     "DataScope",
     "HSCode",
