@@ -69,7 +69,7 @@ demo: demo-data
 	@echo "开放通 is at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and scheduler)"
 	@$(DEMO_ENV) bash -c ' \
 		$(KAIFANG) qcluster & worker=$$!; \
-		$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --graceful-timeout 5 \
 			--access-logfile - & web=$$!; \
 		stop() { trap - INT TERM EXIT; kill -TERM $$worker $$web 2>/dev/null; wait $$worker $$web; }; \
 		trap "stop; exit 130" INT; trap "stop; exit 143" TERM; trap stop EXIT; \
