@@ -145,6 +145,16 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
     """A non-negative Decimal (×multiplier), ``None`` when missing; CellError otherwise."""
     if value is None:
         return None
+    if value.__class__ is str:  # the csv case: try the plain number first
+        if value in _MISSING:
+            return None
+        try:
+            number = Decimal(value)  # type: ignore[arg-type]
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite() and number >= 0:
+                return number if multiplier is None or multiplier == 1 else number * multiplier
     if isinstance(value, bool):
         raise CellError("不是数值")
     if isinstance(value, int):
