@@ -65,7 +65,7 @@ def error_report_xlsx(
     for number, cells in rows_with_errors:
         values = [_cell_value(c) for c in list(cells)[:width]]
         values += [None] * (width - len(values))
-        reason = WriteOnlyCell(sheet, value="；".join(reasons.get(number, [])))
+        reason = WriteOnlyCell(sheet, value=_cell_value("；".join(reasons.get(number, []))))
         reason.fill = red
         sheet.append([number, *values, reason])
     out = io.BytesIO()
