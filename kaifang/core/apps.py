@@ -12,3 +12,13 @@ class CoreConfig(AppConfig):
         register(MenuItem("我的工作台", "core:workbench", 0))
         register(MenuItem("组织机构", "core:unit_list", 900))
         register(MenuItem("审计日志", "core:audit_list", 950, admin_only=True))
+        register(MenuItem("消息通知", "core:notification_list", 860))
+        register(MenuItem("后台任务", "core:job_list", 870))
+
+        from kaifang.core import panels
+
+        panels.register_all()
+        # Every app's job functions and periodic work, so the worker knows every kind.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")
