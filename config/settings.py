@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "kaifang.core",
+    "kaifang.enterprises",
+    "kaifang.trade",
     "kaifang.api",
 ]
 
