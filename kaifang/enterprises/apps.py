@@ -8,5 +8,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from kaifang.core.navigation import MenuItem, register
+        from kaifang.enterprises import demo  # noqa: F401 (registers the demo loader)
 
         register(MenuItem("企业名录", "enterprises:list", 10))

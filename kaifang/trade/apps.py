@@ -8,5 +8,6 @@ class TradeConfig(AppConfig):
 
     def ready(self) -> None:
         from kaifang.core.navigation import MenuItem, register
+        from kaifang.trade import demo  # noqa: F401 (registers the demo loader)
 
         register(MenuItem("数据导入", "trade:import_list", 25))

@@ -1,0 +1,121 @@
+"""Bulk writes of customs records below the ORM: executemany on SQLite, COPY on PostgreSQL.
+
+At a million rows the ORM's per-object work (model instances, field conversion, RETURNING)
+costs more than the database itself. Rows here are plain tuples in `COLUMNS` order whose
+values the database takes as they are: the period as 'YYYY-MM-DD', amounts as decimal strings
+(full precision), None for NULL. Callers run these inside their own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+
+from django.db import connection
+
+from kaifang.trade.models import CustomsRecord
+
+TABLE = CustomsRecord._meta.db_table
+COLUMNS = (
+    "enterprise_id",
+    "period",
+    "flow",
+    "hs_code",
+    "partner_code",
+    "trade_mode",
+    "qty1",
+    "unit1",
+    "qty2",
+    "unit2",
+    "value_usd",
+    "value_cny",
+    "source",
+    "batch_id",
+)
+KEY_COLUMNS = COLUMNS[:6]
+VALUE_COLUMNS = COLUMNS[6:]
+
+Row = Sequence[object]
+
+
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _copy_escape(value: object) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+def _copy(table: str, rows: Iterable[Row], chunk: int) -> int:
+    """COPY rows into `table` (text format, written in large blocks)."""
+    written = 0
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for block in _chunks(rows, chunk):
+                copy.write(
+                    "".join("\t".join(map(_copy_escape, row)) + "\n" for row in block).encode()
+                )
+                written += len(block)
+    return written
+
+
+def insert_rows(rows: Iterable[Row], *, chunk: int = 50_000) -> int:
+    """Plain INSERT of new rows (a key that already exists is an error); returns rows written."""
+    if connection.vendor == "postgresql":
+        return _copy(TABLE, rows, chunk)
+    sql = f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    written = 0
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    for block in _chunks(rows, chunk):
+        raw.executemany(sql, block)
+        written += len(block)
+    return written
+
+
+def upsert_rows(rows: Iterable[Row], *, chunk: int = 50_000) -> int:
+    """INSERT, replacing the values of a key that already exists (never adding to them)."""
+    keys = ", ".join(KEY_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in VALUE_COLUMNS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE customs_upsert (LIKE {TABLE} INCLUDING DEFAULTS) "
+                "ON COMMIT DROP"
+            )
+            cursor.execute("ALTER TABLE customs_upsert DROP COLUMN id")
+            written = _copy("customs_upsert", rows, chunk)
+            columns = ", ".join(COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM customs_upsert "
+                f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+            )
+            cursor.execute("DROP TABLE customs_upsert")
+        return written
+    sql = (
+        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    )
+    written = 0
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw is not None
+    for block in _chunks(rows, chunk):
+        raw.executemany(sql, block)
+        written += len(block)
+    return written

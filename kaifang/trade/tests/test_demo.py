@@ -1,0 +1,126 @@
+"""The demo loaders (enterprises, trade) on a tiny city: valid codes, the 36 months up to the
+last full month, firms entering and leaving, rollups equal to the facts, and a second run that
+changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db.models import Count, Max, Min, Sum
+
+from kaifang.core import demo
+from kaifang.core.lib.uscc import is_customs_code, is_valid_uscc
+from kaifang.core.models import Partner
+from kaifang.core.reference_loader import (
+    load_hs_codes,
+    load_industries,
+    load_partners,
+    load_trade_modes,
+)
+from kaifang.enterprises import demo as enterprises_demo
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade import demo as trade_demo
+from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 3, 15)
+
+
+@pytest.fixture
+def tiny(monkeypatch):
+    monkeypatch.setitem(enterprises_demo.ENTERPRISES, "small", 150)
+    monkeypatch.setitem(trade_demo.LINES, "small", 700)
+    load_industries()
+    load_partners()
+    load_trade_modes()
+    load_hs_codes()
+
+
+def snapshot() -> tuple:
+    records = CustomsRecord.objects.aggregate(n=Count("id"), usd=Sum("value_usd"))
+    return (
+        Enterprise.objects.count(),
+        records["n"],
+        records["usd"],
+        TradeRollup.objects.count(),
+        sorted(Enterprise.objects.values_list("uscc", "name", "district__name", "industry__code")),
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_tiny_demo_city(tiny):
+    demo.run(size="small", seed=7, log=lambda _: None)
+    first = snapshot()
+    demo.run(size="small", seed=7, log=lambda _: None)
+    assert snapshot() == first, "a second run must change nothing"
+
+    firms = Enterprise.objects.all()
+    assert firms.count() == 150
+    assert all(is_valid_uscc(e.uscc) for e in firms)
+    codes = [e.customs_code for e in firms if e.customs_code]
+    assert len(codes) > 120
+    assert all(is_customs_code(c) for c in codes)
+    assert not firms.filter(is_synthetic=False).exists()
+    assert not firms.filter(district__isnull=True).exists()
+    assert not firms.filter(industry__isnull=True).exists()
+    assert firms.filter(tags__name="外资").exists()
+
+    months = trade_demo.demo_months(TODAY)
+    assert months[0] == dt.date(2023, 3, 1) and months[-1] == dt.date(2026, 2, 1)
+    periods = sorted(set(CustomsRecord.objects.values_list("period", flat=True)))
+    assert periods == months
+
+    # Partners are real customs codes; every row has a value in both currencies.
+    partner_codes = set(CustomsRecord.objects.values_list("partner_code", flat=True))
+    assert partner_codes <= set(Partner.objects.values_list("code", flat=True))
+    assert not CustomsRecord.objects.filter(value_usd__isnull=True).exists()
+    assert not CustomsRecord.objects.filter(value_cny__lte=0).exists()
+
+    # Firms entering (first month after the window starts) and leaving (silent 3+ months).
+    lives = CustomsRecord.objects.values("enterprise").annotate(
+        first=Min("period"), last=Max("period")
+    )
+    assert any(life["first"] > months[0] for life in lives)
+    assert any(life["last"] <= months[-4] for life in lives)
+
+    # A few large exporters dominate: the top 5 % carry over half the exports.
+    by_firm = sorted(
+        (
+            row["usd"]
+            for row in CustomsRecord.objects.filter(flow="export")
+            .values("enterprise")
+            .annotate(usd=Sum("value_usd"))
+        ),
+        reverse=True,
+    )
+    top = sum(by_firm[: max(1, len(by_firm) // 20)])
+    assert top > sum(by_firm) / 2
+
+    # Rollups are rebuilt: every dimension sums to the facts.
+    facts = CustomsRecord.objects.filter(flow="export").aggregate(usd=Sum("value_usd"))["usd"]
+    for dimension in (Dimension.PARTNER, Dimension.HS2, Dimension.ENTERPRISE):
+        rolled = TradeRollup.objects.filter(dimension=dimension, flow="export").aggregate(
+            usd=Sum("value_usd")
+        )["usd"]
+        assert abs(Decimal(rolled) - Decimal(facts)) < Decimal("0.01")
+
+
+def test_sector_products_follow_industry(tiny):
+    """A textile firm exports textile chapters; the same seed gives the same firms."""
+    specs = enterprises_demo.enterprise_specs(3, 150)
+    assert specs == enterprises_demo.enterprise_specs(3, 150)
+    assert specs != enterprises_demo.enterprise_specs(4, 150)
+    demo.run(size="small", seed=3, log=lambda _: None)
+    textile = [s.uscc for s in specs if s.sector == "textiles"]
+    chapters = {
+        hs[:2]
+        for hs in CustomsRecord.objects.filter(
+            enterprise__uscc__in=textile, flow="export"
+        ).values_list("hs_code", flat=True)
+    }
+    assert chapters
+    assert chapters <= set(trade_demo.CHAPTERS["textiles"][0])
