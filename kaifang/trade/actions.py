@@ -23,14 +23,13 @@ from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_custo
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
 from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
 from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.bulk import upsert_rows
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors_import import import_lookups
 
 Progress = Callable[[int, str], None]
 
-KEY_FIELDS = ["enterprise", "period", "flow", "hs_code", "partner_code", "trade_mode"]
-VALUE_FIELDS = ["qty1", "unit1", "qty2", "unit2", "value_usd", "value_cny", "source", "batch"]
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
@@ -236,6 +235,53 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return a + b
 
 
+def _record_rows(
+    result: ParseResult,
+    created: dict[tuple[str, str], int],
+    *,
+    source: str,
+    batch: ImportBatch | None,
+) -> list[list[Any]]:
+    """The parse result as rows for trade/bulk.py, one per key: rows whose identifiers resolve
+    to the same enterprise are summed (the parser keyed them by identifier, not by id)."""
+    batch_id = batch.pk if batch else None
+    isoformat = {p: p.isoformat() for p in result.periods}
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    get = merged.get
+    for row in result.rows:
+        enterprise_id = row.enterprise.enterprise_id
+        if enterprise_id is None:
+            enterprise_id = _resolve(row, created)
+        mode = row.trade_mode_code
+        if len(mode) > 20:
+            mode = mode[:20]
+        key = (enterprise_id, row.period, row.flow, row.hs_code, row.partner_code, mode)
+        existing = get(key)
+        if existing is None:
+            merged[key] = [
+                enterprise_id,
+                isoformat[row.period],
+                row.flow,
+                row.hs_code,
+                row.partner_code,
+                mode,
+                row.qty1,
+                row.unit1[:20],
+                row.qty2,
+                row.unit2[:20],
+                row.value_usd,
+                row.value_cny,
+                source,
+                batch_id,
+            ]
+            continue
+        existing[6] = _add(existing[6], row.qty1)
+        existing[8] = _add(existing[8], row.qty2)
+        existing[10] = _add(existing[10], row.value_usd)
+        existing[11] = _add(existing[11], row.value_cny)
+    return list(merged.values())
+
+
 def import_commit_result(
     *,
     result: ParseResult,
@@ -246,59 +292,22 @@ def import_commit_result(
     progress: Progress = _noop,
 ) -> CommitSummary:
     """Write a parse result: pending enterprises, upserted records, rebuilt rollups. One
-    transaction; a row whose key already exists is replaced, never added to."""
+    transaction; a row whose key already exists is replaced, never added to. Records go in
+    below the ORM (trade/bulk.py): at a million rows, model instances cost more than the
+    database does."""
     with transaction.atomic():
         progress(5, "建立新企业档案")
         created = _create_pending_enterprises(result, actor=actor, batch=batch)
-        merged: dict[tuple[Any, ...], CustomsRecord] = {}
-        for row in result.rows:
-            enterprise_id = _resolve(row, created)
-            key = (
-                enterprise_id,
-                row.period,
-                row.flow,
-                row.hs_code,
-                row.partner_code,
-                row.trade_mode_code[:20],
-            )
-            existing = merged.get(key)
-            if existing is not None:
-                existing.value_usd = _add(existing.value_usd, row.value_usd)
-                existing.value_cny = _add(existing.value_cny, row.value_cny)
-                existing.qty1 = _add(existing.qty1, row.qty1)
-                existing.qty2 = _add(existing.qty2, row.qty2)
-                continue
-            merged[key] = CustomsRecord(
-                enterprise_id=enterprise_id,
-                period=row.period,
-                flow=row.flow,
-                hs_code=row.hs_code,
-                partner_code=row.partner_code,
-                trade_mode=row.trade_mode_code[:20],
-                qty1=row.qty1,
-                unit1=row.unit1[:20],
-                qty2=row.qty2,
-                unit2=row.unit2[:20],
-                value_usd=row.value_usd,
-                value_cny=row.value_cny,
-                source=source,
-                batch=batch,
-            )
+        records = _record_rows(result, created, source=source, batch=batch)
         replaced = 0
         if replace_period and result.periods:
             progress(15, "按期间清除旧数据")
             replaced, _ = CustomsRecord.objects.filter(
                 source=source, period__in=result.periods
             ).delete()
-        records = list(merged.values())
-        chunk = 5000
+        chunk = 100_000
         for start in range(0, len(records), chunk):
-            CustomsRecord.objects.bulk_create(
-                records[start : start + chunk],
-                update_conflicts=True,
-                unique_fields=KEY_FIELDS,
-                update_fields=VALUE_FIELDS,
-            )
+            upsert_rows(records[start : start + chunk])
             done = min(start + chunk, len(records))
             progress(20 + int(60 * done / max(len(records), 1)), f"已写入 {done} 条")
         progress(85, "更新汇总数据")
