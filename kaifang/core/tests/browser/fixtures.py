@@ -1,5 +1,6 @@
-"""Headless Chromium for the `browser` tests (a pytest plugin loaded by the root conftest): Playwright for Python driving the system's
-Debian chromium against pytest-django's live server, with the demo city loaded."""
+"""Headless Chromium for the `browser` tests: Playwright for Python driving the system's
+Debian chromium against pytest-django's live server, with the demo city loaded. A pytest
+plugin, loaded by the root conftest, so every app's tests/browser/ can use it."""
 
 from __future__ import annotations
 
