@@ -169,7 +169,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kaifang@localhost")
 EMAIL_ENABLED = env_bool("EMAIL_ENABLED", default=False)
-WEBHOOK_URL = env_str("WEBHOOK_URL", "")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5, minimum=1)
 
 # --- Background jobs (django-q2 with the database as broker) ----------------------------
