@@ -3,10 +3,12 @@ division officer, a district A user, a district B user, an administrator, anonym
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
+from kaifang.core import calendar
 from kaifang.core.models import DataScope, RoleCode, Unit, UnitKind, User
 from kaifang.core.tests.factories import RoleFactory, UnitFactory, UserFactory
 
@@ -29,6 +31,15 @@ class City:
     district_b_user: User
     admin: User
     liaison: User
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    """The calendar caches the administrator's table per process; a rolled-back test must not
+    leave its holidays behind for the next one."""
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
 
 
 @pytest.fixture

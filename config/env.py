@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -64,3 +66,41 @@ def env_list(
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+POSTGRES_ENGINE = "django.db.backends.postgresql"
+
+
+def database_config(
+    url: str,
+    *,
+    conn_max_age: int = 0,
+    sqlite_timeout: int = 30,
+    sqlite_test_name: str | None = None,
+) -> dict[str, Any]:
+    """DATABASES["default"] from DATABASE_URL: SQLite (tuned for several processes) or
+    PostgreSQL through psycopg 3; any other scheme is refused at start-up."""
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    except (ValueError, dj_database_url.UnknownSchemeError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be sqlite:///… or postgres://…, got {url!r} ({exc})"
+        ) from None
+    if config["ENGINE"] == SQLITE_ENGINE:
+        # WAL lets readers and the worker run beside a writer; IMMEDIATE takes the
+        # write lock at BEGIN so two writers queue instead of failing mid-transaction.
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": sqlite_timeout,
+        }
+        if sqlite_test_name:
+            config["TEST"] = {"NAME": sqlite_test_name}
+    elif config["ENGINE"] != POSTGRES_ENGINE:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must be sqlite:///… or postgres://…, got engine {config['ENGINE']}"
+        )
+    return config

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import database_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KAIFANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -80,21 +79,14 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kaifang.sqlite3'}")
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0))
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and the worker run beside a writer; IMMEDIATE takes the
-    # write lock at BEGIN so two writers queue instead of failing mid-transaction.
-    _db["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-        "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30, minimum=1),
-    }
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-elif _db["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must be sqlite:///… or postgres://…")
-DATABASES = {"default": _db}
+DATABASES = {
+    "default": database_config(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
+        sqlite_timeout=env_int("SQLITE_BUSY_TIMEOUT", 30, minimum=1),
+        sqlite_test_name=str(VAR_DIR / "test.sqlite3"),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -117,7 +109,7 @@ LOGOUT_REDIRECT_URL = "core:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "kaifang.core.passwords.MinimumLengthValidator",  # Chinese message
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

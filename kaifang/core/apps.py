@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         register(MenuItem("我的工作台", "core:workbench", 0))
         register(MenuItem("组织机构", "core:unit_list", 900))
         register(MenuItem("审计日志", "core:audit_list", 950, admin_only=True))
+        register(MenuItem("数据字典", "core:dictionaries", 940, admin_only=True))
+
+        from kaifang.core import admin_calendar, calendar_hooks, shell_hooks
+
+        del admin_calendar  # imported for its admin registrations
+        shell_hooks.register(calendar_hooks.calendar_warnings)

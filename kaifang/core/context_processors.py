@@ -13,6 +13,13 @@ def shell(request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {"menu": menu_for(request), "admin_warnings": []}
     from kaifang.core import shell_hooks
 
+    warnings: list[object] = []
     for hook in shell_hooks.hooks():
-        context.update(hook(request))
+        extra = dict(hook(request))
+        # Several hooks add warnings: collect them instead of letting the last one win.
+        hook_warnings = extra.pop("admin_warnings", None)
+        if isinstance(hook_warnings, list):
+            warnings.extend(hook_warnings)
+        context.update(extra)
+    context["admin_warnings"] = warnings
     return context

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -19,3 +20,14 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return "密码必须同时包含字母、数字和符号。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django 5.2 changed this message and its zh_Hans catalogue has no translation yet, so
+    users saw English; say it in Chinese here."""
+
+    def get_error_message(self) -> str:
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self) -> str:
+        return f"密码至少需要 {self.min_length} 个字符。"

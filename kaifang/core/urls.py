@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaifang.core.views import account, audit, home, units
+from kaifang.core.views import account, audit, dictionaries, home, units
 
 app_name = "core"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("units/<int:pk>/edit/", units.unit_edit, name="unit_edit"),
     path("units/<int:pk>/delete/", units.unit_delete, name="unit_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("dictionaries/", dictionaries.dictionaries, name="dictionaries"),
 ]

@@ -1,0 +1,312 @@
+"""Reference data: the shipped dictionaries load completely, reloading changes nothing and
+repairs edited names, the lookups importers rely on resolve real-world spellings, and the
+dictionary pages are for administrators only."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from kaifang.core import reference
+from kaifang.core.models import (
+    AdminDivision,
+    AuditEntry,
+    HSCode,
+    Industry,
+    Partner,
+    PartnerGroup,
+    RegistrationProvince,
+    SupervisionMode,
+    TradeMode,
+)
+from kaifang.core.reference_loader import reference_load
+
+
+@pytest.fixture(scope="module")
+def _loaded(django_db_setup, django_db_blocker):
+    """Load once per module, outside the per-test transactions (about a second)."""
+    with django_db_blocker.unblock():
+        reference_load()
+    yield
+    with django_db_blocker.unblock():
+        for model in (PartnerGroup, SupervisionMode, TradeMode, RegistrationProvince):
+            model.objects.all().delete()
+        for model in (HSCode, Industry, AdminDivision):
+            for level in sorted(model.Level.values, reverse=True):
+                model.objects.filter(level=level).delete()
+        Partner.objects.all().delete()
+        AuditEntry.objects.filter(action="reference.load").delete()
+
+
+@pytest.fixture
+def ref(_loaded, db):
+    """The loaded reference data; reloaded if a transactional test flushed it."""
+    if not Partner.objects.exists():
+        reference_load()
+
+
+def counts() -> dict[str, object]:
+    return {
+        "industry": [Industry.objects.filter(level=lv).count() for lv in (1, 2, 3, 4)],
+        "partner": Partner.objects.count(),
+        "group": PartnerGroup.objects.count(),
+        "hs": [HSCode.objects.filter(level=lv).count() for lv in (1, 2, 3, 4, 5)],
+        "trade_mode": TradeMode.objects.count(),
+        "supervision": SupervisionMode.objects.count(),
+        "division": [AdminDivision.objects.filter(level=lv).count() for lv in (1, 2, 3)],
+        "registration": RegistrationProvince.objects.count(),
+    }
+
+
+EXPECTED = {
+    "industry": [20, 97, 473, 1382],
+    "partner": 243,
+    "group": 13,
+    "hs": [21, 97, 1229, 5613, 8957],
+    "trade_mode": 20,
+    "supervision": 94,
+    "division": [31, 342, 2978],
+    "registration": 31,
+}
+
+
+def test_every_dictionary_is_loaded_complete(ref):
+    assert counts() == EXPECTED
+
+
+def test_trees_are_linked(ref):
+    cls = Industry.objects.select_related("parent__parent__parent").get(code="0111")
+    assert [cls.parent.code, cls.parent.parent.code, cls.parent.parent.parent.code] == [
+        "011",
+        "01",
+        "A",
+    ]
+    assert Industry.objects.filter(level__gt=1, parent__isnull=True).count() == 0
+    hs8 = HSCode.objects.select_related("parent__parent__parent__parent").get(code="01012100")
+    assert hs8.name_zh == "改良种用马"
+    assert hs8.parent.parent.parent.parent.code == "I"
+    assert AdminDivision.objects.get(code="410302").parent.parent.name == "河南省"
+    assert AdminDivision.objects.filter(level__gt=1, parent__isnull=True).count() == 0
+
+
+def test_reload_is_idempotent_and_restores_edited_names(ref):
+    Partner.objects.filter(code="116").update(name_zh="日夲", is_active=False)
+    Industry.objects.filter(code="0111").update(name="改错的名字")
+    before_rows = counts()
+    out = io.StringIO()
+    call_command("load-reference", stdout=out)
+    assert counts() == before_rows == EXPECTED
+    japan = Partner.objects.get(code="116")
+    assert (japan.name_zh, japan.is_active) == ("日本", True)
+    assert Industry.objects.get(code="0111").name == "稻谷种植"
+    text = out.getvalue()
+    assert "贸易伙伴 Partner: 243 条 rows (新增 created 0, 更新 updated 1" in text
+    assert "国民经济行业分类 Industry: 1972 条 rows (新增 created 0, 更新 updated 1" in text
+
+
+def test_codes_no_longer_shipped_are_deactivated_not_deleted(ref):
+    Partner.objects.create(code="998", name_zh="已撤销代码", continent="9")
+    reference_load()
+    gone = Partner.objects.get(code="998")
+    assert gone.is_active is False
+    assert Partner.objects.filter(is_active=True).count() == 243
+
+
+def test_administrators_group_edits_survive_a_reload(ref):
+    g7 = PartnerGroup.objects.get(code="g7")
+    g7.members.remove(Partner.objects.get(code="502"))
+    reference_load()
+    assert g7.members.count() == 6
+    reference_load(reset_groups=True)
+    assert g7.members.count() == 7
+
+
+@pytest.mark.parametrize(
+    ("code", "iso3", "iso2"),
+    [("116", "JPN", "JP"), ("502", "USA", "US"), ("344", "RUS", "RU"), ("110", "HKG", "HK")],
+)
+def test_iso_codes(ref, code, iso3, iso2):
+    partner = Partner.objects.get(code=code)
+    assert (partner.iso3, partner.iso2) == (iso3, iso2)
+
+
+def members(code: str) -> set[str]:
+    return set(PartnerGroup.objects.get(code=code).members.values_list("code", flat=True))
+
+
+def test_group_memberships(ref):
+    # RCEP has 15 parties; China is not its own trade partner, so the group holds the other 14.
+    rcep = members("rcep")
+    assert len(rcep) == 14
+    assert {"116", "133", "601", "609", "132"} <= rcep
+    assert not any("142" in members(g.code) for g in PartnerGroup.objects.all())
+    assert len(members("eu")) == 27
+    assert "303" not in members("eu")  # the United Kingdom left in 2020
+    assert members("central_asia") == {"145", "146", "147", "148", "149"}
+    assert members("hk_mo_tw") == {"110", "121", "143"}
+    assert members("g7") == {"502", "116", "304", "303", "305", "307", "501"}
+    assert all(code.startswith("2") for code in members("africa"))
+    assert len(members("africa")) == Partner.objects.filter(code__startswith="2").count()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("中国香港", "110"),
+        ("香港", "110"),
+        ("香港特别行政区", "110"),
+        ("澳门", "121"),
+        ("台湾", "143"),
+        ("韩国", "133"),
+        ("大韩民国", "133"),
+        ("俄罗斯", "344"),
+        ("俄罗斯联邦", "344"),
+        ("尼泊尔", "125"),
+        ("刚果（布）", "213"),
+        ("刚果(金)", "252"),
+        ("玻利维亚", "408"),
+        ("美国", "502"),
+        (" 日本 ", "116"),
+    ],
+)
+def test_partner_name_variants(ref, name, code):
+    found = reference.partner_by_name(name)
+    assert found is not None
+    assert found["code"] == code
+
+
+def test_ambiguous_or_unknown_names_are_not_guessed(ref):
+    assert reference.partner_by_name("刚果") is None  # 刚果(布) or 刚果(金)?
+    assert reference.partner_by_name("火星") is None
+
+
+def test_partner_by_code(ref):
+    assert reference.partner_by_code("116") == {
+        "code": "116",
+        "name_zh": "日本",
+        "name_en": "Japan",
+        "iso3": "JPN",
+        "iso2": "JP",
+        "continent": "亚洲",
+        "is_active": True,
+    }
+    assert reference.partner_by_code("000") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("10", "10"),
+        ("0110", "10"),
+        ("110", "10"),
+        ("一般贸易", "10"),
+        ("0214", "14"),
+        ("来料加工", "14"),
+        ("来料加工贸易", "14"),
+        ("0615", "15"),
+        ("进料对口", "15"),
+        ("0715", "15"),
+        ("4019", "19"),
+        ("保税监管场所进出境货物", "33"),
+    ],
+)
+def test_trade_mode_lookup(ref, value, code):
+    found = reference.trade_mode_lookup(value)
+    assert found is not None
+    assert found["code"] == code
+
+
+def test_supervision_modes_are_unverified_and_unmapped_when_unclear(ref):
+    assert not SupervisionMode.objects.filter(is_verified=True).exists()
+    found = reference.trade_mode_lookup("0245")  # 来料料件内销: 45 is no statistics mode
+    assert found is not None
+    assert (found["code"], found["supervision_name"]) == (None, "来料料件内销")
+    assert reference.trade_mode_lookup("99") is None
+
+
+def test_hs_code_validity(ref):
+    assert reference.hs_code_valid("01012100")
+    assert reference.hs_code_valid("8517")
+    assert not reference.hs_code_valid("01019999")
+    assert not reference.hs_code_valid("I")  # sections are not commodity codes
+    codes = reference.hs_code_set()
+    assert {"85171300", "851713", "8517", "85"} <= codes  # 智能手机 and its ancestors
+    assert "XVI" not in codes
+    info = reference.hs_code_info("01012100")
+    assert info is not None
+    assert (info["name"], info["chapter"], info["section"]) == ("改良种用马", "01", "I")
+
+
+ADMIN_PAGES = [
+    "/admin/core/industry/",
+    "/admin/core/partner/",
+    "/admin/core/partnergroup/",
+    "/admin/core/hscode/",
+    "/admin/core/trademode/",
+    "/admin/core/supervisionmode/",
+    "/admin/core/admindivision/",
+    "/admin/core/registrationprovince/",
+    "/admin/core/industry/?level__exact=4&q=谷物",
+    "/admin/core/partner/?groups__id__exact=1",
+    "/admin/core/hscode/?q=0101",
+]
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_changelists_for_administrators_only(ref, city, client: Client, url):
+    client.force_login(city.officer)
+    refused = client.get(url)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/admin/login/")
+    client.force_login(city.admin)
+    assert client.get(url).status_code == 200
+
+
+def test_partner_group_edit_page_offers_the_member_picker(ref, city, client: Client):
+    client.force_login(city.admin)
+    group = PartnerGroup.objects.get(code="rcep")
+    page = client.get(f"/admin/core/partnergroup/{group.pk}/change/").content.decode()
+    assert "selectfilter" in page.lower() or "SelectFilter" in page
+    assert "日本" in page
+
+
+def test_admin_edit_is_audited(ref, city, client: Client):
+    client.force_login(city.admin)
+    partner = Partner.objects.get(code="133")
+    response = client.post(
+        f"/admin/core/partner/{partner.pk}/change/",
+        {
+            "code": "133",
+            "name_zh": "韩国",
+            "name_en": "Korea",
+            "name_zh_clean": "韩国",
+            "name_en_clean": "South Korea",
+            "iso3": "KOR",
+            "iso2": "KR",
+            "continent": "1",
+            "aliases": "大韩民国、南韩、南朝鲜",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="partner.update")
+    assert entry.actor == city.admin
+    assert "aliases" in entry.changes
+    assert reference.partner_by_name("南朝鲜")["code"] == "133"
+
+
+def test_dictionary_overview_page(ref, city, client: Client):
+    client.force_login(city.admin)
+    page = client.get("/dictionaries/").content.decode()
+    assert "国民经济行业分类" in page
+    assert "1972" in page
+    assert "小类 1382" in page
+    assert "/admin/core/partnergroup/" in page
+    client.force_login(city.officer)
+    assert client.get("/dictionaries/").status_code == 302
+    assert "数据字典" not in client.get("/").content.decode()
+    client.force_login(city.admin)
+    assert "数据字典" in client.get("/").content.decode()
