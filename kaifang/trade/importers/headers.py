@@ -1,0 +1,819 @@
+"""Recognise the columns of an import file from their (Chinese) headers.
+
+Headers vary from file to file: 数据年月 or 年月 or 统计年月, 美元 or 金额(美元) or 出口额(万美元).
+``detect_mapping`` turns a header row into a ``HeaderMapping`` (field → column index, plus the
+multiplier a unit such as 万美元 implies), lists the columns it did not recognise, and lets the
+user override any field with a header name. A mapping serialises to JSON for a saved template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+__all__ = [
+    "FIELDS",
+    "HeaderMapping",
+    "Kind",
+    "MappingError",
+    "detect_mapping",
+    "header_score",
+    "normalise_header",
+]
+
+Kind = Literal["customs", "enterprise_list", "fdi", "odi"]
+
+
+class MappingError(ValueError):
+    """The file's columns cannot be used; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_HEADER_TRANS = str.maketrans(
+    {
+        "（": "(",
+        "）": ")",
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "〔": "(",
+        "〕": ")",
+        "／": "/",
+        "＄": "$",
+        " ": None,
+        "\u3000": None,
+        "\xa0": None,
+        "\t": None,
+        "\r": None,
+        "\n": None,
+        "※": None,
+        "*": None,
+        "＊": None,
+        "★": None,
+        "☆": None,
+        ":": None,
+        "：": None,
+        "_": None,
+        "\ufeff": None,
+    }
+)
+
+
+def normalise_header(text: object) -> str:
+    """Compare-key of a header: no spaces/newlines/※/*, half-width brackets, lower-case Latin."""
+    if text is None:
+        return ""
+    return str(text).translate(_HEADER_TRANS).lower()
+
+
+# --------------------------------------------------------------------------- field tables
+# Each field: (Chinese label, header variants in priority order). Variants are normalised with
+# normalise_header before use, so write them as a person would.
+
+_ENTERPRISE_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "uscc": (
+        "统一社会信用代码",
+        (
+            "统一社会信用代码",
+            "社会信用代码",
+            "企业统一社会信用代码",
+            "统一信用代码",
+            "信用代码",
+            "统一代码",
+            "uscc",
+            "经营单位社会信用代码",
+            "收发货人社会信用代码",
+            "境内收发货人统一社会信用代码",
+            "外商投资企业统一社会信用代码",
+            "境内投资者统一社会信用代码",
+            "境内投资主体统一社会信用代码",
+        ),
+    ),
+    "customs_code": (
+        "海关编码",
+        (
+            "海关编码",
+            "企业海关编码",
+            "海关注册编码",
+            "海关注册编号",
+            "海关代码",
+            "企业编码",
+            "经营单位编码",
+            "经营单位代码",
+            "收发货人编码",
+            "收发货人代码",
+            "境内收发货人编码",
+            "境内收发货人代码",
+            "企业代码",
+            "海关十位编码",
+            "10位海关编码",
+        ),
+    ),
+    "name": (
+        "企业名称",
+        (
+            "企业名称",
+            "企业中文名称",
+            "经营单位名称",
+            "收发货人名称",
+            "境内收发货人名称",
+            "经营单位",
+            "收发货人",
+            "境内收发货人",
+            "单位名称",
+            "公司名称",
+            "企业",
+            "名称",
+        ),
+    ),
+}
+
+_PERIOD = (
+    "年月",
+    (
+        "数据年月",
+        "年月",
+        "统计年月",
+        "日期",
+        "月份",
+        "统计月份",
+        "期间",
+        "年度月份",
+        "时间",
+        "所属期",
+        "报告期",
+    ),
+)
+
+_CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "period": _PERIOD,
+    "flow": (
+        "进出口",
+        (
+            "进出口标志",
+            "进出口",
+            "贸易流向",
+            "进出口类型",
+            "进出口方向",
+            "流向",
+            "进出口别",
+            "进出口标识",
+            "进出口方式",
+            "i/e",
+            "flow",
+        ),
+    ),
+    **_ENTERPRISE_FIELDS,
+    "hs_code": (
+        "商品编码",
+        (
+            "商品编码",
+            "商品代码",
+            "hs编码",
+            "税号",
+            "商品编号",
+            "hs编号",
+            "hs代码",
+            "hs",
+            "hscode",
+            "海关商品编码",
+            "税则号列",
+            "商品税号",
+            "商品税则号",
+            "税则号",
+            "10位商品编码",
+            "8位商品编码",
+            "hs8",
+            "hs6",
+            "hs10",
+            "商品hs编码",
+        ),
+    ),
+    "hs_name": ("商品名称", ("商品名称", "商品名称及规格型号", "品名", "商品", "商品中文名称")),
+    "partner_code": (
+        "贸易伙伴编码",
+        (
+            "贸易伙伴编码",
+            "贸易伙伴代码",
+            "国别代码",
+            "国别编码",
+            "国别(地区)代码",
+            "国别地区代码",
+            "贸易国别代码",
+            "贸易国(地区)代码",
+            "贸易国代码",
+            "国家代码",
+            "国家(地区)代码",
+            "原产国(地区)代码",
+            "原产国代码",
+            "最终目的国(地区)代码",
+            "目的国(地区)代码",
+            "目的国代码",
+            "国别码",
+        ),
+    ),
+    "partner_name": (
+        "贸易伙伴",
+        (
+            "贸易伙伴名称",
+            "贸易伙伴",
+            "贸易国别",
+            "国别(地区)",
+            "国别地区",
+            "国别",
+            "贸易国(地区)",
+            "贸易国",
+            "国家(地区)",
+            "国家/地区",
+            "国家",
+            "国家或地区",
+            "原产国(地区)",
+            "原产国",
+            "原产地",
+            "最终目的国(地区)",
+            "最终目的国",
+            "目的国(地区)",
+            "目的国",
+            "目的地",
+            "贸易国别名称",
+            "国别名称",
+            "国别(地区)名称",
+            "启运国(地区)",
+            "运抵国(地区)",
+            "partner",
+        ),
+    ),
+    "trade_mode_code": (
+        "贸易方式编码",
+        ("贸易方式编码", "贸易方式代码", "监管方式代码", "监管方式编码", "贸易方式", "监管方式"),
+    ),
+    "trade_mode_name": ("贸易方式名称", ("贸易方式名称", "监管方式名称", "贸易方式中文名称")),
+    "qty1": (
+        "第一数量",
+        ("第一数量", "法定第一数量", "第一法定数量", "数量1", "第一计量数量", "数量"),
+    ),
+    "unit1": (
+        "第一计量单位",
+        (
+            "第一计量单位",
+            "法定第一计量单位",
+            "第一法定计量单位",
+            "第一单位",
+            "计量单位1",
+            "单位1",
+            "计量单位",
+            "单位",
+        ),
+    ),
+    "qty2": ("第二数量", ("第二数量", "法定第二数量", "第二法定数量", "数量2", "第二计量数量")),
+    "unit2": (
+        "第二计量单位",
+        ("第二计量单位", "法定第二计量单位", "第二法定计量单位", "第二单位", "计量单位2", "单位2"),
+    ),
+}
+
+_FDI_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "period": _PERIOD,
+    "uscc": _ENTERPRISE_FIELDS["uscc"],
+    "customs_code": _ENTERPRISE_FIELDS["customs_code"],
+    "name": (
+        "外商投资企业名称",
+        (
+            "外商投资企业名称",
+            "外资企业名称",
+            "企业名称",
+            "项目名称",
+            "企业(项目)名称",
+            "单位名称",
+            "公司名称",
+            "名称",
+        ),
+    ),
+    "partner_name": (
+        "投资方国别(地区)",
+        (
+            "投资方国别(地区)",
+            "投资方国别",
+            "投资者国别(地区)",
+            "投资者国别",
+            "外方国别(地区)",
+            "外方国别",
+            "投资来源地",
+            "资金来源地",
+            "来源国(地区)",
+            "来源国别",
+            "国别(地区)",
+            "国别",
+            "国家(地区)",
+            "国家/地区",
+            "国家",
+        ),
+    ),
+    "partner_code": (
+        "国别代码",
+        ("投资方国别代码", "投资方国别(地区)代码", "国别代码", "国别(地区)代码", "国家代码"),
+    ),
+    "investor": ("外国投资者", ("外国投资者", "外方投资者", "投资方", "外方股东", "投资者名称")),
+}
+
+_ODI_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "period": _PERIOD,
+    "uscc": _ENTERPRISE_FIELDS["uscc"],
+    "customs_code": _ENTERPRISE_FIELDS["customs_code"],
+    "name": (
+        "境内投资主体",
+        (
+            "境内投资主体",
+            "境内投资主体名称",
+            "境内投资者",
+            "境内投资者名称",
+            "境内企业名称",
+            "投资主体",
+            "投资主体名称",
+            "企业名称",
+            "单位名称",
+            "公司名称",
+        ),
+    ),
+    "overseas_name": (
+        "境外企业名称",
+        (
+            "境外企业名称",
+            "境外企业(机构)名称",
+            "境外机构名称",
+            "境外企业",
+            "境外项目名称",
+            "项目名称",
+        ),
+    ),
+    "partner_name": (
+        "投资目的地",
+        (
+            "投资目的地",
+            "投资目的国(地区)",
+            "投资目的国",
+            "目的国(地区)",
+            "目的国",
+            "境外企业所在国(地区)",
+            "所在国(地区)",
+            "所在国家(地区)",
+            "国别(地区)",
+            "国别",
+            "国家(地区)",
+            "国家/地区",
+            "国家",
+            "投资国别(地区)",
+            "投资国别",
+        ),
+    ),
+    "partner_code": (
+        "国别代码",
+        ("投资目的地代码", "国别代码", "国别(地区)代码", "国家代码"),
+    ),
+}
+
+_ENTERPRISE_LIST_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    **_ENTERPRISE_FIELDS,
+    "former_names": ("曾用名", ("曾用名", "原名称", "企业曾用名", "原企业名称", "变更前名称")),
+    "district": (
+        "所属县区",
+        (
+            "所属县区",
+            "所属区县",
+            "县区",
+            "区县",
+            "县(市、区)",
+            "县(市区)",
+            "县市区",
+            "所在县区",
+            "所在区县",
+            "辖区",
+            "所属辖区",
+            "属地",
+            "区域",
+            "所属区域",
+            "行政区划",
+            "所在地区",
+        ),
+    ),
+    "park": ("所属园区", ("所属园区", "园区", "所在园区", "开发区", "所属开发区", "园区名称")),
+    "industry": (
+        "所属行业",
+        (
+            "所属行业",
+            "行业",
+            "行业代码",
+            "行业分类",
+            "国民经济行业",
+            "国民经济行业分类",
+            "国民经济行业代码",
+            "行业门类",
+            "所属行业代码",
+        ),
+    ),
+    "ownership": (
+        "企业性质",
+        (
+            "企业性质",
+            "经济类型",
+            "所有制",
+            "所有制性质",
+            "企业类型",
+            "登记注册类型",
+            "经济性质",
+            "注册类型",
+            "企业类别",
+        ),
+    ),
+    "size": ("企业规模", ("企业规模", "规模", "企业规模类型")),
+    "tags": ("标签", ("标签", "企业标签", "类型标签", "业务类型", "外向型类型")),
+    "contact": ("联系人", ("联系人", "企业联系人", "联系人姓名")),
+    "phone": ("联系电话", ("联系电话", "电话", "手机", "手机号码", "联系方式", "联系人电话")),
+    "address": ("地址", ("地址", "注册地址", "企业地址", "经营地址", "住所", "通讯地址")),
+    "legal_representative": ("法定代表人", ("法定代表人", "法人代表", "法人", "负责人")),
+    "established": ("成立日期", ("成立日期", "成立时间", "注册日期", "设立日期")),
+    "liaison": ("包联干部", ("包联干部", "包联人", "包联领导", "联系干部", "服务专员")),
+}
+
+FIELDS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "customs": _CUSTOMS_FIELDS,
+    "fdi": _FDI_FIELDS,
+    "odi": _ODI_FIELDS,
+    "enterprise_list": _ENTERPRISE_LIST_FIELDS,
+}
+
+# Value columns: the header minus units and suffixes like 金额/额/值 is looked up here; the
+# currency (美元/人民币) and multiplier (万/亿/千) come from the units.
+# base → field prefix ("" = the plain value; "total" = a 进出口 total we do not import).
+_VALUE_BASES: dict[str, dict[str, str]] = {
+    "customs": {
+        "": "value",
+        "贸易": "value",
+        "统计": "value",
+        "出口": "export",
+        "进口": "import",
+        "进出口": "total",
+        "外贸进出口": "total",
+        "外贸": "total",
+    },
+    "fdi": {
+        "": "value",
+        "实际使用外资": "value",
+        "实际利用外资": "value",
+        "实际到资": "value",
+        "到资": "value",
+        "实际到账外资": "value",
+        "实到外资": "value",
+        "实际外资": "value",
+        "外资到位": "value",
+        "实际使用外资额": "value",
+        "合同外资": "contract",
+        "合同利用外资": "contract",
+        "协议外资": "contract",
+    },
+    "odi": {
+        "": "value",
+        "对外直接投资": "value",
+        "对外直接投资额": "value",
+        "实际投资": "value",
+        "中方实际投资": "value",
+        "境外投资": "value",
+        "实际对外投资": "value",
+        "中方协议投资": "agreed",
+        "协议投资": "agreed",
+        "中方投资": "agreed",
+    },
+    "enterprise_list": {},
+}
+# Which value fields make a file usable (at least one is required).
+_VALUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "customs": ("value_usd", "value_cny", "export_usd", "export_cny", "import_usd", "import_cny"),
+    "fdi": ("value_usd", "value_cny"),
+    "odi": ("value_usd", "value_cny"),
+    "enterprise_list": (),
+}
+_VALUE_LABELS = {
+    "value_usd": "美元",
+    "value_cny": "人民币",
+    "export_usd": "出口(美元)",
+    "export_cny": "出口(人民币)",
+    "import_usd": "进口(美元)",
+    "import_cny": "进口(人民币)",
+    "contract_usd": "合同外资(美元)",
+    "contract_cny": "合同外资(人民币)",
+    "agreed_usd": "中方协议投资额(美元)",
+    "agreed_cny": "中方协议投资额(人民币)",
+}
+
+_NOT_VALUE = (
+    "同比",
+    "增长",
+    "增速",
+    "增幅",
+    "占比",
+    "比重",
+    "%",
+    "上年",
+    "去年",
+    "累计",
+    "排名",
+    "排序",
+    "位次",
+    "单价",
+    "数量",
+    "单位",
+    "代码",
+    "编码",
+    "名称",
+    "序号",
+    "环比",
+    "率",
+)
+_USD_WORDS = ("美元", "usd", "us$", "$")
+_CNY_WORDS = ("人民币", "cny", "rmb", "元")
+_UNIT_TOKENS = (
+    "万美元",
+    "亿美元",
+    "千美元",
+    "美元",
+    "人民币",
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "usd",
+    "us$",
+    "$",
+    "cny",
+    "rmb",
+    "万",
+    "亿",
+)
+_VALUE_SUFFIXES = ("金额", "总额", "总值", "合计", "数额", "额", "值")
+_PAREN = re.compile(r"\(([^()]*)\)")
+_TEN_THOUSAND = Decimal(10_000)
+
+
+def _value_field(kind: str, norm: str) -> tuple[str, Decimal, bool] | None:
+    """(field, multiplier, currency_was_stated) for a value header, or None."""
+    bases = _VALUE_BASES[kind]
+    if not bases or any(word in norm for word in _NOT_VALUE):
+        return None
+    currency = None
+    if any(word in norm for word in _USD_WORDS):
+        currency = "usd"
+    elif any(word in norm for word in _CNY_WORDS):
+        currency = "cny"
+    multiplier = Decimal(1)
+    if "亿" in norm:
+        multiplier = Decimal(100_000_000)
+    elif "万" in norm:
+        multiplier = _TEN_THOUSAND
+    elif "千美元" in norm or "千元" in norm:
+        multiplier = Decimal(1000)
+    base = _PAREN.sub("", norm)
+    for token in _UNIT_TOKENS:
+        base = base.replace(token, "")
+    base = base.replace("(", "").replace(")", "").replace("/", "")
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _VALUE_SUFFIXES:
+            if base.endswith(suffix) and base != suffix:
+                base = base.removesuffix(suffix)
+                changed = True
+            elif base == suffix:
+                base = ""
+                changed = True
+    prefix = bases.get(base)
+    if prefix is None:
+        return None
+    if currency is None:
+        if kind == "customs" and prefix in ("value", "total"):
+            return None  # 进出口 without a unit is the flow column; a bare 金额 is ambiguous
+        currency = "usd"
+        stated = False
+    else:
+        stated = True
+    if prefix == "total":
+        return ("total", multiplier, stated)
+    return (f"{prefix}_{currency}", multiplier, stated)
+
+
+def _variant_index(kind: str) -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    for field_name, (_label, variants) in FIELDS[kind].items():
+        for position, variant in enumerate(variants):
+            index.setdefault(normalise_header(variant), (field_name, position))
+    return index
+
+
+_INDEX: dict[str, dict[str, tuple[str, int]]] = {kind: _variant_index(kind) for kind in FIELDS}
+_ALL_NAMES: frozenset[str] = frozenset(name for index in _INDEX.values() for name in index)
+
+
+def _match(kind: str, norm: str) -> tuple[str, int] | None:
+    index = _INDEX[kind]
+    found = index.get(norm)
+    if found is None and "(" in norm:
+        stripped = _PAREN.sub("", norm)
+        found = index.get(stripped)
+        if found is not None:
+            found = (found[0], found[1] + 100)  # an exact header wins over a stripped one
+    return found
+
+
+def header_score(cells: Sequence[object], kind: Kind | None = None) -> int:
+    """How many cells of a row look like known headers (used to find the header row)."""
+    kinds: Sequence[str] = (kind,) if kind else tuple(FIELDS)
+    score = 0
+    for cell in cells:
+        if not isinstance(cell, str):
+            continue
+        norm = normalise_header(cell)
+        if not norm or len(norm) > 40:
+            continue
+        if norm in _ALL_NAMES or _PAREN.sub("", norm) in _ALL_NAMES:
+            score += 1
+            continue
+        if any(_value_field(k, norm) for k in kinds):
+            score += 1
+    return score
+
+
+@dataclass(slots=True)
+class HeaderMapping:
+    """Which column holds which field.
+
+    ``columns``: field → 0-based column index; ``multipliers``: value field → factor (10000 for
+    万美元); ``headers``: the file's header row as read; ``unrecognised``: headers no field took;
+    ``notes``: Chinese remarks for the user (assumed currency, ignored total column …).
+    """
+
+    kind: str
+    headers: list[str]
+    columns: dict[str, int] = field(default_factory=dict)
+    multipliers: dict[str, Decimal] = field(default_factory=dict)
+    unrecognised: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def label(self, field_name: str) -> str:
+        """The header text of the column mapped to ``field_name`` (for error messages)."""
+        index = self.columns.get(field_name)
+        if index is not None and index < len(self.headers):
+            return self.headers[index]
+        if field_name in FIELDS.get(self.kind, {}):
+            return FIELDS[self.kind][field_name][0]
+        return _VALUE_LABELS.get(field_name, field_name)
+
+    def multiplier(self, field_name: str) -> Decimal:
+        return self.multipliers.get(field_name, Decimal(1))
+
+    def value_fields(self) -> list[str]:
+        return [f for f in _VALUE_FIELDS.get(self.kind, ()) if f in self.columns] + [
+            f for f in self.columns if f.startswith(("contract_", "agreed_"))
+        ]
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready template: field → header text, multipliers as strings."""
+        return {
+            "kind": self.kind,
+            "fields": {name: self.headers[index] for name, index in self.columns.items()},
+            "multipliers": {name: str(value) for name, value in self.multipliers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object], headers: Sequence[object]) -> HeaderMapping:
+        """Apply a saved template to a file's header row."""
+        kind = str(data.get("kind", "customs"))
+        fields = data.get("fields") or {}
+        multipliers = data.get("multipliers") or {}
+        if not isinstance(fields, Mapping) or not isinstance(multipliers, Mapping):
+            raise MappingError("模板格式错误")
+        if kind not in FIELDS:
+            raise MappingError(f"未知的模板类型：{kind}")
+        return detect_mapping(
+            headers,
+            kind=kind,  # type: ignore[arg-type]
+            overrides={str(k): (str(v) if v else None) for k, v in fields.items()},
+            multipliers={str(k): Decimal(str(v)) for k, v in multipliers.items()},
+            only_overrides=True,
+        )
+
+    def require(self, *, has_file_flow: bool = False, has_file_period: bool = False) -> None:
+        """Raise MappingError (Chinese) when the file cannot be imported with this mapping."""
+        problems: list[str] = []
+        if self.kind != "enterprise_list" and not self.value_fields():
+            problems.append(
+                "未找到金额列：需要至少一列金额，如“美元”“人民币”“金额(万美元)”“出口额(万元)”"
+                if self.kind == "customs"
+                else "未找到金额列：如“实际使用外资(万美元)”“对外直接投资额(万美元)”"
+            )
+        if not any(f in self.columns for f in ("uscc", "customs_code", "name")):
+            problems.append("未找到企业标识列：需要统一社会信用代码、海关编码或企业名称")
+        needs_period = self.kind in ("customs", "fdi", "odi") and not has_file_period
+        if needs_period and "period" not in self.columns:
+            problems.append("未找到年月列（如“数据年月”“年月”），也没有指定文件所属年月")
+        if self.kind == "customs" and "flow" not in self.columns and not has_file_flow:
+            wide = any(f.startswith(("export_", "import_")) for f in self.columns)
+            if not wide:
+                problems.append(
+                    "未找到进出口标志列（如“进出口”“贸易流向”），也没有指定文件是进口还是出口"
+                )
+        wide = any(f.startswith(("export_", "import_")) for f in self.columns)
+        if self.kind == "customs" and "flow" in self.columns and wide:
+            problems.append("文件既有进出口标志列又有分进口、出口的金额列，请只保留一种")
+        if problems:
+            raise MappingError("；".join(problems))
+
+
+def detect_mapping(
+    headers: Sequence[object],
+    *,
+    kind: Kind = "customs",
+    overrides: Mapping[str, str | None] | None = None,
+    multipliers: Mapping[str, Decimal] | None = None,
+    only_overrides: bool = False,
+) -> HeaderMapping:
+    """Map a header row to fields.
+
+    ``overrides``: field → header text (as in the file; compared after normalisation) or None to
+    leave the field unmapped. ``multipliers`` override the factor a unit implies.
+    ``only_overrides``: use the overrides alone (a saved template), no auto-detection.
+    """
+    if kind not in FIELDS:
+        raise MappingError(f"未知的导入类型：{kind}")
+    texts = ["" if h is None else str(h).strip() for h in headers]
+    norms = [normalise_header(t) for t in texts]
+    mapping = HeaderMapping(kind=kind, headers=texts)
+    best: dict[str, tuple[int, int]] = {}  # field → (priority, column)
+    value_cols: dict[str, tuple[int, Decimal, bool]] = {}
+    totals: list[int] = []
+    if not only_overrides:
+        for column, norm in enumerate(norms):
+            if not norm:
+                continue
+            value = _value_field(kind, norm)
+            if value is not None:
+                name, factor, stated = value
+                if name == "total":
+                    totals.append(column)
+                elif name not in value_cols:
+                    value_cols[name] = (column, factor, stated)
+                continue
+            found = _match(kind, norm)
+            if found is None:
+                continue
+            name, priority = found
+            if name not in best or priority < best[name][0]:
+                best[name] = (priority, column)
+        columns = {name: column for name, (_p, column) in best.items()}
+        for name, (column, factor, stated) in value_cols.items():
+            columns[name] = column
+            mapping.multipliers[name] = factor
+            if not stated:
+                mapping.notes.append(f"列“{texts[column]}”未注明币种，按美元计，请确认")
+        wide = any(f.startswith(("export_", "import_")) for f in columns)
+        if wide and "flow" in columns:
+            flow_col = columns["flow"]
+            if norms[flow_col] in ("进出口", "进出口总值", "进出口额"):
+                del columns["flow"]
+                totals.append(flow_col)
+        for column in totals:
+            mapping.notes.append(f"列“{texts[column]}”是进出口合计，不导入（按进口、出口分别导入）")
+        mapping.columns = columns
+    for name, header in (overrides or {}).items():
+        known = name in FIELDS[kind] or name in _VALUE_LABELS
+        if not known:
+            raise MappingError(f"未知的字段：{name}")
+        mapping.columns.pop(name, None)
+        if not header:
+            mapping.multipliers.pop(name, None)
+            continue
+        norm = normalise_header(header)
+        if norm not in norms:
+            raise MappingError(f"文件中没有列“{header}”")
+        column = norms.index(norm)
+        for other, other_column in list(mapping.columns.items()):
+            if other_column == column:
+                del mapping.columns[other]
+        mapping.columns[name] = column
+        if name in _VALUE_LABELS:
+            value = _value_field(kind, norm)
+            mapping.multipliers[name] = value[1] if value else Decimal(1)
+    for name, factor in (multipliers or {}).items():
+        if name in mapping.columns:
+            mapping.multipliers[name] = Decimal(factor)
+    for name in list(mapping.multipliers):
+        if name not in mapping.columns:
+            del mapping.multipliers[name]
+    used = set(mapping.columns.values())
+    mapping.unrecognised = [t for c, t in enumerate(texts) if t and c not in used]
+    return mapping

@@ -1,0 +1,286 @@
+"""Read xlsx, xls and csv files into a header row and a stream of numbered rows.
+
+``read_table`` never builds a list of the rows: ``Table.rows`` is an iterator, so a csv of a
+million lines is read one line at a time. Row numbers are those a person sees in Excel or a text
+editor (the first line of the file is row 1), so errors can point at them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import chain
+
+from kaifang.trade.importers.common import Cell, cell_text
+from kaifang.trade.importers.headers import Kind, header_score
+
+__all__ = ["Row", "Table", "TableError", "read_table"]
+
+Row = tuple[int, list[Cell]]
+
+# A header row is the first row (within the first few) with at least this many known headers.
+_MIN_HEADER_MATCHES = 2
+_HEADER_SEARCH_ROWS = 10
+_SAMPLE_BYTES = 1 << 16
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Table:
+    """A header row and an iterator of (row number, cells) for the rows below it.
+
+    ``title_rows`` are the texts of rows above the header (``2025年9月示范市进出口企业数据``),
+    which may name the period or flow of the whole file.
+    """
+
+    header: list[str]
+    rows: Iterator[Row]
+    header_row: int = 1
+    title_rows: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    file_format: str = "csv"
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows
+
+
+def _trim(cells: Sequence[Cell]) -> list[Cell]:
+    """Drop trailing empty cells (a csv line ending in a comma, Excel's ragged rows)."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or cells[end - 1] == ""):
+        end -= 1
+    return list(cells[:end])
+
+
+def _find_header(
+    rows: Iterator[Row], kind: Kind | None
+) -> tuple[int, list[str], list[str], list[Row]]:
+    """Look for the header in the first rows; returns (row no, header, titles, rows to replay)."""
+    seen: list[Row] = []
+    for number, cells in rows:
+        seen.append((number, cells))
+        if header_score(cells, kind) >= _MIN_HEADER_MATCHES:
+            titles = [
+                " ".join(cell_text(c) for c in earlier if cell_text(c)) for _n, earlier in seen[:-1]
+            ]
+            header = [cell_text(c) for c in _trim(cells)]
+            return number, header, [t for t in titles if t], []
+        if len(seen) >= _HEADER_SEARCH_ROWS:
+            break
+    # no recognisable header: use the first non-empty row, the mapping step will complain
+    for index, (number, cells) in enumerate(seen):
+        if any(cell_text(c) for c in cells):
+            header = [cell_text(c) for c in _trim(cells)]
+            return number, header, [], seen[index + 1 :]
+    raise TableError("文件是空的，没有找到表头")
+
+
+def _table(numbered: Iterator[Row], kind: Kind | None, **info: object) -> Table:
+    header_row, header, titles, replay = _find_header(numbered, kind)
+    rows: Iterator[Row] = chain(replay, numbered) if replay else numbered
+    return Table(
+        header=header,
+        rows=rows,
+        header_row=header_row,
+        title_rows=titles,
+        **info,  # type: ignore[arg-type]
+    )
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _detect_encoding(data: bytes) -> tuple[str, int]:
+    """(codec, bytes to skip): UTF-8 with or without BOM, UTF-16 with BOM, else GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start : start + (1 << 20)], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030", 0
+    return "utf-8", 0
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:20] if line.strip()]
+    tabs = sum(line.count("\t") for line in lines)
+    commas = sum(line.count(",") for line in lines)
+    semicolons = sum(line.count(";") for line in lines)
+    if tabs > commas and tabs >= semicolons:
+        return "\t"
+    if semicolons > commas:
+        return ";"
+    return ","
+
+
+def _read_csv(data: bytes, kind: Kind | None) -> Table:
+    encoding, skip = _detect_encoding(data)
+    head = data[skip : skip + _SAMPLE_BYTES]
+    sample = head.decode(encoding, errors="ignore")
+    delimiter = _sniff_delimiter(sample)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    if skip:
+        text.read(1)  # the BOM
+    reader = csv.reader(text, delimiter=delimiter)
+
+    def numbered() -> Iterator[Row]:
+        # Row numbers count records as Excel shows them; a quoted field with a line break
+        # inside stays one row.
+        number = 0
+        try:
+            for cells in reader:
+                number += 1
+                yield number, cells  # type: ignore[misc]
+        except UnicodeDecodeError as exc:
+            raise TableError(
+                f"第{number + 1}行附近编码无法识别（文件应为 UTF-8 或 GBK/GB18030）"
+            ) from exc
+        except csv.Error as exc:
+            raise TableError(f"第{number + 1}行不是有效的 CSV：{exc}") from exc
+
+    return _table(numbered(), kind, encoding=encoding, delimiter=delimiter, file_format="csv")
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _pick_sheet(names: list[str], sheet: str | int | None) -> str:
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise TableError(f"没有第{sheet + 1}个工作表")
+        return names[sheet]
+    if sheet not in names:
+        raise TableError(f"没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
+    return sheet
+
+
+def _read_xlsx(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(f"无法读取 Excel 文件：{exc}") from exc
+    names = book.sheetnames
+    chosen = _pick_sheet(names, sheet)
+    if sheet is None:
+        # the first sheet with content (a workbook may start with an empty or notes sheet)
+        for name in names:
+            ws = book[name]
+            if ws.max_row and ws.max_row > 1:
+                chosen = name
+                break
+    ws = book[chosen]
+    ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
+
+    def numbered() -> Iterator[Row]:
+        try:
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, list(values)  # type: ignore[arg-type]
+        finally:
+            book.close()
+
+    return _table(numbered(), kind, sheet=chosen, sheets=list(names), file_format="xlsx")
+
+
+# --------------------------------------------------------------------------- xls
+
+
+def _read_xls(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as exc:
+        raise TableError(f"无法读取 xls 文件：{exc}") from exc
+    names = book.sheet_names()
+    chosen = _pick_sheet(names, sheet)
+    if sheet is None:
+        for name in names:
+            if book.sheet_by_name(name).nrows > 1:
+                chosen = name
+                break
+    ws = book.sheet_by_name(chosen)
+    datemode = book.datemode
+    date_type = xlrd.XL_CELL_DATE
+    number_type = xlrd.XL_CELL_NUMBER
+    empty_types = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+
+    def convert(ctype: int, value: object) -> Cell:
+        if ctype == number_type:
+            number = float(value)  # type: ignore[arg-type]
+            return int(number) if number.is_integer() else number
+        if ctype == date_type:
+            moment: datetime = xlrd.xldate_as_datetime(value, datemode)
+            if moment.hour == moment.minute == moment.second == 0:
+                return date(moment.year, moment.month, moment.day)
+            return moment
+        if ctype in empty_types:
+            return None
+        if isinstance(value, str):
+            return value
+        return str(value)
+
+    def numbered() -> Iterator[Row]:
+        for index in range(ws.nrows):
+            types = ws.row_types(index)
+            values = ws.row_values(index)
+            yield index + 1, [convert(t, v) for t, v in zip(types, values, strict=False)]
+
+    return _table(numbered(), kind, sheet=chosen, sheets=list(names), file_format="xls")
+
+
+# --------------------------------------------------------------------------- entry point
+
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | int | None = None,
+    kind: Kind | None = None,
+) -> Table:
+    """Read a file's bytes into a ``Table``; the format comes from the content, then the name.
+
+    ``sheet`` picks a worksheet by name or 0-based index (default: the first with data).
+    ``kind`` narrows header detection to one import kind.
+    """
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, kind, sheet)
+    if data.startswith(_XLS_MAGIC):
+        return _read_xls(data, kind, sheet)
+    lower = filename.lower()
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        head = data[:512].lstrip().lower()
+        if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
+            raise TableError(
+                "这个“Excel”文件其实是网页（HTML）格式：请用 Excel 打开后另存为 .xlsx 再导入"
+            )
+        raise TableError("无法识别的 Excel 文件（已损坏或不是 Excel 格式）")
+    if not data.strip():
+        raise TableError("文件是空的")
+    return _read_csv(data, kind)

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.tests.helpers import csv_bytes, xlsx_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+PLATFORM_HEADER = (
+    "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,贸易方式编码,贸易方式名称,"
+    "注册地编码,注册地名称,第一数量,第一计量单位,第二数量,第二计量单位,美元,人民币,"
+)
+
+
+def test_gb18030_csv_with_trailing_commas() -> None:
+    text = (
+        PLATFORM_HEADER
+        + "\r\n202509,85171200,手机,502,美国,10,一般贸易,41,河南省,?,?,?,?,100,700,\r\n"
+    )
+    table = read_table(text.encode("gb18030"), "下载.csv")
+    assert table.encoding == "gb18030"
+    assert table.header[-1] == "人民币"  # the empty last column is dropped
+    assert len(table.header) == 15
+    rows = list(table.rows)
+    assert rows[0][0] == 2
+    assert rows[0][1][4] == "美国"
+    assert rows[0][1][9] == "?"
+
+
+def test_utf8_with_bom() -> None:
+    data = codecs.BOM_UTF8 + "年月,企业名称,美元\n2025-09,甲公司,1\n".encode()
+    table = read_table(data, "a.csv")
+    assert table.header == ["年月", "企业名称", "美元"]
+    assert table.encoding == "utf-8"
+    assert list(table.rows) == [(2, ["2025-09", "甲公司", "1"])]
+
+
+def test_utf8_without_bom_and_tab_delimiter() -> None:
+    data = csv_bytes([["年月", "企业名称", "美元"], ["202509", "甲,乙公司", "1"]], delimiter="\t")
+    table = read_table(data, "a.txt")
+    assert table.delimiter == "\t"
+    assert list(table.rows) == [(2, ["202509", "甲,乙公司", "1"])]
+
+
+def test_gbk_file_is_read_as_gb18030() -> None:
+    data = "年月,企业名称,美元\n202509,镕铂瑞公司,1\n".encode("gbk")
+    table = read_table(data, "a.csv")
+    assert next(iter(table.rows))[1][1] == "镕铂瑞公司"
+
+
+def test_utf16_tab_text_from_excel() -> None:
+    data = "年月\t企业名称\t美元\r\n202509\t甲公司\t1\r\n".encode("utf-16")
+    table = read_table(data, "unicode.txt")
+    assert table.header == ["年月", "企业名称", "美元"]
+    assert list(table.rows) == [(2, ["202509", "甲公司", "1"])]
+
+
+def test_title_rows_above_header_keep_file_row_numbers() -> None:
+    data = csv_bytes(
+        [
+            ["2025年9月示范市进出口企业数据", "", ""],
+            ["单位：万美元", "", ""],
+            ["年月", "企业名称", "美元"],
+            ["202509", "甲公司", "1"],
+        ]
+    )
+    table = read_table(data, "a.csv")
+    assert table.header_row == 3
+    assert table.title_rows == ["2025年9月示范市进出口企业数据", "单位：万美元"]
+    assert list(table.rows) == [(4, ["202509", "甲公司", "1"])]
+
+
+def test_quoted_line_break_stays_one_row_and_blank_lines_count() -> None:
+    data = '年月,企业名称,美元\n202509,"甲\n公司",1\n\n202509,乙公司,2\n'.encode()
+    rows = list(read_table(data, "a.csv").rows)
+    assert [(n, cells[1]) for n, cells in rows if cells] == [(2, "甲\n公司"), (4, "乙公司")]
+
+
+def test_rows_are_streamed_not_listed() -> None:
+    data = csv_bytes(
+        [["年月", "企业名称", "美元"], *[["202509", "甲", str(i)] for i in range(100)]]
+    )
+    table = read_table(data, "a.csv")
+    assert isinstance(table.rows, Iterator)
+    assert next(table.rows) == (2, ["202509", "甲", "0"])
+
+
+def test_xlsx_with_merged_title_and_excel_dates() -> None:
+    data = xlsx_bytes(
+        [
+            ["数据年月", "统一社会信用代码", "企业名称", "美元"],
+            [datetime(2025, 9, 1), "X", "甲公司", 1.5],
+            [datetime(2025, 10, 1), "Y", "乙公司", 2],
+        ],
+        title="2025年9-10月示范市进出口企业数据",
+        number_format={0: "yyyy-mm"},
+    )
+    table = read_table(data, "企业.xlsx")
+    assert table.file_format == "xlsx"
+    assert table.header_row == 2
+    assert table.title_rows == ["2025年9-10月示范市进出口企业数据"]
+    rows = list(table.rows)
+    assert rows[0] == (3, [datetime(2025, 9, 1), "X", "甲公司", 1.5])
+    assert rows[1][0] == 4
+
+
+def test_xlsx_sheet_selection() -> None:
+    data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲", 1]], sheet="出口")
+    assert read_table(data, "a.xlsx", sheet="出口").sheet == "出口"
+    assert read_table(data, "a.xlsx", sheet=0).sheet == "出口"
+    with pytest.raises(TableError, match="没有名为"):
+        read_table(data, "a.xlsx", sheet="进口")
+
+
+def test_xls_fixture() -> None:
+    table = read_table((FIXTURES / "customs_export_2025_09.xls").read_bytes(), "a.xls")
+    assert table.file_format == "xls"
+    assert table.header_row == 2
+    assert table.title_rows == ["2025年9月示范市出口企业数据"]
+    assert table.header == [
+        "年月",
+        "统一社会信用代码",
+        "企业名称",
+        "HS编码",
+        "国别(地区)",
+        "贸易方式",
+        "金额(万美元)",
+    ]
+    rows = list(table.rows)
+    assert [n for n, _ in rows] == [3, 4, 5]
+    first = rows[0][1]
+    assert first[0] == date(2025, 9, 1)
+    assert first[3] == 85171200  # a whole number comes back as int
+    assert first[6] == 12.5
+
+
+def test_content_decides_format_not_extension() -> None:
+    data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲", 1]])
+    assert read_table(data, "export.csv").file_format == "xlsx"
+
+
+def test_html_disguised_as_xls_is_explained() -> None:
+    with pytest.raises(TableError, match="网页"):
+        read_table(b"<html><table><tr><td>1</td></tr></table></html>", "export.xls")
+
+
+def test_empty_file() -> None:
+    with pytest.raises(TableError, match="空"):
+        read_table(b"  \n", "a.csv")
+
+
+def test_no_known_header_falls_back_to_first_row() -> None:
+    table = read_table(b"a,b\n1,2\n", "a.csv")
+    assert table.header == ["a", "b"]
+    assert list(table.rows) == [(2, ["1", "2"])]
