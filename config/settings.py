@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "kaifang.core",
+    "kaifang.supervision",
     "kaifang.api",
 ]
 
@@ -225,3 +226,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Supervision (督查督办) -------------------------------------------------------------
+# A task turns yellow this many working days before its deadline; reminders go out then too.
+SUPERVISION_WARN_WORKDAYS = env_int("SUPERVISION_WARN_WORKDAYS", 3, minimum=0)
+SUPERVISION_ATTACHMENT_MAX_MB = env_int("SUPERVISION_ATTACHMENT_MAX_MB", 20, minimum=1)

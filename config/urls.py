@@ -16,5 +16,6 @@ admin.site.index_title = "字典与系统设置"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("supervision/", include("kaifang.supervision.urls")),
     path("", include("kaifang.core.urls")),
 ]

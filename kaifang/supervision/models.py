@@ -317,6 +317,9 @@ class ProgressReport(models.Model):
 
 
 class ReportAttachment(models.Model):
+    scope_unit_fields = ("report__task__lead_unit", "report__task__co_units")
+    scope_owner_fields = ("report__task__officer", "report__task__leader")
+
     report = models.ForeignKey(
         ProgressReport, verbose_name="进展报送", on_delete=models.CASCADE, related_name="attachments"
     )
@@ -340,6 +343,9 @@ class ExtensionStatus(models.TextChoices):
 
 
 class ExtensionRequest(models.Model):
+    scope_unit_fields = ("task__lead_unit", "task__co_units")
+    scope_owner_fields = ("task__officer", "task__leader", "task__created_by")
+
     task = models.ForeignKey(
         Task, verbose_name="督办事项", on_delete=models.CASCADE, related_name="extensions"
     )
