@@ -83,9 +83,7 @@ def _notify_later(
     people = [user for user in recipients if user is not None]
     url = _task_url(task)
     transaction.on_commit(
-        lambda: wiring.notify_users(
-            recipients=people, title=title, body=body, url=url, level=level
-        )
+        lambda: wiring.notify_users(recipients=people, title=title, body=body, url=url, level=level)
     )
 
 
@@ -185,9 +183,7 @@ def document_decompose(*, actor: User, document: SourceDocument) -> list[Candida
 def _lock_candidate(candidate: Candidate) -> Candidate:
     locked = Candidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if locked.status != CandidateStatus.PROPOSED:
-        raise ValidationError(
-            f"该候选任务已{CandidateStatus(locked.status).label}，不能再修改。"
-        )
+        raise ValidationError(f"该候选任务已{CandidateStatus(locked.status).label}，不能再修改。")
     return locked
 
 
@@ -365,7 +361,7 @@ def task_confirm(
         assigned_at=timezone.now(),
         is_synthetic=candidate.document.is_synthetic,
     )
-    task.co_units.set(candidate.co_units.exclude(pk=candidate.lead_unit_id))
+    task.co_units.set([u for u in candidate.co_units.all() if u.pk != candidate.lead_unit_id])
     candidate.status = CandidateStatus.CONFIRMED
     candidate.task = task
     candidate.save(update_fields=["status", "task"])
@@ -432,9 +428,7 @@ def milestone_add(*, actor: User, task: Task, title: str, due: dt.date) -> Miles
     task = _lock(task)
     _require_status(task, [s for s in TaskStatus if s != TaskStatus.DONE], "添加节点")
     milestone = Milestone.objects.create(task=task, title=title, due=due)
-    task_event(
-        task=task, kind=EventKind.EDIT, actor=actor, message=f"新增节点：{title}（{due}）"
-    )
+    task_event(task=task, kind=EventKind.EDIT, actor=actor, message=f"新增节点：{title}（{due}）")
     audit.record(
         actor=actor,
         action="supervision.milestone.add",
@@ -537,9 +531,7 @@ def task_request_completion(*, actor: User, task: Task, note: str = "") -> Task:
     audit.record(
         actor=actor, action="supervision.task.request_completion", obj=task, changes={"note": note}
     )
-    _notify_later(
-        recipients=[task.officer], title="办结申请待审核", body=task.title, task=task
-    )
+    _notify_later(recipients=[task.officer], title="办结申请待审核", body=task.title, task=task)
     return task
 
 
@@ -569,7 +561,9 @@ def task_accept(*, actor: User, task: Task, note: str = "") -> Task:
         changes={"on_time": task.on_time, "note": note},
     )
     _notify_later(
-        recipients=_unit_users(task.lead_unit_id), title="督办事项已办结销号", body=task.title,
+        recipients=_unit_users(task.lead_unit_id),
+        title="督办事项已办结销号",
+        body=task.title,
         task=task,
     )
     return task
@@ -606,9 +600,7 @@ def extension_request(
 ) -> ExtensionRequest:
     task = _lock(task)
     _require_lead(actor, task)
-    _require_status(
-        task, [TaskStatus.SIGNED, TaskStatus.IN_PROGRESS], "申请延期（请先签收）"
-    )
+    _require_status(task, [TaskStatus.SIGNED, TaskStatus.IN_PROGRESS], "申请延期（请先签收）")
     if requested_deadline <= task.deadline:
         raise ValidationError("申请延至的日期应晚于当前完成时限。")
     if task.extensions.filter(status=ExtensionStatus.PENDING).exists():
@@ -687,7 +679,5 @@ def extension_refuse(*, actor: User, extension: ExtensionRequest, note: str) -> 
     audit.record(
         actor=actor, action="supervision.extension.refuse", obj=task, changes={"note": note}
     )
-    _notify_later(
-        recipients=[extension.requested_by], title="延期申请未同意", body=note, task=task
-    )
+    _notify_later(recipients=[extension.requested_by], title="延期申请未同意", body=note, task=task)
     return task

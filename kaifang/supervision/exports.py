@@ -92,7 +92,15 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
     ]
     data = render_table(
         title=title,
-        columns=[*LEDGER_COLUMNS, "来源文件", "责任领导", "标签", "进度(%)", "原定时限", "按期办结"],
+        columns=[
+            *LEDGER_COLUMNS,
+            "来源文件",
+            "责任领导",
+            "标签",
+            "进度(%)",
+            "原定时限",
+            "按期办结",
+        ],
         rows=[[*r, *e] for r, e in zip(rows, extra, strict=True)],
         sheet="督办台账",
         widths=(6, 50, 16, 20, 14, 40, 12, 24, 10, 16, 8, 12, 8),
@@ -107,9 +115,7 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
     return data
 
 
-def summary_docx(
-    *, tasks: Sequence[Task], period: str, since: dt.date, until: dt.date
-) -> bytes:
+def summary_docx(*, tasks: Sequence[Task], period: str, since: dt.date, until: dt.date) -> bytes:
     """督查督办工作进展情况 for the week or month ending `until` (a job's result)."""
     reports = list(
         ProgressReport.objects.filter(
@@ -124,7 +130,8 @@ def summary_docx(
         t for t in tasks if t.done_at and since <= timezone.localdate(t.done_at) <= until
     ]
     paragraphs = [
-        f"截至 {until:%Y年%m月%d日}，共有督办事项 {total} 项，其中已办结 {by_light[Light.GREEN]} 项，"
+        f"截至 {until:%Y年%m月%d日}，共有督办事项 {total} 项，"
+        f"其中已办结 {by_light[Light.GREEN]} 项，"
         f"正常推进 {by_light[Light.BLUE]} 项，临期预警 {by_light[Light.YELLOW]} 项，"
         f"逾期 {by_light[Light.RED]} 项。",
         f"本{period}（{since:%m月%d日}至{until:%m月%d日}）各单位报送进展 {len(reports)} 条，"

@@ -94,9 +94,7 @@ class DocumentForm(forms.Form):
 class CandidateForm(forms.Form):
     text = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = UnitChoice(label="牵头单位", queryset=_units(), required=False)
-    co_units = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=_units(), required=False
-    )
+    co_units = forms.ModelMultipleChoiceField(label="责任单位", queryset=_units(), required=False)
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
     deadline_text = forms.CharField(label="原文时限", max_length=100, required=False)
 
@@ -135,9 +133,7 @@ class ConfirmForm(forms.Form):
 class TaskEditForm(forms.Form):
     title = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = UnitChoice(label="牵头单位", queryset=_units())
-    co_units = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=_units(), required=False
-    )
+    co_units = forms.ModelMultipleChoiceField(label="责任单位", queryset=_units(), required=False)
     leader = forms.ModelChoiceField(label="责任领导", queryset=_people(), required=False)
     officer = forms.ModelChoiceField(label="督办专员", queryset=_people(), required=False)
     report_cycle = forms.ChoiceField(label="报送周期", choices=ReportCycle.choices)
@@ -205,9 +201,7 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", choices=[("", "全部状态"), *TaskStatus.choices], required=False
     )
-    light = forms.ChoiceField(
-        label="亮灯", choices=[("", "全部"), *Light.choices], required=False
-    )
+    light = forms.ChoiceField(label="亮灯", choices=[("", "全部"), *Light.choices], required=False)
     unit = UnitChoice(label="单位", queryset=_units(), required=False, empty_label="全部单位")
     document = forms.ModelChoiceField(
         label="来源文件",

@@ -321,7 +321,10 @@ class ReportAttachment(models.Model):
     scope_owner_fields = ("report__task__officer", "report__task__leader")
 
     report = models.ForeignKey(
-        ProgressReport, verbose_name="进展报送", on_delete=models.CASCADE, related_name="attachments"
+        ProgressReport,
+        verbose_name="进展报送",
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     file = models.FileField("附件", upload_to="supervision/reports/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
@@ -441,7 +444,9 @@ class ReminderLog(models.Model):
         verbose_name = "提醒记录"
         verbose_name_plural = "提醒记录"
         constraints = [
-            models.UniqueConstraint(fields=["task", "kind", "due"], name="supervision_reminder_once")
+            models.UniqueConstraint(
+                fields=["task", "kind", "due"], name="supervision_reminder_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -119,19 +119,18 @@ def send_reminders(*, today: dt.date | None = None) -> int:
             return (task.pk, kind, due) not in done_slots
 
         assigned_on = timezone.localdate(task.assigned_at)
-        if task.status == TaskStatus.ASSIGNED and workdays_between(assigned_on, today) >= 1:
-            # Once a working day while it stays unsigned.
-            if slot("unsigned", today):
-                sent += _send(
-                    task=task,
-                    kind="unsigned",
-                    due=today,
-                    today=today,
-                    recipients=unit_users,
-                    title="督办事项尚未签收",
-                    body=f"{task.title}（交办于 {assigned_on:%Y-%m-%d}），请及时签收。",
-                    level="warning",
-                )
+        waiting = task.status == TaskStatus.ASSIGNED and workdays_between(assigned_on, today) >= 1
+        if waiting and slot("unsigned", today):  # once a working day while it stays unsigned
+            sent += _send(
+                task=task,
+                kind="unsigned",
+                due=today,
+                today=today,
+                recipients=unit_users,
+                title="督办事项尚未签收",
+                body=f"{task.title}（交办于 {assigned_on:%Y-%m-%d}），请及时签收。",
+                level="warning",
+            )
         if task.status == TaskStatus.COMPLETION_REQUESTED:
             continue  # the ball is with the office
         left = workdays_between(today, task.deadline)
@@ -155,7 +154,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                 today=today,
                 recipients=[*people, *unit_users],
                 title="督办事项已逾期",
-                body=f"{task.title}：牵头单位 {task.lead_unit}，完成时限 {task.deadline:%Y-%m-%d}。",
+                body=f"{task.title}：{task.lead_unit}牵头，时限 {task.deadline:%Y-%m-%d}。",
                 level="error",
                 escalate=True,
             )

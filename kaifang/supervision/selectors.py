@@ -92,7 +92,7 @@ def task_list(
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.light:
-        qs = qs.filter(light=filters.light)
+        qs = qs.filter(**{"light": filters.light})
     if filters.unit is not None:
         qs = qs.filter(Q(lead_unit=filters.unit) | Q(co_units=filters.unit)).distinct()
     if filters.document is not None:
@@ -112,9 +112,7 @@ def task_detail_context(task: Task) -> dict[str, object]:
     return {
         "milestones": list(task.milestones.all()),
         "reports": list(
-            task.reports.select_related("author").prefetch_related(
-                Prefetch("attachments")
-            )
+            task.reports.select_related("author").prefetch_related(Prefetch("attachments"))
         ),
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
         "events": list(task.events.select_related("actor")),
@@ -297,6 +295,6 @@ def workbench_tasks(*, user: User, today: dt.date | None = None) -> dict[str, li
     )
     return {
         "unsigned": unsigned,
-        "due_soon": list(visible.filter(light=Light.YELLOW)[:10]),
-        "red": list(visible.filter(light=Light.RED)[:10]),
+        "due_soon": list(visible.filter(**{"light": Light.YELLOW})[:10]),
+        "red": list(visible.filter(**{"light": Light.RED})[:10]),
     }

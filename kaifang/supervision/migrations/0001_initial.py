@@ -7,216 +7,606 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_calendar'),
+        ("core", "0003_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='进展情况')),
-                ('percent', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='完成进度')),
-                ('reported_on', models.DateField(verbose_name='报送日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报送人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="进展情况")),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="完成进度",
+                    ),
+                ),
+                ("reported_on", models.DateField(verbose_name="报送日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报送人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展报送',
-                'verbose_name_plural': '进展报送',
-                'ordering': ['-reported_on', '-id'],
+                "verbose_name": "进展报送",
+                "verbose_name_plural": "进展报送",
+                "ordering": ["-reported_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='supervision/reports/%Y/%m/', verbose_name='附件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='supervision.progressreport', verbose_name='进展报送')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(upload_to="supervision/reports/%Y/%m/", verbose_name="附件"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="supervision.progressreport",
+                        verbose_name="进展报送",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展附件',
-                'verbose_name_plural': '进展附件',
+                "verbose_name": "进展附件",
+                "verbose_name_plural": "进展附件",
             },
         ),
         migrations.CreateModel(
-            name='SourceDocument',
+            name="SourceDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('kind', models.CharField(choices=[('speech', '讲话'), ('minutes', '会议纪要'), ('instruction', '领导批示'), ('plan', '工作方案'), ('table', '任务分解表')], max_length=20, verbose_name='类型')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('issuer', models.CharField(blank=True, max_length=100, verbose_name='讲话人/发文单位')),
-                ('text', models.TextField(verbose_name='正文')),
-                ('original', models.FileField(blank=True, upload_to='supervision/sources/%Y/', verbose_name='原始文件')),
-                ('status', models.CharField(choices=[('draft', '待分解'), ('review', '审核中'), ('confirmed', '已确认')], default='draft', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='录入时间')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("speech", "讲话"),
+                            ("minutes", "会议纪要"),
+                            ("instruction", "领导批示"),
+                            ("plan", "工作方案"),
+                            ("table", "任务分解表"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "issuer",
+                    models.CharField(blank=True, max_length=100, verbose_name="讲话人/发文单位"),
+                ),
+                ("text", models.TextField(verbose_name="正文")),
+                (
+                    "original",
+                    models.FileField(
+                        blank=True, upload_to="supervision/sources/%Y/", verbose_name="原始文件"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "待分解"),
+                            ("review", "审核中"),
+                            ("confirmed", "已确认"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="录入时间")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '来源文件',
-                'verbose_name_plural': '来源文件',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "来源文件",
+                "verbose_name_plural": "来源文件",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_sentence', models.TextField(blank=True, verbose_name='原文句子')),
-                ('source_start', models.PositiveIntegerField(default=0)),
-                ('source_end', models.PositiveIntegerField(default=0)),
-                ('title', models.TextField(verbose_name='任务内容')),
-                ('deadline', models.DateField(verbose_name='完成时限')),
-                ('original_deadline', models.DateField(verbose_name='原定时限')),
-                ('deadline_text', models.CharField(blank=True, max_length=100, verbose_name='原文时限')),
-                ('report_cycle', models.CharField(choices=[('none', '一次性报送'), ('weekly', '每周'), ('monthly', '每月')], default='monthly', max_length=10, verbose_name='报送周期')),
-                ('report_day', models.PositiveSmallIntegerField(default=25, help_text='每周：1-5 表示周一至周五；每月：1-28 日', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='报送日')),
-                ('priority', models.CharField(choices=[('high', '重点'), ('normal', '一般')], default='normal', max_length=10, verbose_name='优先级')),
-                ('tags', models.CharField(blank=True, help_text='多个标签用逗号分隔', max_length=200, verbose_name='标签')),
-                ('status', models.CharField(choices=[('assigned', '交办'), ('signed', '已签收'), ('in_progress', '办理中'), ('completion_requested', '办结申请'), ('done', '办结销号')], default='assigned', max_length=30, verbose_name='状态')),
-                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='进度')),
-                ('assigned_at', models.DateTimeField(verbose_name='交办时间')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('completion_requested_on', models.DateField(blank=True, null=True, verbose_name='办结申请日期')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('on_time', models.BooleanField(blank=True, null=True, verbose_name='按期办结')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('co_units', models.ManyToManyField(blank=True, related_name='+', to='core.unit', verbose_name='责任单位')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='交办人')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='supervision.sourcedocument', verbose_name='来源文件')),
-                ('lead_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='牵头单位')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='责任领导')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办专员')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='签收人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_sentence", models.TextField(blank=True, verbose_name="原文句子")),
+                ("source_start", models.PositiveIntegerField(default=0)),
+                ("source_end", models.PositiveIntegerField(default=0)),
+                ("title", models.TextField(verbose_name="任务内容")),
+                ("deadline", models.DateField(verbose_name="完成时限")),
+                ("original_deadline", models.DateField(verbose_name="原定时限")),
+                (
+                    "deadline_text",
+                    models.CharField(blank=True, max_length=100, verbose_name="原文时限"),
+                ),
+                (
+                    "report_cycle",
+                    models.CharField(
+                        choices=[("none", "一次性报送"), ("weekly", "每周"), ("monthly", "每月")],
+                        default="monthly",
+                        max_length=10,
+                        verbose_name="报送周期",
+                    ),
+                ),
+                (
+                    "report_day",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        help_text="每周：1-5 表示周一至周五；每月：1-28 日",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(28),
+                        ],
+                        verbose_name="报送日",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("high", "重点"), ("normal", "一般")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="优先级",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="多个标签用逗号分隔",
+                        max_length=200,
+                        verbose_name="标签",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "交办"),
+                            ("signed", "已签收"),
+                            ("in_progress", "办理中"),
+                            ("completion_requested", "办结申请"),
+                            ("done", "办结销号"),
+                        ],
+                        default="assigned",
+                        max_length=30,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("percent", models.PositiveSmallIntegerField(default=0, verbose_name="进度")),
+                ("assigned_at", models.DateTimeField(verbose_name="交办时间")),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                (
+                    "completion_requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="办结申请日期"),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("on_time", models.BooleanField(blank=True, null=True, verbose_name="按期办结")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "co_units",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.unit", verbose_name="责任单位"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="交办人",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="supervision.sourcedocument",
+                        verbose_name="来源文件",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="牵头单位",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="责任领导",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="督办专员",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="签收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办事项',
-                'verbose_name_plural': '督办事项',
-                'ordering': ['deadline', 'id'],
+                "verbose_name": "督办事项",
+                "verbose_name_plural": "督办事项",
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReminderLog',
+            name="ReminderLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='提醒类型')),
-                ('due', models.DateField(verbose_name='对应日期')),
-                ('sent_on', models.DateField(verbose_name='发送日期')),
-                ('recipients', models.PositiveIntegerField(default=0, verbose_name='接收人数')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='supervision.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="提醒类型")),
+                ("due", models.DateField(verbose_name="对应日期")),
+                ("sent_on", models.DateField(verbose_name="发送日期")),
+                ("recipients", models.PositiveIntegerField(default=0, verbose_name="接收人数")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="supervision.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提醒记录',
-                'verbose_name_plural': '提醒记录',
+                "verbose_name": "提醒记录",
+                "verbose_name_plural": "提醒记录",
             },
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='supervision.task', verbose_name='督办事项'),
+            model_name="progressreport",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reports",
+                to="supervision.task",
+                verbose_name="督办事项",
+            ),
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='节点')),
-                ('due', models.DateField(verbose_name='节点时限')),
-                ('done_at', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='supervision.task', verbose_name='督办事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="节点")),
+                ("due", models.DateField(verbose_name="节点时限")),
+                ("done_at", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="supervision.task",
+                        verbose_name="督办事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节点',
-                'verbose_name_plural': '节点',
-                'ordering': ['due', 'id'],
+                "verbose_name": "节点",
+                "verbose_name_plural": "节点",
+                "ordering": ["due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='延期理由')),
-                ('requested_deadline', models.DateField(verbose_name='申请延至')),
-                ('previous_deadline', models.DateField(verbose_name='原时限')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已同意'), ('refused', '未同意')], default='pending', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('note', models.TextField(blank=True, verbose_name='审批意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='supervision.task', verbose_name='督办事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="延期理由")),
+                ("requested_deadline", models.DateField(verbose_name="申请延至")),
+                ("previous_deadline", models.DateField(verbose_name="原时限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已同意"),
+                            ("refused", "未同意"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="审批意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="supervision.task",
+                        verbose_name="督办事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期申请',
-                'verbose_name_plural': '延期申请',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "延期申请",
+                "verbose_name_plural": "延期申请",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='顺序')),
-                ('text', models.TextField(verbose_name='任务内容')),
-                ('source_sentence', models.TextField(blank=True, verbose_name='原文句子')),
-                ('start', models.PositiveIntegerField(default=0, verbose_name='起始位置')),
-                ('end', models.PositiveIntegerField(default=0, verbose_name='结束位置')),
-                ('sentence_start', models.PositiveIntegerField(default=0)),
-                ('sentence_end', models.PositiveIntegerField(default=0)),
-                ('section', models.CharField(blank=True, max_length=200, verbose_name='所在部分')),
-                ('kind', models.CharField(blank=True, max_length=20, verbose_name='识别方式')),
-                ('lead_unit_text', models.CharField(blank=True, max_length=200, verbose_name='原文牵头单位')),
-                ('co_units_text', models.CharField(blank=True, max_length=500, verbose_name='原文责任单位')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='完成时限')),
-                ('deadline_text', models.CharField(blank=True, max_length=100, verbose_name='原文时限')),
-                ('recurring', models.BooleanField(default=False, verbose_name='周期性')),
-                ('recurrence', models.CharField(blank=True, max_length=30, verbose_name='周期')),
-                ('status', models.CharField(choices=[('proposed', '待审核'), ('confirmed', '已确认'), ('discarded', '已舍弃'), ('merged', '已合并')], default='proposed', max_length=20, verbose_name='状态')),
-                ('co_units', models.ManyToManyField(blank=True, related_name='+', to='core.unit', verbose_name='责任单位')),
-                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.unit', verbose_name='牵头单位')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='supervision.sourcedocument', verbose_name='来源文件')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='candidates', to='supervision.task', verbose_name='督办事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="顺序")),
+                ("text", models.TextField(verbose_name="任务内容")),
+                ("source_sentence", models.TextField(blank=True, verbose_name="原文句子")),
+                ("start", models.PositiveIntegerField(default=0, verbose_name="起始位置")),
+                ("end", models.PositiveIntegerField(default=0, verbose_name="结束位置")),
+                ("sentence_start", models.PositiveIntegerField(default=0)),
+                ("sentence_end", models.PositiveIntegerField(default=0)),
+                ("section", models.CharField(blank=True, max_length=200, verbose_name="所在部分")),
+                ("kind", models.CharField(blank=True, max_length=20, verbose_name="识别方式")),
+                (
+                    "lead_unit_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="原文牵头单位"),
+                ),
+                (
+                    "co_units_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="原文责任单位"),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="完成时限")),
+                (
+                    "deadline_text",
+                    models.CharField(blank=True, max_length=100, verbose_name="原文时限"),
+                ),
+                ("recurring", models.BooleanField(default=False, verbose_name="周期性")),
+                ("recurrence", models.CharField(blank=True, max_length=30, verbose_name="周期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "待审核"),
+                            ("confirmed", "已确认"),
+                            ("discarded", "已舍弃"),
+                            ("merged", "已合并"),
+                        ],
+                        default="proposed",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "co_units",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="core.unit", verbose_name="责任单位"
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="牵头单位",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="supervision.sourcedocument",
+                        verbose_name="来源文件",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="candidates",
+                        to="supervision.task",
+                        verbose_name="督办事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '候选任务',
-                'verbose_name_plural': '候选任务',
-                'ordering': ['document', 'start', 'order', 'id'],
+                "verbose_name": "候选任务",
+                "verbose_name_plural": "候选任务",
+                "ordering": ["document", "start", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskEvent',
+            name="TaskEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assign', '交办'), ('sign', '签收'), ('report', '报送进展'), ('milestone', '完成节点'), ('request_completion', '申请办结'), ('accept', '审核通过，办结销号'), ('return', '驳回重办'), ('extension_request', '申请延期'), ('extension_approve', '同意延期'), ('extension_refuse', '不同意延期'), ('edit', '修改'), ('remind', '提醒'), ('escalate', '逾期督办')], max_length=30, verbose_name='事件')),
-                ('message', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supervision.task', verbose_name='督办事项')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assign", "交办"),
+                            ("sign", "签收"),
+                            ("report", "报送进展"),
+                            ("milestone", "完成节点"),
+                            ("request_completion", "申请办结"),
+                            ("accept", "审核通过，办结销号"),
+                            ("return", "驳回重办"),
+                            ("extension_request", "申请延期"),
+                            ("extension_approve", "同意延期"),
+                            ("extension_refuse", "不同意延期"),
+                            ("edit", "修改"),
+                            ("remind", "提醒"),
+                            ("escalate", "逾期督办"),
+                        ],
+                        max_length=30,
+                        verbose_name="事件",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supervision.task",
+                        verbose_name="督办事项",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办理记录',
-                'verbose_name_plural': '办理记录',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "办理记录",
+                "verbose_name_plural": "办理记录",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['status', 'deadline'], name='supervision_status_c6e8cb_idx'),
+            model_name="task",
+            index=models.Index(fields=["status", "deadline"], name="supervision_status_c6e8cb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('task', 'kind', 'due'), name='supervision_reminder_once'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(
+                fields=("task", "kind", "due"), name="supervision_reminder_once"
+            ),
         ),
     ]

@@ -164,7 +164,9 @@ def candidate_split(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     return attempt(
         request,
-        lambda: actions.candidate_split(actor=user, candidate=candidate, at=form.cleaned_data["at"]),
+        lambda: actions.candidate_split(
+            actor=user, candidate=candidate, at=form.cleaned_data["at"]
+        ),
         success="已拆分为两条候选任务。",
         back=_back(candidate),
     )

@@ -38,9 +38,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _filtered(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilter]:
-    form = TaskFilterForm(request.GET or None, documents=selectors.documents_visible(
-        user=request.user
-    ))
+    form = TaskFilterForm(
+        request.GET or None, documents=selectors.documents_visible(user=request.user)
+    )
     filters = selectors.TaskFilter()
     if form.is_valid():
         filters = selectors.TaskFilter(**form.cleaned_data)

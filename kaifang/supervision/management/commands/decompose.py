@@ -58,6 +58,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        for number, row in enumerate(rows, start=1):
-            units = "、".join(filter(None, [row["lead_unit"], *row["co_units"]])) or "—"
-            self.stdout.write(f"{number}. {row['text']}  [{units}] [{row['deadline'] or '—'}]")
+        for number, c in enumerate(candidates, start=1):
+            units = "、".join(filter(None, [c.lead_unit, *c.co_units])) or "—"
+            when = c.deadline.isoformat() if c.deadline else "—"
+            self.stdout.write(f"{number}. {c.text}  [{units}] [{when}]")
