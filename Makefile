@@ -50,6 +50,7 @@ var/secret_key:
 migrate: install assets var/secret_key
 	$(DEMO_ENV) $(KAIFANG) migrate --noinput
 	$(DEMO_ENV) $(KAIFANG) createcachetable
+	$(DEMO_ENV) $(KAIFANG) setup-schedules
 	$(DEMO_ENV) $(KAIFANG) collectstatic --noinput --verbosity 0
 
 # load-reference comes with the reference-data work; skip it cleanly on a branch without it.

@@ -81,3 +81,12 @@ def city(db: None) -> City:
         ),
         liaison=UserFactory(username="liaison", unit=district_a, roles=[liaison_role]),
     )
+
+
+@pytest.fixture
+def trade_reference(db: None) -> None:
+    """Partners and trade modes (the reference data imports need), loaded inside the test."""
+    from kaifang.core.reference_loader import load_partners, load_trade_modes
+
+    load_partners()
+    load_trade_modes()

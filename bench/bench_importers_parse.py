@@ -25,7 +25,7 @@ PARTNERS = [("502", "美国"), ("116", "日本"), ("110", "中国香港"), ("133
 
 
 def make_file(rows: int, enterprises: int = 2000) -> bytes:
-    rng = random.Random(1)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(1)
     codes = [synthetic_uscc(i) for i in range(enterprises)]
     lines = [HEADER]
     for i in range(rows):

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "kaifang.core",
+    "kaifang.enterprises",
+    "kaifang.trade",
     "kaifang.supervision",
     "kaifang.api",
 ]
@@ -172,12 +174,15 @@ WEBHOOK_URL = env_str("WEBHOOK_URL", "")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5, minimum=1)
 
 # --- Background jobs (django-q2 with the database as broker) ----------------------------
+# See docs/decisions/0002-background-jobs.md. `kaifang qcluster` runs the workers and the
+# scheduler; `kaifang setup-schedules` writes the periodic work into its table.
+JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 3600, minimum=10)
 Q_CLUSTER = {
     "name": "kaifang",
     "orm": "default",
     "workers": env_int("WORKER_PROCESSES", 2, minimum=1),
-    "timeout": env_int("JOB_TIMEOUT_SECONDS", 3600, minimum=10),
-    "retry": env_int("JOB_TIMEOUT_SECONDS", 3600, minimum=10) + 60,
+    "timeout": JOB_TIMEOUT_SECONDS,
+    "retry": JOB_TIMEOUT_SECONDS + 60,
     "max_attempts": 1,
     "catch_up": False,
     "poll": 1,

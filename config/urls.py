@@ -16,6 +16,8 @@ admin.site.index_title = "字典与系统设置"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("enterprises/", include("kaifang.enterprises.urls")),
+    path("trade/", include("kaifang.trade.urls")),
     path("supervision/", include("kaifang.supervision.urls")),
     path("", include("kaifang.core.urls")),
 ]

@@ -18,3 +18,13 @@ class CoreConfig(AppConfig):
 
         del admin_calendar  # imported for its admin registrations
         shell_hooks.register(calendar_hooks.calendar_warnings)
+        register(MenuItem("消息通知", "core:notification_list", 860))
+        register(MenuItem("后台任务", "core:job_list", 870))
+
+        from kaifang.core import panels
+
+        panels.register_all()
+        # Every app's job functions and periodic work, so the worker knows every kind.
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("tasks")

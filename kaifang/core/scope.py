@@ -7,7 +7,9 @@ A scoped model declares how it hangs off the organisation tree:
     scope_owner_fields = ("created_by",)          # FK to User: "own records"
 
 A record is visible when any unit field points into the user's effective units, or any
-owner field is the user. A user with the ALL scope sees everything.
+owner field is the user. A user with the ALL scope sees everything, except in personal models
+that declare `scope_owner_only = True` (jobs, notifications): there only the owner fields count,
+whatever the scope, and administrators use the Django admin.
 """
 
 from __future__ import annotations
@@ -125,9 +127,10 @@ def forget_scope(user: User) -> None:
 
 def scope_q(model: type[models.Model], scope: EffectiveScope) -> Q | None:
     """The filter for `model` under `scope`; None means no restriction."""
-    if scope.sees_all:
+    owner_only = bool(getattr(model, "scope_owner_only", False))
+    if scope.sees_all and not owner_only:
         return None
-    unit_fields: tuple[str, ...] = getattr(model, "scope_unit_fields", ())
+    unit_fields: tuple[str, ...] = () if owner_only else getattr(model, "scope_unit_fields", ())
     owner_fields: tuple[str, ...] = getattr(model, "scope_owner_fields", ())
     if not unit_fields and not owner_fields:
         raise ImproperlyConfigured(

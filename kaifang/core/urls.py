@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaifang.core.views import account, audit, dictionaries, home, units
+from kaifang.core.views import account, audit, dictionaries, home, jobs, notifications, units
 
 app_name = "core"
 
@@ -20,4 +20,21 @@ urlpatterns = [
     path("units/<int:pk>/delete/", units.unit_delete, name="unit_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("dictionaries/", dictionaries.dictionaries, name="dictionaries"),
+    path("jobs/", jobs.job_list, name="job_list"),
+    path("jobs/selftest/", jobs.job_selftest, name="job_selftest"),
+    path("jobs/<uuid:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("jobs/<uuid:pk>/download/", jobs.job_download, name="job_download"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/bell/", notifications.bell, name="bell"),
+    path(
+        "notifications/read-all/", notifications.notification_read_all, name="notification_read_all"
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

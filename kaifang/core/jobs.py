@@ -1,0 +1,217 @@
+"""Background jobs: register a job function, enqueue it, and run it in the worker.
+
+    from kaifang.core.jobs import JobHandle, job, enqueue
+
+    @job("trade.import")
+    def import_file(handle: JobHandle, *, upload_id: int) -> dict[str, object]:
+        for i, row in enumerate(rows):
+            handle.progress(100 * i // len(rows), f"第 {i} 行")
+        handle.save_file("错误报告.xlsx", data)
+        return {"rows": len(rows)}          # stored as Job.result
+
+    job = enqueue(kind="trade.import", owner=user, title="导入海关数据", params={"upload_id": 3})
+
+Job functions live in each app's `tasks.py` (imported at start-up by `CoreConfig.ready`). The
+queue (django-q2, ORM broker) carries only the job id; the worker calls `run(job_id)`, which
+claims the row with a conditional update, so a re-delivered task never runs twice.
+Only this module and `schedules.py` know about django-q2 (see docs/decisions/0002).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kaifang.core import audit
+from kaifang.core.models import Job, JobStatus, Unit, User
+from kaifang.core.scope import get_for_user, visible_to
+
+logger = logging.getLogger(__name__)
+
+JobFunction = Callable[..., Any]
+F = TypeVar("F", bound=JobFunction)
+
+_REGISTRY: dict[str, JobFunction] = {}
+
+# A progress write at most this often unless the percentage changes (SQLite has one writer).
+PROGRESS_INTERVAL_SECONDS = 0.5
+
+
+class JobError(Exception):
+    """Raise from a job function with a message in Chinese for the job's owner."""
+
+
+class JobAborted(Exception):
+    """The job's row is no longer running (failed by the stale-job sweep): stop working."""
+
+
+def job(kind: str) -> Callable[[F], F]:
+    """Register `func(handle, **params)` as the function run for jobs of `kind`."""
+
+    def decorator(func: F) -> F:
+        existing = _REGISTRY.get(kind)
+        if existing is not None and existing.__qualname__ != func.__qualname__:
+            raise ImproperlyConfigured(f"job kind {kind!r} is registered twice")
+        _REGISTRY[kind] = func
+        return func
+
+    return decorator
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def defer(func_path: str, *args: Any) -> None:
+    """Queue `func_path(*args)` for the worker once the current transaction commits.
+    Arguments must be ids, never model instances: the worker reads fresh rows."""
+
+    def _push() -> None:
+        from django_q.tasks import async_task
+
+        async_task(func_path, *args, task_name=f"{func_path}:{args[0] if args else ''}")
+
+    transaction.on_commit(_push)
+
+
+def enqueue(
+    *,
+    kind: str,
+    owner: User,
+    title: str,
+    params: Mapping[str, Any] | None = None,
+    unit: Unit | None = None,
+) -> Job:
+    """Create the job row and queue it for the worker when the transaction commits."""
+    if kind not in _REGISTRY:
+        raise ImproperlyConfigured(f"unknown job kind {kind!r}; register it with @job")
+    with transaction.atomic():
+        created = Job.objects.create(
+            kind=kind,
+            title=title[:200],
+            owner=owner,
+            unit=unit if unit is not None else owner.unit,
+            params=dict(params or {}),
+            message="等待后台进程处理",
+        )
+        audit.record(
+            actor=owner, action="job.enqueue", obj=created, changes={"kind": kind, "title": title}
+        )
+        defer("kaifang.core.jobs.run", str(created.pk))
+    return created
+
+
+class JobHandle:
+    """What a job function may do with its row: report progress and leave a result file."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self._last_write = time.monotonic()
+        self._last_percent = job.percent
+        self._last_message = job.message
+
+    @property
+    def owner(self) -> User:
+        return self.job.owner
+
+    def progress(self, percent: float, message: str = "") -> None:
+        """Record progress; writes only on a new percentage or every 0.5 s, and only while
+        the row is still running (raises JobAborted otherwise)."""
+        value = max(0, min(100, int(percent)))
+        now = time.monotonic()
+        if value == self._last_percent and (
+            message == self._last_message or now - self._last_write < PROGRESS_INTERVAL_SECONDS
+        ):
+            return
+        updated = Job.objects.filter(pk=self.job.pk, status=JobStatus.RUNNING).update(
+            percent=value, message=message[:300]
+        )
+        if not updated:
+            raise JobAborted(str(self.job.pk))
+        self._last_write, self._last_percent, self._last_message = now, value, message
+        self.job.percent, self.job.message = value, message[:300]
+
+    def save_file(self, name: str, content: bytes) -> str:
+        """Store the job's result file under MEDIA_ROOT/jobs/; returns its storage name."""
+        self.job.result_file.save(name, ContentFile(content), save=False)
+        Job.objects.filter(pk=self.job.pk).update(result_file=self.job.result_file.name)
+        return str(self.job.result_file.name)
+
+
+def _error_text(exc: BaseException) -> str:
+    """A message for the owner, in Chinese; the traceback goes to a separate field."""
+    if isinstance(exc, JobError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return f"任务执行出错（{type(exc).__name__}），请稍后重试或联系系统管理员。"
+
+
+def run(job_id: str) -> None:
+    """Run one job; called by the worker. Never raises: the outcome is on the row."""
+    started = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=started, percent=0, message="开始处理"
+    )
+    if not claimed:
+        logger.warning("job %s is not queued any more; skipped", job_id)
+        return
+    current = Job.objects.select_related("owner").get(pk=job_id)
+    func = _REGISTRY.get(current.kind)
+    handle = JobHandle(current)
+    try:
+        if func is None:
+            raise JobError(f"系统中没有“{current.kind}”类型的任务，请联系系统管理员。")
+        result = func(handle, **current.params)
+    except JobAborted:
+        logger.warning("job %s was stopped from outside while running", job_id)
+        return
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job_id, current.kind)
+        Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED,
+            error=_error_text(exc),
+            traceback=traceback.format_exc(),
+            finished_at=timezone.now(),
+        )
+        return
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=JobStatus.SUCCEEDED,
+        percent=100,
+        message=handle.job.message if handle.job.percent == 100 else "已完成",
+        result=dict(result) if isinstance(result, Mapping) else None,
+        finished_at=timezone.now(),
+    )
+
+
+def fail_stale(*, older_than_seconds: int) -> int:
+    """Mark jobs failed whose worker died (running far past the queue's timeout)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+        status=JobStatus.FAILED,
+        error="任务超时或后台进程中断，请重新发起。",
+        finished_at=timezone.now(),
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def jobs_for(user: User) -> QuerySet[Job]:
+    """The user's own jobs, newest first (a job is personal, whatever the user's scope)."""
+    return visible_to(Job.objects.all(), user)
+
+
+def job_for_user(user: User, pk: Any) -> Job:
+    """The user's own job, or 404: another user's job id reveals nothing."""
+    return get_for_user(Job.objects.all(), user, pk)

@@ -1,0 +1,50 @@
+"""The core app's job functions and periodic work. Imported at start-up by CoreConfig.ready()
+(with every other app's `tasks` module), so the worker knows every job kind."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from django.conf import settings
+from openpyxl import Workbook
+
+from kaifang.core import notifications
+from kaifang.core.jobs import JobHandle, fail_stale, job
+from kaifang.core.schedules import periodic
+
+SELFTEST_KIND = "core.selftest"
+
+
+@job(SELFTEST_KIND)
+def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dict[str, object]:
+    """Count to `steps` with short pauses and write a small workbook: lets a person (and the
+    browser tests) watch a progress bar move and download a result from the real worker."""
+    started = time.monotonic()
+    for step in range(1, steps + 1):
+        time.sleep(pause)
+        handle.progress(100 * step / steps, f"正在自检：第 {step}/{steps} 步")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 (a new workbook always has a sheet)
+    sheet.title = "自检结果"
+    sheet.append(["项目", "结果"])
+    sheet.append(["步骤数", steps])
+    sheet.append(["用时（秒）", round(time.monotonic() - started, 2)])
+    sheet.append(["发起人", handle.owner.display_name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    handle.save_file("自检结果.xlsx", buffer.getvalue())
+    return {"steps": steps}
+
+
+@periodic("core.jobs.fail_stale", minutes=10)
+def fail_stale_jobs() -> None:
+    """Jobs still running well past the queue's timeout lost their worker: say so."""
+    fail_stale(older_than_seconds=settings.JOB_TIMEOUT_SECONDS + 600)
+
+
+@periodic("core.notifications.retry_failed", minutes=15)
+def retry_failed_deliveries() -> None:
+    """E-mails and robot posts that failed get up to three attempts in all."""
+    notifications.retry_failed()

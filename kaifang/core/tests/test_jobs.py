@@ -1,0 +1,235 @@
+"""Jobs: enqueue, run, progress, failure, and that a job is visible to its owner only."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from django.test import Client
+from django_q.models import OrmQ
+from openpyxl import load_workbook
+
+from kaifang.core import jobs
+from kaifang.core.jobs import JobError, JobHandle, enqueue, job, run
+from kaifang.core.models import AuditEntry, Job, JobStatus
+from kaifang.core.tasks import SELFTEST_KIND
+
+pytestmark = pytest.mark.django_db
+
+seen_percent: list[int] = []
+
+
+@job("test.steps")
+def _steps(handle: JobHandle, *, count: int) -> dict[str, int]:
+    for i in range(1, count + 1):
+        handle.progress(100 * i / count, f"第 {i} 步")
+        seen_percent.append(Job.objects.get(pk=handle.job.pk).percent)
+    return {"count": count}
+
+
+@job("test.user_error")
+def _user_error(handle: JobHandle) -> None:
+    handle.progress(40, "读取文件")
+    raise JobError("文件第 3 行缺少“统一社会信用代码”。")
+
+
+@job("test.crash")
+def _crash(handle: JobHandle) -> None:
+    raise KeyError("oops")
+
+
+@job("test.chatty")
+def _chatty(handle: JobHandle) -> None:
+    for i in range(200):
+        handle.progress(10, f"同一进度的第 {i} 条说明")
+
+
+def test_enqueue_creates_a_queued_row_and_queues_it_after_commit(
+    city, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        created = enqueue(
+            kind="test.steps", owner=city.officer, title="测试任务", params={"count": 4}
+        )
+    assert len(callbacks) == 1
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.QUEUED
+    assert row.unit == city.division
+    queued = OrmQ.objects.get()
+    assert queued.func() == "kaifang.core.jobs.run"
+    assert queued.task["args"] == (str(created.pk),)
+    assert AuditEntry.objects.filter(action="job.enqueue", object_id=str(created.pk)).exists()
+
+
+def test_unknown_kind_is_refused(city):
+    with pytest.raises(Exception, match="unknown job kind"):
+        enqueue(kind="no.such.kind", owner=city.officer, title="x", params={})
+
+
+def test_run_moves_through_running_to_succeeded_with_progress(city):
+    seen_percent.clear()
+    created = enqueue(kind="test.steps", owner=city.officer, title="测试任务", params={"count": 4})
+    run(str(created.pk))
+    row = Job.objects.get(pk=created.pk)
+    assert seen_percent == [25, 50, 75, 100]
+    assert row.status == JobStatus.SUCCEEDED
+    assert row.percent == 100
+    assert row.result == {"count": 4}
+    assert row.started_at is not None and row.finished_at >= row.started_at
+
+
+def test_run_twice_does_not_run_the_job_again(city):
+    seen_percent.clear()
+    created = enqueue(kind="test.steps", owner=city.officer, title="测试任务", params={"count": 2})
+    run(str(created.pk))
+    run(str(created.pk))
+    assert seen_percent == [50, 100]
+
+
+def test_user_error_is_stored_in_chinese(city):
+    created = enqueue(kind="test.user_error", owner=city.officer, title="导入", params={})
+    run(str(created.pk))
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.FAILED
+    assert row.error == "文件第 3 行缺少“统一社会信用代码”。"
+    assert row.percent == 40
+    assert "JobError" in row.traceback
+    assert row.finished_at is not None
+
+
+def test_unexpected_error_gives_a_chinese_message_and_keeps_the_traceback(city):
+    created = enqueue(kind="test.crash", owner=city.officer, title="崩溃", params={})
+    run(str(created.pk))
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.FAILED
+    assert row.error.startswith("任务执行出错（KeyError）")
+    assert "oops" not in row.error
+    assert "KeyError: 'oops'" in row.traceback
+
+
+def test_progress_with_unchanged_percent_is_throttled(city, django_assert_max_num_queries):
+    created = enqueue(kind="test.chatty", owner=city.officer, title="啰嗦", params={})
+    Job.objects.filter(pk=created.pk).update(status=JobStatus.RUNNING)
+    handle = JobHandle(Job.objects.get(pk=created.pk))
+    started = time.monotonic()
+    with django_assert_max_num_queries(3):
+        for i in range(200):
+            handle.progress(10, f"说明 {i}")
+    assert time.monotonic() - started < 0.5  # all 200 calls within one interval
+    assert Job.objects.get(pk=created.pk).percent == 10
+
+
+def test_progress_stops_a_job_failed_from_outside(city):
+    created = enqueue(kind="test.chatty", owner=city.officer, title="啰嗦", params={})
+    Job.objects.filter(pk=created.pk).update(status=JobStatus.FAILED)
+    handle = JobHandle(Job.objects.get(pk=created.pk))
+    with pytest.raises(jobs.JobAborted):
+        handle.progress(50, "")
+
+
+def test_fail_stale_marks_abandoned_running_jobs(city):
+    from django.utils import timezone
+
+    created = enqueue(kind="test.chatty", owner=city.officer, title="卡住", params={})
+    Job.objects.filter(pk=created.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - timezone.timedelta(hours=3)
+    )
+    assert jobs.fail_stale(older_than_seconds=3600) == 1
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.FAILED and "中断" in row.error
+
+
+def test_selftest_produces_a_workbook(city, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    created = enqueue(
+        kind=SELFTEST_KIND, owner=city.officer, title="系统自检", params={"steps": 5, "pause": 0}
+    )
+    run(str(created.pk))
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.SUCCEEDED
+    assert row.result_file.name.startswith("jobs/")
+    assert row.result_filename == "自检结果.xlsx"
+    sheet = load_workbook(io.BytesIO(row.result_file.read())).active
+    assert sheet["A2"].value == "步骤数" and sheet["B2"].value == 5
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _finished_selftest(city, owner):
+    created = enqueue(
+        kind=SELFTEST_KIND, owner=owner, title="系统自检", params={"steps": 2, "pause": 0}
+    )
+    run(str(created.pk))
+    return created
+
+
+def test_owner_sees_progress_and_downloads_result(city, client: Client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    created = _finished_selftest(city, city.officer)
+    client.force_login(city.officer)
+    page = client.get(f"/jobs/{created.pk}/").content.decode()
+    assert "已完成" in page and "下载结果" in page
+    assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
+    download = client.get(f"/jobs/{created.pk}/download/")
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # an xlsx is a zip
+    assert AuditEntry.objects.filter(action="export.job_result").exists()
+
+
+def test_running_job_partial_polls_every_second(city, client: Client):
+    created = enqueue(kind="test.chatty", owner=city.officer, title="进行中", params={})
+    Job.objects.filter(pk=created.pk).update(
+        status=JobStatus.RUNNING, percent=37, message="第 2 步"
+    )
+    client.force_login(city.officer)
+    partial = client.get(f"/jobs/{created.pk}/progress/").content.decode()
+    assert 'hx-trigger="every 1s"' in partial
+    assert f'hx-get="/jobs/{created.pk}/progress/"' in partial
+    assert 'value="37"' in partial and "第 2 步" in partial
+
+
+@pytest.mark.parametrize("who", ["district_b_user", "leader", "admin"])
+def test_another_user_gets_404_for_a_job(city, client: Client, settings, tmp_path, who):
+    """Whatever their data scope (the leader and the administrator see ALL), a job is the
+    owner's: detail, progress, download and the list all hide it."""
+    settings.MEDIA_ROOT = tmp_path
+    created = _finished_selftest(city, city.officer)
+    client.force_login(getattr(city, who))
+    for suffix in ("", "progress/", "download/"):
+        assert client.get(f"/jobs/{created.pk}/{suffix}").status_code == 404
+    listing = client.get("/jobs/").content.decode()
+    assert str(created.pk) not in listing
+    assert "您还没有发起过后台任务" in listing
+
+
+def test_selftest_button_enqueues_and_redirects(city, client: Client):
+    client.force_login(city.district_a_user)
+    response = client.post("/jobs/selftest/")
+    created = Job.objects.get(owner=city.district_a_user)
+    assert response.status_code == 302
+    assert response["Location"] == f"/jobs/{created.pk}/"
+    assert created.kind == SELFTEST_KIND and created.status == JobStatus.QUEUED
+    assert client.get("/jobs/selftest/").status_code == 405
+
+
+def test_workbench_panel_shows_own_running_jobs(city, client: Client):
+    created = enqueue(kind="test.chatty", owner=city.officer, title="导出企业名录", params={})
+    Job.objects.filter(pk=created.pk).update(status=JobStatus.RUNNING, percent=12)
+    client.force_login(city.officer)
+    page = client.get("/").content.decode()
+    assert "后台任务" in page and "导出企业名录" in page
+    client.force_login(city.leader)
+    assert "导出企业名录" not in client.get("/").content.decode()
+
+
+def test_job_list_page_is_paginated(city, client: Client, django_assert_max_num_queries):
+    for i in range(25):
+        enqueue(kind="test.chatty", owner=city.officer, title=f"任务{i:02d}", params={})
+    client.force_login(city.officer)
+    with django_assert_max_num_queries(12):
+        page = client.get("/jobs/").content.decode()
+    assert "任务24" in page and "任务00" not in page
+    assert "任务00" in client.get("/jobs/?page=2").content.decode()

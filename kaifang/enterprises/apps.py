@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class EnterprisesConfig(AppConfig):
+    name = "kaifang.enterprises"
+    label = "enterprises"
+    verbose_name = "外向型企业"
+
+    def ready(self) -> None:
+        from kaifang.core.navigation import MenuItem, register
+
+        register(MenuItem("企业名录", "enterprises:list", 10))

@@ -1,0 +1,106 @@
+"""Forms of the register: parse and validate, then the actions do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from kaifang.core.models import Industry, Unit, UnitKind, User
+from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(
+            {"placeholder": "企业名称、曾用名、信用代码或海关编码", "type": "search"}
+        ),
+    )
+    district = forms.ModelChoiceField(
+        label="县区", required=False, queryset=Unit.objects.filter(kind=UnitKind.DISTRICT)
+    )
+    park = forms.ModelChoiceField(
+        label="园区", required=False, queryset=Unit.objects.filter(kind=UnitKind.PARK)
+    )
+    industry = forms.CharField(
+        label="行业代码", required=False, widget=forms.TextInput({"placeholder": "如 C、C39、C391"})
+    )
+    tag = forms.ModelChoiceField(label="标签", required=False, queryset=Tag.objects.all())
+    liaison = forms.ModelChoiceField(
+        label="包联干部",
+        required=False,
+        queryset=User.objects.filter(liaison_enterprises__isnull=False).distinct(),
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *EnterpriseStatus.choices]
+    )
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("name", "名称"),
+            ("-name", "名称倒序"),
+            ("updated", "最近更新"),
+            ("created", "最近创建"),
+        ],
+    )
+
+
+class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
+    tags = forms.ModelMultipleChoiceField(
+        label="标签",
+        queryset=Tag.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "customs_code",
+            "district",
+            "park",
+            "industry",
+            "ownership",
+            "size",
+            "tags",
+            "status",
+            "address",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "liaison",
+            "problems",
+            "development_direction",
+        ]
+        widgets = {
+            "problems": forms.Textarea({"rows": 3}),
+            "development_direction": forms.Textarea({"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = Unit.objects.filter(kind=UnitKind.DISTRICT)  # type: ignore[attr-defined]
+        self.fields["park"].queryset = Unit.objects.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
+        self.fields["industry"].queryset = Industry.objects.filter(level=4)  # type: ignore[attr-defined]
+        self.fields["industry"].help_text = "选择国民经济行业分类（GB/T 4754-2017）小类"
+        self.fields["ownership"].choices = [("", "—"), *Ownership.choices]  # type: ignore[attr-defined]
+        self.fields["size"].choices = [("", "—"), *Size.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = EnterpriseStatus.choices  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        # Uniqueness and code checks live in the actions (one place, Chinese messages);
+        # skip the model's own validate_unique so messages are not doubled.
+        pass
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(
+        label="被合并企业", help_text="输入另一条记录的统一社会信用代码、海关编码或档案编号"
+    )
+    confirm = forms.BooleanField(label="我已核实两条记录为同一企业", required=True)

@@ -1,0 +1,180 @@
+"""Register pages: list with filters and export, profile (一企一档), create, edit, merge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kaifang.core import audit
+from kaifang.core.lib.requests import current_user
+from kaifang.core.lib.xlsx import table_xlsx
+from kaifang.core.scope import visible_to
+from kaifang.enterprises import actions
+from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm
+from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.panels import render_panels
+from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_get, enterprise_list
+
+PAGE_SIZE = 30
+
+
+def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilters]:
+    form = EnterpriseFilterForm(request.GET or None)
+    if not form.is_valid():
+        return form, EnterpriseFilters()
+    data = form.cleaned_data
+    return form, EnterpriseFilters(
+        q=data["q"] or "",
+        district=data["district"].pk if data["district"] else None,
+        park=data["park"].pk if data["park"] else None,
+        industry_code=data["industry"] or "",
+        tag=data["tag"].pk if data["tag"] else None,
+        liaison=data["liaison"].pk if data["liaison"] else None,
+        status=data["status"] or "",
+        sort=data["sort"] or "name",
+    )
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    qs = enterprise_list(user=request.user, filters=filters).prefetch_related("tags")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "enterprises/list.html", {"form": form, "page": page})
+
+
+@login_required
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    _, filters = _filters(request)
+    qs = enterprise_list(user=user, filters=filters).prefetch_related("tags")
+    rows = [
+        (
+            e.name,
+            e.uscc or "",
+            e.customs_code or "",
+            e.district.name if e.district else "",
+            e.park.name if e.park else "",
+            e.industry.name if e.industry else "",
+            e.get_ownership_display(),
+            e.get_size_display(),
+            "、".join(t.name for t in e.tags.all()),
+            e.liaison.display_name if e.liaison else "",
+            e.get_status_display(),
+            e.contact_name,
+            e.contact_phone,
+        )
+        for e in qs
+    ]
+    content = table_xlsx(
+        title="外向型企业名录",
+        subtitle=(
+            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，"
+            f"共 {len(rows)} 家，导出人 {user.display_name}"
+        ),
+        headers=[
+            "企业名称",
+            "统一社会信用代码",
+            "海关编码",
+            "县区",
+            "园区",
+            "行业",
+            "企业性质",
+            "规模",
+            "标签",
+            "包联干部",
+            "状态",
+            "联系人",
+            "联系电话",
+        ],
+        rows=rows,
+        widths=[36, 22, 14, 14, 18, 24, 10, 8, 20, 10, 8, 10, 16],
+    )
+    audit.record(
+        actor=user,
+        action="export.enterprises",
+        object_type="enterprises.enterprise",
+        object_repr=f"企业名录导出（{len(rows)} 家）",
+        changes={"filters": filters.__dict__, "rows": len(rows)},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename=enterprises-{stamp}.xlsx"
+    return response
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = enterprise_get(user=request.user, pk=pk)
+    events = enterprise.events.select_related("actor")[:30]
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "events": events,
+            "tags": enterprise.tags.all(),
+            "panels": render_panels(request, enterprise),
+        },
+    )
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = current_user(request)
+    enterprise = enterprise_get(user=user, pk=pk, write=True) if pk else None
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        tags = list(data.pop("tags"))
+        try:
+            if enterprise is None:
+                enterprise = actions.enterprise_create(actor=user, tags=tags, **data)
+            else:
+                enterprise = actions.enterprise_update(
+                    actor=user, enterprise=enterprise, tags=tags, **data
+                )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, f"已保存“{enterprise.name}”的档案。")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    keep = enterprise_get(user=user, pk=pk, write=True)
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        term = form.cleaned_data["other"].strip().upper()
+        candidates = visible_to(Enterprise.objects.exclude(pk=keep.pk), user)
+        other = (
+            candidates.filter(uscc=term).first()
+            or candidates.filter(customs_code=term).first()
+            or (
+                candidates.filter(pk=int(term)).first()
+                if term.isdigit() and len(term) < 10
+                else None
+            )
+        )
+        if other is None:
+            form.add_error("other", "在您的数据范围内没有找到该企业。")
+        else:
+            try:
+                actions.enterprise_merge(actor=user, keep=keep, drop=other)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"已将“{other.name}”合并到本档案，相关记录全部保留。")
+                return redirect("enterprises:detail", pk=keep.pk)
+    return render(request, "enterprises/merge.html", {"form": form, "enterprise": keep})

@@ -1,0 +1,362 @@
+"""Imports: upload → parse (validation report) → commit. Each step is an action; the web
+flow runs parse and commit as background jobs, the CLI runs them inline. A commit is one
+transaction: a failed or interrupted import leaves the database as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from kaifang.core import audit
+from kaifang.core.models import User
+from kaifang.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseStatus
+from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
+from kaifang.trade.importers.errors_xlsx import error_report_xlsx
+from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
+from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.selectors_import import import_lookups
+
+Progress = Callable[[int, str], None]
+
+KEY_FIELDS = ["enterprise", "period", "flow", "hs_code", "partner_code", "trade_mode"]
+VALUE_FIELDS = ["qty1", "unit1", "qty2", "unit2", "value_usd", "value_cny", "source", "batch"]
+ALLOWED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
+
+
+def _noop(percent: int, message: str) -> None:
+    return None
+
+
+@dataclass
+class CommitSummary:
+    rows_written: int
+    enterprises_created: int
+    periods: list[str]
+    replaced_rows: int
+
+
+@transaction.atomic
+def import_upload(
+    *,
+    actor: User,
+    kind: str,
+    filename: str,
+    content: bytes,
+    file_flow: str = "",
+    replace_period: bool = False,
+    source: str = "customs",
+) -> ImportBatch:
+    """Store the file and detect its header mapping; reading errors are reported in Chinese."""
+    if not filename.lower().endswith(ALLOWED_EXTENSIONS):
+        raise ValidationError({"file": "只支持 .xlsx、.xls 或 .csv 文件。"})
+    if not content:
+        raise ValidationError({"file": "文件是空的。"})
+    try:
+        table = read_table(content, filename, kind=_parser_kind(kind))
+        mapping = detect_mapping(table.header, kind=_parser_kind(kind))
+    except (TableError, MappingError) as error:
+        raise ValidationError({"file": str(error)}) from error
+    batch = ImportBatch(
+        kind=kind,
+        source=source or "customs",
+        filename=os.path.basename(filename)[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        file_flow=file_flow,
+        replace_period=replace_period,
+        uploaded_by=actor,
+        headers=table.header,
+        mapping=mapping.to_json(),
+    )
+    batch.file.save(batch.filename, ContentFile(content), save=False)
+    batch.save()
+    audit.record(
+        actor=actor,
+        action="import.upload",
+        obj=batch,
+        changes={"filename": batch.filename, "sha256": batch.sha256, "kind": kind},
+    )
+    return batch
+
+
+def _parser_kind(kind: str) -> Any:
+    return {"enterprises": "enterprise_list"}.get(kind, kind)
+
+
+def parse_batch_file(
+    *, batch: ImportBatch, mapping_json: dict[str, Any] | None = None
+) -> ParseResult:
+    """Parse the stored file with the batch's (or the given) mapping. Pure apart from reading
+    the file and the lookups; raises ValidationError with Chinese text on a bad mapping."""
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    table = read_table(content, batch.filename, kind=_parser_kind(batch.kind))
+    data = mapping_json or batch.mapping
+    try:
+        mapping = (
+            HeaderMapping.from_json(data, table.header)
+            if data
+            else detect_mapping(table.header, kind=_parser_kind(batch.kind))
+        )
+        mapping.require(has_file_flow=bool(batch.file_flow))
+    except MappingError as error:
+        raise ValidationError(str(error)) from error
+    if batch.kind != ImportKind.CUSTOMS:
+        raise ValidationError("该类型的导入尚未开放。")
+    return parse_customs(
+        table,
+        mapping,
+        lookups=import_lookups(),
+        file_flow=batch.file_flow or None,  # type: ignore[arg-type]
+    )
+
+
+def import_validate(
+    *, batch: ImportBatch, actor: User, mapping_json: dict[str, Any] | None = None
+) -> ParseResult:
+    """Parse and record the validation report (counts, totals, errors, error workbook)."""
+    try:
+        result = parse_batch_file(batch=batch, mapping_json=mapping_json)
+    except (ValidationError, TableError) as error:
+        batch.status = ImportStatus.FAILED
+        batch.message = "；".join(getattr(error, "messages", [str(error)]))[:500]
+        batch.save(update_fields=["status", "message"])
+        raise
+    if mapping_json is not None:
+        batch.mapping = mapping_json
+    batch.summary = result.summary()
+    batch.summary["periods"] = [p.strftime("%Y-%m") for p in result.periods]
+    batch.summary["new_enterprises"] = len(result.new_enterprises)
+    batch.summary["warnings"] = [w.as_dict() for w in result.warnings[:200]]
+    batch.summary["notes"] = list(result.notes) + list(result.mapping.notes)
+    batch.rows_read = result.rows_read
+    batch.rows_imported = result.rows_imported
+    batch.rows_rejected = result.rows_rejected
+    if result.errors:
+        report = error_report_xlsx(result.mapping.headers, result.rejected_rows, result.errors)
+        batch.error_report.save(f"errors-{batch.pk}.xlsx", ContentFile(report), save=False)
+    batch.status = ImportStatus.PARSED
+    batch.save()
+    audit.record(
+        actor=actor,
+        action="import.validate",
+        obj=batch,
+        changes={"rows_read": result.rows_read, "rows_rejected": result.rows_rejected},
+    )
+    return result
+
+
+def _create_pending_enterprises(
+    result: ParseResult, *, actor: User | None, batch: ImportBatch | None
+) -> dict[tuple[str, str], int]:
+    """New identifiers become pending-review enterprises; returns ref key → id."""
+    created: dict[tuple[str, str], int] = {}
+    new_objects: list[Enterprise] = []
+    for new in result.new_enterprises:
+        existing = None
+        if new.uscc:
+            existing = Enterprise.objects.filter(uscc=new.uscc).first()
+        if existing is None and new.customs_code:
+            existing = Enterprise.objects.filter(customs_code=new.customs_code).first()
+        if existing is not None:
+            enterprise_id = existing.pk
+        else:
+            enterprise = Enterprise(
+                name=new.name or new.uscc or new.customs_code,
+                uscc=new.uscc or None,
+                customs_code=new.customs_code or None,
+                status=EnterpriseStatus.PENDING,
+                source="import",
+                created_by=actor,
+            )
+            enterprise.search_text = " ".join(
+                p for p in (enterprise.name, new.uscc, new.customs_code) if p
+            )
+            new_objects.append(enterprise)
+            continue
+        for key in _ref_keys(new.uscc, new.customs_code):
+            created[key] = enterprise_id
+    Enterprise.objects.bulk_create(new_objects, batch_size=1000)
+    saved = Enterprise.objects.filter(uscc__in=[e.uscc for e in new_objects if e.uscc]).values_list(
+        "id", "uscc", "customs_code"
+    )
+    by_customs = Enterprise.objects.filter(
+        customs_code__in=[e.customs_code for e in new_objects if e.customs_code]
+    ).values_list("id", "uscc", "customs_code")
+    events = []
+    for enterprise_id, uscc, customs_code in {*saved, *by_customs}:
+        for key in _ref_keys(uscc or "", customs_code or ""):
+            created[key] = enterprise_id
+        events.append(
+            EnterpriseEvent(
+                enterprise_id=enterprise_id,
+                kind="created",
+                text=f"由数据导入自动建档（待审核）：{batch.filename if batch else ''}",
+                actor=actor,
+            )
+        )
+    EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
+    return created
+
+
+def _ref_keys(uscc: str, customs_code: str) -> list[tuple[str, str]]:
+    keys = []
+    if uscc:
+        keys.append(("uscc", uscc))
+    if customs_code:
+        keys.append(("customs_code", customs_code))
+    return keys
+
+
+def _resolve(row: CustomsRow, created: dict[tuple[str, str], int]) -> int:
+    ref = row.enterprise
+    if ref.enterprise_id is not None:
+        return ref.enterprise_id
+    for key in _ref_keys(ref.uscc, ref.customs_code):
+        if key in created:
+            return created[key]
+    raise ValidationError(f"第 {row.first_row} 行：无法确定企业（{ref.name}）")
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def import_commit_result(
+    *,
+    result: ParseResult,
+    actor: User | None,
+    batch: ImportBatch | None,
+    source: str,
+    replace_period: bool,
+    progress: Progress = _noop,
+) -> CommitSummary:
+    """Write a parse result: pending enterprises, upserted records, rebuilt rollups. One
+    transaction; a row whose key already exists is replaced, never added to."""
+    with transaction.atomic():
+        progress(5, "建立新企业档案")
+        created = _create_pending_enterprises(result, actor=actor, batch=batch)
+        merged: dict[tuple[Any, ...], CustomsRecord] = {}
+        for row in result.rows:
+            enterprise_id = _resolve(row, created)
+            key = (
+                enterprise_id,
+                row.period,
+                row.flow,
+                row.hs_code,
+                row.partner_code,
+                row.trade_mode_code[:20],
+            )
+            existing = merged.get(key)
+            if existing is not None:
+                existing.value_usd = _add(existing.value_usd, row.value_usd)
+                existing.value_cny = _add(existing.value_cny, row.value_cny)
+                existing.qty1 = _add(existing.qty1, row.qty1)
+                existing.qty2 = _add(existing.qty2, row.qty2)
+                continue
+            merged[key] = CustomsRecord(
+                enterprise_id=enterprise_id,
+                period=row.period,
+                flow=row.flow,
+                hs_code=row.hs_code,
+                partner_code=row.partner_code,
+                trade_mode=row.trade_mode_code[:20],
+                qty1=row.qty1,
+                unit1=row.unit1[:20],
+                qty2=row.qty2,
+                unit2=row.unit2[:20],
+                value_usd=row.value_usd,
+                value_cny=row.value_cny,
+                source=source,
+                batch=batch,
+            )
+        replaced = 0
+        if replace_period and result.periods:
+            progress(15, "按期间清除旧数据")
+            replaced, _ = CustomsRecord.objects.filter(
+                source=source, period__in=result.periods
+            ).delete()
+        records = list(merged.values())
+        chunk = 5000
+        for start in range(0, len(records), chunk):
+            CustomsRecord.objects.bulk_create(
+                records[start : start + chunk],
+                update_conflicts=True,
+                unique_fields=KEY_FIELDS,
+                update_fields=VALUE_FIELDS,
+            )
+            done = min(start + chunk, len(records))
+            progress(20 + int(60 * done / max(len(records), 1)), f"已写入 {done} 条")
+        progress(85, "更新汇总数据")
+        rebuild_rollups(result.periods)
+        summary = CommitSummary(
+            rows_written=len(records),
+            enterprises_created=len({v for v in created.values()}),
+            periods=[p.strftime("%Y-%m") for p in result.periods],
+            replaced_rows=replaced,
+        )
+        audit.record(
+            actor=actor,
+            action="import.commit",
+            obj=batch,
+            object_type="trade.importbatch",
+            object_repr=batch.filename if batch else "命令行导入",
+            changes={
+                **result.summary(),
+                "errors": len(result.errors),
+                "rows_written": summary.rows_written,
+                "enterprises_created": summary.enterprises_created,
+                "replace_period": replace_period,
+                "replaced_rows": replaced,
+                "periods": summary.periods,
+            },
+        )
+    return summary
+
+
+def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop) -> CommitSummary:
+    """Commit a validated batch (re-parses the stored file: the database is the truth)."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if batch.status not in {ImportStatus.PARSED, ImportStatus.COMMITTING}:
+        raise ValidationError("该批次不在可导入状态。")
+    progress(1, "读取文件")
+    result = parse_batch_file(batch=batch)
+    try:
+        summary = import_commit_result(
+            result=result,
+            actor=actor,
+            batch=batch,
+            source=batch.source,
+            replace_period=batch.replace_period,
+            progress=progress,
+        )
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, message=f"导入失败，数据库未做任何修改：{error}"[:500]
+        )
+        raise
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.COMMITTED,
+        committed_at=timezone.now(),
+        rows_read=result.rows_read,
+        rows_imported=result.rows_imported,
+        rows_rejected=result.rows_rejected,
+        message=(
+            f"已导入 {summary.rows_written} 条记录，新建待审核企业 {summary.enterprises_created} 家"
+        ),
+    )
+    return summary

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class TradeConfig(AppConfig):
+    name = "kaifang.trade"
+    label = "trade"
+    verbose_name = "外贸与投资数据"
+
+    def ready(self) -> None:
+        from kaifang.core.navigation import MenuItem, register
+
+        register(MenuItem("数据导入", "trade:import_list", 25))

@@ -1,0 +1,83 @@
+"""Forms of the import flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from kaifang.trade.importers import headers as header_rules
+from kaifang.trade.models import Flow, ImportKind, MappingTemplate
+
+
+def mappable_fields(kind: str) -> list[tuple[str, str]]:
+    """(field, Chinese label) the user may map a column to, for one import kind."""
+    parser_kind = {"enterprises": "enterprise_list"}.get(kind, kind)
+    fields = [(name, spec[0]) for name, spec in header_rules.FIELDS[parser_kind].items()]
+    value_fields = header_rules._VALUE_FIELDS.get(parser_kind, ())
+    fields += [(name, header_rules._VALUE_LABELS.get(name, name)) for name in value_fields]
+    return fields
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="数据类型", choices=ImportKind.choices, initial="customs")
+    file = forms.FileField(label="文件", help_text="支持 .xlsx、.xls、.csv（GB18030/GBK 或 UTF-8）")
+    file_flow = forms.ChoiceField(
+        label="整表进出口方向",
+        required=False,
+        choices=[("", "文件中有进出口列"), *Flow.choices],
+        help_text="文件没有“进出口”列时，请指定整表是出口还是进口",
+    )
+    source = forms.CharField(
+        label="数据来源",
+        initial="customs",
+        max_length=50,
+        help_text="同一来源的数据可按期间整体替换，如 customs（海关）、bureau（局内统计）",
+    )
+    replace_period = forms.BooleanField(
+        label="按期间替换",
+        required=False,
+        help_text="勾选后，文件覆盖的月份中同一来源的旧数据将被整体替换",
+    )
+    template = forms.ModelChoiceField(
+        label="表头模板",
+        required=False,
+        queryset=MappingTemplate.objects.all(),
+        empty_label="自动识别",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.UPLOAD_MAX_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(f"文件超过 {settings.UPLOAD_MAX_MB} MB 上限。")
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per field, choices = the file's headers."""
+
+    save_as = forms.CharField(
+        label="另存为表头模板",
+        required=False,
+        max_length=100,
+        help_text="填写名称即可保存本次表头对应，下次同样格式的文件可直接选用",
+    )
+
+    def __init__(
+        self, *args: Any, kind: str, headers: list[str], current: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "（不导入）")] + [(h, h) for h in headers if h]
+        for name, label in mappable_fields(kind):
+            self.fields[f"f_{name}"] = forms.ChoiceField(
+                label=label, required=False, choices=choices, initial=current.get(name, "")
+            )
+
+    def mapping_fields(self) -> dict[str, str | None]:
+        return {
+            key.removeprefix("f_"): (value or None)
+            for key, value in self.cleaned_data.items()
+            if key.startswith("f_")
+        }

@@ -1,0 +1,116 @@
+"""The web import flow: upload → validate job → report → remap → commit job; scope."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from kaifang.core.lib.uscc import synthetic_uscc
+from kaifang.core.tests.queue import run_queued_tasks
+from kaifang.trade.models import CustomsRecord, ImportBatch, ImportStatus, MappingTemplate
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+USCC = synthetic_uscc(21)
+# "出口额(万美元)" has to be recognised, and "往来国家" is a header nobody maps automatically.
+HEADER = "年月,统一社会信用代码,企业名称,HS编码,往来国家,贸易方式,出口额(万美元)"
+ROWS = [
+    f"2025-09,{USCC},示范电子有限公司,85171300,日本,一般贸易,1.5",
+    f"2025-09,{USCC},示范电子有限公司,85171300,美国,一般贸易,2",
+    "2025-09,123,坏公司,85171300,美国,一般贸易,2",
+]
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """Fire the on-commit enqueue, then run what was queued, as the worker would."""
+
+    def _run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = call()
+        run_queued_tasks()
+        return response
+
+    return _run
+
+
+def upload(client: Client, text: str, **extra: str):
+    data = {
+        "kind": "customs",
+        "file": SimpleUploadedFile("九月出口.csv", text.encode("utf-8-sig")),
+        "file_flow": "export",
+        "source": "customs",
+        **extra,
+    }
+    return client.post("/trade/imports/", data)
+
+
+def test_upload_validate_remap_commit(city, trade_reference, client: Client, run_jobs):
+    client.force_login(city.officer)
+    response = run_jobs(lambda: upload(client, "\n".join([HEADER, *ROWS])))
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    # Without a partner column every row still has a value; the partner is simply unmapped.
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert "校验结果" in page
+    assert batch.rows_rejected == 1
+    # Map 往来国家 to the partner name and save the mapping as a template.
+    form = {f"f_{name}": header for name, header in batch.mapping["fields"].items()}
+    form["f_partner_name"] = "往来国家"
+    form["save_as"] = "海关月度出口模板"
+    response = run_jobs(lambda: client.post(f"/trade/imports/{batch.pk}/remap/", form))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PARSED
+    assert batch.mapping["fields"]["partner_name"] == "往来国家"
+    assert MappingTemplate.objects.filter(name="海关月度出口模板").exists()
+    assert batch.summary["totals"]["export"]["usd"] == "35000.0"
+    # The error report is an xlsx with the rejected row and its reason.
+    report = client.get(f"/trade/imports/{batch.pk}/errors.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
+    assert rows[1][0] == 4 and "统一社会信用代码" in rows[1][-1]
+    # Commit.
+    run_jobs(lambda: client.post(f"/trade/imports/{batch.pk}/commit/"))
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED
+    partners = sorted(CustomsRecord.objects.values_list("partner_code", flat=True))
+    assert partners == ["116", "502"]
+
+
+def test_file_without_value_column_fails_validation_in_chinese(
+    city, trade_reference, client: Client, run_jobs
+):
+    client.force_login(city.officer)
+    run_jobs(lambda: upload(client, "年月,企业名称,备注\n2025-09,某公司,无"))
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.FAILED
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert "未找到金额列" in page
+    assert "表头对应" in page  # the user can still correct the mapping
+    assert not CustomsRecord.objects.exists()
+
+
+def test_empty_file_is_refused_at_upload(city, trade_reference, client: Client):
+    client.force_login(city.officer)
+    response = upload(client, "")
+    assert response.status_code == 200
+    assert "空" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_other_users_batches_are_404(city, trade_reference, client: Client):
+    client.force_login(city.district_a_user)
+    upload(client, "\n".join([HEADER, *ROWS]))
+    batch = ImportBatch.objects.get()
+    client.force_login(city.district_b_user)
+    assert client.get(f"/trade/imports/{batch.pk}/").status_code == 404
+    assert client.get(f"/trade/imports/{batch.pk}/errors.xlsx").status_code == 404
+    assert client.post(f"/trade/imports/{batch.pk}/commit/").status_code == 404
+    assert "九月出口" not in client.get("/trade/imports/").content.decode()

@@ -1,0 +1,172 @@
+"""Import pages: upload → (job) validate → mapping and report → (job) commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kaifang.core import audit
+from kaifang.core.jobs import enqueue, job_for_user
+from kaifang.core.lib.requests import current_user
+from kaifang.core.scope import get_for_user
+from kaifang.trade import actions
+from kaifang.trade.forms import MappingForm, UploadForm
+from kaifang.trade.models import ImportBatch, ImportStatus, MappingTemplate
+from kaifang.trade.selectors_import import import_batches
+
+
+def _start(batch: ImportBatch, *, kind: str, title: str, owner: Any, **params: Any) -> None:
+    job = enqueue(kind=kind, owner=owner, title=title, params={"batch_id": batch.pk, **params})
+    ImportBatch.objects.filter(pk=batch.pk).update(current_job=job.pk)
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            batch = actions.import_upload(
+                actor=user,
+                kind=data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+                file_flow=data["file_flow"] or "",
+                replace_period=data["replace_period"],
+                source=data["source"],
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            template = data["template"]
+            mapping = template.mapping if template else None
+            if mapping:
+                ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
+            _start(
+                batch,
+                kind="trade.import_validate",
+                title=f"校验 {batch.filename}",
+                owner=user,
+                mapping=mapping,
+            )
+            return redirect("trade:import_detail", pk=batch.pk)
+    page = Paginator(import_batches(user=user), 20).get_page(request.GET.get("page"))
+    return render(request, "trade/import_list.html", {"form": form, "page": page})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    batch = get_for_user(ImportBatch.objects.all(), user, pk)
+    job = None
+    if batch.current_job:
+        try:
+            job = job_for_user(user, batch.current_job)
+        except Http404:
+            job = None
+    current = dict(batch.mapping.get("fields", {})) if batch.mapping else {}
+    form = MappingForm(kind=batch.kind, headers=list(batch.headers), current=current)
+    summary = batch.summary or {}
+    return render(
+        request,
+        "trade/import_detail.html",
+        {
+            "batch": batch,
+            "job": job,
+            "mapping_form": form,
+            "summary": summary,
+            "errors": (summary.get("errors") or [])[:200],
+            "error_count": len(summary.get("errors") or []),
+            "can_commit": batch.status == ImportStatus.PARSED and batch.rows_imported > 0,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a corrected header mapping (optionally saved as a template) and re-validate."""
+    user = current_user(request)
+    batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
+    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING}:
+        messages.error(request, "该批次已导入，不能再修改表头对应。")
+        return redirect("trade:import_detail", pk=pk)
+    current = dict(batch.mapping.get("fields", {})) if batch.mapping else {}
+    form = MappingForm(request.POST, kind=batch.kind, headers=list(batch.headers), current=current)
+    if not form.is_valid():
+        messages.error(request, "表头对应有误，请检查。")
+        return redirect("trade:import_detail", pk=pk)
+    fields = {k: v for k, v in form.mapping_fields().items() if v}
+    old_multipliers = batch.mapping.get("multipliers", {}) if batch.mapping else {}
+    multipliers = {k: v for k, v in old_multipliers.items() if current.get(k) == fields.get(k)}
+    parser_kind = {"enterprises": "enterprise_list"}.get(batch.kind, batch.kind)
+    mapping = {"kind": parser_kind, "fields": fields, "multipliers": multipliers}
+    name = form.cleaned_data.get("save_as") or ""
+    if name:
+        MappingTemplate.objects.update_or_create(
+            kind=batch.kind, name=name, defaults={"mapping": mapping, "created_by": user}
+        )
+        audit.record(actor=user, action="import.template_save", obj=batch, changes={"name": name})
+        messages.success(request, f"已保存表头模板“{name}”。")
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        mapping=mapping, status=ImportStatus.UPLOADED, message=""
+    )
+    audit.record(actor=user, action="import.remap", obj=batch, changes={"fields": fields})
+    _start(
+        batch,
+        kind="trade.import_validate",
+        title=f"重新校验 {batch.filename}",
+        owner=user,
+        mapping=mapping,
+    )
+    return redirect("trade:import_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
+    if batch.status != ImportStatus.PARSED:
+        messages.error(request, "请先完成校验，再确认导入。")
+        return redirect("trade:import_detail", pk=pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
+    _start(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", owner=user)
+    return redirect("trade:import_detail", pk=pk)
+
+
+@login_required
+def import_error_report(request: HttpRequest, pk: int) -> FileResponse:
+    user = current_user(request)
+    batch = get_for_user(ImportBatch.objects.all(), user, pk)
+    if not batch.error_report:
+        raise Http404("没有错误报告")
+    audit.record(actor=user, action="export.import_errors", obj=batch)
+    return FileResponse(
+        batch.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"错误报告-{batch.filename.rsplit('.', 1)[0]}.xlsx",
+    )
+
+
+@login_required
+def import_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the batch page while its job runs: reload the page once the job is done."""
+    user = current_user(request)
+    batch = get_for_user(ImportBatch.objects.all(), user, pk)
+    running = {ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.COMMITTING}
+    if batch.status in running:
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response
