@@ -74,14 +74,12 @@ def render_official(doc: OfficialDocument) -> bytes:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, name in zip(table.rows[0].cells, doc.columns, strict=True):
-            cell.text = ""
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(para.add_run(name), HEADING_FONT, 12, bold=True)
         for values in doc.rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
-                cell.text = ""
                 _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 12)
         for i, width in enumerate(doc.widths_cm):
             for row in table.rows:

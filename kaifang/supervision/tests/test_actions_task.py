@@ -171,7 +171,10 @@ def test_extension_keeps_the_original_deadline(city):
     assert task.original_deadline == dt.date(2026, 10, 9)
     assert task.is_extended
     second = actions.extension_request(
-        actor=city.district_a_user, task=task, reason="再延", requested_deadline=dt.date(2027, 1, 31)
+        actor=city.district_a_user,
+        task=task,
+        reason="再延",
+        requested_deadline=dt.date(2027, 1, 31),
     )
     with pytest.raises(ValidationError):
         actions.extension_refuse(actor=city.officer, extension=second, note="")

@@ -50,9 +50,10 @@ def test_the_run_is_idempotent(city):
     assert second == 0
     assert ReminderLog.objects.filter(task=task, kind="deadline").count() == 1
     assert third == 0 or "deadline" not in kinds(task)[1:]
-    assert task.events.filter(kind=EventKind.REMIND).count() == ReminderLog.objects.filter(
-        task=task
-    ).count()
+    assert (
+        task.events.filter(kind=EventKind.REMIND).count()
+        == ReminderLog.objects.filter(task=task).count()
+    )
 
 
 def test_nothing_is_sent_on_a_holiday(city):
