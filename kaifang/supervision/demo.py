@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kaifang.core.models import Unit, User
+from kaifang.core.models import Role, RoleCode, Unit, User
 from kaifang.supervision import actions
 from kaifang.supervision.models import (
     Candidate,
@@ -50,8 +50,19 @@ def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def _unit_member(unit: Unit) -> User | None:
-    return User.objects.filter(unit=unit, is_active=True).first()
+def _unit_member(unit: Unit) -> User:
+    """A user of the unit to sign and report; a synthetic liaison (no password) if none."""
+    member = User.objects.filter(unit=unit, is_active=True).first()
+    if member is None:
+        member = User(
+            username=f"duban{unit.pk}", full_name=f"{unit}督办联络员", unit=unit, is_synthetic=True
+        )
+        member.set_unusable_password()
+        member.save()
+        role = Role.objects.filter(code=RoleCode.UNIT_STAFF).first()
+        if role is not None:
+            member.roles.add(role)
+    return member
 
 
 def _backdate(task: Task, **fields: Any) -> None:
@@ -119,8 +130,6 @@ def _play(task: Task, plan: Plan, *, office: User, doc_date: dt.date, today: dt.
     if plan.story == "unsigned":
         return
     member = _unit_member(task.lead_unit)
-    if member is None:
-        return
     actions.task_sign(actor=member, task=task)
     _backdate(task, signed_at=assigned + dt.timedelta(days=1 if plan.story != "late" else 6))
     months = max(1, (today - doc_date).days // 30)
