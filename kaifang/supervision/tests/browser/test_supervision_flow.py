@@ -37,7 +37,7 @@ def test_speech_to_done(page):
     card = page.locator(f"#candidate-{candidate.pk}")
     card.get_by_role("button", name="确认交办").click()
     page.wait_for_selector("text=已确认并交办")
-    task = Task.objects.get(title__contains="市场外迁")
+    task = Task.objects.get(document__title="浏览器测试讲话")
     assert task.lead_unit.name == "东城区商务局"
     log_out(page)
 
