@@ -29,7 +29,9 @@ def url(task, step=""):
 def test_flow_through_the_pages(city, client: Client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         task = make_task(city, deadline=dt.date(2026, 12, 31))
-    assert Notification.objects.filter(recipient=city.district_a_user, title__contains="待签收").exists()
+    assert Notification.objects.filter(
+        recipient=city.district_a_user, title__contains="待签收"
+    ).exists()
     client.force_login(city.district_a_user)
     page = client.get(url(task)).content.decode()
     assert "签收" in page and "抓好测试工作" in page
@@ -124,7 +126,9 @@ def test_ledger_word_and_excel_open_back(city, client: Client):
     task = make_task(city, title="综保区获批和自贸大厦投用", deadline=dt.date(2026, 12, 31))
     task.co_units.add(city.customs)
     actions.task_sign(actor=city.district_a_user, task=task)
-    actions.task_report(actor=city.district_a_user, task=task, text="申报材料已报省政府", percent=70)
+    actions.task_report(
+        actor=city.district_a_user, task=task, text="申报材料已报省政府", percent=70
+    )
     client.force_login(city.officer)
     response = client.get("/supervision/export.docx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
