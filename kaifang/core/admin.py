@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from kaifang.core import admin_accounts, admin_reference  # noqa: F401  (their registrations)
 from kaifang.core.models import Delivery, Job, Notification, WebhookChannel
 
 
@@ -46,6 +47,3 @@ class DeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: object) -> bool:
         return False
-
-
-from kaifang.core import admin_reference  # noqa: E402, F401  (registers the dictionaries)

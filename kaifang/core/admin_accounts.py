@@ -1,0 +1,89 @@
+"""Admin pages for the organisation tree, roles and users. Every change is audited here
+explicitly, since the admin bypasses the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from kaifang.core import audit
+from kaifang.core.lib.requests import current_user
+from kaifang.core.models import AuditEntry, Role, Unit, User
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:  # noqa: FBT001
+        super().save_model(request, obj, form, change)
+        label = obj._meta.model_name
+        audit.record(
+            actor=current_user(request),
+            action=f"{label}.{'update' if change else 'create'}",
+            obj=obj,
+            changes={name: form.cleaned_data.get(name) for name in form.changed_data},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        audit.record(actor=current_user(request), action=f"{obj._meta.model_name}.delete", obj=obj)
+        super().delete_model(request, obj)
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "aliases"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Role)
+class RoleAdmin(AuditedAdmin):
+    list_display = ["name", "code", "data_scope"]
+    filter_horizontal = ["chosen_units"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, AuditedAdmin):  # type: ignore[type-arg]
+    list_display = ["username", "full_name", "unit", "title", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "roles", "unit__kind"]
+    search_fields = ["username", "full_name", "phone", "email"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+    filter_horizontal = ["roles", "groups", "user_permissions"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "title", "unit", "phone", "email")}),
+        ("角色与数据范围", {"fields": ("roles",)}),
+        ("权限", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("时间", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "unit", "roles", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["created_at", "actor_name", "action", "object_type", "object_repr"]
+    list_filter = ["action"]
+    search_fields = ["actor_name", "object_repr", "object_id", "action"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
