@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kaifang.core",
     "kaifang.enterprises",
     "kaifang.trade",
+    "kaifang.supervision",
     "kaifang.api",
 ]
 
@@ -229,3 +230,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Supervision (督查督办) -------------------------------------------------------------
+# A task turns yellow this many working days before its deadline; reminders go out then too.
+SUPERVISION_WARN_WORKDAYS = env_int("SUPERVISION_WARN_WORKDAYS", 3, minimum=0)
+SUPERVISION_ATTACHMENT_MAX_MB = env_int("SUPERVISION_ATTACHMENT_MAX_MB", 20, minimum=1)
