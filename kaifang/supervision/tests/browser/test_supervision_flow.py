@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kaifang.core.tests.browser.test_shell import log_in
+from kaifang.core.tests.browser.fixtures import log_in
 from kaifang.supervision.models import Candidate, Task
 
 SPEECH = (
