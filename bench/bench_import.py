@@ -72,7 +72,7 @@ FIRMS = 2000
 
 def make_rows(rows: int) -> list[list[object]]:
     """Distinct keys: firm × month × HS × partner, as a customs extract has them."""
-    rng = random.Random(1)  # noqa: S311
+    rng = random.Random(1)
     codes = [synthetic_uscc(i) for i in range(FIRMS)]
     out = []
     for i in range(rows):
@@ -203,10 +203,7 @@ def main() -> None:
     load_partners()
     load_trade_modes()
     Enterprise.objects.bulk_create(
-        [
-            Enterprise(uscc=synthetic_uscc(i), name=f"示范{i}号进出口有限公司")
-            for i in range(FIRMS)
-        ],
+        [Enterprise(uscc=synthetic_uscc(i), name=f"示范{i}号进出口有限公司") for i in range(FIRMS)],
         ignore_conflicts=True,
     )
     print(f"CPU: {os.cpu_count()} cores; Python {sys.version.split()[0]}")

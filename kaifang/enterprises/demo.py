@@ -74,7 +74,7 @@ SECTORS = (
     ),
 )
 
-_BRANDS = (
+_BRANDS = (  # noqa: SIM905 (a word list reads better as one string)
     "恒达 宏远 天成 瑞丰 金桥 华创 永信 鼎盛 卓远 合力 远航 嘉禾 广源 新锐 锦程 伟业 "
     "兴邦 泰和 聚源 明德 恒通 中原 河洛 牡丹 龙门 伊川 嵩岳 洛神 天工 长青 润泽 光华 "
     "德润 信诚 安达 昌盛 诚远 丰源 富瑞 海纳 弘毅 华兴 佳禾 金鼎 凯达 立信 隆基 茂源 "
@@ -155,14 +155,15 @@ def _size_for(annual_usd: float) -> str:
     return Size.MICRO
 
 
-def _customs_code(number: int, ownership: str, in_park: bool) -> str:
+def _customs_code(number: int, ownership: str, *, in_park: bool) -> str:
     """Registration area 4103, zone type (1 ordinary, 6 bonded zone), firm type, sequence."""
-    kind = {
+    kinds: dict[str, str] = {
         Ownership.STATE: "1",
         Ownership.FOREIGN: "4",
         Ownership.HMT: "3",
         Ownership.COLLECTIVE: "5",
-    }.get(ownership, "9")
+    }
+    kind = kinds.get(ownership, "9")
     return f"4103{'6' if in_park and number % 5 == 0 else '9'}{kind}{number:04d}"
 
 
@@ -171,7 +172,7 @@ def enterprise_specs(seed: int, count: int) -> list[EnterpriseSpec]:
     rng = random.Random(f"{seed}:enterprise-specs")  # noqa: S311 (demo data, seeded)
     sector_weights = {s.code: s.weight for s in SECTORS}
     sectors = {s.code: s for s in SECTORS}
-    ownerships = {
+    ownerships: dict[str, float] = {
         Ownership.PRIVATE: 0.70,
         Ownership.FOREIGN: 0.11,
         Ownership.HMT: 0.06,
@@ -233,7 +234,7 @@ def enterprise_specs(seed: int, count: int) -> list[EnterpriseSpec]:
             tags.append("服务外包")
         customs_code = ""
         if rng.random() < 0.93:
-            customs_code = _customs_code(number, ownership, in_park)
+            customs_code = _customs_code(number, ownership, in_park=in_park)
         specs.append(
             EnterpriseSpec(
                 number=number,
@@ -269,12 +270,12 @@ def _liaisons(ctx: demo.DemoContext) -> dict[int, User]:
     for user in User.objects.filter(
         roles__code=RoleCode.LIAISON, is_synthetic=True, unit__kind=UnitKind.DISTRICT
     ).order_by("username"):
-        assert user.unit_id is not None
-        by_district.setdefault(user.unit_id, user)
+        if user.unit_id is not None:
+            by_district.setdefault(user.unit_id, user)
     return by_district
 
 
-_FIELDS = (
+_FIELDS = (  # noqa: SIM905
     "customs_code name former_names district park industry ownership size address contact_name "
     "liaison status development_direction problems source is_synthetic"
 ).split()
@@ -302,7 +303,8 @@ def load_enterprises(ctx: demo.DemoContext) -> None:
     specs = enterprise_specs(ctx.seed, ENTERPRISES[ctx.size])
     rng = random.Random(f"{ctx.seed}:enterprise-details")  # noqa: S311 (demo data, seeded)
     existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[s.uscc for s in specs])}
-    to_create, to_update = [], []
+    to_create: list[Enterprise] = []
+    to_update: list[Enterprise] = []
     ranked = sorted(specs, key=lambda s: -s.annual_usd)
     liaison_for = {s.number for s in ranked[:400] if rng.random() < 0.5}
     for spec in specs:

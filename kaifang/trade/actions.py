@@ -20,6 +20,7 @@ from kaifang.core import audit
 from kaifang.core.models import User
 from kaifang.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseStatus
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
+from kaifang.trade.bulk import upsert_rows
 from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
 from kaifang.trade.importers.enterprise_list import EnterpriseListResult, parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -28,7 +29,6 @@ from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_
 from kaifang.trade.importers.investment import InvestmentResult
 from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.tabular import TableError, read_table
-from kaifang.trade.bulk import upsert_rows
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors_import import import_lookups

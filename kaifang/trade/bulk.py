@@ -4,6 +4,9 @@ At a million rows the ORM's per-object work (model instances, field conversion, 
 costs more than the database itself. Rows here are plain tuples in `COLUMNS` order whose
 values the database takes as they are: the period as 'YYYY-MM-DD', amounts as decimal strings
 (full precision), None for NULL. Callers run these inside their own transaction.
+
+SQL here is built from the model's own table and column names, never from input (hence the
+S608 ignores); values always travel as parameters or through COPY.
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def _copy(table: str, rows: Iterable[Row], chunk: int) -> int:
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for block in _chunks(rows, chunk):
                 copy.write(
                     "".join("\t".join(map(_copy_escape, row)) + "\n" for row in block).encode()
@@ -81,7 +84,8 @@ def insert_rows(rows: Iterable[Row], *, chunk: int = 50_000) -> int:
     written = 0
     connection.ensure_connection()
     raw = connection.connection
-    assert raw is not None
+    if raw is None:  # pragma: no cover - ensure_connection() has just opened it
+        raise RuntimeError("no database connection")
     for block in _chunks(rows, chunk):
         raw.executemany(sql, block)
         written += len(block)
@@ -114,7 +118,8 @@ def upsert_rows(rows: Iterable[Row], *, chunk: int = 50_000) -> int:
     written = 0
     connection.ensure_connection()
     raw = connection.connection
-    assert raw is not None
+    if raw is None:  # pragma: no cover - ensure_connection() has just opened it
+        raise RuntimeError("no database connection")
     for block in _chunks(rows, chunk):
         raw.executemany(sql, block)
         written += len(block)

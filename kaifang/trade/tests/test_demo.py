@@ -28,6 +28,7 @@ from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 3, 15)
+LOADERS = ("city", "enterprises", "trade")
 
 
 @pytest.fixture
@@ -53,9 +54,9 @@ def snapshot() -> tuple:
 
 @time_machine.travel(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC), tick=False)
 def test_tiny_demo_city(tiny):
-    demo.run(size="small", seed=7, log=lambda _: None)
+    demo.run(size="small", seed=7, log=lambda _: None, only=LOADERS)
     first = snapshot()
-    demo.run(size="small", seed=7, log=lambda _: None)
+    demo.run(size="small", seed=7, log=lambda _: None, only=LOADERS)
     assert snapshot() == first, "a second run must change nothing"
 
     firms = Enterprise.objects.all()
@@ -114,7 +115,7 @@ def test_sector_products_follow_industry(tiny):
     specs = enterprises_demo.enterprise_specs(3, 150)
     assert specs == enterprises_demo.enterprise_specs(3, 150)
     assert specs != enterprises_demo.enterprise_specs(4, 150)
-    demo.run(size="small", seed=3, log=lambda _: None)
+    demo.run(size="small", seed=3, log=lambda _: None, only=LOADERS)
     textile = [s.uscc for s in specs if s.sector == "textiles"]
     chapters = {
         hs[:2]

@@ -1,0 +1,227 @@
+"""Server time of the analysis pages and of every `trade-stats` breakdown on the large demo
+city, against the same aggregation run straight in SQL on the customs records.
+
+Usage (the database must hold `kaifang demo-data --size large`):
+    DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_analysis.py [RUNS]
+    bench/with-postgres bash -c 'kaifang migrate && kaifang load-reference &&
+        kaifang demo-data --size large && python bench/bench_analysis.py'
+
+Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
+(default 5) warm runs, after one cold run (also printed). Pages are requested in-process
+through Django's test client (full middleware, view, template), as the demo leader (whole
+city: rollups) and as a district user (scoped: facts). When kaifang.trade.selectors or
+`trade-stats` are missing (the analysis work not merged yet), it times the rollup table's
+GROUP BY queries instead and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command, get_commands  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from kaifang.core.models import Industry, Partner, PartnerGroup, User  # noqa: E402
+from kaifang.enterprises.models import Enterprise  # noqa: E402
+from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
+
+TARGET_MS = 300.0
+BYS = ["partner", "partner-group", "industry", "hs2", "hs4", "mode", "district", "enterprise"]
+RECORDS = CustomsRecord._meta.db_table
+FIRMS = Enterprise._meta.db_table
+INDUSTRIES = Industry._meta.db_table
+PARTNERS = Partner._meta.db_table
+MEMBERS = PartnerGroup.members.through._meta.db_table
+
+# The GROUP BY key and joins of each breakdown, straight on the facts.
+_E = f"JOIN {FIRMS} e ON e.id = r.enterprise_id"
+SQL_KEYS: dict[str, tuple[str, str]] = {
+    "partner": ("r.partner_code", ""),
+    "partner-group": (
+        "m.partnergroup_id",
+        f"JOIN {PARTNERS} p ON p.code = r.partner_code JOIN {MEMBERS} m ON m.partner_id = p.id",
+    ),
+    "industry": ("i.section_code", f"{_E} LEFT JOIN {INDUSTRIES} i ON i.id = e.industry_id"),
+    "hs2": ("substr(r.hs_code, 1, 2)", ""),
+    "hs4": ("substr(r.hs_code, 1, 4)", ""),
+    "mode": ("r.trade_mode", ""),
+    "district": ("e.district_id", _E),
+    "park": ("e.park_id", _E),
+    "enterprise": ("r.enterprise_id", ""),
+}
+
+
+def timed(func: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """(cold ms, median warm ms)."""
+    start = time.perf_counter()
+    func()
+    cold = (time.perf_counter() - start) * 1000
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        warm.append((time.perf_counter() - start) * 1000)
+    return cold, statistics.median(warm)
+
+
+def sql_breakdown(by: str, period: dt.date) -> Callable[[], list[Any]]:
+    """当月, 累计 and 上年同期累计 by one key, on the facts, in one statement."""
+    key, joins = SQL_KEYS[by]
+    year, month = period.year, period.month
+    ytd = (dt.date(year, 1, 1).isoformat(), period.isoformat())
+    prev = (dt.date(year - 1, 1, 1).isoformat(), dt.date(year - 1, month, 1).isoformat())
+    sql = (
+        f"SELECT {key}, "
+        "SUM(CASE WHEN r.period = %s THEN r.value_usd ELSE 0 END), "
+        "SUM(CASE WHEN r.period >= %s AND r.period <= %s THEN r.value_usd ELSE 0 END), "
+        "SUM(CASE WHEN r.period >= %s AND r.period <= %s THEN r.value_usd ELSE 0 END) "
+        f"FROM {RECORDS} r {joins} "
+        "WHERE (r.period >= %s AND r.period <= %s) OR (r.period >= %s AND r.period <= %s) "
+        f"GROUP BY {key}"
+    )
+    params = [period.isoformat(), *ytd, *prev, *ytd, *prev]
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def sql_overview(period: dt.date) -> Callable[[], None]:
+    """The overview's numbers on the facts: cards, 36-month trend, five breakdowns."""
+    start = dt.date(period.year - 3 + (period.month == 12), period.month % 12 + 1, 1)
+    trend = (
+        f"SELECT period, flow, SUM(value_usd) FROM {RECORDS} "
+        "WHERE period >= %s AND period <= %s GROUP BY period, flow"
+    )
+    parts = [sql_breakdown(by, period) for by in ("partner-group", "industry", "mode")]
+    parts += [sql_breakdown(by, period) for by in ("district", "park", "partner")]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(trend, [start.isoformat(), period.isoformat()])
+            cursor.fetchall()
+        for part in parts:
+            part()
+
+    return run
+
+
+def page(client: Client, url: str) -> Callable[[], None]:
+    def run() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    return run
+
+
+def trade_stats(period: dt.date, by: str) -> Callable[[], None]:
+    def run() -> None:
+        call_command(
+            "trade-stats",
+            year=period.year,
+            month=period.month,
+            by=by,
+            json=True,
+            stdout=io.StringIO(),
+        )
+
+    return run
+
+
+def rollup_query(dimension: str, period: dt.date) -> Callable[[], list[Any]]:
+    """Fallback without the analysis selectors: the same three spans on the rollup table."""
+    sql = (
+        "SELECT key, SUM(CASE WHEN period = %s THEN value_usd ELSE 0 END), "
+        "SUM(CASE WHEN period >= %s AND period <= %s THEN value_usd ELSE 0 END) "
+        f"FROM {TradeRollup._meta.db_table} WHERE dimension = %s AND period >= %s "
+        "AND period <= %s GROUP BY key"
+    )
+    first = dt.date(period.year - 1, 1, 1).isoformat()
+    ytd = dt.date(period.year, 1, 1).isoformat()
+    params = [period.isoformat(), ytd, period.isoformat(), dimension, first, period.isoformat()]
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def line(label: str, cold: float, warm: float, base: float | None = None) -> None:
+    verdict = "ok" if warm <= TARGET_MS else "OVER TARGET"
+    baseline = f"   SQL on facts {base:8.1f} ms" if base is not None else ""
+    print(f"  {label:<34} cold {cold:8.1f} ms   warm {warm:8.1f} ms  {verdict:<11}{baseline}")
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rows = CustomsRecord.objects.count()
+    latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
+    if latest is None:
+        sys.exit("no customs records: run `kaifang demo-data --size large` first")
+    print(
+        f"{connection.vendor}: {rows:,} customs records, {TradeRollup.objects.count():,} rollup "
+        f"rows, report month {latest:%Y-%m}; median of {runs} warm runs (target {TARGET_MS:.0f} ms)"
+    )
+    baselines = {by: timed(sql_breakdown(by, latest), runs)[1] for by in SQL_KEYS}
+    overview_sql = timed(sql_overview(latest), runs)[1]
+
+    try:
+        import kaifang.trade.selectors  # noqa: F401
+
+        has_selectors = "trade-stats" in get_commands()
+        overview_url = reverse("trade:analysis_overview")
+    except (ImportError, NoReverseMatch):
+        has_selectors = False
+    if not has_selectors:
+        print("kaifang.trade.selectors / trade-stats not present: timing the rollup table only")
+        for dimension in ("partner", "hs2", "hs4", "mode", "enterprise"):
+            line(f"rollup {dimension}", *timed(rollup_query(dimension, latest), runs))
+        return
+
+    params = f"?year={latest.year}&month={latest.month}"
+    for username, who in (("leader", "leader (whole city)"), ("dongcheng", "district user")):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        print(f"pages as {who}:")
+        line("overview", *timed(page(client, overview_url + params), runs), overview_sql)
+        for by in ("group", "industry", "hs2", "hs4", "mode", "district", "park", "enterprise"):
+            url = reverse("trade:analysis_breakdown", args=[by]) + params
+            base = baselines["partner-group" if by == "group" else by]
+            line(f"breakdown {by}", *timed(page(client, url), runs), base)
+        url = reverse("trade:analysis_breakdown", args=["partner"]) + params
+        line("breakdown partner", *timed(page(client, url), runs), baselines["partner"])
+    print("trade-stats --json (whole city):")
+    for by in BYS:
+        line(f"trade-stats --by {by}", *timed(trade_stats(latest, by), runs), baselines[by])
+
+
+if __name__ == "__main__":
+    main()
