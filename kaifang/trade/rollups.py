@@ -1,28 +1,30 @@
 """Rebuild the monthly rollups from the facts for a set of periods.
 
 Pages for users who see the whole city read rollups; every rollup row is a GROUP BY of the
-facts, so a total always equals the rows it drills down to."""
+facts, so a total always equals the rows it drills down to. The sums are computed and written
+by the database in one INSERT … SELECT per dimension: at a million facts, carrying the groups
+through Python and the ORM cost several times the GROUP BY itself."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
-from django.db.models import CharField, Count, DecimalField, F, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db import connection
 
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 
-_ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=24, decimal_places=4))
-
+# The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept.
 _KEYS = {
-    Dimension.PARTNER: F("partner_code"),
-    Dimension.HS2: Substr("hs_code", 1, 2),
-    Dimension.HS4: Substr("hs_code", 1, 4),
-    Dimension.MODE: F("trade_mode"),
-    Dimension.ENTERPRISE: Cast("enterprise_id", output_field=CharField()),
+    Dimension.PARTNER: "partner_code",
+    Dimension.HS2: "SUBSTR(hs_code, 1, 2)",
+    Dimension.HS4: "SUBSTR(hs_code, 1, 4)",
+    Dimension.MODE: "trade_mode",
+    Dimension.ENTERPRISE: "CAST(enterprise_id AS VARCHAR(20))",
 }
+_FACTS = CustomsRecord._meta.db_table
+_q = connection.ops.quote_name
+_ROLLUPS = TradeRollup._meta.db_table
 
 
 def rebuild_rollups(periods: Iterable[dt.date]) -> int:
@@ -31,31 +33,19 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     if not months:
         return 0
     TradeRollup.objects.filter(period__in=months).delete()
+    placeholders = ", ".join(["%s"] * len(months))
     written = 0
-    for dimension, key in _KEYS.items():
-        grouped = (
-            CustomsRecord.objects.filter(period__in=months)
-            .annotate(rollup_key=key)
-            .values("rollup_key", "period", "flow")
-            .annotate(
-                usd=Sum(Coalesce("value_usd", _ZERO)),
-                cny=Sum(Coalesce("value_cny", _ZERO)),
-                n=Count("id"),
+    with connection.cursor() as cursor:
+        for dimension, key in _KEYS.items():
+            # Table and key expressions are ours (above); values travel as parameters.
+            cursor.execute(
+                f"INSERT INTO {_ROLLUPS} "  # noqa: S608
+                f"(dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
+                f"SELECT %s, COALESCE({key}, ''), period, flow, "
+                "SUM(COALESCE(value_usd, 0)), SUM(COALESCE(value_cny, 0)), COUNT(*) "
+                f"FROM {_FACTS} WHERE period IN ({placeholders}) "
+                f"GROUP BY {key}, period, flow",
+                [str(dimension), *months],
             )
-            .order_by()
-        )
-        batch = [
-            TradeRollup(
-                dimension=dimension,
-                key=row["rollup_key"] or "",
-                period=row["period"],
-                flow=row["flow"],
-                value_usd=row["usd"] or 0,
-                value_cny=row["cny"] or 0,
-                rows=row["n"],
-            )
-            for row in grouped.iterator(chunk_size=5000)
-        ]
-        TradeRollup.objects.bulk_create(batch, batch_size=2000)
-        written += len(batch)
+            written += max(cursor.rowcount, 0)
     return written
