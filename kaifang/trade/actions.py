@@ -255,7 +255,7 @@ def _record_rows(
     *,
     source: str,
     batch: ImportBatch | None,
-) -> list[list[Any]]:
+) -> list[tuple[Any, ...]]:
     """The parse result as rows for trade/bulk.py, one per key: rows whose identifiers resolve
     to the same enterprise are summed (the parser keyed them by identifier, not by id)."""
     batch_id = batch.pk if batch else None
@@ -293,7 +293,15 @@ def _record_rows(
         existing[8] = _add(existing[8], row.qty2)
         existing[10] = _add(existing[10], row.value_usd)
         existing[11] = _add(existing[11], row.value_cny)
-    return list(merged.values())
+    return [
+        (*r[:6], _text(r[6]), r[7], _text(r[8]), r[9], _text(r[10]), _text(r[11]), *r[12:])
+        for r in merged.values()
+    ]
+
+
+def _text(value: Decimal | None) -> str | None:
+    """Amounts go to the database as decimal strings (full precision, no float)."""
+    return None if value is None else str(value)
 
 
 def import_commit_result(
