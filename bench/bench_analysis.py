@@ -177,6 +177,17 @@ def line(label: str, cold: float, warm: float, base: float | None = None) -> Non
     print(f"  {label:<34} cold {cold:8.1f} ms   warm {warm:8.1f} ms  {verdict:<11}{baseline}")
 
 
+def database_mb() -> float:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0] / 1e6
+        cursor.execute("PRAGMA page_count")
+        pages = cursor.fetchone()[0]
+        cursor.execute("PRAGMA page_size")
+        return pages * cursor.fetchone()[0] / 1e6
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     rows = CustomsRecord.objects.count()
@@ -185,7 +196,8 @@ def main() -> None:
         sys.exit("no customs records: run `kaifang demo-data --size large` first")
     print(
         f"{connection.vendor}: {rows:,} customs records, {TradeRollup.objects.count():,} rollup "
-        f"rows, report month {latest:%Y-%m}; median of {runs} warm runs (target {TARGET_MS:.0f} ms)"
+        f"rows, report month {latest:%Y-%m}, database {database_mb():,.0f} MB; "
+        f"median of {runs} warm runs (target {TARGET_MS:.0f} ms)"
     )
     baselines = {by: timed(sql_breakdown(by, latest), runs)[1] for by in SQL_KEYS}
     overview_sql = timed(sql_overview(latest), runs)[1]
