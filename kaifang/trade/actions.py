@@ -260,12 +260,41 @@ def _record_rows(
     to the same enterprise are summed (the parser keyed them by identifier, not by id)."""
     batch_id = batch.pk if batch else None
     isoformat = {p: p.isoformat() for p in result.periods}
+    # The parser shares one EnterpriseRef object among the rows of one identifier.
+    id_of: dict[int, int] = {}
+    keys_of: dict[int, tuple[str, str]] = {}
+    for row in result.rows:
+        ref = row.enterprise
+        if id(ref) not in id_of:
+            id_of[id(ref)] = ref.enterprise_id or _resolve(row, created)
+            keys_of[id(ref)] = ref.key
+    one_id_per_key = len(set(keys_of.values())) == len(set(id_of.values()))
+    short_modes = all(len(m) <= 20 for m in {row.trade_mode_code for row in result.rows})
+    if one_id_per_key and short_modes:
+        # The parser's keys are then the records' keys: no two rows can share one.
+        return [
+            (
+                id_of[id(r.enterprise)],
+                isoformat[r.period],
+                r.flow,
+                r.hs_code,
+                r.partner_code,
+                r.trade_mode_code,
+                None if r.qty1 is None else str(r.qty1),
+                r.unit1[:20],
+                None if r.qty2 is None else str(r.qty2),
+                r.unit2[:20],
+                None if r.value_usd is None else str(r.value_usd),
+                None if r.value_cny is None else str(r.value_cny),
+                source,
+                batch_id,
+            )
+            for r in result.rows
+        ]
     merged: dict[tuple[Any, ...], list[Any]] = {}
     get = merged.get
     for row in result.rows:
-        enterprise_id = row.enterprise.enterprise_id
-        if enterprise_id is None:
-            enterprise_id = _resolve(row, created)
+        enterprise_id = id_of[id(row.enterprise)]
         mode = row.trade_mode_code
         if len(mode) > 20:
             mode = mode[:20]
