@@ -298,7 +298,9 @@ def load_enterprises(ctx: demo.DemoContext) -> None:
         )
     }
     if not industries:
-        raise RuntimeError("行业分类为空：请先运行 kaifang load-reference")
+        # Firms without industries would make a poor demo; `make demo` loads reference first.
+        ctx.log("企业：行业分类为空，已跳过（请先运行 kaifang load-reference）")
+        return
     liaisons = _liaisons(ctx)
     specs = enterprise_specs(ctx.seed, ENTERPRISES[ctx.size])
     rng = random.Random(f"{ctx.seed}:enterprise-details")  # noqa: S311 (demo data, seeded)

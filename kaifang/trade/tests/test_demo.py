@@ -125,3 +125,11 @@ def test_sector_products_follow_industry(tiny):
     }
     assert chapters
     assert chapters <= set(trade_demo.CHAPTERS["textiles"][0])
+
+
+def test_without_reference_data_the_loaders_skip_and_say_why():
+    said: list[str] = []
+    demo.run(size="small", seed=1, log=said.append, only=LOADERS)
+    assert not Enterprise.objects.exists()
+    assert not CustomsRecord.objects.exists()
+    assert any("load-reference" in line for line in said)
