@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("enterprises/", include("kaifang.enterprises.urls")),
     path("trade/", include("kaifang.trade.urls")),
+    path("supervision/", include("kaifang.supervision.urls")),
     path("", include("kaifang.core.urls")),
 ]
