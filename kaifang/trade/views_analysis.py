@@ -104,6 +104,8 @@ def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
         flow=data.get("flow") or default_flow,
         currency=data.get("currency") or "usd",
     )
+    if not form.is_bound:
+        form = AnalysisForm(initial=q.params())
     return Setup(user, form, q, keys, level)
 
 

@@ -20,7 +20,7 @@
     var source = document.getElementById(el.dataset.source);
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
     if (el.dataset.chart === "trend") { chart.setOption(trendOption(data)); }
     chart.on("click", function (params) {
       var series = data.series[params.seriesIndex];

@@ -206,7 +206,8 @@ def names_for(by: str, codes: list[str]) -> dict[str, str]:
     elif by == "group":
         names = dict(PartnerGroup.objects.filter(code__in=real).values_list("code", "name"))
     elif by.startswith("hs"):
-        names = dict(HSCode.objects.filter(code__in=real).values_list("code", "name_zh"))
+        hs_names = HSCode.objects.filter(code__in=real).values_list("code", "name_zh", "name_en")
+        names = {code: zh or en for code, zh, en in hs_names}  # headings have English only
     elif by == "mode":
         names = dict(SupervisionMode.objects.filter(code__in=real).values_list("code", "name_zh"))
         names.update(TradeMode.objects.filter(code__in=real).values_list("code", "name_zh"))
