@@ -232,6 +232,21 @@ def _trend_chart(setup: Setup, q: Query, keys: Keys, months: int = 36) -> dict[s
     }
 
 
+def _top_enterprises_chart(setup: Setup, q: Query, limit: int = 10) -> dict[str, Any]:
+    """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
+    table = breakdown(viewer=setup.user, by="enterprise", q=q)
+    rows = sorted(table.rows, key=lambda r: r.ytd, reverse=True)[:limit]
+    rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
+    divisor = Decimal(10_000)
+    return {
+        "labels": [r.name for r in rows],
+        "values": [float(round(r.ytd / divisor, 1)) for r in rows],
+        "links": [reverse("enterprises:detail", args=[int(r.key)]) for r in rows],
+        "unit": "万" + ("美元" if q.currency == "usd" else "元"),
+        "name": f"1–{q.month}月累计",
+    }
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     setup = _setup(request)
@@ -254,6 +269,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "sees_all": sees_all(setup.user),
             "chart": _trend_chart(setup, q, Keys()),
+            "top_chart": _top_enterprises_chart(setup, q),
             "tables": tables,
             "partners": partners,
             "concentration": concentration_of(partners),

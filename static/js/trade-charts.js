@@ -15,6 +15,15 @@
       })
     };
   }
+  function barsOption(data) {
+    return {
+      tooltip: { trigger: "item", valueFormatter: function (v) { return v.toLocaleString("zh-CN", { maximumFractionDigits: 1 }) + " " + data.unit; } },
+      grid: { left: 200, right: 40, top: 10, bottom: 30 },
+      xAxis: { type: "value", name: data.unit },
+      yAxis: { type: "category", data: data.labels, axisLabel: { width: 180, overflow: "truncate" } },
+      series: [{ name: data.name, type: "bar", data: data.values, cursor: "pointer" }]
+    };
+  }
   function draw(el) {
     if (!window.echarts) { return; }
     var source = document.getElementById(el.dataset.source);
@@ -22,6 +31,15 @@
     var data = JSON.parse(source.textContent);
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     if (el.dataset.chart === "trend") { chart.setOption(trendOption(data)); }
+    if (el.dataset.chart === "bars") {
+      chart.setOption(barsOption(data));
+      chart.on("click", function (params) {
+        var link = data.links && data.links[params.dataIndex];
+        if (link) { window.location.href = link; }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      return;
+    }
     chart.on("click", function (params) {
       var series = data.series[params.seriesIndex];
       var link = series && series.links && series.links[params.dataIndex];

@@ -26,9 +26,9 @@ def test_leader_walks_the_shell(page, screenshot):
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto("/login/")
     assert "开放通" in page.title()
