@@ -85,8 +85,8 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 
 def _lock(appeal: Appeal, action: str) -> Appeal:
     """The locked row; refuse the action when its status does not allow it."""
-    locked = Appeal.objects.select_for_update().select_related("enterprise", "unit").get(
-        pk=appeal.pk
+    locked = (
+        Appeal.objects.select_for_update().select_related("enterprise", "unit").get(pk=appeal.pk)
     )
     if locked.status not in ALLOWED_FROM[action]:
         label = ACTION_LABELS[action]
@@ -104,8 +104,8 @@ def _lock(appeal: Appeal, action: str) -> Appeal:
 
 def is_office(user: User) -> bool:
     """Bureau staff who register and route appeals (办公室、科室) and administrators."""
-    return user.is_superuser or user.has_role(RoleCode.ADMIN) or user.has_role(
-        RoleCode.DIVISION_STAFF
+    return (
+        user.is_superuser or user.has_role(RoleCode.ADMIN) or user.has_role(RoleCode.DIVISION_STAFF)
     )
 
 

@@ -120,9 +120,11 @@ def scan(today: dt.date | None = None) -> ScanReport:
     """Check every open appeal; one short transaction each so a lock is never held long."""
     today = today or timezone.localdate()
     report = ScanReport()
-    ids = Appeal.objects.filter(status__in=OPEN_STATUSES).filter(
-        ~Q(status=AppealStatus.WAITING)
-    ).values_list("pk", flat=True)
+    ids = (
+        Appeal.objects.filter(status__in=OPEN_STATUSES)
+        .filter(~Q(status=AppealStatus.WAITING))
+        .values_list("pk", flat=True)
+    )
     for appeal_id in list(ids):
         check_appeal(appeal_id, today, report)
     return report

@@ -61,9 +61,7 @@ def new_challenge(session: SessionBase) -> str:
 
 class AppealFields(forms.Form):
     enterprise_name = forms.CharField(label="企业名称", max_length=200)
-    uscc = forms.CharField(
-        label="统一社会信用代码", max_length=30, help_text="18位，见营业执照"
-    )
+    uscc = forms.CharField(label="统一社会信用代码", max_length=30, help_text="18位，见营业执照")
     category = forms.ChoiceField(label="诉求类别", choices=[("", "请选择"), *Category.choices])
     description = forms.CharField(
         label="问题描述",
@@ -112,7 +110,9 @@ class PublicAppealForm(AppealFields):
 
 
 class StaffAppealForm(AppealFields):
-    source = forms.ChoiceField(label="受理渠道", choices=[(s.value, s.label) for s in STAFF_SOURCES])
+    source = forms.ChoiceField(
+        label="受理渠道", choices=[(s.value, s.label) for s in STAFF_SOURCES]
+    )
     priority = forms.ChoiceField(label="优先级", choices=Priority.choices, initial=Priority.NORMAL)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
@@ -132,17 +132,24 @@ class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
         label="满意度",
         coerce=int,
-        choices=[(5, "5 分 非常满意"), (4, "4 分 满意"), (3, "3 分 基本满意"), (2, "2 分 不满意"),
-                 (1, "1 分 非常不满意")],
+        choices=[
+            (5, "5 分 非常满意"),
+            (4, "4 分 满意"),
+            (3, "3 分 基本满意"),
+            (2, "2 分 不满意"),
+            (1, "1 分 非常不满意"),
+        ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label="评价意见", required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="评价意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReopenForm(forms.Form):
-    comment = forms.CharField(label="不满意的原因", max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="不满意的原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 # --- Staff handling forms (one per action) -----------------------------------------------
@@ -172,20 +179,33 @@ class ResolveForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    commitment_date = forms.DateField(label="承诺办结日期", widget=forms.DateInput(attrs={"type": "date"}))
+    commitment_date = forms.DateField(
+        label="承诺办结日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label="理由", max_length=300)
 
 
 class AppealFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *AppealStatus.choices])
-    category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *Category.choices])
-    unit = forms.ModelChoiceField(label="承办单位", required=False, queryset=Unit.objects.filter(is_active=True))
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *AppealStatus.choices]
+    )
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部"), *Category.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="承办单位", required=False, queryset=Unit.objects.filter(is_active=True)
+    )
     view = forms.ChoiceField(
         label="视图",
         required=False,
-        choices=[("", "全部"), ("to_accept", "待本单位签收"), ("due_soon", "即将到期"),
-                 ("overdue", "已逾期"), ("duplicates", "疑似重复")],
+        choices=[
+            ("", "全部"),
+            ("to_accept", "待本单位签收"),
+            ("due_soon", "即将到期"),
+            ("overdue", "已逾期"),
+            ("duplicates", "疑似重复"),
+        ],
     )
 
 
@@ -234,5 +254,7 @@ class BulkAssignForm(forms.Form):
 class VisitTargetForm(forms.Form):
     officer = forms.ModelChoiceField(label="包联干部", queryset=User.objects.filter(is_active=True))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
+    quarter = forms.TypedChoiceField(
+        label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)]
+    )
     target = forms.IntegerField(label="目标走访次数", min_value=0, max_value=500)

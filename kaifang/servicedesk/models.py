@@ -120,7 +120,9 @@ class SlaRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = f"{self.get_category_display() or '全部类别'} / {self.get_priority_display() or '全部'}"
+        who = (
+            f"{self.get_category_display() or '全部类别'} / {self.get_priority_display() or '全部'}"
+        )
         return f"{who}：{self.accept_days}/{self.reply_days}/{self.resolve_days}"
 
 
@@ -259,8 +261,7 @@ class Appeal(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True)
-                | models.Q(rating__gte=1, rating__lte=5),
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="appeal_rating_1_5",
             )
         ]
@@ -424,7 +425,9 @@ class VisitTarget(models.Model):
         related_name="visit_targets",
     )
     year = models.PositiveSmallIntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("季度", choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
+    quarter = models.PositiveSmallIntegerField(
+        "季度", choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)]
+    )
     target = models.PositiveSmallIntegerField("目标走访次数")
 
     class Meta:

@@ -7,222 +7,651 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_jobs_notifications'),
-        ('enterprises', '0001_initial'),
+        ("core", "0004_jobs_notifications"),
+        ("enterprises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='渠道名称')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='令牌摘要')),
-                ('token_prefix', models.CharField(editable=False, max_length=12, verbose_name='令牌前缀')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='签发时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="渠道名称")),
+                (
+                    "token_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="令牌摘要"
+                    ),
+                ),
+                (
+                    "token_prefix",
+                    models.CharField(editable=False, max_length=12, verbose_name="令牌前缀"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="签发时间")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="吊销时间"),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
             ],
             options={
-                'verbose_name': '接口渠道',
-                'verbose_name_plural': '接口渠道',
-                'ordering': ['name'],
+                "verbose_name": "接口渠道",
+                "verbose_name_plural": "接口渠道",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_code', models.CharField(editable=False, max_length=14, unique=True, verbose_name='查询码')),
-                ('enterprise_name', models.CharField(max_length=200, verbose_name='提交时企业名称')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('category', models.CharField(choices=[('labour', '用工'), ('finance', '融资'), ('logistics', '物流运输'), ('customs', '通关'), ('forex', '外汇结算'), ('tax_rebate', '出口退税'), ('market', '订单市场'), ('land_energy', '用地用能'), ('approval', '审批手续'), ('policy', '政策咨询'), ('ip', '知识产权'), ('trade_friction', '贸易摩擦'), ('other', '其他')], max_length=20, verbose_name='诉求类别')),
-                ('priority', models.CharField(choices=[('normal', '一般'), ('urgent', '紧急'), ('complex', '复杂')], default='normal', max_length=10, verbose_name='优先级')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('description', models.TextField(verbose_name='诉求内容')),
-                ('source', models.CharField(choices=[('public', '企业网上提交'), ('api', '外部渠道接口'), ('phone', '电话'), ('visit', '走访'), ('meeting', '座谈会'), ('hotline', '12345转办'), ('letter', '来信')], max_length=10, verbose_name='受理渠道')),
-                ('status', models.CharField(choices=[('registered', '已登记'), ('routed', '已派单'), ('accepted', '已签收'), ('in_progress', '办理中'), ('waiting', '待企业补充'), ('resolved', '已办结'), ('rated', '已评价'), ('reopened', '重办'), ('merged', '已合并')], default='registered', max_length=12, verbose_name='状态')),
-                ('clock_start', models.DateField(verbose_name='计时起点')),
-                ('paused_workdays', models.PositiveIntegerField(default=0, verbose_name='暂停工作日数')),
-                ('paused_since', models.DateTimeField(blank=True, null=True, verbose_name='暂停开始')),
-                ('pause_reason', models.CharField(blank=True, max_length=300, verbose_name='暂停原因')),
-                ('commitment_date', models.DateField(blank=True, null=True, verbose_name='承诺办结日期')),
-                ('accept_due', models.DateField(verbose_name='签收期限')),
-                ('reply_due', models.DateField(verbose_name='阶段答复期限')),
-                ('resolve_due', models.DateField(verbose_name='办结期限')),
-                ('due_provisional', models.BooleanField(default=False, verbose_name='期限为暂定')),
-                ('registered_at', models.DateTimeField(verbose_name='登记时间')),
-                ('routed_at', models.DateTimeField(blank=True, null=True, verbose_name='派单时间')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='阶段答复时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('rated_at', models.DateTimeField(blank=True, null=True, verbose_name='评价时间')),
-                ('resolved_on_time', models.BooleanField(blank=True, null=True, verbose_name='按期办结')),
-                ('resolution', models.TextField(blank=True, verbose_name='办理结果')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='满意度')),
-                ('rating_comment', models.TextField(blank=True, verbose_name='评价意见')),
-                ('return_count', models.PositiveIntegerField(default=0, verbose_name='退回次数')),
-                ('transfer_count', models.PositiveIntegerField(default=0, verbose_name='转办次数')),
-                ('reopen_count', models.PositiveIntegerField(default=0, verbose_name='重办次数')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='升级层级')),
-                ('reminder_key', models.CharField(blank=True, max_length=40, verbose_name='已提醒')),
-                ('leader_marked', models.BooleanField(default=False, verbose_name='领导督办标记')),
-                ('supervised', models.BooleanField(default=False, verbose_name='已转督办')),
-                ('supervision_ref', models.CharField(blank=True, max_length=40, verbose_name='督办事项编号')),
-                ('similarity', models.FloatField(blank=True, null=True, verbose_name='相似度')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='possible_duplicates', to='servicedesk.appeal', verbose_name='疑似重复')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='enterprises.enterprise', verbose_name='企业')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_appeals', to='servicedesk.appeal', verbose_name='合并至')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='core.unit', verbose_name='承办单位')),
-                ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='servicedesk.channel', verbose_name='接口渠道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tracking_code",
+                    models.CharField(
+                        editable=False, max_length=14, unique=True, verbose_name="查询码"
+                    ),
+                ),
+                (
+                    "enterprise_name",
+                    models.CharField(max_length=200, verbose_name="提交时企业名称"),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="联系人"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="联系电话"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("labour", "用工"),
+                            ("finance", "融资"),
+                            ("logistics", "物流运输"),
+                            ("customs", "通关"),
+                            ("forex", "外汇结算"),
+                            ("tax_rebate", "出口退税"),
+                            ("market", "订单市场"),
+                            ("land_energy", "用地用能"),
+                            ("approval", "审批手续"),
+                            ("policy", "政策咨询"),
+                            ("ip", "知识产权"),
+                            ("trade_friction", "贸易摩擦"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="诉求类别",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("normal", "一般"), ("urgent", "紧急"), ("complex", "复杂")],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="优先级",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("description", models.TextField(verbose_name="诉求内容")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("public", "企业网上提交"),
+                            ("api", "外部渠道接口"),
+                            ("phone", "电话"),
+                            ("visit", "走访"),
+                            ("meeting", "座谈会"),
+                            ("hotline", "12345转办"),
+                            ("letter", "来信"),
+                        ],
+                        max_length=10,
+                        verbose_name="受理渠道",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "已登记"),
+                            ("routed", "已派单"),
+                            ("accepted", "已签收"),
+                            ("in_progress", "办理中"),
+                            ("waiting", "待企业补充"),
+                            ("resolved", "已办结"),
+                            ("rated", "已评价"),
+                            ("reopened", "重办"),
+                            ("merged", "已合并"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("clock_start", models.DateField(verbose_name="计时起点")),
+                (
+                    "paused_workdays",
+                    models.PositiveIntegerField(default=0, verbose_name="暂停工作日数"),
+                ),
+                (
+                    "paused_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="暂停开始"),
+                ),
+                (
+                    "pause_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="暂停原因"),
+                ),
+                (
+                    "commitment_date",
+                    models.DateField(blank=True, null=True, verbose_name="承诺办结日期"),
+                ),
+                ("accept_due", models.DateField(verbose_name="签收期限")),
+                ("reply_due", models.DateField(verbose_name="阶段答复期限")),
+                ("resolve_due", models.DateField(verbose_name="办结期限")),
+                ("due_provisional", models.BooleanField(default=False, verbose_name="期限为暂定")),
+                ("registered_at", models.DateTimeField(verbose_name="登记时间")),
+                ("routed_at", models.DateTimeField(blank=True, null=True, verbose_name="派单时间")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="签收时间"),
+                ),
+                (
+                    "replied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="阶段答复时间"),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="办结时间"),
+                ),
+                ("rated_at", models.DateTimeField(blank=True, null=True, verbose_name="评价时间")),
+                (
+                    "resolved_on_time",
+                    models.BooleanField(blank=True, null=True, verbose_name="按期办结"),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="办理结果")),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="满意度"),
+                ),
+                ("rating_comment", models.TextField(blank=True, verbose_name="评价意见")),
+                ("return_count", models.PositiveIntegerField(default=0, verbose_name="退回次数")),
+                ("transfer_count", models.PositiveIntegerField(default=0, verbose_name="转办次数")),
+                ("reopen_count", models.PositiveIntegerField(default=0, verbose_name="重办次数")),
+                (
+                    "escalation_level",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="升级层级"),
+                ),
+                (
+                    "reminder_key",
+                    models.CharField(blank=True, max_length=40, verbose_name="已提醒"),
+                ),
+                ("leader_marked", models.BooleanField(default=False, verbose_name="领导督办标记")),
+                ("supervised", models.BooleanField(default=False, verbose_name="已转督办")),
+                (
+                    "supervision_ref",
+                    models.CharField(blank=True, max_length=40, verbose_name="督办事项编号"),
+                ),
+                ("similarity", models.FloatField(blank=True, null=True, verbose_name="相似度")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="possible_duplicates",
+                        to="servicedesk.appeal",
+                        verbose_name="疑似重复",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_appeals",
+                        to="servicedesk.appeal",
+                        verbose_name="合并至",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="core.unit",
+                        verbose_name="承办单位",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="servicedesk.channel",
+                        verbose_name="接口渠道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业诉求',
-                'verbose_name_plural': '企业诉求',
-                'ordering': ['-registered_at', '-id'],
+                "verbose_name": "企业诉求",
+                "verbose_name_plural": "企业诉求",
+                "ordering": ["-registered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AppealAttachment',
+            name="AppealAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=kaifang.servicedesk.models.attachment_path, verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='servicedesk.appeal', verbose_name='诉求')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=kaifang.servicedesk.models.attachment_path, verbose_name="文件"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="servicedesk.appeal",
+                        verbose_name="诉求",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求附件',
-                'verbose_name_plural': '诉求附件',
+                "verbose_name": "诉求附件",
+                "verbose_name_plural": "诉求附件",
             },
         ),
         migrations.CreateModel(
-            name='AppealEvent',
+            name="AppealEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='类型')),
-                ('text', models.CharField(max_length=1000, verbose_name='内容')),
-                ('public_text', models.CharField(blank=True, max_length=1000, verbose_name='企业可见内容')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='servicedesk.appeal', verbose_name='诉求')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.unit', verbose_name='相关单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="类型")),
+                ("text", models.CharField(max_length=1000, verbose_name="内容")),
+                (
+                    "public_text",
+                    models.CharField(blank=True, max_length=1000, verbose_name="企业可见内容"),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="servicedesk.appeal",
+                        verbose_name="诉求",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="相关单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求办理记录',
-                'verbose_name_plural': '诉求办理记录',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "诉求办理记录",
+                "verbose_name_plural": "诉求办理记录",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LiaisonLeader',
+            name="LiaisonLeader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enterprise', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='liaison_leader', to='enterprises.enterprise', verbose_name='企业')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='led_enterprises', to=settings.AUTH_USER_MODEL, verbose_name='包联领导')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liaison_leader",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="led_enterprises",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包联领导",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '包联领导',
-                'verbose_name_plural': '包联领导',
+                "verbose_name": "包联领导",
+                "verbose_name_plural": "包联领导",
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('labour', '用工'), ('finance', '融资'), ('logistics', '物流运输'), ('customs', '通关'), ('forex', '外汇结算'), ('tax_rebate', '出口退税'), ('market', '订单市场'), ('land_energy', '用地用能'), ('approval', '审批手续'), ('policy', '政策咨询'), ('ip', '知识产权'), ('trade_friction', '贸易摩擦'), ('other', '其他')], max_length=20, unique=True, verbose_name='诉求类别')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='承办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("labour", "用工"),
+                            ("finance", "融资"),
+                            ("logistics", "物流运输"),
+                            ("customs", "通关"),
+                            ("forex", "外汇结算"),
+                            ("tax_rebate", "出口退税"),
+                            ("market", "订单市场"),
+                            ("land_energy", "用地用能"),
+                            ("approval", "审批手续"),
+                            ("policy", "政策咨询"),
+                            ("ip", "知识产权"),
+                            ("trade_friction", "贸易摩擦"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="诉求类别",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="承办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分办规则',
-                'verbose_name_plural': '分办规则',
-                'ordering': ['category'],
+                "verbose_name": "分办规则",
+                "verbose_name_plural": "分办规则",
+                "ordering": ["category"],
             },
         ),
         migrations.CreateModel(
-            name='SlaRule',
+            name="SlaRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(blank=True, choices=[('labour', '用工'), ('finance', '融资'), ('logistics', '物流运输'), ('customs', '通关'), ('forex', '外汇结算'), ('tax_rebate', '出口退税'), ('market', '订单市场'), ('land_energy', '用地用能'), ('approval', '审批手续'), ('policy', '政策咨询'), ('ip', '知识产权'), ('trade_friction', '贸易摩擦'), ('other', '其他')], max_length=20, verbose_name='诉求类别')),
-                ('priority', models.CharField(blank=True, choices=[('normal', '一般'), ('urgent', '紧急'), ('complex', '复杂')], max_length=10, verbose_name='优先级')),
-                ('accept_days', models.PositiveSmallIntegerField(default=1, verbose_name='签收时限（工作日）')),
-                ('reply_days', models.PositiveSmallIntegerField(default=3, verbose_name='阶段答复时限（工作日）')),
-                ('resolve_days', models.PositiveSmallIntegerField(default=5, verbose_name='办结时限（工作日）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("labour", "用工"),
+                            ("finance", "融资"),
+                            ("logistics", "物流运输"),
+                            ("customs", "通关"),
+                            ("forex", "外汇结算"),
+                            ("tax_rebate", "出口退税"),
+                            ("market", "订单市场"),
+                            ("land_energy", "用地用能"),
+                            ("approval", "审批手续"),
+                            ("policy", "政策咨询"),
+                            ("ip", "知识产权"),
+                            ("trade_friction", "贸易摩擦"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="诉求类别",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        blank=True,
+                        choices=[("normal", "一般"), ("urgent", "紧急"), ("complex", "复杂")],
+                        max_length=10,
+                        verbose_name="优先级",
+                    ),
+                ),
+                (
+                    "accept_days",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="签收时限（工作日）"),
+                ),
+                (
+                    "reply_days",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="阶段答复时限（工作日）"
+                    ),
+                ),
+                (
+                    "resolve_days",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="办结时限（工作日）"),
+                ),
             ],
             options={
-                'verbose_name': '办理时限',
-                'verbose_name_plural': '办理时限',
-                'constraints': [models.UniqueConstraint(fields=('category', 'priority'), name='sla_rule_unique')],
+                "verbose_name": "办理时限",
+                "verbose_name_plural": "办理时限",
+                "constraints": [
+                    models.UniqueConstraint(fields=("category", "priority"), name="sla_rule_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='走访日期')),
-                ('people_met', models.CharField(blank=True, max_length=200, verbose_name='接待人员')),
-                ('enterprise_said', models.TextField(blank=True, verbose_name='企业反映情况')),
-                ('problems', models.TextField(blank=True, verbose_name='发现问题')),
-                ('plans', models.TextField(blank=True, verbose_name='发展计划')),
-                ('follow_ups', models.TextField(blank=True, verbose_name='后续跟进')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='填报时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='enterprises.enterprise', verbose_name='企业')),
-                ('officers', models.ManyToManyField(related_name='visits', to=settings.AUTH_USER_MODEL, verbose_name='走访人员')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='走访单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="走访日期")),
+                (
+                    "people_met",
+                    models.CharField(blank=True, max_length=200, verbose_name="接待人员"),
+                ),
+                ("enterprise_said", models.TextField(blank=True, verbose_name="企业反映情况")),
+                ("problems", models.TextField(blank=True, verbose_name="发现问题")),
+                ("plans", models.TextField(blank=True, verbose_name="发展计划")),
+                ("follow_ups", models.TextField(blank=True, verbose_name="后续跟进")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="填报时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "officers",
+                    models.ManyToManyField(
+                        related_name="visits", to=settings.AUTH_USER_MODEL, verbose_name="走访人员"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="走访单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访记录',
-                'verbose_name_plural': '走访记录',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "走访记录",
+                "verbose_name_plural": "走访记录",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='appeal',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appeals', to='servicedesk.visit', verbose_name='来源走访'),
+            model_name="appeal",
+            name="visit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="appeals",
+                to="servicedesk.visit",
+                verbose_name="来源走访",
+            ),
         ),
         migrations.CreateModel(
-            name='VisitTarget',
+            name="VisitTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('quarter', models.PositiveSmallIntegerField(choices=[(1, '第1季度'), (2, '第2季度'), (3, '第3季度'), (4, '第4季度')], verbose_name='季度')),
-                ('target', models.PositiveSmallIntegerField(verbose_name='目标走访次数')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visit_targets', to=settings.AUTH_USER_MODEL, verbose_name='包联干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "第1季度"), (2, "第2季度"), (3, "第3季度"), (4, "第4季度")],
+                        verbose_name="季度",
+                    ),
+                ),
+                ("target", models.PositiveSmallIntegerField(verbose_name="目标走访次数")),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="visit_targets",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包联干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访计划',
-                'verbose_name_plural': '走访计划',
+                "verbose_name": "走访计划",
+                "verbose_name_plural": "走访计划",
             },
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['status', 'unit'], name='servicedesk_status_d7e8eb_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["status", "unit"], name="servicedesk_status_d7e8eb_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['category', 'registered_at'], name='servicedesk_categor_a77602_idx'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["category", "registered_at"], name="servicedesk_categor_a77602_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='appeal_rating_1_5'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="appeal_rating_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visittarget',
-            constraint=models.UniqueConstraint(fields=('officer', 'year', 'quarter'), name='visit_target_unique'),
+            model_name="visittarget",
+            constraint=models.UniqueConstraint(
+                fields=("officer", "year", "quarter"), name="visit_target_unique"
+            ),
         ),
     ]

@@ -61,7 +61,9 @@ def accepted(city, firm, make_appeal):
 
     def make(when=None, **kw):
         appeal = make_appeal(firm, when=when, **kw)
-        appeal = actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.district_a, at=when)
+        appeal = actions.appeal_route(
+            appeal=appeal, actor=city.officer, unit=city.district_a, at=when
+        )
         appeal = actions.appeal_accept(appeal=appeal, actor=city.district_a_user, at=when)
         return actions.appeal_start(appeal=appeal, actor=city.district_a_user, at=when)
 

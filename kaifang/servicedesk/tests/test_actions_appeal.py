@@ -42,12 +42,20 @@ def test_full_happy_path_writes_timeline_and_audit(city, firm, make_appeal):
     assert (appeal.status, appeal.rating) == (S.RATED, 5)
     kinds = list(appeal.events.values_list("kind", flat=True))
     assert kinds == [
-        "registered", "routed", "accepted", "started", "reply", "paused", "resumed",
-        "resolved", "rated",
+        "registered",
+        "routed",
+        "accepted",
+        "started",
+        "reply",
+        "paused",
+        "resumed",
+        "resolved",
+        "rated",
     ]
     audited = set(
-        AuditEntry.objects.filter(object_id=str(appeal.pk), object_type="servicedesk.appeal")
-        .values_list("action", flat=True)
+        AuditEntry.objects.filter(
+            object_id=str(appeal.pk), object_type="servicedesk.appeal"
+        ).values_list("action", flat=True)
     )
     assert {"appeal.create", "appeal.route", "appeal.accept", "appeal.rate"} <= audited
     assert EnterpriseEvent.objects.filter(enterprise=firm, kind="appeal.resolved").exists()
@@ -103,7 +111,9 @@ ILLEGAL = [
 def _bring(city, firm, make_appeal, status):
     appeal = make_appeal(firm)
     steps = {
-        "routed": lambda a: actions.appeal_route(appeal=a, actor=city.officer, unit=city.district_a),
+        "routed": lambda a: actions.appeal_route(
+            appeal=a, actor=city.officer, unit=city.district_a
+        ),
         "accepted": lambda a: actions.appeal_accept(appeal=a, actor=city.district_a_user),
         "in_progress": lambda a: actions.appeal_start(appeal=a, actor=city.district_a_user),
         "waiting": lambda a: actions.appeal_pause(appeal=a, actor=city.district_a_user, reason="x"),
@@ -185,14 +195,20 @@ def test_public_intake_creates_a_pending_enterprise_for_an_unknown_code(city, ma
     assert Enterprise.objects.filter(uscc=synthetic_uscc(777)).count() == 1
     with pytest.raises(ValidationError) as error:
         actions.appeal_create(
-            actor=None, enterprise_name="x", uscc="91410300MA00000000", category="finance",
-            description="描述足够长的一段问题说明文字", source="public",
+            actor=None,
+            enterprise_name="x",
+            uscc="91410300MA00000000",
+            category="finance",
+            description="描述足够长的一段问题说明文字",
+            source="public",
         )
     assert "uscc" in error.value.message_dict
 
 
 def test_duplicate_is_flagged_and_merged(city, firm, make_appeal):
-    first = make_appeal(firm, description="出口货物通关查验时间过长，影响交货期，希望协调加快查验。")
+    first = make_appeal(
+        firm, description="出口货物通关查验时间过长，影响交货期，希望协调加快查验。"
+    )
     other = make_appeal(firm, category=Category.LABOUR, description="招工难，缺少熟练焊工二十名。")
     assert other.duplicate_of is None
     second = make_appeal(firm, description="出口货物通关查验时间太长，影响交货，希望协调加快。")
@@ -202,8 +218,10 @@ def test_duplicate_is_flagged_and_merged(city, firm, make_appeal):
 
 
 def test_tracking_codes_are_random_not_sequential(city, firm, make_appeal):
-    codes = [make_appeal(firm, description=f"第{i}个不同的问题描述内容{i * 7919}").tracking_code
-             for i in range(5)]
+    codes = [
+        make_appeal(firm, description=f"第{i}个不同的问题描述内容{i * 7919}").tracking_code
+        for i in range(5)
+    ]
     assert len(set(codes)) == 5
     assert len({c[:4] for c in codes}) > 1  # no shared prefix counting upwards
     for code in codes:

@@ -33,14 +33,20 @@ def test_registration_on_a_holiday_counts_from_the_next_working_day(city, firm, 
 def test_rules_are_editable_and_the_most_specific_wins(city, firm, make_appeal):
     SlaRule.objects.create(category="", priority="", accept_days=2, reply_days=4, resolve_days=10)
     SlaRule.objects.create(
-        category=Category.FOREX, priority=Priority.URGENT, accept_days=1, reply_days=1,
+        category=Category.FOREX,
+        priority=Priority.URGENT,
+        accept_days=1,
+        reply_days=1,
         resolve_days=2,
     )
     general = make_appeal(firm, when=at(2026, 9, 30))
     assert general.accept_due == D(2026, 10, 9)
     assert general.resolve_due == D(2026, 10, 20)
     urgent = make_appeal(
-        firm, when=at(2026, 9, 30), category=Category.FOREX, priority=Priority.URGENT,
+        firm,
+        when=at(2026, 9, 30),
+        category=Category.FOREX,
+        priority=Priority.URGENT,
         description="外汇结算账户被冻结，急需协调解冻，否则无法收汇。",
     )
     assert urgent.resolve_due == D(2026, 10, 9)

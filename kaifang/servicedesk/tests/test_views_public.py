@@ -150,7 +150,9 @@ def test_rating_and_reopen_from_the_tracking_page(client, city, firm, make_appea
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REOPENED
-    appeal = actions.appeal_resolve(appeal=appeal, actor=city.district_a_user, resolution="再次办理")
+    appeal = actions.appeal_resolve(
+        appeal=appeal, actor=city.district_a_user, resolution="再次办理"
+    )
     assert client.post(url, {"rate-rating": "4", "rate-comment": "好"}).status_code == 302
     appeal.refresh_from_db()
     assert (appeal.status, appeal.rating, appeal.rating_comment) == (AppealStatus.RATED, 4, "好")
@@ -186,5 +188,3 @@ def test_public_pages_need_no_login_and_carry_no_staff_menu(client, city):
     assert "主菜单" not in response.content.decode()
     assert re.search(r"验证问题：\d \+ \d = \?", response.content.decode())
     assert client.get("/service/track/").status_code == 200
-
-

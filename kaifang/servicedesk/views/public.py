@@ -92,8 +92,6 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "servicedesk/public/track.html", {"form": form})
 
 
-
-
 @require_http_methods(["GET", "POST"])
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
     if _limited(request, "service.lookup", LOOKUP_RATE):
@@ -108,7 +106,9 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
             if "reopen-comment" in request.POST:
                 reopen_form = ReopenForm(request.POST, prefix="reopen")
                 if reopen_form.is_valid():
-                    actions.appeal_reopen(appeal=appeal, comment=reopen_form.cleaned_data["comment"])
+                    actions.appeal_reopen(
+                        appeal=appeal, comment=reopen_form.cleaned_data["comment"]
+                    )
                     return redirect("service:track_code", code=appeal.tracking_code)
             else:
                 rate_form = RateForm(request.POST, prefix="rate")
