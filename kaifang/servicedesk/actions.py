@@ -122,7 +122,7 @@ def can_handle(user: User, appeal: Appeal) -> bool:
     return appeal.unit_id in effective_scope(user).unit_ids and not user.has_role(RoleCode.LIAISON)
 
 
-def _require(condition: bool, message: str) -> None:
+def _require(condition: object, message: str) -> None:
     if not condition:
         raise ValidationError(message)
 

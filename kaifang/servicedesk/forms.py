@@ -212,7 +212,7 @@ class AppealFilterForm(forms.Form):
 # --- Visits and liaison ---------------------------------------------------------------------
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Visit
         fields = [
