@@ -243,7 +243,8 @@ def _merge_target(appeal: Appeal) -> Appeal:
 @require_POST
 def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
-    appeal = selectors.appeal_get(user=user, pk=pk, write=True)
+    # Leaders read only, except to mark an appeal for supervision; actions check the rest.
+    appeal = selectors.appeal_get(user=user, pk=pk, write=action not in ("mark", "commit"))
     if action not in actions.ALLOWED_FROM or action in ("rate", "reopen"):
         raise PermissionDenied("不支持的操作。")
     form_class = FORMS.get(action)
