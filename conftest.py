@@ -12,6 +12,8 @@ from kaifang.core import calendar
 from kaifang.core.models import DataScope, RoleCode, Unit, UnitKind, User
 from kaifang.core.tests.factories import RoleFactory, UnitFactory, UserFactory
 
+pytest_plugins = ["kaifang.core.tests.browser.fixtures"]
+
 PASSWORD = "Kaifang-Test-2026!"
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kaifang.enterprises",
     "kaifang.trade",
     "kaifang.servicedesk",
+    "kaifang.supervision",
     "kaifang.api",
 ]
 
@@ -170,7 +171,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kaifang@localhost")
 EMAIL_ENABLED = env_bool("EMAIL_ENABLED", default=False)
-WEBHOOK_URL = env_str("WEBHOOK_URL", "")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5, minimum=1)
 
 # --- Background jobs (django-q2 with the database as broker) ----------------------------
@@ -231,3 +231,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Supervision (督查督办) -------------------------------------------------------------
+# A task turns yellow this many working days before its deadline; reminders go out then too.
+SUPERVISION_WARN_WORKDAYS = env_int("SUPERVISION_WARN_WORKDAYS", 3, minimum=0)
+SUPERVISION_ATTACHMENT_MAX_MB = env_int("SUPERVISION_ATTACHMENT_MAX_MB", 20, minimum=1)

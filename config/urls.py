@@ -20,5 +20,6 @@ urlpatterns = [
     path("trade/", include("kaifang.trade.urls")),
     path("servicedesk/", include("kaifang.servicedesk.urls")),
     path("service/", include("kaifang.servicedesk.public_urls")),
+    path("supervision/", include("kaifang.supervision.urls")),
     path("", include("kaifang.core.urls")),
 ]

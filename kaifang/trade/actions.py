@@ -19,9 +19,14 @@ from django.utils import timezone
 from kaifang.core import audit
 from kaifang.core.models import User
 from kaifang.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseStatus
+from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
+from kaifang.trade.importers.enterprise_list import EnterpriseListResult, parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
+from kaifang.trade.importers.fdi import parse_fdi
 from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
+from kaifang.trade.importers.investment import InvestmentResult
+from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.tabular import TableError, read_table
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
 from kaifang.trade.rollups import rebuild_rollups
@@ -93,9 +98,12 @@ def _parser_kind(kind: str) -> Any:
     return {"enterprises": "enterprise_list"}.get(kind, kind)
 
 
+AnyResult = ParseResult | InvestmentResult | EnterpriseListResult
+
+
 def parse_batch_file(
     *, batch: ImportBatch, mapping_json: dict[str, Any] | None = None
-) -> ParseResult:
+) -> AnyResult:
     """Parse the stored file with the batch's (or the given) mapping. Pure apart from reading
     the file and the lookups; raises ValidationError with Chinese text on a bad mapping."""
     with batch.file.open("rb") as handle:
@@ -111,19 +119,24 @@ def parse_batch_file(
         mapping.require(has_file_flow=bool(batch.file_flow))
     except MappingError as error:
         raise ValidationError(str(error)) from error
-    if batch.kind != ImportKind.CUSTOMS:
-        raise ValidationError("该类型的导入尚未开放。")
+    lookups = import_lookups()
+    if batch.kind == ImportKind.FDI:
+        return parse_fdi(table, mapping, lookups=lookups)
+    if batch.kind == ImportKind.ODI:
+        return parse_odi(table, mapping, lookups=lookups)
+    if batch.kind == ImportKind.ENTERPRISES:
+        return parse_enterprise_list(table, mapping, lookups=lookups)
     return parse_customs(
         table,
         mapping,
-        lookups=import_lookups(),
+        lookups=lookups,
         file_flow=batch.file_flow or None,  # type: ignore[arg-type]
     )
 
 
 def import_validate(
     *, batch: ImportBatch, actor: User, mapping_json: dict[str, Any] | None = None
-) -> ParseResult:
+) -> AnyResult:
     """Parse and record the validation report (counts, totals, errors, error workbook)."""
     try:
         result = parse_batch_file(batch=batch, mapping_json=mapping_json)
@@ -135,10 +148,11 @@ def import_validate(
     if mapping_json is not None:
         batch.mapping = mapping_json
     batch.summary = result.summary()
-    batch.summary["periods"] = [p.strftime("%Y-%m") for p in result.periods]
-    batch.summary["new_enterprises"] = len(result.new_enterprises)
+    periods = getattr(result, "periods", [])
+    batch.summary["periods"] = [p.strftime("%Y-%m") for p in periods]
+    batch.summary["new_enterprises"] = len(getattr(result, "new_enterprises", []))
     batch.summary["warnings"] = [w.as_dict() for w in result.warnings[:200]]
-    batch.summary["notes"] = list(result.notes) + list(result.mapping.notes)
+    batch.summary["notes"] = list(getattr(result, "notes", [])) + list(result.mapping.notes)
     batch.rows_read = result.rows_read
     batch.rows_imported = result.rows_imported
     batch.rows_rejected = result.rows_rejected
@@ -328,6 +342,43 @@ def import_commit_result(
     return summary
 
 
+def _commit_any(
+    *, result: AnyResult, batch: ImportBatch, actor: User, progress: Progress
+) -> CommitSummary:
+    if isinstance(result, ParseResult):
+        return import_commit_result(
+            result=result,
+            actor=actor,
+            batch=batch,
+            source=batch.source,
+            replace_period=batch.replace_period,
+            progress=progress,
+        )
+    if isinstance(result, InvestmentResult):
+        written = investment_commit(
+            result=result,
+            kind=batch.kind,
+            actor=actor,
+            batch=batch,
+            source=batch.source,
+            replace_period=batch.replace_period,
+            progress=progress,
+        )
+        return CommitSummary(
+            rows_written=written,
+            enterprises_created=len(result.new_enterprises),
+            periods=[p.strftime("%Y-%m") for p in result.periods],
+            replaced_rows=0,
+        )
+    counts = enterprise_list_commit(result=result, actor=actor, batch=batch, progress=progress)
+    return CommitSummary(
+        rows_written=counts["created"] + counts["updated"],
+        enterprises_created=counts["created"],
+        periods=[],
+        replaced_rows=0,
+    )
+
+
 def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop) -> CommitSummary:
     """Commit a validated batch (re-parses the stored file: the database is the truth)."""
     batch = ImportBatch.objects.get(pk=batch.pk)
@@ -336,14 +387,7 @@ def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop
     progress(1, "读取文件")
     result = parse_batch_file(batch=batch)
     try:
-        summary = import_commit_result(
-            result=result,
-            actor=actor,
-            batch=batch,
-            source=batch.source,
-            replace_period=batch.replace_period,
-            progress=progress,
-        )
+        summary = _commit_any(result=result, batch=batch, actor=actor, progress=progress)
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.FAILED, message=f"导入失败，数据库未做任何修改：{error}"[:500]

@@ -70,10 +70,12 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "（不导入）")] + [(h, h) for h in headers if h]
+        save_as = self.fields.pop("save_as")
         for name, label in mappable_fields(kind):
             self.fields[f"f_{name}"] = forms.ChoiceField(
                 label=label, required=False, choices=choices, initial=current.get(name, "")
             )
+        self.fields["save_as"] = save_as
 
     def mapping_fields(self) -> dict[str, str | None]:
         return {

@@ -165,15 +165,19 @@ class CustomsRecord(models.Model):
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.hs_code}"
 
 
+class InvestmentKind(models.TextChoices):
+    FDI = "fdi", "实际使用外资"
+    ODI = "odi", "对外直接投资"
+
+
 class InvestmentRecord(models.Model):
-    """实际使用外资 (fdi: by investor country) and 对外直接投资 (odi: by destination)."""
+    """实际使用外资 (fdi: by investor country) and 对外直接投资 (odi: by destination), by
+    enterprise and month. Key: kind × enterprise × month × country; re-import replaces."""
 
     scope_unit_fields = ENTERPRISE_SCOPE_UNITS
     scope_owner_fields = ENTERPRISE_SCOPE_OWNERS
 
-    kind = models.CharField(
-        "类型", max_length=3, choices=[("fdi", "实际使用外资"), ("odi", "对外直接投资")]
-    )
+    kind = models.CharField("类型", max_length=3, choices=InvestmentKind.choices)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="企业",
@@ -184,7 +188,13 @@ class InvestmentRecord(models.Model):
     partner_code = models.CharField("国别(地区)编码", max_length=3, blank=True)
     amount_usd = models.DecimalField("金额(美元)", max_digits=22, decimal_places=4, null=True)
     amount_cny = models.DecimalField("金额(人民币)", max_digits=22, decimal_places=4, null=True)
-    project = models.CharField("项目/境外企业", max_length=200, blank=True)
+    second_usd = models.DecimalField(
+        "合同外资/协议投资(美元)", max_digits=22, decimal_places=4, null=True
+    )
+    second_cny = models.DecimalField(
+        "合同外资/协议投资(人民币)", max_digits=22, decimal_places=4, null=True
+    )
+    counterparts = models.CharField("外国投资者/境外企业", max_length=300, blank=True)
     source = models.CharField("来源", max_length=50, default="commerce")
     batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -195,8 +205,8 @@ class InvestmentRecord(models.Model):
         verbose_name_plural = "投资记录"
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "enterprise", "period", "partner_code", "project"],
-                name="investment_record_unique_key",
+                fields=["kind", "enterprise", "period", "partner_code"],
+                name="investment_record_key",
             )
         ]
         indexes = [models.Index(fields=["kind", "period"])]

@@ -11,6 +11,7 @@ from kaifang.core.models import CalendarDay, CalendarDayKind, Notification
 from kaifang.servicedesk import actions, escalation, sla
 from kaifang.servicedesk.models import Appeal, AppealEvent, Category, Priority, SlaRule
 from kaifang.servicedesk.tests.conftest import at
+from kaifang.supervision.models import Task
 
 D = dt.date
 
@@ -121,6 +122,8 @@ def test_escalation_on_the_right_working_day_and_idempotent(city, accepted):
     appeal.refresh_from_db()
     assert appeal.supervised
     assert AppealEvent.objects.filter(appeal=appeal, kind="supervised").exclude(public_text="")
+    task = Task.objects.get(pk=appeal.supervision_ref)
+    assert task.lead_unit == city.district_a and appeal.tracking_code in task.title
     assert _scan(D(2026, 10, 21)).supervised == []
 
 

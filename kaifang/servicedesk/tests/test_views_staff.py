@@ -205,3 +205,5 @@ def test_leader_marks_for_supervision(client, city, firm, make_appeal):
     client.post(f"/servicedesk/appeals/{appeal.pk}/mark/", {"mark-text": "请尽快办理"})
     appeal.refresh_from_db()
     assert appeal.leader_marked and appeal.supervised
+    page = client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
+    assert f"/supervision/tasks/{appeal.supervision_ref}/" in page

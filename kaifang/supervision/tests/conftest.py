@@ -28,3 +28,33 @@ def directory() -> list[UnitRef]:
         UnitRef("自贸区某某片区管委会", ("自贸区某某片区",)),
         UnitRef("市大数据局", ()),
     ]
+
+
+# --- Django-side helpers -------------------------------------------------------------------
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    """An aware moment in Beijing time, for time-machine."""
+    return dt.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+def make_task(city, *, deadline=dt.date(2026, 10, 9), lead=None, **fields):
+    """A task assigned by the office to district A (or `lead`) through the real actions."""
+    from kaifang.supervision import actions
+    from kaifang.supervision.models import Candidate, SourceDocument
+
+    document = SourceDocument.objects.create(
+        title="测试讲话", kind="speech", date=dt.date(2026, 3, 15), text="要抓好测试工作。"
+    )
+    candidate = Candidate.objects.create(
+        document=document,
+        text=fields.pop("title", "抓好测试工作"),
+        source_sentence="要抓好测试工作。",
+        start=0,
+        end=8,
+        lead_unit=lead or city.district_a,
+        deadline=deadline,
+    )
+    return actions.task_confirm(actor=city.officer, candidate=candidate, leader=city.leader)

@@ -1,5 +1,6 @@
 """Headless Chromium for the `browser` tests: Playwright for Python driving the system's
-Debian chromium against pytest-django's live server, with the demo city loaded."""
+Debian chromium against pytest-django's live server, with the demo city loaded. A pytest
+plugin, loaded by the root conftest, so every app's tests/browser/ can use it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from kaifang.core import demo
+from kaifang.core.tests.worker import running_worker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are still plain synchronous calls.
@@ -31,8 +34,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in a `tests/browser/` directory of any app is a browser test."""
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+        if Path(str(item.fspath)).parent.name == "browser":
             item.add_marker(pytest.mark.browser)
 
 
@@ -54,8 +58,16 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def demo_city(transactional_db: None) -> None:
-    """The demo city in the live server's database (flushed after each test)."""
-    demo.run(size="small", log=lambda _message: None)
+    """The demo city (units and accounts only) in the live server's database (flushed after
+    each test). Tests that need more call `demo.run(only={...})` themselves."""
+    demo.run(size="small", log=lambda _message: None, only={"city"})
+
+
+@pytest.fixture
+def worker(live_server: Any, tmp_path: Path) -> Iterator[None]:
+    """A real `kaifang qcluster` on the live server's database, stopped after the test."""
+    with running_worker(media_root=settings.MEDIA_ROOT):
+        yield
 
 
 @pytest.fixture
@@ -80,3 +92,15 @@ def screenshot() -> Any:
         return path
 
     return take
+
+
+PASSWORDS = {a.username: a.password for a in demo.DEMO_ACCOUNTS}
+
+
+def log_in(page: Any, username: str) -> None:
+    """Log in through the real login form as a demo account."""
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORDS[username])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,220 @@
+"""Forms only parse and validate; their cleaned_data are the actions' keyword arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from kaifang.core.models import RoleCode, Unit, User
+from kaifang.supervision.decompose import read_docx
+from kaifang.supervision.models import (
+    DocumentKind,
+    Light,
+    Priority,
+    ReportCycle,
+    SourceDocument,
+    TaskStatus,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ATTACHMENT_TYPES = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".txt",
+    ".zip",
+    ".ofd",
+}
+
+
+class UnitChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _units() -> Any:
+    return Unit.objects.filter(is_active=True).order_by("order", "id")
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 — the two encodings offices send."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise forms.ValidationError("无法识别文件编码，请另存为 UTF-8 或 GB18030 后再上传。")
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=DocumentKind.choices)
+    date = forms.DateField(label="日期", widget=DATE, help_text="“年底前”等时限按此日期换算")
+    issuer = forms.CharField(label="讲话人/发文单位", max_length=100, required=False)
+    text = forms.CharField(
+        label="正文",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="粘贴正文；从文库网站复制的分页残片会自动拼接",
+    )
+    original = forms.FileField(
+        label="或上传文件", required=False, help_text=".txt（UTF-8 或 GB18030）或 .docx"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload: UploadedFile | None = data.get("original")
+        if upload is not None:
+            suffix = Path(upload.name or "").suffix.lower()
+            raw = upload.read()
+            upload.seek(0)
+            if suffix == ".txt":
+                data["text"] = decode_text(raw)
+            elif suffix == ".docx":
+                try:
+                    data["text"] = read_docx(raw).text
+                except Exception as error:
+                    raise forms.ValidationError("无法读取该 Word 文件。") from error
+            else:
+                raise forms.ValidationError("只支持 .txt 和 .docx 文件。")
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError("请粘贴正文或上传文件。")
+        return data
+
+
+class CandidateForm(forms.Form):
+    text = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = UnitChoice(label="牵头单位", queryset=_units(), required=False)
+    co_units = forms.ModelMultipleChoiceField(label="责任单位", queryset=_units(), required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
+    deadline_text = forms.CharField(label="原文时限", max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
+        self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(label="与之合并的候选任务")
+
+
+class SplitForm(forms.Form):
+    at = forms.IntegerField(
+        label="拆分位置", min_value=1, help_text="在任务内容中点击要拆开的位置，或填写第几个字之后"
+    )
+
+
+def _people(role: str | None = None) -> Any:
+    qs = User.objects.filter(is_active=True).order_by("unit__order", "id")
+    if role:
+        qs = qs.filter(roles__code=role)
+    return qs
+
+
+class ConfirmForm(forms.Form):
+    leader = forms.ModelChoiceField(label="责任领导", queryset=_people(), required=False)
+    tags = forms.CharField(label="标签", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
+
+
+class TaskEditForm(forms.Form):
+    title = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}))
+    lead_unit = UnitChoice(label="牵头单位", queryset=_units())
+    co_units = forms.ModelMultipleChoiceField(label="责任单位", queryset=_units(), required=False)
+    leader = forms.ModelChoiceField(label="责任领导", queryset=_people(), required=False)
+    officer = forms.ModelChoiceField(label="督办专员", queryset=_people(), required=False)
+    report_cycle = forms.ChoiceField(label="报送周期", choices=ReportCycle.choices)
+    report_day = forms.IntegerField(
+        label="报送日", min_value=1, max_value=28, help_text="每周：1-5 为周一至周五；每月：1-28 日"
+    )
+    priority = forms.ChoiceField(label="优先级", choices=Priority.choices)
+    tags = forms.CharField(label="标签", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
+        self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
+        self.fields["officer"].queryset = _people()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("report_cycle") == ReportCycle.WEEKLY and (data.get("report_day") or 0) > 5:
+            self.add_error("report_day", "每周报送日应为 1-5（周一至周五）。")
+        return data
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label="节点", max_length=200)
+    due = forms.DateField(label="节点时限", widget=DATE)
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    percent = forms.IntegerField(label="完成进度（%）", min_value=0, max_value=100)
+    attachment = forms.FileField(
+        label="附件",
+        required=False,
+        help_text="PDF、Word、Excel、图片、OFD 或 ZIP",
+    )
+
+    def clean_attachment(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("attachment")
+        if upload is None:
+            return None
+        limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
+        if (upload.size or 0) > limit * 1024 * 1024:
+            raise forms.ValidationError(f"附件不能超过 {limit} MB。")
+        if Path(upload.name or "").suffix.lower() not in ATTACHMENT_TYPES:
+            raise forms.ValidationError("不支持该类型的附件。")
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(forms.Form):
+    requested_deadline = forms.DateField(label="申请延至", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label="关键词", required=False)
+    status = forms.ChoiceField(
+        label="状态", choices=[("", "全部状态"), *TaskStatus.choices], required=False
+    )
+    light = forms.ChoiceField(label="亮灯", choices=[("", "全部"), *Light.choices], required=False)
+    unit = UnitChoice(label="单位", queryset=_units(), required=False, empty_label="全部单位")
+    document = forms.ModelChoiceField(
+        label="来源文件",
+        queryset=SourceDocument.objects.all(),
+        required=False,
+        empty_label="全部来源",
+    )
+    tag = forms.CharField(label="标签", required=False)
+    deadline_from = forms.DateField(label="时限自", required=False, widget=DATE)
+    deadline_to = forms.DateField(label="时限至", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, documents: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
+        if documents is not None:
+            self.fields["document"].queryset = documents  # type: ignore[attr-defined]

@@ -1,0 +1,300 @@
+"""Reads of 督查督办, all through the scope gate.
+
+The status light (`light` annotation), one rule for every page, list filter and export:
+  green   done (办结销号);
+  red     not done and the deadline has passed — unless completion was asked for by the deadline;
+  yellow  due within SUPERVISION_WARN_WORKDAYS working days (Chinese calendar), or a milestone
+          is past due and not done (behind the schedule);
+  blue    everything else: on track, not yet due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from kaifang.core.calendar import add_workdays, workdays_between
+from kaifang.core.models import Unit, User
+from kaifang.core.scope import get_for_user, visible_to
+from kaifang.supervision.models import (
+    Candidate,
+    CandidateStatus,
+    Light,
+    Milestone,
+    ProgressReport,
+    SourceDocument,
+    Task,
+    TaskStatus,
+)
+
+
+def warn_workdays() -> int:
+    return int(getattr(settings, "SUPERVISION_WARN_WORKDAYS", 3))
+
+
+def with_light(queryset: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
+    """Annotate `light` (see the module docstring) and `behind` (a milestone is late)."""
+    today = today or timezone.localdate()
+    warn_until = add_workdays(today, warn_workdays())
+    late_milestone = Milestone.objects.filter(
+        task=OuterRef("pk"), done_at__isnull=True, due__lt=today
+    )
+    asked_in_time = Q(status=TaskStatus.COMPLETION_REQUESTED) & Q(
+        completion_requested_on__lte=F("deadline")
+    )
+    return queryset.annotate(
+        behind=Exists(late_milestone),
+        light=Case(
+            When(status=TaskStatus.DONE, then=Value(Light.GREEN)),
+            When(asked_in_time, then=Value(Light.BLUE)),
+            When(deadline__lt=today, then=Value(Light.RED)),
+            When(deadline__lte=warn_until, then=Value(Light.YELLOW)),
+            When(behind=True, then=Value(Light.YELLOW)),
+            default=Value(Light.BLUE),
+        ),
+    )
+
+
+def task_queryset() -> QuerySet[Task]:
+    return Task.objects.select_related("lead_unit", "document", "leader", "officer")
+
+
+def tasks_visible(*, user: User | AnonymousUser, today: dt.date | None = None) -> QuerySet[Task]:
+    return with_light(visible_to(task_queryset(), user), today=today)
+
+
+def task_for_user(*, user: User | AnonymousUser, pk: int) -> Task:
+    """The task with its light, or 404 outside the user's scope."""
+    return get_for_user(with_light(task_queryset()), user, pk)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    status: str = ""
+    light: str = ""
+    unit: Unit | None = None
+    document: SourceDocument | None = None
+    tag: str = ""
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    q: str = ""
+
+
+def task_list(
+    *, user: User | AnonymousUser, filters: TaskFilter, today: dt.date | None = None
+) -> QuerySet[Task]:
+    qs = tasks_visible(user=user, today=today).prefetch_related("co_units")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.light:
+        qs = qs.filter(**{"light": filters.light})
+    if filters.unit is not None:
+        qs = qs.filter(Q(lead_unit=filters.unit) | Q(co_units=filters.unit)).distinct()
+    if filters.document is not None:
+        qs = qs.filter(document=filters.document)
+    if filters.tag:
+        qs = qs.filter(tags__icontains=filters.tag)
+    if filters.deadline_from:
+        qs = qs.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to:
+        qs = qs.filter(deadline__lte=filters.deadline_to)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    return qs.order_by("deadline", "id")
+
+
+def task_detail_context(task: Task) -> dict[str, object]:
+    return {
+        "milestones": list(task.milestones.all()),
+        "reports": list(
+            task.reports.select_related("author").prefetch_related(Prefetch("attachments"))
+        ),
+        "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+        "events": list(task.events.select_related("actor")),
+        "co_units": list(task.co_units.all()),
+    }
+
+
+def latest_reports(task_ids: list[int]) -> dict[int, ProgressReport]:
+    """The newest progress report of each task (one query)."""
+    latest: dict[int, ProgressReport] = {}
+    for report in ProgressReport.objects.filter(task_id__in=task_ids).order_by(
+        "task_id", "-reported_on", "-id"
+    ):
+        latest.setdefault(report.task_id, report)
+    return latest
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def documents_visible(*, user: User | AnonymousUser) -> QuerySet[SourceDocument]:
+    return visible_to(SourceDocument.objects.select_related("created_by"), user)
+
+
+def document_for_user(*, user: User | AnonymousUser, pk: int) -> SourceDocument:
+    return get_for_user(SourceDocument.objects.all(), user, pk)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of document text; `candidate` is set when the run is a candidate's span."""
+
+    text: str
+    candidate: Candidate | None = None
+
+
+def highlighted_segments(document: SourceDocument) -> list[Segment]:
+    """The document cut into plain runs and candidate spans, in order (overlaps: first wins)."""
+    candidates = [
+        c
+        for c in document.candidates.exclude(
+            status__in=[CandidateStatus.DISCARDED, CandidateStatus.MERGED]
+        ).order_by("start", "order", "id")
+        if c.end > c.start
+    ]
+    segments: list[Segment] = []
+    cursor = 0
+    for candidate in candidates:
+        if candidate.start < cursor:
+            continue
+        if candidate.start > cursor:
+            segments.append(Segment(document.text[cursor : candidate.start]))
+        segments.append(Segment(document.text[candidate.start : candidate.end], candidate))
+        cursor = candidate.end
+    if cursor < len(document.text):
+        segments.append(Segment(document.text[cursor:]))
+    return segments
+
+
+def review_candidates(document: SourceDocument) -> list[Candidate]:
+    return list(
+        document.candidates.exclude(status=CandidateStatus.MERGED)
+        .select_related("lead_unit", "task")
+        .prefetch_related("co_units")
+        .order_by("start", "order", "id")
+    )
+
+
+# --- boards -------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Counts for one row of a board."""
+
+    key: object
+    label: str
+    total: int = 0
+    done: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    yellow: int = 0
+    signed: int = 0
+    sign_days: int = 0
+    signed_quickly: int = 0
+    due: int = 0
+    lights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done_rate(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def avg_sign_days(self) -> float | None:
+        return self.sign_days / self.signed if self.signed else None
+
+    @property
+    def score(self) -> float:
+        """得分 = 70 × 按期办结率 + 30 × 及时签收率 − 5 × 当前逾期数，最低 0 分.
+
+        按期办结率 = 按期办结数 ÷ 应办结数 (办结的 + 已过时限未办结的), none due → 1;
+        及时签收率 = 交办后 1 个工作日内签收数 ÷ 已签收数, none signed → 1.
+        """
+        on_time_rate = self.on_time / self.due if self.due else 1.0
+        sign_rate = self.signed_quickly / self.signed if self.signed else 1.0
+        return max(0.0, round(70 * on_time_rate + 30 * sign_rate - 5 * self.overdue, 1))
+
+
+SCORE_FORMULA = (
+    "得分 = 70 × 按期办结率 + 30 × 及时签收率 − 5 × 当前逾期数（最低 0 分）；"
+    "按期办结率 = 按期办结数 ÷ 应办结数（已办结的与已过时限未办结的）；"
+    "及时签收率 = 交办后 1 个工作日内签收数 ÷ 已签收数。"
+)
+
+
+def _count(tally: Tally, task: Task, today: dt.date) -> None:
+    light = str(getattr(task, "light", ""))
+    tally.total += 1
+    tally.lights[light] = tally.lights.get(light, 0) + 1
+    if task.status == TaskStatus.DONE:
+        tally.done += 1
+        tally.due += 1
+        tally.on_time += bool(task.on_time)
+    elif light == Light.RED:
+        tally.overdue += 1
+        tally.due += 1
+    elif light == Light.YELLOW:
+        tally.yellow += 1
+    if task.signed_at is not None:
+        assigned = timezone.localdate(task.assigned_at)
+        signed = timezone.localdate(task.signed_at)
+        days = max(0, workdays_between(assigned, signed))
+        tally.signed += 1
+        tally.sign_days += days
+        tally.signed_quickly += days <= 1
+
+
+def board_by_unit(*, user: User | AnonymousUser, today: dt.date | None = None) -> list[Tally]:
+    today = today or timezone.localdate()
+    rows: dict[int, Tally] = {}
+    for task in tasks_visible(user=user, today=today):
+        tally = rows.setdefault(
+            task.lead_unit_id, Tally(key=task.lead_unit, label=task.lead_unit.name)
+        )
+        _count(tally, task, today)
+    return sorted(rows.values(), key=lambda t: (-t.score, t.label))
+
+
+def board_by_document(*, user: User | AnonymousUser, today: dt.date | None = None) -> list[Tally]:
+    today = today or timezone.localdate()
+    rows: dict[int | None, Tally] = {}
+    for task in tasks_visible(user=user, today=today):
+        label = task.document.title if task.document else "（无来源文件）"
+        tally = rows.setdefault(task.document_id, Tally(key=task.document, label=label))
+        _count(tally, task, today)
+    return sorted(rows.values(), key=lambda t: t.label)
+
+
+def board_by_leader(*, user: User | AnonymousUser, today: dt.date | None = None) -> list[Tally]:
+    today = today or timezone.localdate()
+    rows: dict[int | None, Tally] = {}
+    for task in tasks_visible(user=user, today=today):
+        label = task.leader.display_name if task.leader else "（未指定责任领导）"
+        tally = rows.setdefault(task.leader_id, Tally(key=task.leader, label=label))
+        _count(tally, task, today)
+    return sorted(rows.values(), key=lambda t: t.label)
+
+
+# --- workbench ---------------------------------------------------------------------------
+
+
+def workbench_tasks(*, user: User, today: dt.date | None = None) -> dict[str, list[Task]]:
+    """My unsigned tasks (my unit leads them), tasks due soon and red tasks within my scope."""
+    today = today or timezone.localdate()
+    visible = tasks_visible(user=user, today=today).exclude(status=TaskStatus.DONE)
+    unsigned = (
+        list(visible.filter(status=TaskStatus.ASSIGNED, lead_unit_id=user.unit_id)[:10])
+        if user.unit_id
+        else []
+    )
+    return {
+        "unsigned": unsigned,
+        "due_soon": list(visible.filter(**{"light": Light.YELLOW})[:10]),
+        "red": list(visible.filter(**{"light": Light.RED})[:10]),
+    }

@@ -1,0 +1,72 @@
+"""The computed status light, counted in working days across National Day 2026."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from kaifang.supervision import actions, selectors
+from kaifang.supervision.models import Light
+from kaifang.supervision.tests.conftest import at, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def light_of(city, task, day):
+    with time_machine.travel(at(day.year, day.month, day.day), tick=False):
+        return selectors.task_for_user(user=city.officer, pk=task.pk).light
+
+
+def test_light_across_national_day(city):
+    task = make_task(city, deadline=dt.date(2026, 10, 9))
+    # Sep 28: Sep 29, Sep 30, Oct 8, Oct 9 are 4 working days away (11 calendar days).
+    assert light_of(city, task, dt.date(2026, 9, 28)) == Light.BLUE
+    # Sep 29: 3 working days left, despite 10 calendar days.
+    assert light_of(city, task, dt.date(2026, 9, 29)) == Light.YELLOW
+    assert light_of(city, task, dt.date(2026, 10, 3)) == Light.YELLOW
+    assert light_of(city, task, dt.date(2026, 10, 9)) == Light.YELLOW
+    assert light_of(city, task, dt.date(2026, 10, 10)) == Light.RED
+
+
+@override_settings(SUPERVISION_WARN_WORKDAYS=1)
+def test_warning_window_is_a_setting(city):
+    task = make_task(city, deadline=dt.date(2026, 10, 9))
+    assert light_of(city, task, dt.date(2026, 9, 29)) == Light.BLUE
+    assert light_of(city, task, dt.date(2026, 10, 8)) == Light.YELLOW
+
+
+def test_behind_the_milestone_schedule_is_yellow(city):
+    task = make_task(city, deadline=dt.date(2026, 12, 31))
+    actions.milestone_add(actor=city.officer, task=task, title="完成选址", due=dt.date(2026, 6, 30))
+    assert light_of(city, task, dt.date(2026, 6, 30)) == Light.BLUE
+    assert light_of(city, task, dt.date(2026, 7, 1)) == Light.YELLOW
+    actions.task_sign(actor=city.district_a_user, task=task)
+    milestone = task.milestones.get()
+    actions.milestone_complete(
+        actor=city.district_a_user, milestone=milestone, done_on=dt.date(2026, 7, 2)
+    )
+    assert light_of(city, task, dt.date(2026, 7, 3)) == Light.BLUE
+
+
+def test_done_is_green_and_a_timely_request_is_not_red(city):
+    task = make_task(city, deadline=dt.date(2026, 9, 30))
+    actions.task_sign(actor=city.district_a_user, task=task)
+    actions.task_report(actor=city.district_a_user, task=task, text="完成", percent=100)
+    with time_machine.travel(at(2026, 9, 30), tick=False):
+        actions.task_request_completion(actor=city.district_a_user, task=task)
+    # The office has not reviewed it yet; the unit asked in time, so it is not red.
+    assert light_of(city, task, dt.date(2026, 10, 12)) == Light.BLUE
+    with time_machine.travel(at(2026, 10, 12), tick=False):
+        actions.task_accept(actor=city.officer, task=task)
+    assert light_of(city, task, dt.date(2026, 10, 12)) == Light.GREEN
+
+
+def test_list_filter_by_light(city):
+    late = make_task(city, deadline=dt.date(2026, 9, 1), title="逾期的")
+    make_task(city, deadline=dt.date(2026, 12, 31), title="远期的")
+    with time_machine.travel(at(2026, 9, 10), tick=False):
+        red = selectors.task_list(user=city.officer, filters=selectors.TaskFilter(light="red"))
+        assert [t.pk for t in red] == [late.pk]

@@ -1,0 +1,144 @@
+"""Source documents: paste, upload (.txt in UTF-8/GB18030, .docx), review, edit, merge, split,
+discard, confirm; and the decompose command's JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from kaifang.supervision.models import Candidate, CandidateStatus, SourceDocument, Task
+
+pytestmark = pytest.mark.django_db
+SPEECH = Path(__file__).parent / "fixtures" / "speech-opening-up-commerce-bureau.txt"
+
+
+def paste(client, text, **extra):
+    data = {"title": "讲话", "kind": "speech", "date": "2026-03-15", "issuer": "王市长"}
+    data.update(extra)
+    if text is not None:
+        data["text"] = text
+    return client.post("/supervision/documents/new/", data)
+
+
+def test_paste_the_speech_and_review_it_highlighted(city, client: Client):
+    client.force_login(city.officer)
+    response = paste(client, SPEECH.read_text(encoding="utf-8"))
+    document = SourceDocument.objects.get()
+    assert response["Location"] == f"/supervision/documents/{document.pk}/"
+    assert "完善口岸功能" in document.text and "5、" not in document.text
+    candidates = list(document.candidates.all())
+    texts = [c.text for c in candidates]
+    assert any("综保区获批和自贸大厦投用" in t for t in texts)
+    zone = next(c for c in candidates if "综保区申建" in c.text)
+    assert str(zone.deadline) == "2026-12-31"
+    assert next(c for c in candidates if "商务局在优化" in c.text).lead_unit == city.bureau
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="span-{zone.pk}" class="sv-span sv-span-proposed"' in page
+    assert document.text[zone.start : zone.end] in page
+    assert "style=" not in page
+
+
+def test_upload_txt_in_gb18030_and_docx(city, client: Client):
+    client.force_login(city.officer)
+    text = "一、要加快推进综保区申建，确保年底前获批（牵头单位：示范市商务局）。"
+    upload = SimpleUploadedFile("讲话.txt", text.encode("gb18030"), content_type="text/plain")
+    paste(client, None, original=upload)
+    document = SourceDocument.objects.get()
+    assert "综保区申建" in document.text
+    assert document.candidates.get().lead_unit == city.bureau
+    word = docx.Document()
+    word.add_paragraph("会议议定：要抓好外贸企业培育工作，6月底前完成。")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    upload = SimpleUploadedFile("纪要.docx", buffer.getvalue())
+    paste(client, None, original=upload, title="纪要", kind="minutes")
+    minutes = SourceDocument.objects.get(title="纪要")
+    assert str(minutes.candidates.get().deadline) == "2026-06-30"
+    response = paste(client, None, original=SimpleUploadedFile("x.pdf", b"%PDF"))
+    assert "只支持 .txt 和 .docx" in response.content.decode()
+
+
+def test_edit_merge_split_discard_confirm(city, client: Client):
+    client.force_login(city.officer)
+    paste(
+        client,
+        "一是要抓好消费升级工作。二是要培育外向型企业。三是要推进市场外迁，年内完成。"
+        "四是要加快发展跨境电商和服务外包。",
+    )
+    first, second, third, fourth = Candidate.objects.order_by("start")
+    base = "/supervision/candidates/"
+    # Confirming without a lead unit is refused in Chinese.
+    response = client.post(f"{base}{third.pk}/confirm/", follow=True)
+    assert "请先为该候选任务指定牵头单位" in response.content.decode()
+    client.post(
+        f"{base}{third.pk}/edit/",
+        {
+            f"c{third.pk}-text": "推进中心城区市场外迁",
+            f"c{third.pk}-lead_unit": city.district_a.pk,
+            f"c{third.pk}-co_units": [city.customs.pk],
+            f"c{third.pk}-deadline": "2026-12-31",
+            f"c{third.pk}-deadline_text": "年内",
+        },
+    )
+    client.post(f"{base}{third.pk}/confirm/", {"leader": city.leader.pk})
+    task = Task.objects.get()
+    assert task.title == "推进中心城区市场外迁" and task.lead_unit == city.district_a
+    assert list(task.co_units.all()) == [city.customs] and task.leader == city.leader
+    assert task.source_sentence and task.document_id == third.document_id
+    client.post(f"{base}{first.pk}/merge/", {"other": second.pk})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.status == CandidateStatus.MERGED
+    assert "消费升级" in first.text and "外向型企业" in first.text
+    assert first.end == second.end
+    cut = fourth.text.index("和服务外包")
+    client.post(f"{base}{fourth.pk}/split/", {"at": cut})
+    fourth.refresh_from_db()
+    twin = Candidate.objects.exclude(pk=fourth.pk).get(text__startswith="和服务外包")
+    assert fourth.text.endswith("跨境电商")
+    document_text = fourth.document.text
+    assert document_text[twin.start : twin.end].startswith("和服务外包")
+    client.post(f"{base}{twin.pk}/discard/")
+    twin.refresh_from_db()
+    assert twin.status == CandidateStatus.DISCARDED
+    # A confirmed candidate cannot be edited again.
+    response = client.post(f"{base}{third.pk}/discard/", follow=True)
+    assert "已确认，不能再修改" in response.content.decode()
+
+
+def test_units_cannot_decompose_or_review_candidates(city, client: Client):
+    client.force_login(city.district_a_user)
+    assert client.get("/supervision/documents/new/").status_code == 403
+    client.force_login(city.officer)
+    paste(client, "一是要抓好消费升级工作。")
+    candidate = Candidate.objects.get()
+    client.force_login(city.district_a_user)
+    assert client.post(f"/supervision/candidates/{candidate.pk}/discard/").status_code == 403
+    client.force_login(city.leader)  # leaders read everything but do not assign
+    assert client.post(f"/supervision/candidates/{candidate.pk}/confirm/").status_code == 403
+
+
+def test_decompose_command_prints_json(city, capsys):
+    call_command("decompose", str(SPEECH), "--date", "2026-03-15", "--json")
+    rows = json.loads(capsys.readouterr().out)
+    assert set(rows[0]) == {
+        "text",
+        "source_sentence",
+        "lead_unit",
+        "co_units",
+        "deadline",
+        "deadline_text",
+        "recurring",
+    }
+    zone = next(r for r in rows if "综保区获批和自贸大厦投用" in r["text"])
+    assert zone["deadline"] == "2026-12-31" and zone["deadline_text"] == "年内"
+    bureau = next(r for r in rows if r["text"].startswith("商务局在优化"))
+    assert bureau["lead_unit"] == "示范市商务局"  # matched from the database's unit tree
+    assert all(r["deadline"] is None or len(r["deadline"]) == 10 for r in rows)

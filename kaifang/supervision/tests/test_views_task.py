@@ -1,0 +1,224 @@
+"""Task pages: the flow through HTTP, refusals shown in Chinese, the scope gate by every route,
+exports opened back, the summary job, the workbench panel and the notifications sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import openpyxl
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from kaifang.core import jobs
+from kaifang.core.models import AuditEntry, Job, Notification
+from kaifang.supervision import actions
+from kaifang.supervision.models import ExtensionRequest, ReportAttachment, TaskStatus
+from kaifang.supervision.tests.conftest import at, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def url(task, step=""):
+    return f"/supervision/tasks/{task.pk}/{step + '/' if step else ''}"
+
+
+def test_flow_through_the_pages(city, client: Client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        task = make_task(city, deadline=dt.date(2026, 12, 31))
+    assert Notification.objects.filter(
+        recipient=city.district_a_user, title__contains="待签收"
+    ).exists()
+    client.force_login(city.district_a_user)
+    page = client.get(url(task)).content.decode()
+    assert "签收" in page and "抓好测试工作" in page
+    client.post(url(task, "sign"))
+    upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    client.post(url(task, "report"), {"text": "已完成选址", "percent": 60, "attachment": upload})
+    task.refresh_from_db()
+    assert task.status == TaskStatus.IN_PROGRESS and task.percent == 60
+    attachment = ReportAttachment.objects.get()
+    assert client.get(f"/supervision/attachments/{attachment.pk}/").status_code == 200
+    client.post(url(task, "request-completion"), {"note": "请审核"})
+    client.force_login(city.officer)
+    response = client.post(url(task, "return"), {"reason": "缺少验收报告"}, follow=True)
+    assert "已驳回" in response.content.decode()
+    client.force_login(city.district_a_user)
+    client.post(url(task, "request-completion"))
+    client.force_login(city.officer)
+    client.post(url(task, "accept"), {"note": ""})
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    page = client.get(url(task)).content.decode()
+    assert "驳回重办" in page and "缺少验收报告" in page and "办结销号" in page
+
+
+def test_illegal_step_is_refused_with_a_chinese_message(city, client: Client):
+    task = make_task(city)
+    client.force_login(city.district_a_user)
+    response = client.post(url(task, "request-completion"), follow=True)
+    assert "当前状态为“交办”，不能申请办结" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ASSIGNED
+
+
+def test_attachment_type_and_size_are_limited(city, client: Client, settings):
+    settings.SUPERVISION_ATTACHMENT_MAX_MB = 1
+    task = make_task(city)
+    actions.task_sign(actor=city.district_a_user, task=task)
+    client.force_login(city.district_a_user)
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(url(task, "report"), {"text": "x", "percent": 5, "attachment": bad})
+    big = SimpleUploadedFile("big.pdf", b"0" * (1024 * 1024 + 1), content_type="application/pdf")
+    client.post(url(task, "report"), {"text": "x", "percent": 5, "attachment": big})
+    assert response.status_code == 302
+    assert not task.reports.exists()
+
+
+def test_extension_through_the_pages(city, client: Client):
+    task = make_task(city, deadline=dt.date(2026, 10, 9))
+    actions.task_sign(actor=city.district_a_user, task=task)
+    client.force_login(city.district_a_user)
+    client.post(url(task, "extension"), {"requested_deadline": "2026-11-30", "reason": "雨季"})
+    extension = ExtensionRequest.objects.get()
+    # The lead unit cannot decide its own request.
+    assert client.post(f"/supervision/extensions/{extension.pk}/approve/").status_code == 403
+    client.force_login(city.officer)
+    client.post(f"/supervision/extensions/{extension.pk}/approve/", {"note": "同意"})
+    task.refresh_from_db()
+    assert (task.deadline, task.original_deadline) == (dt.date(2026, 11, 30), dt.date(2026, 10, 9))
+    page = client.get("/supervision/").content.decode()
+    assert "原 2026-10-09" in page
+
+
+def test_scope_district_b_cannot_see_or_act_on_district_a_task(city, client: Client):
+    task = make_task(city, title="东城区的任务")
+    other = make_task(city, title="西城区的任务", lead=city.district_b)
+    actions.task_sign(actor=city.district_a_user, task=task)
+    actions.task_report(actor=city.district_a_user, task=task, text="进展", percent=10)
+    actions.task_sign(actor=city.district_b_user, task=other)
+    client.force_login(city.district_b_user)
+    listing = client.get("/supervision/").content.decode()
+    assert "西城区的任务" in listing and "东城区的任务" not in listing
+    for step in ("", "sign", "report", "request-completion", "extension", "edit"):
+        method = client.get if step in ("", "edit") else client.post
+        assert method(url(task, step)).status_code == 404, step
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/supervision/export.xlsx").content))
+    titles = [row[1] for row in workbook.active.iter_rows(min_row=3, values_only=True)]
+    assert titles == ["西城区的任务"]
+    document = docx.Document(io.BytesIO(client.get("/supervision/export.docx").content))
+    text = "\n".join(cell.text for row in document.tables[0].rows for cell in row.cells)
+    assert "西城区的任务" in text and "东城区的任务" not in text
+    boards = client.get("/supervision/boards/").content.decode()
+    assert "东城区商务局" not in boards
+    document_page = client.get(f"/supervision/documents/{task.document_id}/")
+    assert document_page.status_code == 404
+    attachment_free = client.get("/supervision/documents/").content.decode()
+    assert "测试讲话" in attachment_free  # district B's own task's document only
+    client.force_login(city.district_a_user)
+    assert client.get(url(other)).status_code == 404
+
+
+def test_ledger_word_and_excel_open_back(city, client: Client):
+    task = make_task(city, title="综保区获批和自贸大厦投用", deadline=dt.date(2026, 12, 31))
+    task.co_units.add(city.customs)
+    actions.task_sign(actor=city.district_a_user, task=task)
+    actions.task_report(
+        actor=city.district_a_user, task=task, text="申报材料已报省政府", percent=70
+    )
+    client.force_login(city.officer)
+    response = client.get("/supervision/export.docx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    document = docx.Document(io.BytesIO(response.content))
+    title = document.paragraphs[0]
+    assert title.text == "督办事项台账"
+    assert title.alignment == 1  # centred
+    fonts = title.runs[0]._element.rPr.rFonts
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == (
+        "方正小标宋简体"
+    )
+    table = document.tables[0]
+    header = [cell.text for cell in table.rows[0].cells]
+    assert header == ["序号", "任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态"]
+    row = [cell.text for cell in table.rows[1].cells]
+    assert row[1] == "综保区获批和自贸大厦投用"
+    assert row[2] == "东城区商务局" and row[3] == "示范海关"
+    assert row[4] == "2026-12-31" and "申报材料已报省政府" in row[5] and "70%" in row[5]
+    body_font = table.rows[1].cells[1].paragraphs[0].runs[0]._element.rPr.rFonts
+    assert "仿宋" in body_font.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/supervision/export.xlsx").content))
+    sheet = workbook.active
+    assert sheet.title == "督办台账"
+    assert [c.value for c in sheet[2]][:7] == header
+    values = [c.value for c in sheet[3]]
+    assert values[1] == "综保区获批和自贸大厦投用" and values[10] == 70
+    assert AuditEntry.objects.filter(action="export.supervision.ledger_docx").count() == 1
+    assert AuditEntry.objects.filter(action="export.supervision.ledger_xlsx").count() == 1
+
+
+def test_list_filters_and_pagination(city, client: Client):
+    for n in range(35):
+        make_task(city, title=f"任务{n:02d}", deadline=dt.date(2026, 11, 1) + dt.timedelta(days=n))
+    client.force_login(city.officer)
+    page = client.get("/supervision/").content.decode()
+    assert "共 35 条" in page
+    page2 = client.get("/supervision/?page=2").content.decode()
+    assert "任务34" in page2
+    filtered = client.get(
+        "/supervision/?deadline_from=2026-11-01&deadline_to=2026-11-03&status=assigned"
+    ).content.decode()
+    assert "任务02" in filtered and "任务03" not in filtered
+    assert "任务00" not in client.get("/supervision/?q=任务01").content.decode()
+
+
+def test_summary_job_produces_a_word_file(city, client: Client):
+    with time_machine.travel(at(2026, 9, 21), tick=False):
+        task = make_task(city)
+        actions.task_sign(actor=city.district_a_user, task=task)
+        actions.task_report(actor=city.district_a_user, task=task, text="本周完成招标", percent=30)
+        client.force_login(city.officer)
+        response = client.post("/supervision/summary/", {"period": "week"})
+        job = Job.objects.get(kind="supervision.summary")
+        assert response["Location"] == f"/jobs/{job.pk}/"
+        jobs.run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    document = docx.Document(job.result_file.open("rb"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "督查督办工作进展情况（周报）" in text
+    assert "报送进展 1 条" in text
+    assert "本周完成招标" in document.tables[0].rows[1].cells[5].text
+    client.force_login(city.district_a_user)
+    assert client.post("/supervision/summary/").status_code == 403
+
+
+def test_workbench_panel(city, client: Client):
+    with time_machine.travel(at(2026, 9, 29), tick=False):
+        make_task(city, title="待签收的任务", deadline=dt.date(2026, 10, 9))
+        late = make_task(city, title="逾期的任务", deadline=dt.date(2026, 9, 1))
+        actions.task_sign(actor=city.district_a_user, task=late)
+        client.force_login(city.district_a_user)
+        page = client.get("/").content.decode()
+    assert "督查督办" in page and "待签收（1）" in page and "逾期（1）" in page
+    assert "待签收的任务" in page and "逾期的任务" in page
+
+
+def test_boards_show_score_formula(city, client: Client):
+    with time_machine.travel(at(2026, 9, 1), tick=False):
+        task = make_task(city, deadline=dt.date(2026, 10, 9))
+        actions.task_sign(actor=city.district_a_user, task=task)
+    client.force_login(city.officer)
+    with time_machine.travel(at(2026, 9, 2), tick=False):
+        page = client.get("/supervision/boards/").content.decode()
+    assert "得分 = 70 × 按期办结率" in page and "东城区商务局" in page
+    assert "<strong>100.0</strong>" in page  # nothing due yet, signed within a working day
+    with time_machine.travel(at(2026, 10, 12), tick=False):
+        client.force_login(city.officer)
+        page = client.get("/supervision/boards/").content.decode()
+    # Overdue: 70 × 0/1 + 30 × 1/1 − 5 × 1 = 25.
+    assert "<strong>25.0</strong>" in page
