@@ -59,9 +59,12 @@ def test_export_is_scoped_and_audited(client, city, two):
 def test_stats_and_stats_export_are_scoped(client, city, two):
     a, b = two
     login(client, city.district_b_user)
-    page = client.get("/servicedesk/stats/")
+    page = client.get("/servicedesk/stats/", {"year": b.registered_at.year})
     assert page.status_code == 200
-    assert page.context["report"].total.volume == 1
+    report = page.context["report"]
+    assert report.total.volume == 1
+    assert [r.label for r in report.by_category] == [b.get_category_display()]
+    assert a.enterprise_name not in page.content.decode()
     response = client.get("/servicedesk/stats/export.xlsx")
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action="export.appeal_stats").exists()
