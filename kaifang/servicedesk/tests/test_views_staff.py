@@ -210,3 +210,16 @@ def test_leader_marks_for_supervision(client, city, firm, make_appeal):
     assert appeal.leader_marked and appeal.supervised
     page = client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
     assert f"/supervision/tasks/{appeal.supervision_ref}/" in page
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    client, city, firm, make_appeal, django_assert_max_num_queries
+):
+    for i in range(12):
+        make_appeal(
+            firm, description=f"第{i}件互不相同的诉求：{'甲乙丙丁戊己庚辛壬癸子丑'[i] * 15}"
+        )
+    login(client, city.officer)
+    with django_assert_max_num_queries(20):
+        response = client.get("/servicedesk/")
+    assert response.status_code == 200 and len(response.context["page"]) == 12
