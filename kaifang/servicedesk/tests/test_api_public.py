@@ -113,3 +113,18 @@ def test_channel_token_command_prints_a_working_token(client, city):
     # issuing again replaces the old token
     call_command("channel-token", "小程序", stdout=io.StringIO(), stderr=io.StringIO())
     assert post(client, BODY, token).status_code == 401
+
+
+def test_openapi_documents_the_channel_endpoints(client, city):
+    client.force_login(city.officer)
+    schema = client.get("/api/v1/openapi.json").json()
+    post_op = schema["paths"]["/api/v1/public/appeals"]["post"]
+    assert {"201", "400", "422"} <= set(post_op["responses"])
+    assert "uscc" in post_op["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+
+def test_sla_scan_is_a_registered_daily_schedule():
+    from kaifang.core.schedules import registered
+
+    scan = {p.name: p for p in registered()}["servicedesk.sla_scan"]
+    assert scan.func == "kaifang.servicedesk.tasks.sla_scan" and scan.cron == "30 8 * * *"
