@@ -9,4 +9,9 @@ class TradeConfig(AppConfig):
     def ready(self) -> None:
         from kaifang.core.navigation import MenuItem, register
 
+        register(MenuItem("外贸分析", "trade:analysis_overview", 20))
         register(MenuItem("数据导入", "trade:import_list", 25))
+
+        from kaifang.trade import profile
+
+        profile.register_all()
