@@ -681,3 +681,46 @@ def extension_refuse(*, actor: User, extension: ExtensionRequest, note: str) -> 
     )
     _notify_later(recipients=[extension.requested_by], title="延期申请未同意", body=note, task=task)
     return task
+
+
+# --- tasks handed over by other modules ----------------------------------------------------
+
+
+@transaction.atomic
+def task_open(
+    *,
+    actor: User | None,
+    title: str,
+    lead_unit: Unit,
+    deadline: dt.date,
+    source_sentence: str,
+    tags: str = "",
+) -> Task:
+    """A task opened by another module (an overdue or leader-marked appeal), not decomposed
+    from a document. The calling module decides who may trigger it; `actor` is None when the
+    system does (the daily SLA scan)."""
+    task = Task.objects.create(
+        source_sentence=source_sentence,
+        title=title,
+        lead_unit=lead_unit,
+        officer=actor,
+        created_by=actor,
+        deadline=deadline,
+        original_deadline=deadline,
+        tags=tags,
+        assigned_at=timezone.now(),
+    )
+    task_event(task=task, kind=EventKind.ASSIGN, actor=actor, message=f"交办{lead_unit}")
+    audit.record(
+        actor=actor,
+        action="supervision.task.assign",
+        obj=task,
+        changes={"lead_unit": lead_unit, "deadline": deadline, "tags": tags},
+    )
+    _notify_later(
+        recipients=_unit_users(lead_unit.pk),
+        title="新的督办事项待签收",
+        body=f"{task.title}（完成时限 {task.deadline:%Y-%m-%d}）",
+        task=task,
+    )
+    return task
