@@ -103,10 +103,20 @@ class CandidateForm(forms.Form):
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
     deadline_text = forms.CharField(label="原文时限", max_length=100, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, unit_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
+        if unit_choices is not None:
+            # The review page shows one form per candidate: render them all from one query.
+            self.fields["lead_unit"].widget.choices = [("", "---------"), *unit_choices]
+            self.fields["co_units"].widget.choices = unit_choices
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    return [(u.pk, u.name) for u in _units()]
 
 
 class MergeForm(forms.Form):
