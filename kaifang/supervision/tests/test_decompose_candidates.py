@@ -464,3 +464,20 @@ def test_a_dated_reporting_duty_is_a_task(directory: list[UnitRef]) -> None:
         "各责任单位每月23日前将工作进展报市商务局。", doc_date=DOC_DATE, units=directory
     )
     assert duty.recurring and duty.recurrence == "monthly:23"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "task", "deadline"),
+    [
+        ("加快推进跨境电商产业园建设。", "加快推进跨境电商产业园建设", None),
+        ("确保年底前建成跨境电商产业园。", "确保年底前建成跨境电商产业园", DEC_31),
+        ("务必在年内完成自贸大厦投用。", "在年内完成自贸大厦投用", DEC_31),
+        ("力争上半年开通中亚班列。", "力争上半年开通中亚班列", dt.date(2026, 6, 30)),
+        ("必须抓好外贸企业培育。", "抓好外贸企业培育", None),
+    ],
+)
+def test_each_directive_word_alone_makes_a_task(
+    sentence: str, task: str, deadline: dt.date | None
+) -> None:
+    [candidate] = decompose(sentence, doc_date=DOC_DATE, units=[])
+    assert (candidate.text, candidate.deadline) == (task, deadline)
