@@ -50,7 +50,7 @@ def _url(appeal: Appeal) -> str:
 def check_appeal(appeal_id: int, today: dt.date, report: ScanReport) -> None:
     with transaction.atomic():
         appeal = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("unit", "enterprise")
             .filter(pk=appeal_id, status__in=OPEN_STATUSES)
             .first()
