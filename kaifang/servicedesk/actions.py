@@ -86,7 +86,9 @@ def _now(at: dt.datetime | None) -> dt.datetime:
 def _lock(appeal: Appeal, action: str) -> Appeal:
     """The locked row; refuse the action when its status does not allow it."""
     locked = (
-        Appeal.objects.select_for_update(of=("self",)).select_related("enterprise", "unit").get(pk=appeal.pk)
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "unit")
+        .get(pk=appeal.pk)
     )
     if locked.status not in ALLOWED_FROM[action]:
         label = ACTION_LABELS[action]
