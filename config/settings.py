@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kaifang.core",
     "kaifang.enterprises",
     "kaifang.trade",
+    "kaifang.servicedesk",
     "kaifang.supervision",
     "kaifang.api",
 ]

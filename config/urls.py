@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("enterprises/", include("kaifang.enterprises.urls")),
     path("trade/", include("kaifang.trade.urls")),
+    path("servicedesk/", include("kaifang.servicedesk.urls")),
+    path("service/", include("kaifang.servicedesk.public_urls")),
     path("supervision/", include("kaifang.supervision.urls")),
     path("", include("kaifang.core.urls")),
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
-from kaifang.api.routers import me
+from kaifang.api.routers import me, public_appeals
 
 api = NinjaAPI(
     title="开放通 Kaifang API",
@@ -15,3 +17,11 @@ api = NinjaAPI(
     auth=django_auth,
 )
 api.add_router("/me", me.router)
+api.add_router("/public", public_appeals.router)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "未认证：请登录，或提供有效的渠道令牌。"}, status=401
+    )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from kaifang.core.models import Industry, Unit, UnitKind, User
+from kaifang.enterprises import list_filters
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
 
 
@@ -46,6 +47,15 @@ class EnterpriseFilterForm(forms.Form):
             ("created", "最近创建"),
         ],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters contributed by higher apps (trade size band, trading in a period).
+        self.fields.update(list_filters.extra_fields())
+
+    def extra_values(self) -> dict[str, Any]:
+        names = list_filters.extra_fields().keys()
+        return {name: self.cleaned_data.get(name) for name in names}
 
 
 class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]

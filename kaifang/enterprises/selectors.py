@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from kaifang.core.models import User
 from kaifang.core.scope import get_for_user, visible_to
+from kaifang.enterprises import list_filters
 from kaifang.enterprises.models import Enterprise
 
 SORTS = {
@@ -31,6 +32,7 @@ class EnterpriseFilters:
     liaison: int | None = None
     status: str = ""
     sort: str = "name"
+    extra: tuple[tuple[str, Any], ...] = ()  # values of filters other apps register
 
 
 def enterprise_list(
@@ -59,6 +61,8 @@ def enterprise_list(
         qs = qs.filter(liaison_id=filters.liaison)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.extra:
+        qs = list_filters.apply_all(qs, dict(filters.extra))
     return qs.order_by(SORTS.get(filters.sort, "name"), "id")
 
 

@@ -37,6 +37,7 @@ def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilt
         liaison=data["liaison"].pk if data["liaison"] else None,
         status=data["status"] or "",
         sort=data["sort"] or "name",
+        extra=tuple((k, v) for k, v in form.extra_values().items() if v not in (None, "")),
     )
 
 

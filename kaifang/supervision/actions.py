@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import Unit, User
+from kaifang.enterprises.models import Enterprise
 from kaifang.supervision import tasks as wiring
 from kaifang.supervision.decompose import UnitRef, clean_text, decompose
 from kaifang.supervision.models import (
@@ -399,13 +400,17 @@ def task_update(
     report_day: int,
     priority: str,
     tags: str,
+    enterprises: Sequence[Enterprise],
 ) -> Task:
-    """Office edits of the task's settings; the deadline changes only through an extension."""
+    """Office edits of the task's settings; the deadline changes only through an extension.
+    The office sees every enterprise, so `enterprises` replaces the links whole."""
     _require_supervisor(actor)
     task = _lock(task)
     _require_status(task, [s for s in TaskStatus if s != TaskStatus.DONE], "修改")
     fields = ("title", "lead_unit_id", "leader_id", "officer_id", "report_cycle")
     before = {name: getattr(task, name) for name in (*fields, "report_day", "priority", "tags")}
+    linked = list(task.enterprises.order_by("id"))
+    before["enterprises"] = [e.name for e in linked]
     task.title, task.lead_unit, task.leader, task.officer = title, lead_unit, leader, officer
     task.report_cycle, task.report_day, task.priority, task.tags = (
         report_cycle,
@@ -415,7 +420,9 @@ def task_update(
     )
     task.save()
     task.co_units.set([u for u in co_units if u.pk != lead_unit.pk])
-    after = {name: getattr(task, name) for name in before}
+    task.enterprises.set(enterprises)
+    after: dict[str, Any] = {name: getattr(task, name) for name in before if name != "enterprises"}
+    after["enterprises"] = [e.name for e in task.enterprises.order_by("id")]
     changes = audit.diff(before, after)
     task_event(task=task, kind=EventKind.EDIT, actor=actor, message="修改督办事项", **changes)
     audit.record(actor=actor, action="supervision.task.update", obj=task, changes=changes)
@@ -680,4 +687,47 @@ def extension_refuse(*, actor: User, extension: ExtensionRequest, note: str) -> 
         actor=actor, action="supervision.extension.refuse", obj=task, changes={"note": note}
     )
     _notify_later(recipients=[extension.requested_by], title="延期申请未同意", body=note, task=task)
+    return task
+
+
+# --- tasks handed over by other modules ----------------------------------------------------
+
+
+@transaction.atomic
+def task_open(
+    *,
+    actor: User | None,
+    title: str,
+    lead_unit: Unit,
+    deadline: dt.date,
+    source_sentence: str,
+    tags: str = "",
+) -> Task:
+    """A task opened by another module (an overdue or leader-marked appeal), not decomposed
+    from a document. The calling module decides who may trigger it; `actor` is None when the
+    system does (the daily SLA scan)."""
+    task = Task.objects.create(
+        source_sentence=source_sentence,
+        title=title,
+        lead_unit=lead_unit,
+        officer=actor,
+        created_by=actor,
+        deadline=deadline,
+        original_deadline=deadline,
+        tags=tags,
+        assigned_at=timezone.now(),
+    )
+    task_event(task=task, kind=EventKind.ASSIGN, actor=actor, message=f"交办{lead_unit}")
+    audit.record(
+        actor=actor,
+        action="supervision.task.assign",
+        obj=task,
+        changes={"lead_unit": lead_unit, "deadline": deadline, "tags": tags},
+    )
+    _notify_later(
+        recipients=_unit_users(lead_unit.pk),
+        title="新的督办事项待签收",
+        body=f"{task.title}（完成时限 {task.deadline:%Y-%m-%d}）",
+        task=task,
+    )
     return task

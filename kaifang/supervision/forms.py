@@ -7,9 +7,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from kaifang.core.models import RoleCode, Unit, User
+from kaifang.core.scope import visible_to
+from kaifang.enterprises.models import Enterprise
 from kaifang.supervision.decompose import read_docx
 from kaifang.supervision.models import (
     DocumentKind,
@@ -98,10 +103,20 @@ class CandidateForm(forms.Form):
     deadline = forms.DateField(label="完成时限", required=False, widget=DATE)
     deadline_text = forms.CharField(label="原文时限", max_length=100, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, unit_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
+        if unit_choices is not None:
+            # The review page shows one form per candidate: render them all from one query.
+            self.fields["lead_unit"].widget.choices = [("", "---------"), *unit_choices]
+            self.fields["co_units"].widget.choices = unit_choices
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    return [(u.pk, u.name) for u in _units()]
 
 
 class MergeForm(forms.Form):
@@ -130,6 +145,24 @@ class ConfirmForm(forms.Form):
         self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
 
 
+class EnterprisePicker(forms.SelectMultiple):
+    """The chosen enterprises as ticked boxes, and a search box that fetches more (htmx) from
+    the user's scope; the register can hold thousands, so it never renders them all."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        ids = [str(v) for v in (value or []) if v not in ("", None)]
+        queryset = getattr(self.choices, "queryset", None)
+        chosen = list(queryset.filter(pk__in=ids).order_by("name")) if queryset and ids else []
+        context = {"name": name, "id": (attrs or {}).get("id", f"id_{name}"), "chosen": chosen}
+        return render_to_string("supervision/widgets/enterprise_picker.html", context)
+
+
+class EnterpriseChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    widget = EnterprisePicker
+
+
 class TaskEditForm(forms.Form):
     title = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = UnitChoice(label="牵头单位", queryset=_units())
@@ -142,13 +175,22 @@ class TaskEditForm(forms.Form):
     )
     priority = forms.ChoiceField(label="优先级", choices=Priority.choices)
     tags = forms.CharField(label="标签", max_length=200, required=False)
+    enterprises = EnterpriseChoice(
+        label="涉及企业",
+        queryset=Enterprise.objects.none(),
+        required=False,
+        help_text="按企业名称或统一社会信用代码搜索，勾选后保存；只能选择您数据范围内的企业",
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
         self.fields["officer"].queryset = _people()  # type: ignore[attr-defined]
+        self.fields["enterprises"].queryset = visible_to(  # type: ignore[attr-defined]
+            Enterprise.objects.all(), user
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -229,6 +229,12 @@ class Task(models.Model):
         "优先级", max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     tags = models.CharField("标签", max_length=200, blank=True, help_text="多个标签用逗号分隔")
+    enterprises = models.ManyToManyField(
+        "enterprises.Enterprise",
+        verbose_name="涉及企业",
+        blank=True,
+        related_name="supervision_tasks",
+    )
     status = models.CharField(
         "状态", max_length=30, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )

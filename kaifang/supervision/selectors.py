@@ -21,6 +21,8 @@ from django.utils import timezone
 from kaifang.core.calendar import add_workdays, workdays_between
 from kaifang.core.models import Unit, User
 from kaifang.core.scope import get_for_user, visible_to
+from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_list
 from kaifang.supervision.models import (
     Candidate,
     CandidateStatus,
@@ -108,7 +110,7 @@ def task_list(
     return qs.order_by("deadline", "id")
 
 
-def task_detail_context(task: Task) -> dict[str, object]:
+def task_detail_context(task: Task, *, user: User | AnonymousUser) -> dict[str, object]:
     return {
         "milestones": list(task.milestones.all()),
         "reports": list(
@@ -117,6 +119,8 @@ def task_detail_context(task: Task) -> dict[str, object]:
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
         "events": list(task.events.select_related("actor")),
         "co_units": list(task.co_units.all()),
+        # Only the linked enterprises the viewer may open: the others' names stay hidden.
+        "enterprises": list(visible_to(task.enterprises.order_by("name"), user)),
     }
 
 
@@ -128,6 +132,24 @@ def latest_reports(task_ids: list[int]) -> dict[int, ProgressReport]:
     ):
         latest.setdefault(report.task_id, report)
     return latest
+
+
+# --- enterprises -------------------------------------------------------------------------
+
+ENTERPRISE_OPTIONS = 20
+
+
+def enterprise_options(*, user: User | AnonymousUser, term: str) -> list[Enterprise]:
+    """Enterprises in the user's scope whose name, former name or code contains `term`."""
+    return list(enterprise_list(user=user, filters=EnterpriseFilters(q=term))[:ENTERPRISE_OPTIONS])
+
+
+def enterprise_tasks(
+    *, user: User | AnonymousUser, enterprise: Enterprise, today: dt.date | None = None
+) -> list[Task]:
+    """The tasks concerning one enterprise that the viewer may see, with their light."""
+    tasks = tasks_visible(user=user, today=today).filter(enterprises=enterprise)
+    return list(tasks.order_by("deadline", "id"))
 
 
 # --- documents --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("candidates/<int:pk>/confirm/", documents.candidate_confirm, name="candidate_confirm"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", tasks.task_edit, name="task_edit"),
+    path("enterprise-search/", tasks.enterprise_search, name="enterprise_search"),
     path("tasks/<int:pk>/sign/", tasks.task_sign, name="task_sign"),
     path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
     path(

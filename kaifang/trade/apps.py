@@ -10,4 +10,9 @@ class TradeConfig(AppConfig):
         from kaifang.core.navigation import MenuItem, register
         from kaifang.trade import demo  # noqa: F401 (registers the demo loader)
 
+        register(MenuItem("外贸分析", "trade:analysis_overview", 20))
         register(MenuItem("数据导入", "trade:import_list", 25))
+
+        from kaifang.trade import profile
+
+        profile.register_all()

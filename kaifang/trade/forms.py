@@ -83,3 +83,24 @@ class MappingForm(forms.Form):
             for key, value in self.cleaned_data.items()
             if key.startswith("f_")
         }
+
+
+class AnalysisForm(forms.Form):
+    """The analysis filter bar: report month, flow and currency (defaults: the latest month)."""
+
+    year = forms.IntegerField(label="年份", min_value=1990, max_value=2200, required=False)
+    month = forms.TypedChoiceField(
+        label="月份",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "最新")] + [(m, f"{m}月") for m in range(1, 13)],
+    )
+    flow = forms.ChoiceField(
+        label="进出口",
+        required=False,
+        choices=[("total", "进出口"), ("export", "出口"), ("import", "进口")],
+    )
+    currency = forms.ChoiceField(
+        label="币种", required=False, choices=[("usd", "美元"), ("cny", "人民币")]
+    )

@@ -36,8 +36,15 @@ table row the task cell), ``section`` (the nearest heading above, e.g. "第三,�
 What is not a task: retrospective passages (回顾, 去年, 近年来, 取得了, 同比增长 …), pure
 exhortations (提高认识, 增强责任感, 提升站位, 学习贯彻 …, 希望大家 …), quotations of 总书记 and
 what follows them in the same sentence, and enumerations of questions ("一是‘开’什么").
-A sentence counts as a task when it is an item of an enumeration or a list, carries a unit
-annotation, or has a directive (要, 确保, 务必, 力争, 必须, 着力, 抓好, 加快 …).
+Lead-ins ("现将……纪要如下", "会议议定以下事项：") and purpose clauses ("为……，制定本方案") are
+not tasks either. A sentence counts as a task when it is an item of an enumeration or a list,
+carries a unit annotation, has a directive (要, 确保, 务必, 力争, 必须, 着力, 抓好, 加快 …, or 请 at
+its start, as in a leader's instruction), or has a dated deadline and an action verb.
+
+Inheritance: a bracketed annotation closing a paragraph covers every sentence of it that names
+no unit; a plan's list item "1.短标题。细则……。（责任单位：…）" is one task ("短标题：细则");
+in an instruction "请市商务局……。……务必……。", later sentences of the paragraph that name no unit
+are addressed to the same units.
 """
 
 from __future__ import annotations
@@ -97,6 +104,14 @@ _QUOTE_RE = re.compile(
 )
 _QUOTE_CONTINUATION_RE = re.compile(r"^(?:强调|指出|倡议|提出|要求)")
 _QUESTION_RE = re.compile(r"什么|怎么|如何|为什么|哪些|[？]")
+# Lead-ins and purpose clauses: "现将会议议定事项纪要如下", "会议议定以下事项：",
+# "为……，结合我市实际，制定本方案".
+_PROCEDURAL_RE = re.compile(
+    r"(?:如下|以下(?:事项|几点|意见|工作)?)[：。]?$|"
+    r"^为.{4,}(?:制定|特制定|提出|现提出)(?:本方案|本实施方案|本意见|本计划|如下|以下)"
+)
+# "请市商务局……": a leader's instruction addresses a unit with 请.
+_ADDRESSED_RE = re.compile(r"^请")
 # 要 as a modal verb, not inside 重要/主要/需要/要求/要素/纪要 …
 _MODAL_YAO_RE = re.compile(r"(?<![重主需只首必纪摘概提简紧想])要(?![求素点件闻害领务])")
 _STRONG_RE = re.compile(
@@ -106,7 +121,7 @@ _STRONG_RE = re.compile(
 _ACTION_RE = re.compile(
     r"推进|推动|建设|建成|打造|培育|开展|实施|落实|完成|完善|制定|出台|组织|举办|引进|"
     r"加强|强化|提升|提高|优化|扩大|支持|争取|推广|搭建|建立|健全|启动|编制|报送|申建|"
-    r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排"
+    r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排|报(?=[省市区县局])"
 )
 _LEADING_TRIM_RE = re.compile(
     r"^(?:(?:同时|此外|另外|对此|总之|尤其|特别是|在这方面|需要强调的是|当前|下一步|"
@@ -118,7 +133,9 @@ _TRAILING = " 。；，：、\n\t"
 
 
 def _has_directive(folded: str) -> bool:
-    return bool(_MODAL_YAO_RE.search(folded) or _STRONG_RE.search(folded))
+    return bool(
+        _MODAL_YAO_RE.search(folded) or _STRONG_RE.search(folded) or _ADDRESSED_RE.match(folded)
+    )
 
 
 def _is_questions(folded_items: list[str]) -> bool:
@@ -184,6 +201,16 @@ def _deadline_for(
     return parse_deadline(ctx.text[start:end], ctx.doc_date)
 
 
+def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
+    """The bracketed unit annotation later on the line of ``end``, if any."""
+    line_end = ctx.text.find("\n", end)
+    line_end = len(ctx.text) if line_end < 0 else line_end
+    for assignment in find_assignments(ctx.text, ctx.units, end, line_end):
+        if assignment.bracketed and (assignment.lead or assignment.co):
+            return assignment
+    return None
+
+
 def _annotation_spans(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     return [
         (a.start, a.end)
@@ -210,6 +237,15 @@ def _make(
             lead, co, _ = _units_for(ctx, *fallback)
         if deadline is None:
             deadline = parse_deadline(ctx.text[fallback[0] : fallback[1]], ctx.doc_date)
+    if lead is None and not co:
+        # "制定方案，4月25日前印发实施；组织……。（牵头单位：…）": the annotation closing the
+        # paragraph covers every sentence of it.
+        trailing = _trailing_annotation(ctx, end)
+        if trailing is not None:
+            lead = trailing.lead[0] if trailing.lead else None
+            co = [*trailing.lead[1:], *trailing.co]
+            if deadline is None and trailing.deadline_text:
+                deadline = parse_deadline(trailing.deadline_text, ctx.doc_date)
     raw = _strip_spans(ctx.text[start:end], start, _annotation_spans(ctx, start, end))
     wording = _task_wording(raw, marker_len)
     if len(wording) < 4:
@@ -273,12 +309,19 @@ def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
     concrete = annotated or (deadline is not None and deadline.date is not None)
     if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
         return None
+    if _PROCEDURAL_RE.search(folded.rstrip("。；，")) and not annotated:
+        return None
     marker = sentence.marker
     listed = marker is not None  # 1. / （一） / 第一， / 一是 … as the first words
     if listed:
         if not (_ACTION_RE.search(folded) or _has_directive(folded) or annotated):
             return None
-    elif not (annotated or _has_directive(folded) or _ACTION_RE.match(_task_wording(folded))):
+    elif not (
+        annotated
+        or _has_directive(folded)
+        or _ACTION_RE.match(_task_wording(folded))
+        or (concrete and _ACTION_RE.search(folded))  # "各单位每月23日前将进展报市商务局"
+    ):
         return None
     return _make(
         ctx,
@@ -443,14 +486,91 @@ def render_table(rows: Sequence[Sequence[str]]) -> str:
 # --- entry points -----------------------------------------------------------------------------
 
 
+_TITLE_KINDS = ("num_dot", "num_dun", "num_paren", "cn_paren", "circled", "cn_dun")
+_MAX_TITLE = 24
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _titled_item(
+    ctx: _Context, sentences: list[Sentence], index: int
+) -> tuple[Candidate | None, int]:
+    """A plan's list item "1.加快综合保税区申建。完善申报材料……。（责任单位：…）": a short title
+    and its body on one line make one task. Returns the candidate and the sentences it used."""
+    title = sentences[index]
+    marker = title.marker
+    if marker is None or marker.kind not in _TITLE_KINDS or title.heading:
+        return None, 0
+    body = title.text[marker.end - title.start :].rstrip("。；：:")
+    if not body or len(body) > _MAX_TITLE or "，" in fold(body):
+        return None, 0
+    _, line_end = _line_of(ctx.text, title.start)
+    used = 1
+    while (
+        index + used < len(sentences)
+        and sentences[index + used].start < line_end
+        and sentences[index + used].marker is None
+    ):
+        used += 1
+    if used == 1:
+        return None, 0
+    last = sentences[index + used - 1]
+    candidate = _make(
+        ctx,
+        span=(title.start, last.end),
+        sentence=(title.start, last.end),
+        section=title.section,
+        marker_len=marker.end - marker.start,
+        kind="item",
+    )
+    if candidate is not None:
+        rest = _strip_spans(
+            ctx.text[title.end : last.end], title.end, _annotation_spans(ctx, title.end, last.end)
+        )
+        details = _task_wording(rest)
+        candidate.text = f"{_task_wording(body)}：{details}" if details else _task_wording(body)
+    return candidate, used
+
+
+def _inherit_addressee(ctx: _Context, candidates: list[Candidate]) -> None:
+    """In an instruction "请市商务局……。……务必……确保年内获批。", the later sentences of the
+    paragraph are addressed to the same units as the first."""
+    addressed: tuple[int, Candidate] | None = None
+    for candidate in candidates:
+        line = _line_of(ctx.text, candidate.sentence_start)
+        if _ADDRESSED_RE.match(fold(candidate.source_sentence)) and candidate.lead_unit:
+            addressed = (line[0], candidate)
+        elif addressed is not None and addressed[0] == line[0]:
+            if candidate.lead_unit is None and not candidate.co_units:
+                candidate.lead_unit = addressed[1].lead_unit
+                candidate.co_units = list(addressed[1].co_units)
+        else:
+            addressed = None
+
+
 def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list[Candidate]:
     """Candidate tasks of a source document, in document order (see the module docstring)."""
     cleaned = clean_text(text)
     ctx = _Context(cleaned, fold(cleaned), doc_date, units)
     ordered, covered = _tables(ctx)
     in_quote = False
-    for sentence in outline(cleaned):
+    sentences = outline(cleaned)
+    skip = 0
+    for index, sentence in enumerate(sentences):
+        if skip:
+            skip -= 1
+            continue
         if any(s <= sentence.start < e for s, e in covered):
+            continue
+        item, used = _titled_item(ctx, sentences, index)
+        if used:
+            if item is not None:
+                ordered.append((item.start, item))
+            skip = used - 1
             continue
         folded = ctx.folded[sentence.start : sentence.end]
         body = fold(_task_wording(sentence.text))
@@ -472,7 +592,9 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
         if candidate is not None:
             ordered.append((candidate.start, candidate))
     ordered.sort(key=lambda pair: pair[0])
-    return [candidate for _, candidate in ordered]
+    result = [candidate for _, candidate in ordered]
+    _inherit_addressee(ctx, result)
+    return result
 
 
 def decompose_table(

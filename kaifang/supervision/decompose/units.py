@@ -87,6 +87,10 @@ _UNIT_LIKE_RE = re.compile(
     r"处|科|室|站|队|署|所)$"
 )
 _SUBJECT_FOLLOWERS = ("要", "在", "作为", "应", "须", "必须", "一定", "将", "务必", "负责", "牵头")
+# "请市商务局会同…": a leader's instruction names its addressee after 请.
+_ADDRESSEE_FOLLOWERS = (
+    "会同", "牵头", "负责", "认真", "抓紧", "尽快", "研究", "进一步", "督促", "组织",
+)  # fmt: skip
 
 
 def _keys(directory: Sequence[UnitRef]) -> dict[str, str]:
@@ -241,12 +245,14 @@ def _prose_assignment(
     for match in matches:
         after = folded[match.end : match.end + 4]
         before = folded[max(start, match.start - 3) : match.start]
-        at_clause_start = match.start == start or folded[match.start - 1] in "，；：。、由\n"
+        at_clause_start = match.start == start or folded[match.start - 1] in "，；：。、由请\n"
         if before.endswith(("会同", "配合", "协同", "联合", "、")) and (lead or co):
             if match.name not in lead and match.name not in co:
                 co.append(match.name)
-        elif after.startswith(("牵头", "负责")) or (
-            at_clause_start and after.startswith(_SUBJECT_FOLLOWERS) and not lead
+        elif (
+            after.startswith(("牵头", "负责"))
+            or (at_clause_start and after.startswith(_SUBJECT_FOLLOWERS) and not lead)
+            or (before.endswith("请") and after.startswith(_ADDRESSEE_FOLLOWERS) and not lead)
         ):
             if match.name not in lead:
                 lead.append(match.name)

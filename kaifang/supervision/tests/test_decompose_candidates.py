@@ -394,3 +394,90 @@ def test_enumeration_across_sentences() -> None:
         ("加快推进综保区申建", None, "enumeration"),
         ("推动自贸大厦投用，年内完成", DEC_31, "enumeration"),
     ]
+
+
+# --- patterns met on minutes, plans and instructions ---------------------------------------
+
+
+def test_lead_ins_and_purpose_clauses_are_not_tasks(directory: list[UnitRef]) -> None:
+    text = (
+        "现将会议议定事项纪要如下：\n"
+        "会议议定以下事项：\n"
+        "为加快建设开放高地，结合我市实际，制定本方案。\n"
+        "要加快推进综保区申建。"
+    )
+    candidates = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert [c.text for c in candidates] == ["加快推进综保区申建"]
+
+
+def test_closing_annotation_covers_every_sentence_of_its_paragraph(
+    directory: list[UnitRef],
+) -> None:
+    text = (
+        "制定消费季活动方案，4月25日前印发实施；组织开展以旧换新活动。"
+        "（牵头单位：市商务局；配合单位：财政局）"
+    )
+    first, second = decompose(text, doc_date=DOC_DATE, units=directory)
+    for candidate in (first, second):
+        assert candidate.lead_unit == "市商务局"
+        assert candidate.co_units == ["市财政局"]
+    assert first.deadline == dt.date(2026, 4, 25)
+
+
+def test_numbered_item_title_and_details_make_one_task(directory: list[UnitRef]) -> None:
+    text = (
+        "（一）做强开放平台。\n"
+        "1.加快综保区申建。完善申报材料，做好验收准备。（责任单位：市商务局、发改委；"
+        "完成时限：2026年9月底前）\n"
+        "2.提升口岸功能。推进铁路口岸扩大开放，年内实现班列常态化运行。（责任单位：财政局）"
+    )
+    zone, port = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert zone.text == "加快综保区申建：完善申报材料，做好验收准备"
+    assert zone.kind == "item" and zone.section == "（一）做强开放平台"
+    assert (zone.lead_unit, zone.co_units) == ("市商务局", ["市发展和改革委员会"])
+    assert (zone.deadline, zone.deadline_text) == (dt.date(2026, 9, 30), "2026年9月底前")
+    assert text[zone.start : zone.end].startswith("1.加快综保区申建。")
+    assert port.lead_unit == "市财政局" and port.deadline == DEC_31
+
+
+def test_instruction_addresses_its_units_with_qing(directory: list[UnitRef]) -> None:
+    text = (
+        "请市商务局会同市发改委认真研究申建中的困难，于5月15日前报市政府。"
+        "此事是今年的重中之重，务必倒排工期，确保年内获批。"
+    )
+    study, approval = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert (study.lead_unit, study.co_units) == ("市商务局", ["市发展和改革委员会"])
+    assert study.deadline == dt.date(2026, 5, 15)
+    assert (approval.lead_unit, approval.co_units) == ("市商务局", ["市发展和改革委员会"])
+    assert approval.deadline == DEC_31
+
+
+def test_addressee_does_not_leak_into_the_next_paragraph(directory: list[UnitRef]) -> None:
+    text = "请市商务局抓紧研究，5月15日前报市政府。\n要确保年内完成综保区申建。"
+    first, second = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert first.lead_unit == "市商务局"
+    assert second.lead_unit is None
+
+
+def test_a_dated_reporting_duty_is_a_task(directory: list[UnitRef]) -> None:
+    [duty] = decompose(
+        "各责任单位每月23日前将工作进展报市商务局。", doc_date=DOC_DATE, units=directory
+    )
+    assert duty.recurring and duty.recurrence == "monthly:23"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "task", "deadline"),
+    [
+        ("加快推进跨境电商产业园建设。", "加快推进跨境电商产业园建设", None),
+        ("确保年底前建成跨境电商产业园。", "确保年底前建成跨境电商产业园", DEC_31),
+        ("务必在年内完成自贸大厦投用。", "在年内完成自贸大厦投用", DEC_31),
+        ("力争上半年开通中亚班列。", "力争上半年开通中亚班列", dt.date(2026, 6, 30)),
+        ("必须抓好外贸企业培育。", "抓好外贸企业培育", None),
+    ],
+)
+def test_each_directive_word_alone_makes_a_task(
+    sentence: str, task: str, deadline: dt.date | None
+) -> None:
+    [candidate] = decompose(sentence, doc_date=DOC_DATE, units=[])
+    assert (candidate.text, candidate.deadline) == (task, deadline)

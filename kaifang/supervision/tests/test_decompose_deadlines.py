@@ -166,3 +166,11 @@ def test_not_a_deadline(sentence: str) -> None:
 def test_invalid_dates_are_rejected() -> None:
     assert parse_deadline("2月30日前完成。", DOC) is None
     assert parse_deadline("13月底前完成。", DOC) is None
+
+
+def test_half_year_before_an_event_verb() -> None:
+    from kaifang.supervision.decompose import parse_deadline
+
+    found = parse_deadline("下半年举办中德产业合作对接会", dt.date(2026, 3, 20))
+    assert found is not None
+    assert (found.date, found.text) == (dt.date(2026, 12, 31), "下半年")

@@ -154,6 +154,7 @@ def test_ledger_word_and_excel_open_back(city, client: Client):
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/supervision/export.xlsx").content))
     sheet = workbook.active
     assert sheet.title == "督办台账"
+    assert sheet["A1"].value == "督办事项台账" and sheet["A1"].font.bold
     assert [c.value for c in sheet[2]][:7] == header
     values = [c.value for c in sheet[3]]
     assert values[1] == "综保区获批和自贸大厦投用" and values[10] == 70

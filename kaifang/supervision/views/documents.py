@@ -20,6 +20,7 @@ from kaifang.supervision.forms import (
     DocumentForm,
     MergeForm,
     SplitForm,
+    unit_choices,
 )
 from kaifang.supervision.models import Candidate, CandidateStatus
 from kaifang.supervision.permissions import is_supervisor
@@ -65,6 +66,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for_user(user=request.user, pk=pk)
     office = is_supervisor(request.user)
     candidates = selectors.review_candidates(document)
+    units = unit_choices() if office else []
     forms = {
         c.pk: CandidateForm(
             initial={
@@ -75,6 +77,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
                 "deadline_text": c.deadline_text,
             },
             prefix=f"c{c.pk}",
+            unit_choices=units,
         )
         for c in candidates
         if c.status == CandidateStatus.PROPOSED and office

@@ -92,7 +92,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_for_user(user=request.user, pk=pk)
     office = is_supervisor(request.user)
     lead = is_lead_member(request.user, task)
-    context = selectors.task_detail_context(task)
+    context = selectors.task_detail_context(task, user=request.user)
     context.update(
         {
             "task": task,
@@ -124,7 +124,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     user = current_user(request)
     if request.method == "POST":
-        form = TaskEditForm(request.POST)
+        form = TaskEditForm(request.POST, user=user)
         if form.is_valid():
             return attempt(
                 request,
@@ -144,9 +144,23 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "report_day": task.report_day,
                 "priority": task.priority,
                 "tags": task.tags,
-            }
+                "enterprises": list(task.enterprises.all()),
+            },
+            user=user,
         )
     return render(request, "supervision/task_form.html", {"form": form, "task": task})
+
+
+@login_required
+def enterprise_search(request: HttpRequest) -> HttpResponse:
+    """Options for the task form's enterprise picker: matches in the user's scope."""
+    term = (request.GET.get("enterprise_q") or "").strip()
+    found = selectors.enterprise_options(user=request.user, term=term) if term else []
+    return render(
+        request,
+        "supervision/partials/enterprise_options.html",
+        {"found": found, "term": term, "name": "enterprises"},
+    )
 
 
 @login_required

@@ -22,6 +22,14 @@ def log_in(page: Any, username: str) -> None:
 
 
 def test_leader_walks_the_shell(page, screenshot):
+    # Anything the CSP blocks (an inline script or style) shows up as a console error.
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto("/login/")
     assert "开放通" in page.title()
     screenshot(page, "login")
@@ -43,6 +51,7 @@ def test_leader_walks_the_shell(page, screenshot):
     scope = page.locator("#effective-scope").inner_text()
     assert "全部数据" in scope
     screenshot(page, "profile")
+    assert violations == []
 
 
 def test_district_user_sees_own_district_only(page):

@@ -1,5 +1,6 @@
 """In Chromium, with the real worker: upload a customs file, watch the progress bar, correct a
-header the system could not place, read the error report, commit, and open the enterprise."""
+header the system could not place, read the error report, commit, and open the enterprise
+profile from the analysis chart."""
 
 from __future__ import annotations
 
@@ -57,7 +58,15 @@ def test_upload_remap_progress_errors_commit(page: Any, worker: None, tmp_path, 
     expect(page.locator("#batch-status")).to_have_text("已导入", timeout=60_000)
     assert sorted(CustomsRecord.objects.values_list("partner_code", flat=True)) == ["116", "304"]
     enterprise = Enterprise.objects.get(uscc=USCC)
-    page.goto("/enterprises/")
-    page.get_by_role("link", name="示范光电科技有限公司").first.click()
+    # The analysis overview charts the largest enterprises; a bar opens the enterprise profile.
+    page.goto("/trade/analysis/?year=2025&month=9")
+    chart = page.locator("#top-enterprises-chart")
+    chart.wait_for()
+    page.wait_for_selector("#top-enterprises-chart canvas")
+    box = chart.bounding_box()
+    assert box is not None
+    # One enterprise: its bar starts at the grid's left edge (200 px) and fills the band.
+    chart.click(position={"x": 215, "y": 10 + (box["height"] - 40) / 2})
     page.wait_for_url(f"**/enterprises/{enterprise.pk}/")
     assert "待审核" in page.locator("h1").inner_text()
+    assert "示范光电科技有限公司" in page.locator("h1").inner_text()

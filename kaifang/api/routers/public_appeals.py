@@ -1,0 +1,161 @@
+"""Appeal intake for other government channels (a mini-program, the 12345 platform):
+`POST /api/v1/public/appeals` and `GET /api/v1/public/appeals/{tracking_code}`, each with the
+channel's own bearer token, never a user session. The same validation and action as the
+public page; a channel learns about one appeal only by its tracking code."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
+
+from kaifang.servicedesk import actions, codes
+from kaifang.servicedesk.channels import channel_for_token
+from kaifang.servicedesk.forms import AppealFields
+from kaifang.servicedesk.models import Channel, Source
+from kaifang.servicedesk.selectors import public_appeal, public_timeline
+
+
+class ChannelToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Channel | None:
+        return channel_for_token(token)
+
+
+router = Router(tags=["企业诉求（外部渠道）"], auth=ChannelToken())
+
+
+class DueOut(Schema):
+    accept: str
+    reply: str
+    resolve: str
+    provisional: bool
+
+
+class CreatedOut(Schema):
+    tracking_code: str
+    status: str
+    due: DueOut
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class EventOut(Schema):
+    at: str
+    text: str
+
+
+class StatusOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    timeline: list[EventOut]
+
+
+REQUEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": [
+                        "enterprise_name",
+                        "uscc",
+                        "category",
+                        "description",
+                        "contact_name",
+                        "contact_phone",
+                    ],
+                    "properties": {
+                        "enterprise_name": {"type": "string", "description": "企业名称"},
+                        "uscc": {"type": "string", "description": "统一社会信用代码"},
+                        "category": {
+                            "type": "string",
+                            "description": "诉求类别编码，如 customs（通关）",
+                        },
+                        "description": {"type": "string", "description": "问题描述"},
+                        "contact_name": {"type": "string"},
+                        "contact_phone": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _channel(request: HttpRequest) -> Channel:
+    auth: Any = getattr(request, "auth", None)
+    assert isinstance(auth, Channel)  # noqa: S101 (the router's auth guarantees it)
+    return auth
+
+
+@router.post(
+    "/appeals",
+    response={201: CreatedOut, 400: ErrorOut, 422: ErrorOut},
+    summary="提交企业诉求",
+    openapi_extra=REQUEST_BODY,
+)
+def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return Status(400, ErrorOut(detail="请求体不是有效的 JSON。"))
+    if not isinstance(body, dict):
+        return Status(400, ErrorOut(detail="请求体必须是 JSON 对象。"))
+    if any(not isinstance(v, str) for v in body.values()):
+        return Status(400, ErrorOut(detail="所有字段都必须是字符串。"))
+    form = AppealFields(data=body)
+    if not form.is_valid():
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        return Status(422, ErrorOut(detail="参数校验失败。", errors=errors))
+    data = form.cleaned_data
+    try:
+        appeal = actions.appeal_create(
+            actor=None, source=Source.API, channel=_channel(request), **data
+        )
+    except ValidationError as error:
+        return Status(422, ErrorOut(detail="参数校验失败。", errors=dict(error.message_dict)))
+    return Status(
+        201,
+        CreatedOut(
+            tracking_code=appeal.tracking_code,
+            status=appeal.status,
+            due=DueOut(
+                accept=appeal.accept_due.isoformat(),
+                reply=appeal.reply_due.isoformat(),
+                resolve=appeal.resolve_due.isoformat(),
+                provisional=appeal.due_provisional,
+            ),
+        ),
+    )
+
+
+@router.get(
+    "/appeals/{tracking_code}",
+    response={200: StatusOut, 404: ErrorOut},
+    summary="按查询码查询诉求进度",
+)
+def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
+    appeal = public_appeal(codes.normalise(tracking_code))
+    if appeal is None:
+        return Status(404, ErrorOut(detail="查询码不存在。"))
+    return Status(
+        200,
+        StatusOut(
+            tracking_code=appeal.tracking_code,
+            status=appeal.status,
+            status_label=appeal.get_status_display(),
+            timeline=[
+                EventOut(at=e.created_at.isoformat(), text=e.public_text)
+                for e in public_timeline(appeal)
+            ],
+        ),
+    )

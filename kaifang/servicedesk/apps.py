@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ServicedeskConfig(AppConfig):
+    name = "kaifang.servicedesk"
+    label = "servicedesk"
+    verbose_name = "企业服务"
+
+    def ready(self) -> None:
+        from kaifang.core.navigation import MenuItem, register
+        from kaifang.core.notifications import register_category
+
+        register(MenuItem("企业服务", "servicedesk:appeal_list", 20))
+        register_category("appeal", "企业诉求")
+
+        from kaifang.servicedesk import demo, panels
+
+        panels.register_all()
+        demo.register_loader()

@@ -1,0 +1,66 @@
+"""Profile panels on the enterprise page (liaison, visits, appeals) and the workbench panel
+(appeals waiting for my unit to accept, due soon, overdue)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from kaifang.core import workbench
+from kaifang.core.models import User
+from kaifang.enterprises import panels
+from kaifang.enterprises.models import Enterprise
+from kaifang.servicedesk import selectors
+from kaifang.servicedesk.models import LiaisonLeader
+
+
+def _user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def liaison_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
+    leader = LiaisonLeader.objects.filter(enterprise=enterprise).select_related("leader").first()
+    return {"officer": enterprise.liaison, "leader": leader.leader if leader else None}
+
+
+def visits_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
+    user = _user(request)
+    visits = selectors.visits_for(user).filter(enterprise=enterprise) if user else None
+    return {"visits": list(visits.prefetch_related("officers")[:10]) if visits is not None else []}
+
+
+def appeals_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
+    user = _user(request)
+    if user is None:
+        return {"appeals": []}
+    rows = selectors.appeals_for(user).filter(enterprise=enterprise).select_related("unit")
+    return {"appeals": list(rows[:20])}
+
+
+def workbench_context(request: HttpRequest) -> dict[str, object] | None:
+    user = _user(request)
+    if user is None:
+        return None
+    data = selectors.workbench_counts(user)
+    if not any(data.values()):
+        return None
+    return data
+
+
+def register_all() -> None:
+    panels.register(
+        panels.ProfilePanel(
+            "liaison", "包联服务", 30, "servicedesk/partials/panel_liaison.html", liaison_context
+        )
+    )
+    panels.register(
+        panels.ProfilePanel(
+            "visits", "走访记录", 31, "servicedesk/partials/panel_visits.html", visits_context
+        )
+    )
+    panels.register(
+        panels.ProfilePanel(
+            "appeals", "企业诉求", 32, "servicedesk/partials/panel_appeals.html", appeals_context
+        )
+    )
+    workbench.register("servicedesk", 5, "servicedesk/partials/workbench.html", workbench_context)

@@ -1,0 +1,225 @@
+"""Staff pages through the scope gate: a district user cannot see another district's appeals
+by list, detail URL, action URL, export or statistics; the office handles the flow; visits
+feed the register; the roster, coverage and workbench panels."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from kaifang.core.models import AuditEntry
+from kaifang.core.tests.factories import UserFactory
+from kaifang.enterprises.models import EnterpriseEvent
+from kaifang.servicedesk import actions
+from kaifang.servicedesk.models import Appeal, AppealStatus, Visit, VisitTarget
+
+
+@pytest.fixture
+def two(city, firm, firm_b, make_appeal):
+    a = make_appeal(firm, description="东城企业的通关问题需要协调海关加快查验。")
+    b = make_appeal(firm_b, description="西城企业的融资难题，希望对接银行授信支持。")
+    return a, b
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_list_shows_only_own_district(client, city, two):
+    a, b = two
+    text = login(client, city.district_a_user).get("/servicedesk/").content.decode()
+    assert a.tracking_code in text and b.tracking_code not in text
+    text = login(client, city.officer).get("/servicedesk/").content.decode()
+    assert a.tracking_code in text and b.tracking_code in text
+
+
+def test_guessed_detail_and_action_urls_give_404(client, city, two):
+    a, b = two
+    login(client, city.district_a_user)
+    assert client.get(f"/servicedesk/appeals/{a.pk}/").status_code == 200
+    response = client.get(f"/servicedesk/appeals/{b.pk}/")
+    assert response.status_code == 404 and b.enterprise_name not in response.content.decode()
+    assert client.post(f"/servicedesk/appeals/{b.pk}/accept/").status_code == 404
+    assert Appeal.objects.get(pk=b.pk).status == AppealStatus.REGISTERED
+
+
+def test_export_is_scoped_and_audited(client, city, two):
+    a, b = two
+    response = login(client, city.district_a_user).get("/servicedesk/appeals/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    codes = {row[0] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert a.tracking_code in codes and b.tracking_code not in codes
+    assert AuditEntry.objects.filter(action="export.appeals", actor=city.district_a_user).exists()
+
+
+def test_stats_and_stats_export_are_scoped(client, city, two):
+    a, b = two
+    login(client, city.district_b_user)
+    page = client.get("/servicedesk/stats/", {"year": b.registered_at.year})
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert report.total.volume == 1
+    assert [r.label for r in report.by_category] == [b.get_category_display()]
+    assert a.enterprise_name not in page.content.decode()
+    response = client.get("/servicedesk/stats/export.xlsx")
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(action="export.appeal_stats").exists()
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, city, two):
+    a, _ = two
+    for url in [
+        "/servicedesk/",
+        f"/servicedesk/appeals/{a.pk}/",
+        "/servicedesk/appeals/export.xlsx",
+        "/servicedesk/appeals/new/",
+        "/servicedesk/stats/",
+        "/servicedesk/stats/export.xlsx",
+        "/servicedesk/liaison/",
+        "/servicedesk/visits/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_office_routes_and_unit_handles_over_http(client, city, firm, make_appeal):
+    appeal = make_appeal(firm)
+    login(client, city.officer)
+    client.post(f"/servicedesk/appeals/{appeal.pk}/route/", {"route-unit": city.district_a.pk})
+    assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.ROUTED
+    login(client, city.district_a_user)
+    page = client.get("/").content.decode()
+    assert appeal.title[:10] in page  # workbench: waiting for my unit to accept
+    client.post(f"/servicedesk/appeals/{appeal.pk}/accept/")
+    client.post(f"/servicedesk/appeals/{appeal.pk}/start/")
+    response = client.post(
+        f"/servicedesk/appeals/{appeal.pk}/resolve/", {"resolve-resolution": ""}, follow=True
+    )
+    assert "办结未完成" in response.content.decode()
+    client.post(f"/servicedesk/appeals/{appeal.pk}/resolve/", {"resolve-resolution": "已解决"})
+    assert Appeal.objects.get(pk=appeal.pk).status == AppealStatus.RESOLVED
+    # an illegal step through the URL is refused with the Chinese message
+    response = client.post(f"/servicedesk/appeals/{appeal.pk}/accept/", follow=True)
+    assert "不能执行“签收”" in response.content.decode()
+
+
+def test_staff_intake_form(client, city, firm):
+    login(client, city.officer)
+    response = client.post(
+        "/servicedesk/appeals/new/",
+        {
+            "enterprise_name": firm.name,
+            "uscc": firm.uscc,
+            "category": "labour",
+            "description": "企业反映熟练工招聘困难，需要人社部门支持对接。",
+            "source": "hotline",
+            "priority": "normal",
+            "contact_name": "",
+            "contact_phone": "",
+        },
+    )
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and appeal.source == "hotline" and appeal.enterprise == firm
+
+
+def test_visit_feeds_the_register_and_becomes_an_appeal(client, city, firm):
+    login(client, city.district_a_user)
+    response = client.post(
+        f"/servicedesk/visits/new/{firm.pk}/",
+        {
+            "visited_on": "2026-11-20",
+            "officers": [city.district_a_user.pk, city.liaison.pk],
+            "people_met": "总经理",
+            "enterprise_said": "订单饱满",
+            "problems": "出口退税到账慢",
+            "plans": "拓展中亚市场",
+            "follow_ups": "",
+        },
+    )
+    visit = Visit.objects.get()
+    assert response.status_code == 302
+    firm.refresh_from_db()
+    assert "出口退税到账慢" in firm.problems and "拓展中亚市场" in firm.development_direction
+    assert EnterpriseEvent.objects.filter(enterprise=firm, kind="visit").exists()
+    response = client.post(
+        f"/servicedesk/visits/{visit.pk}/appeal/",
+        {"category": "tax_rebate", "description": "出口退税到账慢，希望税务部门加快审核。"},
+    )
+    appeal = Appeal.objects.get()
+    assert (appeal.visit, appeal.source) == (visit, "visit")
+    # the enterprise's profile shows liaison, visits and appeals panels
+    page = client.get(f"/enterprises/{firm.pk}/").content.decode()
+    assert "包联服务" in page and "走访记录" in page and appeal.tracking_code in page
+
+
+def test_visit_form_for_another_districts_enterprise_is_404(client, city, firm_b):
+    login(client, city.district_a_user)
+    assert client.get(f"/servicedesk/visits/new/{firm_b.pk}/").status_code == 404
+
+
+def test_bulk_assignment_roster_and_coverage(client, city, firm, firm_b):
+    login(client, city.officer)
+    response = client.post(
+        "/servicedesk/liaison/assign/",
+        {"officer": city.liaison.pk, "leader": city.leader.pk, "enterprise": [firm.pk, firm_b.pk]},
+    )
+    assert response.status_code == 302
+    firm.refresh_from_db()
+    assert firm.liaison == city.liaison and firm.liaison_leader.leader == city.leader
+    VisitTarget.objects.create(officer=city.liaison, year=2026, quarter=4, target=3)
+    page = client.get("/servicedesk/liaison/")
+    progress = {p.officer: p for p in page.context["progress"]}
+    assert progress[city.liaison].behind
+    assert city.liaison in page.context["coverage"]["idle"]
+    text = page.content.decode()
+    assert firm.name in text and "落后" in text
+
+
+def test_district_user_cannot_assign_outside_scope(client, city, firm_b):
+    login(client, city.district_a_user)
+    client.post(
+        "/servicedesk/liaison/assign/", {"officer": city.liaison.pk, "enterprise": [firm_b.pk]}
+    )
+    firm_b.refresh_from_db()
+    assert firm_b.liaison is None
+
+
+def test_liaison_sees_appeals_of_own_enterprises_only(client, city, firm, firm_b, make_appeal):
+    firm.liaison = city.liaison
+    firm.save()
+    mine = make_appeal(firm)
+    other = make_appeal(firm_b)
+    login(client, city.liaison)
+    text = client.get("/servicedesk/").content.decode()
+    assert mine.tracking_code in text and other.tracking_code not in text
+    liaison_only = UserFactory(username="nobody", unit=city.customs)
+    login(client, liaison_only)
+    assert client.get(f"/servicedesk/appeals/{mine.pk}/").status_code == 404
+
+
+def test_leader_marks_for_supervision(client, city, firm, make_appeal):
+    appeal = make_appeal(firm)
+    actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.district_a)
+    login(client, city.leader)
+    client.post(f"/servicedesk/appeals/{appeal.pk}/mark/", {"mark-text": "请尽快办理"})
+    appeal.refresh_from_db()
+    assert appeal.leader_marked and appeal.supervised
+    page = client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
+    assert f"/supervision/tasks/{appeal.supervision_ref}/" in page
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    client, city, firm, make_appeal, django_assert_max_num_queries
+):
+    for i in range(12):
+        make_appeal(
+            firm, description=f"第{i}件互不相同的诉求：{'甲乙丙丁戊己庚辛壬癸子丑'[i] * 15}"
+        )
+    login(client, city.officer)
+    with django_assert_max_num_queries(20):
+        response = client.get("/servicedesk/")
+    assert response.status_code == 200 and len(response.context["page"]) == 12

@@ -1,0 +1,265 @@
+"""Staff pages for appeals: list with filters and export, intake, detail with the timeline and
+the actions the user may take now, one POST endpoint per action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kaifang.core import audit
+from kaifang.core.lib.requests import current_user
+from kaifang.core.lib.xlsx import table_xlsx
+from kaifang.core.models import User
+from kaifang.servicedesk import actions, selectors
+from kaifang.servicedesk.forms import (
+    AppealFilterForm,
+    CommitForm,
+    ReasonForm,
+    ResolveForm,
+    RouteForm,
+    StaffAppealForm,
+    TextForm,
+)
+from kaifang.servicedesk.models import Appeal
+from kaifang.servicedesk.selectors import AppealFilters
+
+PAGE_SIZE = 30
+
+
+def _filters(request: HttpRequest) -> tuple[AppealFilterForm, AppealFilters]:
+    form = AppealFilterForm(request.GET or None)
+    if not form.is_valid():
+        return form, AppealFilters()
+    data = form.cleaned_data
+    return form, AppealFilters(
+        q=data["q"] or "",
+        status=data["status"] or "",
+        category=data["category"] or "",
+        unit=data["unit"].pk if data["unit"] else None,
+        view=data["view"] or "",
+    )
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    qs = selectors.appeal_list(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "servicedesk/appeal_list.html",
+        {"form": form, "page": page, "today": timezone.localdate(), "view": filters.view},
+    )
+
+
+@login_required
+def appeal_export(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    _, filters = _filters(request)
+    rows = [
+        (
+            a.tracking_code,
+            a.enterprise_name,
+            a.get_category_display(),
+            a.title,
+            a.get_source_display(),
+            a.unit.name if a.unit else "",
+            a.get_status_display(),
+            timezone.localtime(a.registered_at).replace(tzinfo=None),
+            a.accept_due,
+            a.resolve_due,
+            timezone.localtime(a.resolved_at).replace(tzinfo=None) if a.resolved_at else None,
+            ("是" if a.resolved_on_time else "否") if a.resolved_at else "",
+            a.rating,
+            a.return_count,
+            a.reopen_count,
+        )
+        for a in selectors.appeal_list(user=user, filters=filters)
+    ]
+    content = table_xlsx(
+        title="企业诉求台账",
+        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 件，"
+        f"导出人 {user.display_name}",
+        headers=[
+            "查询码",
+            "企业",
+            "类别",
+            "标题",
+            "渠道",
+            "承办单位",
+            "状态",
+            "登记时间",
+            "签收期限",
+            "办结期限",
+            "办结时间",
+            "按期办结",
+            "满意度",
+            "退回次数",
+            "重办次数",
+        ],
+        rows=rows,
+    )
+    audit.record(
+        actor=user,
+        action="export.appeals",
+        object_type="servicedesk.appeal",
+        object_repr=f"企业诉求台账（{len(rows)} 件）",
+        changes={"filters": filters.__dict__, "rows": len(rows)},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''appeals.xlsx"
+    return response
+
+
+@login_required
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not (actions.is_office(user) or user.unit_id):
+        raise PermissionDenied("您没有登记诉求的权限。")
+    form = StaffAppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = actions.appeal_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"诉求已登记，查询码 {appeal.tracking_code}。")
+            return redirect("servicedesk:appeal_detail", pk=appeal.pk)
+    return render(request, "servicedesk/appeal_form.html", {"form": form})
+
+
+def _available(user: User, appeal: Appeal) -> list[dict[str, Any]]:
+    """The actions this user may take now, each with its form."""
+    allowed = [name for name, starts in actions.ALLOWED_FROM.items() if appeal.status in starts]
+    office, handler, leader = (
+        actions.is_office(user),
+        actions.can_handle(user, appeal),
+        actions.is_leader(user),
+    )
+    who = {
+        "route": office,
+        "accept": handler,
+        "return": handler,
+        "start": handler,
+        "reply": handler,
+        "pause": handler,
+        "resume": handler,
+        "resolve": handler,
+        "commit": office or leader,
+        "mark": leader and not appeal.leader_marked,
+        "merge": office and appeal.duplicate_of_id is not None,
+        "rate": False,  # the enterprise rates on its tracking page
+        "reopen": False,
+    }
+    result = []
+    for name in allowed:
+        if not who.get(name):
+            continue
+        form_class = FORMS.get(name)
+        result.append(
+            {
+                "name": name,
+                "label": actions.ACTION_LABELS[name],
+                "form": form_class(prefix=name) if form_class else None,
+            }
+        )
+    return result
+
+
+@login_required
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    appeal = selectors.appeal_get(user=user, pk=pk)
+    return render(
+        request,
+        "servicedesk/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "events": appeal.events.select_related("actor", "unit"),
+            "attachments": appeal.attachments.all(),
+            "available": _available(user, appeal),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+FORMS: dict[str, type[Form]] = {
+    "route": RouteForm,
+    "return": ReasonForm,
+    "reply": TextForm,
+    "pause": ReasonForm,
+    "resolve": ResolveForm,
+    "commit": CommitForm,
+    "mark": TextForm,
+}
+
+
+def _call(name: str, appeal: Appeal, user: User, data: dict[str, Any]) -> Appeal:
+    calls: dict[str, Callable[[], Appeal]] = {
+        "route": lambda: actions.appeal_route(appeal=appeal, actor=user, unit=data.get("unit")),
+        "accept": lambda: actions.appeal_accept(appeal=appeal, actor=user),
+        "return": lambda: actions.appeal_return(appeal=appeal, actor=user, reason=data["reason"]),
+        "start": lambda: actions.appeal_start(appeal=appeal, actor=user),
+        "reply": lambda: actions.appeal_reply(appeal=appeal, actor=user, text=data["text"]),
+        "pause": lambda: actions.appeal_pause(appeal=appeal, actor=user, reason=data["reason"]),
+        "resume": lambda: actions.appeal_resume(appeal=appeal, actor=user),
+        "resolve": lambda: actions.appeal_resolve(
+            appeal=appeal, actor=user, resolution=data["resolution"]
+        ),
+        "commit": lambda: actions.appeal_commit(
+            appeal=appeal,
+            actor=user,
+            commitment_date=data["commitment_date"],
+            reason=data["reason"],
+        ),
+        "mark": lambda: actions.appeal_mark(appeal=appeal, actor=user, note=data["text"]),
+        "merge": lambda: actions.appeal_merge(
+            appeal=appeal, into=_merge_target(appeal), actor=user
+        ),
+    }
+    return calls[name]()
+
+
+def _merge_target(appeal: Appeal) -> Appeal:
+    if appeal.duplicate_of is None:
+        raise ValidationError("该诉求没有疑似重复的诉求。")
+    return appeal.duplicate_of
+
+
+@login_required
+@require_POST
+def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = current_user(request)
+    # Leaders read only, except to mark an appeal for supervision; actions check the rest.
+    appeal = selectors.appeal_get(user=user, pk=pk, write=action not in ("mark", "commit"))
+    if action not in actions.ALLOWED_FROM or action in ("rate", "reopen"):
+        raise PermissionDenied("不支持的操作。")
+    form_class = FORMS.get(action)
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, prefix=action)
+        if not form.is_valid():
+            errors = "；".join(str(e) for errs in form.errors.values() for e in errs)
+            messages.error(request, f"{actions.ACTION_LABELS[action]}未完成：{errors}")
+            return redirect("servicedesk:appeal_detail", pk=appeal.pk)
+        data = form.cleaned_data
+    try:
+        _call(action, appeal, user, data)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已{actions.ACTION_LABELS[action]}。")
+    return redirect("servicedesk:appeal_detail", pk=appeal.pk)

@@ -1,0 +1,165 @@
+"""Liaison roster, coverage and visit targets; visits with the phone-friendly form and the
+one-step problem → appeal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kaifang.core.lib.requests import current_user
+from kaifang.core.models import RoleCode, User
+from kaifang.core.scope import get_for_user
+from kaifang.enterprises.models import Enterprise
+from kaifang.servicedesk import actions, actions_visits, selectors_liaison
+from kaifang.servicedesk.forms import (
+    BulkAssignForm,
+    ProblemToAppealForm,
+    VisitForm,
+    VisitTargetForm,
+)
+from kaifang.servicedesk.models import Visit
+
+
+def _may_assign(user: User) -> bool:
+    return actions.is_office(user) or user.has_role(RoleCode.UNIT_STAFF)
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    year, quarter, _, _ = selectors_liaison.quarter_of(today)
+    return render(
+        request,
+        "servicedesk/roster.html",
+        {
+            "by_officer": selectors_liaison.roster_by_officer(user),
+            "by_unit": selectors_liaison.roster_by_unit(user),
+            "coverage": selectors_liaison.coverage(user, today),
+            "progress": selectors_liaison.visit_progress(user, today),
+            "assign_form": BulkAssignForm(),
+            "target_form": VisitTargetForm(initial={"year": year, "quarter": quarter}),
+            "may_assign": _may_assign(user),
+            "year": year,
+            "quarter": quarter,
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not _may_assign(user):
+        raise PermissionDenied("您没有分配包联干部的权限。")
+    form = BulkAssignForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("enterprise") if i.isdigit()]
+    chosen = list(selectors_liaison.enterprises_for(user).filter(pk__in=ids))
+    if not form.is_valid() or len(chosen) != len(set(ids)):
+        messages.error(request, "请选择包联干部和您数据范围内的企业。")
+        return redirect("servicedesk:roster")
+    try:
+        changed = actions_visits.liaison_assign(
+            actor=user,
+            enterprises=chosen,
+            officer=form.cleaned_data["officer"],
+            leader=form.cleaned_data["leader"],
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已为 {len(chosen)} 家企业分配包联干部（变更 {changed} 家）。")
+    return redirect("servicedesk:roster")
+
+
+@login_required
+@require_POST
+def set_target(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not _may_assign(user):
+        raise PermissionDenied("您没有设置走访计划的权限。")
+    form = VisitTargetForm(request.POST)
+    if form.is_valid():
+        officer = form.cleaned_data["officer"]
+        if not selectors_liaison.officers_for(user).filter(pk=officer.pk).exists():
+            raise PermissionDenied("该干部不在您的数据范围内。")
+        actions_visits.visit_target_set(actor=user, **form.cleaned_data)
+        messages.success(request, "走访计划已保存。")
+    else:
+        messages.error(request, "走访计划填写不完整。")
+    return redirect("servicedesk:roster")
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors_liaison.visits_list(current_user(request))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/visit_list.html", {"page": page})
+
+
+@login_required
+def visit_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
+    user = current_user(request)
+    enterprise = get_for_user(Enterprise.objects.all(), user, enterprise_pk)
+    form = VisitForm(
+        request.POST or None, initial={"visited_on": timezone.localdate(), "officers": [user]}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = actions_visits.visit_create(
+                actor=user,
+                enterprise=enterprise,
+                visited_on=data["visited_on"],
+                officers=list(data["officers"]),
+                people_met=data["people_met"],
+                enterprise_said=data["enterprise_said"],
+                problems=data["problems"],
+                plans=data["plans"],
+                follow_ups=data["follow_ups"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "走访记录已保存。")
+            return redirect("servicedesk:visit_detail", pk=visit.pk)
+    return render(request, "servicedesk/visit_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    visit = get_for_user(Visit.objects.select_related("enterprise"), user, pk)
+    form = ProblemToAppealForm(initial={"description": visit.problems})
+    return render(
+        request,
+        "servicedesk/visit_detail.html",
+        {"visit": visit, "form": form, "appeals": visit.appeals.all()},
+    )
+
+
+@login_required
+@require_POST
+def visit_to_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    visit = get_for_user(Visit.objects.select_related("enterprise"), user, pk, write=True)
+    form = ProblemToAppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择诉求类别并填写问题描述。")
+        return redirect("servicedesk:visit_detail", pk=visit.pk)
+    try:
+        appeal = actions_visits.visit_problem_to_appeal(
+            actor=user, visit=visit, **form.cleaned_data
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect("servicedesk:visit_detail", pk=visit.pk)
+    messages.success(request, f"已转为诉求，查询码 {appeal.tracking_code}。")
+    return redirect("servicedesk:appeal_detail", pk=appeal.pk)

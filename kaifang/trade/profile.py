@@ -1,0 +1,210 @@
+"""Trade's contributions to the enterprise register: the 一企一档 trade panel and the list
+filters that need trade data (trade size band, trading or not in a period). Registered from
+TradeConfig.ready(); the register never imports trade."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
+
+from kaifang.core.lib.numbers import amount_unit
+from kaifang.core.lib.requests import current_user
+from kaifang.enterprises import list_filters, panels
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.selectors import (
+    Keys,
+    Query,
+    breakdown,
+    concentration_of,
+    latest_period,
+    totals_by_flow,
+)
+from kaifang.trade.selectors.measures import add_months
+from kaifang.trade.templatetags.trade_analysis import records_url
+
+# --- profile panel ------------------------------------------------------------------------
+
+
+def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
+    """Figures for one enterprise in the latest report month the viewer has (the profile page
+    already passed the scope gate; the figures go through it again)."""
+    user = current_user(request)
+    latest = latest_period(user)
+    keys = Keys(enterprise=str(enterprise.pk))
+    if latest is None:
+        return {"has_trade": False}
+    q = Query(year=latest.year, month=latest.month, flow="total", currency="usd")
+    chart = _chart(user, q, keys)
+    if not any(any(s["values"]) for s in chart["series"]):
+        return {"has_trade": False}
+    partners = breakdown(viewer=user, by="partner", q=q, keys=keys)
+    gained = [r for r in partners.rows if r.ytd and not r.ytd_prev and r.key != "-"]
+    lost = [r for r in partners.rows if r.ytd_prev and not r.ytd and r.key != "-"]
+    return {
+        "has_trade": True,
+        "q": q,
+        "keys": keys,
+        "chart": chart,
+        "chart_id": f"enterprise-trend-{enterprise.pk}",
+        "cards": totals_by_flow(viewer=user, q=q, keys=keys),
+        "partners": partners,
+        "products": breakdown(viewer=user, by="hs4", q=q, keys=keys),
+        "modes": breakdown(viewer=user, by="mode", q=q, keys=keys),
+        "concentration": concentration_of(partners),
+        "gained": gained,
+        "lost": lost,
+        "unit": amount_unit("usd", small=True),
+    }
+
+
+def _chart(user: Any, q: Query, keys: Keys) -> dict[str, Any]:
+    from kaifang.trade.selectors import trend
+
+    points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys)
+    series = []
+    for flow, label in (("export", "出口"), ("import", "进口")):
+        values = [
+            float(round((p.export if flow == "export" else p.import_) / Decimal(10_000), 2))
+            for p in points
+        ]
+        links = [
+            records_url(
+                Query(year=p.period.year, month=p.period.month, flow=flow, currency=q.currency),
+                keys,
+                "month",
+            )
+            for p in points
+        ]
+        series.append({"name": label, "values": values, "links": links})
+    return {
+        "labels": [p.period.strftime("%Y-%m") for p in points],
+        "series": series,
+        "unit": "万美元",
+    }
+
+
+# --- register list filters ----------------------------------------------------------------
+
+SIZE_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
+    "none": ("近12个月无进出口", None, None),
+    "lt1m": ("100万美元以下", Decimal(0), Decimal(1_000_000)),
+    "1m-10m": ("100万–1000万美元", Decimal(1_000_000), Decimal(10_000_000)),
+    "10m-100m": ("1000万–1亿美元", Decimal(10_000_000), Decimal(100_000_000)),
+    "ge100m": ("1亿美元及以上", Decimal(100_000_000), None),
+}
+
+
+def _last_12_months() -> list[dt.date]:
+    latest = TradeRollup.objects.order_by("-period").values_list("period", flat=True).first()
+    if latest is None:
+        return []
+    return [add_months(latest, -i) for i in range(12)]
+
+
+def enterprise_totals_last_12_months() -> dict[int, Decimal]:
+    """进出口 USD by enterprise over the 12 months up to the latest month with data (from the
+    enterprise rollup: the filter only picks ids, the register's own scope still applies)."""
+    months = _last_12_months()
+    rows = (
+        TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, period__in=months)
+        .values("key")
+        .annotate(total=Sum("value_usd"))
+        .order_by()
+    )
+    return {int(r["key"]): r["total"] or Decimal(0) for r in rows if r["key"].isdigit()}
+
+
+def filter_size_band(qs: QuerySet[Enterprise], data: dict[str, Any]) -> QuerySet[Enterprise]:
+    band = data.get("trade_size") or ""
+    if band not in SIZE_BANDS:
+        return qs
+    totals = enterprise_totals_last_12_months()
+    if band == "none":
+        return qs.exclude(pk__in=[pk for pk, v in totals.items() if v > 0])
+    _, low, high = SIZE_BANDS[band]
+    ids = [
+        pk
+        for pk, value in totals.items()
+        if value > 0 and (low is None or value >= low) and (high is None or value < high)
+    ]
+    return qs.filter(pk__in=ids)
+
+
+def _month(raw: str) -> dt.date | None:
+    try:
+        year, month = raw.split("-")[:2]
+        return dt.date(int(year), int(month), 1)
+    except (ValueError, AttributeError):
+        return None
+
+
+def filter_trading(qs: QuerySet[Enterprise], data: dict[str, Any]) -> QuerySet[Enterprise]:
+    """有/无进出口 in [trade_from, trade_to] (months; either end may be open)."""
+    choice = data.get("trading") or ""
+    if choice not in {"yes", "no"}:
+        return qs
+    records = CustomsRecord.objects.all()
+    start, end = _month(data.get("trade_from") or ""), _month(data.get("trade_to") or "")
+    if start:
+        records = records.filter(period__gte=start)
+    if end:
+        records = records.filter(period__lte=end)
+    traded = records.values("enterprise_id")
+    return qs.filter(pk__in=traded) if choice == "yes" else qs.exclude(pk__in=traded)
+
+
+def register_all() -> None:
+    panels.register(
+        panels.ProfilePanel(
+            key="trade",
+            title="进出口情况",
+            order=10,
+            template="trade/partials/profile_trade.html",
+            context=trade_panel_context,
+        )
+    )
+    list_filters.register(
+        list_filters.ListFilter(
+            key="trade_size",
+            order=10,
+            fields={
+                "trade_size": lambda: forms.ChoiceField(
+                    label="外贸规模",
+                    required=False,
+                    choices=[("", "全部"), *[(k, v[0]) for k, v in SIZE_BANDS.items()]],
+                    help_text="近12个月进出口总额（美元）",
+                )
+            },
+            apply=filter_size_band,
+        )
+    )
+    list_filters.register(
+        list_filters.ListFilter(
+            key="trading",
+            order=20,
+            fields={
+                "trading": lambda: forms.ChoiceField(
+                    label="进出口实绩",
+                    required=False,
+                    choices=[("", "全部"), ("yes", "期间内有进出口"), ("no", "期间内无进出口")],
+                ),
+                "trade_from": lambda: forms.CharField(
+                    label="自",
+                    required=False,
+                    widget=forms.DateInput({"type": "month", "placeholder": "2025-01"}),
+                ),
+                "trade_to": lambda: forms.CharField(
+                    label="至",
+                    required=False,
+                    widget=forms.DateInput({"type": "month", "placeholder": "2025-12"}),
+                ),
+            },
+            apply=filter_trading,
+        )
+    )

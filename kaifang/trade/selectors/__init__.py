@@ -1,0 +1,67 @@
+"""Reads of the trade analysis (外贸分析), always within the viewer's scope. See base.py for
+how scope picks rollups or facts."""
+
+from kaifang.trade.selectors.base import (
+    CURRENCIES,
+    FLOWS,
+    NONE_KEY,
+    SPANS,
+    Keys,
+    Query,
+    Sums,
+    Viewer,
+    latest_period,
+    sees_all,
+)
+from kaifang.trade.selectors.breakdown import (
+    BREAKDOWNS,
+    INDUSTRY_LEVELS,
+    Breakdown,
+    Row,
+    TrendPoint,
+    breakdown,
+    totals_by_flow,
+    trend,
+)
+from kaifang.trade.selectors.dynamics import (
+    Concentration,
+    Markets,
+    concentration,
+    concentration_of,
+    enterprise_concentration,
+    markets,
+    new_exporters,
+    stopped_traders,
+)
+from kaifang.trade.selectors.records import drill_records, records_total
+
+__all__ = [
+    "BREAKDOWNS",
+    "CURRENCIES",
+    "FLOWS",
+    "INDUSTRY_LEVELS",
+    "NONE_KEY",
+    "SPANS",
+    "Breakdown",
+    "Concentration",
+    "Keys",
+    "Markets",
+    "Query",
+    "Row",
+    "Sums",
+    "TrendPoint",
+    "Viewer",
+    "breakdown",
+    "concentration",
+    "concentration_of",
+    "drill_records",
+    "enterprise_concentration",
+    "latest_period",
+    "markets",
+    "new_exporters",
+    "records_total",
+    "sees_all",
+    "stopped_traders",
+    "totals_by_flow",
+    "trend",
+]

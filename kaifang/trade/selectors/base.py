@@ -1,0 +1,242 @@
+"""What every analysis shares: the query (year, month, flow, currency), the drill keys, and
+the two sources of numbers.
+
+Scope decides the source. A viewer who sees the whole city (or the CLI's city-wide run, viewer
+None) reads the monthly rollups; anyone else's figures come from the customs records through
+`visible_to()`, so a district user sees only their district's trade by any route. Both sources
+group the same facts, so they give the same numbers (tested)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet, Sum
+
+from kaifang.core.models import Partner, User
+from kaifang.core.scope import effective_scope, visible_to
+from kaifang.trade.models import CustomsRecord, TradeRollup
+from kaifang.trade.selectors.measures import ZERO, add_months
+
+Viewer = User | None  # None: the whole city, for trusted callers (the CLI) only
+
+FLOWS = {"export": "出口", "import": "进口", "total": "进出口"}
+CURRENCIES = {"usd": "美元", "cny": "人民币"}
+NONE_KEY = "-"  # the key of "no partner / no HS code / no district …" in rows and URLs
+
+SPANS = {
+    "month": "当月",
+    "ytd": "累计",
+    "ytd_prev": "上年同期累计",
+    "prev_month": "上月",
+    "month_prev": "上年同月",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """One report month: 当月 is `month` of `year`, 累计 is January to `month`."""
+
+    year: int
+    month: int
+    flow: str = "total"
+    currency: str = "usd"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12 or not 1990 <= self.year <= 2200:
+            raise ValueError("year or month out of range")
+        if self.flow not in FLOWS or self.currency not in CURRENCIES:
+            raise ValueError("unknown flow or currency")
+
+    @property
+    def field(self) -> str:
+        return "value_usd" if self.currency == "usd" else "value_cny"
+
+    @property
+    def period(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def span_months(self, span: str) -> list[dt.date]:
+        if span == "month":
+            return [self.period]
+        if span == "ytd":
+            return [dt.date(self.year, m, 1) for m in range(1, self.month + 1)]
+        if span == "ytd_prev":
+            return [dt.date(self.year - 1, m, 1) for m in range(1, self.month + 1)]
+        if span == "prev_month":
+            return [add_months(self.period, -1)]
+        if span == "month_prev":
+            return [dt.date(self.year - 1, self.month, 1)]
+        raise ValueError(f"unknown span {span!r}")
+
+    def all_months(self) -> list[dt.date]:
+        return sorted({m for span in SPANS for m in self.span_months(span)})
+
+    def params(self) -> dict[str, str]:
+        return {
+            "year": str(self.year),
+            "month": str(self.month),
+            "flow": self.flow,
+            "currency": self.currency,
+        }
+
+    @property
+    def flow_label(self) -> str:
+        return FLOWS[self.flow]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def ytd_label(self) -> str:
+        return f"{self.year}年1–{self.month}月" if self.month > 1 else f"{self.year}年1月"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Drill filters: each narrows the facts to one value of one dimension. NONE_KEY selects
+    the records that have no value there. Parsed from URLs, so every value is checked."""
+
+    partner: str = ""
+    group: str = ""
+    hs: str = ""
+    mode: str = ""
+    enterprise: str = ""
+    district: str = ""
+    park: str = ""
+    industry: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> Keys:
+        values: dict[str, str] = {}
+        for f in fields(cls):
+            raw = str(params.get(f.name, "") or "").strip()[:30]
+            if raw and _valid_key(f.name, raw):
+                values[f.name] = raw.upper() if f.name == "industry" else raw
+        return cls(**values)
+
+    def params(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def with_key(self, name: str, value: str) -> Keys:
+        return replace(self, **{name: value})
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.params()
+
+
+def _valid_key(name: str, raw: str) -> bool:
+    if raw == NONE_KEY:
+        return name not in {"group", "enterprise"}
+    if name in {"enterprise", "district", "park"}:
+        return raw.isdigit()
+    if name in {"partner", "hs", "mode"}:
+        return raw.isdigit()
+    if name == "industry":
+        return raw.isdigit() or (len(raw) == 1 and raw.isalpha())
+    return raw.replace("-", "").replace("_", "").isalnum()
+
+
+def apply_keys(qs: QuerySet[CustomsRecord], keys: Keys) -> QuerySet[CustomsRecord]:
+    """Narrow customs records by drill keys (the one definition both breakdowns and the
+    records list use, so a figure and its rows always agree)."""
+    if keys.partner:
+        qs = qs.filter(partner_code="" if keys.partner == NONE_KEY else keys.partner)
+    if keys.group:
+        members = Partner.objects.filter(groups__code=keys.group).values("code")
+        qs = qs.filter(partner_code__in=members)
+    if keys.hs:
+        qs = (
+            qs.filter(hs_code="") if keys.hs == NONE_KEY else qs.filter(hs_code__startswith=keys.hs)
+        )
+    if keys.mode:
+        qs = qs.filter(trade_mode="" if keys.mode == NONE_KEY else keys.mode)
+    if keys.enterprise:
+        qs = qs.filter(enterprise_id=int(keys.enterprise))
+    for name in ("district", "park"):
+        value = getattr(keys, name)
+        if value == NONE_KEY:
+            qs = qs.filter(**{f"enterprise__{name}__isnull": True})
+        elif value:
+            qs = qs.filter(**{f"enterprise__{name}_id": int(value)})
+    if keys.industry == NONE_KEY:
+        qs = qs.filter(enterprise__industry__isnull=True)
+    elif keys.industry.isalpha():
+        qs = qs.filter(enterprise__industry__section_code=keys.industry)
+    elif keys.industry:
+        qs = qs.filter(enterprise__industry__code__startswith=keys.industry)
+    return qs
+
+
+def sees_all(viewer: Viewer) -> bool:
+    return viewer is None or effective_scope(viewer).sees_all
+
+
+def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
+    """Customs records the viewer may see."""
+    qs = CustomsRecord.objects.all()
+    return qs if viewer is None else visible_to(qs, viewer)
+
+
+def flow_filter(qs: QuerySet[Any], flow: str) -> QuerySet[Any]:
+    return qs if flow == "total" else qs.filter(flow=flow)
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The five sums every table row needs, in the query's currency."""
+
+    month: Decimal = ZERO
+    month_prev: Decimal = ZERO
+    prev_month: Decimal = ZERO
+    ytd: Decimal = ZERO
+    ytd_prev: Decimal = ZERO
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(
+            month=self.month + other.month,
+            month_prev=self.month_prev + other.month_prev,
+            prev_month=self.prev_month + other.prev_month,
+            ytd=self.ytd + other.ytd,
+            ytd_prev=self.ytd_prev + other.ytd_prev,
+        )
+
+    @property
+    def is_zero(self) -> bool:
+        return not any((self.month, self.month_prev, self.prev_month, self.ytd, self.ytd_prev))
+
+
+SUM_NAMES = ("month", "month_prev", "prev_month", "ytd", "ytd_prev")
+
+
+def grouped_sums(qs: QuerySet[Any], key: Any, q: Query) -> dict[str, Sums]:
+    """GROUP BY `key` with one conditional sum per span, over facts or rollups alike (both
+    have period, flow, value_usd and value_cny). Keys come back as strings."""
+    qs = flow_filter(qs.filter(period__in=q.all_months()), q.flow)
+    aggregates = {
+        name: Sum(q.field, filter=Q(period__in=q.span_months(span)))
+        for name, span in zip(
+            SUM_NAMES, ("month", "month_prev", "prev_month", "ytd", "ytd_prev"), strict=True
+        )
+    }
+    result: dict[str, Sums] = {}
+    for row in qs.annotate(group_key=key).values("group_key").annotate(**aggregates).order_by():
+        k = row["group_key"]
+        text = NONE_KEY if k is None or k == "" else str(k)
+        sums = Sums(**{name: row[name] or ZERO for name in SUM_NAMES})
+        result[text] = result[text] + sums if text in result else sums
+    return result
+
+
+def latest_period(viewer: Viewer) -> dt.date | None:
+    """The newest month with data the viewer can see (the pages' default report month)."""
+    if sees_all(viewer):
+        value = TradeRollup.objects.aggregate(latest=Max("period"))["latest"]
+    else:
+        value = facts(viewer).aggregate(latest=Max("period"))["latest"]
+    return value if isinstance(value, dt.date) else None

@@ -1,0 +1,337 @@
+"""Breakdowns (分国别、分组、分行业、分商品、分贸易方式、分县区、分园区、分企业), totals and
+the 36-month trend, in the forms of Chinese commerce statistics.
+
+Base dimensions are columns of a customs record (partner, HS prefix, trade mode, enterprise);
+the others derive from them: partner groups from partners, industry, district and park from
+enterprises. Derivation happens in Python on both sources, so rollups and facts agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import CharField, F, Sum
+from django.db.models.functions import Cast, Substr
+
+from kaifang.core.models import HSCode, Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
+from kaifang.core.models import Unit as OrgUnit
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade.models import Dimension, TradeRollup
+from kaifang.trade.selectors.base import (
+    NONE_KEY,
+    Keys,
+    Query,
+    Sums,
+    Viewer,
+    apply_keys,
+    facts,
+    grouped_sums,
+    sees_all,
+)
+from kaifang.trade.selectors.measures import (
+    ZERO,
+    add_months,
+    contribution_pp,
+    growth_pct,
+    share_pct,
+)
+
+# by → (label, the Keys field a row drills with)
+BREAKDOWNS: dict[str, tuple[str, str]] = {
+    "partner": ("国别(地区)", "partner"),
+    "group": ("国别(地区)分组", "group"),
+    "industry": ("行业", "industry"),
+    "hs2": ("商品(章)", "hs"),
+    "hs4": ("商品(品目)", "hs"),
+    "hs8": ("商品(8位编码)", "hs"),
+    "mode": ("贸易方式", "mode"),
+    "district": ("县区", "district"),
+    "park": ("园区", "park"),
+    "enterprise": ("企业", "enterprise"),
+}
+INDUSTRY_LEVELS = {1: "门类", 2: "大类", 3: "中类", 4: "小类"}
+
+_FACT_KEYS: dict[str, Any] = {
+    "partner": F("partner_code"),
+    "hs2": Substr("hs_code", 1, 2),
+    "hs4": Substr("hs_code", 1, 4),
+    "hs8": Substr("hs_code", 1, 8),
+    "mode": F("trade_mode"),
+    "enterprise": Cast("enterprise_id", output_field=CharField()),
+}
+_ROLLUP_DIMENSIONS = {
+    "partner": Dimension.PARTNER,
+    "hs2": Dimension.HS2,
+    "hs4": Dimension.HS4,
+    "mode": Dimension.MODE,
+    "enterprise": Dimension.ENTERPRISE,
+}
+_BASE_OF = {"group": "partner", "industry": "enterprise", "district": "enterprise"}
+_BASE_OF["park"] = "enterprise"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    name: str
+    sums: Sums
+    yoy_pct: Decimal | None
+    month_yoy_pct: Decimal | None
+    mom_pct: Decimal | None
+    share_pct: Decimal | None
+    contribution_pp: Decimal | None
+    keys: Keys  # the drill keys of this row's figures
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def month(self) -> Decimal:
+        return self.sums.month
+
+    @property
+    def ytd(self) -> Decimal:
+        return self.sums.ytd
+
+    @property
+    def ytd_prev(self) -> Decimal:
+        return self.sums.ytd_prev
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    by: str
+    query: Query
+    keys: Keys
+    rows: list[Row]
+    total: Row
+    source: str  # "rollup" or "facts"
+    level: int = 0  # industry level, 1–4
+    overlapping: bool = False  # partner groups: a partner counts in each of its groups
+
+    @property
+    def label(self) -> str:
+        if self.by == "industry":
+            return f"行业({INDUSTRY_LEVELS[self.level]})"
+        return BREAKDOWNS[self.by][0]
+
+
+def make_row(key: str, name: str, sums: Sums, total: Sums, keys: Keys, **extra: Any) -> Row:
+    return Row(
+        key=key,
+        name=name,
+        sums=sums,
+        yoy_pct=growth_pct(sums.ytd, sums.ytd_prev),
+        month_yoy_pct=growth_pct(sums.month, sums.month_prev),
+        mom_pct=growth_pct(sums.month, sums.prev_month),
+        share_pct=share_pct(sums.ytd, total.ytd),
+        contribution_pp=contribution_pp(sums.ytd, sums.ytd_prev, total.ytd_prev),
+        keys=keys,
+        extra=extra,
+    )
+
+
+def _rollup_prefix(by: str, keys: Keys) -> str | None:
+    """The key prefix under which rollups can answer `by` within `keys`; None if they can't.
+    Only an HS prefix within an HS breakdown is expressible on a one-dimensional rollup."""
+    if keys.is_empty:
+        return ""
+    only_hs = keys.params().keys() == {"hs"} and keys.hs != NONE_KEY
+    width = {"hs2": 2, "hs4": 4}.get(by, 0)
+    if only_hs and width and len(keys.hs) <= width:
+        return keys.hs
+    return None
+
+
+def base_sums(
+    viewer: Viewer, by: str, q: Query, keys: Keys, *, facts_only: bool = False
+) -> tuple[dict[str, Sums], str]:
+    """Sums by a base dimension, from rollups when the viewer sees all and rollups can answer
+    (`facts_only` skips them: the tests and benchmarks compare both paths)."""
+    prefix = _rollup_prefix(by, keys) if by in _ROLLUP_DIMENSIONS else None
+    if sees_all(viewer) and prefix is not None and not facts_only:
+        qs = TradeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by])
+        if prefix:
+            qs = qs.filter(key__startswith=prefix)
+        return grouped_sums(qs, F("key"), q), "rollup"
+    return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
+
+
+def _enterprise_attributes(ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    qs = Enterprise.objects.all()
+    numeric = [int(i) for i in ids if i.isdigit()]
+    if len(numeric) <= 500:
+        qs = qs.filter(pk__in=numeric)
+    rows = qs.values_list(
+        "id", "district_id", "park_id", "industry__code", "industry__section_code"
+    )
+    return {str(r[0]): r[1:] for r in rows}
+
+
+def _derive(by: str, level: int, sums: dict[str, Sums]) -> dict[str, Sums]:
+    out: dict[str, Sums] = defaultdict(Sums)
+    if by == "group":
+        membership: dict[str, list[str]] = defaultdict(list)
+        for group_code, partner_code in PartnerGroup.objects.filter(is_active=True).values_list(
+            "code", "members__code"
+        ):
+            if partner_code:
+                membership[partner_code].append(group_code)
+        for key, value in sums.items():
+            for group_code in membership.get(key, ()):
+                out[group_code] = out[group_code] + value
+        return dict(out)
+    attrs = _enterprise_attributes(list(sums))
+    for key, value in sums.items():
+        district_id, park_id, industry_code, section = attrs.get(key, (None, None, None, None))
+        if by == "district":
+            target = str(district_id) if district_id else NONE_KEY
+        elif by == "park":
+            target = str(park_id) if park_id else NONE_KEY
+        elif not industry_code:
+            target = NONE_KEY
+        else:
+            target = section if level == 1 else industry_code[:level]
+        out[target] = out[target] + value
+    return dict(out)
+
+
+def names_for(by: str, codes: list[str]) -> dict[str, str]:
+    """Display names of keys; NONE_KEY gets a plain-language name."""
+    real = [c for c in codes if c != NONE_KEY]
+    names: dict[str, str] = {}
+    if by == "partner":
+        names = dict(Partner.objects.filter(code__in=real).values_list("code", "name_zh"))
+    elif by == "group":
+        names = dict(PartnerGroup.objects.filter(code__in=real).values_list("code", "name"))
+    elif by.startswith("hs"):
+        hs_names = HSCode.objects.filter(code__in=real).values_list("code", "name_zh", "name_en")
+        names = {code: zh or en for code, zh, en in hs_names}  # headings have English only
+    elif by == "mode":
+        names = dict(SupervisionMode.objects.filter(code__in=real).values_list("code", "name_zh"))
+        names.update(TradeMode.objects.filter(code__in=real).values_list("code", "name_zh"))
+    elif by == "industry":
+        names = dict(Industry.objects.filter(code__in=real).values_list("code", "name"))
+    elif by in {"district", "park"}:
+        ids = [int(c) for c in real]
+        names = {str(k): v for k, v in OrgUnit.objects.filter(pk__in=ids).values_list("id", "name")}
+    elif by == "enterprise":
+        ids = [int(c) for c in real]
+        names = {
+            str(k): v for k, v in Enterprise.objects.filter(pk__in=ids).values_list("id", "name")
+        }
+    missing = {
+        "partner": "国别(地区)不详",
+        "hs2": "商品编码缺失",
+        "hs4": "商品编码缺失",
+        "hs8": "商品编码缺失",
+        "mode": "贸易方式缺失",
+        "industry": "未填行业",
+        "district": "未划分县区",
+        "park": "不在园区",
+    }
+    if NONE_KEY in codes:
+        names[NONE_KEY] = missing.get(by, "未知")
+    return {c: names.get(c, c) for c in codes}
+
+
+def breakdown(
+    *,
+    viewer: Viewer,
+    by: str,
+    q: Query,
+    keys: Keys | None = None,
+    level: int = 1,
+    facts_only: bool = False,
+) -> Breakdown:
+    """One table: a row per key with 当月, 累计, 同比, 环比, 占比, 拉动, and the total row."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    keys = keys or Keys()
+    level = level if by == "industry" and level in INDUSTRY_LEVELS else 1
+    base = _BASE_OF.get(by, by)
+    sums, source = base_sums(viewer, base, q, keys, facts_only=facts_only)
+    total = sum(sums.values(), Sums())
+    if base != by:
+        sums = _derive(by, level, sums)
+    names = names_for(by, list(sums))
+    drill_field = BREAKDOWNS[by][1]
+    rows = [
+        make_row(key, names[key], value, total, keys.with_key(drill_field, key))
+        for key, value in sums.items()
+        if not value.is_zero
+    ]
+    rows.sort(key=lambda r: (-r.sums.ytd, -r.sums.month, r.key))
+    return Breakdown(
+        by=by,
+        query=q,
+        keys=keys,
+        rows=rows,
+        total=make_row("", "合计", total, total, keys),
+        source=source,
+        level=level if by == "industry" else 0,
+        overlapping=by == "group",
+    )
+
+
+def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dict[str, Row]:
+    """出口, 进口 and 进出口 for the overview's cards (one grouped query)."""
+    keys = keys or Keys()
+    tq = Query(year=q.year, month=q.month, flow="total", currency=q.currency)
+    if sees_all(viewer) and keys.is_empty:
+        qs: Any = TradeRollup.objects.filter(dimension=Dimension.MODE)
+    else:
+        qs = apply_keys(facts(viewer), keys)
+    by_flow = grouped_sums(qs, F("flow"), tq)
+    result = {}
+    for flow in ("export", "import"):
+        value = by_flow.get(flow, Sums())
+        result[flow] = make_row(flow, flow, value, value, keys)
+    everything = by_flow.get("export", Sums()) + by_flow.get("import", Sums())
+    result["total"] = make_row("total", "total", everything, everything, keys)
+    return result
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: dt.date
+    export: Decimal
+    import_: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.export + self.import_
+
+
+def trend(
+    *, viewer: Viewer, end: dt.date, currency: str, keys: Keys | None = None, months: int = 36
+) -> list[TrendPoint]:
+    """Monthly export and import for the `months` months up to `end` (gaps as zero)."""
+    keys = keys or Keys()
+    start = add_months(end, -(months - 1))
+    if sees_all(viewer) and keys.is_empty:
+        qs: Any = TradeRollup.objects.filter(dimension=Dimension.MODE)
+    else:
+        qs = apply_keys(facts(viewer), keys)
+    field_name = "value_usd" if currency == "usd" else "value_cny"
+    grouped = (
+        qs.filter(period__gte=start, period__lte=end)
+        .values("period", "flow")
+        .annotate(value=Sum(field_name))
+        .order_by()
+    )
+    found: dict[tuple[dt.date, str], Decimal] = {
+        (r["period"], r["flow"]): r["value"] or ZERO for r in grouped
+    }
+    points = []
+    for i in range(months):
+        period = add_months(start, i)
+        points.append(
+            TrendPoint(
+                period=period,
+                export=found.get((period, "export"), ZERO),
+                import_=found.get((period, "import"), ZERO),
+            )
+        )
+    return points

@@ -1,0 +1,222 @@
+"""Enterprise and market dynamics: new exporters (新增出口企业), enterprises that stopped
+trading (停止进出口3个月以上), markets gained and lost (新开拓/流失市场), concentration
+(前五大市场占比, HHI), for the city and for each enterprise."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import CharField, Count, F, Sum
+from django.db.models.functions import Cast
+
+from kaifang.trade.models import Dimension, TradeRollup
+from kaifang.trade.selectors.base import (
+    NONE_KEY,
+    Keys,
+    Query,
+    Viewer,
+    apply_keys,
+    facts,
+    flow_filter,
+    sees_all,
+)
+from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
+from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
+
+
+def _enterprise_months(
+    viewer: Viewer, flow: str, start: dt.date, end: dt.date, field_name: str
+) -> dict[str, dict[dt.date, Decimal]]:
+    """Per enterprise, the months in [start, end] with records, and their value."""
+    if sees_all(viewer):
+        qs: Any = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
+        key: Any = F("key")
+        rows_expr: Any = Sum("rows")
+    else:
+        qs = facts(viewer)
+        key = Cast("enterprise_id", output_field=CharField())
+        rows_expr = Count("id")
+    grouped = (
+        flow_filter(qs.filter(period__gte=start, period__lte=end), flow)
+        .annotate(ent=key)
+        .values("ent", "period")
+        .annotate(value=Sum(field_name), n=rows_expr)
+        .order_by()
+    )
+    out: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
+    for r in grouped:
+        if r["n"]:
+            out[str(r["ent"])][r["period"]] = r["value"] or ZERO
+    return out
+
+
+@dataclass(frozen=True)
+class NewExporter:
+    enterprise_id: int
+    name: str
+    first_month: dt.date
+    ytd: Decimal
+    keys: Keys
+
+
+def new_exporters(*, viewer: Viewer, q: Query) -> list[NewExporter]:
+    """Enterprises whose first export month falls in 1–N月 of the year and which exported
+    nothing in the 12 months before that first month."""
+    start = add_months(dt.date(q.year, 1, 1), -12)
+    months = _enterprise_months(viewer, "export", start, q.period, q.field)
+    ytd = set(q.span_months("ytd"))
+    found = []
+    for ent, by_month in months.items():
+        this_year = sorted(m for m in by_month if m in ytd)
+        if not this_year:
+            continue
+        first = this_year[0]
+        window = add_months(first, -12)
+        if any(window <= m < first for m in by_month):
+            continue
+        total = sum((by_month[m] for m in this_year), ZERO)
+        found.append((ent, first, total))
+    names = names_for("enterprise", [f[0] for f in found])
+    result = [
+        NewExporter(int(ent), names[ent], first, total, Keys(enterprise=ent))
+        for ent, first, total in found
+    ]
+    result.sort(key=lambda r: (-r.ytd, r.name))
+    return result
+
+
+@dataclass(frozen=True)
+class StoppedTrader:
+    enterprise_id: int
+    name: str
+    last_month: dt.date
+    months_stopped: int
+    value_before: Decimal  # the 12 months up to and including the last month
+    keys: Keys
+
+
+def stopped_traders(*, viewer: Viewer, q: Query, min_months: int = 3) -> list[StoppedTrader]:
+    """Enterprises with trade in the 12 months before the last `min_months` months and none
+    since: `months_stopped` counts the empty months up to the report month."""
+    end = q.period
+    start = add_months(end, -(min_months + 11))
+    months = _enterprise_months(viewer, q.flow, start, end, q.field)
+    found = []
+    for ent, by_month in months.items():
+        last = max(by_month)
+        gap = months_between(last, end)
+        if gap < min_months:
+            continue
+        before = sum((v for m, v in by_month.items() if m > add_months(last, -12)), ZERO)
+        found.append((ent, last, gap, before))
+    names = names_for("enterprise", [f[0] for f in found])
+    result = [
+        StoppedTrader(int(ent), names[ent], last, gap, before, Keys(enterprise=ent))
+        for ent, last, gap, before in found
+    ]
+    result.sort(key=lambda r: (-r.value_before, r.name))
+    return result
+
+
+@dataclass(frozen=True)
+class Markets:
+    gained: list[Row]  # trade this 累计, none in last year's 累计
+    lost: list[Row]  # the other way round
+    partners: Breakdown
+
+
+def markets(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> Markets:
+    table = breakdown(viewer=viewer, by="partner", q=q, keys=keys)
+    gained = [r for r in table.rows if r.ytd and not r.ytd_prev and r.key != NONE_KEY]
+    lost = [r for r in table.rows if r.ytd_prev and not r.ytd and r.key != NONE_KEY]
+    lost.sort(key=lambda r: -r.ytd_prev)
+    return Markets(gained=gained, lost=lost, partners=table)
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """How much a trade depends on a few markets (累计 by partner)."""
+
+    partners: int
+    top5_share_pct: Decimal | None
+    hhi: Decimal | None
+    top: list[Row]
+
+    @property
+    def level(self) -> str:
+        """The usual reading of HHI: <1500 分散, 1500–2500 中度集中, >2500 高度集中."""
+        if self.hhi is None:
+            return ""
+        if self.hhi < 1500:
+            return "分散"
+        return "中度集中" if self.hhi <= 2500 else "高度集中"
+
+
+def concentration_of(table: Breakdown) -> Concentration:
+    values = [r.ytd for r in table.rows if r.ytd > 0]
+    return Concentration(
+        partners=len(values),
+        top5_share_pct=top_share_pct(values, n=5),
+        hhi=hhi(values),
+        top=[r for r in table.rows if r.ytd > 0][:5],
+    )
+
+
+def concentration(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> Concentration:
+    return concentration_of(breakdown(viewer=viewer, by="partner", q=q, keys=keys))
+
+
+@dataclass(frozen=True)
+class EnterpriseConcentration:
+    enterprise_id: int
+    name: str
+    ytd: Decimal
+    partners: int
+    top_partner: str
+    top5_share_pct: Decimal | None
+    hhi: Decimal | None
+    keys: Keys
+
+
+def enterprise_concentration(
+    *, viewer: Viewer, q: Query, limit: int = 100
+) -> list[EnterpriseConcentration]:
+    """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计)."""
+    ranking = breakdown(viewer=viewer, by="enterprise", q=q).rows[:limit]
+    ids = [int(r.key) for r in ranking if r.key.isdigit()]
+    qs = apply_keys(facts(viewer), Keys()).filter(
+        enterprise_id__in=ids, period__in=q.span_months("ytd")
+    )
+    grouped = (
+        flow_filter(qs, q.flow)
+        .values("enterprise_id", "partner_code")
+        .annotate(value=Sum(q.field))
+        .order_by()
+    )
+    by_ent: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for r in grouped:
+        by_ent[r["enterprise_id"]][r["partner_code"] or NONE_KEY] = r["value"] or ZERO
+    partner_names = names_for("partner", sorted({p for d in by_ent.values() for p in d}))
+    result = []
+    for row in ranking:
+        if not row.key.isdigit():
+            continue
+        values = {p: v for p, v in by_ent.get(int(row.key), {}).items() if v > 0}
+        top = max(values, key=lambda p: values[p]) if values else ""
+        result.append(
+            EnterpriseConcentration(
+                enterprise_id=int(row.key),
+                name=row.name,
+                ytd=row.ytd,
+                partners=len(values),
+                top_partner=partner_names.get(top, ""),
+                top5_share_pct=top_share_pct(values.values(), n=5),
+                hhi=hhi(values.values()),
+                keys=row.keys,
+            )
+        )
+    return result

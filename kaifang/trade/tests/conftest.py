@@ -1,0 +1,97 @@
+"""A small city whose trade can be computed by hand (see the table in `trade_data`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from kaifang.core.models import Industry, Partner, PartnerGroup
+from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.tests.factories import CustomsRecordFactory
+
+
+@dataclass
+class TradeData:
+    e1: Enterprise  # district A, park, industry 3911
+    e2: Enterprise  # district B, industry 1711
+    e3: Enterprise  # district A, no industry, imports only
+    e4: Enterprise  # district B, industry 1711, new exporter in 2025-03
+    e5: Enterprise  # district A, last export 2024-10 (stopped)
+
+
+def _industries() -> dict[str, Industry]:
+    made: dict[str, Industry] = {}
+    section = Industry.objects.create(code="C", name="制造业", level=1, section_code="C")
+    made["C"] = section
+    for chain in (("39", "391", "3911"), ("17", "171", "1711")):
+        parent = section
+        for code in chain:
+            parent = Industry.objects.create(
+                code=code, name=f"行业{code}", level=len(code), parent=parent, section_code="C"
+            )
+            made[code] = parent
+    return made
+
+
+def d(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+@pytest.fixture
+def trade_data(city, trade_reference) -> TradeData:
+    """USD values (CNY = USD × 7):
+
+    | rec | ent | period  | flow   | partner | hs       | mode | usd |
+    | r1  | e1  | 2025-03 | export | 502 美国 | 84713000 | 10   | 100 |
+    | r2  | e1  | 2025-02 | export | 116 日本 | 84713000 | 10   |  50 |
+    | r3  | e1  | 2024-03 | export | 502     | 84713000 | 10   |  80 |
+    | r4  | e2  | 2025-01 | export | 116     | 61091000 | 15   |  30 |
+    | r5  | e2  | 2024-02 | export | 303 英国 | 61091000 | 15   |  40 |
+    | r6  | e4  | 2025-03 | export | 116     | 61091000 | 10   |  20 |
+    | r7  | e4  | 2023-12 | export | 303     | 61091000 | 10   |  10 |
+    | r8  | e3  | 2025-03 | import | 502     | 85423100 | 10   | 200 |
+    | r9  | e3  | 2024-03 | import | 502     | 85423100 | 10   | 100 |
+    | r10 | e5  | 2024-10 | export | 344 俄罗斯 | 61091000 | 10 |  60 |
+    Groups: g-ab = {502, 116}, g-b = {116}.
+    """
+    industries = _industries()
+    a, park, b = city.district_a, city.district_a_park, city.district_b
+    e1 = EnterpriseFactory(name="甲机电", district=a, park=park, industry=industries["3911"])
+    e2 = EnterpriseFactory(name="乙纺织", district=b, industry=industries["1711"])
+    e3 = EnterpriseFactory(name="丙电子", district=a)
+    e4 = EnterpriseFactory(name="丁服装", district=b, industry=industries["1711"])
+    e5 = EnterpriseFactory(name="戊贸易", district=a)
+    rows = [
+        (e1, d(2025, 3), "export", "502", "84713000", "10", 100),
+        (e1, d(2025, 2), "export", "116", "84713000", "10", 50),
+        (e1, d(2024, 3), "export", "502", "84713000", "10", 80),
+        (e2, d(2025, 1), "export", "116", "61091000", "15", 30),
+        (e2, d(2024, 2), "export", "303", "61091000", "15", 40),
+        (e4, d(2025, 3), "export", "116", "61091000", "10", 20),
+        (e4, d(2023, 12), "export", "303", "61091000", "10", 10),
+        (e3, d(2025, 3), "import", "502", "85423100", "10", 200),
+        (e3, d(2024, 3), "import", "502", "85423100", "10", 100),
+        (e5, d(2024, 10), "export", "344", "61091000", "10", 60),
+    ]
+    for ent, period, flow, partner, hs, mode, usd in rows:
+        CustomsRecordFactory(
+            enterprise=ent,
+            period=period,
+            flow=flow,
+            partner_code=partner,
+            hs_code=hs,
+            trade_mode=mode,
+            value_usd=Decimal(usd),
+        )
+    ab = PartnerGroup.objects.create(code="g-ab", name="美日组", order=1)
+    ab.members.set(Partner.objects.filter(code__in=["502", "116"]))
+    only_b = PartnerGroup.objects.create(code="g-b", name="日本组", order=2)
+    only_b.members.set(Partner.objects.filter(code__in=["116"]))
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    return TradeData(e1=e1, e2=e2, e3=e3, e4=e4, e5=e5)

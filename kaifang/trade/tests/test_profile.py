@@ -1,0 +1,93 @@
+"""Trade's contributions to the register: the profile panel and the list filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.tests.factories import CustomsRecordFactory
+
+
+def test_profile_panel_shows_trade_with_links_to_records(trade_data, city, client):
+    client.force_login(city.leader)
+    response = client.get(reverse("enterprises:detail", args=[trade_data.e1.pk]))
+    html = response.content.decode()
+    assert 'id="panel-trade"' in html and "进出口情况" in html
+    assert f'data-source="enterprise-trend-{trade_data.e1.pk}"' in html
+    assert "美国" in html and "主要商品" in html and "HHI" in html
+    assert f"enterprise={trade_data.e1.pk}" in html and "/trade/analysis/records/" in html
+    assert "<script>" not in html
+
+
+def test_profile_chart_point_links_to_that_months_records(trade_data, city, client):
+    from kaifang.trade.profile import trade_panel_context
+
+    request = client.get("/").wsgi_request
+    request.user = city.leader
+    ctx = trade_panel_context(request, trade_data.e1)
+    export = ctx["chart"]["series"][0]
+    assert export["name"] == "出口" and export["values"][-1] == 0.01  # 100 USD = 0.01 万美元
+    link = export["links"][-1]
+    client.force_login(city.leader)
+    records = client.get(link)
+    assert records.context["total"] == Decimal(100)
+    assert ctx["cards"]["export"].ytd == Decimal(150)
+    assert [r.key for r in ctx["partners"].rows] == ["502", "116"]
+
+
+def test_profile_without_trade_says_so(city, trade_reference, client):
+    enterprise = EnterpriseFactory(district=city.district_a)
+    client.force_login(city.leader)
+    html = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    assert "近36个月没有这家企业的海关进出口记录" in html
+
+
+def test_district_user_cannot_open_another_districts_profile(trade_data, city, client):
+    client.force_login(city.district_b_user)
+    assert client.get(reverse("enterprises:detail", args=[trade_data.e1.pk])).status_code == 404
+
+
+def _names(client, **params) -> set[str]:
+    response = client.get(reverse("enterprises:list"), params)
+    assert response.status_code == 200
+    return {e.name for e in response.context["page"]}
+
+
+def test_register_filters_by_trade_size_band(trade_data, city, client):
+    big = EnterpriseFactory(name="己巨头", district=city.district_a)
+    CustomsRecordFactory(enterprise=big, period=dt.date(2025, 1, 1), value_usd=Decimal(20_000_000))
+    mid = EnterpriseFactory(name="庚中型", district=city.district_b)
+    CustomsRecordFactory(enterprise=mid, period=dt.date(2024, 6, 1), value_usd=Decimal(1_000_000))
+    rebuild_rollups([dt.date(2025, 1, 1), dt.date(2024, 6, 1)])
+    client.force_login(city.leader)
+    # last 12 months = 2024-04 … 2025-03 (the latest month with data)
+    assert _names(client, trade_size="10m-100m") == {"己巨头"}
+    assert _names(client, trade_size="1m-10m") == {"庚中型"}  # 100万 is the lower bound
+    assert _names(client, trade_size="lt1m") == {"甲机电", "乙纺织", "丙电子", "丁服装", "戊贸易"}
+    assert _names(client, trade_size="ge100m") == set()
+    # the register's scope still applies
+    client.force_login(city.district_b_user)
+    assert _names(client, trade_size="10m-100m") == set()
+    assert _names(client, trade_size="1m-10m") == {"庚中型"}
+
+
+def test_register_filters_trading_or_not_in_a_period(trade_data, city, client):
+    idle = EnterpriseFactory(name="辛无贸易", district=city.district_a)
+    client.force_login(city.leader)
+    assert _names(client, trading="yes", trade_from="2025-01", trade_to="2025-03") == {
+        "甲机电",
+        "乙纺织",
+        "丙电子",
+        "丁服装",
+    }
+    assert _names(client, trading="no", trade_from="2025-01", trade_to="2025-03") == {
+        "戊贸易",
+        idle.name,
+    }
+    assert _names(client, trading="yes", trade_from="2024-10", trade_to="2024-10") == {"戊贸易"}
+    client.force_login(city.district_a_user)
+    assert _names(client, trading="no", trade_from="2025-01") == {"戊贸易", idle.name}

@@ -1,0 +1,214 @@
+"""The measures on hand-computed numbers (see the table in conftest.trade_data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kaifang.trade.selectors import (
+    Keys,
+    Query,
+    breakdown,
+    concentration,
+    drill_records,
+    enterprise_concentration,
+    markets,
+    new_exporters,
+    records_total,
+    stopped_traders,
+    totals_by_flow,
+    trend,
+)
+from kaifang.trade.selectors.measures import contribution_pp, growth_pct, hhi, top_share_pct
+
+EXPORT = Query(year=2025, month=3, flow="export", currency="usd")
+
+
+def approx(value: Decimal | None, expected: str) -> bool:
+    return value is not None and abs(value - Decimal(expected)) < Decimal("0.0001")
+
+
+def test_measures_are_exact_decimals_and_none_on_zero_base():
+    assert growth_pct(Decimal(150), Decimal(100)) == Decimal(50)
+    assert growth_pct(Decimal(5), Decimal(0)) is None
+    assert contribution_pp(Decimal(100), Decimal(80), Decimal(120)) == Decimal(20) / 120 * 100
+    assert hhi([Decimal(1), Decimal(1)]) == Decimal(5000)
+    assert hhi([Decimal(7)]) == Decimal(10000)
+    assert hhi([]) is None
+    assert top_share_pct([Decimal(v) for v in (5, 4, 3, 2, 1, 5)], n=5) == Decimal(19) / 20 * 100
+
+
+def test_partner_breakdown_month_ytd_yoy_share_contribution(trade_data, city):
+    table = breakdown(viewer=city.leader, by="partner", q=EXPORT)
+    assert table.source == "rollup"
+    rows = {r.key: r for r in table.rows}
+    assert set(rows) == {"502", "116", "303"}  # 344 traded only outside these spans
+    us, jp, de = rows["502"], rows["116"], rows["303"]
+    assert (us.month, us.ytd, us.ytd_prev) == (Decimal(100), Decimal(100), Decimal(80))
+    assert (jp.month, jp.ytd, jp.ytd_prev) == (Decimal(20), Decimal(100), Decimal(0))
+    assert (de.month, de.ytd, de.ytd_prev) == (Decimal(0), Decimal(0), Decimal(40))
+    assert us.name == "美国" and jp.name == "日本"
+    assert us.yoy_pct == Decimal(25)
+    assert jp.yoy_pct is None  # no base last year
+    assert us.share_pct == Decimal(50) and jp.share_pct == Decimal(50)
+    assert approx(us.contribution_pp, "16.6667")
+    assert approx(jp.contribution_pp, "83.3333")
+    assert approx(de.contribution_pp, "-33.3333")
+    total = table.total
+    assert (total.month, total.ytd, total.ytd_prev) == (Decimal(120), Decimal(200), Decimal(120))
+    assert approx(total.yoy_pct, "66.6667")
+    assert total.month_yoy_pct == Decimal(50)  # 120 vs 80 in 2024-03
+    assert total.mom_pct == Decimal(140)  # 120 vs 50 in 2025-02
+    # contributions of a partition add up to the total's growth rate
+    assert approx(sum((r.contribution_pp or 0 for r in table.rows), Decimal(0)), "66.6667")
+
+
+def test_currency_cny_uses_the_cny_column(trade_data, city):
+    q = Query(year=2025, month=3, flow="export", currency="cny")
+    assert breakdown(viewer=city.leader, by="partner", q=q).total.ytd == Decimal(1400)
+
+
+def test_flow_total_and_import(trade_data, city):
+    totals = totals_by_flow(viewer=city.leader, q=EXPORT)
+    assert totals["export"].ytd == Decimal(200)
+    assert totals["import"].ytd == Decimal(200)
+    assert totals["total"].ytd == Decimal(400)
+    assert totals["import"].yoy_pct == Decimal(100)
+    q = Query(year=2025, month=3, flow="total")
+    assert breakdown(viewer=city.leader, by="mode", q=q).total.ytd == Decimal(400)
+
+
+def test_groups_overlap_and_their_shares_exceed_100(trade_data, city):
+    table = breakdown(viewer=city.leader, by="group", q=EXPORT)
+    rows = {r.key: r for r in table.rows}
+    assert rows["g-ab"].ytd == Decimal(200) and rows["g-b"].ytd == Decimal(100)
+    assert table.overlapping
+    assert sum((r.share_pct or 0 for r in table.rows), Decimal(0)) == Decimal(150)
+    assert table.total.ytd == Decimal(200)  # the city, not the sum of the groups
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        (1, {"C": 200}),
+        (2, {"39": 150, "17": 50}),
+        (3, {"391": 150, "171": 50}),
+        (4, {"3911": 150, "1711": 50}),
+    ],
+)
+def test_industry_at_every_level(trade_data, city, level, expected):
+    table = breakdown(viewer=city.leader, by="industry", q=EXPORT, level=level)
+    assert {r.key: r.ytd for r in table.rows} == {k: Decimal(v) for k, v in expected.items()}
+
+
+def test_district_park_hs_and_mode(trade_data, city):
+    a, b = str(city.district_a.pk), str(city.district_b.pk)
+    districts = breakdown(viewer=city.leader, by="district", q=EXPORT)
+    assert {r.key: r.ytd for r in districts.rows} == {a: Decimal(150), b: Decimal(50)}
+    parks = breakdown(viewer=city.leader, by="park", q=EXPORT)
+    assert {r.key: r.ytd for r in parks.rows} == {
+        str(city.district_a_park.pk): Decimal(150),
+        "-": Decimal(50),
+    }
+    hs2 = breakdown(viewer=city.leader, by="hs2", q=EXPORT)
+    assert {r.key: r.ytd for r in hs2.rows} == {"84": Decimal(150), "61": Decimal(50)}
+    hs8 = breakdown(viewer=city.leader, by="hs8", q=EXPORT, keys=Keys(hs="6109"))
+    assert {r.key: r.ytd for r in hs8.rows} == {"61091000": Decimal(50)}
+    modes = breakdown(viewer=city.leader, by="mode", q=EXPORT)
+    assert {r.key: r.ytd for r in modes.rows} == {"10": Decimal(170), "15": Decimal(30)}
+
+
+@pytest.mark.parametrize(
+    ("by", "keys"),
+    [
+        ("partner", Keys()),
+        ("group", Keys()),
+        ("industry", Keys()),
+        ("hs2", Keys()),
+        ("hs4", Keys(hs="84")),
+        ("mode", Keys()),
+        ("district", Keys()),
+        ("park", Keys()),
+        ("enterprise", Keys()),
+    ],
+)
+@pytest.mark.parametrize("flow", ["export", "import", "total"])
+def test_rollups_and_facts_give_identical_results(trade_data, city, by, keys, flow):
+    q = Query(year=2025, month=3, flow=flow, currency="cny")
+    fast = breakdown(viewer=city.leader, by=by, q=q, keys=keys)
+    raw = breakdown(viewer=city.leader, by=by, q=q, keys=keys, facts_only=True)
+    assert fast.source == "rollup" and raw.source == "facts"
+    assert fast.rows == raw.rows
+    assert fast.total == raw.total
+
+
+def test_district_user_sees_only_their_district(trade_data, city):
+    table = breakdown(viewer=city.district_a_user, by="partner", q=EXPORT)
+    assert table.source == "facts"
+    assert {r.key: r.ytd for r in table.rows} == {"502": Decimal(100), "116": Decimal(50)}
+    ents = breakdown(viewer=city.district_b_user, by="enterprise", q=EXPORT)
+    assert {r.name for r in ents.rows} == {"乙纺织", "丁服装"}
+    assert totals_by_flow(viewer=city.district_b_user, q=EXPORT)["import"].ytd == 0
+
+
+def test_drill_records_sum_to_every_figure(trade_data, city):
+    for by in ("partner", "group", "industry", "district", "hs4", "mode", "enterprise"):
+        table = breakdown(viewer=city.leader, by=by, q=EXPORT)
+        for row in [*table.rows, table.total]:
+            for span, figure in (
+                ("month", row.month),
+                ("ytd", row.ytd),
+                ("ytd_prev", row.ytd_prev),
+            ):
+                qs = drill_records(viewer=city.leader, q=EXPORT, span=span, keys=row.keys)
+                assert records_total(qs, "usd") == figure, (by, row.key, span)
+
+
+def test_trend_has_36_months_with_gaps_as_zero(trade_data, city):
+    points = trend(viewer=city.leader, end=dt.date(2025, 3, 1), currency="usd")
+    assert len(points) == 36
+    assert points[0].period == dt.date(2022, 4, 1) and points[-1].period == dt.date(2025, 3, 1)
+    last = points[-1]
+    assert (last.export, last.import_, last.total) == (Decimal(120), Decimal(200), Decimal(320))
+    assert points[-2].export == Decimal(50)
+    assert points[-10].export == Decimal(0)  # 2024-06: nothing
+    scoped = trend(viewer=city.district_b_user, end=dt.date(2025, 3, 1), currency="usd")
+    assert scoped[-1].export == Decimal(20) and scoped[-1].import_ == 0
+
+
+def test_new_exporters_and_stopped_traders(trade_data, city):
+    new = new_exporters(viewer=city.leader, q=EXPORT)
+    assert [(n.name, n.first_month, n.ytd) for n in new] == [
+        ("丁服装", dt.date(2025, 3, 1), Decimal(20))
+    ]
+    stopped = stopped_traders(viewer=city.leader, q=EXPORT)
+    assert [(s.name, s.last_month, s.months_stopped, s.value_before) for s in stopped] == [
+        ("戊贸易", dt.date(2024, 10, 1), 5, Decimal(60))
+    ]
+    # the same through the facts, for a district user: e4 and e5 are in different districts
+    assert [n.name for n in new_exporters(viewer=city.district_b_user, q=EXPORT)] == ["丁服装"]
+    assert new_exporters(viewer=city.district_a_user, q=EXPORT) == []
+    assert [s.name for s in stopped_traders(viewer=city.district_a_user, q=EXPORT)] == ["戊贸易"]
+
+
+def test_markets_gained_and_lost(trade_data, city):
+    found = markets(viewer=city.leader, q=EXPORT)
+    assert [r.key for r in found.gained] == ["116"]
+    assert [r.key for r in found.lost] == ["303"]
+    mine = markets(viewer=city.leader, q=EXPORT, keys=Keys(enterprise=str(trade_data.e2.pk)))
+    assert [r.key for r in mine.gained] == ["116"] and [r.key for r in mine.lost] == ["303"]
+
+
+def test_concentration_city_and_enterprise(trade_data, city):
+    found = concentration(viewer=city.leader, q=EXPORT)
+    assert found.partners == 2
+    assert found.hhi == Decimal(5000)  # 50% and 50%
+    assert found.top5_share_pct == Decimal(100)
+    assert found.level == "高度集中"
+    per = {c.name: c for c in enterprise_concentration(viewer=city.leader, q=EXPORT)}
+    e1 = per["甲机电"]  # 100 to the US, 50 to Japan
+    assert e1.partners == 2 and e1.top_partner == "美国"
+    assert approx(e1.hhi, str((Decimal(4) / 9 + Decimal(1) / 9) * 10000))
+    assert per["乙纺织"].hhi == Decimal(10000)

@@ -1,0 +1,218 @@
+"""Analysis pages: figures, drill-down totals, exports (audited), scope on every route."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kaifang.core.models import AuditEntry
+
+Q = {"year": "2025", "month": "3", "flow": "export", "currency": "usd"}
+BREAKDOWN_BYS = [
+    "partner",
+    "group",
+    "industry",
+    "hs2",
+    "hs4",
+    "hs8",
+    "mode",
+    "district",
+    "park",
+    "enterprise",
+]
+DYNAMICS = ["new-exporters", "stopped", "markets", "concentration"]
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args, **params) -> str:
+    return f"{reverse(name, args=args)}?{urlencode({**Q, **params})}"
+
+
+def sheet_rows(response) -> list[tuple]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    return [tuple(r) for r in book.active.iter_rows(values_only=True)]
+
+
+def test_empty_state_says_where_to_import(city, client):
+    response = login(client, city.leader).get(reverse("trade:analysis_overview"))
+    assert response.status_code == 200
+    assert "还没有海关数据，请先在“" in response.content.decode()
+    assert reverse("trade:import_list") in response.content.decode()
+
+
+def test_overview_shows_the_city_and_links_every_figure(trade_data, city, client):
+    response = login(client, city.leader).get(url("trade:analysis_overview"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "外贸分析总览" in html and 'data-chart="trend"' in html
+    assert 'id="trend-data" type="application/json"' in html
+    assert "<script>" not in html  # CSP: no inline scripts
+    cards = {label: row for label, row, _link in response.context["cards"]}
+    assert cards["出口"].ytd == Decimal(200) and cards["进口"].ytd == Decimal(200)
+    assert "各分组占比相加不等于100%" in html
+    chart = response.context["chart"]
+    assert len(chart["labels"]) == 36 and chart["labels"][-1] == "2025-03"
+
+
+def test_overview_defaults_to_the_latest_month(trade_data, city, client):
+    response = login(client, city.leader).get(reverse("trade:analysis_overview"))
+    q = response.context["q"]
+    assert (q.year, q.month, q.flow, q.currency) == (2025, 3, "total", "usd")
+
+
+def test_overview_query_count_is_bounded(trade_data, city, client, django_assert_max_num_queries):
+    login(client, city.leader)
+    with django_assert_max_num_queries(40):
+        assert client.get(url("trade:analysis_overview")).status_code == 200
+    login(client, city.district_a_user)
+    with django_assert_max_num_queries(45):
+        assert client.get(url("trade:analysis_overview")).status_code == 200
+
+
+@pytest.mark.parametrize("by", BREAKDOWN_BYS)
+def test_every_breakdown_page_renders_and_exports(trade_data, city, client, by):
+    login(client, city.officer)
+    response = client.get(url("trade:analysis_breakdown", by, hs="61" if by == "hs8" else ""))
+    assert response.status_code == 200
+    table = response.context["table"]
+    export = client.get(url("trade:analysis_breakdown_export", by, hs="61" if by == "hs8" else ""))
+    rows = sheet_rows(export)
+    assert rows[2][0] == table.label  # title, subtitle, header
+    assert rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][7])) == table.total.ytd
+    entry = AuditEntry.objects.get(action=f"export.trade_by-{by}")
+    assert entry.actor == city.officer
+
+
+def test_every_figure_drills_to_records_whose_footer_equals_it(trade_data, city, client):
+    login(client, city.officer)
+    html = client.get(url("trade:analysis_breakdown", "partner")).content.decode()
+    links = set(re.findall(r'href="(/trade/analysis/records/\?[^"]+)"', html))
+    assert len(links) >= 9
+    table = client.get(url("trade:analysis_breakdown", "partner")).context["table"]
+    figures = {}
+    for row in [*table.rows, table.total]:
+        for span in ("month", "ytd", "ytd_prev"):
+            figures[(row.keys.partner, span)] = getattr(row, span)
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200
+        params = response.context["keys"]
+        assert response.context["total"] == figures[(params.partner, response.context["span"])]
+
+
+def test_records_page_paginates_and_totals_all_pages(trade_data, city, client):
+    from kaifang.trade.tests.factories import CustomsRecordFactory
+
+    for i in range(60):
+        CustomsRecordFactory(
+            enterprise=trade_data.e1,
+            period="2025-01-01",
+            hs_code=f"8471{i:04d}",
+            value_usd=Decimal("0.5"),
+        )
+    login(client, city.officer)
+    response = client.get(url("trade:analysis_records", span="ytd", enterprise=trade_data.e1.pk))
+    assert response.context["page"].paginator.count == 62
+    assert len(response.context["rows"]) == 50
+    assert response.context["total"] == Decimal(180)
+    rows = sheet_rows(
+        client.get(url("trade:analysis_records_export", span="ytd", enterprise=trade_data.e1.pk))
+    )
+    assert rows[-1][0] == "合计" and Decimal(str(rows[-1][8])) == Decimal(180)
+    assert len(rows) == 3 + 62 + 1
+    assert AuditEntry.objects.filter(action="export.trade_records").count() == 1
+
+
+@pytest.mark.parametrize("kind", DYNAMICS)
+def test_dynamics_pages_render_and_export(trade_data, city, client, kind):
+    login(client, city.leader)
+    response = client.get(url("trade:analysis_dynamic", kind))
+    assert response.status_code == 200
+    rows = sheet_rows(client.get(url("trade:analysis_dynamic_export", kind)))
+    assert len(rows) >= 3
+    assert AuditEntry.objects.filter(action=f"export.trade_{kind}").exists()
+
+
+def test_dynamics_content(trade_data, city, client):
+    login(client, city.leader)
+    assert "丁服装" in client.get(url("trade:analysis_dynamic", "new-exporters")).content.decode()
+    assert "戊贸易" in client.get(url("trade:analysis_dynamic", "stopped")).content.decode()
+    markets = client.get(url("trade:analysis_dynamic", "markets")).context["markets"]
+    assert [r.name for r in markets.gained] == ["日本"] and [r.name for r in markets.lost] == [
+        "英国"
+    ]
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+def test_district_user_sees_only_their_district_on_every_page(trade_data, city, client):
+    login(client, city.district_b_user)
+    cards = {
+        label: row for label, row, _ in client.get(url("trade:analysis_overview")).context["cards"]
+    }
+    assert cards["出口"].ytd == Decimal(50) and cards["进口"].ytd == Decimal(0)
+    for by in BREAKDOWN_BYS:
+        html = client.get(
+            url("trade:analysis_breakdown", by, hs="61" if by == "hs8" else "")
+        ).content.decode()
+        assert "甲机电" not in html and "戊贸易" not in html
+    ents = client.get(url("trade:analysis_breakdown", "enterprise")).context["table"]
+    assert {r.name for r in ents.rows} == {"乙纺织", "丁服装"}
+    rows = sheet_rows(client.get(url("trade:analysis_breakdown_export", "enterprise")))
+    assert {r[0] for r in rows[3:-1]} == {"乙纺织", "丁服装"}
+    for kind in DYNAMICS:
+        html = client.get(url("trade:analysis_dynamic", kind)).content.decode()
+        assert "甲机电" not in html and "戊贸易" not in html
+    records = client.get(url("trade:analysis_records", span="ytd"))
+    assert records.context["total"] == Decimal(50)
+    assert {r.enterprise.name for r, _ in records.context["rows"]} == {"乙纺织", "丁服装"}
+
+
+def test_guessed_drill_url_for_another_districts_enterprise_is_404(trade_data, city, client):
+    login(client, city.district_b_user)
+    other = trade_data.e1.pk  # district A
+    for name, args in [
+        ("trade:analysis_records", ()),
+        ("trade:analysis_records_export", ()),
+        ("trade:analysis_breakdown", ("partner",)),
+        ("trade:analysis_breakdown_export", ("partner",)),
+        ("trade:analysis_dynamic", ("markets",)),
+    ]:
+        assert client.get(url(name, *args, span="ytd", enterprise=other)).status_code == 404
+    # by district key: nothing of district A leaks
+    response = client.get(url("trade:analysis_records", span="ytd", district=city.district_a.pk))
+    assert response.context["total"] == 0 and response.context["page"].paginator.count == 0
+
+
+def test_anonymous_is_sent_to_login(trade_data, client):
+    for name, args in [
+        ("trade:analysis_overview", ()),
+        ("trade:analysis_breakdown", ("partner",)),
+        ("trade:analysis_records", ()),
+        ("trade:analysis_records_export", ()),
+        ("trade:analysis_dynamic", ("stopped",)),
+    ]:
+        response = client.get(url(name, *args))
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_unknown_dimension_is_404(trade_data, city, client):
+    login(client, city.leader)
+    assert client.get(url("trade:analysis_breakdown", "colour")).status_code == 404
+    assert client.get(url("trade:analysis_dynamic", "colour")).status_code == 404

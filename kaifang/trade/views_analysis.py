@@ -1,0 +1,569 @@
+"""外贸分析 pages: overview, breakdowns, drill-down records, enterprise and market dynamics.
+Every page reads through kaifang.trade.selectors (scope-aware) and every table exports to
+Excel with an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from kaifang.core import audit
+from kaifang.core.lib.numbers import amount_unit
+from kaifang.core.lib.requests import current_user
+from kaifang.core.lib.xlsx import Cell, table_xlsx
+from kaifang.core.models import Partner, User
+from kaifang.enterprises.selectors import enterprise_get
+from kaifang.trade.forms import AnalysisForm
+from kaifang.trade.selectors import (
+    BREAKDOWNS,
+    INDUSTRY_LEVELS,
+    NONE_KEY,
+    SPANS,
+    Breakdown,
+    Keys,
+    Query,
+    breakdown,
+    concentration_of,
+    drill_records,
+    enterprise_concentration,
+    latest_period,
+    markets,
+    new_exporters,
+    records_total,
+    sees_all,
+    stopped_traders,
+    totals_by_flow,
+    trend,
+)
+from kaifang.trade.selectors.breakdown import names_for
+from kaifang.trade.templatetags.trade_analysis import analysis_params, records_url
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECORDS_PAGE_SIZE = 50
+OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
+
+# by → the next levels a row drills into: (label, by, level offset)
+NEXT_LEVELS: dict[str, list[tuple[str, str]]] = {
+    "partner": [("商品", "hs2"), ("企业", "enterprise")],
+    "group": [("国别", "partner"), ("企业", "enterprise")],
+    "industry": [("企业", "enterprise")],
+    "hs2": [("品目", "hs4"), ("国别", "partner"), ("企业", "enterprise")],
+    "hs4": [("8位编码", "hs8"), ("国别", "partner"), ("企业", "enterprise")],
+    "hs8": [("国别", "partner"), ("企业", "enterprise")],
+    "mode": [("企业", "enterprise"), ("商品", "hs2")],
+    "district": [("企业", "enterprise"), ("国别", "partner"), ("行业", "industry")],
+    "park": [("企业", "enterprise"), ("国别", "partner")],
+    "enterprise": [("国别", "partner"), ("商品", "hs4")],
+}
+
+
+@dataclass(frozen=True)
+class Setup:
+    user: User
+    form: AnalysisForm
+    q: Query | None  # None: no data the user can see yet
+    keys: Keys
+    level: int
+
+
+def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
+    user = current_user(request)
+    form = AnalysisForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    keys = Keys.from_params(request.GET)
+    if keys.enterprise:
+        enterprise_get(user=user, pk=keys.enterprise)  # 404 outside the user's scope
+    try:
+        level = int(request.GET.get("level") or 1)
+    except ValueError:
+        level = 1
+    level = level if level in INDUSTRY_LEVELS else 1
+    latest = latest_period(user)
+    year, month = data.get("year"), data.get("month")
+    if latest is None and not year:
+        return Setup(user, form, None, keys, level)
+    today = timezone.localdate()
+    base = latest or dt.date(today.year, today.month, 1)
+    if not year:
+        year = base.year
+    if not month:
+        month = base.month if year == base.year else 12
+    q = Query(
+        year=year,
+        month=month,
+        flow=data.get("flow") or default_flow,
+        currency=data.get("currency") or "usd",
+    )
+    if not form.is_bound:
+        form = AnalysisForm(initial=q.params())
+    return Setup(user, form, q, keys, level)
+
+
+def _keys_labels(keys: Keys) -> list[tuple[str, str]]:
+    """The active drill keys in words, for the page's filter line."""
+    labels = []
+    for name, value in keys.params().items():
+        by = {"hs": f"hs{len(value)}" if value != NONE_KEY else "hs2"}.get(name, name)
+        title = {"hs": "商品", "group": "分组"}.get(name, BREAKDOWNS.get(by, (name,))[0])
+        if name == "industry":
+            title = "行业"
+        shown = names_for(by if by in BREAKDOWNS else name, [value]).get(value, value)
+        labels.append((title, f"{value} {shown}" if value not in {shown, NONE_KEY} else shown))
+    return labels
+
+
+def _empty(request: HttpRequest, title: str) -> HttpResponse:
+    return render(request, "trade/analysis/empty.html", {"title": title})
+
+
+def _xlsx(
+    *,
+    user: User,
+    slug: str,
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    rows: list[Sequence[Cell]],
+    changes: dict[str, Any],
+) -> HttpResponse:
+    stamp = f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，导出人 {user.display_name}"
+    content = table_xlsx(
+        title=title,
+        subtitle=f"{subtitle}　{stamp}",
+        headers=headers,
+        rows=rows,
+        widths=[28] + [16] * (len(headers) - 1),
+    )
+    audit.record(
+        actor=user,
+        action=f"export.trade_{slug}",
+        object_type="trade.customsrecord",
+        object_repr=f"{title}（{len(rows)} 行）",
+        changes={**changes, "rows": len(rows)},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f"attachment; filename=trade-{slug}-{stamp}.xlsx"
+    return response
+
+
+def _money_header(q: Query) -> str:
+    return "美元" if q.currency == "usd" else "元"
+
+
+def _breakdown_rows(table: Breakdown) -> tuple[list[str], list[Sequence[Cell]]]:
+    unit = _money_header(table.query)
+    headers = [
+        table.label,
+        "代码",
+        f"当月({unit})",
+        f"上年同月({unit})",
+        "当月同比(%)",
+        f"上月({unit})",
+        "环比(%)",
+        f"累计({unit})",
+        f"上年同期累计({unit})",
+        "累计同比(%)",
+        "占比(%)",
+        "拉动(百分点)",
+    ]
+    rows: list[Sequence[Cell]] = []
+    for r in [*table.rows, table.total]:
+        s = r.sums
+        rows.append(
+            [
+                r.name,
+                r.key,
+                s.month,
+                s.month_prev,
+                r.month_yoy_pct,
+                s.prev_month,
+                r.mom_pct,
+                s.ytd,
+                s.ytd_prev,
+                r.yoy_pct,
+                r.share_pct,
+                r.contribution_pp,
+            ]
+        )
+    return headers, rows
+
+
+def _subtitle(q: Query, keys: Keys) -> str:
+    parts = [
+        f"{q.label}（累计 {q.ytd_label}）",
+        q.flow_label,
+        "美元" if q.currency == "usd" else "人民币",
+    ]
+    parts += [f"{t}：{v}" for t, v in _keys_labels(keys)]
+    return "，".join(parts)
+
+
+def _trend_chart(setup: Setup, q: Query, keys: Keys, months: int = 36) -> dict[str, Any]:
+    points = trend(viewer=setup.user, end=q.period, currency=q.currency, keys=keys, months=months)
+    divisor = Decimal(10_000) if q.currency == "usd" else Decimal(100_000_000)
+    if not keys.is_empty and q.currency == "cny":
+        divisor = Decimal(10_000)
+    unit = ("万" if divisor == 10_000 else "亿") + ("美元" if q.currency == "usd" else "元")
+    series = []
+    for flow, label in (("export", "出口"), ("import", "进口")):
+        fq = Query(year=q.year, month=q.month, flow=flow, currency=q.currency)
+        values, links = [], []
+        for p in points:
+            value = p.export if flow == "export" else p.import_
+            values.append(float(round(value / divisor, 2)))
+            pq = Query(year=p.period.year, month=p.period.month, flow=fq.flow, currency=q.currency)
+            links.append(records_url(pq, keys, "month"))
+        series.append({"name": label, "values": values, "links": links})
+    return {
+        "labels": [p.period.strftime("%Y-%m") for p in points],
+        "series": series,
+        "unit": unit,
+    }
+
+
+def _top_enterprises_chart(setup: Setup, q: Query, limit: int = 10) -> dict[str, Any]:
+    """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
+    table = breakdown(viewer=setup.user, by="enterprise", q=q)
+    rows = sorted(table.rows, key=lambda r: r.ytd, reverse=True)[:limit]
+    rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
+    divisor = Decimal(10_000)
+    return {
+        "labels": [r.name for r in rows],
+        "values": [float(round(r.ytd / divisor, 1)) for r in rows],
+        "links": [reverse("enterprises:detail", args=[int(r.key)]) for r in rows],
+        "unit": "万" + ("美元" if q.currency == "usd" else "元"),
+        "name": f"1–{q.month}月累计",
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    setup = _setup(request)
+    if setup.q is None:
+        return _empty(request, "外贸分析")
+    q = setup.q
+    cards = totals_by_flow(viewer=setup.user, q=q)
+    tables = [breakdown(viewer=setup.user, by=by, q=q, level=lv) for by, lv in OVERVIEW_TABLES]
+    partners = breakdown(viewer=setup.user, by="partner", q=q)
+    return render(
+        request,
+        "trade/analysis/overview.html",
+        {
+            "setup": setup,
+            "q": q,
+            "keys": Keys(),
+            "cards": [
+                (label, cards[flow], records_url(replace(q, flow=flow), Keys(), "ytd"))
+                for flow, label in (("total", "进出口"), ("export", "出口"), ("import", "进口"))
+            ],
+            "sees_all": sees_all(setup.user),
+            "chart": _trend_chart(setup, q, Keys()),
+            "top_chart": _top_enterprises_chart(setup, q),
+            "tables": tables,
+            "partners": partners,
+            "concentration": concentration_of(partners),
+            "unit": amount_unit(q.currency),
+        },
+    )
+
+
+def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | None]:
+    if by not in BREAKDOWNS:
+        raise Http404("没有这种分析维度")
+    setup = _setup(request)
+    if setup.q is None:
+        return setup, None
+    table = breakdown(viewer=setup.user, by=by, q=setup.q, keys=setup.keys, level=setup.level)
+    return setup, table
+
+
+@login_required
+def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
+    setup, table = _breakdown_for(request, by)
+    if table is None or setup.q is None:
+        return _empty(request, "外贸分析")
+    next_levels = list(NEXT_LEVELS[by])
+    if by == "industry" and table.level < 4:
+        next_levels.insert(0, ("下级行业", "industry"))
+    small = by == "enterprise" or not setup.keys.is_empty
+    return render(
+        request,
+        "trade/analysis/breakdown.html",
+        {
+            "setup": setup,
+            "q": setup.q,
+            "keys": setup.keys,
+            "table": table,
+            "key_labels": _keys_labels(setup.keys),
+            "next_levels": next_levels,
+            "next_industry_level": table.level + 1,
+            "levels": INDUSTRY_LEVELS,
+            "small": small,
+            "unit": amount_unit(setup.q.currency, small=small),
+            "chart": _trend_chart(setup, setup.q, setup.keys) if not setup.keys.is_empty else None,
+            "export_query": analysis_params(setup.q, setup.keys, level=table.level or ""),
+        },
+    )
+
+
+@login_required
+def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
+    setup, table = _breakdown_for(request, by)
+    if table is None or setup.q is None:
+        raise Http404("还没有可导出的数据")
+    headers, rows = _breakdown_rows(table)
+    return _xlsx(
+        user=setup.user,
+        slug=f"by-{by}",
+        title=f"外贸分析：分{table.label}",
+        subtitle=_subtitle(setup.q, setup.keys),
+        headers=headers,
+        rows=rows,
+        changes={"by": by, **setup.q.params(), **setup.keys.params()},
+    )
+
+
+def _records_for(request: HttpRequest) -> tuple[Setup, str, Any]:
+    setup = _setup(request)
+    span = request.GET.get("span") or "ytd"
+    if span not in SPANS:
+        span = "ytd"
+    if setup.q is None:
+        return setup, span, None
+    qs = drill_records(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
+    return setup, span, qs
+
+
+@login_required
+def records_page(request: HttpRequest) -> HttpResponse:
+    setup, span, qs = _records_for(request)
+    if qs is None or setup.q is None:
+        return _empty(request, "明细记录")
+    page = Paginator(qs, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    codes = {r.partner_code for r in page}
+    partners = dict(Partner.objects.filter(code__in=codes).values_list("code", "name_zh"))
+    return render(
+        request,
+        "trade/analysis/records.html",
+        {
+            "setup": setup,
+            "q": setup.q,
+            "keys": setup.keys,
+            "span": span,
+            "span_label": SPANS[span],
+            "months": setup.q.span_months(span),
+            "page": page,
+            "rows": [(r, partners.get(r.partner_code, "")) for r in page],
+            "total_usd": records_total(qs, "usd"),
+            "total_cny": records_total(qs, "cny"),
+            "total": records_total(qs, setup.q.currency),
+            "key_labels": _keys_labels(setup.keys),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def records_export(request: HttpRequest) -> HttpResponse:
+    setup, span, qs = _records_for(request)
+    if qs is None or setup.q is None:
+        raise Http404("还没有可导出的数据")
+    names = dict(Partner.objects.values_list("code", "name_zh"))
+    rows: list[Sequence[Cell]] = [
+        (
+            r.period.strftime("%Y-%m"),
+            r.enterprise.name,
+            r.enterprise.uscc or r.enterprise.customs_code or "",
+            r.get_flow_display(),
+            r.hs_code,
+            r.partner_code,
+            names.get(r.partner_code, ""),
+            r.trade_mode,
+            r.value_usd,
+            r.value_cny,
+        )
+        for r in qs.iterator(chunk_size=2000)
+    ]
+    rows.append(
+        ("合计", "", "", "", "", "", "", "", records_total(qs, "usd"), records_total(qs, "cny"))
+    )
+    return _xlsx(
+        user=setup.user,
+        slug="records",
+        title=f"外贸明细（{SPANS[span]}）",
+        subtitle=_subtitle(setup.q, setup.keys),
+        headers=[
+            "年月",
+            "企业",
+            "统一社会信用代码/海关编码",
+            "进出口",
+            "商品编码",
+            "国别代码",
+            "国别(地区)",
+            "贸易方式",
+            "美元",
+            "人民币(元)",
+        ],
+        rows=rows,
+        changes={"span": span, **setup.q.params(), **setup.keys.params()},
+    )
+
+
+# --- enterprise and market dynamics ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    title: str
+    template: str
+    default_flow: str
+    build: Callable[[Setup, Query], dict[str, Any]]
+    table: Callable[[dict[str, Any], Query], tuple[list[str], list[Sequence[Cell]]]]
+
+
+def _new_exporters(setup: Setup, q: Query) -> dict[str, Any]:
+    return {"items": new_exporters(viewer=setup.user, q=q)}
+
+
+def _new_exporters_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
+    rows: list[Sequence[Cell]] = [
+        (i.name, i.first_month.strftime("%Y-%m"), i.ytd) for i in ctx["items"]
+    ]
+    return ["企业", "首次出口月份", f"本年累计出口({_money_header(q)})"], rows
+
+
+def _stopped(setup: Setup, q: Query) -> dict[str, Any]:
+    return {"items": stopped_traders(viewer=setup.user, q=q)}
+
+
+def _stopped_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
+    rows: list[Sequence[Cell]] = [
+        (i.name, i.last_month.strftime("%Y-%m"), i.months_stopped, i.value_before)
+        for i in ctx["items"]
+    ]
+    return ["企业", "最后有数月份", "已停止月数", f"停止前12个月({_money_header(q)})"], rows
+
+
+def _markets(setup: Setup, q: Query) -> dict[str, Any]:
+    return {"markets": markets(viewer=setup.user, q=q, keys=setup.keys)}
+
+
+def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
+    found = ctx["markets"]
+    rows: list[Sequence[Cell]] = [
+        ("新开拓", r.name, r.key, r.ytd, r.ytd_prev) for r in found.gained
+    ]
+    rows += [("流失", r.name, r.key, r.ytd, r.ytd_prev) for r in found.lost]
+    unit = _money_header(q)
+    return ["类型", "国别(地区)", "代码", f"本年累计({unit})", f"上年同期累计({unit})"], rows
+
+
+def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
+    city = concentration_of(breakdown(viewer=setup.user, by="partner", q=q))
+    return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
+
+
+def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
+    city = ctx["city"]
+    rows: list[Sequence[Cell]] = [("全市", None, city.partners, "", city.top5_share_pct, city.hhi)]
+    rows += [
+        (i.name, i.ytd, i.partners, i.top_partner, i.top5_share_pct, i.hhi) for i in ctx["items"]
+    ]
+    return [
+        "企业",
+        f"本年累计({_money_header(q)})",
+        "市场数",
+        "第一大市场",
+        "前五大市场占比(%)",
+        "HHI",
+    ], rows
+
+
+DYNAMICS: dict[str, Dynamic] = {
+    "new-exporters": Dynamic(
+        "新增出口企业",
+        "trade/analysis/new_exporters.html",
+        "export",
+        _new_exporters,
+        _new_exporters_table,
+    ),
+    "stopped": Dynamic(
+        "停止进出口企业", "trade/analysis/stopped.html", "total", _stopped, _stopped_table
+    ),
+    "markets": Dynamic(
+        "新开拓与流失市场", "trade/analysis/markets.html", "total", _markets, _markets_table
+    ),
+    "concentration": Dynamic(
+        "市场集中度",
+        "trade/analysis/concentration.html",
+        "total",
+        _concentration,
+        _concentration_table,
+    ),
+}
+
+
+def _dynamic(request: HttpRequest, kind: str) -> tuple[Dynamic, Setup, dict[str, Any] | None]:
+    dynamic = DYNAMICS.get(kind)
+    if dynamic is None:
+        raise Http404("没有这个分析")
+    setup = _setup(request, default_flow=dynamic.default_flow)
+    if setup.q is None:
+        return dynamic, setup, None
+    q = setup.q
+    if kind == "new-exporters" and q.flow != "export":
+        q = Query(year=q.year, month=q.month, flow="export", currency=q.currency)
+        setup = Setup(setup.user, setup.form, q, setup.keys, setup.level)
+    return dynamic, setup, dynamic.build(setup, q)
+
+
+@login_required
+def dynamic_page(request: HttpRequest, kind: str) -> HttpResponse:
+    dynamic, setup, ctx = _dynamic(request, kind)
+    if ctx is None or setup.q is None:
+        return _empty(request, dynamic.title)
+    return render(
+        request,
+        dynamic.template,
+        {
+            "setup": setup,
+            "q": setup.q,
+            "keys": setup.keys,
+            "title": dynamic.title,
+            "kind": kind,
+            "unit": amount_unit(setup.q.currency, small=True),
+            "key_labels": _keys_labels(setup.keys),
+            "export_url": reverse("trade:analysis_dynamic_export", args=[kind])
+            + "?"
+            + analysis_params(setup.q, setup.keys),
+            **ctx,
+        },
+    )
+
+
+@login_required
+def dynamic_export(request: HttpRequest, kind: str) -> HttpResponse:
+    dynamic, setup, ctx = _dynamic(request, kind)
+    if ctx is None or setup.q is None:
+        raise Http404("还没有可导出的数据")
+    headers, rows = dynamic.table(ctx, setup.q)
+    return _xlsx(
+        user=setup.user,
+        slug=kind,
+        title=f"外贸分析：{dynamic.title}",
+        subtitle=_subtitle(setup.q, setup.keys),
+        headers=headers,
+        rows=rows,
+        changes={"kind": kind, **setup.q.params(), **setup.keys.params()},
+    )
