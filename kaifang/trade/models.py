@@ -123,11 +123,14 @@ class CustomsRecord(models.Model):
     scope_unit_fields = ENTERPRISE_SCOPE_UNITS
     scope_owner_fields = ENTERPRISE_SCOPE_OWNERS
 
+    # No index of its own: the unique key starts with enterprise, so it serves these lookups,
+    # and every index costs a bulk import about a tenth of its speed (docs/performance.md).
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="企业",
         on_delete=models.PROTECT,
         related_name="customs_records",
+        db_index=False,
     )
     period = models.DateField("年月")
     flow = models.CharField("进出口", max_length=6, choices=Flow.choices)
@@ -154,9 +157,9 @@ class CustomsRecord(models.Model):
                 name="customs_record_unique_key",
             )
         ]
+        # (period, flow) also serves --replace-period (source is filtered within the periods).
         indexes = [
             models.Index(fields=["period", "flow"]),
-            models.Index(fields=["source", "period"]),
             models.Index(fields=["partner_code", "period"]),
             models.Index(fields=["hs_code", "period"]),
         ]
