@@ -17,6 +17,7 @@
   }
   function barsOption(data) {
     return {
+      animation: false,
       tooltip: { trigger: "item", valueFormatter: function (v) { return v.toLocaleString("zh-CN", { maximumFractionDigits: 1 }) + " " + data.unit; } },
       grid: { left: 200, right: 40, top: 10, bottom: 30 },
       xAxis: { type: "value", name: data.unit },
