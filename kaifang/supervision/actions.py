@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.models import Unit, User
+from kaifang.core.models import Unit, UnitKind, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.supervision import tasks as wiring
 from kaifang.supervision.decompose import UnitRef, clean_text, decompose
@@ -401,6 +401,7 @@ def task_update(
     priority: str,
     tags: str,
     enterprises: Sequence[Enterprise],
+    parks: Sequence[Unit] = (),
 ) -> Task:
     """Office edits of the task's settings; the deadline changes only through an extension.
     The office sees every enterprise, so `enterprises` replaces the links whole."""
@@ -411,6 +412,7 @@ def task_update(
     before = {name: getattr(task, name) for name in (*fields, "report_day", "priority", "tags")}
     linked = list(task.enterprises.order_by("id"))
     before["enterprises"] = [e.name for e in linked]
+    before["parks"] = [u.name for u in task.parks.order_by("id")]
     task.title, task.lead_unit, task.leader, task.officer = title, lead_unit, leader, officer
     task.report_cycle, task.report_day, task.priority, task.tags = (
         report_cycle,
@@ -421,8 +423,12 @@ def task_update(
     task.save()
     task.co_units.set([u for u in co_units if u.pk != lead_unit.pk])
     task.enterprises.set(enterprises)
-    after: dict[str, Any] = {name: getattr(task, name) for name in before if name != "enterprises"}
+    task.parks.set([u for u in parks if u.kind == UnitKind.PARK])
+    after: dict[str, Any] = {
+        name: getattr(task, name) for name in before if name not in {"enterprises", "parks"}
+    }
     after["enterprises"] = [e.name for e in task.enterprises.order_by("id")]
+    after["parks"] = [u.name for u in task.parks.order_by("id")]
     changes = audit.diff(before, after)
     task_event(task=task, kind=EventKind.EDIT, actor=actor, message="修改督办事项", **changes)
     audit.record(actor=actor, action="supervision.task.update", obj=task, changes=changes)

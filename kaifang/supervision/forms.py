@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from kaifang.core.models import RoleCode, Unit, User
+from kaifang.core.models import RoleCode, Unit, UnitKind, User
 from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.supervision.decompose import read_docx
@@ -175,6 +175,12 @@ class TaskEditForm(forms.Form):
     )
     priority = forms.ChoiceField(label="优先级", choices=Priority.choices)
     tags = forms.CharField(label="标签", max_length=200, required=False)
+    parks = forms.ModelMultipleChoiceField(
+        label="涉及园区",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     enterprises = EnterpriseChoice(
         label="涉及企业",
         queryset=Enterprise.objects.none(),
@@ -188,6 +194,9 @@ class TaskEditForm(forms.Form):
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
         self.fields["officer"].queryset = _people()  # type: ignore[attr-defined]
+        self.fields["parks"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            kind=UnitKind.PARK, is_active=True
+        )
         self.fields["enterprises"].queryset = visible_to(  # type: ignore[attr-defined]
             Enterprise.objects.all(), user
         )

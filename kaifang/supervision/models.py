@@ -235,6 +235,14 @@ class Task(models.Model):
         blank=True,
         related_name="supervision_tasks",
     )
+    parks = models.ManyToManyField(
+        "core.Unit",
+        verbose_name="涉及园区",
+        blank=True,
+        related_name="park_tasks",
+        limit_choices_to={"kind": "park"},
+        help_text="园区是组织机构中的“园区管委会”单位",
+    )
     status = models.CharField(
         "状态", max_length=30, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )

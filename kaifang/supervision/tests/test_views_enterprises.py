@@ -111,3 +111,20 @@ def test_panel_says_what_to_do_when_empty(city, firms, client: Client):
     client.force_login(city.district_a_user)
     page = client.get(f"/enterprises/{east.pk}/").content.decode()
     assert "没有涉及该企业的督办事项" in page
+
+
+def test_office_links_parks_and_only_parks(city, firms, client: Client):
+    task = make_task(city)
+    client.force_login(city.officer)
+    data = edit_data(task, [])
+    data["parks"] = [city.district_a_park.pk]
+    response = client.post(f"/supervision/tasks/{task.pk}/edit/", data)
+    assert response.status_code == 302
+    assert list(task.parks.all()) == [city.district_a_park]
+    detail = client.get(f"/supervision/tasks/{task.pk}/").content.decode()
+    assert "东城经开区管委会" in detail
+    # A district (not a park) is refused by the form.
+    data["parks"] = [city.district_b.pk]
+    response = client.post(f"/supervision/tasks/{task.pk}/edit/", data)
+    assert response.status_code == 200
+    assert list(task.parks.all()) == [city.district_a_park]

@@ -145,6 +145,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "priority": task.priority,
                 "tags": task.tags,
                 "enterprises": list(task.enterprises.all()),
+                "parks": list(task.parks.all()),
             },
             user=user,
         )
