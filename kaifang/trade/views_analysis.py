@@ -50,6 +50,7 @@ from kaifang.trade.templatetags.trade_analysis import analysis_params, records_u
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORDS_PAGE_SIZE = 50
+BREAKDOWN_PAGE_SIZE = 100
 OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
 
 # by → the next levels a row drills into: (label, by, level offset)
@@ -297,6 +298,9 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
     if by == "industry" and table.level < 4:
         next_levels.insert(0, ("下级行业", "industry"))
     small = by == "enterprise" or not setup.keys.is_empty
+    # Rows in pages (the enterprise table has 2,000): the footer total stays over all rows,
+    # and the Excel export keeps every row.
+    page = Paginator(table.rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "trade/analysis/breakdown.html",
@@ -305,6 +309,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "q": setup.q,
             "keys": setup.keys,
             "table": table,
+            "page": page,
             "key_labels": _keys_labels(setup.keys),
             "next_levels": next_levels,
             "next_industry_level": table.level + 1,
