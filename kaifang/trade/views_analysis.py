@@ -233,9 +233,11 @@ def _trend_chart(setup: Setup, q: Query, keys: Keys, months: int = 36) -> dict[s
     }
 
 
-def _top_enterprises_chart(setup: Setup, q: Query, limit: int = 10) -> dict[str, Any]:
+def _top_enterprises_chart(
+    setup: Setup, q: Query, limit: int = 10, memo: dict[Any, Any] | None = None
+) -> dict[str, Any]:
     """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
-    table = breakdown(viewer=setup.user, by="enterprise", q=q)
+    table = breakdown(viewer=setup.user, by="enterprise", q=q, memo=memo)
     rows = sorted(table.rows, key=lambda r: r.ytd, reverse=True)[:limit]
     rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
     divisor = Decimal(10_000)
@@ -255,8 +257,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _empty(request, "外贸分析")
     q = setup.q
     cards = totals_by_flow(viewer=setup.user, q=q)
-    tables = [breakdown(viewer=setup.user, by=by, q=q, level=lv) for by, lv in OVERVIEW_TABLES]
-    partners = breakdown(viewer=setup.user, by="partner", q=q)
+    memo: dict[Any, Any] = {}  # the tables share two base groupings: partner, enterprise
+    tables = [
+        breakdown(viewer=setup.user, by=by, q=q, level=lv, memo=memo) for by, lv in OVERVIEW_TABLES
+    ]
+    partners = breakdown(viewer=setup.user, by="partner", q=q, memo=memo)
     return render(
         request,
         "trade/analysis/overview.html",
@@ -270,7 +275,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "sees_all": sees_all(setup.user),
             "chart": _trend_chart(setup, q, Keys()),
-            "top_chart": _top_enterprises_chart(setup, q),
+            "top_chart": _top_enterprises_chart(setup, q, memo=memo),
             "tables": tables,
             "partners": partners,
             "concentration": concentration_of(partners),

@@ -198,10 +198,12 @@ class Reach:
     enterprise_ids: frozenset[int]  # every enterprise whose records the viewer sees
     owner_only_ids: frozenset[int]  # seen through an owner field, outside the units
 
-    def unit_q(self) -> Q:
-        """Pair-rollup rows of the viewer's units. One pair per enterprise: never twice."""
+    def unit_qs(self) -> list[Q]:
+        """Pair-rollup rows of the viewer's units, as two disjoint filters (each walks an
+        index): district in the units, or else park in the units. One pair per enterprise,
+        so an enterprise whose district and park are both in scope counts once."""
         ids = sorted(self.unit_ids)
-        return Q(district_id__in=ids) | Q(park_id__in=ids)
+        return [Q(district_id__in=ids), Q(park_id__in=ids) & ~Q(district_id__in=ids)]
 
     @property
     def enterprise_keys(self) -> list[str]:
@@ -256,7 +258,8 @@ def scoped_sources(viewer: User, dimension: str) -> list[QuerySet[Any]]:
     r = reach(viewer)
     sources: list[QuerySet[Any]] = []
     if r.unit_ids:
-        sources.append(ScopeRollup.objects.filter(r.unit_q(), dimension=dimension))
+        for condition in r.unit_qs():
+            sources.append(ScopeRollup.objects.filter(condition, dimension=dimension))
     if r.owner_only_ids:
         sources.append(
             visible_to(

@@ -260,14 +260,23 @@ def breakdown(
     keys: Keys | None = None,
     level: int = 1,
     facts_only: bool = False,
+    memo: dict[Any, tuple[dict[str, Sums], str]] | None = None,
 ) -> Breakdown:
-    """One table: a row per key with 当月, 累计, 同比, 环比, 占比, 拉动, and the total row."""
+    """One table: a row per key with 当月, 累计, 同比, 环比, 占比, 拉动, and the total row.
+    A page showing several tables passes one `memo`, so tables on the same base dimension
+    (industry, district, park and enterprise all derive from enterprises) group it once."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     keys = keys or Keys()
     level = level if by == "industry" and level in INDUSTRY_LEVELS else 1
     base = _BASE_OF.get(by, by)
-    sums, source = base_sums(viewer, base, q, keys, facts_only=facts_only)
+    memo_key = (base, q, keys, facts_only)
+    if memo is not None and memo_key in memo:
+        sums, source = memo[memo_key]
+    else:
+        sums, source = base_sums(viewer, base, q, keys, facts_only=facts_only)
+        if memo is not None:
+            memo[memo_key] = (sums, source)
     total = sum(sums.values(), Sums())
     if base != by:
         sums = _derive(by, level, sums)
