@@ -6,7 +6,8 @@ Usage (the database must hold `kaifang demo-data --size large`):
     bench/with-postgres bash -c 'kaifang migrate && kaifang load-reference &&
         kaifang demo-data --size large && python bench/bench_analysis.py'
 
-Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
+Without DATABASE_URL it reads var/bench/large.sqlite3. `--pages-only` skips the SQL baselines
+(minutes on SQLite) while iterating. Each figure is the median of RUNS
 (default 5) warm runs, after one cold run (also printed). Pages are requested in-process
 through Django's test client (full middleware, view, template), as the demo leader (whole
 city: rollups) and as a district user (scoped: facts). When kaifang.trade.selectors or
@@ -189,7 +190,9 @@ def database_mb() -> float:
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    pages_only = "--pages-only" in sys.argv  # skip the (slow) SQL baselines
+    runs = int(args[0]) if args else 5
     rows = CustomsRecord.objects.count()
     latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
     if latest is None:
@@ -199,8 +202,12 @@ def main() -> None:
         f"rows, report month {latest:%Y-%m}, database {database_mb():,.0f} MB; "
         f"median of {runs} warm runs (target {TARGET_MS:.0f} ms)"
     )
-    baselines = {by: timed(sql_breakdown(by, latest), runs)[1] for by in SQL_KEYS}
-    overview_sql = timed(sql_overview(latest), runs)[1]
+    if pages_only:
+        baselines: dict[str, float | None] = dict.fromkeys(SQL_KEYS)
+        overview_sql = None
+    else:
+        baselines = {by: timed(sql_breakdown(by, latest), runs)[1] for by in SQL_KEYS}
+        overview_sql = timed(sql_overview(latest), runs)[1]
 
     try:
         import kaifang.trade.selectors  # noqa: F401
@@ -216,7 +223,12 @@ def main() -> None:
         return
 
     params = f"?year={latest.year}&month={latest.month}"
-    for username, who in (("leader", "leader (whole city)"), ("dongcheng", "district user")):
+    users = (
+        ("leader", "leader (whole city)"),
+        ("dongcheng", "district user (pair rollups)"),
+        ("liaison1", "liaison officer (own enterprises: facts)"),
+    )
+    for username, who in users:
         user = User.objects.filter(username=username).first()
         if user is None:
             continue

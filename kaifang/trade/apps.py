@@ -16,3 +16,7 @@ class TradeConfig(AppConfig):
         from kaifang.trade import profile
 
         profile.register_all()
+
+        from kaifang.trade import invalidation
+
+        invalidation.connect()

@@ -250,3 +250,38 @@ class TradeRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key} {self.period:%Y-%m} {self.flow}"
+
+
+class ScopeRollup(models.Model):
+    """Monthly sums by one dimension for the enterprises of one (district, park) pair: what a
+    district or park user's pages read. Each enterprise has exactly one pair, so filtering
+    "district in the user's units OR park in the user's units" counts it once even when both
+    are in scope. 0 stands for "none" (unit ids start at 1). Rebuilt with TradeRollup, and for
+    the pairs of an enterprise that moves (kaifang.trade.apps)."""
+
+    district_id = models.PositiveIntegerField(default=0)
+    park_id = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "贸易月度汇总（按县区园区）"
+        verbose_name_plural = "贸易月度汇总（按县区园区）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "district_id", "park_id", "period", "flow", "key"],
+                name="scope_rollup_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["dimension", "park_id", "period"]),
+            models.Index(fields=["period"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key} {self.district_id}/{self.park_id} {self.period:%Y-%m}"

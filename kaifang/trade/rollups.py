@@ -1,30 +1,60 @@
 """Rebuild the monthly rollups from the facts for a set of periods.
 
-Pages for users who see the whole city read rollups; every rollup row is a GROUP BY of the
-facts, so a total always equals the rows it drills down to. The sums are computed and written
-by the database in one INSERT … SELECT per dimension: at a million facts, carrying the groups
-through Python and the ORM cost several times the GROUP BY itself."""
+Pages read rollups: the city-wide ones (TradeRollup) for users who see the whole city, and
+those by (district, park) pair (ScopeRollup) for users whose scope is a set of units. Every
+rollup row is a GROUP BY of the facts, so a total always equals the rows it drills down to.
+The sums are computed and written by the database in one INSERT … SELECT per dimension: at a
+million facts, carrying the groups through Python and the ORM cost several times the
+GROUP BY itself."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 
-from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade.models import CustomsRecord, Dimension, ScopeRollup, TradeRollup
 
-# The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept.
+# The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept (r: the facts).
 _KEYS = {
-    Dimension.PARTNER: "partner_code",
-    Dimension.HS2: "SUBSTR(hs_code, 1, 2)",
-    Dimension.HS4: "SUBSTR(hs_code, 1, 4)",
-    Dimension.MODE: "trade_mode",
-    Dimension.ENTERPRISE: "CAST(enterprise_id AS VARCHAR(20))",
+    Dimension.PARTNER: "r.partner_code",
+    Dimension.HS2: "SUBSTR(r.hs_code, 1, 2)",
+    Dimension.HS4: "SUBSTR(r.hs_code, 1, 4)",
+    Dimension.MODE: "r.trade_mode",
+    Dimension.ENTERPRISE: "CAST(r.enterprise_id AS VARCHAR(20))",
 }
+# Enterprise-keyed figures of scoped users come from the enterprise rollup (filtered by the
+# visible enterprises), so the pair rollup leaves that dimension out.
+SCOPE_DIMENSIONS = (Dimension.PARTNER, Dimension.HS2, Dimension.HS4, Dimension.MODE)
 _FACTS = CustomsRecord._meta.db_table
+_FIRMS = Enterprise._meta.db_table
 _q = connection.ops.quote_name
 _ROLLUPS = TradeRollup._meta.db_table
+_SCOPED = ScopeRollup._meta.db_table
+_SUMS = "SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*)"
+VERSION_KEY = "trade:rollup-version"
+
+
+def rollup_version() -> int:
+    """Bumped by every rebuild, so page caches keyed by it never outlive the figures."""
+    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+
+
+def _bump_version() -> None:
+    """Now (a rolled-back rebuild only costs a cache miss) and again at commit (a page cached
+    by a reader in between must not keep the old figures)."""
+
+    def bump() -> None:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def rebuild_rollups(periods: Iterable[dt.date]) -> int:
@@ -33,6 +63,7 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     if not months:
         return 0
     TradeRollup.objects.filter(period__in=months).delete()
+    ScopeRollup.objects.filter(period__in=months).delete()
     placeholders = ", ".join(["%s"] * len(months))
     written = 0
     with connection.cursor() as cursor:
@@ -41,11 +72,49 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
             cursor.execute(
                 f"INSERT INTO {_ROLLUPS} "  # noqa: S608
                 f"(dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
-                f"SELECT %s, COALESCE({key}, ''), period, flow, "
-                "SUM(COALESCE(value_usd, 0)), SUM(COALESCE(value_cny, 0)), COUNT(*) "
-                f"FROM {_FACTS} WHERE period IN ({placeholders}) "
-                f"GROUP BY {key}, period, flow",
+                f"SELECT %s, COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
+                f"FROM {_FACTS} r WHERE r.period IN ({placeholders}) "
+                f"GROUP BY {key}, r.period, r.flow",
                 [str(dimension), *months],
             )
             written += max(cursor.rowcount, 0)
+        written += _insert_scoped(cursor, f"r.period IN ({placeholders})", months)
+    _bump_version()
+    return written
+
+
+def _insert_scoped(cursor: object, where: str, params: Sequence[object]) -> int:
+    written = 0
+    for dimension in SCOPE_DIMENSIONS:
+        key = _KEYS[dimension]
+        cursor.execute(  # type: ignore[attr-defined]
+            f"INSERT INTO {_SCOPED} (district_id, park_id, dimension, {_q('key')}, "  # noqa: S608
+            f"period, flow, value_usd, value_cny, {_q('rows')}) "
+            "SELECT COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
+            f"COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
+            f"FROM {_FACTS} r JOIN {_FIRMS} e ON e.id = r.enterprise_id WHERE {where} "
+            f"GROUP BY e.district_id, e.park_id, {key}, r.period, r.flow",
+            [str(dimension), *params],
+        )
+        written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+    return written
+
+
+def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
+    """Rebuild the pair rollups of these (district, park) pairs over all periods: after an
+    enterprise moves, its sums leave the old pair and join the new one."""
+    clean = sorted({(d or 0, p or 0) for d, p in pairs})
+    if not clean:
+        return 0
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for district_id, park_id in clean:
+            ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
+            written += _insert_scoped(
+                cursor,
+                f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
+                "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
+                [district_id, park_id],
+            )
+    _bump_version()
     return written

@@ -50,6 +50,7 @@ from kaifang.trade.templatetags.trade_analysis import analysis_params, records_u
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORDS_PAGE_SIZE = 50
+BREAKDOWN_PAGE_SIZE = 100
 OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
 
 # by → the next levels a row drills into: (label, by, level offset)
@@ -232,9 +233,11 @@ def _trend_chart(setup: Setup, q: Query, keys: Keys, months: int = 36) -> dict[s
     }
 
 
-def _top_enterprises_chart(setup: Setup, q: Query, limit: int = 10) -> dict[str, Any]:
+def _top_enterprises_chart(
+    setup: Setup, q: Query, limit: int = 10, memo: dict[Any, Any] | None = None
+) -> dict[str, Any]:
     """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
-    table = breakdown(viewer=setup.user, by="enterprise", q=q)
+    table = breakdown(viewer=setup.user, by="enterprise", q=q, memo=memo)
     rows = sorted(table.rows, key=lambda r: r.ytd, reverse=True)[:limit]
     rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
     divisor = Decimal(10_000)
@@ -254,8 +257,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         return _empty(request, "外贸分析")
     q = setup.q
     cards = totals_by_flow(viewer=setup.user, q=q)
-    tables = [breakdown(viewer=setup.user, by=by, q=q, level=lv) for by, lv in OVERVIEW_TABLES]
-    partners = breakdown(viewer=setup.user, by="partner", q=q)
+    memo: dict[Any, Any] = {}  # the tables share two base groupings: partner, enterprise
+    tables = [
+        breakdown(viewer=setup.user, by=by, q=q, level=lv, memo=memo) for by, lv in OVERVIEW_TABLES
+    ]
+    partners = breakdown(viewer=setup.user, by="partner", q=q, memo=memo)
     return render(
         request,
         "trade/analysis/overview.html",
@@ -269,7 +275,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
             "sees_all": sees_all(setup.user),
             "chart": _trend_chart(setup, q, Keys()),
-            "top_chart": _top_enterprises_chart(setup, q),
+            "top_chart": _top_enterprises_chart(setup, q, memo=memo),
             "tables": tables,
             "partners": partners,
             "concentration": concentration_of(partners),
@@ -297,6 +303,9 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
     if by == "industry" and table.level < 4:
         next_levels.insert(0, ("下级行业", "industry"))
     small = by == "enterprise" or not setup.keys.is_empty
+    # Rows in pages (the enterprise table has 2,000): the footer total stays over all rows,
+    # and the Excel export keeps every row.
+    page = Paginator(table.rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "trade/analysis/breakdown.html",
@@ -305,6 +314,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "q": setup.q,
             "keys": setup.keys,
             "table": table,
+            "page": page,
             "key_labels": _keys_labels(setup.keys),
             "next_levels": next_levels,
             "next_industry_level": table.level + 1,

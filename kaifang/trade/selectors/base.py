@@ -1,10 +1,13 @@
 """What every analysis shares: the query (year, month, flow, currency), the drill keys, and
-the two sources of numbers.
+the sources of numbers.
 
 Scope decides the source. A viewer who sees the whole city (or the CLI's city-wide run, viewer
-None) reads the monthly rollups; anyone else's figures come from the customs records through
-`visible_to()`, so a district user sees only their district's trade by any route. Both sources
-group the same facts, so they give the same numbers (tested)."""
+None) reads the city-wide rollups. A viewer whose scope is a set of units reads the rollups by
+(district, park) pair of those units, plus the facts of the few enterprises they see only as
+their liaison officer (`Reach`); enterprise-keyed figures come from the enterprise rollup
+filtered to the enterprises they see. Drill-downs, and figures within a drill key the rollups
+cannot express, come from the customs records through `visible_to()`. Every source groups the
+same facts, so they give the same numbers (tested)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,15 @@ from django.db.models import Max, Q, QuerySet, Sum
 
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import effective_scope, visible_to
-from kaifang.trade.models import CustomsRecord, TradeRollup
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade.models import (
+    ENTERPRISE_SCOPE_OWNERS,
+    ENTERPRISE_SCOPE_UNITS,
+    CustomsRecord,
+    Dimension,
+    ScopeRollup,
+    TradeRollup,
+)
 from kaifang.trade.selectors.measures import ZERO, add_months
 
 Viewer = User | None  # None: the whole city, for trusted callers (the CLI) only
@@ -177,10 +188,93 @@ def sees_all(viewer: Viewer) -> bool:
     return viewer is None or effective_scope(viewer).sees_all
 
 
+@dataclass(frozen=True)
+class Reach:
+    """The enterprises a viewer without the ALL scope sees, split by how: through their units
+    (read from the pair rollups) or only as owner, i.e. liaison officer (read from the facts).
+    Derived from the same scope fields as CustomsRecord's gate, so both agree (tested)."""
+
+    unit_ids: frozenset[int]
+    enterprise_ids: frozenset[int]  # every enterprise whose records the viewer sees
+    owner_only_ids: frozenset[int]  # seen through an owner field, outside the units
+
+    def unit_qs(self) -> list[Q]:
+        """Pair-rollup rows of the viewer's units, as two disjoint filters (each walks an
+        index): district in the units, or else park in the units. One pair per enterprise,
+        so an enterprise whose district and park are both in scope counts once."""
+        ids = sorted(self.unit_ids)
+        return [Q(district_id__in=ids), Q(park_id__in=ids) & ~Q(district_id__in=ids)]
+
+    @property
+    def enterprise_keys(self) -> list[str]:
+        return [str(i) for i in sorted(self.enterprise_ids)]
+
+
+def _strip(name: str) -> str:
+    return name.removeprefix("enterprise__")
+
+
+def reach(viewer: User) -> Reach:
+    scope = effective_scope(viewer)
+    units = sorted(scope.unit_ids)
+    by_unit = Q(pk__in=[])
+    for name in ENTERPRISE_SCOPE_UNITS if units else ():
+        by_unit |= Q(**{f"{_strip(name)}__in": units})
+    by_owner = Q(pk__in=[])
+    if scope.user_id is not None:
+        for name in ENTERPRISE_SCOPE_OWNERS:
+            by_owner |= Q(**{_strip(name): scope.user_id})
+    unit_ids: set[int] = set()
+    owner_ids: set[int] = set()
+    rows = Enterprise.objects.filter(by_unit | by_owner).values_list(
+        "id", *(f"{_strip(n)}_id" for n in ENTERPRISE_SCOPE_UNITS)
+    )
+    for pk, *unit_values in rows:
+        (unit_ids if any(u in scope.unit_ids for u in unit_values) else owner_ids).add(pk)
+    return Reach(
+        unit_ids=scope.unit_ids,
+        enterprise_ids=frozenset(unit_ids | owner_ids),
+        owner_only_ids=frozenset(owner_ids),
+    )
+
+
 def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
-    """Customs records the viewer may see."""
+    """Customs records the viewer may see. A viewer who sees only their own enterprises (a
+    liaison officer) gets them named too, so the query walks the enterprise index instead of
+    the whole table."""
     qs = CustomsRecord.objects.all()
-    return qs if viewer is None else visible_to(qs, viewer)
+    if viewer is None:
+        return qs
+    scope = effective_scope(viewer)
+    if not scope.sees_all and not scope.unit_ids:
+        qs = qs.filter(enterprise_id__in=sorted(reach(viewer).owner_only_ids))
+    return visible_to(qs, viewer)
+
+
+def scoped_sources(viewer: User, dimension: str) -> list[QuerySet[Any]]:
+    """For a viewer without ALL and no drill keys: the pair rollup of `dimension` within their
+    units, and the facts of the enterprises they see only as owner. Summing both gives their
+    figures; a key on the rollup is `key`, on the facts the dimension's column."""
+    r = reach(viewer)
+    sources: list[QuerySet[Any]] = []
+    if r.unit_ids:
+        for condition in r.unit_qs():
+            sources.append(ScopeRollup.objects.filter(condition, dimension=dimension))
+    if r.owner_only_ids:
+        sources.append(
+            visible_to(
+                CustomsRecord.objects.filter(enterprise_id__in=sorted(r.owner_only_ids)), viewer
+            )
+        )
+    return sources
+
+
+def enterprise_rollup(viewer: Viewer) -> QuerySet[TradeRollup]:
+    """The enterprise rollup rows the viewer may see (all of them for the whole city)."""
+    qs = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
+    if viewer is None or sees_all(viewer):
+        return qs
+    return qs.filter(key__in=reach(viewer).enterprise_keys)
 
 
 def flow_filter(qs: QuerySet[Any], flow: str) -> QuerySet[Any]:
@@ -238,5 +332,13 @@ def latest_period(viewer: Viewer) -> dt.date | None:
     if sees_all(viewer):
         value = TradeRollup.objects.aggregate(latest=Max("period"))["latest"]
     else:
-        value = facts(viewer).aggregate(latest=Max("period"))["latest"]
+        value = enterprise_rollup(viewer).aggregate(latest=Max("period"))["latest"]
     return value if isinstance(value, dt.date) else None
+
+
+def merge_sums(*parts: dict[str, Sums]) -> dict[str, Sums]:
+    out: dict[str, Sums] = {}
+    for part in parts:
+        for key, value in part.items():
+            out[key] = out[key] + value if key in out else value
+    return out

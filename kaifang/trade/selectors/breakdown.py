@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Substr
 from kaifang.core.models import HSCode, Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import Dimension, TradeRollup
+from kaifang.trade.models import Dimension, ScopeRollup, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
     Keys,
@@ -27,8 +27,11 @@ from kaifang.trade.selectors.base import (
     Sums,
     Viewer,
     apply_keys,
+    enterprise_rollup,
     facts,
     grouped_sums,
+    merge_sums,
+    scoped_sources,
     sees_all,
 )
 from kaifang.trade.selectors.measures import (
@@ -147,15 +150,28 @@ def _rollup_prefix(by: str, keys: Keys) -> str | None:
 def base_sums(
     viewer: Viewer, by: str, q: Query, keys: Keys, *, facts_only: bool = False
 ) -> tuple[dict[str, Sums], str]:
-    """Sums by a base dimension, from rollups when the viewer sees all and rollups can answer
-    (`facts_only` skips them: the tests and benchmarks compare both paths)."""
+    """Sums by a base dimension, from rollups when they can answer: city-wide ones for a
+    viewer who sees all, else the enterprise rollup of their enterprises or the pair rollups
+    of their units plus their owner-only enterprises' facts (`facts_only` skips rollups: the
+    tests and benchmarks compare both paths)."""
     prefix = _rollup_prefix(by, keys) if by in _ROLLUP_DIMENSIONS else None
-    if sees_all(viewer) and prefix is not None and not facts_only:
+    if prefix is None or facts_only:
+        return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
+    if by == "enterprise":
+        return grouped_sums(enterprise_rollup(viewer), F("key"), q), "rollup"
+    if viewer is None or sees_all(viewer):
         qs = TradeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by])
         if prefix:
             qs = qs.filter(key__startswith=prefix)
         return grouped_sums(qs, F("key"), q), "rollup"
-    return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
+    parts = []
+    for source in scoped_sources(viewer, _ROLLUP_DIMENSIONS[by]):
+        if source.model is ScopeRollup:
+            rolled = source.filter(key__startswith=prefix) if prefix else source
+            parts.append(grouped_sums(rolled, F("key"), q))
+        else:
+            parts.append(grouped_sums(apply_keys(source, keys), _FACT_KEYS[by], q))
+    return merge_sums(*parts), "rollup"
 
 
 def _enterprise_attributes(ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -244,14 +260,23 @@ def breakdown(
     keys: Keys | None = None,
     level: int = 1,
     facts_only: bool = False,
+    memo: dict[Any, tuple[dict[str, Sums], str]] | None = None,
 ) -> Breakdown:
-    """One table: a row per key with 当月, 累计, 同比, 环比, 占比, 拉动, and the total row."""
+    """One table: a row per key with 当月, 累计, 同比, 环比, 占比, 拉动, and the total row.
+    A page showing several tables passes one `memo`, so tables on the same base dimension
+    (industry, district, park and enterprise all derive from enterprises) group it once."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     keys = keys or Keys()
     level = level if by == "industry" and level in INDUSTRY_LEVELS else 1
     base = _BASE_OF.get(by, by)
-    sums, source = base_sums(viewer, base, q, keys, facts_only=facts_only)
+    memo_key = (base, q, keys, facts_only)
+    if memo is not None and memo_key in memo:
+        sums, source = memo[memo_key]
+    else:
+        sums, source = base_sums(viewer, base, q, keys, facts_only=facts_only)
+        if memo is not None:
+            memo[memo_key] = (sums, source)
     total = sum(sums.values(), Sums())
     if base != by:
         sums = _derive(by, level, sums)
@@ -279,11 +304,7 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     """出口, 进口 and 进出口 for the overview's cards (one grouped query)."""
     keys = keys or Keys()
     tq = Query(year=q.year, month=q.month, flow="total", currency=q.currency)
-    if sees_all(viewer) and keys.is_empty:
-        qs: Any = TradeRollup.objects.filter(dimension=Dimension.MODE)
-    else:
-        qs = apply_keys(facts(viewer), keys)
-    by_flow = grouped_sums(qs, F("flow"), tq)
+    by_flow = merge_sums(*(grouped_sums(qs, F("flow"), tq) for qs in _flow_sources(viewer, keys)))
     result = {}
     for flow in ("export", "import"):
         value = by_flow.get(flow, Sums())
@@ -291,6 +312,15 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     everything = by_flow.get("export", Sums()) + by_flow.get("import", Sums())
     result["total"] = make_row("total", "total", everything, everything, keys)
     return result
+
+
+def _flow_sources(viewer: Viewer, keys: Keys) -> list[Any]:
+    """Where totals by flow and period come from (the trade-mode rollups partition them)."""
+    if not keys.is_empty:
+        return [apply_keys(facts(viewer), keys)]
+    if viewer is None or sees_all(viewer):
+        return [TradeRollup.objects.filter(dimension=Dimension.MODE)]
+    return scoped_sources(viewer, Dimension.MODE)
 
 
 @dataclass(frozen=True)
@@ -310,20 +340,17 @@ def trend(
     """Monthly export and import for the `months` months up to `end` (gaps as zero)."""
     keys = keys or Keys()
     start = add_months(end, -(months - 1))
-    if sees_all(viewer) and keys.is_empty:
-        qs: Any = TradeRollup.objects.filter(dimension=Dimension.MODE)
-    else:
-        qs = apply_keys(facts(viewer), keys)
     field_name = "value_usd" if currency == "usd" else "value_cny"
-    grouped = (
-        qs.filter(period__gte=start, period__lte=end)
-        .values("period", "flow")
-        .annotate(value=Sum(field_name))
-        .order_by()
-    )
-    found: dict[tuple[dt.date, str], Decimal] = {
-        (r["period"], r["flow"]): r["value"] or ZERO for r in grouped
-    }
+    found: dict[tuple[dt.date, str], Decimal] = defaultdict(lambda: ZERO)
+    for qs in _flow_sources(viewer, keys):
+        grouped = (
+            qs.filter(period__gte=start, period__lte=end)
+            .values("period", "flow")
+            .annotate(value=Sum(field_name))
+            .order_by()
+        )
+        for r in grouped:
+            found[(r["period"], r["flow"])] += r["value"] or ZERO
     points = []
     for i in range(months):
         period = add_months(start, i)

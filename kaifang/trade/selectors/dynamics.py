@@ -10,19 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, F, Sum
-from django.db.models.functions import Cast
+from django.db.models import F, Sum
 
-from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
     Keys,
     Query,
     Viewer,
     apply_keys,
+    enterprise_rollup,
     facts,
     flow_filter,
-    sees_all,
 )
 from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
 from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
@@ -32,14 +30,9 @@ def _enterprise_months(
     viewer: Viewer, flow: str, start: dt.date, end: dt.date, field_name: str
 ) -> dict[str, dict[dt.date, Decimal]]:
     """Per enterprise, the months in [start, end] with records, and their value."""
-    if sees_all(viewer):
-        qs: Any = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
-        key: Any = F("key")
-        rows_expr: Any = Sum("rows")
-    else:
-        qs = facts(viewer)
-        key = Cast("enterprise_id", output_field=CharField())
-        rows_expr = Count("id")
+    qs: Any = enterprise_rollup(viewer)
+    key: Any = F("key")
+    rows_expr: Any = Sum("rows")
     grouped = (
         flow_filter(qs.filter(period__gte=start, period__lte=end), flow)
         .annotate(ent=key)

@@ -56,6 +56,6 @@ def test_user_scope(trade_data, city):
     assert {r["name"] for r in city_wide["rows"]} == {"甲机电", "乙纺织", "丁服装"}
     mine = stats("--by", "enterprise", "--flow", "export", "--user", city.district_b_user.username)
     assert {r["name"] for r in mine["rows"]} == {"乙纺织", "丁服装"}
-    assert mine["total"]["ytd"] == "50.0000" and mine["source"] == "facts"
+    assert mine["total"]["ytd"] == "50.0000" and mine["source"] == "rollup"
     with pytest.raises(CommandError):
         stats("--by", "partner", "--user", "nobody")

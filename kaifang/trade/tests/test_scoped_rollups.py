@@ -1,0 +1,136 @@
+"""Users whose scope is a set of units read the (district, park) pair rollups: every figure
+must equal the same sums over the customs records they see through visible_to()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from kaifang.core.models import DataScope
+from kaifang.core.scope import visible_to
+from kaifang.core.tests.factories import RoleFactory, UserFactory
+from kaifang.enterprises.actions import enterprise_update
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.selectors import BREAKDOWNS, Keys, Query, breakdown, totals_by_flow, trend
+from kaifang.trade.selectors.base import latest_period
+from kaifang.trade.tests.conftest import d
+from kaifang.trade.tests.factories import CustomsRecordFactory
+
+
+@pytest.fixture
+def personas(trade_data, city):
+    """trade_data plus two awkward enterprises and five kinds of scoped user.
+
+    e6: district B, but in district A's park (a park user and both district users see it);
+    e7: in the park, no district. district_a_user is also liaison of e4 (district B).
+    """
+    a, park, b = city.district_a, city.district_a_park, city.district_b
+    e6 = EnterpriseFactory(name="己园区企业", district=b, park=park)
+    e7 = EnterpriseFactory(name="庚园区企业", park=park)
+    for ent, period, flow, partner, hs, usd in (
+        (e6, d(2025, 3), "export", "502", "85423100", 70),
+        (e6, d(2024, 2), "import", "116", "61091000", 15),
+        (e7, d(2025, 1), "export", "303", "84713000", 25),
+        (e7, d(2025, 3), "import", "502", "", 5),
+    ):
+        CustomsRecordFactory(
+            enterprise=ent,
+            period=period,
+            flow=flow,
+            partner_code=partner,
+            hs_code=hs,
+            trade_mode="10",
+            value_usd=Decimal(usd),
+        )
+    trade_data.e4.liaison = city.district_a_user
+    trade_data.e4.save()
+    trade_data.e1.liaison = city.liaison
+    trade_data.e1.save()
+    trade_data.e2.liaison = city.liaison
+    trade_data.e2.save()
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    park_user = UserFactory(
+        username="park", unit=park, roles=[RoleFactory(code="park", data_scope=DataScope.UNIT)]
+    )
+    chosen_role = RoleFactory(code="chosen", data_scope=DataScope.CHOSEN)
+    chosen_role.chosen_units.set([park, b])
+    chosen = UserFactory(username="chosen", unit=a, roles=[chosen_role])
+    return {
+        "district with its park, liaison outside": city.district_a_user,
+        "district whose enterprise sits in another's park": city.district_b_user,
+        "park only": park_user,
+        "chosen park and district": chosen,
+        "liaison only": city.liaison,
+    }
+
+
+def _facts_by_flow(user, q: Query) -> dict[str, Decimal]:
+    qs = visible_to(CustomsRecord.objects.all(), user).filter(period__in=q.span_months("ytd"))
+    return {r["flow"]: r["v"] for r in qs.values("flow").annotate(v=Sum("value_usd")).order_by()}
+
+
+BYS = [(by, Keys()) for by in BREAKDOWNS if by != "hs8"] + [("hs4", Keys(hs="84"))]
+
+
+@pytest.mark.parametrize("flow", ["export", "import", "total"])
+def test_scoped_rollups_equal_the_facts_through_the_scope_gate(personas, flow):
+    q = Query(year=2025, month=3, flow=flow, currency="usd")
+    for persona, user in personas.items():
+        for by, keys in BYS:
+            fast = breakdown(viewer=user, by=by, q=q, keys=keys)
+            raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
+            assert fast.source == "rollup", (persona, by)
+            assert fast.rows == raw.rows, (persona, by)
+            assert fast.total == raw.total, (persona, by)
+        # and the facts path is the gate itself: the same total as visible_to() gives
+        direct = _facts_by_flow(user, q)
+        expected = sum(direct.values(), Decimal(0)) if flow == "total" else direct.get(flow, 0)
+        assert breakdown(viewer=user, by="partner", q=q).total.ytd == expected, persona
+
+
+def test_scoped_cards_trend_and_latest_month_equal_the_facts(personas):
+    q = Query(year=2025, month=3)
+    for persona, user in personas.items():
+        direct = _facts_by_flow(user, q)
+        cards = totals_by_flow(viewer=user, q=q)
+        for flow in ("export", "import"):
+            assert cards[flow].ytd == direct.get(flow, 0), (persona, flow)
+        monthly: dict[tuple[dt.date, str], Decimal] = defaultdict(Decimal)
+        for r in visible_to(CustomsRecord.objects.all(), user):
+            monthly[(r.period, r.flow)] += r.value_usd
+        points = trend(viewer=user, end=q.period, currency="usd")
+        assert {(p.period, "export"): p.export for p in points if p.export} | {
+            (p.period, "import"): p.import_ for p in points if p.import_
+        } == dict(monthly), persona
+        newest = visible_to(CustomsRecord.objects.all(), user).order_by("-period").first()
+        assert latest_period(user) == newest.period, persona
+
+
+def test_an_enterprise_in_both_of_a_users_units_counts_once(personas, city, trade_data):
+    """e1 is in district A and in its park; the district user's scope holds both."""
+    q = Query(year=2025, month=3, flow="export")
+    rows = {r.key: r.ytd for r in breakdown(viewer=city.district_a_user, by="hs2", q=q).rows}
+    # e1 (150 in 84, not 300) + e7 (25 in 84) and e6 (70 in 85) through the park
+    # + e4 as liaison (20 in 61)
+    assert rows == {"84": Decimal(175), "85": Decimal(70), "61": Decimal(20)}
+
+
+def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(personas, city, trade_data):
+    q = Query(year=2025, month=3, flow="import")
+    user = city.district_b_user
+    before = breakdown(viewer=user, by="partner", q=q).total.ytd
+    enterprise_update(actor=city.admin, enterprise=trade_data.e3, district=city.district_b)
+    after = breakdown(viewer=user, by="partner", q=q)
+    assert after.total.ytd == before + Decimal(200)  # e3 imported 200 in 2025-03
+    assert after.rows == breakdown(viewer=user, by="partner", q=q, facts_only=True).rows
+    a_rows = breakdown(viewer=city.district_a_user, by="partner", q=q)
+    assert (
+        a_rows.rows
+        == breakdown(viewer=city.district_a_user, by="partner", q=q, facts_only=True).rows
+    )
