@@ -173,8 +173,16 @@ def enterprise_merge(*, actor: User, keep: Enterprise, drop: Enterprise) -> Ente
     become former names, missing identifiers are taken over; `drop` is deleted."""
     if keep.pk == drop.pk:
         raise ValidationError("不能把企业与自身合并。")
-    keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
-    drop = Enterprise.objects.select_for_update().get(pk=drop.pk)
+    # Lock both rows in primary-key order, so two opposite merges cannot deadlock.
+    locked = {
+        e.pk: e
+        for e in Enterprise.objects.select_for_update()
+        .filter(pk__in=[keep.pk, drop.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise ValidationError("企业档案已不存在，请刷新页面。")
+    keep, drop = locked[keep.pk], locked[drop.pk]
     moved: dict[str, int] = {}
     for relation in Enterprise._meta.related_objects:
         if relation.many_to_many:

@@ -60,7 +60,9 @@ class Tag(models.Model):
 
 class Enterprise(models.Model):
     scope_unit_fields = ("district", "park")
-    scope_owner_fields = ("liaison", "created_by")
+    # Owner access is the liaison's only: whoever typed a record in does not keep a window on
+    # the enterprise (and its appeals and trade) once it belongs to another unit.
+    scope_owner_fields = ("liaison",)
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     customs_code = models.CharField("海关编码", max_length=10, unique=True, null=True, blank=True)

@@ -675,7 +675,7 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: User) -> Appeal:
         appeal=appeal,
         kind="merged",
         text=f"与诉求 {into.tracking_code} 合并办理",
-        public_text=f"该诉求与您的另一诉求（查询码 {into.tracking_code}）合并办理。",
+        public_text="该诉求已与同一事项的另一诉求合并办理。",
         actor=actor,
     )
     appeal_event(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import User
@@ -78,7 +79,7 @@ def visit_create(
     follow_ups: str = "",
     is_synthetic: bool = False,
 ) -> Visit:
-    if visited_on > dt.date.today() + dt.timedelta(days=1):  # noqa: DTZ011 (a calendar date)
+    if visited_on > timezone.localdate() + dt.timedelta(days=1):
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
     visit = Visit.objects.create(
         enterprise=enterprise,

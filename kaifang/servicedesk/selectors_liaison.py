@@ -78,6 +78,17 @@ def officers_for(user: User) -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(Q(pk__in=ids) | in_units).distinct()
 
 
+def assignable_people(user: User) -> QuerySet[User]:
+    """Who the user may make a liaison officer or leader: people of the units in the user's
+    scope (liaison gives its holder the enterprise's records, so it cannot reach further)."""
+    from kaifang.core.scope import effective_scope
+
+    people = User.objects.filter(is_active=True)
+    if effective_scope(user).sees_all:
+        return people
+    return people.filter(unit__in=_units(user))
+
+
 def _units(user: User) -> list[int]:
     from kaifang.core.scope import effective_scope
 

@@ -5,19 +5,21 @@ transaction: a failed or interrupted import leaves the database as it was."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import User
+from kaifang.core.scope import effective_scope
 from kaifang.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseStatus
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.bulk import upsert_rows
@@ -34,6 +36,7 @@ from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors_import import import_lookups
 
 Progress = Callable[[int, str], None]
+logger = logging.getLogger(__name__)
 
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
 
@@ -50,6 +53,14 @@ class CommitSummary:
     replaced_rows: int
 
 
+def require_importer(actor: User | None) -> None:
+    """Imports write city-wide facts and may create or change any enterprise, so only users
+    who see the whole city (the bureau's divisions, administrators) may run them. The CLI
+    (actor None) is the operator's."""
+    if actor is not None and not effective_scope(actor).sees_all:
+        raise PermissionDenied("只有市商务局业务科室和系统管理员可以导入数据。")
+
+
 @transaction.atomic
 def import_upload(
     *,
@@ -62,6 +73,7 @@ def import_upload(
     source: str = "customs",
 ) -> ImportBatch:
     """Store the file and detect its header mapping; reading errors are reported in Chinese."""
+    require_importer(actor)
     if not filename.lower().endswith(ALLOWED_EXTENSIONS):
         raise ValidationError({"file": "只支持 .xlsx、.xls 或 .csv 文件。"})
     if not content:
@@ -427,6 +439,7 @@ def _commit_any(
 
 def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop) -> CommitSummary:
     """Commit a validated batch (re-parses the stored file: the database is the truth)."""
+    require_importer(actor)
     batch = ImportBatch.objects.get(pk=batch.pk)
     if batch.status not in {ImportStatus.PARSED, ImportStatus.COMMITTING}:
         raise ValidationError("该批次不在可导入状态。")
@@ -435,8 +448,13 @@ def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop
     try:
         summary = _commit_any(result=result, batch=batch, actor=actor, progress=progress)
     except Exception as error:
+        reason = "；".join(error.messages) if isinstance(error, ValidationError) else ""
+        logger.exception("import %s failed", batch.pk)
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, message=f"导入失败，数据库未做任何修改：{error}"[:500]
+            status=ImportStatus.FAILED,
+            message=(
+                f"导入失败，数据库未做任何修改。{reason or '系统错误已记录，请联系系统管理员。'}"
+            )[:500],
         )
         raise
     ImportBatch.objects.filter(pk=batch.pk).update(

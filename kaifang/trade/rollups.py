@@ -57,6 +57,7 @@ def _bump_version() -> None:
     transaction.on_commit(bump)
 
 
+@transaction.atomic
 def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     """Replace the rollups of `periods` by fresh sums of the facts; returns rows written."""
     months = sorted(set(periods))

@@ -30,6 +30,7 @@ def _start(batch: ImportBatch, *, kind: str, title: str, owner: Any, **params: A
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    actions.require_importer(user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -137,10 +138,14 @@ def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
-    if batch.status != ImportStatus.PARSED:
-        messages.error(request, "请先完成校验，再确认导入。")
+    actions.require_importer(user)
+    # A conditional update: a second click (or a second tab) finds the batch already taken.
+    taken = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PARSED).update(
+        status=ImportStatus.COMMITTING
+    )
+    if not taken:
+        messages.error(request, "请先完成校验，再确认导入（或该批次已在导入中）。")
         return redirect("trade:import_detail", pk=pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
     _start(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", owner=user)
     return redirect("trade:import_detail", pk=pk)
 

@@ -145,6 +145,9 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
     appeal = public_appeal(codes.normalise(tracking_code))
+    # A channel reads only the appeals it submitted: a token is not a key to every appeal.
+    if appeal is not None and appeal.channel_id != _channel(request).pk:
+        appeal = None
     if appeal is None:
         return Status(404, ErrorOut(detail="查询码不存在。"))
     return Status(

@@ -3,6 +3,8 @@ one-step problem → appeal."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +26,19 @@ from kaifang.servicedesk.forms import (
     VisitTargetForm,
 )
 from kaifang.servicedesk.models import Visit
+from kaifang.servicedesk.selectors import appeals_for
 
 
 def _may_assign(user: User) -> bool:
     return actions.is_office(user) or user.has_role(RoleCode.UNIT_STAFF)
+
+
+def _assign_form(user: User, data: Any = None) -> BulkAssignForm:
+    form = BulkAssignForm(data)
+    people = selectors_liaison.assignable_people(user)
+    form.fields["officer"].queryset = people  # type: ignore[attr-defined]
+    form.fields["leader"].queryset = people  # type: ignore[attr-defined]
+    return form
 
 
 @login_required
@@ -43,7 +54,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "by_unit": selectors_liaison.roster_by_unit(user),
             "coverage": selectors_liaison.coverage(user, today),
             "progress": selectors_liaison.visit_progress(user, today),
-            "assign_form": BulkAssignForm(),
+            "assign_form": _assign_form(user),
             "target_form": VisitTargetForm(initial={"year": year, "quarter": quarter}),
             "may_assign": _may_assign(user),
             "year": year,
@@ -58,7 +69,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not _may_assign(user):
         raise PermissionDenied("您没有分配包联干部的权限。")
-    form = BulkAssignForm(request.POST)
+    form = _assign_form(user, request.POST)
     ids = [int(i) for i in request.POST.getlist("enterprise") if i.isdigit()]
     chosen = list(selectors_liaison.enterprises_for(user).filter(pk__in=ids))
     if not form.is_valid() or len(chosen) != len(set(ids)):
@@ -141,7 +152,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "servicedesk/visit_detail.html",
-        {"visit": visit, "form": form, "appeals": visit.appeals.all()},
+        {"visit": visit, "form": form, "appeals": appeals_for(user).filter(visit=visit)},
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -267,6 +267,8 @@ def extension_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
     user = current_user(request)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
+    if decision not in {"approve", "refuse"}:
+        raise Http404("没有这种审批结果")
     if decision == "approve":
         return attempt(
             request,

@@ -105,12 +105,28 @@ def test_empty_file_is_refused_at_upload(city, trade_reference, client: Client):
     assert not ImportBatch.objects.exists()
 
 
-def test_other_users_batches_are_404(city, trade_reference, client: Client):
+def test_only_city_wide_users_import_and_batches_stay_private(city, trade_reference, client):
+    # A district user may not import: imports write city-wide facts and touch any enterprise.
     client.force_login(city.district_a_user)
+    assert client.get("/trade/imports/").status_code == 403
+    assert upload(client, "\n".join([HEADER, *ROWS])).status_code == 403
+    # A batch is visible to its uploader and to city-wide scopes; a district user gets 404.
+    client.force_login(city.officer)
     upload(client, "\n".join([HEADER, *ROWS]))
     batch = ImportBatch.objects.get()
-    client.force_login(city.district_b_user)
-    assert client.get(f"/trade/imports/{batch.pk}/").status_code == 404
-    assert client.get(f"/trade/imports/{batch.pk}/errors.xlsx").status_code == 404
-    assert client.post(f"/trade/imports/{batch.pk}/commit/").status_code == 404
-    assert "九月出口" not in client.get("/trade/imports/").content.decode()
+    for other in (city.district_b_user, city.liaison):
+        client.force_login(other)
+        assert client.get(f"/trade/imports/{batch.pk}/").status_code == 404
+        assert client.get(f"/trade/imports/{batch.pk}/errors.xlsx").status_code == 404
+        assert client.post(f"/trade/imports/{batch.pk}/commit/").status_code == 404
+
+
+def test_double_commit_enqueues_one_job(city, trade_reference, client, run_jobs):
+    from kaifang.core.models import Job
+
+    client.force_login(city.officer)
+    run_jobs(lambda: upload(client, "\n".join([HEADER, *ROWS])))
+    batch = ImportBatch.objects.get()
+    client.post(f"/trade/imports/{batch.pk}/commit/")
+    client.post(f"/trade/imports/{batch.pk}/commit/")
+    assert Job.objects.filter(kind="trade.import_commit").count() == 1
