@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import codecs
+import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from kaifang.trade.importers.tabular import TableError, read_table
 from kaifang.trade.tests.helpers import csv_bytes, xlsx_bytes
@@ -106,8 +108,54 @@ def test_xlsx_with_merged_title_and_excel_dates() -> None:
     assert table.header_row == 2
     assert table.title_rows == ["2025年9-10月示范市进出口企业数据"]
     rows = list(table.rows)
-    assert rows[0] == (3, [datetime(2025, 9, 1), "X", "甲公司", 1.5])
-    assert rows[1][0] == 4
+    # a date without a time comes back as a date, as from xls
+    assert rows[0] == (3, [date(2025, 9, 1), "X", "甲公司", 1.5])
+    assert rows[1] == (4, [date(2025, 10, 1), "Y", "乙公司", 2])
+    assert isinstance(rows[1][1][3], int)
+
+
+def _workbook_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_notes_sheet_title_rows_and_typed_cells() -> None:
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "说明"
+    notes.append(["本表由海关统计部门提供"])
+    ws = book.create_sheet("出口")
+    ws.append([])  # an empty first row still counts
+    ws.append(["", "2025年示范市出口企业数据"])
+    ws.merge_cells("B2:F2")
+    ws.append(["", "单位：美元"])
+    ws.append(["", "数据年月", "统一社会信用代码", "贸易方式编码", "美元", "备注"])
+    ws.append(["", datetime(2025, 9, 1), "91410300000000019Y", "0615", 12.5, None])
+    ws.append(["", datetime(2025, 9, 30, 18, 5), 85171200, 10, 1e20, "x"])
+    book.create_sheet("进口")
+    table = read_table(_workbook_bytes(book), "a.xlsx")
+    assert table.sheet == "出口"
+    assert table.sheets == ["说明", "出口", "进口"]
+    assert table.header_row == 4
+    assert table.title_rows == ["2025年示范市出口企业数据", "单位：美元"]
+    assert table.header == ["", "数据年月", "统一社会信用代码", "贸易方式编码", "美元", "备注"]
+    assert list(table.rows) == [
+        (5, [None, date(2025, 9, 1), "91410300000000019Y", "0615", 12.5, None]),
+        (6, [None, datetime(2025, 9, 30, 18, 5), 85171200, 10, 10**20, "x"]),
+    ]
+
+
+def test_xlsx_error_cell_stays_visible() -> None:
+    data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲公司", "#DIV/0!"]])
+    rows = list(read_table(data, "a.xlsx").rows)
+    assert rows == [(2, [202509, "甲公司", "#DIV/0!"])]
+
+
+def test_broken_xlsx() -> None:
+    with pytest.raises(TableError, match="无法读取 Excel 文件"):
+        read_table(b"PK\x03\x04 not really a zip", "a.xlsx")
 
 
 def test_xlsx_sheet_selection() -> None:
