@@ -131,3 +131,14 @@ def test_merge_outside_scope_finds_nothing(city, firms, client: Client):
     )
     assert "没有找到" in response.content.decode()
     assert Enterprise.objects.filter(pk=firms[2].pk).exists()
+
+
+def test_creator_keeps_no_window_on_another_districts_enterprise(city):
+    # Owner access is the liaison's only: typing a record in does not grant its appeals/trade.
+    made = actions.enterprise_create(
+        actor=city.district_a_user, name="跨区登记的企业有限公司", district=city.district_b
+    )
+    from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_list
+
+    assert made not in enterprise_list(user=city.district_a_user, filters=EnterpriseFilters())
+    assert made in enterprise_list(user=city.district_b_user, filters=EnterpriseFilters())

@@ -215,6 +215,10 @@ def test_duplicate_is_flagged_and_merged(city, firm, make_appeal):
     assert second.duplicate_of == first and second.similarity >= 0.5
     merged = actions.appeal_merge(appeal=second, into=first, actor=city.officer)
     assert merged.status == S.MERGED and merged.merged_into == first
+    # Whoever follows the merged appeal's code must not learn the other appeal's code (the
+    # public page identifies an enterprise only by its public credit code).
+    public = " ".join(e.public_text for e in merged.events.all())
+    assert first.tracking_code not in public
 
 
 def test_tracking_codes_are_random_not_sequential(city, firm, make_appeal):

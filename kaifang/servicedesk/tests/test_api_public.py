@@ -128,3 +128,10 @@ def test_sla_scan_is_a_registered_daily_schedule():
 
     scan = {p.name: p for p in registered()}["servicedesk.sla_scan"]
     assert scan.func == "kaifang.servicedesk.tasks.sla_scan" and scan.cron == "30 8 * * *"
+
+
+def test_a_channel_reads_only_the_appeals_it_submitted(client, city, token):
+    code = post(client, BODY, token).json()["tracking_code"]
+    _, other = channel_issue(name="小程序", actor=None)
+    response = client.get(f"{URL}/{code}", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert response.status_code == 404
