@@ -11,6 +11,7 @@ from django.db import models, transaction
 from kaifang.core import audit
 from kaifang.core.lib.uscc import UsccError, is_customs_code, validate_uscc
 from kaifang.core.models import Industry, Unit, User
+from kaifang.enterprises import merge_hooks
 from kaifang.enterprises.events import enterprise_event
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Tag
 
@@ -183,6 +184,7 @@ def enterprise_merge(*, actor: User, keep: Enterprise, drop: Enterprise) -> Ente
     if len(locked) != 2:
         raise ValidationError("企业档案已不存在，请刷新页面。")
     keep, drop = locked[keep.pk], locked[drop.pk]
+    merge_hooks.run_before(keep, drop)
     moved: dict[str, int] = {}
     for relation in Enterprise._meta.related_objects:
         if relation.many_to_many:
@@ -231,5 +233,6 @@ def enterprise_merge(*, actor: User, keep: Enterprise, drop: Enterprise) -> Ente
         actor=actor,
         payload=summary,
     )
+    merge_hooks.run_after(keep, drop)
     audit.record(actor=actor, action="enterprise.merge", obj=keep, changes=summary)
     return keep

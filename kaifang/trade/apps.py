@@ -20,3 +20,8 @@ class TradeConfig(AppConfig):
         from kaifang.trade import invalidation
 
         invalidation.connect()
+
+        from kaifang.enterprises import merge_hooks
+        from kaifang.trade import merge
+
+        merge_hooks.register(before=merge.fold_before_merge, after=merge.refresh_after_merge)

@@ -34,3 +34,30 @@ def test_rebuild_restores_rollups_equal_to_the_facts(city):
     assert "2 个月" in out.getvalue()
     total = TradeRollup.objects.filter(dimension="partner").aggregate(s=Sum("value_usd"))["s"]
     assert total == Decimal("300.5")
+
+
+def test_merging_two_records_of_one_enterprise_adds_colliding_trade(city):
+    from kaifang.enterprises import actions as enterprise_actions
+
+    keep = EnterpriseFactory(district=city.district_a)
+    drop = EnterpriseFactory(district=city.district_b)
+    common = {
+        "period": "2026-09-01",
+        "flow": "export",
+        "hs_code": "85171300",
+        "partner_code": "116",
+        "trade_mode": "10",
+    }
+    CustomsRecord.objects.create(enterprise=keep, value_usd=Decimal(100), **common)
+    CustomsRecord.objects.create(enterprise=drop, value_usd=Decimal(50), **common)
+    CustomsRecord.objects.create(
+        enterprise=drop, value_usd=Decimal(7), **{**common, "partner_code": "502"}
+    )
+    call_command("rebuild-rollups", stdout=StringIO())
+    enterprise_actions.enterprise_merge(actor=city.officer, keep=keep, drop=drop)
+    rows = dict(CustomsRecord.objects.values_list("partner_code", "value_usd"))
+    assert rows == {"116": Decimal(150), "502": Decimal(7)}
+    assert CustomsRecord.objects.filter(enterprise=keep).count() == 2
+    by_enterprise = TradeRollup.objects.filter(dimension="enterprise")
+    assert set(by_enterprise.values_list("key", flat=True)) == {str(keep.pk)}
+    assert by_enterprise.aggregate(s=Sum("value_usd"))["s"] == Decimal(157)
