@@ -142,3 +142,29 @@ def test_decompose_command_prints_json(city, capsys):
     bureau = next(r for r in rows if r["text"].startswith("商务局在优化"))
     assert bureau["lead_unit"] == "示范市商务局"  # matched from the database's unit tree
     assert all(r["deadline"] is None or len(r["deadline"]) == 10 for r in rows)
+
+
+def test_a_unit_sees_only_its_own_candidates_on_the_review_page(city, client):
+    from kaifang.supervision import actions
+    from kaifang.supervision.models import Candidate
+    from kaifang.supervision.tests.conftest import make_task
+
+    task = make_task(city, title="东城的任务")
+    Candidate.objects.create(
+        document=task.document,
+        text="西城的候选任务",
+        source_sentence="要抓好测试工作。",
+        start=0,
+        end=8,
+        lead_unit=city.district_b,
+    )
+    other = make_task(city, title="西城已交办任务", lead=city.district_b)
+    Candidate.objects.filter(task=other).update(document=task.document)
+    assert actions  # the tasks above went through the real actions
+    client.force_login(city.district_a_user)
+    page = client.get(f"/supervision/documents/{task.document_id}/").content.decode()
+    assert "东城的任务" in page
+    assert "西城的候选任务" not in page and "西城已交办任务" not in page
+    client.force_login(city.officer)
+    page = client.get(f"/supervision/documents/{task.document_id}/").content.decode()
+    assert "西城的候选任务" in page

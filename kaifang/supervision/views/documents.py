@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
-from kaifang.core.scope import get_for_user
+from kaifang.core.scope import get_for_user, visible_to
 from kaifang.supervision import actions, selectors
 from kaifang.supervision.forms import (
     CandidateForm,
@@ -22,7 +22,7 @@ from kaifang.supervision.forms import (
     SplitForm,
     unit_choices,
 )
-from kaifang.supervision.models import Candidate, CandidateStatus
+from kaifang.supervision.models import Candidate, CandidateStatus, Task
 from kaifang.supervision.permissions import is_supervisor
 from kaifang.supervision.views.common import attempt, form_errors, refusal
 
@@ -66,6 +66,15 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for_user(user=request.user, pk=pk)
     office = is_supervisor(request.user)
     candidates = selectors.review_candidates(document)
+    if not office:
+        # A unit sees the candidates that became its own tasks, not the office's working list
+        # of other units' proposed, discarded or assigned items.
+        own = set(
+            visible_to(Task.objects.filter(document=document), request.user).values_list(
+                "pk", flat=True
+            )
+        )
+        candidates = [c for c in candidates if c.task_id in own]
     units = unit_choices() if office else []
     forms = {
         c.pk: CandidateForm(
