@@ -43,9 +43,9 @@ def rollup_version() -> int:
     return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
 
 
-def _bump_version() -> None:
-    """Now (a rolled-back rebuild only costs a cache miss) and again at commit (a page cached
-    by a reader in between must not keep the old figures)."""
+def bump_version() -> None:
+    """Mark every cached page stale. Now (a rolled-back rebuild only costs a cache miss) and
+    again at commit (a page cached by a reader in between must not keep the old figures)."""
 
     def bump() -> None:
         try:
@@ -79,7 +79,7 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
             )
             written += max(cursor.rowcount, 0)
         written += _insert_scoped(cursor, f"r.period IN ({placeholders})", months)
-    _bump_version()
+    bump_version()
     return written
 
 
@@ -116,5 +116,5 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
                 "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
                 [district_id, park_id],
             )
-    _bump_version()
+    bump_version()
     return written

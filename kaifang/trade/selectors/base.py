@@ -188,6 +188,16 @@ def sees_all(viewer: Viewer) -> bool:
     return viewer is None or effective_scope(viewer).sees_all
 
 
+def scope_signature(viewer: Viewer) -> str:
+    """Who sees the same figures: everyone with the ALL scope alike; otherwise the units and,
+    because owner fields (liaison) add enterprises, the user. A part of page-cache keys."""
+    if viewer is None or sees_all(viewer):
+        return "all"
+    scope = effective_scope(viewer)
+    units = ",".join(str(u) for u in sorted(scope.unit_ids))
+    return f"u{units}:p{scope.user_id}"
+
+
 @dataclass(frozen=True)
 class Reach:
     """The enterprises a viewer without the ALL scope sees, split by how: through their units
