@@ -42,6 +42,8 @@ def _refresh_if_moved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
 
     if tuple(old) != new:
         refresh_pairs([old, new])  # bumps the version too
+    elif old_attrs is not None and old_attrs[1] != instance.liaison_id:
+        refresh_pairs([new])  # the liaison rollups of the pair
     elif old_attrs != tuple(getattr(instance, f) for f in _PAGE_FIELDS):
         bump_version()
 
