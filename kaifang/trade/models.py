@@ -285,3 +285,44 @@ class ScopeRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key} {self.district_id}/{self.park_id} {self.period:%Y-%m}"
+
+
+class LiaisonRollup(models.Model):
+    """ScopeRollup's sums again, for enterprises that have a liaison officer only, split by
+    that officer: what a liaison officer's pages read for the enterprises they see only as
+    liaison (outside their units), which the (district, park) pair cannot isolate. Small,
+    because few enterprises have a liaison. Rebuilt with ScopeRollup, by period and by pair
+    (an enterprise whose liaison changes has its pair refreshed)."""
+
+    liaison_id = models.PositiveIntegerField()
+    district_id = models.PositiveIntegerField(default=0)
+    park_id = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "贸易月度汇总（按包联干部）"
+        verbose_name_plural = "贸易月度汇总（按包联干部）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "liaison_id",
+                    "dimension",
+                    "period",
+                    "flow",
+                    "district_id",
+                    "park_id",
+                    "key",
+                ],
+                name="liaison_rollup_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["period"]), models.Index(fields=["district_id", "park_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key} liaison {self.liaison_id} {self.period:%Y-%m}"

@@ -16,7 +16,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import CustomsRecord, Dimension, ScopeRollup, TradeRollup
+from kaifang.trade.models import (
+    CustomsRecord,
+    Dimension,
+    LiaisonRollup,
+    ScopeRollup,
+    TradeRollup,
+)
 
 # The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept (r: the facts).
 _KEYS = {
@@ -34,6 +40,7 @@ _FIRMS = Enterprise._meta.db_table
 _q = connection.ops.quote_name
 _ROLLUPS = TradeRollup._meta.db_table
 _SCOPED = ScopeRollup._meta.db_table
+_LIAISON = LiaisonRollup._meta.db_table
 _SUMS = "SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*)"
 VERSION_KEY = "trade:rollup-version"
 
@@ -43,9 +50,9 @@ def rollup_version() -> int:
     return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
 
 
-def _bump_version() -> None:
-    """Now (a rolled-back rebuild only costs a cache miss) and again at commit (a page cached
-    by a reader in between must not keep the old figures)."""
+def bump_version() -> None:
+    """Mark every cached page stale. Now (a rolled-back rebuild only costs a cache miss) and
+    again at commit (a page cached by a reader in between must not keep the old figures)."""
 
     def bump() -> None:
         try:
@@ -65,6 +72,7 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
         return 0
     TradeRollup.objects.filter(period__in=months).delete()
     ScopeRollup.objects.filter(period__in=months).delete()
+    LiaisonRollup.objects.filter(period__in=months).delete()
     placeholders = ", ".join(["%s"] * len(months))
     written = 0
     with connection.cursor() as cursor:
@@ -80,30 +88,37 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
             )
             written += max(cursor.rowcount, 0)
         written += _insert_scoped(cursor, f"r.period IN ({placeholders})", months)
-    _bump_version()
+    bump_version()
     return written
 
 
 def _insert_scoped(cursor: object, where: str, params: Sequence[object]) -> int:
+    """The pair rollups, and the liaison rollups of the enterprises that have a liaison."""
     written = 0
     for dimension in SCOPE_DIMENSIONS:
         key = _KEYS[dimension]
-        cursor.execute(  # type: ignore[attr-defined]
-            f"INSERT INTO {_SCOPED} (district_id, park_id, dimension, {_q('key')}, "  # noqa: S608
-            f"period, flow, value_usd, value_cny, {_q('rows')}) "
-            "SELECT COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
-            f"COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
-            f"FROM {_FACTS} r JOIN {_FIRMS} e ON e.id = r.enterprise_id WHERE {where} "
-            f"GROUP BY e.district_id, e.park_id, {key}, r.period, r.flow",
-            [str(dimension), *params],
-        )
-        written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+        for table, liaison, only in (
+            (_SCOPED, "", ""),
+            (_LIAISON, "e.liaison_id, ", " AND e.liaison_id IS NOT NULL"),
+        ):
+            cursor.execute(  # type: ignore[attr-defined]
+                f"INSERT INTO {table} ({liaison.replace('e.', '')}district_id, park_id, "  # noqa: S608
+                f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
+                f"SELECT {liaison}COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
+                f"COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
+                f"FROM {_FACTS} r JOIN {_FIRMS} e ON e.id = r.enterprise_id "
+                f"WHERE {where}{only} "
+                f"GROUP BY {liaison}e.district_id, e.park_id, {key}, r.period, r.flow",
+                [str(dimension), *params],
+            )
+            written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
     return written
 
 
 def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
-    """Rebuild the pair rollups of these (district, park) pairs over all periods: after an
-    enterprise moves, its sums leave the old pair and join the new one."""
+    """Rebuild the pair (and liaison) rollups of these (district, park) pairs over all
+    periods: after an enterprise moves, its sums leave the old pair and join the new one;
+    after its liaison changes, they move between officers within the pair."""
     clean = sorted({(d or 0, p or 0) for d, p in pairs})
     if not clean:
         return 0
@@ -111,11 +126,12 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
+            LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             written += _insert_scoped(
                 cursor,
                 f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
                 "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
                 [district_id, park_id],
             )
-    _bump_version()
+    bump_version()
     return written

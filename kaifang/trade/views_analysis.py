@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,6 +25,7 @@ from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.enterprises.selectors import enterprise_get
 from kaifang.trade.forms import AnalysisForm
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
@@ -45,12 +47,14 @@ from kaifang.trade.selectors import (
     totals_by_flow,
     trend,
 )
+from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params, records_url
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORDS_PAGE_SIZE = 50
 BREAKDOWN_PAGE_SIZE = 100
+OVERVIEW_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
 OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
 
 # by → the next levels a row drills into: (label, by, level offset)
@@ -250,18 +254,51 @@ def _top_enterprises_chart(
     }
 
 
-@login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    setup = _setup(request)
-    if setup.q is None:
-        return _empty(request, "外贸分析")
-    q = setup.q
+def _overview_figures(setup: Setup, q: Query) -> dict[str, Any]:
+    """Everything the overview computes, cached per rollup version, scope and query: the
+    figures change only with a rebuild or an enterprise change, both of which bump the
+    version. The rendered page is not cached (it carries the user and a CSRF token)."""
+    key = ":".join(
+        [
+            "trade:overview",
+            str(rollup_version()),
+            scope_signature(setup.user),
+            str(q.year),
+            str(q.month),
+            q.flow,
+            q.currency,
+        ]
+    )
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return cached
     cards = totals_by_flow(viewer=setup.user, q=q)
     memo: dict[Any, Any] = {}  # the tables share two base groupings: partner, enterprise
     tables = [
         breakdown(viewer=setup.user, by=by, q=q, level=lv, memo=memo) for by, lv in OVERVIEW_TABLES
     ]
     partners = breakdown(viewer=setup.user, by="partner", q=q, memo=memo)
+    figures = {
+        "cards": [
+            (label, cards[flow], records_url(replace(q, flow=flow), Keys(), "ytd"))
+            for flow, label in (("total", "进出口"), ("export", "出口"), ("import", "进口"))
+        ],
+        "chart": _trend_chart(setup, q, Keys()),
+        "top_chart": _top_enterprises_chart(setup, q, memo=memo),
+        "tables": tables,
+        "partners": partners,
+        "concentration": concentration_of(partners),
+    }
+    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return figures
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    setup = _setup(request)
+    if setup.q is None:
+        return _empty(request, "外贸分析")
+    q = setup.q
     return render(
         request,
         "trade/analysis/overview.html",
@@ -269,17 +306,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "setup": setup,
             "q": q,
             "keys": Keys(),
-            "cards": [
-                (label, cards[flow], records_url(replace(q, flow=flow), Keys(), "ytd"))
-                for flow, label in (("total", "进出口"), ("export", "出口"), ("import", "进口"))
-            ],
             "sees_all": sees_all(setup.user),
-            "chart": _trend_chart(setup, q, Keys()),
-            "top_chart": _top_enterprises_chart(setup, q, memo=memo),
-            "tables": tables,
-            "partners": partners,
-            "concentration": concentration_of(partners),
             "unit": amount_unit(q.currency),
+            **_overview_figures(setup, q),
         },
     )
 

@@ -3,8 +3,8 @@ the sources of numbers.
 
 Scope decides the source. A viewer who sees the whole city (or the CLI's city-wide run, viewer
 None) reads the city-wide rollups. A viewer whose scope is a set of units reads the rollups by
-(district, park) pair of those units, plus the facts of the few enterprises they see only as
-their liaison officer (`Reach`); enterprise-keyed figures come from the enterprise rollup
+(district, park) pair of those units, plus the liaison rollup of the few enterprises they see
+only as their liaison officer (`Reach`); enterprise-keyed figures come from the enterprise rollup
 filtered to the enterprises they see. Drill-downs, and figures within a drill key the rollups
 cannot express, come from the customs records through `visible_to()`. Every source groups the
 same facts, so they give the same numbers (tested)."""
@@ -27,6 +27,7 @@ from kaifang.trade.models import (
     ENTERPRISE_SCOPE_UNITS,
     CustomsRecord,
     Dimension,
+    LiaisonRollup,
     ScopeRollup,
     TradeRollup,
 )
@@ -188,6 +189,16 @@ def sees_all(viewer: Viewer) -> bool:
     return viewer is None or effective_scope(viewer).sees_all
 
 
+def scope_signature(viewer: Viewer) -> str:
+    """Who sees the same figures: everyone with the ALL scope alike; otherwise the units and,
+    because owner fields (liaison) add enterprises, the user. A part of page-cache keys."""
+    if viewer is None or sees_all(viewer):
+        return "all"
+    scope = effective_scope(viewer)
+    units = ",".join(str(u) for u in sorted(scope.unit_ids))
+    return f"u{units}:p{scope.user_id}"
+
+
 @dataclass(frozen=True)
 class Reach:
     """The enterprises a viewer without the ALL scope sees, split by how: through their units
@@ -204,6 +215,14 @@ class Reach:
         so an enterprise whose district and park are both in scope counts once."""
         ids = sorted(self.unit_ids)
         return [Q(district_id__in=ids), Q(park_id__in=ids) & ~Q(district_id__in=ids)]
+
+    def liaison_qs(self, user_id: int) -> QuerySet[LiaisonRollup]:
+        """Liaison-rollup rows of the enterprises this user sees only as liaison: theirs, and
+        neither district nor park in the units (0, "none", is never a unit id)."""
+        ids = sorted(self.unit_ids)
+        return LiaisonRollup.objects.filter(liaison_id=user_id).exclude(
+            Q(district_id__in=ids) | Q(park_id__in=ids)
+        )
 
     @property
     def enterprise_keys(self) -> list[str]:
@@ -253,20 +272,19 @@ def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
 
 def scoped_sources(viewer: User, dimension: str) -> list[QuerySet[Any]]:
     """For a viewer without ALL and no drill keys: the pair rollup of `dimension` within their
-    units, and the facts of the enterprises they see only as owner. Summing both gives their
-    figures; a key on the rollup is `key`, on the facts the dimension's column."""
+    units, and the liaison rollup of the enterprises they see only as liaison (theirs, outside
+    their units). Summing both gives their figures, each keyed by `key`."""
     r = reach(viewer)
-    sources: list[QuerySet[Any]] = []
-    if r.unit_ids:
-        for condition in r.unit_qs():
-            sources.append(ScopeRollup.objects.filter(condition, dimension=dimension))
+    sources: list[QuerySet[Any]] = _unit_sources(r, dimension)
     if r.owner_only_ids:
-        sources.append(
-            visible_to(
-                CustomsRecord.objects.filter(enterprise_id__in=sorted(r.owner_only_ids)), viewer
-            )
-        )
+        sources.append(r.liaison_qs(viewer.pk).filter(dimension=dimension))
     return sources
+
+
+def _unit_sources(r: Reach, dimension: str) -> list[QuerySet[Any]]:
+    if not r.unit_ids:
+        return []
+    return [ScopeRollup.objects.filter(c, dimension=dimension) for c in r.unit_qs()]
 
 
 def enterprise_rollup(viewer: Viewer) -> QuerySet[TradeRollup]:

@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Substr
 from kaifang.core.models import HSCode, Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import Dimension, ScopeRollup, TradeRollup
+from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
     Keys,
@@ -152,8 +152,8 @@ def base_sums(
 ) -> tuple[dict[str, Sums], str]:
     """Sums by a base dimension, from rollups when they can answer: city-wide ones for a
     viewer who sees all, else the enterprise rollup of their enterprises or the pair rollups
-    of their units plus their owner-only enterprises' facts (`facts_only` skips rollups: the
-    tests and benchmarks compare both paths)."""
+    of their units plus the liaison rollup of their owner-only enterprises (`facts_only`
+    skips rollups: the tests and benchmarks compare both paths)."""
     prefix = _rollup_prefix(by, keys) if by in _ROLLUP_DIMENSIONS else None
     if prefix is None or facts_only:
         return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
@@ -166,11 +166,8 @@ def base_sums(
         return grouped_sums(qs, F("key"), q), "rollup"
     parts = []
     for source in scoped_sources(viewer, _ROLLUP_DIMENSIONS[by]):
-        if source.model is ScopeRollup:
-            rolled = source.filter(key__startswith=prefix) if prefix else source
-            parts.append(grouped_sums(rolled, F("key"), q))
-        else:
-            parts.append(grouped_sums(apply_keys(source, keys), _FACT_KEYS[by], q))
+        rolled = source.filter(key__startswith=prefix) if prefix else source
+        parts.append(grouped_sums(rolled, F("key"), q))
     return merge_sums(*parts), "rollup"
 
 

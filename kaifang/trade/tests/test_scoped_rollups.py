@@ -134,3 +134,17 @@ def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(personas, city
         a_rows.rows
         == breakdown(viewer=city.district_a_user, by="partner", q=q, facts_only=True).rows
     )
+
+
+def test_a_new_liaison_takes_the_enterprise_into_their_rollups(personas, city, trade_data):
+    """e3 (district A, imports 200 in 2025-03) gets the liaison officer: their figures and
+    district B's liaison-outside user stay equal to the facts, with no rebuild."""
+    q = Query(year=2025, month=3, flow="import")
+    before = breakdown(viewer=city.liaison, by="partner", q=q).total.ytd
+    enterprise_update(actor=city.admin, enterprise=trade_data.e3, liaison=city.liaison)
+    for user in (city.liaison, city.district_a_user, city.district_b_user):
+        for by in ("partner", "hs4", "mode"):
+            fast = breakdown(viewer=user, by=by, q=q)
+            assert fast.rows == breakdown(viewer=user, by=by, q=q, facts_only=True).rows
+    assert breakdown(viewer=city.liaison, by="partner", q=q).total.ytd == before + 200
+    assert totals_by_flow(viewer=city.liaison, q=q)["import"].ytd == before + 200

@@ -79,7 +79,7 @@ def test_overview_query_count_is_bounded(trade_data, city, client, django_assert
     with django_assert_max_num_queries(40):
         assert client.get(url("trade:analysis_overview")).status_code == 200
     login(client, city.district_a_user)  # pair rollups: a fixed number, whatever the data
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(46):  # a cache miss: version, entry, write (with cull)
         assert client.get(url("trade:analysis_overview")).status_code == 200
 
 

@@ -1,0 +1,81 @@
+"""The overview's figures are cached per rollup version and scope: a repeat view skips the
+sums, an import or an enterprise change retires the entry, and scopes never share one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaifang.enterprises.actions import enterprise_update
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.tests.conftest import d
+from kaifang.trade.tests.factories import CustomsRecordFactory
+
+URL = reverse("trade:analysis_overview") + "?" + urlencode({"year": 2025, "month": 3})
+
+
+def _overview(client, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    cards = {label: row.ytd for label, row, _ in response.context["cards"]}
+    rollup_reads = [q for q in queries if "trade_traderollup" in q["sql"] and "SELECT" in q["sql"]]
+    return cards, len(queries), rollup_reads
+
+
+def test_a_second_view_is_served_from_the_cache(trade_data, city, client):
+    first, first_count, first_reads = _overview(client, city.leader)
+    second, second_count, second_reads = _overview(client, city.leader)
+    assert second == first
+    assert first_reads and not second_reads[1:]  # only latest_period's MAX() remains
+    assert second_count < first_count
+
+
+def test_an_import_retires_the_cached_figures(trade_data, city, client):
+    before, _, _ = _overview(client, city.leader)
+    assert before["出口"] == Decimal(200)
+    CustomsRecordFactory(
+        enterprise=trade_data.e2,
+        period=d(2025, 3),
+        flow="export",
+        partner_code="502",
+        hs_code="61091000",
+        trade_mode="10",
+        value_usd=Decimal(7),
+    )
+    rebuild_rollups([d(2025, 3)])
+    after, _, _ = _overview(client, city.leader)
+    assert after["出口"] == Decimal(207)
+    assert CustomsRecord.objects.filter(period=d(2025, 3)).count() == 4
+
+
+def test_users_with_different_scopes_never_share_an_entry(trade_data, city, client):
+    leader, _, _ = _overview(client, city.leader)
+    district_a, _, _ = _overview(client, city.district_a_user)
+    district_b, _, _ = _overview(client, city.district_b_user)
+    liaison, _, _ = _overview(client, city.liaison)
+    assert leader["进出口"] == Decimal(400)
+    assert district_a["进出口"] == Decimal(350)  # e1 150 + e3 200
+    assert district_b["进出口"] == Decimal(50)  # e2 30 + e4 20
+    assert liaison["进出口"] == Decimal(0)  # no enterprise yet
+
+
+def test_a_new_liaison_sees_their_enterprise_at_once(trade_data, city, client):
+    assert _overview(client, city.liaison)[0]["进出口"] == Decimal(0)
+    enterprise_update(actor=city.admin, enterprise=trade_data.e2, liaison=city.liaison)
+    assert _overview(client, city.liaison)[0]["进出口"] == Decimal(30)
+
+
+def test_a_new_industry_reaches_the_cached_industry_table(trade_data, city, client):
+    client.force_login(city.leader)
+    industry = {r.key: r.ytd for r in client.get(URL).context["tables"][1].rows}
+    assert industry == {"C": Decimal(200), "-": Decimal(200)}
+    enterprise_update(actor=city.admin, enterprise=trade_data.e1, industry=None)
+    industry = {r.key: r.ytd for r in client.get(URL).context["tables"][1].rows}
+    assert industry == {"C": Decimal(50), "-": Decimal(350)}  # e1 (150) has none now
