@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from kaifang.core.lib.uploads import content_matches, zip_is_safe
 from kaifang.core.models import RoleCode, Unit, UnitKind, User
 from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise
@@ -85,6 +86,11 @@ class DocumentForm(forms.Form):
             if suffix == ".txt":
                 data["text"] = decode_text(raw)
             elif suffix == ".docx":
+                limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
+                if len(raw) > limit * 1024 * 1024 or not zip_is_safe(raw):
+                    raise forms.ValidationError(
+                        f"Word 文件过大或已损坏（上限 {limit} MB），请检查后重新上传。"
+                    )
                 try:
                     data["text"] = read_docx(raw).text
                 except Exception as error:
@@ -229,8 +235,13 @@ class ReportForm(forms.Form):
         limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
         if (upload.size or 0) > limit * 1024 * 1024:
             raise forms.ValidationError(f"附件不能超过 {limit} MB。")
-        if Path(upload.name or "").suffix.lower() not in ATTACHMENT_TYPES:
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in ATTACHMENT_TYPES:
             raise forms.ValidationError("不支持该类型的附件。")
+        content = upload.read()
+        upload.seek(0)
+        if not content_matches(suffix, content):
+            raise forms.ValidationError(f"附件内容与扩展名 {suffix} 不符，请上传真实的文件。")
         return upload
 
 

@@ -74,6 +74,8 @@ def test_attachment_type_and_size_are_limited(city, client: Client, settings):
     response = client.post(url(task, "report"), {"text": "x", "percent": 5, "attachment": bad})
     big = SimpleUploadedFile("big.pdf", b"0" * (1024 * 1024 + 1), content_type="application/pdf")
     client.post(url(task, "report"), {"text": "x", "percent": 5, "attachment": big})
+    renamed = SimpleUploadedFile("报告.pdf", b"MZ\x90\x00 program", content_type="application/pdf")
+    client.post(url(task, "report"), {"text": "x", "percent": 5, "attachment": renamed})
     assert response.status_code == 302
     assert not task.reports.exists()
 
