@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from kaifang.enterprises.models import Enterprise
@@ -16,6 +17,33 @@ _OLD_PAIR = "_kaifang_old_scope_pair"
 _OLD_ATTRS = "_kaifang_old_page_attrs"
 # What the cached analysis pages derive from an enterprise besides its pair.
 _PAGE_FIELDS = ("industry_id", "liaison_id", "name")
+
+
+_PENDING = "_kaifang_pending_pairs"
+
+
+def _defer_refresh(pairs: list[tuple[Any, Any]]) -> None:
+    """Refresh the pairs once, when the transaction commits: assigning liaison officers to a
+    thousand enterprises in one action must not regroup the same pair's facts a thousand
+    times (it made the demo load take minutes). The first callback at commit refreshes every
+    pending pair and the rest find nothing to do; outside a transaction it runs at once.
+    A rollback can leave pairs pending: the next commit refreshes them too (harmless)."""
+    pending: set[tuple[Any, Any]] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = set()
+        setattr(connection, _PENDING, pending)
+    pending.update(pairs)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    from kaifang.trade.rollups import refresh_pairs
+
+    pairs = getattr(connection, _PENDING, None) or set()
+    if hasattr(connection, _PENDING):
+        delattr(connection, _PENDING)
+    if pairs:
+        refresh_pairs(sorted(pairs, key=lambda p: (p[0] or 0, p[1] or 0)))
 
 
 def _remember_pair(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
@@ -38,21 +66,21 @@ def _refresh_if_moved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     delattr(instance, _OLD_PAIR)
     old_attrs = getattr(instance, _OLD_ATTRS, None)
     new = (instance.district_id, instance.park_id)
-    from kaifang.trade.rollups import bump_version, refresh_pairs
+    from kaifang.trade.rollups import bump_version
 
     if tuple(old) != new:
-        refresh_pairs([old, new])  # bumps the version too
+        bump_version()
+        _defer_refresh([tuple(old), new])  # refresh_pairs bumps the version again
     elif old_attrs is not None and old_attrs[1] != instance.liaison_id:
-        refresh_pairs([new])  # the liaison rollups of the pair
+        bump_version()
+        _defer_refresh([new])  # the liaison rollups of the pair
     elif old_attrs != tuple(getattr(instance, f) for f in _PAGE_FIELDS):
         bump_version()
 
 
 def _refresh_deleted(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     # A merge moves the records before deleting the merged record: its pair lost them.
-    from kaifang.trade.rollups import refresh_pairs
-
-    refresh_pairs([(instance.district_id, instance.park_id)])
+    _defer_refresh([(instance.district_id, instance.park_id)])
 
 
 def connect() -> None:

@@ -66,9 +66,13 @@ def test_users_with_different_scopes_never_share_an_entry(trade_data, city, clie
     assert liaison["进出口"] == Decimal(0)  # no enterprise yet
 
 
-def test_a_new_liaison_sees_their_enterprise_at_once(trade_data, city, client):
+def test_a_new_liaison_sees_their_enterprise_at_once(
+    trade_data, city, client, django_capture_on_commit_callbacks
+):
     assert _overview(client, city.liaison)[0]["进出口"] == Decimal(0)
-    enterprise_update(actor=city.admin, enterprise=trade_data.e2, liaison=city.liaison)
+    # The pair refresh runs once when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_update(actor=city.admin, enterprise=trade_data.e2, liaison=city.liaison)
     assert _overview(client, city.liaison)[0]["进出口"] == Decimal(30)
 
 

@@ -121,11 +121,14 @@ def test_an_enterprise_in_both_of_a_users_units_counts_once(personas, city, trad
     assert rows == {"84": Decimal(175), "85": Decimal(70), "61": Decimal(20)}
 
 
-def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(personas, city, trade_data):
+def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(
+    personas, city, trade_data, django_capture_on_commit_callbacks
+):
     q = Query(year=2025, month=3, flow="import")
     user = city.district_b_user
     before = breakdown(viewer=user, by="partner", q=q).total.ytd
-    enterprise_update(actor=city.admin, enterprise=trade_data.e3, district=city.district_b)
+    with django_capture_on_commit_callbacks(execute=True):  # the refresh runs at commit
+        enterprise_update(actor=city.admin, enterprise=trade_data.e3, district=city.district_b)
     after = breakdown(viewer=user, by="partner", q=q)
     assert after.total.ytd == before + Decimal(200)  # e3 imported 200 in 2025-03
     assert after.rows == breakdown(viewer=user, by="partner", q=q, facts_only=True).rows
@@ -136,15 +139,35 @@ def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(personas, city
     )
 
 
-def test_a_new_liaison_takes_the_enterprise_into_their_rollups(personas, city, trade_data):
+def test_a_new_liaison_takes_the_enterprise_into_their_rollups(
+    personas, city, trade_data, django_capture_on_commit_callbacks
+):
     """e3 (district A, imports 200 in 2025-03) gets the liaison officer: their figures and
     district B's liaison-outside user stay equal to the facts, with no rebuild."""
     q = Query(year=2025, month=3, flow="import")
     before = breakdown(viewer=city.liaison, by="partner", q=q).total.ytd
-    enterprise_update(actor=city.admin, enterprise=trade_data.e3, liaison=city.liaison)
+    with django_capture_on_commit_callbacks(execute=True):  # the refresh runs at commit
+        enterprise_update(actor=city.admin, enterprise=trade_data.e3, liaison=city.liaison)
     for user in (city.liaison, city.district_a_user, city.district_b_user):
         for by in ("partner", "hs4", "mode"):
             fast = breakdown(viewer=user, by=by, q=q)
             assert fast.rows == breakdown(viewer=user, by=by, q=q, facts_only=True).rows
     assert breakdown(viewer=city.liaison, by="partner", q=q).total.ytd == before + 200
     assert totals_by_flow(viewer=city.liaison, q=q)["import"].ytd == before + 200
+
+
+def test_many_moves_in_one_transaction_refresh_each_pair_once(
+    personas, city, trade_data, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.db import transaction
+
+    with (
+        mock.patch("kaifang.trade.rollups.refresh_pairs", return_value=0) as refresh,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        for firm in (trade_data.e1, trade_data.e2, trade_data.e3):
+            enterprise_update(actor=city.admin, enterprise=firm, liaison=city.liaison)
+    assert refresh.call_count == 1
