@@ -1,5 +1,5 @@
 """Attachment checks for appeals: a size limit, an allowed list of types, and the file's own
-bytes must match the type its name claims (checked with `filetype`, never trusting the
+bytes must match the type its name claims (kaifang/core/lib/uploads.py, never trusting the
 browser's Content-Type)."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-import filetype
 from django.core.exceptions import ValidationError
+
+from kaifang.core.lib.uploads import content_matches
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -21,8 +22,6 @@ ALLOWED = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# filetype sees OOXML files as zip archives unless it recognises the inner parts.
-_ZIP_BASED = {"docx", "xlsx"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +43,6 @@ def check_upload(name: str, content: bytes) -> Upload:
         raise ValidationError(f"附件“{clean_name}”超过 {MAX_BYTES // 1024 // 1024} MB。")
     if not content:
         raise ValidationError(f"附件“{clean_name}”是空文件。")
-    kind = filetype.guess(content)
-    expected = ALLOWED[ext]
-    actual = kind.mime if kind is not None else ""
-    if actual != expected and not (ext in _ZIP_BASED and actual == "application/zip"):
+    if not content_matches(f".{ext}", content):
         raise ValidationError(f"附件“{clean_name}”的内容与扩展名 .{ext} 不符，请上传真实的文件。")
-    return Upload(name=clean_name, content=content, content_type=expected)
+    return Upload(name=clean_name, content=content, content_type=ALLOWED[ext])

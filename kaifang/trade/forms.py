@@ -15,9 +15,7 @@ def mappable_fields(kind: str) -> list[tuple[str, str]]:
     """(field, Chinese label) the user may map a column to, for one import kind."""
     parser_kind = {"enterprises": "enterprise_list"}.get(kind, kind)
     fields = [(name, spec[0]) for name, spec in header_rules.FIELDS[parser_kind].items()]
-    value_fields = header_rules._VALUE_FIELDS.get(parser_kind, ())
-    fields += [(name, header_rules._VALUE_LABELS.get(name, name)) for name in value_fields]
-    return fields
+    return fields + header_rules.value_field_labels(parser_kind)
 
 
 class UploadForm(forms.Form):

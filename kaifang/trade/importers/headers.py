@@ -817,3 +817,8 @@ def detect_mapping(
     used = set(mapping.columns.values())
     mapping.unrecognised = [t for c, t in enumerate(texts) if t and c not in used]
     return mapping
+
+
+def value_field_labels(kind: str) -> list[tuple[str, str]]:
+    """(value field, Chinese label) a user may map a column to, for one import kind."""
+    return [(name, _VALUE_LABELS.get(name, name)) for name in _VALUE_FIELDS.get(kind, ())]
