@@ -204,6 +204,7 @@ def main() -> None:
     csv_rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     xlsx_rows = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     load_partners()
     load_trade_modes()
     Enterprise.objects.bulk_create(

@@ -23,6 +23,7 @@ from kaifang.core.scope import effective_scope
 from kaifang.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseStatus
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.bulk import upsert_rows
+from kaifang.trade.importers.common import NewEnterprise
 from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
 from kaifang.trade.importers.enterprise_list import EnterpriseListResult, parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -30,7 +31,7 @@ from kaifang.trade.importers.fdi import parse_fdi
 from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
 from kaifang.trade.importers.investment import InvestmentResult
 from kaifang.trade.importers.odi import parse_odi
-from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.importers.tabular import Table, TableError, read_table
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors_import import import_lookups
@@ -112,11 +113,11 @@ def _parser_kind(kind: str) -> Any:
 AnyResult = ParseResult | InvestmentResult | EnterpriseListResult
 
 
-def parse_batch_file(
+def batch_table(
     *, batch: ImportBatch, mapping_json: dict[str, Any] | None = None
-) -> AnyResult:
-    """Parse the stored file with the batch's (or the given) mapping. Pure apart from reading
-    the file and the lookups; raises ValidationError with Chinese text on a bad mapping."""
+) -> tuple[Table, HeaderMapping, int | None]:
+    """The stored file as a table, with the batch's (or the given) mapping and, for a csv, the
+    number of lines (for progress). Raises ValidationError with Chinese text on a bad mapping."""
     with batch.file.open("rb") as handle:
         content = handle.read()
     table = read_table(content, batch.filename, kind=_parser_kind(batch.kind))
@@ -130,6 +131,16 @@ def parse_batch_file(
         mapping.require(has_file_flow=bool(batch.file_flow))
     except MappingError as error:
         raise ValidationError(str(error)) from error
+    lines = content.count(b"\n") if table.file_format == "csv" else None
+    return table, mapping, lines
+
+
+def parse_batch_file(
+    *, batch: ImportBatch, mapping_json: dict[str, Any] | None = None
+) -> AnyResult:
+    """Parse the stored file with the batch's (or the given) mapping. Pure apart from reading
+    the file and the lookups; raises ValidationError with Chinese text on a bad mapping."""
+    table, mapping, _lines = batch_table(batch=batch, mapping_json=mapping_json)
     lookups = import_lookups()
     if batch.kind == ImportKind.FDI:
         return parse_fdi(table, mapping, lookups=lookups)
@@ -181,13 +192,13 @@ def import_validate(
     return result
 
 
-def _create_pending_enterprises(
-    result: ParseResult, *, actor: User | None, batch: ImportBatch | None
+def create_pending_enterprises(
+    new_enterprises: list[NewEnterprise], *, actor: User | None, batch: ImportBatch | None
 ) -> dict[tuple[str, str], int]:
     """New identifiers become pending-review enterprises; returns ref key → id."""
     created: dict[tuple[str, str], int] = {}
     new_objects: list[Enterprise] = []
-    for new in result.new_enterprises:
+    for new in new_enterprises:
         existing = None
         if new.uscc:
             existing = Enterprise.objects.filter(uscc=new.uscc).first()
@@ -209,7 +220,7 @@ def _create_pending_enterprises(
             )
             new_objects.append(enterprise)
             continue
-        for key in _ref_keys(new.uscc, new.customs_code):
+        for key in ref_keys(new.uscc, new.customs_code):
             created[key] = enterprise_id
     Enterprise.objects.bulk_create(new_objects, batch_size=1000)
     saved = Enterprise.objects.filter(uscc__in=[e.uscc for e in new_objects if e.uscc]).values_list(
@@ -220,7 +231,7 @@ def _create_pending_enterprises(
     ).values_list("id", "uscc", "customs_code")
     events = []
     for enterprise_id, uscc, customs_code in {*saved, *by_customs}:
-        for key in _ref_keys(uscc or "", customs_code or ""):
+        for key in ref_keys(uscc or "", customs_code or ""):
             created[key] = enterprise_id
         events.append(
             EnterpriseEvent(
@@ -234,7 +245,7 @@ def _create_pending_enterprises(
     return created
 
 
-def _ref_keys(uscc: str, customs_code: str) -> list[tuple[str, str]]:
+def ref_keys(uscc: str, customs_code: str) -> list[tuple[str, str]]:
     keys = []
     if uscc:
         keys.append(("uscc", uscc))
@@ -247,7 +258,7 @@ def _resolve(row: CustomsRow, created: dict[tuple[str, str], int]) -> int:
     ref = row.enterprise
     if ref.enterprise_id is not None:
         return ref.enterprise_id
-    for key in _ref_keys(ref.uscc, ref.customs_code):
+    for key in ref_keys(ref.uscc, ref.customs_code):
         if key in created:
             return created[key]
     raise ValidationError(f"第 {row.first_row} 行：无法确定企业（{ref.name}）")
@@ -360,7 +371,7 @@ def import_commit_result(
     database does."""
     with transaction.atomic():
         progress(5, "建立新企业档案")
-        created = _create_pending_enterprises(result, actor=actor, batch=batch)
+        created = create_pending_enterprises(result.new_enterprises, actor=actor, batch=batch)
         records = _record_rows(result, created, source=source, batch=batch)
         replaced = 0
         if replace_period and result.periods:
@@ -437,6 +448,31 @@ def _commit_any(
     )
 
 
+def _commit_batch(
+    *, batch: ImportBatch, actor: User, progress: Progress
+) -> tuple[AnyResult, CommitSummary]:
+    if batch.kind != ImportKind.CUSTOMS:
+        result = parse_batch_file(batch=batch)
+        return result, _commit_any(result=result, batch=batch, actor=actor, progress=progress)
+    # Imported here: actions_stream builds on this module.
+    from kaifang.trade.actions_stream import import_customs_table
+
+    table, mapping, lines = batch_table(batch=batch)
+    return import_customs_table(
+        table=table,
+        reread=lambda: batch_table(batch=batch)[0],
+        mapping=mapping,
+        lookups=import_lookups(),
+        file_flow=batch.file_flow or None,  # type: ignore[arg-type]
+        actor=actor,
+        batch=batch,
+        source=batch.source,
+        replace_period=batch.replace_period,
+        progress=progress,
+        expected_rows=lines,
+    )
+
+
 def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop) -> CommitSummary:
     """Commit a validated batch (re-parses the stored file: the database is the truth)."""
     require_importer(actor)
@@ -444,9 +480,8 @@ def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop
     if batch.status not in {ImportStatus.PARSED, ImportStatus.COMMITTING}:
         raise ValidationError("该批次不在可导入状态。")
     progress(1, "读取文件")
-    result = parse_batch_file(batch=batch)
     try:
-        summary = _commit_any(result=result, batch=batch, actor=actor, progress=progress)
+        result, summary = _commit_batch(batch=batch, actor=actor, progress=progress)
     except Exception as error:
         reason = "；".join(error.messages) if isinstance(error, ValidationError) else ""
         logger.exception("import %s failed", batch.pk)

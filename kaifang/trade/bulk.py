@@ -11,9 +11,11 @@ S608 ignores); values always travel as parameters or through COPY.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -166,3 +168,32 @@ def upsert_rows(rows: Sequence[Row], *, chunk: int = 50_000) -> int:
                 _executemany(upsert, block, chunk)
         written += len(block)
     return written
+
+
+def _day(value: object) -> object:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def add_to_rows(rows: Sequence[Row]) -> int:
+    """Add amounts to records this transaction has just written (a key met again further down
+    a file). Row: the six key columns, then qty1, qty2, value_usd, value_cny (decimal strings
+    or None: None adds nothing), then unit1, unit2 (kept when the record has one)."""
+    if not rows:
+        return 0
+
+    def plus(column: str) -> str:
+        # NULL + x is NULL: COALESCE then falls back to whichever side is not NULL.
+        return f"{column} = COALESCE({column} + CAST(%s AS NUMERIC), {column}, CAST(%s AS NUMERIC))"
+
+    sets = ", ".join(plus(c) for c in ("qty1", "qty2", "value_usd", "value_cny"))
+    units = ", ".join(f"{c} = CASE WHEN {c} = '' THEN %s ELSE {c} END" for c in ("unit1", "unit2"))
+    where = " AND ".join(f"{c} = %s" for c in KEY_COLUMNS)
+    sql = f"UPDATE {TABLE} SET {sets}, {units} WHERE {where}"
+    params: list[Any] = [
+        # the period as a date: PostgreSQL will not compare a text parameter with a date
+        (r[6], r[6], r[7], r[7], r[8], r[8], r[9], r[9], r[10], r[11], r[0], _day(r[1]), *r[2:6])
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(rows)

@@ -117,7 +117,9 @@ def test_failed_import_leaves_database_as_it_was(known, tmp_path):
     before = list(CustomsRecord.objects.values_list("id", "value_usd"))
     enterprises = Enterprise.objects.count()
     with (
-        mock.patch("kaifang.trade.actions.rebuild_rollups", side_effect=RuntimeError("断电")),
+        mock.patch(
+            "kaifang.trade.actions_stream.rebuild_rollups", side_effect=RuntimeError("断电")
+        ),
         pytest.raises(RuntimeError),
     ):
         run(write_csv(tmp_path, LINES[:3], name="v2.csv"), "--replace-period")

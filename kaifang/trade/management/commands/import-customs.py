@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kaifang.trade.actions import import_commit_result
+from kaifang.trade.actions_stream import import_customs_table
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.headers import MappingError, detect_mapping
 from kaifang.trade.importers.tabular import TableError, read_table
@@ -31,18 +31,26 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
+        data = path.read_bytes()
         try:
-            table = read_table(path.read_bytes(), path.name, kind="customs")
+            table = read_table(data, path.name, kind="customs")
             mapping = detect_mapping(table.header, kind="customs")
             mapping.require(has_file_flow=options["flow"] is not None)
         except (TableError, MappingError) as error:
             raise CommandError(str(error)) from error
-        result = parse_customs(table, mapping, lookups=import_lookups(), file_flow=options["flow"])
-        summary: dict[str, Any] = result.summary()
-        if not options["dry_run"]:
+        lookups = import_lookups()
+        summary: dict[str, Any]
+        if options["dry_run"]:
+            result = parse_customs(table, mapping, lookups=lookups, file_flow=options["flow"])
+            summary = dict(result.summary())
+        else:
             try:
-                written = import_commit_result(
-                    result=result,
+                result, written = import_customs_table(
+                    table=table,
+                    reread=lambda: read_table(data, path.name, kind="customs"),
+                    mapping=mapping,
+                    lookups=lookups,
+                    file_flow=options["flow"],
                     actor=None,
                     batch=None,
                     source=options["source"],
@@ -50,6 +58,7 @@ class Command(BaseCommand):
                 )
             except ValidationError as error:
                 raise CommandError("；".join(error.messages)) from error
+            summary = dict(result.summary())
             summary["enterprises_created"] = written.enterprises_created
         summary["dry_run"] = bool(options["dry_run"])
         if options["json"]:

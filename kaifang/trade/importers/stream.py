@@ -1,0 +1,225 @@
+"""A customs table parsed in chunks, as rows ready to write, so writing can start early.
+
+``parse_customs`` sums the rows of one key over the whole file before returning; the writer
+then waits for the whole parse. ``stream_customs`` instead parses ``chunk_rows`` lines at a
+time (with ``parse_customs`` itself, so every rule and message is the same) and yields each
+chunk's records as plain tuples in ``trade/bulk.py``'s column order. A key met again in a later
+chunk is not written twice: its further amounts are summed into ``StreamEnd.late``, which the
+writer adds to the record this import has just written. ``StreamEnd.result`` carries the whole
+file's counts, totals, errors and warnings, as ``parse_customs`` would report them.
+
+Pure: no database. ``kaifang.trade.actions.import_customs_table`` runs it in a forked child
+(``kaifang.core.lib.forked``) so parsing and writing use both cores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise, RowWarning
+from kaifang.trade.importers.customs import ParseResult, parse_customs
+from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.tabular import Table
+
+__all__ = ["MODE_WIDTH", "StreamEnd", "WriteChunk", "merge_new_enterprises", "stream_customs"]
+
+# trade/bulk.py COLUMNS: enterprise, period, flow, hs_code, partner_code, trade_mode, qty1,
+# unit1, qty2, unit2, value_usd, value_cny, source, batch_id. The enterprise slot holds the id
+# when the register knows the enterprise, else the identifier key ("uscc", …) of a new one.
+MODE_WIDTH = 20
+UNIT_WIDTH = 20
+_UNIT_MISMATCH = "与同一记录前面的行计量单位不同，数量已相加"
+_UNKNOWN_MODE = "未知的贸易方式"
+
+Record = tuple[Any, ...]
+_Key = tuple[object, date, str, str, str, str]
+
+
+@dataclass(slots=True)
+class WriteChunk:
+    """Records of keys first met in this chunk, and what the writer needs before them."""
+
+    rows: list[Record]  # the enterprise slot is an id
+    pending: list[Record]  # the enterprise slot is a new enterprise's identifier key
+    new_enterprises: list[NewEnterprise]
+    new_periods: list[date]  # periods first met in this chunk
+    lines_read: int  # data rows read so far (for progress)
+
+
+@dataclass(slots=True)
+class StreamEnd:
+    """The whole file's report (``rows`` left empty) and the amounts of repeated keys."""
+
+    result: ParseResult
+    # (enterprise slot, period ISO, flow, hs, partner, mode, qty1, qty2, usd, cny, unit1, unit2)
+    late: list[Record] = field(default_factory=list)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def merge_new_enterprises(
+    into: dict[tuple[str, str], NewEnterprise], items: list[NewEnterprise]
+) -> None:
+    """Add a chunk's new identifiers, completing a customs code or name a later row gives."""
+    for item in items:
+        key = ("uscc", item.uscc) if item.uscc else ("customs_code", item.customs_code)
+        known = into.get(key)
+        if known is None:
+            into[key] = item
+        elif (item.customs_code and not known.customs_code) or (item.name and not known.name):
+            into[key] = NewEnterprise(
+                known.uscc,
+                known.customs_code or item.customs_code,
+                known.name or item.name,
+                known.first_row,
+            )
+
+
+def _merge_report(total: ParseResult, part: ParseResult, mode_warnings: set[str]) -> None:
+    total.rows_imported += part.rows_imported
+    total.rows_rejected += part.rows_rejected
+    total.rows_read += part.rows_read
+    total.errors.extend(part.errors)
+    total.rejected_rows.extend(part.rejected_rows)
+    for warning in part.warnings:
+        if warning.message.startswith(_UNKNOWN_MODE):
+            if warning.value in mode_warnings:
+                continue  # one warning per unknown mode for the whole file, as in one pass
+            mode_warnings.add(warning.value)
+        total.warnings.append(warning)
+    for flow, sums in part.totals.items():
+        total.totals[flow].usd += sums.usd
+        total.totals[flow].cny += sums.cny
+    for note in part.notes:
+        if note not in total.notes:
+            total.notes.append(note)
+
+
+def stream_customs(
+    table: Table,
+    mapping: HeaderMapping,
+    *,
+    lookups: Lookups,
+    file_flow: Flow | None = None,
+    file_period: date | None = None,
+    source: str,
+    batch_id: int | None,
+    chunk_rows: int = 50_000,
+) -> Iterator[WriteChunk | StreamEnd]:
+    """Yield a ``WriteChunk`` per ``chunk_rows`` data rows, then one ``StreamEnd``.
+
+    Raises ``MappingError`` as ``parse_customs`` does (before the first chunk).
+    """
+    total = ParseResult(kind="customs", mapping=mapping)
+    mode_warnings: set[str] = set()
+    units: dict[_Key, tuple[str, str]] = {}  # every key written, with its units
+    late: dict[_Key, list[Any]] = {}
+    periods: set[date] = set()
+    new_by_key: dict[tuple[str, str], NewEnterprise] = {}
+    rows = iter(table.rows)
+    while True:
+        lines = list(islice(rows, chunk_rows))
+        if not lines:
+            break
+        part = parse_customs(
+            dataclasses.replace(table, rows=iter(lines)),
+            mapping,
+            lookups=lookups,
+            file_flow=file_flow,
+            file_period=file_period,
+        )
+        _merge_report(total, part, mode_warnings)
+        new_periods = sorted(set(part.periods) - periods)
+        periods.update(new_periods)
+        merge_new_enterprises(new_by_key, part.new_enterprises)
+        known: list[Record] = []
+        pending: list[Record] = []
+        slot_of: dict[int, object] = {}
+        for row in part.rows:
+            ref = row.enterprise
+            slot = slot_of.get(id(ref))
+            if slot is None:
+                slot = ref.enterprise_id if ref.enterprise_id is not None else ref.key
+                slot_of[id(ref)] = slot
+            mode = row.trade_mode_code[:MODE_WIDTH]
+            unit1, unit2 = row.unit1[:UNIT_WIDTH], row.unit2[:UNIT_WIDTH]
+            key: _Key = (slot, row.period, row.flow, row.hs_code, row.partner_code, mode)
+            first_units = units.get(key)
+            if first_units is not None:
+                if (unit1 and first_units[0] and unit1 != first_units[0]) or (
+                    unit2 and first_units[1] and unit2 != first_units[1]
+                ):
+                    total.warnings.append(
+                        RowWarning(
+                            row.first_row, mapping.label("unit1"), unit1 or unit2, _UNIT_MISMATCH
+                        )
+                    )
+                entry = late.get(key)
+                if entry is None:
+                    late[key] = [row.qty1, row.qty2, row.value_usd, row.value_cny, unit1, unit2]
+                else:
+                    entry[0] = _add(entry[0], row.qty1)
+                    entry[1] = _add(entry[1], row.qty2)
+                    entry[2] = _add(entry[2], row.value_usd)
+                    entry[3] = _add(entry[3], row.value_cny)
+                continue
+            units[key] = (unit1, unit2)
+            record = (
+                slot,
+                row.period.isoformat(),
+                row.flow,
+                row.hs_code,
+                row.partner_code,
+                mode,
+                _text(row.qty1),
+                unit1,
+                _text(row.qty2),
+                unit2,
+                _text(row.value_usd),
+                _text(row.value_cny),
+                source,
+                batch_id,
+            )
+            (known if slot.__class__ is int else pending).append(record)
+        yield WriteChunk(
+            rows=known,
+            pending=pending,
+            new_enterprises=part.new_enterprises,
+            new_periods=new_periods,
+            lines_read=total.rows_read,
+        )
+    total.periods = sorted(periods)
+    total.new_enterprises = sorted(new_by_key.values(), key=lambda e: e.first_row)
+    yield StreamEnd(
+        result=total,
+        late=[
+            (
+                key[0],
+                key[1].isoformat(),
+                *key[2:],
+                _text(q1),
+                _text(q2),
+                _text(usd),
+                _text(cny),
+                u1,
+                u2,
+            )
+            for key, (q1, q2, usd, cny, u1, u2) in late.items()
+        ],
+    )
