@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -126,6 +127,7 @@ def document_create(
     )
     if original is not None:
         document.original = original
+        document.original_name = PurePath((original.name or "").replace("\\", "/")).name[:200]
     document.save()
     audit.record(
         actor=actor,
