@@ -53,7 +53,6 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = actions.document_create(actor=user, **form.cleaned_data)
-            actions.document_decompose(actor=user, document=document)
         except ValidationError as error:
             form.add_error(None, refusal(error))
         else:
