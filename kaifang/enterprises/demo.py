@@ -16,6 +16,7 @@ from kaifang.core import demo
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.models import Industry, RoleCode, Unit, UnitKind, User
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
+from kaifang.enterprises.signals import bulk_write
 
 # Firms per size: the same city either way; `large` has more trade lines per firm.
 ENTERPRISES = {"small": 2000, "large": 2000}
@@ -341,7 +342,8 @@ def load_enterprises(ctx: demo.DemoContext) -> None:
         enterprise.search_text = " ".join(p for p in parts if p)
         (to_update if enterprise.pk else to_create).append(enterprise)
     Enterprise.objects.bulk_create(to_create, batch_size=500)
-    Enterprise.objects.bulk_update(to_update, [*_FIELDS, "search_text"], batch_size=500)
+    with bulk_write(e.pk for e in to_update):  # a re-run may move firms between districts
+        Enterprise.objects.bulk_update(to_update, [*_FIELDS, "search_text"], batch_size=500)
     _load_tags(specs)
     ctx.log(
         f"企业：{len(specs)} 家演示企业（新建 {len(to_create)}，更新 {len(to_update)}），"

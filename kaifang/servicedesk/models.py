@@ -3,6 +3,9 @@ the routing table, the SLA table and the API channels of other government system
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 
@@ -316,10 +319,16 @@ class AppealEvent(models.Model):
 
 
 def attachment_path(instance: AppealAttachment, filename: str) -> str:
-    return f"servicedesk/appeals/{instance.appeal_id}/{filename}"
+    """A random stored name (the extension kept): the path says nothing about the appeal or
+    the enterprise. The name the user gave lives in `original_name`; files are only ever
+    handed out by the gated download view."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"servicedesk/appeals/{uuid.uuid4().hex}{suffix}"
 
 
 class AppealAttachment(models.Model):
+    """A file sent with an appeal; read through the appeal's scope (views.appeals)."""
+
     appeal = models.ForeignKey(
         Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="attachments"
     )

@@ -11,6 +11,11 @@ urlpatterns = [
     path("appeals/export.xlsx", appeals.appeal_export, name="appeal_export"),
     path("appeals/new/", appeals.appeal_new, name="appeal_new"),
     path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path(
+        "appeals/<int:pk>/attachments/<int:attachment_pk>/",
+        appeals.attachment_download,
+        name="attachment_download",
+    ),
     path("appeals/<int:pk>/<str:action>/", appeals.appeal_act, name="appeal_act"),
     path("stats/", stats.stats_view, name="stats"),
     path("stats/export.xlsx", stats.stats_export, name="stats_export"),

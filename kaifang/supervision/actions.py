@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,7 +107,6 @@ def _units_by_name(names: Sequence[str]) -> tuple[list[Unit], list[str]]:
 # --- source documents and candidates ------------------------------------------------------
 
 
-@transaction.atomic
 def document_create(
     *,
     actor: User,
@@ -117,6 +117,9 @@ def document_create(
     issuer: str = "",
     original: UploadedFile | None = None,
 ) -> SourceDocument:
+    """Save the document and propose its candidates in one transaction: if decomposition
+    fails, neither the document nor its stored original is left behind (no half-created
+    document, no duplicate when the office submits again)."""
     _require_supervisor(actor)
     cleaned = clean_text(text)
     if not cleaned.strip():
@@ -126,13 +129,22 @@ def document_create(
     )
     if original is not None:
         document.original = original
-    document.save()
-    audit.record(
-        actor=actor,
-        action="supervision.document.create",
-        obj=document,
-        changes={"title": title, "kind": kind, "date": date, "chars": len(cleaned)},
-    )
+        document.original_name = PurePath((original.name or "").replace("\\", "/")).name[:200]
+    try:
+        with transaction.atomic():
+            document.save()
+            audit.record(
+                actor=actor,
+                action="supervision.document.create",
+                obj=document,
+                changes={"title": title, "kind": kind, "date": date, "chars": len(cleaned)},
+            )
+            _propose(actor=actor, document=document)
+    except Exception:
+        # The file was written to storage by save(); the rollback does not remove it.
+        if document.original:
+            document.original.delete(save=False)
+        raise
     return document
 
 
@@ -142,6 +154,11 @@ def document_decompose(*, actor: User, document: SourceDocument) -> list[Candida
     _require_supervisor(actor)
     document = SourceDocument.objects.select_for_update().get(pk=document.pk)
     document.candidates.exclude(status=CandidateStatus.CONFIRMED).delete()
+    return _propose(actor=actor, document=document)
+
+
+def _propose(*, actor: User, document: SourceDocument) -> list[Candidate]:
+    """Decompose the text into candidates and put the document in review (caller's transaction)."""
     proposals = decompose(document.text, doc_date=document.date, units=unit_directory())
     created = []
     for order, proposal in enumerate(proposals):

@@ -87,7 +87,7 @@ def load_supervision(context: Any) -> None:
     )
     SourceDocument.objects.filter(pk=document.pk).update(is_synthetic=True)
     document.is_synthetic = True
-    candidates = actions.document_decompose(actor=office, document=document)
+    candidates = list(document.candidates.order_by("order"))
     leader = _user("leader") or _user("juzhang")
     used: set[int] = set()
     for plan in PLANS:

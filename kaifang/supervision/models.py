@@ -46,6 +46,7 @@ class SourceDocument(models.Model):
     issuer = models.CharField("讲话人/发文单位", max_length=100, blank=True)
     text = models.TextField("正文")
     original = models.FileField("原始文件", upload_to="supervision/sources/%Y/", blank=True)
+    original_name = models.CharField("原始文件名", max_length=200, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
     )

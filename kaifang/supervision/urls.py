@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", documents.document_list, name="document_list"),
     path("documents/new/", documents.document_create, name="document_create"),
     path("documents/<int:pk>/", documents.document_review, name="document_review"),
+    path("documents/<int:pk>/original/", documents.document_original, name="document_original"),
     path("documents/<int:pk>/decompose/", documents.document_decompose, name="document_decompose"),
     path("candidates/<int:pk>/edit/", documents.candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/merge/", documents.candidate_merge, name="candidate_merge"),

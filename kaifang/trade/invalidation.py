@@ -2,16 +2,20 @@
 the old pair and joins the new one. Any change that alters a cached page's figures or who
 sees them (district, park, industry, liaison, name) also bumps the rollup version. A signal,
 because the register (enterprises) must not know about trade's caches; STYLE.md allows
-signals for exactly this."""
+signals for exactly this. Bulk writes send no model signal: the register wraps them in
+`enterprises.signals.bulk_write`, whose `enterprises_changed` lands here too, and a deleted
+user's enterprises (liaison SET NULL, one UPDATE) are caught before the delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from kaifang.core.models import User
 from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.signals import enterprises_changed
 
 _OLD_PAIR = "_kaifang_old_scope_pair"
 _OLD_ATTRS = "_kaifang_old_page_attrs"
@@ -83,7 +87,34 @@ def _refresh_deleted(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     _defer_refresh([(instance.district_id, instance.park_id)])
 
 
+def _refresh_bulk(sender: Any, pairs: frozenset[tuple[Any, Any]], **kwargs: Any) -> None:
+    """A bulk write to the register (enterprises.signals.bulk_write): the same as a save."""
+    from kaifang.trade.rollups import bump_version
+
+    bump_version()
+    if pairs:
+        _defer_refresh(list(pairs))
+
+
+def _refresh_liaison_deleted(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Deleting a user sets `liaison` to NULL on their enterprises with one UPDATE that sends
+    no signal: their pairs' liaison rollups are refreshed at commit, after it ran."""
+    pairs = list(
+        Enterprise.objects.filter(liaison=instance)
+        .values_list("district_id", "park_id")
+        .distinct()
+        .order_by()
+    )
+    if pairs:
+        from kaifang.trade.rollups import bump_version
+
+        bump_version()
+        _defer_refresh(pairs)
+
+
 def connect() -> None:
     pre_save.connect(_remember_pair, sender=Enterprise, dispatch_uid="trade-pair-before")
     post_save.connect(_refresh_if_moved, sender=Enterprise, dispatch_uid="trade-pair-after")
     post_delete.connect(_refresh_deleted, sender=Enterprise, dispatch_uid="trade-pair-delete")
+    enterprises_changed.connect(_refresh_bulk, sender=Enterprise, dispatch_uid="trade-pair-bulk")
+    pre_delete.connect(_refresh_liaison_deleted, sender=User, dispatch_uid="trade-liaison-delete")

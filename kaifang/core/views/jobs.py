@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core import audit
 from kaifang.core.jobs import enqueue, job_for_user, jobs_for
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.tasks import SELFTEST_KIND
 
@@ -51,11 +52,10 @@ def job_download(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     job = job_for_user(user, pk)
     if not job.result_file:
         raise Http404("该任务没有结果文件")
-    try:
-        handle = job.result_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("结果文件已被清理，请重新运行任务") from None
+    response = file_download(
+        job.result_file, filename=job.result_filename, missing="结果文件已被清理，请重新运行任务"
+    )
     audit.record(
         actor=user, action="export.job_result", obj=job, changes={"file": job.result_filename}
     )
-    return FileResponse(handle, as_attachment=True, filename=job.result_filename)
+    return response

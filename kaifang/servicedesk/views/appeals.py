@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
@@ -194,6 +195,22 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """An appeal's file, for whoever may see the appeal (404 otherwise, like the page)."""
+    user = current_user(request)
+    appeal = selectors.appeal_get(user=user, pk=pk)
+    attachment = get_object_or_404(appeal.attachments, pk=attachment_pk)
+    response = file_download(attachment.file, filename=attachment.original_name)
+    audit.record(
+        actor=user,
+        action="export.appeal_attachment",
+        obj=appeal,
+        changes={"file": attachment.original_name, "attachment": attachment.pk},
+    )
+    return response
 
 
 FORMS: dict[str, type[Form]] = {

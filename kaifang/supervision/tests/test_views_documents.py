@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from kaifang.core.models import AuditEntry
 from kaifang.supervision.models import Candidate, CandidateStatus, SourceDocument, Task
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,43 @@ def test_a_unit_sees_only_its_own_candidates_on_the_review_page(city, client):
     client.force_login(city.officer)
     page = client.get(f"/supervision/documents/{task.document_id}/").content.decode()
     assert "西城的候选任务" in page
+
+
+def test_uploaded_original_is_downloaded_only_through_the_document_scope(
+    city, client: Client, settings, tmp_path
+):
+    from urllib.parse import quote
+
+    from kaifang.supervision import actions
+
+    settings.MEDIA_ROOT = tmp_path
+    raw = "一、要加快推进综保区申建，确保年底前获批（牵头单位：东城区商务局）。".encode("gb18030")
+    client.force_login(city.officer)
+    paste(client, None, original=SimpleUploadedFile("市长讲话 定稿.txt", raw))
+    document = SourceDocument.objects.get()
+    actions.task_confirm(
+        actor=city.officer, candidate=document.candidates.get(), leader=city.leader
+    )
+    url = f"/supervision/documents/{document.pk}/original/"
+    assert f'href="{url}"' in client.get(f"/supervision/documents/{document.pk}/").content.decode()
+    client.force_login(city.district_a_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == raw
+    assert f"filename*=utf-8''{quote('市长讲话 定稿.txt')}" in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(
+        action="export.document_original", actor=city.district_a_user
+    ).exists()
+    client.force_login(city.district_b_user)
+    assert client.get(url).status_code == 404
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/login")
+    assert client.get(f"/media/{document.original.name}").status_code == 404
+
+
+def test_pasted_document_has_no_original_to_download(city, client: Client):
+    client.force_login(city.officer)
+    paste(client, "一、要加快推进综保区申建，确保年底前获批。")
+    document = SourceDocument.objects.get()
+    assert client.get(f"/supervision/documents/{document.pk}/original/").status_code == 404

@@ -41,7 +41,13 @@ def test_flow_through_the_pages(city, client: Client, django_capture_on_commit_c
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.percent == 60
     attachment = ReportAttachment.objects.get()
-    assert client.get(f"/supervision/attachments/{attachment.pk}/").status_code == 200
+    response = client.get(f"/supervision/attachments/{attachment.pk}/")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert "filename*=utf-8''%E6%96%B9%E6%A1%88.pdf" in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(action="export.report_attachment").count() == 1
+    client.force_login(city.district_b_user)
+    assert client.get(f"/supervision/attachments/{attachment.pk}/").status_code == 404
+    client.force_login(city.district_a_user)
     client.post(url(task, "request-completion"), {"note": "请审核"})
     client.force_login(city.officer)
     response = client.post(url(task, "return"), {"reason": "缺少验收报告"}, follow=True)

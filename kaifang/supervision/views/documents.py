@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.supervision import actions, selectors
@@ -51,7 +53,6 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = actions.document_create(actor=user, **form.cleaned_data)
-            actions.document_decompose(actor=user, document=document)
         except ValidationError as error:
             form.add_error(None, refusal(error))
         else:
@@ -104,6 +105,21 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_form": ConfirmForm(),
         },
     )
+
+
+@login_required
+def document_original(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded .txt/.docx the document's text came from, for whoever may see the document."""
+    user = current_user(request)
+    document = selectors.document_for_user(user=user, pk=pk)
+    response = file_download(document.original, filename=document.original_name)
+    audit.record(
+        actor=user,
+        action="export.document_original",
+        obj=document,
+        changes={"file": document.original_name or document.original.name},
+    )
+    return response
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import get_for_user
 from kaifang.supervision import actions, exports, selectors
@@ -317,9 +319,17 @@ def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    user = current_user(request)
     attachment = get_for_user(
-        ReportAttachment.objects.select_related("report"),
-        request.user,
+        ReportAttachment.objects.select_related("report__task"),
+        user,
         pk,
     )
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    response = file_download(attachment.file, filename=attachment.name)
+    audit.record(
+        actor=user,
+        action="export.report_attachment",
+        obj=attachment.report.task,
+        changes={"file": attachment.name, "attachment": attachment.pk},
+    )
+    return response

@@ -133,3 +133,41 @@ def test_without_reference_data_the_loaders_skip_and_say_why():
     assert not Enterprise.objects.exists()
     assert not CustomsRecord.objects.exists()
     assert any("load-reference" in line for line in said)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_a_second_run_that_moves_firms_back_keeps_the_pair_rollups_true(
+    tiny, django_capture_on_commit_callbacks
+):
+    """The enterprise loader writes with bulk_update (no model signal): a firm it moves back to
+    its district must take its trade with it in the pair rollups."""
+    from collections import defaultdict
+
+    from kaifang.trade.models import ScopeRollup
+    from kaifang.trade.rollups import rebuild_rollups
+
+    demo.run(size="small", seed=7, log=lambda _: None, only=LOADERS)
+    firm = Enterprise.objects.filter(customs_records__isnull=False, park__isnull=True).first()
+    elsewhere = Enterprise.objects.exclude(district=firm.district).first().district
+    Enterprise.objects.filter(pk=firm.pk).update(district=elsewhere)
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True).distinct())
+    with django_capture_on_commit_callbacks(execute=True):  # the pairs refresh at commit
+        demo.run(size="small", seed=7, log=lambda _: None, only=("enterprises",))
+
+    def pair_sums(rows) -> dict:
+        sums: dict = defaultdict(Decimal)
+        for pair, usd in rows:
+            sums[pair] += usd
+        return {k: v for k, v in sums.items() if v}
+
+    rolled = pair_sums(
+        ((r.district_id, r.park_id), r.value_usd)
+        for r in ScopeRollup.objects.filter(dimension=Dimension.PARTNER)
+    )
+    facts = pair_sums(
+        ((r.enterprise.district_id or 0, r.enterprise.park_id or 0), r.value_usd)
+        for r in CustomsRecord.objects.select_related("enterprise")
+    )
+    assert Enterprise.objects.get(pk=firm.pk).district_id == firm.district_id
+    assert rolled.keys() == facts.keys()
+    assert all(abs(rolled[k] - facts[k]) < Decimal("0.01") for k in facts)
