@@ -64,6 +64,25 @@ def bump_version() -> None:
     transaction.on_commit(bump)
 
 
+# Two groupings of the facts that every rollup can be summed from: by (enterprise, month, flow,
+# partner) and by (enterprise, month, flow, HS heading, trade mode). Sorting the facts is what a
+# GROUP BY costs; grouping them twice, then the far smaller stages thirteen times, costs about a
+# third of grouping the facts once per rollup.
+_STAGES = {
+    "kf_stage_partner": ("r.partner_code",),
+    "kf_stage_product": ("SUBSTR(r.hs_code, 1, 4)", "r.trade_mode"),
+}
+# dimension → (stage, key expression over the stage's columns k0, k1)
+_STAGED_KEYS = {
+    Dimension.PARTNER: ("kf_stage_partner", "s.k0"),
+    Dimension.ENTERPRISE: ("kf_stage_partner", "CAST(s.enterprise_id AS VARCHAR(20))"),
+    Dimension.HS2: ("kf_stage_product", "SUBSTR(s.k0, 1, 2)"),
+    Dimension.HS4: ("kf_stage_product", "s.k0"),
+    Dimension.MODE: ("kf_stage_product", "s.k1"),
+}
+_STAGE_SUMS = "SUM(s.usd), SUM(s.cny), SUM(s.n)"
+
+
 @transaction.atomic
 def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     """Replace the rollups of `periods` by fresh sums of the facts; returns rows written."""
@@ -75,19 +94,47 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     LiaisonRollup.objects.filter(period__in=months).delete()
     placeholders = ", ".join(["%s"] * len(months))
     written = 0
+    # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
-        for dimension, key in _KEYS.items():
-            # Table and key expressions are ours (above); values travel as parameters.
+        for stage, keys in _STAGES.items():
+            columns = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} AS "  # noqa: S608
+                f"SELECT r.enterprise_id AS enterprise_id, r.period AS period, r.flow AS flow, "
+                f"{columns}, SUM(COALESCE(r.value_usd, 0)) AS usd, "
+                f"SUM(COALESCE(r.value_cny, 0)) AS cny, COUNT(*) AS n "
+                f"FROM {_FACTS} r WHERE r.period IN ({placeholders}) "
+                f"GROUP BY r.enterprise_id, r.period, r.flow, {', '.join(keys)}",
+                months,
+            )
+        for dimension, (stage, key) in _STAGED_KEYS.items():
             cursor.execute(
                 f"INSERT INTO {_ROLLUPS} "  # noqa: S608
                 f"(dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
-                f"SELECT %s, COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
-                f"FROM {_FACTS} r WHERE r.period IN ({placeholders}) "
-                f"GROUP BY {key}, r.period, r.flow",
-                [str(dimension), *months],
+                f"SELECT %s, COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
+                f"FROM {stage} s GROUP BY {key}, s.period, s.flow",
+                [str(dimension)],
             )
             written += max(cursor.rowcount, 0)
-        written += _insert_scoped(cursor, f"r.period IN ({placeholders})", months)
+            if dimension not in SCOPE_DIMENSIONS:
+                continue
+            for table, liaison, only in (
+                (_SCOPED, "", ""),
+                (_LIAISON, "e.liaison_id, ", " WHERE e.liaison_id IS NOT NULL"),
+            ):
+                cursor.execute(
+                    f"INSERT INTO {table} ({liaison.replace('e.', '')}district_id, park_id, "  # noqa: S608
+                    f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
+                    f"SELECT {liaison}COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
+                    f"COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
+                    f"FROM {stage} s JOIN {_FIRMS} e ON e.id = s.enterprise_id{only} "
+                    f"GROUP BY {liaison}e.district_id, e.park_id, {key}, s.period, s.flow",
+                    [str(dimension)],
+                )
+                written += max(cursor.rowcount, 0)
+        for stage in _STAGES:
+            cursor.execute(f"DROP TABLE {stage}")
     bump_version()
     return written
 

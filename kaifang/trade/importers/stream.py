@@ -15,6 +15,7 @@ Pure: no database. ``kaifang.trade.actions.import_customs_table`` runs it in a f
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,6 +127,35 @@ def stream_customs(
 
     Raises ``MappingError`` as ``parse_customs`` does (before the first chunk).
     """
+    collecting = gc.isenabled()
+    gc.disable()  # a million small objects and no cycles: full collections would walk them all
+    try:
+        yield from _chunks(
+            table,
+            mapping,
+            lookups=lookups,
+            file_flow=file_flow,
+            file_period=file_period,
+            source=source,
+            batch_id=batch_id,
+            chunk_rows=chunk_rows,
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _chunks(
+    table: Table,
+    mapping: HeaderMapping,
+    *,
+    lookups: Lookups,
+    file_flow: Flow | None = None,
+    file_period: date | None = None,
+    source: str,
+    batch_id: int | None,
+    chunk_rows: int = 50_000,
+) -> Iterator[WriteChunk | StreamEnd]:
     total = ParseResult(kind="customs", mapping=mapping)
     mode_warnings: set[str] = set()
     units: dict[_Key, tuple[str, str]] = {}  # every key written, with its units
@@ -167,7 +197,10 @@ def stream_customs(
                 ):
                     total.warnings.append(
                         RowWarning(
-                            row.first_row, mapping.label("unit1"), unit1 or unit2, _UNIT_MISMATCH
+                            row.first_row,
+                            mapping.label("unit1"),
+                            unit1 or unit2,
+                            _UNIT_MISMATCH,
                         )
                     )
                 entry = late.get(key)
