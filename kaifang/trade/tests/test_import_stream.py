@@ -1,0 +1,203 @@
+"""The streaming commit (parse in a forked child, write chunk by chunk) leaves the database
+exactly as parsing the whole file and committing it in one piece does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import transaction
+
+from kaifang.core.lib.uscc import synthetic_uscc
+from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade.actions import import_commit_result
+from kaifang.trade.actions_stream import import_customs_table
+from kaifang.trade.importers import stream as stream_module
+from kaifang.trade.importers.customs import parse_customs
+from kaifang.trade.importers.headers import detect_mapping
+from kaifang.trade.importers.tabular import Table, read_table
+from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup, TradeRollup
+from kaifang.trade.selectors_import import import_lookups
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "数据年月,统一社会信用代码,海关编码,企业名称,商品编码,贸易伙伴编码,贸易方式,"
+    "第一数量,第一计量单位,美元,人民币"
+)
+KNOWN = synthetic_uscc(31)
+NEW = synthetic_uscc(32)
+NEW_CUSTOMS = "4101960123"
+LINES = [
+    f"202509,{KNOWN},,示范精密机械有限公司,84571010,502,10,2,台,1000.50,7100.25",
+    f"202509,{NEW},,新发现外贸有限公司,85171300,116,10,5,台,2000,14200",
+    f"202510,{KNOWN},,示范精密机械有限公司,84571010,502,10,1,台,10,71",
+    f"202509,{KNOWN},,示范精密机械有限公司,8517,99999,10,,,5,35",  # unknown partner: rejected
+    f"202509,{KNOWN},,示范精密机械有限公司,84571010,502,10,1,台,200,?",  # first key again
+    f"202510,{NEW},,新发现外贸有限公司,85171300,116,10,1,台,3,21",
+    f"202510,{NEW},,新发现外贸有限公司,85171300,116,10,1,台,4,28",  # key of the line above
+    f"202511,{KNOWN},,示范精密机械有限公司,84571010,133,15,,,7.25,51.5",
+]
+
+
+@pytest.fixture
+def known(trade_reference, city):
+    return EnterpriseFactory(
+        name="示范精密机械有限公司", uscc=KNOWN, district=city.district_a, liaison=city.liaison
+    )
+
+
+def _data(lines: list[str]) -> bytes:
+    return ("\r\n".join([HEADER, *lines]) + "\r\n").encode("gb18030")
+
+
+def _table(data: bytes) -> Table:
+    return read_table(data, "customs.csv", kind="customs")
+
+
+def _one_piece(data: bytes, **options: Any) -> None:
+    table = _table(data)
+    result = parse_customs(
+        table, detect_mapping(table.header), lookups=import_lookups(), file_flow="export"
+    )
+    import_commit_result(result=result, actor=None, batch=None, source="customs", **options)
+
+
+def _streamed(
+    data: bytes, *, progress: Callable[[int, str], None] | None = None, **options: Any
+) -> Any:
+    table = _table(data)
+    return import_customs_table(
+        table=table,
+        reread=lambda: _table(data),
+        mapping=detect_mapping(table.header),
+        lookups=import_lookups(),
+        file_flow="export",
+        actor=None,
+        batch=None,
+        source="customs",
+        chunk_rows=2,
+        progress=progress or (lambda percent, message: None),
+        **options,
+    )
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    firm = {e.pk: (e.uscc, e.customs_code, e.status) for e in Enterprise.objects.all()}
+    records = CustomsRecord.objects.values_list(
+        "enterprise_id", "period", "flow", "hs_code", "partner_code", "trade_mode",
+        "qty1", "unit1", "value_usd", "value_cny", "source",
+    )  # fmt: skip
+    rollups = TradeRollup.objects.values_list(
+        "dimension", "key", "period", "flow", "value_usd", "value_cny", "rows"
+    )
+    scoped = ScopeRollup.objects.values_list(
+        "district_id", "park_id", "dimension", "key", "period", "flow", "value_usd", "rows"
+    )
+    liaison = LiaisonRollup.objects.values_list("liaison_id", "dimension", "key", "value_usd")
+    return {
+        "firms": sorted(firm.values(), key=str),
+        "records": sorted(((firm[r[0]], *r[1:]) for r in records), key=str),
+        # the enterprise rollup's key is an id: name the firm instead
+        "rollups": sorted(
+            ((r[0], firm[int(r[1])] if r[0] == "enterprise" else r[1], *r[2:]) for r in rollups),
+            key=str,
+        ),
+        "scoped": sorted(scoped, key=str),
+        "liaison": sorted(liaison, key=str),
+    }
+
+
+def expected(data: bytes, **options: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """What the one-piece commit leaves, then rolled back."""
+    savepoint = transaction.savepoint()
+    _one_piece(data, **options)
+    state = snapshot()
+    transaction.savepoint_rollback(savepoint)
+    return state
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_streamed_commit_equals_one_piece(known, fork):
+    data = _data(LINES)
+    want = expected(data, replace_period=False)
+    assert len(want["records"]) == 5  # duplicates summed, the bad line rejected
+    result, summary = _streamed(data, replace_period=False, fork=fork)
+    assert snapshot() == want
+    assert (result.rows_read, result.rows_imported, result.rows_rejected) == (8, 7, 1)
+    assert result.totals["export"].usd == sum(
+        r[8] for r in want["records"]
+    )  # the file's total is what the database holds
+    assert summary.rows_written == 5
+    assert summary.enterprises_created == 1
+
+
+def test_reimport_and_replace_period_equal_one_piece(known):
+    _one_piece(_data(LINES[:3]), replace_period=False)
+    # an older record of 2025-09 that the new file no longer has: gone with --replace-period
+    corrected = [line.replace("1000.50", "900") for line in LINES]
+    data = _data(corrected)
+    want = expected(data, replace_period=True)
+    _streamed(data, replace_period=True)
+    assert snapshot() == want
+    again = snapshot()
+    _streamed(data, replace_period=False)
+    assert snapshot() == again  # re-importing the same file changes nothing
+
+
+def test_one_new_enterprise_under_two_identifiers_is_summed_in_one_piece(known):
+    both = f"202509,{NEW},{NEW_CUSTOMS},新发现外贸有限公司,85171300,116,10,1,台,10,71"
+    code_only = f"202509,,{NEW_CUSTOMS},新发现外贸有限公司,85171300,116,10,1,台,5,35"
+    data = _data([both, LINES[0], code_only])  # chunks of two: the identifiers meet late
+    want = expected(data, replace_period=False)
+    messages: list[str] = []
+    _streamed(data, replace_period=False, progress=lambda p, m: messages.append(m))
+    assert snapshot() == want
+    assert "同一企业有多个标识，合并后导入" in messages
+    record = CustomsRecord.objects.get(enterprise__uscc=NEW)
+    assert record.value_usd == Decimal("15")
+
+
+def _db_state() -> tuple[list[Any], int]:
+    return list(CustomsRecord.objects.values_list("id", "value_usd")), Enterprise.objects.count()
+
+
+def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
+    _one_piece(_data(LINES[:1]), replace_period=False)
+    before = _db_state()
+    calls = {"n": 0}
+    from kaifang.trade import actions_stream
+
+    real = actions_stream.upsert_rows
+
+    def flaky(rows: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("断电")
+        return real(rows)
+
+    with mock.patch.object(actions_stream, "upsert_rows", flaky), pytest.raises(RuntimeError):
+        _streamed(_data(LINES), replace_period=True)
+    assert calls["n"] == 2
+    assert _db_state() == before
+
+
+def test_a_parse_failing_mid_stream_leaves_the_database_as_it_was(known):
+    _one_piece(_data(LINES[:1]), replace_period=False)
+    before = _db_state()
+    calls = {"n": 0}
+    real = stream_module.parse_customs
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1  # counted in the child
+        if calls["n"] == 3:
+            raise MemoryError("解析进程内存不足")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(stream_module, "parse_customs", flaky), pytest.raises(MemoryError):
+        _streamed(_data(LINES), replace_period=True)
+    assert _db_state() == before
