@@ -90,6 +90,11 @@ class _Enterprises:
         ids = self.ids
         return [(ids[r[0]], *r[1:]) for r in records]
 
+    def slots(self, records: list[Record]) -> list[Record]:
+        """Records whose first item is an id, or a new enterprise's identifier key."""
+        ids = self.ids
+        return [r if r[0].__class__ is int else (ids[r[0]], *r[1:]) for r in records]
+
 
 def import_customs_table(
     *,
@@ -160,6 +165,9 @@ def _stream(
     enterprises = _Enterprises(lookups, actor=actor, batch=batch)
     batch_id = batch.pk if batch else None
     replaced = written = 0
+    # While every month of the file held no facts before it, the file's own groupings (made
+    # by the child while parsing) are the months' rollup stages: the facts need no re-reading.
+    fresh_months = True
     end: StreamEnd | None = None
     items = iterate_forked(
         lambda: stream_customs(
@@ -183,6 +191,8 @@ def _stream(
                 source=source, period__in=item.new_periods
             ).delete()
             replaced += deleted
+        if fresh_months and item.new_periods:
+            fresh_months = not CustomsRecord.objects.filter(period__in=item.new_periods).exists()
         enterprises.add(item.new_enterprises)
         rows = item.rows + enterprises.rows(item.pending) if item.pending else item.rows
         upsert_rows(rows)
@@ -197,7 +207,10 @@ def _stream(
         known = [r for r in end.late if r[0].__class__ is int]
         add_to_rows(known + enterprises.rows(pending))
     progress(85, "更新汇总数据")
-    rebuild_rollups(result.periods)
+    staged = None
+    if fresh_months:
+        staged = (enterprises.slots(end.stage_partner), enterprises.slots(end.stage_product))
+    rebuild_rollups(result.periods, staged=staged)
     summary = CommitSummary(
         rows_written=written,
         enterprises_created=len(set(enterprises.ids.values())),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -83,9 +84,45 @@ _STAGED_KEYS = {
 _STAGE_SUMS = "SUM(s.usd), SUM(s.cny), SUM(s.n)"
 
 
+Staged = tuple[Sequence[Sequence[object]], Sequence[Sequence[object]]]
+
+
+def _stage(
+    cursor: Any,
+    stage: str,
+    keys: Sequence[str],
+    where: str,
+    params: Sequence[object],
+    rows: Sequence[Sequence[object]] | None,
+) -> None:
+    columns = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
+    cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {stage} AS "  # noqa: S608
+        f"SELECT r.enterprise_id AS enterprise_id, r.period AS period, r.flow AS flow, "
+        f"{columns}, SUM(COALESCE(r.value_usd, 0)) AS usd, "
+        f"SUM(COALESCE(r.value_cny, 0)) AS cny, COUNT(*) AS n "
+        f"FROM {_FACTS} r WHERE {where} "
+        f"GROUP BY r.enterprise_id, r.period, r.flow, {', '.join(keys)}",
+        params,
+    )
+    if rows:
+        names = ["enterprise_id", "period", "flow", *(f"k{i}" for i in range(len(keys)))]
+        names += ["usd", "cny", "n"]
+        cursor.executemany(
+            f"INSERT INTO {stage} ({', '.join(names)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(names))})",
+            rows,
+        )
+
+
 @transaction.atomic
-def rebuild_rollups(periods: Iterable[dt.date]) -> int:
-    """Replace the rollups of `periods` by fresh sums of the facts; returns rows written."""
+def rebuild_rollups(periods: Iterable[dt.date], *, staged: Staged | None = None) -> int:
+    """Replace the rollups of `periods` by fresh sums of the facts; returns rows written.
+
+    ``staged``: the two stages already grouped by the caller (an import into months that held
+    no facts before, which grouped its own rows while parsing): the facts are not read again.
+    """
     months = sorted(set(periods))
     if not months:
         return 0
@@ -96,18 +133,11 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
     written = 0
     # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
-        for stage, keys in _STAGES.items():
-            columns = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
-            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {stage} AS "  # noqa: S608
-                f"SELECT r.enterprise_id AS enterprise_id, r.period AS period, r.flow AS flow, "
-                f"{columns}, SUM(COALESCE(r.value_usd, 0)) AS usd, "
-                f"SUM(COALESCE(r.value_cny, 0)) AS cny, COUNT(*) AS n "
-                f"FROM {_FACTS} r WHERE r.period IN ({placeholders}) "
-                f"GROUP BY r.enterprise_id, r.period, r.flow, {', '.join(keys)}",
-                months,
-            )
+        for (stage, keys), given in zip(_STAGES.items(), staged or (None, None), strict=True):
+            if given is None:
+                _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months, None)
+            else:  # the table's shape from the facts (none match), the rows from the caller
+                _stage(cursor, stage, keys, "1 = 0", [], given)
         for dimension, (stage, key) in _STAGED_KEYS.items():
             cursor.execute(
                 f"INSERT INTO {_ROLLUPS} "  # noqa: S608

@@ -60,6 +60,11 @@ class StreamEnd:
     result: ParseResult
     # (enterprise slot, period ISO, flow, hs, partner, mode, qty1, qty2, usd, cny, unit1, unit2)
     late: list[Record] = field(default_factory=list)
+    # The file's records grouped as rollups.rebuild_rollups stages the facts: (enterprise slot,
+    # period ISO, flow, partner, usd, cny, records) and (…, HS heading, trade mode, usd, cny,
+    # records). When the file's months held nothing before, these are the months' stages.
+    stage_partner: list[Record] = field(default_factory=list)
+    stage_product: list[Record] = field(default_factory=list)
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -162,6 +167,10 @@ def _chunks(
     late: dict[_Key, list[Any]] = {}
     periods: set[date] = set()
     new_by_key: dict[tuple[str, str], NewEnterprise] = {}
+    by_partner: dict[tuple[object, ...], list[Any]] = {}
+    by_product: dict[tuple[object, ...], list[Any]] = {}
+    iso: dict[date, str] = {}
+    zero = Decimal(0)
     rows = iter(table.rows)
     while True:
         lines = list(islice(rows, chunk_rows))
@@ -191,6 +200,23 @@ def _chunks(
             unit1, unit2 = row.unit1[:UNIT_WIDTH], row.unit2[:UNIT_WIDTH]
             key: _Key = (slot, row.period, row.flow, row.hs_code, row.partner_code, mode)
             first_units = units.get(key)
+            month = iso.get(row.period)
+            if month is None:
+                month = iso[row.period] = row.period.isoformat()
+            usd = zero if row.value_usd is None else row.value_usd
+            cny = zero if row.value_cny is None else row.value_cny
+            new_record = 0 if first_units is not None else 1
+            for stage, stage_key in (
+                (by_partner, (slot, month, row.flow, row.partner_code)),
+                (by_product, (slot, month, row.flow, row.hs_code[:4], mode)),
+            ):
+                sums = stage.get(stage_key)
+                if sums is None:
+                    stage[stage_key] = [usd, cny, new_record]
+                else:
+                    sums[0] += usd
+                    sums[1] += cny
+                    sums[2] += new_record
             if first_units is not None:
                 if (unit1 and first_units[0] and unit1 != first_units[0]) or (
                     unit2 and first_units[1] and unit2 != first_units[1]
@@ -215,7 +241,7 @@ def _chunks(
             units[key] = (unit1, unit2)
             record = (
                 slot,
-                row.period.isoformat(),
+                month,
                 row.flow,
                 row.hs_code,
                 row.partner_code,
@@ -255,4 +281,6 @@ def _chunks(
             )
             for key, (q1, q2, usd, cny, u1, u2) in late.items()
         ],
+        stage_partner=[(*k, str(v[0]), str(v[1]), v[2]) for k, v in by_partner.items()],
+        stage_product=[(*k, str(v[0]), str(v[1]), v[2]) for k, v in by_product.items()],
     )

@@ -14,6 +14,7 @@ from django.db import transaction
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade import actions_stream, rollups
 from kaifang.trade.actions import import_commit_result
 from kaifang.trade.actions_stream import import_customs_table
 from kaifang.trade.importers import stream as stream_module
@@ -126,7 +127,10 @@ def test_streamed_commit_equals_one_piece(known, fork):
     data = _data(LINES)
     want = expected(data, replace_period=False)
     assert len(want["records"]) == 5  # duplicates summed, the bad line rejected
-    result, summary = _streamed(data, replace_period=False, fork=fork)
+    with mock.patch.object(rollups, "_stage", wraps=rollups._stage) as stage:
+        result, summary = _streamed(data, replace_period=False, fork=fork)
+    # the months were empty: the rollups came from the file's own groupings, not the facts
+    assert [bool(call.args[-1]) for call in stage.call_args_list] == [True, True]
     assert snapshot() == want
     assert (result.rows_read, result.rows_imported, result.rows_rejected) == (8, 7, 1)
     assert result.totals["export"].usd == sum(
@@ -170,7 +174,6 @@ def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
     _one_piece(_data(LINES[:1]), replace_period=False)
     before = _db_state()
     calls = {"n": 0}
-    from kaifang.trade import actions_stream
 
     real = actions_stream.upsert_rows
 
