@@ -191,67 +191,72 @@ def _chunks(
         pending: list[Record] = []
         slot_of: dict[int, object] = {}
         for row in part.rows:
-            ref = row.enterprise
+            # one unpacking: a NamedTuple's attributes cost a descriptor call each
+            (ref, period, flow, hs, partner, mode, _, q1, unit1, q2, unit2, usd, cny, first, _) = (
+                row
+            )
             slot = slot_of.get(id(ref))
             if slot is None:
                 slot = ref.enterprise_id if ref.enterprise_id is not None else ref.key
                 slot_of[id(ref)] = slot
-            mode = row.trade_mode_code[:MODE_WIDTH]
-            unit1, unit2 = row.unit1[:UNIT_WIDTH], row.unit2[:UNIT_WIDTH]
-            key: _Key = (slot, row.period, row.flow, row.hs_code, row.partner_code, mode)
+            if len(mode) > MODE_WIDTH:
+                mode = mode[:MODE_WIDTH]
+            if len(unit1) > UNIT_WIDTH or len(unit2) > UNIT_WIDTH:
+                unit1, unit2 = unit1[:UNIT_WIDTH], unit2[:UNIT_WIDTH]
+            key: _Key = (slot, period, flow, hs, partner, mode)
             first_units = units.get(key)
-            month = iso.get(row.period)
+            month = iso.get(period)
             if month is None:
-                month = iso[row.period] = row.period.isoformat()
-            usd = zero if row.value_usd is None else row.value_usd
-            cny = zero if row.value_cny is None else row.value_cny
+                month = iso[period] = period.isoformat()
             new_record = 0 if first_units is not None else 1
-            for stage, stage_key in (
-                (by_partner, (slot, month, row.flow, row.partner_code)),
-                (by_product, (slot, month, row.flow, row.hs_code[:4], mode)),
-            ):
-                sums = stage.get(stage_key)
-                if sums is None:
-                    stage[stage_key] = [usd, cny, new_record]
-                else:
-                    sums[0] += usd
-                    sums[1] += cny
-                    sums[2] += new_record
+            usd0 = zero if usd is None else usd
+            cny0 = zero if cny is None else cny
+            stage_key: tuple[object, ...] = (slot, month, flow, partner)
+            sums = by_partner.get(stage_key)
+            if sums is None:
+                by_partner[stage_key] = [usd0, cny0, new_record]
+            else:
+                sums[0] += usd0
+                sums[1] += cny0
+                sums[2] += new_record
+            stage_key = (slot, month, flow, hs[:4], mode)
+            sums = by_product.get(stage_key)
+            if sums is None:
+                by_product[stage_key] = [usd0, cny0, new_record]
+            else:
+                sums[0] += usd0
+                sums[1] += cny0
+                sums[2] += new_record
             if first_units is not None:
                 if (unit1 and first_units[0] and unit1 != first_units[0]) or (
                     unit2 and first_units[1] and unit2 != first_units[1]
                 ):
                     total.warnings.append(
-                        RowWarning(
-                            row.first_row,
-                            mapping.label("unit1"),
-                            unit1 or unit2,
-                            _UNIT_MISMATCH,
-                        )
+                        RowWarning(first, mapping.label("unit1"), unit1 or unit2, _UNIT_MISMATCH)
                     )
                 entry = late.get(key)
                 if entry is None:
-                    late[key] = [row.qty1, row.qty2, row.value_usd, row.value_cny, unit1, unit2]
+                    late[key] = [q1, q2, usd, cny, unit1, unit2]
                 else:
-                    entry[0] = _add(entry[0], row.qty1)
-                    entry[1] = _add(entry[1], row.qty2)
-                    entry[2] = _add(entry[2], row.value_usd)
-                    entry[3] = _add(entry[3], row.value_cny)
+                    entry[0] = _add(entry[0], q1)
+                    entry[1] = _add(entry[1], q2)
+                    entry[2] = _add(entry[2], usd)
+                    entry[3] = _add(entry[3], cny)
                 continue
             units[key] = (unit1, unit2)
             record = (
                 slot,
                 month,
-                row.flow,
-                row.hs_code,
-                row.partner_code,
+                flow,
+                hs,
+                partner,
                 mode,
-                _text(row.qty1),
+                None if q1 is None else str(q1),
                 unit1,
-                _text(row.qty2),
+                None if q2 is None else str(q2),
                 unit2,
-                _text(row.value_usd),
-                _text(row.value_cny),
+                None if usd is None else str(usd),
+                None if cny is None else str(cny),
                 source,
                 batch_id,
             )
