@@ -10,6 +10,7 @@ GROUP BY itself."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 
 from django.core.cache import cache
@@ -46,8 +47,10 @@ VERSION_KEY = "trade:rollup-version"
 
 
 def rollup_version() -> int:
-    """Bumped by every rebuild, so page caches keyed by it never outlive the figures."""
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    """Bumped by every rebuild, so page caches keyed by it never outlive the figures. A new
+    value is the clock, never a counter: Django's incr() re-sets a key with the default
+    timeout (5 minutes), and a counter restarted at 1 would serve day-old entries again."""
+    return int(cache.get_or_set(VERSION_KEY, time.time_ns, None) or time.time_ns())
 
 
 def bump_version() -> None:
@@ -55,10 +58,7 @@ def bump_version() -> None:
     again at commit (a page cached by a reader in between must not keep the old figures)."""
 
     def bump() -> None:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
     bump()
     transaction.on_commit(bump)
