@@ -23,6 +23,7 @@ from kaifang.trade.models import (
     LiaisonRollup,
     ScopeRollup,
     TradeRollup,
+    YearToDateRollup,
 )
 
 # The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept (r: the facts).
@@ -42,6 +43,7 @@ _q = connection.ops.quote_name
 _ROLLUPS = TradeRollup._meta.db_table
 _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
+_YTD = YearToDateRollup._meta.db_table
 _SUMS = "SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*)"
 VERSION_KEY = "trade:rollup-version"
 
@@ -88,7 +90,30 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
             )
             written += max(cursor.rowcount, 0)
         written += _insert_scoped(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_year_to_date(cursor, months)
     bump_version()
+    return written
+
+
+def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
+    """累计 per enterprise for each month from the first rebuilt one of its year through
+    December, summed from the enterprise rollup just written (one GROUP BY per month)."""
+    first: dict[int, int] = {}
+    for month in months:
+        first[month.year] = min(first.get(month.year, 13), month.month)
+    targets = [dt.date(y, m, 1) for y, start in sorted(first.items()) for m in range(start, 13)]
+    YearToDateRollup.objects.filter(period__in=targets).delete()
+    written = 0
+    for target in targets:
+        cursor.execute(  # type: ignore[attr-defined]
+            f"INSERT INTO {_YTD} "  # noqa: S608
+            f"({_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
+            f"SELECT {_q('key')}, %s, flow, SUM(value_usd), SUM(value_cny), SUM({_q('rows')}) "
+            f"FROM {_ROLLUPS} WHERE dimension = %s AND period >= %s AND period <= %s "
+            f"GROUP BY {_q('key')}, flow",
+            [target, str(Dimension.ENTERPRISE), target.replace(month=1), target],
+        )
+        written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
     return written
 
 

@@ -28,7 +28,7 @@ from kaifang.trade.selectors.base import (
     Sums,
     Viewer,
     apply_keys,
-    enterprise_rollup,
+    enterprise_sums,
     facts,
     grouped_sums,
     merge_sums,
@@ -159,7 +159,7 @@ def base_sums(
     if prefix is None or facts_only:
         return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
     if by == "enterprise":
-        return grouped_sums(enterprise_rollup(viewer), F("key"), q), "rollup"
+        return enterprise_sums(viewer, q), "rollup"
     if viewer is None or sees_all(viewer):
         qs = TradeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by])
         if prefix:
