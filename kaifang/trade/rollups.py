@@ -97,23 +97,39 @@ def rebuild_rollups(periods: Iterable[dt.date]) -> int:
 
 def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
     """累计 per enterprise for each month from the first rebuilt one of its year through
-    December, summed from the enterprise rollup just written (one GROUP BY per month)."""
+    December. The first month of each year's run sums the enterprise rollup from January;
+    each later one adds its month to the month before (a GROUP BY of two small sets)."""
     first: dict[int, int] = {}
     for month in months:
         first[month.year] = min(first.get(month.year, 13), month.month)
-    targets = [dt.date(y, m, 1) for y, start in sorted(first.items()) for m in range(start, 13)]
-    YearToDateRollup.objects.filter(period__in=targets).delete()
+    YearToDateRollup.objects.filter(
+        period__in=[dt.date(y, m, 1) for y, start in first.items() for m in range(start, 13)]
+    ).delete()
+    key, rows = _q("key"), _q("rows")
+    columns = f"INSERT INTO {_YTD} ({key}, period, flow, value_usd, value_cny, {rows}) "
     written = 0
-    for target in targets:
-        cursor.execute(  # type: ignore[attr-defined]
-            f"INSERT INTO {_YTD} "  # noqa: S608
-            f"({_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
-            f"SELECT {_q('key')}, %s, flow, SUM(value_usd), SUM(value_cny), SUM({_q('rows')}) "
-            f"FROM {_ROLLUPS} WHERE dimension = %s AND period >= %s AND period <= %s "
-            f"GROUP BY {_q('key')}, flow",
-            [target, str(Dimension.ENTERPRISE), target.replace(month=1), target],
-        )
-        written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+    for year, start in sorted(first.items()):
+        for month in range(start, 13):
+            target = dt.date(year, month, 1)
+            if month == start:  # Table names are ours; values travel as parameters.
+                sql = (
+                    f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
+                    f"SUM({rows}) FROM {_ROLLUPS} WHERE dimension = %s AND period >= %s "
+                    f"AND period <= %s GROUP BY {key}, flow"
+                )
+                params = [target, str(Dimension.ENTERPRISE), dt.date(year, 1, 1), target]
+            else:
+                sql = (
+                    f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
+                    f"SUM({rows}) FROM (SELECT {key}, flow, value_usd, value_cny, {rows} "
+                    f"FROM {_YTD} WHERE period = %s UNION ALL SELECT {key}, flow, value_usd, "
+                    f"value_cny, {rows} FROM {_ROLLUPS} WHERE dimension = %s AND period = %s) "
+                    f"AS parts GROUP BY {key}, flow"
+                )
+                before = dt.date(year, month - 1, 1)
+                params = [target, before, str(Dimension.ENTERPRISE), target]
+            cursor.execute(sql, params)  # type: ignore[attr-defined]
+            written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
     return written
 
 
