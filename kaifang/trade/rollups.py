@@ -100,8 +100,8 @@ def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
     December. The first month of each year's run sums the enterprise rollup from January;
     each later one adds its month to the month before (a GROUP BY of two small sets)."""
     first: dict[int, int] = {}
-    for month in months:
-        first[month.year] = min(first.get(month.year, 13), month.month)
+    for period in months:
+        first[period.year] = min(first.get(period.year, 13), period.month)
     YearToDateRollup.objects.filter(
         period__in=[dt.date(y, m, 1) for y, start in first.items() for m in range(start, 13)]
     ).delete()
