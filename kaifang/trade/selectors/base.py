@@ -359,6 +359,8 @@ def enterprise_sums(viewer: Viewer, q: Query) -> dict[str, Sums]:
     """Sums by enterprise from the rollups: the single months from the monthly enterprise
     rollup, 累计 and 上年同期累计 from the year-to-date one (two rows per firm and flow
     instead of twenty). The same keys and figures as grouping the monthly rows alone."""
+    if not YearToDateRollup.objects.exists():  # migrated, `rebuild-rollups` not run yet
+        return grouped_sums(enterprise_rollup(viewer), F("key"), q)
     single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
     ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
     # Grouping by an expression, not the bare column, keeps SQLite from walking the

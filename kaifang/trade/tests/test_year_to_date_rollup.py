@@ -98,3 +98,12 @@ def test_the_top_rows_are_the_first_rows_of_the_breakdown(trade_data, city):
         rows = breakdown(viewer=user, by="enterprise", q=q).rows
         for limit in (1, 3, 10):
             assert top_rows(viewer=user, by="enterprise", q=q, limit=limit) == rows[:limit]
+
+
+def test_before_the_first_rebuild_the_monthly_rollup_answers(trade_data, city):
+    """Right after the migration the table is empty until `rebuild-rollups` runs."""
+    YearToDateRollup.objects.all().delete()
+    q = Query(year=2025, month=3)
+    fast = breakdown(viewer=city.leader, by="enterprise", q=q)
+    assert fast.rows == breakdown(viewer=city.leader, by="enterprise", q=q, facts_only=True).rows
+    assert fast.total.ytd == Decimal(400)
