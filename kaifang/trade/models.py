@@ -326,3 +326,28 @@ class LiaisonRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}:{self.key} liaison {self.liaison_id} {self.period:%Y-%m}"
+
+
+class YearToDateRollup(models.Model):
+    """Per enterprise, the sums from January to each month of that month's year (累计), read
+    where a page needs 累计 and 上年同期累计 for every enterprise: two rows per firm and flow
+    instead of up to twenty monthly ones. Summed from the enterprise rows of TradeRollup in
+    the same rebuild, for each affected month through December (a month's change moves every
+    later 累计 of its year). Months after the last data hold the year's sums so far."""
+
+    key = models.CharField(max_length=20)  # the enterprise id, as in TradeRollup
+    period = models.DateField()  # the last month summed; the first is January of its year
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "企业年内累计汇总"
+        verbose_name_plural = "企业年内累计汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "flow", "key"], name="ytd_rollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"enterprise:{self.key} 1–{self.period:%Y-%m} {self.flow}"

@@ -10,6 +10,7 @@ GROUP BY itself."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from kaifang.trade.models import (
     LiaisonRollup,
     ScopeRollup,
     TradeRollup,
+    YearToDateRollup,
 )
 
 # The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept (r: the facts).
@@ -42,13 +44,16 @@ _q = connection.ops.quote_name
 _ROLLUPS = TradeRollup._meta.db_table
 _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
+_YTD = YearToDateRollup._meta.db_table
 _SUMS = "SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*)"
 VERSION_KEY = "trade:rollup-version"
 
 
 def rollup_version() -> int:
-    """Bumped by every rebuild, so page caches keyed by it never outlive the figures."""
-    return int(cache.get_or_set(VERSION_KEY, 1, None) or 1)
+    """Bumped by every rebuild, so page caches keyed by it never outlive the figures. A new
+    value is the clock, never a counter: Django's incr() re-sets a key with the default
+    timeout (5 minutes), and a counter restarted at 1 would serve day-old entries again."""
+    return int(cache.get_or_set(VERSION_KEY, time.time_ns, None) or time.time_ns())
 
 
 def bump_version() -> None:
@@ -56,10 +61,7 @@ def bump_version() -> None:
     again at commit (a page cached by a reader in between must not keep the old figures)."""
 
     def bump() -> None:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
     bump()
     transaction.on_commit(bump)
@@ -165,7 +167,46 @@ def rebuild_rollups(periods: Iterable[dt.date], *, staged: Staged | None = None)
                 written += max(cursor.rowcount, 0)
         for stage in _STAGES:
             cursor.execute(f"DROP TABLE {stage}")
+        written += _insert_year_to_date(cursor, months)
     bump_version()
+    return written
+
+
+def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
+    """累计 per enterprise for each month from the first rebuilt one of its year through
+    December. The first month of each year's run sums the enterprise rollup from January;
+    each later one adds its month to the month before (a GROUP BY of two small sets)."""
+    first: dict[int, int] = {}
+    for period in months:
+        first[period.year] = min(first.get(period.year, 13), period.month)
+    YearToDateRollup.objects.filter(
+        period__in=[dt.date(y, m, 1) for y, start in first.items() for m in range(start, 13)]
+    ).delete()
+    key, rows = _q("key"), _q("rows")
+    columns = f"INSERT INTO {_YTD} ({key}, period, flow, value_usd, value_cny, {rows}) "
+    written = 0
+    for year, start in sorted(first.items()):
+        for month in range(start, 13):
+            target = dt.date(year, month, 1)
+            if month == start:  # Table names are ours; values travel as parameters.
+                sql = (
+                    f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
+                    f"SUM({rows}) FROM {_ROLLUPS} WHERE dimension = %s AND period >= %s "
+                    f"AND period <= %s GROUP BY {key}, flow"
+                )
+                params = [target, str(Dimension.ENTERPRISE), dt.date(year, 1, 1), target]
+            else:
+                sql = (
+                    f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
+                    f"SUM({rows}) FROM (SELECT {key}, flow, value_usd, value_cny, {rows} "
+                    f"FROM {_YTD} WHERE period = %s UNION ALL SELECT {key}, flow, value_usd, "
+                    f"value_cny, {rows} FROM {_ROLLUPS} WHERE dimension = %s AND period = %s) "
+                    f"AS parts GROUP BY {key}, flow"
+                )
+                before = dt.date(year, month - 1, 1)
+                params = [target, before, str(Dimension.ENTERPRISE), target]
+            cursor.execute(sql, params)  # type: ignore[attr-defined]
+            written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
     return written
 
 

@@ -44,6 +44,7 @@ from kaifang.trade.selectors import (
     records_total,
     sees_all,
     stopped_traders,
+    top_rows,
     totals_by_flow,
     trend,
 )
@@ -241,8 +242,7 @@ def _top_enterprises_chart(
     setup: Setup, q: Query, limit: int = 10, memo: dict[Any, Any] | None = None
 ) -> dict[str, Any]:
     """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
-    table = breakdown(viewer=setup.user, by="enterprise", q=q, memo=memo)
-    rows = sorted(table.rows, key=lambda r: r.ytd, reverse=True)[:limit]
+    rows = top_rows(viewer=setup.user, by="enterprise", q=q, limit=limit, memo=memo)
     rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
     divisor = Decimal(10_000)
     return {

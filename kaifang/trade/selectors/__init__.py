@@ -20,6 +20,7 @@ from kaifang.trade.selectors.breakdown import (
     Row,
     TrendPoint,
     breakdown,
+    top_rows,
     totals_by_flow,
     trend,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "records_total",
     "sees_all",
     "stopped_traders",
+    "top_rows",
     "totals_by_flow",
     "trend",
 ]

@@ -17,7 +17,8 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import CharField, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import effective_scope, visible_to
@@ -30,6 +31,7 @@ from kaifang.trade.models import (
     LiaisonRollup,
     ScopeRollup,
     TradeRollup,
+    YearToDateRollup,
 )
 from kaifang.trade.selectors.measures import ZERO, add_months
 
@@ -326,23 +328,46 @@ class Sums:
 SUM_NAMES = ("month", "month_prev", "prev_month", "ytd", "ytd_prev")
 
 
-def grouped_sums(qs: QuerySet[Any], key: Any, q: Query) -> dict[str, Sums]:
+def grouped_sums(
+    qs: QuerySet[Any], key: Any, q: Query, spans: Mapping[str, list[dt.date]] | None = None
+) -> dict[str, Sums]:
     """GROUP BY `key` with one conditional sum per span, over facts or rollups alike (both
-    have period, flow, value_usd and value_cny). Keys come back as strings."""
-    qs = flow_filter(qs.filter(period__in=q.all_months()), q.flow)
-    aggregates = {
-        name: Sum(q.field, filter=Q(period__in=q.span_months(span)))
-        for name, span in zip(
-            SUM_NAMES, ("month", "month_prev", "prev_month", "ytd", "ytd_prev"), strict=True
-        )
-    }
+    have period, flow, value_usd and value_cny). Keys come back as strings. `spans` (a Sums
+    field → its months) replaces the five spans of `q`; fields not named stay zero."""
+    if spans is None:
+        spans = {name: q.span_months(name) for name in SUM_NAMES}
+    qs = flow_filter(qs.filter(period__in=sorted({m for ms in spans.values() for m in ms})), q.flow)
+    aggregates = {name: Sum(q.field, filter=Q(period__in=months)) for name, months in spans.items()}
     result: dict[str, Sums] = {}
     for row in qs.annotate(group_key=key).values("group_key").annotate(**aggregates).order_by():
         k = row["group_key"]
         text = NONE_KEY if k is None or k == "" else str(k)
-        sums = Sums(**{name: row[name] or ZERO for name in SUM_NAMES})
+        sums = Sums(**{name: row[name] or ZERO for name in spans})
         result[text] = result[text] + sums if text in result else sums
     return result
+
+
+def enterprise_sums(viewer: Viewer, q: Query) -> dict[str, Sums]:
+    """Sums by enterprise from the rollups: the single months from the monthly enterprise
+    rollup, 累计 and 上年同期累计 from the year-to-date one (two rows per firm and flow
+    instead of twenty). The same keys and figures as grouping the monthly rows alone."""
+    monthly: QuerySet[Any] = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
+    if not YearToDateRollup.objects.exists():  # migrated, `rebuild-rollups` not run yet
+        return grouped_sums(enterprise_rollup(viewer), F("key"), q)
+    to_date: QuerySet[Any] = YearToDateRollup.objects.all()
+    if viewer is not None and not sees_all(viewer):
+        keys = reach(viewer).enterprise_keys  # the enterprises of enterprise_rollup()
+        monthly, to_date = monthly.filter(key__in=keys), to_date.filter(key__in=keys)
+    single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
+    ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
+    # Grouping by an expression, not the bare column, keeps SQLite from walking the
+    # (dimension, key, period) index through all 36 months to save a sort: it seeks the
+    # three months in the unique key instead (31 → 17 ms at 2,000 firms).
+    by_key = Cast("key", output_field=CharField())
+    return merge_sums(
+        grouped_sums(monthly, by_key, q, single),
+        grouped_sums(to_date, F("key"), q, ytd),
+    )
 
 
 def latest_period(viewer: Viewer) -> dt.date | None:

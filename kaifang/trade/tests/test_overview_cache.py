@@ -3,16 +3,19 @@ sums, an import or an enterprise change retires the entry, and scopes never shar
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kaifang.enterprises.actions import enterprise_update
 from kaifang.trade.models import CustomsRecord
-from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.rollups import bump_version, rebuild_rollups, rollup_version
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
@@ -83,3 +86,15 @@ def test_a_new_industry_reaches_the_cached_industry_table(trade_data, city, clie
     enterprise_update(actor=city.admin, enterprise=trade_data.e1, industry=None)
     industry = {r.key: r.ytd for r in client.get(URL).context["tables"][1].rows}
     assert industry == {"C": Decimal(50), "-": Decimal(350)}  # e1 (150) has none now
+
+
+def test_the_rollup_version_outlives_the_cache_default_timeout(db):
+    """Page entries live a day under the version they were computed with. The version must
+    not lapse and restart at an old value (Django's incr() re-sets a key with the default
+    5-minute timeout), or a page cached before an import is served again after it."""
+    before = rollup_version()
+    bump_version()
+    bumped = rollup_version()
+    assert bumped != before
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
+        assert rollup_version() == bumped
