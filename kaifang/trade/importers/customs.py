@@ -37,6 +37,7 @@ from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.tabular import Table
 
 __all__ = [
+    "CellCache",
     "CustomsRow",
     "FlowTotals",
     "ParseResult",
@@ -200,6 +201,21 @@ def _cached(cache: dict[Hashable, _T | CellError], parse: Callable[[Cell], _T], 
     return found
 
 
+@dataclass(slots=True)
+class CellCache:
+    """Parsed cells by their raw values: the same enterprise, month, partner and HS code repeat
+    on many rows, and a file parsed in chunks keeps them from one chunk to the next."""
+
+    period: dict[Hashable, date | CellError] = field(default_factory=dict)
+    flow: dict[Hashable, Flow | CellError] = field(default_factory=dict)
+    hs: dict[Hashable, str | CellError] = field(default_factory=dict)
+    enterprise: dict[
+        tuple[Cell, Cell, Cell], tuple[EnterpriseRef, tuple[str, str]] | EnterpriseCellError
+    ] = field(default_factory=dict)
+    partner: dict[tuple[Cell, Cell], str | None] = field(default_factory=dict)
+    mode: dict[tuple[Cell, Cell], tuple[str, bool]] = field(default_factory=dict)
+
+
 def parse_customs(
     table: Table,
     mapping: HeaderMapping,
@@ -207,8 +223,10 @@ def parse_customs(
     lookups: Lookups,
     file_flow: Flow | None = None,
     file_period: date | None = None,
+    cache: CellCache | None = None,
 ) -> ParseResult:
     """Parse a customs table. ``file_flow``/``file_period`` apply when the file has no such column.
+    ``cache``: the parsed cells of earlier calls on the same file (one file parsed in chunks).
 
     Raises ``MappingError`` when the mapping cannot work (no value column, no enterprise column,
     no period or flow); row problems become ``RowError``s.
@@ -271,14 +289,13 @@ def parse_customs(
     has_partner = c_pcode >= 0 or c_pname >= 0
     has_mode = c_mcode >= 0 or c_mname >= 0
 
-    period_cache: dict[Hashable, date | CellError] = {}
-    flow_cache: dict[Hashable, Flow | CellError] = {}
-    hs_cache: dict[Hashable, str | CellError] = {}
-    enterprise_cache: dict[
-        tuple[Cell, Cell, Cell], tuple[EnterpriseRef, tuple[str, str]] | EnterpriseCellError
-    ] = {}
-    partner_cache: dict[tuple[Cell, Cell], str | None] = {}
-    mode_cache: dict[tuple[Cell, Cell], tuple[str, bool]] = {}
+    parsed = cache if cache is not None else CellCache()
+    period_cache = parsed.period
+    flow_cache = parsed.flow
+    hs_cache = parsed.hs
+    enterprise_cache = parsed.enterprise
+    partner_cache = parsed.partner
+    mode_cache = parsed.mode
     groups: dict[_Key, _Group] = {}
     totals = result.totals
     errors = result.errors

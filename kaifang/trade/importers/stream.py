@@ -24,7 +24,7 @@ from itertools import islice
 from typing import Any
 
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise, RowWarning
-from kaifang.trade.importers.customs import ParseResult, parse_customs
+from kaifang.trade.importers.customs import CellCache, ParseResult, parse_customs
 from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.tabular import Table
 
@@ -171,6 +171,7 @@ def _chunks(
     by_product: dict[tuple[object, ...], list[Any]] = {}
     iso: dict[date, str] = {}
     zero = Decimal(0)
+    cells = CellCache()
     rows = iter(table.rows)
     while True:
         lines = list(islice(rows, chunk_rows))
@@ -182,6 +183,7 @@ def _chunks(
             lookups=lookups,
             file_flow=file_flow,
             file_period=file_period,
+            cache=cells,
         )
         _merge_report(total, part, mode_warnings)
         new_periods = sorted(set(part.periods) - periods)
