@@ -30,10 +30,11 @@ from kaifang.trade.bulk import add_to_rows, upsert_rows
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise
 from kaifang.trade.importers.customs import ParseResult, parse_customs
 from kaifang.trade.importers.headers import HeaderMapping
-from kaifang.trade.importers.stream import Record, StreamEnd, stream_customs
+from kaifang.trade.importers.stream import ENTERPRISE, Record, StreamEnd, stream_customs
 from kaifang.trade.importers.tabular import Table
 from kaifang.trade.models import CustomsRecord, ImportBatch
 from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.selectors_import import scope_attributes
 
 CHUNK_ROWS = 50_000
 
@@ -90,10 +91,15 @@ class _Enterprises:
         ids = self.ids
         return [(ids[r[0]], *r[1:]) for r in records]
 
-    def slots(self, records: list[Record]) -> list[Record]:
-        """Records whose first item is an id, or a new enterprise's identifier key."""
+    def rollup_keys(self, rows: list[Record]) -> list[Record]:
+        """City-wide rollup rows with the enterprise rollup's key as the id in text."""
         ids = self.ids
-        return [r if r[0].__class__ is int else (ids[r[0]], *r[1:]) for r in records]
+        return [
+            (r[0], str(r[1] if r[1].__class__ is int else ids[r[1]]), *r[2:])
+            if r[0] == ENTERPRISE
+            else r
+            for r in rows
+        ]
 
 
 def import_customs_table(
@@ -178,6 +184,7 @@ def _stream(
             source=source,
             batch_id=batch_id,
             chunk_rows=chunk_rows,
+            attributes=scope_attributes(),
         ),
         enabled=fork,
     )
@@ -207,10 +214,11 @@ def _stream(
         known = [r for r in end.late if r[0].__class__ is int]
         add_to_rows(known + enterprises.rows(pending))
     progress(85, "更新汇总数据")
-    staged = None
-    if fresh_months:
-        staged = (enterprises.slots(end.stage_partner), enterprises.slots(end.stage_product))
-    rebuild_rollups(result.periods, staged=staged)
+    given = None
+    if fresh_months and end.rollups is not None:
+        city, pairs, officers = end.rollups
+        given = (enterprises.rollup_keys(city), pairs, officers)
+    rebuild_rollups(result.periods, given=given)
     summary = CommitSummary(
         rows_written=written,
         enterprises_created=len(set(enterprises.ids.values())),

@@ -86,7 +86,14 @@ _STAGED_KEYS = {
 _STAGE_SUMS = "SUM(s.usd), SUM(s.cny), SUM(s.n)"
 
 
-Staged = tuple[Sequence[Sequence[object]], Sequence[Sequence[object]]]
+# Rollup rows computed by the caller, in the tables' column order (see _GIVEN_COLUMNS).
+Given = tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]
+_SUM_COLUMNS = f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}"
+_GIVEN_COLUMNS = (
+    (_ROLLUPS, _SUM_COLUMNS),
+    (_SCOPED, f"district_id, park_id, {_SUM_COLUMNS}"),
+    (_LIAISON, f"liaison_id, district_id, park_id, {_SUM_COLUMNS}"),
+)
 
 
 def _stage(
@@ -95,7 +102,6 @@ def _stage(
     keys: Sequence[str],
     where: str,
     params: Sequence[object],
-    rows: Sequence[Sequence[object]] | None,
 ) -> None:
     columns = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
     cursor.execute(f"DROP TABLE IF EXISTS {stage}")
@@ -108,22 +114,14 @@ def _stage(
         f"GROUP BY r.enterprise_id, r.period, r.flow, {', '.join(keys)}",
         params,
     )
-    if rows:
-        names = ["enterprise_id", "period", "flow", *(f"k{i}" for i in range(len(keys)))]
-        names += ["usd", "cny", "n"]
-        cursor.executemany(
-            f"INSERT INTO {stage} ({', '.join(names)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(names))})",
-            rows,
-        )
 
 
 @transaction.atomic
-def rebuild_rollups(periods: Iterable[dt.date], *, staged: Staged | None = None) -> int:
+def rebuild_rollups(periods: Iterable[dt.date], *, given: Given | None = None) -> int:
     """Replace the rollups of `periods` by fresh sums of the facts; returns rows written.
 
-    ``staged``: the two stages already grouped by the caller (an import into months that held
-    no facts before, which grouped its own rows while parsing): the facts are not read again.
+    ``given``: the rows already summed by the caller (an import into months that held no
+    facts before sums its own records while parsing): the facts are not read again.
     """
     months = sorted(set(periods))
     if not months:
@@ -135,11 +133,20 @@ def rebuild_rollups(periods: Iterable[dt.date], *, staged: Staged | None = None)
     written = 0
     # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
-        for (stage, keys), given in zip(_STAGES.items(), staged or (None, None), strict=True):
-            if given is None:
-                _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months, None)
-            else:  # the table's shape from the facts (none match), the rows from the caller
-                _stage(cursor, stage, keys, "1 = 0", [], given)
+        if given is not None:
+            for (table, columns), rows in zip(_GIVEN_COLUMNS, given, strict=True):
+                count = columns.count(",") + 1
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * count)})",
+                    rows,
+                )
+                written += len(rows)
+            written += _insert_year_to_date(cursor, months)
+            bump_version()
+            return written
+        for stage, keys in _STAGES.items():
+            _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months)
         for dimension, (stage, key) in _STAGED_KEYS.items():
             cursor.execute(
                 f"INSERT INTO {_ROLLUPS} "  # noqa: S608

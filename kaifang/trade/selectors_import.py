@@ -57,5 +57,16 @@ def import_lookups() -> Lookups:
     )
 
 
+def scope_attributes() -> dict[int, tuple[int, int, int | None]]:
+    """Every enterprise's (district id, park id, liaison id), 0 where unplaced: what the
+    rollups by pair and by liaison officer group on. Read by imports, which see the city."""
+    return {
+        pk: (district or 0, park or 0, liaison)
+        for pk, district, park, liaison in Enterprise.objects.values_list(
+            "id", "district_id", "park_id", "liaison_id"
+        )
+    }
+
+
 def import_batches(*, user: User | AnonymousUser) -> QuerySet[ImportBatch]:
     return visible_to(ImportBatch.objects.select_related("uploaded_by"), user)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import marshal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -40,6 +40,11 @@ _UNIT_MISMATCH = "与同一记录前面的行计量单位不同，数量已相�
 _UNKNOWN_MODE = "未知的贸易方式"
 
 Record = tuple[Any, ...]
+# (city-wide: dimension, key, period, flow, usd, cny, records;
+#  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …)
+Rollups = tuple[list[Record], list[Record], list[Record]]
+# trade.models.Dimension values
+PARTNER, HS2, HS4, MODE, ENTERPRISE = "partner", "hs2", "hs4", "mode", "enterprise"
 _Key = tuple[object, date, str, str, str, str]
 
 
@@ -74,11 +79,10 @@ class StreamEnd:
     result: ParseResult
     # (enterprise slot, period ISO, flow, hs, partner, mode, qty1, qty2, usd, cny, unit1, unit2)
     late: list[Record] = field(default_factory=list)
-    # The file's records grouped as rollups.rebuild_rollups stages the facts: (enterprise slot,
-    # period ISO, flow, partner, usd, cny, records) and (…, HS heading, trade mode, usd, cny,
-    # records). When the file's months held nothing before, these are the months' stages.
-    stage_partner: list[Record] = field(default_factory=list)
-    stage_product: list[Record] = field(default_factory=list)
+    # The file's records summed as the rollup tables hold them (columns in table order, the
+    # enterprise rollup's key an enterprise slot): when the file's months held nothing before,
+    # these are the months' rollups. None without enterprise attributes.
+    rollups: Rollups | None = None
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -141,10 +145,13 @@ def stream_customs(
     source: str,
     batch_id: int | None,
     chunk_rows: int = 50_000,
+    attributes: Mapping[int, tuple[int, int, int | None]] | None = None,
 ) -> Iterator[WriteChunk | StreamEnd]:
     """Yield a ``WriteChunk`` per ``chunk_rows`` data rows (the first a fifth of that), then
     one ``StreamEnd``.
 
+    ``attributes``: enterprise id → (district id, park id, liaison id), 0 and None where
+    unknown; with it, ``StreamEnd.rollups`` holds the file's rollup rows.
     Raises ``MappingError`` as ``parse_customs`` does (before the first chunk).
     """
     collecting = gc.isenabled()
@@ -159,6 +166,7 @@ def stream_customs(
             source=source,
             batch_id=batch_id,
             chunk_rows=chunk_rows,
+            attributes=attributes,
         )
     finally:
         if collecting:
@@ -175,6 +183,7 @@ def _chunks(
     source: str,
     batch_id: int | None,
     chunk_rows: int = 50_000,
+    attributes: Mapping[int, tuple[int, int, int | None]] | None = None,
 ) -> Iterator[WriteChunk | StreamEnd]:
     total = ParseResult(kind="customs", mapping=mapping)
     mode_warnings: set[str] = set()
@@ -305,6 +314,51 @@ def _chunks(
             )
             for key, (q1, q2, usd, cny, u1, u2) in late.items()
         ],
-        stage_partner=[(*k, str(v[0]), str(v[1]), v[2]) for k, v in by_partner.items()],
-        stage_product=[(*k, str(v[0]), str(v[1]), v[2]) for k, v in by_product.items()],
+        rollups=None if attributes is None else _rollups(by_partner, by_product, attributes),
+    )
+
+
+def _add_sums(
+    target: dict[tuple[Any, ...], list[Any]], key: tuple[Any, ...], sums: list[Any]
+) -> None:
+    found = target.get(key)
+    if found is None:
+        target[key] = [sums[0], sums[1], sums[2]]
+    else:
+        found[0] += sums[0]
+        found[1] += sums[1]
+        found[2] += sums[2]
+
+
+def _rollups(
+    by_partner: dict[tuple[Any, ...], list[Any]],
+    by_product: dict[tuple[Any, ...], list[Any]],
+    attributes: Mapping[int, tuple[int, int, int | None]],
+) -> Rollups:
+    """Every rollup row of the file's records, as rollups.rebuild_rollups would group them."""
+    city: dict[tuple[Any, ...], list[Any]] = {}
+    pairs: dict[tuple[Any, ...], list[Any]] = {}
+    officers: dict[tuple[Any, ...], list[Any]] = {}
+    unplaced = (0, 0, None)  # a new enterprise has no district, park or liaison yet
+    for (slot, month, flow, partner), sums in by_partner.items():
+        district, park, liaison = (
+            attributes.get(slot, unplaced) if slot.__class__ is int else unplaced
+        )
+        _add_sums(city, (PARTNER, partner, month, flow), sums)
+        _add_sums(city, (ENTERPRISE, slot, month, flow), sums)
+        _add_sums(pairs, (district, park, PARTNER, partner, month, flow), sums)
+        if liaison is not None:
+            _add_sums(officers, (liaison, district, park, PARTNER, partner, month, flow), sums)
+    for (slot, month, flow, heading, mode), sums in by_product.items():
+        district, park, liaison = (
+            attributes.get(slot, unplaced) if slot.__class__ is int else unplaced
+        )
+        for dimension, key in ((HS2, heading[:2]), (HS4, heading), (MODE, mode)):
+            _add_sums(city, (dimension, key, month, flow), sums)
+            _add_sums(pairs, (district, park, dimension, key, month, flow), sums)
+            if liaison is not None:
+                _add_sums(officers, (liaison, district, park, dimension, key, month, flow), sums)
+    return tuple(  # type: ignore[return-value]
+        [(*k, str(v[0]), str(v[1]), v[2]) for k, v in table.items()]
+        for table in (city, pairs, officers)
     )
