@@ -20,15 +20,20 @@ Only this module and `schedules.py` know about django-q2 (see docs/decisions/000
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -138,6 +143,10 @@ class JobHandle:
         )
         if not updated:
             raise JobAborted(str(self.job.pk))
+        if connection.in_atomic_block:
+            # Inside the job's own transaction (an import's commit) that update is seen by
+            # nobody until the end: the progress page reads a small file meanwhile.
+            _write_live(self.job.pk, value, message[:300])
         self._last_write, self._last_percent, self._last_message = now, value, message
         self.job.percent, self.job.message = value, message[:300]
 
@@ -157,8 +166,45 @@ def _error_text(exc: BaseException) -> str:
     return f"任务执行出错（{type(exc).__name__}），请稍后重试或联系系统管理员。"
 
 
+def _live_path(job_id: uuid.UUID | str) -> Path:
+    return Path(settings.VAR_DIR) / "jobs" / f"{job_id}.json"
+
+
+def _write_live(job_id: uuid.UUID | str, percent: int, message: str) -> None:
+    path = _live_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"percent": percent, "message": message}), "utf-8")
+    os.replace(temporary, path)  # readers see the old file or the new one, never half of one
+
+
+def _drop_live(job_id: uuid.UUID | str) -> None:
+    _live_path(job_id).unlink(missing_ok=True)
+
+
+def live_progress(job: Job) -> Job:
+    """The job with the progress its function reported from inside a transaction (not yet on
+    the row) when that is further along than the row."""
+    if job.status != JobStatus.RUNNING:
+        return job
+    try:
+        live = json.loads(_live_path(job.pk).read_text("utf-8"))
+    except (OSError, ValueError):
+        return job
+    if int(live.get("percent", 0)) >= job.percent:
+        job.percent, job.message = int(live["percent"]), str(live.get("message", ""))
+    return job
+
+
 def run(job_id: str) -> None:
     """Run one job; called by the worker. Never raises: the outcome is on the row."""
+    try:
+        _run(job_id)
+    finally:
+        _drop_live(job_id)
+
+
+def _run(job_id: str) -> None:
     started = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=started, percent=0, message="开始处理"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django_q.models import OrmQ
 from openpyxl import load_workbook
@@ -233,3 +235,45 @@ def test_job_list_page_is_paginated(city, client: Client, django_assert_max_num_
         page = client.get("/jobs/").content.decode()
     assert "任务24" in page and "任务00" not in page
     assert "任务00" in client.get("/jobs/?page=2").content.decode()
+
+
+inside = threading.Event()
+release = threading.Event()
+
+
+@job("test.in_transaction")
+def _in_transaction(handle: JobHandle) -> None:
+    with transaction.atomic():
+        handle.progress(40, "已写入 40 万条")
+        inside.set()
+        release.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_reported_inside_a_transaction_reaches_the_page(city, settings, tmp_path):
+    """An import commits in one transaction: its progress must show before the commit."""
+    settings.VAR_DIR = tmp_path
+    inside.clear()
+    release.clear()
+    created = enqueue(kind="test.in_transaction", owner=city.officer, title="导入", params={})
+
+    def work() -> None:
+        try:
+            run(str(created.pk))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        assert inside.wait(timeout=30)
+        row = Job.objects.get(pk=created.pk)
+        assert (row.status, row.percent) == (JobStatus.RUNNING, 0)  # not committed yet
+        shown = jobs.live_progress(row)
+        assert (shown.percent, shown.message) == (40, "已写入 40 万条")
+    finally:
+        release.set()
+        worker.join(timeout=30)
+    row = Job.objects.get(pk=created.pk)
+    assert row.status == JobStatus.SUCCEEDED
+    assert not list((tmp_path / "jobs").glob("*.json"))  # the side file goes with the job

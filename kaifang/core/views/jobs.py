@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit
-from kaifang.core.jobs import enqueue, job_for_user, jobs_for
+from kaifang.core.jobs import enqueue, job_for_user, jobs_for, live_progress
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.tasks import SELFTEST_KIND
@@ -35,14 +35,14 @@ def job_selftest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    job = job_for_user(current_user(request), pk)
+    job = live_progress(job_for_user(current_user(request), pk))
     return render(request, "core/job_detail.html", {"job": job})
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The progress partial; it polls itself every second until the job has finished."""
-    job = job_for_user(current_user(request), pk)
+    job = live_progress(job_for_user(current_user(request), pk))
     return render(request, "core/partials/job_progress.html", {"job": job})
 
 
