@@ -171,10 +171,11 @@ def _stream(
     enterprises = _Enterprises(lookups, actor=actor, batch=batch)
     batch_id = batch.pk if batch else None
     replaced = written = 0
-    # While every month of the file held no facts before it, the file's own groupings (made
-    # by the child while parsing) are the months' rollup stages: the facts need no re-reading.
+    # While every month of the file held no facts before it, the file's own sums (made by the
+    # child while parsing) are the months' rollups: the facts need no re-reading.
     fresh_months = True
     end: StreamEnd | None = None
+    attributes = scope_attributes()  # read here: the child never touches the database
     items = iterate_forked(
         lambda: stream_customs(
             table,
@@ -184,7 +185,7 @@ def _stream(
             source=source,
             batch_id=batch_id,
             chunk_rows=chunk_rows,
-            attributes=scope_attributes(),
+            attributes=attributes,
         ),
         enabled=fork,
     )

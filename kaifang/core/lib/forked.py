@@ -55,10 +55,24 @@ def _send(fd: int, message: object) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise ForkedError("子进程不得访问数据库（forked child used the database connection)")
+
+
+def _forbid_database() -> None:
+    """The child shares the parent's database socket or file: one query from here would
+    corrupt the parent's session, so every query raises instead."""
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.execute_wrappers.append(_refuse)
+
+
 def _child(factory: Callable[[], Iterator[T]], read_fd: int, write_fd: int) -> None:
     status = 0
     try:
         os.close(read_fd)
+        _forbid_database()
         try:
             for item in factory():
                 _send(write_fd, (_ITEM, item))

@@ -89,3 +89,16 @@ def test_stopping_early_kills_and_reaps_the_child() -> None:
     next(items)
     items.close()  # type: ignore[attr-defined]
     assert _gone(pid)
+
+
+def queries() -> Iterator[int]:
+    from django.contrib.auth import get_user_model
+
+    yield get_user_model().objects.count()
+
+
+@pytest.mark.django_db
+def test_the_child_may_not_use_the_parents_database_connection() -> None:
+    with pytest.raises(ForkedError, match="不得访问数据库"):
+        list(iterate_forked(queries))
+    assert list(iterate_forked(queries, enabled=False)) == [0]  # in-process it may
