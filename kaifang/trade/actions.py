@@ -386,28 +386,51 @@ def import_commit_result(
             progress(20 + int(60 * done / max(len(records), 1)), f"已写入 {done} 条")
         progress(85, "更新汇总数据")
         rebuild_rollups(result.periods)
-        summary = CommitSummary(
-            rows_written=len(records),
-            enterprises_created=len({v for v in created.values()}),
-            periods=[p.strftime("%Y-%m") for p in result.periods],
-            replaced_rows=replaced,
-        )
-        audit.record(
+        summary = record_commit(
+            result=result,
             actor=actor,
-            action="import.commit",
-            obj=batch,
-            object_type="trade.importbatch",
-            object_repr=batch.filename if batch else "命令行导入",
-            changes={
-                **result.summary(),
-                "errors": len(result.errors),
-                "rows_written": summary.rows_written,
-                "enterprises_created": summary.enterprises_created,
-                "replace_period": replace_period,
-                "replaced_rows": replaced,
-                "periods": summary.periods,
-            },
+            batch=batch,
+            rows_written=len(records),
+            enterprises_created=len(set(created.values())),
+            replace_period=replace_period,
+            replaced=replaced,
         )
+    return summary
+
+
+def record_commit(
+    *,
+    result: ParseResult,
+    actor: User | None,
+    batch: ImportBatch | None,
+    rows_written: int,
+    enterprises_created: int,
+    replace_period: bool,
+    replaced: int,
+) -> CommitSummary:
+    """What a customs commit wrote, and its audit entry (both commit paths end here)."""
+    summary = CommitSummary(
+        rows_written=rows_written,
+        enterprises_created=enterprises_created,
+        periods=[p.strftime("%Y-%m") for p in result.periods],
+        replaced_rows=replaced,
+    )
+    audit.record(
+        actor=actor,
+        action="import.commit",
+        obj=batch,
+        object_type="trade.importbatch",
+        object_repr=batch.filename if batch else "命令行导入",
+        changes={
+            **result.summary(),
+            "errors": len(result.errors),
+            "rows_written": summary.rows_written,
+            "enterprises_created": summary.enterprises_created,
+            "replace_period": replace_period,
+            "replaced_rows": replaced,
+            "periods": summary.periods,
+        },
+    )
     return summary
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from kaifang.core import audit
 from kaifang.core.lib.forked import iterate_forked
 from kaifang.core.models import User
 from kaifang.trade.actions import (
@@ -24,6 +23,7 @@ from kaifang.trade.actions import (
     _noop,
     create_pending_enterprises,
     import_commit_result,
+    record_commit,
     ref_keys,
 )
 from kaifang.trade.bulk import add_to_rows, upsert_rows
@@ -220,26 +220,13 @@ def _stream(
         city, pairs, officers = end.rollups
         given = (enterprises.rollup_keys(city), pairs, officers)
     rebuild_rollups(result.periods, given=given)
-    summary = CommitSummary(
+    summary = record_commit(
+        result=result,
+        actor=actor,
+        batch=batch,
         rows_written=written,
         enterprises_created=len(set(enterprises.ids.values())),
-        periods=[p.strftime("%Y-%m") for p in result.periods],
-        replaced_rows=replaced,
-    )
-    audit.record(
-        actor=actor,
-        action="import.commit",
-        obj=batch,
-        object_type="trade.importbatch",
-        object_repr=batch.filename if batch else "命令行导入",
-        changes={
-            **result.summary(),
-            "errors": len(result.errors),
-            "rows_written": summary.rows_written,
-            "enterprises_created": summary.enterprises_created,
-            "replace_period": replace_period,
-            "replaced_rows": replaced,
-            "periods": summary.periods,
-        },
+        replace_period=replace_period,
+        replaced=replaced,
     )
     return result, summary
