@@ -437,15 +437,7 @@ def record_commit(
 def _commit_any(
     *, result: AnyResult, batch: ImportBatch, actor: User, progress: Progress
 ) -> CommitSummary:
-    if isinstance(result, ParseResult):
-        return import_commit_result(
-            result=result,
-            actor=actor,
-            batch=batch,
-            source=batch.source,
-            replace_period=batch.replace_period,
-            progress=progress,
-        )
+    """Enterprise lists, FDI and ODI; customs files go through actions_stream."""
     if isinstance(result, InvestmentResult):
         written = investment_commit(
             result=result,
@@ -462,6 +454,8 @@ def _commit_any(
             periods=[p.strftime("%Y-%m") for p in result.periods],
             replaced_rows=0,
         )
+    if not isinstance(result, EnterpriseListResult):  # pragma: no cover - routed by kind
+        raise TypeError(f"no commit for {type(result).__name__} here")
     counts = enterprise_list_commit(result=result, actor=actor, batch=batch, progress=progress)
     return CommitSummary(
         rows_written=counts["created"] + counts["updated"],

@@ -27,14 +27,6 @@ from kaifang.trade.models import (
     YearToDateRollup,
 )
 
-# The GROUP BY key of each dimension, in SQL both SQLite and PostgreSQL accept (r: the facts).
-_KEYS = {
-    Dimension.PARTNER: "r.partner_code",
-    Dimension.HS2: "SUBSTR(r.hs_code, 1, 2)",
-    Dimension.HS4: "SUBSTR(r.hs_code, 1, 4)",
-    Dimension.MODE: "r.trade_mode",
-    Dimension.ENTERPRISE: "CAST(r.enterprise_id AS VARCHAR(20))",
-}
 # Enterprise-keyed figures of scoped users come from the enterprise rollup (filtered by the
 # visible enterprises), so the pair rollup leaves that dimension out.
 SCOPE_DIMENSIONS = (Dimension.PARTNER, Dimension.HS2, Dimension.HS4, Dimension.MODE)
@@ -45,7 +37,6 @@ _ROLLUPS = TradeRollup._meta.db_table
 _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
-_SUMS = "SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*)"
 VERSION_KEY = "trade:rollup-version"
 
 
@@ -142,38 +133,19 @@ def rebuild_rollups(periods: Iterable[dt.date], *, given: Given | None = None) -
                     rows,
                 )
                 written += len(rows)
-            written += _insert_year_to_date(cursor, months)
-            bump_version()
-            return written
-        for stage, keys in _STAGES.items():
-            _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months)
-        for dimension, (stage, key) in _STAGED_KEYS.items():
-            cursor.execute(
-                f"INSERT INTO {_ROLLUPS} "  # noqa: S608
-                f"(dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
-                f"SELECT %s, COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
-                f"FROM {stage} s GROUP BY {key}, s.period, s.flow",
-                [str(dimension)],
-            )
-            written += max(cursor.rowcount, 0)
-            if dimension not in SCOPE_DIMENSIONS:
-                continue
-            for table, liaison, only in (
-                (_SCOPED, "", ""),
-                (_LIAISON, "e.liaison_id, ", " WHERE e.liaison_id IS NOT NULL"),
-            ):
+        else:
+            for stage, keys in _STAGES.items():
+                _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months)
+            for dimension, (stage, key) in _STAGED_KEYS.items():
                 cursor.execute(
-                    f"INSERT INTO {table} ({liaison.replace('e.', '')}district_id, park_id, "  # noqa: S608
-                    f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
-                    f"SELECT {liaison}COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
-                    f"COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
-                    f"FROM {stage} s JOIN {_FIRMS} e ON e.id = s.enterprise_id{only} "
-                    f"GROUP BY {liaison}e.district_id, e.park_id, {key}, s.period, s.flow",
+                    f"INSERT INTO {_ROLLUPS} ({_SUM_COLUMNS}) "  # noqa: S608
+                    f"SELECT %s, COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
+                    f"FROM {stage} s GROUP BY {key}, s.period, s.flow",
                     [str(dimension)],
                 )
                 written += max(cursor.rowcount, 0)
-        for stage in _STAGES:
-            cursor.execute(f"DROP TABLE {stage}")
+            written += _insert_scoped(cursor)
+            _drop_stages(cursor)
         written += _insert_year_to_date(cursor, months)
     bump_version()
     return written
@@ -217,27 +189,32 @@ def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
     return written
 
 
-def _insert_scoped(cursor: object, where: str, params: Sequence[object]) -> int:
-    """The pair rollups, and the liaison rollups of the enterprises that have a liaison."""
+def _insert_scoped(cursor: Any) -> int:
+    """The pair rollups, and the liaison rollups of the enterprises that have a liaison,
+    summed from the stages (whatever facts they were grouped from)."""
     written = 0
     for dimension in SCOPE_DIMENSIONS:
-        key = _KEYS[dimension]
+        stage, key = _STAGED_KEYS[dimension]
         for table, liaison, only in (
             (_SCOPED, "", ""),
-            (_LIAISON, "e.liaison_id, ", " AND e.liaison_id IS NOT NULL"),
+            (_LIAISON, "e.liaison_id, ", " WHERE e.liaison_id IS NOT NULL"),
         ):
-            cursor.execute(  # type: ignore[attr-defined]
+            cursor.execute(
                 f"INSERT INTO {table} ({liaison.replace('e.', '')}district_id, park_id, "  # noqa: S608
-                f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}) "
+                f"{_SUM_COLUMNS}) "
                 f"SELECT {liaison}COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
-                f"COALESCE({key}, ''), r.period, r.flow, {_SUMS} "
-                f"FROM {_FACTS} r JOIN {_FIRMS} e ON e.id = r.enterprise_id "
-                f"WHERE {where}{only} "
-                f"GROUP BY {liaison}e.district_id, e.park_id, {key}, r.period, r.flow",
-                [str(dimension), *params],
+                f"COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
+                f"FROM {stage} s JOIN {_FIRMS} e ON e.id = s.enterprise_id{only} "
+                f"GROUP BY {liaison}e.district_id, e.park_id, {key}, s.period, s.flow",
+                [str(dimension)],
             )
-            written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
+            written += max(cursor.rowcount, 0)
     return written
+
+
+def _drop_stages(cursor: Any) -> None:
+    for stage in _STAGES:
+        cursor.execute(f"DROP TABLE {stage}")
 
 
 def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
@@ -252,11 +229,16 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
-            written += _insert_scoped(
-                cursor,
-                f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
-                "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
-                [district_id, park_id],
-            )
+            for stage, keys in _STAGES.items():
+                _stage(
+                    cursor,
+                    stage,
+                    keys,
+                    f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
+                    "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
+                    [district_id, park_id],
+                )
+            written += _insert_scoped(cursor)
+            _drop_stages(cursor)
     bump_version()
     return written

@@ -15,14 +15,15 @@ Pure: no database. ``kaifang.trade.actions.import_customs_table`` runs it in a f
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import marshal
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise, RowWarning
 from kaifang.trade.importers.customs import CellCache, ParseResult, parse_customs
@@ -40,6 +41,8 @@ _UNIT_MISMATCH = "与同一记录前面的行计量单位不同，数量已相�
 _UNKNOWN_MODE = "未知的贸易方式"
 
 Record = tuple[Any, ...]
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 # (city-wide: dimension, key, period, flow, usd, cny, records;
 #  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …)
 Rollups = tuple[list[Record], list[Record], list[Record]]
@@ -135,6 +138,26 @@ def _merge_report(total: ParseResult, part: ParseResult, mode_warnings: set[str]
             total.notes.append(note)
 
 
+def _collector_off(
+    generator: Callable[_P, Iterator[_T]],
+) -> Callable[_P, Iterator[_T]]:
+    """Run a generator with the garbage collector off: a million small objects and no cycles,
+    so every full collection would only walk them all."""
+
+    @functools.wraps(generator)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> Iterator[_T]:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            yield from generator(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return run
+
+
+@_collector_off
 def stream_customs(
     table: Table,
     mapping: HeaderMapping,
@@ -154,37 +177,6 @@ def stream_customs(
     unknown; with it, ``StreamEnd.rollups`` holds the file's rollup rows.
     Raises ``MappingError`` as ``parse_customs`` does (before the first chunk).
     """
-    collecting = gc.isenabled()
-    gc.disable()  # a million small objects and no cycles: full collections would walk them all
-    try:
-        yield from _chunks(
-            table,
-            mapping,
-            lookups=lookups,
-            file_flow=file_flow,
-            file_period=file_period,
-            source=source,
-            batch_id=batch_id,
-            chunk_rows=chunk_rows,
-            attributes=attributes,
-        )
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _chunks(
-    table: Table,
-    mapping: HeaderMapping,
-    *,
-    lookups: Lookups,
-    file_flow: Flow | None = None,
-    file_period: date | None = None,
-    source: str,
-    batch_id: int | None,
-    chunk_rows: int = 50_000,
-    attributes: Mapping[int, tuple[int, int, int | None]] | None = None,
-) -> Iterator[WriteChunk | StreamEnd]:
     total = ParseResult(kind="customs", mapping=mapping)
     mode_warnings: set[str] = set()
     units: dict[_Key, tuple[str, str]] = {}  # every key written, with its units
