@@ -11,6 +11,7 @@ The status light (`light` annotation), one rule for every page, list filter and 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -171,14 +172,18 @@ class Segment:
     candidate: Candidate | None = None
 
 
-def highlighted_segments(document: SourceDocument) -> list[Segment]:
-    """The document cut into plain runs and candidate spans, in order (overlaps: first wins)."""
+def highlighted_segments(
+    document: SourceDocument, *, only: Collection[int] | None = None
+) -> list[Segment]:
+    """The document cut into plain runs and candidate spans, in order (overlaps: first wins).
+    `only`: the candidates the reader may see (a unit sees those that became its tasks); the
+    other spans stay plain text."""
     candidates = [
         c
         for c in document.candidates.exclude(
             status__in=[CandidateStatus.DISCARDED, CandidateStatus.MERGED]
         ).order_by("start", "order", "id")
-        if c.end > c.start
+        if c.end > c.start and (only is None or c.pk in only)
     ]
     segments: list[Segment] = []
     cursor = 0

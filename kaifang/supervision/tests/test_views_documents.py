@@ -171,6 +171,31 @@ def test_a_unit_sees_only_its_own_candidates_on_the_review_page(city, client):
     assert "西城的候选任务" in page
 
 
+def test_a_unit_sees_no_highlight_of_another_units_candidate(city, client):
+    """The highlighted text carries a candidate's id and text: only the reader's own."""
+    from kaifang.supervision.models import Candidate
+    from kaifang.supervision.tests.conftest import make_task
+
+    task = make_task(city, title="东城的任务")
+    task.candidates.update(order=1)
+    west = Candidate.objects.create(
+        document=task.document,
+        text="西城的候选任务",
+        source_sentence="要抓好测试工作。",
+        start=0,
+        end=8,
+        order=0,  # first over the same span
+        lead_unit=city.district_b,
+    )
+    client.force_login(city.district_a_user)
+    page = client.get(f"/supervision/documents/{task.document_id}/").content.decode()
+    assert f'id="span-{west.pk}"' not in page and "西城的候选任务" not in page
+    assert f'id="span-{task.candidates.get().pk}"' in page
+    client.force_login(city.officer)
+    page = client.get(f"/supervision/documents/{task.document_id}/").content.decode()
+    assert f'id="span-{west.pk}"' in page
+
+
 def test_uploaded_original_is_downloaded_only_through_the_document_scope(
     city, client: Client, settings, tmp_path
 ):

@@ -98,7 +98,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/document_review.html",
         {
             "document": document,
-            "segments": selectors.highlighted_segments(document),
+            "segments": selectors.highlighted_segments(
+                document, only=None if office else {c.pk for c in candidates}
+            ),
             "rows": [(c, forms.get(c.pk)) for c in candidates],
             "open_ids": open_ids,
             "office": office,
