@@ -11,7 +11,8 @@ from django.db import transaction
 from kaifang.core import audit
 from kaifang.core.models import Industry, Unit, UnitKind, User
 from kaifang.enterprises.events import enterprise_event
-from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
+from kaifang.enterprises.models import Enterprise, Ownership, Size, Tag
+from kaifang.trade.actions_pending import create_pending_enterprises
 from kaifang.trade.importers.enterprise_list import EnterpriseListResult
 from kaifang.trade.importers.investment import InvestmentResult
 from kaifang.trade.models import ImportBatch, InvestmentRecord
@@ -21,36 +22,6 @@ Progress = Callable[[int, str], None]
 
 def _noop(percent: int, message: str) -> None:
     return None
-
-
-def _pending_from(result: InvestmentResult, *, actor: User | None) -> dict[tuple[str, str], int]:
-    ids: dict[tuple[str, str], int] = {}
-    for new in result.new_enterprises:
-        enterprise = (Enterprise.objects.filter(uscc=new.uscc).first() if new.uscc else None) or (
-            Enterprise.objects.filter(customs_code=new.customs_code).first()
-            if new.customs_code
-            else None
-        )
-        if enterprise is None:
-            enterprise = Enterprise.objects.create(
-                name=new.name or new.uscc or new.customs_code,
-                uscc=new.uscc or None,
-                customs_code=new.customs_code or None,
-                status=EnterpriseStatus.PENDING,
-                source="import",
-                created_by=actor,
-            )
-            enterprise_event(
-                enterprise=enterprise,
-                kind="created",
-                text="由投资数据导入自动建档（待审核）",
-                actor=actor,
-            )
-        if new.uscc:
-            ids[("uscc", new.uscc)] = enterprise.pk
-        if new.customs_code:
-            ids[("customs_code", new.customs_code)] = enterprise.pk
-    return ids
 
 
 @transaction.atomic
@@ -65,7 +36,7 @@ def investment_commit(
     progress: Progress = _noop,
 ) -> int:
     """Upsert FDI or ODI records (kind "fdi" | "odi"); returns records written."""
-    created = _pending_from(result, actor=actor)
+    created = create_pending_enterprises(result.new_enterprises, actor=actor, batch=batch)
     if replace_period and result.periods:
         InvestmentRecord.objects.filter(
             kind=kind, source=source, period__in=result.periods

@@ -21,11 +21,10 @@ from kaifang.trade.actions import (
     CommitSummary,
     Progress,
     _noop,
-    create_pending_enterprises,
     import_commit_result,
     record_commit,
-    ref_keys,
 )
+from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
 from kaifang.trade.bulk import add_to_rows, upsert_rows
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise
 from kaifang.trade.importers.customs import ParseResult, parse_customs
