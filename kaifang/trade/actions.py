@@ -23,6 +23,7 @@ from kaifang.core.scope import effective_scope
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
 from kaifang.trade.bulk import upsert_rows
+from kaifang.trade.importers.common import add_amounts
 from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
 from kaifang.trade.importers.enterprise_list import EnterpriseListResult, parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -201,14 +202,6 @@ def _resolve(row: CustomsRow, created: dict[tuple[str, str], int]) -> int:
     raise ValidationError(f"第 {row.first_row} 行：无法确定企业（{ref.name}）")
 
 
-def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
 def _record_rows(
     result: ParseResult,
     created: dict[tuple[str, str], int],
@@ -278,10 +271,10 @@ def _record_rows(
                 batch_id,
             ]
             continue
-        existing[6] = _add(existing[6], row.qty1)
-        existing[8] = _add(existing[8], row.qty2)
-        existing[10] = _add(existing[10], row.value_usd)
-        existing[11] = _add(existing[11], row.value_cny)
+        existing[6] = add_amounts(existing[6], row.qty1)
+        existing[8] = add_amounts(existing[8], row.qty2)
+        existing[10] = add_amounts(existing[10], row.value_usd)
+        existing[11] = add_amounts(existing[11], row.value_cny)
     return [
         (*r[:6], _text(r[6]), r[7], _text(r[8]), r[9], _text(r[10]), _text(r[11]), *r[12:])
         for r in merged.values()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaifang.trade.importers.common import add_amounts
 from kaifang.trade.models import CustomsRecord, InvestmentRecord
 from kaifang.trade.rollups import rebuild_rollups, refresh_pairs
 
@@ -14,10 +15,6 @@ _CUSTOMS_KEY = ("period", "flow", "hs_code", "partner_code", "trade_mode")
 _INVESTMENT_KEY = ("kind", "period", "partner_code")
 _PERIODS_ATTR = "_kaifang_merge_periods"
 _PAIRS_ATTR = "_kaifang_merge_pairs"
-
-
-def _add(a: Any, b: Any) -> Any:
-    return b if a is None else a if b is None else a + b
 
 
 def fold_before_merge(keep: Any, drop: Any) -> None:
@@ -31,7 +28,7 @@ def fold_before_merge(keep: Any, drop: Any) -> None:
         if twin is None:
             continue
         for name in ("value_usd", "value_cny", "qty1", "qty2"):
-            setattr(twin, name, _add(getattr(twin, name), getattr(row, name)))
+            setattr(twin, name, add_amounts(getattr(twin, name), getattr(row, name)))
         twin.save(update_fields=["value_usd", "value_cny", "qty1", "qty2"])
         row.delete()
     kept_inv = {
@@ -43,7 +40,7 @@ def fold_before_merge(keep: Any, drop: Any) -> None:
         if twin_inv is None:
             continue
         for name in ("amount_usd", "amount_cny", "second_usd", "second_cny"):
-            setattr(twin_inv, name, _add(getattr(twin_inv, name), getattr(inv, name)))
+            setattr(twin_inv, name, add_amounts(getattr(twin_inv, name), getattr(inv, name)))
         twin_inv.save()
         inv.delete()
     setattr(keep, _PERIODS_ATTR, periods)

@@ -35,6 +35,7 @@ from kaifang.trade.selectors import (
     Keys,
     Query,
     breakdown,
+    concentration,
     concentration_of,
     drill_records,
     enterprise_concentration,
@@ -509,7 +510,7 @@ def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
 
 
 def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
-    city = concentration_of(breakdown(viewer=setup.user, by="partner", q=q))
+    city = concentration(viewer=setup.user, q=q)
     return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
 
 

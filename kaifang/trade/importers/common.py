@@ -33,6 +33,7 @@ __all__ = [
     "NewEnterprise",
     "RowError",
     "RowWarning",
+    "add_amounts",
     "cell_text",
     "is_missing",
     "normalise_name",
@@ -557,3 +558,11 @@ class EnterpriseCellError(CellError):
     def __init__(self, field_name: str, reason: str) -> None:
         super().__init__(reason)
         self.field_name = field_name
+
+
+def add_amounts(total: Decimal | None, value: Decimal | None) -> Decimal | None:
+    """Sum two amounts where a missing one (None, an empty or "?" cell) adds nothing and two
+    missing stay missing: a "?" is not a zero."""
+    if value is None:
+        return total
+    return value if total is None else total + value

@@ -26,6 +26,7 @@ from kaifang.trade.importers.common import (
     NewEnterprise,
     RowError,
     RowWarning,
+    add_amounts,
     cell_text,
     is_missing,
     parse_amount,
@@ -558,11 +559,11 @@ class _Group:
     mode_known: bool
 
     def add(self, other: _Group) -> None:
-        self.usd = _add(self.usd, other.usd)
-        self.cny = _add(self.cny, other.cny)
+        self.usd = add_amounts(self.usd, other.usd)
+        self.cny = add_amounts(self.cny, other.cny)
         # quantities of one key share the HS code, so normally the unit too
-        self.qty1 = _add(self.qty1, other.qty1)
-        self.qty2 = _add(self.qty2, other.qty2)
+        self.qty1 = add_amounts(self.qty1, other.qty1)
+        self.qty2 = add_amounts(self.qty2, other.qty2)
         self.unit1 = self.unit1 or other.unit1
         self.unit2 = self.unit2 or other.unit2
         self.first_row = min(self.first_row, other.first_row)
@@ -583,14 +584,6 @@ def _quantity(value: Cell, number: int, column: str, warnings: list[RowWarning])
             RowWarning(number, column, cell_text(value), f"数量{exc.reason}，未导入数量")
         )
         return None
-
-
-def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return total
-    if total is None:
-        return value
-    return total + value
 
 
 def _links(new: dict[tuple[str, str], NewEnterprise]) -> dict[tuple[str, str], tuple[str, str]]:

@@ -19,6 +19,7 @@ from kaifang.trade.importers.common import (
     NewEnterprise,
     RowError,
     RowWarning,
+    add_amounts,
     cell_text,
     is_missing,
     parse_amount,
@@ -90,12 +91,6 @@ class _Group:
     counterparts: list[str]
     first_row: int
     count: int = 1
-
-
-def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return total
-    return value if total is None else total + value
 
 
 def parse_investment(
@@ -222,10 +217,10 @@ def parse_investment(
                 ent, usd, cny, second_usd, second_cny, [counterpart] if counterpart else [], number
             )
             continue
-        group.usd = _add(group.usd, usd)
-        group.cny = _add(group.cny, cny)
-        group.second_usd = _add(group.second_usd, second_usd)
-        group.second_cny = _add(group.second_cny, second_cny)
+        group.usd = add_amounts(group.usd, usd)
+        group.cny = add_amounts(group.cny, cny)
+        group.second_usd = add_amounts(group.second_usd, second_usd)
+        group.second_cny = add_amounts(group.second_cny, second_cny)
         if counterpart and counterpart not in group.counterparts:
             group.counterparts.append(counterpart)
         group.count += 1

@@ -25,7 +25,13 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, ParamSpec, TypeVar
 
-from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise, RowWarning
+from kaifang.trade.importers.common import (
+    Flow,
+    Lookups,
+    NewEnterprise,
+    RowWarning,
+    add_amounts,
+)
 from kaifang.trade.importers.customs import CellCache, ParseResult, parse_customs
 from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.tabular import Table
@@ -90,14 +96,6 @@ class StreamEnd:
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
 
 
 def merge_new_enterprises(
@@ -258,10 +256,10 @@ def stream_customs(
                 if entry is None:
                     late[key] = [q1, q2, usd, cny, unit1, unit2]
                 else:
-                    entry[0] = _add(entry[0], q1)
-                    entry[1] = _add(entry[1], q2)
-                    entry[2] = _add(entry[2], usd)
-                    entry[3] = _add(entry[3], cny)
+                    entry[0] = add_amounts(entry[0], q1)
+                    entry[1] = add_amounts(entry[1], q2)
+                    entry[2] = add_amounts(entry[2], usd)
+                    entry[3] = add_amounts(entry[3], cny)
                 continue
             units[key] = (unit1, unit2)
             record = (
