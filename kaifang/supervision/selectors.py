@@ -229,10 +229,6 @@ class Tally:
     lights: dict[str, int] = field(default_factory=dict)
 
     @property
-    def done_rate(self) -> float:
-        return self.done / self.total if self.total else 0.0
-
-    @property
     def avg_sign_days(self) -> float | None:
         return self.sign_days / self.signed if self.signed else None
 
