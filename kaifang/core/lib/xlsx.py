@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 Cell = str | int | float | Decimal | dt.date | dt.datetime | None
 
@@ -26,8 +27,8 @@ def table_xlsx(
     """One sheet: a title row, an optional subtitle, a bold header row, then the rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
-    for index, width in enumerate(widths or [18] * len(headers)):
-        sheet.column_dimensions[_column_letter(index)].width = width
+    for index, width in enumerate(widths or [18] * len(headers), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3" if not subtitle else "A4"
     title_cell = WriteOnlyCell(sheet, value=title)
     title_cell.font = Font(bold=True, size=14)
@@ -53,12 +54,3 @@ def _value(value: Cell) -> Cell:
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
     return value
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
