@@ -319,7 +319,11 @@ def load_trade(ctx: demo.DemoContext) -> None:
         ctx.log("海关数据：缺少演示企业或商品编码，已跳过（请先运行 kaifang load-reference）")
         return
     months = demo_months()
-    old = CustomsRecord.objects.filter(enterprise__is_synthetic=True)
+    # By the enterprise ids, not a join: a DELETE of the records joined to the register had
+    # PostgreSQL, without fresh statistics after a COPY, compare every record with every record.
+    old = CustomsRecord.objects.filter(
+        enterprise_id__in=Enterprise.objects.filter(is_synthetic=True).values("id")
+    )
     old_periods = set(old.values_list("period", flat=True).distinct())
     deleted = old._raw_delete(old.db)
     start = time.perf_counter()
