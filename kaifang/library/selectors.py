@@ -12,7 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 
@@ -113,9 +113,16 @@ class SearchPage:
     total: int = 0
 
 
-def _hidden(user: User | AnonymousUser) -> list[tuple[str, int]]:
+Viewer = User | AnonymousUser | None  # None: the trusted command line, city-wide
+
+
+def _hidden(user: Viewer) -> list[tuple[str, int]]:
     """Indexed supervision documents outside the user's supervision scope."""
-    if effective_scope(user).sees_all or not apps.is_installed("kaifang.supervision"):
+    if (
+        user is None
+        or effective_scope(user).sees_all
+        or not apps.is_installed("kaifang.supervision")
+    ):
         return []
     model = apps.get_model("supervision", "SourceDocument")
     indexed = set(
@@ -153,7 +160,7 @@ def entry_url(source: str, object_id: int) -> str:
 
 def search_documents(
     *,
-    user: User | AnonymousUser,
+    user: Viewer,
     query: str,
     filters: search.Filters | None = None,
     limit: int = 20,
@@ -163,7 +170,7 @@ def search_documents(
     with a highlighted snippet each."""
     words = segment.query_words(query)
     page = SearchPage(query=query, words=words)
-    if not user.is_authenticated or not words:
+    if (user is not None and not user.is_authenticated) or not words:
         return page
     hits, page.total = search.match(
         words, filters=filters, hidden=_hidden(user), limit=limit, offset=offset
@@ -193,11 +200,11 @@ def search_documents(
 
 
 def related_documents(
-    *, user: User | AnonymousUser, source: str, object_id: int, limit: int = 5
+    *, user: Viewer, source: str, object_id: int, limit: int = 5
 ) -> list[SearchResult]:
     """Documents sharing the most characteristic words of this one."""
     entry = SearchEntry.objects.filter(source=source, object_id=object_id).first()
-    if entry is None or not user.is_authenticated:
+    if entry is None or (user is not None and not user.is_authenticated):
         return []
     words = segment.top_words(f"{entry.title_tokens} {entry.tokens}")
     if not words:
@@ -400,6 +407,3 @@ def expiring_documents(*, until: dt.date) -> QuerySet[Document]:
 
 def library_counts() -> dict[str, int]:
     return {"documents": Document.objects.count(), "items": SupportItem.objects.count()}
-
-
-__all__ = ["Q"]
