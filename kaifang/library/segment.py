@@ -109,7 +109,10 @@ def snippet(text: str, words: Iterable[str], *, width: int = 120) -> list[tuple[
             continue
         if s > cursor:
             pieces.append((flat[cursor:s], False))
-        pieces.append((flat[s:e], True))
+        if s == cursor and pieces and pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + flat[s:e], True)  # adjacent words read as one
+        else:
+            pieces.append((flat[s:e], True))
         cursor = e
     if cursor < end:
         pieces.append((flat[cursor:end], False))
