@@ -115,6 +115,33 @@ def index_document(document: Document) -> SearchEntry:
 SUPERVISION_KINDS = {"speech": DocumentKind.SPEECH, "minutes": DocumentKind.MINUTES}
 
 
+def index_supervision_one(pk: int) -> None:
+    """Re-index one supervision source document, or drop its entry when it is gone."""
+    if not apps.is_installed("kaifang.supervision"):
+        return
+    model = apps.get_model("supervision", "SourceDocument")
+    doc = model.objects.filter(pk=pk).only("id", "title", "text", "kind", "issuer", "date").first()
+    with transaction.atomic():
+        if doc is None:
+            gone = list(
+                SearchEntry.objects.filter(
+                    source=SearchSource.SUPERVISION, object_id=pk
+                ).values_list("pk", flat=True)
+            )
+            search.forget(gone)
+            SearchEntry.objects.filter(pk__in=gone).delete()
+            return
+        index_entry(
+            source=SearchSource.SUPERVISION,
+            object_id=doc.pk,
+            title=doc.title,
+            text=doc.text,
+            kind=str(SUPERVISION_KINDS.get(doc.kind, DocumentKind.PLAN)),
+            issuer=doc.issuer,
+            issued=doc.date,
+        )
+
+
 def index_supervision() -> int:
     """Read supervision's source documents through (no copy of their text is kept: only the
     index entry) and drop entries of documents that are gone. Returns how many were indexed.

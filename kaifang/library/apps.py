@@ -10,7 +10,8 @@ class LibraryConfig(AppConfig):
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("政策库", "library:document_list", 350))
-        from kaifang.library import panels, tasks
+        from kaifang.library import panels, signals, tasks
 
         tasks.register()
         panels.register()
+        signals.connect()
