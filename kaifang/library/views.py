@@ -315,6 +315,8 @@ def item_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ledger_advance(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_for_user(LedgerEntry.objects.select_related("item"), request.user, pk)
+    if not may_pay(request.user, entry.item):
+        raise PermissionDenied("只有责任单位或市商务局科室可以确认、兑现。")
     form = LedgerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请求无效。")
