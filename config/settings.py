@@ -240,3 +240,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 # A task turns yellow this many working days before its deadline; reminders go out then too.
 SUPERVISION_WARN_WORKDAYS = env_int("SUPERVISION_WARN_WORKDAYS", 3, minimum=0)
 SUPERVISION_ATTACHMENT_MAX_MB = env_int("SUPERVISION_ATTACHMENT_MAX_MB", 20, minimum=1)
+
+# --- Library (政策库) ----------------------------------------------------------------------
+# Largest uploaded policy document (.docx, .pdf, .txt), in MB.
+LIBRARY_UPLOAD_MAX_MB = env_int("LIBRARY_UPLOAD_MAX_MB", 20, minimum=1)
