@@ -48,19 +48,56 @@ from kaifang.library.models import Document, SearchEntry  # noqa: E402
 from kaifang.library.selectors import search_documents  # noqa: E402
 
 SUBJECTS = [
-    "外贸企业", "中欧班列", "中亚班列", "跨境电商企业", "海外仓", "服务外包企业", "外商投资企业",
-    "利用外资项目", "对外投资合作", "加工贸易企业", "综合保税区", "自贸试验区", "境外展会",
-    "出口信用保险", "新能源汽车出口", "机电产品", "农产品出口", "消费促进活动", "夜间经济",
-    "商贸流通企业", "会展经济", "多式联运", "航空口岸", "铁路口岸", "跨境人民币结算",
+    "外贸企业",
+    "中欧班列",
+    "中亚班列",
+    "跨境电商企业",
+    "海外仓",
+    "服务外包企业",
+    "外商投资企业",
+    "利用外资项目",
+    "对外投资合作",
+    "加工贸易企业",
+    "综合保税区",
+    "自贸试验区",
+    "境外展会",
+    "出口信用保险",
+    "新能源汽车出口",
+    "机电产品",
+    "农产品出口",
+    "消费促进活动",
+    "夜间经济",
+    "商贸流通企业",
+    "会展经济",
+    "多式联运",
+    "航空口岸",
+    "铁路口岸",
+    "跨境人民币结算",
 ]
 VERBS = [
-    "给予补贴", "给予一次性奖励", "按实际投入给予补助", "优先推荐", "给予贷款贴息", "简化审批流程",
-    "建立服务专员制度", "纳入重点项目库", "给予运费补助", "按出口增量给予奖励", "开辟绿色通道",
+    "给予补贴",
+    "给予一次性奖励",
+    "按实际投入给予补助",
+    "优先推荐",
+    "给予贷款贴息",
+    "简化审批流程",
+    "建立服务专员制度",
+    "纳入重点项目库",
+    "给予运费补助",
+    "按出口增量给予奖励",
+    "开辟绿色通道",
 ]
 CONDITIONS = [
-    "出口额同比增长10%以上的", "年度进出口额超过1000万美元的", "首次实现出口的",
-    "实际使用外资超过500万美元的", "新设立的", "在本市注册并纳税的", "获评省级示范的",
-    "参加市商务局公布的重点展会的", "通过班列运输出口的", "建设公共海外仓的",
+    "出口额同比增长10%以上的",
+    "年度进出口额超过1000万美元的",
+    "首次实现出口的",
+    "实际使用外资超过500万美元的",
+    "新设立的",
+    "在本市注册并纳税的",
+    "获评省级示范的",
+    "参加市商务局公布的重点展会的",
+    "通过班列运输出口的",
+    "建设公共海外仓的",
 ]
 CN = "一二三四五六七八九十"
 
@@ -132,11 +169,10 @@ def like(words: list[str]) -> tuple[int, list[int]]:
     where = " AND ".join(["text LIKE %s"] * len(words))
     params = [f"%{w}%" for w in words]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM library_document WHERE {where}", params)  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM library_document WHERE {where}", params)
         total = int(cursor.fetchone()[0])
         cursor.execute(
-            f"SELECT id FROM library_document WHERE {where} "  # noqa: S608
-            "ORDER BY issued DESC, id DESC LIMIT 20",
+            f"SELECT id FROM library_document WHERE {where} ORDER BY issued DESC, id DESC LIMIT 20",
             params,
         )
         return total, [int(r[0]) for r in cursor.fetchall()]
@@ -146,7 +182,7 @@ def all_like(words: list[str]) -> set[int]:
     where = " AND ".join(["text LIKE %s"] * len(words))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM library_document WHERE {where}",  # noqa: S608
+            f"SELECT id FROM library_document WHERE {where}",
             [f"%{w}%" for w in words],
         )
         return {int(r[0]) for r in cursor.fetchall()}
