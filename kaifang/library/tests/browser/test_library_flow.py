@@ -41,6 +41,8 @@ def test_upload_search_clause_item_matches_and_payment(page, tmp_path: Path, scr
         word.add_paragraph(text)
     word.save(str(path))
 
+    # The first upload loads jieba's dictionary in the server process: seconds on a busy machine.
+    page.set_default_timeout(60_000)
     log_in(page, "waimao")
     page.goto("/library/new/")
     page.get_by_label("标题").fill("示范市支持中欧班列发展的若干措施")
