@@ -10,8 +10,9 @@ class LibraryConfig(AppConfig):
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("政策库", "library:document_list", 350))
-        from kaifang.library import panels, signals, tasks
+        from kaifang.library import hooks, panels, signals, tasks
 
+        hooks.register()
         tasks.register()
         panels.register()
         signals.connect()

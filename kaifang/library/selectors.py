@@ -407,3 +407,85 @@ def expiring_documents(*, until: dt.date) -> QuerySet[Document]:
 
 def library_counts() -> dict[str, int]:
     return {"documents": Document.objects.count(), "items": SupportItem.objects.count()}
+
+
+# --- clause suggestions (the service desk's 政策咨询 appeals, through a record panel) ----------
+
+
+@dataclass(frozen=True)
+class ClauseSuggestion:
+    document_id: int
+    document_title: str
+    doc_number: str
+    anchor: str
+    label: str
+    text: str
+    url: str
+    words: list[str]
+    matched_item: bool
+
+    @property
+    def citation(self) -> str:
+        return f"{self.doc_number or '《' + self.document_title + '》'} {self.label}".strip()
+
+
+def suggest_clauses(
+    *,
+    user: Viewer,
+    text: str,
+    enterprise_id: int | None = None,
+    limit: int = 5,
+) -> list[ClauseSuggestion]:
+    """The clauses of valid library documents that best answer `text`: documents found by the
+    text's characteristic words, their clauses scored by the words they hold, those of support
+    items the enterprise matches first."""
+    from kaifang.library.models import DocumentStatus
+
+    words = segment.top_words(segment.document_tokens(text), n=10)
+    if not words or (user is not None and not user.is_authenticated):
+        return []
+    filters = search.Filters(source=SearchSource.LIBRARY, status=DocumentStatus.VALID)
+    hits, _ = search.match(words, filters=filters, any_word=True, limit=8)
+    entries = SearchEntry.objects.in_bulk([h.entry_id for h in hits])
+    ids = [entries[h.entry_id].object_id for h in hits]
+    docs = Document.objects.in_bulk(ids)
+    matched: set[tuple[int, str]] = set()
+    if enterprise_id is not None:
+        matched = {
+            (doc_id, anchor)
+            for doc_id, anchor in Match.objects.filter(
+                enterprise_id=enterprise_id, item__document_id__in=ids
+            ).values_list("item__document_id", "item__anchor")
+        }
+    scored: list[tuple[float, ClauseSuggestion]] = []
+    for rank, doc_id in enumerate(ids):
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        for block in parsing.parse(doc.text):
+            if not block.anchor or block.kind in {"chapter", "section"}:
+                continue
+            lowered = block.text.lower()
+            found = [w for w in words if w in lowered]
+            if not found:
+                continue
+            is_item = (doc.pk, block.anchor) in matched
+            score = len(found) * 10 - rank + (25 if is_item else 0)
+            scored.append(
+                (
+                    score,
+                    ClauseSuggestion(
+                        document_id=doc.pk,
+                        document_title=doc.title,
+                        doc_number=doc.doc_number,
+                        anchor=block.anchor,
+                        label=block.label,
+                        text=block.text,
+                        url=f"{reverse('library:document_detail', args=[doc.pk])}#{block.anchor}",
+                        words=found,
+                        matched_item=is_item,
+                    ),
+                )
+            )
+    scored.sort(key=lambda pair: -pair[0])
+    return [s for _, s in scored[:limit]]

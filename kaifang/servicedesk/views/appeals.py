@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaifang.core import audit
+from kaifang.core import audit, record_panels
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
@@ -193,6 +193,8 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": appeal.attachments.all(),
             "available": _available(user, appeal),
             "today": timezone.localdate(),
+            # Panels offered by peer apps (the library's policy clauses), see core/record_panels.
+            "panels": record_panels.render("servicedesk.appeal", request, appeal),
         },
     )
 
