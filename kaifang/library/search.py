@@ -113,14 +113,25 @@ def match(
         base = f"FROM library_searchentry e WHERE e.tsv @@ to_tsquery('simple', %s){extra}"
         query_params = [expression, *params]
         rank = "ts_rank_cd(e.tsv, to_tsquery('simple', %s), 1)"
+    order = "ORDER BY score DESC, e.issued DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", query_params)
-        total = int(cursor.fetchone()[0])
-        rank_params = [] if connection.vendor == "sqlite" else [expression]
+        if connection.vendor == "sqlite":  # bm25() cannot sit beside a window function
+            cursor.execute(f"SELECT COUNT(*) {base}", query_params)
+            total = int(cursor.fetchone()[0])
+            cursor.execute(
+                f"SELECT e.id, {rank} AS score {base} {order}",
+                [*query_params, limit, offset],
+            )
+            return [Hit(int(row[0]), float(row[1])) for row in cursor.fetchall()], total
+        # PostgreSQL: one pass, the window count riding along with the ranked page.
         cursor.execute(
-            f"SELECT e.id, {rank} AS score {base} "
-            "ORDER BY score DESC, e.issued DESC NULLS LAST, e.id DESC LIMIT %s OFFSET %s",
-            [*rank_params, *query_params, limit, offset],
+            f"SELECT e.id, {rank} AS score, COUNT(*) OVER () {base} {order}",
+            [expression, *query_params, limit, offset],
         )
-        hits = [Hit(int(row[0]), float(row[1])) for row in cursor.fetchall()]
-    return hits, total
+        rows = cursor.fetchall()
+        if rows:
+            total = int(rows[0][2])
+        else:
+            cursor.execute(f"SELECT COUNT(*) {base}", query_params)
+            total = int(cursor.fetchone()[0])
+    return [Hit(int(row[0]), float(row[1])) for row in rows], total
