@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 
-from kaifang.core.tests.route_matrix import Route  # type: ignore[import-not-found, unused-ignore]
+from kaifang.core.tests.route_matrix import Route
 
 POLICY = "示范市外贸稳增长措施\n第一条 支持外贸企业。\n（一）给予补贴。\n"
 
@@ -48,12 +48,14 @@ def make(city: Any) -> dict[str, Any]:
         date=dt.date(2026, 3, 1),
         text="一、要做好外贸工作。",
     )
+    # Keys are prefixed: every app's make() fills one dictionary, and a kwargs value naming a
+    # key is replaced by that object's pk (trade's by="enterprise" must stay a word).
     return {
-        "document": document,
-        "item": item,
-        "enterprise": enterprise,
-        "ledger": LedgerEntry.objects.get(item=item, enterprise=enterprise),
-        "source": source,
+        "library_document": document,
+        "library_item": item,
+        "library_enterprise": enterprise,
+        "library_ledger": LedgerEntry.objects.get(item=item, enterprise=enterprise),
+        "library_source": source,
     }
 
 
@@ -74,21 +76,30 @@ OFFICE_ONLY = {"district_a": 404, "district_b": 404, "park": 404, "liaison": 404
 ROUTES = [
     Route("library:document_list", expect=PUBLIC),
     Route("library:document_create", expect=EDITORS_ONLY),
-    Route("library:document_detail", kwargs={"pk": "document"}, expect=PUBLIC),
-    Route("library:document_edit", kwargs={"pk": "document"}, expect=EDITORS_ONLY),
-    Route("library:version_create", kwargs={"pk": "document"}, expect=EDITORS_ONLY),
-    Route("library:version_detail", kwargs={"pk": "document", "number": 1}, expect=PUBLIC),
-    Route("library:version_original", kwargs={"pk": "document", "number": 1}, expect=PUBLIC),
-    Route("library:item_create", kwargs={"pk": "document"}, expect=EDITORS_ONLY),
-    Route("library:source_read", kwargs={"pk": "source"}, expect=OFFICE_ONLY),
-    Route("library:item_detail", kwargs={"pk": "item"}, hides="enterprise", expect=PUBLIC),
-    Route("library:item_edit", kwargs={"pk": "item"}, expect=EDITORS_ONLY),
-    Route("library:item_evaluate", kwargs={"pk": "item"}, method="POST", expect=EDITORS_POST),
+    Route("library:document_detail", kwargs={"pk": "library_document"}, expect=PUBLIC),
+    Route("library:document_edit", kwargs={"pk": "library_document"}, expect=EDITORS_ONLY),
+    Route("library:version_create", kwargs={"pk": "library_document"}, expect=EDITORS_ONLY),
+    Route("library:version_detail", kwargs={"pk": "library_document", "number": 1}, expect=PUBLIC),
+    Route(
+        "library:version_original", kwargs={"pk": "library_document", "number": 1}, expect=PUBLIC
+    ),
+    Route("library:item_create", kwargs={"pk": "library_document"}, expect=EDITORS_ONLY),
+    Route("library:source_read", kwargs={"pk": "library_source"}, expect=OFFICE_ONLY),
+    Route(
+        "library:item_detail",
+        kwargs={"pk": "library_item"},
+        hides="library_enterprise",
+        expect=PUBLIC,
+    ),
+    Route("library:item_edit", kwargs={"pk": "library_item"}, expect=EDITORS_ONLY),
+    Route(
+        "library:item_evaluate", kwargs={"pk": "library_item"}, method="POST", expect=EDITORS_POST
+    ),
     Route(
         "library:ledger_advance",
-        kwargs={"pk": "ledger"},
+        kwargs={"pk": "library_ledger"},
         method="POST",
-        query={"to": "confirmed"},
+        data={"to": "confirmed"},
         expect={
             "leader": 403,
             "officer": 302,
@@ -98,9 +109,9 @@ ROUTES = [
             "liaison": 404,
         },
     ),
-    Route("library:enterprise_matches", kwargs={"pk": "enterprise"}),
+    Route("library:enterprise_matches", kwargs={"pk": "library_enterprise"}),
     Route("api:library_documents", expect=PUBLIC),
-    Route("api:library_document", kwargs={"pk": "document"}, expect=PUBLIC),
-    Route("api:library_search", query={"q": "外贸"}, hides="enterprise", expect=PUBLIC),
-    Route("api:library_enterprise_matches", kwargs={"pk": "enterprise"}),
+    Route("api:library_document", kwargs={"pk": "library_document"}, expect=PUBLIC),
+    Route("api:library_search", query={"q": "外贸"}, expect=PUBLIC),
+    Route("api:library_enterprise_matches", kwargs={"pk": "library_enterprise"}),
 ]
