@@ -194,3 +194,21 @@ def test_conditions_are_validated(city, make_document):
         )
     with pytest.raises(PermissionDenied):
         support_item_save(actor=city.district_a_user, document=document, title="x")
+
+
+def test_policy_match_cli_prints_enterprises_with_reasons(city, firms, item):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("policy-match", str(item.document_id), "--json", stdout=out)
+    rows = {r["name"]: r for r in json.loads(out.getvalue())}
+    fast = rows["东城快速增长公司"]
+    assert fast["uscc"] == firms["fast"].uscc
+    assert fast["eligible"] is True
+    assert fast["reasons"][1]["condition"] == "出口增长"
+    assert rows["东城增长8%公司"]["eligible"] is False
+    assert rows["东城无行业公司"]["eligible"] is None
+    assert {"condition", "met", "value"} == set(fast["reasons"][0])
