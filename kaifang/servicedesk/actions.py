@@ -13,7 +13,7 @@ Chinese message saying so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -687,7 +687,3 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: User) -> Appeal:
     )
     _audit(actor, "merge", appeal, into=into.tracking_code)
     return appeal
-
-
-def appeals_by_ids(ids: Iterable[int]) -> list[Appeal]:
-    return list(Appeal.objects.filter(pk__in=list(ids)))
