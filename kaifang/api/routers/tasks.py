@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from kaifang.api.common import Page, PageQuery, Ref, cleaned, error_docs, paginate, ref, responses
 from kaifang.core.lib.requests import current_user
@@ -173,12 +173,12 @@ def task_detail_api(request: HttpRequest, task_id: int) -> dict[str, Any]:
     "已签收的任务随之进入办理中。附件请在页面上传。",
     openapi_extra=error_docs(403, 404, 422, ok=201, ok_text="已报送，返回该条进展"),
 )
-def task_report_api(
-    request: HttpRequest, task_id: int, body: ReportIn
-) -> tuple[int, dict[str, Any]]:
+def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> Status[dict[str, Any]]:
     user = current_user(request)
     task = selectors.task_for_user(user=user, pk=task_id)
     data = cleaned(ReportForm(data=body.model_dump()))
     report = actions.task_report(actor=user, task=task, text=data["text"], percent=data["percent"])
     task.refresh_from_db(fields=["status", "percent"])
-    return 201, {**_report(report), "task_status": task.status, "task_percent": task.percent}
+    return Status(
+        201, {**_report(report), "task_status": task.status, "task_percent": task.percent}
+    )

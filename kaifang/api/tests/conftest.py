@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from kaifang.api.actions import token_create
+from kaifang.servicedesk.tests.conftest import firm, firm_b, make_appeal  # noqa: F401 (fixtures)
 from kaifang.trade.tests.conftest import trade_data  # noqa: F401 (fixture)
 
 
