@@ -188,7 +188,7 @@ def appeal_list_api(request: HttpRequest, params: Query[AppealQuery]) -> dict[st
         unit=data["unit"].pk if data["unit"] else None,
         view=data["view"] or "",
     )
-    rows = selectors.appeal_list(user=user, filters=filters).order_by("-registered_at", "-id")
+    rows = selectors.appeal_list(user=user, filters=filters)  # newest first, as on the page
     return paginate(rows, params, _out)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from kaifang.api.common import error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import effective_scope
 
@@ -30,12 +29,7 @@ class MeOut(Schema):
     scope: ScopeOut
 
 
-@router.get(
-    "",
-    response=responses(MeOut),
-    summary="当前用户及其数据范围",
-    openapi_extra=error_docs(),
-)
+@router.get("", response=MeOut, summary="当前用户及其数据范围")
 def me(request: HttpRequest) -> MeOut:
     user = current_user(request)
     scope = effective_scope(user)

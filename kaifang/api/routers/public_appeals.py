@@ -99,17 +99,9 @@ def _channel(request: HttpRequest) -> Channel:
 
 @router.post(
     "/appeals",
-    response={201: CreatedOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    response={201: CreatedOut, 400: ErrorOut, 422: ErrorOut},
     summary="提交企业诉求",
-    openapi_extra={
-        **REQUEST_BODY,
-        "responses": {
-            201: {"description": "已登记，返回查询码和办理时限"},
-            400: {"description": "请求体不是 JSON 对象或字段不是字符串"},
-            401: {"description": "未提供渠道令牌，或令牌无效、已被吊销"},
-            422: {"description": "参数校验失败"},
-        },
-    },
+    openapi_extra=REQUEST_BODY,
 )
 def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
     try:
@@ -148,15 +140,8 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
 
 @router.get(
     "/appeals/{tracking_code}",
-    response={200: StatusOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: StatusOut, 404: ErrorOut},
     summary="按查询码查询诉求进度",
-    openapi_extra={
-        "responses": {
-            200: {"description": "诉求状态和企业可见的办理记录"},
-            401: {"description": "未提供渠道令牌，或令牌无效、已被吊销"},
-            404: {"description": "查询码不存在，或不是本渠道提交的诉求"},
-        }
-    },
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
     appeal = public_appeal(codes.normalise(tracking_code))
