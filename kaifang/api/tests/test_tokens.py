@@ -16,6 +16,7 @@ from django.test import Client
 from kaifang.api.actions import digest
 from kaifang.api.models import AccessToken
 from kaifang.core.models import AuditEntry
+from kaifang.enterprises.tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,29 @@ def test_every_staff_endpoint_documents_its_errors_in_chinese(city, client: Clie
                 assert "404" in responses, (method, path)
             if method == "post":
                 assert {"403", "404", "422"} <= set(responses), (method, path)
+
+
+def test_a_token_needs_no_csrf_token_but_a_session_post_does(city, api_as):
+    from kaifang.servicedesk import actions
+    from kaifang.servicedesk.models import Category, Source
+
+    firm = EnterpriseFactory(district=city.district_a)
+    appeal = actions.appeal_create(
+        actor=city.officer,
+        enterprise_name=firm.name,
+        uscc=firm.uscc,
+        category=Category.CUSTOMS,
+        description="出口货物通关查验时间过长。",
+        source=Source.PHONE,
+        contact_name="王经理",
+        contact_phone="13800000000",
+    )
+    actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.district_a)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(city.district_a_user)
+    assert strict.post(f"/api/v1/appeals/{appeal.pk}/accept").status_code == 403  # no CSRF
+    api = api_as(city.district_a_user)
+    response = Client(enforce_csrf_checks=True).post(
+        f"/api/v1/appeals/{appeal.pk}/accept", HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
