@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from kaifang.api.common import error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.library import selectors
 from kaifang.library.models import Document
@@ -110,8 +111,9 @@ def _document(doc: Document) -> DocumentOut:
 
 @router.get(
     "/documents",
-    response=list[DocumentOut],
+    response=responses(list[DocumentOut], 422),
     summary="政策文件列表（最新在前）",
+    openapi_extra=error_docs(422),
     url_name="library_documents",
 )
 def documents(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[DocumentOut]:
@@ -122,8 +124,9 @@ def documents(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[Do
 
 @router.get(
     "/documents/{pk}",
-    response=DocumentDetailOut,
+    response=responses(DocumentDetailOut, 404),
     summary="政策文件及其条款",
+    openapi_extra=error_docs(404),
     url_name="library_document",
 )
 def document(request: HttpRequest, pk: int) -> DocumentDetailOut:
@@ -144,8 +147,9 @@ def document(request: HttpRequest, pk: int) -> DocumentDetailOut:
 
 @router.get(
     "/search",
-    response=SearchOut,
+    response=responses(SearchOut, 422),
     summary="全文检索（中文分词，也匹配长词中的词）",
+    openapi_extra=error_docs(422),
     url_name="library_search",
 )
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
@@ -175,8 +179,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
 
 @router.get(
     "/enterprises/{pk}/matches",
-    response=list[MatchOut],
+    response=responses(list[MatchOut], 404),
     summary="企业可享政策（按数据范围）",
+    openapi_extra=error_docs(404),
     url_name="library_enterprise_matches",
 )
 def enterprise_matches(request: HttpRequest, pk: int) -> list[MatchOut]:
