@@ -140,13 +140,22 @@ class World:
             "liaison": city.liaison,
             "admin": city.admin,
         }
+        # Each app's rows name the objects of its own make(): a name in one app never turns
+        # another app's literal value (trade's by="enterprise") into a pk.
+        self.by_app: dict[str, dict[str, Any]] = {}
         self.objects: dict[str, Any] = {}
         for module in app_route_modules():
             made = module.make(city) if hasattr(module, "make") else {}
-            clash = set(made) & set(self.objects)
-            assert not clash, f"两个应用的 make() 使用了同一名称：{clash}"
+            self.by_app[module.__name__] = made
             self.objects.update(made)
+        self.row_app: dict[int, str] = {}
+        for module in app_route_modules():
+            for row in module.ROUTES:
+                self.row_app[id(row)] = module.__name__
         self.clients: dict[str, Client] = {}
+
+    def objects_of(self, row: Route) -> dict[str, Any]:
+        return self.by_app.get(self.row_app.get(id(row), ""), {})
 
     def client(self, persona: str) -> Client:
         if persona not in self.clients:
@@ -156,16 +165,18 @@ class World:
             self.clients[persona] = client
         return self.clients[persona]
 
-    def value(self, value: Any) -> Any:
-        if isinstance(value, str) and value in self.objects:
-            return self.objects[value].pk
+    def value(self, row: Route, value: Any) -> Any:
+        objects = self.objects_of(row)
+        if isinstance(value, str) and value in objects:
+            return objects[value].pk
         return value
 
     def url(self, row: Route) -> str:
-        kwargs = {k: self.value(v) for k, v in row.kwargs.items()}
+        kwargs = {k: self.value(row, v) for k, v in row.kwargs.items()}
         url = reverse(row.name, kwargs=kwargs)
         if row.query:
-            url += "?" + urlencode({k: self.value(v) for k, v in row.query.items()}, doseq=True)
+            query = {k: self.value(row, v) for k, v in row.query.items()}
+            url += "?" + urlencode(query, doseq=True)
         return url
 
     def outside_filters(self) -> dict[str, Any]:
@@ -183,7 +194,7 @@ class World:
 
     def request(self, persona: str, row: Route, url: str) -> HttpResponse:
         client = self.client(persona)
-        data = {k: self.value(v) for k, v in row.data.items()}
+        data = {k: self.value(row, v) for k, v in row.data.items()}
         if row.method == "GET":
             return client.get(url)  # type: ignore[return-value]
         return client.generic(  # type: ignore[return-value]
@@ -195,7 +206,8 @@ class World:
 
 
 def _check(world: World, row: Route, persona: str, problems: list[str]) -> None:
-    expected = row.expected(persona, world.objects)
+    objects = world.objects_of(row)
+    expected = row.expected(persona, objects)
     if expected is None:
         return
     url = world.url(row)
@@ -211,7 +223,7 @@ def _check(world: World, row: Route, persona: str, problems: list[str]) -> None:
         return
     if expected != 200 or row.method != "GET" or not row.hidden():
         return
-    markers = [str(world.objects[key]) for key in row.hidden()]
+    markers = [str(objects[key]) for key in row.hidden()]
     text = response_text(response)
     if persona == "district_a":
         for marker in markers:
