@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "kaifang.trade",
     "kaifang.servicedesk",
     "kaifang.supervision",
+    "kaifang.indicators",
+    "kaifang.reports",
     "kaifang.api",
 ]
 

@@ -21,5 +21,7 @@ urlpatterns = [
     path("servicedesk/", include("kaifang.servicedesk.urls")),
     path("service/", include("kaifang.servicedesk.public_urls")),
     path("supervision/", include("kaifang.supervision.urls")),
+    path("indicators/", include("kaifang.indicators.urls")),
+    path("reports/", include("kaifang.reports.urls")),
     path("", include("kaifang.core.urls")),
 ]
