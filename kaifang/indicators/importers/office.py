@@ -267,7 +267,7 @@ def parse_office(
                 )
                 failed = True
                 break
-            row[key] = None if value is None else str(value.normalize())
+            row[key] = None if value is None else format(value.normalize(), "f")
         if failed:
             continue
         if row.get("month_value") is None and row.get("ytd_value") is None:
