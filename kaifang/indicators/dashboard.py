@@ -66,6 +66,7 @@ class Dashboard:
     partners: list[RowLite] = field(default_factory=list)
     industries: list[RowLite] = field(default_factory=list)
     chapters: list[RowLite] = field(default_factory=list)
+    districts: list[RowLite] = field(default_factory=list)
     districts_chart: dict[str, Any] = field(default_factory=dict)
     consumption: list[selectors.Line] = field(default_factory=list)
     investment: list[selectors.Line] = field(default_factory=list)
@@ -182,10 +183,11 @@ def _build(user: User, year: int, month: int) -> Dashboard:
     dash.chapters = _lite(chapters.rows, q, "hs2")
     districts = breakdown(viewer=user, by="district", q=q, memo=tables)
     rows = [r for r in districts.rows if r.key != "-"]
+    dash.districts = _lite(rows, q, "district", limit=len(rows))
     rows.reverse()  # ECharts draws the category axis bottom-up: the largest on top
     dash.districts_chart = {
         "labels": [r.name for r in rows],
-        "values": [float(round(r.ytd / YI, 2)) for r in rows],
+        "values": [float(round(r.ytd / YI, 4)) for r in rows],
         "links": [records_url(q, r.keys, "ytd") for r in rows],
         "unit": "亿元",
         "name": f"1–{month}月累计",
