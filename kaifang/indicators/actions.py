@@ -47,7 +47,7 @@ def may_manage(user: User) -> bool:
     return effective_scope(user).sees_all and can_write(user, Region())
 
 
-def _require(allowed: bool) -> None:
+def _require(allowed: bool) -> None:  # noqa: FBT001 (a guard: _require(may_x(...)))
     if not allowed:
         raise PermissionDenied("您没有修改这些指标数据的权限")
 
@@ -90,8 +90,13 @@ def indicators_seed(*, actor: User | None = None) -> dict[str, int]:
                 },
             )
             created["regions"] += made
-        audit.record(actor=actor, action="indicators.seed", object_type="indicators.indicator",
-                     object_repr="指标与对标地区初始化", changes=created)
+        audit.record(
+            actor=actor,
+            action="indicators.seed",
+            object_type="indicators.indicator",
+            object_repr="指标与对标地区初始化",
+            changes=created,
+        )
     return created
 
 
@@ -125,8 +130,13 @@ def value_save(
         raise ValidationError(f"“{indicator.name}”由系统按明细数据计算，本市和县区无需录入")
     with transaction.atomic():
         return _save(
-            actor=actor, indicator=indicator, region=region, period=period, values=values,
-            source=source, is_synthetic=is_synthetic,
+            actor=actor,
+            indicator=indicator,
+            region=region,
+            period=period,
+            values=values,
+            source=source,
+            is_synthetic=is_synthetic,
         )
 
 

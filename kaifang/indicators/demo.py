@@ -59,8 +59,10 @@ def _city_trade_bases(year: int) -> dict[str, Decimal]:
     """The demo city's previous-year totals in 亿元 (from its own records), so peers are
     scaled to it."""
     out = {}
-    rows = TradeRollup.objects.filter(dimension="mode", period__year=year).values("flow").annotate(
-        v=Sum("value_cny")
+    rows = (
+        TradeRollup.objects.filter(dimension="mode", period__year=year)
+        .values("flow")
+        .annotate(v=Sum("value_cny"))
     )
     by_flow = {r["flow"]: (r["v"] or Decimal(0)) / Decimal(100_000_000) for r in rows}
     out["export"] = by_flow.get("export", Decimal(0)) or Decimal(300)
@@ -127,9 +129,13 @@ def load_indicators(ctx: demo.DemoContext) -> None:
             ]
         for peer, (scale, growth) in SCALE.items():
             if peer in regions:
-                rows.append((regions[peer], city_base * scale, growth + ctx.rng.uniform(-0.03, 0.03)))
+                rows.append(
+                    (regions[peer], city_base * scale, growth + ctx.rng.uniform(-0.03, 0.03))
+                )
         for region, base, growth in rows:
-            for period, (month, ytd, myoy, yyoy) in _series(base, growth, year, last, ctx.rng).items():
+            for period, (month, ytd, myoy, yyoy) in _series(
+                base, growth, year, last, ctx.rng
+            ).items():
                 IndicatorValue.objects.update_or_create(
                     indicator=indicator,
                     region=region,
@@ -146,27 +152,44 @@ def load_indicators(ctx: demo.DemoContext) -> None:
                 )
                 count += 1
     targets = 0
-    for code, growth in (("trade_total", 1.08), ("export", 1.1), ("import", 1.05), ("fdi", 1.1),
-                         ("retail", 1.06)):
+    for code, growth in (
+        ("trade_total", 1.08),
+        ("export", 1.1),
+        ("import", 1.05),
+        ("fdi", 1.1),
+        ("retail", 1.06),
+    ):
         indicator = indicators[code]
         base = CITY_BASE.get(code) or bases[code]
         Target.objects.update_or_create(
-            indicator=indicator, region=regions["city"], year=year,
-            defaults={"value": _q(base * Decimal(str(growth))),
-                      "growth_pct": Decimal(str(round((growth - 1) * 100, 1))),
-                      "set_at": now, "is_synthetic": True},
+            indicator=indicator,
+            region=regions["city"],
+            year=year,
+            defaults={
+                "value": _q(base * Decimal(str(growth))),
+                "growth_pct": Decimal(str(round((growth - 1) * 100, 1))),
+                "set_at": now,
+                "is_synthetic": True,
+            },
         )
         targets += 1
         for d, s in zip(districts, shares, strict=True):
             Target.objects.update_or_create(
-                indicator=indicator, region=d, year=year,
-                defaults={"value": _q(base * s / total_share * Decimal(str(growth))),
-                          "growth_pct": Decimal(str(round((growth - 1) * 100, 1))),
-                          "set_at": now, "is_synthetic": True},
+                indicator=indicator,
+                region=d,
+                year=year,
+                defaults={
+                    "value": _q(base * s / total_share * Decimal(str(growth))),
+                    "growth_pct": Decimal(str(round((growth - 1) * 100, 1))),
+                    "set_at": now,
+                    "is_synthetic": True,
+                },
             )
             targets += 1
     official = _load_official(ctx)
-    ctx.log(f"指标：{count} 个数值，{targets} 个年度目标，海关统计 {official} 行（均为虚构演示数据）")
+    ctx.log(
+        f"指标：{count} 个数值，{targets} 个年度目标，海关统计 {official} 行（均为虚构演示数据）"
+    )
 
 
 def _load_official(ctx: demo.DemoContext) -> int:
@@ -201,8 +224,11 @@ def _load_official(ctx: demo.DemoContext) -> int:
     batch = None
     if rows:
         batch = OfficialImport.objects.create(
-            filename="演示：海关统计（虚构）", sha256="demo", flow="total",
-            rows_read=len(rows), periods=sorted({p.isoformat() for p in factors}),
+            filename="演示：海关统计（虚构）",
+            sha256="demo",
+            flow="total",
+            rows_read=len(rows),
+            periods=sorted({p.isoformat() for p in factors}),
         )
         for row in rows:
             row.batch = batch

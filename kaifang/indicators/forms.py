@@ -50,7 +50,9 @@ class GridPeriodForm(forms.Form):
 class TargetForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=_default_year)
     region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
-    value = forms.DecimalField(label="目标值", max_digits=20, decimal_places=4, min_value=Decimal(0))
+    value = forms.DecimalField(
+        label="目标值", max_digits=20, decimal_places=4, min_value=Decimal(0)
+    )
     growth_pct = forms.DecimalField(
         label="目标增速(%)", max_digits=10, decimal_places=2, required=False
     )

@@ -21,17 +21,29 @@ class IndicatorSpec:
 
 
 INDICATORS = [
-    IndicatorSpec("trade_total", "进出口总额", "亿元", "customs", "进出口总值,外贸进出口", "total", "cny"),
+    IndicatorSpec(
+        "trade_total", "进出口总额", "亿元", "customs", "进出口总值,外贸进出口", "total", "cny"
+    ),
     IndicatorSpec("export", "出口额", "亿元", "customs", "出口总额,出口总值,出口", "export", "cny"),
     IndicatorSpec("import", "进口额", "亿元", "customs", "进口总额,进口总值,进口", "import", "cny"),
     IndicatorSpec("trade_total_usd", "进出口总额（美元）", "万美元", "customs", "", "total", "usd"),
     IndicatorSpec(
-        "fdi", "实际使用外资", "万美元", "investment", "实际利用外资,实际使用外资金额",
-        currency="usd", investment_kind="fdi",
+        "fdi",
+        "实际使用外资",
+        "万美元",
+        "investment",
+        "实际利用外资,实际使用外资金额",
+        currency="usd",
+        investment_kind="fdi",
     ),
     IndicatorSpec(
-        "odi", "对外直接投资", "万美元", "investment", "对外直接投资额,境外投资",
-        currency="usd", investment_kind="odi",
+        "odi",
+        "对外直接投资",
+        "万美元",
+        "investment",
+        "对外直接投资额,境外投资",
+        currency="usd",
+        investment_kind="odi",
     ),
     IndicatorSpec("retail", "社会消费品零售总额", "亿元", "entered", "社零总额,社会消费品零售额"),
     IndicatorSpec("online_retail", "网络零售额", "亿元", "entered", "网上零售额"),

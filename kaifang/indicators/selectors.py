@@ -167,9 +167,9 @@ def official_present(year: int, month: int, currency: str = "cny") -> dict[str, 
     currency asked: a file in dollars gives no figure in yuan)."""
     column = "value_cny__isnull" if currency == "cny" else "value_usd__isnull"
     found = set(
-        OfficialTrade.objects.filter(**{column: False}).filter(
-            period__in=[dt.date(year, month, 1), dt.date(year - 1, month, 1)]
-        ).values_list("period", flat=True)
+        OfficialTrade.objects.filter(**{column: False})
+        .filter(period__in=[dt.date(year, month, 1), dt.date(year - 1, month, 1)])
+        .values_list("period", flat=True)
     )
     return {
         "month": dt.date(year, month, 1) in found,
@@ -198,7 +198,10 @@ def _customs_figure(
         )
         t = table.total.sums
         return Figure.of(
-            t.month / divisor, t.ytd / divisor, t.month_prev / divisor, t.ytd_prev / divisor,
+            t.month / divisor,
+            t.ytd / divisor,
+            t.month_prev / divisor,
+            t.ytd_prev / divisor,
             "企业进出口记录",
         )
     if region.kind == RegionKind.DISTRICT and region.unit_id:
@@ -208,9 +211,12 @@ def _customs_figure(
         row = next((r for r in table.rows if r.key == str(region.unit_id)), None)
         if row is None:
             return Figure.of(ZERO, ZERO, ZERO, ZERO, "企业进出口记录")
-        s = row.sums
+        sums = row.sums
         return Figure.of(
-            s.month / divisor, s.ytd / divisor, s.month_prev / divisor, s.ytd_prev / divisor,
+            sums.month / divisor,
+            sums.ytd / divisor,
+            sums.month_prev / divisor,
+            sums.ytd_prev / divisor,
             "企业进出口记录",
         )
     return _entered_figure(indicator, region, year, month)
@@ -362,9 +368,11 @@ def districts(
     figures = {r.pk: figure(indicator, r, year, month, memo) for r in every}
     total = sum((f.ytd or ZERO for f in figures.values()), ZERO)
     total_prev = sum((f.ytd_prev or ZERO for f in figures.values()), ZERO)
-    shown = set(visible_to(Region.objects.filter(kind=RegionKind.DISTRICT), user).values_list(
-        "pk", flat=True
-    ))
+    shown = set(
+        visible_to(Region.objects.filter(kind=RegionKind.DISTRICT), user).values_list(
+            "pk", flat=True
+        )
+    )
     targets = {
         t.region_id: t.value
         for t in Target.objects.filter(indicator=indicator, year=year, region__in=every)
@@ -482,8 +490,9 @@ def coverage(year: int, month: int, *, currency: str = "cny", limit: int = 20) -
     rec_m = _sum_by(rolled.filter(dimension=Dimension.MODE), F("period"), column)
     for m in months:
         k = str(m)
-        result.by_month.append(CoverageRow(m.strftime("%Y-%m"), f"{m.month}月", off_m.get(k, ZERO),
-                                           rec_m.get(k, ZERO)))
+        result.by_month.append(
+            CoverageRow(m.strftime("%Y-%m"), f"{m.month}月", off_m.get(k, ZERO), rec_m.get(k, ZERO))
+        )
     result.total = CoverageRow(
         "total", "合计", sum(off_m.values(), ZERO), sum(rec_m.values(), ZERO)
     )
@@ -514,7 +523,7 @@ def values_for_grid(
 ) -> dict[int, IndicatorValue]:
     return {
         v.region_id: v
-        for v in IndicatorValue.objects.filter(indicator=indicator, period=period, region__in=list(
-            regions
-        ))
+        for v in IndicatorValue.objects.filter(
+            indicator=indicator, period=period, region__in=list(regions)
+        )
     }

@@ -22,7 +22,8 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.core.scope import get_for_user
-from kaifang.indicators import actions, dashboard as dash_data, selectors
+from kaifang.indicators import actions, measures, selectors
+from kaifang.indicators import dashboard as dash_data
 from kaifang.indicators.forms import (
     GridPeriodForm,
     OfficialUploadForm,
@@ -77,7 +78,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "region": region,
             "year": year,
             "month": month,
-            "elapsed": dash_data.measures.elapsed_pct(month),
+            "elapsed": measures.elapsed_pct(month),
             "may_manage": actions.may_manage(user),
         },
     )
@@ -140,7 +141,9 @@ def indicator_export(request: HttpRequest, code: str) -> HttpResponse:
         changes={"indicator": code, "year": year, "month": month, "rows": len(rows)},
     )
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=indicator-{code}-{year}{month:02d}.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=indicator-{code}-{year}{month:02d}.xlsx"
+    )
     return response
 
 
@@ -158,41 +161,47 @@ def value_grid(request: HttpRequest, code: str) -> HttpResponse:
     if not regions:
         raise PermissionDenied("您没有可录入该指标的地区")
     year, month = _period(request, user)
-    period_form = GridPeriodForm(request.POST or None, initial={"year": year, "month": month,
-                                                                 "source": "手工录入"})
+    period_form = GridPeriodForm(
+        request.POST or None, initial={"year": year, "month": month, "source": "手工录入"}
+    )
     existing = selectors.values_for_grid(indicator, dt.date(year, month, 1), regions)
     forms = []
     for r in regions:
         current = existing.get(r.pk)
         initial = {f: getattr(current, f) for f in actions.FIELDS} if current else {}
         forms.append((r, ValueForm(request.POST or None, prefix=f"r{r.pk}", initial=initial)))
-    if request.method == "POST":
-        if period_form.is_valid() and all(f.is_valid() for _r, f in forms):
-            saved = 0
-            try:
-                for region, form in forms:
-                    if form.has_values() and form.has_changed():
-                        actions.value_save(
-                            actor=user,
-                            indicator=indicator,
-                            region=region,
-                            period=period_form.period,
-                            values=form.cleaned_data,
-                            source=period_form.cleaned_data["source"] or "手工录入",
-                        )
-                        saved += 1
-            except ValidationError as error:
-                messages.error(request, "；".join(error.messages))
-            else:
-                messages.success(request, f"已保存 {saved} 个地区的数值")
-                p = period_form.period
-                url = reverse("indicators:indicator_detail", args=[code])
-                return redirect(f"{url}?year={p.year}&month={p.month}")
+    valid = period_form.is_valid() and all(f.is_valid() for _r, f in forms)
+    if request.method == "POST" and valid:
+        saved = 0
+        try:
+            for region, form in forms:
+                if form.has_values() and form.has_changed():
+                    actions.value_save(
+                        actor=user,
+                        indicator=indicator,
+                        region=region,
+                        period=period_form.period,
+                        values=form.cleaned_data,
+                        source=period_form.cleaned_data["source"] or "手工录入",
+                    )
+                    saved += 1
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, f"已保存 {saved} 个地区的数值")
+            p = period_form.period
+            url = reverse("indicators:indicator_detail", args=[code])
+            return redirect(f"{url}?year={p.year}&month={p.month}")
     return render(
         request,
         "indicators/value_grid.html",
-        {"indicator": indicator, "period_form": period_form, "forms": forms,
-         "year": year, "month": month},
+        {
+            "indicator": indicator,
+            "period_form": period_form,
+            "forms": forms,
+            "year": year,
+            "month": month,
+        },
     )
 
 
@@ -212,8 +221,10 @@ def target_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, "年度目标已保存")
             return redirect(reverse("indicators:target_edit", args=[code]))
-    targets = selectors.visible_targets(user).filter(indicator=indicator).order_by(
-        "-year", "region__order"
+    targets = (
+        selectors.visible_targets(user)
+        .filter(indicator=indicator)
+        .order_by("-year", "region__order")
     )
     return render(
         request,

@@ -48,10 +48,12 @@ def briefing_generate(*, year: int, month: int, actor: User | None) -> Briefing:
             headline=lead,
             created_by=actor,
         )
-        created.document.save(f"briefing-{year}{month:02d}-v{previous + 1}.docx",
-                              ContentFile(document), save=False)
-        created.annex.save(f"briefing-{year}{month:02d}-v{previous + 1}-annex.xlsx",
-                           ContentFile(annex), save=False)
+        created.document.save(
+            f"briefing-{year}{month:02d}-v{previous + 1}.docx", ContentFile(document), save=False
+        )
+        created.annex.save(
+            f"briefing-{year}{month:02d}-v{previous + 1}-annex.xlsx", ContentFile(annex), save=False
+        )
         created.save()
         audit.record(
             actor=actor,

@@ -144,8 +144,9 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     first.paragraphs.append(
         f"数据来源：{h['source']}。序时进度{one(measures.elapsed_pct(month))}%。"
     )
-    first.tables.append(Table(f"表1　{span(month)}{CITY_NAME}外贸主要指标", LINE_COLUMNS,
-                              _line_rows(trade_lines)))
+    first.tables.append(
+        Table(f"表1　{span(month)}{CITY_NAME}外贸主要指标", LINE_COLUMNS, _line_rows(trade_lines))
+    )
     sections.append(first)
 
     # 二、分市场
@@ -153,7 +154,9 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     partners = breakdown(viewer=None, by="partner", q=q, memo=tables)
     market = Section("二、分市场情况")
     if partners.rows:
-        top = "、".join(f"{r.name}{_yi(r.ytd)}亿元（{change(r.yoy_pct)}）" for r in partners.rows[:3])
+        top = "、".join(
+            f"{r.name}{_yi(r.ytd)}亿元（{change(r.yoy_pct)}）" for r in partners.rows[:3]
+        )
         market.paragraphs.append(f"{span(month)}，前三大贸易伙伴依次为{top}。")
     market.tables.append(_rows_table("表2　分国别（地区）分组", "分组", groups.rows))
     market.tables.append(_rows_table("表3　前十大贸易伙伴", "国别（地区）", partners.rows))
@@ -181,12 +184,21 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
         for d in _all_districts(trade_total, year, month, memo):
             f = d.figure
             district_rows.append(
-                [d.region.name, one(f.ytd), one(f.ytd_yoy), one(d.share_pct),
-                 one(d.contribution_pp), one(d.progress.done_pct)]
+                [
+                    d.region.name,
+                    one(f.ytd),
+                    one(f.ytd_yoy),
+                    one(d.share_pct),
+                    one(d.contribution_pp),
+                    one(d.progress.done_pct),
+                ]
             )
     place.tables.append(
-        Table("表6　分县区", ["县区", "累计(亿元)", "同比(%)", "占比(%)", "拉动(百分点)",
-                             "目标完成(%)"], district_rows)
+        Table(
+            "表6　分县区",
+            ["县区", "累计(亿元)", "同比(%)", "占比(%)", "拉动(百分点)", "目标完成(%)"],
+            district_rows,
+        )
     )
     parks = breakdown(viewer=None, by="park", q=q, memo=tables)
     place.tables.append(_rows_table("表7　分园区", "园区", [r for r in parks.rows if r.key != "-"]))
@@ -199,8 +211,8 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     firms.paragraphs.append(
         f"{span(month)}，新增出口实绩企业{len(new)}家；连续3个月以上无进出口的企业{len(stopped)}家。"
     )
-    top = top_rows(viewer=None, by="enterprise", q=q, limit=10, memo=tables)
-    firms.tables.append(_rows_table("表8　进出口前十企业", "企业", top))
+    leaders = top_rows(viewer=None, by="enterprise", q=q, limit=10, memo=tables)
+    firms.tables.append(_rows_table("表8　进出口前十企业", "企业", leaders))
     sections.append(firms)
 
     # 六、利用外资和对外投资 / 七、消费
@@ -209,10 +221,14 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
         ("七、消费", ("retail", "online_retail", "cbec"), 10),
     ):
         part = Section(heading)
-        lines = [
-            selectors.line(ind, city, year, month, memo)
-            for ind in selectors.indicators().filter(code__in=codes)
-        ] if city is not None else []
+        lines = (
+            [
+                selectors.line(ind, city, year, month, memo)
+                for ind in selectors.indicators().filter(code__in=codes)
+            ]
+            if city is not None
+            else []
+        )
         for ln in lines:
             if ln.figure.ytd is not None:
                 part.paragraphs.append(
@@ -237,12 +253,24 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
         rows = []
         for p in peers.rows:
             f = p.figure
-            rows.append([p.region.name, one(f.ytd), one(f.ytd_yoy),
-                         "" if p.rank is None else str(p.rank.rank),
-                         "" if p.rank is None or p.rank.gap_to_above is None
-                         else one(p.rank.gap_to_above)])
-        comparison.tables.append(Table("表11　进出口总额对标", ["地区", "累计(亿元)", "同比(%)",
-                                                          "增速排名", "与前一位差距(百分点)"], rows))
+            rows.append(
+                [
+                    p.region.name,
+                    one(f.ytd),
+                    one(f.ytd_yoy),
+                    "" if p.rank is None else str(p.rank.rank),
+                    ""
+                    if p.rank is None or p.rank.gap_to_above is None
+                    else one(p.rank.gap_to_above),
+                ]
+            )
+        comparison.tables.append(
+            Table(
+                "表11　进出口总额对标",
+                ["地区", "累计(亿元)", "同比(%)", "增速排名", "与前一位差距(百分点)"],
+                rows,
+            )
+        )
         if peers.city is not None and peers.city.rank is not None:
             r = peers.city.rank
             text = f"{CITY_NAME}外贸增速在对标城市中居第{r.rank}位"
@@ -257,7 +285,9 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     sections.append(_appeals_section(year, month))
     return Briefing(
         title="对外开放工作月报",
-        number_line=f"{year}年第{month}期　　{_bureau_name()}　　{today.year}年{today.month}月{today.day}日",
+        number_line=(
+            f"{year}年第{month}期　　{_bureau_name()}　　{today.year}年{today.month}月{today.day}日"
+        ),
         lead=lead_text(year, month, h),
         sections=sections,
         footer_note="注：本月报金额按人民币计；海关统计数据发布后以海关统计为准，企业明细数据用于分析构成。",
@@ -304,16 +334,20 @@ def _supervision_section(today: dt.date) -> Section:
     from kaifang.supervision.selectors import task_queryset, with_light
 
     counts = {value: 0 for value, _label in Light.choices}
-    for light in with_light(task_queryset(), today=today).values_list("light", flat=True):
-        counts[str(light)] = counts.get(str(light), 0) + 1
+    for task in with_light(task_queryset(), today=today):
+        light = str(getattr(task, "light", ""))
+        counts[light] = counts.get(light, 0) + 1
     total = sum(counts.values())
     part.paragraphs.append(
         f"截至{today.month}月{today.day}日，督办事项共{total}项，其中已办结{counts['green']}项、"
         f"正常推进{counts['blue']}项、临期预警{counts['yellow']}项、逾期{counts['red']}项。"
     )
     part.tables.append(
-        Table("表12　督办事项亮灯情况", ["亮灯", "事项数"],
-              [[str(label), counts[value]] for value, label in Light.choices])
+        Table(
+            "表12　督办事项亮灯情况",
+            ["亮灯", "事项数"],
+            [[str(label), counts[value]] for value, label in Light.choices],
+        )
     )
     return part
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -19,10 +18,10 @@ def tile(request: HttpRequest) -> tiles.Tile | None:
     user = request.user
     if not isinstance(user, User):
         return None
-    counts = {
-        row["light"]: row["n"]
-        for row in tasks_visible(user=user).values("light").annotate(n=Count("id")).order_by()
-    }
+    counts: dict[str, int] = {}
+    for task in tasks_visible(user=user):
+        light = str(getattr(task, "light", ""))
+        counts[light] = counts.get(light, 0) + 1
     if not counts:
         return None
     return tiles.Tile(

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kaifang.core.lib.requests import current_user
-from kaifang.indicators import dashboard, selectors
+from kaifang.indicators import dashboard, measures, selectors
 from kaifang.reports.selectors import briefings_for
 
 router = Router(tags=["指标与驾驶舱"])
@@ -99,8 +99,13 @@ def indicator_figures(request: HttpRequest, code: str, year: int = 0, month: int
         f = p.figure
         rows.append(
             FigureOut(
-                region=p.region.name, region_kind=p.region.kind, month=f.month, ytd=f.ytd,
-                month_yoy_pct=f.month_yoy, ytd_yoy_pct=f.ytd_yoy, source=f.source,
+                region=p.region.name,
+                region_kind=p.region.kind,
+                month=f.month,
+                ytd=f.ytd,
+                month_yoy_pct=f.month_yoy,
+                ytd_yoy_pct=f.ytd_yoy,
+                source=f.source,
                 rank=p.rank.rank if p.rank else None,
                 gap_to_above=p.rank.gap_to_above if p.rank else None,
             )
@@ -109,9 +114,15 @@ def indicator_figures(request: HttpRequest, code: str, year: int = 0, month: int
         f = d.figure
         rows.append(
             FigureOut(
-                region=d.region.name, region_kind=d.region.kind, month=f.month, ytd=f.ytd,
-                month_yoy_pct=f.month_yoy, ytd_yoy_pct=f.ytd_yoy, source=f.source,
-                contribution_pp=d.contribution_pp, target=d.progress.target,
+                region=d.region.name,
+                region_kind=d.region.kind,
+                month=f.month,
+                ytd=f.ytd,
+                month_yoy_pct=f.month_yoy,
+                ytd_yoy_pct=f.ytd_yoy,
+                source=f.source,
+                contribution_pp=d.contribution_pp,
+                target=d.progress.target,
                 progress_pct=d.progress.done_pct,
             )
         )
@@ -119,7 +130,7 @@ def indicator_figures(request: HttpRequest, code: str, year: int = 0, month: int
         indicator=_indicator(indicator),
         year=year,
         month=month,
-        elapsed_pct=dashboard.measures.elapsed_pct(month),
+        elapsed_pct=measures.elapsed_pct(month),
         rows=rows,
     )
 
@@ -150,8 +161,12 @@ def briefing_list(request: HttpRequest) -> list[BriefingOut]:
     user = current_user(request)
     return [
         BriefingOut(
-            id=b.pk, year=b.year, month=b.month, version=b.version,
-            is_current=b.is_current, headline=b.headline,
+            id=b.pk,
+            year=b.year,
+            month=b.month,
+            version=b.version,
+            is_current=b.is_current,
+            headline=b.headline,
         )
         for b in briefings_for(user)[:200]
     ]

@@ -71,8 +71,8 @@ def _rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
         except Exception as error:
             raise OfficeError("无法读取 Excel 文件（已损坏或不是 xlsx 格式）") from error
         sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(v) for v in values]  # type: ignore[arg-type]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_text(v) for v in cells]  # type: ignore[arg-type]
         return
     if filename.lower().endswith((".xls", ".xlsx")):
         raise OfficeError("请上传 .xlsx 或 .csv 文件（.xls 请先另存为 .xlsx）")
@@ -187,14 +187,14 @@ def parse_office(
 ) -> OfficeResult:
     """`regions`: name (and code) → region code. Raises OfficeError when no header is found."""
     by_name: dict[str, IndicatorRef] = {}
-    for ref in indicators:
-        for name in ref.names:
-            by_name[_norm(name)] = ref
+    for item in indicators:
+        for alias in item.names:
+            by_name[_norm(alias)] = item
     region_names = {_norm(k): v for k, v in regions.items()}
     rows = _rows(data, filename)
     titles: list[str] = []
     cols: _Columns | None = None
-    for _number_, cells in rows:
+    for _row_number, cells in rows:
         if sum(1 for c in cells if any(w in c for w in _HEADER_WORDS)) >= 2:
             cols = _columns(cells)
             if cols is not None:
@@ -219,8 +219,8 @@ def parse_office(
         if not any(c.strip() for c in cells) or not name:
             continue
         result.rows_read += 1
-        ref = by_name.get(_norm(re.sub(r"^[一二三四五六七八九十\d]+[、.．]", "", name)))
-        ref = ref or by_name.get(_norm(_BRACKET_UNIT.sub("", name)))
+        found = by_name.get(_norm(re.sub(r"^[一二三四五六七八九十\d]+[、.．]", "", name)))
+        ref = found or by_name.get(_norm(_BRACKET_UNIT.sub("", name)))
         if ref is None:
             result.errors.append(RowError(number, header[cols.indicator], name, "未知的指标"))
             continue
@@ -236,8 +236,9 @@ def parse_office(
                 _parse_period(at(cells, cols.period)) if cols.period is not None else period_default
             )
         except ValueError as error:
-            result.errors.append(RowError(number, header[cols.period or 0], at(cells, cols.period),
-                                          str(error)))
+            result.errors.append(
+                RowError(number, header[cols.period or 0], at(cells, cols.period), str(error))
+            )
             continue
         if period is None:
             result.errors.append(RowError(number, "年月", "", "标题中没有年月，也没有指定所属年月"))
@@ -262,9 +263,7 @@ def parse_office(
                     unit = at(cells, cols.unit) or cols.header_units.get(index or 0, "")
                     value = value * _factor(unit, ref.unit)
             except ValueError as error:
-                result.errors.append(
-                    RowError(number, header[index or 0], text, str(error))
-                )
+                result.errors.append(RowError(number, header[index or 0], text, str(error)))
                 failed = True
                 break
             row[key] = None if value is None else format(value.normalize(), "f")

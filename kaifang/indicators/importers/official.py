@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kaifang.trade.importers.common import (
+    Cell,
     CellError,
     RowError,
     cell_text,
@@ -63,6 +64,10 @@ def guess_flow(filename: str, titles: list[str]) -> str | None:
     return None
 
 
+def _cell(cells: list[Cell], index: int | None) -> Cell:
+    return cells[index] if index is not None and index < len(cells) else None
+
+
 def _index(header: list[str]) -> dict[str, int]:
     return {h.strip().replace(" ", ""): i for i, h in enumerate(header)}
 
@@ -81,7 +86,9 @@ def parse_official(data: bytes, filename: str, *, flow: str | None = None) -> Of
         )
     flow = flow or guess_flow(filename, table.title_rows)
     if flow not in ("export", "import"):
-        raise OfficialError("文件中没有进出口方向：请指定是出口还是进口（文件名含“出口”或“进口”也可）")
+        raise OfficialError(
+            "文件中没有进出口方向：请指定是出口还是进口（文件名含“出口”或“进口”也可）"
+        )
     cols = _index(table.header)
     currency = "usd" if "美元" in cols else "cny"
     value_col = cols["美元" if currency == "usd" else "人民币"]
@@ -92,30 +99,26 @@ def parse_official(data: bytes, filename: str, *, flow: str | None = None) -> Of
     sums: dict[Key, Decimal] = defaultdict(Decimal)
     for number, cells in table.rows:
         result.rows_read += 1
-
-        def cell(index: int | None) -> object:
-            return cells[index] if index is not None and index < len(cells) else None
-
         column = "数据年月"
         try:
-            period = parse_period(cell(cols["数据年月"]))  # type: ignore[arg-type]
+            period = parse_period(_cell(cells, cols["数据年月"]))
             column = "商品编码"
-            hs = parse_hs_code(cell(cols["商品编码"]))  # type: ignore[arg-type]
+            hs = parse_hs_code(_cell(cells, cols["商品编码"]))
             column = "贸易伙伴编码"
-            partner = cell_text(cell(cols["贸易伙伴编码"])).strip()  # type: ignore[arg-type]
+            partner = cell_text(_cell(cells, cols["贸易伙伴编码"])).strip()
             if partner and (not partner.isdigit() or len(partner) > 3):
                 raise CellError("贸易伙伴编码应为3位数字")
             partner = partner.zfill(3) if partner else ""
             column = "贸易方式编码"
-            mode = cell_text(cell(mode_col)).strip() if mode_col is not None else ""  # type: ignore[arg-type]
+            mode = cell_text(_cell(cells, mode_col)).strip()
             column = "美元" if currency == "usd" else "人民币"
-            value = parse_amount(cell(value_col))  # type: ignore[arg-type]
+            value = parse_amount(_cell(cells, value_col))
             if value is None:
                 raise CellError("金额为空")
         except CellError as error:
-            raw = cell(cols.get(column))
+            raw = _cell(cells, cols.get(column))
             result.errors.append(
-                RowError(row=number, column=column, value=cell_text(raw), reason=error.reason)  # type: ignore[arg-type]
+                RowError(row=number, column=column, value=cell_text(raw), reason=error.reason)
             )
             continue
         sums[(period, hs, partner, mode)] += value

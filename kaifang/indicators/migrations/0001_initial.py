@@ -6,153 +6,388 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_jobs_notifications'),
+        ("core", "0004_jobs_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=100, verbose_name='指标名称')),
-                ('aliases', models.CharField(blank=True, help_text='逗号分隔，导入时识别', max_length=300, verbose_name='别名')),
-                ('unit', models.CharField(max_length=20, verbose_name='计量单位')),
-                ('frequency', models.CharField(choices=[('month', '月度'), ('quarter', '季度'), ('year', '年度')], default='month', max_length=10, verbose_name='频度')),
-                ('cumulative', models.BooleanField(default=True, verbose_name='按年累计')),
-                ('source_kind', models.CharField(choices=[('customs', '海关进出口记录计算'), ('investment', '外资/对外投资记录计算'), ('entered', '录入或导入')], default='entered', max_length=12, verbose_name='取得方式')),
-                ('flow', models.CharField(blank=True, max_length=6, verbose_name='进出口方向')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='币种')),
-                ('investment_kind', models.CharField(blank=True, max_length=3, verbose_name='投资类型')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=100, verbose_name="指标名称")),
+                (
+                    "aliases",
+                    models.CharField(
+                        blank=True,
+                        help_text="逗号分隔，导入时识别",
+                        max_length=300,
+                        verbose_name="别名",
+                    ),
+                ),
+                ("unit", models.CharField(max_length=20, verbose_name="计量单位")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("month", "月度"), ("quarter", "季度"), ("year", "年度")],
+                        default="month",
+                        max_length=10,
+                        verbose_name="频度",
+                    ),
+                ),
+                ("cumulative", models.BooleanField(default=True, verbose_name="按年累计")),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[
+                            ("customs", "海关进出口记录计算"),
+                            ("investment", "外资/对外投资记录计算"),
+                            ("entered", "录入或导入"),
+                        ],
+                        default="entered",
+                        max_length=12,
+                        verbose_name="取得方式",
+                    ),
+                ),
+                ("flow", models.CharField(blank=True, max_length=6, verbose_name="进出口方向")),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="币种")),
+                (
+                    "investment_kind",
+                    models.CharField(blank=True, max_length=3, verbose_name="投资类型"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '指标',
-                'verbose_name_plural': '指标',
-                'ordering': ['order', 'code'],
+                "verbose_name": "指标",
+                "verbose_name_plural": "指标",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialImport',
+            name="OfficialImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='文件名')),
-                ('sha256', models.CharField(max_length=64, verbose_name='文件指纹')),
-                ('flow', models.CharField(max_length=6, verbose_name='进出口')),
-                ('rows_read', models.PositiveIntegerField(default=0, verbose_name='读取行数')),
-                ('periods', models.JSONField(default=list, verbose_name='月份')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("sha256", models.CharField(max_length=64, verbose_name="文件指纹")),
+                ("flow", models.CharField(max_length=6, verbose_name="进出口")),
+                ("rows_read", models.PositiveIntegerField(default=0, verbose_name="读取行数")),
+                ("periods", models.JSONField(default=list, verbose_name="月份")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '海关统计导入',
-                'verbose_name_plural': '海关统计导入',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "海关统计导入",
+                "verbose_name_plural": "海关统计导入",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('city', '本市'), ('district', '县区'), ('peer', '对标城市'), ('province', '全省'), ('nation', '全国')], max_length=10, verbose_name='类型')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('unit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicator_region', to='core.unit', verbose_name='对应县区单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "本市"),
+                            ("district", "县区"),
+                            ("peer", "对标城市"),
+                            ("province", "全省"),
+                            ("nation", "全国"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="indicator_region",
+                        to="core.unit",
+                        verbose_name="对应县区单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '对标地区',
-                'verbose_name_plural': '对标地区',
-                'ordering': ['order', 'code'],
+                "verbose_name": "对标地区",
+                "verbose_name_plural": "对标地区",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ValueImport',
+            name="ValueImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='文件名')),
-                ('rows', models.JSONField(default=list, verbose_name='有效行')),
-                ('errors', models.JSONField(default=list, verbose_name='错误行')),
-                ('committed_at', models.DateTimeField(blank=True, null=True, verbose_name='导入时间')),
-                ('committed_rows', models.PositiveIntegerField(default=0, verbose_name='导入行数')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("rows", models.JSONField(default=list, verbose_name="有效行")),
+                ("errors", models.JSONField(default=list, verbose_name="错误行")),
+                (
+                    "committed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="导入时间"),
+                ),
+                ("committed_rows", models.PositiveIntegerField(default=0, verbose_name="导入行数")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标导入',
-                'verbose_name_plural': '指标导入',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "指标导入",
+                "verbose_name_plural": "指标导入",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialTrade',
+            name="OfficialTrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(verbose_name='年月')),
-                ('flow', models.CharField(max_length=6, verbose_name='进出口')),
-                ('hs_code', models.CharField(blank=True, max_length=10, verbose_name='商品编码')),
-                ('partner_code', models.CharField(blank=True, max_length=3, verbose_name='贸易伙伴编码')),
-                ('trade_mode', models.CharField(blank=True, max_length=20, verbose_name='贸易方式')),
-                ('value_usd', models.DecimalField(decimal_places=4, max_digits=22, null=True, verbose_name='美元')),
-                ('value_cny', models.DecimalField(decimal_places=4, max_digits=22, null=True, verbose_name='人民币')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='indicators.officialimport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField(verbose_name="年月")),
+                ("flow", models.CharField(max_length=6, verbose_name="进出口")),
+                ("hs_code", models.CharField(blank=True, max_length=10, verbose_name="商品编码")),
+                (
+                    "partner_code",
+                    models.CharField(blank=True, max_length=3, verbose_name="贸易伙伴编码"),
+                ),
+                (
+                    "trade_mode",
+                    models.CharField(blank=True, max_length=20, verbose_name="贸易方式"),
+                ),
+                (
+                    "value_usd",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=22, null=True, verbose_name="美元"
+                    ),
+                ),
+                (
+                    "value_cny",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=22, null=True, verbose_name="人民币"
+                    ),
+                ),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="indicators.officialimport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '海关统计（全市）',
-                'verbose_name_plural': '海关统计（全市）',
-                'indexes': [models.Index(fields=['period', 'flow'], name='indicators__period_b09bae_idx')],
-                'constraints': [models.UniqueConstraint(fields=('period', 'flow', 'hs_code', 'partner_code', 'trade_mode'), name='official_trade_unique')],
+                "verbose_name": "海关统计（全市）",
+                "verbose_name_plural": "海关统计（全市）",
+                "indexes": [
+                    models.Index(fields=["period", "flow"], name="indicators__period_b09bae_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "flow", "hs_code", "partner_code", "trade_mode"),
+                        name="official_trade_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(verbose_name='年月')),
-                ('month_value', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='本月')),
-                ('ytd_value', models.DecimalField(decimal_places=4, max_digits=20, null=True, verbose_name='累计')),
-                ('month_yoy_pct', models.DecimalField(decimal_places=2, max_digits=10, null=True, verbose_name='本月同比(%)')),
-                ('ytd_yoy_pct', models.DecimalField(decimal_places=2, max_digits=10, null=True, verbose_name='累计同比(%)')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='来源')),
-                ('entered_at', models.DateTimeField(verbose_name='录入时间')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.indicator', verbose_name='指标')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.region', verbose_name='地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField(verbose_name="年月")),
+                (
+                    "month_value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, null=True, verbose_name="本月"
+                    ),
+                ),
+                (
+                    "ytd_value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, null=True, verbose_name="累计"
+                    ),
+                ),
+                (
+                    "month_yoy_pct",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, null=True, verbose_name="本月同比(%)"
+                    ),
+                ),
+                (
+                    "ytd_yoy_pct",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, null=True, verbose_name="累计同比(%)"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="来源")),
+                ("entered_at", models.DateTimeField(verbose_name="录入时间")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="indicators.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="indicators.region",
+                        verbose_name="地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标数值',
-                'verbose_name_plural': '指标数值',
-                'indexes': [models.Index(fields=['indicator', 'period'], name='indicators__indicat_b8830c_idx')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'region', 'period'), name='indicator_value_unique')],
+                "verbose_name": "指标数值",
+                "verbose_name_plural": "指标数值",
+                "indexes": [
+                    models.Index(
+                        fields=["indicator", "period"], name="indicators__indicat_b8830c_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "region", "period"), name="indicator_value_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='目标值')),
-                ('growth_pct', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='目标增速(%)')),
-                ('set_at', models.DateTimeField(verbose_name='设定时间')),
-                ('is_synthetic', models.BooleanField(default=False, verbose_name='演示数据')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.indicator', verbose_name='指标')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.region', verbose_name='地区')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=20, verbose_name="目标值"),
+                ),
+                (
+                    "growth_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="目标增速(%)",
+                    ),
+                ),
+                ("set_at", models.DateTimeField(verbose_name="设定时间")),
+                ("is_synthetic", models.BooleanField(default=False, verbose_name="演示数据")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="indicators.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="indicators.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度目标',
-                'verbose_name_plural': '年度目标',
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'region', 'year'), name='target_unique')],
+                "verbose_name": "年度目标",
+                "verbose_name_plural": "年度目标",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "region", "year"), name="target_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -32,8 +32,10 @@ MANAGERS_ONLY = {
 ROUTES = [
     Route("indicators:dashboard", hides="region"),
     Route("indicators:indicator_list", hides="region"),
-    Route("indicators:coverage", expect={"district_a": 403, "district_b": 403, "park": 403,
-                                         "liaison": 403}),
+    Route(
+        "indicators:coverage",
+        expect={"district_a": 403, "district_b": 403, "park": 403, "liaison": 403},
+    ),
     Route("indicators:official_upload", expect=MANAGERS_ONLY),
     Route("indicators:import_upload", expect=MANAGERS_ONLY),
     Route("indicators:import_detail", kwargs={"pk": "staged"}, expect={"district_a": 404}),

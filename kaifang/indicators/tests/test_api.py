@@ -11,16 +11,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_gets_401(client: Client):
-    for path in ("/api/v1/indicators", "/api/v1/dashboard", "/api/v1/briefings",
-                 "/api/v1/indicators/trade_total/figures"):
+    for path in (
+        "/api/v1/indicators",
+        "/api/v1/dashboard",
+        "/api/v1/briefings",
+        "/api/v1/indicators/trade_total/figures",
+    ):
         assert client.get(path).status_code == 401
 
 
 def test_endpoints_are_in_the_schema(city, client: Client):
     client.force_login(city.officer)
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/indicators", "/api/v1/indicators/{code}/figures", "/api/v1/dashboard",
-                 "/api/v1/briefings"):
+    for path in (
+        "/api/v1/indicators",
+        "/api/v1/indicators/{code}/figures",
+        "/api/v1/dashboard",
+        "/api/v1/briefings",
+    ):
         assert path in paths
 
 

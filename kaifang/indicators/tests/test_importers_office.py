@@ -50,8 +50,9 @@ def office_file() -> bytes:
 
 
 def test_workbook_parsed_with_units_converted():
-    result = parse_office(office_file(), "月报.xlsx", indicators=REFS, regions=REGIONS,
-                          default_region="city")
+    result = parse_office(
+        office_file(), "月报.xlsx", indicators=REFS, regions=REGIONS, default_region="city"
+    )
     assert result.rows_read == 5
     first = result.rows[0]
     assert first["indicator"] == "retail"
@@ -90,8 +91,14 @@ def test_peer_sheet_with_region_and_header_units():
 
 def test_incompatible_unit_is_a_row_error():
     data = workbook([["指标名称", "计量单位", "累计"], ["服务外包执行额", "万元", 1]])
-    result = parse_office(data, "x.xlsx", indicators=REFS, regions=REGIONS,
-                          default_region="city", default_period=dt.date(2025, 3, 1))
+    result = parse_office(
+        data,
+        "x.xlsx",
+        indicators=REFS,
+        regions=REGIONS,
+        default_region="city",
+        default_period=dt.date(2025, 3, 1),
+    )
     assert result.errors[0].reason == "计量单位“万元”与指标单位“万美元”不一致"
 
 
@@ -102,8 +109,9 @@ def test_no_header_is_refused():
 
 @pytest.mark.django_db
 def test_nothing_committed_from_a_file_with_errors_unless_good_rows_chosen(seeded, city):
-    result = parse_office(office_file(), "月报.xlsx", indicators=REFS, regions=REGIONS,
-                          default_region="city")
+    result = parse_office(
+        office_file(), "月报.xlsx", indicators=REFS, regions=REGIONS, default_region="city"
+    )
     staged = actions.value_import_stage(
         actor=city.officer,
         filename="月报.xlsx",

@@ -21,8 +21,14 @@ SHORT = FIXTURES / "official_import_2025.csv"
 
 
 def test_layout_recognised_with_and_without_optional_columns():
-    full = "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,注册地编码,注册地名称,贸易方式编码,贸易方式名称,第一数量,第一计量单位,第二数量,第二计量单位,美元"
-    short = "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,第一数量,第一计量单位,第二数量,第二计量单位,人民币"
+    full = (
+        "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,注册地编码,注册地名称,"
+        "贸易方式编码,贸易方式名称,第一数量,第一计量单位,第二数量,第二计量单位,美元"
+    )
+    short = (
+        "数据年月,商品编码,商品名称,贸易伙伴编码,贸易伙伴名称,"
+        "第一数量,第一计量单位,第二数量,第二计量单位,人民币"
+    )
     assert is_official_layout(full.split(","))
     assert is_official_layout(short.split(","))
     # an enterprise column makes it enterprise records, not the official series

@@ -88,14 +88,21 @@ def test_peer_value_entered_in_the_grid(seeded, city, client: Client):
     page = client.get(url, {"year": 2025, "month": 3})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "武汉" in html and "本市" not in re.sub(r"<title>.*?</title>", "", html).split(
-        "value-grid"
-    )[1].split("</table>")[0]  # the city's 进出口 is computed, not entered
+    assert (
+        "武汉" in html
+        and "本市"
+        not in re.sub(r"<title>.*?</title>", "", html).split("value-grid")[1].split("</table>")[0]
+    )  # the city's 进出口 is computed, not entered
     wuhan = seeded["wuhan"]
     response = client.post(
         url + "?year=2025&month=3",
-        {"year": 2025, "month": 3, "source": "武汉市统计局",
-         f"r{wuhan.pk}-ytd_value": "3000.5", f"r{wuhan.pk}-ytd_yoy_pct": "9.1"},
+        {
+            "year": 2025,
+            "month": 3,
+            "source": "武汉市统计局",
+            f"r{wuhan.pk}-ytd_value": "3000.5",
+            f"r{wuhan.pk}-ytd_yoy_pct": "9.1",
+        },
     )
     assert response.status_code == 302
     value = IndicatorValue.objects.get(region=wuhan)
@@ -135,8 +142,7 @@ def test_import_flow_reports_rows_and_commits_good_rows_on_request(seeded, city,
     client.force_login(city.officer)
     response = client.post(
         reverse("indicators:import_upload"),
-        {"file": SimpleUploadedFile("统计月报.xlsx", _upload_file()),
-         "region": seeded["city"].pk},
+        {"file": SimpleUploadedFile("统计月报.xlsx", _upload_file()), "region": seeded["city"].pk},
     )
     assert response.status_code == 302
     staged = ValueImport.objects.get()
@@ -154,8 +160,9 @@ def test_export_is_audited_and_scoped(trade_data, seeded, city, region_a, client
     from kaifang.core.models import AuditEntry
 
     client.force_login(city.district_b_user)
-    response = client.get(reverse("indicators:indicator_export", args=["trade_total"]),
-                          {"year": 2025, "month": 3})
+    response = client.get(
+        reverse("indicators:indicator_export", args=["trade_total"]), {"year": 2025, "month": 3}
+    )
     assert response.status_code == 200
     from openpyxl import load_workbook
 

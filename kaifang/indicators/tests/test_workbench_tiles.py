@@ -29,11 +29,17 @@ def test_registered_tiles_appear_and_absent_ones_do_not(seeded, city, client: Cl
     client.force_login(city.leader)
     html = client.get(reverse("indicators:dashboard"), {"year": 2025, "month": 3}).content.decode()
     assert "督查督办" not in html.split("dash-grid")[1]  # no tasks: the provider returns None
-    tiles.register("test-zone", 99, lambda request: tiles.Tile("开放平台", "/zones/", [
-        tiles.TileFigure("下一里程碑", "综保区验收")]))
+    tiles.register(
+        "test-zone",
+        99,
+        lambda request: tiles.Tile(
+            "开放平台", "/zones/", [tiles.TileFigure("下一里程碑", "综保区验收")]
+        ),
+    )
     try:
-        html = client.get(reverse("indicators:dashboard"), {"year": 2025, "month": 3}
-                          ).content.decode()
+        html = client.get(
+            reverse("indicators:dashboard"), {"year": 2025, "month": 3}
+        ).content.decode()
         assert "开放平台" in html and "综保区验收" in html and 'href="/zones/"' in html
     finally:
         tiles._PROVIDERS.pop("test-zone")

@@ -6,36 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_jobs_notifications'),
+        ("core", "0004_jobs_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Briefing',
+            name="Briefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(verbose_name='年份')),
-                ('month', models.PositiveIntegerField(verbose_name='月份')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('is_current', models.BooleanField(default=True, verbose_name='当前版本')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('document', models.FileField(upload_to='reports/briefings/%Y/', verbose_name='月报（Word）')),
-                ('annex', models.FileField(blank=True, upload_to='reports/briefings/%Y/', verbose_name='附表（Excel）')),
-                ('headline', models.TextField(blank=True, verbose_name='要点')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年份")),
+                ("month", models.PositiveIntegerField(verbose_name="月份")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("is_current", models.BooleanField(default=True, verbose_name="当前版本")),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                (
+                    "document",
+                    models.FileField(
+                        upload_to="reports/briefings/%Y/", verbose_name="月报（Word）"
+                    ),
+                ),
+                (
+                    "annex",
+                    models.FileField(
+                        blank=True, upload_to="reports/briefings/%Y/", verbose_name="附表（Excel）"
+                    ),
+                ),
+                ("headline", models.TextField(blank=True, verbose_name="要点")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作月报',
-                'verbose_name_plural': '工作月报',
-                'ordering': ['-year', '-month', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'month', 'version'), name='briefing_version_unique')],
+                "verbose_name": "工作月报",
+                "verbose_name_plural": "工作月报",
+                "ordering": ["-year", "-month", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "month", "version"), name="briefing_version_unique"
+                    )
+                ],
             },
         ),
     ]

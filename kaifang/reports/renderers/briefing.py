@@ -74,7 +74,12 @@ def _red_rule(paragraph: object) -> None:
     p_pr = paragraph._element.get_or_add_pPr()  # type: ignore[attr-defined]
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "12"),
+        ("w:space", "4"),
+        ("w:color", "C00000"),
+    ):
         bottom.set(qn(key), value)
     borders.append(bottom)
     p_pr.append(borders)

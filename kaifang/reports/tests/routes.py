@@ -11,7 +11,9 @@ def make(city: Any) -> dict[str, Any]:
 
     from kaifang.reports.models import Briefing
 
-    briefing = Briefing(year=2025, month=3, title="2025年3月对外开放工作月报", created_by=city.officer)
+    briefing = Briefing(
+        year=2025, month=3, title="2025年3月对外开放工作月报", created_by=city.officer
+    )
     briefing.document.save("b.docx", ContentFile(b"docx"), save=False)
     briefing.annex.save("b.xlsx", ContentFile(b"xlsx"), save=False)
     briefing.save()
@@ -25,8 +27,15 @@ ROUTES = [
     Route(
         "reports:briefing_generate",
         method="POST",
-        expect={"leader": 302, "officer": 302, "admin": 302, "district_a": 403,
-                "district_b": 403, "park": 403, "liaison": 403},
+        expect={
+            "leader": 302,
+            "officer": 302,
+            "admin": 302,
+            "district_a": 403,
+            "district_b": 403,
+            "park": 403,
+            "liaison": 403,
+        },
     ),
     Route("reports:briefing_download", kwargs={"pk": "briefing"}, expect=WHOLE_CITY),
     Route("reports:briefing_annex", kwargs={"pk": "briefing"}, expect=WHOLE_CITY),

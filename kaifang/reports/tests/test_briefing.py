@@ -8,7 +8,8 @@ import io
 import json
 import shutil
 import subprocess
-from decimal import ROUND_HALF_UP, Decimal as D
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
 from io import StringIO
 from pathlib import Path
 
@@ -29,8 +30,19 @@ pytestmark = pytest.mark.django_db
 def _stats(flow: str) -> dict[str, object]:
     out = StringIO()
     call_command(
-        "trade-stats", "--year", "2025", "--month", "3", "--by", "district",
-        "--currency", "cny", "--flow", flow, "--json", stdout=out,
+        "trade-stats",
+        "--year",
+        "2025",
+        "--month",
+        "3",
+        "--by",
+        "district",
+        "--currency",
+        "cny",
+        "--flow",
+        flow,
+        "--json",
+        stdout=out,
     )
     return json.loads(out.getvalue())["total"]
 
@@ -55,8 +67,18 @@ def test_command_writes_a_briefing_whose_headline_equals_trade_stats(
 ):
     out_file = tmp_path / "月报.docx"
     annex = tmp_path / "附表.xlsx"
-    call_command("briefing", "--year", "2025", "--month", "3", "--out", str(out_file),
-                 "--annex", str(annex), stdout=StringIO())
+    call_command(
+        "briefing",
+        "--year",
+        "2025",
+        "--month",
+        "3",
+        "--out",
+        str(out_file),
+        "--annex",
+        str(annex),
+        stdout=StringIO(),
+    )
     document = Document(str(out_file))
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "对外开放工作月报"
@@ -68,7 +90,9 @@ def test_command_writes_a_briefing_whose_headline_equals_trade_stats(
     assert f"其中，出口{_yi(export['ytd'])}亿元，{_pct(export['yoy_pct'])}；" in lead
     assert f"进口{_yi(import_['ytd'])}亿元，{_pct(import_['yoy_pct'])}。" in lead
     assert total["yoy_pct"].startswith("81.81")  # 400 vs 220 USD
-    headings = [t for t in texts if t[:2] in ("一、", "二、", "三、", "四、", "五、", "九、", "十、")]
+    headings = [
+        t for t in texts if t[:2] in ("一、", "二、", "三、", "四、", "五、", "九、", "十、")
+    ]
     assert "一、外贸进出口" in headings and "十、督查督办" in headings
     assert any(t.startswith("十一、企业诉求办理") for t in texts)
     # fonts: body 仿宋, headings 黑体, the number line under a red rule, page numbers
@@ -91,12 +115,15 @@ def test_official_series_is_the_briefing_headline_when_present(trade_data, seede
 
     from kaifang.indicators.models import OfficialTrade
 
-    for period, value in ((dt.date(2025, 3, 1), D(300_000_000)), (dt.date(2024, 3, 1),
-                                                                    D(200_000_000))):
+    for period, value in (
+        (dt.date(2025, 3, 1), D(300_000_000)),
+        (dt.date(2024, 3, 1), D(200_000_000)),
+    ):
         OfficialTrade.objects.create(period=period, flow="export", value_cny=value)
     out_file = tmp_path / "b.docx"
-    call_command("briefing", "--year", "2025", "--month", "3", "--out", str(out_file),
-                 stdout=StringIO())
+    call_command(
+        "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+    )
     lead = Document(str(out_file)).paragraphs[2].text
     assert lead.startswith("1—3月，全市进出口总值3.0亿元，同比增长50.0%")
 
@@ -121,8 +148,10 @@ def test_regenerating_keeps_the_previous_version_and_download_is_gated(
     assert client.get(reverse("reports:briefing_annex", args=[first.pk])).status_code == 404
     listing = client.get(reverse("reports:briefing_list")).content.decode()
     assert "第2版" not in listing
-    assert client.post(reverse("reports:briefing_generate"), {"year": 2025, "month": 3}
-                       ).status_code == 403
+    assert (
+        client.post(reverse("reports:briefing_generate"), {"year": 2025, "month": 3}).status_code
+        == 403
+    )
     client.logout()
     assert client.get(reverse("reports:briefing_list")).status_code == 302
 
@@ -144,11 +173,14 @@ def test_generate_runs_as_a_job(trade_data, seeded, city, client: Client, settin
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
 
 
-@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice 未安装（apt-get install libreoffice-writer）")
+@pytest.mark.skipif(
+    LIBREOFFICE is None, reason="LibreOffice 未安装（apt-get install libreoffice-writer）"
+)
 def test_libreoffice_converts_the_briefing_to_pdf(trade_data, seeded, tmp_path: Path):
     out_file = tmp_path / "briefing.docx"
-    call_command("briefing", "--year", "2025", "--month", "3", "--out", str(out_file),
-                 stdout=StringIO())
+    call_command(
+        "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+    )
     profile = tmp_path / "lo-profile"
     result = subprocess.run(  # noqa: S603 (a fixed binary and our own file)
         [
