@@ -5,6 +5,7 @@ data version (a rollup rebuild, an entered value, an official import or a target
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -79,6 +80,17 @@ class Dashboard:
 
 
 def default_period(user: User) -> tuple[int, int]:
+    """The newest month with data the user sees (cached per rollup version and scope)."""
+    key = f"indicators:latest:{rollup_version()}:{scope_signature(user)}"
+    cached = cache.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    found = _default_period(user)
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _default_period(user: User) -> tuple[int, int]:
     latest = latest_period(user)
     if latest is None:
         today = timezone.localdate()
@@ -90,7 +102,7 @@ def data_version() -> str:
     values = IndicatorValue.objects.aggregate(m=Max("entered_at"), n=Count("id"))
     targets = Target.objects.aggregate(m=Max("set_at"), n=Count("id"))
     official = OfficialImport.objects.aggregate(m=Max("id"))
-    return ":".join(
+    text = ":".join(
         str(x)
         for x in (
             rollup_version(),
@@ -101,6 +113,7 @@ def data_version() -> str:
             official["m"],
         )
     )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _lite(rows: list[Any], q: Query, by: str, level: int = 1, limit: int = 6) -> list[RowLite]:
