@@ -33,9 +33,9 @@ def test_demo_indicators_are_synthetic_idempotent_and_consistent(trade_data, cit
     # official = records × 1.06–1.12, month by month
     for period in TradeRollup.objects.values_list("period", flat=True).distinct():
         records = CustomsRecord.objects.filter(period=period).aggregate(v=Sum("value_cny"))["v"]
-        official_sum = OfficialTrade.objects.filter(period=period).aggregate(
-            v=Sum("value_cny")
-        )["v"]
+        official_sum = OfficialTrade.objects.filter(period=period).aggregate(v=Sum("value_cny"))[
+            "v"
+        ]
         ratio = official_sum / records
         assert D("1.06") <= ratio <= D("1.12"), period
     demo.run(size="small", log=lambda _m: None, only={"indicators"})

@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from kaifang.indicators.importers.official import OfficialError, parse_official
@@ -83,3 +84,29 @@ def test_import_customs_routes_the_official_file_here(city, trade_reference):
     assert str(caught.value) == OFFICIAL_MESSAGE
     assert "未找到企业标识列" not in str(caught.value)
     assert "kaifang import-official" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_trade_import_page_says_where_the_official_file_goes(
+    city, trade_reference, client, django_capture_on_commit_callbacks
+):
+    from kaifang.core.tests.queue import run_queued_tasks
+    from kaifang.trade.models import ImportBatch, ImportStatus
+
+    client.force_login(city.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/trade/imports/",
+            {
+                "kind": "customs",
+                "file": SimpleUploadedFile(FULL.name, FULL.read_bytes()),
+                "file_flow": "export",
+                "source": "customs",
+            },
+        )
+    run_queued_tasks()
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.FAILED
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert "海关统计数据平台导出的全市汇总数据" in page
+    assert "未找到企业标识列" not in page
