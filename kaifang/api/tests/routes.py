@@ -19,4 +19,9 @@ ROUTES = [
         expect={"anonymous": 401, "leader": 401, "district_a": 401, "district_b": 401},
     ),
     Route("api:create_appeal", method="POST", expect={"anonymous": 401}),
+    # indicators (kaifang/api/routers/indicators.py): district rows are scoped like the pages
+    Route("api:indicator_list"),
+    Route("api:indicator_figures", kwargs={"code": "trade_total"}),
+    Route("api:headline"),
+    Route("api:briefing_list"),
 ]
