@@ -78,6 +78,23 @@ class Dashboard:
     def elapsed_pct(self) -> Decimal:
         return measures.elapsed_pct(self.month)
 
+    @property
+    def head_ytd(self) -> Decimal | None:
+        """The headline 累计 (official where present), else the records' own."""
+        if self.headline is not None:
+            return self.headline.figure.ytd
+        return self.cards[0].ytd if self.cards else None
+
+    @property
+    def head_yoy(self) -> Decimal | None:
+        if self.headline is not None:
+            return self.headline.figure.ytd_yoy
+        return self.cards[0].ytd_yoy if self.cards else None
+
+    @property
+    def head_source(self) -> str:
+        return self.headline.figure.source if self.headline is not None else "企业进出口记录"
+
 
 def default_period(user: User) -> tuple[int, int]:
     """The newest month with data the user sees (cached per rollup version and scope)."""

@@ -170,3 +170,11 @@ def test_export_is_audited_and_scoped(trade_data, seeded, city, region_a, client
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
     assert region_a.name not in text
     assert AuditEntry.objects.filter(action="export.indicator").exists()
+
+
+def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data, city, client):
+    # no `load-indicators` yet: no headline line, the records' own figures instead
+    for user in (city.leader, city.district_a_user, city.liaison):
+        client.force_login(user)
+        assert client.get(reverse("indicators:dashboard")).status_code == 200
+        assert client.get(reverse("core:workbench")).status_code == 200
