@@ -42,6 +42,15 @@ def may_write_region(user: User, region: Region) -> bool:
     return region.unit_id is not None and region.unit_id in scope.unit_ids
 
 
+def may_enter_any(user: User) -> bool:
+    """Whether the user may enter some region's values (the "录入数值" button): one check
+    instead of may_write_region() per row."""
+    if not can_write(user, Region()):
+        return False
+    scope = effective_scope(user)
+    return scope.sees_all or Region.objects.filter(unit_id__in=scope.unit_ids).exists()
+
+
 def may_manage(user: User) -> bool:
     """Targets, imports and the official series: whole-city staff who may write."""
     return effective_scope(user).sees_all and can_write(user, Region())

@@ -105,9 +105,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "districts": districts,
             "peers": peer_table,
             "may_manage": actions.may_manage(user),
-            "may_enter": any(
-                actions.may_write_region(user, r) for r in selectors.visible_regions(user)
-            ),
+            "may_enter": actions.may_enter_any(user),
         },
     )
 
