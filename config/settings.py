@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "kaifang.servicedesk",
     "kaifang.supervision",
     "kaifang.library",
+    "kaifang.indicators",
+    "kaifang.reports",
     "kaifang.api",
 ]
 

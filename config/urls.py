@@ -23,5 +23,7 @@ urlpatterns = [
     path("service/", include("kaifang.servicedesk.public_urls")),
     path("supervision/", include("kaifang.supervision.urls")),
     path("library/", include("kaifang.library.urls")),
+    path("indicators/", include("kaifang.indicators.urls")),
+    path("reports/", include("kaifang.reports.urls")),
     path("", include("kaifang.core.urls")),
 ]

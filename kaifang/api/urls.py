@@ -17,6 +17,7 @@ from kaifang.api.common import Invalid
 from kaifang.api.routers import (
     appeals,
     enterprises,
+    indicators,
     library,
     me,
     public_appeals,
@@ -48,6 +49,7 @@ api.add_router("/visits", visits.router)
 api.add_router("/units", units.router)
 api.add_router("/public", public_appeals.router)
 api.add_router("/library", library.router)
+api.add_router("", indicators.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -131,4 +131,9 @@ ROUTES = [
         "admin:api_accesstoken_changelist",
         expect={**_all(302), "anonymous": 302, "admin": 200},
     ),
+    # indicators (kaifang/api/routers/indicators.py): district rows are scoped like the pages
+    Route("api:indicator_list"),
+    Route("api:indicator_figures", kwargs={"code": "trade_total"}),
+    Route("api:headline"),
+    Route("api:briefing_list"),
 ]

@@ -1,0 +1,180 @@
+"""Pages of indicators: the dashboard's figures equal their drill-downs, district users get
+their district's version, entries through the grid, the import page, the scope gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from kaifang.indicators import dashboard
+from kaifang.indicators.models import IndicatorValue, ValueImport
+from kaifang.trade.selectors import Query, breakdown, totals_by_flow
+
+pytestmark = pytest.mark.django_db
+YI = D(100_000_000)
+
+
+def test_anonymous_is_sent_to_login(client: Client):
+    for name in ("indicators:dashboard", "indicators:indicator_list", "indicators:coverage"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_dashboard_figures_equal_their_drill_downs(trade_data, seeded, city, client: Client):
+    data = dashboard.build(city.leader, 2025, 3)
+    q = Query(2025, 3, "total", "cny")
+    totals = totals_by_flow(viewer=city.leader, q=q)
+    assert data.cards[0].ytd * YI == totals["total"].ytd == D(2800)
+    assert data.headline is not None and data.headline.figure.ytd * YI == D(2800)
+    districts = breakdown(viewer=city.leader, by="district", q=q)
+    assert [r.ytd * YI for r in data.districts] == [r.ytd for r in districts.rows]
+    assert sum(r.ytd for r in data.districts) * YI == districts.total.ytd
+    groups = breakdown(viewer=city.leader, by="group", q=q)
+    assert [r.ytd * YI for r in data.groups] == [r.ytd for r in groups.rows]
+    client.force_login(city.leader)
+    page = client.get(reverse("indicators:dashboard"), {"year": 2025, "month": 3})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "全市对外开放驾驶舱" in html
+    # the trade tile drills to the analysis overview of the same month, in yuan
+    link = re.search(r'href="([^"]+)" data-tile="trade"', html)
+    assert link is not None and "year=2025" in link.group(1) and "currency=cny" in link.group(1)
+    drilled = client.get(link.group(1).replace("&amp;", "&"))
+    assert drilled.status_code == 200
+    assert "<script>" not in html  # no inline script: ECharts reads a JSON block
+
+
+def test_district_user_gets_their_district_version(trade_data, seeded, region_a, city, client):
+    a = dashboard.build(city.district_a_user, 2025, 3)
+    assert a.region == region_a and not a.sees_all
+    assert a.cards[0].ytd * YI == D(2450)  # 350 USD × 7: 东城 only
+    assert a.districts_chart["labels"] == [city.district_a.name]
+    client.force_login(city.district_b_user)
+    html = client.get(reverse("indicators:dashboard"), {"year": 2025, "month": 3}).content.decode()
+    assert city.district_a.name not in html
+    assert "西城区商务局对外开放驾驶舱" in html or "西城区" in html
+
+
+def test_cache_hit_gives_the_same_figures_and_a_write_retires_it(trade_data, seeded, city):
+    first = dashboard.build(city.leader, 2025, 3)
+    again = dashboard.build(city.leader, 2025, 3)
+    assert again.cards == first.cards
+    before = dashboard.data_version()
+    from kaifang.indicators import actions
+    from kaifang.indicators.models import Indicator, Region
+
+    actions.value_save(
+        actor=city.officer,
+        indicator=Indicator.objects.get(code="retail"),
+        region=Region.objects.get(code="city"),
+        period=dt.date(2025, 3, 1),
+        values={"ytd_value": D(10)},
+        source="录入",
+    )
+    assert dashboard.data_version() != before
+
+
+def test_peer_value_entered_in_the_grid(seeded, city, client: Client):
+    client.force_login(city.officer)
+    url = reverse("indicators:value_grid", args=["trade_total"])
+    page = client.get(url, {"year": 2025, "month": 3})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        "武汉" in html
+        and "本市"
+        not in re.sub(r"<title>.*?</title>", "", html).split("value-grid")[1].split("</table>")[0]
+    )  # the city's 进出口 is computed, not entered
+    wuhan = seeded["wuhan"]
+    response = client.post(
+        url + "?year=2025&month=3",
+        {
+            "year": 2025,
+            "month": 3,
+            "source": "武汉市统计局",
+            f"r{wuhan.pk}-ytd_value": "3000.5",
+            f"r{wuhan.pk}-ytd_yoy_pct": "9.1",
+        },
+    )
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get(region=wuhan)
+    assert value.ytd_value == D("3000.5") and value.source == "武汉市统计局"
+    detail = client.get(response["Location"]).content.decode()
+    assert "3,000.5" in detail
+
+
+def test_district_b_cannot_enter_or_see_district_a(seeded, city, region_a, client: Client):
+    client.force_login(city.district_b_user)
+    html = client.get(reverse("indicators:value_grid", args=["retail"])).content.decode()
+    assert region_a.name not in html
+    response = client.post(
+        reverse("indicators:value_grid", args=["retail"]) + "?year=2025&month=3",
+        {"year": 2025, "month": 3, "source": "x", f"r{region_a.pk}-ytd_value": "1"},
+    )
+    assert not IndicatorValue.objects.filter(region=region_a).exists()
+    assert response.status_code in (200, 302)
+    detail = client.get(reverse("indicators:indicator_detail", args=["retail"])).content.decode()
+    assert region_a.name not in detail
+
+
+def _upload_file() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["2025年3月主要指标"])
+    ws.append(["指标名称", "计量单位", "本月", "累计", "累计同比(%)"])
+    ws.append(["社会消费品零售总额", "亿元", 40, 120, 5.5])
+    ws.append(["不存在的指标", "亿元", 1, 1, 1])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_flow_reports_rows_and_commits_good_rows_on_request(seeded, city, client):
+    client.force_login(city.officer)
+    response = client.post(
+        reverse("indicators:import_upload"),
+        {"file": SimpleUploadedFile("统计月报.xlsx", _upload_file()), "region": seeded["city"].pk},
+    )
+    assert response.status_code == 302
+    staged = ValueImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "未知的指标" in page and "第" not in page.split("import-errors")[0][-5:]
+    client.post(reverse("indicators:import_commit", args=[staged.pk]))
+    assert not IndicatorValue.objects.exists()
+    client.post(reverse("indicators:import_commit", args=[staged.pk]), {"good_rows_only": "1"})
+    assert IndicatorValue.objects.get().ytd_value == D(120)
+    client.force_login(city.district_b_user)
+    assert client.get(reverse("indicators:import_detail", args=[staged.pk])).status_code == 404
+
+
+def test_export_is_audited_and_scoped(trade_data, seeded, city, region_a, client: Client):
+    from kaifang.core.models import AuditEntry
+
+    client.force_login(city.district_b_user)
+    response = client.get(
+        reverse("indicators:indicator_export", args=["trade_total"]), {"year": 2025, "month": 3}
+    )
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert region_a.name not in text
+    assert AuditEntry.objects.filter(action="export.indicator").exists()
+
+
+def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data, city, client):
+    # no `load-indicators` yet: no headline line, the records' own figures instead
+    for user in (city.leader, city.district_a_user, city.liaison):
+        client.force_login(user)
+        assert client.get(reverse("indicators:dashboard")).status_code == 200
+        assert client.get(reverse("core:workbench")).status_code == 200

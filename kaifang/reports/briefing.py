@@ -1,0 +1,377 @@
+"""Gather the monthly briefing's figures for the whole city from the selectors the pages use
+(so each figure in the text equals the page it came from) and phrase them the way Chinese
+statistical releases do: “1—N月，全市进出口总值X亿元，同比增长Y%……”."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from kaifang.indicators import measures, selectors
+from kaifang.indicators.models import Region, RegionKind
+from kaifang.reports.renderers.briefing import Briefing, Section, Table
+from kaifang.trade.selectors import Query, breakdown, new_exporters, stopped_traders, top_rows
+
+YI = Decimal(100_000_000)
+WAN = Decimal(10_000)
+CITY_NAME = "全市"
+
+
+def one(value: Decimal | None, places: int = 1) -> str:
+    """Rounded half-up as statistical releases print (one decimal by default)."""
+    if value is None:
+        return "—"
+    step = Decimal(1).scaleb(-places)
+    rounded = Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:.{places}f}"
+
+
+def change(value: Decimal | None) -> str:
+    """增长Y% / 下降Y% / 持平."""
+    if value is None:
+        return "上年同期无可比数据"
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if rounded > 0:
+        return f"增长{rounded:.1f}%"
+    if rounded < 0:
+        return f"下降{-rounded:.1f}%"
+    return "与上年同期持平"
+
+
+def span(month: int) -> str:
+    return "1月" if month == 1 else f"1—{month}月"
+
+
+def _yi(value: Decimal) -> str:
+    return one(value / YI)
+
+
+def headline(year: int, month: int) -> dict[str, Any]:
+    """The lead's figures: 进出口, 出口, 进口 (official series where present), the province's
+    growth and the city's rank among peers."""
+    city = selectors.city_region()
+    memo: dict[Any, Any] = {}
+    out: dict[str, Any] = {"source": "企业进出口记录"}
+    for code in ("trade_total", "export", "import"):
+        indicator = selectors.indicators().filter(code=code).first()
+        if indicator is None or city is None:
+            continue
+        out[code] = selectors.line(indicator, city, year, month, memo)
+        out["source"] = out[code].figure.source
+    trade_total = selectors.indicators().filter(code="trade_total").first()
+    out["peers"] = selectors.peers(trade_total, year, month, memo) if trade_total else None
+    return out
+
+
+def lead_text(year: int, month: int, h: dict[str, Any]) -> str:
+    total, export, import_ = h.get("trade_total"), h.get("export"), h.get("import")
+    if total is None or total.figure.ytd is None:
+        return f"{span(month)}，{CITY_NAME}进出口数据暂缺。"
+    text = (
+        f"{span(month)}，{CITY_NAME}进出口总值{one(total.figure.ytd)}亿元，"
+        f"同比{change(total.figure.ytd_yoy)}"
+    )
+    peers = h.get("peers")
+    if peers is not None:
+        above = peers.above_province_pp
+        if above is not None:
+            word = "高于" if above >= 0 else "低于"
+            text += f"，增速{word}全省{one(abs(above))}个百分点"
+        if peers.city is not None and peers.city.rank is not None:
+            text += f"、在对标城市中居第{peers.city.rank.rank}位"
+    text += "。"
+    if export is not None and import_ is not None:
+        text += (
+            f"其中，出口{one(export.figure.ytd)}亿元，{change(export.figure.ytd_yoy)}；"
+            f"进口{one(import_.figure.ytd)}亿元，{change(import_.figure.ytd_yoy)}。"
+        )
+    if total.target is not None:
+        text += (
+            f"完成年度目标{one(total.target)}亿元的{one(total.progress.done_pct)}%，"
+            f"{total.progress.label}。"
+        )
+    return text
+
+
+def _rows_table(title: str, label: str, rows: list[Any], limit: int = 10) -> Table:
+    return Table(
+        title=title,
+        columns=[label, "累计(亿元)", "同比(%)", "占比(%)", "拉动(百分点)"],
+        rows=[
+            [r.name, _yi(r.ytd), one(r.yoy_pct), one(r.share_pct), one(r.contribution_pp)]
+            for r in rows[:limit]
+        ],
+    )
+
+
+def _line_rows(lines: list[selectors.Line]) -> list[list[Any]]:
+    rows = []
+    for ln in lines:
+        f = ln.figure
+        rows.append(
+            [
+                ln.indicator.name,
+                ln.indicator.unit,
+                one(f.month),
+                one(f.ytd),
+                one(f.ytd_yoy),
+                one(ln.target),
+                one(ln.progress.done_pct),
+            ]
+        )
+    return rows
+
+
+LINE_COLUMNS = ["指标", "单位", "本月", "累计", "累计同比(%)", "年度目标", "完成(%)"]
+
+
+def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
+    today = today or timezone.localdate()
+    q = Query(year=year, month=month, flow="total", currency="cny")
+    h = headline(year, month)
+    city = selectors.city_region()
+    memo: dict[Any, Any] = {}
+    tables: dict[Any, Any] = {}
+    sections: list[Section] = []
+
+    # 一、外贸进出口
+    trade_lines = [h[c] for c in ("trade_total", "export", "import") if c in h]
+    first = Section("一、外贸进出口")
+    first.paragraphs.append(
+        f"数据来源：{h['source']}。序时进度{one(measures.elapsed_pct(month))}%。"
+    )
+    first.tables.append(
+        Table(f"表1　{span(month)}{CITY_NAME}外贸主要指标", LINE_COLUMNS, _line_rows(trade_lines))
+    )
+    sections.append(first)
+
+    # 二、分市场
+    groups = breakdown(viewer=None, by="group", q=q, memo=tables)
+    partners = breakdown(viewer=None, by="partner", q=q, memo=tables)
+    market = Section("二、分市场情况")
+    if partners.rows:
+        top = "、".join(
+            f"{r.name}{_yi(r.ytd)}亿元（{change(r.yoy_pct)}）" for r in partners.rows[:3]
+        )
+        market.paragraphs.append(f"{span(month)}，前三大贸易伙伴依次为{top}。")
+    market.tables.append(_rows_table("表2　分国别（地区）分组", "分组", groups.rows))
+    market.tables.append(_rows_table("表3　前十大贸易伙伴", "国别（地区）", partners.rows))
+    sections.append(market)
+
+    # 三、分商品和行业
+    chapters = breakdown(viewer=None, by="hs2", q=q, memo=tables)
+    industries = breakdown(viewer=None, by="industry", q=q, level=2, memo=tables)
+    goods = Section("三、分商品和行业情况")
+    if industries.rows:
+        r = industries.rows[0]
+        goods.paragraphs.append(
+            f"按行业大类，{r.name}进出口{_yi(r.ytd)}亿元，占{one(r.share_pct)}%，"
+            f"拉动{CITY_NAME}外贸增长{one(r.contribution_pp)}个百分点。"
+        )
+    goods.tables.append(_rows_table("表4　分商品（HS章）", "商品", chapters.rows))
+    goods.tables.append(_rows_table("表5　分行业（GB/T 4754 大类）", "行业", industries.rows))
+    sections.append(goods)
+
+    # 四、分县区和园区
+    place = Section("四、分县区和园区情况")
+    trade_total = selectors.indicators().filter(code="trade_total").first()
+    district_rows = []
+    if trade_total is not None and city is not None:
+        for d in _all_districts(trade_total, year, month, memo):
+            f = d.figure
+            district_rows.append(
+                [
+                    d.region.name,
+                    one(f.ytd),
+                    one(f.ytd_yoy),
+                    one(d.share_pct),
+                    one(d.contribution_pp),
+                    one(d.progress.done_pct),
+                ]
+            )
+    place.tables.append(
+        Table(
+            "表6　分县区",
+            ["县区", "累计(亿元)", "同比(%)", "占比(%)", "拉动(百分点)", "目标完成(%)"],
+            district_rows,
+        )
+    )
+    parks = breakdown(viewer=None, by="park", q=q, memo=tables)
+    place.tables.append(_rows_table("表7　分园区", "园区", [r for r in parks.rows if r.key != "-"]))
+    sections.append(place)
+
+    # 五、外贸主体
+    firms = Section("五、外贸主体")
+    new = new_exporters(viewer=None, q=Query(year, month, "export", "cny"))
+    stopped = stopped_traders(viewer=None, q=q)
+    firms.paragraphs.append(
+        f"{span(month)}，新增出口实绩企业{len(new)}家；连续3个月以上无进出口的企业{len(stopped)}家。"
+    )
+    leaders = top_rows(viewer=None, by="enterprise", q=q, limit=10, memo=tables)
+    firms.tables.append(_rows_table("表8　进出口前十企业", "企业", leaders))
+    sections.append(firms)
+
+    # 六、利用外资和对外投资 / 七、消费
+    for heading, codes, number in (
+        ("六、利用外资和对外投资", ("fdi", "odi", "new_fie"), 9),
+        ("七、消费", ("retail", "online_retail", "cbec"), 10),
+    ):
+        part = Section(heading)
+        lines = (
+            [
+                selectors.line(ind, city, year, month, memo)
+                for ind in selectors.indicators().filter(code__in=codes)
+            ]
+            if city is not None
+            else []
+        )
+        for ln in lines:
+            if ln.figure.ytd is not None:
+                part.paragraphs.append(
+                    f"{span(month)}，{CITY_NAME}{ln.indicator.name}{one(ln.figure.ytd)}"
+                    f"{ln.indicator.unit}，同比{change(ln.figure.ytd_yoy)}。"
+                )
+        part.tables.append(Table(f"表{number}　{heading[2:]}", LINE_COLUMNS, _line_rows(lines)))
+        sections.append(part)
+
+    # 八、开放平台和园区
+    zones = Section("八、开放平台和园区")
+    if apps.is_installed("kaifang.zones"):
+        zones.paragraphs.append("开放平台和园区的里程碑与指标见“开放平台”模块。")
+    else:
+        zones.paragraphs.append("开放平台模块尚未启用；园区外贸情况见表7。")
+    sections.append(zones)
+
+    # 九、与对标城市比较
+    peers = h.get("peers")
+    comparison = Section("九、与对标城市比较")
+    if peers is not None:
+        rows = []
+        for p in peers.rows:
+            f = p.figure
+            rows.append(
+                [
+                    p.region.name,
+                    one(f.ytd),
+                    one(f.ytd_yoy),
+                    "" if p.rank is None else str(p.rank.rank),
+                    ""
+                    if p.rank is None or p.rank.gap_to_above is None
+                    else one(p.rank.gap_to_above),
+                ]
+            )
+        comparison.tables.append(
+            Table(
+                "表11　进出口总额对标",
+                ["地区", "累计(亿元)", "同比(%)", "增速排名", "与前一位差距(百分点)"],
+                rows,
+            )
+        )
+        if peers.city is not None and peers.city.rank is not None:
+            r = peers.city.rank
+            text = f"{CITY_NAME}外贸增速在对标城市中居第{r.rank}位"
+            if r.gap_to_above is not None:
+                text += f"，低于{r.above}{one(r.gap_to_above)}个百分点"
+            if r.gap_to_best:
+                text += f"，与最高者相差{one(r.gap_to_best)}个百分点"
+            comparison.paragraphs.append(text + "。")
+    sections.append(comparison)
+
+    sections.append(_supervision_section(today))
+    sections.append(_appeals_section(year, month))
+    return Briefing(
+        title="对外开放工作月报",
+        number_line=(
+            f"{year}年第{month}期　　{_bureau_name()}　　{today.year}年{today.month}月{today.day}日"
+        ),
+        lead=lead_text(year, month, h),
+        sections=sections,
+        footer_note="注：本月报金额按人民币计；海关统计数据发布后以海关统计为准，企业明细数据用于分析构成。",
+    )
+
+
+def _bureau_name() -> str:
+    from kaifang.core.models import Unit, UnitKind
+
+    bureau = Unit.objects.filter(kind=UnitKind.BUREAU).first()
+    return bureau.name if bureau else "市商务局"
+
+
+def _all_districts(
+    indicator: Any, year: int, month: int, memo: dict[Any, Any]
+) -> list[selectors.DistrictRow]:
+    every = list(Region.objects.filter(kind=RegionKind.DISTRICT, is_active=True))
+    figures = {r.pk: selectors.figure(indicator, r, year, month, memo) for r in every}
+    total = sum((f.ytd or Decimal(0) for f in figures.values()), Decimal(0))
+    total_prev = sum((f.ytd_prev or Decimal(0) for f in figures.values()), Decimal(0))
+    rows = []
+    for region in every:
+        f = figures[region.pk]
+        target = selectors.target_for(indicator, region, year)
+        rows.append(
+            selectors.DistrictRow(
+                region=region,
+                figure=f,
+                share_pct=None if not total or f.ytd is None else f.ytd / total * 100,
+                contribution_pp=measures.contribution_pp(f.ytd, f.ytd_prev, total_prev),
+                progress=measures.progress(f.ytd, None if target is None else target.value, month),
+            )
+        )
+    rows.sort(key=lambda r: -(r.figure.ytd or Decimal(0)))
+    return rows
+
+
+def _supervision_section(today: dt.date) -> Section:
+    part = Section("十、督查督办")
+    if not apps.is_installed("kaifang.supervision"):
+        part.paragraphs.append("督查督办模块尚未启用。")
+        return part
+    from kaifang.supervision.models import Light
+    from kaifang.supervision.selectors import task_queryset, with_light
+
+    counts = {value: 0 for value, _label in Light.choices}
+    for task in with_light(task_queryset(), today=today):
+        light = str(getattr(task, "light", ""))
+        counts[light] = counts.get(light, 0) + 1
+    total = sum(counts.values())
+    part.paragraphs.append(
+        f"截至{today.month}月{today.day}日，督办事项共{total}项，其中已办结{counts['green']}项、"
+        f"正常推进{counts['blue']}项、临期预警{counts['yellow']}项、逾期{counts['red']}项。"
+    )
+    part.tables.append(
+        Table(
+            "表12　督办事项亮灯情况",
+            ["亮灯", "事项数"],
+            [[str(label), counts[value]] for value, label in Light.choices],
+        )
+    )
+    return part
+
+
+def _appeals_section(year: int, month: int) -> Section:
+    part = Section("十一、企业诉求办理")
+    if not apps.is_installed("kaifang.servicedesk"):
+        part.paragraphs.append("企业服务模块尚未启用。")
+        return part
+    from kaifang.servicedesk import stats
+    from kaifang.servicedesk.models import Appeal, AppealStatus
+
+    start = dt.date(year, month, 1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    row = stats.Row("total", "合计")
+    appeals = Appeal.objects.filter(
+        registered_at__date__gte=start, registered_at__date__lte=end
+    ).exclude(status=AppealStatus.MERGED)
+    for appeal in appeals:
+        stats._add(row, appeal)
+    rate = "—" if row.on_time_rate is None else f"{row.on_time_rate:.1f}%"
+    satisfaction = "—" if row.satisfaction is None else f"{row.satisfaction:.2f}分"
+    part.paragraphs.append(
+        f"{month}月，受理企业诉求{row.volume}件，办结{row.resolved}件，按期办结率{rate}，"
+        f"满意度{satisfaction}（5分制），在办{row.open}件。"
+    )
+    return part

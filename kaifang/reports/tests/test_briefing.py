@@ -1,0 +1,202 @@
+"""The monthly briefing: read back with python-docx, its headline equal to `kaifang
+trade-stats`; the official layout; archived versions; download through the gate; LibreOffice
+converts it."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from decimal import ROUND_HALF_UP
+from decimal import Decimal as D
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from kaifang.reports.actions import briefing_generate
+from kaifang.reports.briefing import change
+from kaifang.reports.models import Briefing
+
+pytestmark = pytest.mark.django_db
+
+
+def _stats(flow: str) -> dict[str, object]:
+    out = StringIO()
+    call_command(
+        "trade-stats",
+        "--year",
+        "2025",
+        "--month",
+        "3",
+        "--by",
+        "district",
+        "--currency",
+        "cny",
+        "--flow",
+        flow,
+        "--json",
+        stdout=out,
+    )
+    return json.loads(out.getvalue())["total"]
+
+
+def _yi(text: object) -> str:
+    value = (D(str(text)) / D(100_000_000)).quantize(D("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value:.1f}"
+
+
+def _pct(text: object) -> str:
+    return change(D(str(text)))
+
+
+def test_change_phrases():
+    assert change(D("12.34")) == "增长12.3%"
+    assert change(D("-5.06")) == "下降5.1%"
+    assert change(D("0.04")) == "与上年同期持平"
+
+
+def test_command_writes_a_briefing_whose_headline_equals_trade_stats(
+    trade_data, seeded, tmp_path: Path
+):
+    out_file = tmp_path / "月报.docx"
+    annex = tmp_path / "附表.xlsx"
+    call_command(
+        "briefing",
+        "--year",
+        "2025",
+        "--month",
+        "3",
+        "--out",
+        str(out_file),
+        "--annex",
+        str(annex),
+        stdout=StringIO(),
+    )
+    document = Document(str(out_file))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "对外开放工作月报"
+    assert texts[1].startswith("2025年第3期")
+    lead = texts[2]
+    total, export, import_ = _stats("total"), _stats("export"), _stats("import")
+    expected = f"1—3月，全市进出口总值{_yi(total['ytd'])}亿元，同比{_pct(total['yoy_pct'])}"
+    assert lead.startswith(expected)
+    assert f"其中，出口{_yi(export['ytd'])}亿元，{_pct(export['yoy_pct'])}；" in lead
+    assert f"进口{_yi(import_['ytd'])}亿元，{_pct(import_['yoy_pct'])}。" in lead
+    assert total["yoy_pct"].startswith("81.81")  # 400 vs 220 USD
+    headings = [
+        t for t in texts if t[:2] in ("一、", "二、", "三、", "四、", "五、", "九、", "十、")
+    ]
+    assert "一、外贸进出口" in headings and "十、督查督办" in headings
+    assert any(t.startswith("十一、企业诉求办理") for t in texts)
+    # fonts: body 仿宋, headings 黑体, the number line under a red rule, page numbers
+    body = document.paragraphs[2].runs[0]
+    assert body.font.name == "仿宋_GB2312"
+    heading = next(p for p in document.paragraphs if p.text == "一、外贸进出口")
+    assert heading.runs[0].font.name == "黑体"
+    footer_xml = document.sections[0].footer._element.xml
+    assert "PAGE" in footer_xml
+    assert len(document.tables) >= 8
+    # the annex holds every table of the document
+    book = load_workbook(str(annex))
+    assert len(book.sheetnames) == len(document.tables)
+    first = book[book.sheetnames[0]]
+    assert str(first.cell(row=1, column=1).value).startswith("表1")
+
+
+def test_official_series_is_the_briefing_headline_when_present(trade_data, seeded, tmp_path):
+    import datetime as dt
+
+    from kaifang.indicators.models import OfficialTrade
+
+    for period, value in (
+        (dt.date(2025, 3, 1), D(300_000_000)),
+        (dt.date(2024, 3, 1), D(200_000_000)),
+    ):
+        OfficialTrade.objects.create(period=period, flow="export", value_cny=value)
+    out_file = tmp_path / "b.docx"
+    call_command(
+        "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+    )
+    lead = Document(str(out_file)).paragraphs[2].text
+    assert lead.startswith("1—3月，全市进出口总值3.0亿元，同比增长50.0%")
+
+
+def test_regenerating_keeps_the_previous_version_and_download_is_gated(
+    trade_data, seeded, city, client: Client
+):
+    first = briefing_generate(year=2025, month=3, actor=city.officer)
+    second = briefing_generate(year=2025, month=3, actor=city.officer)
+    first.refresh_from_db()
+    assert (first.version, first.is_current) == (1, False)
+    assert (second.version, second.is_current) == (2, True)
+    assert Briefing.objects.count() == 2
+    client.force_login(city.leader)
+    response = client.get(reverse("reports:briefing_download", args=[second.pk]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert Document(io.BytesIO(content)).paragraphs[0].text == "对外开放工作月报"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    client.force_login(city.district_b_user)
+    assert client.get(reverse("reports:briefing_download", args=[second.pk])).status_code == 404
+    assert client.get(reverse("reports:briefing_annex", args=[first.pk])).status_code == 404
+    listing = client.get(reverse("reports:briefing_list")).content.decode()
+    assert "第2版" not in listing
+    assert (
+        client.post(reverse("reports:briefing_generate"), {"year": 2025, "month": 3}).status_code
+        == 403
+    )
+    client.logout()
+    assert client.get(reverse("reports:briefing_list")).status_code == 302
+
+
+def test_generate_runs_as_a_job(trade_data, seeded, city, client: Client, settings):
+    from kaifang.core import jobs
+    from kaifang.core.models import Job
+
+    client.force_login(city.officer)
+    response = client.post(reverse("reports:briefing_generate"), {"year": 2025, "month": 3})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="reports.briefing")
+    jobs.run(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert Briefing.objects.get().created_by == city.officer
+
+
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@pytest.mark.skipif(
+    LIBREOFFICE is None, reason="LibreOffice 未安装（apt-get install libreoffice-writer）"
+)
+def test_libreoffice_converts_the_briefing_to_pdf(trade_data, seeded, tmp_path: Path):
+    out_file = tmp_path / "briefing.docx"
+    call_command(
+        "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+    )
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(  # noqa: S603 (a fixed binary and our own file)
+        [
+            str(LIBREOFFICE),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out_file),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / "briefing.pdf"
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
