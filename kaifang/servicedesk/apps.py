@@ -13,7 +13,8 @@ class ServicedeskConfig(AppConfig):
         register(MenuItem("企业服务", "servicedesk:appeal_list", 20))
         register_category("appeal", "企业诉求")
 
-        from kaifang.servicedesk import demo, panels
+        from kaifang.servicedesk import demo, handovers, panels
 
         panels.register_all()
         demo.register_loader()
+        handovers.register()

@@ -10,8 +10,9 @@ class SupervisionConfig(AppConfig):
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("督查督办", "supervision:task_list", 300))
-        from kaifang.supervision import panels, tasks, workbench
+        from kaifang.supervision import handovers, panels, tasks, workbench
 
         workbench.register()
         tasks.register()
         panels.register()
+        handovers.register()
