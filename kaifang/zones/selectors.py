@@ -397,7 +397,7 @@ def funnel(projects: Iterable[Project], *, by: str) -> tuple[list[FunnelRow], Fu
                 target.reached[i] += 1
             if project.stage == Stage.TERMINATED:
                 target.terminated += 1
-    ordered = sorted(rows.values(), key=lambda r: (-r.total, r.key))
+    ordered = sorted(rows.values(), key=lambda r: (r.key == "-", -r.total, r.key))
     if by == "year":
         ordered.sort(key=lambda r: r.key, reverse=True)
     return ordered, total

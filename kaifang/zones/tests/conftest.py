@@ -9,11 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
 from kaifang.zones import actions
 from kaifang.zones.models import Chain, ChainSegment, Park, Platform, PlatformKind, Project
-
-USCC_A = "91410300MA44X1234B"  # not validated here: enterprises are created directly
 
 
 @dataclass
@@ -31,7 +30,7 @@ def make_zone(city) -> Zone:
     kind = PlatformKind.objects.get(name="中欧/中亚班列")
     enterprise = Enterprise.objects.create(
         name="东城精密机床有限公司",
-        uscc="91410300MA9G4XKU0A",
+        uscc=synthetic_uscc(7301),
         district=city.district_a,
         park=city.district_a_park,
     )

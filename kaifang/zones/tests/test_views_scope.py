@@ -57,7 +57,10 @@ def _obj(zone, name):
 def xlsx_text(content: bytes) -> str:
     book = load_workbook(io.BytesIO(content), read_only=True)
     return " ".join(
-        str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
+        str(c)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for c in row
     )
 
 
