@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
-from kaifang.api.routers import me, public_appeals
+from kaifang.api.routers import me, public_appeals, zones
 
 api = NinjaAPI(
     title="开放通 Kaifang API",
@@ -18,6 +18,10 @@ api = NinjaAPI(
 )
 api.add_router("/me", me.router)
 api.add_router("/public", public_appeals.router)
+api.add_router("/platforms", zones.platforms)
+api.add_router("/parks", zones.parks)
+api.add_router("/chains", zones.chains)
+api.add_router("/projects", zones.projects)
 
 
 @api.exception_handler(AuthenticationError)
