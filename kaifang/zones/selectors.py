@@ -14,13 +14,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow, InvestmentKind, InvestmentRecord
-from kaifang.trade.selectors import Keys, Query, breakdown, latest_period
+from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
 from kaifang.trade.selectors.base import facts
 from kaifang.trade.selectors.measures import add_months, share_pct
 from kaifang.zones.models import (
@@ -546,9 +547,15 @@ def chain_get(pk: Any) -> Chain:
 
 
 def _hs_q(headings: Sequence[str]) -> Q:
+    """Records whose HS code starts with one of the headings, as ranges the (hs_code, period)
+    index can serve (a LIKE cannot on SQLite)."""
     condition = Q(pk__in=[])
     for heading in headings:
-        condition |= Q(hs_code__startswith=heading)
+        if heading.isdigit():
+            upper = str(int(heading) + 1).zfill(len(heading))
+            condition |= Q(hs_code__gte=heading, hs_code__lt=upper)
+        else:
+            condition |= Q(hs_code__startswith=heading)
     return condition
 
 
@@ -559,9 +566,12 @@ def _industry_q(codes: Sequence[str]) -> Q:
     return condition
 
 
-def _partner_rows(values: dict[str, Decimal], limit: int) -> list[PartnerRow]:
+def _partner_rows(
+    values: dict[str, Decimal], limit: int, names: dict[str, str] | None = None
+) -> list[PartnerRow]:
     total = sum(values.values(), ZERO)
-    names = dict(Partner.objects.filter(code__in=list(values)).values_list("code", "name_zh"))
+    if names is None:
+        names = dict(Partner.objects.filter(code__in=list(values)).values_list("code", "name_zh"))
     rows = [
         PartnerRow(code=k, name=names.get(k, k or "未知"), value=v, share_pct=share_pct(v, total))
         for k, v in values.items()
@@ -571,34 +581,62 @@ def _partner_rows(values: dict[str, Decimal], limit: int) -> list[PartnerRow]:
     return rows[:limit]
 
 
+# (hs4, enterprise id, partner code, flow) → value in USD, for the headings asked
+Grouped = dict[tuple[str, int, str, str], Decimal]
+
+
+def _grouped_facts(viewer: User | None, headings: set[str], months: list[dt.date]) -> Grouped:
+    """One GROUP BY over the viewer's customs records in the given HS headings: what every
+    segment of a chain needs, so a chain costs one scan of the report year, not two per
+    segment."""
+    if not headings:
+        return {}
+    rows = (
+        facts(viewer)
+        .filter(period__in=months)
+        .filter(_hs_q(sorted(headings)))
+        .annotate(hs4=Substr("hs_code", 1, 4))
+        .values("hs4", "enterprise_id", "partner_code", "flow")
+        .annotate(v=Sum("value_usd"))
+        .order_by()
+    )
+    return {
+        (r["hs4"], r["enterprise_id"], r["partner_code"], r["flow"]): r["v"] or ZERO for r in rows
+    }
+
+
+def city_total(user: AnyUser, q: Query) -> Decimal:
+    """The viewer's 1–N月 exports plus imports (from the rollups: the same sum as the facts)."""
+    total = totals_by_flow(viewer=_viewer(user), q=q)["total"].sums.ytd
+    return total if isinstance(total, Decimal) else Decimal(total)
+
+
 def segment_view(
     *,
     user: AnyUser,
     segment: ChainSegment,
     q: Query,
-    city_total: Decimal | None = None,
+    total: Decimal | None = None,
+    grouped: Grouped | None = None,
     partners: int = 10,
 ) -> SegmentView:
     """Who fills the segment (by industry, or by exporting its HS headings in 1–N月), its
     trade, its share of the user's trade, and the partners it is imported from / exported to."""
-    viewer = _viewer(user)
-    months = q.span_months("ytd")
-    records = facts(viewer).filter(period__in=months)
-    if city_total is None:
-        city_total = records.aggregate(v=Sum("value_usd"))["v"] or ZERO
     headings = segment.hs_list
+    if grouped is None:
+        grouped = _grouped_facts(_viewer(user), set(headings), q.span_months("ytd"))
+    if total is None:
+        total = city_total(user, q)
     by_enterprise: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    by_partner: dict[str, dict[str, Decimal]] = {Flow.EXPORT: {}, Flow.IMPORT: {}}
-    if headings:
-        in_segment = records.filter(_hs_q(headings))
-        for row in (
-            in_segment.values("enterprise_id", "flow").annotate(v=Sum("value_usd")).order_by()
-        ):
-            by_enterprise[row["enterprise_id"]][row["flow"]] += row["v"] or ZERO
-        for row in (
-            in_segment.values("partner_code", "flow").annotate(v=Sum("value_usd")).order_by()
-        ):
-            by_partner[row["flow"]][row["partner_code"]] = row["v"] or ZERO
+    by_partner: dict[str, dict[str, Decimal]] = {
+        Flow.EXPORT: defaultdict(lambda: ZERO),
+        Flow.IMPORT: defaultdict(lambda: ZERO),
+    }
+    for (hs4, enterprise_id, partner, flow), value in grouped.items():
+        if not any(hs4.startswith(h[:4]) for h in headings):
+            continue
+        by_enterprise[enterprise_id][flow] += value
+        by_partner[flow][partner] += value
     industry_ids: set[int] = set()
     if segment.industry_list:
         industry_ids = set(
@@ -607,8 +645,9 @@ def segment_view(
             .values_list("pk", flat=True)
         )
     exporters = {pk for pk, flows in by_enterprise.items() if flows.get(Flow.EXPORT)}
-    filling_ids = industry_ids | exporters
-    enterprises = Enterprise.objects.filter(pk__in=filling_ids).select_related("industry")
+    enterprises = Enterprise.objects.filter(pk__in=industry_ids | exporters).select_related(
+        "industry"
+    )
     filling = [
         FillingEnterprise(
             enterprise=e,
@@ -619,30 +658,40 @@ def segment_view(
         for e in enterprises
     ]
     filling.sort(key=lambda f: (-(f.exports + f.imports), f.enterprise.name))
-    exports = sum(by_partner[Flow.EXPORT].values(), ZERO)
-    imports = sum(by_partner[Flow.IMPORT].values(), ZERO)
     return SegmentView(
         segment=segment,
         enterprises=filling,
-        exports=exports,
-        imports=imports,
-        city_total=city_total,
-        sources=_partner_rows(by_partner[Flow.IMPORT], partners),
-        markets=_partner_rows(by_partner[Flow.EXPORT], partners),
+        exports=sum(by_partner[Flow.EXPORT].values(), ZERO),
+        imports=sum(by_partner[Flow.IMPORT].values(), ZERO),
+        city_total=total,
+        sources=_partner_rows(dict(by_partner[Flow.IMPORT]), partners),
+        markets=_partner_rows(dict(by_partner[Flow.EXPORT]), partners),
     )
+
+
+def chains_analysis(
+    *, user: AnyUser, chains: Sequence[Chain], q: Query | None = None
+) -> list[tuple[Chain, list[SegmentView]]]:
+    """Several chains from one scan of the customs records (the list, matrix and exports)."""
+    q = q or report_query(user)
+    segments = {c.pk: list(c.segments.all()) for c in chains}
+    headings = {h for found in segments.values() for s in found for h in s.hs_list}
+    grouped = _grouped_facts(_viewer(user), headings, q.span_months("ytd"))
+    total = city_total(user, q)
+    return [
+        (
+            chain,
+            [
+                segment_view(user=user, segment=s, q=q, total=total, grouped=grouped, partners=5)
+                for s in segments[chain.pk]
+            ],
+        )
+        for chain in chains
+    ]
 
 
 def chain_analysis(*, user: AnyUser, chain: Chain, q: Query | None = None) -> list[SegmentView]:
-    q = q or report_query(user)
-    viewer = _viewer(user)
-    city_total = (
-        facts(viewer).filter(period__in=q.span_months("ytd")).aggregate(v=Sum("value_usd"))["v"]
-        or ZERO
-    )
-    return [
-        segment_view(user=user, segment=s, q=q, city_total=city_total, partners=5)
-        for s in chain.segments.all()
-    ]
+    return chains_analysis(user=user, chains=[chain], q=q)[0][1]
 
 
 def chain_matrix(
@@ -650,9 +699,9 @@ def chain_matrix(
 ) -> list[tuple[Chain, dict[str, list[SegmentView]]]]:
     """Each chain with its segment views grouped by position (上游/中游/下游)."""
     out = []
-    for chain in chains:
+    for chain, views in chains_analysis(user=user, chains=chains, q=q):
         grouped: dict[str, list[SegmentView]] = {"up": [], "mid": [], "down": []}
-        for view in chain_analysis(user=user, chain=chain, q=q):
+        for view in views:
             grouped[view.segment.position].append(view)
         out.append((chain, grouped))
     return out

@@ -290,14 +290,12 @@ def _partners(rows: list[selectors.PartnerRow]) -> list[PartnerOut]:
     ]
 
 
-def _chain(request: HttpRequest, chain: Chain) -> ChainOut:
-    q = selectors.report_query(request.user)
-    views = selectors.chain_analysis(user=request.user, chain=chain, q=q)
+def _chain(chain: Chain, views: list[selectors.SegmentView], period: str) -> ChainOut:
     return ChainOut(
         id=chain.pk,
         name=chain.name,
         description=chain.description,
-        period=q.ytd_label,
+        period=period,
         segments=[
             SegmentOut(
                 id=v.segment.pk,
@@ -333,15 +331,19 @@ def _chain(request: HttpRequest, chain: Chain) -> ChainOut:
 
 @chains.get("", response=ChainList, summary="产业链图谱（各环节本地企业与缺口，按数据权限计算）")
 def chain_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ChainList:
-    current_user(request)
+    user = current_user(request)
     count, items = _page(selectors.chains_all(), min(limit, 20), offset)
-    return ChainList(count=count, items=[_chain(request, c) for c in items])
+    q = selectors.report_query(user)
+    analysed = selectors.chains_analysis(user=user, chains=items, q=q)
+    return ChainList(count=count, items=[_chain(c, v, q.ytd_label) for c, v in analysed])
 
 
 @chains.get("/{pk}", response=ChainOut, summary="产业链详情")
 def chain_detail(request: HttpRequest, pk: int) -> ChainOut:
-    current_user(request)
-    return _chain(request, selectors.chain_get(pk))
+    user = current_user(request)
+    chain = selectors.chain_get(pk)
+    q = selectors.report_query(user)
+    return _chain(chain, selectors.chain_analysis(user=user, chain=chain, q=q), q.ytd_label)
 
 
 # --- projects ----------------------------------------------------------------------------

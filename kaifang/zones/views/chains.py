@@ -31,10 +31,10 @@ def _summary(views: list[selectors.SegmentView]) -> dict[str, int]:
 @login_required
 def chain_list(request: HttpRequest) -> HttpResponse:
     q = selectors.report_query(request.user)
-    chains = list(selectors.chains_all())
-    rows = [
-        (c, _summary(selectors.chain_analysis(user=request.user, chain=c, q=q))) for c in chains
-    ]
+    analysed = selectors.chains_analysis(
+        user=request.user, chains=list(selectors.chains_all()), q=q
+    )
+    rows = [(chain, _summary(views)) for chain, views in analysed]
     return render(request, "zones/chain_list.html", {"rows": rows, "q": q})
 
 
@@ -155,8 +155,10 @@ def chain_matrix_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     q = selectors.report_query(user)
     rows: list[list[Any]] = []
-    for chain in selectors.chains_all():
-        rows += _segment_rows(selectors.chain_analysis(user=user, chain=chain, q=q), chain)
+    for chain, views in selectors.chains_analysis(
+        user=user, chains=list(selectors.chains_all()), q=q
+    ):
+        rows += _segment_rows(views, chain)
     return xlsx_download(
         actor=user,
         title=f"产业链图谱（{q.ytd_label}）",
