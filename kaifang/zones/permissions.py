@@ -1,25 +1,22 @@
 """Who may change platforms, parks and projects, beyond seeing them (the scope gate's job):
-the bureau's divisions, districts and parks; not leaders (they read, and may supervise a
-project) and not liaison officers (their scope is their own enterprises)."""
+whoever holds core.permissions' WRITE (any role but 领导 only). Turning a project into a
+supervised task is a leader's act (LEAD)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 
-from kaifang.core.models import RoleCode, User
-
-READ_ONLY_ROLES = {RoleCode.LEADER, RoleCode.LIAISON}
+from kaifang.core.models import User
+from kaifang.core.permissions import Cap, has, require
 
 
 def is_editor(user: User | AnonymousUser) -> bool:
-    if not isinstance(user, User) or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(role.code not in READ_ONLY_ROLES for role in user.roles.all())
+    return has(user, Cap.WRITE)
 
 
 def require_editor(user: User | AnonymousUser) -> None:
-    if not is_editor(user):
-        raise PermissionDenied("您没有维护平台、园区和招商项目的权限。")
+    require(user, Cap.WRITE, "您没有维护平台、园区和招商项目的权限。")
+
+
+def is_leader(user: User | AnonymousUser) -> bool:
+    return has(user, Cap.LEAD)

@@ -225,3 +225,22 @@ def test_reconciliation_shows_the_figure_and_the_difference(city, zone):
     assert (
         selectors.reconcile(user=city.district_b_user, projects=[zone.project])[0].recorded_usd == 0
     )
+
+
+def test_no_one_files_a_project_outside_their_scope(city):
+    with pytest.raises(ValidationError, match="数据范围"):
+        actions.project_create(
+            actor=city.district_b_user,
+            name="越界项目",
+            direction="inbound",
+            district=city.district_a,
+        )
+    # a park's user files with the park's district above it: the park is theirs
+    p = actions.project_create(
+        actor=city.district_a_user,
+        name="园区项目",
+        direction="inbound",
+        district=city.district_a,
+        park=city.district_a_park,
+    )
+    assert p.pk

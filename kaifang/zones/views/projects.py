@@ -20,7 +20,7 @@ from kaifang.core.scope import can_write
 from kaifang.zones import actions, selectors
 from kaifang.zones.forms import MoveForm, ProblemForm, ProjectFilterForm, ProjectForm, SuperviseForm
 from kaifang.zones.models import PIPELINE, Project, Stage
-from kaifang.zones.permissions import is_editor, require_editor
+from kaifang.zones.permissions import is_editor, is_leader, require_editor
 from kaifang.zones.views.common import add_action_errors, attempt, form_errors, xlsx_download
 
 
@@ -176,7 +176,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reconciliation": selectors.reconcile(user=user, projects=[project]),
             "events": project.events.select_related("actor")[:30],
             "editable": can_write(user, project) and is_editor(user),
-            "leader": actions.is_leader(user),
+            "leader": is_leader(user),
             "move_form": MoveForm(initial={"stage": _next_stage(project)}),
             "problem_form": ProblemForm(),
             "supervise_form": SuperviseForm(),
