@@ -539,7 +539,7 @@ def _kpi_value(name: str, period: dt.date, today: dt.date, seed: int) -> Decimal
     season = {1: 0.8, 2: 0.7, 3: 0.95, 10: 1.08, 11: 1.12, 12: 1.2}.get(period.month, 1.0)
     wobble = 1 + (((period.month * 7 + period.year + seed) % 11) - 5) / 50
     value = base * season * wobble / (1 + growth) ** years_back
-    return Decimal(str(round(value, 0 if base >= 20 else 2)))
+    return Decimal(str(round(value, 0 if base >= 10 else 2)))
 
 
 def _platforms(ctx: demo.DemoContext, today: dt.date) -> None:

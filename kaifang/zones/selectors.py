@@ -127,7 +127,8 @@ class KpiProgress:
 
     @property
     def progress_pct(self) -> Decimal | None:
-        return share_pct(self.ytd, self.target) if self.target else None
+        pct = share_pct(self.ytd, self.target) if self.target else None
+        return pct.quantize(Decimal("0.1")) if pct is not None else None
 
     @property
     def yoy_pct(self) -> Decimal | None:

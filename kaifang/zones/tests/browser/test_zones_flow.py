@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kaifang.core import demo
 from kaifang.core.models import Unit
+from kaifang.core.reference_loader import load_partners
 from kaifang.core.tests.browser.fixtures import log_in
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord
@@ -84,6 +85,7 @@ def test_kpi_milestone_project_and_chain(page, screenshot):
     assert "洽谈" in page.locator("#stage-history").inner_text()
 
     # 4. a chain's gap, drilled to the records of its import sources
+    load_partners()
     district = Unit.objects.get(name="东城区商务局")
     importer = Enterprise.objects.create(name="示范汽车贸易有限公司", district=district)
     month = today.replace(day=1)
