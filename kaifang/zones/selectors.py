@@ -273,10 +273,13 @@ def stuck_q(today: dt.date | None = None) -> Q:
     return Q(stage_on__lte=stuck_before(today)) & ~Q(stage__in=[Stage.OPERATING, Stage.TERMINATED])
 
 
-def is_stuck(project: Project, today: dt.date | None = None) -> bool:
+def is_stuck(
+    project: Project, today: dt.date | None = None, *, before: dt.date | None = None
+) -> bool:
+    """`before`: stuck_before() computed once for a list of projects."""
     if project.stage in (Stage.OPERATING, Stage.TERMINATED):
         return False
-    return project.stage_on <= stuck_before(today)
+    return project.stage_on <= (before or stuck_before(today))
 
 
 def projects_visible(*, user: AnyUser) -> QuerySet[Project]:

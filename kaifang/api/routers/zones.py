@@ -386,7 +386,7 @@ class ProjectList(Schema):
     items: list[ProjectOut]
 
 
-def _project(p: Project) -> ProjectOut:
+def _project(p: Project, before: dt.date | None = None) -> ProjectOut:
     return ProjectOut(
         id=p.pk,
         name=p.name,
@@ -407,7 +407,7 @@ def _project(p: Project) -> ProjectOut:
         stage=str(Stage(p.stage).label),
         stage_code=p.stage,
         stage_on=p.stage_on,
-        stuck=selectors.is_stuck(p),
+        stuck=selectors.is_stuck(p, before=before),
         terminated_reason=p.terminated_reason,
         stage_history=[
             StageChangeOut(
@@ -422,7 +422,8 @@ def _project(p: Project) -> ProjectOut:
 def project_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> ProjectList:
     qs = selectors.projects_visible(user=request.user).prefetch_related("stage_changes")
     count, items = _page(qs, limit, offset)
-    return ProjectList(count=count, items=[_project(p) for p in items])
+    before = selectors.stuck_before()
+    return ProjectList(count=count, items=[_project(p, before) for p in items])
 
 
 @projects.get("/{pk}", response=ProjectOut, summary="招商项目详情")

@@ -52,7 +52,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(p, selectors.is_stuck(p)) for p in page],
+            "rows": [(p, selectors.is_stuck(p, before=before)) for p in page],
             "counts": selectors.stage_counts(selectors.projects_visible(user=request.user)),
             "Stage": Stage,
             "stuck_before": before,
@@ -70,6 +70,7 @@ def _amount(value: Any) -> Any:
 def project_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _, filters = _filtered(request)
+    before = selectors.stuck_before()
     rows = [
         [
             p.name,
@@ -86,7 +87,7 @@ def project_export(request: HttpRequest) -> HttpResponse:
             p.officer.display_name if p.officer else "",
             p.get_stage_display(),
             p.stage_on,
-            "是" if selectors.is_stuck(p) else "",
+            "是" if selectors.is_stuck(p, before=before) else "",
             p.terminated_reason,
         ]
         for p in selectors.project_list(user=user, filters=filters)
