@@ -158,3 +158,11 @@ def _industry(code):
     return Industry.objects.get_or_create(
         code=code, defaults={"name": f"行业{code}", "level": 4, "section_code": "C"}
     )[0]
+
+
+def test_enterprise_profile_panel(city, zone, client: Client):
+    zone.platform.enterprises.add(zone.enterprise)
+    client.force_login(city.district_a_user)
+    page = client.get(reverse("enterprises:detail", args=[zone.enterprise.pk])).content.decode()
+    panel = page.split('id="zones-panel"', 1)[1]
+    assert zone.platform.name in panel and zone.park.name in panel and zone.project.name in panel
