@@ -1,25 +1,83 @@
-"""Hand-overs between peer modules (supervision, servicedesk, zones …), which must not import
-each other. The module that offers something provides a named function in its
-AppConfig.ready(); another calls it by name and gets None back when the provider is not
-installed. Events go the other way through the signals below.
+"""Handing work over between peer modules (supervision, servicedesk, zones …) without
+importing each other.
 
+Peers on one tier do not import each other. The service desk turns an overdue or leader-marked
+appeal into a supervised task, and zones turns a platform milestone or a project into one:
+supervision registers its task opener here in its `AppConfig.ready()`; a caller asks
+`open_task(...)` and gets the new task, or None when no opener is registered (supervision not
+installed).
+
+Other offers go by name: the module that offers something `provide()`s a function in its
+ready(); a caller uses `call(name, ...)` and gets None when no installed module provides it.
 Names in use:
-  "supervision.task_open"      (actor, title, lead_unit, deadline, source_sentence, tags) → task
-  "supervision.task_summaries" (user, ids) → [{id, title, status, done, url}] within scope
+  "supervision.task_summaries" (user, ids) → [{id, title, status, done, deadline, url}] in scope
   "servicedesk.appeal_create"  (actor, enterprise_name, uscc, category, description, source,
                                 title) → appeal
+Events go the other way as signals: `task_done` (task_id, actor) is sent by supervision after a
+task is accepted as done (办结销号), on commit; zones completes the milestones linked to it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
+from django.db import models
 from django.dispatch import Signal
+
+from kaifang.core.models import Unit, User
+
+
+class TaskOpener(Protocol):
+    def __call__(
+        self,
+        *,
+        actor: User | None,
+        title: str,
+        lead_unit: Unit,
+        deadline: dt.date,
+        source_sentence: str,
+        tags: str = "",
+    ) -> models.Model: ...
+
+
+_OPENERS: list[TaskOpener] = []
+
+
+def register_task_opener(opener: TaskOpener) -> None:
+    """Supervision's ready() calls this once; the latest registration wins."""
+    _OPENERS[:] = [opener]
+
+
+def can_open_task() -> bool:
+    return bool(_OPENERS)
+
+
+def open_task(
+    *,
+    actor: User | None,
+    title: str,
+    lead_unit: Unit,
+    deadline: dt.date,
+    source_sentence: str,
+    tags: str = "",
+) -> models.Model | None:
+    """Open a supervised task through the registered opener; None when there is none."""
+    if not _OPENERS:
+        return None
+    return _OPENERS[0](
+        actor=actor,
+        title=title,
+        lead_unit=lead_unit,
+        deadline=deadline,
+        source_sentence=source_sentence,
+        tags=tags,
+    )
+
 
 _PROVIDERS: dict[str, Callable[..., Any]] = {}
 
-# Sent by supervision after a task is accepted as done (办结销号), on commit: task_id, actor.
 task_done = Signal()
 
 

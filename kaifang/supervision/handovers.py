@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from kaifang.core import handover
 from kaifang.core.models import User
-from kaifang.supervision.actions import task_open
 from kaifang.supervision.models import TaskStatus
 from kaifang.supervision.selectors import tasks_visible
 
@@ -33,5 +32,4 @@ def task_summaries(*, user: User | AnonymousUser, ids: Iterable[int]) -> list[di
 
 
 def register() -> None:
-    handover.provide("supervision.task_open", task_open)
     handover.provide("supervision.task_summaries", task_summaries)

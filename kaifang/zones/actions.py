@@ -289,10 +289,9 @@ def milestone_open_task(*, actor: User, milestone: PlatformMilestone) -> int:
     lead = platform.unit or platform.park or platform.district
     if lead is None:
         raise ValidationError("请先为平台指定责任单位。")
-    if not handover.available("supervision.task_open"):
+    if not handover.can_open_task():
         raise ValidationError("督查督办模块未启用。")
-    task = handover.call(
-        "supervision.task_open",
+    task = handover.open_task(
         actor=actor,
         title=f"{platform.name}：{milestone.title}",
         lead_unit=lead,
@@ -300,6 +299,8 @@ def milestone_open_task(*, actor: User, milestone: PlatformMilestone) -> int:
         source_sentence=f"开放平台节点（{platform.name}）",
         tags="开放平台",
     )
+    if task is None:
+        raise ValidationError("督查督办模块未启用。")
     milestone.task_ref = int(task.pk)
     milestone.save(update_fields=["task_ref"])
     zone_event(
@@ -845,10 +846,9 @@ def project_supervise(*, actor: User, project: Project, deadline: dt.date, note:
         raise ValidationError("项目没有所在县区或园区，无法确定牵头单位。")
     if deadline < _today():
         raise ValidationError("完成时限不能早于今天。")
-    if not handover.available("supervision.task_open"):
+    if not handover.can_open_task():
         raise ValidationError("督查督办模块未启用。")
-    task = handover.call(
-        "supervision.task_open",
+    task = handover.open_task(
         actor=actor,
         title=f"推进招商项目：{project.name}（当前{project.get_stage_display()}）",
         lead_unit=lead,
@@ -856,6 +856,8 @@ def project_supervise(*, actor: User, project: Project, deadline: dt.date, note:
         source_sentence=note or f"领导批示：加快推进{project.name}",
         tags="招商项目",
     )
+    if task is None:
+        raise ValidationError("督查督办模块未启用。")
     project.task_ref = int(task.pk)
     project.save(update_fields=["task_ref", "updated_at"])
     zone_event(project=project, kind="supervised", text=f"列为督办事项 #{task.pk}", actor=actor)

@@ -182,7 +182,7 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done_form": DoneForm(),
             "target_form": TargetForm(initial={"year": year}),
             "definitions": KpiDefinition.objects.filter(kind_id=platform.kind_id),
-            "supervision": handover.available("supervision.task_open"),
+            "supervision": handover.can_open_task(),
         },
     )
 
