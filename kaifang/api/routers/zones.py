@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from kaifang.api.common import error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.zones import selectors
 from kaifang.zones.models import (
@@ -119,13 +120,23 @@ def _milestone(m: PlatformMilestone) -> MilestoneOut:
     )
 
 
-@platforms.get("", response=PlatformList, summary="开放平台列表")
+@platforms.get(
+    "",
+    response=responses(PlatformList),
+    summary="开放平台列表",
+    openapi_extra=error_docs(),
+)
 def platform_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> PlatformList:
     count, items = _page(selectors.platforms_visible(user=request.user), limit, offset)
     return PlatformList(count=count, items=[PlatformOut(**_platform(p)) for p in items])
 
 
-@platforms.get("/{pk}", response=PlatformDetailOut, summary="开放平台详情")
+@platforms.get(
+    "/{pk}",
+    response=responses(PlatformDetailOut, 404),
+    summary="开放平台详情",
+    openapi_extra=error_docs(404),
+)
 def platform_detail(request: HttpRequest, pk: int, year: int | None = None) -> PlatformDetailOut:
     user = current_user(request)
     p = selectors.platform_for_user(user=user, pk=pk)
@@ -211,14 +222,24 @@ def _park(p: Park) -> dict[str, Any]:
     }
 
 
-@parks.get("", response=ParkList, summary="园区列表")
+@parks.get(
+    "",
+    response=responses(ParkList),
+    summary="园区列表",
+    openapi_extra=error_docs(),
+)
 def park_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> ParkList:
     qs = selectors.parks_visible(user=request.user).prefetch_related("lead_industries")
     count, items = _page(qs, limit, offset)
     return ParkList(count=count, items=[ParkOut(**_park(p)) for p in items])
 
 
-@parks.get("/{pk}", response=ParkDetailOut, summary="园区详情（进出口为园区企业海关数据之和）")
+@parks.get(
+    "/{pk}",
+    response=responses(ParkDetailOut, 404),
+    summary="园区详情（进出口为园区企业海关数据之和）",
+    openapi_extra=error_docs(404),
+)
 def park_detail(request: HttpRequest, pk: int) -> ParkDetailOut:
     user = current_user(request)
     p = selectors.park_for_user(user=user, pk=pk)
@@ -329,7 +350,12 @@ def _chain(chain: Chain, views: list[selectors.SegmentView], period: str) -> Cha
     )
 
 
-@chains.get("", response=ChainList, summary="产业链图谱（各环节本地企业与缺口，按数据权限计算）")
+@chains.get(
+    "",
+    response=responses(ChainList),
+    summary="产业链图谱（各环节本地企业与缺口，按数据权限计算）",
+    openapi_extra=error_docs(),
+)
 def chain_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ChainList:
     user = current_user(request)
     count, items = _page(selectors.chains_all(), min(limit, 20), offset)
@@ -338,7 +364,12 @@ def chain_list(request: HttpRequest, limit: int = 20, offset: int = 0) -> ChainL
     return ChainList(count=count, items=[_chain(c, v, q.ytd_label) for c, v in analysed])
 
 
-@chains.get("/{pk}", response=ChainOut, summary="产业链详情")
+@chains.get(
+    "/{pk}",
+    response=responses(ChainOut, 404),
+    summary="产业链详情",
+    openapi_extra=error_docs(404),
+)
 def chain_detail(request: HttpRequest, pk: int) -> ChainOut:
     user = current_user(request)
     chain = selectors.chain_get(pk)
@@ -418,7 +449,12 @@ def _project(p: Project, before: dt.date | None = None) -> ProjectOut:
     )
 
 
-@projects.get("", response=ProjectList, summary="招商项目列表")
+@projects.get(
+    "",
+    response=responses(ProjectList),
+    summary="招商项目列表",
+    openapi_extra=error_docs(),
+)
 def project_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> ProjectList:
     qs = selectors.projects_visible(user=request.user).prefetch_related("stage_changes")
     count, items = _page(qs, limit, offset)
@@ -426,6 +462,11 @@ def project_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> Proj
     return ProjectList(count=count, items=[_project(p, before) for p in items])
 
 
-@projects.get("/{pk}", response=ProjectOut, summary="招商项目详情")
+@projects.get(
+    "/{pk}",
+    response=responses(ProjectOut, 404),
+    summary="招商项目详情",
+    openapi_extra=error_docs(404),
+)
 def project_detail(request: HttpRequest, pk: int) -> ProjectOut:
     return _project(selectors.project_for_user(user=request.user, pk=pk))
