@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kaifang.library",
     "kaifang.indicators",
     "kaifang.reports",
+    "kaifang.zones",
     "kaifang.api",
 ]
 

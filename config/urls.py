@@ -25,5 +25,6 @@ urlpatterns = [
     path("library/", include("kaifang.library.urls")),
     path("indicators/", include("kaifang.indicators.urls")),
     path("reports/", include("kaifang.reports.urls")),
+    path("zones/", include("kaifang.zones.urls")),
     path("", include("kaifang.core.urls")),
 ]

@@ -25,6 +25,7 @@ from kaifang.api.routers import (
     trade,
     units,
     visits,
+    zones,
 )
 
 api = NinjaAPI(
@@ -50,6 +51,10 @@ api.add_router("/units", units.router)
 api.add_router("/public", public_appeals.router)
 api.add_router("/library", library.router)
 api.add_router("", indicators.router)
+api.add_router("/platforms", zones.platforms)
+api.add_router("/parks", zones.parks)
+api.add_router("/chains", zones.chains)
+api.add_router("/projects", zones.projects)
 
 
 @api.exception_handler(AuthenticationError)

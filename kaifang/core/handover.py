@@ -1,16 +1,30 @@
-"""Handing work over to supervision (督办) without importing it.
+"""Handing work over between peer modules (supervision, servicedesk, zones …) without
+importing each other.
 
-Peers on one tier do not import each other: the service desk turns an overdue or leader-marked
-appeal into a supervised task, but it must not import the supervision app. Supervision
-registers its task opener here in its `AppConfig.ready()`; a caller asks `open_task(...)` and
-gets the new task, or None when no opener is registered (supervision not installed)."""
+Peers on one tier do not import each other. The service desk turns an overdue or leader-marked
+appeal into a supervised task, and zones turns a platform milestone or a project into one:
+supervision registers its task opener here in its `AppConfig.ready()`; a caller asks
+`open_task(...)` and gets the new task, or None when no opener is registered (supervision not
+installed).
+
+Other offers go by name: the module that offers something `provide()`s a function in its
+ready(); a caller uses `call(name, ...)` and gets None when no installed module provides it.
+Names in use:
+  "supervision.task_summaries" (user, ids) → [{id, title, status, done, deadline, url}] in scope
+  "servicedesk.appeal_create"  (actor, enterprise_name, uscc, category, description, source,
+                                title) → appeal
+Events go the other way as signals: `task_done` (task_id, actor) is sent by supervision after a
+task is accepted as done (办结销号), on commit; zones completes the milestones linked to it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.db import models
+from django.dispatch import Signal
 
 from kaifang.core.models import Unit, User
 
@@ -36,6 +50,10 @@ def register_task_opener(opener: TaskOpener) -> None:
     _OPENERS[:] = [opener]
 
 
+def can_open_task() -> bool:
+    return bool(_OPENERS)
+
+
 def open_task(
     *,
     actor: User | None,
@@ -56,3 +74,22 @@ def open_task(
         source_sentence=source_sentence,
         tags=tags,
     )
+
+
+_PROVIDERS: dict[str, Callable[..., Any]] = {}
+
+task_done = Signal()
+
+
+def provide(name: str, func: Callable[..., Any]) -> None:
+    _PROVIDERS[name] = func
+
+
+def available(name: str) -> bool:
+    return name in _PROVIDERS
+
+
+def call(name: str, **kwargs: Any) -> Any:
+    """The provider's answer, or None when no installed module provides `name`."""
+    func = _PROVIDERS.get(name)
+    return None if func is None else func(**kwargs)

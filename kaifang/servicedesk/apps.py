@@ -13,8 +13,9 @@ class ServicedeskConfig(AppConfig):
         register(MenuItem("企业服务", "servicedesk:appeal_list", 20))
         register_category("appeal", "企业诉求")
 
-        from kaifang.servicedesk import demo, panels, tiles
+        from kaifang.servicedesk import demo, handovers, panels, tiles
 
         panels.register_all()
         tiles.register()
         demo.register_loader()
+        handovers.register()

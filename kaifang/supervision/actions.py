@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, handover
 from kaifang.core.models import Unit, UnitKind, User
 from kaifang.core.scope import check_people
 from kaifang.enterprises.models import Enterprise
@@ -592,6 +592,10 @@ def task_accept(*, actor: User, task: Task, note: str = "") -> Task:
         action="supervision.task.accept",
         obj=task,
         changes={"on_time": task.on_time, "note": note},
+    )
+    done_id = task.pk
+    transaction.on_commit(
+        lambda: handover.task_done.send(sender=Task, task_id=done_id, actor=actor)
     )
     _notify_later(
         recipients=_unit_users(task.lead_unit_id),

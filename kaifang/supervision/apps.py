@@ -11,7 +11,7 @@ class SupervisionConfig(AppConfig):
 
         register(MenuItem("督查督办", "supervision:task_list", 300))
         from kaifang.core.handover import register_task_opener
-        from kaifang.supervision import panels, tasks, tiles, workbench
+        from kaifang.supervision import handovers, panels, tasks, tiles, workbench
         from kaifang.supervision.actions import task_open
 
         register_task_opener(task_open)  # appeals become supervised tasks (servicedesk)
@@ -20,3 +20,4 @@ class SupervisionConfig(AppConfig):
         tasks.register()
         panels.register()
         tiles.register()
+        handovers.register()

@@ -1,0 +1,100 @@
+"""The KPI workbook a platform's figures come in: pure, no database.
+
+Layout (the same as the KPI export, so an export edited and imported back changes only what
+was edited): a header row with 年月, 指标 and 数值 (order free; 指标名称/月份/本月数 accepted),
+then one row per month and KPI. 年月 as 2026-03, 2026年3月, 202603 or an Excel date. Bad rows
+are reported with their row number and the reason, in Chinese; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+
+HEADERS = {
+    "period": ("年月", "月份", "期间", "统计月份"),
+    "name": ("指标", "指标名称"),
+    "value": ("数值", "本月数", "当月数", "值"),
+}
+
+
+@dataclass
+class ParsedKpis:
+    rows: list[tuple[int, str, dt.date, Decimal]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_period(raw: object) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date().replace(day=1)
+    if isinstance(raw, dt.date):
+        return raw.replace(day=1)
+    text = str(raw or "").strip()
+    match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", text)
+    if not match:
+        return None
+    month = int(match.group(2) or match.group(3))
+    if not 1 <= month <= 12:
+        return None
+    return dt.date(int(match.group(1)), month, 1)
+
+
+def parse_value(raw: object) -> Decimal | None:
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return Decimal(str(raw))
+    text = str(raw or "").strip().replace(",", "").replace("，", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def parse_kpi_workbook(content: bytes) -> ParsedKpis:
+    result = ParsedKpis()
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        result.errors.append("无法读取文件：请上传 .xlsx 格式的 Excel 文件。")
+        return result
+    sheet = book.worksheets[0]
+    columns: dict[str, int] = {}
+    header_row = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [str(c or "").strip() for c in row]
+        if not columns:
+            found = {
+                key: cells.index(name)
+                for key, names in HEADERS.items()
+                for name in names
+                if name in cells
+            }
+            if len(found) == len(HEADERS):
+                columns, header_row = found, number
+            elif number >= 10:
+                break
+            continue
+        if not any(cells):
+            continue
+        name = cells[columns["name"]] if columns["name"] < len(cells) else ""
+        period = parse_period(row[columns["period"]] if columns["period"] < len(row) else None)
+        value = parse_value(row[columns["value"]] if columns["value"] < len(row) else None)
+        if not name:
+            result.errors.append(f"第{number}行：缺少指标名称")
+        elif period is None:
+            result.errors.append(f"第{number}行：年月无法识别（应为 2026-03 或 2026年3月）")
+        elif value is None:
+            result.errors.append(f"第{number}行：数值“{cells[columns['value']]}”不是数字")
+        elif value < 0:
+            result.errors.append(f"第{number}行：数值不能为负数")
+        else:
+            result.rows.append((number, name, period, value))
+    if not columns:
+        result.errors.append("没有找到表头：第一行应包含“年月”“指标”“数值”三列。")
+    elif not result.rows and not result.errors:
+        result.errors.append(f"表头（第{header_row}行）之后没有数据。")
+    return result

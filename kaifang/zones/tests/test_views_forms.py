@@ -1,0 +1,66 @@
+"""Creating and editing through the pages: the forms parse, the actions write, and pickers
+offer only what the user's scope reaches."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kaifang.core.models import UnitKind
+from kaifang.zones.models import Park, Platform, PlatformKind, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_district_user_creates_a_platform_a_park_and_a_project(city, client: Client):
+    client.force_login(city.district_a_user)
+    kind = PlatformKind.objects.get(name="综合保税区")
+    response = client.post(
+        reverse("zones:platform_new"),
+        {"name": "东城保税物流中心", "kind": kind.pk, "district": city.district_a.pk},
+    )
+    platform = Platform.objects.get(name="东城保税物流中心")
+    assert response.url == reverse("zones:platform_detail", args=[platform.pk])
+    client.post(
+        reverse("zones:park_new"),
+        {"name": "东城数字贸易港", "kind": "industrial", "district": city.district_a.pk},
+    )
+    park = Park.objects.get(name="东城数字贸易港")
+    assert park.unit.kind == UnitKind.PARK and park.unit.parent == city.district_a
+    client.post(
+        reverse("zones:project_new"),
+        {
+            "name": "东城外资研发中心",
+            "direction": "inbound",
+            "district": city.district_a.pk,
+            "park": park.unit.pk,
+            "platform": platform.pk,
+            "contracted_usd": "1200",
+        },
+    )
+    project = Project.objects.get(name="东城外资研发中心")
+    assert project.platform == platform and project.stage == "lead"
+    edit = reverse("zones:project_edit", args=[project.pk])
+    assert client.get(edit).status_code == 200
+    client.post(
+        edit,
+        {
+            "name": "东城外资研发中心（一期）",
+            "direction": "inbound",
+            "district": city.district_a.pk,
+        },
+    )
+    project.refresh_from_db()
+    assert project.name == "东城外资研发中心（一期）"
+
+
+def test_pickers_refuse_units_outside_scope(city, client: Client):
+    client.force_login(city.district_b_user)
+    kind = PlatformKind.objects.get(name="综合保税区")
+    response = client.post(
+        reverse("zones:platform_new"),
+        {"name": "越界平台", "kind": kind.pk, "district": city.district_a.pk},
+    )
+    assert response.status_code == 200 and not Platform.objects.filter(name="越界平台").exists()
+    assert "东城区商务局" not in client.get(reverse("zones:platform_new")).content.decode()

@@ -1,0 +1,84 @@
+"""What every zones view shares: run an action and turn its refusal into a message; the
+audited Excel export of a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+
+from kaifang.core import audit
+from kaifang.core.lib.xlsx import Cell, table_xlsx
+from kaifang.core.models import User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attempt(
+    request: HttpRequest, action: Callable[[], Any], *, success: str, back: str
+) -> HttpResponse:
+    """Run the action; on refusal show its Chinese message. Either way go back."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(back)
+
+
+def form_errors(request: HttpRequest, form: Form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))
+
+
+def add_action_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errs in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+def xlsx_download(
+    *,
+    actor: User,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    action: str,
+    object_type: str,
+    widths: Sequence[int] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A list as an .xlsx attachment, with the audit entry every export writes."""
+    materialised = [list(r) for r in rows]
+    content = table_xlsx(
+        title=title,
+        subtitle=(
+            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(materialised)} 条，"
+            f"导出人 {actor.display_name}"
+        ),
+        headers=headers,
+        rows=materialised,
+        widths=widths,
+    )
+    audit.record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_repr=f"{title}（{len(materialised)} 条）",
+        changes={"rows": len(materialised), **(changes or {})},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
