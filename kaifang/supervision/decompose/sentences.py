@@ -54,6 +54,10 @@ _INLINE_KINDS = ("shi", "di", "num_paren", "circled", "cn_paren")
 _HEADING_KINDS = ("di", "cn_dun", "cn_paren", "num_paren", "num_dot", "num_dun", "circled")
 _LINE_ONLY_KINDS = ("num_paren", "num_dot", "num_dun", "circled")
 _UNIT_LABEL_RE = re.compile(r"(?:牵头|责任|配合|协办|参与|主办|承办)(?:单位|部门)|完成时[限间]")
+# "（海关总署、商务部负责）", "（县商务局牵头）", "（…指导，…参与）", "（…负责，…，下同）".
+_ROLE_TAIL_RE = re.compile(
+    r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$"
+)
 _MAX_HEADING_BODY = 24
 
 
@@ -143,6 +147,16 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
             brackets += 1
         elif ch in _CLOSE_BRACKETS:
             brackets = max(0, brackets - 1)
+            if (
+                brackets == 0
+                and quotes == 0
+                and seg < n
+                and folded[seg] in _OPEN_BRACKETS
+                and i - seg > 5
+                and i + 1 < n
+                and folded[i + 1] not in _TERMINATORS + "；，\n"
+            ):
+                cut = i + 1  # "……。（海关总署负责）推广一批……": the annotation ends its sentence
         elif quotes == 0 and brackets == 0 and not straight:
             if ch in _TERMINATORS or (semicolons and ch == "；"):
                 cut = i + 1
@@ -181,7 +195,7 @@ def _is_annotation(folded: str, start: int, end: int) -> bool:
         len(body) >= 2
         and body[0] in "（【〔"
         and body[-1] in "）】〕"
-        and bool(_UNIT_LABEL_RE.search(body))
+        and bool(_UNIT_LABEL_RE.search(body) or _ROLE_TAIL_RE.search(body))
     )
 
 
