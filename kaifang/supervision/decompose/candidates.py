@@ -58,9 +58,11 @@ from kaifang.supervision.decompose.cleanup import clean_text, fold
 from kaifang.supervision.decompose.deadlines import Deadline, parse_deadline
 from kaifang.supervision.decompose.sentences import Marker, Sentence, find_enumerators, outline
 from kaifang.supervision.decompose.units import (
+    Conventions,
     UnitAssignment,
     UnitRef,
     find_assignments,
+    read_conventions,
     resolve_unit,
     split_unit_names,
 )
@@ -95,7 +97,7 @@ _RETROSPECTIVE_RE = re.compile(
     r"同比(?:增长|下降|提高)|作出了贡献|总的来看|总体来看|已经|已(?:建成|完成|实现|获批|开通|落地)"
 )
 _EXHORTATION_RE = re.compile(
-    r"提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
+    r"充分认识|深刻认识|重要意义|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
     r"行动自觉|履职尽责|希望大家|学习贯彻|与时俱进|敢于担当|要看到|要认识到|统一思想|树牢|"
     r"转变.{0,4}理念|高度重视|政治站位"
 )
@@ -108,7 +110,27 @@ _QUESTION_RE = re.compile(r"什么|怎么|如何|为什么|哪些|[？]")
 # "为……，结合我市实际，制定本方案".
 _PROCEDURAL_RE = re.compile(
     r"(?:如下|以下(?:事项|几点|意见|工作)?)[：。]?$|"
-    r"^为.{4,}(?:制定|特制定|提出|现提出)(?:本方案|本实施方案|本意见|本计划|如下|以下)"
+    r"^为.{4,}(?:制定|制订|特制定|特制订|提出|现提出)(?:本方案|本实施方案|本意见|本计划|如下|以下)|"
+    r"(?:[一二三四五六七八九十两几\d]+|以下|下列|如下)(?:个方面|方面|点|项)(?:的?工作|要求|意见|任务)?[：。]?$|"
+    r"(?:印发给你们|请遵照(?:执行|实施)|请认真(?:贯彻|组织|抓好)|请结合实际|已经.{1,12}同意)"
+)
+# A paragraph that states the document's purpose ("为……，制定本方案", "现提出以下意见：", "通知如下：")
+# or its cover letter ("现印发给你们，请遵照执行") holds no task, except a dated instruction in it
+# ("各单位工作落实情况请于每月23日前报市政府办公厅").
+_PREAMBLE_RE = re.compile(
+    r"(?:制定|制订|特制定|特制订)(?:本方案|本实施方案|本意见|本计划|本办法)|"
+    r"(?:现|特)?(?:提出|通知)(?:以下|如下)(?:意见)?[：。]|(?:意见|通知|事项)如下[：。]|"
+    r"印发给你们|请遵照(?:执行|实施)|决定成立"
+)
+# Sections that hold no tasks: 重大意义, 指导思想, 基本原则 … ; target sections (工作目标, 发展目标)
+# hold only the targets that are measured or dated.
+_NON_TASK_SECTION_RE = re.compile(
+    r"^(?:[^，。]{0,6})?(?:重大意义|重要意义|指导思想|基本原则|工作原则|总体思路|基本思路|背景|形势)[。：]?$"
+)
+_TARGET_SECTION_RE = re.compile(r"^[^，。]{0,8}目标[。：]?$")
+_MEASURED_RE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|个百分点)|\d+(?:\.\d+)?\s*(?:万|亿)?(?:元|美元|家|个|人|次|班|吨|亩)"
+    r"|确保|力争|务必|位居|前列"
 )
 # "请市商务局……": a leader's instruction addresses a unit with 请.
 _ADDRESSED_RE = re.compile(r"^请")
@@ -178,12 +200,13 @@ class _Context:
     folded: str
     doc_date: dt.date
     units: Sequence[UnitRef]
+    conventions: Conventions | None = None
 
 
 def _units_for(
     ctx: _Context, start: int, end: int
 ) -> tuple[str | None, list[str], UnitAssignment | None]:
-    for assignment in find_assignments(ctx.text, ctx.units, start, end):
+    for assignment in find_assignments(ctx.text, ctx.units, start, end, conventions=ctx.conventions):
         if assignment.lead or assignment.co:
             lead = assignment.lead[0] if assignment.lead else None
             co = [*assignment.lead[1:], *assignment.co]
@@ -205,7 +228,7 @@ def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
     """The bracketed unit annotation later on the line of ``end``, if any."""
     line_end = ctx.text.find("\n", end)
     line_end = len(ctx.text) if line_end < 0 else line_end
-    for assignment in find_assignments(ctx.text, ctx.units, end, line_end):
+    for assignment in find_assignments(ctx.text, ctx.units, end, line_end, conventions=ctx.conventions):
         if assignment.bracketed and (assignment.lead or assignment.co):
             return assignment
     return None
@@ -214,7 +237,7 @@ def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
 def _annotation_spans(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     return [
         (a.start, a.end)
-        for a in find_assignments(ctx.text, ctx.units, start, end)
+        for a in find_assignments(ctx.text, ctx.units, start, end, conventions=ctx.conventions)
         if a.bracketed or a.labels
     ]
 
@@ -302,7 +325,9 @@ def _enumeration(ctx: _Context, sentence: Sentence, markers: list[Marker]) -> li
     return result
 
 
-def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
+def _sentence_candidate(
+    ctx: _Context, sentence: Sentence, *, force: bool = False
+) -> Candidate | None:
     folded = ctx.folded[sentence.start : sentence.end]
     annotated = bool(_annotation_spans(ctx, sentence.start, sentence.end))
     deadline = parse_deadline(sentence.text, ctx.doc_date)
@@ -313,7 +338,9 @@ def _sentence_candidate(ctx: _Context, sentence: Sentence) -> Candidate | None:
         return None
     marker = sentence.marker
     listed = marker is not None  # 1. / （一） / 第一， / 一是 … as the first words
-    if listed:
+    if force:
+        pass
+    elif listed:
         if not (_ACTION_RE.search(folded) or _has_directive(folded) or annotated):
             return None
     elif not (
@@ -496,18 +523,52 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+# A sentence that opens a measure of its own: an action verb first, after an adverb or two.
+_MEASURE_START_RE = re.compile(
+    r"^(?:(?:持续|扎实|积极|大力|进一步|全面|深入|加快|切实|着力|稳步|认真|依法|严格|不断|逐步|"
+    r"主动|继续|同步|抓紧|及时|统筹|稳妥)(?:地)?)*"
+    r"(?:推进|推动|推行|推广|建设|建成|建立|健全|打造|培育|开展|实施|实行|落实|完成|完善|制定|出台|"
+    r"组织|举办|办好|引进|加强|强化|提升|提高|优化|扩大|支持|争取|搭建|启动|编制|报送|申建|研究|"
+    r"开发|拓展|深化|促进|配合|利用|依托|允许|鼓励|简化|规范|整治|清理|创新|探索|发布|引导|限制|"
+    r"禁止|加大|增加|降低|减少|创建|倡导|构建|筛选|确定|印发|新增|开行|增强|释放|整合|设立|"
+    r"开通|上线|召开|督促|指导|摸清|摸排|排查|清查)"
+)
+
+
+def _measures(ctx: _Context, body: list[Sentence]) -> list[list[Sentence]]:
+    """Group an item's sentences into measures: each opens with an action verb; a sentence that
+    does not (a condition, a clarification) belongs to the measure before it."""
+    groups: list[list[Sentence]] = []
+    for sentence in body:
+        wording = fold(_task_wording(sentence.text))
+        folded = ctx.folded[sentence.start : sentence.end].strip()
+        if folded.startswith(("（", "〔", "【")) and _annotation_spans(
+            ctx, sentence.start, sentence.end
+        ):
+            if groups:
+                groups[-1].append(sentence)
+            continue
+        if not groups or _MEASURE_START_RE.match(wording):
+            groups.append([sentence])
+        else:
+            groups[-1].append(sentence)
+    return groups
+
+
 def _titled_item(
     ctx: _Context, sentences: list[Sentence], index: int
-) -> tuple[Candidate | None, int]:
+) -> tuple[list[Candidate], int]:
     """A plan's list item "1.加快综合保税区申建。完善申报材料……。（责任单位：…）": a short title
-    and its body on one line make one task. Returns the candidate and the sentences it used."""
+    and its body on one line. One measure makes one task ("title：details"); several measures
+    (each sentence opening with its own action verb) make one task each, with the item's title
+    as their section. Returns the candidates and the number of sentences used."""
     title = sentences[index]
     marker = title.marker
     if marker is None or marker.kind not in _TITLE_KINDS or title.heading:
-        return None, 0
+        return [], 0
     body = title.text[marker.end - title.start :].rstrip("。；：:")
     if not body or len(body) > _MAX_TITLE or "，" in fold(body):
-        return None, 0
+        return [], 0
     _, line_end = _line_of(ctx.text, title.start)
     used = 1
     while (
@@ -517,8 +578,25 @@ def _titled_item(
     ):
         used += 1
     if used == 1:
-        return None, 0
+        return [], 0
     last = sentences[index + used - 1]
+    groups = _measures(ctx, sentences[index + 1 : index + used])
+    if len(groups) >= 2:
+        found: list[Candidate] = []
+        section = _heading_title_text(title)
+        for group in groups:
+            start, end = group[0].start, group[-1].end
+            candidate = _make(
+                ctx,
+                span=(start, end),
+                sentence=(start, end),
+                section=section,
+                marker_len=0,
+                kind="item",
+            )
+            if candidate is not None:
+                found.append(candidate)
+        return found, used
     candidate = _make(
         ctx,
         span=(title.start, last.end),
@@ -527,13 +605,18 @@ def _titled_item(
         marker_len=marker.end - marker.start,
         kind="item",
     )
-    if candidate is not None:
-        rest = _strip_spans(
-            ctx.text[title.end : last.end], title.end, _annotation_spans(ctx, title.end, last.end)
-        )
-        details = _task_wording(rest)
-        candidate.text = f"{_task_wording(body)}：{details}" if details else _task_wording(body)
-    return candidate, used
+    if candidate is None:
+        return [], used
+    rest = _strip_spans(
+        ctx.text[title.end : last.end], title.end, _annotation_spans(ctx, title.end, last.end)
+    )
+    details = _task_wording(rest)
+    candidate.text = f"{_task_wording(body)}：{details}" if details else _task_wording(body)
+    return [candidate], used
+
+
+def _heading_title_text(sentence: Sentence) -> str:
+    return sentence.text.rstrip("。：:；;，, ")
 
 
 def _inherit_addressee(ctx: _Context, candidates: list[Candidate]) -> None:
@@ -552,13 +635,109 @@ def _inherit_addressee(ctx: _Context, candidates: list[Candidate]) -> None:
             addressed = None
 
 
+_SECTION_KINDS = ("cn_dun", "cn_paren", "di", "num_dot", "num_dun", "num_paren", "circled")
+_MAX_RUN_IN_TITLE = 12
+# Headings that are tasks themselves: "一、要加快推进综保区申建，确保年底前获批".
+_HEADING_DIRECTIVE_RE = re.compile(r"确保|务必|必须|力争|(?<![重主需只首必纪摘概提简紧想])要(?=[^求素点件闻害领务])")
+
+
+def _marker_title(sentence: Sentence) -> str:
+    """The title of a marked sentence: its body up to the first full stop."""
+    marker = sentence.marker
+    body = sentence.text[(marker.end - marker.start) if marker else 0 :]
+    return fold(body).split("。")[0].strip(" ：:；")
+
+
+def _preamble_lines(ctx: _Context, sentences: list[Sentence]) -> set[int]:
+    """Line starts of the paragraphs that state the purpose or are the cover letter."""
+    lines: set[int] = set()
+    for sentence in sentences:
+        if _PREAMBLE_RE.search(ctx.folded, sentence.start, sentence.end):
+            lines.add(_line_of(ctx.text, sentence.start)[0])
+    return lines
+
+
+def _dated_ahead(ctx: _Context, sentence: Sentence) -> bool:
+    found = parse_deadline(sentence.text, ctx.doc_date)
+    return found is not None and (
+        found.recurring or (found.date is not None and found.date >= ctx.doc_date)
+    )
+
+
+def _run_in_title(ctx: _Context, sentences: list[Sentence], index: int) -> bool:
+    """"突出重点事项攻坚。制定……。实施……。": a short first sentence of a paragraph, with no
+    comma, that the paragraph's other sentences spell out, is a label, not a task."""
+    sentence = sentences[index]
+    if sentence.marker is not None or index + 1 >= len(sentences):
+        return False
+    line_start, line_end = _line_of(ctx.text, sentence.start)
+    body = fold(sentence.text).rstrip("。：；")
+    return (
+        sentence.start == line_start
+        and 0 < len(body) <= _MAX_RUN_IN_TITLE
+        and "，" not in body
+        and fold(sentence.text)[-1:] in "。："
+        and sentences[index + 1].start < line_end
+        and not _annotation_spans(ctx, sentence.start, sentence.end)
+        and parse_deadline(sentence.text, ctx.doc_date) is None
+    )
+
+
+def _heading_task(ctx: _Context, sentence: Sentence) -> bool:
+    folded = fold(_marker_title(sentence))
+    deadline = parse_deadline(sentence.text, ctx.doc_date)
+    return bool(_HEADING_DIRECTIVE_RE.search(folded)) and (
+        (deadline is not None and deadline.date is not None)
+        or (len(folded) >= 10 and bool(_ACTION_RE.search(folded)))
+    )
+
+
+class _Sections:
+    """Which sections hold no tasks (重大意义, 指导思想, 基本原则) or only measured targets (目标)."""
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+        self.mode: tuple[str, str] | None = None
+
+    def enter(self, sentence: Sentence) -> None:
+        marker = sentence.marker
+        if marker is None or marker.kind not in _SECTION_KINDS:
+            return
+        if marker.kind not in self.kinds:
+            self.kinds.append(marker.kind)
+        level = self.kinds.index(marker.kind)
+        if self.mode is not None and level <= self.kinds.index(self.mode[0]):
+            self.mode = None
+        if self.mode is None:
+            title = _marker_title(sentence)
+            if _NON_TASK_SECTION_RE.match(title):
+                self.mode = (marker.kind, "none")
+            elif _TARGET_SECTION_RE.match(title):
+                self.mode = (marker.kind, "targets")
+
+    def allows(self, ctx: _Context, sentence: Sentence) -> bool:
+        if self.mode is None:
+            return True
+        if self.mode[1] == "none":
+            return False
+        folded = ctx.folded[sentence.start : sentence.end]
+        return bool(_MEASURED_RE.search(folded)) or _dated_ahead(ctx, sentence)
+
+    def forces(self, ctx: _Context, sentence: Sentence) -> bool:
+        """In a target section, a measured target is a task even without a directive."""
+        return self.mode is not None and self.mode[1] == "targets" and self.allows(ctx, sentence)
+
+
 def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list[Candidate]:
     """Candidate tasks of a source document, in document order (see the module docstring)."""
     cleaned = clean_text(text)
-    ctx = _Context(cleaned, fold(cleaned), doc_date, units)
+    ctx = _Context(cleaned, fold(cleaned), doc_date, units, read_conventions(cleaned))
     ordered, covered = _tables(ctx)
     in_quote = False
     sentences = outline(cleaned)
+    preamble = _preamble_lines(ctx, sentences)
+    sections = _Sections()
+    run_in: tuple[int, str] | None = None
     skip = 0
     for index, sentence in enumerate(sentences):
         if skip:
@@ -566,10 +745,19 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             continue
         if any(s <= sentence.start < e for s, e in covered):
             continue
-        item, used = _titled_item(ctx, sentences, index)
+        sections.enter(sentence)
+        line_start = _line_of(cleaned, sentence.start)[0]
+        if line_start in preamble and not _dated_ahead(ctx, sentence):
+            continue
+        if not sections.allows(ctx, sentence):
+            continue
+        if _run_in_title(ctx, sentences, index):
+            run_in = (line_start, fold(sentence.text).rstrip("。：；"))
+            continue
+        title = run_in[1] if run_in is not None and run_in[0] == line_start else None
+        items, used = _titled_item(ctx, sentences, index)
         if used:
-            if item is not None:
-                ordered.append((item.start, item))
+            ordered.extend((item.start, item) for item in items)
             skip = used - 1
             continue
         folded = ctx.folded[sentence.start : sentence.end]
@@ -578,7 +766,7 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             in_quote = folded.endswith("；")
             continue
         in_quote = False
-        if sentence.heading:
+        if sentence.heading and not _heading_task(ctx, sentence):
             continue
         markers = find_enumerators(cleaned, sentence.start, sentence.end)
         if markers and (
@@ -588,8 +776,10 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
         ):
             ordered.extend((c.start, c) for c in _enumeration(ctx, sentence, markers))
             continue
-        candidate = _sentence_candidate(ctx, sentence)
+        candidate = _sentence_candidate(ctx, sentence, force=sections.forces(ctx, sentence))
         if candidate is not None:
+            if title is not None:
+                candidate.section = title
             ordered.append((candidate.start, candidate))
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
