@@ -123,7 +123,7 @@ _ADDRESSEE_FOLLOWERS = (
 # Raw names (not in the unit tree) that read as units: 海关总署, 国家发展改革委, 各县区, 试点城市政府.
 _UNIT_SUFFIX = (
     r"(?:部|委|局|署|办|厅|院|银行|分行|支行|总社|社|委员会|管委会|协会|商会|联合会|中心|政府|"
-    r"部门|单位|海关|集团|公司|处|科|室|站|队|所|机构|区|县|州|盟|旗|城市|街道|乡镇|园区)"
+    r"部门|单位|海关|集团|公司|处|科|室|站|队|所|机构|区|县|州|盟|旗|城市|街道|乡镇|园区|省|市)"
 )
 _RAW_UNIT_RE = re.compile(r"^[^，。；：“”\s]{1,22}?" + _UNIT_SUFFIX + r"$")
 _NOT_UNITS = re.compile(r"^(?:全|我|本|该|其|这)[市县区省州国]|^(?:地区|社会|市场|企业)$")
@@ -432,8 +432,74 @@ def _prose_assignment(
                 if name not in lead and name not in co:
                     co.append(name)
     if not lead and not co:
+        raw = _raw_subject(folded, start, end, directory)
+        if raw is not None:
+            return raw
         return None
     return UnitAssignment(lead=lead, co=[n for n in co if n not in lead], start=start, end=end)
+
+
+_SUBJECT_SUFFIX = _UNIT_SUFFIX
+_TOGETHER_NAME_RE = re.compile(
+    r"^.{1,14}?(?:部门|单位|政府|委员会|管委会|总局|总署|部|委|局|署|办|厅|院|行|社)(?![门位员会局署])"
+)
+_SUBJECT_NAME = r"(?:各|国务院|省级|市级|县级)?[^，。；：、“”（）()\s]{0,16}?" + _SUBJECT_SUFFIX
+_RAW_SUBJECT_RE = re.compile(
+    rf"(?P<subj>{_SUBJECT_NAME}(?:[、和]?{_SUBJECT_NAME})*)"
+    r"(?:要|将|应当|应|须|必须|务必|作为|负责|牵头|会同|统筹|认真|积极|切实|继续|进一步|及时|加快|"
+    r"抓紧|尽快|于\d|于每|在\d|印发|制定|组织|开展|建立|推动|推进|编制|报送|研究|督促|对本)"
+)
+# "各单位工作落实情况请于每月23日前报…": a sentence that opens with a group names its addressees.
+_GROUP_OPENING_RE = re.compile(
+    r"(?P<subj>各(?:有关|相关|级|责任)?(?:单位|部门|地区|县区|县（区）|县\(区\)|开发区|乡镇|"
+    r"街道|成员单位|地方))(?!的)"
+)
+_CLAUSE_OPENERS_RE = re.compile(r"(?:同时|此外|另外|对此|下一步|其中|并且?)[，]?")
+_NOT_SUBJECT_START = ("对", "在", "为", "从", "按照", "根据", "通过", "围绕", "以", "把", "将", "经")
+
+
+def _raw_subject(
+    folded: str, start: int, end: int, directory: Sequence[UnitRef]
+) -> UnitAssignment | None:
+    """The subject of a clause when it reads as a unit but is not in the tree: "海关总署要…",
+    "各县区、各开发区要…", "试点城市政府印发…", "生态环境部会同有关部门组建…"."""
+    positions = [start] + [
+        i + 1 for i in range(start, end - 1) if folded[i] in "，；：。" and i + 1 < end
+    ]
+    for pos in positions:
+        opener = _CLAUSE_OPENERS_RE.match(folded, pos)
+        if opener:
+            pos = opener.end()
+        if folded.startswith(_NOT_SUBJECT_START, pos):
+            continue
+        match = _RAW_SUBJECT_RE.match(folded, pos, end)
+        group = _GROUP_OPENING_RE.match(folded, pos, end) if pos == start else None
+        if match is None and group is None:
+            continue
+        subject = match.group("subj") if match is not None else group.group("subj")  # type: ignore[union-attr]
+        names = [n for n in re.split(r"[、和]|(?<=[门位区府])(?=各)", subject) if n]
+        if not names or not all(looks_like_unit(n, directory) for n in names):
+            continue
+        resolved = [resolve_unit(n, directory) for n in names]
+        co: list[str] = []
+        after = folded[pos + len(subject) :]
+        if after.startswith("会同"):
+            value = re.split(r"[，。；]|共同", after[2:], maxsplit=1)[0]
+            for part in value.split("、"):
+                head = _TOGETHER_NAME_RE.match(part)
+                if head is None:
+                    break
+                co.append(resolve_unit(head.group(0), directory))
+                if head.end() < len(part):
+                    break
+        return UnitAssignment(
+            lead=resolved[:1],
+            co=[n for n in [*resolved[1:], *co] if n != resolved[0]],
+            start=start,
+            end=end,
+            subject=True,
+        )
+    return None
 
 
 def find_assignments(
