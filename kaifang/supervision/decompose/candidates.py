@@ -105,6 +105,14 @@ _QUOTE_RE = re.compile(
     r"^(?:[^，。]{0,6}，)?(?:习近平)?(?:同志|总书记)(?:在[^，。“]{0,20})?(?:指出|强调|说|讲|要求|提出)"
 )
 _QUOTE_CONTINUATION_RE = re.compile(r"^(?:强调|指出|倡议|提出|要求)")
+# Signatures, copy-to lines, attendance lists and web-page furniture.
+_BOILERPLATE_RE = re.compile(
+    r"^(?:出席|列席|记录|参加(?:人员|单位)?|抄送|抄报|主送|联系人|联系电话|电话|传真|附件|来源|"
+    r"信息来源|文章来源|责任编辑|编辑|审核|校对|作者|发布时间|发布日期|发文日期|成文日期|浏览次数|"
+    r"点击数|索引号|文号|发布机构|主题分类|公开方式|公开时限|文件编号)\s*[：:]|"
+    r"打印本页|关闭窗口|【?字体[：:]?\s*[【\[]?大|分享到|扫一扫|上一篇|下一篇|返回顶部|"
+    r"^(?:首页|当前位置)\s*[>＞》]|^（此件[^）]*）$|^\(此件[^)]*\)$"
+)
 _QUESTION_RE = re.compile(r"什么|怎么|如何|为什么|哪些|[？]")
 # Lead-ins and purpose clauses: "现将会议议定事项纪要如下", "会议议定以下事项：",
 # "为……，结合我市实际，制定本方案".
@@ -260,9 +268,10 @@ def _make(
             lead, co, _ = _units_for(ctx, *fallback)
         if deadline is None:
             deadline = parse_deadline(ctx.text[fallback[0] : fallback[1]], ctx.doc_date)
-    if lead is None and not co:
+    raw_subject = assignment is not None and assignment.subject
+    if (lead is None and not co) or raw_subject:
         # "制定方案，4月25日前印发实施；组织……。（牵头单位：…）": the annotation closing the
-        # paragraph covers every sentence of it.
+        # paragraph covers every sentence of it (and outweighs a subject read from prose).
         trailing = _trailing_annotation(ctx, end)
         if trailing is not None:
             lead = trailing.lead[0] if trailing.lead else None
@@ -347,7 +356,9 @@ def _sentence_candidate(
         annotated
         or _has_directive(folded)
         or _ACTION_RE.match(_task_wording(folded))
+        or _MEASURE_START_RE.match(_task_wording(folded))
         or (concrete and _ACTION_RE.search(folded))  # "各单位每月23日前将进展报市商务局"
+        or (_ACTION_RE.search(folded) and _names_subject(ctx, sentence))  # "国务院办公厅将…"
     ):
         return None
     return _make(
@@ -358,6 +369,12 @@ def _sentence_candidate(
         marker_len=(marker.end - marker.start) if marker is not None else 0,
         kind=("enumeration" if marker.kind == "shi" else "item") if marker else "sentence",
     )
+
+
+def _names_subject(ctx: _Context, sentence: Sentence) -> bool:
+    """Whether a clause of the sentence opens with a unit that acts ("X将…", "X会同Y…")."""
+    lead, _, assignment = _units_for(ctx, sentence.start, sentence.end)
+    return lead is not None and assignment is not None and not assignment.bracketed
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -525,7 +542,9 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
 
 # A sentence that opens a measure of its own: an action verb first, after an adverb or two.
 _MEASURE_START_RE = re.compile(
-    r"^(?:(?:持续|扎实|积极|大力|进一步|全面|深入|加快|切实|着力|稳步|认真|依法|严格|不断|逐步|"
+    r"^(?:(?:以[^，。；]{1,30}?为(?:重点|核心|引领|抓手|主线|基础|契机|导向|目标|突破口|载体)|"
+    r"按照[^，。；]{1,30}?(?:原则|要求|部署)|在[^，。；]{1,20}?(?:中|方面|上|基础上))，)?"
+    r"(?:(?:持续|扎实|积极|大力|进一步|全面|深入|加快|切实|着力|稳步|认真|依法|严格|不断|逐步|"
     r"主动|继续|同步|抓紧|及时|统筹|稳妥)(?:地)?)*"
     r"(?:推进|推动|推行|推广|建设|建成|建立|健全|打造|培育|开展|实施|实行|落实|完成|完善|制定|出台|"
     r"组织|举办|办好|引进|加强|强化|提升|提高|优化|扩大|支持|争取|搭建|启动|编制|报送|申建|研究|"
@@ -633,6 +652,30 @@ def _inherit_addressee(ctx: _Context, candidates: list[Candidate]) -> None:
                 candidate.co_units = list(addressed[1].co_units)
         else:
             addressed = None
+    _inherit_subject(ctx, candidates)
+
+
+_CONTINUED_RE = re.compile(r"^(?:同时|并|还|也|更|另外|此外)?[，]?(?:要|务必|必须|须)")
+
+
+def _inherit_subject(ctx: _Context, candidates: list[Candidate]) -> None:
+    """"海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
+    and names no unit continues the subject of the sentence before it in the paragraph."""
+    previous: tuple[int, Candidate] | None = None
+    for candidate in candidates:
+        line = _line_of(ctx.text, candidate.sentence_start)[0]
+        if candidate.lead_unit is not None or candidate.co_units:
+            previous = (line, candidate)
+            continue
+        if (
+            previous is not None
+            and previous[0] == line
+            and _CONTINUED_RE.match(fold(candidate.source_sentence))
+        ):
+            candidate.lead_unit = previous[1].lead_unit
+            candidate.co_units = list(previous[1].co_units)
+        else:
+            previous = None
 
 
 _SECTION_KINDS = ("cn_dun", "cn_paren", "di", "num_dot", "num_dun", "num_paren", "circled")
@@ -750,6 +793,8 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
         if line_start in preamble and not _dated_ahead(ctx, sentence):
             continue
         if not sections.allows(ctx, sentence):
+            continue
+        if _BOILERPLATE_RE.search(ctx.folded[sentence.start : sentence.end]):
             continue
         if _run_in_title(ctx, sentences, index):
             run_in = (line_start, fold(sentence.text).rstrip("。：；"))
