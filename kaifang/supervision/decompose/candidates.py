@@ -55,8 +55,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kaifang.supervision.decompose.cleanup import clean_text, fold
-from kaifang.supervision.decompose.deadlines import Deadline, parse_deadline
-from kaifang.supervision.decompose.sentences import Marker, Sentence, find_enumerators, outline
+from kaifang.supervision.decompose.deadlines import Deadline, find_deadlines, parse_deadline
+from kaifang.supervision.decompose.sentences import (
+    Marker,
+    Sentence,
+    find_enumerators,
+    marker_at,
+    outline,
+    split_sentences,
+)
 from kaifang.supervision.decompose.units import (
     Conventions,
     UnitAssignment,
@@ -384,9 +391,11 @@ _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("index", re.compile(r"^(?:序号|编号|序)$")),
     ("lead", re.compile(r"牵头")),
     ("co", re.compile(r"配合|协办|参与|协同")),
-    ("responsible", re.compile(r"责任|承办|主体")),
+    ("guide", re.compile(r"指导")),
+    ("responsible", re.compile(r"责任|承办|主体|实施(?:单位|部门)")),
     ("deadline", re.compile(r"时限|时间|期限|节点|截止")),
-    ("task", re.compile(r"任务|内容|事项|措施|工作")),
+    ("scope", re.compile(r"范围|备注|说明")),
+    ("task", re.compile(r"任务|内容|事项|措施|工作|举措")),
 )
 
 
@@ -407,12 +416,18 @@ def _cells(text: str, start: int, end: int) -> list[_Cell]:
 
 
 def _header_roles(text: str, cells: list[_Cell]) -> dict[str, int]:
+    """Column roles by header text, in any order. Of several task columns (上级部署任务 |
+    本地落实措施) the last is the task and the first its context."""
     roles: dict[str, int] = {}
     for index, cell in enumerate(cells):
         value = text[cell.start : cell.end].strip()
         for role, pattern in _HEADER_ROLES:
-            if role not in roles and pattern.search(value):
-                roles[role] = index
+            if pattern.search(value):
+                if role == "task" and "task" in roles:
+                    roles.setdefault("context", roles["task"])
+                    roles["task"] = index
+                elif role not in roles:
+                    roles[role] = index
                 break
     return roles
 
@@ -437,48 +452,139 @@ def _cell_text(ctx: _Context, cells: list[_Cell], index: int | None) -> tuple[st
     return ctx.text[cell.start : cell.end].strip(), cell
 
 
-def _row_candidate(
+def _row_units(ctx: _Context, cells: list[_Cell], roles: dict[str, int]) -> tuple[list[str], list[str]]:
+    names = {
+        role: [
+            resolve_unit(n, ctx.units)
+            for n in split_unit_names(_split_joined_names(_cell_text(ctx, cells, roles.get(role))[0]))
+        ]
+        for role in ("lead", "responsible", "co", "guide")
+    }
+    lead_names = names["lead"] or names["responsible"][:1]
+    co_names = [
+        n for n in [*names["responsible"], *names["co"], *names["guide"]] if n not in lead_names
+    ]
+    return lead_names, [*lead_names[1:], *dict.fromkeys(co_names)]
+
+
+def _split_joined_names(value: str) -> str:
+    """"市行政审批局市司法局" (two names run together in a cell) → "市行政审批局、市司法局"."""
+    return re.sub(r"(?<=[局委办厅署院府])(?=[市县区省州](?!场|民|级))", "、", value)
+
+
+def _row_candidates(
     ctx: _Context,
     line: tuple[int, int],
     cells: list[_Cell],
     roles: dict[str, int],
     section: str | None,
-) -> Candidate | None:
+) -> list[Candidate]:
+    """One candidate per measure of the row's task cell (usually one), with the row's units and
+    deadline unless the measure states its own ("市审改办要每月调度…")."""
     task, task_cell = _cell_text(ctx, cells, roles.get("task"))
     if not task or task_cell is None:
-        return None
-    names = {
-        role: [
-            resolve_unit(n, ctx.units)
-            for n in split_unit_names(_cell_text(ctx, cells, roles.get(role))[0])
-        ]
-        for role in ("lead", "responsible", "co")
-    }
-    lead_names = names["lead"] or names["responsible"][:1]
-    co_names = [n for n in [*names["responsible"], *names["co"]] if n not in lead_names]
+        return []
+    lead_names, co_names = _row_units(ctx, cells, roles)
     deadline_cell, _ = _cell_text(ctx, cells, roles.get("deadline"))
-    deadline = parse_deadline(deadline_cell, ctx.doc_date) if deadline_cell else None
-    if deadline is None and not deadline_cell:
-        deadline = parse_deadline(task, ctx.doc_date)
+    row_deadline = parse_deadline(deadline_cell, ctx.doc_date) if deadline_cell else None
+    context, _ = _cell_text(ctx, cells, roles.get("context"))
     raw_task = ctx.text[task_cell.start : task_cell.end]
     start = task_cell.start + len(raw_task) - len(raw_task.lstrip())
     end = start + len(task)
-    return Candidate(
-        text=_task_wording(task),
-        source_sentence=ctx.text[line[0] : line[1]],
-        start=start,
-        end=end,
-        section=section,
-        lead_unit=lead_names[0] if lead_names else None,
-        co_units=[*lead_names[1:], *dict.fromkeys(co_names)],
-        deadline=deadline.date if deadline else None,
-        deadline_text=deadline.label if deadline else (deadline_cell or None),
-        recurring=deadline.recurring if deadline else False,
-        recurrence=deadline.recurrence if deadline else None,
-        sentence_start=line[0],
-        sentence_end=line[1],
-        kind="table",
-    )
+    pieces = [
+        Sentence(start + s.start, start + s.end, s.text, s.marker)
+        for s in split_sentences(ctx.text[start:end])
+    ]
+    groups = _measures(ctx, pieces) if len(pieces) > 1 else [pieces]
+    spans: list[tuple[int, int]] = []
+    for group in groups:
+        spans.extend(_parallel_stages(ctx, group[0].start, group[-1].end))
+    found: list[Candidate] = []
+    for span_start, span_end in spans:
+        body = ctx.text[span_start:span_end]
+        marker = marker_at(ctx.folded, span_start)
+        own = parse_deadline(body, ctx.doc_date)
+        deadline = own or row_deadline
+        if deadline is None and not deadline_cell:
+            deadline = parse_deadline(task, ctx.doc_date)
+        lead, co = (lead_names[0] if lead_names else None), list(co_names)
+        if len(spans) > 1:
+            subject = [a for a in find_assignments(ctx.text, ctx.units, span_start, span_end)
+                       if not a.bracketed and a.lead]  # fmt: skip
+            if subject:
+                lead, co = subject[0].lead[0], [*subject[0].lead[1:], *subject[0].co]
+        wording = _task_wording(body, (marker.end - marker.start) if marker else 0)
+        if len(wording) < 4:
+            continue
+        found.append(
+            Candidate(
+                text=wording,
+                source_sentence=ctx.text[line[0] : line[1]],
+                start=span_start,
+                end=span_end,
+                section=section or (context[:200] if context else None),
+                lead_unit=lead,
+                co_units=co,
+                deadline=deadline.date if deadline else None,
+                deadline_text=deadline.label if deadline else (deadline_cell or None),
+                recurring=deadline.recurring if deadline else False,
+                recurrence=deadline.recurrence if deadline else None,
+                sentence_start=line[0],
+                sentence_end=line[1],
+                kind="table",
+            )
+        )
+    if len(found) == 1:
+        found[0].text = _task_wording(task, _marker_length(ctx, start))
+        found[0].start, found[0].end = start, end
+    else:
+        # Several measures in one cell: each points at its own words, not the whole row.
+        for candidate in found:
+            candidate.sentence_start, candidate.sentence_end = candidate.start, candidate.end
+            candidate.source_sentence = ctx.text[candidate.start : candidate.end]
+    return found
+
+
+def _marker_length(ctx: _Context, pos: int) -> int:
+    marker = marker_at(ctx.folded, pos)
+    return (marker.end - marker.start) if marker else 0
+
+
+def _parallel_stages(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
+    """"8月底前编制完成市级清单并公布，9月底前编制完成区县级清单并公布": dated clauses that repeat
+    the same verb are separate deliverables, one task each. Otherwise the span stays whole."""
+    stages = _stages(ctx, start, end)
+    if len(stages) < 2:
+        return [(start, end)]
+    verbs = {ctx.folded[d.end : d.end + 6].lstrip("，")[:2] for _, d in stages}
+    if len(verbs) != 1:
+        return [(start, end)]
+    cuts = [start] + [clause for clause, _ in stages[1:]] + [end]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _stages(ctx: _Context, start: int, end: int) -> list[tuple[int, Deadline]]:
+    """Dated one-off deadlines of a span, each with the start of its clause (absolute offsets)."""
+    found: list[tuple[int, Deadline]] = []
+    for deadline in find_deadlines(ctx.text[start:end], ctx.doc_date):
+        if deadline.recurring or deadline.date is None:
+            continue
+        absolute = Deadline(
+            deadline.date,
+            deadline.text,
+            start=start + deadline.start,
+            end=start + deadline.end,
+            relative=deadline.relative,
+        )
+        clause = start
+        for i in range(absolute.start - 1, start - 1, -1):
+            if ctx.folded[i] in "，；：。":
+                clause = i + 1
+                break
+        if found and found[-1][0] == clause:
+            continue  # two phrases in one clause ("到2020年…6月底前") are one stage
+        found.append((clause, absolute))
+    return found
 
 
 def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int, int]]]:
@@ -496,6 +602,7 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
             continue
         table_start = start
         section: str | None = None
+        filled: list[int] = []
         index += 1
         while index < len(lines):
             row_start, row_end = lines[index]
@@ -512,12 +619,28 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
                 section = non_empty[0]  # a merged row such as "一、平台建设"
                 index += 1
                 continue
-            candidate = _row_candidate(ctx, (row_start, row_end), row, roles, section)
-            if candidate is not None:
-                found.append((row_start, candidate))
+            row = _align_row(ctx, row, filled)
+            filled = [i for i, c in enumerate(row) if ctx.text[c.start : c.end].strip()]
+            found.extend(
+                (c.start, c)
+                for c in _row_candidates(ctx, (row_start, row_end), row, roles, section)
+            )
             index += 1
         covered.append((table_start, lines[index - 1][1]))
     return found, covered
+
+
+def _align_row(ctx: _Context, row: list[_Cell], filled: list[int]) -> list[_Cell]:
+    """A row whose first cells are merged with the row above (a text or web table drops them):
+    its cells belong to the last columns the previous row filled."""
+    values = [ctx.text[c.start : c.end].strip() for c in row]
+    count = sum(1 for v in values if v)
+    if not filled or count >= len(filled) or any(not v for v in values[:count]):
+        return row
+    aligned = [_Cell(row[0].start, row[0].start) for _ in range(max(filled) + 1)]
+    for cell, column in zip(row[:count], filled[-count:], strict=True):
+        aligned[column] = cell
+    return aligned
 
 
 def render_table(rows: Sequence[Sequence[str]]) -> str:
@@ -554,6 +677,14 @@ _MEASURE_START_RE = re.compile(
 )
 
 
+def _opens_with_subject(ctx: _Context, sentence: Sentence) -> bool:
+    """"市审改办要坚持每月调度…": the sentence opens with the unit that acts."""
+    return any(
+        a.subject and not a.bracketed
+        for a in find_assignments(ctx.text, ctx.units, sentence.start, sentence.end)
+    ) and not fold(sentence.text).startswith(("要", "并", "同时"))
+
+
 def _measures(ctx: _Context, body: list[Sentence]) -> list[list[Sentence]]:
     """Group an item's sentences into measures: each opens with an action verb; a sentence that
     does not (a condition, a clarification) belongs to the measure before it."""
@@ -567,7 +698,7 @@ def _measures(ctx: _Context, body: list[Sentence]) -> list[list[Sentence]]:
             if groups:
                 groups[-1].append(sentence)
             continue
-        if not groups or _MEASURE_START_RE.match(wording):
+        if not groups or _MEASURE_START_RE.match(wording) or _opens_with_subject(ctx, sentence):
             groups.append([sentence])
         else:
             groups[-1].append(sentence)
