@@ -54,7 +54,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kaifang.supervision.decompose.cleanup import clean_text, fold
+from kaifang.supervision.decompose.cleanup import clean_text, fold, has_traditional, to_simplified
 from kaifang.supervision.decompose.deadlines import Deadline, find_deadlines, parse_deadline
 from kaifang.supervision.decompose.sentences import (
     Marker,
@@ -74,7 +74,7 @@ from kaifang.supervision.decompose.units import (
     split_unit_names,
 )
 
-__all__ = ["Candidate", "decompose", "decompose_table", "render_table"]
+__all__ = ["Candidate", "MilestoneProposal", "decompose", "decompose_table", "render_table"]
 
 
 @dataclass
@@ -95,6 +95,18 @@ class Candidate:
     sentence_start: int = 0
     sentence_end: int = 0
     kind: str = "sentence"
+    milestones: list[MilestoneProposal] = field(default_factory=list)
+    units_in_tree: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MilestoneProposal:
+    """One dated stage of a task ("9月底前完成方案；12月底前建成"): the stage's words, its date
+    and the phrase as written."""
+
+    text: str
+    deadline: dt.date | None
+    deadline_text: str
 
 
 # --- what is and is not a task ---------------------------------------------------------------
@@ -960,7 +972,41 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
     _inherit_addressee(ctx, result)
+    _finish(ctx, result)
     return result
+
+
+def _finish(ctx: _Context, candidates: list[Candidate]) -> None:
+    """Milestones, which units are in the tree, and simplified wording for traditional text."""
+    in_tree = {unit.name for unit in ctx.units}
+    traditional = has_traditional(ctx.text)
+    for candidate in candidates:
+        stages = _stages(ctx, candidate.start, candidate.end)
+        if len({d.date for _, d in stages}) >= 2:
+            cuts = [clause for clause, _ in stages[1:]] + [candidate.end]
+            candidate.milestones = [
+                MilestoneProposal(
+                    text=_task_wording(ctx.text[clause:cut]),
+                    deadline=deadline.date,
+                    deadline_text=deadline.label,
+                )
+                for (clause, deadline), cut in zip(stages, cuts, strict=True)
+            ]
+            last = stages[-1][1]
+            candidate.deadline, candidate.deadline_text = last.date, last.label
+            candidate.recurring, candidate.recurrence = False, None
+        names = [n for n in [candidate.lead_unit, *candidate.co_units] if n]
+        candidate.units_in_tree = [n for n in names if n in in_tree]
+        if traditional:
+            candidate.text = to_simplified(candidate.text)
+            candidate.section = to_simplified(candidate.section) if candidate.section else None
+            if candidate.lead_unit and candidate.lead_unit not in in_tree:
+                candidate.lead_unit = to_simplified(candidate.lead_unit)
+            candidate.co_units = [n if n in in_tree else to_simplified(n) for n in candidate.co_units]
+            candidate.milestones = [
+                MilestoneProposal(to_simplified(m.text), m.deadline, m.deadline_text)
+                for m in candidate.milestones
+            ]
 
 
 def decompose_table(
@@ -970,4 +1016,6 @@ def decompose_table(
     rendered = render_table(rows)
     ctx = _Context(rendered, fold(rendered), doc_date, units)
     found, _ = _tables(ctx)
-    return [candidate for _, candidate in found]
+    result = [candidate for _, candidate in found]
+    _finish(ctx, result)
+    return result
