@@ -115,6 +115,7 @@ _RETROSPECTIVE_RE = re.compile(
     r"回顾|过去[的]?一年|过去[几五]年|去年|上年|近年来|近几年|以来|取得了|完成了|实现了|"
     r"同比(?:增长|下降|提高)|作出了贡献|总的来看|总体来看|已经|已(?:建成|完成|实现|获批|开通|落地)"
 )
+_LESSONS_RE = re.compile(r"体会|经验|启示|成绩|成效|收获")
 _EXHORTATION_RE = re.compile(
     r"充分认识|深刻认识|重要意义|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
     r"行动自觉|履职尽责|希望大家|学习贯彻|与时俱进|敢于担当|要看到|要认识到|统一思想|树牢|"
@@ -334,6 +335,8 @@ def _enumeration(ctx: _Context, sentence: Sentence, markers: list[Marker]) -> li
     if _is_questions([ctx.folded[s:e] for s, e in spans]):
         return []
     lead_in = (sentence.start, markers[0].start)
+    if _RETROSPECTIVE_RE.search(ctx.folded, *lead_in) or _LESSONS_RE.search(ctx.folded, *lead_in):
+        return []  # "回顾一年来的工作，我们有以下几点体会：一是……"
     result: list[Candidate] = []
     for (start, end), marker in zip(spans, markers, strict=True):
         folded_item = ctx.folded[start:end]
@@ -359,7 +362,12 @@ def _sentence_candidate(
     folded = ctx.folded[sentence.start : sentence.end]
     annotated = bool(_annotation_spans(ctx, sentence.start, sentence.end))
     deadline = parse_deadline(sentence.text, ctx.doc_date)
-    concrete = annotated or (deadline is not None and deadline.date is not None)
+    concrete = annotated or (
+        deadline is not None
+        and deadline.date is not None
+        and deadline.date.year >= ctx.doc_date.year
+        and deadline.text not in ("全年", "年度")
+    )
     if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
         return None
     if _PROCEDURAL_RE.search(folded.rstrip("。；，")) and not annotated:
@@ -834,12 +842,20 @@ def _marker_title(sentence: Sentence) -> str:
     return fold(body).split("。")[0].strip(" ：:；")
 
 
+_LOOKING_BACK_RE = re.compile(r"^(?:过去的?一年|过去[几五]年|回顾|一年来|去年|上年|2\d{3}年(?:是|以来))")
+
+
 def _preamble_lines(ctx: _Context, sentences: list[Sentence]) -> set[int]:
-    """Line starts of the paragraphs that state the purpose or are the cover letter."""
+    """Line starts of the paragraphs that state the purpose, are the cover letter, or look back
+    ("过去的一年，……"): none of their sentences is a task unless it carries a date ahead."""
     lines: set[int] = set()
     for sentence in sentences:
-        if _PREAMBLE_RE.search(ctx.folded, sentence.start, sentence.end):
-            lines.add(_line_of(ctx.text, sentence.start)[0])
+        line_start = _line_of(ctx.text, sentence.start)[0]
+        if _PREAMBLE_RE.search(ctx.folded, sentence.start, sentence.end) or (
+            sentence.start == line_start
+            and _LOOKING_BACK_RE.match(ctx.folded[sentence.start : sentence.end])
+        ):
+            lines.add(line_start)
     return lines
 
 
@@ -848,6 +864,10 @@ def _dated_ahead(ctx: _Context, sentence: Sentence) -> bool:
     return found is not None and (
         found.recurring or (found.date is not None and found.date >= ctx.doc_date)
     )
+
+
+# A speech's points: "一要抓外资到位。", "二要抓招商引资。"
+_POINT_RE = re.compile(r"^[一二三四五六七八九十]{1,2}(?:要|是)[^，。]{2,10}$")
 
 
 def _run_in_title(ctx: _Context, sentences: list[Sentence], index: int) -> bool:
@@ -859,7 +879,7 @@ def _run_in_title(ctx: _Context, sentences: list[Sentence], index: int) -> bool:
     line_start, line_end = _line_of(ctx.text, sentence.start)
     body = fold(sentence.text).rstrip("。：；")
     return (
-        sentence.start == line_start
+        (sentence.start == line_start or bool(_POINT_RE.match(body)))
         and 0 < len(body) <= _MAX_RUN_IN_TITLE
         and "，" not in body
         and fold(sentence.text)[-1:] in "。："
@@ -986,7 +1006,9 @@ def _finish(ctx: _Context, candidates: list[Candidate]) -> None:
             cuts = [clause for clause, _ in stages[1:]] + [candidate.end]
             candidate.milestones = [
                 MilestoneProposal(
-                    text=_task_wording(ctx.text[clause:cut]),
+                    text=_task_wording(
+                        _strip_spans(ctx.text[clause:cut], clause, _annotation_spans(ctx, clause, cut))
+                    ),
                     deadline=deadline.date,
                     deadline_text=deadline.label,
                 )

@@ -198,7 +198,14 @@ def _within(match: re.Match[str], doc_date: dt.date) -> _Hit:
 
 def _whole_year(match: re.Match[str], doc_date: dt.date) -> _Hit:
     """全年 / 年度 targets of an annual plan, work report or meeting: 31 December."""
-    return _hit(match, dt.date(doc_date.year, 12, 31), trigger=True)
+    target = _ANNUAL_TARGET_RE.match(match.string, match.end())
+    return _hit(match, dt.date(doc_date.year, 12, 31), trigger=target is None)
+
+
+# "全年新增企业300家以上", "年度跨境电商交易额突破150亿元": the year's measured target.
+_ANNUAL_TARGET_RE = re.compile(
+    r"[^，。；]{0,12}?(?:新增|突破|达到|完成|实现|增长|超过|开行|引进|签约|培育)[^，。；]{0,12}?\d"
+)
 
 
 def _yearly(match: re.Match[str], doc_date: dt.date) -> _Hit:

@@ -59,6 +59,14 @@ _ROLE_TAIL_RE = re.compile(
     r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$"
 )
 _MAX_HEADING_BODY = 24
+_STAGE_START_RE = re.compile(
+    r"(?:到)?(?:(?:\d{4}|今|明)年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|\d{1,2}日)?"
+    r"|年底|年内|年末|上半年|下半年|[一二三四1-4]季度末?)(?:之前|以前|前)"
+)
+_DATED_RE = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|\d{1,2}日)?(?:之前|以前|前)|"
+    r"年底前|年内|季度末?前|半年|到\d{4}年|\d{4}年底"
+)
 
 
 @dataclass(frozen=True)
@@ -244,7 +252,18 @@ def split_sentences(text: str, *, semicolons: bool = True) -> list[Sentence]:
         cursor = start
         for cut in [*_semicolon_cuts(folded, start, end), end]:
             s, e = _trim(text, cursor, cut)
-            if s < e:
+            if s >= e:
+                cursor = cut
+                continue
+            if (
+                spans
+                and spans[-1][1] == _trim(text, cursor - 1, cursor)[0] + 1
+                and _STAGE_START_RE.match(folded, s)
+                and _DATED_RE.search(folded, spans[-1][0], spans[-1][1])
+            ):
+                # "9月底前完成围网工程；12月底前通过验收": dated stages of one task.
+                spans[-1] = (spans[-1][0], e)
+            else:
                 spans.append((s, e))
             cursor = cut
     return [Sentence(s, e, text[s:e], marker_at(folded, s)) for s, e in spans]
