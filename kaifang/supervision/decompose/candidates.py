@@ -69,6 +69,7 @@ from kaifang.supervision.decompose.units import (
     UnitAssignment,
     UnitRef,
     find_assignments,
+    looks_like_unit,
     read_conventions,
     resolve_unit,
     split_unit_names,
@@ -565,6 +566,27 @@ def _row_candidates(
     return found
 
 
+def _split_parallel(ctx: _Context, candidate: Candidate) -> list[Candidate]:
+    """A sentence of parallel dated deliverables becomes one candidate per deliverable."""
+    spans = _parallel_stages(ctx, candidate.start, candidate.end)
+    if len(spans) < 2:
+        return [candidate]
+    parts = []
+    for start, end in spans:
+        part = _make(
+            ctx,
+            span=(start, end),
+            sentence=(start, end),
+            section=candidate.section,
+            marker_len=_marker_length(ctx, start),
+            kind=candidate.kind,
+            fallback=(candidate.start, candidate.end),
+        )
+        if part is not None:
+            parts.append(part)
+    return parts or [candidate]
+
+
 def _marker_length(ctx: _Context, pos: int) -> int:
     marker = marker_at(ctx.folded, pos)
     return (marker.end - marker.start) if marker else 0
@@ -639,7 +661,7 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
                 section = non_empty[0]  # a merged row such as "一、平台建设"
                 index += 1
                 continue
-            row = _align_row(ctx, row, filled)
+            row = _align_row(ctx, row, filled, roles)
             filled = [i for i, c in enumerate(row) if ctx.text[c.start : c.end].strip()]
             found.extend(
                 (c.start, c)
@@ -650,9 +672,12 @@ def _tables(ctx: _Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int,
     return found, covered
 
 
-def _align_row(ctx: _Context, row: list[_Cell], filled: list[int]) -> list[_Cell]:
+def _align_row(
+    ctx: _Context, row: list[_Cell], filled: list[int], roles: dict[str, int]
+) -> list[_Cell]:
     """A row whose first cells are merged with the row above (a text or web table drops them):
-    its cells belong to the last columns the previous row filled."""
+    its cells may belong to the last columns the previous row filled. The reading whose cells
+    fit their columns better (a task, units, a deadline) wins."""
     values = [ctx.text[c.start : c.end].strip() for c in row]
     count = sum(1 for v in values if v)
     if not filled or count >= len(filled) or any(not v for v in values[:count]):
@@ -660,7 +685,24 @@ def _align_row(ctx: _Context, row: list[_Cell], filled: list[int]) -> list[_Cell
     aligned = [_Cell(row[0].start, row[0].start) for _ in range(max(filled) + 1)]
     for cell, column in zip(row[:count], filled[-count:], strict=True):
         aligned[column] = cell
-    return aligned
+    return aligned if _fit(ctx, aligned, roles) > _fit(ctx, row, roles) else row
+
+
+def _fit(ctx: _Context, row: list[_Cell], roles: dict[str, int]) -> int:
+    """How well a row's cells fit the columns the header names."""
+    score = 0
+    task, _ = _cell_text(ctx, row, roles.get("task"))
+    if len(task) >= 6 and not all(looks_like_unit(n) for n in split_unit_names(task)):
+        score += 1
+    for role in ("lead", "responsible", "co", "guide"):
+        value, _ = _cell_text(ctx, row, roles.get(role))
+        names = split_unit_names(_split_joined_names(value))
+        if names and all(looks_like_unit(n, ctx.units) for n in names):
+            score += 1
+    deadline, _ = _cell_text(ctx, row, roles.get("deadline"))
+    if deadline and parse_deadline(deadline, ctx.doc_date) is not None:
+        score += 1
+    return score
 
 
 def render_table(rows: Sequence[Sequence[str]]) -> str:
@@ -986,9 +1028,10 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             continue
         candidate = _sentence_candidate(ctx, sentence, force=sections.forces(ctx, sentence))
         if candidate is not None:
-            if title is not None:
-                candidate.section = title
-            ordered.append((candidate.start, candidate))
+            for part in _split_parallel(ctx, candidate):
+                if title is not None:
+                    part.section = title
+                ordered.append((part.start, part))
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
     _inherit_addressee(ctx, result)

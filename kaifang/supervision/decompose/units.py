@@ -453,7 +453,7 @@ _SUBJECT_NAME = (
     + _SUBJECT_SUFFIX
 )
 _RAW_SUBJECT_RE = re.compile(
-    rf"(?P<subj>{_SUBJECT_NAME}(?:[、和]{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*)"
+    rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*)"
     r"(?:要|将|应当|应|须|必须|务必|作为|负责|牵头|会同|统筹|认真|积极|切实|继续|进一步|及时|加快|"
     r"抓紧|尽快|于\d|于每|在\d|印发|制定|组织|开展|建立|推动|推进|编制|报送|研究|督促|对本)"
 )
@@ -485,7 +485,7 @@ def _raw_subject(
         if match is None and group is None:
             continue
         subject = match.group("subj") if match is not None else group.group("subj")  # type: ignore[union-attr]
-        names = [n for n in re.split(r"[、和]|(?<=[门位区府])(?=各)", subject) if n]
+        names = [n for n in re.split(r"、|(?<=[门位区府])(?=各)", subject) if n]
         if not names or not all(looks_like_unit(n, directory) for n in names):
             continue
         resolved = [resolve_unit(n, directory) for n in names]
