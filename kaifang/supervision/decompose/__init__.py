@@ -32,8 +32,8 @@ from kaifang.supervision.decompose.units import (
 __all__ = [
     "Candidate",
     "Deadline",
-    "MilestoneProposal",
     "DocxContent",
+    "MilestoneProposal",
     "Sentence",
     "UnitRef",
     "clean_text",

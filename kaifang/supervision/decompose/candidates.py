@@ -50,6 +50,7 @@ are addressed to the same units.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -143,8 +144,9 @@ _PROCEDURAL_RE = re.compile(
     r"(?:[一二三四五六七八九十两几\d]+|以下|下列|如下)(?:个方面|方面|点|项)(?:的?工作|要求|意见|任务)?[：。]?$|"
     r"(?:印发给你们|请遵照(?:执行|实施)|请认真(?:贯彻|组织|抓好)|请结合实际|已经.{1,12}同意)"
 )
-# A paragraph that states the document's purpose ("为……，制定本方案", "现提出以下意见：", "通知如下：")
-# or its cover letter ("现印发给你们，请遵照执行") holds no task, except a dated instruction in it
+# A paragraph that states the document's purpose ("为……，制定本方案", "现提出以下意见：",
+# "通知如下：") or its cover letter ("现印发给你们，请遵照执行") holds no task, except a
+# dated instruction in it
 # ("各单位工作落实情况请于每月23日前报市政府办公厅").
 _PREAMBLE_RE = re.compile(
     r"(?:制定|制订|特制定|特制订)(?:本方案|本实施方案|本意见|本计划|本办法)|"
@@ -235,7 +237,9 @@ class _Context:
 def _units_for(
     ctx: _Context, start: int, end: int
 ) -> tuple[str | None, list[str], UnitAssignment | None]:
-    for assignment in find_assignments(ctx.text, ctx.units, start, end, conventions=ctx.conventions):
+    for assignment in find_assignments(
+        ctx.text, ctx.units, start, end, conventions=ctx.conventions
+    ):
         if assignment.lead or assignment.co:
             lead = assignment.lead[0] if assignment.lead else None
             co = [*assignment.lead[1:], *assignment.co]
@@ -257,7 +261,9 @@ def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
     """The bracketed unit annotation later on the line of ``end``, if any."""
     line_end = ctx.text.find("\n", end)
     line_end = len(ctx.text) if line_end < 0 else line_end
-    for assignment in find_assignments(ctx.text, ctx.units, end, line_end, conventions=ctx.conventions):
+    for assignment in find_assignments(
+        ctx.text, ctx.units, end, line_end, conventions=ctx.conventions
+    ):
         if assignment.bracketed and (assignment.lead or assignment.co):
             return assignment
     return None
@@ -473,11 +479,15 @@ def _cell_text(ctx: _Context, cells: list[_Cell], index: int | None) -> tuple[st
     return ctx.text[cell.start : cell.end].strip(), cell
 
 
-def _row_units(ctx: _Context, cells: list[_Cell], roles: dict[str, int]) -> tuple[list[str], list[str]]:
+def _row_units(
+    ctx: _Context, cells: list[_Cell], roles: dict[str, int]
+) -> tuple[list[str], list[str]]:
     names = {
         role: [
             resolve_unit(n, ctx.units)
-            for n in split_unit_names(_split_joined_names(_cell_text(ctx, cells, roles.get(role))[0]))
+            for n in split_unit_names(
+                _split_joined_names(_cell_text(ctx, cells, roles.get(role))[0])
+            )
         ]
         for role in ("lead", "responsible", "co", "guide")
     }
@@ -489,7 +499,7 @@ def _row_units(ctx: _Context, cells: list[_Cell], roles: dict[str, int]) -> tupl
 
 
 def _split_joined_names(value: str) -> str:
-    """"市行政审批局市司法局" (two names run together in a cell) → "市行政审批局、市司法局"."""
+    """ "市行政审批局市司法局" (two names run together in a cell) → "市行政审批局、市司法局"."""
     return re.sub(r"(?<=[局委办厅署院府])(?=[市县区省州](?!场|民|级))", "、", value)
 
 
@@ -593,7 +603,7 @@ def _marker_length(ctx: _Context, pos: int) -> int:
 
 
 def _parallel_stages(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
-    """"8月底前编制完成市级清单并公布，9月底前编制完成区县级清单并公布": dated clauses that repeat
+    """ "8月底前编制完成市级清单并公布，9月底前编制完成区县级清单并公布": dated clauses that repeat
     the same verb are separate deliverables, one task each. Otherwise the span stays whole."""
     stages = _stages(ctx, start, end)
     if len(stages) < 2:
@@ -602,7 +612,7 @@ def _parallel_stages(ctx: _Context, start: int, end: int) -> list[tuple[int, int
     if len(verbs) != 1:
         return [(start, end)]
     cuts = [start] + [clause for clause, _ in stages[1:]] + [end]
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _stages(ctx: _Context, start: int, end: int) -> list[tuple[int, Deadline]]:
@@ -740,7 +750,7 @@ _MEASURE_START_RE = re.compile(
 
 
 def _opens_with_subject(ctx: _Context, sentence: Sentence) -> bool:
-    """"市审改办要坚持每月调度…": the sentence opens with the unit that acts."""
+    """ "市审改办要坚持每月调度…": the sentence opens with the unit that acts."""
     return any(
         a.subject and not a.bracketed
         for a in find_assignments(ctx.text, ctx.units, sentence.start, sentence.end)
@@ -852,7 +862,7 @@ _CONTINUED_RE = re.compile(r"^(?:同时|并|还|也|更|另外|此外)?[，]?(?:
 
 
 def _inherit_subject(ctx: _Context, candidates: list[Candidate]) -> None:
-    """"海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
+    """ "海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
     and names no unit continues the subject of the sentence before it in the paragraph."""
     previous: tuple[int, Candidate] | None = None
     for candidate in candidates:
@@ -874,7 +884,9 @@ def _inherit_subject(ctx: _Context, candidates: list[Candidate]) -> None:
 _SECTION_KINDS = ("cn_dun", "cn_paren", "di", "num_dot", "num_dun", "num_paren", "circled")
 _MAX_RUN_IN_TITLE = 12
 # Headings that are tasks themselves: "一、要加快推进综保区申建，确保年底前获批".
-_HEADING_DIRECTIVE_RE = re.compile(r"确保|务必|必须|力争|(?<![重主需只首必纪摘概提简紧想])要(?=[^求素点件闻害领务])")
+_HEADING_DIRECTIVE_RE = re.compile(
+    r"确保|务必|必须|力争|(?<![重主需只首必纪摘概提简紧想])要(?=[^求素点件闻害领务])"
+)
 
 
 def _marker_title(sentence: Sentence) -> str:
@@ -884,7 +896,9 @@ def _marker_title(sentence: Sentence) -> str:
     return fold(body).split("。")[0].strip(" ：:；")
 
 
-_LOOKING_BACK_RE = re.compile(r"^(?:过去的?一年|过去[几五]年|回顾|一年来|去年|上年|2\d{3}年(?:是|以来))")
+_LOOKING_BACK_RE = re.compile(
+    r"^(?:过去的?一年|过去[几五]年|回顾|一年来|去年|上年|2\d{3}年(?:是|以来))"
+)
 
 
 def _preamble_lines(ctx: _Context, sentences: list[Sentence]) -> set[int]:
@@ -913,7 +927,7 @@ _POINT_RE = re.compile(r"^[一二三四五六七八九十]{1,2}(?:要|是)[^，�
 
 
 def _run_in_title(ctx: _Context, sentences: list[Sentence], index: int) -> bool:
-    """"突出重点事项攻坚。制定……。实施……。": a short first sentence of a paragraph, with no
+    """ "突出重点事项攻坚。制定……。实施……。": a short first sentence of a paragraph, with no
     comma, that the paragraph's other sentences spell out, is a label, not a task."""
     sentence = sentences[index]
     if sentence.marker is not None or index + 1 >= len(sentences):
@@ -941,7 +955,8 @@ def _heading_task(ctx: _Context, sentence: Sentence) -> bool:
 
 
 class _Sections:
-    """Which sections hold no tasks (重大意义, 指导思想, 基本原则) or only measured targets (目标)."""
+    """Sections that hold no tasks (重大意义, 指导思想, 基本原则) or only measured targets
+    (目标)."""
 
     def __init__(self) -> None:
         self.kinds: list[str] = []
@@ -1050,7 +1065,9 @@ def _finish(ctx: _Context, candidates: list[Candidate]) -> None:
             candidate.milestones = [
                 MilestoneProposal(
                     text=_task_wording(
-                        _strip_spans(ctx.text[clause:cut], clause, _annotation_spans(ctx, clause, cut))
+                        _strip_spans(
+                            ctx.text[clause:cut], clause, _annotation_spans(ctx, clause, cut)
+                        )
                     ),
                     deadline=deadline.date,
                     deadline_text=deadline.label,
@@ -1067,7 +1084,9 @@ def _finish(ctx: _Context, candidates: list[Candidate]) -> None:
             candidate.section = to_simplified(candidate.section) if candidate.section else None
             if candidate.lead_unit and candidate.lead_unit not in in_tree:
                 candidate.lead_unit = to_simplified(candidate.lead_unit)
-            candidate.co_units = [n if n in in_tree else to_simplified(n) for n in candidate.co_units]
+            candidate.co_units = [
+                n if n in in_tree else to_simplified(n) for n in candidate.co_units
+            ]
             candidate.milestones = [
                 MilestoneProposal(to_simplified(m.text), m.deadline, m.deadline_text)
                 for m in candidate.milestones

@@ -193,7 +193,9 @@ def _within(match: re.Match[str], doc_date: dt.date) -> _Hit:
         month_index = doc_date.month - 1 + months
         year, month = doc_date.year + month_index // 12, month_index % 12 + 1
         date = dt.date(year, month, min(doc_date.day, calendar.monthrange(year, month)[1]))
-    return _Hit(match.start(), match.end(), date, None, False, True, relative=True)
+    return _Hit(
+        match.start(), match.end(), date, None, needs_trigger=False, valid=True, relative=True
+    )
 
 
 def _whole_year(match: re.Match[str], doc_date: dt.date) -> _Hit:
@@ -398,11 +400,7 @@ def _hits(text: str, doc_date: dt.date) -> list[_Hit]:
         if hit.valid
         and not _blocked(folded, hit)
         and not _in_validity(folded, hit)
-        and (
-            not hit.needs_trigger
-            or _triggered(folded, hit, doc_date)
-            or _standalone(folded, hit)
-        )
+        and (not hit.needs_trigger or _triggered(folded, hit, doc_date) or _standalone(folded, hit))
     ]
     return sorted(accepted, key=lambda h: h.start)
 

@@ -55,9 +55,7 @@ _HEADING_KINDS = ("di", "cn_dun", "cn_paren", "num_paren", "num_dot", "num_dun",
 _LINE_ONLY_KINDS = ("num_paren", "num_dot", "num_dun", "circled")
 _UNIT_LABEL_RE = re.compile(r"(?:牵头|责任|配合|协办|参与|主办|承办)(?:单位|部门)|完成时[限间]")
 # "（海关总署、商务部负责）", "（县商务局牵头）", "（…指导，…参与）", "（…负责，…，下同）".
-_ROLE_TAIL_RE = re.compile(
-    r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$"
-)
+_ROLE_TAIL_RE = re.compile(r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$")
 _MAX_HEADING_BODY = 24
 _STAGE_START_RE = re.compile(
     r"(?:到)?(?:(?:\d{4}|今|明)年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|\d{1,2}日)?"

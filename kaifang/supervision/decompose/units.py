@@ -106,7 +106,8 @@ _OPEN = "（〔【"
 _CLOSE = {"（": "）", "〔": "〕", "【": "】"}
 _NAME_SPLIT_RE = re.compile(r"[、，,；;/／\s]+")
 _NAME_TRAILERS = (
-    "按职责分工负责", "等有关部门", "等相关部门", "等相关单位", "等有关单位", "等单位", "等部门", "等",
+    "按职责分工负责", "等有关部门", "等相关部门", "等相关单位", "等有关单位", "等单位",
+    "等部门", "等",
 )  # fmt: skip
 _TOGETHER_RE = re.compile(r"(?:会同|协同|联合)([^，。；：\n]{2,40}?)(?=[，。；]|共同|$)")
 _UNIT_LIKE_RE = re.compile(
@@ -120,7 +121,8 @@ _ADDRESSEE_FOLLOWERS = (
 )  # fmt: skip
 
 
-# Raw names (not in the unit tree) that read as units: 海关总署, 国家发展改革委, 各县区, 试点城市政府.
+# Raw names (not in the unit tree) that read as units: 海关总署, 国家发展改革委, 各县区,
+# 试点城市政府.
 _UNIT_SUFFIX = (
     r"(?:部|委|局|署|办|厅|院|银行|分行|支行|总社|社|委员会|管委会|协会|商会|联合会|中心|政府|"
     r"部门|单位|海关|集团|公司|处|科|室|站|队|所|机构|区|县|州|盟|旗|城市|街道|乡镇|园区|省|市|"
@@ -234,9 +236,7 @@ def _role_assignment(
         if implementer:
             lead = [resolve_unit(implementer, directory)]
     co = [n for n in dict.fromkeys([*co, *guides]) if n not in lead]
-    return UnitAssignment(
-        lead=lead, co=co, start=start, end=end, bracketed=True, labels=("负责",)
-    )
+    return UnitAssignment(lead=lead, co=co, start=start, end=end, bracketed=True, labels=("负责",))
 
 
 def _keys(directory: Sequence[UnitRef]) -> dict[str, str]:
@@ -463,7 +463,20 @@ _GROUP_OPENING_RE = re.compile(
     r"街道|成员单位|地方))(?!的)"
 )
 _CLAUSE_OPENERS_RE = re.compile(r"(?:同时|此外|另外|对此|下一步|其中|并且?)[，]?")
-_NOT_SUBJECT_START = ("对", "在", "为", "从", "按照", "根据", "通过", "围绕", "以", "把", "将", "经")
+_NOT_SUBJECT_START = (
+    "对",
+    "在",
+    "为",
+    "从",
+    "按照",
+    "根据",
+    "通过",
+    "围绕",
+    "以",
+    "把",
+    "将",
+    "经",
+)
 
 
 def _raw_subject(

@@ -192,7 +192,14 @@ def test_work_plan(directory: list[UnitRef]) -> None:
     ]
     assert summary == [
         # A measured target in the plan's target section is kept for review.
-        ("一、总体目标", "到2026年，全市跨境电商交易额突破100亿元", None, [], dt.date(2026, 12, 31), None),
+        (
+            "一、总体目标",
+            "到2026年，全市跨境电商交易额突破100亿元",
+            None,
+            [],
+            dt.date(2026, 12, 31),
+            None,
+        ),
         (
             "（一）加快平台建设",
             "推进跨境电商综试区建设，6月底前完成线上综合服务平台上线",

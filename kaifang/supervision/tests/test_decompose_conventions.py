@@ -102,7 +102,9 @@ def test_labelled_lead_and_co_units_in_hexagonal_brackets() -> None:
 
 
 def test_labelled_bracket_cut_off_at_the_end_of_a_truncated_page() -> None:
-    text = "（一）优化准入。推行一体化登记。〔牵头单位：市市场监管局；配合单位：市公安局、各县(区)人民"
+    text = (
+        "（一）优化准入。推行一体化登记。〔牵头单位：市市场监管局；配合单位：市公安局、各县(区)人民"
+    )
     [task] = run(text)
     assert task.lead_unit == "市市场监管局"
     assert "市公安局" in task.co_units
@@ -154,7 +156,7 @@ def test_prose_mention_inside_a_longer_name_is_not_a_match() -> None:
 # --- tables ----------------------------------------------------------------------------------
 
 
-def _docx(rows: list[list[str]], before: str = "", merge_title: bool = False) -> str:
+def _docx(rows: list[list[str]], *, before: str = "", merge_title: bool = False) -> str:
     document = docx.Document()
     if before:
         document.add_paragraph(before)
@@ -298,7 +300,10 @@ def test_parallel_dated_deliverables_are_separate_tasks() -> None:
 
 
 def test_heading_with_a_directive_and_a_deadline_is_a_task_and_a_label() -> None:
-    text = "一、要加快推进综保区申建，确保年底前获批\n完善申报材料，做好预审准备。\n二、关于平台建设\n建设跨境电商公共服务平台。"
+    text = (
+        "一、要加快推进综保区申建，确保年底前获批\n完善申报材料，做好预审准备。\n"
+        "二、关于平台建设\n建设跨境电商公共服务平台。"
+    )
     tasks = run(text)
     heading = one(tasks, "综保区申建")
     assert heading.deadline == dt.date(2026, 12, 31)
@@ -379,7 +384,8 @@ def test_traditional_text_decomposes_like_simplified() -> None:
     ]
     # The original wording stays in source_sentence, at its offsets.
     for task in converted:
-        assert task.source_sentence == traditional.strip()[
-            task.sentence_start : task.sentence_end
-        ] or task.source_sentence in traditional
+        assert (
+            task.source_sentence == traditional.strip()[task.sentence_start : task.sentence_end]
+            or task.source_sentence in traditional
+        )
     assert any("單" in t.source_sentence or "關" in t.source_sentence for t in converted)
