@@ -126,7 +126,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     user = current_user(request)
     if request.method == "POST":
-        form = TaskEditForm(request.POST, user=user)
+        form = TaskEditForm(request.POST, user=user, task=task)
         if form.is_valid():
             return attempt(
                 request,
@@ -150,6 +150,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "parks": list(task.parks.all()),
             },
             user=user,
+            task=task,
         )
     return render(request, "supervision/task_form.html", {"form": form, "task": task})
 
