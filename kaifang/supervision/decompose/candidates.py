@@ -272,7 +272,9 @@ def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
 def _annotation_spans(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     return [
         (a.start, a.end)
-        for a in find_assignments(ctx.text, ctx.units, start, end, conventions=ctx.conventions)
+        for a in find_assignments(
+            ctx.text, ctx.units, start, end, conventions=ctx.conventions, prose=False
+        )
         if a.bracketed or a.labels
     ]
 

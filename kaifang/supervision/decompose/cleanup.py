@@ -22,6 +22,7 @@ so the caller stores exactly what `clean_text` returns.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -95,12 +96,14 @@ def has_traditional(text: str) -> bool:
     return any(ord(ch) in _TRADITIONAL for ch in text)
 
 
+@functools.lru_cache(maxsize=2048)
 def to_simplified(text: str) -> str:
     """``text`` in simplified characters (OpenCC's phrase-aware t2s), for display in the ledger;
     text without traditional characters is returned as it is."""
-    return _T2S.convert(text) if has_traditional(text) else text
+    return str(_T2S.convert(text)) if has_traditional(text) else text
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Return a same-length copy of ``text`` for matching: punctuation variants unified, full-width
     digits to ASCII, traditional characters to simplified (one for one)."""

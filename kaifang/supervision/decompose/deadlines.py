@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -419,7 +420,12 @@ def _to_deadline(text: str, hit: _Hit) -> Deadline:
 
 def find_deadlines(text: str, doc_date: dt.date) -> list[Deadline]:
     """Every deadline phrase in ``text``, in text order."""
-    return [_to_deadline(text, hit) for hit in _hits(text, doc_date)]
+    return list(_find_cached(text, doc_date))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_cached(text: str, doc_date: dt.date) -> tuple[Deadline, ...]:
+    return tuple(_to_deadline(text, hit) for hit in _hits(text, doc_date))
 
 
 def parse_deadline(phrase_or_sentence: str, doc_date: dt.date) -> Deadline | None:

@@ -239,19 +239,39 @@ def _role_assignment(
     return UnitAssignment(lead=lead, co=co, start=start, end=end, bracketed=True, labels=("负责",))
 
 
+# The last directories seen, by identity: a decomposition passes the same list thousands of times.
+_RECENT: list[tuple[Sequence[UnitRef], dict[str, str], re.Pattern[str] | None]] = []
+
+
+def _compiled(directory: Sequence[UnitRef]) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    for seen, keys, pattern in _RECENT:
+        if seen is directory:
+            return keys, pattern
+    keys, pattern = _keys_cached(tuple(directory))
+    _RECENT.insert(0, (directory, keys, pattern))
+    del _RECENT[8:]
+    return keys, pattern
+
+
 def _keys(directory: Sequence[UnitRef]) -> dict[str, str]:
-    return _keys_cached(tuple(directory))
+    return _compiled(directory)[0]
 
 
 @functools.lru_cache(maxsize=16)
-def _keys_cached(directory: tuple[UnitRef, ...]) -> dict[str, str]:
+def _keys_cached(
+    directory: tuple[UnitRef, ...],
+) -> tuple[dict[str, str], re.Pattern[str] | None]:
     keys: dict[str, str] = {}
     for unit in directory:
         for key in (unit.name, *unit.aliases):
             folded = fold(key.strip())
             if folded and folded not in keys:  # first entry wins: deterministic
                 keys[folded] = unit.name
-    return keys
+    if not keys:
+        return keys, None
+    # Every key at every position (a lookahead finds overlapping mentions), longest first.
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return keys, re.compile(f"(?=({alternatives}))")
 
 
 _BOUNDARY_CHARS = set("由请和与及同向对将把给让在经从被、")
@@ -270,14 +290,15 @@ def _tail_of_longer_name(folded: str, start: int, key: str) -> bool:
 def find_units(text: str, directory: Sequence[UnitRef]) -> list[UnitMatch]:
     """Every non-overlapping mention of a directory unit, longest match first, in text order."""
     folded = fold(text)
-    keys = _keys(directory)
+    keys, pattern = _compiled(directory)
     found: list[UnitMatch] = []
-    for key, name in keys.items():
-        start = folded.find(key)
-        while start >= 0:
-            if not _tail_of_longer_name(folded, start, key):
-                found.append(UnitMatch(name, start, start + len(key)))
-            start = folded.find(key, start + 1)
+    if pattern is None:
+        return found
+    for hit in pattern.finditer(folded):
+        key = hit.group(1)
+        start = hit.start()
+        if not _tail_of_longer_name(folded, start, key):
+            found.append(UnitMatch(keys[key], start, start + len(key)))
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     chosen: list[UnitMatch] = []
     for match in found:
@@ -530,6 +551,7 @@ def find_assignments(
     end: int | None = None,
     *,
     conventions: Conventions | None = None,
+    prose: bool = True,
 ) -> list[UnitAssignment]:
     """Unit annotations in ``text[start:end]`` (offsets into ``text``).
 
@@ -546,12 +568,16 @@ def find_assignments(
         )
     return [
         replace(a, start=a.start + start, end=a.end + start)
-        for a in _assignments_in(text[start:end], directory, conventions)
+        for a in _assignments_in(text[start:end], directory, conventions, prose=prose)
     ]
 
 
 def _assignments_in(
-    text: str, directory: Sequence[UnitRef], conventions: Conventions | None = None
+    text: str,
+    directory: Sequence[UnitRef],
+    conventions: Conventions | None = None,
+    *,
+    prose: bool = True,
 ) -> list[UnitAssignment]:
     end = len(text)
     folded = fold(text)
@@ -593,8 +619,8 @@ def _assignments_in(
             found.append(assignment)
             covered.append((label.start(), stop))
             break
-    if not found:
-        prose = _prose_assignment(text, 0, end, directory)
-        if prose is not None:
-            found.append(prose)
+    if not found and prose:
+        stated = _prose_assignment(text, 0, end, directory)
+        if stated is not None:
+            found.append(stated)
     return sorted(found, key=lambda a: a.start)
