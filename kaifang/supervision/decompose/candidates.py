@@ -29,9 +29,13 @@ For the lead: the public API
 ``sentence_start:sentence_end``), ``start``/``end`` (the span to highlight: the sentence itself,
 or for one item of an enumeration "一是…；二是…" the item inside the shared sentence, or for a
 table row the task cell), ``section`` (the nearest heading above, e.g. "第三,平台要建好"),
-``lead_unit``, ``co_units`` (canonical names, or the raw names when the directory has no match),
-``deadline``, ``deadline_text`` (the phrase as written), ``recurring`` and ``recurrence``
-("monthly:23", "weekly:5" …), ``kind`` ("sentence", "enumeration", "item" or "table").
+``lead_unit``, ``co_units`` (canonical names, or the names as written when the directory has no
+match), ``units_in_tree`` (which of them matched the directory), ``deadline``, ``deadline_text``
+(the phrase as written; a relative period says it counts from the document's date),
+``recurring`` and ``recurrence`` ("monthly:23", "weekly:5", "yearly:02-end" …), ``milestones``
+(the dated stages of one task, the last being its deadline), ``kind`` ("sentence",
+"enumeration", "item" or "table"). For a text in traditional characters the wording is
+converted to simplified; ``source_sentence`` keeps the original.
 
 What is not a task: retrospective passages (回顾, 去年, 近年来, 取得了, 同比增长 …), pure
 exhortations (提高认识, 增强责任感, 提升站位, 学习贯彻 …, 希望大家 …), quotations of 总书记 and
