@@ -379,7 +379,7 @@ def _sentence_candidate(
         deadline is not None
         and deadline.date is not None
         and deadline.date.year >= ctx.doc_date.year
-        and deadline.text not in ("全年", "年度")
+        and deadline.text not in ("全年", "年度", "今年", "本年")
     )
     if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
         return None

@@ -343,6 +343,8 @@ def _triggered(folded: str, hit: _Hit, doc_date: dt.date) -> bool:
         return True
     if _VERB_TRIGGER_RE.match(folded, hit.end):
         return True
+    if folded[hit.start : hit.end] in ("今年", "本年") and _ANNUAL_TARGET_RE.match(folded, hit.end):
+        return True  # "今年全市进出口总额力争增长6%": this year's measured target
     # "2019年上半年，试点城市政府印发实施方案": a future period opening the clause.
     opens_clause = hit.start == 0 or folded[hit.start - 1] in "，；：。\n"
     return (

@@ -389,3 +389,9 @@ def test_traditional_text_decomposes_like_simplified() -> None:
             or task.source_sentence in traditional
         )
     assert any("單" in t.source_sentence or "關" in t.source_sentence for t in converted)
+
+
+def test_this_years_measured_target_ends_the_year_but_looking_back_does_not() -> None:
+    (target,) = run("今年全市进出口总额力争增长6%以上。", date=dt.date(2026, 2, 1))
+    assert (target.deadline, target.deadline_text) == (dt.date(2026, 12, 31), "今年")
+    assert run("今年以来，全市进出口同比增长8%。", date=dt.date(2026, 9, 1)) == []
