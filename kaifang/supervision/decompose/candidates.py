@@ -574,6 +574,11 @@ def _row_candidates(
     if len(found) == 1:
         found[0].text = _task_wording(task, _marker_length(ctx, start))
         found[0].start, found[0].end = start, end
+        head = marker_at(fold(context), 0) if context else None
+        title = _task_wording(context, (head.end - head.start) if head else 0) if context else ""
+        if title and len(title) <= _MAX_TITLE and "。" not in title and title not in task:
+            # 改革事项 | 主要内容: "企业登记“一网通办”：推行企业开办全程网上办理……"
+            found[0].text = f"{title}：{found[0].text}"
     else:
         # Several measures in one cell: each points at its own words, not the whole row.
         for candidate in found:

@@ -395,3 +395,19 @@ def test_this_years_measured_target_ends_the_year_but_looking_back_does_not() ->
     (target,) = run("今年全市进出口总额力争增长6%以上。", date=dt.date(2026, 2, 1))
     assert (target.deadline, target.deadline_text) == (dt.date(2026, 12, 31), "今年")
     assert run("今年以来，全市进出口同比增长8%。", date=dt.date(2026, 9, 1)) == []
+
+
+def test_rollout_table_item_and_content_columns() -> None:
+    rows = [
+        ["序号", "改革事项", "主要内容", "推广范围", "牵头单位", "配合单位", "时间节点"],
+        ["一、投资便利化", "", "", "", "", "", ""],
+        ["1", "企业登记一网通办", "推行企业开办全程网上办理", "全市", "市市场监管局",
+         "市行政审批局、各区县政府", "2026年6月底前"],
+    ]  # fmt: skip
+    [task] = run(
+        _docx(rows, merge_title=False).replace("一、投资便利化\t\t\t\t\t\t", "一、投资便利化")
+    )
+    assert task.text == "企业登记一网通办：推行企业开办全程网上办理"
+    assert task.section == "一、投资便利化"
+    assert (task.lead_unit, task.co_units) == ("市市场监管局", ["市行政审批局", "各区县政府"])
+    assert task.deadline == dt.date(2026, 6, 30)
