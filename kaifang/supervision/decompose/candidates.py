@@ -270,7 +270,36 @@ def _trailing_annotation(ctx: _Context, end: int) -> UnitAssignment | None:
     ):
         if assignment.bracketed and (assignment.lead or assignment.co):
             return assignment
-    return None
+    return _label_lines(ctx, line_end)
+
+
+_LABEL_LINE_RE = re.compile(
+    r"^(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|完成时限|完成时间|时间节点)[：:]"
+)
+
+
+def _label_lines(ctx: _Context, line_end: int) -> UnitAssignment | None:
+    """ "1.推进综保区申建。" followed by lines "牵头单位：…" "责任单位：…" "完成时限：…"."""
+    start = cursor = line_end + 1
+    while cursor < len(ctx.text) and _LABEL_LINE_RE.match(ctx.folded[cursor : cursor + 8]):
+        next_end = ctx.text.find("\n", cursor)
+        cursor = len(ctx.text) if next_end < 0 else next_end + 1
+    if cursor == start:
+        return None
+    block = ctx.text[start:cursor].replace("\n", "；")
+    found = find_assignments(block, ctx.units, prose=False)
+    if not found:
+        return None
+    first = found[0]
+    return UnitAssignment(
+        lead=first.lead,
+        co=first.co,
+        start=start,
+        end=cursor,
+        deadline_text=first.deadline_text,
+        bracketed=True,
+        labels=first.labels,
+    )
 
 
 def _annotation_spans(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -390,7 +419,13 @@ def _sentence_candidate(
     if force:
         pass
     elif listed:
-        if not (_ACTION_RE.search(folded) or _has_directive(folded) or annotated):
+        body = fold(_task_wording(sentence.text, marker.end - marker.start if marker else 0))
+        if not (
+            _ACTION_RE.search(folded)
+            or _MEASURE_START_RE.match(body)
+            or _has_directive(folded)
+            or annotated
+        ):
             return None
     elif not (
         annotated
@@ -1027,6 +1062,8 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             continue
         if _BOILERPLATE_RE.search(ctx.folded[sentence.start : sentence.end]):
             continue
+        if _LABEL_LINE_RE.match(ctx.folded[sentence.start : sentence.end]):
+            continue  # "牵头单位：…" on its own line belongs to the task above
         if _run_in_title(ctx, sentences, index):
             run_in = (line_start, fold(sentence.text).rstrip("。：；"))
             continue

@@ -300,11 +300,17 @@ def outline(text: str) -> list[Sentence]:
                 or not text[sentence.end : _line_end(text, sentence.end)].strip()
             )
             following = sentences[index + 1] if index + 1 < len(sentences) else None
-            has_children = following is not None and (
-                following.marker is None
-                or (
-                    following.marker.kind != marker.kind
-                    and following.marker.kind not in kinds_above
+            has_children = (
+                following is not None
+                and (
+                    not _UNIT_LABEL_RE.match(folded, following.start)  # "牵头单位：…" lines
+                )
+                and (
+                    following.marker is None
+                    or (
+                        following.marker.kind != marker.kind
+                        and following.marker.kind not in kinds_above
+                    )
                 )
             )
             heading = (

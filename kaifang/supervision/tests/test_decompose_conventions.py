@@ -411,3 +411,19 @@ def test_rollout_table_item_and_content_columns() -> None:
     assert task.section == "一、投资便利化"
     assert (task.lead_unit, task.co_units) == ("市市场监管局", ["市行政审批局", "各区县政府"])
     assert task.deadline == dt.date(2026, 6, 30)
+
+
+def test_labels_on_their_own_lines_under_each_task() -> None:
+    text = (
+        "1.推进综合保税区申建。完善申报材料，做好预审准备。\n"
+        "牵头单位：市商务局\n责任单位：市发改委、市自然资源局\n完成时限：2026年9月底前\n"
+        "2.开通中亚班列。\n牵头单位：市口岸办\n完成时限：年底前"
+    )
+    zone, rail = run(text, units=[])
+    assert (zone.lead_unit, zone.co_units) == ("市商务局", ["市发改委", "市自然资源局"])
+    assert zone.deadline == dt.date(2026, 9, 30)
+    assert (rail.text, rail.lead_unit, rail.deadline) == (
+        "开通中亚班列",
+        "市口岸办",
+        dt.date(2026, 12, 31),
+    )
