@@ -294,6 +294,8 @@ def outline(text: str) -> list[Sentence]:
         heading = False
         if marker is not None and marker.kind in _HEADING_KINDS:
             kinds_above = [kind for kind, _ in stack]
+            if marker.kind in kinds_above:  # a sibling of an earlier heading: its level's above
+                kinds_above = kinds_above[: kinds_above.index(marker.kind)]
             body = _heading_title(sentence)[marker.end - sentence.start :]
             fills_line = (
                 _line_end(text, sentence.start) <= sentence.end

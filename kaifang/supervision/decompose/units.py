@@ -126,7 +126,7 @@ _ADDRESSEE_FOLLOWERS = (
 _UNIT_SUFFIX = (
     r"(?:部|委|局|署|办|厅|院|银行|分行|支行|总社|社|委员会|管委会|协会|商会|联合会|中心|政府|"
     r"部门|单位|海关|集团|公司|处|科|室|站|队|所|机构|区|县|州|盟|旗|城市|街道|乡镇|园区|省|市|"
-    r"监会|保监会|联社)"
+    r"会|联社)"
 )
 _RAW_UNIT_RE = re.compile(r"^[^，。；：“”\s]{1,22}?" + _UNIT_SUFFIX + r"$")
 _NOT_UNITS = re.compile(
@@ -156,6 +156,9 @@ _GUIDE_ROLES = ("指导",)
 _CO_ROLES = ("参与", "配合", "协助", "协同")
 
 
+_GROUP_RE = re.compile(r"^各(?:有关|相关|级|责任|成员)?[^，。；：“”\s的]{1,8}$")
+
+
 def looks_like_unit(name: str, directory: Sequence[UnitRef] = ()) -> bool:
     """Whether ``name`` reads as a unit: in the tree, or shaped like one (…局, …部, 各县区)."""
     name = fold(name.strip())
@@ -163,6 +166,8 @@ def looks_like_unit(name: str, directory: Sequence[UnitRef] = ()) -> bool:
         return False
     if resolve_unit_match(name, directory)[1]:
         return True
+    if _GROUP_RE.match(name):
+        return True  # 各地方, 各地区, 各有关部门, 各省（区、市）
     return bool(_RAW_UNIT_RE.match(name)) and not _NOT_UNITS.search(name)
 
 
@@ -524,7 +529,9 @@ def _raw_subject(
             continue
         resolved = [resolve_unit(n, directory) for n in names]
         co: list[str] = []
-        after = folded[pos + len(subject) :]
+        after = re.sub(
+            r"^(?:要|将|应当|应|须|必须|务必|继续|进一步)+", "", folded[pos + len(subject) :]
+        )
         if after.startswith("会同"):
             value = re.split(r"[，。；]|共同", after[2:], maxsplit=1)[0]
             for part in value.split("、"):
