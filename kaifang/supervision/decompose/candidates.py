@@ -123,7 +123,7 @@ _RETROSPECTIVE_RE = re.compile(
 )
 _LESSONS_RE = re.compile(r"体会|经验|启示|成绩|成效|收获")
 _EXHORTATION_RE = re.compile(
-    r"充分认识|深刻认识|重要意义|为指导|(?:贯彻|落实|学习)[^，。；]{0,12}精神$|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
+    r"充分认识|深刻认识|重要意义|为指导|精神状态|新篇章|新征程|新局面|奋力谱写|凝心聚力|[！!]$|(?:贯彻|落实|学习)[^，。；]{0,12}精神$|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
     r"行动自觉|履职尽责|希望大家|学习贯彻|与时俱进|敢于担当|要看到|要认识到|统一思想|树牢|"
     r"转变.{0,4}理念|高度重视|政治站位"
 )
@@ -976,10 +976,16 @@ def _run_in_title(ctx: _Context, sentences: list[Sentence], index: int) -> bool:
     """ "突出重点事项攻坚。制定……。实施……。": a short first sentence of a paragraph, with no
     comma, that the paragraph's other sentences spell out, is a label, not a task."""
     sentence = sentences[index]
-    if sentence.marker is not None or index + 1 >= len(sentences):
+    body = fold(sentence.text).rstrip("。：；")
+    if index + 1 >= len(sentences):
+        return False
+    if sentence.marker is not None and not (
+        sentence.marker.kind == "shi"
+        and _POINT_RE.match(body)
+        and sentences[index + 1].marker is None  # details follow, not the next point
+    ):
         return False
     line_start, line_end = _line_of(ctx.text, sentence.start)
-    body = fold(sentence.text).rstrip("。：；")
     return (
         (sentence.start == line_start or bool(_POINT_RE.match(body)))
         and 0 < len(body) <= _MAX_RUN_IN_TITLE

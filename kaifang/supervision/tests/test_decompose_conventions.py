@@ -427,3 +427,15 @@ def test_labels_on_their_own_lines_under_each_task() -> None:
         "市口岸办",
         dt.date(2026, 12, 31),
     )
+
+
+def test_work_report_points_and_closing_exhortation() -> None:
+    text = (
+        "（一）着力扩大有效需求。一是提振消费。开展消费提振年活动，全年举办促消费活动100场以上。"
+        "二是扩大投资。实施重点项目300个，年度完成投资800亿元以上。\n"
+        "我们要以更加昂扬的精神状态，奋力谱写高质量发展新篇章！"
+    )
+    tasks = run(text, date=dt.date(2025, 1, 15))
+    assert [t.text[:4] for t in tasks] == ["开展消费", "实施重点"]
+    assert [t.section for t in tasks] == ["一是提振消费", "二是扩大投资"]
+    assert all(t.deadline == dt.date(2025, 12, 31) for t in tasks)
