@@ -472,7 +472,8 @@ def _prose_assignment(
 
 _SUBJECT_SUFFIX = _UNIT_SUFFIX
 _TOGETHER_NAME_RE = re.compile(
-    r"^.{1,14}?(?:部门|单位|政府|委员会|管委会|总局|总署|部|委|局|署|办|厅|院|行|社)(?![门位员会局署])"
+    r"^.{1,14}?(?:部门|单位|政府|委员会|管委会|总局|总署|海关|中心|部|委|局|署|办|厅|院|行|社|会)"
+    r"(?![门位员会局署])"
 )
 _SUBJECT_NAME = (
     r"(?:各|国务院|省级|市级|县级)?(?:[^，。；：、“”（）()\s]|（[^（）。，]{1,8}）){0,16}?"
@@ -535,6 +536,12 @@ def _raw_subject(
         if after.startswith("会同"):
             value = re.split(r"[，。；]|共同", after[2:], maxsplit=1)[0]
             for part in value.split("、"):
+                known = find_units(part, directory)
+                if known and known[0].start == 0:
+                    co.append(known[0].name)  # a unit of the tree
+                    if known[0].end < len(part):
+                        break
+                    continue
                 head = _TOGETHER_NAME_RE.match(part)
                 if head is None:
                     break

@@ -439,3 +439,28 @@ def test_work_report_points_and_closing_exhortation() -> None:
     assert [t.text[:4] for t in tasks] == ["开展消费", "实施重点"]
     assert [t.section for t in tasks] == ["一是提振消费", "二是扩大投资"]
     assert all(t.deadline == dt.date(2025, 12, 31) for t in tasks)
+
+
+def test_work_conference_speech() -> None:
+    text = (FIXTURES / "speech-work-conference.txt").read_text(encoding="utf-8")
+    tasks = run(text, date=dt.date(2025, 2, 18))
+    assert [(t.lead_unit, t.deadline) for t in tasks] == [
+        ("示范市商务局", dt.date(2025, 3, 31)),
+        ("各县区", None),
+        ("综保区管委会", dt.date(2025, 12, 31)),
+        ("市口岸办", dt.date(2025, 6, 30)),
+    ]
+    assert tasks[3].co_units == ["示范海关"] and tasks[3].units_in_tree == ["示范海关"]
+    assert tasks[0].section == "第一，稳住外贸基本盘"
+
+
+def test_general_office_opinion_divided_by_duties() -> None:
+    text = (FIXTURES / "general-office-opinion.txt").read_text(encoding="utf-8")
+    tasks = run(text, date=dt.date(2023, 4, 11), units=[])
+    fairs = one(tasks, "线下展会")
+    assert (fairs.lead_unit, fairs.co_units) == ("商务部", ["中国贸促会"])
+    credit = one(tasks, "信贷投放")
+    assert credit.lead_unit == "人民银行" and "各地方" in credit.co_units
+    assert one(tasks, "统筹协调").co_units == ["有关部门"]
+    assert one(tasks, "配套措施").lead_unit == "各地方"
+    assert not any("二十大精神" in t.text or "进出口规模" == t.text[-6:] for t in tasks)
