@@ -464,3 +464,11 @@ def test_general_office_opinion_divided_by_duties() -> None:
     assert one(tasks, "统筹协调").co_units == ["有关部门"]
     assert one(tasks, "配套措施").lead_unit == "各地方"
     assert not any("二十大精神" in t.text or t.text.endswith("进出口规模") for t in tasks)
+
+
+def test_together_with_is_not_a_subject() -> None:
+    _first, second = run(
+        "海关总署要继续做好牵头工作。要加大统筹协调力度，会同有关部门建立协调机制。"
+    )
+    assert second.lead_unit == "海关总署"
+    assert find_assignments("加大统筹协调力度，会同有关部门建立协调机制。", []) == []
