@@ -199,6 +199,115 @@ def _propose(*, actor: User, document: SourceDocument) -> list[Candidate]:
     return created
 
 
+def _split_phrases(value: str) -> list[str]:
+    """Unit phrases of ``co_units_text`` ("、"-joined, a "、" inside brackets stays)."""
+    phrases: list[str] = []
+    depth = 0
+    current = ""
+    for ch in value:
+        if ch in "（(〔【":
+            depth += 1
+        elif ch in "）)〕】":
+            depth = max(0, depth - 1)
+        if ch == "、" and depth == 0:
+            phrases.append(current)
+            current = ""
+            continue
+        current += ch
+    phrases.append(current)
+    return [p.strip() for p in phrases if p.strip()]
+
+
+def _names_of(unit: Unit) -> set[str]:
+    return {unit.name, unit.short_name, *unit.alias_list()} - {""}
+
+
+def unmatched_phrases(candidate: Candidate, co_units: Sequence[Unit] | None = None) -> list[str]:
+    """The unit phrases the text wrote that no unit of the tree stands for yet (as written).
+
+    ``co_units`` saves a query when the caller prefetched ``candidate.co_units``."""
+    phrases: list[str] = []
+    if candidate.lead_unit_id is None and candidate.lead_unit_text:
+        phrases.append(candidate.lead_unit_text)
+    units = list(candidate.co_units.all()) if co_units is None else list(co_units)
+    if candidate.lead_unit is not None:
+        units.append(candidate.lead_unit)
+    known = set().union(*(_names_of(u) for u in units)) if units else set()
+    for phrase in _split_phrases(candidate.co_units_text):
+        if phrase not in known and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
+@transaction.atomic
+def candidate_unit_map(
+    *,
+    actor: User,
+    candidate: Candidate,
+    phrase: str,
+    unit: Unit | None = None,
+    create: bool = False,
+) -> Unit:
+    """Map a unit phrase the text wrote to a unit of the tree: an existing unit keeps the phrase
+    as an alias (so the next decomposition matches it), or a new unit is created under that
+    name. Every proposed candidate of the document that wrote the phrase gets the unit."""
+    _require_supervisor(actor)
+    candidate = _lock_candidate(candidate)
+    phrase = phrase.strip()
+    if phrase not in unmatched_phrases(candidate):
+        raise ValidationError("该单位名称不在此候选任务的未匹配单位中。")
+    if create:
+        unit, created = Unit.objects.get_or_create(
+            name=phrase[:100], defaults={"kind": UnitKind.OTHER}
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="unit.create",
+                obj=unit,
+                changes={"name": unit.name, "from": "supervision.candidate"},
+            )
+    elif unit is None:
+        raise ValidationError("请选择对应的单位，或选择新建单位。")
+    else:
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        if phrase not in _names_of(unit):
+            aliases = "，".join([*unit.alias_list(), phrase])
+            if len(aliases) > Unit._meta.get_field("aliases").max_length:  # type: ignore[operator]
+                raise ValidationError(f"“{unit.name}”的别名已满，请在单位管理中整理后再试。")
+            before = unit.aliases
+            unit.aliases = aliases
+            unit.save(update_fields=["aliases"])
+            audit.record(
+                actor=actor,
+                action="unit.alias.add",
+                obj=unit,
+                changes={"aliases": [before, unit.aliases], "alias": phrase},
+            )
+    mapped = 0
+    siblings = (
+        Candidate.objects.select_for_update()
+        .filter(document_id=candidate.document_id, status=CandidateStatus.PROPOSED)
+        .order_by("pk")
+    )
+    for other in siblings:
+        if phrase not in unmatched_phrases(other):
+            continue
+        if other.lead_unit_id is None and other.lead_unit_text == phrase:
+            other.lead_unit = unit
+            other.save(update_fields=["lead_unit"])
+        elif phrase in _split_phrases(other.co_units_text):
+            other.co_units.add(unit)
+        mapped += 1
+    audit.record(
+        actor=actor,
+        action="supervision.candidate.unit_map",
+        obj=candidate,
+        changes={"phrase": phrase, "unit": unit.name, "created": create, "candidates": mapped},
+    )
+    return unit
+
+
 def _lock_candidate(candidate: Candidate) -> Candidate:
     locked = Candidate.objects.select_for_update().select_related("document").get(pk=candidate.pk)
     if locked.status != CandidateStatus.PROPOSED:

@@ -127,6 +127,24 @@ def unit_choices() -> list[tuple[int, str]]:
     return [(u.pk, u.name) for u in _units()]
 
 
+class UnitMapForm(forms.Form):
+    """Map a unit phrase the text wrote to a unit: an existing one (kept as its alias) or new."""
+
+    phrase = forms.CharField(label="原文单位", max_length=200)
+    unit = UnitChoice(label="对应单位", queryset=_units(), required=False)
+    create = forms.BooleanField(label="新建单位", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("create") and not data.get("unit"):
+            raise forms.ValidationError("请选择对应的单位，或选择新建单位。")
+        return data
+
+
 class MergeForm(forms.Form):
     other = forms.IntegerField(label="与之合并的候选任务")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/<int:pk>/decompose/", documents.document_decompose, name="document_decompose"),
     path("candidates/<int:pk>/edit/", documents.candidate_edit, name="candidate_edit"),
     path("candidates/<int:pk>/merge/", documents.candidate_merge, name="candidate_merge"),
+    path("candidates/<int:pk>/map-unit/", documents.candidate_unit_map, name="candidate_unit_map"),
     path("candidates/<int:pk>/split/", documents.candidate_split, name="candidate_split"),
     path("candidates/<int:pk>/discard/", documents.candidate_discard, name="candidate_discard"),
     path("candidates/<int:pk>/confirm/", documents.candidate_confirm, name="candidate_confirm"),

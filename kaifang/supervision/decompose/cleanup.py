@@ -13,15 +13,29 @@ so the caller stores exactly what `clean_text` returns.
 - `rejoin_scraped(text)`: the same entry point under the name the design uses.
 - `is_scraped(text)`: the detector, exposed for tests and for the review page.
 - `fold(text)`: a *length-preserving* copy for matching only (half-width punctuation to full-width,
-  full-width digits and letters to ASCII), so a regex match on ``fold(t)`` has the same offsets in
-  ``t``. The displayed text keeps its original characters.
+  full-width digits and letters to ASCII, traditional characters to simplified with OpenCC's
+  character table), so a regex match on ``fold(t)`` has the same offsets in ``t``. The displayed
+  text keeps its original characters.
+- `to_simplified(text)`: OpenCC's t2s conversion, for the wording of a candidate taken from a text
+  in traditional characters (its ``source_sentence`` keeps the original).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
-__all__ = ["clean_text", "fold", "is_scraped", "rejoin_scraped"]
+import opencc  # type: ignore[import-untyped, unused-ignore]
+
+__all__ = [
+    "clean_text",
+    "fold",
+    "has_traditional",
+    "is_scraped",
+    "rejoin_scraped",
+    "to_simplified",
+]
 
 _HEADER_RE = re.compile(
     r"^\s*《[^》\n]*》.{0,40}(?:由会员分享|可在线阅读|在线阅读|请在.{1,20}上搜索|免费下载).*$"
@@ -52,8 +66,47 @@ _FOLD_MAP = str.maketrans(
 )
 
 
+def _traditional_map() -> dict[int, str]:
+    """Traditional → simplified, one character for one, from OpenCC's character table; only
+    characters that simplified text never uses (outside GB2312), so simplified text is untouched."""
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    mapping: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        source, target = parts[0], parts[1].split(" ")[0]
+        if len(source) != 1 or len(target) != 1 or source == target:
+            continue
+        try:
+            source.encode("gb2312")
+        except UnicodeEncodeError:
+            mapping[ord(source)] = target
+    return mapping
+
+
+_TRADITIONAL = _traditional_map()
+_TRADITIONAL[ord("於")] = "于"  # in GB2312 as a surname, but in traditional text the preposition
+_FOLD_MAP.update(_TRADITIONAL)
+_T2S = opencc.OpenCC("t2s")
+
+
+def has_traditional(text: str) -> bool:
+    """Whether ``text`` is (at least partly) in traditional characters."""
+    return any(ord(ch) in _TRADITIONAL for ch in text)
+
+
+@functools.lru_cache(maxsize=2048)
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC's phrase-aware t2s), for display in the ledger;
+    text without traditional characters is returned as it is."""
+    return str(_T2S.convert(text)) if has_traditional(text) else text
+
+
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Return a same-length copy of ``text`` with punctuation variants unified, for matching."""
+    """Return a same-length copy of ``text`` for matching: punctuation variants unified, full-width
+    digits to ASCII, traditional characters to simplified (one for one)."""
     folded = text.translate(_FOLD_MAP)
     assert len(folded) == len(text)  # noqa: S101 - the offsets contract depends on it
     return folded

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ class Deadline:
     recurrence: str | None = None
     start: int = 0
     end: int = 0
+    relative: bool = False  # counted from the document's date (30日内, 自印发之日起3个月内)
+
+    @property
+    def label(self) -> str:
+        """The phrase, and for a relative period what it was counted from."""
+        if self.relative and self.date is not None:
+            return f"{self.text}（自文件日期起算）"
+        return self.text
 
 
 _CN = "〇零一二三四五六七八九十两"
@@ -99,6 +108,7 @@ class _Hit:
     recurrence: str | None
     needs_trigger: bool
     valid: bool
+    relative: bool = False
 
 
 _Handler = Callable[[re.Match[str], dt.date], "_Hit | None"]
@@ -174,11 +184,41 @@ def _within(match: re.Match[str], doc_date: dt.date) -> _Hit:
     if unit == "个工作日":
         return _hit(match, None, trigger=False)  # working days need the holiday calendar
     if unit in ("天", "日"):
-        return _hit(match, doc_date + dt.timedelta(days=count), trigger=False)
-    month_index = doc_date.month - 1 + count
-    year, month = doc_date.year + month_index // 12, month_index % 12 + 1
-    day = min(doc_date.day, calendar.monthrange(year, month)[1])
-    return _hit(match, dt.date(year, month, day), trigger=False)
+        date = doc_date + dt.timedelta(days=count)
+    else:
+        months = count * 12 if unit == "年" else count
+        month_index = doc_date.month - 1 + months
+        year, month = doc_date.year + month_index // 12, month_index % 12 + 1
+        date = dt.date(year, month, min(doc_date.day, calendar.monthrange(year, month)[1]))
+    return _Hit(
+        match.start(), match.end(), date, None, needs_trigger=False, valid=True, relative=True
+    )
+
+
+def _whole_year(match: re.Match[str], doc_date: dt.date) -> _Hit:
+    """全年 / 年度 targets of an annual plan, work report or meeting: 31 December."""
+    target = _ANNUAL_TARGET_RE.match(match.string, match.end())
+    return _hit(match, dt.date(doc_date.year, 12, 31), trigger=target is None)
+
+
+# "全年新增企业300家以上", "年度跨境电商交易额突破150亿元": the year's measured target.
+_ANNUAL_TARGET_RE = re.compile(
+    r"[^，。；]{0,12}?(?:新增|突破|达到|完成|实现|增长|超过|开行|引进|签约|培育)[^，。；]{0,12}?\d"
+)
+
+
+def _yearly(match: re.Match[str], doc_date: dt.date) -> _Hit:
+    month = _to_int(match["m"])
+    if not 1 <= month <= 12:
+        return _hit(match, None, trigger=False, valid=False)
+    last = calendar.monthrange(doc_date.year, month)[1]
+    day = min(_to_int(match["d"]), last) if match["d"] else last
+    date = dt.date(doc_date.year, month, day)
+    if date < doc_date:
+        last = calendar.monthrange(doc_date.year + 1, month)[1]
+        date = dt.date(doc_date.year + 1, month, min(day, last))
+    recurrence = f"yearly:{month:02d}-{day:02d}" if match["d"] else f"yearly:{month:02d}-end"
+    return _Hit(match.start(), match.end(), date, recurrence, needs_trigger=False, valid=True)
 
 
 def _festival(match: re.Match[str], doc_date: dt.date) -> _Hit:
@@ -270,7 +310,20 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         re.compile(r"(?<![\d每个月" + _CN + r"])(?:本|当|这个)?月(?:底|末|内)" + _BEFORE),
         _this_month,
     ),
-    (re.compile(rf"(?P<n>{_NUM})(?P<unit>个月|个工作日|天|日)(?:之内|内)"), _within),
+    (
+        re.compile(
+            r"(?:(?:自|从)?(?:本(?:通知|意见|方案|办法|文件|决定))?(?:印发|发布|下发|实施|施行|公布)"
+            rf"之日起[，]?)?(?P<n>{_NUM})(?P<unit>个月|个工作日|天|日)(?:之内|内)"
+        ),
+        _within,
+    ),
+    (re.compile(r"(?<![上下去前])(?:全年|年度)(?!内|底|末)"), _whole_year),
+    (
+        re.compile(
+            rf"每年(?:的)?(?P<m>{_NUM})月(?:份)?(?:底|末|(?P<d>{_NUM})[日号])?(?:之前|以前|前)"
+        ),
+        _yearly,
+    ),
     (
         re.compile(
             rf"{_YEAR_PREFIX}(?P<fest>元旦|五一|劳动节|国庆|春节|元宵|端午|中秋|清明)节?(?:假期)?(?:之前|以前|前)"
@@ -280,11 +333,32 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
 )
 
 
-def _triggered(folded: str, hit: _Hit) -> bool:
+def _triggered(folded: str, hit: _Hit, doc_date: dt.date) -> bool:
     before = folded[max(0, hit.start - 4) : hit.start]
     if any(before.endswith(word) for word in _PREFIX_TRIGGERS):
         return True
-    return bool(_VERB_TRIGGER_RE.match(folded, hit.end))
+    if _VERB_TRIGGER_RE.match(folded, hit.end):
+        return True
+    if folded[hit.start : hit.end] in ("今年", "本年") and _ANNUAL_TARGET_RE.match(folded, hit.end):
+        return True  # "今年全市进出口总额力争增长6%": this year's measured target
+    # "2019年上半年，试点城市政府印发实施方案": a future period opening the clause.
+    opens_clause = hit.start == 0 or folded[hit.start - 1] in "，；：。\n"
+    return (
+        opens_clause
+        and folded[hit.end : hit.end + 1] == "，"
+        and hit.date is not None
+        and hit.date >= doc_date
+    )
+
+
+# "有效期至2025年12月31日", "执行期限为…": a policy's validity is not a task's deadline.
+_VALIDITY_RE = re.compile(r"有效期|执行期限|施行期限|实施期限|试行期|执行至|施行至|有效至")
+
+
+def _in_validity(folded: str, hit: _Hit) -> bool:
+    window = folded[max(0, hit.start - 30) : hit.start]
+    clause = re.split(r"[。；\n]", window)[-1]
+    return bool(_VALIDITY_RE.search(clause))
 
 
 def _blocked(folded: str, hit: _Hit) -> bool:
@@ -324,7 +398,8 @@ def _hits(text: str, doc_date: dt.date) -> list[_Hit]:
         for hit in chosen
         if hit.valid
         and not _blocked(folded, hit)
-        and (not hit.needs_trigger or _triggered(folded, hit) or _standalone(folded, hit))
+        and not _in_validity(folded, hit)
+        and (not hit.needs_trigger or _triggered(folded, hit, doc_date) or _standalone(folded, hit))
     ]
     return sorted(accepted, key=lambda h: h.start)
 
@@ -337,12 +412,18 @@ def _to_deadline(text: str, hit: _Hit) -> Deadline:
         recurrence=hit.recurrence,
         start=hit.start,
         end=hit.end,
+        relative=hit.relative,
     )
 
 
 def find_deadlines(text: str, doc_date: dt.date) -> list[Deadline]:
     """Every deadline phrase in ``text``, in text order."""
-    return [_to_deadline(text, hit) for hit in _hits(text, doc_date)]
+    return list(_find_cached(text, doc_date))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_cached(text: str, doc_date: dt.date) -> tuple[Deadline, ...]:
+    return tuple(_to_deadline(text, hit) for hit in _hits(text, doc_date))
 
 
 def parse_deadline(phrase_or_sentence: str, doc_date: dt.date) -> Deadline | None:

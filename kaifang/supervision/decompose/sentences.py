@@ -54,7 +54,17 @@ _INLINE_KINDS = ("shi", "di", "num_paren", "circled", "cn_paren")
 _HEADING_KINDS = ("di", "cn_dun", "cn_paren", "num_paren", "num_dot", "num_dun", "circled")
 _LINE_ONLY_KINDS = ("num_paren", "num_dot", "num_dun", "circled")
 _UNIT_LABEL_RE = re.compile(r"(?:牵头|责任|配合|协办|参与|主办|承办)(?:单位|部门)|完成时[限间]")
+# "（海关总署、商务部负责）", "（县商务局牵头）", "（…指导，…参与）", "（…负责，…，下同）".
+_ROLE_TAIL_RE = re.compile(r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$")
 _MAX_HEADING_BODY = 24
+_STAGE_START_RE = re.compile(
+    r"(?:到)?(?:(?:\d{4}|今|明)年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|\d{1,2}日)?"
+    r"|年底|年内|年末|上半年|下半年|[一二三四1-4]季度末?)(?:之前|以前|前)"
+)
+_DATED_RE = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|\d{1,2}日)?(?:之前|以前|前)|"
+    r"年底前|年内|季度末?前|半年|到\d{4}年|\d{4}年底"
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,16 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
             brackets += 1
         elif ch in _CLOSE_BRACKETS:
             brackets = max(0, brackets - 1)
+            if (
+                brackets == 0
+                and quotes == 0
+                and seg < n
+                and folded[seg] in _OPEN_BRACKETS
+                and i - seg > 5
+                and i + 1 < n
+                and folded[i + 1] not in _TERMINATORS + "；，\n"
+            ):
+                cut = i + 1  # "……。（海关总署负责）推广一批……": the annotation ends its sentence
         elif quotes == 0 and brackets == 0 and not straight:
             if ch in _TERMINATORS or (semicolons and ch == "；"):
                 cut = i + 1
@@ -181,7 +201,7 @@ def _is_annotation(folded: str, start: int, end: int) -> bool:
         len(body) >= 2
         and body[0] in "（【〔"
         and body[-1] in "）】〕"
-        and bool(_UNIT_LABEL_RE.search(body))
+        and bool(_UNIT_LABEL_RE.search(body) or _ROLE_TAIL_RE.search(body))
     )
 
 
@@ -230,7 +250,18 @@ def split_sentences(text: str, *, semicolons: bool = True) -> list[Sentence]:
         cursor = start
         for cut in [*_semicolon_cuts(folded, start, end), end]:
             s, e = _trim(text, cursor, cut)
-            if s < e:
+            if s >= e:
+                cursor = cut
+                continue
+            if (
+                spans
+                and spans[-1][1] == _trim(text, cursor - 1, cursor)[0] + 1
+                and _STAGE_START_RE.match(folded, s)
+                and _DATED_RE.search(folded, spans[-1][0], spans[-1][1])
+            ):
+                # "9月底前完成围网工程；12月底前通过验收": dated stages of one task.
+                spans[-1] = (spans[-1][0], e)
+            else:
                 spans.append((s, e))
             cursor = cut
     return [Sentence(s, e, text[s:e], marker_at(folded, s)) for s, e in spans]
@@ -263,17 +294,25 @@ def outline(text: str) -> list[Sentence]:
         heading = False
         if marker is not None and marker.kind in _HEADING_KINDS:
             kinds_above = [kind for kind, _ in stack]
+            if marker.kind in kinds_above:  # a sibling of an earlier heading: its level's above
+                kinds_above = kinds_above[: kinds_above.index(marker.kind)]
             body = _heading_title(sentence)[marker.end - sentence.start :]
             fills_line = (
                 _line_end(text, sentence.start) <= sentence.end
                 or not text[sentence.end : _line_end(text, sentence.end)].strip()
             )
             following = sentences[index + 1] if index + 1 < len(sentences) else None
-            has_children = following is not None and (
-                following.marker is None
-                or (
-                    following.marker.kind != marker.kind
-                    and following.marker.kind not in kinds_above
+            has_children = (
+                following is not None
+                and (
+                    not _UNIT_LABEL_RE.match(folded, following.start)  # "牵头单位：…" lines
+                )
+                and (
+                    following.marker is None
+                    or (
+                        following.marker.kind != marker.kind
+                        and following.marker.kind not in kinds_above
+                    )
                 )
             )
             heading = (

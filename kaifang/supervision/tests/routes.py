@@ -134,6 +134,12 @@ ROUTES = [
         kwargs={"pk": "candidate_a"},
         method="POST",
     ),
+    Route(
+        "supervision:candidate_unit_map",
+        expect=OFFICE_POST,
+        kwargs={"pk": "candidate_a"},
+        method="POST",
+    ),
     Route("supervision:task_detail", kwargs={"pk": "task_a"}),
     Route("supervision:task_edit", kwargs={"pk": "task_a"}, expect={**OFFICE, "district_b": 404}),
     Route("supervision:task_sign", kwargs={"pk": "task_a"}, method="POST"),

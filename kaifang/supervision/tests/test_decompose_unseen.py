@@ -34,8 +34,10 @@ def run(path: Path, date: str) -> list[dict]:
     for row in rows:
         assert set(row) == {
             "text", "source_sentence", "lead_unit", "co_units", "deadline", "deadline_text",
-            "recurring",
+            "recurring", "units_in_tree", "milestones",
         }  # fmt: skip
+        names = [row["lead_unit"], *row["co_units"]]
+        assert set(row["units_in_tree"]) <= set(names)
         assert not any(word in row["text"] for word in EXHORTATIONS), row["text"]
     return rows
 

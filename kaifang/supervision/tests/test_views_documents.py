@@ -137,7 +137,9 @@ def test_decompose_command_prints_json(city, capsys):
         "deadline",
         "deadline_text",
         "recurring",
-    }
+        "units_in_tree",
+        "milestones",
+    }  # the original fields, and the two added by issue 12
     zone = next(r for r in rows if "综保区获批和自贸大厦投用" in r["text"])
     assert zone["deadline"] == "2026-12-31" and zone["deadline_text"] == "年内"
     bureau = next(r for r in rows if r["text"].startswith("商务局在优化"))

@@ -22,6 +22,7 @@ from kaifang.supervision.forms import (
     DocumentForm,
     MergeForm,
     SplitForm,
+    UnitMapForm,
     unit_choices,
 )
 from kaifang.supervision.models import Candidate, CandidateStatus, Task
@@ -93,6 +94,11 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
         if c.status == CandidateStatus.PROPOSED and office
     }
     open_ids = [c.pk for c in candidates if c.status == CandidateStatus.PROPOSED]
+    unmatched = {
+        c.pk: actions.unmatched_phrases(c, list(c.co_units.all()))
+        for c in candidates
+        if c.status == CandidateStatus.PROPOSED
+    }
     return render(
         request,
         "supervision/document_review.html",
@@ -101,7 +107,8 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             "segments": selectors.highlighted_segments(
                 document, only=None if office else {c.pk for c in candidates}
             ),
-            "rows": [(c, forms.get(c.pk)) for c in candidates],
+            "rows": [(c, forms.get(c.pk), unmatched.get(c.pk, [])) for c in candidates],
+            "unit_options": units,
             "open_ids": open_ids,
             "office": office,
             "confirm_form": ConfirmForm(user=current_user(request)),
@@ -161,6 +168,32 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: actions.candidate_update(actor=user, candidate=candidate, **form.cleaned_data),
         success="已保存候选任务。",
+        back=_back(candidate),
+    )
+
+
+@login_required
+@require_POST
+def candidate_unit_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """Map an unmatched unit phrase to a unit (kept as an alias) or create the unit."""
+    candidate = _candidate(request, pk)
+    form = UnitMapForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(_back(candidate))
+    user = current_user(request)
+    data = form.cleaned_data
+    phrase = data["phrase"]
+    return attempt(
+        request,
+        lambda: actions.candidate_unit_map(
+            actor=user,
+            candidate=candidate,
+            phrase=phrase,
+            unit=data.get("unit"),
+            create=bool(data.get("create")),
+        ),
+        success=f"已将“{phrase}”对应到单位目录，之后的分解会自动识别。",
         back=_back(candidate),
     )
 

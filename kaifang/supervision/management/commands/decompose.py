@@ -52,6 +52,15 @@ class Command(BaseCommand):
                 "deadline": c.deadline.isoformat() if c.deadline else None,
                 "deadline_text": c.deadline_text,
                 "recurring": c.recurring,
+                "units_in_tree": list(c.units_in_tree),
+                "milestones": [
+                    {
+                        "text": m.text,
+                        "deadline": m.deadline.isoformat() if m.deadline else None,
+                        "deadline_text": m.deadline_text,
+                    }
+                    for m in c.milestones
+                ],
             }
             for c in candidates
         ]
