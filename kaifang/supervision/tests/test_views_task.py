@@ -231,3 +231,14 @@ def test_boards_show_score_formula(city, client: Client):
         page = client.get("/supervision/boards/").content.decode()
     # Overdue: 70 × 0/1 + 30 × 1/1 − 5 × 1 = 25.
     assert "<strong>25.0</strong>" in page
+
+
+def test_ledger_export_keeps_formula_like_titles_as_text(city, client: Client):
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+
+    make_task(city, title=EVIL)
+    client.force_login(city.leader)
+    content = client.get("/supervision/export.xlsx").content
+    assert_stored_as_text(content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["B3"].alignment.wrap_text and "A1:M1" in str(sheet.merged_cells)
