@@ -5,7 +5,6 @@ public page; a channel learns about one appeal only by its tracking code."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kaifang.api.body import BodyError, json_object
+from kaifang.api.docs import error_responses
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields
@@ -99,17 +100,21 @@ def _channel(request: HttpRequest) -> Channel:
 
 @router.post(
     "/appeals",
-    response={201: CreatedOut, 400: ErrorOut, 422: ErrorOut},
+    response={
+        201: CreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
     summary="提交企业诉求",
-    openapi_extra=REQUEST_BODY,
+    openapi_extra=error_responses(400, 401, 415, 422, **REQUEST_BODY),
 )
 def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return Status(400, ErrorOut(detail="请求体不是有效的 JSON。"))
-    if not isinstance(body, dict):
-        return Status(400, ErrorOut(detail="请求体必须是 JSON 对象。"))
+        body = json_object(request)
+    except BodyError as error:
+        return Status(error.status, ErrorOut(detail=error.detail))
     if any(not isinstance(v, str) for v in body.values()):
         return Status(400, ErrorOut(detail="所有字段都必须是字符串。"))
     form = AppealFields(data=body)
@@ -140,8 +145,9 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
 
 @router.get(
     "/appeals/{tracking_code}",
-    response={200: StatusOut, 404: ErrorOut},
+    response={200: StatusOut, 401: ErrorOut, 404: ErrorOut},
     summary="按查询码查询诉求进度",
+    openapi_extra=error_responses(401, 404),
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
     appeal = public_appeal(codes.normalise(tracking_code))

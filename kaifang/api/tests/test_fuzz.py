@@ -1,0 +1,61 @@
+"""Schemathesis against the published OpenAPI schema, in process (the WSGI app, no network),
+with a fixed budget and a fixed seed: no input may give a server error, and every status
+returned must be one the schema documents. Both the channel-token and the session operations
+are fuzzed while authenticated, and once more without credentials."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import status_code_conformance
+
+from kaifang.servicedesk.channels import channel_issue
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = settings(
+    max_examples=40,
+    derandomize=True,  # the same cases on every run
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def keep_connection(db):
+    """As Django's test client does: the test's transaction must outlive each request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def credentials(city, keep_connection):
+    _, token = channel_issue(name="模糊测试渠道", actor=None)
+    client = Client()
+    client.force_login(city.district_a_user)
+    return {
+        "headers": {"Authorization": f"Bearer {token}"},
+        "cookies": {"sessionid": client.cookies["sessionid"].value},
+    }
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@schema.parametrize()
+@BUDGET
+def test_no_server_error_and_only_documented_statuses(case, credentials):
+    for auth in (credentials, {}):
+        response = case.call(**auth)
+        case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
