@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
@@ -145,11 +148,22 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
 
 @router.get(
     "/appeals/{tracking_code}",
-    response={200: StatusOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: StatusOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="按查询码查询诉求进度",
-    openapi_extra=error_responses(401, 404),
+    openapi_extra=error_responses(401, 404, 429),
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
+    # Per channel token, not per address: a channel's servers may share one address, and a
+    # leaked token must not become a fast way to try tracking codes.
+    if is_ratelimited(
+        request,
+        group="api.public.tracking",
+        key=lambda _group, req: f"channel:{_channel(req).pk}",
+        rate=settings.API_TRACKING_RATE,
+        method=ALL,
+        increment=True,
+    ):
+        return Status(429, ErrorOut(detail="查询过于频繁，请稍后再试。"))
     appeal = public_appeal(codes.normalise(tracking_code))
     # A channel reads only the appeals it submitted: a token is not a key to every appeal.
     if appeal is not None and appeal.channel_id != _channel(request).pk:

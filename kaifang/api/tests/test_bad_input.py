@@ -68,3 +68,13 @@ def test_schema_documents_errors_in_chinese(client):
     get = schema["paths"][URL + "/{tracking_code}"]["get"]["responses"]
     assert "不存在" in get["404"]["description"] and "401" in get
     assert "401" in schema["paths"]["/api/v1/me"]["get"]["responses"]
+
+
+def test_tracking_lookups_are_limited_per_channel_token(client, auth, settings):
+    settings.API_TRACKING_RATE = "3/m"
+    url = f"{URL}/AAAA-BBBB-CCCC"
+    assert [client.get(url, **auth).status_code for _ in range(3)] == [404, 404, 404]
+    limited = client.get(url, REMOTE_ADDR="192.0.2.50", **auth)  # another address, same token
+    assert limited.status_code == 429 and "频繁" in limited.json()["detail"]
+    _, other = channel_issue(name="小程序", actor=None)
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
