@@ -63,7 +63,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# bench/load.py adds a hello-world baseline view (config/urls_bench.py); off by default.
+ROOT_URLCONF = "config.urls_bench" if env_bool("BENCH_URLS", default=False) else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
