@@ -13,18 +13,21 @@ Chinese message saying so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.lib.uscc import UsccError, validate_uscc
-from kaifang.core.models import NotificationLevel, RoleCode, Unit, User
+from kaifang.core.models import NotificationLevel, RoleCode, Unit, UnitKind, User
 from kaifang.core.notifications import notify
-from kaifang.core.scope import effective_scope
+from kaifang.core.permissions import Cap
+from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.actions import enterprise_create
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.servicedesk import codes, sla, supervision_link
@@ -106,13 +109,11 @@ def _lock(appeal: Appeal, action: str) -> Appeal:
 
 def is_office(user: User) -> bool:
     """Bureau staff who register and route appeals (办公室、科室) and administrators."""
-    return (
-        user.is_superuser or user.has_role(RoleCode.ADMIN) or user.has_role(RoleCode.DIVISION_STAFF)
-    )
+    return permissions.has(user, Cap.OFFICE)
 
 
 def is_leader(user: User) -> bool:
-    return user.is_superuser or user.has_role(RoleCode.LEADER)
+    return permissions.has(user, Cap.LEAD)
 
 
 def can_handle(user: User, appeal: Appeal) -> bool:
@@ -122,6 +123,36 @@ def can_handle(user: User, appeal: Appeal) -> bool:
     if is_office(user) or user.unit_id == appeal.unit_id:
         return True
     return appeal.unit_id in effective_scope(user).unit_ids and not user.has_role(RoleCode.LIAISON)
+
+
+# Staff actions on the appeal page and in the API; rate and reopen are the enterprise's.
+STAFF_ACTIONS = tuple(name for name in ALLOWED_FROM if name not in ("rate", "reopen"))
+# Leaders read only, except to mark an appeal for supervision and approve a commitment: these
+# two are fetched for reading, the others for writing (scope.get_for_user(write=True)).
+READ_SCOPE_ACTIONS = frozenset({"mark", "commit"})
+
+
+def available_actions(user: User, appeal: Appeal) -> list[str]:
+    """The staff actions this user may take on the appeal now, in the page's order."""
+    office, handler, leader = is_office(user), can_handle(user, appeal), is_leader(user)
+    who = {
+        "route": office,
+        "accept": handler,
+        "return": handler,
+        "start": handler,
+        "reply": handler,
+        "pause": handler,
+        "resume": handler,
+        "resolve": handler,
+        "commit": office or leader,
+        "mark": leader and not appeal.leader_marked,
+        "merge": office and appeal.duplicate_of_id is not None,
+    }
+    return [
+        name
+        for name in STAFF_ACTIONS
+        if appeal.status in ALLOWED_FROM[name] and who.get(name, False)
+    ]
 
 
 def _require(condition: object, message: str) -> None:
@@ -149,18 +180,53 @@ def _audit(actor: User | None, action: str, appeal: Appeal, **changes: object) -
 # --- Intake --------------------------------------------------------------------------------
 
 
-def identify_enterprise(*, name: str, uscc: str) -> Enterprise:
+def identify_enterprise(*, name: str, uscc: str, actor: User | None = None) -> Enterprise:
     """The register's enterprise with this code, or a new pending one (待审核) so the appeal
-    is on an enterprise's record from the first minute."""
+    is on an enterprise's record from the first minute.
+
+    Staff (`actor`) register appeals only for enterprises in their scope: the form is not a
+    lookup of the register. A new enterprise registered by a district or park user is placed
+    in that district or park, so it stays in their sight. The public page and the channels
+    (`actor` None) may name any enterprise; they are never shown the register's record."""
     try:
         code = validate_uscc(uscc)
     except UsccError as error:
         raise ValidationError({"uscc": str(error)}) from None
     found = Enterprise.objects.filter(uscc=code).first()
     if found is not None:
+        if actor is not None and not visible_to(Enterprise.objects.filter(pk=found.pk), actor):
+            raise ValidationError(
+                {
+                    "uscc": f"统一社会信用代码 {code} 对应的企业不在您的数据范围内，"
+                    "不能由您登记；请企业通过公开诉求页提交，或转市商务局办公室登记。"
+                }
+            )
         return found
+    district, park = _home_units(actor)
     return enterprise_create(
-        actor=None, name=name.strip(), uscc=code, status=EnterpriseStatus.PENDING, source="appeal"
+        actor=actor,
+        name=name.strip(),
+        uscc=code,
+        district=district,
+        park=park,
+        status=EnterpriseStatus.PENDING,
+        source="appeal",
+    )
+
+
+def _home_units(actor: User | None) -> tuple[Unit | None, Unit | None]:
+    """Where a new enterprise registered by `actor` belongs: their district or park, or
+    nowhere yet (待审核, placed by the office) for the public and the city-wide staff."""
+    if actor is None or actor.unit is None or permissions.has(actor, Cap.SEE_CITY):
+        return None, None
+    unit = actor.unit
+    if unit.kind == UnitKind.PARK:
+        parent = unit.parent
+        return (parent if parent and parent.kind == UnitKind.DISTRICT else None), unit
+    if unit.kind == UnitKind.DISTRICT:
+        return unit, None
+    raise ValidationError(
+        {"uscc": "登记库中没有该企业；请由市商务局办公室或企业所在县区登记后再办理。"}
     )
 
 
@@ -171,10 +237,16 @@ def _unique_code() -> str:
             return code
 
 
-def find_duplicate(appeal: Appeal) -> tuple[Appeal | None, float]:
-    """The most similar open appeal of the same enterprise, if similar enough."""
+def find_duplicate(appeal: Appeal, *, viewer: User | None = None) -> tuple[Appeal | None, float]:
+    """The most similar open appeal of the same enterprise, if similar enough; for staff,
+    compared only with the appeals `viewer` may see (a hint must not open another
+    district's appeal)."""
     best: tuple[Appeal | None, float] = (None, 0.0)
-    others = Appeal.objects.filter(enterprise=appeal.enterprise, status__in=OPEN_STATUSES)
+    others: QuerySet[Appeal] = Appeal.objects.filter(
+        enterprise=appeal.enterprise, status__in=OPEN_STATUSES
+    )
+    if viewer is not None:
+        others = visible_to(others, viewer)
     for other in others.exclude(pk=appeal.pk).only("pk", "description", "category"):
         score = similarity(appeal.description, other.description)
         if other.category == appeal.category:
@@ -218,7 +290,7 @@ def appeal_create(
         errors["attachments"] = f"附件最多 {MAX_FILES} 个。"
     if errors:
         raise ValidationError(errors)
-    enterprise = identify_enterprise(name=enterprise_name, uscc=uscc)
+    enterprise = identify_enterprise(name=enterprise_name, uscc=uscc, actor=actor)
     now = _now(at)
     start = timezone.localdate(now)
     text = description.strip()
@@ -250,7 +322,7 @@ def appeal_create(
             size=len(upload.content),
         )
         attachment.file.save(upload.name, ContentFile(upload.content), save=True)
-    duplicate, score = find_duplicate(appeal)
+    duplicate, score = find_duplicate(appeal, viewer=actor)
     if duplicate is not None:
         appeal.duplicate_of, appeal.similarity = duplicate, round(score, 3)
         _save(appeal, "duplicate_of", "similarity")
@@ -267,7 +339,9 @@ def appeal_create(
         appeal_event(
             appeal=appeal,
             kind="duplicate",
-            text=f"与在办诉求 {duplicate.tracking_code} 相似度 {score:.0%}，待确认是否合并",
+            # No tracking code here: the timeline is read by everyone who sees this appeal,
+            # and the code opens the other appeal on the public page.
+            text=f"与该企业的另一件在办诉求相似度 {score:.0%}，待办公室确认是否合并",
             actor=None,
             at=now,
             to_enterprise=False,
@@ -689,5 +763,35 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: User) -> Appeal:
     return appeal
 
 
-def appeals_by_ids(ids: Iterable[int]) -> list[Appeal]:
-    return list(Appeal.objects.filter(pk__in=list(ids)))
+def appeal_act(*, appeal: Appeal, actor: User, action: str, data: Mapping[str, Any]) -> Appeal:
+    """Run one staff action by name with its form's cleaned data (the page and the API)."""
+    if action not in STAFF_ACTIONS:
+        raise ValidationError("不支持的操作。")
+    if action == "route":
+        return appeal_route(appeal=appeal, actor=actor, unit=data.get("unit"))
+    if action == "accept":
+        return appeal_accept(appeal=appeal, actor=actor)
+    if action == "return":
+        return appeal_return(appeal=appeal, actor=actor, reason=data["reason"])
+    if action == "start":
+        return appeal_start(appeal=appeal, actor=actor)
+    if action == "reply":
+        return appeal_reply(appeal=appeal, actor=actor, text=data["text"])
+    if action == "pause":
+        return appeal_pause(appeal=appeal, actor=actor, reason=data["reason"])
+    if action == "resume":
+        return appeal_resume(appeal=appeal, actor=actor)
+    if action == "resolve":
+        return appeal_resolve(appeal=appeal, actor=actor, resolution=data["resolution"])
+    if action == "commit":
+        return appeal_commit(
+            appeal=appeal,
+            actor=actor,
+            commitment_date=data["commitment_date"],
+            reason=data["reason"],
+        )
+    if action == "mark":
+        return appeal_mark(appeal=appeal, actor=actor, note=data["text"])
+    if appeal.duplicate_of is None:
+        raise ValidationError("该诉求没有疑似重复的诉求。")
+    return appeal_merge(appeal=appeal, into=appeal.duplicate_of, actor=actor)

@@ -5,27 +5,25 @@ by its tracking code and the appeal keeps the task's id."""
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db.models import Q
 from django.utils import timezone
 
-from kaifang.core import audit, calendar
-from kaifang.core.models import NotificationLevel, RoleCode, User
+from kaifang.core import audit, calendar, handover, permissions
+from kaifang.core.models import NotificationLevel, User
 from kaifang.core.notifications import notify
+from kaifang.core.permissions import Cap
 from kaifang.servicedesk.models import Appeal
 
 TASK_WORKDAYS = 3  # a supervised appeal must be resolved within this many more working days
 
 
 def _open_task(appeal: Appeal, reason: str, actor: User | None) -> str:
-    """Open the supervision task; "" when supervision is not installed or no unit holds it."""
-    if not apps.is_installed("kaifang.supervision") or appeal.unit is None:
+    """Open the supervision task through the opener supervision registers with
+    core.handover; "" when supervision is not installed or no unit holds it."""
+    if appeal.unit is None:
         return ""
-    from kaifang.supervision.actions import task_open
-
     today = timezone.localdate()
     deadline = max(appeal.resolve_due, calendar.add_workdays(today, TASK_WORKDAYS))
-    task = task_open(
+    task = handover.open_task(
         actor=actor,
         title=f"督办企业诉求 {appeal.tracking_code}：{appeal.enterprise_name}——{appeal.title}",
         lead_unit=appeal.unit,
@@ -33,7 +31,7 @@ def _open_task(appeal: Appeal, reason: str, actor: User | None) -> str:
         source_sentence=f"{reason}。诉求内容：{appeal.description[:300]}",
         tags="企业诉求",
     )
-    return str(task.pk)
+    return "" if task is None else str(task.pk)
 
 
 def supervise(*, appeal: Appeal, reason: str, actor: User | None) -> bool:
@@ -59,9 +57,7 @@ def supervise(*, appeal: Appeal, reason: str, actor: User | None) -> bool:
         obj=appeal,
         changes={"reason": reason, "task": appeal.supervision_ref},
     )
-    recipients = User.objects.filter(is_active=True).filter(
-        Q(roles__code=RoleCode.LEADER) | Q(roles__code=RoleCode.DIVISION_STAFF, unit__name="办公室")
-    )
+    recipients = permissions.holders(Cap.LEAD) | permissions.holders(Cap.SUPERVISE)
     notify(
         recipients=recipients.distinct(),
         title=f"诉求转为督办：{appeal.title}",

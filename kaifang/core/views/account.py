@@ -13,6 +13,7 @@ from django.urls import reverse_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from kaifang.core import profile_sections
 from kaifang.core.forms import LoginForm
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import effective_scope
@@ -64,5 +65,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/profile.html",
-        {"profile_user": user, "scope": scope, "roles": user.roles.all()},
+        {
+            "profile_user": user,
+            "scope": scope,
+            "roles": user.roles.all(),
+            "sections": profile_sections.sections_for(request),
+        },
     )

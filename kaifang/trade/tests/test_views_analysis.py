@@ -254,3 +254,19 @@ def test_exports_keep_formula_like_names_as_text(trade_data, city, client, name)
     response = client.get(url(name, *args, span="ytd"))
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert_stored_as_text(content)
+
+
+def test_records_page_reads_the_facts_twice_only(trade_data, city, client):
+    """Issue 17: one aggregate (count and both totals) and the page itself; it used to count
+    for the paginator and sum the same records three times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, city.district_a_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("trade:analysis_records", span="ytd"))
+    assert response.status_code == 200
+    facts = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    assert len(facts) == 2, facts
+    assert not any("DISTINCT" in sql.upper() for sql in facts)
+    assert response.context["page"].paginator.count == len(response.context["rows"])
