@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from kaifang.api.docs import error_responses
+from kaifang.api.common import error_docs
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import effective_scope
 
@@ -38,7 +38,7 @@ class MeOut(Schema):
     "",
     response={200: MeOut, 401: ErrorOut},
     summary="当前用户及其数据范围",
-    openapi_extra=error_responses(401),
+    openapi_extra=error_docs(401),
 )
 def me(request: HttpRequest) -> MeOut:
     user = current_user(request)

@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from kaifang.api.body import BodyError, json_object
-from kaifang.api.docs import error_responses
+from kaifang.api.common import error_docs
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields
@@ -111,7 +111,10 @@ def _channel(request: HttpRequest) -> Channel:
         422: ErrorOut,
     },
     summary="提交企业诉求",
-    openapi_extra=error_responses(400, 401, 415, 422, **REQUEST_BODY),
+    openapi_extra={
+        **error_docs(400, 415, 422, ok=201, ok_text="已登记，返回查询码"),
+        **REQUEST_BODY,
+    },
 )
 def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
     try:
@@ -150,7 +153,7 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
     "/appeals/{tracking_code}",
     response={200: StatusOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="按查询码查询诉求进度",
-    openapi_extra=error_responses(401, 404, 429),
+    openapi_extra=error_docs(404, 429),
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
     # Per channel token, not per address: a channel's servers may share one address, and a
