@@ -8,6 +8,7 @@ variable's name and what was expected.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -66,6 +67,14 @@ def env_list(
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """A rate as django-ratelimit writes it: a count per unit, e.g. `600/h`, `10/m`, `5/30s`."""
+    value = env_str(name, default, environ=environ).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate like 600/h or 10/m, got {value!r}")
+    return value
 
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_config, env_bool, env_int, env_list, env_str
+from config.env import database_config, env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KAIFANG_VAR_DIR", str(BASE_DIR / "var")))
@@ -67,7 +67,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# bench/load.py adds a hello-world baseline view (config/urls_bench.py); off by default.
+ROOT_URLCONF = "config.urls_bench" if env_bool("BENCH_URLS", default=False) else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -137,6 +138,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind N reverse proxies (nginx: 1) the client address is taken from X-Forwarded-For, for
+# the login lockout and every rate limit; 0 ignores the header (gunicorn reached directly).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "kaifang.core.lib.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "kaifang.core.lib.client_ip.client_ip"
+# Password spraying: failed logins from one address, whatever the accounts, per hour.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+# Tracking-code lookups through the public API, per channel token.
+API_TRACKING_RATE = env_rate("API_TRACKING_RATE", "600/h")
 
 # --- i18n -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_config, env_bool, env_int, env_list, env_str
+from config.env import database_config, env_bool, env_int, env_list, env_rate, env_str
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,13 @@ def test_env_example_lists_every_variable_settings_reads():
     )
     assert len(read) > 25
     assert read - listed == set()
+
+
+def test_env_rate_and_trusted_proxies():
+    assert env_rate("API_TRACKING_RATE", "600/h", environ={}) == "600/h"
+    assert env_rate("API_TRACKING_RATE", "600/h", environ={"API_TRACKING_RATE": "10/5m"}) == "10/5m"
+    for bad in ["600", "600/week", "-1/h", "many/h"]:
+        with pytest.raises(ImproperlyConfigured, match="API_TRACKING_RATE"):
+            env_rate("API_TRACKING_RATE", "600/h", environ={"API_TRACKING_RATE": bad})
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        env_int("TRUSTED_PROXIES", 0, minimum=0, environ={"TRUSTED_PROXIES": "-1"})

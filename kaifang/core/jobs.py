@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import logging
 import os
+import socket
 import time
 import traceback
 import uuid
@@ -184,7 +185,8 @@ def _drop_live(job_id: uuid.UUID | str) -> None:
 
 def live_progress(job: Job) -> Job:
     """The job with the progress its function reported from inside a transaction (not yet on
-    the row) when that is further along than the row."""
+    the row) when that is further along than the row; a job whose worker died is failed."""
+    job = fail_if_lost(job)
     if job.status != JobStatus.RUNNING:
         return job
     try:
@@ -207,7 +209,11 @@ def run(job_id: str) -> None:
 def _run(job_id: str) -> None:
     started = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=started, percent=0, message="开始处理"
+        status=JobStatus.RUNNING,
+        started_at=started,
+        percent=0,
+        message="开始处理",
+        worker=worker_id(),
     )
     if not claimed:
         logger.warning("job %s is not queued any more; skipped", job_id)
@@ -241,13 +247,56 @@ def _run(job_id: str) -> None:
 
 
 def fail_stale(*, older_than_seconds: int) -> int:
-    """Mark jobs failed whose worker died (running far past the queue's timeout)."""
+    """Mark jobs failed whose worker died: running far past the queue's timeout, or run by a
+    process of this machine that no longer exists."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    return Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+    count = Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
         status=JobStatus.FAILED,
         error="任务超时或后台进程中断，请重新发起。",
         finished_at=timezone.now(),
     )
+    for running in Job.objects.filter(status=JobStatus.RUNNING).exclude(worker=""):
+        count += fail_if_lost(running).status == JobStatus.FAILED
+    return count
+
+
+LOST_ERROR = "后台进程在任务执行中退出（被终止或重启），任务未完成，请重新发起。"
+
+
+def worker_id() -> str:
+    """This process as a job's runner: host name and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_alive(worker: str) -> bool:
+    """Whether the process named by `worker_id()` still runs. A process of another machine is
+    taken as alive (the stale sweep catches it by age)."""
+    host, _, pid_text = worker.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped by its parent) runs nothing
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in {"Z", "X"}
+
+
+def fail_if_lost(job: Job) -> Job:
+    """The job, marked failed first if it is running in a process that has died."""
+    if job.status != JobStatus.RUNNING or not job.worker or worker_alive(job.worker):
+        return job
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker).update(
+        status=JobStatus.FAILED, error=LOST_ERROR, finished_at=timezone.now()
+    )
+    logger.warning("job %s lost its worker %s", job.pk, job.worker)
+    return Job.objects.get(pk=job.pk)
 
 
 # --- reads ------------------------------------------------------------------------------------

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import io
 import time
 
 from django.conf import settings
-from openpyxl import Workbook
 
 from kaifang.core import notifications
 from kaifang.core.jobs import JobHandle, fail_stale, job
+from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.schedules import periodic
 
 SELFTEST_KIND = "core.selftest"
@@ -24,17 +23,18 @@ def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dic
     for step in range(1, steps + 1):
         time.sleep(pause)
         handle.progress(100 * step / steps, f"正在自检：第 {step}/{steps} 步")
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101 (a new workbook always has a sheet)
-    sheet.title = "自检结果"
-    sheet.append(["项目", "结果"])
-    sheet.append(["步骤数", steps])
-    sheet.append(["用时（秒）", round(time.monotonic() - started, 2)])
-    sheet.append(["发起人", handle.owner.display_name])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    handle.save_file("自检结果.xlsx", buffer.getvalue())
+    content = table_xlsx(
+        title="",
+        sheet_title="自检结果",
+        headers=["项目", "结果"],
+        rows=[
+            ["步骤数", steps],
+            ["用时（秒）", round(time.monotonic() - started, 2)],
+            ["发起人", handle.owner.display_name],
+        ],
+        header_fill=None,
+    )
+    handle.save_file("自检结果.xlsx", content)
     return {"steps": steps}
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from kaifang.core.lib.uploads import content_matches, zip_is_safe
+from kaifang.core.lib.uploads import UploadRefused, check_container, content_matches
 from kaifang.core.models import Unit, UnitKind
 from kaifang.enterprises.models import Ownership, Size, Tag
 from kaifang.library.extract import SUFFIXES, ExtractError, extract
@@ -67,8 +67,10 @@ class TextSourceForm(forms.Form):
                 raise forms.ValidationError("只支持 .docx、.pdf 和 .txt 文件。")
             if len(raw) > _max_bytes() or not content_matches(suffix, raw):
                 raise forms.ValidationError("文件过大，或文件内容与扩展名不符。")
-            if suffix == ".docx" and not zip_is_safe(raw):
-                raise forms.ValidationError("Word 文件已损坏或解压后过大。")
+            try:
+                check_container(suffix, raw)
+            except UploadRefused as error:
+                raise forms.ValidationError(str(error)) from error
             try:
                 data["text"] = extract(name, raw)
             except ExtractError as error:

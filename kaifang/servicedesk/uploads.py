@@ -9,7 +9,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
-from kaifang.core.lib.uploads import content_matches
+from kaifang.core.lib.uploads import UploadRefused, check_container, content_matches
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -45,4 +45,8 @@ def check_upload(name: str, content: bytes) -> Upload:
         raise ValidationError(f"附件“{clean_name}”是空文件。")
     if not content_matches(f".{ext}", content):
         raise ValidationError(f"附件“{clean_name}”的内容与扩展名 .{ext} 不符，请上传真实的文件。")
+    try:
+        check_container(f".{ext}", content)
+    except UploadRefused as error:
+        raise ValidationError(f"附件“{clean_name}”：{error}") from error
     return Upload(name=clean_name, content=content, content_type=ALLOWED[ext])

@@ -1,5 +1,6 @@
 """The ledger (督办台账) and the progress summary: tasks turned into plain rows, then into
-Word or Excel by the pure renderers in kaifang.reports. Every export is audited."""
+Word by the pure renderer in kaifang.reports, Excel by the one writer in core/lib/xlsx.py.
+Every export is audited."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.reports.renderers.docx import OfficialDocument, render_official
-from kaifang.reports.renderers.xlsx import render_table
 from kaifang.supervision.models import Light, ProgressReport, Task, TaskStatus
 from kaifang.supervision.selectors import latest_reports
 
@@ -90,9 +91,9 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
         ]
         for t in items
     ]
-    data = render_table(
+    data = table_xlsx(
         title=title,
-        columns=[
+        headers=[
             *LEDGER_COLUMNS,
             "来源文件",
             "责任领导",
@@ -102,8 +103,11 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
             "按期办结",
         ],
         rows=[[*r, *e] for r, e in zip(rows, extra, strict=True)],
-        sheet="督办台账",
+        sheet_title="督办台账",
         widths=(6, 50, 16, 20, 14, 40, 12, 24, 10, 16, 8, 12, 8),
+        header_fill=None,
+        merge_title=True,
+        wrap=True,
     )
     audit.record(
         actor=actor,

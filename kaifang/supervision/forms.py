@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from kaifang.core.lib.uploads import content_matches, zip_is_safe
+from kaifang.core.lib.uploads import UploadRefused, check_container, content_matches
 from kaifang.core.models import RoleCode, Unit, UnitKind, User
 from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
@@ -89,10 +89,12 @@ class DocumentForm(forms.Form):
                 data["text"] = decode_text(raw)
             elif suffix == ".docx":
                 limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
-                if len(raw) > limit * 1024 * 1024 or not zip_is_safe(raw):
-                    raise forms.ValidationError(
-                        f"Word 文件过大或已损坏（上限 {limit} MB），请检查后重新上传。"
-                    )
+                if len(raw) > limit * 1024 * 1024:
+                    raise forms.ValidationError(f"Word 文件过大（上限 {limit} MB）。")
+                try:
+                    check_container(suffix, raw)
+                except UploadRefused as error:
+                    raise forms.ValidationError(str(error)) from error
                 try:
                     data["text"] = read_docx(raw).text
                 except Exception as error:
@@ -274,6 +276,10 @@ class ReportForm(forms.Form):
         upload.seek(0)
         if not content_matches(suffix, content):
             raise forms.ValidationError(f"附件内容与扩展名 {suffix} 不符，请上传真实的文件。")
+        try:
+            check_container(suffix, content)
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
 
 

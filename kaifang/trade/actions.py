@@ -15,11 +15,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from kaifang.core import audit, permissions
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
+from kaifang.trade import batches
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
 from kaifang.trade.bulk import upsert_rows
@@ -163,9 +163,8 @@ def import_validate(
     try:
         result = parse_batch_file(batch=batch, mapping_json=mapping_json)
     except (ValidationError, TableError) as error:
-        batch.status = ImportStatus.FAILED
-        batch.message = "；".join(getattr(error, "messages", [str(error)]))[:500]
-        batch.save(update_fields=["status", "message"])
+        reason = "；".join(getattr(error, "messages", [str(error)]))
+        batches.batch_validation_failed(batch_id=batch.pk, reason=reason)
         raise
     if mapping_json is not None:
         batch.mapping = mapping_json
@@ -181,8 +180,7 @@ def import_validate(
     if result.errors:
         report = error_report_xlsx(result.mapping.headers, result.rejected_rows, result.errors)
         batch.error_report.save(f"errors-{batch.pk}.xlsx", ContentFile(report), save=False)
-    batch.status = ImportStatus.PARSED
-    batch.save()
+    batches.batch_validated(batch=batch)
     audit.record(
         actor=actor,
         action="import.validate",
@@ -432,16 +430,12 @@ def import_commit(*, batch: ImportBatch, actor: User, progress: Progress = _noop
     except Exception as error:
         reason = "；".join(error.messages) if isinstance(error, ValidationError) else ""
         logger.exception("import %s failed", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED,
-            message=(
-                f"导入失败，数据库未做任何修改。{reason or '系统错误已记录，请联系系统管理员。'}"
-            )[:500],
+        batches.batch_commit_failed(
+            batch_id=batch.pk, reason=reason or "系统错误已记录，请联系系统管理员。"
         )
         raise
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.COMMITTED,
-        committed_at=timezone.now(),
+    batches.batch_committed(
+        batch_id=batch.pk,
         rows_read=result.rows_read,
         rows_imported=result.rows_imported,
         rows_rejected=result.rows_rejected,

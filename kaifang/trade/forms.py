@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
 
+from kaifang.core.lib.uploads import UploadRefused, check_container
 from kaifang.trade.importers import headers as header_rules
 from kaifang.trade.models import Flow, ImportKind, MappingTemplate
 
@@ -50,6 +52,10 @@ class UploadForm(forms.Form):
         limit = settings.UPLOAD_MAX_MB * 1024 * 1024
         if upload.size > limit:
             raise forms.ValidationError(f"文件超过 {settings.UPLOAD_MAX_MB} MB 上限。")
+        try:
+            check_container(Path(upload.name or "").suffix, upload)
+        except UploadRefused as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
 
 

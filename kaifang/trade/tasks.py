@@ -1,19 +1,22 @@
 """Background jobs of the import flow: validate (parse + report) and commit. They take ids,
-call one action and report progress on the Job row that drives the progress bar."""
+call one action and report progress on the Job row that drives the progress bar. Batch states
+move only through kaifang.trade.batches."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kaifang.core.jobs import JobHandle, job
-from kaifang.trade import actions
-from kaifang.trade.models import ImportBatch, ImportStatus
+from kaifang.core.jobs import JobError, JobHandle, job
+from kaifang.core.schedules import periodic
+from kaifang.trade import actions, batches
+from kaifang.trade.models import ImportBatch
 
 
 @job("trade.import_validate")
 def import_validate_job(handle: JobHandle, *, batch_id: int, mapping: Any = None) -> None:
+    if not batches.batch_start_validation(batch_id=batch_id):
+        raise JobError("该批次正在导入或已导入，不能再校验。")
     batch = ImportBatch.objects.get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.PARSING)
     handle.progress(10, "正在读取并校验文件")
     result = actions.import_validate(batch=batch, actor=handle.owner, mapping_json=mapping)
     handle.progress(
@@ -25,7 +28,14 @@ def import_validate_job(handle: JobHandle, *, batch_id: int, mapping: Any = None
 
 @job("trade.import_commit")
 def import_commit_job(handle: JobHandle, *, batch_id: int) -> None:
+    if not batches.batch_committing(batch_id=batch_id):
+        raise JobError("该批次不在可导入状态（未校验或已导入）。")
     batch = ImportBatch.objects.get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.COMMITTING)
     summary = actions.import_commit(batch=batch, actor=handle.owner, progress=handle.progress)
     handle.progress(100, f"导入完成：写入 {summary.rows_written} 条记录")
+
+
+@periodic("trade.imports.recover", minutes=1)
+def recover_import_batches() -> None:
+    """Batches left 解析中/导入中 by a failed job or a killed worker become actionable again."""
+    batches.batches_recover_stale()

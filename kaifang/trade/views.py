@@ -16,7 +16,7 @@ from kaifang.core import audit
 from kaifang.core.jobs import enqueue, job_for_user
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import get_for_user
-from kaifang.trade import actions
+from kaifang.trade import actions, batches
 from kaifang.trade.forms import MappingForm, UploadForm
 from kaifang.trade.models import ImportBatch, ImportStatus, MappingTemplate
 from kaifang.trade.selectors_import import import_batches
@@ -68,7 +68,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    batch = get_for_user(ImportBatch.objects.all(), user, pk)
+    batch = batches.batch_recover(batch=get_for_user(ImportBatch.objects.all(), user, pk))
     job = None
     if batch.current_job:
         try:
@@ -119,9 +119,9 @@ def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
         )
         audit.record(actor=user, action="import.template_save", obj=batch, changes={"name": name})
         messages.success(request, f"已保存表头模板“{name}”。")
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        mapping=mapping, status=ImportStatus.UPLOADED, message=""
-    )
+    if not batches.batch_revalidate(batch=batch, mapping=mapping):
+        messages.error(request, "该批次正在导入或已导入，不能再修改表头对应。")
+        return redirect("trade:import_detail", pk=pk)
     audit.record(actor=user, action="import.remap", obj=batch, changes={"fields": fields})
     _start(
         batch,
@@ -140,10 +140,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
     actions.require_importer(user)
     # A conditional update: a second click (or a second tab) finds the batch already taken.
-    taken = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PARSED).update(
-        status=ImportStatus.COMMITTING
-    )
-    if not taken:
+    if not batches.batch_claim_commit(batch=batch):
         messages.error(request, "请先完成校验，再确认导入（或该批次已在导入中）。")
         return redirect("trade:import_detail", pk=pk)
     _start(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", owner=user)
@@ -168,9 +165,8 @@ def import_error_report(request: HttpRequest, pk: int) -> FileResponse:
 def import_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by the batch page while its job runs: reload the page once the job is done."""
     user = current_user(request)
-    batch = get_for_user(ImportBatch.objects.all(), user, pk)
-    running = {ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.COMMITTING}
-    if batch.status in running:
+    batch = batches.batch_recover(batch=get_for_user(ImportBatch.objects.all(), user, pk))
+    if batch.status in batches.RUNNING:
         return HttpResponse(status=204)
     response = HttpResponse(status=200)
     response["HX-Refresh"] = "true"

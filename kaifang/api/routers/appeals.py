@@ -194,9 +194,9 @@ def appeal_list_api(request: HttpRequest, params: Query[AppealQuery]) -> dict[st
 
 @router.get(
     "/{appeal_id}",
-    response=responses(AppealDetailOut, 404),
+    response=responses(AppealDetailOut, 404, 422),
     summary="诉求详情（工作人员视图，含办理记录和可执行操作）",
-    openapi_extra=error_docs(404),
+    openapi_extra=error_docs(404, 422),
 )
 def appeal_detail_api(request: HttpRequest, appeal_id: int) -> dict[str, Any]:
     return _detail(request, appeal_id)

@@ -164,11 +164,11 @@ def enterprise_list_api(request: HttpRequest, params: Query[EnterpriseQuery]) ->
 
 @router.get(
     "/{enterprise_id}",
-    response=responses(EnterpriseDetailOut, 404),
+    response=responses(EnterpriseDetailOut, 404, 422),
     by_alias=True,
     summary="企业档案（一企一档）",
     description="企业基本信息、标签、包联干部，以及最近有数据月份的进出口（美元）。",
-    openapi_extra=error_docs(404),
+    openapi_extra=error_docs(404, 422),
 )
 def enterprise_detail_api(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
     user = current_user(request)

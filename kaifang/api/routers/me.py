@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from kaifang.api.common import error_docs
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import effective_scope
 
@@ -19,6 +20,10 @@ class ScopeOut(Schema):
     reasons: list[str]
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
 class MeOut(Schema):
     id: int
     username: str
@@ -29,7 +34,12 @@ class MeOut(Schema):
     scope: ScopeOut
 
 
-@router.get("", response=MeOut, summary="当前用户及其数据范围")
+@router.get(
+    "",
+    response={200: MeOut, 401: ErrorOut},
+    summary="当前用户及其数据范围",
+    openapi_extra=error_docs(401),
+)
 def me(request: HttpRequest) -> MeOut:
     user = current_user(request)
     scope = effective_scope(user)

@@ -5,14 +5,18 @@ public page; a channel learns about one appeal only by its tracking code."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
+from kaifang.api.body import BodyError, json_object
+from kaifang.api.common import error_docs
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields
@@ -99,17 +103,24 @@ def _channel(request: HttpRequest) -> Channel:
 
 @router.post(
     "/appeals",
-    response={201: CreatedOut, 400: ErrorOut, 422: ErrorOut},
+    response={
+        201: CreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        415: ErrorOut,
+        422: ErrorOut,
+    },
     summary="提交企业诉求",
-    openapi_extra=REQUEST_BODY,
+    openapi_extra={
+        **error_docs(400, 415, 422, ok=201, ok_text="已登记，返回查询码"),
+        **REQUEST_BODY,
+    },
 )
 def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return Status(400, ErrorOut(detail="请求体不是有效的 JSON。"))
-    if not isinstance(body, dict):
-        return Status(400, ErrorOut(detail="请求体必须是 JSON 对象。"))
+        body = json_object(request)
+    except BodyError as error:
+        return Status(error.status, ErrorOut(detail=error.detail))
     if any(not isinstance(v, str) for v in body.values()):
         return Status(400, ErrorOut(detail="所有字段都必须是字符串。"))
     form = AppealFields(data=body)
@@ -140,10 +151,22 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
 
 @router.get(
     "/appeals/{tracking_code}",
-    response={200: StatusOut, 404: ErrorOut},
+    response={200: StatusOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="按查询码查询诉求进度",
+    openapi_extra=error_docs(404, 429),
 )
 def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | ErrorOut]:
+    # Per channel token, not per address: a channel's servers may share one address, and a
+    # leaked token must not become a fast way to try tracking codes.
+    if is_ratelimited(
+        request,
+        group="api.public.tracking",
+        key=lambda _group, req: f"channel:{_channel(req).pk}",
+        rate=settings.API_TRACKING_RATE,
+        method=ALL,
+        increment=True,
+    ):
+        return Status(429, ErrorOut(detail="查询过于频繁，请稍后再试。"))
     appeal = public_appeal(codes.normalise(tracking_code))
     # A channel reads only the appeals it submitted: a token is not a key to every appeal.
     if appeal is not None and appeal.channel_id != _channel(request).pk:

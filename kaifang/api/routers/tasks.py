@@ -135,9 +135,9 @@ def task_list_api(request: HttpRequest, params: Query[TaskQuery]) -> dict[str, A
 
 @router.get(
     "/{task_id}",
-    response=responses(TaskDetailOut, 404),
+    response=responses(TaskDetailOut, 404, 422),
     summary="督办事项详情（含节点、进展和办理记录）",
-    openapi_extra=error_docs(404),
+    openapi_extra=error_docs(404, 422),
 )
 def task_detail_api(request: HttpRequest, task_id: int) -> dict[str, Any]:
     user = current_user(request)

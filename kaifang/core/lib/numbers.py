@@ -47,3 +47,16 @@ def percent(value: Decimal | None, places: int = 1) -> str:
 def points(value: Decimal | None, places: int = 1) -> str:
     """拉动 in percentage points."""
     return DASH if value is None else grouped(value, places)
+
+
+MAX_ID = 2**63 - 1  # the largest primary key SQLite and PostgreSQL (bigint) can hold
+
+
+def db_id(raw: str) -> int | None:
+    """A primary key from a URL parameter: ASCII digits within the database's integer range,
+    else None (never "²" or "１２", which str.isdigit accepts and int() refuses or reads)."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ID else None

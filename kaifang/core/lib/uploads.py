@@ -1,10 +1,13 @@
 """Checks on uploaded files that every module shares: the bytes must be what the name claims
-(never the browser's Content-Type), and zip-based Office files must not unpack to a bomb."""
+(never the browser's Content-Type), and every zip-based file (docx, xlsx, ofd, zip) passes
+`check_container`: no bomb, no program inside, only the parts its format holds."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
 import filetype
 
@@ -46,10 +49,66 @@ def content_matches(suffix: str, content: bytes) -> bool:
     return kind is not None and kind.mime in expected
 
 
-def zip_is_safe(content: bytes, *, limit: int = MAX_UNPACKED_BYTES) -> bool:
-    """A zip container (docx, xlsx, ofd) whose entries unpack to at most `limit` bytes."""
+class UploadRefused(ValueError):
+    """An upload that must not be stored or read; the message is the Chinese reason."""
+
+
+ZIP_SUFFIXES = {".docx", ".xlsx", ".ofd", ".zip"}
+MAX_MEMBERS = 10_000
+# A member unpacking past 10 MB at more than 500x its packed size is a bomb, not a file (real
+# sheets and documents stay well under 100x).
+MAX_RATIO = 500
+RATIO_FROM_BYTES = 10 * 1024 * 1024
+# What an OOXML package holds at its top level (ECMA-376 part names; customXml comes from WPS
+# and SharePoint). OFD packages are a root OFD.xml and Doc_N folders, any zip anything but
+# programs.
+_OOXML_TOP = {"[content_types].xml", "_rels", "docprops", "customxml"}
+_FORMAT_TOP = {".docx": _OOXML_TOP | {"word"}, ".xlsx": _OOXML_TOP | {"xl"}}
+_PROGRAMS = {
+    ".exe", ".dll", ".com", ".scr", ".pif", ".cpl", ".msi", ".bat", ".cmd", ".ps1", ".vbs",
+    ".vbe", ".js", ".jse", ".wsf", ".hta", ".jar", ".sh", ".elf", ".so", ".lnk", ".reg",
+}  # fmt: skip
+
+
+def check_container(
+    suffix: str, content: bytes | BinaryIO, *, limit: int = MAX_UNPACKED_BYTES
+) -> None:
+    """The one check of every zip-based upload (.docx, .xlsx, .ofd, .zip): a readable zip, at
+    most `limit` bytes unpacked and MAX_MEMBERS members, no member compressed past MAX_RATIO,
+    no member outside the folder, no program inside, and for .docx/.xlsx only the parts that
+    format contains. Raises UploadRefused with a Chinese reason; other suffixes pass."""
+    suffix = suffix.lower()
+    if suffix not in ZIP_SUFFIXES:
+        return
+    label = suffix.lstrip(".").upper()
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return sum(info.file_size for info in archive.infolist()) <= limit
-    except zipfile.BadZipFile:
-        return False
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise UploadRefused(f"{label} 文件已损坏或不是有效的 {label} 文件。") from error
+    finally:
+        if not isinstance(content, bytes):
+            content.seek(0)
+    if len(members) > MAX_MEMBERS:
+        raise UploadRefused(f"{label} 文件包含的条目过多（超过 {MAX_MEMBERS} 个）。")
+    if sum(m.file_size for m in members) > limit:
+        raise UploadRefused(f"{label} 文件解压后超过 {limit // 1024 // 1024} MB，已拒收。")
+    allowed_top = _FORMAT_TOP.get(suffix)
+    names = set()
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        parts = [p for p in name.split("/") if p]
+        names.add(name.lower())
+        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+            raise UploadRefused(f"{label} 文件中有指向文件夹以外的条目（{name[:80]}），已拒收。")
+        if member.file_size > max(RATIO_FROM_BYTES, MAX_RATIO * member.compress_size):
+            raise UploadRefused(f"{label} 文件的压缩比异常（疑似压缩炸弹），已拒收。")
+        if PurePosixPath(name.lower()).suffix in _PROGRAMS:
+            raise UploadRefused(f"{label} 文件中包含可执行程序（{name[:80]}），已拒收。")
+        if allowed_top is not None and parts and parts[0].lower() not in allowed_top:
+            raise UploadRefused(
+                f"{label} 文件中有不属于 {label} 格式的内容（{name[:80]}），请上传真实的文件。"
+            )
+    if allowed_top is not None and "[content_types].xml" not in names:
+        raise UploadRefused(f"不是有效的 {label} 文件（缺少 [Content_Types].xml）。")

@@ -1,56 +1,122 @@
-"""Write a plain table to an .xlsx file (openpyxl, write-only): the shape every list export
-shares. Pure: takes headers and rows, returns bytes."""
+"""The one .xlsx writer of the project (openpyxl, write-only): every list export, the import
+error report and the supervision ledger go through `table_xlsx`. Pure: headers and rows in,
+bytes out.
+
+Every text cell passes `_cell`, which keeps Excel from evaluating user text (OWASP's
+CSV/formula-injection rule): a string beginning with = + - @ or a tab/CR is written as a
+string cell with Excel's quote prefix (the stored form of a typed leading apostrophe), so
+`=HYPERLINK(...)` shows as the text it is and stays text when someone edits the cell. openpyxl
+by itself turns any string beginning with "=" into a formula. Control characters Excel refuses
+are dropped instead of failing the export.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+__all__ = ["HEADER_FILL", "Cell", "Styled", "formula_like", "table_xlsx"]
+
 Cell = str | int | float | Decimal | dt.date | dt.datetime | None
+HEADER_FILL = "E8F0FB"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = {i: None for i in range(32) if i not in (9, 10, 13)}  # control chars Excel refuses
+_NOT_IN_SHEET_NAMES = {ord(c): "_" for c in "[]:*?/\\"} | _ILLEGAL
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell value with a background colour (RRGGBB), for cells a reader should notice."""
+
+    value: Cell
+    fill: str = ""
+
+
+def formula_like(text: str) -> bool:
+    """Whether Excel (or another spreadsheet) could read the text as a formula."""
+    return text.startswith(FORMULA_TRIGGERS)
 
 
 def table_xlsx(
     *,
     title: str,
     headers: Sequence[str],
-    rows: Iterable[Sequence[Cell]],
+    rows: Iterable[Sequence[Cell | Styled]],
     widths: Sequence[int] | None = None,
     subtitle: str = "",
+    sheet_title: str = "",
+    header_fill: str | None = HEADER_FILL,
+    merge_title: bool = False,
+    wrap: bool = False,
 ) -> bytes:
-    """One sheet: a title row, an optional subtitle, a bold header row, then the rows."""
+    """One sheet: a title row (none when `title` is empty), an optional subtitle, a bold header
+    row (frozen), then the rows. `merge_title` spans the title over the header's width;
+    `wrap` wraps long text in the data rows, aligned to the top."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
+    name = (sheet_title or title).translate(_NOT_IN_SHEET_NAMES).strip("'")[:31]
+    sheet = workbook.create_sheet(title=name or "Sheet1")
     for index, width in enumerate(widths or [18] * len(headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3" if not subtitle else "A4"
-    title_cell = WriteOnlyCell(sheet, value=title)
-    title_cell.font = Font(bold=True, size=14)
-    sheet.append([title_cell])
+    header_row = 1 + bool(title) + bool(subtitle)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if title:
+        sheet.append([_cell(sheet, title, font=Font(bold=True, size=14))])
+        if merge_title and len(headers) > 1:
+            sheet.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
     if subtitle:
-        sheet.append([subtitle])
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8F0FB")
-        cell.alignment = Alignment(horizontal="center")
-        header_cells.append(cell)
-    sheet.append(header_cells)
+        sheet.append([_cell(sheet, subtitle)])
+    fill = PatternFill("solid", fgColor=header_fill) if header_fill else None
+    center = Alignment(horizontal="center")
+    sheet.append([_cell(sheet, h, font=_BOLD, fill=fill, alignment=center) for h in headers])
+    alignment = _WRAP if wrap else None
+    fills: dict[str, PatternFill] = {}
     for row in rows:
-        sheet.append([_value(v) for v in row])
+        cells = []
+        for value in row:
+            if isinstance(value, Styled):
+                colour = value.fill
+                cell_fill = fills.setdefault(colour, PatternFill("solid", fgColor=colour))
+                cells.append(_cell(sheet, value.value, fill=cell_fill, alignment=alignment))
+            else:
+                cells.append(_cell(sheet, value, alignment=alignment))
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _value(value: Cell) -> Cell:
+def _cell(
+    sheet: Any,
+    value: Cell,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+) -> Any:
+    """A write-only cell of a plain value; the one place text becomes a cell."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    return value
+        value = value.replace(tzinfo=None)
+    elif isinstance(value, str):
+        value = value.translate(_ILLEGAL)
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # dates and decimals too
+    if isinstance(value, str) and formula_like(value):
+        cell.data_type = "s"  # openpyxl made "=…" a formula: keep it text
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell

@@ -69,6 +69,9 @@ class Job(models.Model):
     traceback = models.TextField("错误堆栈（管理员）", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    worker = models.CharField(
+        "执行进程", max_length=100, blank=True, help_text="主机名:进程号，用于发现中断的任务"
+    )
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:

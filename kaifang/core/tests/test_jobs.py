@@ -152,8 +152,25 @@ def test_selftest_produces_a_workbook(city, settings, tmp_path):
     assert row.status == JobStatus.SUCCEEDED
     assert row.result_file.name.startswith("jobs/")
     assert row.result_filename == "自检结果.xlsx"
-    sheet = load_workbook(io.BytesIO(row.result_file.read())).active
+    content = row.result_file.read()
+    sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A2"].value == "步骤数" and sheet["B2"].value == 5
+    assert sheet["B4"].value == city.officer.display_name
+
+
+def test_selftest_workbook_keeps_a_formula_like_name_as_text(city, settings, tmp_path):
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+
+    settings.MEDIA_ROOT = tmp_path
+    type(city.officer).objects.filter(pk=city.officer.pk).update(full_name=EVIL)
+    city.officer.refresh_from_db()
+    created = enqueue(
+        kind=SELFTEST_KIND, owner=city.officer, title="系统自检", params={"steps": 1, "pause": 0}
+    )
+    run(str(created.pk))
+    assert_stored_as_text(
+        Job.objects.get(pk=created.pk).result_file.read(), city.officer.display_name
+    )
 
 
 # --- pages ---------------------------------------------------------------------------------

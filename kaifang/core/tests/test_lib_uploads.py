@@ -5,15 +5,10 @@ from __future__ import annotations
 import io
 import zipfile
 
-from docx import Document
+import pytest
 
-from kaifang.core.lib.uploads import content_matches, zip_is_safe
-
-
-def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Document().save(buffer)
-    return buffer.getvalue()
+from kaifang.core.lib.uploads import UploadRefused, check_container, content_matches
+from kaifang.core.tests.uploads import docx_bytes, with_member, xlsx_bytes
 
 
 def test_real_files_match_their_extension():
@@ -30,10 +25,55 @@ def test_a_renamed_file_does_not_match():
     assert not content_matches(".exe", b"MZ")
 
 
-def test_zip_bomb_is_refused():
+def zip_of(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"0" * (3 * 1024 * 1024))
-    assert zip_is_safe(buffer.getvalue())
-    assert not zip_is_safe(buffer.getvalue(), limit=1024 * 1024)
-    assert not zip_is_safe(b"not a zip")
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def refused(suffix: str, content: bytes, **kw) -> str:
+    with pytest.raises(UploadRefused) as error:
+        check_container(suffix, content, **kw)
+    return str(error.value)
+
+
+def test_real_office_files_pass():
+    check_container(".docx", docx_bytes())
+    check_container(".xlsx", xlsx_bytes())
+    check_container(".DOCX", docx_bytes())
+    check_container(".zip", zip_of({"进展/照片说明.txt": "说明".encode()}))
+    check_container(".pdf", b"%PDF-1.7 not a zip, not checked here")
+
+
+def test_a_program_inside_a_docx_or_zip_is_refused():
+    assert "可执行程序" in refused(".docx", with_member(docx_bytes(), "word/media/setup.exe"))
+    assert "可执行程序" in refused(".zip", zip_of({"报告.pdf": b"%PDF", "run.bat": b"x"}))
+    assert "可执行程序" in refused(".xlsx", with_member(xlsx_bytes(), "xl/media/a.JS"))
+
+
+def test_parts_a_format_does_not_hold_are_refused():
+    assert "不属于 DOCX 格式" in refused(".docx", with_member(docx_bytes(), "payload/a.bin"))
+    assert "不属于 XLSX 格式" in refused(".xlsx", with_member(xlsx_bytes(), "word/document.xml"))
+    assert "Content_Types" in refused(".docx", zip_of({"word/document.xml": b"<w/>"}))
+
+
+def test_members_leaving_the_folder_are_refused():
+    assert "文件夹以外" in refused(".zip", zip_of({"../../etc/cron.d/x": b"x"}))
+    assert "文件夹以外" in refused(".zip", zip_of({"/etc/passwd": b"x"}))
+
+
+def test_zip_bomb_is_refused():
+    content = zip_of({"[Content_Types].xml": b"<x/>", "word/document.xml": b"0" * (3 << 20)})
+    check_container(".docx", content)
+    assert "解压后超过" in refused(".docx", content, limit=1024 * 1024)
+    bomb = zip_of({"[Content_Types].xml": b"<x/>", "word/document.xml": b"0" * (20 << 20)})
+    assert "压缩比" in refused(".docx", bomb)
+    assert "已损坏" in refused(".xlsx", b"not a zip")
+
+
+def test_a_file_object_is_read_and_rewound():
+    upload = io.BytesIO(xlsx_bytes())
+    check_container(".xlsx", upload)
+    assert upload.tell() == 0

@@ -153,3 +153,13 @@ def test_creator_keeps_no_window_on_an_enterprise_moved_away(city):
 
     assert made not in enterprise_list(user=city.district_a_user, filters=EnterpriseFilters())
     assert made in enterprise_list(user=city.district_b_user, filters=EnterpriseFilters())
+
+
+def test_export_keeps_formula_like_names_as_text(city, client: Client):
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+
+    EnterpriseFactory(name=EVIL, district=city.district_a, contact_name="@SUM(1,1)")
+    client.force_login(city.officer)
+    content = client.get("/enterprises/export.xlsx").content
+    assert_stored_as_text(content)
+    assert_stored_as_text(content, "@SUM(1,1)")

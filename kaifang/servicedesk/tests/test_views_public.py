@@ -188,3 +188,14 @@ def test_public_pages_need_no_login_and_carry_no_staff_menu(client, city):
     assert "主菜单" not in response.content.decode()
     assert re.search(r"验证问题：\d \+ \d = \?", response.content.decode())
     assert client.get("/service/track/").status_code == 200
+
+
+def test_a_docx_carrying_a_program_is_refused(client, city):
+    from kaifang.core.tests.uploads import docx_bytes, with_member
+
+    bad = SimpleUploadedFile("说明.docx", with_member(docx_bytes("说明"), "word/setup.exe"))
+    response = client.post("/service/", _data(client, attachments=bad))
+    assert response.status_code == 400 and "可执行程序" in response.content.decode()
+    assert not Appeal.objects.exists()
+    good = SimpleUploadedFile("说明.docx", docx_bytes("说明"))
+    assert client.post("/service/", _data(client, attachments=good)).status_code == 302

@@ -223,3 +223,19 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(20):
         response = client.get("/servicedesk/")
     assert response.status_code == 200 and len(response.context["page"]) == 12
+
+
+def test_exports_keep_formula_like_text_as_text(client, city, make_appeal):
+    """An enterprise named like a formula (or a unit, in the statistics) is text in Excel."""
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+    from kaifang.enterprises.tests.factories import EnterpriseFactory
+
+    firm = EnterpriseFactory(name=EVIL, district=city.district_a)
+    appeal = make_appeal(firm)
+    actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.district_a)
+    type(city.district_a).objects.filter(pk=city.district_a.pk).update(name="=1+2")
+    login(client, city.officer)
+    assert_stored_as_text(client.get("/servicedesk/appeals/export.xlsx").content)
+    year = appeal.registered_at.year
+    stats = client.get("/servicedesk/stats/export.xlsx", {"year": year}).content
+    assert_stored_as_text(stats, "=1+2")

@@ -236,3 +236,13 @@ def test_pasted_document_has_no_original_to_download(city, client: Client):
     paste(client, "一、要加快推进综保区申建，确保年底前获批。")
     document = SourceDocument.objects.get()
     assert client.get(f"/supervision/documents/{document.pk}/original/").status_code == 404
+
+
+def test_a_docx_with_foreign_parts_is_refused(city, client: Client):
+    from kaifang.core.tests.uploads import docx_bytes, with_member
+
+    client.force_login(city.officer)
+    raw = with_member(docx_bytes("要抓好外贸企业培育工作。"), "payload/run.bin", b"x")
+    response = paste(client, None, original=SimpleUploadedFile("纪要.docx", raw))
+    assert "不属于 DOCX 格式" in response.content.decode()
+    assert not SourceDocument.objects.exists()

@@ -231,3 +231,40 @@ def test_boards_show_score_formula(city, client: Client):
         page = client.get("/supervision/boards/").content.decode()
     # Overdue: 70 × 0/1 + 30 × 1/1 − 5 × 1 = 25.
     assert "<strong>25.0</strong>" in page
+
+
+def test_ledger_export_keeps_formula_like_titles_as_text(city, client: Client):
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+
+    make_task(city, title=EVIL)
+    client.force_login(city.leader)
+    content = client.get("/supervision/export.xlsx").content
+    assert_stored_as_text(content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["B3"].alignment.wrap_text and "A1:M1" in str(sheet.merged_cells)
+
+
+def test_progress_attachment_carrying_a_program_is_refused(city, client: Client):
+    import zipfile
+
+    from kaifang.core.tests.uploads import with_member, xlsx_bytes
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("现场照片说明.txt", "说明")
+    zip_bytes = buffer.getvalue()
+    task = make_task(city)
+    actions.task_sign(actor=city.district_a_user, task=task)
+    client.force_login(city.district_a_user)
+    for name, raw, reason in [
+        ("台账.xlsx", with_member(xlsx_bytes([["进展"]]), "xl/media/run.exe"), "可执行程序"),
+        ("照片.zip", with_member(zip_bytes, "setup.bat"), "可执行程序"),
+    ]:
+        upload = SimpleUploadedFile(name, raw)
+        response = client.post(
+            url(task, "report"),
+            {"text": "已完成", "percent": 50, "attachment": upload},
+            follow=True,
+        )
+        assert reason in response.content.decode(), name
+    assert not ReportAttachment.objects.exists()

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-
+from kaifang.core.lib.xlsx import Styled, table_xlsx
 from kaifang.trade.importers.common import Cell, RowError
 
 __all__ = ["error_report_xlsx"]
 
-_ILLEGAL = {i: None for i in range(32) if i not in (9, 10, 13)}  # control chars Excel refuses
-
 
 def _cell_value(value: Cell) -> str | float | datetime | None:
-    """A value openpyxl writes as is: text without control characters, numbers, datetimes."""
-    if isinstance(value, str):
-        return value.translate(_ILLEGAL)
+    """A value the sheet shows as the file had it: decimals keep their digits, dates are dates."""
     if isinstance(value, Decimal):
         return float(value) if value == value.to_integral_value() else str(value)
     if isinstance(value, datetime):
@@ -50,24 +42,17 @@ def error_report_xlsx(
         if error.value:
             text += f"（{error.value}）"
         reasons[error.row].append(text)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    red = PatternFill("solid", fgColor="FFF2CC")
-    header_cells = []
-    for text in ["原行号", *table_header, "错误原因"]:
-        cell = WriteOnlyCell(sheet, value=_cell_value(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
     width = len(table_header)
+    rows = []
     for number, cells in rows_with_errors:
         values = [_cell_value(c) for c in list(cells)[:width]]
         values += [None] * (width - len(values))
-        reason = WriteOnlyCell(sheet, value=_cell_value("；".join(reasons.get(number, []))))
-        reason.fill = red
-        sheet.append([number, *values, reason])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        reason = Styled("；".join(reasons.get(number, [])), fill="FFF2CC")
+        rows.append([number, *values, reason])
+    return table_xlsx(
+        title="",
+        sheet_title=sheet_title,
+        headers=["原行号", *table_header, "错误原因"],
+        rows=rows,
+        header_fill=None,
+    )

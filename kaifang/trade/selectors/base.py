@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import CharField, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from kaifang.core.lib.numbers import db_id
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
@@ -148,7 +149,9 @@ def _valid_key(name: str, raw: str) -> bool:
     if raw == NONE_KEY:
         return name not in {"group", "enterprise"}
     if name in {"enterprise", "district", "park"}:
-        return raw.isdigit()
+        return db_id(raw) is not None
+    if not raw.isascii():
+        return False
     if name in {"partner", "hs", "mode"}:
         return raw.isdigit()
     if name == "industry":

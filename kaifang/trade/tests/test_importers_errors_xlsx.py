@@ -34,3 +34,16 @@ def test_error_report_has_original_cells_and_reasons() -> None:
     assert values[2][0] == 4
     assert values[2][4] == "-1"  # the control character Excel refuses is dropped
     assert len(values) == 3
+
+
+def test_error_report_keeps_formula_like_cells_as_text() -> None:
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+    from kaifang.trade.importers.common import RowError
+
+    data = error_report_xlsx(
+        ["年月", "=1+2"],
+        [(2, ["202509", EVIL])],
+        [RowError(row=2, column="", value="", reason="@bad")],
+    )
+    assert_stored_as_text(data)
+    assert_stored_as_text(data, "=1+2")

@@ -241,6 +241,21 @@ def test_breakdown_pages_its_rows_and_keeps_the_total_over_all(
     assert sum(1 for row in sheet_rows(export) if row[0] in {"甲机电", "乙纺织", "丁服装"}) == 3
 
 
+@pytest.mark.parametrize(
+    "name", ["trade:analysis_breakdown_export", "trade:analysis_records_export"]
+)
+def test_exports_keep_formula_like_names_as_text(trade_data, city, client, name):
+    from kaifang.core.tests.xlsx import EVIL, assert_stored_as_text
+    from kaifang.enterprises.models import Enterprise
+
+    Enterprise.objects.filter(pk=trade_data.e1.pk).update(name=EVIL)
+    login(client, city.officer)
+    args = ("enterprise",) if name.endswith("breakdown_export") else ()
+    response = client.get(url(name, *args, span="ytd"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert_stored_as_text(content)
+
+
 def test_records_page_reads_the_facts_twice_only(trade_data, city, client):
     """Issue 17: one aggregate (count and both totals) and the page itself; it used to count
     for the paginator and sum the same records three times."""

@@ -130,3 +130,14 @@ def test_double_commit_enqueues_one_job(city, trade_reference, client, run_jobs)
     client.post(f"/trade/imports/{batch.pk}/commit/")
     client.post(f"/trade/imports/{batch.pk}/commit/")
     assert Job.objects.filter(kind="trade.import_commit").count() == 1
+
+
+def test_an_xlsx_carrying_a_program_is_refused_at_upload(city, trade_reference, client: Client):
+    from kaifang.core.tests.uploads import with_member, xlsx_bytes
+
+    client.force_login(city.officer)
+    raw = with_member(xlsx_bytes([["年月", "美元"]]), "xl/embeddings/x.exe")
+    data = {"kind": "customs", "file": SimpleUploadedFile("九月.xlsx", raw), "source": "customs"}
+    response = client.post("/trade/imports/", data)
+    assert response.status_code == 200 and "可执行程序" in response.content.decode()
+    assert not ImportBatch.objects.exists()
