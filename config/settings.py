@@ -5,13 +5,21 @@ The README lists every variable; `.env.example` is the same list with defaults.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_config, env_bool, env_int, env_list, env_str
+from config.env import database_config, env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local `.env` (written by `make demo`, or copied from `.env.example`) fills in variables
+# the environment does not set; real environment variables always win. KAIFANG_ENV_FILE
+# names another file; set it empty to read none (the test settings do, so a developer's
+# `.env` never reaches the suite).
+_ENV_FILE = os.environ.get("KAIFANG_ENV_FILE", str(BASE_DIR / ".env"))
+if _ENV_FILE:
+    load_env_file(Path(_ENV_FILE))
 VAR_DIR = Path(env_str("KAIFANG_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
