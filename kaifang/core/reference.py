@@ -8,6 +8,7 @@ name, the cleaned name and the aliases, plus the variants derived by `name_varia
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count
@@ -157,6 +158,39 @@ def hs_code_valid(code: str) -> bool:
     return code.isdigit() and HSCode.objects.filter(code=code, is_active=True).exists()
 
 
+HS_NO_CHINESE_NAME = "暂无中文名称"
+
+
+def _hs_ancestor_label(code: str) -> str:
+    return f"第{int(code)}章" if len(code) == 2 else f"品目{code}" if len(code) == 4 else code
+
+
+def hs_display_names(codes: Iterable[str]) -> dict[str, str]:
+    """The Chinese name a user reads for each commodity code. A code the tariff source gives no
+    Chinese title (most 4- and 6-digit headings) says so visibly and names the nearest level
+    that has one: 「暂无中文名称（属第84章 核反应堆、锅炉、机器、机械器具及其零件）」. The
+    English WCO description is never shown in its place."""
+    wanted = {c for c in codes if c}
+    prefixes = {c[:n] for c in wanted for n in (2, 4, 6) if len(c) > n}
+    names = dict(
+        HSCode.objects.filter(code__in=wanted | prefixes)
+        .exclude(name_zh="")
+        .values_list("code", "name_zh")
+    )
+    shown: dict[str, str] = {}
+    for code in wanted:
+        if code in names:
+            shown[code] = names[code]
+            continue
+        ancestor = next((code[:n] for n in (6, 4, 2) if len(code) > n and code[:n] in names), None)
+        shown[code] = (
+            f"{HS_NO_CHINESE_NAME}（属{_hs_ancestor_label(ancestor)} {names[ancestor]}）"
+            if ancestor
+            else HS_NO_CHINESE_NAME
+        )
+    return shown
+
+
 def hs_code_info(code: str) -> dict[str, Any] | None:
     node = HSCode.objects.filter(code=code.strip()).first()
     if node is None:
@@ -164,7 +198,7 @@ def hs_code_info(code: str) -> dict[str, Any] | None:
     return {
         "code": node.code,
         "level": node.level,
-        "name": node.name_zh or node.name_en,
+        "name": hs_display_names([node.code])[node.code],
         "name_zh": node.name_zh,
         "name_en": node.name_en,
         "section": node.section,
