@@ -239,3 +239,10 @@ def test_breakdown_pages_its_rows_and_keeps_the_total_over_all(
         assert total.ytd == records_total(records, "usd") == Decimal(200)
     export = client.get(url("trade:analysis_breakdown_export", "enterprise"))
     assert sum(1 for row in sheet_rows(export) if row[0] in {"甲机电", "乙纺织", "丁服装"}) == 3
+
+
+def test_partner_groups_show_their_names_without_codes(trade_data, city, client):
+    response = login(client, city.leader).get(url("trade:analysis_breakdown", "group"))
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())  # what the user reads
+    assert "美日组" in text and "日本组" in text
+    assert "g-ab" not in text and "g-b" not in text
