@@ -130,3 +130,18 @@ def test_double_commit_enqueues_one_job(city, trade_reference, client, run_jobs)
     client.post(f"/trade/imports/{batch.pk}/commit/")
     client.post(f"/trade/imports/{batch.pk}/commit/")
     assert Job.objects.filter(kind="trade.import_commit").count() == 1
+
+
+def test_source_is_a_chinese_choice_list(city, trade_reference, client: Client, run_jobs):
+    client.force_login(city.officer)
+    page = client.get("/trade/imports/").content.decode()
+    assert '<select name="source"' in page
+    assert ">海关统计</option>" in page and ">局内统计</option>" in page
+    assert "如 customs" not in page
+    # anything off the list is refused in Chinese
+    response = upload(client, "\n".join([HEADER, *ROWS]), source="typed-by-hand")
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    run_jobs(lambda: upload(client, "\n".join([HEADER, *ROWS]), source="bureau"))
+    assert ImportBatch.objects.get().source == "bureau"
+    assert "<td>局内统计</td>" in client.get("/trade/imports/").content.decode()
