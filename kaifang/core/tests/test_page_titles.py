@@ -18,7 +18,8 @@ def title_of(html: str) -> str:
 
 def test_tag_joins_the_page_title_and_the_site():
     page = Template(
-        '{% load page_title %}{% page_title "开放通" %}{% if t %}{{ t }}{% endif %}{% endpage_title %}'
+        '{% load page_title %}{% page_title "开放通" %}'
+        "{% if t %}{{ t }}{% endif %}{% endpage_title %}"
     )
     assert page.render(Context({"t": "企业名录"})) == "企业名录 · 开放通"
     assert page.render(Context({"t": ""})) == "开放通"

@@ -4,9 +4,8 @@ dictionary pages are for administrators only."""
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 
 import pytest
 from django.core.management import call_command
