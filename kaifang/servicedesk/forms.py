@@ -194,7 +194,10 @@ class AppealFilterForm(forms.Form):
         label="类别", required=False, choices=[("", "全部"), *Category.choices]
     )
     unit = forms.ModelChoiceField(
-        label="承办单位", required=False, queryset=Unit.objects.filter(is_active=True)
+        label="承办单位",
+        required=False,
+        queryset=Unit.objects.filter(is_active=True),
+        empty_label="全部",
     )
     view = forms.ChoiceField(
         label="视图",
