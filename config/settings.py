@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_q",
-    "axes",
+    "kaifang.core.apps.AxesConfig",  # django-axes under a Chinese name
     "kaifang.core",
     "kaifang.enterprises",
     "kaifang.trade",
@@ -145,6 +145,8 @@ AXES_VERBOSE = False
 # --- i18n -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for third-party apps without a zh-hans catalogue (django-axes' admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
