@@ -42,7 +42,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("tasks")
 
 
-class AxesConfig(AxesAppConfig):
+class AxesConfig(AxesAppConfig):  # type: ignore[misc]  # axes ships no type hints
     """django-axes (login lock-out) as the administration pages name it; its models and fields
     read in Chinese through locale/zh_Hans (the app ships no zh-hans catalogue)."""
 

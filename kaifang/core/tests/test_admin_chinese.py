@@ -6,8 +6,18 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-ENGLISH = ["Access attempts", "Access attempt", "Access logs", "Access failures", "Axes",
-           "Attempt Time", "User Agent", "IP Address", "Failed Logins", "Successful tasks"]  # fmt: skip
+ENGLISH = [
+    "Access attempts",
+    "Access attempt",
+    "Access logs",
+    "Access failures",
+    "Axes",
+    "Attempt Time",
+    "User Agent",
+    "IP Address",
+    "Failed Logins",
+    "Successful tasks",
+]
 
 
 @pytest.mark.django_db
