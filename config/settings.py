@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_q",
-    "kaifang.core.apps.AxesConfig",  # django-axes under a Chinese name
+    "kaifang.core.thirdparty_apps.AxesConfig",  # django-axes under a Chinese name
     "kaifang.core",
     "kaifang.enterprises",
     "kaifang.trade",

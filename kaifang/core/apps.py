@@ -1,6 +1,5 @@
 from typing import Any
 
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
@@ -40,10 +39,3 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("tasks")
-
-
-class AxesConfig(AxesAppConfig):  # type: ignore[misc]  # axes ships no type hints
-    """django-axes (login lock-out) as the administration pages name it; its models and fields
-    read in Chinese through locale/zh_Hans (the app ships no zh-hans catalogue)."""
-
-    verbose_name = "登录安全"

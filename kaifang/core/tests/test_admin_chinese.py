@@ -47,3 +47,12 @@ def test_axes_names(city, client: Client):
     client.force_login(city.admin)
     html = client.get("/admin/axes/accessattempt/").content.decode()
     assert "登录安全" in html and "登录尝试" in html and "尝试时间" in html
+
+
+def test_core_keeps_its_own_app_config():
+    from django.apps import apps
+
+    from kaifang.core.apps import CoreConfig
+
+    assert type(apps.get_app_config("core")) is CoreConfig
+    assert apps.get_app_config("axes").verbose_name == "登录安全"
