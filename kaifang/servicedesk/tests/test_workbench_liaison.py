@@ -44,7 +44,7 @@ def test_not_visited_this_quarter_come_first(city, mine):
 
 @time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC))
 def test_workbench_opens_with_my_enterprises_and_one_tap_visit(city, mine, client: Client):
-    done, stale, never = mine
+    _, _, never = mine
     client.force_login(city.liaison)
     html = client.get("/").content.decode()
     assert "我包联的企业" in html
