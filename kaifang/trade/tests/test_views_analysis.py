@@ -246,3 +246,19 @@ def test_partner_groups_show_their_names_without_codes(trade_data, city, client)
     text = re.sub(r"<[^>]+>", " ", response.content.decode())  # what the user reads
     assert "美日组" in text and "日本组" in text
     assert "g-ab" not in text and "g-b" not in text
+
+
+def test_records_page_reads_the_facts_twice_only(trade_data, city, client):
+    """Issue 17: one aggregate (count and both totals) and the page itself; it used to count
+    for the paginator and sum the same records three times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, city.district_a_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("trade:analysis_records", span="ytd"))
+    assert response.status_code == 200
+    facts = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    assert len(facts) == 2, facts
+    assert not any("DISTINCT" in sql.upper() for sql in facts)
+    assert response.context["page"].paginator.count == len(response.context["rows"])
