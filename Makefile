@@ -100,6 +100,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy kaifang config
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/kaifang makemigrations --check --dry-run --settings=config.settings_test > /dev/null
 
 ## make test: lint, then the whole suite on SQLite (browser tests excluded; see test-browser).

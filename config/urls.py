@@ -16,6 +16,7 @@ admin.site.index_title = "字典与系统设置"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/tokens/", include("kaifang.api.token_urls")),
     path("enterprises/", include("kaifang.enterprises.urls")),
     path("trade/", include("kaifang.trade.urls")),
     path("servicedesk/", include("kaifang.servicedesk.urls")),

@@ -69,20 +69,3 @@ def enterprise_list(
 def enterprise_get(*, user: User | AnonymousUser, pk: Any, write: bool = False) -> Enterprise:
     qs = Enterprise.objects.select_related("district", "park", "industry", "liaison")
     return get_for_user(qs, user, pk, write=write)
-
-
-def enterprise_find(
-    *, uscc: str | None = None, customs_code: str | None = None, name: str | None = None
-) -> Enterprise | None:
-    """Unscoped identity lookup for importers and public intake (never rendered as a list)."""
-    if uscc:
-        found = Enterprise.objects.filter(uscc=uscc).first()
-        if found:
-            return found
-    if customs_code:
-        found = Enterprise.objects.filter(customs_code=customs_code).first()
-        if found:
-            return found
-    if name:
-        return Enterprise.objects.filter(name=name).first()
-    return None

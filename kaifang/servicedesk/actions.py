@@ -13,7 +13,8 @@ Chinese message saying so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -122,6 +123,36 @@ def can_handle(user: User, appeal: Appeal) -> bool:
     if is_office(user) or user.unit_id == appeal.unit_id:
         return True
     return appeal.unit_id in effective_scope(user).unit_ids and not user.has_role(RoleCode.LIAISON)
+
+
+# Staff actions on the appeal page and in the API; rate and reopen are the enterprise's.
+STAFF_ACTIONS = tuple(name for name in ALLOWED_FROM if name not in ("rate", "reopen"))
+# Leaders read only, except to mark an appeal for supervision and approve a commitment: these
+# two are fetched for reading, the others for writing (scope.get_for_user(write=True)).
+READ_SCOPE_ACTIONS = frozenset({"mark", "commit"})
+
+
+def available_actions(user: User, appeal: Appeal) -> list[str]:
+    """The staff actions this user may take on the appeal now, in the page's order."""
+    office, handler, leader = is_office(user), can_handle(user, appeal), is_leader(user)
+    who = {
+        "route": office,
+        "accept": handler,
+        "return": handler,
+        "start": handler,
+        "reply": handler,
+        "pause": handler,
+        "resume": handler,
+        "resolve": handler,
+        "commit": office or leader,
+        "mark": leader and not appeal.leader_marked,
+        "merge": office and appeal.duplicate_of_id is not None,
+    }
+    return [
+        name
+        for name in STAFF_ACTIONS
+        if appeal.status in ALLOWED_FROM[name] and who.get(name, False)
+    ]
 
 
 def _require(condition: object, message: str) -> None:
@@ -732,5 +763,35 @@ def appeal_merge(*, appeal: Appeal, into: Appeal, actor: User) -> Appeal:
     return appeal
 
 
-def appeals_by_ids(ids: Iterable[int]) -> list[Appeal]:
-    return list(Appeal.objects.filter(pk__in=list(ids)))
+def appeal_act(*, appeal: Appeal, actor: User, action: str, data: Mapping[str, Any]) -> Appeal:
+    """Run one staff action by name with its form's cleaned data (the page and the API)."""
+    if action not in STAFF_ACTIONS:
+        raise ValidationError("不支持的操作。")
+    if action == "route":
+        return appeal_route(appeal=appeal, actor=actor, unit=data.get("unit"))
+    if action == "accept":
+        return appeal_accept(appeal=appeal, actor=actor)
+    if action == "return":
+        return appeal_return(appeal=appeal, actor=actor, reason=data["reason"])
+    if action == "start":
+        return appeal_start(appeal=appeal, actor=actor)
+    if action == "reply":
+        return appeal_reply(appeal=appeal, actor=actor, text=data["text"])
+    if action == "pause":
+        return appeal_pause(appeal=appeal, actor=actor, reason=data["reason"])
+    if action == "resume":
+        return appeal_resume(appeal=appeal, actor=actor)
+    if action == "resolve":
+        return appeal_resolve(appeal=appeal, actor=actor, resolution=data["resolution"])
+    if action == "commit":
+        return appeal_commit(
+            appeal=appeal,
+            actor=actor,
+            commitment_date=data["commitment_date"],
+            reason=data["reason"],
+        )
+    if action == "mark":
+        return appeal_mark(appeal=appeal, actor=actor, note=data["text"])
+    if appeal.duplicate_of is None:
+        raise ValidationError("该诉求没有疑似重复的诉求。")
+    return appeal_merge(appeal=appeal, into=appeal.duplicate_of, actor=actor)

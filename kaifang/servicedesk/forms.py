@@ -188,6 +188,19 @@ class CommitForm(forms.Form):
     reason = forms.CharField(label="理由", max_length=300)
 
 
+# The form that parses each staff action's input (actions without input have none); the
+# appeal page and the API validate with the same forms.
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "route": RouteForm,
+    "return": ReasonForm,
+    "reply": TextForm,
+    "pause": ReasonForm,
+    "resolve": ResolveForm,
+    "commit": CommitForm,
+    "mark": TextForm,
+}
+
+
 class AppealFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False)
     status = forms.ChoiceField(

@@ -5,10 +5,9 @@ by its tracking code and the appeal keeps the task's id."""
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.utils import timezone
 
-from kaifang.core import audit, calendar, permissions
+from kaifang.core import audit, calendar, handover, permissions
 from kaifang.core.models import NotificationLevel, User
 from kaifang.core.notifications import notify
 from kaifang.core.permissions import Cap
@@ -18,14 +17,13 @@ TASK_WORKDAYS = 3  # a supervised appeal must be resolved within this many more 
 
 
 def _open_task(appeal: Appeal, reason: str, actor: User | None) -> str:
-    """Open the supervision task; "" when supervision is not installed or no unit holds it."""
-    if not apps.is_installed("kaifang.supervision") or appeal.unit is None:
+    """Open the supervision task through the opener supervision registers with
+    core.handover; "" when supervision is not installed or no unit holds it."""
+    if appeal.unit is None:
         return ""
-    from kaifang.supervision.actions import task_open
-
     today = timezone.localdate()
     deadline = max(appeal.resolve_due, calendar.add_workdays(today, TASK_WORKDAYS))
-    task = task_open(
+    task = handover.open_task(
         actor=actor,
         title=f"督办企业诉求 {appeal.tracking_code}：{appeal.enterprise_name}——{appeal.title}",
         lead_unit=appeal.unit,
@@ -33,7 +31,7 @@ def _open_task(appeal: Appeal, reason: str, actor: User | None) -> str:
         source_sentence=f"{reason}。诉求内容：{appeal.description[:300]}",
         tags="企业诉求",
     )
-    return str(task.pk)
+    return "" if task is None else str(task.pk)
 
 
 def supervise(*, appeal: Appeal, reason: str, actor: User | None) -> bool:

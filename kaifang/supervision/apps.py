@@ -10,7 +10,11 @@ class SupervisionConfig(AppConfig):
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("督查督办", "supervision:task_list", 300))
+        from kaifang.core.handover import register_task_opener
         from kaifang.supervision import panels, tasks, workbench
+        from kaifang.supervision.actions import task_open
+
+        register_task_opener(task_open)  # appeals become supervised tasks (servicedesk)
 
         workbench.register()
         tasks.register()

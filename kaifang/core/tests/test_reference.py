@@ -1,6 +1,5 @@
 """Reference data: the shipped dictionaries load completely, reloading changes nothing and
-repairs edited names, the lookups importers rely on resolve real-world spellings, and the
-dictionary pages are for administrators only."""
+repairs edited names, and the dictionary pages are for administrators only."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from kaifang.core import reference
 from kaifang.core.models import (
     AdminDivision,
     AuditEntry,
@@ -23,6 +21,7 @@ from kaifang.core.models import (
     SupervisionMode,
     TradeMode,
 )
+from kaifang.core.reference import hs_display_names
 from kaifang.core.reference_loader import reference_load
 
 
@@ -153,92 +152,22 @@ def test_group_memberships(ref):
     assert len(members("africa")) == Partner.objects.filter(code__startswith="2").count()
 
 
-@pytest.mark.parametrize(
-    ("name", "code"),
-    [
-        ("中国香港", "110"),
-        ("香港", "110"),
-        ("香港特别行政区", "110"),
-        ("澳门", "121"),
-        ("台湾", "143"),
-        ("韩国", "133"),
-        ("大韩民国", "133"),
-        ("俄罗斯", "344"),
-        ("俄罗斯联邦", "344"),
-        ("尼泊尔", "125"),
-        ("刚果（布）", "213"),
-        ("刚果(金)", "252"),
-        ("玻利维亚", "408"),
-        ("美国", "502"),
-        (" 日本 ", "116"),
-    ],
-)
-def test_partner_name_variants(ref, name, code):
-    found = reference.partner_by_name(name)
-    assert found is not None
-    assert found["code"] == code
-
-
-def test_ambiguous_or_unknown_names_are_not_guessed(ref):
-    assert reference.partner_by_name("刚果") is None  # 刚果(布) or 刚果(金)?
-    assert reference.partner_by_name("火星") is None
-
-
-def test_partner_by_code(ref):
-    assert reference.partner_by_code("116") == {
-        "code": "116",
-        "name_zh": "日本",
-        "name_en": "Japan",
-        "iso3": "JPN",
-        "iso2": "JP",
-        "continent": "亚洲",
-        "is_active": True,
-    }
-    assert reference.partner_by_code("000") is None
-
-
-@pytest.mark.parametrize(
-    ("value", "code"),
-    [
-        ("10", "10"),
-        ("0110", "10"),
-        ("110", "10"),
-        ("一般贸易", "10"),
-        ("0214", "14"),
-        ("来料加工", "14"),
-        ("来料加工贸易", "14"),
-        ("0615", "15"),
-        ("进料对口", "15"),
-        ("0715", "15"),
-        ("4019", "19"),
-        ("保税监管场所进出境货物", "33"),
-    ],
-)
-def test_trade_mode_lookup(ref, value, code):
-    found = reference.trade_mode_lookup(value)
-    assert found is not None
-    assert found["code"] == code
-
-
 def test_supervision_modes_are_unverified_and_unmapped_when_unclear(ref):
     assert not SupervisionMode.objects.filter(is_verified=True).exists()
-    found = reference.trade_mode_lookup("0245")  # 来料料件内销: 45 is no statistics mode
-    assert found is not None
-    assert (found["code"], found["supervision_name"]) == (None, "来料料件内销")
-    assert reference.trade_mode_lookup("99") is None
+    mode = SupervisionMode.objects.get(code="0245")  # 来料料件内销: 45 is no statistics mode
+    assert (mode.trade_mode, mode.name_zh) == (None, "来料料件内销")
+    assert SupervisionMode.objects.get(code="0110").trade_mode.code == "10"
+    assert not TradeMode.objects.filter(code="99").exists()
 
 
-def test_hs_code_validity(ref):
-    assert reference.hs_code_valid("01012100")
-    assert reference.hs_code_valid("8517")
-    assert not reference.hs_code_valid("01019999")
-    assert not reference.hs_code_valid("I")  # sections are not commodity codes
-    codes = reference.hs_code_set()
-    assert {"85171300", "851713", "8517", "85"} <= codes  # 智能手机 and its ancestors
-    assert "XVI" not in codes
-    info = reference.hs_code_info("01012100")
-    assert info is not None
-    assert (info["name"], info["chapter"], info["section"]) == ("改良种用马", "01", "I")
+def test_hs_codes(ref):
+    active = HSCode.objects.filter(is_active=True)
+    assert {"85171300", "851713", "8517", "85"} <= set(
+        active.filter(code__startswith="85").values_list("code", flat=True)
+    )  # 智能手机 and its ancestors
+    assert not active.filter(code="01019999").exists()
+    node = HSCode.objects.get(code="01012100")
+    assert (node.name_zh, node.section) == ("改良种用马", "I")
 
 
 ADMIN_PAGES = [
@@ -296,7 +225,7 @@ def test_admin_edit_is_audited(ref, city, client: Client):
     entry = AuditEntry.objects.get(action="partner.update")
     assert entry.actor == city.admin
     assert "aliases" in entry.changes
-    assert reference.partner_by_name("南朝鲜")["code"] == "133"
+    assert "南朝鲜" in Partner.objects.get(code="133").alias_list()
 
 
 def test_dictionary_overview_page(ref, city, client: Client):
@@ -324,7 +253,7 @@ def test_hs_chapters_and_headings_carry_chinese_titles(ref):
 
 
 def test_hs_display_names_fall_back_visibly_never_to_english(ref):
-    names = reference.hs_display_names(["85", "0102", "8517", "851713", "85171300", "99"])
+    names = hs_display_names(["85", "0102", "8517", "851713", "85171300", "99"])
     assert names["85"].startswith("电机、电气设备及其零件")
     assert names["0102"] == "牛"
     # a heading without a Chinese title says so and names its chapter
@@ -338,5 +267,3 @@ def test_hs_display_names_fall_back_visibly_never_to_english(ref):
     english = HSCode.objects.get(code="8517").name_en
     assert all(english not in shown for shown in names.values())
     assert not any(re.search(r"[A-Za-z]{3,}", shown) for shown in names.values())
-    info = reference.hs_code_info("8517")
-    assert info is not None and info["name"] == names["8517"]

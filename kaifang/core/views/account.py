@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from kaifang.core import profile_sections
 from kaifang.core.forms import LoginForm
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import effective_scope
@@ -35,5 +36,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/profile.html",
-        {"profile_user": user, "scope": scope, "roles": user.roles.all()},
+        {
+            "profile_user": user,
+            "scope": scope,
+            "roles": user.roles.all(),
+            "sections": profile_sections.sections_for(request),
+        },
     )

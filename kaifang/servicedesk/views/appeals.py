@@ -3,14 +3,12 @@ the actions the user may take now, one POST endpoint per action."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,15 +20,7 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.servicedesk import actions, selectors
-from kaifang.servicedesk.forms import (
-    AppealFilterForm,
-    CommitForm,
-    ReasonForm,
-    ResolveForm,
-    RouteForm,
-    StaffAppealForm,
-    TextForm,
-)
+from kaifang.servicedesk.forms import ACTION_FORMS, AppealFilterForm, StaffAppealForm
 from kaifang.servicedesk.models import Appeal
 from kaifang.servicedesk.selectors import AppealFilters
 
@@ -144,32 +134,9 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 
 def _available(user: User, appeal: Appeal) -> list[dict[str, Any]]:
     """The actions this user may take now, each with its form."""
-    allowed = [name for name, starts in actions.ALLOWED_FROM.items() if appeal.status in starts]
-    office, handler, leader = (
-        actions.is_office(user),
-        actions.can_handle(user, appeal),
-        actions.is_leader(user),
-    )
-    who = {
-        "route": office,
-        "accept": handler,
-        "return": handler,
-        "start": handler,
-        "reply": handler,
-        "pause": handler,
-        "resume": handler,
-        "resolve": handler,
-        "commit": office or leader,
-        "mark": leader and not appeal.leader_marked,
-        "merge": office and appeal.duplicate_of_id is not None,
-        "rate": False,  # the enterprise rates on its tracking page
-        "reopen": False,
-    }
     result = []
-    for name in allowed:
-        if not who.get(name):
-            continue
-        form_class = FORMS.get(name)
+    for name in actions.available_actions(user, appeal):
+        form_class = ACTION_FORMS.get(name)
         result.append(
             {
                 "name": name,
@@ -219,58 +186,15 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     return response
 
 
-FORMS: dict[str, type[Form]] = {
-    "route": RouteForm,
-    "return": ReasonForm,
-    "reply": TextForm,
-    "pause": ReasonForm,
-    "resolve": ResolveForm,
-    "commit": CommitForm,
-    "mark": TextForm,
-}
-
-
-def _call(name: str, appeal: Appeal, user: User, data: dict[str, Any]) -> Appeal:
-    calls: dict[str, Callable[[], Appeal]] = {
-        "route": lambda: actions.appeal_route(appeal=appeal, actor=user, unit=data.get("unit")),
-        "accept": lambda: actions.appeal_accept(appeal=appeal, actor=user),
-        "return": lambda: actions.appeal_return(appeal=appeal, actor=user, reason=data["reason"]),
-        "start": lambda: actions.appeal_start(appeal=appeal, actor=user),
-        "reply": lambda: actions.appeal_reply(appeal=appeal, actor=user, text=data["text"]),
-        "pause": lambda: actions.appeal_pause(appeal=appeal, actor=user, reason=data["reason"]),
-        "resume": lambda: actions.appeal_resume(appeal=appeal, actor=user),
-        "resolve": lambda: actions.appeal_resolve(
-            appeal=appeal, actor=user, resolution=data["resolution"]
-        ),
-        "commit": lambda: actions.appeal_commit(
-            appeal=appeal,
-            actor=user,
-            commitment_date=data["commitment_date"],
-            reason=data["reason"],
-        ),
-        "mark": lambda: actions.appeal_mark(appeal=appeal, actor=user, note=data["text"]),
-        "merge": lambda: actions.appeal_merge(
-            appeal=appeal, into=_merge_target(appeal), actor=user
-        ),
-    }
-    return calls[name]()
-
-
-def _merge_target(appeal: Appeal) -> Appeal:
-    if appeal.duplicate_of is None:
-        raise ValidationError("该诉求没有疑似重复的诉求。")
-    return appeal.duplicate_of
-
-
 @login_required
 @require_POST
 def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
     # Leaders read only, except to mark an appeal for supervision; actions check the rest.
-    appeal = selectors.appeal_get(user=user, pk=pk, write=action not in ("mark", "commit"))
-    if action not in actions.ALLOWED_FROM or action in ("rate", "reopen"):
+    appeal = selectors.appeal_get(user=user, pk=pk, write=action not in actions.READ_SCOPE_ACTIONS)
+    if action not in actions.STAFF_ACTIONS:
         raise PermissionDenied("不支持的操作。")
-    form_class = FORMS.get(action)
+    form_class = ACTION_FORMS.get(action)
     data: dict[str, Any] = {}
     if form_class is not None:
         form = form_class(request.POST, prefix=action)
@@ -280,7 +204,7 @@ def appeal_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("servicedesk:appeal_detail", pk=appeal.pk)
         data = form.cleaned_data
     try:
-        _call(action, appeal, user, data)
+        actions.appeal_act(appeal=appeal, actor=user, action=action, data=data)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     else:

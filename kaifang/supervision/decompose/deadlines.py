@@ -115,10 +115,6 @@ def _resolve_year(match: re.Match[str], doc_date: dt.date) -> int | None:
     return doc_date.year
 
 
-def _explicit_year(match: re.Match[str]) -> bool:
-    return bool(match.groupdict().get("y") or match.groupdict().get("rel"))
-
-
 def _hit(match: re.Match[str], date: dt.date | None, *, trigger: bool, valid: bool = True) -> _Hit:
     return _Hit(match.start(), match.end(), date, None, trigger, valid)
 

@@ -4,55 +4,13 @@ the numbers the analysis pages show, as JSON with amounts as full-precision deci
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaifang.core.models import User
-from kaifang.trade.selectors import Query, Row, Viewer, breakdown
-
-BYS = {
-    "partner": "partner",
-    "partner-group": "group",
-    "industry": "industry",
-    "hs2": "hs2",
-    "hs4": "hs4",
-    "mode": "mode",
-    "district": "district",
-    "park": "park",
-    "enterprise": "enterprise",
-}
-
-
-PLACES = Decimal("0.0001")  # the storage precision of customs values
-
-
-def _text(value: Decimal | None) -> str | None:
-    """A ratio at full precision without trailing zeros (25, 66.666…67); None if undefined."""
-    return None if value is None else format(value.normalize(), "f")
-
-
-def _amount(value: Decimal) -> str:
-    """Full precision, printed alike on SQLite and PostgreSQL."""
-    return str(value.quantize(PLACES))
-
-
-def _row(row: Row) -> dict[str, Any]:
-    return {
-        "key": row.key,
-        "name": row.name,
-        "month": _amount(row.month),
-        "ytd": _amount(row.ytd),
-        "ytd_prev": _amount(row.ytd_prev),
-        "yoy_pct": _text(row.yoy_pct),
-        "share_pct": _text(row.share_pct),
-        "month_prev": _amount(row.sums.month_prev),
-        "month_yoy_pct": _text(row.month_yoy_pct),
-        "prev_month": _amount(row.sums.prev_month),
-        "mom_pct": _text(row.mom_pct),
-        "contribution_pp": _text(row.contribution_pp),
-    }
+from kaifang.trade.selectors import Query, Viewer, breakdown
+from kaifang.trade.selectors.stats import BYS, stats_json
 
 
 class Command(BaseCommand):
@@ -85,24 +43,15 @@ class Command(BaseCommand):
             viewer = User.objects.filter(username=options["user"], is_active=True).first()
             if viewer is None:
                 raise CommandError(f"用户不存在或已停用：{options['user']}")
+        if options["json"]:
+            result = stats_json(
+                viewer=viewer, by=options["by"], q=q, level=options["industry_level"]
+            )
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
         table = breakdown(
             viewer=viewer, by=BYS[options["by"]], q=q, level=options["industry_level"]
         )
-        result = {
-            "year": q.year,
-            "month": q.month,
-            "by": options["by"],
-            "flow": q.flow,
-            "currency": q.currency,
-            "source": table.source,
-            "total": _row(table.total),
-            "rows": [_row(r) for r in table.rows],
-        }
-        if table.overlapping:
-            result["note"] = "一个国家(地区)可属于多个分组，各分组占比之和不等于100%"
-        if options["json"]:
-            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
-            return
         self.stdout.write(f"{q.label} {q.flow_label} 分{table.label}（{q.currency.upper()}）")
         for r in [*table.rows, table.total]:
             yoy = "—" if r.yoy_pct is None else f"{r.yoy_pct:.1f}%"
