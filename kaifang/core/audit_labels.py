@@ -14,6 +14,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 ACTIONS: dict[str, str] = {
+    "api_token.create": "签发接口令牌",
+    "api_token.revoke": "吊销接口令牌",
     "appeal.escalate": "诉求逾期升级提醒",
     "appeal.supervise": "诉求转为督办事项",
     "calendar_day.delete": "删除节假日安排",
