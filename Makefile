@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 KAIFANG := $(BIN)/kaifang
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Demo settings: production code paths (DEBUG off) on plain http for a local machine.
-DEMO_ENV = DEBUG=false SECURE_SSL_REDIRECT=false SECURE_COOKIES=false \
-	SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost
+# Demo settings: production code paths (DEBUG off) on plain http for a local machine. They live
+# in a local `.env` (see the `.env` target) that config/settings.py reads, so every
+# `.venv/bin/kaifang …` in this checkout works with no exports; HOST is added to the hosts served.
+DEMO_ENV = ALLOWED_HOSTS=127.0.0.1,localhost,$(HOST)
 
 .PHONY: demo test lint serve install install-test assets migrate reference demo-data test-pg test-browser worker clean
 
@@ -43,13 +44,22 @@ static/vendor/.copied: node_modules/.package-lock.json
 
 assets: static/vendor/.copied
 
-var/secret_key:
-	mkdir -p var
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+# `.env`: written once for this checkout and never overwritten (delete it to start over); an
+# older checkout's var/secret_key is reused so existing sessions stay valid. Real environment
+# variables always win over it; the test settings never read it.
+.env:
+	@mkdir -p var
+	@key="$$(cat var/secret_key 2>/dev/null || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	printf '%s\n' \
+		"# Written by make demo for this checkout (demo settings, plain http). Real environment" \
+		"# variables win over these lines; see .env.example for every variable." \
+		"SECRET_KEY=$$key" "DEBUG=false" "SECURE_SSL_REDIRECT=false" "SECURE_COOKIES=false" \
+		"ALLOWED_HOSTS=127.0.0.1,localhost" > $@
+	@echo "wrote .env (the demo settings every .venv/bin/kaifang command in this checkout reads)"
 
-migrate: install assets var/secret_key
+# migrate also creates the cache table (a post-migrate step of kaifang.core).
+migrate: install assets .env
 	$(DEMO_ENV) $(KAIFANG) migrate --noinput
-	$(DEMO_ENV) $(KAIFANG) createcachetable
 	$(DEMO_ENV) $(KAIFANG) setup-schedules
 	$(DEMO_ENV) $(KAIFANG) collectstatic --noinput --verbosity 0
 
@@ -59,6 +69,8 @@ reference: migrate
 		$(DEMO_ENV) $(KAIFANG) load-reference; \
 	else echo "(kaifang load-reference is not available on this branch: skipped)"; fi
 
+## make demo-data: everything make demo sets up (.env, migrations, reference and demo data),
+## without serving; then `.venv/bin/kaifang …` works in this checkout with no exports.
 demo-data: reference
 	$(DEMO_ENV) $(KAIFANG) demo-data --size small
 

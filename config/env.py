@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -75,6 +76,44 @@ def env_rate(name: str, default: str, *, environ: Mapping[str, str] | None = Non
     if not re.fullmatch(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]", value):
         raise ImproperlyConfigured(f"{name} must be a rate like 600/h or 10/m, got {value!r}")
     return value
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a local `.env` file (the subset `make demo` writes and
+    `.env.example` shows): blank lines and `#` comments skipped, an optional `export `
+    prefix, values optionally in single or double quotes. A line without `=` or with a
+    name that is not an identifier stops the start-up, naming the file and the line."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}:{number}: expected NAME=value, got {raw!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in {"'", '"'}:
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def load_env_file(path: Path, *, environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """Put the values of `path` into the environment where a variable is not already set
+    (a real environment variable always wins). Returns the names it set; nothing when the
+    file does not exist."""
+    target = os.environ if environ is None else environ
+    if not path.is_file():
+        return []
+    loaded = []
+    for name, value in read_env_file(path).items():
+        if name not in target:
+            target[name] = value
+            loaded.append(name)
+    return loaded
 
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"

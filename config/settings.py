@@ -5,13 +5,29 @@ The README lists every variable; `.env.example` is the same list with defaults.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_config, env_bool, env_int, env_list, env_rate, env_str
+from config.env import (
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local `.env` (written by `make demo`, or copied from `.env.example`) fills in variables
+# the environment does not set; real environment variables always win. KAIFANG_ENV_FILE
+# names another file; set it empty to read none (the test settings do, so a developer's
+# `.env` never reaches the suite).
+_ENV_FILE = os.environ.get("KAIFANG_ENV_FILE", str(BASE_DIR / ".env"))
+if _ENV_FILE:
+    load_env_file(Path(_ENV_FILE))
 VAR_DIR = Path(env_str("KAIFANG_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -38,7 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_q",
-    "axes",
+    "kaifang.core.thirdparty_apps.AxesConfig",  # django-axes under a Chinese name
     "kaifang.core",
     "kaifang.enterprises",
     "kaifang.trade",
@@ -151,6 +167,8 @@ API_TRACKING_RATE = env_rate("API_TRACKING_RATE", "600/h")
 # --- i18n -------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for third-party apps without a zh-hans catalogue (django-axes' admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

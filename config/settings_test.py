@@ -2,6 +2,9 @@
 
 import os
 
+# Never read a developer's local .env: the suite runs on the values below whatever it holds.
+os.environ["KAIFANG_ENV_FILE"] = ""
+
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

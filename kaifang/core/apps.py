@@ -1,4 +1,14 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(*, using: str = "default", **kwargs: Any) -> None:
+    """The database cache (settings.CACHES) needs its table; `migrate` creates it, so a fresh
+    database works without a separate `createcachetable` (idempotent)."""
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -7,6 +17,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self) -> None:
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core.cache_table")
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("我的工作台", "core:workbench", 0))

@@ -1,9 +1,10 @@
-"""Reference dictionaries as a whole: each one's size, for the 数据字典 overview page. (The
-importers read the dictionaries they need as plain data through
-kaifang.trade.selectors_import.import_lookups.)"""
+"""Reference dictionaries as a whole: each one's size, for the 数据字典 overview page, and the
+Chinese names of commodity codes as users read them (`hs_display_names`). (The importers read
+the dictionaries they need as plain data through kaifang.trade.selectors_import.import_lookups.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count
@@ -53,3 +54,36 @@ def _level_counts(model: Any) -> list[tuple[str, int]]:
     labels = dict(model.Level.choices)
     counts = model.objects.values("level").annotate(n=Count("pk")).order_by("level")
     return [(labels[row["level"]], row["n"]) for row in counts]
+
+
+HS_NO_CHINESE_NAME = "暂无中文名称"
+
+
+def _hs_ancestor_label(code: str) -> str:
+    return f"第{int(code)}章" if len(code) == 2 else f"品目{code}" if len(code) == 4 else code
+
+
+def hs_display_names(codes: Iterable[str]) -> dict[str, str]:
+    """The Chinese name a user reads for each commodity code. A code the tariff source gives no
+    Chinese title (most 4- and 6-digit headings) says so visibly and names the nearest level
+    that has one: 「暂无中文名称（属第84章 核反应堆、锅炉、机器、机械器具及其零件）」. The
+    English WCO description is never shown in its place."""
+    wanted = {c for c in codes if c}
+    prefixes = {c[:n] for c in wanted for n in (2, 4, 6) if len(c) > n}
+    names = dict(
+        HSCode.objects.filter(code__in=wanted | prefixes)
+        .exclude(name_zh="")
+        .values_list("code", "name_zh")
+    )
+    shown: dict[str, str] = {}
+    for code in wanted:
+        if code in names:
+            shown[code] = names[code]
+            continue
+        ancestor = next((code[:n] for n in (6, 4, 2) if len(code) > n and code[:n] in names), None)
+        shown[code] = (
+            f"{HS_NO_CHINESE_NAME}（属{_hs_ancestor_label(ancestor)} {names[ancestor]}）"
+            if ancestor
+            else HS_NO_CHINESE_NAME
+        )
+    return shown

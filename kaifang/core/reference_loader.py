@@ -237,12 +237,18 @@ def _hs_rows() -> Iterator[dict[str, Any]]:
             "unit2": "",
         }
 
+    # Chinese titles of the customs tariff's chapters and of the headings a public source
+    # carries (SOURCES.md); a heading without one is shown with its chapter (hs_display_names).
+    chapters_zh = {r["chapter"]: r["name_zh"].strip() for r in read_csv("hs_chapters_zh.csv")}
+    headings_zh = {r["heading"]: r["name_zh"].strip() for r in read_csv("hs_headings_zh.csv")}
     for r in read_csv("hs2022_sections_en.csv"):
         yield node(r["section"], 1, "", r["section"], r["name_en"])
     for r in read_csv("hs2022_chapters_en.csv"):
-        yield node(r["chapter"], 2, r["section"], r["section"], r["name_en"])
+        row = node(r["chapter"], 2, r["section"], r["section"], r["name_en"])
+        yield {**row, "name_zh": chapters_zh.get(r["chapter"], "")}
     for r in read_csv("hs2022_headings_en.csv"):
-        yield node(r["heading"], 3, r["chapter"], r["section"], r["name_en"])
+        row = node(r["heading"], 3, r["chapter"], r["section"], r["name_en"])
+        yield {**row, "name_zh": headings_zh.get(r["heading"], "")}
     sections = {}
     for r in read_csv("hs2022_subheadings_en.csv"):
         sections[r["subheading"]] = r["section"]

@@ -82,6 +82,23 @@ _BRANDS = (  # noqa: SIM905 (a word list reads better as one string)
     "鹏程 启航 荣华 三和 盛世 同创 万象 文昌 祥瑞 鑫源 亚泰 一诺 元亨 振兴 志远 卓信"
 ).split()
 _PLACES = ("示范", "示范市", "东城", "西城", "南湖", "高新", "临河", "北山")
+# A firm named after a place is named after its own district (or the city).
+_HOME_PLACE = {
+    "东城区商务局": "东城",
+    "西城区商务局": "西城",
+    "南湖区商务局": "南湖",
+    "高新区经济发展局": "高新",
+    "临河县商务局": "临河",
+    "北山县商务局": "北山",
+}
+
+
+def _home_places(district: str) -> tuple[str, ...]:
+    """Names a firm of `district` may start with: mostly its district, sometimes the city."""
+    home = _HOME_PLACE[district]
+    return ("示范", "示范市", home, home, home, home)
+
+
 _FOREIGN_PLACES = ("示范中德", "示范中欧", "示范中韩", "示范中日", "示范港")
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志海东文斌"
@@ -200,7 +217,7 @@ def enterprise_specs(seed: int, count: int) -> list[EnterpriseSpec]:
         in_park = rng.random() < (0.75 if annual > 20e6 else 0.5)
         name = ""
         while not name or name in used_names:
-            place = rng.choice(_FOREIGN_PLACES if foreign else _PLACES)
+            place = rng.choice(_FOREIGN_PLACES if foreign else _home_places(district))
             brand = rng.choice(_BRANDS)
             word = rng.choice(sector.words)
             suffix = "股份有限公司" if annual > 80e6 and not foreign else "有限公司"
@@ -208,7 +225,8 @@ def enterprise_specs(seed: int, count: int) -> list[EnterpriseSpec]:
         used_names.add(name)
         former = ""
         if rng.random() < 0.04:
-            former = f"{rng.choice(_PLACES)}{rng.choice(_BRANDS)}{rng.choice(sector.words)}厂"
+            home = _home_places(district)
+            former = f"{rng.choice(home)}{rng.choice(_BRANDS)}{rng.choice(sector.words)}厂"
         # Entering and leaving: new exporters start late, some firms stop trading.
         entry, exit_, closed = 0, MONTHS, False
         roll = rng.random()
@@ -265,14 +283,15 @@ def enterprise_specs(seed: int, count: int) -> list[EnterpriseSpec]:
     return specs
 
 
-def _liaisons(ctx: demo.DemoContext) -> dict[int, User]:
-    """Liaison officers by district unit id (the demo city's liaison accounts)."""
-    by_district: dict[int, User] = {}
+def _liaisons(ctx: demo.DemoContext) -> dict[int, list[User]]:
+    """Liaison officers by district unit id (the demo city's liaison accounts); a firm only
+    ever gets an officer of its own district."""
+    by_district: dict[int, list[User]] = {}
     for user in User.objects.filter(
         roles__code=RoleCode.LIAISON, is_synthetic=True, unit__kind=UnitKind.DISTRICT
     ).order_by("username"):
         if user.unit_id is not None:
-            by_district.setdefault(user.unit_id, user)
+            by_district.setdefault(user.unit_id, []).append(user)
     return by_district
 
 
@@ -310,13 +329,19 @@ def load_enterprises(ctx: demo.DemoContext) -> None:
     to_update: list[Enterprise] = []
     ranked = sorted(specs, key=lambda s: -s.annual_usd)
     liaison_for = {s.number for s in ranked[:400] if rng.random() < 0.5}
+    assigned = 0
     for spec in specs:
         district = units[spec.district]
         park_options = parks.get(district.pk, [])
         park = (
             park_options[spec.number % len(park_options)] if spec.in_park and park_options else None
         )
-        liaison = liaisons.get(district.pk) if spec.number in liaison_for else None
+        officers = liaisons.get(district.pk, [])
+        liaison = (
+            officers[spec.number % len(officers)]
+            if officers and spec.number in liaison_for
+            else None
+        )
         values: dict[str, object] = {
             "customs_code": spec.customs_code or None,
             "name": spec.name,
@@ -341,13 +366,15 @@ def load_enterprises(ctx: demo.DemoContext) -> None:
         parts = [spec.name, spec.former_name, spec.uscc, spec.customs_code]
         enterprise.search_text = " ".join(p for p in parts if p)
         (to_update if enterprise.pk else to_create).append(enterprise)
+        assigned += liaison is not None
     Enterprise.objects.bulk_create(to_create, batch_size=500)
     with bulk_write(e.pk for e in to_update):  # a re-run may move firms between districts
         Enterprise.objects.bulk_update(to_update, [*_FIELDS, "search_text"], batch_size=500)
     _load_tags(specs)
     ctx.log(
         f"企业：{len(specs)} 家演示企业（新建 {len(to_create)}，更新 {len(to_update)}），"
-        f"包联 {sum(1 for s in specs if s.number in liaison_for)} 家"
+        f"包联 {assigned} 家（{len([u for us in liaisons.values() for u in us])} 名包联干部，"
+        "各管本县区企业）"
     )
 
 

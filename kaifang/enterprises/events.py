@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from kaifang.core.models import User
@@ -15,11 +16,18 @@ def enterprise_event(
     text: str,
     actor: User | None = None,
     payload: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> EnterpriseEvent:
-    return EnterpriseEvent.objects.create(
+    """`at` dates the event when it describes something that happened earlier (a back-dated
+    appeal step, a demo visit); otherwise it is now."""
+    event = EnterpriseEvent.objects.create(
         enterprise=enterprise,
         kind=kind,
         text=text[:500],
         actor=actor if actor is not None and actor.pk else None,
         payload=payload or {},
     )
+    if at is not None:  # created_at is auto_now_add: set it after the insert
+        EnterpriseEvent.objects.filter(pk=event.pk).update(created_at=at)
+        event.created_at = at
+    return event

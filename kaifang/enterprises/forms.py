@@ -27,19 +27,28 @@ class EnterpriseFilterForm(forms.Form):
         ),
     )
     district = forms.ModelChoiceField(
-        label="县区", required=False, queryset=Unit.objects.filter(kind=UnitKind.DISTRICT)
+        label="县区",
+        required=False,
+        queryset=Unit.objects.filter(kind=UnitKind.DISTRICT),
+        empty_label="全部",
     )
     park = forms.ModelChoiceField(
-        label="园区", required=False, queryset=Unit.objects.filter(kind=UnitKind.PARK)
+        label="园区",
+        required=False,
+        queryset=Unit.objects.filter(kind=UnitKind.PARK),
+        empty_label="全部",
     )
     industry = forms.CharField(
         label="行业代码", required=False, widget=forms.TextInput({"placeholder": "如 C、C39、C391"})
     )
-    tag = forms.ModelChoiceField(label="标签", required=False, queryset=Tag.objects.all())
+    tag = forms.ModelChoiceField(
+        label="标签", required=False, queryset=Tag.objects.all(), empty_label="全部"
+    )
     liaison = forms.ModelChoiceField(
         label="包联干部",
         required=False,
         queryset=User.objects.filter(liaison_enterprises__isnull=False).distinct(),
+        empty_label="全部",
     )
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *EnterpriseStatus.choices]

@@ -42,3 +42,31 @@ def render_panels(request: HttpRequest, enterprise: Enterprise) -> list[dict[str
             }
         )
     return rendered
+
+
+@dataclass(frozen=True)
+class ProfileAction:
+    """A button at the top of the enterprise page (before the panels, so a phone shows it
+    first), contributed by a higher app: 记录走访 from servicedesk. `url` returns None to hide
+    the button from a user."""
+
+    key: str
+    order: int
+    label: str
+    url: Callable[[HttpRequest, Enterprise], str | None]
+
+
+_ACTIONS: dict[str, ProfileAction] = {}
+
+
+def register_action(action: ProfileAction) -> None:
+    _ACTIONS[action.key] = action
+
+
+def actions_for(request: HttpRequest, enterprise: Enterprise) -> list[dict[str, str]]:
+    shown = []
+    for action in sorted(_ACTIONS.values(), key=lambda a: a.order):
+        url = action.url(request, enterprise)
+        if url:
+            shown.append({"key": action.key, "label": action.label, "url": url})
+    return shown

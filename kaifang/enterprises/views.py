@@ -17,7 +17,7 @@ from kaifang.core.scope import visible_to
 from kaifang.enterprises import actions
 from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm
 from kaifang.enterprises.models import Enterprise
-from kaifang.enterprises.panels import render_panels
+from kaifang.enterprises.panels import actions_for, render_panels
 from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_get, enterprise_list
 
 PAGE_SIZE = 30
@@ -123,6 +123,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "tags": enterprise.tags.all(),
             "panels": render_panels(request, enterprise),
+            "profile_actions": actions_for(request, enterprise),
         },
     )
 

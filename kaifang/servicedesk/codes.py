@@ -12,6 +12,11 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 GROUPS = 3
 GROUP_SIZE = 4
 _STRIP = re.compile(r"[\s\-－_]")
+# What normalise() accepts, in the words the public form shows (its help and its error).
+FORMAT_HINT = (
+    "12 位，由数字 2–9 和字母（不含 I、L、O）组成，大小写均可，"
+    "可用短横线或空格分组，如 AB3D-EF4H-JK5M"
+)
 
 
 def new_code() -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.db.models import Max
 from django.utils import timezone
 
 from kaifang.core import calendar, demo
 from kaifang.core.models import Notification, RoleCode, Unit, User
-from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.models import Enterprise, EnterpriseEvent
 from kaifang.servicedesk import actions, actions_visits, escalation
 from kaifang.servicedesk.models import (
     Appeal,
@@ -22,6 +23,7 @@ from kaifang.servicedesk.models import (
     Category,
     RoutingRule,
     Source,
+    Visit,
     VisitTarget,
 )
 from kaifang.servicedesk.selectors_liaison import quarter_of
@@ -165,13 +167,17 @@ def _liaison_and_visits(
     if not officers:
         return 0
     leader = User.objects.filter(username="juzhang").first()
-    share = enterprises[: max(1, len(enterprises) * 2 // 3)]
-    for index, officer in enumerate(officers):
-        mine = [e for i, e in enumerate(share) if i % len(officers) == index]
-        if mine:
+    # Each officer keeps the firms of their own district that the enterprises loader gave
+    # them (a plausible few dozen); here they only get their leader, dated a year back.
+    assigned_on = _at(today - dt.timedelta(days=365), 9)
+    for officer in officers:
+        mine = list(Enterprise.objects.filter(liaison=officer, is_synthetic=True))
+        if mine and leader is not None:
+            since = _last_event_id()
             actions_visits.liaison_assign(
                 actor=office, enterprises=mine, officer=officer, leader=leader
             )
+            _backdate_events(since, assigned_on)
     year, quarter, _, _ = quarter_of(today)
     visits = 0
     for officer in officers:
@@ -182,7 +188,8 @@ def _liaison_and_visits(
             for _ in range(rng.randint(0, 3)):
                 day = today - dt.timedelta(days=rng.randint(0, 364))
                 problem = rng.choice(TEXTS[rng.choice(list(Category))]).format(n=3)
-                actions_visits.visit_create(
+                since = _last_event_id()
+                visit = actions_visits.visit_create(
                     actor=officer,
                     enterprise=enterprise,
                     visited_on=day,
@@ -199,8 +206,21 @@ def _liaison_and_visits(
                     plans=rng.choice(["拓展中亚市场", "建设海外仓", "申报高新技术企业", ""]),
                     is_synthetic=True,
                 )
+                # The timeline and the record carry the day of the visit, not the load time.
+                _backdate_events(since, _at(day, 17))
+                Visit.objects.filter(pk=visit.pk).update(created_at=_at(day, 17))
                 visits += 1
     return visits
+
+
+def _last_event_id() -> int:
+    return EnterpriseEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _backdate_events(after_id: int, at: dt.datetime) -> None:
+    """Date the timeline events written since `after_id` at `at` (demo history is written
+    today but describes the past year)."""
+    EnterpriseEvent.objects.filter(id__gt=after_id).update(created_at=at)
 
 
 def _one(

@@ -39,5 +39,6 @@ def appeal_event(
             text=f"诉求 {appeal.tracking_code}：{text}",
             actor=actor,
             payload={"appeal": appeal.pk},
+            at=event.created_at,
         )
     return event

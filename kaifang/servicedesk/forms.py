@@ -120,12 +120,14 @@ class StaffAppealForm(AppealFields):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label="查询码", max_length=30, help_text="提交诉求时获得的12位查询码")
+    code = forms.CharField(
+        label="查询码", max_length=30, help_text=f"提交诉求时获得的查询码：{codes.FORMAT_HINT}"
+    )
 
     def clean_code(self) -> str:
         code = codes.normalise(self.cleaned_data["code"])
         if not code:
-            raise ValidationError("查询码格式不正确，应为 12 位字母和数字，如 AB3D-EF4H-JK5M。")
+            raise ValidationError(f"查询码格式不正确，应为{codes.FORMAT_HINT}。")
         return code
 
 
@@ -208,7 +210,10 @@ class AppealFilterForm(forms.Form):
         label="类别", required=False, choices=[("", "全部"), *Category.choices]
     )
     unit = forms.ModelChoiceField(
-        label="承办单位", required=False, queryset=Unit.objects.filter(is_active=True)
+        label="承办单位",
+        required=False,
+        queryset=Unit.objects.filter(is_active=True),
+        empty_label="全部",
     )
     view = forms.ChoiceField(
         label="视图",

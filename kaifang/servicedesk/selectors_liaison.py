@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from kaifang.core.models import RoleCode, User
 from kaifang.core.scope import people_visible_to, visible_to
@@ -118,3 +118,33 @@ def coverage(user: User, day: dt.date) -> dict[str, object]:
 
 def visits_list(user: User) -> QuerySet[Visit]:
     return visible_to(Visit.objects.all(), user).select_related("enterprise", "created_by")
+
+
+@dataclass(frozen=True)
+class MyEnterprise:
+    enterprise: Enterprise
+    last_visit: dt.date | None
+    visited_this_quarter: bool
+
+
+def my_enterprises(user: User, day: dt.date) -> list[MyEnterprise]:
+    """The enterprises the user is the liaison officer of (within what the user may see):
+    those not yet visited this quarter first, longest unvisited first, then the rest."""
+    _, _, start, _ = quarter_of(day)
+    rows = (
+        enterprises_for(user)
+        .filter(liaison=user)
+        .select_related("district")
+        .annotate(last_visit=Max("visits__visited_on"))
+    )
+    found = [
+        MyEnterprise(e, e.last_visit, bool(e.last_visit and e.last_visit >= start)) for e in rows
+    ]
+    return sorted(
+        found,
+        key=lambda m: (
+            m.visited_this_quarter,
+            m.last_visit or dt.date.min,
+            m.enterprise.name,
+        ),
+    )

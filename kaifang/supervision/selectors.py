@@ -226,6 +226,7 @@ class Tally:
     sign_days: int = 0
     signed_quickly: int = 0
     due: int = 0
+    unsigned_late: int = 0
     lights: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -233,22 +234,38 @@ class Tally:
         return self.sign_days / self.signed if self.signed else None
 
     @property
-    def score(self) -> float:
-        """得分 = 70 × 按期办结率 + 30 × 及时签收率 − 5 × 当前逾期数，最低 0 分.
+    def score(self) -> float | None:
+        """得分 = 70 × 办结得分率 + 30 × 及时签收率 − 5 × 当前逾期数，最低 0 分；没有应办结
+        事项的单位暂不评分 (None), and the board lists it after the units it can rank.
 
-        按期办结率 = 按期办结数 ÷ 应办结数 (办结的 + 已过时限未办结的), none due → 1;
-        及时签收率 = 交办后 1 个工作日内签收数 ÷ 已签收数, none signed → 1.
+        办结得分率 = (按期办结数 + 0.5 × 逾期办结数) ÷ 应办结数 (办结的 + 已过时限未办结的):
+        finishing late earns half, not finishing earns nothing, so a unit that finished
+        nothing never outranks one that finished late;
+        及时签收率 = 交办后 1 个工作日内签收数 ÷ 应签收数 (已签收的 + 交办超过 1 个工作日仍未
+        签收的), none to sign → 1.
         """
-        on_time_rate = self.on_time / self.due if self.due else 1.0
-        sign_rate = self.signed_quickly / self.signed if self.signed else 1.0
-        return max(0.0, round(70 * on_time_rate + 30 * sign_rate - 5 * self.overdue, 1))
+        if not self.due:
+            return None
+        late = self.done - self.on_time
+        done_rate = (self.on_time + 0.5 * late) / self.due
+        to_sign = self.signed + self.unsigned_late
+        sign_rate = self.signed_quickly / to_sign if to_sign else 1.0
+        return max(0.0, round(70 * done_rate + 30 * sign_rate - 5 * self.overdue, 1))
 
 
 SCORE_FORMULA = (
-    "得分 = 70 × 按期办结率 + 30 × 及时签收率 − 5 × 当前逾期数（最低 0 分）；"
-    "按期办结率 = 按期办结数 ÷ 应办结数（已办结的与已过时限未办结的）；"
-    "及时签收率 = 交办后 1 个工作日内签收数 ÷ 已签收数。"
+    "得分 = 70 × 办结得分率 + 30 × 及时签收率 − 5 × 当前逾期数（最低 0 分）。"
+    "办结得分率 = （按期办结数 + 0.5 × 逾期办结数）÷ 应办结数（已办结的与已过时限未办结的）："
+    "按期办结得全分，逾期办结得一半，未办结不得分；"
+    "及时签收率 = 交办后 1 个工作日内签收数 ÷ 应签收数（已签收的与交办超过 1 个工作日仍未签收的）。"
+    "尚无应办结事项的单位暂不评分，排在已评分单位之后。"
 )
+
+
+def _rank(tally: Tally) -> tuple[bool, float, str]:
+    """Scored units first, best first; then the units not yet scored, by name."""
+    score = tally.score
+    return (score is None, -(score or 0.0), tally.label)
 
 
 def _count(tally: Tally, task: Task, today: dt.date) -> None:
@@ -271,6 +288,9 @@ def _count(tally: Tally, task: Task, today: dt.date) -> None:
         tally.signed += 1
         tally.sign_days += days
         tally.signed_quickly += days <= 1
+    elif task.status == TaskStatus.ASSIGNED:
+        waited = workdays_between(timezone.localdate(task.assigned_at), today)
+        tally.unsigned_late += waited > 1
 
 
 def board_by_unit(*, user: User | AnonymousUser, today: dt.date | None = None) -> list[Tally]:
@@ -281,7 +301,7 @@ def board_by_unit(*, user: User | AnonymousUser, today: dt.date | None = None) -
             task.lead_unit_id, Tally(key=task.lead_unit, label=task.lead_unit.name)
         )
         _count(tally, task, today)
-    return sorted(rows.values(), key=lambda t: (-t.score, t.label))
+    return sorted(rows.values(), key=_rank)
 
 
 def board_by_document(*, user: User | AnonymousUser, today: dt.date | None = None) -> list[Tally]:

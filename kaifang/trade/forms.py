@@ -10,7 +10,7 @@ from django.conf import settings
 
 from kaifang.core.lib.uploads import UploadRefused, check_container
 from kaifang.trade.importers import headers as header_rules
-from kaifang.trade.models import Flow, ImportKind, MappingTemplate
+from kaifang.trade.models import DataSource, Flow, ImportKind, MappingTemplate
 
 
 def mappable_fields(kind: str) -> list[tuple[str, str]]:
@@ -29,11 +29,11 @@ class UploadForm(forms.Form):
         choices=[("", "文件中有进出口列"), *Flow.choices],
         help_text="文件没有“进出口”列时，请指定整表是出口还是进口",
     )
-    source = forms.CharField(
+    source = forms.ChoiceField(
         label="数据来源",
-        initial="customs",
-        max_length=50,
-        help_text="同一来源的数据可按期间整体替换，如 customs（海关）、bureau（局内统计）",
+        choices=DataSource.choices,
+        initial=DataSource.CUSTOMS,
+        help_text="同一来源的数据可按期间整体替换",
     )
     replace_period = forms.BooleanField(
         label="按期间替换",

@@ -23,6 +23,15 @@ class ImportKind(models.TextChoices):
     ODI = "odi", "对外直接投资"
 
 
+class DataSource(models.TextChoices):
+    """Where imported figures come from; one source's months can be replaced as a whole.
+    (The model fields stay free text so older batches with other values keep their label.)"""
+
+    CUSTOMS = "customs", "海关统计"
+    BUREAU = "bureau", "局内统计"
+    COMMERCE = "commerce", "商务部门统计（外资、对外投资）"
+
+
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", "已上传"
     PARSING = "parsing", "解析中"
@@ -91,6 +100,11 @@ class ImportBatch(models.Model):
     @property
     def status_colour(self) -> str:
         return IMPORT_STATUS_COLOURS.get(ImportStatus(self.status), "gray")
+
+    @property
+    def source_label(self) -> str:
+        labels = dict(DataSource.choices)
+        return str(labels.get(self.source, self.source))
 
 
 class MappingTemplate(models.Model):

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from kaifang.core import audit
 from kaifang.core.jobs import enqueue, job_for_user
 from kaifang.core.lib.requests import current_user
+from kaifang.core.models import Job
+from kaifang.core.models.jobs import FINISHED_STATUSES
 from kaifang.core.scope import get_for_user
 from kaifang.trade import actions, batches
 from kaifang.trade.forms import MappingForm, UploadForm
@@ -163,10 +165,18 @@ def import_error_report(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def import_poll(request: HttpRequest, pk: int) -> HttpResponse:
-    """Polled by the batch page while its job runs: reload the page once the job is done."""
+    """Polled by the batch page while its job runs: reload the page once the batch has moved
+    on or its job has ended (a job that died leaves the batch 解析中; the page then shows the
+    job's error instead of polling for ever)."""
     user = current_user(request)
     batch = batches.batch_recover(batch=get_for_user(ImportBatch.objects.all(), user, pk))
-    if batch.status in batches.RUNNING:
+    # Poll on only while the batch's job is really running: a job that ended (or died with
+    # the batch still saying 解析中) reloads the page, which says what happened.
+    job_running = (
+        batch.current_job is not None
+        and Job.objects.filter(pk=batch.current_job).exclude(status__in=FINISHED_STATUSES).exists()
+    )
+    if batch.status in batches.RUNNING and job_running:
         return HttpResponse(status=204)
     response = HttpResponse(status=200)
     response["HX-Refresh"] = "true"

@@ -20,7 +20,7 @@ from kaifang.api.common import error_docs
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields
-from kaifang.servicedesk.models import Channel, Source
+from kaifang.servicedesk.models import Category, Channel, Source
 from kaifang.servicedesk.selectors import public_appeal, public_timeline
 
 
@@ -82,7 +82,11 @@ REQUEST_BODY = {
                         "uscc": {"type": "string", "description": "统一社会信用代码"},
                         "category": {
                             "type": "string",
-                            "description": "诉求类别编码，如 customs（通关）",
+                            "description": "诉求类别：编码或中文名称，如 logistics 或 物流运输",
+                            "enum": [
+                                *(value for value, _label in Category.choices),
+                                *(str(label) for _value, label in Category.choices),
+                            ],
                         },
                         "description": {"type": "string", "description": "问题描述"},
                         "contact_name": {"type": "string"},
@@ -93,6 +97,18 @@ REQUEST_BODY = {
         },
     }
 }
+
+
+def _category_code(given: str) -> str | None:
+    """A category by its code (`logistics`) or its Chinese name (物流运输); an empty value is
+    left for the form to call missing; None when it is neither."""
+    given = given.strip()
+    if not given:
+        return ""
+    for value, label in Category.choices:
+        if given.lower() == value or given == label:
+            return str(value)
+    return None
 
 
 def _channel(request: HttpRequest) -> Channel:
@@ -123,9 +139,15 @@ def create_appeal(request: HttpRequest) -> Status[CreatedOut | ErrorOut]:
         return Status(error.status, ErrorOut(detail=error.detail))
     if any(not isinstance(v, str) for v in body.values()):
         return Status(400, ErrorOut(detail="所有字段都必须是字符串。"))
-    form = AppealFields(data=body)
+    category = _category_code(body.get("category", ""))
+    form = AppealFields(data=body if category is None else {**body, "category": category})
     if not form.is_valid():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        if category is None:
+            allowed = "、".join(f"{value}（{label}）" for value, label in Category.choices)
+            errors["category"] = [
+                f"无效的诉求类别“{body['category']}”。可用编码或中文名称：{allowed}。"
+            ]
         return Status(422, ErrorOut(detail="参数校验失败。", errors=errors))
     data = form.cleaned_data
     try:

@@ -142,7 +142,7 @@ class HSCode(models.Model):
         ordering = ["level", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh or self.name_en}"
+        return f"{self.code} {self.name_zh or '（暂无中文名称）'}"
 
 
 class TradeMode(models.Model):

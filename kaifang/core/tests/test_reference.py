@@ -4,6 +4,7 @@ repairs edited names, and the dictionary pages are for administrators only."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from kaifang.core.models import (
     SupervisionMode,
     TradeMode,
 )
+from kaifang.core.reference import hs_display_names
 from kaifang.core.reference_loader import reference_load
 
 
@@ -238,3 +240,30 @@ def test_dictionary_overview_page(ref, city, client: Client):
     assert "数据字典" not in client.get("/").content.decode()
     client.force_login(city.admin)
     assert "数据字典" in client.get("/").content.decode()
+
+
+def test_hs_chapters_and_headings_carry_chinese_titles(ref):
+    chapters = HSCode.objects.filter(level=HSCode.Level.CHAPTER)
+    # every chapter of the tariff (77 is reserved and has no node; 99 is not a tariff chapter)
+    without = sorted(chapters.filter(name_zh="").values_list("code", flat=True))
+    assert without == ["99"]
+    assert HSCode.objects.get(code="84").name_zh == "核反应堆、锅炉、机器、机械器具及其零件"
+    assert HSCode.objects.get(code="0101").name_zh == "马、驴、骡"
+    assert HSCode.objects.get(code="0304").name_zh == "鲜、冷、冻鱼片及其他鱼肉（不论是否绞碎）"
+
+
+def test_hs_display_names_fall_back_visibly_never_to_english(ref):
+    names = hs_display_names(["85", "0102", "8517", "851713", "85171300", "99"])
+    assert names["85"].startswith("电机、电气设备及其零件")
+    assert names["0102"] == "牛"
+    # a heading without a Chinese title says so and names its chapter
+    assert names["8517"] == (
+        "暂无中文名称（属第85章 电机、电气设备及其零件；录音机及放声机、电视图像、"
+        "声音的录制和重放设备及其零件、附件）"
+    )
+    assert names["851713"].startswith("暂无中文名称（属第85章")
+    assert names["85171300"] == HSCode.objects.get(code="85171300").name_zh != ""
+    assert names["99"] == "暂无中文名称"
+    english = HSCode.objects.get(code="8517").name_en
+    assert all(english not in shown for shown in names.values())
+    assert not any(re.search(r"[A-Za-z]{3,}", shown) for shown in names.values())

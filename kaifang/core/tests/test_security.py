@@ -150,6 +150,7 @@ def test_check_deploy_is_clean_with_production_environment(tmp_path):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "KAIFANG_ENV_FILE": "",  # production settings alone, whatever a local .env holds
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SECURE_COOKIES": "true",
@@ -176,6 +177,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "KAIFANG_ENV_FILE": "",  # production settings alone, whatever a local .env holds
         "DEBUG": "false",
         "KAIFANG_VAR_DIR": str(tmp_path / "var"),
     }

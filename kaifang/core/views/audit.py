@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kaifang.core import audit_labels
 from kaifang.core.selectors import audit_search
 
 
@@ -37,4 +38,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             until=data["until"],
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.description = audit_labels.describe(entry.action, entry.object_type)  # type: ignore[attr-defined]
+        entry.change_rows = audit_labels.change_rows(  # type: ignore[attr-defined]
+            entry.action, entry.object_type, entry.changes
+        )
     return render(request, "core/audit_list.html", {"form": form, "page": page})

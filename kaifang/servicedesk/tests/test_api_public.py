@@ -135,3 +135,25 @@ def test_a_channel_reads_only_the_appeals_it_submitted(client, city, token):
     _, other = channel_issue(name="小程序", actor=None)
     response = client.get(f"{URL}/{code}", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("given", ["物流运输", "logistics", " LOGISTICS "])
+def test_category_by_code_or_chinese_name(client, city, token, given):
+    response = post(client, {**BODY, "category": given}, token)
+    assert response.status_code == 201, response.json()
+    assert Appeal.objects.get().category == "logistics"
+
+
+def test_unknown_category_lists_the_allowed_values(client, city, token):
+    response = post(client, {**BODY, "category": "运费"}, token)
+    assert response.status_code == 422
+    message = response.json()["errors"]["category"][0]
+    assert "运费" in message
+    assert "logistics（物流运输）" in message and "customs（通关）" in message
+    assert not Appeal.objects.exists()
+
+
+def test_missing_category_is_still_called_missing(client, city, token):
+    response = post(client, {**BODY, "category": ""}, token)
+    assert response.status_code == 422
+    assert "category" in response.json()["errors"]

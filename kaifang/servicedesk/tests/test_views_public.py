@@ -199,3 +199,25 @@ def test_a_docx_carrying_a_program_is_refused(client, city):
     assert not Appeal.objects.exists()
     good = SimpleUploadedFile("说明.docx", docx_bytes("说明"))
     assert client.post("/service/", _data(client, attachments=good)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("typed", "accepted"),
+    [
+        ("ab3d ef4h jk5m", True),  # lower case, spaces
+        ("AB3DEF4HJK5M", True),  # no dashes
+        ("AB3D-EF4H-JK5", False),  # 11 characters
+        ("AB3D-EF4H-JK50", False),  # 0 is not used
+        ("AB3D-EF4H-JK5I", False),  # nor I, L, O
+    ],
+)
+def test_format_message_says_what_is_accepted(typed, accepted):
+    from kaifang.servicedesk import codes
+    from kaifang.servicedesk.forms import TrackForm
+
+    form = TrackForm({"code": typed})
+    assert form.is_valid() is accepted
+    if not accepted:
+        message = form.errors["code"][0]
+        assert "数字 2–9" in message and "不含 I、L、O" in message and "12 位" in message
+    assert bool(codes.normalise(typed)) is accepted

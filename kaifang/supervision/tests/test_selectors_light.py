@@ -70,3 +70,37 @@ def test_list_filter_by_light(city):
     with time_machine.travel(at(2026, 9, 10), tick=False):
         red = selectors.task_list(user=city.officer, filters=selectors.TaskFilter(light="red"))
         assert [t.pk for t in red] == [late.pk]
+
+
+def test_a_new_task_shows_its_light_at_once_and_after_a_change(city, client):
+    """No daily scan is needed: the light is computed whenever a task is read."""
+    with time_machine.travel(at(2026, 9, 29), tick=False):
+        older = make_task(city, title="较早交办的任务", deadline=dt.date(2026, 10, 9))
+    with time_machine.travel(at(2026, 10, 8), tick=False):
+        newer = make_task(city, title="刚交办的任务", deadline=dt.date(2026, 10, 9))
+        client.force_login(city.officer)
+        listing = client.get("/supervision/").content.decode()
+        detail = client.get(f"/supervision/tasks/{newer.pk}/").content.decode()
+        lights = {t.pk: t.light for t in selectors.tasks_visible(user=city.officer)}
+    assert lights == {older.pk: Light.YELLOW, newer.pk: Light.YELLOW}
+    title = listing.index("刚交办的任务")
+    row = listing[listing.rindex("<tr>", 0, title) : title]
+    assert "临期预警" in row
+    assert "临期预警" in detail and "正常推进" not in detail
+    # a change (the deadline moved out) shows at once too
+    with time_machine.travel(at(2026, 10, 8), tick=False):
+        newer.deadline = dt.date(2026, 12, 31)
+        newer.save(update_fields=["deadline"])
+        assert light_of(city, newer, dt.date(2026, 10, 8)) == Light.BLUE
+
+
+def test_a_task_behind_on_a_milestone_says_so(city, client):
+    with time_machine.travel(at(2026, 9, 1), tick=False):
+        task = make_task(city, deadline=dt.date(2026, 12, 31))
+        actions.milestone_add(
+            actor=city.officer, task=task, title="完成选址", due=dt.date(2026, 9, 10)
+        )
+    with time_machine.travel(at(2026, 9, 15), tick=False):
+        client.force_login(city.officer)
+        detail = client.get(f"/supervision/tasks/{task.pk}/").content.decode()
+    assert "节点滞后" in detail and "有节点已过期未完成" in detail

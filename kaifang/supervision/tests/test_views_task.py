@@ -224,8 +224,8 @@ def test_boards_show_score_formula(city, client: Client):
     client.force_login(city.officer)
     with time_machine.travel(at(2026, 9, 2), tick=False):
         page = client.get("/supervision/boards/").content.decode()
-    assert "得分 = 70 × 按期办结率" in page and "东城区商务局" in page
-    assert "<strong>100.0</strong>" in page  # nothing due yet, signed within a working day
+    assert "得分 = 70 × 办结得分率" in page and "东城区商务局" in page
+    assert "暂不评分" in page  # nothing due yet: no score, not 100
     with time_machine.travel(at(2026, 10, 12), tick=False):
         client.force_login(city.officer)
         page = client.get("/supervision/boards/").content.decode()
@@ -268,3 +268,37 @@ def test_progress_attachment_carrying_a_program_is_refused(city, client: Client)
         )
         assert reason in response.content.decode(), name
     assert not ReportAttachment.objects.exists()
+
+
+def test_a_unit_that_finished_nothing_never_outranks_one_that_finished_late(city):
+    from kaifang.supervision import selectors
+
+    with time_machine.travel(at(2026, 9, 1), tick=False):
+        late = make_task(city, deadline=dt.date(2026, 9, 10))  # district A
+        idle = make_task(city, deadline=dt.date(2026, 9, 10), lead=city.district_b)
+        make_task(city, deadline=dt.date(2026, 12, 31), lead=city.district_a_park)
+        actions.task_sign(actor=city.district_a_user, task=late)
+        actions.task_sign(actor=city.district_b_user, task=idle)
+    with time_machine.travel(at(2026, 9, 15), tick=False):  # after the deadline
+        actions.task_report(actor=city.district_a_user, task=late, text="已完成", percent=100)
+        actions.task_request_completion(actor=city.district_a_user, task=late)
+        actions.task_accept(actor=city.officer, task=late)
+    with time_machine.travel(at(2026, 9, 16), tick=False):
+        rows = {t.label: t for t in selectors.board_by_unit(user=city.officer)}
+        order = [t.label for t in selectors.board_by_unit(user=city.officer)]
+    finished_late, finished_nothing = rows["东城区商务局"], rows["西城区商务局"]
+    # late: 70 × (0 + 0.5 × 1)/1 + 30 × 1/1 = 65; nothing: 70 × 0 + 30 − 5 × 1 overdue = 25
+    assert (finished_late.score, finished_nothing.score) == (65.0, 25.0)
+    assert rows[city.district_a_park.name].score is None  # nothing due yet: not ranked
+    assert order == ["东城区商务局", "西城区商务局", city.district_a_park.name]
+
+
+def test_an_unsigned_task_counts_against_signing(city):
+    from kaifang.supervision import selectors
+
+    with time_machine.travel(at(2026, 9, 1), tick=False):
+        make_task(city, deadline=dt.date(2026, 9, 4), lead=city.district_b)
+    with time_machine.travel(at(2026, 9, 10), tick=False):
+        (row,) = selectors.board_by_unit(user=city.officer)
+    # never signed, overdue: 70 × 0 + 30 × 0/1 − 5 = −5 → 0 (not 25)
+    assert row.score == 0.0

@@ -17,8 +17,9 @@ from typing import Any
 from django.db.models import CharField, F, Sum
 from django.db.models.functions import Cast, Substr
 
-from kaifang.core.models import HSCode, Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
+from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
+from kaifang.core.reference import hs_display_names
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
@@ -241,8 +242,7 @@ def names_for(by: str, codes: list[str]) -> dict[str, str]:
     elif by == "group":
         names = dict(PartnerGroup.objects.filter(code__in=real).values_list("code", "name"))
     elif by.startswith("hs"):
-        hs_names = HSCode.objects.filter(code__in=real).values_list("code", "name_zh", "name_en")
-        names = {code: zh or en for code, zh, en in hs_names}  # headings have English only
+        names = hs_display_names(real)  # Chinese, or a visible fallback naming the chapter
     elif by == "mode":
         names = dict(SupervisionMode.objects.filter(code__in=real).values_list("code", "name_zh"))
         names.update(TradeMode.objects.filter(code__in=real).values_list("code", "name_zh"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from kaifang.core.models import Job
 from kaifang.core.tests.route_matrix import Route
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind
@@ -32,6 +33,9 @@ def make(city: Any) -> dict[str, Any]:
     )
     batch.file.save("matrix.csv", ContentFile(b"a,b\n"), save=False)
     batch.error_report.save("errors.xlsx", ContentFile(b"PK"), save=False)
+    # a batch whose validation job is still queued: its page polls (204 until the job ends)
+    job = Job.objects.create(kind="trade.import_validate", title="矩阵校验", owner=city.officer)
+    batch.current_job = job.pk
     batch.save()
     return {"trade_firm": firm, "batch": batch}
 

@@ -59,3 +59,18 @@ def test_user_scope(trade_data, city):
     assert mine["total"]["ytd"] == "50.0000" and mine["source"] == "rollup"
     with pytest.raises(CommandError):
         stats("--by", "partner", "--user", "nobody")
+
+
+def test_hs_chapters_and_headings_are_named_in_chinese(trade_data):
+    from kaifang.core.reference_loader import load_hs_codes
+
+    load_hs_codes()
+    chapters = {r["key"]: r["name"] for r in stats("--by", "hs2", "--flow", "export")["rows"]}
+    assert chapters == {
+        "84": "核反应堆、锅炉、机器、机械器具及其零件",
+        "61": "针织或钩编的服装及衣着附件",
+    }
+    headings = {r["key"]: r["name"] for r in stats("--by", "hs4", "--flow", "export")["rows"]}
+    # the tariff source has no Chinese title for these headings: said so, with the chapter
+    assert headings["8471"] == "暂无中文名称（属第84章 核反应堆、锅炉、机器、机械器具及其零件）"
+    assert headings["6109"].startswith("暂无中文名称（属第61章 针织或钩编的服装")

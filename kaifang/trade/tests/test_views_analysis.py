@@ -256,6 +256,13 @@ def test_exports_keep_formula_like_names_as_text(trade_data, city, client, name)
     assert_stored_as_text(content)
 
 
+def test_partner_groups_show_their_names_without_codes(trade_data, city, client):
+    response = login(client, city.leader).get(url("trade:analysis_breakdown", "group"))
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())  # what the user reads
+    assert "美日组" in text and "日本组" in text
+    assert "g-ab" not in text and "g-b" not in text
+
+
 def test_records_page_reads_the_facts_twice_only(trade_data, city, client):
     """Issue 17: one aggregate (count and both totals) and the page itself; it used to count
     for the paginator and sum the same records three times."""

@@ -141,3 +141,37 @@ def test_an_xlsx_carrying_a_program_is_refused_at_upload(city, trade_reference, 
     response = client.post("/trade/imports/", data)
     assert response.status_code == 200 and "可执行程序" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_source_is_a_chinese_choice_list(city, trade_reference, client: Client, run_jobs):
+    client.force_login(city.officer)
+    page = client.get("/trade/imports/").content.decode()
+    assert '<select name="source"' in page
+    assert ">海关统计</option>" in page and ">局内统计</option>" in page
+    assert "如 customs" not in page
+    # anything off the list is refused in Chinese
+    response = upload(client, "\n".join([HEADER, *ROWS]), source="typed-by-hand")
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    run_jobs(lambda: upload(client, "\n".join([HEADER, *ROWS]), source="bureau"))
+    assert ImportBatch.objects.get().source == "bureau"
+    assert "<td>局内统计</td>" in client.get("/trade/imports/").content.decode()
+
+
+def test_polling_stops_when_the_job_has_ended(city, trade_reference, client: Client):
+    from kaifang.core.models import Job
+    from kaifang.core.models.jobs import JobStatus
+
+    client.force_login(city.officer)
+    upload(client, "\n".join([HEADER, *ROWS]))  # the job is queued, not run
+    batch = ImportBatch.objects.get()
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert 'id="import-poll"' in page and 'hx-trigger="every 1s"' in page
+    assert client.get(f"/trade/imports/{batch.pk}/poll/").status_code == 204
+    # the worker died: the job failed, the batch still says 解析中
+    Job.objects.filter(pk=batch.current_job).update(status=JobStatus.FAILED, error="进程被终止")
+    response = client.get(f"/trade/imports/{batch.pk}/poll/")
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert 'id="import-poll"' not in page and "hx-trigger" not in page.split("<main", 1)[1]
+    assert "进程被终止" in page

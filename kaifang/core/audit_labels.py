@@ -1,0 +1,250 @@
+"""The audit log in words: a Chinese description of each action code and a field-by-field
+table of what changed, for the administrators' audit page (the stored entries stay as they
+are: dotted codes and JSON). Pure but for Django's app registry, which names models and
+fields (`apps.get_model(entry.object_type)`), so core imports no domain app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+ACTIONS: dict[str, str] = {
+    "api_token.create": "签发接口令牌",
+    "api_token.revoke": "吊销接口令牌",
+    "appeal.escalate": "诉求逾期升级提醒",
+    "appeal.supervise": "诉求转为督办事项",
+    "calendar_day.delete": "删除节假日安排",
+    "calendar_day.save": "保存节假日安排",
+    "channel.issue": "签发接口渠道令牌",
+    "channel.revoke": "吊销接口渠道令牌",
+    "enterprise.create": "新建企业档案",
+    "enterprise.merge": "合并重复企业",
+    "enterprise.update": "修改企业档案",
+    "export.appeal_attachment": "下载诉求附件",
+    "export.appeal_stats": "导出诉求统计",
+    "export.appeals": "导出诉求清单",
+    "export.document_original": "下载讲话、纪要原件",
+    "export.enterprises": "导出企业名录",
+    "export.import_errors": "下载导入错误报告",
+    "export.job_result": "下载后台任务结果",
+    "export.report_attachment": "下载进展报送附件",
+    "export.supervision.ledger_docx": "导出督办台账（Word）",
+    "export.supervision.ledger_xlsx": "导出督办台账（Excel）",
+    "export.trade_records": "导出外贸明细",
+    "import.commit": "确认导入数据",
+    "import.remap": "调整导入表头对应",
+    "import.template_save": "保存表头模板",
+    "import.upload": "上传导入文件",
+    "import.validate": "校验导入文件",
+    "job.enqueue": "提交后台任务",
+    "liaison.assign": "指定包联干部",
+    "notification_preference.update": "修改通知设置",
+    "partner.update": "修改贸易伙伴",
+    "partnergroup.members": "调整国别分组成员",
+    "reference.load": "载入数据字典",
+    "supervision.candidate.discard": "舍弃候选任务",
+    "supervision.candidate.merge": "合并候选任务",
+    "supervision.candidate.split": "拆分候选任务",
+    "supervision.candidate.update": "修改候选任务",
+    "supervision.document.create": "录入讲话、纪要",
+    "supervision.document.decompose": "分解讲话、纪要",
+    "supervision.extension.approve": "批准延期",
+    "supervision.extension.refuse": "不同意延期",
+    "supervision.extension.request": "申请延期",
+    "supervision.milestone.add": "添加节点",
+    "supervision.milestone.complete": "完成节点",
+    "supervision.task.accept": "审核销号",
+    "supervision.task.assign": "交办督办事项",
+    "supervision.task.escalate": "逾期督办升级",
+    "supervision.task.report": "报送进展",
+    "supervision.task.request_completion": "申请办结",
+    "supervision.task.return": "驳回办结申请",
+    "supervision.task.sign": "签收督办事项",
+    "supervision.task.update": "修改督办事项",
+    "unit.create": "新建单位",
+    "unit.delete": "删除单位",
+    "unit.update": "修改单位",
+    "visit.create": "登记走访",
+    "visit_target.set": "设定走访目标",
+}
+
+APPEAL_STEPS = {
+    "accept": "签收",
+    "commit": "承诺办理",
+    "create": "登记",
+    "mark": "标记",
+    "merge": "合并",
+    "pause": "暂停计时",
+    "rate": "评价",
+    "reopen": "重新办理",
+    "reply": "阶段答复",
+    "resolve": "办结",
+    "resume": "恢复计时",
+    "return": "退回",
+    "route": "派单",
+    "start": "开始办理",
+}
+
+VERBS = {"create": "新建", "update": "修改", "delete": "删除", "save": "保存"}
+
+IMPORT_KINDS = {
+    "customs": "海关进出口数据",
+    "enterprises": "企业名录",
+    "fdi": "实际使用外资",
+    "odi": "对外直接投资",
+}
+
+# Keys of `changes` that are not model fields.
+KEYS = {
+    "status": "状态",
+    "reason": "理由",
+    "note": "说明",
+    "file": "文件",
+    "filename": "文件名",
+    "rows": "行数",
+    "count": "条数",
+    "filters": "筛选条件",
+    "year": "年度",
+    "quarter": "季度",
+    "target": "目标",
+    "kind": "类型",
+    "title": "标题",
+    "date": "日期",
+    "deadline": "完成时限",
+    "recipients": "接收人",
+    "officers": "走访人员",
+    "officer": "包联干部",
+    "level": "级别",
+    "stage": "环节",
+    "overdue": "逾期",
+    "task": "督办事项",
+    "members": "成员",
+    "candidates": "候选任务数",
+    "percent": "进度（%）",
+    "attachments": "附件数",
+    "attachment": "附件",
+    "rows_read": "读取行数",
+    "rows_rejected": "拒绝行数",
+    "rows_written": "写入行数",
+    "errors": "错误数",
+    "by": "维度",
+    "span": "口径",
+    "month": "月份",
+    "flow": "进出口",
+    "currency": "币种",
+    "name": "名称",
+    "parent": "上级",
+    "lead_unit": "牵头单位",
+    "tags": "标签",
+    "on_time": "按期完成",
+    "requested_deadline": "申请延至",
+    "done_on": "完成日期",
+    "milestone": "节点",
+    "due": "节点时限",
+    "merged": "被合并的编号",
+    "new": "新建",
+    "prefix": "令牌前缀",
+    "sha256": "文件指纹",
+    "fields": "表头对应",
+    "chars": "字数",
+    "at": "拆分位置",
+    "candidate": "候选任务",
+}
+
+EMPTY = "（空）"
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str | None  # None: the entry records a value, not a change
+    new: str
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    if "." not in object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def describe(action: str, object_type: str = "") -> str:
+    """「导出督办台账（Word）」 for `export.supervision.ledger_docx`; the code itself only
+    when nothing is known of it."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    head, _, rest = action.partition(".")
+    if head == "appeal" and rest in APPEAL_STEPS:
+        return f"诉求{APPEAL_STEPS[rest]}"
+    if action.startswith("import.commit.") and rest.removeprefix("commit.") in IMPORT_KINDS:
+        return f"确认导入{IMPORT_KINDS[rest.removeprefix('commit.')]}"
+    if action.startswith("export.trade_"):
+        return "导出外贸分析表"
+    verb = action.rsplit(".", 1)[-1]
+    model = _model(object_type)
+    if verb in VERBS and model is not None:
+        return f"{VERBS[verb]}{model._meta.verbose_name}"
+    return action
+
+
+def _field(model: type[models.Model] | None, key: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return None
+
+
+def label_for(key: str, model: type[models.Model] | None) -> str:
+    field = _field(model, key)
+    if field is not None and getattr(field, "verbose_name", None):
+        return str(field.verbose_name)
+    return KEYS.get(key, key)
+
+
+def show(value: Any, field: Any = None) -> str:
+    """A stored value in words: 是/否, （空）, a choice's label, a model's name, lists joined."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices and not isinstance(value, list | dict) and value in choices:
+        return str(choices[value])
+    if isinstance(value, Mapping):
+        if set(value) == {"id", "repr"}:
+            return str(value["repr"])
+        return "；".join(f"{KEYS.get(str(k), k)}：{show(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(show(v) for v in value)
+    return str(value)
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2
+
+
+def change_rows(action: str, object_type: str, changes: Any) -> list[ChangeRow]:
+    """One row per key. Entries written from `audit.diff` ({field: [old, new]}) give 原值 and
+    新值; other entries record values (a filter, a file name, a count), shown as 新值 alone."""
+    if not isinstance(changes, Mapping):
+        return [] if changes in (None, "", []) else [ChangeRow("内容", None, show(changes))]
+    model = _model(object_type)
+    diff_like = action.endswith((".update", ".save", ".approve")) or action == "enterprise.update"
+    rows = []
+    for key, value in changes.items():
+        field = _field(model, str(key))
+        label = label_for(str(key), model)
+        if (diff_like or key == "deadline") and _is_pair(value):
+            rows.append(ChangeRow(label, show(value[0], field), show(value[1], field)))
+        else:
+            rows.append(ChangeRow(label, None, show(value, field)))
+    return rows
