@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kaifang.trade",
     "kaifang.servicedesk",
     "kaifang.supervision",
+    "kaifang.risk",
     "kaifang.api",
 ]
 

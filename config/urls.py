@@ -21,5 +21,6 @@ urlpatterns = [
     path("servicedesk/", include("kaifang.servicedesk.urls")),
     path("service/", include("kaifang.servicedesk.public_urls")),
     path("supervision/", include("kaifang.supervision.urls")),
+    path("risk/", include("kaifang.risk.urls")),
     path("", include("kaifang.core.urls")),
 ]
