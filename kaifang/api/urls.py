@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
-from kaifang.api.routers import me, public_appeals
+from kaifang.api.routers import me, public_appeals, risk
 
 api = NinjaAPI(
     title="开放通 Kaifang API",
@@ -18,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/me", me.router)
 api.add_router("/public", public_appeals.router)
+api.add_router("/risk", risk.router)
 
 
 @api.exception_handler(AuthenticationError)

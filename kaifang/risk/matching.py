@@ -74,3 +74,18 @@ def loss(
         fraction = min(elasticity * rate_pp / HUNDRED, Decimal(1))
         return exposed * max(fraction, ZERO)
     raise ValueError(f"unknown shock {shock!r}")
+
+
+PLACES = Decimal("0.0001")  # the storage precision of customs values (as `trade-stats`)
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount at full precision, printed alike on SQLite and PostgreSQL."""
+    return str(value.quantize(PLACES))
+
+
+def ratio_text(value: Decimal | None) -> str | None:
+    """A fraction at full precision without trailing zeros; None if undefined."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value else "0"

@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaifang.core.models import User
+from kaifang.risk.matching import amount_text as _amount
 from kaifang.risk.matching import clean_code
+from kaifang.risk.matching import ratio_text as _ratio
 from kaifang.risk.selectors import Spec, exposure, resolve_partners
 from kaifang.trade.selectors import Viewer
-
-PLACES = Decimal("0.0001")  # the storage precision of customs values (as trade-stats)
-
-
-def _amount(value: Decimal) -> str:
-    return str(value.quantize(PLACES))
-
-
-def _ratio(value: Decimal | None) -> str | None:
-    """A fraction at full precision without trailing zeros; None if undefined."""
-    if value is None:
-        return None
-    return format(value.normalize(), "f") if value else "0"
 
 
 def _month(text: str) -> dt.date:
