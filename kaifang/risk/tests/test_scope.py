@@ -51,7 +51,7 @@ OBJECT_ROUTES = [
 POST_ROUTES = ["/risk/scenarios/{pk}/follow-ups/", "/risk/scenarios/{pk}/delete/"]
 
 
-@pytest.mark.parametrize("route", OBJECT_ROUTES + POST_ROUTES)
+@pytest.mark.parametrize("route", [*OBJECT_ROUTES, *POST_ROUTES])
 def test_district_b_gets_404_on_district_a_scenario(district_scenario, city, route):
     client = Client()
     client.force_login(city.district_b_user)
@@ -62,7 +62,7 @@ def test_district_b_gets_404_on_district_a_scenario(district_scenario, city, rou
     assert FollowUp.objects.count() == 1
 
 
-@pytest.mark.parametrize("route", OBJECT_ROUTES + ["/risk/", "/risk/watch/", "/risk/dependence/"])
+@pytest.mark.parametrize("route", [*OBJECT_ROUTES, "/risk/", "/risk/watch/", "/risk/dependence/"])
 def test_anonymous_is_sent_to_login(district_scenario, route):
     response = Client().get(route.format(pk=district_scenario.pk))
     if route.startswith("/api/"):
