@@ -45,6 +45,16 @@ def reverse_prefixes(line: str) -> list[str]:
     return [line[:k] for k in range(MIN_REVERSE_DIGITS, len(line))]
 
 
+def upper_bound(line: str) -> str | None:
+    """The smallest digit string above every code starting with `line` ("61" → "62",
+    "6199" → "62", "99" → None): with `line` itself, a range an index can walk, where a LIKE
+    cannot (SQLite's LIKE is case-insensitive; PostgreSQL's needs pattern operators)."""
+    stripped = line.rstrip("9")
+    if not stripped:
+        return None
+    return stripped[:-1] + str(int(stripped[-1]) + 1)
+
+
 def matches(line: str, code: str) -> bool:
     if code.startswith(line):
         return True

@@ -144,3 +144,12 @@ def test_a_district_scenario_stays_in_its_district_for_the_leader(risk_data, cit
     result = exposure(viewer=city.leader, spec=spec, owner=city.district_a_user)
     assert {e.name for e in result.enterprises} == {"甲电机", "乙电器"}
     assert result.total_trade == Decimal(490)
+
+
+def test_upper_bounds_make_index_ranges():
+    from kaifang.risk.matching import upper_bound
+
+    assert upper_bound("61") == "62"
+    assert upper_bound("6199") == "62"
+    assert upper_bound("8509") == "851"
+    assert upper_bound("99") is None and upper_bound("9") is None
