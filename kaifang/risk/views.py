@@ -40,7 +40,7 @@ from kaifang.trade.selectors import markets as trade_markets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ENTERPRISE_ROWS = 200
+ENTERPRISE_ROWS = 100
 RECORDS_PAGE_SIZE = 50
 
 
@@ -188,6 +188,9 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "follow_up_form": FollowUpForm(),
             "import_form": TariffListForm(),
             "can_write": _writable(user, scenario),
+            "records_url": records_url,
+            # One reverse for the whole table, not two per row (200 rows: ~0.2 s).
+            "profile_prefix": reverse("enterprises:detail", args=[0]).removesuffix("0/"),
             "currency": currency,
             "unit": amount_unit(currency, small=True),
         },
