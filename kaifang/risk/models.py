@@ -8,6 +8,7 @@ each time (kaifang.risk.selectors), so they always equal the rows they drill dow
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -158,6 +159,13 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def can_be_written_by(self, user: Any) -> bool:
+        """Its creator (a leader included), and anyone seeing it who is not only a leader
+        (the scope gate's `can_write` asks this)."""
+        if user.is_superuser or (self.created_by_id is not None and self.created_by_id == user.pk):
+            return True
+        return any(role.code != "leader" for role in user.roles.all())
 
 
 class ScenarioProduct(models.Model):

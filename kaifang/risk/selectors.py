@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
 from kaifang.core.scope import effective_scope, visible_to
@@ -24,8 +24,20 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching
 from kaifang.risk.models import FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
-from kaifang.trade.selectors import Viewer, latest_period, sees_all
+from kaifang.trade.selectors import (
+    Concentration,
+    Markets,
+    Query,
+    Viewer,
+    breakdown,
+    concentration_of,
+    enterprise_concentration,
+    latest_period,
+    markets,
+    sees_all,
+)
 from kaifang.trade.selectors.base import enterprise_rollup, facts, reach
+from kaifang.trade.selectors.dynamics import EnterpriseConcentration
 from kaifang.trade.selectors.measures import add_months
 
 ZERO = Decimal(0)
@@ -465,9 +477,68 @@ def can_maintain_watch_list(user: User) -> bool:
     return effective_scope(user).sees_all and any(r.code != "leader" for r in user.roles.all())
 
 
-def latest_month(viewer: Viewer) -> dt.date | None:
-    value = latest_period(viewer)
-    if value is None and viewer is None:
-        found = CustomsRecord.objects.aggregate(m=Max("period"))["m"]
-        return found if isinstance(found, dt.date) else None
-    return value
+# --- dependence without a scenario ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HhiPoint:
+    label: str
+    partners: Concentration
+    products: Concentration
+
+
+@dataclass
+class Dependence:
+    top_share: Decimal
+    watch_share: Decimal
+    months: int
+    latest: dt.date | None = None
+    q: Query | None = None
+    concentrated: list[EnterpriseConcentration] = field(default_factory=list)
+    on_watch: list[EnterpriseExposure] = field(default_factory=list)
+    watch_result: Exposure | None = None
+    history: list[HhiPoint] = field(default_factory=list)
+    markets: Markets | None = None
+
+
+CONCENTRATION_FIRMS = 300
+
+
+def dependence(
+    *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
+) -> Dependence:
+    """Enterprises whose top export market is above `top_share` % of their exports (trade's
+    concentration, 1–N月累计), those whose exports to watch-list partners are above
+    `watch_share` % (the exposure over the trailing `months`), the city's partner and product
+    concentration year by year, and markets gained and lost."""
+    found = Dependence(top_share=top_share, watch_share=watch_share, months=months)
+    found.latest = latest_period(viewer)
+    if found.latest is None:
+        return found
+    q = Query(year=found.latest.year, month=found.latest.month, flow="export")
+    found.q = q
+    found.concentrated = [
+        row
+        for row in enterprise_concentration(viewer=viewer, q=q, limit=CONCENTRATION_FIRMS)
+        if row.top_share_pct is not None and row.top_share_pct > top_share
+    ]
+    watch_codes = frozenset(WatchEntry.objects.values_list("partner__code", flat=True))
+    if watch_codes:
+        found.watch_result = exposure(
+            viewer=viewer, spec=Spec(flow="export", partner_codes=watch_codes, months=months)
+        )
+        found.on_watch = [
+            e
+            for e in found.watch_result.enterprises
+            if e.share_pct is not None and e.share_pct > watch_share
+        ]
+    for year in range(found.latest.year - 2, found.latest.year + 1):
+        point = Query(
+            year=year, month=found.latest.month if year == found.latest.year else 12, flow="export"
+        )
+        partners = concentration_of(breakdown(viewer=viewer, by="partner", q=point))
+        if partners.partners:
+            products = concentration_of(breakdown(viewer=viewer, by="hs2", q=point))
+            found.history.append(HhiPoint(point.ytd_label, partners, products))
+    found.markets = markets(viewer=viewer, q=q)
+    return found
