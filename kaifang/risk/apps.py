@@ -13,7 +13,8 @@ class RiskConfig(AppConfig):
         register(MenuItem("风险预警", "risk:scenario_list", 250))
         register_category("risk", "风险预警")
 
-        from kaifang.risk import demo, hooks
+        from kaifang.risk import demo, hooks, panels
 
         hooks.connect()
+        panels.register_all()
         demo.register_loader()

@@ -80,3 +80,16 @@ def test_a_visit_recorded_after_the_task_marks_it_visited(scenario, risk_data, c
     task.refresh_from_db()
     assert task.visit_event_id == event.pk  # the first visit stays the one recorded
     assert scenario.events.filter(kind="visited").count() == 1
+
+
+def test_the_liaison_sees_the_task_on_the_workbench_and_the_profile(scenario, risk_data, city):
+    from django.test import Client
+
+    _send(scenario, city, top=1)
+    client = Client()
+    client.force_login(city.liaison)
+    assert "甲电机" in client.get("/").content.decode().split('id="wb-risk"')[1][:500]
+    profile = client.get(f"/enterprises/{risk_data.a1.pk}/").content.decode()
+    assert "风险情景“对美机电”" in profile and "待走访" in profile
+    client.force_login(city.district_b_user)
+    assert client.get(f"/enterprises/{risk_data.a1.pk}/").status_code == 404
