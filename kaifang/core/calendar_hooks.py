@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from kaifang.core import calendar
-from kaifang.core.models import CalendarDay, CalendarYear, RoleCode, User
+from kaifang.core import calendar, permissions
+from kaifang.core.models import CalendarDay, CalendarYear
+from kaifang.core.permissions import Cap
 
 
 @receiver(post_save, sender=CalendarDay)
@@ -40,9 +41,7 @@ def missing_year_warning(year: int) -> SafeString:
 
 
 def _is_administrator(user: object) -> bool:
-    if not isinstance(user, User) or not user.is_authenticated:
-        return False
-    return user.is_superuser or user.has_role(RoleCode.ADMIN)
+    return permissions.has(user, Cap.ADMINISTER)
 
 
 def calendar_warnings(request: HttpRequest) -> dict[str, object]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from kaifang.core.permissions import Cap, has
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -17,6 +19,8 @@ class MenuItem:
     icon: str = ""
     admin_only: bool = False
     group: str = ""
+    # The capability the page behind the entry requires: the menu shows only what opens.
+    requires: Cap | None = None
 
     def url(self) -> str:
         return reverse(self.url_name)
@@ -35,6 +39,8 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     result = []
     for item in items:
         if item.admin_only and not getattr(user, "is_staff", False):
+            continue
+        if item.requires is not None and not has(user, item.requires):
             continue
         url = item.url()
         active = request.path == url or (url != "/" and request.path.startswith(url))

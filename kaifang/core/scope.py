@@ -15,11 +15,17 @@ whatever the scope, and administrators use the Django admin.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -120,9 +126,11 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
 
 
 def forget_scope(user: User) -> None:
-    """Drop the per-request cache after roles or unit change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the per-request caches (scope, and the capabilities derived from it) after roles
+    or unit change."""
+    for attr in (_CACHE_ATTR, "_kaifang_capabilities"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def scope_q(model: type[models.Model], scope: EffectiveScope) -> Q | None:
@@ -161,6 +169,66 @@ def visible_to(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]
     return filtered
 
 
+def people_units(user: User | AnonymousUser) -> frozenset[int] | None:
+    """The units whose people `user` may see and pick: their own unit and below, and the units
+    of their scope; None when they see the whole city."""
+    scope = effective_scope(user)
+    if scope.sees_all:
+        return None
+    units: set[int] = set(scope.unit_ids)
+    if isinstance(user, User) and user.unit_id is not None:
+        units |= descendants({user.unit_id})
+    return frozenset(units)
+
+
+def people_visible_to(user: User | AnonymousUser) -> QuerySet[User]:
+    """People (users) are scoped too: every list and picker of people reads them here, so a
+    district never sees, nor hands a record to, another district's staff."""
+    people = User.objects.filter(is_active=True)
+    if not user.is_authenticated:
+        return people.none()
+    units = people_units(user)
+    if units is None:
+        return people
+    return people.filter(Q(unit__in=units) | Q(pk=user.pk))
+
+
+def check_people(
+    user: User | None, people: Iterable[User | None], *, field: str, label: str
+) -> None:
+    """The server's own check behind every picker of people: a chosen person outside the
+    chooser's units is refused with the field and the reason (a forged form gets no further
+    than the picker). `user` None is the operator's command line."""
+    if user is None:
+        return
+    units = people_units(user)
+    if units is None:
+        return
+    outside = [p for p in people if p is not None and p.pk != user.pk and p.unit_id not in units]
+    if outside:
+        names = "、".join(p.display_name for p in outside)
+        raise ValidationError({field: f"{label}只能选择本单位及下属单位的人员：{names} 不在其中。"})
+
+
+def check_units(user: User | None, units: Iterable[Unit | None], *, field: str, label: str) -> None:
+    """A district or park chosen for a record must lie in the user's scope, so no one creates
+    or moves a record to where they can no longer see it."""
+    if user is None:
+        return
+    scope = effective_scope(user)
+    if scope.sees_all:
+        return
+    outside = [u for u in units if u is not None and u.pk not in scope.unit_ids]
+    if outside:
+        names = "、".join(u.name for u in outside)
+        raise ValidationError({field: f"{label}只能选择您数据范围内的单位：{names} 不在其中。"})
+
+
+def units_visible_to(user: User | AnonymousUser) -> QuerySet[Unit]:
+    """Units the user may see and choose (every unit for the whole city)."""
+    return visible_to(Unit.objects.filter(is_active=True), user)
+
+
 def _scope_fields(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(getattr(model, "scope_unit_fields", ())) + tuple(
         getattr(model, "scope_owner_fields", ())
@@ -168,26 +236,35 @@ def _scope_fields(model: type[models.Model]) -> tuple[str, ...]:
 
 
 def _is_many(model: type[models.Model], name: str) -> bool:
-    first = name.split("__")[0]
-    if first in {"id", "pk"}:
-        return False
-    try:
-        model_field: Any = model._meta.get_field(first)
-    except Exception:
-        return True
-    return bool(model_field.many_to_many or model_field.one_to_many) or "__" in name
+    """Whether the lookup path can repeat a row: only a to-many step does. A chain of foreign
+    keys (`enterprise__district`) cannot, and DISTINCT on it costs a sort of every record."""
+    current: Any = model
+    for part in name.split("__"):
+        if part in {"id", "pk"}:
+            return False
+        try:
+            model_field: Any = current._meta.get_field(part)
+        except Exception:
+            return True
+        if model_field.many_to_many or model_field.one_to_many:
+            return True
+        current = model_field.related_model
+        if current is None:
+            return False
+    return False
 
 
 def can_write(user: User | AnonymousUser, obj: models.Model) -> bool:
-    """Leaders read; everyone else writes what they can see. Models may refine it."""
+    """Leaders read; everyone else writes what they can see (`Cap.WRITE`). Models may refine
+    it."""
+    from kaifang.core.permissions import Cap, has  # permissions builds on this module
+
     if not isinstance(user, User) or not user.is_authenticated:
         return False
     check = getattr(obj, "can_be_written_by", None)
     if callable(check):
         return bool(check(user))
-    if user.is_superuser:
-        return True
-    return any(role.code != "leader" for role in user.roles.all())
+    return has(user, Cap.WRITE)
 
 
 def get_for_user(

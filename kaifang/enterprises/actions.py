@@ -8,9 +8,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.lib.uscc import UsccError, is_customs_code, validate_uscc
 from kaifang.core.models import Industry, Unit, User
+from kaifang.core.permissions import Cap
+from kaifang.core.scope import check_people, check_units
 from kaifang.enterprises import merge_hooks
 from kaifang.enterprises.events import enterprise_event
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Tag
@@ -68,6 +70,16 @@ def clean_identifiers(
     return clean_uscc, clean_customs
 
 
+def _check_scope(actor: User | None, changed: dict[str, Any]) -> None:
+    """District and park only within the actor's scope; the liaison only among the actor's
+    people (a liaison officer gains the enterprise's records)."""
+    check_units(
+        actor, [changed.get("district"), changed.get("park")], field="district", label="县区和园区"
+    )
+    if "liaison" in changed:
+        check_people(actor, [changed["liaison"]], field="liaison", label="包联干部")
+
+
 def _field_label(name: str) -> str:
     if name == "tags":
         return "标签"
@@ -107,6 +119,14 @@ def enterprise_create(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _check_scope(actor, {"district": district, "park": park, **fields})
+    if (
+        actor is not None
+        and district is None
+        and park is None
+        and not permissions.has(actor, Cap.SEE_CITY)
+    ):
+        raise ValidationError({"district": "请选择企业所在的县区或园区（您的数据范围内）。"})
     enterprise = Enterprise.objects.create(
         name=name.strip(),
         uscc=clean_uscc,
@@ -144,6 +164,14 @@ def enterprise_update(
             exclude_pk=enterprise.pk,
         )
         fields["uscc"], fields["customs_code"] = clean_uscc, clean_customs
+    _check_scope(
+        actor,
+        {
+            k: v
+            for k, v in fields.items()
+            if k in _FOREIGN_KEYS and getattr(enterprise, f"{k}_id") != getattr(v, "pk", v)
+        },
+    )
     new_name = fields.get("name", enterprise.name).strip()
     if not new_name:
         raise ValidationError({"name": "企业名称不能为空。"})

@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
+from kaifang.core import permissions
 from kaifang.core.models import Industry, Unit, UnitKind, User
+from kaifang.core.permissions import Cap
+from kaifang.core.scope import people_visible_to, units_visible_to
 from kaifang.enterprises import list_filters
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
 
 
 class EnterpriseFilterForm(forms.Form):
+    """Filter options come from the user's scope: another district's units and people are not
+    even offered (the list is scoped anyway; the options must not tell what exists)."""
+
     q = forms.CharField(
         label="搜索",
         required=False,
@@ -48,10 +55,17 @@ class EnterpriseFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Filters contributed by higher apps (trade size band, trading in a period).
         self.fields.update(list_filters.extra_fields())
+        if user is not None:
+            units = units_visible_to(user)
+            self.fields["district"].queryset = units.filter(kind=UnitKind.DISTRICT)  # type: ignore[attr-defined]
+            self.fields["park"].queryset = units.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
+            self.fields["liaison"].queryset = (  # type: ignore[attr-defined]
+                people_visible_to(user).filter(liaison_enterprises__isnull=False).distinct()
+            )
 
     def extra_values(self) -> dict[str, Any]:
         names = list_filters.extra_fields().keys()
@@ -93,10 +107,28 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
             "development_direction": forms.Textarea({"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = Unit.objects.filter(kind=UnitKind.DISTRICT)  # type: ignore[attr-defined]
-        self.fields["park"].queryset = Unit.objects.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
+        current = self.instance if self.instance.pk else None
+        # Only the units and people of the user's scope (the record's current values stay
+        # choosable, so an edit need not move it); the actions check again.
+        units = units_visible_to(user)
+        keep = Q(pk__in=[current.district_id, current.park_id]) if current else Q(pk__in=[])
+        self.fields["district"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=units.filter(kind=UnitKind.DISTRICT)) | keep, kind=UnitKind.DISTRICT
+        )
+        self.fields["park"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=units.filter(kind=UnitKind.PARK)) | keep, kind=UnitKind.PARK
+        )
+        liaison = self.fields["liaison"]
+        keep_liaison = Q(pk=current.liaison_id) if current and current.liaison_id else Q(pk__in=[])
+        liaison.queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=people_visible_to(user)) | keep_liaison
+        ).order_by("unit__order", "id")
+        liaison.help_text = "本单位及下属单位的人员"
+        if not permissions.has(user, Cap.ASSIGN):
+            liaison.disabled = True
+            liaison.help_text = "包联干部由局办公室或县区商务局分配"
         self.fields["industry"].queryset = Industry.objects.filter(level=4)  # type: ignore[attr-defined]
         self.fields["industry"].help_text = "选择国民经济行业分类（GB/T 4754-2017）小类"
         self.fields["ownership"].choices = [("", "—"), *Ownership.choices]  # type: ignore[attr-defined]

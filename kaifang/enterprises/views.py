@@ -24,7 +24,7 @@ PAGE_SIZE = 30
 
 
 def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilters]:
-    form = EnterpriseFilterForm(request.GET or None)
+    form = EnterpriseFilterForm(request.GET or None, user=current_user(request))
     if not form.is_valid():
         return form, EnterpriseFilters()
     data = form.cleaned_data
@@ -131,7 +131,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = current_user(request)
     enterprise = enterprise_get(user=user, pk=pk, write=True) if pk else None
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         tags = list(data.pop("tags"))

@@ -18,13 +18,15 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.lib.uscc import UsccError, validate_uscc
-from kaifang.core.models import NotificationLevel, RoleCode, Unit, User
+from kaifang.core.models import NotificationLevel, RoleCode, Unit, UnitKind, User
 from kaifang.core.notifications import notify
-from kaifang.core.scope import effective_scope
+from kaifang.core.permissions import Cap
+from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.actions import enterprise_create
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.servicedesk import codes, sla, supervision_link
@@ -106,13 +108,11 @@ def _lock(appeal: Appeal, action: str) -> Appeal:
 
 def is_office(user: User) -> bool:
     """Bureau staff who register and route appeals (办公室、科室) and administrators."""
-    return (
-        user.is_superuser or user.has_role(RoleCode.ADMIN) or user.has_role(RoleCode.DIVISION_STAFF)
-    )
+    return permissions.has(user, Cap.OFFICE)
 
 
 def is_leader(user: User) -> bool:
-    return user.is_superuser or user.has_role(RoleCode.LEADER)
+    return permissions.has(user, Cap.LEAD)
 
 
 def can_handle(user: User, appeal: Appeal) -> bool:
@@ -149,18 +149,53 @@ def _audit(actor: User | None, action: str, appeal: Appeal, **changes: object) -
 # --- Intake --------------------------------------------------------------------------------
 
 
-def identify_enterprise(*, name: str, uscc: str) -> Enterprise:
+def identify_enterprise(*, name: str, uscc: str, actor: User | None = None) -> Enterprise:
     """The register's enterprise with this code, or a new pending one (待审核) so the appeal
-    is on an enterprise's record from the first minute."""
+    is on an enterprise's record from the first minute.
+
+    Staff (`actor`) register appeals only for enterprises in their scope: the form is not a
+    lookup of the register. A new enterprise registered by a district or park user is placed
+    in that district or park, so it stays in their sight. The public page and the channels
+    (`actor` None) may name any enterprise; they are never shown the register's record."""
     try:
         code = validate_uscc(uscc)
     except UsccError as error:
         raise ValidationError({"uscc": str(error)}) from None
     found = Enterprise.objects.filter(uscc=code).first()
     if found is not None:
+        if actor is not None and not visible_to(Enterprise.objects.filter(pk=found.pk), actor):
+            raise ValidationError(
+                {
+                    "uscc": f"统一社会信用代码 {code} 对应的企业不在您的数据范围内，"
+                    "不能由您登记；请企业通过公开诉求页提交，或转市商务局办公室登记。"
+                }
+            )
         return found
+    district, park = _home_units(actor)
     return enterprise_create(
-        actor=None, name=name.strip(), uscc=code, status=EnterpriseStatus.PENDING, source="appeal"
+        actor=actor,
+        name=name.strip(),
+        uscc=code,
+        district=district,
+        park=park,
+        status=EnterpriseStatus.PENDING,
+        source="appeal",
+    )
+
+
+def _home_units(actor: User | None) -> tuple[Unit | None, Unit | None]:
+    """Where a new enterprise registered by `actor` belongs: their district or park, or
+    nowhere yet (待审核, placed by the office) for the public and the city-wide staff."""
+    if actor is None or actor.unit is None or permissions.has(actor, Cap.SEE_CITY):
+        return None, None
+    unit = actor.unit
+    if unit.kind == UnitKind.PARK:
+        parent = unit.parent
+        return (parent if parent and parent.kind == UnitKind.DISTRICT else None), unit
+    if unit.kind == UnitKind.DISTRICT:
+        return unit, None
+    raise ValidationError(
+        {"uscc": "登记库中没有该企业；请由市商务局办公室或企业所在县区登记后再办理。"}
     )
 
 
@@ -171,10 +206,16 @@ def _unique_code() -> str:
             return code
 
 
-def find_duplicate(appeal: Appeal) -> tuple[Appeal | None, float]:
-    """The most similar open appeal of the same enterprise, if similar enough."""
+def find_duplicate(appeal: Appeal, *, viewer: User | None = None) -> tuple[Appeal | None, float]:
+    """The most similar open appeal of the same enterprise, if similar enough; for staff,
+    compared only with the appeals `viewer` may see (a hint must not open another
+    district's appeal)."""
     best: tuple[Appeal | None, float] = (None, 0.0)
-    others = Appeal.objects.filter(enterprise=appeal.enterprise, status__in=OPEN_STATUSES)
+    others: QuerySet[Appeal] = Appeal.objects.filter(
+        enterprise=appeal.enterprise, status__in=OPEN_STATUSES
+    )
+    if viewer is not None:
+        others = visible_to(others, viewer)
     for other in others.exclude(pk=appeal.pk).only("pk", "description", "category"):
         score = similarity(appeal.description, other.description)
         if other.category == appeal.category:
@@ -218,7 +259,7 @@ def appeal_create(
         errors["attachments"] = f"附件最多 {MAX_FILES} 个。"
     if errors:
         raise ValidationError(errors)
-    enterprise = identify_enterprise(name=enterprise_name, uscc=uscc)
+    enterprise = identify_enterprise(name=enterprise_name, uscc=uscc, actor=actor)
     now = _now(at)
     start = timezone.localdate(now)
     text = description.strip()
@@ -250,7 +291,7 @@ def appeal_create(
             size=len(upload.content),
         )
         attachment.file.save(upload.name, ContentFile(upload.content), save=True)
-    duplicate, score = find_duplicate(appeal)
+    duplicate, score = find_duplicate(appeal, viewer=actor)
     if duplicate is not None:
         appeal.duplicate_of, appeal.similarity = duplicate, round(score, 3)
         _save(appeal, "duplicate_of", "similarity")
@@ -267,7 +308,9 @@ def appeal_create(
         appeal_event(
             appeal=appeal,
             kind="duplicate",
-            text=f"与在办诉求 {duplicate.tracking_code} 相似度 {score:.0%}，待确认是否合并",
+            # No tracking code here: the timeline is read by everyone who sees this appeal,
+            # and the code opens the other appeal on the public page.
+            text=f"与该企业的另一件在办诉求相似度 {score:.0%}，待办公室确认是否合并",
             actor=None,
             at=now,
             to_enterprise=False,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import User
+from kaifang.core.scope import check_people, visible_to
 from kaifang.enterprises.actions import enterprise_update
 from kaifang.enterprises.events import enterprise_event
 from kaifang.enterprises.models import Enterprise
@@ -31,6 +32,15 @@ def liaison_assign(
     """Make `officer` (and optionally `leader`) responsible for each enterprise."""
     if not enterprises:
         raise ValidationError("请至少选择一家企业。")
+    check_people(actor, [officer], field="officer", label="包联干部")
+    check_people(actor, [leader], field="leader", label="包联领导")
+    visible = set(
+        visible_to(
+            Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]), actor
+        ).values_list("pk", flat=True)
+    )
+    if len(visible) != len({e.pk for e in enterprises}):
+        raise ValidationError("只能为您数据范围内的企业分配包联干部。")
     changed = 0
     for enterprise in enterprises:
         if enterprise.liaison_id != officer.pk:
@@ -81,6 +91,7 @@ def visit_create(
 ) -> Visit:
     if visited_on > timezone.localdate() + dt.timedelta(days=1):
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
+    check_people(actor, officers, field="officers", label="走访人员")
     visit = Visit.objects.create(
         enterprise=enterprise,
         visited_on=visited_on,
@@ -139,6 +150,7 @@ def visit_problem_to_appeal(
 def visit_target_set(
     *, actor: User, officer: User, year: int, quarter: int, target: int
 ) -> VisitTarget:
+    check_people(actor, [officer], field="officer", label="包联干部")
     row, _ = VisitTarget.objects.update_or_create(
         officer=officer, year=year, quarter=quarter, defaults={"target": target}
     )

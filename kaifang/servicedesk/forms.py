@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from kaifang.core.lib.uscc import UsccError, validate_uscc
 from kaifang.core.models import Unit, User
+from kaifang.core.scope import descendants, people_visible_to
 from kaifang.servicedesk import codes
 from kaifang.servicedesk.models import (
     STAFF_SOURCES,
@@ -212,6 +213,15 @@ class AppealFilterForm(forms.Form):
 # --- Visits and liaison ---------------------------------------------------------------------
 
 
+def colleagues(user: User) -> Any:
+    """Who may be ticked as fellow visitors: the people of the user's own unit and below
+    (and of their scope); never the whole city as one list, even for city-wide staff."""
+    people = people_visible_to(user)
+    if user.unit_id is not None:
+        people = people.filter(unit__in=descendants({user.unit_id}) | {user.unit_id})
+    return (people | User.objects.filter(pk=user.pk)).distinct().order_by("unit__order", "id")
+
+
 class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Visit
@@ -232,10 +242,12 @@ class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
             "follow_ups": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["officers"].help_text = "按住 Ctrl 可多选"
+        officers = self.fields["officers"]
+        officers.queryset = colleagues(user)  # type: ignore[attr-defined]
+        officers.widget = forms.CheckboxSelectMultiple(attrs={"class": "people-picker"})
+        officers.help_text = "勾选一同走访的同事（本单位及下属单位人员）"
 
 
 class ProblemToAppealForm(forms.Form):
@@ -244,17 +256,23 @@ class ProblemToAppealForm(forms.Form):
 
 
 class BulkAssignForm(forms.Form):
-    officer = forms.ModelChoiceField(label="包联干部", queryset=User.objects.filter(is_active=True))
+    officer = forms.ModelChoiceField(label="包联干部", queryset=User.objects.none())
     leader = forms.ModelChoiceField(
-        label="包联领导（可选）", queryset=User.objects.filter(is_active=True), required=False
+        label="包联领导（可选）", queryset=User.objects.none(), required=False
     )
     enterprises = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class VisitTargetForm(forms.Form):
-    officer = forms.ModelChoiceField(label="包联干部", queryset=User.objects.filter(is_active=True))
+    officer = forms.ModelChoiceField(label="包联干部", queryset=User.objects.none())
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)]
     )
     target = forms.IntegerField(label="目标走访次数", min_value=0, max_value=500)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from kaifang.servicedesk.selectors_liaison import officers_for
+
+        self.fields["officer"].queryset = officers_for(user)  # type: ignore[attr-defined]

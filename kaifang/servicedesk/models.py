@@ -371,10 +371,13 @@ class LiaisonLeader(models.Model):
 
 
 class Visit(models.Model):
-    """走访: what an officer heard on site. Problems and plans feed the enterprise's profile."""
+    """走访: what an officer heard on site. Problems and plans feed the enterprise's profile.
 
-    scope_unit_fields = ("unit", "enterprise__district", "enterprise__park")
-    scope_owner_fields = ("created_by",)
+    Scoped like its enterprise (what the enterprise said is the enterprise's record), and
+    visible to the officer who recorded it; the visiting unit gives no window."""
+
+    scope_unit_fields = ("enterprise__district", "enterprise__park")
+    scope_owner_fields = ("created_by", "enterprise__liaison")
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from kaifang.core.models import RoleCode, User
-from kaifang.core.scope import visible_to
+from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.servicedesk.models import Visit, VisitTarget
 
@@ -71,34 +71,25 @@ class Progress:
 
 
 def officers_for(user: User) -> QuerySet[User]:
-    """Officers whose work the user may see: liaison officers of visible enterprises, plus
-    users with the liaison role in the user's units."""
-    ids = set(enterprises_for(user).exclude(liaison=None).values_list("liaison_id", flat=True))
-    in_units = Q(roles__code=RoleCode.LIAISON, unit__in=_units(user))
-    return User.objects.filter(is_active=True).filter(Q(pk__in=ids) | in_units).distinct()
+    """Officers whose work the user may see and plan: people of the user's units (the scope
+    gate for people) who are liaison officers of an enterprise or hold the liaison role. An
+    officer of another unit who serves one of the user's enterprises is not theirs to plan."""
+    people = people_visible_to(user)
+    return (
+        people.filter(Q(roles__code=RoleCode.LIAISON) | Q(liaison_enterprises__isnull=False))
+        .distinct()
+        .order_by("unit__order", "id")
+    )
 
 
 def assignable_people(user: User) -> QuerySet[User]:
-    """Who the user may make a liaison officer or leader: people of the units in the user's
-    scope (liaison gives its holder the enterprise's records, so it cannot reach further)."""
-    from kaifang.core.scope import effective_scope
-
-    people = User.objects.filter(is_active=True)
-    if effective_scope(user).sees_all:
-        return people
-    return people.filter(unit__in=_units(user))
-
-
-def _units(user: User) -> list[int]:
-    from kaifang.core.scope import effective_scope
-
-    scope = effective_scope(user)
-    if scope.sees_all:
-        return list(User.objects.exclude(unit=None).values_list("unit_id", flat=True))
-    return list(scope.unit_ids)
+    """Who the user may make a liaison officer or leader: the people of the user's units
+    (liaison gives its holder the enterprise's records, so it cannot reach further)."""
+    return people_visible_to(user).order_by("unit__order", "id")
 
 
 def visit_progress(user: User, day: dt.date) -> list[Progress]:
+    """Visits this quarter per officer, counting only the visits the user may see."""
     year, quarter, start, end = quarter_of(day)
     officers = list(officers_for(user).select_related("unit"))
     targets = {
@@ -106,7 +97,8 @@ def visit_progress(user: User, day: dt.date) -> list[Progress]:
         for t in VisitTarget.objects.filter(year=year, quarter=quarter, officer__in=officers)
     }
     done = dict(
-        Visit.objects.filter(visited_on__range=(start, end), officers__in=officers)
+        visible_to(Visit.objects.all(), user)
+        .filter(visited_on__range=(start, end), officers__in=officers)
         .values("officers")
         .annotate(n=Count("id", distinct=True))
         .values_list("officers", "n")

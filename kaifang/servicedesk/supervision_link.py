@@ -6,12 +6,12 @@ by its tracking code and the appeal keeps the task's id."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Q
 from django.utils import timezone
 
-from kaifang.core import audit, calendar
-from kaifang.core.models import NotificationLevel, RoleCode, User
+from kaifang.core import audit, calendar, permissions
+from kaifang.core.models import NotificationLevel, User
 from kaifang.core.notifications import notify
+from kaifang.core.permissions import Cap
 from kaifang.servicedesk.models import Appeal
 
 TASK_WORKDAYS = 3  # a supervised appeal must be resolved within this many more working days
@@ -59,9 +59,7 @@ def supervise(*, appeal: Appeal, reason: str, actor: User | None) -> bool:
         obj=appeal,
         changes={"reason": reason, "task": appeal.supervision_ref},
     )
-    recipients = User.objects.filter(is_active=True).filter(
-        Q(roles__code=RoleCode.LEADER) | Q(roles__code=RoleCode.DIVISION_STAFF, unit__name="办公室")
-    )
+    recipients = permissions.holders(Cap.LEAD) | permissions.holders(Cap.SUPERVISE)
     notify(
         recipients=recipients.distinct(),
         title=f"诉求转为督办：{appeal.title}",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import Unit, UnitKind, User
+from kaifang.core.scope import check_people
 from kaifang.enterprises.models import Enterprise
 from kaifang.supervision import tasks as wiring
 from kaifang.supervision.decompose import UnitRef, clean_text, decompose
@@ -349,6 +350,7 @@ def task_confirm(
 ) -> Task:
     """交办: the candidate becomes a task assigned to its lead unit."""
     _require_supervisor(actor)
+    check_people(actor, [leader, officer], field="leader", label="责任领导和督办专员")
     candidate = _lock_candidate(candidate)
     if candidate.lead_unit is None:
         raise ValidationError("请先为该候选任务指定牵头单位。")
@@ -423,6 +425,7 @@ def task_update(
     """Office edits of the task's settings; the deadline changes only through an extension.
     The office sees every enterprise, so `enterprises` replaces the links whole."""
     _require_supervisor(actor)
+    check_people(actor, [leader, officer], field="leader", label="责任领导和督办专员")
     task = _lock(task)
     _require_status(task, [s for s in TaskStatus if s != TaskStatus.DONE], "修改")
     fields = ("title", "lead_unit_id", "leader_id", "officer_id", "report_cycle")

@@ -9,12 +9,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from kaifang.core.lib.uploads import content_matches, zip_is_safe
 from kaifang.core.models import RoleCode, Unit, UnitKind, User
-from kaifang.core.scope import visible_to
+from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.supervision.decompose import read_docx
 from kaifang.supervision.models import (
@@ -23,6 +24,7 @@ from kaifang.supervision.models import (
     Priority,
     ReportCycle,
     SourceDocument,
+    Task,
     TaskStatus,
 )
 
@@ -135,8 +137,12 @@ class SplitForm(forms.Form):
     )
 
 
-def _people(role: str | None = None) -> Any:
-    qs = User.objects.filter(is_active=True).order_by("unit__order", "id")
+def _people(role: str | None = None, *, user: User | AnonymousUser | None = None) -> Any:
+    """People to pick: with `user`, only those of the user's units (the scope gate for
+    people); the bare class attribute is replaced in each form's __init__."""
+    qs = (
+        people_visible_to(user) if user is not None else User.objects.filter(is_active=True)
+    ).order_by("unit__order", "id")
     if role:
         qs = qs.filter(roles__code=role)
     return qs
@@ -146,9 +152,9 @@ class ConfirmForm(forms.Form):
     leader = forms.ModelChoiceField(label="责任领导", queryset=_people(), required=False)
     tags = forms.CharField(label="标签", max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
+        self.fields["leader"].queryset = _people(RoleCode.LEADER, user=user)  # type: ignore[attr-defined]
 
 
 class EnterprisePicker(forms.SelectMultiple):
@@ -194,12 +200,20 @@ class TaskEditForm(forms.Form):
         help_text="按企业名称或统一社会信用代码搜索，勾选后保存；只能选择您数据范围内的企业",
     )
 
-    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User | AnonymousUser, task: Task | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
-        self.fields["leader"].queryset = _people(RoleCode.LEADER)  # type: ignore[attr-defined]
-        self.fields["officer"].queryset = _people()  # type: ignore[attr-defined]
+        # The task's current leader and officer stay choosable (an edit need not change them).
+        keep = Q(pk__in=[task.leader_id, task.officer_id]) if task is not None else Q(pk__in=[])
+        self.fields["leader"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=_people(RoleCode.LEADER, user=user)) | keep
+        )
+        self.fields["officer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=_people(user=user)) | keep
+        )
         self.fields["parks"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             kind=UnitKind.PARK, is_active=True
         )

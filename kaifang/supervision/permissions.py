@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from kaifang.core.models import RoleCode, User
+from kaifang.core import permissions
+from kaifang.core.models import User
+from kaifang.core.permissions import Cap
 from kaifang.core.scope import effective_scope
 from kaifang.supervision.models import Task
 
 
 def _works(user: User) -> bool:
-    return user.is_superuser or any(role.code != RoleCode.LEADER for role in user.roles.all())
+    return permissions.has(user, Cap.WRITE)
 
 
 def is_supervisor(user: User | AnonymousUser) -> bool:
-    if not isinstance(user, User) or not user.is_authenticated:
-        return False
-    return effective_scope(user).sees_all and _works(user)
+    return permissions.has(user, Cap.SUPERVISE)
 
 
 def is_lead_member(user: User | AnonymousUser, task: Task) -> bool:

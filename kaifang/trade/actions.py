@@ -17,9 +17,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.models import User
-from kaifang.core.scope import effective_scope
+from kaifang.core.permissions import Cap
 from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
 from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
 from kaifang.trade.bulk import upsert_rows
@@ -58,7 +58,7 @@ def require_importer(actor: User | None) -> None:
     """Imports write city-wide facts and may create or change any enterprise, so only users
     who see the whole city (the bureau's divisions, administrators) may run them. The CLI
     (actor None) is the operator's."""
-    if actor is not None and not effective_scope(actor).sees_all:
+    if actor is not None and not permissions.has(actor, Cap.IMPORT):
         raise PermissionDenied("只有市商务局业务科室和系统管理员可以导入数据。")
 
 

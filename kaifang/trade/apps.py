@@ -8,10 +8,11 @@ class TradeConfig(AppConfig):
 
     def ready(self) -> None:
         from kaifang.core.navigation import MenuItem, register
+        from kaifang.core.permissions import Cap
         from kaifang.trade import demo  # noqa: F401 (registers the demo loader)
 
         register(MenuItem("外贸分析", "trade:analysis_overview", 20))
-        register(MenuItem("数据导入", "trade:import_list", 25))
+        register(MenuItem("数据导入", "trade:import_list", 25, requires=Cap.IMPORT))
 
         from kaifang.trade import profile
 

@@ -42,7 +42,7 @@ from kaifang.trade.selectors import (
     latest_period,
     markets,
     new_exporters,
-    records_total,
+    records_summary,
     sees_all,
     stopped_traders,
     top_rows,
@@ -390,7 +390,10 @@ def records_page(request: HttpRequest) -> HttpResponse:
     setup, span, qs = _records_for(request)
     if qs is None or setup.q is None:
         return _empty(request, "明细记录")
-    page = Paginator(qs, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = records_summary(qs)
+    page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).get_page(
+        request.GET.get("page")
+    )
     codes = {r.partner_code for r in page}
     partners = dict(Partner.objects.filter(code__in=codes).values_list("code", "name_zh"))
     return render(
@@ -405,13 +408,30 @@ def records_page(request: HttpRequest) -> HttpResponse:
             "months": setup.q.span_months(span),
             "page": page,
             "rows": [(r, partners.get(r.partner_code, "")) for r in page],
-            "total_usd": records_total(qs, "usd"),
-            "total_cny": records_total(qs, "cny"),
-            "total": records_total(qs, setup.q.currency),
+            "total_usd": summary.usd,
+            "total_cny": summary.cny,
+            "total": summary.total(setup.q.currency),
             "key_labels": _keys_labels(setup.keys),
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+class KnownCountPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told the count it would otherwise ask the database for again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _both_totals(qs: Any) -> tuple[Decimal, Decimal]:
+    summary = records_summary(qs)
+    return summary.usd, summary.cny
 
 
 @login_required
@@ -435,9 +455,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         )
         for r in qs.iterator(chunk_size=2000)
     ]
-    rows.append(
-        ("合计", "", "", "", "", "", "", "", records_total(qs, "usd"), records_total(qs, "cny"))
-    )
+    rows.append(("合计", "", "", "", "", "", "", "", *_both_totals(qs)))
     return _xlsx(
         user=setup.user,
         slug="records",

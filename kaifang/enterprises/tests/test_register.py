@@ -133,11 +133,22 @@ def test_merge_outside_scope_finds_nothing(city, firms, client: Client):
     assert Enterprise.objects.filter(pk=firms[2].pk).exists()
 
 
-def test_creator_keeps_no_window_on_another_districts_enterprise(city):
+def test_a_district_cannot_create_an_enterprise_in_another_district(city):
+    # Issue 9: a district user created a firm in another district, then lost sight of it.
+    with pytest.raises(ValidationError) as error:
+        actions.enterprise_create(
+            actor=city.district_a_user, name="跨区登记的企业有限公司", district=city.district_b
+        )
+    assert "西城区商务局" in str(error.value.message_dict["district"])
+    assert not Enterprise.objects.filter(name="跨区登记的企业有限公司").exists()
+
+
+def test_creator_keeps_no_window_on_an_enterprise_moved_away(city):
     # Owner access is the liaison's only: typing a record in does not grant its appeals/trade.
     made = actions.enterprise_create(
-        actor=city.district_a_user, name="跨区登记的企业有限公司", district=city.district_b
+        actor=city.district_a_user, name="后来迁出的企业有限公司", district=city.district_a
     )
+    actions.enterprise_update(actor=city.officer, enterprise=made, district=city.district_b)
     from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_list
 
     assert made not in enterprise_list(user=city.district_a_user, filters=EnterpriseFilters())

@@ -189,6 +189,12 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "servicedesk/appeal_detail.html",
         {
             "appeal": appeal,
+            # The suspected duplicate is named only when this user may open it.
+            "duplicate": (
+                selectors.appeals_for(user).filter(pk=appeal.duplicate_of_id).first()
+                if appeal.duplicate_of_id
+                else None
+            ),
             "events": appeal.events.select_related("actor", "unit"),
             "attachments": appeal.attachments.all(),
             "available": _available(user, appeal),

@@ -14,11 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kaifang.core import permissions
 from kaifang.core.lib.requests import current_user
-from kaifang.core.models import RoleCode, User
+from kaifang.core.models import User
+from kaifang.core.permissions import Cap
 from kaifang.core.scope import get_for_user
 from kaifang.enterprises.models import Enterprise
-from kaifang.servicedesk import actions, actions_visits, selectors_liaison
+from kaifang.servicedesk import actions_visits, selectors_liaison
 from kaifang.servicedesk.forms import (
     BulkAssignForm,
     ProblemToAppealForm,
@@ -30,7 +32,7 @@ from kaifang.servicedesk.selectors import appeals_for
 
 
 def _may_assign(user: User) -> bool:
-    return actions.is_office(user) or user.has_role(RoleCode.UNIT_STAFF)
+    return permissions.has(user, Cap.ASSIGN)
 
 
 def _assign_form(user: User, data: Any = None) -> BulkAssignForm:
@@ -55,7 +57,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             "coverage": selectors_liaison.coverage(user, today),
             "progress": selectors_liaison.visit_progress(user, today),
             "assign_form": _assign_form(user),
-            "target_form": VisitTargetForm(initial={"year": year, "quarter": quarter}),
+            "target_form": VisitTargetForm(initial={"year": year, "quarter": quarter}, user=user),
             "may_assign": _may_assign(user),
             "year": year,
             "quarter": quarter,
@@ -95,15 +97,16 @@ def set_target(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not _may_assign(user):
         raise PermissionDenied("您没有设置走访计划的权限。")
-    form = VisitTargetForm(request.POST)
+    form = VisitTargetForm(request.POST, user=user)
     if form.is_valid():
-        officer = form.cleaned_data["officer"]
-        if not selectors_liaison.officers_for(user).filter(pk=officer.pk).exists():
-            raise PermissionDenied("该干部不在您的数据范围内。")
-        actions_visits.visit_target_set(actor=user, **form.cleaned_data)
-        messages.success(request, "走访计划已保存。")
+        try:
+            actions_visits.visit_target_set(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "走访计划已保存。")
     else:
-        messages.error(request, "走访计划填写不完整。")
+        messages.error(request, "走访计划填写不完整，或所选干部不在本单位及下属单位。")
     return redirect("servicedesk:roster")
 
 
@@ -119,7 +122,9 @@ def visit_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     user = current_user(request)
     enterprise = get_for_user(Enterprise.objects.all(), user, enterprise_pk)
     form = VisitForm(
-        request.POST or None, initial={"visited_on": timezone.localdate(), "officers": [user]}
+        request.POST or None,
+        initial={"visited_on": timezone.localdate(), "officers": [user]},
+        user=user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -70,9 +70,9 @@ def test_form_refuses_an_enterprise_outside_the_editors_scope(city, firms):
 
     east, west = firms
     task = make_task(city)
-    form = TaskEditForm(edit_data(task, [west]), user=city.district_a_user)
+    form = TaskEditForm(edit_data(task, [west]), user=city.district_a_user, task=task)
     assert not form.is_valid() and "enterprises" in form.errors
-    assert TaskEditForm(edit_data(task, [east]), user=city.district_a_user).is_valid()
+    assert TaskEditForm(edit_data(task, [east]), user=city.district_a_user, task=task).is_valid()
 
 
 def test_profile_panel_lists_tasks_with_light_within_scope(city, firms, client: Client):

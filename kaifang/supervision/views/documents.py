@@ -104,7 +104,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": [(c, forms.get(c.pk)) for c in candidates],
             "open_ids": open_ids,
             "office": office,
-            "confirm_form": ConfirmForm(),
+            "confirm_form": ConfirmForm(user=current_user(request)),
         },
     )
 
@@ -219,7 +219,7 @@ def candidate_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _candidate(request, pk)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST, user=current_user(request))
     if not form.is_valid():
         form_errors(request, form)
         return redirect(_back(candidate))

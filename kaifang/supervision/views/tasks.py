@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
+from kaifang.core.permissions import Cap
 from kaifang.core.scope import get_for_user
 from kaifang.supervision import actions, exports, selectors
 from kaifang.supervision.forms import (
@@ -125,8 +126,11 @@ def _back(task: Task) -> str:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     user = current_user(request)
+    # Only the office edits a task's settings (task_update says so too): the page must not
+    # offer a form its user cannot submit.
+    permissions.require(user, Cap.SUPERVISE, "只有督查部门（办公室）可以修改督办事项。")
     if request.method == "POST":
-        form = TaskEditForm(request.POST, user=user)
+        form = TaskEditForm(request.POST, user=user, task=task)
         if form.is_valid():
             return attempt(
                 request,
@@ -150,6 +154,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "parks": list(task.parks.all()),
             },
             user=user,
+            task=task,
         )
     return render(request, "supervision/task_form.html", {"form": form, "task": task})
 

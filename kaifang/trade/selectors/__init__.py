@@ -34,7 +34,12 @@ from kaifang.trade.selectors.dynamics import (
     new_exporters,
     stopped_traders,
 )
-from kaifang.trade.selectors.records import drill_records, records_total
+from kaifang.trade.selectors.records import (
+    RecordsSummary,
+    drill_records,
+    records_summary,
+    records_total,
+)
 
 __all__ = [
     "BREAKDOWNS",
@@ -48,6 +53,7 @@ __all__ = [
     "Keys",
     "Markets",
     "Query",
+    "RecordsSummary",
     "Row",
     "Sums",
     "TrendPoint",
@@ -60,6 +66,7 @@ __all__ = [
     "latest_period",
     "markets",
     "new_exporters",
+    "records_summary",
     "records_total",
     "sees_all",
     "stopped_traders",

@@ -91,3 +91,15 @@ def test_register_filters_trading_or_not_in_a_period(trade_data, city, client):
     assert _names(client, trading="yes", trade_from="2024-10", trade_to="2024-10") == {"戊贸易"}
     client.force_login(city.district_a_user)
     assert _names(client, trading="no", trade_from="2025-01") == {"戊贸易", idle.name}
+
+
+def test_trading_filter_reads_the_enterprise_rollup_not_the_facts(trade_data, city, client):
+    """Issue 17: the list's count and page each ran `pk IN (SELECT … FROM records)`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(city.leader)
+    with CaptureQueriesContext(connection) as queries:
+        names = _names(client, trading="yes", trade_from="2025-01", trade_to="2025-03")
+    assert names == {"甲机电", "乙纺织", "丙电子", "丁服装"}
+    assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]

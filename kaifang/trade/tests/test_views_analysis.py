@@ -239,3 +239,19 @@ def test_breakdown_pages_its_rows_and_keeps_the_total_over_all(
         assert total.ytd == records_total(records, "usd") == Decimal(200)
     export = client.get(url("trade:analysis_breakdown_export", "enterprise"))
     assert sum(1 for row in sheet_rows(export) if row[0] in {"甲机电", "乙纺织", "丁服装"}) == 3
+
+
+def test_records_page_reads_the_facts_twice_only(trade_data, city, client):
+    """Issue 17: one aggregate (count and both totals) and the page itself; it used to count
+    for the paginator and sum the same records three times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, city.district_a_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("trade:analysis_records", span="ytd"))
+    assert response.status_code == 200
+    facts = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    assert len(facts) == 2, facts
+    assert not any("DISTINCT" in sql.upper() for sql in facts)
+    assert response.context["page"].paginator.count == len(response.context["rows"])

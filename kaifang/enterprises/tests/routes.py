@@ -1,0 +1,31 @@
+"""Route matrix rows of the register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kaifang.core.tests.route_matrix import Route
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+
+
+def make(city: Any) -> dict[str, Any]:
+    firm = EnterpriseFactory(
+        name="矩阵东城精工有限公司", district=city.district_a, park=city.district_a_park
+    )
+    return {"enterprise_a": firm}
+
+
+ROUTES = [
+    Route("enterprises:list", hides="enterprise_a"),
+    Route("enterprises:export", hides="enterprise_a"),
+    Route("enterprises:create", expect={"leader": 200}),
+    Route("enterprises:detail", kwargs={"pk": "enterprise_a"}),
+    Route("enterprises:edit", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),
+    Route("enterprises:merge", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),
+    Route(
+        "enterprises:edit",
+        kwargs={"pk": "enterprise_a"},
+        method="POST",
+        data={"name": "被篡改的名称"},
+    ),
+]
