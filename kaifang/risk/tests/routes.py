@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from kaifang.core.models import Partner
 from kaifang.core.tests.route_matrix import Route
 from kaifang.enterprises.tests.factories import EnterpriseFactory
@@ -26,7 +28,7 @@ def make(city: Any) -> dict[str, Any]:
     )
     CustomsRecordFactory(
         enterprise=enterprise,
-        period=dt.date(2025, 3, 1),
+        period=timezone.localdate().replace(day=1),  # the latest month: dependence shows it
         partner_code="502",
         hs_code="85011020",
         value_usd=Decimal(1000),
@@ -42,10 +44,10 @@ def make(city: Any) -> dict[str, Any]:
     )
     watch = WatchEntry.objects.create(partner=us, level="high", since=dt.date(2025, 1, 1))
     return {
-        "scenario": scenario,
-        "enterprise": enterprise,
-        "follow_up": follow_up,
-        "watch": watch,
+        "risk_scenario": scenario,
+        "risk_enterprise": enterprise,
+        "risk_follow_up": follow_up,
+        "risk_watch": watch,
     }
 
 
@@ -53,31 +55,31 @@ _WRITE = {"leader": 403}
 _STAFF_ONLY = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403}
 
 ROUTES = [
-    Route("risk:scenario_list", hides="scenario"),
+    Route("risk:scenario_list", hides="risk_scenario"),
     Route("risk:scenario_new"),
-    Route("risk:scenario_detail", kwargs={"pk": "scenario"}),
-    Route("risk:scenario_edit", kwargs={"pk": "scenario"}, expect=_WRITE),
-    Route("risk:scenario_import", kwargs={"pk": "scenario"}, expect=_WRITE),
-    Route("risk:scenario_records", kwargs={"pk": "scenario"}),
-    Route("risk:scenario_export", kwargs={"pk": "scenario"}),
-    Route("risk:scenario_brief", kwargs={"pk": "scenario"}),
+    Route("risk:scenario_detail", kwargs={"pk": "risk_scenario"}),
+    Route("risk:scenario_edit", kwargs={"pk": "risk_scenario"}, expect=_WRITE),
+    Route("risk:scenario_import", kwargs={"pk": "risk_scenario"}, expect=_WRITE),
+    Route("risk:scenario_records", kwargs={"pk": "risk_scenario"}),
+    Route("risk:scenario_export", kwargs={"pk": "risk_scenario"}),
+    Route("risk:scenario_brief", kwargs={"pk": "risk_scenario"}),
     Route(
         "risk:scenario_follow_ups",
-        kwargs={"pk": "scenario"},
+        kwargs={"pk": "risk_scenario"},
         method="POST",
         expect={"leader": 403, "district_a": 302},
     ),
     Route(
         "risk:scenario_delete",
-        kwargs={"pk": "scenario"},
+        kwargs={"pk": "risk_scenario"},
         method="POST",
         expect={"leader": 403, "district_a": 302},
     ),
-    Route("risk:my_follow_ups", hides="follow_up"),
+    Route("risk:my_follow_ups"),  # only the signed-in officer's own tasks
     Route("risk:watch_list"),
-    Route("risk:watch_delete", kwargs={"pk": "watch"}, method="POST", expect=_STAFF_ONLY),
-    Route("risk:dependence", hides="enterprise"),
+    Route("risk:watch_delete", kwargs={"pk": "risk_watch"}, method="POST", expect=_STAFF_ONLY),
+    Route("risk:dependence", hides="risk_enterprise"),
     Route("api:risk_watch_list"),
-    Route("api:risk_scenario_list", hides="scenario"),
-    Route("api:risk_scenario_result", kwargs={"scenario_id": "scenario"}),
+    Route("api:risk_scenario_list", hides="risk_scenario"),
+    Route("api:risk_scenario_result", kwargs={"scenario_id": "risk_scenario"}),
 ]
