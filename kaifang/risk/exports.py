@@ -92,7 +92,6 @@ def scenario_xlsx(
             "加征税率(百分点)",
             "商品说明",
             "匹配记录数",
-            "匹配编码数",
             "受影响金额",
         ]
     )
@@ -104,7 +103,6 @@ def scenario_xlsx(
                 line.rate_pp,
                 line.note,
                 line.records,
-                line.codes,
                 line.exposed,
             ]
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
 from kaifang.core.scope import effective_scope, visible_to
@@ -230,7 +230,6 @@ class LineRow:
     rate_pp: Decimal | None
     note: str
     records: int = 0
-    codes: int = 0
     exposed: Decimal = ZERO
 
 
@@ -246,7 +245,7 @@ class Exposure:
     by_district: list[GroupRow] = field(default_factory=list)
     by_park: list[GroupRow] = field(default_factory=list)
     by_industry: list[GroupRow] = field(default_factory=list)
-    by_line: dict[str, tuple[int, int, Decimal]] = field(default_factory=dict)
+    by_line: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
 
     @property
     def share(self) -> Decimal | None:
@@ -313,31 +312,19 @@ def exposure(*, viewer: Viewer, spec: Spec, owner: User | None = None) -> Exposu
     months = window(until, spec.months)
     result = Exposure(spec=spec, months=months)
     qs = matching_records(viewer=viewer, spec=spec, months=months, owner=owner)
-    grouped = (
-        qs.values("enterprise_id", "hs_code")
-        .annotate(value=Sum(spec.field), n=Count("id"))
-        .order_by()
-    )
     lines = list(spec.lines)
-    line_of: dict[str, str | None] = {}
     exposed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     lost: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_line: dict[str, list[Any]] = {}
-    for row in grouped:
-        code = row["hs_code"] or ""
-        value = row["value"] or ZERO
-        if code not in line_of:
-            line_of[code] = matching.best_line(lines, code) if lines else None
-        line = line_of[code]
-        exposed[row["enterprise_id"]] += value
-        lost[row["enterprise_id"]] += spec.loss(value, line)
-        result.records += row["n"]
+    for enterprise_id, line, value, n in _grouped(qs, spec, lines):
+        exposed[enterprise_id] += value
+        lost[enterprise_id] += spec.loss(value, line)
+        result.records += n
         if line is not None:
-            entry = by_line.setdefault(line, [0, set(), ZERO])
-            entry[0] += row["n"]
-            entry[1].add(code)
-            entry[2] += value
-    result.by_line = {k: (v[0], len(v[1]), v[2]) for k, v in by_line.items()}
+            entry = by_line.setdefault(line, [0, ZERO])
+            entry[0] += n
+            entry[1] += value
+    result.by_line = {k: (v[0], v[1]) for k, v in by_line.items()}
     ids = [pk for pk, value in exposed.items() if value]
     own, result.total_trade = _own_trade(viewer, owner, spec, months, ids)
     result.enterprises = _enterprise_rows(ids, exposed, lost, own)
@@ -347,6 +334,46 @@ def exposure(*, viewer: Viewer, spec: Spec, owner: User | None = None) -> Exposu
     result.by_park = _group(result.enterprises, "park")
     result.by_industry = _group(result.enterprises, "industry")
     return result
+
+
+CASE_LINES = 64  # up to this many lines, SQL assigns each record its line
+
+
+def _line_q(line: str) -> Q:
+    shorter = matching.reverse_prefixes(line)
+    condition = Q(hs_code__startswith=line)
+    return condition | Q(hs_code__in=shorter) if shorter else condition
+
+
+def _grouped(
+    qs: QuerySet[CustomsRecord], spec: Spec, lines: list[str]
+) -> Iterable[tuple[int, str | None, Decimal, int]]:
+    """(enterprise, line, value, records) of the matching records. Without lines, one row per
+    enterprise; with a list of up to CASE_LINES lines, SQL names each record's longest
+    matching line (a CASE), so the rows are enterprises × lines; with a longer list, rows are
+    enterprises × HS codes and Python assigns the lines (matching.best_line)."""
+    value, n = Sum(spec.field), Count("id")
+    if not lines:
+        for row in qs.values("enterprise_id").annotate(value=value, n=n).order_by():
+            yield row["enterprise_id"], None, row["value"] or ZERO, row["n"]
+        return
+    if len(lines) <= CASE_LINES:
+        ordered = sorted(set(lines), key=lambda c: (-len(c), c))
+        key = Case(
+            *(When(_line_q(line), then=Value(line)) for line in ordered),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        grouped = qs.annotate(line=key).values("enterprise_id", "line")
+        for row in grouped.annotate(value=value, n=n).order_by():
+            yield row["enterprise_id"], row["line"] or None, row["value"] or ZERO, row["n"]
+        return
+    line_of: dict[str, str | None] = {}
+    for row in qs.values("enterprise_id", "hs_code").annotate(value=value, n=n).order_by():
+        code = row["hs_code"] or ""
+        if code not in line_of:
+            line_of[code] = matching.best_line(lines, code)
+        yield row["enterprise_id"], line_of[code], row["value"] or ZERO, row["n"]
 
 
 def _enterprise_rows(
@@ -429,7 +456,7 @@ def product_lines(scenario: Scenario, result: Exposure) -> list[LineRow]:
     """The scenario's product lines with how many records and codes each matched."""
     rows = []
     for product in scenario.products.all():
-        records, codes, value = result.by_line.get(product.hs_code, (0, 0, ZERO))
+        records, value = result.by_line.get(product.hs_code, (0, ZERO))
         rows.append(
             LineRow(
                 line=product.line,
@@ -437,7 +464,6 @@ def product_lines(scenario: Scenario, result: Exposure) -> list[LineRow]:
                 rate_pp=product.rate_pp,
                 note=product.note,
                 records=records,
-                codes=codes,
                 exposed=value,
             )
         )

@@ -67,7 +67,6 @@ class LineOut(Schema):
     hs_code: str
     rate_pp: str | None
     records: int
-    codes: int
     exposed: str
 
 
@@ -196,7 +195,6 @@ def scenario_result(request: HttpRequest, scenario_id: int) -> ResultOut:
                 hs_code=row.hs_code,
                 rate_pp=None if row.rate_pp is None else str(row.rate_pp),
                 records=row.records,
-                codes=row.codes,
                 exposed=_amount(row.exposed),
             )
             for row in selectors.product_lines(scenario, result)

@@ -57,15 +57,15 @@ def test_codes_longer_than_the_data_match_by_prefix(risk_data):
         "甲电机": Decimal(50),
         "丙机械": Decimal(60),
     }
-    assert result.by_line == {"8471300010": (2, 1, Decimal(110))}
+    assert result.by_line == {"8471300010": (2, Decimal(110))}
 
 
 def test_overlapping_lines_count_a_row_once(risk_data):
     spec = Spec(partner_codes=US, lines=("85", "8501", "85011020"), until=MARCH)
     result = exposure(viewer=None, spec=spec)
     assert result.total_exposed == Decimal(100 + 30 + 40)
-    assert result.by_line["85011020"][2] == Decimal(100)
-    assert result.by_line["85"][2] == Decimal(70)  # 85423100 and 85044000
+    assert result.by_line["85011020"][1] == Decimal(100)
+    assert result.by_line["85"][1] == Decimal(70)  # 85423100 and 85044000
 
 
 def test_partner_groups_by_code_or_name(risk_data):

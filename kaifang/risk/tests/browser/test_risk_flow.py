@@ -83,6 +83,7 @@ def test_build_a_scenario_read_it_and_send_visits(page, screenshot):
     page.get_by_role("link", name="记录走访").click()
     page.get_by_label("走访日期").fill(f"{timezone.localdate():%Y-%m-%d}")
     page.get_by_label("企业反映情况").fill("美国客户要求降价，订单推迟。")
+    page.get_by_label("孙包联").check()  # 走访人员: colleagues of the officer's unit
     page.get_by_role("button", name="保存走访记录").click()
     page.wait_for_selector("text=走访记录已保存")
     page.goto("/risk/my-visits/")
