@@ -288,7 +288,10 @@ def _own_trade(
         keys = [str(i) for i in ids[start : start + 5000]]
         rows = (
             TradeRollup.objects.filter(
-                dimension=Dimension.ENTERPRISE, key__in=keys, period__in=list(months)
+                dimension=Dimension.ENTERPRISE,
+                key__in=keys,
+                period__gte=min(months),
+                period__lte=max(months),
             )
             .filter(flow=spec.flow)
             .values("key")
