@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kaifang.indicators",
     "kaifang.reports",
     "kaifang.zones",
+    "kaifang.risk",
     "kaifang.api",
 ]
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("indicators/", include("kaifang.indicators.urls")),
     path("reports/", include("kaifang.reports.urls")),
     path("zones/", include("kaifang.zones.urls")),
+    path("risk/", include("kaifang.risk.urls")),
     path("", include("kaifang.core.urls")),
 ]

@@ -21,6 +21,7 @@ from kaifang.api.routers import (
     library,
     me,
     public_appeals,
+    risk,
     tasks,
     trade,
     units,
@@ -55,6 +56,7 @@ api.add_router("/platforms", zones.platforms)
 api.add_router("/parks", zones.parks)
 api.add_router("/chains", zones.chains)
 api.add_router("/projects", zones.projects)
+api.add_router("/risk", risk.router)
 
 
 @api.exception_handler(AuthenticationError)

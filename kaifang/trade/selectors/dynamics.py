@@ -173,6 +173,7 @@ class EnterpriseConcentration:
     top5_share_pct: Decimal | None
     hhi: Decimal | None
     keys: Keys
+    top_share_pct: Decimal | None = None  # the top partner's share (risk: dependence)
 
 
 def enterprise_concentration(
@@ -210,6 +211,7 @@ def enterprise_concentration(
                 top5_share_pct=top_share_pct(values.values(), n=5),
                 hhi=hhi(values.values()),
                 keys=row.keys,
+                top_share_pct=top_share_pct(values.values(), n=1),
             )
         )
     return result

@@ -1,0 +1,218 @@
+"""Server time of a risk scenario over all enterprises, against the plain SQL aggregation
+of the same customs rows (the baseline).
+
+Usage (the database must hold the demo city; `--grow N` first copies every demo firm and
+its customs records N more times, in the database given, to reach a larger set):
+    DATABASE_URL=sqlite:///…/bench.sqlite3 python bench/bench_exposure.py [--runs 5] [--grow N]
+    bench/with-postgres bash -c 'kaifang migrate && kaifang load-reference &&
+        kaifang demo-data && python bench/bench_exposure.py --grow 1'
+
+Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
+warm runs after one cold run (also printed). Timed: `risk.selectors.exposure()` for the
+city (viewer None), as the demo leader, and as a district user, for three scenarios — US ×
+chapters 84/85 (a tariff), the demo's published-style tariff list (7 lines with their own
+rates, 6 to 10 digits), and the EU group × chapters 61–63; then the scenario's page through
+Django's test client; beside each, the GROUP BY enterprise in plain SQL on the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max, Sum  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from kaifang.core.models import Partner, PartnerGroup, User  # noqa: E402
+from kaifang.enterprises.models import Enterprise  # noqa: E402
+from kaifang.risk.demo import US_LIST  # noqa: E402
+from kaifang.risk.models import Scenario, ScenarioProduct  # noqa: E402
+from kaifang.risk.selectors import Spec, exposure, matching_records, window  # noqa: E402
+from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
+
+TARGET_MS = 1000.0
+RECORDS = CustomsRecord._meta.db_table
+ROLLUP = TradeRollup._meta.db_table
+
+
+def timed(func: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """(cold ms, median warm ms)."""
+    start = time.perf_counter()
+    func()
+    cold = (time.perf_counter() - start) * 1000
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        warm.append((time.perf_counter() - start) * 1000)
+    return cold, statistics.median(warm)
+
+
+def grow(copies: int) -> None:
+    """Copy every enterprise that has customs records, its records and its enterprise rollup
+    rows, `copies` times (new ids, same district, park, industry and liaison)."""
+    started = time.perf_counter()
+    ids = list(CustomsRecord.objects.values_list("enterprise_id", flat=True).distinct())
+    cols = [
+        f.column
+        for f in CustomsRecord._meta.concrete_fields
+        if f.column not in {"id", "enterprise_id"}
+    ]
+    col_list = ", ".join(cols)
+    for copy in range(1, copies + 1):
+        with transaction.atomic():
+            mapping: dict[int, int] = {}
+            for source in Enterprise.objects.filter(pk__in=ids):
+                clone = Enterprise.objects.create(
+                    name=f"{source.name}（副本{copy}）",
+                    district_id=source.district_id,
+                    park_id=source.park_id,
+                    industry_id=source.industry_id,
+                    liaison_id=source.liaison_id,
+                    is_synthetic=True,
+                    source="bench",
+                )
+                mapping[source.pk] = clone.pk
+            with connection.cursor() as cursor:
+                for old, new in mapping.items():
+                    cursor.execute(
+                        f"INSERT INTO {RECORDS} (enterprise_id, {col_list}) "
+                        f"SELECT %s, {col_list} FROM {RECORDS} WHERE enterprise_id = %s",
+                        [new, old],
+                    )
+                    # The clone's enterprise rollup rows (its own trade) are the source's:
+                    # copied, not rebuilt (a full rebuild of millions of rows takes half an
+                    # hour here; the other rollups are not read by exposure()).
+                    cursor.execute(
+                        f"INSERT INTO {ROLLUP} (dimension, key, period, flow, value_usd, "
+                        f"value_cny, rows) SELECT dimension, %s, period, flow, value_usd, "
+                        f"value_cny, rows FROM {ROLLUP} "
+                        "WHERE dimension = 'enterprise' AND key = %s",
+                        [str(new), str(old)],
+                    )
+        print(f"  copy {copy}: {len(mapping)} firms", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RECORDS}")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"grown in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def baseline_sql(spec: Spec, months: list[dt.date]) -> Callable[[], Any]:
+    """The same rows (the same WHERE, as risk.selectors builds it) summed by enterprise in
+    plain SQL: no scope gate, no grouping by HS code, no Python afterwards."""
+    qs = matching_records(viewer=None, spec=spec, months=months)
+    sql, params = (
+        qs.values("enterprise_id")
+        .annotate(value=Sum(spec.field))
+        .order_by()
+        .query.sql_with_params()
+    )
+
+    def run() -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--grow", type=int, default=0)
+    args = parser.parse_args()
+    if args.grow:
+        grow(args.grow)
+    rows = CustomsRecord.objects.count()
+    firms = CustomsRecord.objects.values("enterprise_id").distinct().count()
+    latest = CustomsRecord.objects.aggregate(m=Max("period"))["m"]
+    print(f"{connection.vendor}: {rows:,} customs records, {firms:,} trading enterprises")
+    if latest is None:
+        print("no customs records: load the demo city first")
+        return
+    eu = frozenset(
+        Partner.objects.filter(groups__code="eu").values_list("code", flat=True)
+    ) or frozenset({"304", "305", "309"})
+    specs = {
+        "US × 84,85 (tariff 25pp)": Spec(
+            partner_codes=frozenset({"502"}),
+            lines=("84", "85"),
+            shock="tariff",
+            tariff_pp=Decimal(25),
+            elasticity=Decimal("1.5"),
+        ),
+        "US × published list (7 lines, own rates)": Spec(
+            partner_codes=frozenset({"502"}),
+            lines=tuple(code for code, _, _ in US_LIST),
+            rates=tuple((code, rate) for code, rate, _ in US_LIST),
+            shock="tariff",
+            tariff_pp=Decimal(25),
+            elasticity=Decimal("1.5"),
+        ),
+        "EU group × 61-63 (share 30%)": Spec(
+            partner_codes=eu, lines=("61", "62", "63"), shock="share", share_lost_pct=Decimal(30)
+        ),
+    }
+    leader = User.objects.filter(username="leader").first()
+    district = User.objects.filter(username="dongcheng").first()
+    months = window(latest, 12)
+    print(f"window {months[0]:%Y-%m} … {months[-1]:%Y-%m}; target {TARGET_MS:.0f} ms")
+    print(f"{'scenario':44} {'viewer':10} {'cold ms':>9} {'warm ms':>9} {'firms':>6}")
+    worst = 0.0
+    for label, spec in specs.items():
+        spec = Spec(**{**spec.__dict__, "until": latest})
+        for who, viewer in (("city", None), ("leader", leader), ("dongcheng", district)):
+            if who != "city" and viewer is None:
+                continue
+            result: list[Any] = []
+            cold, warm = timed(
+                lambda spec=spec, viewer=viewer, result=result: result.append(
+                    exposure(viewer=viewer, spec=spec)
+                ),
+                args.runs,
+            )
+            worst = max(worst, warm)
+            found = result[-1]
+            print(f"{label:44} {who:10} {cold:9.1f} {warm:9.1f} {len(found.enterprises):6}")
+        cold, warm = timed(baseline_sql(spec, months), args.runs)
+        print(f"{label:44} {'plain SQL':10} {cold:9.1f} {warm:9.1f}")
+    scenario = Scenario.objects.filter(name="美国对机电产品加征关税").first()
+    if scenario is None and leader is not None:
+        scenario = Scenario.objects.create(name="bench: US × 84,85", created_by=leader)
+        scenario.partners.set(Partner.objects.filter(code="502"))
+        ScenarioProduct.objects.create(scenario=scenario, line=1, hs_code="84")
+        ScenarioProduct.objects.create(scenario=scenario, line=2, hs_code="85")
+    if scenario is not None and leader is not None:
+        client = Client()
+        client.force_login(leader)
+        url = f"/risk/scenarios/{scenario.pk}/"
+        cold, warm = timed(lambda: client.get(url), args.runs)
+        print(f"{'page ' + url:44} {'leader':10} {cold:9.1f} {warm:9.1f}")
+    _ = PartnerGroup  # imported for the reader: groups resolve to member codes
+    verdict = "OK" if worst < TARGET_MS else "SLOWER THAN TARGET"
+    print(f"worst exposure() median {worst:.1f} ms: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,573 @@
+"""Reads of risk exposure, always within the viewer's scope.
+
+Exposure is one SQL aggregation over the customs records the viewer may see (trade's
+`facts()`, i.e. the scope gate), filtered by flow, the trailing months, the partners and the
+HS lines, grouped by enterprise and HS code; Python then assigns each code to its line (for
+per-line duty rates and match counts) and sums by enterprise, district, park and industry.
+An enterprise's own trade (the denominator of its dependence) and the total come from the
+enterprise rollup of the same months, which sums the same facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+
+from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
+from kaifang.core.scope import effective_scope, visible_to
+from kaifang.enterprises.models import Enterprise
+from kaifang.risk import matching
+from kaifang.risk.models import FollowUp, Scenario, ScenarioProduct, WatchEntry
+from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.selectors import (
+    Concentration,
+    Markets,
+    Query,
+    Viewer,
+    breakdown,
+    concentration_of,
+    enterprise_concentration,
+    latest_period,
+    markets,
+    sees_all,
+)
+from kaifang.trade.selectors.base import enterprise_rollup, facts, reach
+from kaifang.trade.selectors.dynamics import EnterpriseConcentration
+from kaifang.trade.selectors.measures import add_months
+
+ZERO = Decimal(0)
+NONE = "-"
+
+
+# --- partners -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerChoice:
+    codes: frozenset[str]
+    unknown: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+
+
+def resolve_partners(tokens: Iterable[str]) -> PartnerChoice:
+    """Customs codes ("502"), group codes or group names ("欧盟", "rcep") → member codes."""
+    codes: set[str] = set()
+    unknown: list[str] = []
+    labels: list[str] = []
+    for raw in tokens:
+        token = raw.strip()
+        if not token:
+            continue
+        if token.isdigit():
+            partner = Partner.objects.filter(code=token.zfill(3)).first()
+            if partner is None:
+                unknown.append(token)
+                continue
+            codes.add(partner.code)
+            labels.append(f"{partner.code} {partner.name_zh}")
+            continue
+        group = PartnerGroup.objects.filter(Q(code__iexact=token) | Q(name=token)).first()
+        if group is None:
+            unknown.append(token)
+            continue
+        codes |= set(group.members.values_list("code", flat=True))
+        labels.append(group.name)
+    return PartnerChoice(frozenset(codes), tuple(unknown), tuple(labels))
+
+
+# --- the specification of a computation ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What to compute: a scenario's terms, or the CLI's."""
+
+    flow: str = "export"
+    partner_codes: frozenset[str] | None = None  # None: every partner
+    lines: tuple[str, ...] = ()  # empty: every product
+    rates: tuple[tuple[str, Decimal], ...] = ()  # per-line duty, where the list gives one
+    months: int = 12
+    until: dt.date | None = None
+    currency: str = "usd"
+    shock: str = "stop"
+    tariff_pp: Decimal = ZERO
+    elasticity: Decimal = ZERO
+    share_lost_pct: Decimal = ZERO
+
+    @property
+    def field(self) -> str:
+        return "value_usd" if self.currency == "usd" else "value_cny"
+
+    def loss(self, exposed: Decimal, line: str | None) -> Decimal:
+        rate = dict(self.rates).get(line or "", self.tariff_pp)
+        return matching.loss(
+            exposed,
+            shock=self.shock,
+            rate_pp=rate,
+            elasticity=self.elasticity,
+            share_lost_pct=self.share_lost_pct,
+        )
+
+
+def scenario_partner_codes(scenario: Scenario) -> frozenset[str] | None:
+    codes = set(scenario.partners.values_list("code", flat=True))
+    codes |= set(
+        Partner.objects.filter(groups__in=scenario.partner_groups.all()).values_list(
+            "code", flat=True
+        )
+    )
+    if not codes and not scenario.partner_groups.exists():
+        return None
+    return frozenset(codes)
+
+
+def spec_for(scenario: Scenario) -> Spec:
+    products = list(scenario.products.all())
+    return Spec(
+        flow=scenario.flow,
+        partner_codes=scenario_partner_codes(scenario),
+        lines=tuple(p.hs_code for p in products),
+        rates=tuple((p.hs_code, p.rate_pp) for p in products if p.rate_pp is not None),
+        months=scenario.months,
+        until=scenario.until,
+        currency=scenario.currency,
+        shock=scenario.shock,
+        tariff_pp=scenario.tariff_pp,
+        elasticity=scenario.elasticity,
+        share_lost_pct=scenario.share_lost_pct,
+    )
+
+
+def window(until: dt.date, months: int) -> list[dt.date]:
+    """The `months` months ending with `until`'s month (across year boundaries)."""
+    end = dt.date(until.year, until.month, 1)
+    return [add_months(end, -k) for k in range(months - 1, -1, -1)]
+
+
+def hs_filter(lines: Sequence[str]) -> Q | None:
+    """The records matching any line (matching.matches, in SQL); None: every product."""
+    if not lines:
+        return None
+    condition = Q(pk__in=[])
+    for line in matching.minimal_lines(lines):
+        upper = matching.upper_bound(line)
+        prefix = Q(hs_code__gte=line, hs_code__startswith=line)
+        condition |= prefix & Q(hs_code__lt=upper) if upper else prefix
+        shorter = matching.reverse_prefixes(line)
+        if shorter:
+            condition |= Q(hs_code__in=shorter)
+    return condition
+
+
+def matching_records(
+    *, viewer: Viewer, spec: Spec, months: Sequence[dt.date], owner: User | None = None
+) -> QuerySet[CustomsRecord]:
+    """The customs records a scenario counts, through the scope gate of the viewer and,
+    for a scenario owned by a unit that does not see the whole city, of its owner too."""
+    # The months are contiguous: a range lets SQLite walk the (partner, period) index even
+    # without ANALYZE statistics, where an IN list of months made it scan (period, flow).
+    qs = facts(viewer).filter(period__gte=min(months), period__lte=max(months), flow=spec.flow)
+    if owner is not None and not sees_all(owner):
+        qs = visible_to(qs, owner)
+    if spec.partner_codes is not None:
+        qs = qs.filter(partner_code__in=sorted(spec.partner_codes))
+    condition = hs_filter(spec.lines)
+    if condition is not None:
+        qs = qs.filter(condition)
+    return qs
+
+
+# --- the result -----------------------------------------------------------------------------
+
+
+@dataclass
+class EnterpriseExposure:
+    enterprise_id: int
+    name: str
+    uscc: str
+    district: str
+    district_id: int | None
+    park: str
+    park_id: int | None
+    industry: str
+    liaison_id: int | None
+    liaison: str
+    exposed: Decimal
+    own_trade: Decimal
+    loss: Decimal
+
+    @property
+    def share_of_own_trade(self) -> Decimal | None:
+        """exposed ÷ own trade in the same flow and months: 0..1; None without own trade."""
+        if not self.own_trade:
+            return None
+        return min(self.exposed / self.own_trade, Decimal(1))
+
+    @property
+    def share_pct(self) -> Decimal | None:
+        share = self.share_of_own_trade
+        return None if share is None else share * 100
+
+
+@dataclass
+class GroupRow:
+    key: str
+    name: str
+    exposed: Decimal = ZERO
+    loss: Decimal = ZERO
+    enterprises: int = 0
+
+
+@dataclass
+class LineRow:
+    line: int
+    hs_code: str
+    rate_pp: Decimal | None
+    note: str
+    records: int = 0
+    exposed: Decimal = ZERO
+
+
+@dataclass
+class Exposure:
+    spec: Spec
+    months: list[dt.date]
+    total_exposed: Decimal = ZERO
+    total_trade: Decimal = ZERO
+    total_loss: Decimal = ZERO
+    records: int = 0
+    enterprises: list[EnterpriseExposure] = field(default_factory=list)
+    by_district: list[GroupRow] = field(default_factory=list)
+    by_park: list[GroupRow] = field(default_factory=list)
+    by_industry: list[GroupRow] = field(default_factory=list)
+    by_line: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.total_trade:
+            return None
+        return self.total_exposed / self.total_trade
+
+    @property
+    def share_pct(self) -> Decimal | None:
+        return None if self.share is None else self.share * 100
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.months)
+
+    @property
+    def window_label(self) -> str:
+        if not self.months:
+            return "—"
+        first, last = self.months[0], self.months[-1]
+        return f"{first:%Y-%m} 至 {last:%Y-%m}（{len(self.months)}个月）"
+
+
+def _own_trade(
+    viewer: Viewer, owner: User | None, spec: Spec, months: Sequence[dt.date], ids: list[int]
+) -> tuple[dict[int, Decimal], Decimal]:
+    """Each enterprise's trade, and everyone's, in the spec's flow and months (rollups)."""
+    rollup: QuerySet[TradeRollup] = enterprise_rollup(viewer).filter(
+        period__in=list(months), flow=spec.flow
+    )
+    if owner is not None and not sees_all(owner):
+        rollup = rollup.filter(key__in=reach(owner).enterprise_keys)
+    elif sees_all(viewer):  # the whole city: the small trade-mode rollup sums the same facts
+        rollup = TradeRollup.objects.filter(
+            dimension=Dimension.MODE, period__in=list(months), flow=spec.flow
+        )
+    total = rollup.aggregate(total=Sum(spec.field))["total"] or ZERO
+    own: dict[int, Decimal] = {}
+    for start in range(0, len(ids), 5000):
+        keys = [str(i) for i in ids[start : start + 5000]]
+        rows = (
+            TradeRollup.objects.filter(
+                dimension=Dimension.ENTERPRISE,
+                key__in=keys,
+                period__gte=min(months),
+                period__lte=max(months),
+            )
+            .filter(flow=spec.flow)
+            .values("key")
+            .annotate(value=Sum(spec.field))
+            .order_by()
+        )
+        for row in rows:
+            own[int(row["key"])] = row["value"] or ZERO
+    return own, total
+
+
+def default_until(viewer: Viewer) -> dt.date | None:
+    return latest_period(viewer)
+
+
+def exposure(*, viewer: Viewer, spec: Spec, owner: User | None = None) -> Exposure:
+    """The exposure of the viewer's enterprises (and the owner's, see matching_records)."""
+    until = spec.until or default_until(viewer)
+    if until is None:
+        return Exposure(spec=spec, months=[])
+    months = window(until, spec.months)
+    result = Exposure(spec=spec, months=months)
+    qs = matching_records(viewer=viewer, spec=spec, months=months, owner=owner)
+    lines = list(spec.lines)
+    exposed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    lost: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_line: dict[str, list[Any]] = {}
+    for enterprise_id, line, value, n in _grouped(qs, spec, lines):
+        exposed[enterprise_id] += value
+        lost[enterprise_id] += spec.loss(value, line)
+        result.records += n
+        if line is not None:
+            entry = by_line.setdefault(line, [0, ZERO])
+            entry[0] += n
+            entry[1] += value
+    result.by_line = {k: (v[0], v[1]) for k, v in by_line.items()}
+    ids = [pk for pk, value in exposed.items() if value]
+    own, result.total_trade = _own_trade(viewer, owner, spec, months, ids)
+    result.enterprises = _enterprise_rows(ids, exposed, lost, own)
+    result.total_exposed = sum((e.exposed for e in result.enterprises), ZERO)
+    result.total_loss = sum((e.loss for e in result.enterprises), ZERO)
+    result.by_district = _group(result.enterprises, "district")
+    result.by_park = _group(result.enterprises, "park")
+    result.by_industry = _group(result.enterprises, "industry")
+    return result
+
+
+CASE_LINES = 64  # up to this many lines, SQL assigns each record its line
+
+
+def _line_q(line: str) -> Q:
+    shorter = matching.reverse_prefixes(line)
+    condition = Q(hs_code__startswith=line)
+    return condition | Q(hs_code__in=shorter) if shorter else condition
+
+
+def _grouped(
+    qs: QuerySet[CustomsRecord], spec: Spec, lines: list[str]
+) -> Iterable[tuple[int, str | None, Decimal, int]]:
+    """(enterprise, line, value, records) of the matching records. Without lines, one row per
+    enterprise; with a list of up to CASE_LINES lines, SQL names each record's longest
+    matching line (a CASE), so the rows are enterprises × lines; with a longer list, rows are
+    enterprises × HS codes and Python assigns the lines (matching.best_line)."""
+    value, n = Sum(spec.field), Count("id")
+    if not lines:
+        for row in qs.values("enterprise_id").annotate(value=value, n=n).order_by():
+            yield row["enterprise_id"], None, row["value"] or ZERO, row["n"]
+        return
+    if len(lines) <= CASE_LINES:
+        ordered = sorted(set(lines), key=lambda c: (-len(c), c))
+        key = Case(
+            *(When(_line_q(line), then=Value(line)) for line in ordered),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        grouped = qs.annotate(line=key).values("enterprise_id", "line")
+        for row in grouped.annotate(value=value, n=n).order_by():
+            yield row["enterprise_id"], row["line"] or None, row["value"] or ZERO, row["n"]
+        return
+    line_of: dict[str, str | None] = {}
+    for row in qs.values("enterprise_id", "hs_code").annotate(value=value, n=n).order_by():
+        code = row["hs_code"] or ""
+        if code not in line_of:
+            line_of[code] = matching.best_line(lines, code)
+        yield row["enterprise_id"], line_of[code], row["value"] or ZERO, row["n"]
+
+
+def _enterprise_rows(
+    ids: list[int],
+    exposed: dict[int, Decimal],
+    lost: dict[int, Decimal],
+    own: dict[int, Decimal],
+) -> list[EnterpriseExposure]:
+    attributes: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 5000):
+        for row in Enterprise.objects.filter(pk__in=ids[start : start + 5000]).values(
+            "id",
+            "name",
+            "uscc",
+            "customs_code",
+            "district_id",
+            "park_id",
+            "industry__code",
+            "liaison_id",
+            "liaison__full_name",
+            "liaison__username",
+        ):
+            attributes[row["id"]] = dict(row)
+    unit_names = dict(
+        Unit.objects.filter(
+            pk__in={a[k] for a in attributes.values() for k in ("district_id", "park_id") if a[k]}
+        ).values_list("id", "name")
+    )
+    divisions = {a["industry__code"][:2] for a in attributes.values() if a["industry__code"]}
+    industry_names = dict(Industry.objects.filter(code__in=divisions).values_list("code", "name"))
+    rows = []
+    for pk in ids:
+        a = attributes.get(pk)
+        if a is None:
+            continue
+        division = (a["industry__code"] or "")[:2]
+        rows.append(
+            EnterpriseExposure(
+                enterprise_id=pk,
+                name=a["name"],
+                uscc=a["uscc"] or a["customs_code"] or "",
+                district=unit_names.get(a["district_id"], "未填县区"),
+                district_id=a["district_id"],
+                park=unit_names.get(a["park_id"], "不在园区"),
+                park_id=a["park_id"],
+                industry=(
+                    f"{division} {industry_names.get(division, '')}".strip()
+                    if division
+                    else "未填行业"
+                ),
+                liaison_id=a["liaison_id"],
+                liaison=a["liaison__full_name"] or a["liaison__username"] or "",
+                exposed=exposed[pk],
+                own_trade=own.get(pk, ZERO),
+                loss=lost[pk],
+            )
+        )
+    rows.sort(key=lambda e: (-e.exposed, e.name, e.enterprise_id))
+    return rows
+
+
+def _group(rows: Sequence[EnterpriseExposure], by: str) -> list[GroupRow]:
+    groups: dict[str, GroupRow] = {}
+    for e in rows:
+        if by == "district":
+            key = str(e.district_id or NONE)
+        elif by == "park":
+            key = str(e.park_id or NONE)
+        else:
+            key = e.industry.split(" ")[0]
+        name = getattr(e, by)
+        group = groups.setdefault(key, GroupRow(key=key, name=name))
+        group.exposed += e.exposed
+        group.loss += e.loss
+        group.enterprises += 1
+    return sorted(groups.values(), key=lambda g: (-g.exposed, g.name))
+
+
+def product_lines(scenario: Scenario, result: Exposure) -> list[LineRow]:
+    """The scenario's product lines with how many records and codes each matched."""
+    rows = []
+    for product in scenario.products.all():
+        records, value = result.by_line.get(product.hs_code, (0, ZERO))
+        rows.append(
+            LineRow(
+                line=product.line,
+                hs_code=product.hs_code,
+                rate_pp=product.rate_pp,
+                note=product.note,
+                records=records,
+                exposed=value,
+            )
+        )
+    return rows
+
+
+# --- scenarios, watch list, follow-ups -----------------------------------------------------
+
+
+def scenarios_for(user: User) -> QuerySet[Scenario]:
+    return visible_to(Scenario.objects.all(), user).select_related("unit", "created_by")
+
+
+def scenario_owner(scenario: Scenario) -> User | None:
+    return scenario.created_by
+
+
+def watch_list() -> QuerySet[WatchEntry]:
+    """City-wide (like the reference data): every signed-in user reads it."""
+    return WatchEntry.objects.select_related("partner", "updated_by")
+
+
+def follow_ups_for(user: User, scenario: Scenario) -> QuerySet[FollowUp]:
+    return visible_to(scenario.follow_ups.all(), user).select_related("enterprise", "liaison")
+
+
+def products_of(scenario: Scenario) -> QuerySet[ScenarioProduct]:
+    return scenario.products.all()
+
+
+def can_maintain_watch_list(user: User) -> bool:
+    """The bureau's staff (whole-city scope, not only a leader) keep the watch list."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return effective_scope(user).sees_all and any(r.code != "leader" for r in user.roles.all())
+
+
+# --- dependence without a scenario ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HhiPoint:
+    label: str
+    partners: Concentration
+    products: Concentration
+
+
+@dataclass
+class Dependence:
+    top_share: Decimal
+    watch_share: Decimal
+    months: int
+    latest: dt.date | None = None
+    q: Query | None = None
+    concentrated: list[EnterpriseConcentration] = field(default_factory=list)
+    on_watch: list[EnterpriseExposure] = field(default_factory=list)
+    watch_result: Exposure | None = None
+    history: list[HhiPoint] = field(default_factory=list)
+    markets: Markets | None = None
+
+
+CONCENTRATION_FIRMS = 300
+
+
+def dependence(
+    *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
+) -> Dependence:
+    """Enterprises whose top export market is above `top_share` % of their exports (trade's
+    concentration, 1–N月累计), those whose exports to watch-list partners are above
+    `watch_share` % (the exposure over the trailing `months`), the city's partner and product
+    concentration year by year, and markets gained and lost."""
+    found = Dependence(top_share=top_share, watch_share=watch_share, months=months)
+    found.latest = latest_period(viewer)
+    if found.latest is None:
+        return found
+    q = Query(year=found.latest.year, month=found.latest.month, flow="export")
+    found.q = q
+    found.concentrated = [
+        row
+        for row in enterprise_concentration(viewer=viewer, q=q, limit=CONCENTRATION_FIRMS)
+        if row.top_share_pct is not None and row.top_share_pct > top_share
+    ]
+    watch_codes = frozenset(WatchEntry.objects.values_list("partner__code", flat=True))
+    if watch_codes:
+        found.watch_result = exposure(
+            viewer=viewer, spec=Spec(flow="export", partner_codes=watch_codes, months=months)
+        )
+        found.on_watch = [
+            e
+            for e in found.watch_result.enterprises
+            if e.share_pct is not None and e.share_pct > watch_share
+        ]
+    for year in range(found.latest.year - 2, found.latest.year + 1):
+        point = Query(
+            year=year, month=found.latest.month if year == found.latest.year else 12, flow="export"
+        )
+        partners = concentration_of(breakdown(viewer=viewer, by="partner", q=point))
+        if partners.partners:
+            products = concentration_of(breakdown(viewer=viewer, by="hs2", q=point))
+            found.history.append(HhiPoint(point.ytd_label, partners, products))
+    found.markets = markets(viewer=viewer, q=q)
+    return found

@@ -1,0 +1,67 @@
+"""The pure tariff-list importer, on real csv and xlsx files built here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kaifang.risk.importers.tariff_list import parse_tariff_list
+from kaifang.trade.tests.helpers import csv_bytes, xlsx_bytes
+
+
+def test_xlsx_with_title_header_and_rates():
+    content = xlsx_bytes(
+        [
+            ["HTS Subheading", "Product Description", "Additional Duty"],
+            ["8501.10.20", "Electric motors", "25%"],
+            [8471300010, "Laptops", 10],
+            ["85", "Chapter 85", ""],
+            [101, "Horses (leading zero lost)", "7.5 %"],
+        ],
+        title="Annex I — List of products subject to additional duties",
+    )
+    result = parse_tariff_list(content, filename="list1.xlsx")
+    assert result.errors == []
+    assert result.header_row == 2
+    assert [(line.hs_code, line.rate_pp) for line in result.lines] == [
+        ("85011020", Decimal(25)),
+        ("8471300010", Decimal(10)),
+        ("85", None),
+        ("0101", Decimal("7.5")),
+    ]
+    assert result.lines[0].note == "Electric motors"
+    assert result.lines[0].row == 3
+
+
+def test_gbk_csv_with_chinese_headers_reports_bad_rows():
+    content = csv_bytes(
+        [
+            ["税则号列", "商品名称", "加征税率"],
+            ["85011020", "电动机", "25"],
+            ["85A1", "坏编码", "10"],
+            ["84713000", "计算机", "很高"],
+            ["85011020", "重复", "25"],
+            ["", "", ""],
+            ["", "空编码", "5"],
+        ],
+        encoding="gbk",
+    )
+    result = parse_tariff_list(content, filename="清单.csv")
+    assert [line.hs_code for line in result.lines] == ["85011020"]
+    assert [str(e) for e in result.errors] == [
+        "第3行“税则号列”列：商品编码“85A1”不是2、4、6、8或10位数字",
+        "第4行“加征税率”列：税率“很高”不是数字（请填写百分点，如 25 或 25%）",
+        "第5行“税则号列”列：商品编码“85011020”与第2行重复",
+        "第7行“税则号列”列：商品编码为空",
+    ]
+
+
+def test_headerless_list_of_codes():
+    result = parse_tariff_list(b"8501\n847130\n85423100\n", filename="codes.txt")
+    assert [line.hs_code for line in result.lines] == ["8501", "847130", "85423100"]
+    assert all(line.rate_pp is None for line in result.lines)
+    assert result.errors == []
+
+
+def test_unreadable_files():
+    assert str(parse_tariff_list(b"not a zip", filename="x.xlsx").errors[0]).startswith("文件")
+    assert "没有商品编码" in str(parse_tariff_list(b"", filename="x.csv").errors[0])

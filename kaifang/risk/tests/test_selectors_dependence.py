@@ -1,0 +1,64 @@
+"""Dependence without a scenario: thresholds on the top market's share and on the share of
+exports to watch-list partners; the city's concentration over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kaifang.core.models import Partner
+from kaifang.risk.models import WatchEntry
+from kaifang.risk.selectors import dependence
+
+pytestmark = pytest.mark.django_db
+
+
+def _watch(code: str) -> None:
+    WatchEntry.objects.create(
+        partner=Partner.objects.get(code=code), level="high", since=dt.date(2025, 1, 1)
+    )
+
+
+def _names(rows):
+    return [r.name for r in rows]
+
+
+def test_top_market_share_threshold(risk_data):
+    # 2025 1–4月 exports: 甲 370 (美国 300 = 81.1%), 乙 11 (美国 100%), 丙 85 (美国 60 = 70.6%)
+    at_75 = dependence(viewer=None, top_share=Decimal(75), watch_share=Decimal(30), months=12)
+    assert sorted(_names(at_75.concentrated)) == ["乙电器", "甲电机"]
+    at_90 = dependence(viewer=None, top_share=Decimal(90), watch_share=Decimal(30), months=12)
+    assert _names(at_90.concentrated) == ["乙电器"]
+    assert at_90.concentrated[0].top_share_pct == Decimal(100)
+
+
+def test_watch_list_share_threshold(risk_data):
+    _watch("303")  # 丙 exported 25 of 85 to Germany in 2024-05 … 2025-04: 29.4 %
+    found = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(25), months=12)
+    assert _names(found.on_watch) == ["丙机械"]
+    assert found.on_watch[0].share_of_own_trade == Decimal(25) / Decimal(85)
+    none = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(30), months=12)
+    assert none.on_watch == []
+
+
+def test_dependence_is_scoped(risk_data, city):
+    _watch("502")
+    found = dependence(
+        viewer=city.district_b_user, top_share=Decimal(50), watch_share=Decimal(10), months=12
+    )
+    assert _names(found.concentrated) == ["丙机械"]
+    assert _names(found.on_watch) == ["丙机械"]
+
+
+def test_city_concentration_year_by_year(risk_data):
+    found = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(30), months=12)
+    labels = [p.label for p in found.history]
+    assert labels == ["2024年1–12月", "2025年1–4月"]
+    # 2025 1–4月: 美国 371, 日本 70, 德国 25 of 466
+    latest = found.history[-1].partners
+    assert latest.partners == 3
+    expected = sum((Decimal(v) / 466) ** 2 for v in (371, 70, 25)) * 10000
+    assert abs(latest.hhi - expected) < Decimal("0.0001")
+    assert found.history[-1].products.partners == 3  # chapters 84, 85, 61

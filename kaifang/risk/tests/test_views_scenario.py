@@ -1,0 +1,141 @@
+"""The scenario pages: build, read the result, drill down, import a list, export, send visits."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from docx import Document
+from openpyxl import load_workbook
+
+from kaifang.core.models import AuditEntry, Notification
+from kaifang.risk.models import FollowUp, Scenario
+from kaifang.trade.tests.helpers import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+TERMS = {
+    "name": "美国对机电产品加征关税",
+    "description": "",
+    "flow": "export",
+    "partners_text": "502",
+    "hs_text": "85, 84",
+    "shock": "tariff",
+    "tariff_pp": "25",
+    "elasticity": "1.5",
+    "share_lost_pct": "30",
+    "months": "12",
+    "until_text": "2025-03",
+    "currency": "usd",
+}
+
+
+def _create(client: Client, **changes: str) -> Scenario:
+    response = client.post("/risk/scenarios/new/", {**TERMS, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Scenario.objects.latest("id")
+
+
+def test_officer_builds_a_scenario_and_reads_the_result(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    assert scenario.unit == city.division
+    page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
+    assert "甲电机" in page and "丙机械" in page and "乙电器" in page
+    assert "预计损失 = 受影响金额 × min(1, 需求弹性 × 加征税率(百分点) ÷ 100)" in page
+    assert 'id="total-share">48.7%' in page  # 280 / 575
+    assert "<script>" not in page  # charts come as JSON blocks, drawn by a static script
+
+
+def test_drill_down_total_equals_the_figure(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    page = client.get(f"/risk/scenarios/{scenario.pk}/records/").content.decode()
+    assert 'id="records-total">280.00<' in page
+    one = client.get(
+        f"/risk/scenarios/{scenario.pk}/records/?enterprise={risk_data.a1.pk}"
+    ).content.decode()
+    assert 'id="records-total">180.00<' in one and "丙机械" not in one
+
+
+def test_form_rejects_unknown_partners_and_bad_codes(risk_data, city, client):
+    client.force_login(city.officer)
+    response = client.post(
+        "/risk/scenarios/new/", {**TERMS, "partners_text": "亚特兰蒂斯", "hs_text": "85x"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "未知的国别(地区)或分组：亚特兰蒂斯" in page
+    assert "商品编码应为2至10位数字：85x" in page
+
+
+def test_tariff_list_import_shows_each_lines_matches(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    content = xlsx_bytes(
+        [["HTS", "Description", "Rate"], ["8501.10.2000", "motors", "25%"], ["9999", "none", 10]]
+    )
+    upload = io.BytesIO(content)
+    upload.name = "list.xlsx"
+    response = client.post(f"/risk/scenarios/{scenario.pk}/import/", {"file": upload})
+    assert response.status_code == 302
+    assert list(scenario.products.values_list("hs_code", "rate_pp")) == [
+        ("8501102000", Decimal("25.00")),
+        ("9999", Decimal("10.00")),
+    ]
+    page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
+    table = page.split('id="line-table"')[1].split("</table>")[0]
+    assert "未匹配" in table  # 9999 matched nothing
+    rows = table.split("<tr>")
+    assert (
+        '>8501102000</code></td><td class="num">25.00</td><td>motors</td><td class="num">1<'
+        in rows[2]
+    )
+
+
+def test_bad_tariff_list_is_refused_with_row_errors(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    upload = io.BytesIO(xlsx_bytes([["商品编码", "加征税率"], ["85ab", "10"]]))
+    upload.name = "bad.xlsx"
+    page = client.post(f"/risk/scenarios/{scenario.pk}/import/", {"file": upload}).content.decode()
+    assert "第2行“商品编码”列：商品编码“85ab”不是2、4、6、8或10位数字" in page
+    assert list(scenario.products.values_list("hs_code", flat=True)) == ["85", "84"]
+
+
+def test_exports_are_real_files_and_audited(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    response = client.get(f"/risk/scenarios/{scenario.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[3][1] == "甲电机" and values[3][7] == 180
+    assert values[-1][0] == "合计" and values[-1][7] == 280
+    assert {"分县区", "分园区", "分行业", "商品清单匹配"} <= set(book.sheetnames)
+    brief = client.get(f"/risk/scenarios/{scenario.pk}/brief.docx")
+    document = Document(io.BytesIO(brief.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "风险敞口简报" in text and "占同期出口48.7%" in text
+    assert document.tables[0].rows[1].cells[1].text == "甲电机"
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"export.risk_scenario_xlsx", "export.risk_scenario_docx"} <= actions
+
+
+def test_send_visits_creates_one_task_per_enterprise_for_its_liaison(risk_data, city, client):
+    client.force_login(city.officer)
+    scenario = _create(client)
+    response = client.post(f"/risk/scenarios/{scenario.pk}/follow-ups/", {"top": "3"})
+    assert response.status_code == 302
+    tasks = list(FollowUp.objects.filter(scenario=scenario))
+    # 甲 has a liaison; 丙 and 乙 have none and are named in the message
+    assert [(t.enterprise.name, t.liaison, t.rank) for t in tasks] == [("甲电机", city.liaison, 1)]
+    assert Notification.objects.filter(recipient=city.liaison, category="risk").count() == 1
+    client.post(f"/risk/scenarios/{scenario.pk}/follow-ups/", {"top": "3"})
+    assert FollowUp.objects.filter(scenario=scenario).count() == 1  # idempotent
+    assert Notification.objects.filter(recipient=city.liaison, category="risk").count() == 1
+    client.force_login(city.liaison)
+    mine = client.get("/risk/my-visits/").content.decode()
+    assert "甲电机" in mine and "待走访" in mine
