@@ -258,13 +258,14 @@ class VisitForm(forms.ModelForm):  # type: ignore[type-arg]
             "problems": forms.Textarea(attrs={"rows": 3}),
             "plans": forms.Textarea(attrs={"rows": 3}),
             "follow_ups": forms.Textarea(attrs={"rows": 2}),
+            # Ticked boxes of the officer's colleagues, not a native multi-select of the city.
+            "officers": forms.CheckboxSelectMultiple(attrs={"class": "people-picker"}),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         officers = self.fields["officers"]
         officers.queryset = colleagues(user)  # type: ignore[attr-defined]
-        officers.widget = forms.CheckboxSelectMultiple(attrs={"class": "people-picker"})
         officers.help_text = "勾选一同走访的同事（本单位及下属单位人员）"
 
 

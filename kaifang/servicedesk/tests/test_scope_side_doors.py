@@ -161,6 +161,16 @@ def test_visit_form_offers_only_colleagues_and_the_server_refuses_others(city, f
     page = client.get(reverse("servicedesk:visit_new", args=[firm.pk])).content.decode()
     assert city.district_b_user.display_name not in page
     assert "按住 Ctrl" not in page
+    # The colleagues are offered as boxes to tick (the widget once rendered no box at all).
+    assert f'type="checkbox" name="officers" value="{city.liaison.pk}"' in page
+    assert f'value="{city.district_a_user.pk}"' in page
+    saved = client.post(
+        reverse("servicedesk:visit_new", args=[firm.pk]),
+        {"visited_on": "2026-11-20", "officers": [city.liaison.pk], "enterprise_said": "正常"},
+    )
+    assert saved.status_code == 302
+    assert list(Visit.objects.get().officers.all()) == [city.liaison]
+    Visit.objects.all().delete()
     response = client.post(
         reverse("servicedesk:visit_new", args=[firm.pk]),
         {
