@@ -183,6 +183,14 @@ def _propose(*, actor: User, document: SourceDocument) -> list[Candidate]:
             deadline_text=(proposal.deadline_text or "")[:100],
             recurring=proposal.recurring,
             recurrence=proposal.recurrence or "",
+            milestones=[
+                {
+                    "text": m.text[:200],
+                    "deadline": m.deadline.isoformat() if m.deadline else None,
+                    "deadline_text": m.deadline_text[:100],
+                }
+                for m in proposal.milestones
+            ],
         )
         candidate.co_units.set(co_units)
         if unmatched:
@@ -491,6 +499,12 @@ def task_confirm(
         is_synthetic=candidate.document.is_synthetic,
     )
     task.co_units.set([u for u in candidate.co_units.all() if u.pk != candidate.lead_unit_id])
+    # The dated stages before the deadline become the task's milestones (the last stage is the
+    # deadline itself); a stage without a date stays in the text only.
+    for stage in candidate.milestones:
+        due = dt.date.fromisoformat(stage["deadline"]) if stage.get("deadline") else None
+        if due is not None and due < task.deadline:
+            Milestone.objects.create(task=task, title=stage["text"][:200] or "阶段节点", due=due)
     candidate.status = CandidateStatus.CONFIRMED
     candidate.task = task
     candidate.save(update_fields=["status", "task"])

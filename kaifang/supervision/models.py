@@ -111,6 +111,10 @@ class Candidate(models.Model):
     deadline_text = models.CharField("原文时限", max_length=100, blank=True)
     recurring = models.BooleanField("周期性", default=False)
     recurrence = models.CharField("周期", max_length=30, blank=True)
+    # The dated stages the text gives before the final deadline ("9月底前完成方案；12月底前建
+    # 成"): [{"text", "deadline" (ISO date or null), "deadline_text"}]; they become the task's
+    # milestones when it is confirmed.
+    milestones = models.JSONField("阶段节点", default=list, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=CandidateStatus.choices, default=CandidateStatus.PROPOSED
     )
