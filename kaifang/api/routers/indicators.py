@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from kaifang.api.common import error_docs, responses
+from kaifang.api.common import Invalid, error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.indicators import dashboard, measures, selectors
 from kaifang.reports.selectors import briefings_for
@@ -102,6 +102,8 @@ def indicator_list(request: HttpRequest) -> list[IndicatorOut]:
 )
 def indicator_figures(request: HttpRequest, code: str, year: int = 0, month: int = 0) -> FiguresOut:
     user = current_user(request)
+    if (year and not 1990 <= year <= 2200) or (month and not 1 <= month <= 12):
+        raise Invalid({"year": ["年份应在 1990–2200 之间，月份应在 1–12 之间。"]})
     indicator = selectors.indicator_get(code)
     year, month = dashboard.period_of(year or None, month or None, user)
     memo: dict[Any, Any] = {}
@@ -154,6 +156,8 @@ def indicator_figures(request: HttpRequest, code: str, year: int = 0, month: int
 )
 def headline(request: HttpRequest, year: int = 0, month: int = 0) -> HeadlineOut:
     user = current_user(request)
+    if (year and not 1990 <= year <= 2200) or (month and not 1 <= month <= 12):
+        raise Invalid({"year": ["年份应在 1990–2200 之间，月份应在 1–12 之间。"]})
     year, month = dashboard.period_of(year or None, month or None, user)
     d = dashboard.build(user, year, month)
     h = d.headline

@@ -118,7 +118,7 @@ def _document(doc: Document) -> DocumentOut:
 )
 def documents(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[DocumentOut]:
     qs = selectors.documents(user=current_user(request))
-    limit = max(1, min(limit, 200))
+    limit, offset = max(1, min(limit, 200)), max(0, min(offset, 10**9))
     return [_document(d) for d in qs[offset : offset + limit]]
 
 
