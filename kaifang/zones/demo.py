@@ -11,6 +11,7 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 from django.utils import timezone
@@ -763,8 +764,18 @@ def _chains() -> None:
         )
 
 
+def _ensure_platform_kinds() -> None:
+    """The kinds and their KPIs come from a data migration; a database emptied since (a
+    flushed test database, a hand-cleaned table) gets them again, idempotently."""
+    from django.apps import apps
+
+    fill = importlib.import_module("kaifang.zones.migrations.0002_fill_platform_kinds").fill
+    fill(apps, None)
+
+
 def load_demo(ctx: demo.DemoContext) -> None:
     today = timezone.localdate()
+    _ensure_platform_kinds()
     _platforms(ctx, today)
     _parks(today)
     _projects(today)
