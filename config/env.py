@@ -152,3 +152,28 @@ def database_config(
             f"DATABASE_URL must be sqlite:///… or postgres://…, got engine {config['ENGINE']}"
         )
     return config
+
+
+SIDE_DATABASE = "side"
+
+
+def side_database_config(default: Mapping[str, Any], setting: str) -> dict[str, Any] | None:
+    """DATABASES["side"]: a second SQLite file for what a login and a page view write
+    (sessions, the login lockout, the cache), so they never queue behind an import that holds
+    the register's one write lock (decision 0011). None on PostgreSQL, whose writers do not
+    block each other, or when SQLITE_SIDE_DATABASE is "off".
+
+    The setting is a path, "off", or empty for the default: the register's file name with
+    "-side" before the suffix (var/kaifang.sqlite3 → var/kaifang-side.sqlite3)."""
+    if default["ENGINE"] != SQLITE_ENGINE or setting.strip().lower() == "off":
+        return None
+    main = Path(str(default["NAME"]))
+    path = Path(setting) if setting.strip() else main.with_name(f"{main.stem}-side{main.suffix}")
+    config = dict(default)
+    config["NAME"] = str(path)
+    config["OPTIONS"] = dict(default["OPTIONS"])
+    test_name = default.get("TEST", {}).get("NAME")
+    if test_name:
+        test = Path(str(test_name))
+        config["TEST"] = {"NAME": str(test.with_name(f"{test.stem}-side{test.suffix}"))}
+    return config

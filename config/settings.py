@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    SIDE_DATABASE,
     database_config,
     env_bool,
     env_int,
@@ -18,6 +19,7 @@ from config.env import (
     env_rate,
     env_str,
     load_env_file,
+    side_database_config,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -114,6 +116,11 @@ DATABASES = {
         sqlite_test_name=str(VAR_DIR / "test.sqlite3"),
     )
 }
+# On SQLite, sessions, the login lockout and the cache live in a second file (decision 0011).
+_side = side_database_config(DATABASES["default"], env_str("SQLITE_SIDE_DATABASE", ""))
+if _side is not None:
+    DATABASES[SIDE_DATABASE] = _side
+DATABASE_ROUTERS = ["kaifang.core.db_router.SideDatabaseRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -11,6 +11,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("JOBS_SYNC", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# One database per test run: the side database (decision 0011) is exercised by its own test,
+# which starts a real server with it (core/tests/test_side_database.py).
+os.environ.setdefault("SQLITE_SIDE_DATABASE", "off")
 
 from config.settings import *  # noqa: F403
 

@@ -18,6 +18,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core.cache_table")
+        from kaifang.core import last_login
+
+        last_login.connect()
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("我的工作台", "core:workbench", 0))
