@@ -27,6 +27,7 @@ from kaifang.library.models import (
     DocumentKind,
     DocumentStatus,
     DocumentVersion,
+    Fair,
     LedgerEntry,
     LedgerStatus,
     Level,
@@ -337,6 +338,10 @@ def validate_conditions(conditions: Sequence[dict[str, Any]]) -> list[dict[str, 
                 Decimal(str(condition["min"]))
             if kind == "new_exporter":
                 int(condition["year"])
+            if kind == "fair":
+                fairs = [int(f) for f in condition["fairs"]]
+                if not fairs or Fair.objects.filter(pk__in=fairs).count() != len(set(fairs)):
+                    raise ValidationError("参展条件需要选择已登记的展会。")
         except (KeyError, ValueError, ArithmeticError) as error:
             raise ValidationError(f"条件“{matching.TYPES[kind]}”不完整或格式不对。") from error
         out.append(dict(condition))
