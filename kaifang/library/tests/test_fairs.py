@@ -218,3 +218,37 @@ def test_a_fair_condition_must_name_registered_fairs(city, make_document):
             title="补贴",
             conditions=[{"type": "fair", "fairs": [999]}],
         )
+
+
+@pytest.mark.django_db
+def test_fair_pages_import_with_row_errors_and_scope(client, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    east = EnterpriseFactory(name="东城参展公司", uscc=GOOD, district=city.district_a)
+    client.force_login(city.officer)
+    response = client.post(
+        reverse("library:fair_create"), {"name": "广交会", "session": "第138届", "city": "广州"}
+    )
+    fair_url = response["Location"]
+    bad = _xlsx([["统一社会信用代码", "企业名称"], [GOOD, "东城参展公司"], ["123", "乙"]])
+    page = client.post(fair_url, {"upload": SimpleUploadedFile("名单.xlsx", bad)})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "文件未导入" in html and "第 3 行，统一社会信用代码：“123”" in html
+    assert not FairExhibitor.objects.exists()
+    good = _xlsx([["统一社会信用代码", "展位号"], [GOOD, "A-1"]])
+    assert (
+        client.post(fair_url, {"upload": SimpleUploadedFile("名单.xlsx", good)}).status_code == 302
+    )
+    assert FairExhibitor.objects.get().enterprise == east
+    # District B reads the fair but not district A's exhibitor; it cannot import.
+    client.force_login(city.district_b_user)
+    html = client.get(fair_url).content.decode()
+    assert "广交会（第138届）" in html and "东城参展公司" not in html
+    assert "导入参展企业名单" not in html
+    assert (
+        client.post(fair_url, {"upload": SimpleUploadedFile("名单.xlsx", good)}).status_code == 403
+    )
+    client.force_login(city.district_a_user)
+    assert "东城参展公司" in client.get(fair_url).content.decode()
