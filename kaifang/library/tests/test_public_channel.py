@@ -232,7 +232,7 @@ def test_templates_of_the_appeals_category_are_offered_with_the_clause_link(
     ).content.decode()
     assert "展会补贴常用答复" in html and "通关常用答复" not in html
     assert f"/library/{world['policy'].pk}/#a1.s1" in html
-    assert 'data-fill="#act-reply textarea[name=text]"' in html
+    assert 'data-fill="#act-reply textarea[name=reply-text]"' in html
     # A district user uses templates but does not keep them.
     assert "新建答复模板" not in html
     client.force_login(city.officer)
