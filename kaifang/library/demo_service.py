@@ -61,7 +61,7 @@ TEMPLATES = (
 
 def _list_xlsx(rows: list[tuple[str, str, str]]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(["序号", "统一社会信用代码", "参展企业", "展位号"])
     for number, (uscc, name, booth) in enumerate(rows, start=1):
         sheet.append([number, uscc, name, booth])
@@ -83,7 +83,7 @@ def load_service(ctx: DemoContext) -> None:
                 .order_by("uscc")
                 .values_list("uscc", "name")[:200:5]
             )
-            rows = [(u, n, f"{10 + i // 20}.{i % 20 + 1}A") for i, (u, n) in enumerate(firms)]
+            rows = [(u, n, f"{10 + i // 20}.{i % 20 + 1}A") for i, (u, n) in enumerate(firms) if u]
             if rows:
                 fair_import_exhibitors(
                     actor=None, fair=fair, data=_list_xlsx(rows), filename="广交会参展企业名单.xlsx"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library.actions import document_create, support_item_save
@@ -195,7 +196,7 @@ def test_channel_api_gives_the_policies_and_cited_clauses_of_its_own_appeals(cli
         f"/service/policies/{code}/{world['policy'].pk}/#a1.s1"
     )
     # `since` after the match: nothing new.
-    later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    later = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     newer = client.get(f"/api/v1/public/appeals/{code}/policies?since={later}", **auth).json()
     assert newer["policies"] == []
     bad = client.get(f"/api/v1/public/appeals/{code}/policies?since=明天", **auth)
