@@ -488,6 +488,8 @@ def _notify_payer(item_id: int, count: int) -> None:
     from kaifang.library.tasks import notify_users
 
     item = SupportItem.objects.select_related("document").get(pk=item_id)
+    if item.responsible_unit_id is None:
+        return
     notify_users(
         recipients=list(User.objects.filter(unit_id=item.responsible_unit_id, is_active=True)),
         title=f"免申即享待确认：{item.title}",
