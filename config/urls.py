@@ -20,6 +20,7 @@ urlpatterns = [
     path("enterprises/", include("kaifang.enterprises.urls")),
     path("trade/", include("kaifang.trade.urls")),
     path("servicedesk/", include("kaifang.servicedesk.urls")),
+    path("service/policies/", include("kaifang.library.public_urls")),
     path("service/", include("kaifang.servicedesk.public_urls")),
     path("supervision/", include("kaifang.supervision.urls")),
     path("library/", include("kaifang.library.urls")),

@@ -13,6 +13,7 @@ Names in use:
   "supervision.task_summaries" (user, ids) → [{id, title, status, done, deadline, url}] in scope
   "servicedesk.appeal_create"  (actor, enterprise_name, uscc, category, description, source,
                                 title) → appeal
+  "servicedesk.appeal_by_code" (code) → the appeal a public tracking code opens, or None
 Events go the other way as signals: `task_done` (task_id, actor) is sent by supervision after a
 task is accepted as done (办结销号), on commit; zones completes the milestones linked to it.
 """

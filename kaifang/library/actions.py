@@ -27,6 +27,7 @@ from kaifang.library.models import (
     DocumentKind,
     DocumentStatus,
     DocumentVersion,
+    Fair,
     LedgerEntry,
     LedgerStatus,
     Level,
@@ -337,6 +338,10 @@ def validate_conditions(conditions: Sequence[dict[str, Any]]) -> list[dict[str, 
                 Decimal(str(condition["min"]))
             if kind == "new_exporter":
                 int(condition["year"])
+            if kind == "fair":
+                fairs = [int(f) for f in condition["fairs"]]
+                if not fairs or Fair.objects.filter(pk__in=fairs).count() != len(set(fairs)):
+                    raise ValidationError("参展条件需要选择已登记的展会。")
         except (KeyError, ValueError, ArithmeticError) as error:
             raise ValidationError(f"条件“{matching.TYPES[kind]}”不完整或格式不对。") from error
         out.append(dict(condition))
@@ -438,10 +443,13 @@ def support_item_evaluate(*, item: SupportItem, actor: User | None = None) -> di
     Match.objects.filter(item=item).exclude(enterprise_id__in=keep).delete()
     if item.no_application:
         have = set(LedgerEntry.objects.filter(item=item).values_list("enterprise_id", flat=True))
+        added = sorted(eligible - have)
         LedgerEntry.objects.bulk_create(
-            LedgerEntry(item=item, enterprise_id=e, amount=item.amount)
-            for e in sorted(eligible - have)
+            LedgerEntry(item=item, enterprise_id=e, amount=item.amount) for e in added
         )
+        if added and item.responsible_unit_id is not None:
+            count = len(added)
+            transaction.on_commit(lambda: _notify_payer(item.pk, count))
     item.evaluated_at = timezone.now()
     item.save(update_fields=["evaluated_at"])
     audit.record(actor=actor, action="library.item_evaluate", obj=item, changes=counts)
@@ -472,6 +480,22 @@ def _notify_liaisons(item_id: int, enterprise_ids: list[int]) -> None:
             body=f"《{item.document.title}》{item.title}：{shown}符合条件。",
             url=reverse("library:item_detail", args=[item.pk]),
         )
+
+
+def _notify_payer(item_id: int, count: int) -> None:
+    """The responsible unit learns that enterprises entered its 免申即享 list, to confirm them
+    and track payment."""
+    from kaifang.library.tasks import notify_users
+
+    item = SupportItem.objects.select_related("document").get(pk=item_id)
+    if item.responsible_unit_id is None:
+        return
+    notify_users(
+        recipients=list(User.objects.filter(unit_id=item.responsible_unit_id, is_active=True)),
+        title=f"免申即享待确认：{item.title}",
+        body=f"《{item.document.title}》{item.title}新增 {count} 家应享企业，请确认并跟踪兑现。",
+        url=reverse("library:item_detail", args=[item.pk]) + "#ledger",
+    )
 
 
 # --- 免申即享 ledger -----------------------------------------------------------------------

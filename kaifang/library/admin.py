@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kaifang.library.models import Document, LedgerEntry, SupportItem
+from kaifang.library.models import Document, Fair, LedgerEntry, ReplyTemplate, SupportItem
 
 
 @admin.register(Document)
@@ -19,3 +19,15 @@ class SupportItemAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class LedgerEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("item", "enterprise", "status", "amount")
     list_filter = ("status",)
+
+
+@admin.register(Fair)
+class FairAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "session", "city", "starts", "list_imported_at")
+    search_fields = ("name",)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "category", "document", "anchor", "updated_at")
+    list_filter = ("category",)

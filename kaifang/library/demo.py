@@ -764,3 +764,6 @@ def load_library(ctx: DemoContext) -> None:
 
     index_supervision()
     ctx.log(f"政策库：新增文件 {created} 篇，共 {Document.objects.count()} 篇")
+    from kaifang.library.demo_service import load_service
+
+    load_service(ctx)

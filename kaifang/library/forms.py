@@ -19,6 +19,7 @@ from kaifang.library.models import (
     Document,
     DocumentKind,
     DocumentStatus,
+    Fair,
     LedgerStatus,
     Level,
 )
@@ -232,6 +233,12 @@ class SupportItemForm(forms.Form):
     new_exporter_year = forms.IntegerField(
         label="条件：某年新增出口企业（年份）", required=False, min_value=2000, max_value=2100
     )
+    fairs = forms.ModelMultipleChoiceField(
+        label="条件：参加展会（任一）",
+        queryset=Fair.objects.none(),
+        required=False,
+        help_text="参展名单在“展会”页导入；名单未导入的展会，匹配结果为待核实",
+    )
 
     def __init__(
         self, *args: Any, anchors: list[tuple[str, str]] | None = None, **kwargs: Any
@@ -241,6 +248,7 @@ class SupportItemForm(forms.Form):
         self.fields["districts"].queryset = _units(UnitKind.DISTRICT)  # type: ignore[attr-defined]
         self.fields["parks"].queryset = _units(UnitKind.PARK)  # type: ignore[attr-defined]
         self.fields["tags"].queryset = Tag.objects.all()  # type: ignore[attr-defined]
+        self.fields["fairs"].queryset = Fair.objects.all()  # type: ignore[attr-defined]
         self.fields["anchor"].choices = [("", "（不指定）"), *(anchors or [])]  # type: ignore[attr-defined]
 
     @staticmethod
@@ -276,6 +284,8 @@ class SupportItemForm(forms.Form):
                 initial["period_start"], initial["period_end"] = c.get("start"), c.get("end")
             elif kind == "new_exporter":
                 initial["new_exporter_year"] = c.get("year")
+            elif kind == "fair":
+                initial["fairs"] = c.get("fairs", [])
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -315,6 +325,9 @@ class SupportItemForm(forms.Form):
         year = data.pop("new_exporter_year", None)
         if year:
             conditions.append({"type": "new_exporter", "year": year})
+        fairs = data.pop("fairs", None)
+        if fairs:
+            conditions.append({"type": "fair", "fairs": [f.pk for f in fairs]})
         data["conditions"] = conditions
         return data
 
@@ -324,3 +337,71 @@ class LedgerForm(forms.Form):
         choices=[(LedgerStatus.CONFIRMED, "已确认"), (LedgerStatus.PAID, "已兑现")]
     )
     amount = forms.DecimalField(required=False, max_digits=14, decimal_places=2)
+
+
+class FairForm(forms.Form):
+    name = forms.CharField(label="展会名称", max_length=120)
+    session = forms.CharField(
+        label="届次或年份", max_length=40, required=False, help_text="如 第138届、2026"
+    )
+    city = forms.CharField(label="举办地", max_length=60, required=False)
+    starts = forms.DateField(label="开幕日期", required=False, widget=DATE)
+    ends = forms.DateField(label="闭幕日期", required=False, widget=DATE)
+
+
+class FairImportForm(forms.Form):
+    upload = forms.FileField(
+        label="参展企业名单",
+        help_text=".xlsx 或 .csv；表头含“统一社会信用代码”，可含企业名称、展位号、展位面积",
+    )
+
+    def clean_upload(self) -> tuple[bytes, str]:
+        upload: UploadedFile = self.cleaned_data["upload"]
+        name = Path(upload.name or "").name
+        suffix = Path(name).suffix.lower()
+        if suffix not in {".xlsx", ".csv"}:
+            raise forms.ValidationError("只支持 .xlsx 和 .csv 文件。")
+        raw = upload.read()
+        if len(raw) > _max_bytes():
+            raise forms.ValidationError("文件过大。")
+        if suffix == ".xlsx":
+            if not content_matches(suffix, raw):
+                raise forms.ValidationError("文件内容与扩展名不符。")
+            try:
+                check_container(suffix, raw)
+            except UploadRefused as error:
+                raise forms.ValidationError(str(error)) from error
+        return raw, name
+
+
+class ReplyTemplateForm(forms.Form):
+    category = forms.ChoiceField(label="诉求类别")
+    title = forms.CharField(label="模板名称", max_length=100)
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 8}))
+    document = forms.ModelChoiceField(
+        label="引用政策文件", queryset=Document.objects.none(), required=False
+    )
+    anchor = forms.CharField(
+        label="引用条款",
+        max_length=60,
+        required=False,
+        help_text="条款链接 # 后的部分，如 a5.s2（第五条（二））；在文件阅读页点条款编号可得",
+    )
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+        self.fields["document"].queryset = Document.objects.filter(  # type: ignore[attr-defined]
+            status=DocumentStatus.VALID
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        document, anchor = data.get("document"), (data.get("anchor") or "").strip().lstrip("#")
+        if anchor and document is not None:
+            from kaifang.library.selectors import clause_index
+
+            if anchor not in clause_index(document):
+                self.add_error("anchor", f"《{document.title}》中没有条款 {anchor}。")
+        data["anchor"] = anchor
+        return data

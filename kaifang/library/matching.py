@@ -17,6 +17,8 @@ Condition types:
     export_growth {"min": "10", "start": "2026-01", "end": "2026-06"}    % over the same months
                                                                           a year earlier
     new_exporter  {"year": 2026}     first export month in the year, none in the 12 before it
+    fair          {"fairs": [id, ...]}   took part in any of the named fairs (参展); a fair
+                                         whose exhibitor list is not imported yet is unknown
 Periods are whole months, both ends included.
 """
 
@@ -42,6 +44,7 @@ TYPES = {
     "exports": "出口额",
     "export_growth": "出口增长",
     "new_exporter": "新增出口企业",
+    "fair": "参加展会",
 }
 TRADE_TYPES = {"exports", "export_growth", "new_exporter"}
 
@@ -50,7 +53,9 @@ TRADE_TYPES = {"exports", "export_growth", "new_exporter"}
 class Facts:
     """What the register and the customs data say of one enterprise. `exports` maps a month
     (first day) to its export value in USD; `covered` is the set of months for which the city
-    has customs data at all (a month outside it is unknown, not zero)."""
+    has customs data at all (a month outside it is unknown, not zero). `fairs` are the fairs the
+    enterprise exhibited at; `fairs_known` the fairs whose exhibitor list has been imported (an
+    enterprise missing from a list that is not there yet is unknown, not absent)."""
 
     district_id: int | None = None
     park_id: int | None = None
@@ -60,6 +65,8 @@ class Facts:
     size: str = ""
     exports: Mapping[dt.date, Decimal] = field(default_factory=dict)
     covered: frozenset[dt.date] = frozenset()
+    fairs: frozenset[int] = frozenset()
+    fairs_known: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,31 @@ def evaluate_one(
         return _growth(label, condition, facts)
     if kind == "new_exporter":
         return _new_exporter(label, condition, facts)
+    if kind == "fair":
+        return _fair(label, condition, facts, names)
     return Reason(label, met=None, value=f"未知条件类型 {kind}")
+
+
+def _fair_name(fair_id: int, names: Mapping[str, str]) -> str:
+    return names.get(f"fair:{fair_id}", f"展会 {fair_id}")
+
+
+def _fair(
+    label: str, condition: Mapping[str, Any], facts: Facts, names: Mapping[str, str]
+) -> Reason:
+    wanted = [int(f) for f in condition.get("fairs", [])]
+    hit = [f for f in wanted if f in facts.fairs]
+    if hit:
+        return Reason(
+            label, met=True, value="参加了" + "、".join(_fair_name(f, names) for f in hit)
+        )
+    missing = [f for f in wanted if f not in facts.fairs_known]
+    if missing:
+        shown = "、".join(_fair_name(f, names) for f in missing)
+        return Reason(label, met=None, value=f"{shown}参展名单尚未导入")
+    return Reason(
+        label, met=False, value="未参加" + "、".join(_fair_name(f, names) for f in wanted)
+    )
 
 
 def _period(condition: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
@@ -272,4 +303,7 @@ def describe(condition: Mapping[str, Any], names: Mapping[str, str] | None = Non
         return f"{label} ≥ {condition.get('min')}{unit}（{_period_label(start, end)}）"
     if kind == "new_exporter":
         return f"{condition.get('year')}年新增出口企业"
+    if kind == "fair":
+        shown = "或".join(_fair_name(int(f), names) for f in condition.get("fairs", []))
+        return f"{label}：{shown}"
     return label

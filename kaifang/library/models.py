@@ -333,3 +333,94 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.expiry}"
+
+
+class Fair(models.Model):
+    """A trade fair (展会) whose exhibitors support items may require (参展条件). Its exhibitor
+    list comes from an Excel import; until one is imported (`list_imported_at` empty) nobody's
+    participation is known, and a fair condition answers 待核实, never 不符合."""
+
+    name = models.CharField("展会名称", max_length=120)
+    session = models.CharField("届次或年份", max_length=40, blank=True)
+    city = models.CharField("举办地", max_length=60, blank=True)
+    starts = models.DateField("开幕日期", null=True, blank=True)
+    ends = models.DateField("闭幕日期", null=True, blank=True)
+    list_imported_at = models.DateTimeField("参展名单导入时间", null=True, blank=True)
+    list_file = models.CharField("参展名单文件", max_length=200, blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    is_synthetic = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "展会"
+        verbose_name_plural = "展会"
+        ordering = ["-starts", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "session"], name="library_fair_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.session}）" if self.session else self.name
+
+
+class FairExhibitor(models.Model):
+    """One enterprise on a fair's exhibitor list (参展企业). Scoped like its enterprise."""
+
+    scope_unit_fields = ENTERPRISE_UNITS
+    scope_owner_fields = ENTERPRISE_OWNERS
+
+    fair = models.ForeignKey(
+        Fair, verbose_name="展会", on_delete=models.CASCADE, related_name="exhibitors"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="+"
+    )
+    booth = models.CharField("展位号", max_length=40, blank=True)
+    area = models.DecimalField("展位面积（平方米）", max_digits=8, decimal_places=1, null=True)
+    row = models.PositiveIntegerField("导入行号", null=True)
+
+    class Meta:
+        verbose_name = "参展企业"
+        verbose_name_plural = "参展企业"
+        ordering = ["fair", "enterprise__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "enterprise"], name="library_exhibitor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fair} · {self.enterprise}"
+
+
+class ReplyTemplate(models.Model):
+    """答复模板: a frequent answer kept for one appeal category (the service desk's category
+    code), optionally citing a library clause. Kept by the library's editors (the bureau's
+    divisions); offered on every appeal of its category to whoever handles it."""
+
+    category = models.CharField("诉求类别", max_length=20, db_index=True)
+    title = models.CharField("模板名称", max_length=100)
+    text = models.TextField("答复内容")
+    document = models.ForeignKey(
+        Document,
+        verbose_name="引用政策文件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    anchor = models.CharField("引用条款", max_length=60, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="维护人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    is_synthetic = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "答复模板"
+        verbose_name_plural = "答复模板"
+        ordering = ["category", "title", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -23,6 +23,8 @@ from kaifang.library import matching, parsing, search, segment
 from kaifang.library.models import (
     Document,
     DocumentKind,
+    Fair,
+    FairExhibitor,
     LedgerEntry,
     LedgerStatus,
     Level,
@@ -255,6 +257,29 @@ def _trade_months(conditions: Sequence[Mapping[str, Any]]) -> set[dt.date]:
     return needed
 
 
+def _fair_ids(conditions: Sequence[Mapping[str, Any]]) -> set[int]:
+    return {int(f) for c in conditions if c.get("type") == "fair" for f in c.get("fairs", [])}
+
+
+def _fair_facts(
+    conditions: Sequence[Mapping[str, Any]], enterprise_ids: list[int]
+) -> tuple[dict[int, set[int]], frozenset[int]]:
+    """Which of the named fairs each enterprise exhibited at, and which fairs have a list."""
+    wanted = _fair_ids(conditions)
+    if not wanted:
+        return {}, frozenset()
+    known = frozenset(
+        Fair.objects.filter(pk__in=wanted, list_imported_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    by_enterprise: dict[int, set[int]] = defaultdict(set)
+    rows = FairExhibitor.objects.filter(fair_id__in=known, enterprise_id__in=enterprise_ids)
+    for enterprise_id, fair_id in rows.values_list("enterprise_id", "fair_id"):
+        by_enterprise[enterprise_id].add(fair_id)
+    return by_enterprise, known
+
+
 def enterprise_facts(
     *, conditions: Sequence[Mapping[str, Any]], enterprise_ids: Sequence[int] | None = None
 ) -> FactsBundle:
@@ -269,6 +294,7 @@ def enterprise_facts(
         qs = qs.filter(pk__in=enterprise_ids)
     enterprises = {e.pk: e for e in qs.prefetch_related("tags")}
     needed = _trade_months(conditions)
+    fairs, fairs_known = _fair_facts(conditions, list(enterprises))
     exports: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
     covered: frozenset[dt.date] = frozenset()
     if needed:
@@ -292,6 +318,8 @@ def enterprise_facts(
             size=e.size,
             exports=exports.get(pk, {}),
             covered=covered,
+            fairs=frozenset(fairs.get(pk, ())),
+            fairs_known=fairs_known,
         )
         for pk, e in enterprises.items()
     }
@@ -317,6 +345,8 @@ def reason_names(
         names[str(pk)] = name
     for code, name in Industry.objects.filter(code__in=codes).values_list("code", "name"):
         names.setdefault(code, f"{code} {name}")
+    for fair in Fair.objects.filter(pk__in=_fair_ids(conditions)):
+        names[f"fair:{fair.pk}"] = str(fair)
     return names
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaifang.library import views
+from kaifang.library import views, views_service
 
 app_name = "library"
 
@@ -23,4 +23,24 @@ urlpatterns = [
     path("items/<int:pk>/evaluate/", views.item_evaluate, name="item_evaluate"),
     path("ledger/<int:pk>/advance/", views.ledger_advance, name="ledger_advance"),
     path("enterprises/<int:pk>/", views.enterprise_matches, name="enterprise_matches"),
+    path(
+        "enterprises/<int:pk>/export/",
+        views_service.enterprise_matches_export,
+        name="enterprise_matches_export",
+    ),
+    path("items/<int:pk>/export/", views_service.item_matches_export, name="item_matches_export"),
+    path(
+        "items/<int:pk>/ledger/export/",
+        views_service.item_ledger_export,
+        name="item_ledger_export",
+    ),
+    path("ledger/", views_service.ledger_list, name="ledger_list"),
+    path("ledger/export/", views_service.ledger_export, name="ledger_export"),
+    path("fairs/", views_service.fair_list, name="fair_list"),
+    path("fairs/new/", views_service.fair_create, name="fair_create"),
+    path("fairs/<int:pk>/", views_service.fair_detail, name="fair_detail"),
+    path("templates/", views_service.template_list, name="template_list"),
+    path("templates/new/", views_service.template_create, name="template_create"),
+    path("templates/<int:pk>/edit/", views_service.template_edit, name="template_edit"),
+    path("templates/<int:pk>/delete/", views_service.template_delete, name="template_delete"),
 ]

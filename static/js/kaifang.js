@@ -8,4 +8,15 @@
       event.preventDefault();
     }
   }, true);
+  // Put a prepared text into a field: <button data-fill="#form textarea" data-fill-text="…">
+  // (reply templates on the appeal page). Asks before replacing what was already typed.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("[data-fill]") : null;
+    if (!button) { return; }
+    var field = document.querySelector(button.dataset.fill);
+    if (!field) { window.alert("当前状态下没有可填写的答复框。"); return; }
+    if (field.value.trim() && !window.confirm("答复框中已有内容，确定替换吗？")) { return; }
+    field.value = button.dataset.fillText || "";
+    field.focus();
+  });
 })();

@@ -1,15 +1,19 @@
 """Appeal intake for other government channels (a mini-program, the 12345 platform):
 `POST /api/v1/public/appeals` and `GET /api/v1/public/appeals/{tracking_code}`, each with the
 channel's own bearer token, never a user session. The same validation and action as the
-public page; a channel learns about one appeal only by its tracking code."""
+public page; a channel learns about one appeal only by its tracking code. The same code tells
+the channel which policies the appeal's enterprise qualifies for (政策直达) and shows the
+clauses the answers cite: `GET /api/v1/public/appeals/{tracking_code}/policies`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema, Status
@@ -17,6 +21,7 @@ from ninja.security import HttpBearer
 
 from kaifang.api.body import BodyError, json_object
 from kaifang.api.common import error_docs
+from kaifang.library.selectors_service import cited_clauses, public_policies, public_texts
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields
@@ -204,6 +209,101 @@ def get_appeal(request: HttpRequest, tracking_code: str) -> Status[StatusOut | E
             timeline=[
                 EventOut(at=e.created_at.isoformat(), text=e.public_text)
                 for e in public_timeline(appeal)
+            ],
+        ),
+    )
+
+
+class PublicPolicyOut(Schema):
+    item_id: int
+    policy: str
+    doc_number: str
+    clause: str
+    title: str
+    benefit: str
+    amount_wan_yuan: str | None
+    rate: str
+    no_application: bool
+    ledger_status: str
+    window_start: str | None
+    window_end: str | None
+    responsible_unit: str
+    conditions: list[str]
+    is_new: bool
+    first_seen: str | None
+
+
+class CitedClauseOut(Schema):
+    citation: str
+    text: str
+    url: str
+
+
+class PoliciesOut(Schema):
+    tracking_code: str
+    enterprise: str
+    policies: list[PublicPolicyOut]
+    cited_clauses: list[CitedClauseOut]
+
+
+@router.get(
+    "/appeals/{tracking_code}/policies",
+    response={200: PoliciesOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="按查询码查询企业可享政策与答复引用的条款",
+    description=(
+        "政策直达（外部渠道）：该诉求所属企业当前符合条件的惠企政策（仅本企业、仅“符合”，"
+        "不含任何统计数值），以及办理答复中引用的政策条款原文与公开阅读链接。"
+        "`since`（YYYY-MM-DD）只返回该日及以后新匹配的政策，便于渠道推送新增政策。"
+    ),
+    openapi_extra=error_docs(404, 422, 429),
+)
+def get_appeal_policies(
+    request: HttpRequest, tracking_code: str, since: str = ""
+) -> Status[PoliciesOut | ErrorOut]:
+    if is_ratelimited(
+        request,
+        group="api.public.tracking",
+        key=lambda _group, req: f"channel:{_channel(req).pk}",
+        rate=settings.API_TRACKING_RATE,
+        method=ALL,
+        increment=True,
+    ):
+        return Status(429, ErrorOut(detail="查询过于频繁，请稍后再试。"))
+    day = None
+    if since:
+        try:
+            day = dt.date.fromisoformat(since)
+        except ValueError:
+            return Status(
+                422,
+                ErrorOut(detail="参数校验失败。", errors={"since": ["日期应写作 2026-01-31。"]}),
+            )
+    appeal = public_appeal(codes.normalise(tracking_code))
+    if appeal is not None and appeal.channel_id != _channel(request).pk:
+        appeal = None
+    if appeal is None:
+        return Status(404, ErrorOut(detail="查询码不存在。"))
+    base = f"{request.scheme}://{request.get_host()}"
+    return Status(
+        200,
+        PoliciesOut(
+            tracking_code=appeal.tracking_code,
+            enterprise=appeal.enterprise_name,
+            policies=[
+                PublicPolicyOut(**p.as_dict())
+                for p in public_policies(appeal.enterprise_id, since=day)
+            ],
+            cited_clauses=[
+                CitedClauseOut(
+                    citation=c.citation,
+                    text=c.text,
+                    url=base
+                    + reverse(
+                        "library_public:cited_document", args=[appeal.tracking_code, c.document_id]
+                    )
+                    + f"#{c.anchor}",
+                )
+                for c in cited_clauses(public_texts(appeal))
             ],
         ),
     )

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kaifang.core.models import Industry, Notification
 from kaifang.enterprises.models import Tag
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.library.actions import ledger_advance, support_item_save
+from kaifang.library.actions import ledger_advance, support_item_evaluate, support_item_save
 from kaifang.library.models import LedgerEntry, LedgerStatus, Match, Outcome
 from kaifang.library.selectors import (
     ledger_for_item,
@@ -212,3 +212,27 @@ def test_policy_match_cli_prints_enterprises_with_reasons(city, firms, item):
     assert rows["东城增长8%公司"]["eligible"] is False
     assert rows["东城无行业公司"]["eligible"] is None
     assert {"condition", "met", "value"} == set(fast["reasons"][0])
+
+
+def test_responsible_unit_is_told_of_new_no_application_entries_once(
+    city, firms, make_document, django_capture_on_commit_callbacks
+):
+    document = make_document(POLICY)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = support_item_save(
+            actor=city.officer,
+            document=document,
+            title="免申即享出口奖励",
+            amount=Decimal("10"),
+            no_application=True,
+            responsible_unit=city.district_a,
+            conditions=[INDUSTRY, GROWTH],
+        )
+    told = Notification.objects.filter(
+        recipient=city.district_a_user, title__contains="免申即享待确认"
+    )
+    assert told.count() == 1
+    assert "新增 2 家应享企业" in told.get().body
+    with django_capture_on_commit_callbacks(execute=True):
+        support_item_evaluate(item=item, actor=city.officer)
+    assert told.count() == 1  # nothing new, nobody told again

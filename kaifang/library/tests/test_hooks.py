@@ -25,9 +25,11 @@ FAIR = "示范市境外展会补贴实施细则\n第一条 对参加境外展会
 
 
 def _panels(city, appeal, query=""):
+    """The clause panel only (the reply-template panel beside it is tested elsewhere)."""
     request = RequestFactory().get("/" + query)
     request.user = city.officer
-    return record_panels.render("servicedesk.appeal", request, appeal)
+    rendered = record_panels.render("servicedesk.appeal", request, appeal)
+    return [p for p in rendered if p["key"] == "library-clauses"]
 
 
 def test_policy_appeal_gets_the_answering_clauses_first(city, make_document):

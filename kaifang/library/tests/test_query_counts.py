@@ -54,3 +54,38 @@ def test_item_page_and_list_queries_do_not_grow_with_rows(city, client: Client, 
     )
     assert _count(client, url) == few
     assert _count(client, reverse("library:document_list")) == list_few
+
+
+def test_ledger_page_and_fair_page_do_not_grow_with_rows(city, client: Client, make_document):
+    from kaifang.library.models import Fair, FairExhibitor
+
+    document = make_document(TEXT)
+    firms = EnterpriseFactory.create_batch(2, district=city.district_a, ownership="private")
+    fair = Fair.objects.create(name="交易会", session="2026")
+    for firm in firms:
+        FairExhibitor.objects.create(fair=fair, enterprise=firm)
+    support_item_save(
+        actor=city.officer,
+        document=document,
+        title="补贴",
+        amount=Decimal("1"),
+        no_application=True,
+        conditions=[{"type": "ownership", "values": ["private"]}],
+    )
+    client.force_login(city.officer)
+    urls = [reverse("library:ledger_list"), reverse("library:fair_detail", args=[fair.pk])]
+    client.get(urls[0])  # the first request after logging in touches the session
+    before = [_count(client, url) for url in urls]
+    more = EnterpriseFactory.create_batch(6, district=city.district_a, ownership="private")
+    for firm in more:
+        FairExhibitor.objects.create(fair=fair, enterprise=firm)
+    support_item_save(
+        actor=city.officer,
+        document=document,
+        item=document.support_items.get(),
+        title="补贴",
+        amount=Decimal("1"),
+        no_application=True,
+        conditions=[{"type": "ownership", "values": ["private"]}],
+    )
+    assert [_count(client, url) for url in urls] == before

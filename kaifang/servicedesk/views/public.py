@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from kaifang.core import record_panels
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.forms import (
     PublicAppealForm,
@@ -129,5 +130,8 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": public_timeline(appeal),
             "rate_form": rate_form,
             "reopen_form": reopen_form,
+            # Offered by peer apps for the enterprise's eyes (the library: the clauses cited
+            # in the answers, the policies the enterprise qualifies for), core/record_panels.
+            "panels": record_panels.render("servicedesk.public_appeal", request, appeal),
         },
     )
