@@ -184,6 +184,19 @@ def matching_rollup(
     The months as a list: with flow, they name the first two columns of the rollup's index,
     and the partners the third, so each month × partner is one walk along the index."""
     qs = rollup_rows(viewer).filter(flow=spec.flow, period__in=sorted(months))
+    if spec.partner_codes is None and spec.lines:
+        # Every partner, some products: name the partners the months have (trade's partner
+        # rollup, rebuilt with this one), so that the HS ranges bound each walk along the
+        # index too, instead of every row of the months being read and filtered.
+        present = (
+            TradeRollup.objects.filter(
+                dimension=Dimension.PARTNER, flow=spec.flow, period__in=sorted(months)
+            )
+            .values_list("key", flat=True)
+            .distinct()
+            .order_by()
+        )
+        qs = qs.filter(partner_code__in=sorted(set(present)))
     return _narrowed(qs, spec, owner)
 
 
@@ -321,7 +334,7 @@ def _own_trade(
         rollup = TradeRollup.objects.filter(
             dimension=Dimension.MODE, period__in=list(months), flow=spec.flow
         )
-    total = rollup.aggregate(total=Sum(spec.field))["total"] or ZERO
+    total = _exact(rollup.aggregate(total=Sum(spec.field))["total"])
     own: dict[int, Decimal] = {}
     for start in range(0, len(ids), 5000):
         keys = [str(i) for i in ids[start : start + 5000]]
@@ -338,7 +351,7 @@ def _own_trade(
             .order_by()
         )
         for row in rows:
-            own[int(row["key"])] = row["value"] or ZERO
+            own[int(row["key"])] = _exact(row["value"])
     return own, total
 
 
