@@ -334,7 +334,7 @@ def _own_trade(
         rollup = TradeRollup.objects.filter(
             dimension=Dimension.MODE, period__in=list(months), flow=spec.flow
         )
-    total = _exact(rollup.aggregate(total=Sum(spec.field))["total"])
+    total = exact(rollup.aggregate(total=Sum(spec.field))["total"])
     own: dict[int, Decimal] = {}
     for start in range(0, len(ids), 5000):
         keys = [str(i) for i in ids[start : start + 5000]]
@@ -351,7 +351,7 @@ def _own_trade(
             .order_by()
         )
         for row in rows:
-            own[int(row["key"])] = _exact(row["value"])
+            own[int(row["key"])] = exact(row["value"])
     return own, total
 
 
@@ -427,14 +427,14 @@ def _grouped(
     value = Sum(spec.field)
     if not spec.lines:
         for row in qs.values("enterprise_id").annotate(value=value, n=count).order_by():
-            yield row["enterprise_id"], "", _exact(row["value"]), row["n"] or 0
+            yield row["enterprise_id"], "", exact(row["value"]), row["n"] or 0
         return
     grouped = qs.values("enterprise_id", "hs_code").annotate(value=value, n=count).order_by()
     for row in grouped:
-        yield row["enterprise_id"], row["hs_code"] or "", _exact(row["value"]), row["n"] or 0
+        yield row["enterprise_id"], row["hs_code"] or "", exact(row["value"]), row["n"] or 0
 
 
-def _exact(value: Decimal | None) -> Decimal:
+def exact(value: Decimal | None) -> Decimal:
     """A sum at the storage precision of customs values (0.0001). PostgreSQL sums exactly;
     SQLite adds binary floating point, whose last digits (…103.770001) depend on the order
     of the additions: records and rollup rows then agree to the stored precision."""
