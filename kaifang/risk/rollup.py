@@ -44,7 +44,7 @@ def rebuild(periods: Iterable[dt.date]) -> int:
             f"GROUP BY {_KEYS} ORDER BY {_KEYS}",
             months,
         )
-        return max(cursor.rowcount, 0)
+        return max(int(cursor.rowcount), 0)
 
 
 def rebuild_all() -> int:
