@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -230,9 +230,8 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
         label = "所选县区"
     sums = rolled.aggregate(total=Sum(spec.field), rows=Sum("rows"))
     qs = qs.select_related("enterprise").order_by(f"-{spec.field}", "period", "id")
-    page = Paginator(_Counted(qs, sums["rows"] or 0), RECORDS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    records = cast("QuerySet[CustomsRecord]", _Counted(qs, sums["rows"] or 0))  # duck-typed
+    page = Paginator(records, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(
         Partner.objects.filter(code__in={r.partner_code for r in page}).values_list(
             "code", "name_zh"
