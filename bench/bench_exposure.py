@@ -8,11 +8,13 @@ its customs records N more times, in the database given, to reach a larger set):
         kaifang demo-data && python bench/bench_exposure.py --grow 1'
 
 Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
-warm runs after one cold run (also printed). Timed: `risk.selectors.exposure()` for the
-city (viewer None), as the demo leader, and as a district user, for three scenarios — US ×
-chapters 84/85 (a tariff), the demo's published-style tariff list (7 lines with their own
-rates, 6 to 10 digits), and the EU group × chapters 61–63; then the scenario's page through
-Django's test client; beside each, the GROUP BY enterprise in plain SQL on the same rows.
+warm runs after one cold run (also printed). Timed: `risk.selectors.exposure()` (read from
+the exposure rollup) for the city (viewer None), as the demo leader, and as a district user,
+for three scenarios — US × chapters 84/85 (a tariff), the demo's published-style tariff list
+(7 lines with their own rates, 6 to 10 digits), and the EU group × chapters 61–63; then the
+scenario's page through Django's test client. Beside each, the baseline: the GROUP BY
+enterprise in plain SQL on the same customs records, and `exposure(source="facts")` (what the
+scenario cost before the rollup), whose figures must equal the rollup's ("same figures").
 """
 
 from __future__ import annotations
@@ -44,13 +46,14 @@ from django.test import Client  # noqa: E402
 from kaifang.core.models import Partner, PartnerGroup, User  # noqa: E402
 from kaifang.enterprises.models import Enterprise  # noqa: E402
 from kaifang.risk.demo import US_LIST  # noqa: E402
-from kaifang.risk.models import Scenario, ScenarioProduct  # noqa: E402
+from kaifang.risk.models import ExposureRollup, Scenario, ScenarioProduct  # noqa: E402
 from kaifang.risk.selectors import Spec, exposure, matching_records, window  # noqa: E402
 from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
 
 TARGET_MS = 1000.0
 RECORDS = CustomsRecord._meta.db_table
 ROLLUP = TradeRollup._meta.db_table
+EXPOSURE = ExposureRollup._meta.db_table
 
 
 def timed(func: Callable[[], Any], runs: int) -> tuple[float, float]:
@@ -98,7 +101,7 @@ def grow(copies: int) -> None:
                         f"SELECT %s, {col_list} FROM {RECORDS} WHERE enterprise_id = %s",
                         [new, old],
                     )
-                    # The clone's enterprise rollup rows (its own trade) are the source's:
+                    # The clone's enterprise and exposure rollup rows are the source's:
                     # copied, not rebuilt (a full rebuild of millions of rows takes half an
                     # hour here; the other rollups are not read by exposure()).
                     cursor.execute(
@@ -108,6 +111,13 @@ def grow(copies: int) -> None:
                         "WHERE dimension = 'enterprise' AND key = %s",
                         [str(new), str(old)],
                     )
+                    cursor.execute(
+                        f"INSERT INTO {EXPOSURE} (flow, period, partner_code, hs_code, "
+                        "enterprise_id, value_usd, value_cny, rows) SELECT flow, period, "
+                        f"partner_code, hs_code, %s, value_usd, value_cny, rows FROM {EXPOSURE} "
+                        "WHERE enterprise_id = %s",
+                        [new, old],
+                    )
         print(f"  copy {copy}: {len(mapping)} firms", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -116,6 +126,17 @@ def grow(copies: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     print(f"grown in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def figures(result: Any) -> Any:
+    return (
+        result.total_exposed,
+        result.total_trade,
+        result.total_loss,
+        result.records,
+        [(e.enterprise_id, e.exposed, e.own_trade, e.loss) for e in result.enterprises],
+        result.by_line,
+    )
 
 
 def baseline_sql(spec: Spec, months: list[dt.date]) -> Callable[[], Any]:
@@ -141,13 +162,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--grow", type=int, default=0)
+    parser.add_argument("--facts-runs", type=int, default=1, help="warm runs of the baseline")
     args = parser.parse_args()
     if args.grow:
         grow(args.grow)
     rows = CustomsRecord.objects.count()
     firms = CustomsRecord.objects.values("enterprise_id").distinct().count()
     latest = CustomsRecord.objects.aggregate(m=Max("period"))["m"]
-    print(f"{connection.vendor}: {rows:,} customs records, {firms:,} trading enterprises")
+    rolled = ExposureRollup.objects.count()
+    print(
+        f"{connection.vendor}: {rows:,} customs records, {firms:,} trading enterprises, "
+        f"{rolled:,} exposure rollup rows"
+    )
     if latest is None:
         print("no customs records: load the demo city first")
         return
@@ -173,6 +199,7 @@ def main() -> None:
         "EU group × 61-63 (share 30%)": Spec(
             partner_codes=eu, lines=("61", "62", "63"), shock="share", share_lost_pct=Decimal(30)
         ),
+        "every partner × 8471 (stop)": Spec(lines=("8471",)),
     }
     leader = User.objects.filter(username="leader").first()
     district = User.objects.filter(username="dongcheng").first()
@@ -180,6 +207,7 @@ def main() -> None:
     print(f"window {months[0]:%Y-%m} … {months[-1]:%Y-%m}; target {TARGET_MS:.0f} ms")
     print(f"{'scenario':44} {'viewer':10} {'cold ms':>9} {'warm ms':>9} {'firms':>6}")
     worst = 0.0
+    mismatches = 0
     for label, spec in specs.items():
         spec = Spec(**{**spec.__dict__, "until": latest})
         for who, viewer in (("city", None), ("leader", leader), ("dongcheng", district)):
@@ -197,6 +225,19 @@ def main() -> None:
             print(f"{label:44} {who:10} {cold:9.1f} {warm:9.1f} {len(found.enterprises):6}")
         cold, warm = timed(baseline_sql(spec, months), args.runs)
         print(f"{label:44} {'plain SQL':10} {cold:9.1f} {warm:9.1f}")
+        before: list[Any] = []
+        cold, warm = timed(
+            lambda spec=spec, before=before: before.append(
+                exposure(viewer=None, spec=spec, source="facts")
+            ),
+            args.facts_runs,
+        )
+        same = figures(before[-1]) == figures(exposure(viewer=None, spec=spec))
+        print(
+            f"{label:44} {'facts':10} {cold:9.1f} {warm:9.1f} {len(before[-1].enterprises):6}"
+            f"  same figures: {'yes' if same else 'NO'}"
+        )
+        mismatches += not same
     scenario = Scenario.objects.filter(name="美国对机电产品加征关税").first()
     if scenario is None and leader is not None:
         scenario = Scenario.objects.create(name="bench: US × 84,85", created_by=leader)
@@ -212,6 +253,9 @@ def main() -> None:
     _ = PartnerGroup  # imported for the reader: groups resolve to member codes
     verdict = "OK" if worst < TARGET_MS else "SLOWER THAN TARGET"
     print(f"worst exposure() median {worst:.1f} ms: {verdict}")
+    if mismatches:
+        print(f"{mismatches} scenario(s) differ between the rollup and the records")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

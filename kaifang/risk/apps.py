@@ -13,8 +13,9 @@ class RiskConfig(AppConfig):
         register(MenuItem("风险预警", "risk:scenario_list", 250))
         register_category("risk", "风险预警")
 
-        from kaifang.risk import demo, hooks, panels
+        from kaifang.risk import demo, hooks, panels, rollup
 
         hooks.connect()
+        rollup.connect()
         panels.register_all()
         demo.register_loader()

@@ -91,6 +91,7 @@ def scenario_xlsx(
             "商品编码",
             "加征税率(百分点)",
             "商品说明",
+            "匹配编码数",
             "匹配记录数",
             "受影响金额",
         ]
@@ -102,6 +103,7 @@ def scenario_xlsx(
                 line.hs_code,
                 line.rate_pp,
                 line.note,
+                line.codes,
                 line.records,
                 line.exposed,
             ]

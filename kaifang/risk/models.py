@@ -290,3 +290,56 @@ class FollowUp(models.Model):
     @property
     def status_colour(self) -> str:
         return FOLLOW_UP_COLOURS.get(FollowUpStatus(self.status), "gray")
+
+
+class ExposureRollup(models.Model):
+    """The customs records summed over trade mode: enterprise × month × flow × partner × HS
+    code, what a scenario's exposure reads instead of the records (at five million records
+    one scenario grouped about a million of them, scattered over the table; this reads the
+    matching entries of one index, in order). Rewritten with trade's rollups for the months
+    they rebuild (`kaifang.risk.rollup`, on trade's `rollups_rebuilt`), never edited.
+
+    Its one index holds every column (flow, month, partner, HS code first): the figures are
+    read from the index alone on SQLite, and on PostgreSQL from a table written in the same
+    order. No foreign-key constraint: rows are replaced by month, and an enterprise with
+    customs records cannot be deleted (the records protect it)."""
+
+    scope_unit_fields = ("enterprise__district", "enterprise__park")
+    scope_owner_fields = ("enterprise__liaison",)
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    period = models.DateField()
+    flow = models.CharField(max_length=6)
+    partner_code = models.CharField(max_length=3, blank=True)
+    hs_code = models.CharField(max_length=10, blank=True)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "风险敞口汇总"
+        verbose_name_plural = "风险敞口汇总"
+        indexes = [
+            models.Index(
+                fields=[
+                    "flow",
+                    "period",
+                    "partner_code",
+                    "hs_code",
+                    "enterprise",
+                    "value_usd",
+                    "value_cny",
+                    "rows",
+                ],
+                name="risk_exposure_covering",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner_code}"

@@ -1,11 +1,13 @@
 """Reads of risk exposure, always within the viewer's scope.
 
-Exposure is one SQL aggregation over the customs records the viewer may see (trade's
-`facts()`, i.e. the scope gate), filtered by flow, the trailing months, the partners and the
-HS lines, grouped by enterprise and HS code; Python then assigns each code to its line (for
-per-line duty rates and match counts) and sums by enterprise, district, park and industry.
-An enterprise's own trade (the denominator of its dependence) and the total come from the
-enterprise rollup of the same months, which sums the same facts."""
+Exposure is one SQL aggregation over the exposure rollup (the customs records summed over
+trade mode, `kaifang.risk.rollup`) the viewer may see, filtered by flow, the trailing months,
+the partners and the HS lines, grouped by enterprise and HS code; Python then assigns each
+code to its line (for per-line duty rates and match counts) and sums by enterprise, district,
+park and industry. The same aggregation over the customs records themselves (`source="facts"`)
+gives the same figures (tested); the drill-down lists those records. An enterprise's own trade
+(the denominator of its dependence) and the total come from trade's enterprise rollup of the
+same months, which sums the same facts."""
 
 from __future__ import annotations
 
@@ -16,13 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
 from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching
-from kaifang.risk.models import FollowUp, Scenario, ScenarioProduct, WatchEntry
+from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors import (
     Concentration,
@@ -172,6 +174,45 @@ def matching_records(
     # The months are contiguous: a range lets SQLite walk the (partner, period) index even
     # without ANALYZE statistics, where an IN list of months made it scan (period, flow).
     qs = facts(viewer).filter(period__gte=min(months), period__lte=max(months), flow=spec.flow)
+    return _narrowed(qs, spec, owner)
+
+
+def matching_rollup(
+    *, viewer: Viewer, spec: Spec, months: Sequence[dt.date], owner: User | None = None
+) -> QuerySet[ExposureRollup]:
+    """The exposure rollup rows of the same records as `matching_records` (the same gates).
+    The months as a list: with flow, they name the first two columns of the rollup's index,
+    and the partners the third, so each month × partner is one walk along the index."""
+    qs = rollup_rows(viewer).filter(flow=spec.flow, period__in=sorted(months))
+    if spec.partner_codes is None and spec.lines:
+        # Every partner, some products: name the partners the months have (trade's partner
+        # rollup, rebuilt with this one), so that the HS ranges bound each walk along the
+        # index too, instead of every row of the months being read and filtered.
+        present = (
+            TradeRollup.objects.filter(
+                dimension=Dimension.PARTNER, flow=spec.flow, period__in=sorted(months)
+            )
+            .values_list("key", flat=True)
+            .distinct()
+            .order_by()
+        )
+        qs = qs.filter(partner_code__in=sorted(set(present)))
+    return _narrowed(qs, spec, owner)
+
+
+def rollup_rows(viewer: Viewer) -> QuerySet[ExposureRollup]:
+    """The exposure rollup rows of the enterprises whose records the viewer sees (the scope
+    gate, as trade's `facts()` applies it to the records)."""
+    qs = ExposureRollup.objects.all()
+    if viewer is None:
+        return qs
+    scope = effective_scope(viewer)
+    if not scope.sees_all and not scope.unit_ids:
+        qs = qs.filter(enterprise_id__in=sorted(reach(viewer).owner_only_ids))
+    return visible_to(qs, viewer)
+
+
+def _narrowed(qs: QuerySet[Any], spec: Spec, owner: User | None) -> QuerySet[Any]:
     if owner is not None and not sees_all(owner):
         qs = visible_to(qs, owner)
     if spec.partner_codes is not None:
@@ -224,12 +265,23 @@ class GroupRow:
 
 
 @dataclass
+class LineMatch:
+    """What one line of the product list matched: customs records, distinct HS codes of the
+    city's data, and their value (a record matching several lines counts under the longest)."""
+
+    records: int = 0
+    codes: int = 0
+    exposed: Decimal = ZERO
+
+
+@dataclass
 class LineRow:
     line: int
     hs_code: str
     rate_pp: Decimal | None
     note: str
     records: int = 0
+    codes: int = 0
     exposed: Decimal = ZERO
 
 
@@ -245,7 +297,7 @@ class Exposure:
     by_district: list[GroupRow] = field(default_factory=list)
     by_park: list[GroupRow] = field(default_factory=list)
     by_industry: list[GroupRow] = field(default_factory=list)
-    by_line: dict[str, tuple[int, Decimal]] = field(default_factory=dict)
+    by_line: dict[str, LineMatch] = field(default_factory=dict)
 
     @property
     def share(self) -> Decimal | None:
@@ -282,7 +334,7 @@ def _own_trade(
         rollup = TradeRollup.objects.filter(
             dimension=Dimension.MODE, period__in=list(months), flow=spec.flow
         )
-    total = rollup.aggregate(total=Sum(spec.field))["total"] or ZERO
+    total = exact(rollup.aggregate(total=Sum(spec.field))["total"])
     own: dict[int, Decimal] = {}
     for start in range(0, len(ids), 5000):
         keys = [str(i) for i in ids[start : start + 5000]]
@@ -299,7 +351,7 @@ def _own_trade(
             .order_by()
         )
         for row in rows:
-            own[int(row["key"])] = row["value"] or ZERO
+            own[int(row["key"])] = exact(row["value"])
     return own, total
 
 
@@ -307,27 +359,53 @@ def default_until(viewer: Viewer) -> dt.date | None:
     return latest_period(viewer)
 
 
-def exposure(*, viewer: Viewer, spec: Spec, owner: User | None = None) -> Exposure:
-    """The exposure of the viewer's enterprises (and the owner's, see matching_records)."""
+def exposure(
+    *, viewer: Viewer, spec: Spec, owner: User | None = None, source: str = "rollup"
+) -> Exposure:
+    """The exposure of the viewer's enterprises (and the owner's, see matching_records), read
+    from the exposure rollup, or with source="facts" from the customs records (the same
+    figures; the tests and the benchmark compare them)."""
     until = spec.until or default_until(viewer)
     if until is None:
         return Exposure(spec=spec, months=[])
     months = window(until, spec.months)
     result = Exposure(spec=spec, months=months)
-    qs = matching_records(viewer=viewer, spec=spec, months=months, owner=owner)
+    if source == "facts":
+        rows = _grouped(
+            matching_records(viewer=viewer, spec=spec, months=months, owner=owner),
+            spec,
+            Count("id"),
+        )
+    else:
+        rows = _grouped(
+            matching_rollup(viewer=viewer, spec=spec, months=months, owner=owner),
+            spec,
+            Sum("rows"),
+        )
     lines = list(spec.lines)
     exposed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     lost: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_line: dict[str, list[Any]] = {}
-    for enterprise_id, line, value, n in _grouped(qs, spec, lines):
+    by_line: dict[str, LineMatch] = {}
+    codes: dict[str, set[str]] = defaultdict(set)
+    line_of: dict[str, str | None] = {}
+    for enterprise_id, code, value, n in rows:
+        if lines:
+            if code not in line_of:
+                line_of[code] = matching.best_line(lines, code)
+            line = line_of[code]
+        else:
+            line = None
         exposed[enterprise_id] += value
         lost[enterprise_id] += spec.loss(value, line)
         result.records += n
         if line is not None:
-            entry = by_line.setdefault(line, [0, ZERO])
-            entry[0] += n
-            entry[1] += value
-    result.by_line = {k: (v[0], v[1]) for k, v in by_line.items()}
+            match = by_line.setdefault(line, LineMatch())
+            match.records += n
+            match.exposed += value
+            codes[line].add(code)
+    for line, match in by_line.items():
+        match.codes = len(codes[line])
+    result.by_line = by_line
     ids = [pk for pk, value in exposed.items() if value]
     own, result.total_trade = _own_trade(viewer, owner, spec, months, ids)
     result.enterprises = _enterprise_rows(ids, exposed, lost, own)
@@ -339,44 +417,28 @@ def exposure(*, viewer: Viewer, spec: Spec, owner: User | None = None) -> Exposu
     return result
 
 
-CASE_LINES = 64  # up to this many lines, SQL assigns each record its line
-
-
-def _line_q(line: str) -> Q:
-    shorter = matching.reverse_prefixes(line)
-    condition = Q(hs_code__startswith=line)
-    return condition | Q(hs_code__in=shorter) if shorter else condition
-
-
 def _grouped(
-    qs: QuerySet[CustomsRecord], spec: Spec, lines: list[str]
-) -> Iterable[tuple[int, str | None, Decimal, int]]:
-    """(enterprise, line, value, records) of the matching records. Without lines, one row per
-    enterprise; with a list of up to CASE_LINES lines, SQL names each record's longest
-    matching line (a CASE), so the rows are enterprises × lines; with a longer list, rows are
-    enterprises × HS codes and Python assigns the lines (matching.best_line)."""
-    value, n = Sum(spec.field), Count("id")
-    if not lines:
-        for row in qs.values("enterprise_id").annotate(value=value, n=n).order_by():
-            yield row["enterprise_id"], None, row["value"] or ZERO, row["n"]
+    qs: QuerySet[Any], spec: Spec, count: Count | Sum
+) -> Iterable[tuple[int, str, Decimal, int]]:
+    """(enterprise, HS code, value, records) of the matching rows. Without lines, one row per
+    enterprise (the code is ""): every row counts whatever its code. With lines, one row per
+    enterprise and code, so that Python assigns each code its longest matching line
+    (matching.best_line, once per code) and counts the codes each line matched."""
+    value = Sum(spec.field)
+    if not spec.lines:
+        for row in qs.values("enterprise_id").annotate(value=value, n=count).order_by():
+            yield row["enterprise_id"], "", exact(row["value"]), row["n"] or 0
         return
-    if len(lines) <= CASE_LINES:
-        ordered = sorted(set(lines), key=lambda c: (-len(c), c))
-        key = Case(
-            *(When(_line_q(line), then=Value(line)) for line in ordered),
-            default=Value(""),
-            output_field=CharField(),
-        )
-        grouped = qs.annotate(line=key).values("enterprise_id", "line")
-        for row in grouped.annotate(value=value, n=n).order_by():
-            yield row["enterprise_id"], row["line"] or None, row["value"] or ZERO, row["n"]
-        return
-    line_of: dict[str, str | None] = {}
-    for row in qs.values("enterprise_id", "hs_code").annotate(value=value, n=n).order_by():
-        code = row["hs_code"] or ""
-        if code not in line_of:
-            line_of[code] = matching.best_line(lines, code)
-        yield row["enterprise_id"], line_of[code], row["value"] or ZERO, row["n"]
+    grouped = qs.values("enterprise_id", "hs_code").annotate(value=value, n=count).order_by()
+    for row in grouped:
+        yield row["enterprise_id"], row["hs_code"] or "", exact(row["value"]), row["n"] or 0
+
+
+def exact(value: Decimal | None) -> Decimal:
+    """A sum at the storage precision of customs values (0.0001). PostgreSQL sums exactly;
+    SQLite adds binary floating point, whose last digits (…103.770001) depend on the order
+    of the additions: records and rollup rows then agree to the stored precision."""
+    return (value or ZERO).quantize(matching.PLACES)
 
 
 def _enterprise_rows(
@@ -456,18 +518,19 @@ def _group(rows: Sequence[EnterpriseExposure], by: str) -> list[GroupRow]:
 
 
 def product_lines(scenario: Scenario, result: Exposure) -> list[LineRow]:
-    """The scenario's product lines with how many records and codes each matched."""
+    """The scenario's product lines with how many records and distinct codes each matched."""
     rows = []
     for product in scenario.products.all():
-        records, value = result.by_line.get(product.hs_code, (0, ZERO))
+        match = result.by_line.get(product.hs_code, LineMatch())
         rows.append(
             LineRow(
                 line=product.line,
                 hs_code=product.hs_code,
                 rate_pp=product.rate_pp,
                 note=product.note,
-                records=records,
-                exposed=value,
+                records=match.records,
+                codes=match.codes,
+                exposed=match.exposed,
             )
         )
     return rows

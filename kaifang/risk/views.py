@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from kaifang.risk.forms import (
 )
 from kaifang.risk.importers.tariff_list import parse_tariff_list
 from kaifang.risk.matching import LOSS_FORMULAS
-from kaifang.risk.models import FollowUp, FollowUpStatus, Scenario, WatchEntry
+from kaifang.risk.models import ExposureRollup, FollowUp, FollowUpStatus, Scenario, WatchEntry
 from kaifang.trade.models import CustomsRecord
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,38 +182,61 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class _Counted:
+    """The records to page through, with their count known beforehand (the exposure rollup's
+    record count of the same rows): the paginator does not count them again."""
+
+    def __init__(self, qs: QuerySet[CustomsRecord], count: int) -> None:
+        self.qs, self._count = qs, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.qs[index]
+
+
 @login_required
 def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
-    """The customs rows a scenario's figure sums: all, or one enterprise's or district's."""
+    """The customs rows a scenario's figure sums: all, or one enterprise's or district's. The
+    count and the total come from the exposure rollup (the same rows, summed over trade mode),
+    so only the page shown reads the records."""
     user = current_user(request)
     scenario = _scenario(request, pk)
     spec = selectors.spec_for(scenario)
     until = spec.until or selectors.default_until(user)
+    owner = selectors.scenario_owner(scenario)
     qs = CustomsRecord.objects.none()
+    rolled = ExposureRollup.objects.none()
     months: list[dt.date] = []
     if until is not None:
         months = selectors.window(until, spec.months)
-        qs = selectors.matching_records(
-            viewer=user, spec=spec, months=months, owner=selectors.scenario_owner(scenario)
-        )
+        qs = selectors.matching_records(viewer=user, spec=spec, months=months, owner=owner)
+        rolled = selectors.matching_rollup(viewer=user, spec=spec, months=months, owner=owner)
     label = "全部受影响企业"
     enterprise = request.GET.get("enterprise", "")
     district = request.GET.get("district", "")
     if enterprise.isdigit():
         qs = qs.filter(enterprise_id=int(enterprise))
+        rolled = rolled.filter(enterprise_id=int(enterprise))
         found = qs.select_related("enterprise").first()
         label = found.enterprise.name if found else "该企业"
     elif district.isdigit():
         qs = qs.filter(enterprise__district_id=int(district))
+        rolled = rolled.filter(enterprise__district_id=int(district))
         label = "所选县区"
+    sums = rolled.aggregate(total=Sum(spec.field), rows=Sum("rows"))
     qs = qs.select_related("enterprise").order_by(f"-{spec.field}", "period", "id")
-    page = Paginator(qs, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    records = cast("QuerySet[CustomsRecord]", _Counted(qs, sums["rows"] or 0))  # duck-typed
+    page = Paginator(records, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(
         Partner.objects.filter(code__in={r.partner_code for r in page}).values_list(
             "code", "name_zh"
         )
     )
-    total = qs.order_by().aggregate(total=Sum(spec.field))["total"]
     return render(
         request,
         "risk/scenario_records.html",
@@ -221,7 +244,7 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
             "scenario": scenario,
             "page": page,
             "rows": [(r, names.get(r.partner_code, "")) for r in page],
-            "total": total,
+            "total": None if sums["total"] is None else selectors.exact(sums["total"]),
             "label": label,
             "months": months,
             "currency": spec.currency,

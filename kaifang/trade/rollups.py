@@ -26,6 +26,7 @@ from kaifang.trade.models import (
     TradeRollup,
     YearToDateRollup,
 )
+from kaifang.trade.signals import rollups_rebuilt
 
 # Enterprise-keyed figures of scoped users come from the enterprise rollup (filtered by the
 # visible enterprises), so the pair rollup leaves that dimension out.
@@ -147,6 +148,7 @@ def rebuild_rollups(periods: Iterable[dt.date], *, given: Given | None = None) -
             written += _insert_scoped(cursor)
             _drop_stages(cursor)
         written += _insert_year_to_date(cursor, months)
+    rollups_rebuilt.send(sender=CustomsRecord, periods=months)
     bump_version()
     return written
 

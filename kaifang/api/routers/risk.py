@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import get_for_user
@@ -66,7 +66,8 @@ class LineOut(Schema):
     line: int
     hs_code: str
     rate_pp: str | None
-    records: int
+    codes: int = Field(description="本市数据中匹配该行的不同商品编码数")
+    records: int = Field(description="匹配该行的海关记录数")
     exposed: str
 
 
@@ -194,6 +195,7 @@ def scenario_result(request: HttpRequest, scenario_id: int) -> ResultOut:
                 line=row.line,
                 hs_code=row.hs_code,
                 rate_pp=None if row.rate_pp is None else str(row.rate_pp),
+                codes=row.codes,
                 records=row.records,
                 exposed=_amount(row.exposed),
             )

@@ -1,4 +1,5 @@
-"""Exposure equals the sum of the matching rows of a data set computed by hand (conftest)."""
+"""Exposure equals the sum of the matching rows of a data set computed by hand (conftest),
+read from the exposure rollup and from the customs records alike."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from decimal import Decimal
 import pytest
 
 from kaifang.risk.models import ShockKind
-from kaifang.risk.selectors import Spec, exposure, resolve_partners, window
+from kaifang.risk.selectors import LineMatch, Spec, exposure, resolve_partners, window
 from kaifang.risk.tests.conftest import d
 
 US = frozenset({"502"})
 MARCH = d(2025, 3)
+
+
+@pytest.fixture(params=["rollup", "facts"])
+def source(request):
+    return request.param
 
 
 def _by_name(result):
@@ -24,9 +30,9 @@ def test_window_runs_back_across_the_year_boundary():
     assert window(d(2025, 1), 3) == [d(2024, 11), d(2024, 12), d(2025, 1)]
 
 
-def test_chapters_partner_flow_and_trailing_window(risk_data):
+def test_chapters_partner_flow_and_trailing_window(risk_data, source):
     spec = Spec(flow="export", partner_codes=US, lines=("85", "84"), until=MARCH)
-    result = exposure(viewer=None, spec=spec)
+    result = exposure(source=source, viewer=None, spec=spec)
     rows = _by_name(result)
     # 甲: 100 (2025-01) + 50 (2024-12) + 30 (2024-04); not 999 (2024-03), Japan, import, ch. 61
     assert rows["甲电机"].exposed == Decimal(180)
@@ -42,63 +48,67 @@ def test_chapters_partner_flow_and_trailing_window(risk_data):
     assert [e.name for e in result.enterprises] == ["甲电机", "丙机械", "乙电器"]
 
 
-def test_hs_prefixes_at_every_level(risk_data):
+def test_hs_prefixes_at_every_level(risk_data, source):
     spec = Spec(partner_codes=US, lines=("8501", "847130", "85423100"), until=MARCH)
-    rows = _by_name(exposure(viewer=None, spec=spec))
+    rows = _by_name(exposure(source=source, viewer=None, spec=spec))
     assert rows["甲电机"].exposed == Decimal(180)
     assert "乙电器" not in rows  # 85044000 is in none of the lines
     assert rows["丙机械"].exposed == Decimal(60)
 
 
-def test_codes_longer_than_the_data_match_by_prefix(risk_data):
+def test_codes_longer_than_the_data_match_by_prefix(risk_data, source):
     spec = Spec(partner_codes=US, lines=("8471300010",), until=MARCH)
-    result = exposure(viewer=None, spec=spec)
+    result = exposure(source=source, viewer=None, spec=spec)
     assert {e.name: e.exposed for e in result.enterprises} == {
         "甲电机": Decimal(50),
         "丙机械": Decimal(60),
     }
-    assert result.by_line == {"8471300010": (2, Decimal(110))}
+    # two records (甲 and 丙) of one code of the city's data, 84713000
+    assert result.by_line == {"8471300010": LineMatch(records=2, codes=1, exposed=Decimal(110))}
 
 
-def test_overlapping_lines_count_a_row_once(risk_data):
+def test_overlapping_lines_count_a_row_once(risk_data, source):
     spec = Spec(partner_codes=US, lines=("85", "8501", "85011020"), until=MARCH)
-    result = exposure(viewer=None, spec=spec)
+    result = exposure(source=source, viewer=None, spec=spec)
     assert result.total_exposed == Decimal(100 + 30 + 40)
-    assert result.by_line["85011020"][1] == Decimal(100)
-    assert result.by_line["85"][1] == Decimal(70)  # 85423100 and 85044000
+    assert result.by_line["85011020"] == LineMatch(records=1, codes=1, exposed=Decimal(100))
+    # 85423100 (甲) and 85044000 (乙): two codes
+    assert result.by_line["85"] == LineMatch(records=2, codes=2, exposed=Decimal(70))
 
 
-def test_partner_groups_by_code_or_name(risk_data):
+def test_partner_groups_by_code_or_name(risk_data, source):
     by_name = resolve_partners(["美日"])
     by_code = resolve_partners(["us-jp"])
     assert by_name.codes == by_code.codes == frozenset({"502", "116"})
     assert resolve_partners(["502", "nowhere", "888"]).unknown == ("nowhere", "888")
     spec = Spec(partner_codes=by_name.codes, lines=("85",), until=MARCH)
-    rows = _by_name(exposure(viewer=None, spec=spec))
+    rows = _by_name(exposure(source=source, viewer=None, spec=spec))
     assert rows["甲电机"].exposed == Decimal(100 + 30 + 70)
 
 
-def test_import_flow_and_cny(risk_data):
+def test_import_flow_and_cny(risk_data, source):
     spec = Spec(flow="import", partner_codes=US, until=MARCH, currency="cny")
-    result = exposure(viewer=None, spec=spec)
+    result = exposure(source=source, viewer=None, spec=spec)
     assert [(e.name, e.exposed) for e in result.enterprises] == [("甲电机", Decimal(3500))]
     assert result.total_trade == Decimal(3500)
 
 
-def test_default_until_is_the_latest_month_with_data(risk_data):
-    result = exposure(viewer=None, spec=Spec(partner_codes=US, lines=("85",)))
+def test_default_until_is_the_latest_month_with_data(risk_data, source):
+    result = exposure(source=source, viewer=None, spec=Spec(partner_codes=US, lines=("85",)))
     assert result.months[-1] == d(2025, 4)
     assert _by_name(result)["乙电器"].exposed == Decimal(40 + 11)
 
 
-def test_shocks_estimate_the_loss(risk_data):
+def test_shocks_estimate_the_loss(risk_data, source):
     base = {"partner_codes": US, "lines": ("85", "84"), "until": MARCH}
     tariff = exposure(
+        source=source,
         viewer=None,
         spec=Spec(**base, shock=ShockKind.TARIFF, tariff_pp=Decimal(25), elasticity=Decimal("1.5")),
     )
     assert tariff.total_loss == Decimal(280) * Decimal("0.375")
     rated = exposure(
+        source=source,
         viewer=None,
         spec=Spec(
             **base,
@@ -110,14 +120,18 @@ def test_shocks_estimate_the_loss(risk_data):
     )
     # 甲: 85 lines 130 × 15 % + 84 line 50 × 37.5 %
     assert _by_name(rated)["甲电机"].loss == Decimal("19.5") + Decimal("18.75")
-    share = exposure(viewer=None, spec=Spec(**base, shock="share", share_lost_pct=Decimal(30)))
+    share = exposure(
+        source=source, viewer=None, spec=Spec(**base, shock="share", share_lost_pct=Decimal(30))
+    )
     assert share.total_loss == Decimal("84")
-    stop = exposure(viewer=None, spec=Spec(**base, shock="stop"))
+    stop = exposure(source=source, viewer=None, spec=Spec(**base, shock="stop"))
     assert stop.total_loss == Decimal(280)
 
 
-def test_breakdowns_by_district_park_industry(risk_data, city):
-    result = exposure(viewer=None, spec=Spec(partner_codes=US, lines=("85", "84"), until=MARCH))
+def test_breakdowns_by_district_park_industry(risk_data, city, source):
+    result = exposure(
+        source=source, viewer=None, spec=Spec(partner_codes=US, lines=("85", "84"), until=MARCH)
+    )
     districts = {g.name: g.exposed for g in result.by_district}
     assert districts == {"东城区商务局": Decimal(220), "西城区商务局": Decimal(60)}
     parks = {g.name: g.exposed for g in result.by_park}
@@ -127,9 +141,9 @@ def test_breakdowns_by_district_park_industry(risk_data, city):
 
 
 @pytest.mark.parametrize("persona", ["district_a_user", "district_b_user", "liaison"])
-def test_a_scoped_viewer_sees_only_their_enterprises(risk_data, city, persona):
+def test_a_scoped_viewer_sees_only_their_enterprises(risk_data, city, persona, source):
     spec = Spec(partner_codes=US, lines=("85", "84"), until=MARCH)
-    result = exposure(viewer=getattr(city, persona), spec=spec)
+    result = exposure(source=source, viewer=getattr(city, persona), spec=spec)
     expected = {
         "district_a_user": ({"甲电机", "乙电器"}, Decimal(490)),
         "district_b_user": ({"丙机械"}, Decimal(85)),
@@ -139,9 +153,9 @@ def test_a_scoped_viewer_sees_only_their_enterprises(risk_data, city, persona):
     assert result.total_trade == expected[1]
 
 
-def test_a_district_scenario_stays_in_its_district_for_the_leader(risk_data, city):
+def test_a_district_scenario_stays_in_its_district_for_the_leader(risk_data, city, source):
     spec = Spec(partner_codes=US, lines=("85", "84"), until=MARCH)
-    result = exposure(viewer=city.leader, spec=spec, owner=city.district_a_user)
+    result = exposure(source=source, viewer=city.leader, spec=spec, owner=city.district_a_user)
     assert {e.name for e in result.enterprises} == {"甲电机", "乙电器"}
     assert result.total_trade == Decimal(490)
 

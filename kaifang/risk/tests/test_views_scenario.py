@@ -75,7 +75,12 @@ def test_tariff_list_import_shows_each_lines_matches(risk_data, city, client):
     client.force_login(city.officer)
     scenario = _create(client)
     content = xlsx_bytes(
-        [["HTS", "Description", "Rate"], ["8501.10.2000", "motors", "25%"], ["9999", "none", 10]]
+        [
+            ["HTS", "Description", "Rate"],
+            ["8501.10.2000", "motors", "25%"],
+            ["9999", "none", 10],
+            ["8471.30.00", "computers", 25],
+        ]
     )
     upload = io.BytesIO(content)
     upload.name = "list.xlsx"
@@ -84,15 +89,18 @@ def test_tariff_list_import_shows_each_lines_matches(risk_data, city, client):
     assert list(scenario.products.values_list("hs_code", "rate_pp")) == [
         ("8501102000", Decimal("25.00")),
         ("9999", Decimal("10.00")),
+        ("84713000", Decimal("25.00")),
     ]
     page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
     table = page.split('id="line-table"')[1].split("</table>")[0]
     assert "未匹配" in table  # 9999 matched nothing
     rows = table.split("<tr>")
-    assert (
-        '>8501102000</code></td><td class="num">25.00</td><td>motors</td><td class="num">1<'
-        in rows[2]
-    )
+    cells = '<td class="num line-codes">{}</td><td class="num line-records">{}</td>'
+    assert '>8501102000</code></td><td class="num">25.00</td><td>motors</td>' in rows[2]
+    assert cells.format(1, 1) in rows[2]  # 85011020 in 2025-01
+    # One code of the city's data, in two records (甲 2024-12, 丙 2025-01): 1 code, 2 records.
+    assert ">84713000</code>" in rows[4] and cells.format(1, 2) in rows[4]
+    assert cells.format(0, 0) in rows[3] and "未匹配" in rows[3]
 
 
 def test_bad_tariff_list_is_refused_with_row_errors(risk_data, city, client):
