@@ -21,7 +21,7 @@ from kaifang.core.models import Industry, Partner, Unit, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import InvestmentRecord
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions
+from kaifang.zones import actions, actions_parks
 from kaifang.zones.models import (
     Chain,
     ChainSegment,
@@ -636,7 +636,7 @@ def _parks(today: dt.date) -> None:
             continue
         park = Park.objects.filter(unit=unit).first()
         if park is None:
-            park = actions.park_create(
+            park = actions_parks.park_create(
                 actor=None,
                 name=name,
                 kind=kind,
@@ -647,18 +647,18 @@ def _parks(today: dt.date) -> None:
                 is_synthetic=True,
             )
             last_year, this_year, target = (Decimal(v) for v in outputs)
-            actions.park_output_set(
+            actions_parks.park_output_set(
                 actor=None,
                 park=park,
                 year=today.year - 1,
                 output=last_year,
                 target=(last_year * Decimal("1.05")).quantize(Decimal("0.1")),
             )
-            actions.park_output_set(
+            actions_parks.park_output_set(
                 actor=None, park=park, year=today.year, output=this_year, target=target
             )
             for username, person, role in TEAMS.get(name, []):
-                actions.park_team_add(
+                actions_parks.park_team_add(
                     actor=None, park=park, name=person, role=role, user=_user(username)
                 )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kaifang.core.models import Industry, Partner, Unit, UnitKind, User
 from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
+from kaifang.zones.actions_appeals import appeal_categories
 from kaifang.zones.models import (
     Direction,
     ParkKind,
@@ -21,6 +22,7 @@ from kaifang.zones.models import (
     Platform,
     PlatformKind,
     PlatformStatus,
+    Position,
     Stage,
 )
 
@@ -307,8 +309,64 @@ class MoveForm(forms.Form):
     )
 
 
+class CategoryField(forms.ChoiceField):
+    """The service desk's appeal categories (诉求类别), asked of it through the handover."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        choices = [("", "请选择诉求类别"), *appeal_categories()]
+        super().__init__(label="诉求类别", choices=choices, **kwargs)
+
+
 class ProblemForm(forms.Form):
+    category = CategoryField()
     text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+
+class PlatformAppealForm(forms.Form):
+    """A problem of an enterprise operating on the platform, raised as an appeal."""
+
+    enterprise = NameChoice(label="企业", queryset=Enterprise.objects.none())
+    category = CategoryField()
+    text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+
+
+class AppealLinkForm(forms.Form):
+    code = forms.CharField(label="诉求查询码", max_length=20)
+
+
+# --- chains ------------------------------------------------------------------------------
+
+
+class ChainForm(forms.Form):
+    name = forms.CharField(label="产业链名称", max_length=50)
+    description = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class SegmentForm(forms.Form):
+    position = forms.ChoiceField(label="环节", choices=Position.choices)
+    name = forms.CharField(label="细分环节", max_length=60)
+    industry_codes = forms.CharField(
+        label="行业代码",
+        max_length=200,
+        required=False,
+        help_text="GB/T 4754 代码（门类字母或 2–4 位数字），多个用逗号分隔",
+    )
+    hs_headings = forms.CharField(
+        label="HS 品目", max_length=300, required=False, help_text="2–6 位 HS 编码，多个用逗号分隔"
+    )
+    min_enterprises = forms.IntegerField(
+        label="达标企业数",
+        min_value=1,
+        max_value=999,
+        initial=1,
+        help_text="本地企业达到此数且出口不少于进口，即为已补链",
+    )
 
 
 class SuperviseForm(forms.Form):
