@@ -147,9 +147,13 @@ def segment_update(*, actor: User, segment: ChainSegment, **fields: Any) -> Chai
     before = {k: getattr(segment, k) for k in data}
     for key, value in data.items():
         setattr(segment, key, value)
+    moved = "position" in data and before["position"] != segment.position
+    if moved:
+        segment.order = 10_000  # to the end of its new position
     segment.save()
-    if "position" in data and before["position"] != segment.position:
+    if moved:
         _renumber(chain)
+        segment.refresh_from_db()
     changes = audit.diff(before, {k: getattr(segment, k) for k in data})
     if changes:
         zone_event(chain=chain, kind="segment", text=f"修改环节：{_describe(segment)}", actor=actor)
