@@ -4,8 +4,9 @@ The platforms the speech names (自贸区片区, 综保区 to be approved by yea
 多式联运, 跨境电商, 服务外包, 中亚班列, 自贸大厦 to open this year) with their status history,
 milestones (one handed to supervision) and two years of monthly KPIs against targets; a park
 profile on every park unit, the two the speech names (中欧科创国际合作产业园, 中德产业园)
-with their 专人专班; projects at every stage, some stuck; two chains built on the demo city's
-sectors and customs records. Idempotent: everything is found by name first; the second run
+with their 专人专班 and two years of monthly KPIs (demo_extra.py); a platform's appeals;
+projects at every stage, some stuck; two chains built on the demo city's sectors and customs
+records. Idempotent: everything is found by name first; the second run
 changes nothing."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kaifang.core.models import Industry, Partner, Unit, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import InvestmentRecord
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions, actions_parks
+from kaifang.zones import actions, actions_parks, demo_extra
 from kaifang.zones.models import (
     Chain,
     ChainSegment,
@@ -778,8 +779,10 @@ def load_demo(ctx: demo.DemoContext) -> None:
     _ensure_platform_kinds()
     _platforms(ctx, today)
     _parks(today)
+    demo_extra.park_kpis(today)
     _projects(today)
     _chains()
+    demo_extra.appeals(ctx)
     ctx.log(
         f"zones: {Platform.objects.count()} 个平台，{Park.objects.count()} 个园区，"
         f"{Project.objects.count()} 个招商项目，{Chain.objects.count()} 条产业链"
