@@ -57,7 +57,9 @@ def chain_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The chain's maintenance page: its name, its segments in order, a form to add one."""
     chain, user = _chain(request, pk), current_user(request)
     form = ChainForm(
-        request.POST or None, initial={"name": chain.name, "description": chain.description}
+        request.POST or None,
+        initial={"name": chain.name, "description": chain.description},
+        auto_id="chain_%s",  # the segment form on the same page has its own "name"
     )
     if request.method == "POST" and form.is_valid():
         try:

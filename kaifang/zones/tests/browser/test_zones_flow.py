@@ -167,7 +167,7 @@ def test_park_kpi_platform_appeal_and_chain_segments(page, screenshot):
     page.goto(f"/zones/chains/{chain.pk}/")
     page.get_by_role("link", name="维护环节").click()
     add = page.locator("#segment-add-form")
-    add.get_by_label("环节").select_option(label="上游")
+    add.locator("select[name=position]").select_option(label="上游")
     add.get_by_label("细分环节").fill("锂矿与正极材料")
     add.get_by_label("HS 品目").fill("2825, 2836")
     add.get_by_role("button", name="添加环节").click()
