@@ -766,12 +766,15 @@ def _chains() -> None:
 
 
 def _ensure_platform_kinds() -> None:
-    """The kinds and their KPIs come from a data migration; a database emptied since (a
-    flushed test database, a hand-cleaned table) gets them again, idempotently."""
+    """The platform kinds with their KPIs, and the park KPIs, come from data migrations; a
+    database emptied since (a flushed test database, a hand-cleaned table) gets them again,
+    idempotently."""
     from django.apps import apps
 
     fill = importlib.import_module("kaifang.zones.migrations.0002_fill_platform_kinds").fill
     fill(apps, None)
+    park_kpis = importlib.import_module("kaifang.zones.migrations.0003_park_kpis_platform_appeals")
+    park_kpis.fill_park_kpis(apps, None)
 
 
 def load_demo(ctx: demo.DemoContext) -> None:
