@@ -21,7 +21,7 @@ from django.utils import timezone
 from kaifang.core import audit, handover
 from kaifang.core.models import Partner, Unit, User
 from kaifang.core.permissions import Cap, has
-from kaifang.core.scope import effective_scope
+from kaifang.core.scope import check_people, effective_scope
 from kaifang.enterprises.actions import enterprise_create
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership
 from kaifang.zones.kpi_import import match_kpi_rows
@@ -517,6 +517,7 @@ def project_create(
     check_units(
         actor, [fields.get("district"), fields.get("park")], field="district", label="县区和园区"
     )
+    check_people(actor, [fields.get("officer")], field="officer", label="责任人")
     on = lead_on or _today()
     project = Project.objects.create(
         name=name.strip(),
@@ -550,6 +551,8 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if "officer" in fields and fields["officer"] != project.officer:
+        check_people(actor, [fields["officer"]], field="officer", label="责任人")
     before = _snapshot(project, fields)
     for name, value in fields.items():
         setattr(project, name, value)

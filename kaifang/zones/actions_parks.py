@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kaifang.core import audit
 from kaifang.core.models import Industry, Unit, UnitKind, User
+from kaifang.core.scope import check_people
 from kaifang.zones.actions import (
     _snapshot,
     _today,
@@ -161,6 +162,7 @@ def park_team_add(
 ) -> ParkTeamMember:
     if not name.strip() or not role.strip():
         raise ValidationError("请填写姓名和专班职务。")
+    check_people(actor, [user], field="user", label="专班成员")
     park = Park.objects.select_for_update().get(pk=park.pk)
     member = ParkTeamMember.objects.create(
         park=park,

@@ -8,11 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kaifang.core.models import Industry, Partner, Unit, UnitKind, User
-from kaifang.core.scope import effective_scope, visible_to
+from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.zones.actions_appeals import appeal_categories
 from kaifang.zones.models import (
@@ -40,12 +40,8 @@ def units_for(user: AnyUser, kind: str) -> QuerySet[Unit]:
 
 
 def people_for(user: AnyUser) -> QuerySet[User]:
-    """People the user may name as an officer: everyone for the bureau, else their units'."""
-    qs = User.objects.filter(is_active=True).order_by("unit_id", "full_name", "id")
-    scope = effective_scope(user)
-    if scope.sees_all:
-        return qs
-    return qs.filter(Q(unit_id__in=scope.unit_ids) | Q(pk=scope.user_id or 0))
+    """People the user may name (an officer, a team member): core.scope's rule for pickers."""
+    return people_visible_to(user).order_by("unit_id", "full_name", "id")
 
 
 def find_enterprise(user: AnyUser, term: str) -> Enterprise | None:
@@ -221,9 +217,27 @@ class OutputForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
+    user = NameChoice(
+        label="系统用户",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="专班成员是本系统用户时选择（可不选）；未填姓名时取其姓名",
+    )
+    name = forms.CharField(label="姓名", max_length=50, required=False)
     role = forms.CharField(label="专班职务", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people_for(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("name") and data.get("user") is not None:
+            data["name"] = data["user"].display_name
+        if not data.get("name"):
+            raise forms.ValidationError("请填写姓名或选择系统用户。")
+        return data
 
 
 # --- projects ----------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "years": selectors.kpi_years(park),
             "definitions": ParkKpiDefinition.objects.all(),
             "target_form": TargetForm(initial={"year": year}),
-            "team_form": TeamForm(),
+            "team_form": TeamForm(user=request.user),
         },
     )
 
@@ -266,7 +266,7 @@ def park_output(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def park_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     park, user = _park(request, pk), current_user(request)
-    form = TeamForm(request.POST)
+    form = TeamForm(request.POST, user=user)
     if not form.is_valid():
         form_errors(request, form)
         return redirect(_back(park, "team"))
