@@ -190,7 +190,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "years": selectors.kpi_years(park),
             "definitions": ParkKpiDefinition.objects.all(),
-            "target_form": TargetForm(initial={"year": year}),
+            "target_form": TargetForm(initial={"year": year}, auto_id="kpi_%s"),
             "team_form": TeamForm(user=request.user),
         },
     )

@@ -186,7 +186,7 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(),
             "milestone_form": MilestoneForm(),
             "done_form": DoneForm(),
-            "target_form": TargetForm(initial={"year": year}),
+            "target_form": TargetForm(initial={"year": year}, auto_id="kpi_%s"),
             "definitions": KpiDefinition.objects.filter(kind_id=platform.kind_id),
             "supervision": handover.can_open_task(),
         },
