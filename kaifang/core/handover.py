@@ -13,7 +13,11 @@ Names in use:
   "supervision.task_summaries" (user, ids) → [{id, title, status, done, deadline, url}] in scope
   "servicedesk.appeal_create"  (actor, enterprise_name, uscc, category, description, source,
                                 title) → appeal
-  "servicedesk.appeal_by_code" (code) → the appeal a public tracking code opens, or None
+  "servicedesk.public_appeal"  (code) → the appeal a public tracking code opens, or None
+  "servicedesk.categories"     () → [(value, label)] of the appeal categories
+  "servicedesk.appeal_summaries" (user, ids) → [{id, code, title, category, status,
+                                status_colour, open, enterprise, registered_at, url}] in scope
+  "servicedesk.appeal_by_code" (user, code) → one such summary in scope, or None
 Events go the other way as signals: `task_done` (task_id, actor) is sent by supervision after a
 task is accepted as done (办结销号), on commit; zones completes the milestones linked to it.
 """

@@ -21,7 +21,7 @@ def cited_document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request, group="service.lookup", key="ip", rate=LOOKUP_RATE, method=ALL, increment=True
     ):
         return render(request, "servicedesk/public/limited.html", status=429)
-    appeal = handover.call("servicedesk.appeal_by_code", code=code)
+    appeal = handover.call("servicedesk.public_appeal", code=code)
     if appeal is None:
         raise Http404("查询码不存在")
     document = selectors_service.public_document(appeal, pk)

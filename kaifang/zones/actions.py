@@ -1,6 +1,7 @@
-"""Writes of platforms, parks and projects. Each action validates, saves in one transaction
-under row locks, writes a timeline event and an audit record. Statuses and stages change only
-here, each change kept as a dated history row.
+"""Writes of platforms and projects (parks: actions_parks; appeals: actions_appeals; chain
+segments: actions_chains), and the helpers they share. Each action validates, saves in one
+transaction under row locks, writes a timeline event and an audit record. Statuses and stages
+change only here, each change kept as a dated history row.
 
 Supervision and the service desk are peers: they are reached through kaifang.core.handover,
 never imported. Lock order: platform, then its milestones; project, then its problems.
@@ -18,27 +19,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaifang.core import audit, handover
-from kaifang.core.models import Industry, Partner, Unit, UnitKind, User
+from kaifang.core.models import Partner, Unit, User
 from kaifang.core.permissions import Cap, has
-from kaifang.core.scope import effective_scope
+from kaifang.core.scope import check_people, effective_scope
 from kaifang.enterprises.actions import enterprise_create
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership
+from kaifang.zones.kpi_import import match_kpi_rows
 from kaifang.zones.models import (
     PIPELINE,
+    Chain,
     Direction,
     KpiDefinition,
     KpiTarget,
     KpiValue,
     Park,
-    ParkOutput,
-    ParkTeamMember,
+    ParkKpiValue,
     Platform,
     PlatformKind,
     PlatformMilestone,
     PlatformStatus,
     PlatformStatusChange,
     Project,
-    ProjectProblem,
     ProjectStageChange,
     Stage,
     ZoneEvent,
@@ -53,10 +54,17 @@ def zone_event(
     platform: Platform | None = None,
     park: Park | None = None,
     project: Project | None = None,
+    chain: Chain | None = None,
 ) -> ZoneEvent:
-    """One line on a platform's, park's or project's timeline."""
+    """One line on a platform's, park's, project's or chain's timeline."""
     return ZoneEvent.objects.create(
-        platform=platform, park=park, project=project, kind=kind, text=text[:500], actor=actor
+        platform=platform,
+        park=park,
+        project=project,
+        chain=chain,
+        kind=kind,
+        text=text[:500],
+        actor=actor,
     )
 
 
@@ -368,25 +376,34 @@ def kpi_target_set(
     )
 
 
-def _write_values(
-    platform: Platform, values: Mapping[tuple[int, dt.date], Decimal | None]
+def write_kpi_values(
+    model: type[KpiValue] | type[ParkKpiValue],
+    owner: dict[str, Any],
+    values: Mapping[tuple[int, dt.date], Decimal | None],
 ) -> tuple[int, int]:
-    """Upsert (or delete for None) the values; return (written, deleted)."""
+    """Upsert (or delete for None) a platform's or park's monthly values (`owner` is
+    {"platform": p} or {"park": p}); return (written, deleted)."""
     written = deleted = 0
     for (definition_id, period), value in values.items():
         if value is None:
-            deleted += KpiValue.objects.filter(
-                platform=platform, definition_id=definition_id, period=period
+            deleted += model.objects.filter(
+                **owner, definition_id=definition_id, period=period
             ).delete()[0]
             continue
-        KpiValue.objects.update_or_create(
-            platform=platform,
-            definition_id=definition_id,
-            period=period,
-            defaults={"value": value},
+        model.objects.update_or_create(
+            **owner, definition_id=definition_id, period=period, defaults={"value": value}
         )
         written += 1
     return written, deleted
+
+
+def check_month_values(values: Mapping[int, Decimal | None], known: Iterable[int]) -> None:
+    """The month's grid: only known KPIs, no negative figure."""
+    if set(values) - set(known):
+        raise ValidationError("包含不适用的指标。")
+    for value in values.values():
+        if value is not None and value < 0:
+            raise ValidationError("指标数值不能为负数。")
 
 
 @transaction.atomic
@@ -403,13 +420,10 @@ def kpi_month_save(
     if period > _today().replace(day=1):
         raise ValidationError("不能填报未来月份的指标。")
     known = _definitions(platform)
-    unknown = set(values) - set(known)
-    if unknown:
-        raise ValidationError("包含不属于本平台类型的指标。")
-    for value in values.values():
-        if value is not None and value < 0:
-            raise ValidationError("指标数值不能为负数。")
-    written, deleted = _write_values(platform, {(k, period): v for k, v in values.items()})
+    check_month_values(values, known)
+    written, deleted = write_kpi_values(
+        KpiValue, {"platform": platform}, {(k, period): v for k, v in values.items()}
+    )
     zone_event(
         platform=platform,
         kind="kpi",
@@ -441,23 +455,13 @@ def kpi_import(
     indicator names are matched to the platform kind's KPIs. Raises ValidationError with one
     message per bad row."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    by_name = {d.name: d for d in _definitions(platform).values()}
-    errors: list[str] = []
-    values: dict[tuple[int, dt.date], Decimal | None] = {}
-    this_month = _today().replace(day=1)
-    for number, name, period, value in rows:
-        definition = by_name.get(name)
-        if definition is None:
-            known = "、".join(by_name) or "（无）"
-            errors.append(f"第{number}行：指标“{name}”不是本平台的指标（可用：{known}）")
-            continue
-        if period > this_month:
-            errors.append(f"第{number}行：{period:%Y-%m} 是未来月份，不能填报")
-            continue
-        values[(definition.pk, period)] = value
+    by_name = {d.name: d.pk for d in _definitions(platform).values()}
+    values, errors = match_kpi_rows(
+        list(rows), by_name, this_month=_today().replace(day=1), owner="本平台"
+    )
     if errors:
         raise ValidationError(errors)
-    written, _ = _write_values(platform, values)
+    written, _ = write_kpi_values(KpiValue, {"platform": platform}, values)
     zone_event(
         platform=platform,
         kind="kpi_import",
@@ -471,160 +475,6 @@ def kpi_import(
         changes={"rows": written, "file": filename},
     )
     return written
-
-
-# --- parks -------------------------------------------------------------------------------
-
-PARK_FIELDS = ("name", "kind", "district", "area_km2", "tier", "description")
-
-
-@transaction.atomic
-def park_create(
-    *,
-    actor: User | None,
-    name: str,
-    kind: str,
-    unit: Unit | None = None,
-    district: Unit | None = None,
-    area_km2: Decimal | None = None,
-    tier: str = "",
-    description: str = "",
-    lead_industries: Sequence[Industry] = (),
-    is_synthetic: bool = False,
-) -> Park:
-    """A park on an existing park unit of the tree, or on a new one created under the district."""
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "请填写园区名称。"})
-    check_units(actor, [unit, district], field="district", label="园区和县区")
-    if unit is None:
-        unit_name = name if name.endswith("管委会") else f"{name}管委会"
-        if Unit.objects.filter(name=unit_name).exists():
-            raise ValidationError({"name": f"组织机构中已有“{unit_name}”，请直接选择该单位。"})
-        unit = Unit.objects.create(
-            name=unit_name,
-            short_name=name[:50],
-            kind=UnitKind.PARK,
-            parent=district,
-            is_synthetic=is_synthetic,
-        )
-        audit.record(actor=actor, action="unit.create", obj=unit, changes={"kind": unit.kind})
-    elif unit.kind != UnitKind.PARK:
-        raise ValidationError({"unit": "请选择类型为“园区管委会”的单位。"})
-    if Park.objects.filter(unit=unit).exists():
-        raise ValidationError({"unit": "该单位已建立园区档案。"})
-    if Park.objects.filter(name=name).exists():
-        raise ValidationError({"name": "已有同名园区。"})
-    park = Park.objects.create(
-        unit=unit,
-        name=name,
-        kind=kind,
-        district=district
-        or (unit.parent if unit.parent and unit.parent.kind == UnitKind.DISTRICT else None),
-        area_km2=area_km2,
-        tier=tier,
-        description=description,
-        is_synthetic=is_synthetic,
-    )
-    park.lead_industries.set(lead_industries)
-    zone_event(park=park, kind="created", text="建立园区档案", actor=actor)
-    audit.record(
-        actor=actor,
-        action="zones.park.create",
-        obj=park,
-        changes={"unit": unit, "kind": kind, "tier": tier, "district": park.district},
-    )
-    return park
-
-
-@transaction.atomic
-def park_update(
-    *,
-    actor: User,
-    park: Park,
-    lead_industries: Sequence[Industry] | None = None,
-    **fields: Any,
-) -> Park:
-    unknown = set(fields) - set(PARK_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    park = Park.objects.select_for_update().get(pk=park.pk)
-    before = _snapshot(park, fields)
-    for name, value in fields.items():
-        setattr(park, name, value)
-    park.save()
-    changes = audit.diff(before, _snapshot(park, fields))
-    if lead_industries is not None:
-        old = sorted(i.code for i in park.lead_industries.all())
-        park.lead_industries.set(lead_industries)
-        new = sorted(i.code for i in lead_industries)
-        if old != new:
-            changes["lead_industries"] = [old, new]
-    if changes:
-        zone_event(park=park, kind="edit", text="修改园区信息", actor=actor)
-        audit.record(actor=actor, action="zones.park.update", obj=park, changes=changes)
-    return park
-
-
-@transaction.atomic
-def park_output_set(
-    *, actor: User | None, park: Park, year: int, output: Decimal | None, target: Decimal | None
-) -> ParkOutput:
-    park = Park.objects.select_for_update().get(pk=park.pk)
-    row, _ = ParkOutput.objects.update_or_create(
-        park=park, year=year, defaults={"output": output, "target": target}
-    )
-    zone_event(
-        park=park,
-        kind="output",
-        text=f"{year}年营业收入/产值 {output if output is not None else '—'} 亿元，"
-        f"目标 {target if target is not None else '—'} 亿元",
-        actor=actor,
-    )
-    audit.record(
-        actor=actor,
-        action="zones.park.output",
-        obj=park,
-        changes={"year": year, "output": output, "target": target},
-    )
-    return row
-
-
-@transaction.atomic
-def park_team_add(
-    *,
-    actor: User | None,
-    park: Park,
-    name: str,
-    role: str,
-    phone: str = "",
-    user: User | None = None,
-) -> ParkTeamMember:
-    if not name.strip() or not role.strip():
-        raise ValidationError("请填写姓名和专班职务。")
-    park = Park.objects.select_for_update().get(pk=park.pk)
-    member = ParkTeamMember.objects.create(
-        park=park,
-        name=name.strip(),
-        role=role.strip(),
-        phone=phone,
-        user=user,
-        order=park.team.count(),
-    )
-    zone_event(park=park, kind="team", text=f"专班新增：{member}", actor=actor)
-    audit.record(
-        actor=actor, action="zones.park.team_add", obj=park, changes={"member": str(member)}
-    )
-    return member
-
-
-@transaction.atomic
-def park_team_remove(*, actor: User, member: ParkTeamMember) -> None:
-    park = Park.objects.select_for_update().get(pk=member.park_id)
-    text = str(member)
-    member.delete()
-    zone_event(park=park, kind="team", text=f"专班移除：{text}", actor=actor)
-    audit.record(actor=actor, action="zones.park.team_remove", obj=park, changes={"member": text})
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -667,6 +517,7 @@ def project_create(
     check_units(
         actor, [fields.get("district"), fields.get("park")], field="district", label="县区和园区"
     )
+    check_people(actor, [fields.get("officer")], field="officer", label="责任人")
     on = lead_on or _today()
     project = Project.objects.create(
         name=name.strip(),
@@ -700,6 +551,8 @@ def project_update(*, actor: User, project: Project, **fields: Any) -> Project:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if "officer" in fields and fields["officer"] != project.officer:
+        check_people(actor, [fields["officer"]], field="officer", label="责任人")
     before = _snapshot(project, fields)
     for name, value in fields.items():
         setattr(project, name, value)
@@ -786,51 +639,6 @@ def project_move(
         changes={"stage": [current, stage], "on": on, "note": note},
     )
     return project
-
-
-@transaction.atomic
-def project_raise_problem(
-    *, actor: User, project: Project, text: str, category: str = "other"
-) -> ProjectProblem:
-    """A problem on a project becomes a service-desk appeal (诉求) in one step."""
-    if len(text.strip()) < 10:
-        raise ValidationError("请具体描述问题（至少10个字）。")
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    enterprise = project.enterprise
-    if enterprise is None or not enterprise.uscc:
-        raise ValidationError("项目尚未关联有统一社会信用代码的企业，不能转为企业诉求。")
-    if not handover.available("servicedesk.appeal_create"):
-        raise ValidationError("企业服务模块未启用。")
-    appeal = handover.call(
-        "servicedesk.appeal_create",
-        actor=actor,
-        enterprise_name=enterprise.name,
-        uscc=enterprise.uscc,
-        category=category,
-        description=f"【招商项目：{project.name}】{text.strip()}",
-        source="meeting",
-        title=f"{project.name}：{text.strip()[:60]}",
-    )
-    problem = ProjectProblem.objects.create(
-        project=project,
-        text=text.strip(),
-        appeal_ref=appeal.pk,
-        appeal_code=appeal.tracking_code,
-        raised_by=actor,
-    )
-    zone_event(
-        project=project,
-        kind="problem",
-        text=f"问题转为企业诉求 {appeal.tracking_code}：{text.strip()[:80]}",
-        actor=actor,
-    )
-    audit.record(
-        actor=actor,
-        action="zones.project.problem",
-        obj=project,
-        changes={"text": text, "appeal": appeal.tracking_code},
-    )
-    return problem
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from kaifang.zones.models import (
     ChainSegment,
     KpiDefinition,
     Park,
+    ParkKpiDefinition,
     Platform,
     PlatformKind,
     Project,
@@ -39,6 +40,13 @@ class PlatformAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     filter_horizontal = ("enterprises",)
 
 
+@admin.register(ParkKpiDefinition)
+class ParkKpiDefinitionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The monthly KPIs every park reports (园区指标)."""
+
+    list_display = ("name", "unit", "order")
+
+
 @admin.register(Park)
 class ParkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "kind", "district", "tier")
@@ -52,6 +60,9 @@ class SegmentInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Chain)
 class ChainAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Kept for administrators; staff edit segments on the chain's 维护环节 page, which
+    writes the timeline and the audit log."""
+
     list_display = ("name", "order")
     inlines = [SegmentInline]
 

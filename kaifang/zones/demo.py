@@ -4,8 +4,9 @@ The platforms the speech names (自贸区片区, 综保区 to be approved by yea
 多式联运, 跨境电商, 服务外包, 中亚班列, 自贸大厦 to open this year) with their status history,
 milestones (one handed to supervision) and two years of monthly KPIs against targets; a park
 profile on every park unit, the two the speech names (中欧科创国际合作产业园, 中德产业园)
-with their 专人专班; projects at every stage, some stuck; two chains built on the demo city's
-sectors and customs records. Idempotent: everything is found by name first; the second run
+with their 专人专班 and two years of monthly KPIs (demo_extra.py); a platform's appeals;
+projects at every stage, some stuck; two chains built on the demo city's sectors and customs
+records. Idempotent: everything is found by name first; the second run
 changes nothing."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kaifang.core.models import Industry, Partner, Unit, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import InvestmentRecord
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions
+from kaifang.zones import actions, actions_parks, demo_extra
 from kaifang.zones.models import (
     Chain,
     ChainSegment,
@@ -636,7 +637,7 @@ def _parks(today: dt.date) -> None:
             continue
         park = Park.objects.filter(unit=unit).first()
         if park is None:
-            park = actions.park_create(
+            park = actions_parks.park_create(
                 actor=None,
                 name=name,
                 kind=kind,
@@ -647,18 +648,18 @@ def _parks(today: dt.date) -> None:
                 is_synthetic=True,
             )
             last_year, this_year, target = (Decimal(v) for v in outputs)
-            actions.park_output_set(
+            actions_parks.park_output_set(
                 actor=None,
                 park=park,
                 year=today.year - 1,
                 output=last_year,
                 target=(last_year * Decimal("1.05")).quantize(Decimal("0.1")),
             )
-            actions.park_output_set(
+            actions_parks.park_output_set(
                 actor=None, park=park, year=today.year, output=this_year, target=target
             )
             for username, person, role in TEAMS.get(name, []):
-                actions.park_team_add(
+                actions_parks.park_team_add(
                     actor=None, park=park, name=person, role=role, user=_user(username)
                 )
 
@@ -765,12 +766,15 @@ def _chains() -> None:
 
 
 def _ensure_platform_kinds() -> None:
-    """The kinds and their KPIs come from a data migration; a database emptied since (a
-    flushed test database, a hand-cleaned table) gets them again, idempotently."""
+    """The platform kinds with their KPIs, and the park KPIs, come from data migrations; a
+    database emptied since (a flushed test database, a hand-cleaned table) gets them again,
+    idempotently."""
     from django.apps import apps
 
     fill = importlib.import_module("kaifang.zones.migrations.0002_fill_platform_kinds").fill
     fill(apps, None)
+    park_kpis = importlib.import_module("kaifang.zones.migrations.0003_park_kpis_platform_appeals")
+    park_kpis.fill_park_kpis(apps, None)
 
 
 def load_demo(ctx: demo.DemoContext) -> None:
@@ -778,8 +782,10 @@ def load_demo(ctx: demo.DemoContext) -> None:
     _ensure_platform_kinds()
     _platforms(ctx, today)
     _parks(today)
+    demo_extra.park_kpis(today)
     _projects(today)
     _chains()
+    demo_extra.appeals(ctx)
     ctx.log(
         f"zones: {Platform.objects.count()} 个平台，{Park.objects.count()} 个园区，"
         f"{Project.objects.count()} 个招商项目，{Chain.objects.count()} 条产业链"

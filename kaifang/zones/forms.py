@@ -8,12 +8,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kaifang.core.models import Industry, Partner, Unit, UnitKind, User
-from kaifang.core.scope import effective_scope, visible_to
+from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
+from kaifang.zones.actions_appeals import appeal_categories
 from kaifang.zones.models import (
     Direction,
     ParkKind,
@@ -21,6 +22,7 @@ from kaifang.zones.models import (
     Platform,
     PlatformKind,
     PlatformStatus,
+    Position,
     Stage,
 )
 
@@ -38,12 +40,8 @@ def units_for(user: AnyUser, kind: str) -> QuerySet[Unit]:
 
 
 def people_for(user: AnyUser) -> QuerySet[User]:
-    """People the user may name as an officer: everyone for the bureau, else their units'."""
-    qs = User.objects.filter(is_active=True).order_by("unit_id", "full_name", "id")
-    scope = effective_scope(user)
-    if scope.sees_all:
-        return qs
-    return qs.filter(Q(unit_id__in=scope.unit_ids) | Q(pk=scope.user_id or 0))
+    """People the user may name (an officer, a team member): core.scope's rule for pickers."""
+    return people_visible_to(user).order_by("unit_id", "full_name", "id")
 
 
 def find_enterprise(user: AnyUser, term: str) -> Enterprise | None:
@@ -219,9 +217,27 @@ class OutputForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
+    user = NameChoice(
+        label="系统用户",
+        queryset=User.objects.none(),
+        required=False,
+        help_text="专班成员是本系统用户时选择（可不选）；未填姓名时取其姓名",
+    )
+    name = forms.CharField(label="姓名", max_length=50, required=False)
     role = forms.CharField(label="专班职务", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people_for(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("name") and data.get("user") is not None:
+            data["name"] = data["user"].display_name
+        if not data.get("name"):
+            raise forms.ValidationError("请填写姓名或选择系统用户。")
+        return data
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -307,8 +323,64 @@ class MoveForm(forms.Form):
     )
 
 
+class CategoryField(forms.ChoiceField):
+    """The service desk's appeal categories (诉求类别), asked of it through the handover."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        choices = [("", "请选择诉求类别"), *appeal_categories()]
+        super().__init__(label="诉求类别", choices=choices, **kwargs)
+
+
 class ProblemForm(forms.Form):
+    category = CategoryField()
     text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+
+class PlatformAppealForm(forms.Form):
+    """A problem of an enterprise operating on the platform, raised as an appeal."""
+
+    enterprise = NameChoice(label="企业", queryset=Enterprise.objects.none())
+    category = CategoryField()
+    text = forms.CharField(label="问题", widget=forms.Textarea(attrs={"rows": 3}), min_length=10)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+
+
+class AppealLinkForm(forms.Form):
+    code = forms.CharField(label="诉求查询码", max_length=20)
+
+
+# --- chains ------------------------------------------------------------------------------
+
+
+class ChainForm(forms.Form):
+    name = forms.CharField(label="产业链名称", max_length=50)
+    description = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class SegmentForm(forms.Form):
+    position = forms.ChoiceField(label="环节", choices=Position.choices)
+    name = forms.CharField(label="细分环节", max_length=60)
+    industry_codes = forms.CharField(
+        label="行业代码",
+        max_length=200,
+        required=False,
+        help_text="GB/T 4754 代码（门类字母或 2–4 位数字），多个用逗号分隔",
+    )
+    hs_headings = forms.CharField(
+        label="HS 品目", max_length=300, required=False, help_text="2–6 位 HS 编码，多个用逗号分隔"
+    )
+    min_enterprises = forms.IntegerField(
+        label="达标企业数",
+        min_value=1,
+        max_value=999,
+        initial=1,
+        help_text="本地企业达到此数且出口不少于进口，即为已补链",
+    )
 
 
 class SuperviseForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The KPI workbook a platform's figures come in: pure, no database.
+"""The KPI workbook a platform's or park's figures come in: pure, no database.
 
 Layout (the same as the KPI export, so an export edited and imported back changes only what
 was edited): a header row with 年月, 指标 and 数值 (order free; 指标名称/月份/本月数 accepted),
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -98,3 +99,27 @@ def parse_kpi_workbook(content: bytes) -> ParsedKpis:
     elif not result.rows and not result.errors:
         result.errors.append(f"表头（第{header_row}行）之后没有数据。")
     return result
+
+
+def match_kpi_rows(
+    rows: Sequence[tuple[int, str, dt.date, Decimal]],
+    by_name: dict[str, int],
+    *,
+    this_month: dt.date,
+    owner: str,
+) -> tuple[dict[tuple[int, dt.date], Decimal | None], list[str]]:
+    """Match parsed rows to the KPIs (name → id) of their platform or park: the values by
+    (KPI id, month), and one Chinese message per row naming an unknown KPI or a future month."""
+    errors: list[str] = []
+    values: dict[tuple[int, dt.date], Decimal | None] = {}
+    for number, name, period, value in rows:
+        definition_id = by_name.get(name)
+        if definition_id is None:
+            known = "、".join(by_name) or "（无）"
+            errors.append(f"第{number}行：指标“{name}”不是{owner}的指标（可用：{known}）")
+            continue
+        if period > this_month:
+            errors.append(f"第{number}行：{period:%Y-%m} 是未来月份，不能填报")
+            continue
+        values[(definition_id, period)] = value
+    return values, errors

@@ -260,7 +260,7 @@ class KpiValue(models.Model):
 
 
 class ZoneEvent(models.Model):
-    """One line of a platform's, park's or project's timeline."""
+    """One line of a platform's, park's, project's or chain's timeline."""
 
     platform = models.ForeignKey(
         Platform, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
@@ -270,6 +270,9 @@ class ZoneEvent(models.Model):
     )
     project = models.ForeignKey(
         "zones.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    chain = models.ForeignKey(
+        "zones.Chain", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField("类型", max_length=30)
     text = models.CharField("内容", max_length=500)
@@ -383,6 +386,69 @@ class ParkOutput(models.Model):
         if not self.target or self.output is None:
             return None
         return (self.output / self.target * 100).quantize(Decimal("0.1"))
+
+
+class ParkKpiDefinition(models.Model):
+    """A monthly KPI every park reports (营业收入, 进出口额, 实际使用外资 …); administrators add
+    more. Monthly values add up to the year, which is compared with the park's annual target."""
+
+    name = models.CharField("指标名称", max_length=50, unique=True)
+    unit = models.CharField("计量单位", max_length=20, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "园区指标"
+        verbose_name_plural = "园区指标"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class ParkKpiTarget(models.Model):
+    park = models.ForeignKey(
+        Park, verbose_name="园区", on_delete=models.CASCADE, related_name="kpi_targets"
+    )
+    definition = models.ForeignKey(
+        ParkKpiDefinition, verbose_name="指标", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    target = models.DecimalField("年度目标", max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = "园区年度目标"
+        verbose_name_plural = "园区年度目标"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "definition", "year"], name="zones_park_kpi_target_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.definition} {self.year}"
+
+
+class ParkKpiValue(models.Model):
+    park = models.ForeignKey(
+        Park, verbose_name="园区", on_delete=models.CASCADE, related_name="kpi_values"
+    )
+    definition = models.ForeignKey(
+        ParkKpiDefinition, verbose_name="指标", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.DateField("年月")
+    value = models.DecimalField("数值", max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = "园区月度指标"
+        verbose_name_plural = "园区月度指标"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "definition", "period"], name="zones_park_kpi_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.definition} {self.period:%Y-%m}"
 
 
 class ParkTeamMember(models.Model):
@@ -673,3 +739,34 @@ class ProjectProblem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class PlatformAppeal(models.Model):
+    """A service-desk appeal (诉求) that concerns a platform: raised from the platform's page
+    for an enterprise operating on it, or an existing appeal linked by its tracking code.
+    `appeal_ref` is the appeal's id (the service desk is a peer module: reached through
+    kaifang.core.handover, never imported); the page shows only the appeals its viewer sees."""
+
+    platform = models.ForeignKey(
+        Platform, verbose_name="平台", on_delete=models.CASCADE, related_name="appeals"
+    )
+    appeal_ref = models.PositiveIntegerField("诉求编号")
+    appeal_code = models.CharField("诉求查询码", max_length=20)
+    raised = models.BooleanField("在平台页提出", default=False)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "平台相关诉求"
+        verbose_name_plural = "平台相关诉求"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "appeal_ref"], name="zones_platform_appeal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} · {self.appeal_code}"

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from kaifang.core import handover
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
@@ -29,16 +30,19 @@ from kaifang.zones.models import (
     Chain,
     ChainSegment,
     Direction,
-    KpiDefinition,
-    KpiTarget,
-    KpiValue,
     Park,
     Platform,
     PlatformMilestone,
     Project,
+    ProjectProblem,
     Stage,
     ZoneSettings,
 )
+from kaifang.zones.selectors_kpis import KpiProgress as KpiProgress
+from kaifang.zones.selectors_kpis import kpi_chart as kpi_chart
+from kaifang.zones.selectors_kpis import kpi_progress as kpi_progress
+from kaifang.zones.selectors_kpis import kpi_years as kpi_years
+from kaifang.zones.selectors_kpis import park_kpi_progress as park_kpi_progress
 
 AnyUser = User | AnonymousUser
 ZERO = Decimal(0)
@@ -107,110 +111,44 @@ def milestones_with_lights(platform: Platform) -> list[tuple[PlatformMilestone, 
     return [(m, milestone_light(m, today=today, warn_days=warn)) for m in platform.milestones.all()]
 
 
-@dataclass
-class KpiProgress:
-    definition: KpiDefinition
-    year: int
-    months: list[Decimal | None]  # 12 values, None where not reported
-    previous: list[Decimal | None]  # the same months a year earlier
-    target: Decimal | None
-
-    @property
-    def ytd(self) -> Decimal:
-        return sum((v for v in self.months if v is not None), ZERO)
-
-    @property
-    def previous_ytd(self) -> Decimal:
-        reported = [i for i, v in enumerate(self.months) if v is not None]
-        last = max(reported) if reported else -1
-        return sum((v for v in self.previous[: last + 1] if v is not None), ZERO)
-
-    @property
-    def progress_pct(self) -> Decimal | None:
-        pct = share_pct(self.ytd, self.target) if self.target else None
-        return pct.quantize(Decimal("0.1")) if pct is not None else None
-
-    @property
-    def yoy_pct(self) -> Decimal | None:
-        if not self.previous_ytd:
-            return None
-        return ((self.ytd - self.previous_ytd) / self.previous_ytd * 100).quantize(Decimal("0.1"))
-
-    @property
-    def time_pct(self) -> Decimal:
-        """The share of the year elapsed by the last reported month (时间进度)."""
-        reported = [i for i, v in enumerate(self.months) if v is not None]
-        return Decimal((max(reported) + 1) * 100) / 12 if reported else ZERO
-
-    @property
-    def behind(self) -> bool:
-        pct = self.progress_pct
-        return pct is not None and pct < self.time_pct
-
-    def cumulative(self) -> list[Decimal | None]:
-        total = ZERO
-        out: list[Decimal | None] = []
-        for value in self.months:
-            if value is None:
-                out.append(None)
-                continue
-            total += value
-            out.append(total)
-        return out
-
-
-def kpi_progress(platform: Platform, year: int) -> list[KpiProgress]:
-    definitions = list(KpiDefinition.objects.filter(kind_id=platform.kind_id))
-    values: dict[tuple[int, dt.date], Decimal] = {
-        (v.definition_id, v.period): v.value
-        for v in KpiValue.objects.filter(
-            platform=platform,
-            period__gte=dt.date(year - 1, 1, 1),
-            period__lt=dt.date(year + 1, 1, 1),
-        )
-    }
-    targets = {
-        t.definition_id: t.target for t in KpiTarget.objects.filter(platform=platform, year=year)
-    }
-    return [
-        KpiProgress(
-            definition=d,
-            year=year,
-            months=[values.get((d.pk, dt.date(year, m, 1))) for m in range(1, 13)],
-            previous=[values.get((d.pk, dt.date(year - 1, m, 1))) for m in range(1, 13)],
-            target=targets.get(d.pk),
-        )
-        for d in definitions
-    ]
-
-
-def kpi_chart(progress: KpiProgress) -> dict[str, Any]:
-    """Data for the chart: monthly bars, the cumulative line and the target line."""
-
-    def num(value: Decimal | None) -> float | None:
-        return None if value is None else float(value)
-
-    return {
-        "title": str(progress.definition),
-        "unit": progress.definition.unit,
-        "labels": [f"{m}月" for m in range(1, 13)],
-        "months": [num(v) for v in progress.months],
-        "previous": [num(v) for v in progress.previous],
-        "cumulative": [num(v) for v in progress.cumulative()],
-        "target": num(progress.target),
-        "year": progress.year,
-    }
-
-
-def kpi_years(platform: Platform) -> list[int]:
-    years = {d.year for d in KpiValue.objects.filter(platform=platform).dates("period", "year")}
-    years.add(timezone.localdate().year)
-    return sorted(years, reverse=True)
-
-
 def visible_to_enterprises(user: AnyUser, platform: Platform) -> QuerySet[Enterprise]:
     """The enterprises operating on the platform, as far as the user's scope reaches."""
     return visible_to(platform.enterprises.select_related("district", "park"), user)
+
+
+def platform_appeals(*, user: AnyUser, platform: Platform) -> list[dict[str, Any]]:
+    """The appeals that concern the platform, as far as the user's scope reaches: those raised
+    on or linked to it, and those raised on its projects. The service desk answers for its
+    appeals (scope, status); each row says how it concerns the platform ("via") and, for a
+    link, its id (`link`) so it can be removed."""
+    links = {a.appeal_ref: a for a in platform.appeals.all()}
+    problems = {
+        p.appeal_ref: p
+        for p in ProjectProblem.objects.filter(
+            project__in=projects_visible(user=user).filter(platform=platform),
+            appeal_ref__isnull=False,
+        ).select_related("project")
+    }
+    ids = list(links) + [i for i in problems if i not in links]
+    if not ids:
+        return []
+    rows: list[dict[str, Any]] = []
+    for summary in handover.call("servicedesk.appeal_summaries", user=user, ids=ids) or []:
+        link = links.get(summary["id"])
+        problem = problems.get(summary["id"])
+        if link is not None:
+            via = "在平台页提出" if link.raised else "关联"
+        else:
+            via = f"项目：{problem.project.name}" if problem is not None else ""
+        rows.append(
+            summary
+            | {
+                "via": via,
+                "link": link.pk if link is not None else None,
+                "project": problem.project if problem is not None and link is None else None,
+            }
+        )
+    return rows
 
 
 # --- parks -------------------------------------------------------------------------------

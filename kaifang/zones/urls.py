@@ -1,6 +1,14 @@
 from django.urls import path
 
-from kaifang.zones.views import chains, parks, platforms, projects
+from kaifang.zones.views import (
+    chain_edit,
+    chains,
+    park_kpis,
+    parks,
+    platform_appeals,
+    platforms,
+    projects,
+)
 
 app_name = "zones"
 
@@ -38,6 +46,21 @@ urlpatterns = [
         platforms.platform_enterprises,
         name="platform_enterprises",
     ),
+    path(
+        "platforms/<int:pk>/appeals/",
+        platform_appeals.platform_appeal_raise,
+        name="platform_appeal_raise",
+    ),
+    path(
+        "platforms/<int:pk>/appeals/link/",
+        platform_appeals.platform_appeal_link,
+        name="platform_appeal_link",
+    ),
+    path(
+        "platforms/<int:pk>/appeals/<int:link_pk>/unlink/",
+        platform_appeals.platform_appeal_unlink,
+        name="platform_appeal_unlink",
+    ),
     # parks
     path("parks/", parks.park_list, name="park_list"),
     path("parks/export.xlsx", parks.park_export, name="park_export"),
@@ -56,6 +79,10 @@ urlpatterns = [
         parks.park_team_remove,
         name="park_team_remove",
     ),
+    path("parks/<int:pk>/kpi/", park_kpis.park_kpi, name="park_kpi"),
+    path("parks/<int:pk>/kpi/import/", park_kpis.park_kpi_import, name="park_kpi_import"),
+    path("parks/<int:pk>/kpi/export.xlsx", park_kpis.park_kpi_export, name="park_kpi_export"),
+    path("parks/<int:pk>/target/", park_kpis.park_target, name="park_target"),
     # chains
     path("chains/", chains.chain_list, name="chain_list"),
     path("chains/matrix/", chains.chain_matrix, name="chain_matrix"),
@@ -66,6 +93,24 @@ urlpatterns = [
         "chains/<int:pk>/segments/<int:segment_pk>/",
         chains.chain_segment,
         name="chain_segment",
+    ),
+    path("chains/new/", chain_edit.chain_new, name="chain_new"),
+    path("chains/<int:pk>/edit/", chain_edit.chain_edit, name="chain_edit"),
+    path("chains/<int:pk>/segments/new/", chain_edit.segment_new, name="segment_new"),
+    path(
+        "chains/<int:pk>/segments/<int:segment_pk>/edit/",
+        chain_edit.segment_edit,
+        name="segment_edit",
+    ),
+    path(
+        "chains/<int:pk>/segments/<int:segment_pk>/move/",
+        chain_edit.segment_move,
+        name="segment_move",
+    ),
+    path(
+        "chains/<int:pk>/segments/<int:segment_pk>/remove/",
+        chain_edit.segment_remove,
+        name="segment_remove",
     ),
     # projects
     path("projects/", projects.project_list, name="project_list"),

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from kaifang.api.common import error_docs, responses
+from kaifang.api.common import Invalid, error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.zones import selectors
 from kaifang.zones.models import (
@@ -110,6 +110,28 @@ def _platform(p: Platform) -> dict[str, Any]:
     }
 
 
+def _kpi_year(year: int | None) -> int:
+    """The KPI year asked for (this year by default); an impossible one is a 422."""
+    if year is not None and not 2000 <= year <= 2100:
+        raise Invalid({"year": ["年份应在 2000–2100 之间。"]})
+    return year or timezone.localdate().year
+
+
+def _kpis(progress: list[selectors.KpiProgress]) -> list[KpiOut]:
+    return [
+        KpiOut(
+            name=k.definition.name,
+            unit=k.definition.unit,
+            year=k.year,
+            ytd=k.ytd,
+            target=k.target,
+            progress_pct=k.progress_pct,
+            months=k.months,
+        )
+        for k in progress
+    ]
+
+
 def _milestone(m: PlatformMilestone) -> MilestoneOut:
     return MilestoneOut(
         title=m.title,
@@ -133,14 +155,14 @@ def platform_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> Pla
 
 @platforms.get(
     "/{pk}",
-    response=responses(PlatformDetailOut, 404),
-    summary="开放平台详情",
-    openapi_extra=error_docs(404),
+    response=responses(PlatformDetailOut, 404, 422),
+    summary="开放平台详情（含某年度月度指标与目标）",
+    openapi_extra=error_docs(404, 422),
 )
 def platform_detail(request: HttpRequest, pk: int, year: int | None = None) -> PlatformDetailOut:
     user = current_user(request)
     p = selectors.platform_for_user(user=user, pk=pk)
-    progress = selectors.kpi_progress(p, year or timezone.localdate().year)
+    progress = selectors.kpi_progress(p, _kpi_year(year))
     return PlatformDetailOut(
         **_platform(p),
         status_history=[
@@ -150,18 +172,7 @@ def platform_detail(request: HttpRequest, pk: int, year: int | None = None) -> P
             for h in p.status_changes.all()
         ],
         milestones=[_milestone(m) for m in p.milestones.all()],
-        kpis=[
-            KpiOut(
-                name=k.definition.name,
-                unit=k.definition.unit,
-                year=k.year,
-                ytd=k.ytd,
-                target=k.target,
-                progress_pct=k.progress_pct,
-                months=k.months,
-            )
-            for k in progress
-        ],
+        kpis=_kpis(progress),
         enterprises=[e.name for e in selectors.visible_to_enterprises(user, p)],
     )
 
@@ -195,6 +206,7 @@ class ParkOut(Schema):
 
 class ParkDetailOut(ParkOut):
     outputs: list[OutputOut]
+    kpis: list[KpiOut]
     team: list[TeamOut]
     enterprises: int
     trade_period: str
@@ -236,17 +248,19 @@ def park_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> ParkLis
 
 @parks.get(
     "/{pk}",
-    response=responses(ParkDetailOut, 404),
-    summary="园区详情（进出口为园区企业海关数据之和）",
-    openapi_extra=error_docs(404),
+    response=responses(ParkDetailOut, 404, 422),
+    summary="园区详情（进出口为园区企业海关数据之和；含某年度月度指标与目标）",
+    openapi_extra=error_docs(404, 422),
 )
-def park_detail(request: HttpRequest, pk: int) -> ParkDetailOut:
+def park_detail(request: HttpRequest, pk: int, year: int | None = None) -> ParkDetailOut:
     user = current_user(request)
     p = selectors.park_for_user(user=user, pk=pk)
     trade = selectors.park_trade(user=user, park=p)
+    progress = selectors.park_kpi_progress(p, _kpi_year(year))
     return ParkDetailOut(
         **_park(p),
         outputs=[OutputOut(year=o.year, output=o.output, target=o.target) for o in p.outputs.all()],
+        kpis=_kpis(progress),
         team=[TeamOut(name=m.name, role=m.role) for m in p.team.all()],
         enterprises=selectors.park_enterprises(user=user, park=p).count(),
         trade_period=trade.query.ytd_label,

@@ -11,7 +11,7 @@ import pytest
 
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
-from kaifang.zones import actions
+from kaifang.zones import actions, actions_parks
 from kaifang.zones.models import Chain, ChainSegment, Park, Platform, PlatformKind, Project
 
 
@@ -43,7 +43,7 @@ def make_zone(city) -> Zone:
         unit=city.district_a,
         status_on=dt.date(2025, 1, 10),
     )
-    park = actions.park_create(
+    park = actions_parks.park_create(
         actor=city.officer,
         name="东城经开区",
         kind="development",

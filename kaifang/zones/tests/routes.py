@@ -14,6 +14,7 @@ def make(city: Any) -> dict[str, Any]:
     zone = make_zone(city)
     milestone = zone.platform.milestones.create(title="申建材料上报", due="2030-01-01")
     member = zone.park.team.create(name="张专班", role="组长")
+    link = zone.platform.appeals.create(appeal_ref=999_999, appeal_code="TEST-LINK")
     return {
         "platform_a": zone.platform,
         "park_a": zone.park,
@@ -22,12 +23,18 @@ def make(city: Any) -> dict[str, Any]:
         "segment_city": zone.segment,
         "platform_milestone_a": milestone,
         "park_member_a": member,
+        "platform_appeal_a": link,
     }
 
 
 EDIT = {"district_b": 404, "leader": 403, "liaison": 404}
 NEW = {"district_b": 200, "leader": 403}
 CHAIN = {"district_b": 200}  # a chain is a city-wide map; its figures are scoped
+# Chains are edited only by the bureau's city-wide editors (SEE_CITY and WRITE).
+NOT_CHAIN_EDITORS = ("leader", "district_a", "district_b", "park", "liaison")
+CHAIN_EDIT = {persona: 403 for persona in NOT_CHAIN_EDITORS} | {"officer": 200, "admin": 200}
+CHAIN_POST = {persona: 403 for persona in NOT_CHAIN_EDITORS}
+SEGMENT = {"pk": "chain_city", "segment_pk": "segment_city"}
 
 ROUTES = [
     Route("zones:platform_list", hides="platform_a"),
@@ -54,6 +61,14 @@ ROUTES = [
     Route("zones:platform_kpi_export", kwargs={"pk": "platform_a"}),
     Route("zones:platform_target", kwargs={"pk": "platform_a"}, method="POST", expect=EDIT),
     Route("zones:platform_enterprises", kwargs={"pk": "platform_a"}, method="POST", expect=EDIT),
+    Route("zones:platform_appeal_raise", kwargs={"pk": "platform_a"}, method="POST", expect=EDIT),
+    Route("zones:platform_appeal_link", kwargs={"pk": "platform_a"}, method="POST", expect=EDIT),
+    Route(
+        "zones:platform_appeal_unlink",
+        kwargs={"pk": "platform_a", "link_pk": "platform_appeal_a"},
+        method="POST",
+        expect=EDIT,
+    ),
     Route("zones:park_list", hides="park_a"),
     Route("zones:park_export", hides="park_a"),
     Route("zones:park_new", expect=NEW),
@@ -68,6 +83,10 @@ ROUTES = [
         method="POST",
         expect=EDIT,
     ),
+    Route("zones:park_kpi", kwargs={"pk": "park_a"}),
+    Route("zones:park_kpi_import", kwargs={"pk": "park_a"}, method="POST", expect=EDIT),
+    Route("zones:park_kpi_export", kwargs={"pk": "park_a"}),
+    Route("zones:park_target", kwargs={"pk": "park_a"}, method="POST", expect=EDIT),
     Route("zones:chain_list", expect=CHAIN),
     Route("zones:chain_matrix", expect=CHAIN),
     Route("zones:chain_matrix_export", expect=CHAIN),
@@ -78,6 +97,12 @@ ROUTES = [
         kwargs={"pk": "chain_city", "segment_pk": "segment_city"},
         expect=CHAIN,
     ),
+    Route("zones:chain_new", expect=CHAIN_EDIT),
+    Route("zones:chain_edit", kwargs={"pk": "chain_city"}, expect=CHAIN_EDIT),
+    Route("zones:segment_new", kwargs={"pk": "chain_city"}, method="POST", expect=CHAIN_POST),
+    Route("zones:segment_edit", kwargs=SEGMENT, expect=CHAIN_EDIT),
+    Route("zones:segment_move", kwargs=SEGMENT, method="POST", expect=CHAIN_POST),
+    Route("zones:segment_remove", kwargs=SEGMENT, method="POST", expect=CHAIN_POST),
     Route("zones:project_list", hides="project_a"),
     Route("zones:project_export", hides="project_a"),
     Route("zones:project_new", expect=NEW),

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.enterprises.models import EnterpriseStatus
-from kaifang.zones import actions, selectors
+from kaifang.zones import actions, actions_appeals, selectors
 from kaifang.zones.models import Stage, ZoneSettings
 
 pytestmark = pytest.mark.django_db
@@ -115,11 +115,23 @@ def test_registering_inbound_project_creates_pending_enterprise(city, zone):
 def test_problem_becomes_an_appeal_in_one_step(city, zone):
     from kaifang.servicedesk.models import Appeal
 
-    problem = actions.project_raise_problem(
-        actor=city.district_a_user, project=zone.project, text="项目用地指标尚未落实，影响开工"
+    with pytest.raises(ValidationError, match="请选择诉求类别"):
+        actions_appeals.project_raise_problem(
+            actor=city.district_a_user,
+            project=zone.project,
+            text="项目用地指标尚未落实，影响开工",
+            category="",
+        )
+    assert not Appeal.objects.exists()
+    problem = actions_appeals.project_raise_problem(
+        actor=city.district_a_user,
+        project=zone.project,
+        text="项目用地指标尚未落实，影响开工",
+        category="land_energy",
     )
     appeal = Appeal.objects.get(pk=problem.appeal_ref)
     assert appeal.enterprise == zone.enterprise
+    assert appeal.get_category_display() == "用地用能"
     assert "东城德资精密轴承项目" in appeal.description
     assert problem.appeal_code == appeal.tracking_code
 

@@ -67,6 +67,10 @@ def test_platform_and_park_details(city, zone, client: Client):
     assert {k["name"] for k in p["kpis"]} == {"班列开行列数", "班列货值"}
     park = client.get(f"/api/v1/parks/{zone.park.pk}").json()
     assert park["tier_label"] == "百亿级" and park["trade_ytd_usd"] is not None
+    assert "营业收入" in {k["name"] for k in park["kpis"]}
+    for url in (f"/api/v1/parks/{zone.park.pk}", f"/api/v1/platforms/{zone.platform.pk}"):
+        refused = client.get(url, {"year": 99999})
+        assert refused.status_code == 422 and "年份" in refused.json()["errors"]["year"][0]
 
 
 def test_openapi_schema_lists_the_endpoints(city, client: Client):

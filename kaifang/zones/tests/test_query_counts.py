@@ -51,3 +51,40 @@ def test_list_queries_do_not_grow_with_rows(city, zone, client: Client, name):
     one = _count(client, url)
     _more(city, 6)
     assert _count(client, url) == one
+
+
+def _appeal(city, zone, number: int) -> None:
+    from kaifang.core import handover
+    from kaifang.zones import actions_appeals
+
+    appeal = handover.call(
+        "servicedesk.appeal_create",
+        actor=city.officer,
+        enterprise_name=zone.enterprise.name,
+        uscc=zone.enterprise.uscc,
+        category="customs",
+        description=f"第{number}件：集结中心报关排队时间过长，影响发运",
+        source="meeting",
+        title=f"报关排队{number}",
+    )
+    actions_appeals.platform_link_appeal(
+        actor=city.officer, platform=zone.platform, code=appeal.tracking_code
+    )
+
+
+def test_platform_appeals_and_chain_segments_cost_the_same_for_many(city, zone, client: Client):
+    from kaifang.zones import actions_chains
+
+    client.force_login(city.officer)
+    platform = reverse("zones:platform_detail", args=[zone.platform.pk])
+    chain = reverse("zones:chain_edit", args=[zone.chain.pk])
+    _appeal(city, zone, 0)
+    _count(client, platform)
+    _count(client, chain)
+    one = (_count(client, platform), _count(client, chain))
+    for number in range(1, 6):
+        _appeal(city, zone, number)
+        actions_chains.segment_add(
+            actor=city.officer, chain=zone.chain, position="up", name=f"环节{number}"
+        )
+    assert (_count(client, platform), _count(client, chain)) == one

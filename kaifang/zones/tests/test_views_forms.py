@@ -4,6 +4,7 @@ offer only what the user's scope reaches."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -64,3 +65,39 @@ def test_pickers_refuse_units_outside_scope(city, client: Client):
     )
     assert response.status_code == 200 and not Platform.objects.filter(name="越界平台").exists()
     assert "东城区商务局" not in client.get(reverse("zones:platform_new")).content.decode()
+
+
+def test_people_pickers_offer_and_accept_only_people_in_scope(city, zone, client: Client):
+    """The project officer and the park team member pickers: district A is offered its own
+    people, and a forged choice of district B's officer is refused in Chinese."""
+    from kaifang.zones import actions
+    from kaifang.zones.models import ParkTeamMember
+
+    client.force_login(city.district_a_user)
+    page = client.get(reverse("zones:park_detail", args=[zone.park.pk])).content.decode()
+    assert city.district_a_user.display_name in page
+    assert city.district_b_user.display_name not in page
+    response = client.post(
+        reverse("zones:park_team_add", args=[zone.park.pk]),
+        {"user": city.district_b_user.pk, "role": "联络员"},
+        follow=True,
+    )
+    assert "选择" in response.content.decode()
+    assert not ParkTeamMember.objects.exists()
+    client.post(
+        reverse("zones:park_team_add", args=[zone.park.pk]),
+        {"user": city.district_a_user.pk, "role": "联络员"},
+    )
+    member = ParkTeamMember.objects.get()
+    assert member.user == city.district_a_user
+    assert member.name == city.district_a_user.display_name
+    with pytest.raises(ValidationError, match="责任人只能选择"):
+        actions.project_update(
+            actor=city.district_a_user, project=zone.project, officer=city.district_b_user
+        )
+    zone.project.refresh_from_db()
+    assert zone.project.officer == city.officer
+    # an officer already on the project (chosen by the bureau) does not block other edits
+    actions.project_update(
+        actor=city.district_a_user, project=zone.project, officer=city.officer, name="改名项目"
+    )

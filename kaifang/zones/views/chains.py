@@ -16,6 +16,7 @@ from kaifang.trade.selectors import Keys, Query
 from kaifang.trade.templatetags.trade_analysis import analysis_params
 from kaifang.zones import selectors
 from kaifang.zones.models import Chain, ChainSegment
+from kaifang.zones.permissions import can_edit_chains
 from kaifang.zones.views.common import xlsx_download
 
 USD_WAN = 10_000
@@ -35,7 +36,11 @@ def chain_list(request: HttpRequest) -> HttpResponse:
         user=request.user, chains=list(selectors.chains_all()), q=q
     )
     rows = [(chain, _summary(views)) for chain, views in analysed]
-    return render(request, "zones/chain_list.html", {"rows": rows, "q": q})
+    return render(
+        request,
+        "zones/chain_list.html",
+        {"rows": rows, "q": q, "can_edit": can_edit_chains(request.user)},
+    )
 
 
 @login_required
@@ -46,7 +51,13 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "zones/chain_detail.html",
-        {"chain": chain, "views": views, "q": q, "summary": _summary(views)},
+        {
+            "chain": chain,
+            "views": views,
+            "q": q,
+            "summary": _summary(views),
+            "can_edit": can_edit_chains(request.user),
+        },
     )
 
 

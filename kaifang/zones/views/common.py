@@ -3,7 +3,9 @@ audited Excel export of a list."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -82,3 +84,37 @@ def xlsx_download(
     filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def year_param(request: HttpRequest) -> int:
+    """?year=, or this year when absent or impossible."""
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+def month_param(raw: str) -> dt.date:
+    """A "2026-03" month, or this month when it is not one."""
+    try:
+        year, month = (int(p) for p in raw.split("-")[:2])
+        return dt.date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def grid_values(
+    request: HttpRequest, definitions: Sequence[Any]
+) -> tuple[dict[int, Decimal | None], list[str]]:
+    """The month's KPI grid as posted: one figure (or None when blank) per definition, and a
+    Chinese message for each that is not a number."""
+    values: dict[int, Decimal | None] = {}
+    errors: list[str] = []
+    for d in definitions:
+        raw = (request.POST.get(f"kpi_{d.pk}") or "").strip().replace(",", "")
+        if not raw:
+            values[d.pk] = None
+            continue
+        try:
+            values[d.pk] = Decimal(raw)
+        except InvalidOperation:
+            errors.append(f"{d.name}：“{raw}”不是数字")
+    return values, errors

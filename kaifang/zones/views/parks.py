@@ -1,4 +1,5 @@
-"""园区: list, page (enterprises and their trade, output against target, 专人专班, projects)."""
+"""园区: list, page (enterprises and their trade, monthly KPIs and yearly output against target,
+专人专班, projects). The monthly KPI grid, import and targets: views/park_kpis.py."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
-from kaifang.zones import actions, selectors
-from kaifang.zones.forms import OutputForm, ParkForm, TeamForm
-from kaifang.zones.models import Park, ParkTier
+from kaifang.zones import actions_parks, selectors
+from kaifang.zones.forms import OutputForm, ParkForm, TargetForm, TeamForm
+from kaifang.zones.models import Park, ParkKpiDefinition, ParkTier
 from kaifang.zones.permissions import require_editor
-from kaifang.zones.views.common import add_action_errors, attempt, form_errors, xlsx_download
+from kaifang.zones.views.common import (
+    add_action_errors,
+    attempt,
+    form_errors,
+    xlsx_download,
+    year_param,
+)
 
 
 def _parks(request: HttpRequest) -> tuple[str, str, QuerySet[Park]]:
@@ -106,7 +113,7 @@ def park_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            park = actions.park_create(
+            park = actions_parks.park_create(
                 actor=user,
                 name=data["name"],
                 kind=data["kind"],
@@ -130,7 +137,7 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     park = selectors.park_for_user(user=user, pk=pk, write=True)
     require_editor(user)
-    initial = {name: getattr(park, name) for name in actions.PARK_FIELDS}
+    initial = {name: getattr(park, name) for name in actions_parks.PARK_FIELDS}
     initial["lead_industries"] = list(park.lead_industries.all())
     form = ParkForm(request.POST or None, user=user, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -138,7 +145,7 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
         industries = list(data.pop("lead_industries"))
         data["tier"] = data["tier"] or ""
         try:
-            actions.park_update(actor=user, park=park, lead_industries=industries, **data)
+            actions_parks.park_update(actor=user, park=park, lead_industries=industries, **data)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
@@ -155,6 +162,9 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_id = {row.key: row for row in trade.rows}
     listed = [(e, by_id.get(str(e.pk))) for e in enterprises[:200]]
     projects = selectors.projects_visible(user=request.user).filter(park_id=park.unit_id)
+    year = year_param(request)
+    progress = selectors.park_kpi_progress(park, year)
+    charts = [(f"kpi-chart-{row.definition.pk}", selectors.kpi_chart(row)) for row in progress]
     return render(
         request,
         "zones/park_detail.html",
@@ -175,7 +185,13 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": park.events.select_related("actor")[:30],
             "editable": can_write(request.user, park),
             "output_form": OutputForm(),
-            "team_form": TeamForm(),
+            "progress": progress,
+            "charts": charts,
+            "year": year,
+            "years": selectors.kpi_years(park),
+            "definitions": ParkKpiDefinition.objects.all(),
+            "target_form": TargetForm(initial={"year": year}, auto_id="kpi_%s"),
+            "team_form": TeamForm(user=request.user),
         },
     )
 
@@ -240,7 +256,7 @@ def park_output(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_back(park, "output"))
     return attempt(
         request,
-        lambda: actions.park_output_set(actor=user, park=park, **form.cleaned_data),
+        lambda: actions_parks.park_output_set(actor=user, park=park, **form.cleaned_data),
         success="已保存年度产值。",
         back=_back(park, "output"),
     )
@@ -250,13 +266,13 @@ def park_output(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def park_team_add(request: HttpRequest, pk: int) -> HttpResponse:
     park, user = _park(request, pk), current_user(request)
-    form = TeamForm(request.POST)
+    form = TeamForm(request.POST, user=user)
     if not form.is_valid():
         form_errors(request, form)
         return redirect(_back(park, "team"))
     return attempt(
         request,
-        lambda: actions.park_team_add(actor=user, park=park, **form.cleaned_data),
+        lambda: actions_parks.park_team_add(actor=user, park=park, **form.cleaned_data),
         success="已加入专班。",
         back=_back(park, "team"),
     )
@@ -271,7 +287,7 @@ def park_team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpRespo
         raise Http404("专班成员不存在")
     return attempt(
         request,
-        lambda: actions.park_team_remove(actor=user, member=member),
+        lambda: actions_parks.park_team_remove(actor=user, member=member),
         success="已移出专班。",
         back=_back(park, "team"),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -21,9 +20,11 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
 from kaifang.zones import actions, selectors
 from kaifang.zones.forms import (
+    AppealLinkForm,
     DoneForm,
     KpiImportForm,
     MilestoneForm,
+    PlatformAppealForm,
     PlatformFilterForm,
     PlatformForm,
     StatusForm,
@@ -36,10 +37,17 @@ from kaifang.zones.models import (
     KpiValue,
     Platform,
     PlatformMilestone,
-    ProjectProblem,
 )
 from kaifang.zones.permissions import require_editor
-from kaifang.zones.views.common import add_action_errors, attempt, form_errors, xlsx_download
+from kaifang.zones.views.common import (
+    add_action_errors,
+    attempt,
+    form_errors,
+    grid_values,
+    month_param,
+    xlsx_download,
+    year_param,
+)
 
 
 def _filtered(request: HttpRequest) -> tuple[PlatformFilterForm, selectors.PlatformFilter]:
@@ -138,11 +146,6 @@ def platform_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "zones/platform_form.html", {"form": form, "platform": platform})
 
 
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
-
-
 def _related_tasks(request: HttpRequest, platform: Platform) -> list[dict[str, Any]]:
     ids = [m.task_ref for m in platform.milestones.all() if m.task_ref]
     ids += [p.task_ref for p in platform.projects.all() if p.task_ref]
@@ -155,11 +158,11 @@ def _related_tasks(request: HttpRequest, platform: Platform) -> list[dict[str, A
 @login_required
 def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
     platform = selectors.platform_for_user(user=request.user, pk=pk)
-    year = _year(request)
+    year = year_param(request)
     progress = selectors.kpi_progress(platform, year)
     charts = [(f"kpi-chart-{row.definition.pk}", selectors.kpi_chart(row)) for row in progress]
     projects = selectors.projects_visible(user=request.user).filter(platform=platform)
-    problems = ProjectProblem.objects.filter(project__in=projects).select_related("project")
+    enterprises = selectors.visible_to_enterprises(request.user, platform)
     return render(
         request,
         "zones/platform_detail.html",
@@ -172,15 +175,18 @@ def platform_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "years": selectors.kpi_years(platform),
             "tasks": _related_tasks(request, platform),
-            "problems": problems[:20],
+            "appeals": selectors.platform_appeals(user=request.user, platform=platform),
+            "appeal_form": PlatformAppealForm(enterprises=enterprises, auto_id="appeal_%s"),
+            "link_form": AppealLinkForm(auto_id="link_%s"),
+            "servicedesk": handover.available("servicedesk.appeal_create"),
             "projects": projects[:20],
-            "enterprises": selectors.visible_to_enterprises(request.user, platform),
+            "enterprises": enterprises,
             "events": platform.events.select_related("actor")[:30],
             "editable": can_write(request.user, platform),
             "status_form": StatusForm(),
             "milestone_form": MilestoneForm(),
             "done_form": DoneForm(),
-            "target_form": TargetForm(initial={"year": year}),
+            "target_form": TargetForm(initial={"year": year}, auto_id="kpi_%s"),
             "definitions": KpiDefinition.objects.filter(kind_id=platform.kind_id),
             "supervision": handover.can_open_task(),
         },
@@ -297,21 +303,12 @@ def platform_target(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _period(raw: str) -> dt.date:
-    try:
-        year, month = (int(p) for p in raw.split("-")[:2])
-        return dt.date(year, month, 1)
-    except ValueError:
-        today = timezone.localdate()
-        return today.replace(day=1)
-
-
 @login_required
 def platform_kpi(request: HttpRequest, pk: int) -> HttpResponse:
     """The month's grid: one figure per KPI of the platform's kind."""
     user = current_user(request)
     platform = selectors.platform_for_user(user=user, pk=pk)
-    period = _period(request.GET.get("month") or request.POST.get("month") or "")
+    period = month_param(request.GET.get("month") or request.POST.get("month") or "")
     definitions = list(KpiDefinition.objects.filter(kind_id=platform.kind_id))
     current = {
         v.definition_id: v.value for v in KpiValue.objects.filter(platform=platform, period=period)
@@ -321,16 +318,7 @@ def platform_kpi(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_write(user, platform):
             raise PermissionDenied("您没有修改此记录的权限")
         require_editor(user)
-        values: dict[int, Decimal | None] = {}
-        for d in definitions:
-            raw = (request.POST.get(f"kpi_{d.pk}") or "").strip().replace(",", "")
-            if not raw:
-                values[d.pk] = None
-                continue
-            try:
-                values[d.pk] = Decimal(raw)
-            except InvalidOperation:
-                errors.append(f"{d.name}：“{raw}”不是数字")
+        values, errors = grid_values(request, definitions)
         if not errors:
             try:
                 written = actions.kpi_month_save(
@@ -399,7 +387,7 @@ def platform_kpi_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The KPI values of a year in the import layout (年月, 指标, 数值), so it is the template."""
     user = current_user(request)
     platform = selectors.platform_for_user(user=user, pk=pk)
-    year = _year(request)
+    year = year_param(request)
     values = {
         (v.definition_id, v.period): v.value
         for v in KpiValue.objects.filter(platform=platform, period__year=year)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kaifang.core import handover
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
-from kaifang.zones import actions, selectors
+from kaifang.zones import actions, actions_appeals, selectors
 from kaifang.zones.forms import MoveForm, ProblemForm, ProjectFilterForm, ProjectForm, SuperviseForm
 from kaifang.zones.models import PIPELINE, Project, Stage
 from kaifang.zones.permissions import is_editor, is_leader, require_editor
@@ -229,8 +229,11 @@ def project_problem(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_back(project))
     return attempt(
         request,
-        lambda: actions.project_raise_problem(
-            actor=user, project=project, text=form.cleaned_data["text"]
+        lambda: actions_appeals.project_raise_problem(
+            actor=user,
+            project=project,
+            text=form.cleaned_data["text"],
+            category=form.cleaned_data["category"],
         ),
         success="问题已转为企业诉求，由企业服务模块派单办理。",
         back=_back(project),

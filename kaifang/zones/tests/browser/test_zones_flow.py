@@ -1,6 +1,7 @@
 """In Chromium, on the demo city: record a platform's monthly KPI; complete a platform
 milestone through its supervision task; move a project one stage; open a chain and drill
-from a gap to the records of its import sources."""
+from a gap to the records of its import sources. Then a park's monthly KPI, a platform
+firm's problem raised as an appeal, and a chain's segments edited."""
 
 from __future__ import annotations
 
@@ -10,13 +11,24 @@ import pytest
 from django.utils import timezone
 
 from kaifang.core import demo
+from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.models import Unit
 from kaifang.core.reference_loader import load_partners
 from kaifang.core.tests.browser.fixtures import log_in
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
-from kaifang.zones.models import KpiDefinition, KpiValue, Platform, Project, Stage
+from kaifang.zones.models import (
+    Chain,
+    KpiDefinition,
+    KpiValue,
+    Park,
+    ParkKpiDefinition,
+    ParkKpiValue,
+    Platform,
+    Project,
+    Stage,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -109,3 +121,66 @@ def test_kpi_milestone_project_and_chain(page, screenshot):
     sources.get_by_role("link", name="8703").click()
     page.wait_for_url("**/trade/analysis/records/**")
     assert "示范汽车贸易有限公司" in page.content()
+
+
+def test_park_kpi_platform_appeal_and_chain_segments(page, screenshot):
+    """Record a park's monthly KPI; raise a platform enterprise's problem as an appeal of a
+    chosen category; add a chain segment, move it, remove it after the confirmation."""
+    demo.run(size="small", log=lambda _m: None, only={"city", "supervision", "zones"})
+    today = timezone.localdate()
+
+    # 1. 中德产业园: this month's 营业收入 in the park's grid, then the page's table and chart
+    park = Park.objects.get(name="中德产业园")
+    log_in(page, "waimao")
+    page.goto(f"/zones/parks/{park.pk}/")
+    page.get_by_role("link", name="填报月度指标").first.click()
+    page.get_by_label("营业收入").fill("9.6")
+    page.get_by_role("button", name="保存本月指标").click()
+    page.wait_for_selector("text=项指标")
+    revenue = ParkKpiDefinition.objects.get(name="营业收入")
+    value = ParkKpiValue.objects.get(park=park, definition=revenue, period=today.replace(day=1))
+    assert value.value == Decimal("9.6")
+    page.goto(f"/zones/parks/{park.pk}/")
+    page.wait_for_selector("#kpi-table")
+    assert "营业收入" in page.locator("#kpi-table").inner_text()
+    page.wait_for_selector("#kpis .chart canvas")
+    screenshot(page, "zones-park-kpis")
+
+    # 2. a firm operating on the train platform raises a problem as a 物流运输 appeal
+    trains = Platform.objects.get(name="示范中亚班列")
+    firm = Enterprise.objects.create(
+        name="示范班列货运有限公司", uscc=synthetic_uscc(7501), park=trains.park
+    )
+    trains.enterprises.add(firm)
+    page.goto(f"/zones/platforms/{trains.pk}/")
+    form = page.locator("#appeal-raise-form")
+    form.get_by_label("企业").select_option(label=firm.name)
+    form.get_by_label("诉求类别").select_option(label="物流运输")
+    form.get_by_label("问题").fill("回程班列舱位紧张，出口订单排期延后")
+    form.get_by_role("button", name="转为企业诉求").click()
+    page.wait_for_selector("text=问题已转为企业诉求")
+    appeals = page.locator("#appeal-table").inner_text()
+    assert "物流运输" in appeals and "在平台页提出" in appeals
+
+    # 3. the chain's segments: add one, move it up, remove it after confirming
+    chain = Chain.objects.get(name="新能源与电气装备")
+    page.goto(f"/zones/chains/{chain.pk}/")
+    page.get_by_role("link", name="维护环节").click()
+    add = page.locator("#segment-add-form")
+    add.locator("select[name=position]").select_option(label="上游")
+    add.get_by_label("细分环节").fill("锂矿与正极材料")
+    add.get_by_label("HS 品目").fill("2825, 2836")
+    add.get_by_role("button", name="添加环节").click()
+    page.wait_for_selector("text=已新增环节")
+    segment = chain.segments.get(name="锂矿与正极材料")
+    upstream = list(chain.segments.filter(position="up").values_list("name", flat=True))
+    assert upstream[-1] == "锂矿与正极材料" and len(upstream) > 1
+    page.get_by_role("button", name="上移锂矿与正极材料").click()
+    page.wait_for_selector("text=已调整顺序")
+    upstream = list(chain.segments.filter(position="up").values_list("name", flat=True))
+    assert upstream[-2] == "锂矿与正极材料"
+    screenshot(page, "zones-chain-edit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#segment-row-{segment.pk}").get_by_role("button", name="删除").click()
+    page.wait_for_selector("text=已删除环节")
+    assert not chain.segments.filter(name="锂矿与正极材料").exists()
