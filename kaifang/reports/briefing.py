@@ -5,6 +5,7 @@ statistical releases do: “1—N月，全市进出口总值X亿元，同比增�
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -14,7 +15,15 @@ from django.utils import timezone
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import Region, RegionKind
 from kaifang.reports.renderers.briefing import Briefing, Section, Table
-from kaifang.trade.selectors import Query, breakdown, new_exporters, stopped_traders, top_rows
+from kaifang.reports.renderers.charts import Chart, Series
+from kaifang.trade.selectors import (
+    Query,
+    breakdown,
+    new_exporters,
+    stopped_traders,
+    top_rows,
+    trend,
+)
 
 YI = Decimal(100_000_000)
 WAN = Decimal(10_000)
@@ -126,6 +135,61 @@ def _line_rows(lines: list[selectors.Line]) -> list[list[Any]]:
     return rows
 
 
+def _num(value: Decimal | None) -> float | None:
+    """A chart value rounded as the tables print it (one decimal), so both read the same."""
+    return None if value is None else float(one(value))
+
+
+def monthly_chart(year: int, month: int) -> Chart | None:
+    """当月出口 and 进口 for January to the report month, stacked, and last year's same months
+    as a line (亿元): the trade overview's monthly trend, city-wide."""
+    points = trend(viewer=None, end=dt.date(year, month, 1), currency="cny", months=12 + month)
+    now, before = points[12:], points[:month]
+    if not any(p.total for p in now):
+        return None
+    return Chart(
+        title=f"{span(month)}{CITY_NAME}月度进出口",
+        kind="columns",
+        labels=[f"{p.period.month}月" for p in now],
+        series=[
+            Series("出口", [_num(p.export / YI) for p in now]),
+            Series("进口", [_num(p.import_ / YI) for p in now]),
+        ],
+        line=Series(f"{year - 1}年同月进出口", [_num(p.total / YI) for p in before]),
+        unit="亿元",
+        notes=("数据来源：企业进出口记录。",),
+    )
+
+
+def ranked_chart(
+    title: str, rows: list[tuple[str, Decimal | None]], unit: str, highlight: str | None = None
+) -> list[Chart]:
+    """Horizontal bars, largest on top; no chart when there is nothing to draw."""
+    if not rows:
+        return []
+    return [
+        Chart(
+            title=title,
+            kind="bars",
+            labels=[name for name, _ in rows],
+            series=[Series(unit, [_num(v) for _, v in rows])],
+            unit=unit,
+            highlight=highlight,
+        )
+    ]
+
+
+def _number_charts(sections: list[Section]) -> None:
+    """图1, 图2 … in the order the charts are printed."""
+    count = 0
+    for part in sections:
+        numbered = []
+        for chart in part.charts:
+            count += 1
+            numbered.append(replace(chart, title=f"图{count}　{chart.title}"))
+        part.charts = numbered
+
+
 LINE_COLUMNS = ["指标", "单位", "本月", "累计", "累计同比(%)", "年度目标", "完成(%)"]
 
 
@@ -147,6 +211,8 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     first.tables.append(
         Table(f"表1　{span(month)}{CITY_NAME}外贸主要指标", LINE_COLUMNS, _line_rows(trade_lines))
     )
+    monthly = monthly_chart(year, month)
+    first.charts = [] if monthly is None else [monthly]
     sections.append(first)
 
     # 二、分市场
@@ -158,6 +224,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
             f"{r.name}{_yi(r.ytd)}亿元（{change(r.yoy_pct)}）" for r in partners.rows[:3]
         )
         market.paragraphs.append(f"{span(month)}，前三大贸易伙伴依次为{top}。")
+    market.charts = ranked_chart(
+        f"{span(month)}分国别（地区）分组进出口",
+        [(r.name, r.ytd / YI) for r in groups.rows[:10]],
+        "亿元",
+    )
     market.tables.append(_rows_table("表2　分国别（地区）分组", "分组", groups.rows))
     market.tables.append(_rows_table("表3　前十大贸易伙伴", "国别（地区）", partners.rows))
     sections.append(market)
@@ -180,9 +251,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     place = Section("四、分县区和园区情况")
     trade_total = selectors.indicators().filter(code="trade_total").first()
     district_rows = []
+    district_chart_rows: list[tuple[str, Decimal | None]] = []
     if trade_total is not None and city is not None:
         for d in _all_districts(trade_total, year, month, memo):
             f = d.figure
+            district_chart_rows.append((d.region.name, f.ytd))
             district_rows.append(
                 [
                     d.region.name,
@@ -193,6 +266,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
                     one(d.progress.done_pct),
                 ]
             )
+    place.charts = ranked_chart(
+        f"{span(month)}各县区进出口",
+        district_chart_rows,
+        "亿元",
+    )
     place.tables.append(
         Table(
             "表6　分县区",
@@ -264,6 +342,19 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
                     else one(p.rank.gap_to_above),
                 ]
             )
+        comparison.charts = ranked_chart(
+            f"{span(month)}对标地区进出口增速",
+            sorted(
+                (
+                    (p.region.name, p.figure.ytd_yoy)
+                    for p in peers.rows
+                    if p.figure.ytd_yoy is not None
+                ),
+                key=lambda pair: -(pair[1] or 0),
+            ),
+            "%",
+            highlight=peers.city.region.name if peers.city is not None else None,
+        )
         comparison.tables.append(
             Table(
                 "表11　进出口总额对标",
@@ -283,6 +374,7 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
 
     sections.append(_supervision_section(today))
     sections.append(_appeals_section(year, month))
+    _number_charts(sections)
     return Briefing(
         title="对外开放工作月报",
         number_line=(

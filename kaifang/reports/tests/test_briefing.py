@@ -103,6 +103,15 @@ def test_command_writes_a_briefing_whose_headline_equals_trade_stats(
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml
     assert len(document.tables) >= 8
+    # the charts, as pictures with their captions below: months, markets, districts, peers
+    captions = [t for t in texts if t.startswith("图")]
+    assert captions == [
+        "图1　1—3月全市月度进出口",
+        "图2　1—3月分国别（地区）分组进出口",
+        "图3　1—3月各县区进出口",
+        "图4　1—3月对标地区进出口增速",
+    ]
+    assert len(document.inline_shapes) == 4
     # the annex holds every table of the document
     book = load_workbook(str(annex))
     assert len(book.sheetnames) == len(document.tables)
