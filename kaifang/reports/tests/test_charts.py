@@ -78,9 +78,7 @@ def test_the_document_holds_the_charts_as_pictures_with_captions_below():
     shapes = document.inline_shapes
     assert len(shapes) == 2
     assert all(abs(shape.width - Cm(15)) < Cm(0.01) for shape in shapes)
-    pictures = [
-        part for part in document.part.package.parts if part.content_type == "image/png"
-    ]
+    pictures = [part for part in document.part.package.parts if part.content_type == "image/png"]
     assert len(pictures) == 2
     assert all(_png(part.blob).format == "PNG" for part in pictures)
     texts = [p.text for p in document.paragraphs]
