@@ -73,7 +73,7 @@ def platform_tile(request: HttpRequest) -> tiles.Tile | None:
             upcoming, today=today, warn_days=ZoneSettings.current().milestone_warn_days
         )
         figures.append(
-            tiles.TileFigure("下一节点", f"{upcoming.due:%m-%d}", LIGHT_TONES.get(light, ""))
+            tiles.TileFigure("下一节点", f"{upcoming.due:%Y-%m-%d}", LIGHT_TONES.get(light, ""))
         )
         note = f"{upcoming.platform.name}：{upcoming.title}"
     return tiles.Tile(

@@ -59,7 +59,7 @@ def test_zone_tiles_count_what_the_pages_list(city, zone):
         "申建/建设中": "0 个",
         "运营": "0 个",
         "逾期节点": "1 个",
-        "下一节点": "07-20",
+        "下一节点": "2025-07-20",
     }
     assert platforms is not None and platforms.note == "东城中欧班列集结中心：首发班列"
     tones = {f.label: f.tone for f in platforms.figures}
