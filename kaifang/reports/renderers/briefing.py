@@ -106,6 +106,7 @@ def _heading(document: object, text: str, font: str) -> None:
 def _table(document: object, table: Table) -> None:
     caption = document.add_paragraph()  # type: ignore[attr-defined]
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.keep_with_next = True  # never a caption alone at a page's foot
     _font(caption.add_run(table.title), HEADING_FONT, 12)
     grid = document.add_table(rows=1, cols=len(table.columns))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
