@@ -18,6 +18,7 @@ calls uncached on every request, is timed on its own, and the figures computed b
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -78,6 +79,7 @@ def verdict(*figures: float) -> str:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    logging.disable(logging.INFO)  # django-axes logs every force_login
     print(
         f"database: {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}; "
         f"customs records: {CustomsRecord.objects.count():,}; runs: {runs}; "
