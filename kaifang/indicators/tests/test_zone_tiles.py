@@ -103,3 +103,16 @@ def test_dashboard_shows_the_zone_tiles_to_their_scope(city, zone, seeded, clien
     client.force_login(city.district_b_user)
     grid = client.get(url, {"year": 2025, "month": 3}).content.decode().split("dash-grid")[1]
     assert "开放平台" not in grid and "园区发展" not in grid and "东城中欧班列" not in grid
+
+
+def test_dashboard_api_carries_the_tiles_within_scope(city, zone, seeded, client: Client):
+    client.force_login(city.leader)
+    body = client.get("/api/v1/dashboard", {"year": 2025, "month": 3}).json()
+    titles = {t["title"]: t for t in body["tiles"]}
+    assert {"开放平台", "园区发展", "招商项目"} <= set(titles)
+    parks = {f["label"]: f["value"] for f in titles["园区发展"]["figures"]}
+    assert parks["2025年产值目标完成"] == "80.0%"
+    assert titles["园区发展"]["url"] == reverse("zones:park_list")
+    client.force_login(city.district_b_user)
+    body = client.get("/api/v1/dashboard", {"year": 2025, "month": 3}).json()
+    assert not {"开放平台", "园区发展", "招商项目"} & {t["title"] for t in body["tiles"]}
