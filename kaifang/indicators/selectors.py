@@ -156,7 +156,8 @@ def official_sums(year: int, month: int, *, flow: str, currency: str) -> dict[st
         "ytd": _months(year, month),
         "ytd_prev": _months(year - 1, month),
     }
-    result = qs.aggregate(
+    every = sorted({m for months in spans.values() for m in months})
+    result = qs.filter(period__in=every).aggregate(
         **{name: Sum(column, filter=Q(period__in=months)) for name, months in spans.items()}
     )
     return {name: result[name] or ZERO for name in spans}
@@ -183,9 +184,16 @@ def _customs_figure(
     flow, currency = indicator.flow or "total", indicator.currency or "cny"
     divisor = _divisor(indicator)
     if region.kind == RegionKind.CITY:
-        present = official_present(year, month, currency)
-        if present["month"] and present["prev"]:
-            s = official_sums(year, month, flow=flow, currency=currency)
+        key = ("official", year, month, flow, currency)
+        if key not in memo:  # the dashboard and the briefing ask for the city more than once
+            present = official_present(year, month, currency)
+            memo[key] = (
+                official_sums(year, month, flow=flow, currency=currency)
+                if present["month"] and present["prev"]
+                else None
+            )
+        s = memo[key]
+        if s is not None:
             return Figure.of(
                 s["month"] / divisor,
                 s["ytd"] / divisor,

@@ -5,16 +5,27 @@ statistical releases do: “1—N月，全市进出口总值X亿元，同比增�
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Count
 from django.utils import timezone
 
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import Region, RegionKind
 from kaifang.reports.renderers.briefing import Briefing, Section, Table
-from kaifang.trade.selectors import Query, breakdown, new_exporters, stopped_traders, top_rows
+from kaifang.reports.renderers.charts import Chart, Series
+from kaifang.trade.selectors import (
+    Query,
+    breakdown,
+    new_exporters,
+    stopped_traders,
+    top_rows,
+    trend,
+)
 
 YI = Decimal(100_000_000)
 WAN = Decimal(10_000)
@@ -126,6 +137,68 @@ def _line_rows(lines: list[selectors.Line]) -> list[list[Any]]:
     return rows
 
 
+def _num(value: Decimal | None) -> float | None:
+    """A chart value rounded as the tables print it (one decimal), so both read the same."""
+    return None if value is None else float(one(value))
+
+
+def monthly_chart(year: int, month: int) -> Chart | None:
+    """当月出口 and 进口 for January to the report month, stacked, and last year's same months
+    as a line (亿元): the trade overview's monthly trend, city-wide."""
+    points = trend(viewer=None, end=dt.date(year, month, 1), currency="cny", months=12 + month)
+    now, before = points[12:], points[:month]
+    if not any(p.total for p in now):
+        return None
+    return Chart(
+        title=f"{span(month)}{CITY_NAME}月度进出口",
+        kind="columns",
+        labels=[f"{p.period.month}月" for p in now],
+        series=[
+            Series("出口", [_num(p.export / YI) for p in now]),
+            Series("进口", [_num(p.import_ / YI) for p in now]),
+        ],
+        line=Series(f"{year - 1}年同月进出口", [_num(p.total / YI) for p in before]),
+        unit="亿元",
+        notes=("数据来源：企业进出口记录。",),
+    )
+
+
+def ranked_chart(
+    title: str, rows: list[tuple[str, Decimal | None]], unit: str, highlight: str | None = None
+) -> list[Chart]:
+    """Horizontal bars, largest on top; no chart when there is nothing to draw."""
+    if not rows:
+        return []
+    return [
+        Chart(
+            title=title,
+            kind="bars",
+            labels=[name for name, _ in rows],
+            series=[Series(unit, [_num(v) for _, v in rows])],
+            unit=unit,
+            highlight=highlight,
+        )
+    ]
+
+
+def _number(sections: list[Section]) -> None:
+    """图1, 图2 … and 表1, 表2 … in the order they are printed (a module that is absent
+    leaves no gap in the numbers)."""
+    charts = tables = 0
+    for part in sections:
+        numbered = []
+        for chart in part.charts:
+            charts += 1
+            numbered.append(replace(chart, title=f"图{charts}　{chart.title}"))
+        part.charts = numbered
+        for table in part.tables:
+            tables += 1
+            table.title = f"表{tables}　{NUMBERED.sub('', table.title)}"
+
+
+NUMBERED = re.compile(r"^表\d+　")
+
+
 LINE_COLUMNS = ["指标", "单位", "本月", "累计", "累计同比(%)", "年度目标", "完成(%)"]
 
 
@@ -147,6 +220,8 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     first.tables.append(
         Table(f"表1　{span(month)}{CITY_NAME}外贸主要指标", LINE_COLUMNS, _line_rows(trade_lines))
     )
+    monthly = monthly_chart(year, month)
+    first.charts = [] if monthly is None else [monthly]
     sections.append(first)
 
     # 二、分市场
@@ -158,6 +233,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
             f"{r.name}{_yi(r.ytd)}亿元（{change(r.yoy_pct)}）" for r in partners.rows[:3]
         )
         market.paragraphs.append(f"{span(month)}，前三大贸易伙伴依次为{top}。")
+    market.charts = ranked_chart(
+        f"{span(month)}分国别（地区）分组进出口",
+        [(r.name, r.ytd / YI) for r in groups.rows[:10]],
+        "亿元",
+    )
     market.tables.append(_rows_table("表2　分国别（地区）分组", "分组", groups.rows))
     market.tables.append(_rows_table("表3　前十大贸易伙伴", "国别（地区）", partners.rows))
     sections.append(market)
@@ -180,9 +260,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
     place = Section("四、分县区和园区情况")
     trade_total = selectors.indicators().filter(code="trade_total").first()
     district_rows = []
+    district_chart_rows: list[tuple[str, Decimal | None]] = []
     if trade_total is not None and city is not None:
         for d in _all_districts(trade_total, year, month, memo):
             f = d.figure
+            district_chart_rows.append((d.region.name, f.ytd))
             district_rows.append(
                 [
                     d.region.name,
@@ -193,6 +275,11 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
                     one(d.progress.done_pct),
                 ]
             )
+    place.charts = ranked_chart(
+        f"{span(month)}各县区进出口",
+        district_chart_rows,
+        "亿元",
+    )
     place.tables.append(
         Table(
             "表6　分县区",
@@ -239,12 +326,7 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
         sections.append(part)
 
     # 八、开放平台和园区
-    zones = Section("八、开放平台和园区")
-    if apps.is_installed("kaifang.zones"):
-        zones.paragraphs.append("开放平台和园区的里程碑与指标见“开放平台”模块。")
-    else:
-        zones.paragraphs.append("开放平台模块尚未启用；园区外贸情况见表7。")
-    sections.append(zones)
+    sections.append(_zones_section(year, today))
 
     # 九、与对标城市比较
     peers = h.get("peers")
@@ -264,6 +346,19 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
                     else one(p.rank.gap_to_above),
                 ]
             )
+        comparison.charts = ranked_chart(
+            f"{span(month)}对标地区进出口增速",
+            sorted(
+                (
+                    (p.region.name, p.figure.ytd_yoy)
+                    for p in peers.rows
+                    if p.figure.ytd_yoy is not None
+                ),
+                key=lambda pair: -(pair[1] or 0),
+            ),
+            "%",
+            highlight=peers.city.region.name if peers.city is not None else None,
+        )
         comparison.tables.append(
             Table(
                 "表11　进出口总额对标",
@@ -283,6 +378,7 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
 
     sections.append(_supervision_section(today))
     sections.append(_appeals_section(year, month))
+    _number(sections)
     return Briefing(
         title="对外开放工作月报",
         number_line=(
@@ -323,6 +419,124 @@ def _all_districts(
         )
     rows.sort(key=lambda r: -(r.figure.ytd or Decimal(0)))
     return rows
+
+
+def _zones_section(year: int, today: dt.date) -> Section:
+    """Platforms by status with their next milestone, parks against their tiers and output
+    targets, the project pipeline: the whole city, as the zones pages show it to a leader."""
+    part = Section("八、开放平台和园区")
+    if not apps.is_installed("kaifang.zones"):
+        part.paragraphs.append("开放平台模块尚未启用；园区外贸情况见分园区表。")
+        return part
+    from kaifang.zones.models import (
+        Park,
+        ParkOutput,
+        ParkTier,
+        Platform,
+        PlatformMilestone,
+        PlatformStatus,
+        Project,
+        Stage,
+        ZoneSettings,
+    )
+    from kaifang.zones.selectors import milestone_light, stuck_q
+
+    platforms = list(Platform.objects.select_related("kind").order_by("kind__order", "name"))
+    if platforms:
+        status = {value: 0 for value, _label in PlatformStatus.choices}
+        for platform in platforms:
+            status[platform.status] += 1
+        steps = PlatformMilestone.objects.filter(done_on__isnull=True)
+        overdue = steps.filter(due__lt=today).count()
+        done = PlatformMilestone.objects.filter(done_on__year=today.year).count()
+        part.paragraphs.append(
+            f"截至{today.month}月{today.day}日，{CITY_NAME}开放平台{len(platforms)}个，其中运营"
+            f"{status[PlatformStatus.OPERATING]}个、建设{status[PlatformStatus.BUILDING]}个、"
+            f"获批{status[PlatformStatus.APPROVED]}个、申建{status[PlatformStatus.APPLYING]}个、"
+            f"谋划{status[PlatformStatus.PLANNING]}个；今年完成节点{done}个，逾期未完成{overdue}个。"
+        )
+        nexts: dict[int, PlatformMilestone] = {}
+        for open_step in steps.order_by("due", "id"):
+            nexts.setdefault(open_step.platform_id, open_step)
+        warn = ZoneSettings.current().milestone_warn_days
+        lights = {"green": "已完成", "red": "逾期", "yellow": "临期", "blue": "正常推进"}
+        rows: list[list[Any]] = []
+        for platform in platforms:
+            step = nexts.get(platform.pk)
+            rows.append(
+                [
+                    platform.name,
+                    platform.get_status_display(),
+                    step.title if step else "—",
+                    f"{step.due:%Y-%m-%d}" if step else "—",
+                    lights[milestone_light(step, today=today, warn_days=warn)] if step else "—",
+                ]
+            )
+        part.tables.append(
+            Table("开放平台及下一节点", ["平台", "状态", "下一节点", "计划完成", "亮灯"], rows)
+        )
+    else:
+        part.paragraphs.append("尚未登记开放平台。")
+
+    parks = list(Park.objects.order_by("name"))
+    if parks:
+        outputs = {o.park_id: o for o in ParkOutput.objects.filter(year=year)}
+        floors = {ParkTier.TEN_BILLION: Decimal(100), ParkTier.HUNDRED_BILLION: Decimal(1000)}
+        tiers = {tier: [p for p in parks if p.tier == tier] for tier in floors}
+        reached = {
+            tier: sum(
+                1
+                for p in members
+                if p.pk in outputs and (outputs[p.pk].output or 0) >= floors[tier]
+            )
+            for tier, members in tiers.items()
+        }
+        text = (
+            f"{CITY_NAME}园区{len(parks)}个，其中千亿级目标园区"
+            f"{len(tiers[ParkTier.HUNDRED_BILLION])}个（已达{reached[ParkTier.HUNDRED_BILLION]}个）、"
+            f"百亿级目标园区{len(tiers[ParkTier.TEN_BILLION])}个"
+            f"（已达{reached[ParkTier.TEN_BILLION]}个）"
+        )
+        paired = [o for o in outputs.values() if o.output is not None and o.target]
+        if paired:
+            total = sum((o.output or Decimal(0) for o in paired), Decimal(0))
+            aim = sum((o.target or Decimal(0) for o in paired), Decimal(0))
+            text += (
+                f"；{year}年已报营业收入/产值{one(total)}亿元，"
+                f"完成目标{one(aim)}亿元的{one(total / aim * 100)}%"
+            )
+        part.paragraphs.append(text + "。")
+        rows = []
+        for p in parks:
+            o = outputs.get(p.pk)
+            rows.append(
+                [
+                    p.name,
+                    p.get_tier_display() if p.tier else "—",
+                    one(o.output) if o else "—",
+                    one(o.target) if o else "—",
+                    one(o.progress_pct) if o else "—",
+                ]
+            )
+        part.tables.append(
+            Table(
+                f"园区{year}年营业收入/产值",
+                ["园区", "目标层级", "营业收入/产值(亿元)", "目标(亿元)", "完成(%)"],
+                rows,
+            )
+        )
+
+    projects = Project.objects.order_by()
+    counts = {r["stage"]: r["n"] for r in projects.values("stage").annotate(n=Count("id"))}
+    if counts:
+        part.paragraphs.append(
+            f"招商项目{sum(counts.values())}个，其中线索和洽谈"
+            f"{counts.get(Stage.LEAD, 0) + counts.get(Stage.TALKS, 0)}个、签约和注册"
+            f"{counts.get(Stage.SIGNED, 0) + counts.get(Stage.REGISTERED, 0)}个、开工"
+            f"{counts.get(Stage.STARTED, 0)}个、投产/运营{counts.get(Stage.OPERATING, 0)}个，"
+            f"停滞{projects.filter(stuck_q(today)).count()}个。"
+        )
+    return part
 
 
 def _supervision_section(today: dt.date) -> Section:

@@ -18,3 +18,6 @@ class ZonesConfig(AppConfig):
         panels.register_all()
         hooks.connect()
         demo.register_loader()
+        from kaifang.zones import tiles
+
+        tiles.register()

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from kaifang.api.common import Invalid, error_docs, responses
+from kaifang.core import tiles
 from kaifang.core.lib.requests import current_user
 from kaifang.indicators import dashboard, measures, selectors
 from kaifang.reports.selectors import briefings_for
@@ -49,6 +50,21 @@ class FiguresOut(Schema):
     rows: list[FigureOut]
 
 
+class TileFigureOut(Schema):
+    label: str
+    value: str
+    tone: str  # "", "good", "warn", "bad"
+
+
+class TileOut(Schema):
+    """A tile of another module (开放平台, 园区, 招商项目, 企业诉求, 督查督办), as on the page."""
+
+    title: str
+    url: str
+    figures: list[TileFigureOut]
+    note: str
+
+
 class HeadlineOut(Schema):
     year: int
     month: int
@@ -61,6 +77,7 @@ class HeadlineOut(Schema):
     target: Decimal | None
     progress_pct: Decimal | None
     elapsed_pct: Decimal
+    tiles: list[TileOut] = []
 
 
 class BriefingOut(Schema):
@@ -173,6 +190,17 @@ def headline(request: HttpRequest, year: int = 0, month: int = 0) -> HeadlineOut
         target=h.target if h else None,
         progress_pct=h.progress.done_pct if h else None,
         elapsed_pct=d.elapsed_pct,
+        tiles=[
+            TileOut(
+                title=t.title,
+                url=t.url,
+                figures=[
+                    TileFigureOut(label=f.label, value=f.value, tone=f.tone) for f in t.figures
+                ],
+                note=t.note,
+            )
+            for t in tiles.tiles_for(request)
+        ],
     )
 
 

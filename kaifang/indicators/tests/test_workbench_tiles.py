@@ -64,3 +64,34 @@ def test_supervision_tile_counts_tasks_by_light(seeded, city):
     assert figures == {"正常推进": "1 项", "临期预警": "0 项", "逾期": "1 项", "已办结": "0 项"}
     request.user = city.district_b_user
     assert tile(request) is None  # district A's tasks are not district B's
+
+
+def test_tiles_are_cached_per_user_and_year(city):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    calls: list[str] = []
+
+    def provider(request):
+        calls.append(request.user.username)
+        return None if request.user == city.district_b_user else tiles.Tile("计数", "/x/")
+
+    tiles.register("test-count", 98, provider)
+    try:
+
+        def shown(user, **params):
+            request = RequestFactory().get("/", params)
+            request.user = user
+            return [t.title for t in tiles.tiles_for(request) if t.title == "计数"]
+
+        assert shown(city.leader) == ["计数"]
+        assert shown(city.leader) == ["计数"]  # from the cache
+        assert shown(city.district_b_user) == [] and shown(city.district_b_user) == []
+        assert calls == ["leader", "dist_b"]  # one call per user, "nothing" cached too
+        assert shown(city.leader, year="2024") == ["计数"]  # another year: asked again
+        assert calls == ["leader", "dist_b", "leader"]
+        cache.clear()
+        shown(city.leader)
+        assert len(calls) == 4
+    finally:
+        tiles._PROVIDERS.pop("test-count")

@@ -4,7 +4,9 @@ with every table. Plain data in, bytes out; no ORM (STYLE.md §13).
 Layout (GB/T 9704 in spirit): A4, margins 3.7/3.5/2.8/2.6 cm; the title in 方正小标宋简体 二号
 centred; the number line (文号行: 期数, 编发单位, 日期) in 仿宋 三号 above a red rule; body in
 仿宋_GB2312 三号 with a two-character first-line indent; level-one headings in 黑体, level-two
-in 楷体_GB2312; tables in 仿宋 小四 with 黑体 headers; the page number "— N —" in the footer."""
+in 楷体_GB2312; tables in 仿宋 小四 with 黑体 headers, their captions (表N) above; charts as
+PNG pictures 15 cm wide with their captions (图N) below; the page number "— N —" in the
+footer."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from kaifang.reports.renderers.charts import Chart, render_chart
 from kaifang.reports.renderers.docx import BODY_FONT, HEADING_FONT, TITLE_FONT, _font
 
 KAITI = "楷体_GB2312"
@@ -40,6 +43,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)  # 楷体 headings (（一）…)
     tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)  # drawn after the paragraphs
 
 
 @dataclass
@@ -102,6 +106,7 @@ def _heading(document: object, text: str, font: str) -> None:
 def _table(document: object, table: Table) -> None:
     caption = document.add_paragraph()  # type: ignore[attr-defined]
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.keep_with_next = True  # never a caption alone at a page's foot
     _font(caption.add_run(table.title), HEADING_FONT, 12)
     grid = document.add_table(rows=1, cols=len(table.columns))  # type: ignore[attr-defined]
     grid.style = "Table Grid"
@@ -117,6 +122,22 @@ def _table(document: object, table: Table) -> None:
             if index:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _font(para.add_run("—" if value is None else str(value)), BODY_FONT, 10.5)
+
+
+def _chart(document: object, chart: Chart) -> None:
+    """The picture centred, 15 cm wide, its caption (图N　…) below it in 黑体 as statistical
+    bulletins print figures; notes in 仿宋 under the caption."""
+    para = document.add_paragraph()  # type: ignore[attr-defined]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.keep_with_next = True
+    para.add_run().add_picture(io.BytesIO(render_chart(chart)), width=Cm(15))
+    caption = document.add_paragraph()  # type: ignore[attr-defined]
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(caption.add_run(chart.title), HEADING_FONT, 12)
+    for note in chart.notes:
+        line = document.add_paragraph()  # type: ignore[attr-defined]
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(line.add_run(note), BODY_FONT, 10.5)
 
 
 def render_briefing(doc: Briefing) -> bytes:
@@ -144,6 +165,8 @@ def render_briefing(doc: Briefing) -> bytes:
         _heading(document, part.heading, HEADING_FONT)
         for text in part.paragraphs:
             _body(document, text)
+        for chart in part.charts:
+            _chart(document, chart)
         for sub in part.subsections:
             _heading(document, sub.heading, KAITI)
             for text in sub.paragraphs:
@@ -158,6 +181,10 @@ def render_briefing(doc: Briefing) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def all_charts(doc: Briefing) -> list[Chart]:
+    return [chart for part in doc.sections for chart in part.charts]
 
 
 def all_tables(doc: Briefing) -> list[Table]:

@@ -103,6 +103,15 @@ def test_command_writes_a_briefing_whose_headline_equals_trade_stats(
     footer_xml = document.sections[0].footer._element.xml
     assert "PAGE" in footer_xml
     assert len(document.tables) >= 8
+    # the charts, as pictures with their captions below: months, markets, districts, peers
+    captions = [t for t in texts if t.startswith("图")]
+    assert captions == [
+        "图1　1—3月全市月度进出口",
+        "图2　1—3月分国别（地区）分组进出口",
+        "图3　1—3月各县区进出口",
+        "图4　1—3月对标地区进出口增速",
+    ]
+    assert len(document.inline_shapes) == 4
     # the annex holds every table of the document
     book = load_workbook(str(annex))
     assert len(book.sheetnames) == len(document.tables)
@@ -200,3 +209,50 @@ def test_libreoffice_converts_the_briefing_to_pdf(trade_data, seeded, tmp_path: 
     pdf = tmp_path / "briefing.pdf"
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp_path: Path):
+    import datetime as dt
+
+    import time_machine
+
+    from kaifang.zones import actions as zone_actions
+    from kaifang.zones.tests.conftest import make_zone
+
+    zone = make_zone(city)
+    zone_actions.milestone_add(
+        actor=city.officer, platform=zone.platform, title="海关验收", due=dt.date(2025, 3, 1)
+    )
+    zone_actions.park_output_set(
+        actor=city.officer, park=zone.park, year=2025, output=D("120"), target=D("150")
+    )
+    out_file = tmp_path / "b.docx"
+    with time_machine.travel(dt.datetime(2025, 4, 10, 9, tzinfo=dt.UTC), tick=False):
+        call_command(
+            "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+        )
+    document = Document(str(out_file))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("八、开放平台和园区")
+    section = texts[start : texts.index("九、与对标城市比较")]
+    assert section[1] == (
+        "截至4月10日，全市开放平台1个，其中运营0个、建设0个、获批0个、申建0个、谋划1个；"
+        "今年完成节点0个，逾期未完成1个。"
+    )
+    assert section[2] == (
+        "全市园区1个，其中千亿级目标园区0个（已达0个）、百亿级目标园区1个（已达1个）；"
+        "2025年已报营业收入/产值120.0亿元，完成目标150.0亿元的80.0%。"
+    )
+    assert section[3].startswith("招商项目1个，其中线索和洽谈1个")
+    platforms = next(t for t in document.tables if t.rows[0].cells[0].text == "平台")
+    assert [c.text for c in platforms.rows[1].cells] == [
+        "东城中欧班列集结中心",
+        "谋划",
+        "海关验收",
+        "2025-03-01",
+        "逾期",
+    ]
+    # 表1, 表2 … numbered in print order, with no gap
+    captions = [t for t in texts if t.startswith("表")]
+    assert [c.split("　")[0] for c in captions] == [f"表{i}" for i in range(1, len(captions) + 1)]
+    assert "表11　开放平台及下一节点" in captions and "表12　园区2025年营业收入/产值" in captions

@@ -41,6 +41,20 @@ def _city_trade() -> None:
             )
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     indicators_seed()
+    # zones' tiles: a platform with a milestone and a park with its tier and output
+    from kaifang.zones.models import Park, ParkOutput, Platform, PlatformKind, PlatformMilestone
+
+    kind, _ = PlatformKind.objects.get_or_create(name="中欧/中亚班列")
+    platform = Platform.objects.create(name="东城中欧班列集结中心", kind=kind, district=east)
+    PlatformMilestone.objects.create(platform=platform, title="首发班列", due=dt.date(2099, 6, 1))
+    park = Park.objects.create(
+        unit=Unit.objects.get(name="中欧科创国际合作产业园管委会"),
+        name="中欧科创国际合作产业园",
+        kind="cooperation",
+        district=east,
+        tier="10b",
+    )
+    ParkOutput.objects.create(park=park, year=2025, output=Decimal(80), target=Decimal(120))
 
 
 def test_dashboard_drill_peer_entry_and_briefing(page: Any, worker: None, screenshot):
@@ -52,6 +66,12 @@ def test_dashboard_drill_peer_entry_and_briefing(page: Any, worker: None, screen
     for tile in ("trade", "districts", "groups", "industries", "chapters", "peers"):
         box = page.locator(f'[data-tile="{tile}"]').bounding_box()
         assert box is not None and box["y"] + box["height"] <= 900, f"{tile} below the fold"
+    extra = page.locator('[data-tile="extra"]')
+    expect(extra.filter(has_text="开放平台")).to_contain_text("首发班列")
+    expect(extra.filter(has_text="园区发展")).to_contain_text("1 个 · 已达 0")
+    for index in range(extra.count()):
+        box = extra.nth(index).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900, "a module tile below the fold"
     page.wait_for_selector('[data-tile="districts"] canvas')
     screenshot(page, "dashboard")
     # the market tile drills to the breakdown by partner group, with its rows
