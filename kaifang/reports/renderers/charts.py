@@ -1,6 +1,6 @@
 """Charts of the monthly briefing as PNG images (matplotlib, Agg, no pyplot state), their
 Chinese text set in Noto Sans CJK SC that the pinned `mplfonts` package installs, so a fresh
-machine with no network and no system CJK font draws them the same (docs/decisions/0011).
+machine with no network and no system CJK font draws them the same (docs/decisions/0015).
 Plain data in, bytes out; no ORM (STYLE.md §13)."""
 
 from __future__ import annotations
