@@ -38,6 +38,7 @@ from kaifang.trade.selectors import (
     concentration,
     concentration_of,
     drill_records,
+    drill_summary,
     enterprise_concentration,
     latest_period,
     markets,
@@ -390,7 +391,11 @@ def records_page(request: HttpRequest) -> HttpResponse:
     setup, span, qs = _records_for(request)
     if qs is None or setup.q is None:
         return _empty(request, "明细记录")
-    summary = records_summary(qs)
+    # The count and totals come from the rollups where they can answer (no key, or one key
+    # that is a rollup dimension): the facts are then read for the page's 50 rows only.
+    summary = drill_summary(
+        viewer=setup.user, q=setup.q, span=span, keys=setup.keys
+    ) or records_summary(qs)
     page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).get_page(
         request.GET.get("page")
     )
