@@ -532,9 +532,24 @@ def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
     return ["类型", "国别(地区)", "代码", f"本年累计({unit})", f"上年同期累计({unit})"], rows
 
 
+def _figures_key(name: str, setup: Setup, q: Query) -> str:
+    """A cache key for figures that change only with a rebuild or an enterprise change (both
+    bump the rollup version) and differ only by scope and query."""
+    parts = [f"trade:{name}", str(rollup_version()), scope_signature(setup.user)]
+    return ":".join([*parts, str(q.year), str(q.month), q.flow, q.currency])
+
+
 def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
+    # The per-enterprise figures group the 100 largest firms' records by partner (the facts:
+    # no rollup has enterprise × partner), so they are cached like the overview's.
+    key = _figures_key("concentration", setup, q)
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return cached
     city = concentration(viewer=setup.user, q=q)
-    return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
+    figures = {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
+    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return figures
 
 
 def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
