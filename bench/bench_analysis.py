@@ -7,7 +7,8 @@ Usage (the database must hold `kaifang demo-data --size large`):
         kaifang demo-data --size large && python bench/bench_analysis.py'
 
 Without DATABASE_URL it reads var/bench/large.sqlite3. `--pages-only` skips the SQL baselines
-(minutes on SQLite) while iterating. Each figure is the median of RUNS
+(minutes on SQLite) while iterating; `--fact-pages` times only the pages beyond the overview and
+breakdowns (drill-downs, dynamics, register filters, profile, an export). Each figure is the median of RUNS
 (default 5) warm runs, after one cold run (also printed). Pages are requested in-process
 through Django's test client (full middleware, view, template), as the demo leader (whole
 city: rollups) and as a district user (scoped: facts). When kaifang.trade.selectors or
@@ -241,7 +242,8 @@ def fact_pages(client: Client, user: User, latest: dt.date, params: str, runs: i
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    pages_only = "--pages-only" in sys.argv  # skip the (slow) SQL baselines
+    fact_pages_only = "--fact-pages" in sys.argv  # only the pages beyond the breakdowns
+    pages_only = fact_pages_only or "--pages-only" in sys.argv  # skip the SQL baselines
     runs = int(args[0]) if args else 5
     rows = CustomsRecord.objects.count()
     latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
@@ -285,6 +287,9 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         print(f"pages as {who}:")
+        if fact_pages_only:
+            fact_pages(client, user, latest, params, runs)
+            continue
         line("overview (cached)", *timed(page(client, overview_url + params), runs), overview_sql)
         line("overview (cache miss)", *timed(page_uncached(client, overview_url + params), runs))
         for by in ("group", "industry", "hs2", "hs4", "mode", "district", "park", "enterprise"):
@@ -294,6 +299,8 @@ def main() -> None:
         url = reverse("trade:analysis_breakdown", args=["partner"]) + params
         line("breakdown partner", *timed(page(client, url), runs), baselines["partner"])
         fact_pages(client, user, latest, params, runs)
+    if fact_pages_only:
+        return
     print("trade-stats --json (whole city):")
     for by in BYS:
         line(f"trade-stats --by {by}", *timed(trade_stats(latest, by), runs), baselines[by])
