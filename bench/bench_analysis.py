@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
+os.environ.setdefault("BENCH_URLS", "true")  # /bench/hello/: the same-run baseline of a request
 
 import django  # noqa: E402
 
@@ -287,6 +288,7 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         print(f"pages as {who}:")
+        line("hello-world view (baseline)", *timed(page(client, "/bench/hello/"), runs))
         if fact_pages_only:
             fact_pages(client, user, latest, params, runs)
             continue
