@@ -1,5 +1,5 @@
 """Double the customs records the way issue 17 measured growth: every record again under
-another trade mode (its code prefixed with 9, so no key collides), then `rebuild-rollups`.
+another trade mode (its code prefixed with X, which no real code has, so no key collides), then `rebuild-rollups`.
 
 Usage (on a COPY of the large city; it writes):
     cp var/bench/large.sqlite3 var/bench/large2x.sqlite3
@@ -51,15 +51,15 @@ COPIED = [
 def main() -> None:
     table = CustomsRecord._meta.db_table
     before = CustomsRecord.objects.count()
-    if CustomsRecord.objects.filter(trade_mode__startswith="9").exists():
-        sys.exit("already grown: records under a 9… trade mode exist")
+    if CustomsRecord.objects.filter(trade_mode__startswith="X").exists():
+        sys.exit("already grown: records under an X… trade mode exist")
     columns = [c for c in COPIED if c in {f.column for f in CustomsRecord._meta.concrete_fields}]
     names = ", ".join(columns)
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({names}, trade_mode) "  # noqa: S608 (our own names)
-            f"SELECT {names}, '9' || trade_mode FROM {table}"
+            f"SELECT {names}, 'X' || trade_mode FROM {table}"
         )
     copied = time.perf_counter() - start
     start = time.perf_counter()
