@@ -7,12 +7,13 @@ Usage (the database must hold `kaifang demo-data --size large`):
         kaifang demo-data --size large && python bench/bench_analysis.py'
 
 Without DATABASE_URL it reads var/bench/large.sqlite3. `--pages-only` skips the SQL baselines
-(minutes on SQLite) while iterating; `--fact-pages` times only the pages beyond the overview and
-breakdowns (drill-downs, dynamics, register filters, profile, an export). Each figure is the median of RUNS
-(default 5) warm runs, after one cold run (also printed). Pages are requested in-process
-through Django's test client (full middleware, view, template), as the demo leader (whole
-city: rollups) and as a district user (scoped: facts). When kaifang.trade.selectors or
-`trade-stats` are missing (the analysis work not merged yet), it times the rollup table's
+(minutes on SQLite) while iterating; `--fact-pages` times only the pages beyond the overview
+and breakdowns (drill-downs, dynamics, register filters, profile, an export). Each figure is
+the median of RUNS (default 5) warm runs, after one cold run (also printed). Pages are
+requested in-process through Django's test client (full middleware, view, template), as the
+demo leader (whole city: rollups), a district user (pair rollups) and a liaison officer, each
+beside a hello-world request of the same run (the machine's load moves every figure).
+When kaifang.trade.selectors or `trade-stats` are missing, it times the rollup table's
 GROUP BY queries instead and says so.
 """
 

@@ -1,10 +1,11 @@
 """Double the customs records the way issue 17 measured growth: every record again under
-another trade mode (its code prefixed with X, which no real code has, so no key collides), then `rebuild-rollups`.
+another trade mode (its code prefixed with X, which no real code has, so no key collides),
+then `rebuild-rollups`.
 
 Usage (on a COPY of the large city; it writes):
     cp var/bench/large.sqlite3 var/bench/large2x.sqlite3
-    DATABASE_URL=sqlite:///$PWD/var/bench/large2x.sqlite3 python bench/grow_records.py
-    DATABASE_URL=sqlite:///$PWD/var/bench/large2x.sqlite3 python bench/bench_analysis.py 3 --pages-only
+    export DATABASE_URL=sqlite:///$PWD/var/bench/large2x.sqlite3
+    python bench/grow_records.py && python bench/bench_analysis.py 3 --pages-only
 PostgreSQL: inside `bench/with-postgres`, after `demo-data --size large` (see
 docs/performance.md). Prints the rows before and after and the time of each step. Then run
 bench_analysis.py on the grown set and divide each page's figure by the one on the original
@@ -58,7 +59,7 @@ def main() -> None:
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}, trade_mode) "  # noqa: S608 (our own names)
+            f"INSERT INTO {table} ({names}, trade_mode) "  # our own table and column names
             f"SELECT {names}, 'X' || trade_mode FROM {table}"
         )
     copied = time.perf_counter() - start

@@ -106,7 +106,8 @@ SIZE_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
 
 
 def _last_12_months() -> list[dt.date]:
-    latest = TradeRollup.objects.order_by("-period").values_list("period", flat=True).first()
+    modes = TradeRollup.objects.filter(dimension=Dimension.MODE)  # one seek in the unique key
+    latest = modes.order_by("-period").values_list("period", flat=True).first()
     if latest is None:
         return []
     return [add_months(latest, -i) for i in range(12)]
