@@ -540,16 +540,15 @@ def _figures_key(name: str, setup: Setup, q: Query) -> str:
 
 
 def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
-    # The per-enterprise figures group the 100 largest firms' records by partner (the facts:
-    # no rollup has enterprise × partner), so they are cached like the overview's.
-    key = _figures_key("concentration", setup, q)
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return cached
     city = concentration(viewer=setup.user, q=q)
-    figures = {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
-    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
-    return figures
+    return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
+
+
+# Dynamics whose figures depend on the scope and the query only (not on drill keys), cached
+# like the overview's: concentration groups the 100 largest firms' records by partner (the
+# facts: no rollup has enterprise × partner); new exporters and stopped traders walk every
+# firm's months of the enterprise rollup in Python.
+CACHED_DYNAMICS = {"concentration", "new-exporters", "stopped"}
 
 
 def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
@@ -603,7 +602,15 @@ def _dynamic(request: HttpRequest, kind: str) -> tuple[Dynamic, Setup, dict[str,
     if kind == "new-exporters" and q.flow != "export":
         q = Query(year=q.year, month=q.month, flow="export", currency=q.currency)
         setup = Setup(setup.user, setup.form, q, setup.keys, setup.level)
-    return dynamic, setup, dynamic.build(setup, q)
+    if kind not in CACHED_DYNAMICS:
+        return dynamic, setup, dynamic.build(setup, q)
+    key = _figures_key(kind, setup, q)
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return dynamic, setup, cached
+    figures = dynamic.build(setup, q)
+    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return dynamic, setup, figures
 
 
 @login_required
