@@ -26,6 +26,7 @@ from kaifang.trade.selectors import (
     latest_period,
     totals_by_flow,
 )
+from kaifang.trade.selectors.breakdown import prime_from_facts
 from kaifang.trade.selectors.measures import add_months
 from kaifang.trade.templatetags.trade_analysis import records_url
 
@@ -44,7 +45,10 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
     chart = _chart(user, q, keys)
     if not any(any(s["values"]) for s in chart["series"]):
         return {"has_trade": False}
-    partners = breakdown(viewer=user, by="partner", q=q, keys=keys)
+    # The three tables within one enterprise come from one grouping of its records.
+    memo: dict[Any, Any] = {}
+    prime_from_facts(viewer=user, bys=("partner", "hs4", "mode"), q=q, keys=keys, memo=memo)
+    partners = breakdown(viewer=user, by="partner", q=q, keys=keys, memo=memo)
     gained = [r for r in partners.rows if r.ytd and not r.ytd_prev and r.key != "-"]
     lost = [r for r in partners.rows if r.ytd_prev and not r.ytd and r.key != "-"]
     return {
@@ -55,8 +59,8 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
         "chart_id": f"enterprise-trend-{enterprise.pk}",
         "cards": totals_by_flow(viewer=user, q=q, keys=keys),
         "partners": partners,
-        "products": breakdown(viewer=user, by="hs4", q=q, keys=keys),
-        "modes": breakdown(viewer=user, by="mode", q=q, keys=keys),
+        "products": breakdown(viewer=user, by="hs4", q=q, keys=keys, memo=memo),
+        "modes": breakdown(viewer=user, by="mode", q=q, keys=keys, memo=memo),
         "concentration": concentration_of(partners),
         "gained": gained,
         "lost": lost,
@@ -102,7 +106,8 @@ SIZE_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
 
 
 def _last_12_months() -> list[dt.date]:
-    latest = TradeRollup.objects.order_by("-period").values_list("period", flat=True).first()
+    modes = TradeRollup.objects.filter(dimension=Dimension.MODE)  # one seek in the unique key
+    latest = modes.order_by("-period").values_list("period", flat=True).first()
     if latest is None:
         return []
     return [add_months(latest, -i) for i in range(12)]

@@ -38,6 +38,7 @@ from kaifang.trade.selectors import (
     concentration,
     concentration_of,
     drill_records,
+    drill_summary,
     enterprise_concentration,
     latest_period,
     markets,
@@ -390,7 +391,11 @@ def records_page(request: HttpRequest) -> HttpResponse:
     setup, span, qs = _records_for(request)
     if qs is None or setup.q is None:
         return _empty(request, "明细记录")
-    summary = records_summary(qs)
+    # The count and totals come from the rollups where they can answer (no key, or one key
+    # that is a rollup dimension): the facts are then read for the page's 50 rows only.
+    summary = drill_summary(
+        viewer=setup.user, q=setup.q, span=span, keys=setup.keys
+    ) or records_summary(qs)
     page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).get_page(
         request.GET.get("page")
     )
@@ -527,9 +532,23 @@ def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
     return ["类型", "国别(地区)", "代码", f"本年累计({unit})", f"上年同期累计({unit})"], rows
 
 
+def _figures_key(name: str, setup: Setup, q: Query) -> str:
+    """A cache key for figures that change only with a rebuild or an enterprise change (both
+    bump the rollup version) and differ only by scope and query."""
+    parts = [f"trade:{name}", str(rollup_version()), scope_signature(setup.user)]
+    return ":".join([*parts, str(q.year), str(q.month), q.flow, q.currency])
+
+
 def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
     city = concentration(viewer=setup.user, q=q)
     return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
+
+
+# Dynamics whose figures depend on the scope and the query only (not on drill keys), cached
+# like the overview's: concentration groups the 100 largest firms' records by partner (the
+# facts: no rollup has enterprise × partner); new exporters and stopped traders walk every
+# firm's months of the enterprise rollup in Python.
+CACHED_DYNAMICS = {"concentration", "new-exporters", "stopped"}
 
 
 def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
@@ -583,7 +602,15 @@ def _dynamic(request: HttpRequest, kind: str) -> tuple[Dynamic, Setup, dict[str,
     if kind == "new-exporters" and q.flow != "export":
         q = Query(year=q.year, month=q.month, flow="export", currency=q.currency)
         setup = Setup(setup.user, setup.form, q, setup.keys, setup.level)
-    return dynamic, setup, dynamic.build(setup, q)
+    if kind not in CACHED_DYNAMICS:
+        return dynamic, setup, dynamic.build(setup, q)
+    key = _figures_key(kind, setup, q)
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return dynamic, setup, cached
+    figures = dynamic.build(setup, q)
+    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return dynamic, setup, figures
 
 
 @login_required

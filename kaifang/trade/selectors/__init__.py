@@ -37,6 +37,7 @@ from kaifang.trade.selectors.dynamics import (
 from kaifang.trade.selectors.records import (
     RecordsSummary,
     drill_records,
+    drill_summary,
     records_summary,
     records_total,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "concentration",
     "concentration_of",
     "drill_records",
+    "drill_summary",
     "enterprise_concentration",
     "latest_period",
     "markets",

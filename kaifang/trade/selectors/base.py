@@ -376,7 +376,11 @@ def enterprise_sums(viewer: Viewer, q: Query) -> dict[str, Sums]:
 def latest_period(viewer: Viewer) -> dt.date | None:
     """The newest month with data the viewer can see (the pages' default report month)."""
     if sees_all(viewer):
-        value = TradeRollup.objects.aggregate(latest=Max("period"))["latest"]
+        # Every record has a trade-mode row (the empty key included), and the unique key
+        # (dimension, period, …) answers MAX within one dimension with one seek; MAX over the
+        # whole table scanned all of it (120 ms on the large set, on every page).
+        modes = TradeRollup.objects.filter(dimension=Dimension.MODE)
+        value = modes.aggregate(latest=Max("period"))["latest"]
     else:
         value = enterprise_rollup(viewer).aggregate(latest=Max("period"))["latest"]
     return value if isinstance(value, dt.date) else None

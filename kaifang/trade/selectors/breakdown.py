@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, Sum
+from django.db.models import CharField, F, Q, Sum
 from django.db.models.functions import Cast, Substr
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
@@ -24,13 +24,16 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
+    SUM_NAMES,
     Keys,
     Query,
     Sums,
     Viewer,
     apply_keys,
+    enterprise_rollup,
     enterprise_sums,
     facts,
+    flow_filter,
     grouped_sums,
     merge_sums,
     scoped_sources,
@@ -290,6 +293,44 @@ def _base_memo(
     return result
 
 
+def prime_from_facts(
+    *, viewer: Viewer, bys: Iterable[str], q: Query, keys: Keys, memo: dict[Any, Any]
+) -> None:
+    """Group the facts once by the keys of several base breakdowns together and leave each
+    one's sums in `memo`, so a page showing those tables within a drill key the rollups
+    cannot answer (the profile: partner, HS heading and trade mode of one enterprise) reads
+    the facts once instead of once per table. Breakdowns the rollups answer are left alone."""
+    wanted = [
+        by
+        for by in bys
+        if by in _FACT_KEYS and (by not in _ROLLUP_DIMENSIONS or _rollup_prefix(by, keys) is None)
+    ]
+    if not wanted:
+        return
+    spans = {name: q.span_months(name) for name in SUM_NAMES}
+    months = sorted({m for ms in spans.values() for m in ms})
+    qs = flow_filter(apply_keys(facts(viewer), keys).filter(period__in=months), q.flow)
+    aggregates = {name: Sum(q.field, filter=Q(period__in=ms)) for name, ms in spans.items()}
+    names = {by: f"k_{by}" for by in wanted}
+    grouped = (
+        qs.annotate(**{names[by]: _FACT_KEYS[by] for by in wanted})
+        .values(*names.values())
+        .annotate(**aggregates)
+        .order_by()
+    )
+    parts: dict[str, dict[str, list[Sums]]] = {by: defaultdict(list) for by in wanted}
+    for row in grouped:
+        sums = Sums(**{name: row[name] or ZERO for name in SUM_NAMES})
+        for by in wanted:
+            k = row[names[by]]
+            parts[by][NONE_KEY if k is None or k == "" else str(k)].append(sums)
+    for by in wanted:
+        memo[(by, q, keys, False)] = (
+            {key: total_of(values) for key, values in parts[by].items()},
+            "facts",
+        )
+
+
 def breakdown(
     *,
     viewer: Viewer,
@@ -368,7 +409,10 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
 
 
 def _flow_sources(viewer: Viewer, keys: Keys) -> list[Any]:
-    """Where totals by flow and period come from (the trade-mode rollups partition them)."""
+    """Where totals by flow and period come from (the trade-mode rollups partition them; one
+    enterprise's, its enterprise rollup rows)."""
+    if keys.params().keys() == {"enterprise"}:
+        return [enterprise_rollup(viewer).filter(key=keys.enterprise)]
     if not keys.is_empty:
         return [apply_keys(facts(viewer), keys)]
     if viewer is None or sees_all(viewer):

@@ -98,3 +98,50 @@ def test_the_rollup_version_outlives_the_cache_default_timeout(db):
     assert bumped != before
     with time_machine.travel(timezone.now() + dt.timedelta(hours=2)):
         assert rollup_version() == bumped
+
+
+def test_concentration_figures_are_cached_until_the_next_rebuild(trade_data, city, client):
+    """Issue 17: the concentration page groups the largest firms' records by partner once per
+    rollup version and scope; a repeat view reads no facts, a rebuild recomputes."""
+    url = reverse("trade:analysis_dynamic", args=["concentration"]) + "?year=2025&month=3"
+    client.force_login(city.leader)
+
+    def facts_read() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return sum("trade_customsrecord" in q["sql"] for q in queries.captured_queries)
+
+    assert facts_read() == 1
+    assert facts_read() == 0
+    first = client.get(url).context["items"]
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    assert facts_read() == 1
+    assert [i.hhi for i in client.get(url).context["items"]] == [i.hhi for i in first]
+    client.force_login(city.district_a_user)  # another scope, its own entry
+    assert facts_read() == 1
+
+
+def test_new_exporters_and_stopped_are_cached_per_scope_until_the_next_rebuild(
+    trade_data, city, client
+):
+    for kind in ("new-exporters", "stopped"):
+        url = reverse("trade:analysis_dynamic", args=[kind]) + "?year=2025&month=3"
+        client.force_login(city.leader)
+
+        def rollup_reads(url: str = url) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            return sum(
+                "trade_traderollup" in q["sql"] and "GROUP BY" in q["sql"]
+                for q in queries.captured_queries
+            )
+
+        first = rollup_reads()
+        assert first >= 1
+        items = client.get(url).context["items"]
+        assert rollup_reads() == 0
+        rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+        assert rollup_reads() == first
+        assert client.get(url).context["items"] == items
+        client.force_login(city.district_a_user)  # another scope, its own entry
+        assert rollup_reads() >= 1

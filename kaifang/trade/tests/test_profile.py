@@ -103,3 +103,38 @@ def test_trading_filter_reads_the_enterprise_rollup_not_the_facts(trade_data, ci
         names = _names(client, trading="yes", trade_from="2025-01", trade_to="2025-03")
     assert names == {"甲机电", "乙纺织", "丙电子", "丁服装"}
     assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+
+
+def test_profile_tables_equal_their_own_facts_and_read_the_facts_once(trade_data, city, client):
+    """Issue 17: the profile's trend and cards read the enterprise rollup, and its partner,
+    product and trade-mode tables come from one grouping of the enterprise's records; every
+    figure equals the same table read straight from the facts."""
+    from django.db import connection
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.trade.profile import trade_panel_context
+    from kaifang.trade.selectors import Keys, Query, breakdown, totals_by_flow, trend
+    from kaifang.trade.selectors.base import apply_keys, facts, grouped_sums
+
+    request = client.get("/").wsgi_request
+    for user in (city.leader, city.district_a_user):
+        request.user = user
+        with CaptureQueriesContext(connection) as queries:
+            ctx = trade_panel_context(request, trade_data.e1)
+        sql = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+        assert len(sql) == 1, sql
+        q, keys = ctx["q"], Keys(enterprise=str(trade_data.e1.pk))
+        for name, by in (("partners", "partner"), ("products", "hs4"), ("modes", "mode")):
+            alone = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
+            assert [(r.key, r.sums) for r in ctx[name].rows] == [
+                (r.key, r.sums) for r in alone.rows
+            ]
+            assert ctx[name].total.sums == alone.total.sums
+        by_flow = grouped_sums(apply_keys(facts(user), keys), F("flow"), q)
+        cards = totals_by_flow(viewer=user, q=q, keys=keys)
+        assert cards["export"].sums == by_flow["export"]
+        points = trend(viewer=user, end=q.period, currency="usd", keys=keys)
+        assert sum(p.export for p in points) == Decimal(230)  # r1 + r2 + r3
+    other = Query(year=2025, month=3)
+    assert totals_by_flow(viewer=city.district_b_user, q=other, keys=keys)["total"].ytd == 0
