@@ -1,0 +1,56 @@
+"""Reads of the service desk, always within the viewer's scope: appeals (``appeals.py``) and
+the liaison roster and visits (``liaison.py``). Callers use the names below."""
+
+from kaifang.servicedesk.selectors.appeals import (
+    AnyUser,
+    AppealFilters,
+    appeal_get,
+    appeal_list,
+    appeals_for,
+    due_soon_q,
+    my_units,
+    overdue_q,
+    public_appeal,
+    public_timeline,
+    visits_for,
+    workbench_counts,
+)
+from kaifang.servicedesk.selectors.liaison import (
+    MyEnterprise,
+    assignable_people,
+    coverage,
+    enterprises_for,
+    my_enterprises,
+    officers_for,
+    quarter_of,
+    roster_by_officer,
+    roster_by_unit,
+    visit_progress,
+    visits_list,
+)
+
+__all__ = [
+    "AnyUser",
+    "AppealFilters",
+    "MyEnterprise",
+    "appeal_get",
+    "appeal_list",
+    "appeals_for",
+    "assignable_people",
+    "coverage",
+    "due_soon_q",
+    "enterprises_for",
+    "my_enterprises",
+    "my_units",
+    "officers_for",
+    "overdue_q",
+    "public_appeal",
+    "public_timeline",
+    "quarter_of",
+    "roster_by_officer",
+    "roster_by_unit",
+    "visit_progress",
+    "visits_for",
+    "visits_list",
+    "workbench_counts",
+]
