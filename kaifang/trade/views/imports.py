@@ -14,14 +14,16 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core import audit
 from kaifang.core.jobs import enqueue, job_for_user
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Job
 from kaifang.core.models.jobs import FINISHED_STATUSES
 from kaifang.core.scope import get_for_user
-from kaifang.trade import actions, batches
+from kaifang.trade import actions
+from kaifang.trade.actions import batches
 from kaifang.trade.forms import MappingForm, UploadForm
 from kaifang.trade.models import ImportBatch, ImportStatus, MappingTemplate
-from kaifang.trade.selectors_import import import_batches
+from kaifang.trade.selectors.imports import import_batches
 
 
 def _start(batch: ImportBatch, *, kind: str, title: str, owner: Any, **params: Any) -> None:
@@ -156,10 +158,10 @@ def import_error_report(request: HttpRequest, pk: int) -> FileResponse:
     if not batch.error_report:
         raise Http404("没有错误报告")
     audit.record(actor=user, action="export.import_errors", obj=batch)
-    return FileResponse(
-        batch.error_report.open("rb"),
-        as_attachment=True,
+    return file_download(
+        batch.error_report,
         filename=f"错误报告-{batch.filename.rsplit('.', 1)[0]}.xlsx",
+        missing="没有错误报告",
     )
 
 

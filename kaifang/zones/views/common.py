@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,10 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def attempt(
@@ -78,7 +76,4 @@ def xlsx_download(
         object_repr=f"{title}（{len(materialised)} 条）",
         changes={"rows": len(materialised), **(changes or {})},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_download(content=content, filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
