@@ -41,10 +41,11 @@ def json_object(request: HttpRequest) -> dict[str, Any]:
 
 
 def form_or_json(request: HttpRequest) -> tuple[dict[str, Any], MultiValueDict[str, Any]]:
-    """The fields and files of a write that may carry attachments: multipart/form-data as a
-    page's form sends it, or a JSON object (no files). BodyError as ``json_object``."""
+    """The fields and files of a write that may carry attachments: a form as a page sends it
+    (multipart/form-data, or urlencoded without files), or a JSON object (no files).
+    BodyError as ``json_object``."""
     content_type = (request.content_type or "").lower()
-    if content_type == "multipart/form-data":
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return request.POST.dict(), request.FILES
     try:
         return json_object(request), MultiValueDict()
@@ -52,7 +53,7 @@ def form_or_json(request: HttpRequest) -> tuple[dict[str, Any], MultiValueDict[s
         if error.status == 415:
             raise BodyError(
                 415,
-                "请求体必须是 JSON 或 multipart/form-data（带附件时）：请设置 Content-Type。",
+                "请求体必须是 JSON 或表单（带附件时为 multipart/form-data）：请设置 Content-Type。",
             ) from error
         raise
 

@@ -190,6 +190,13 @@ def test_a_report_with_an_attachment_outside_the_scope_is_404_and_other_bodies_4
         HTTP_AUTHORIZATION=f"Bearer {api.token}",
     )
     assert plain.status_code == 415 and "multipart/form-data" in plain.json()["detail"]
+    form = api.client.post(
+        f"/api/v1/tasks/{a.pk}/reports",
+        "text=&percent=10",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert form.status_code == 422 and "text" in form.json()["errors"]  # read as the page's form
 
 
 def test_the_schema_documents_both_bodies_of_a_report(city, client: Client):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from kaifang.core import audit, permissions
+from kaifang.core.jobs import enqueue
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
 from kaifang.trade.actions import batches
@@ -28,7 +30,7 @@ from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_
 from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table, TableError, read_table
-from kaifang.trade.models import ImportBatch, ImportKind, ImportStatus
+from kaifang.trade.models import ImportBatch, ImportKind, ImportStatus, MappingTemplate
 from kaifang.trade.selectors.imports import import_lookups
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,73 @@ def import_upload(
         changes={"filename": batch.filename, "sha256": batch.sha256, "kind": kind},
     )
     return batch
+
+
+def _start_job(batch: ImportBatch, *, kind: str, title: str, actor: User, **params: Any) -> None:
+    job = enqueue(kind=kind, owner=actor, title=title, params={"batch_id": batch.pk, **params})
+    ImportBatch.objects.filter(pk=batch.pk).update(current_job=job.pk)
+
+
+@transaction.atomic
+def import_start_validation(
+    *, batch: ImportBatch, actor: User, mapping: dict[str, Any] | None = None
+) -> None:
+    """Queue the validation job of an uploaded batch, with a saved template's mapping when the
+    uploader chose one (else the mapping detected on upload)."""
+    require_importer(actor)
+    if mapping:
+        ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
+    _start_job(
+        batch,
+        kind="trade.import_validate",
+        title=f"校验 {batch.filename}",
+        actor=actor,
+        mapping=mapping,
+    )
+
+
+@transaction.atomic
+def import_remap(
+    *, batch: ImportBatch, actor: User, fields: Mapping[str, str | None], save_as: str = ""
+) -> None:
+    """Apply a corrected header mapping (optionally saved as a template under ``save_as``) and
+    queue the validation again. A multiplier detected for a column stays while that column
+    keeps its field. Refused (nothing saved) once the batch is being or has been committed."""
+    require_importer(actor)
+    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING}:
+        raise ValidationError("该批次已导入，不能再修改表头对应。")
+    current = dict(batch.mapping.get("fields", {})) if batch.mapping else {}
+    fields = {k: v for k, v in fields.items() if v}
+    old_multipliers = batch.mapping.get("multipliers", {}) if batch.mapping else {}
+    multipliers = {k: v for k, v in old_multipliers.items() if current.get(k) == fields.get(k)}
+    mapping = {"kind": _parser_kind(batch.kind), "fields": fields, "multipliers": multipliers}
+    if save_as:
+        MappingTemplate.objects.update_or_create(
+            kind=batch.kind, name=save_as, defaults={"mapping": mapping, "created_by": actor}
+        )
+        audit.record(
+            actor=actor, action="import.template_save", obj=batch, changes={"name": save_as}
+        )
+    if not batches.batch_revalidate(batch=batch, mapping=mapping):
+        raise ValidationError("该批次正在导入或已导入，不能再修改表头对应。")
+    audit.record(actor=actor, action="import.remap", obj=batch, changes={"fields": fields})
+    _start_job(
+        batch,
+        kind="trade.import_validate",
+        title=f"重新校验 {batch.filename}",
+        actor=actor,
+        mapping=mapping,
+    )
+
+
+@transaction.atomic
+def import_start_commit(*, batch: ImportBatch, actor: User) -> None:
+    """Claim a validated batch for its commit (a conditional update: a second click or a
+    second tab finds it taken) and queue the commit job."""
+    require_importer(actor)
+    if not batches.batch_claim_commit(batch=batch):
+        raise ValidationError("请先完成校验，再确认导入（或该批次已在导入中）。")
+    _start_job(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", actor=actor)
 
 
 def _parser_kind(kind: str) -> Any:
@@ -151,11 +220,10 @@ def import_validate(
     if mapping_json is not None:
         batch.mapping = mapping_json
     batch.summary = result.summary()
-    periods = getattr(result, "periods", [])
-    batch.summary["periods"] = [p.strftime("%Y-%m") for p in periods]
-    batch.summary["new_enterprises"] = len(getattr(result, "new_enterprises", []))
+    batch.summary["periods"] = [p.strftime("%Y-%m") for p in result.periods]
+    batch.summary["new_enterprises"] = len(result.new_enterprises)
     batch.summary["warnings"] = [w.as_dict() for w in result.warnings[:200]]
-    batch.summary["notes"] = list(getattr(result, "notes", [])) + list(result.mapping.notes)
+    batch.summary["notes"] = [*result.notes, *result.mapping.notes]
     batch.rows_read = result.rows_read
     batch.rows_imported = result.rows_imported
     batch.rows_rejected = result.rows_rejected

@@ -1,5 +1,5 @@
-"""The batch state machine (trade/actions/batches.py): conditional claims, a failed commit returns to
-待确认 with its reason, and a batch whose job failed or lost its worker is recovered."""
+"""The batch state machine (trade/actions/batches.py): conditional claims, a failed commit
+returns to 待确认 with its reason, and a batch whose job failed or lost its worker is recovered."""
 
 from __future__ import annotations
 
