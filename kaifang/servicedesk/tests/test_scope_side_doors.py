@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from kaifang.core.models import RoleCode
 from kaifang.core.tests.factories import UserFactory
-from kaifang.servicedesk import actions
+from kaifang.servicedesk import actions, selectors
 from kaifang.servicedesk.models import Appeal, Category, Source, Visit, VisitTarget
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def test_duplicate_hint_compares_only_within_the_users_scope(city, firm, make_ap
     earlier = make_appeal(firm, actor=city.officer)
     later = make_appeal(firm, actor=city.officer)
     # The office sees both; district B's user sees neither, so for them there is no hint.
-    assert actions.find_duplicate(later, viewer=city.officer)[0] == earlier
-    assert actions.find_duplicate(later, viewer=city.district_b_user) == (None, 0.0)
+    assert selectors.find_duplicate(later, viewer=city.officer)[0] == earlier
+    assert selectors.find_duplicate(later, viewer=city.district_b_user) == (None, 0.0)
 
 
 def test_appeal_page_names_the_duplicate_only_to_whom_may_open_it(city, firm, make_appeal):
