@@ -47,7 +47,7 @@ def test_fdi_by_enterprise_investor_country_and_month() -> None:
     assert [e.uscc for e in result.new_enterprises] == [USCC_NEW]
     assert result.summary()["totals"] == {
         "value": {"usd": "1335000.0", "cny": "0"},
-        "second": {"usd": "3000000.0", "cny": "0"},
+        "second": {"usd": "3000000", "cny": "0"},
     }
 
 
