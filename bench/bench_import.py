@@ -6,7 +6,7 @@ Usage:
 
 Without DATABASE_URL it uses a fresh SQLite file, var/bench/import.sqlite3. For each file it
 prints rows per second of
-  - the pipeline as `kaifang import-customs` runs it (kaifang.trade.actions_stream): the file
+  - the pipeline as `kaifang import-customs` runs it (kaifang.trade.actions.stream): the file
     parsed in a forked child (kaifang.trade.importers) while this process commits the chunks
     (pending firms, upsert, rollups, audit) in one transaction;
   - the parse alone, in one process, for reference;
@@ -44,13 +44,14 @@ from django.db import connection, transaction  # noqa: E402
 from kaifang.core.lib.uscc import synthetic_uscc  # noqa: E402
 from kaifang.core.reference_loader import load_partners, load_trade_modes  # noqa: E402
 from kaifang.enterprises.models import Enterprise  # noqa: E402
-from kaifang.trade.actions_stream import import_customs_table  # noqa: E402
+from kaifang.trade.actions import import_customs_table  # noqa: E402
 from kaifang.trade.bulk import insert_rows  # noqa: E402
-from kaifang.trade.importers.customs import ParseResult, parse_customs  # noqa: E402
+from kaifang.trade.importers.customs import CustomsRow, parse_customs  # noqa: E402
 from kaifang.trade.importers.headers import detect_mapping  # noqa: E402
+from kaifang.trade.importers.result import ImportResult  # noqa: E402
 from kaifang.trade.importers.tabular import read_table  # noqa: E402
 from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
-from kaifang.trade.selectors_import import import_lookups  # noqa: E402
+from kaifang.trade.selectors.imports import import_lookups  # noqa: E402
 
 HEADER = [
     "数据年月",
@@ -134,7 +135,7 @@ def reset() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def parse_only(data: bytes, filename: str) -> tuple[ParseResult, float]:
+def parse_only(data: bytes, filename: str) -> tuple[ImportResult[CustomsRow], float]:
     """The parse alone, in this process (for the baseline's rows, and as a figure)."""
     start = time.perf_counter()
     table = read_table(data, filename, kind="customs")
@@ -143,7 +144,7 @@ def parse_only(data: bytes, filename: str) -> tuple[ParseResult, float]:
     return result, time.perf_counter() - start
 
 
-def pipeline(data: bytes, filename: str) -> tuple[ParseResult, float, float]:
+def pipeline(data: bytes, filename: str) -> tuple[ImportResult[CustomsRow], float, float]:
     """Read, parse and commit as `kaifang import-customs --flow export` does (the parse runs in
     a forked child while this process writes); returns the report, the wall time and the CPU
     time of this process (the child's is not counted)."""
@@ -166,7 +167,7 @@ def pipeline(data: bytes, filename: str) -> tuple[ParseResult, float, float]:
     return result, time.perf_counter() - start, time.process_time() - cpu
 
 
-def raw_insert(result: ParseResult) -> tuple[float, float]:
+def raw_insert(result: ImportResult[CustomsRow]) -> tuple[float, float]:
     """The baseline: the parsed rows as tuples, inserted raw into the emptied table."""
     ids = dict(Enterprise.objects.values_list("uscc", "id"))
     tuples = [

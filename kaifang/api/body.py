@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 
 MAX_DEPTH = 32
 
@@ -37,6 +38,24 @@ def json_object(request: HttpRequest) -> dict[str, Any]:
     if not _encodable(body):
         raise BodyError(400, "请求体含有无效字符（孤立的 UTF-16 代理项），请检查编码。")
     return body
+
+
+def form_or_json(request: HttpRequest) -> tuple[dict[str, Any], MultiValueDict[str, Any]]:
+    """The fields and files of a write that may carry attachments: a form as a page sends it
+    (multipart/form-data, or urlencoded without files), or a JSON object (no files).
+    BodyError as ``json_object``."""
+    content_type = (request.content_type or "").lower()
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return request.POST.dict(), request.FILES
+    try:
+        return json_object(request), MultiValueDict()
+    except BodyError as error:
+        if error.status == 415:
+            raise BodyError(
+                415,
+                "请求体必须是 JSON 或表单（带附件时为 multipart/form-data）：请设置 Content-Type。",
+            ) from error
+        raise
 
 
 def _nesting(raw: bytes) -> int:

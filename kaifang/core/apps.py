@@ -28,9 +28,8 @@ class CoreConfig(AppConfig):
         register(MenuItem("审计日志", "core:audit_list", 950, admin_only=True))
         register(MenuItem("数据字典", "core:dictionaries", 940, admin_only=True))
 
-        from kaifang.core import admin_calendar, calendar_hooks, shell_hooks
+        from kaifang.core import calendar_hooks, shell_hooks
 
-        del admin_calendar  # imported for its admin registrations
         shell_hooks.register(calendar_hooks.calendar_warnings)
         register(MenuItem("消息通知", "core:notification_list", 860))
         register(MenuItem("后台任务", "core:job_list", 870))

@@ -1,6 +1,6 @@
 """Reference dictionaries as a whole: each one's size, for the 数据字典 overview page, and the
 Chinese names of commodity codes as users read them (`hs_display_names`). (The importers read
-the dictionaries they need as plain data through kaifang.trade.selectors_import.import_lookups.)"""
+the dictionaries they need as plain data through kaifang.trade.selectors.imports.import_lookups.)"""
 
 from __future__ import annotations
 

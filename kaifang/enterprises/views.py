@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.scope import visible_to
@@ -103,12 +104,8 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         object_repr=f"企业名录导出（{len(rows)} 家）",
         changes={"filters": filters.__dict__, "rows": len(rows)},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename=enterprises-{stamp}.xlsx"
-    return response
+    return file_download(content=content, filename=f"enterprises-{stamp}.xlsx")
 
 
 @login_required

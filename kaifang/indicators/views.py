@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, tiles
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
@@ -38,7 +39,6 @@ from kaifang.indicators.models import Region, RegionKind, ValueImport
 from kaifang.indicators.officials import official_rows
 
 YI = Decimal(100_000_000)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(request: HttpRequest, user: User) -> tuple[int, int]:
@@ -138,11 +138,7 @@ def indicator_export(request: HttpRequest, code: str) -> HttpResponse:
         object_repr=f"{indicator.name}（{len(rows)} 行）",
         changes={"indicator": code, "year": year, "month": month, "rows": len(rows)},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename=indicator-{code}-{year}{month:02d}.xlsx"
-    )
-    return response
+    return file_download(content=content, filename=f"indicator-{code}-{year}{month:02d}.xlsx")
 
 
 @login_required

@@ -1,7 +1,7 @@
 """How a follow-up learns that its visit happened, without importing the service desk.
 
 The service desk writes every visit on the enterprise's timeline (the register's
-`EnterpriseEvent` with kind "visit", `visit_create` in servicedesk/actions_visits.py). The
+`EnterpriseEvent` with kind "visit", `visit_create` in servicedesk/actions/visits.py). The
 register is below us, so we listen to that row being written: a decoupled concern, the one
 kind of work STYLE.md allows a signal."""
 

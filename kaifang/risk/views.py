@@ -16,9 +16,9 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner, User
@@ -36,8 +36,6 @@ from kaifang.risk.matching import LOSS_FORMULAS
 from kaifang.risk.models import ExposureRollup, FollowUp, FollowUpStatus, Scenario, WatchEntry
 from kaifang.trade.models import CustomsRecord
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ENTERPRISE_ROWS = 100
 RECORDS_PAGE_SIZE = 50
 
@@ -326,9 +324,7 @@ def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
         lines=selectors.product_lines(scenario, result),
     )
     actions.scenario_export_recorded(actor=user, scenario=scenario, kind="xlsx")
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = _attachment(f"{scenario.name}-受影响企业.xlsx")
-    return response
+    return file_download(content=content, filename=f"{scenario.name}-受影响企业.xlsx")
 
 
 @login_required
@@ -343,13 +339,7 @@ def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
         done=_done_text(scenario, user),
     )
     actions.scenario_export_recorded(actor=user, scenario=scenario, kind="docx")
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = _attachment(f"{scenario.name}-风险敞口简报.docx")
-    return response
-
-
-def _attachment(name: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    return file_download(content=content, filename=f"{scenario.name}-风险敞口简报.docx")
 
 
 # --- follow-ups of the signed-in liaison officer ---------------------------------------------

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kaifang.core import calendar, demo
 from kaifang.core.models import Notification, RoleCode, Unit, User
 from kaifang.enterprises.models import Enterprise, EnterpriseEvent
-from kaifang.servicedesk import actions, actions_visits, escalation
+from kaifang.servicedesk import actions, escalation
 from kaifang.servicedesk.models import (
     Appeal,
     AppealStatus,
@@ -26,7 +26,7 @@ from kaifang.servicedesk.models import (
     Visit,
     VisitTarget,
 )
-from kaifang.servicedesk.selectors_liaison import quarter_of
+from kaifang.servicedesk.selectors import quarter_of
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -174,9 +174,7 @@ def _liaison_and_visits(
         mine = list(Enterprise.objects.filter(liaison=officer, is_synthetic=True))
         if mine and leader is not None:
             since = _last_event_id()
-            actions_visits.liaison_assign(
-                actor=office, enterprises=mine, officer=officer, leader=leader
-            )
+            actions.liaison_assign(actor=office, enterprises=mine, officer=officer, leader=leader)
             _backdate_events(since, assigned_on)
     year, quarter, _, _ = quarter_of(today)
     visits = 0
@@ -189,7 +187,7 @@ def _liaison_and_visits(
                 day = today - dt.timedelta(days=rng.randint(0, 364))
                 problem = rng.choice(TEXTS[rng.choice(list(Category))]).format(n=3)
                 since = _last_event_id()
-                visit = actions_visits.visit_create(
+                visit = actions.visit_create(
                     actor=officer,
                     enterprise=enterprise,
                     visited_on=day,

@@ -292,6 +292,6 @@ class VisitTargetForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from kaifang.servicedesk.selectors_liaison import officers_for
+        from kaifang.servicedesk.selectors import officers_for
 
         self.fields["officer"].queryset = officers_for(user)  # type: ignore[attr-defined]

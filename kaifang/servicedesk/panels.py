@@ -11,7 +11,7 @@ from kaifang.core import workbench
 from kaifang.core.models import User
 from kaifang.enterprises import panels
 from kaifang.enterprises.models import Enterprise
-from kaifang.servicedesk import selectors, selectors_liaison
+from kaifang.servicedesk import selectors
 from kaifang.servicedesk.models import LiaisonLeader
 
 
@@ -59,10 +59,10 @@ def liaison_workbench_context(request: HttpRequest) -> dict[str, object] | None:
     if user is None:
         return None
     today = timezone.localdate()
-    mine = selectors_liaison.my_enterprises(user, today)
+    mine = selectors.my_enterprises(user, today)
     if not mine:
         return None
-    _, quarter, _, _ = selectors_liaison.quarter_of(today)
+    _, quarter, _, _ = selectors.quarter_of(today)
     return {
         "rows": mine[:LIAISON_PANEL_ROWS],
         "total": len(mine),

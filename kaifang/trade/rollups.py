@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from kaifang.enterprises.models import Enterprise
+from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
 from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
@@ -28,9 +29,6 @@ from kaifang.trade.models import (
 )
 from kaifang.trade.signals import rollups_rebuilt
 
-# Enterprise-keyed figures of scoped users come from the enterprise rollup (filtered by the
-# visible enterprises), so the pair rollup leaves that dimension out.
-SCOPE_DIMENSIONS = (Dimension.PARTNER, Dimension.HS2, Dimension.HS4, Dimension.MODE)
 _FACTS = CustomsRecord._meta.db_table
 _FIRMS = Enterprise._meta.db_table
 _q = connection.ops.quote_name
@@ -59,21 +57,30 @@ def bump_version() -> None:
     transaction.on_commit(bump)
 
 
-# Two groupings of the facts that every rollup can be summed from: by (enterprise, month, flow,
-# partner) and by (enterprise, month, flow, HS heading, trade mode). Sorting the facts is what a
-# GROUP BY costs; grouping them twice, then the far smaller stages thirteen times, costs about a
-# third of grouping the facts once per rollup.
+# The stages and the dimensions summed from them are defined in trade/dimensions.py, which the
+# streaming import's child reads too. Here they become SQL: a stage is a temporary table of the
+# facts grouped by (enterprise, month, flow) and its fields k0, k1, …
+
+
+def _cut(expression: str, width: int | None) -> str:
+    return expression if width is None else f"SUBSTR({expression}, 1, {int(width)})"
+
+
 _STAGES = {
-    "kf_stage_partner": ("r.partner_code",),
-    "kf_stage_product": ("SUBSTR(r.hs_code, 1, 4)", "r.trade_mode"),
+    f"kf_stage_{stage}": tuple(
+        _cut(f"r.{FIELDS[name].column}", FIELDS[name].width) for name in fields
+    )
+    for stage, fields in STAGES.items()
 }
-# dimension → (stage, key expression over the stage's columns k0, k1)
+# dimension → (stage, key expression over the stage's columns)
 _STAGED_KEYS = {
-    Dimension.PARTNER: ("kf_stage_partner", "s.k0"),
-    Dimension.ENTERPRISE: ("kf_stage_partner", "CAST(s.enterprise_id AS VARCHAR(20))"),
-    Dimension.HS2: ("kf_stage_product", "SUBSTR(s.k0, 1, 2)"),
-    Dimension.HS4: ("kf_stage_product", "s.k0"),
-    Dimension.MODE: ("kf_stage_product", "s.k1"),
+    d.name: (
+        f"kf_stage_{d.stage}",
+        "CAST(s.enterprise_id AS VARCHAR(20))"
+        if d.position is None
+        else _cut(f"s.k{d.position}", d.width),
+    )
+    for d in DIMENSIONS
 }
 _STAGE_SUMS = "SUM(s.usd), SUM(s.cny), SUM(s.n)"
 
@@ -195,7 +202,7 @@ def _insert_scoped(cursor: Any) -> int:
     """The pair rollups, and the liaison rollups of the enterprises that have a liaison,
     summed from the stages (whatever facts they were grouped from)."""
     written = 0
-    for dimension in SCOPE_DIMENSIONS:
+    for dimension in PLACE_DIMENSIONS:
         stage, key = _STAGED_KEYS[dimension]
         for table, liaison, only in (
             (_SCOPED, "", ""),

@@ -1,6 +1,6 @@
 """Background jobs of the import flow: validate (parse + report) and commit. They take ids,
 call one action and report progress on the Job row that drives the progress bar. Batch states
-move only through kaifang.trade.batches."""
+move only through kaifang.trade.actions.batches."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from kaifang.core.jobs import JobError, JobHandle, job
 from kaifang.core.schedules import periodic
-from kaifang.trade import actions, batches
+from kaifang.trade import actions
+from kaifang.trade.actions import batches
 from kaifang.trade.models import ImportBatch
 
 

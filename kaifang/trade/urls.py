@@ -1,33 +1,33 @@
 from django.urls import path
 
-from kaifang.trade import views, views_analysis
+from kaifang.trade.views import analysis, imports
 
 app_name = "trade"
 
 urlpatterns = [
-    path("imports/", views.import_list, name="import_list"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/remap/", views.import_remap, name="import_remap"),
-    path("imports/<int:pk>/poll/", views.import_poll, name="import_poll"),
-    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
-    path("imports/<int:pk>/errors.xlsx", views.import_error_report, name="import_error_report"),
-    path("analysis/", views_analysis.overview, name="analysis_overview"),
-    path("analysis/by/<str:by>/", views_analysis.breakdown_page, name="analysis_breakdown"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/remap/", imports.import_remap, name="import_remap"),
+    path("imports/<int:pk>/poll/", imports.import_poll, name="import_poll"),
+    path("imports/<int:pk>/commit/", imports.import_commit, name="import_commit"),
+    path("imports/<int:pk>/errors.xlsx", imports.import_error_report, name="import_error_report"),
+    path("analysis/", analysis.overview, name="analysis_overview"),
+    path("analysis/by/<str:by>/", analysis.breakdown_page, name="analysis_breakdown"),
     path(
         "analysis/by/<str:by>/export.xlsx",
-        views_analysis.breakdown_export,
+        analysis.breakdown_export,
         name="analysis_breakdown_export",
     ),
-    path("analysis/records/", views_analysis.records_page, name="analysis_records"),
+    path("analysis/records/", analysis.records_page, name="analysis_records"),
     path(
         "analysis/records/export.xlsx",
-        views_analysis.records_export,
+        analysis.records_export,
         name="analysis_records_export",
     ),
-    path("analysis/<str:kind>/", views_analysis.dynamic_page, name="analysis_dynamic"),
+    path("analysis/<str:kind>/", analysis.dynamic_page, name="analysis_dynamic"),
     path(
         "analysis/<str:kind>/export.xlsx",
-        views_analysis.dynamic_export,
+        analysis.dynamic_export,
         name="analysis_dynamic_export",
     ),
 ]

@@ -451,7 +451,7 @@ def kpi_import(
     rows: Sequence[tuple[int, str, dt.date, Decimal]],
     filename: str = "",
 ) -> int:
-    """Write the rows of a parsed KPI workbook (kpi_import.parse_kpi_workbook), all or none;
+    """Write the rows of a parsed KPI workbook (importers.kpi.parse_kpi_workbook), all or none;
     indicator names are matched to the platform kind's KPIs. Raises ValidationError with one
     message per bad row."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)

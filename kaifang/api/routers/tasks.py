@@ -10,10 +10,21 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from kaifang.api.common import Page, PageQuery, Ref, cleaned, error_docs, paginate, ref, responses
+from kaifang.api.body import BodyError, form_or_json
+from kaifang.api.common import (
+    ErrorOut,
+    Page,
+    PageQuery,
+    Ref,
+    cleaned,
+    error_docs,
+    paginate,
+    ref,
+    responses,
+)
 from kaifang.core.lib.requests import current_user
 from kaifang.supervision import actions, selectors
-from kaifang.supervision.forms import ReportForm, TaskFilterForm
+from kaifang.supervision.forms import ATTACHMENT_TYPES, ReportForm, TaskFilterForm
 from kaifang.supervision.models import Light, Task, TaskStatus
 
 router = Router(tags=["督查督办"])
@@ -78,11 +89,6 @@ class TaskDetailOut(TaskOut):
     milestones: list[MilestoneOut]
     reports: list[ReportOut]
     events: list[EventOut]
-
-
-class ReportIn(Schema):
-    text: str = Field(description="进展情况")
-    percent: int = Field(description="完成进度（0–100）")
 
 
 class ReportCreatedOut(ReportOut):
@@ -165,19 +171,73 @@ def task_detail_api(request: HttpRequest, task_id: int) -> dict[str, Any]:
     }
 
 
+REPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["text", "percent"],
+                    "properties": {
+                        "text": {"type": "string", "description": "进展情况"},
+                        "percent": {"type": "integer", "description": "完成进度（0–100）"},
+                    },
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["text", "percent"],
+                    "properties": {
+                        "text": {"type": "string", "description": "进展情况"},
+                        "percent": {"type": "integer", "description": "完成进度（0–100）"},
+                        "attachment": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "附件（可选，与页面相同）："
+                            + "、".join(sorted(ATTACHMENT_TYPES))
+                            + "；不超过 SUPERVISION_ATTACHMENT_MAX_MB（默认 20 MB），"
+                            "内容须与扩展名相符，压缩包与 Office 文件另经安全检查",
+                        },
+                    },
+                }
+            },
+        },
+    }
+}
+
+
 @router.post(
     "/{task_id}/reports",
-    response=responses(ReportCreatedOut, 403, 404, 422, status=201),
+    response=responses(ReportCreatedOut, 400, 403, 404, 415, 422, status=201),
     summary="报送进展",
-    description="牵头单位报送进展（与任务页面的“报送进展”相同的校验、办理记录、审计）；"
-    "已签收的任务随之进入办理中。附件请在页面上传。",
-    openapi_extra=error_docs(403, 404, 422, ok=201, ok_text="已报送，返回该条进展"),
+    description="牵头单位报送进展（与任务页面的“报送进展”相同的表单校验、办理记录、审计）；"
+    "已签收的任务随之进入办理中。不带附件时可用 JSON 提交；带附件时以 multipart/form-data "
+    "提交 text、percent 和 attachment，附件的类型、大小和内容检查与页面相同。",
+    openapi_extra={
+        **error_docs(400, 403, 404, 415, 422, ok=201, ok_text="已报送，返回该条进展"),
+        **REPORT_BODY,
+    },
 )
-def task_report_api(request: HttpRequest, task_id: int, body: ReportIn) -> Status[dict[str, Any]]:
+def task_report_api(request: HttpRequest, task_id: int) -> Status[dict[str, Any] | ErrorOut]:
     user = current_user(request)
     task = selectors.task_for_user(user=user, pk=task_id)
-    data = cleaned(ReportForm(data=body.model_dump()))
-    report = actions.task_report(actor=user, task=task, text=data["text"], percent=data["percent"])
+    try:
+        fields, files = form_or_json(request)
+    except BodyError as error:
+        return Status(error.status, ErrorOut(detail=error.detail))
+    if any(isinstance(value, dict | list) for value in fields.values()):
+        return Status(400, ErrorOut(detail="字段必须是字符串或数字。"))
+    data = cleaned(ReportForm(data=fields, files=files))
+    attachment = data.get("attachment")
+    report = actions.task_report(
+        actor=user,
+        task=task,
+        text=data["text"],
+        percent=data["percent"],
+        files=[attachment] if attachment else [],
+    )
     task.refresh_from_db(fields=["status", "percent"])
     return Status(
         201, {**_report(report), "task_status": task.status, "task_percent": task.percent}

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from kaifang.api.common import Page, PageQuery, Ref, error_docs, paginate, ref, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.servicedesk.models import Visit
-from kaifang.servicedesk.selectors_liaison import visits_list
+from kaifang.servicedesk.selectors import visits_list
 
 router = Router(tags=["走访"])
 

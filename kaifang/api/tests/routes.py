@@ -17,8 +17,8 @@ def make(city: Any) -> dict[str, Any]:
     visit there, and a personal token of the district A user."""
     from kaifang.api.actions import token_create
     from kaifang.enterprises.tests.factories import EnterpriseFactory
+    from kaifang.servicedesk import actions
     from kaifang.servicedesk import actions as appeal_actions
-    from kaifang.servicedesk import actions_visits
     from kaifang.supervision.tests.conftest import make_task
 
     enterprise = EnterpriseFactory(name="东城路由矩阵有限公司", district=city.district_a)
@@ -34,7 +34,7 @@ def make(city: Any) -> dict[str, Any]:
     )
     appeal = appeal_actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.district_a)
     task = make_task(city, title="路由矩阵督办事项", deadline=dt.date(2026, 12, 31))
-    visit = actions_visits.visit_create(
+    visit = actions.visit_create(
         actor=city.district_a_user,
         enterprise=enterprise,
         visited_on=dt.date(2026, 3, 2),
@@ -87,7 +87,15 @@ ROUTES = [
     Route("api:trade_records", query={"span": "ytd"}),
     Route("api:task_list_api", hides="api_task"),
     Route("api:task_detail_api", kwargs={"task_id": "api_task"}),
-    Route("api:task_report_api", kwargs={"task_id": "api_task"}, method="POST", expect=NEEDS_BODY),
+    # Posted as the page posts it (multipart): the task is not signed yet, so its lead unit is
+    # refused the step (422), leaders are not its lead (403), district B does not see it.
+    Route(
+        "api:task_report_api",
+        kwargs={"task_id": "api_task"},
+        method="POST",
+        data={"text": "路由矩阵：已完成选址", "percent": "10"},
+        expect={"anonymous": 401, "district_a": 422, "leader": 403, "district_b": 404},
+    ),
     Route("api:appeal_list_api", hides="api_enterprise"),  # the JSON names the firm
     Route("api:appeal_detail_api", kwargs={"appeal_id": "api_appeal"}),
     Route("api:appeal_accept_api", kwargs={"appeal_id": "api_appeal"}, method="POST", expect=WRITE),

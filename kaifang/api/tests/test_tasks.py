@@ -4,13 +4,16 @@ action (same timeline event, same audit entry, same refusals)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from kaifang.core.models import AuditEntry
 from kaifang.supervision import actions
-from kaifang.supervision.models import TaskEvent, TaskStatus
+from kaifang.supervision.models import ReportAttachment, TaskEvent, TaskStatus
 from kaifang.supervision.tests.conftest import make_task
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +99,114 @@ def test_report_refusals(city, two, api_as):
     assert empty.status_code == 422 and "text" in empty.json()["errors"]
     officer = api_as(city.officer).post(f"/tasks/{a.pk}/reports", {"text": "进展", "percent": 10})
     assert officer.status_code == 403 and "牵头单位" in officer.json()["detail"]
+
+
+def _multipart(api, path: str, fields: dict[str, object]):
+    """A report posted as the task page posts it: multipart/form-data with a file."""
+    return api.client.post(
+        f"/api/v1{path}", fields, HTTP_AUTHORIZATION=f"Bearer {api.token}"
+    )  # the test client encodes a dict with files as multipart
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_report_with_an_attachment_through_the_api_matches_the_page(city, api_as, client: Client):
+    by_page = make_task(city, title="任务甲")
+    by_api = make_task(city, title="任务乙")
+    for task in (by_page, by_api):
+        actions.task_sign(actor=city.district_a_user, task=task)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client.force_login(city.district_a_user)
+    client.post(
+        f"/supervision/tasks/{by_page.pk}/report/",
+        {
+            "text": "选址方案已定",
+            "percent": 40,
+            "attachment": SimpleUploadedFile("选址方案.pdf", pdf),
+        },
+    )
+    response = _multipart(
+        api_as(city.district_a_user),
+        f"/tasks/{by_api.pk}/reports",
+        {
+            "text": "选址方案已定",
+            "percent": "40",
+            "attachment": SimpleUploadedFile("选址方案.pdf", pdf),
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert _trail(by_api) == _trail(by_page)  # the audit entry counts one attachment on both
+    stored = ReportAttachment.objects.get(report__task=by_api)
+    assert (stored.name, stored.size, stored.file.read()) == ("选址方案.pdf", len(pdf), pdf)
+    # and the attachment downloads from the task page like one uploaded there
+    download = client.get(f"/supervision/attachments/{stored.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("程序.exe", b"MZ\x90\x00", "不支持该类型的附件"),
+        ("伪装.pdf", b"not a pdf at all", "内容与扩展名 .pdf 不符"),
+        ("越界.zip", _zip({"../../etc/passwd": b"x"}), "文件夹以外"),
+    ],
+)
+def test_api_attachments_are_refused_as_the_page_refuses_them(city, api_as, name, content, reason):
+    task = make_task(city, title="附件校验")
+    actions.task_sign(actor=city.district_a_user, task=task)
+    api = api_as(city.district_a_user)
+    response = _multipart(
+        api,
+        f"/tasks/{task.pk}/reports",
+        {"text": "进展", "percent": "10", "attachment": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 422
+    assert reason in " ".join(response.json()["errors"]["attachment"])
+    assert not task.reports.exists() and not ReportAttachment.objects.exists()  # nothing changed
+
+
+def test_a_report_with_an_attachment_outside_the_scope_is_404_and_other_bodies_415(
+    city, two, api_as
+):
+    _, b = two
+    api = api_as(city.district_a_user)
+    outside = _multipart(
+        api,
+        f"/tasks/{b.pk}/reports",
+        {"text": "x", "percent": "10", "attachment": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
+    )
+    assert outside.status_code == 404 and not ReportAttachment.objects.exists()
+    a, _ = two
+    plain = api.client.post(
+        f"/api/v1/tasks/{a.pk}/reports",
+        "text=x",
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert plain.status_code == 415 and "multipart/form-data" in plain.json()["detail"]
+    form = api.client.post(
+        f"/api/v1/tasks/{a.pk}/reports",
+        "text=&percent=10",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert form.status_code == 422 and "text" in form.json()["errors"]  # read as the page's form
+
+
+def test_the_schema_documents_both_bodies_of_a_report(city, client: Client):
+    client.force_login(city.officer)
+    operation = client.get("/api/v1/openapi.json").json()["paths"][
+        "/api/v1/tasks/{task_id}/reports"
+    ]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert (
+        content["multipart/form-data"]["schema"]["properties"]["attachment"]["format"] == "binary"
+    )
+    assert {"201", "401", "403", "404", "415", "422"} <= set(operation["responses"])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.servicedesk import actions_visits
+from kaifang.servicedesk import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def visits(city):
     def visit(user, enterprise, day):
-        return actions_visits.visit_create(
+        return actions.visit_create(
             actor=user,
             enterprise=enterprise,
             visited_on=day,

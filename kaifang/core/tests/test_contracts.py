@@ -106,3 +106,17 @@ def test_an_app_that_does_not_exist_yet_is_held_to_its_tier(copy: Path, wrong) -
     result = _lint(copy)
     assert result.returncode != 0
     assert "kaifang.zones is not allowed to import kaifang.api" in result.stdout
+
+
+def test_a_file_cycle_in_the_import_pipeline_breaks_its_contract(copy: Path) -> None:
+    """trade/actions/ imports one way (pipeline → stream → commit → pending): the commit's
+    shared end importing the streamed commit back would close a cycle."""
+    commit = copy / "kaifang" / "trade" / "actions" / "commit.py"
+    original = commit.read_text()
+    commit.write_text(original + "\nfrom kaifang.trade.actions import stream  # noqa\n")
+    try:
+        result = _lint(copy)
+    finally:
+        commit.write_text(original)
+    assert result.returncode != 0
+    assert "- kaifang.trade.actions.commit -> kaifang.trade.actions.stream" in result.stdout

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from kaifang.core.models import RoleCode
 from kaifang.core.tests.factories import UserFactory
-from kaifang.servicedesk import actions, actions_visits
+from kaifang.servicedesk import actions, selectors
 from kaifang.servicedesk.models import Appeal, Category, Source, Visit, VisitTarget
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,8 @@ def test_duplicate_hint_compares_only_within_the_users_scope(city, firm, make_ap
     earlier = make_appeal(firm, actor=city.officer)
     later = make_appeal(firm, actor=city.officer)
     # The office sees both; district B's user sees neither, so for them there is no hint.
-    assert actions.find_duplicate(later, viewer=city.officer)[0] == earlier
-    assert actions.find_duplicate(later, viewer=city.district_b_user) == (None, 0.0)
+    assert selectors.find_duplicate(later, viewer=city.officer)[0] == earlier
+    assert selectors.find_duplicate(later, viewer=city.district_b_user) == (None, 0.0)
 
 
 def test_appeal_page_names_the_duplicate_only_to_whom_may_open_it(city, firm, make_appeal):
@@ -181,7 +181,7 @@ def test_visit_form_offers_only_colleagues_and_the_server_refuses_others(city, f
     )
     assert response.status_code == 200 and not Visit.objects.exists()
     with pytest.raises(ValidationError):
-        actions_visits.visit_create(
+        actions.visit_create(
             actor=city.district_a_user,
             enterprise=firm,
             visited_on=TODAY,
@@ -208,19 +208,17 @@ def test_roster_shows_and_plans_only_the_users_own_officers(city, firm):
     assert response.status_code == 302
     assert not VisitTarget.objects.filter(officer=outsider).exists()
     with pytest.raises(ValidationError):
-        actions_visits.visit_target_set(
+        actions.visit_target_set(
             actor=city.district_a_user, officer=outsider, year=2026, quarter=4, target=9
         )
     # The office, which sees the city, still plans any officer.
-    actions_visits.visit_target_set(
-        actor=city.officer, officer=outsider, year=2026, quarter=4, target=9
-    )
+    actions.visit_target_set(actor=city.officer, officer=outsider, year=2026, quarter=4, target=9)
     assert VisitTarget.objects.filter(officer=outsider, target=9).exists()
 
 
 def test_bulk_assign_refuses_an_officer_of_another_unit(city, firm):
     with pytest.raises(ValidationError):
-        actions_visits.liaison_assign(
+        actions.liaison_assign(
             actor=city.district_a_user, enterprises=[firm], officer=city.district_b_user
         )
     firm.refresh_from_db()

@@ -12,7 +12,7 @@ from django.test import Client
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.servicedesk.models import Visit
-from kaifang.servicedesk.selectors_liaison import my_enterprises
+from kaifang.servicedesk.selectors import my_enterprises
 
 TODAY = dt.date(2026, 11, 20)  # fourth quarter starts 2026-10-01
 

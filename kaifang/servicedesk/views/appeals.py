@@ -107,11 +107,7 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
         object_repr=f"企业诉求台账（{len(rows)} 件）",
         changes={"filters": filters.__dict__, "rows": len(rows)},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''appeals.xlsx"
-    return response
+    return file_download(content=content, filename="appeals.xlsx")
 
 
 @login_required

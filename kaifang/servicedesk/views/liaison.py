@@ -20,7 +20,7 @@ from kaifang.core.models import User
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import get_for_user
 from kaifang.enterprises.models import Enterprise
-from kaifang.servicedesk import actions_visits, selectors_liaison
+from kaifang.servicedesk import actions, selectors
 from kaifang.servicedesk.forms import (
     BulkAssignForm,
     ProblemToAppealForm,
@@ -37,7 +37,7 @@ def _may_assign(user: User) -> bool:
 
 def _assign_form(user: User, data: Any = None) -> BulkAssignForm:
     form = BulkAssignForm(data)
-    people = selectors_liaison.assignable_people(user)
+    people = selectors.assignable_people(user)
     form.fields["officer"].queryset = people  # type: ignore[attr-defined]
     form.fields["leader"].queryset = people  # type: ignore[attr-defined]
     return form
@@ -47,15 +47,15 @@ def _assign_form(user: User, data: Any = None) -> BulkAssignForm:
 def roster(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
-    year, quarter, _, _ = selectors_liaison.quarter_of(today)
+    year, quarter, _, _ = selectors.quarter_of(today)
     return render(
         request,
         "servicedesk/roster.html",
         {
-            "by_officer": selectors_liaison.roster_by_officer(user),
-            "by_unit": selectors_liaison.roster_by_unit(user),
-            "coverage": selectors_liaison.coverage(user, today),
-            "progress": selectors_liaison.visit_progress(user, today),
+            "by_officer": selectors.roster_by_officer(user),
+            "by_unit": selectors.roster_by_unit(user),
+            "coverage": selectors.coverage(user, today),
+            "progress": selectors.visit_progress(user, today),
             "assign_form": _assign_form(user),
             "target_form": VisitTargetForm(initial={"year": year, "quarter": quarter}, user=user),
             "may_assign": _may_assign(user),
@@ -73,12 +73,12 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您没有分配包联干部的权限。")
     form = _assign_form(user, request.POST)
     ids = [int(i) for i in request.POST.getlist("enterprise") if i.isdigit()]
-    chosen = list(selectors_liaison.enterprises_for(user).filter(pk__in=ids))
+    chosen = list(selectors.enterprises_for(user).filter(pk__in=ids))
     if not form.is_valid() or len(chosen) != len(set(ids)):
         messages.error(request, "请选择包联干部和您数据范围内的企业。")
         return redirect("servicedesk:roster")
     try:
-        changed = actions_visits.liaison_assign(
+        changed = actions.liaison_assign(
             actor=user,
             enterprises=chosen,
             officer=form.cleaned_data["officer"],
@@ -100,7 +100,7 @@ def set_target(request: HttpRequest) -> HttpResponse:
     form = VisitTargetForm(request.POST, user=user)
     if form.is_valid():
         try:
-            actions_visits.visit_target_set(actor=user, **form.cleaned_data)
+            actions.visit_target_set(actor=user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -112,7 +112,7 @@ def set_target(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors_liaison.visits_list(current_user(request))
+    qs = selectors.visits_list(current_user(request))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "servicedesk/visit_list.html", {"page": page})
 
@@ -129,7 +129,7 @@ def visit_new(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            visit = actions_visits.visit_create(
+            visit = actions.visit_create(
                 actor=user,
                 enterprise=enterprise,
                 visited_on=data["visited_on"],
@@ -171,9 +171,7 @@ def visit_to_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择诉求类别并填写问题描述。")
         return redirect("servicedesk:visit_detail", pk=visit.pk)
     try:
-        appeal = actions_visits.visit_problem_to_appeal(
-            actor=user, visit=visit, **form.cleaned_data
-        )
+        appeal = actions.visit_problem_to_appeal(actor=user, visit=visit, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
         return redirect("servicedesk:visit_detail", pk=visit.pk)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.servicedesk import stats
@@ -55,8 +56,4 @@ def stats_export(request: HttpRequest) -> HttpResponse:
         object_repr=f"{start.year}年诉求统计",
         changes={"year": start.year, "appeals": report.total.volume},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''appeal-stats.xlsx"
-    return response
+    return file_download(content=content, filename="appeal-stats.xlsx")

@@ -36,9 +36,6 @@ from kaifang.supervision.models import (
 from kaifang.supervision.permissions import is_lead_member, is_supervisor
 from kaifang.supervision.views.common import attempt, form_errors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _filtered(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilter]:
     form = TaskFilterForm(
@@ -75,19 +72,10 @@ def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     user = current_user(request)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "docx":
-        data, mime = exports.ledger_docx(actor=user, tasks=tasks), DOCX
+        data = exports.ledger_docx(actor=user, tasks=tasks)
     else:
-        data, mime = exports.ledger_xlsx(actor=user, tasks=tasks), XLSX
-    response = HttpResponse(data, content_type=mime)
-    filename = f"督办台账-{stamp}.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+        fmt, data = "xlsx", exports.ledger_xlsx(actor=user, tasks=tasks)
+    return file_download(content=data, filename=f"督办台账-{stamp}.{fmt}")
 
 
 @login_required

@@ -35,13 +35,13 @@ from kaifang.trade.importers.common import (
     parse_period,
 )
 from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
 
 __all__ = [
     "CellCache",
     "CustomsRow",
-    "FlowTotals",
-    "ParseResult",
+    "customs_result",
     "flow_from_titles",
     "is_summary_row",
     "parse_customs",
@@ -87,48 +87,13 @@ class CustomsRow(NamedTuple):
         )
 
 
-@dataclass(slots=True)
-class FlowTotals:
-    usd: Decimal = Decimal(0)
-    cny: Decimal = Decimal(0)
-
-
-@dataclass(slots=True)
-class ParseResult:
-    """What a file holds. ``rows_read`` = ``rows_imported`` + ``rows_rejected``.
-
-    ``rejected_rows`` keeps the original cells of each rejected row for the error report.
-    ``skipped`` are rows that are not data (blank-free 合计/注 lines), reported as warnings and
-    not counted as read.
-    """
-
-    kind: str
-    mapping: HeaderMapping
-    rows: list[CustomsRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    rejected_rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
-    rows_read: int = 0
-    rows_imported: int = 0
-    rows_rejected: int = 0
-    totals: dict[str, FlowTotals] = field(
-        default_factory=lambda: {"export": FlowTotals(), "import": FlowTotals()}
+def customs_result(mapping: HeaderMapping) -> ImportResult[CustomsRow]:
+    """An empty customs result: totals by flow."""
+    return ImportResult(
+        kind="customs",
+        mapping=mapping,
+        totals={"export": FlowTotals(), "import": FlowTotals()},
     )
-    periods: list[date] = field(default_factory=list)
-    new_enterprises: list[NewEnterprise] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, object]:
-        """The JSON summary of ``kaifang import-customs --json`` (amounts as strings)."""
-        return {
-            "rows_read": self.rows_read,
-            "rows_imported": self.rows_imported,
-            "rows_rejected": self.rows_rejected,
-            "totals": {
-                flow: {"usd": str(t.usd), "cny": str(t.cny)} for flow, t in self.totals.items()
-            },
-            "errors": [e.as_dict() for e in self.errors],
-        }
 
 
 _SUMMARY_WORDS = frozenset(
@@ -225,14 +190,14 @@ def parse_customs(
     file_flow: Flow | None = None,
     file_period: date | None = None,
     cache: CellCache | None = None,
-) -> ParseResult:
+) -> ImportResult[CustomsRow]:
     """Parse a customs table. ``file_flow``/``file_period`` apply when the file has no such column.
     ``cache``: the parsed cells of earlier calls on the same file (one file parsed in chunks).
 
     Raises ``MappingError`` when the mapping cannot work (no value column, no enterprise column,
     no period or flow); row problems become ``RowError``s.
     """
-    result = ParseResult(kind="customs", mapping=mapping)
+    result = customs_result(mapping)
     cols = mapping.columns
     if "period" not in cols and file_period is None:
         file_period = period_from_titles(table.title_rows)

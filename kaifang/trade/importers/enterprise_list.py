@@ -7,7 +7,7 @@ rows fill blanks, conflicting values are reported as warnings and the first kept
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kaifang.trade.importers.common import (
     Cell,
@@ -21,9 +21,10 @@ from kaifang.trade.importers.common import (
 )
 from kaifang.trade.importers.customs import is_summary_row
 from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table
 
-__all__ = ["ATTRIBUTE_FIELDS", "EnterpriseListResult", "EnterpriseRecord", "parse_enterprise_list"]
+__all__ = ["ATTRIBUTE_FIELDS", "EnterpriseRecord", "parse_enterprise_list"]
 
 # Plain-text attributes carried through as the file has them; the caller maps them to units,
 # industries and so on (and reports the ones it cannot place).
@@ -57,26 +58,6 @@ class EnterpriseRecord:
 
 
 @dataclass(slots=True)
-class EnterpriseListResult:
-    mapping: HeaderMapping
-    rows: list[EnterpriseRecord] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    rejected_rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
-    rows_read: int = 0
-    rows_imported: int = 0
-    rows_rejected: int = 0
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "rows_read": self.rows_read,
-            "rows_imported": self.rows_imported,
-            "rows_rejected": self.rows_rejected,
-            "errors": [e.as_dict() for e in self.errors],
-        }
-
-
-@dataclass(slots=True)
 class _Entry:
     ent: EnterpriseRef
     customs_code: str
@@ -94,9 +75,9 @@ def _split(text: str) -> list[str]:
 
 def parse_enterprise_list(
     table: Table, mapping: HeaderMapping, *, lookups: Lookups
-) -> EnterpriseListResult:
+) -> ImportResult[EnterpriseRecord]:
     """Parse an enterprise list; mapping from ``detect_mapping(header, kind="enterprise_list")``."""
-    result = EnterpriseListResult(mapping=mapping)
+    result: ImportResult[EnterpriseRecord] = ImportResult(kind="enterprise_list", mapping=mapping)
     mapping.require()
     cols = mapping.columns
     none = -1

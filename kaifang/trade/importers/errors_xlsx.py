@@ -33,7 +33,7 @@ def error_report_xlsx(
 ) -> bytes:
     """An xlsx of the rejected rows: 原行号, the original columns, then 错误原因.
 
-    ``rows_with_errors`` are (row number, original cells) as ``ParseResult.rejected_rows``;
+    ``rows_with_errors`` are (row number, original cells) as ``ImportResult.rejected_rows``;
     ``errors`` are joined to them by row number (several reasons of a row in one cell).
     """
     reasons: dict[int, list[str]] = defaultdict(list)

@@ -10,10 +10,11 @@ from datetime import date
 
 from kaifang.trade.importers.common import Lookups
 from kaifang.trade.importers.headers import HeaderMapping
-from kaifang.trade.importers.investment import InvestmentResult, InvestmentRow, parse_investment
+from kaifang.trade.importers.investment import InvestmentRow, parse_investment
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table
 
-__all__ = ["InvestmentResult", "InvestmentRow", "parse_fdi"]
+__all__ = ["InvestmentRow", "parse_fdi"]
 
 
 def parse_fdi(
@@ -22,7 +23,7 @@ def parse_fdi(
     *,
     lookups: Lookups,
     file_period: date | None = None,
-) -> InvestmentResult:
+) -> ImportResult[InvestmentRow]:
     """Parse an FDI table (mapping from ``detect_mapping(header, kind="fdi")``)."""
     return parse_investment(
         table,

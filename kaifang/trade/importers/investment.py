@@ -6,7 +6,7 @@ Both are enterprise × partner country/region × month → amount, with an optio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -27,9 +27,10 @@ from kaifang.trade.importers.common import (
 )
 from kaifang.trade.importers.customs import is_summary_row, period_from_titles
 from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
 
-__all__ = ["InvestmentResult", "InvestmentRow", "parse_investment"]
+__all__ = ["InvestmentRow", "parse_investment"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,35 +54,6 @@ class InvestmentRow:
 
 
 @dataclass(slots=True)
-class InvestmentResult:
-    kind: str
-    mapping: HeaderMapping
-    rows: list[InvestmentRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowWarning] = field(default_factory=list)
-    rejected_rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
-    rows_read: int = 0
-    rows_imported: int = 0
-    rows_rejected: int = 0
-    total_usd: Decimal = Decimal(0)
-    total_cny: Decimal = Decimal(0)
-    second_total_usd: Decimal = Decimal(0)
-    second_total_cny: Decimal = Decimal(0)
-    periods: list[date] = field(default_factory=list)
-    new_enterprises: list[NewEnterprise] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "rows_read": self.rows_read,
-            "rows_imported": self.rows_imported,
-            "rows_rejected": self.rows_rejected,
-            "totals": {"usd": str(self.total_usd), "cny": str(self.total_cny)},
-            "errors": [e.as_dict() for e in self.errors],
-        }
-
-
-@dataclass(slots=True)
 class _Group:
     enterprise: EnterpriseRef
     usd: Decimal | None
@@ -101,9 +73,14 @@ def parse_investment(
     second: str,
     counterpart_field: str,
     file_period: date | None = None,
-) -> InvestmentResult:
+) -> ImportResult[InvestmentRow]:
     """Parse an FDI or ODI table (``second`` = "contract" or "agreed")."""
-    result = InvestmentResult(kind=mapping.kind, mapping=mapping)
+    result: ImportResult[InvestmentRow] = ImportResult(
+        kind=mapping.kind,
+        mapping=mapping,
+        totals={"value": FlowTotals(), "second": FlowTotals()},
+    )
+    value, second_total = result.totals["value"], result.totals["second"]
     cols = mapping.columns
     if "period" not in cols and file_period is None:
         file_period = period_from_titles(table.title_rows)
@@ -203,10 +180,10 @@ def parse_investment(
         result.rows_imported += 1
         periods.add(period)
         usd, cny, second_usd, second_cny = amounts
-        result.total_usd += usd or 0
-        result.total_cny += cny or 0
-        result.second_total_usd += second_usd or 0
-        result.second_total_cny += second_cny or 0
+        value.usd += usd or 0
+        value.cny += cny or 0
+        second_total.usd += second_usd or 0
+        second_total.cny += second_cny or 0
         if ent.enterprise_id is None and ent.key not in new:
             new[ent.key] = NewEnterprise(ent.uscc, ent.customs_code, ent.name, number)
         counterpart = cell_text(get(cells, c_counterpart)) if c_counterpart >= 0 else ""

@@ -11,10 +11,11 @@ from datetime import date
 
 from kaifang.trade.importers.common import Lookups
 from kaifang.trade.importers.headers import HeaderMapping
-from kaifang.trade.importers.investment import InvestmentResult, InvestmentRow, parse_investment
+from kaifang.trade.importers.investment import InvestmentRow, parse_investment
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table
 
-__all__ = ["InvestmentResult", "InvestmentRow", "parse_odi"]
+__all__ = ["InvestmentRow", "parse_odi"]
 
 
 def parse_odi(
@@ -23,7 +24,7 @@ def parse_odi(
     *,
     lookups: Lookups,
     file_period: date | None = None,
-) -> InvestmentResult:
+) -> ImportResult[InvestmentRow]:
     """Parse an ODI table (mapping from ``detect_mapping(header, kind="odi")``)."""
     return parse_investment(
         table,

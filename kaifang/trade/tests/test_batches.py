@@ -1,5 +1,5 @@
-"""The batch state machine (trade/batches.py): conditional claims, a failed commit returns to
-待确认 with its reason, and a batch whose job failed or lost its worker is recovered."""
+"""The batch state machine (trade/actions/batches.py): conditional claims, a failed commit
+returns to 待确认 with its reason, and a batch whose job failed or lost its worker is recovered."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from kaifang.core.models import Job, JobStatus
-from kaifang.trade import batches
+from kaifang.trade.actions import batches
 from kaifang.trade.models import ImportBatch, ImportStatus
 
 pytestmark = pytest.mark.django_db

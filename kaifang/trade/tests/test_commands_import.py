@@ -118,7 +118,7 @@ def test_failed_import_leaves_database_as_it_was(known, tmp_path):
     enterprises = Enterprise.objects.count()
     with (
         mock.patch(
-            "kaifang.trade.actions_stream.rebuild_rollups", side_effect=RuntimeError("断电")
+            "kaifang.trade.actions.stream.rebuild_rollups", side_effect=RuntimeError("断电")
         ),
         pytest.raises(RuntimeError),
     ):

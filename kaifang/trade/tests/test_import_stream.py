@@ -14,15 +14,14 @@ from django.db import transaction
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.trade import actions_stream, rollups
-from kaifang.trade.actions import import_commit_result
-from kaifang.trade.actions_stream import import_customs_table
+from kaifang.trade import rollups
+from kaifang.trade.actions import import_commit_result, import_customs_table, stream
 from kaifang.trade.importers import stream as stream_module
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.tabular import Table, read_table
 from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup, TradeRollup
-from kaifang.trade.selectors_import import import_lookups
+from kaifang.trade.selectors.imports import import_lookups
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +176,7 @@ def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
     before = _db_state()
     calls = {"n": 0}
 
-    real = actions_stream.upsert_rows
+    real = stream.upsert_rows
 
     def flaky(rows: Any) -> int:
         calls["n"] += 1
@@ -185,7 +184,7 @@ def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
             raise RuntimeError("断电")
         return real(rows)
 
-    with mock.patch.object(actions_stream, "upsert_rows", flaky), pytest.raises(RuntimeError):
+    with mock.patch.object(stream, "upsert_rows", flaky), pytest.raises(RuntimeError):
         _streamed(_data(LINES), replace_period=True)
     assert calls["n"] == 2
     assert _db_state() == before

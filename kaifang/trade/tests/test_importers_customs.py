@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from kaifang.trade.importers.common import Flow
-from kaifang.trade.importers.customs import ParseResult, parse_customs
+from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.headers import MappingError, detect_mapping
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import read_table
 from kaifang.trade.tests.helpers import (
     BAD_USCC,
@@ -73,7 +74,7 @@ def parse_rows(
     *,
     file_flow: Flow | None = "export",
     encoding: str = "utf-8",
-) -> ParseResult:
+) -> ImportResult[CustomsRow]:
     table = read_table(csv_bytes([header, *rows], encoding=encoding), "f.csv")
     return parse_customs(
         table, detect_mapping(table.header), lookups=lookups(), file_flow=file_flow

@@ -37,15 +37,18 @@ def test_fdi_by_enterprise_investor_country_and_month() -> None:
         (6, "投资方国别（地区）"),
         (7, "实际使用外资(万美元)、合同外资(万美元)"),
     ]
-    assert result.total_usd == Decimal("1335000")
-    assert result.second_total_usd == Decimal(3_000_000)
+    assert result.totals["value"].usd == Decimal("1335000")
+    assert result.totals["second"].usd == Decimal(3_000_000)
     hk = next(r for r in result.rows if r.partner_code == "110")
     assert hk.value_usd == Decimal("1305000")
     assert hk.counterparts == ("港商甲", "港商乙")
     assert hk.row_count == 2
     assert hk.period == date(2025, 9, 1)
     assert [e.uscc for e in result.new_enterprises] == [USCC_NEW]
-    assert result.summary()["totals"] == {"usd": "1335000.0", "cny": "0"}
+    assert result.summary()["totals"] == {
+        "value": {"usd": "1335000.0", "cny": "0"},
+        "second": {"usd": "3000000", "cny": "0"},
+    }
 
 
 def test_odi_by_enterprise_destination_and_month_from_xlsx() -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from kaifang.trade.bulk import COLUMNS
-from kaifang.trade.importers.customs import ParseResult, parse_customs
+from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.headers import detect_mapping
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.stream import MODE_WIDTH, StreamEnd, WriteChunk, stream_customs
 from kaifang.trade.importers.tabular import read_table
 from kaifang.trade.tests.helpers import BAD_USCC, USCC_A, USCC_B, USCC_NEW, csv_bytes, lookups
@@ -46,7 +47,7 @@ def _table() -> Any:
     return read_table(csv_bytes([HEADER, *ROWS]), "f.csv")
 
 
-def _one_pass() -> ParseResult:
+def _one_pass() -> ImportResult[CustomsRow]:
     table = _table()
     return parse_customs(table, detect_mapping(table.header), lookups=lookups(), file_flow="export")
 
@@ -70,7 +71,7 @@ def _streamed(chunk_rows: int) -> tuple[list[WriteChunk], StreamEnd]:
     return items, end  # type: ignore[return-value]
 
 
-def _records_of(result: ParseResult) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+def _records_of(result: ImportResult[CustomsRow]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
     out = {}
     for row in result.rows:
         ref = row.enterprise

@@ -225,10 +225,10 @@ def test_unknown_dimension_is_404(trade_data, city, client):
 def test_breakdown_pages_its_rows_and_keeps_the_total_over_all(
     trade_data, city, client, monkeypatch
 ):
-    from kaifang.trade import views_analysis
     from kaifang.trade.selectors import Keys, Query, drill_records, records_total
+    from kaifang.trade.views import analysis
 
-    monkeypatch.setattr(views_analysis, "BREAKDOWN_PAGE_SIZE", 2)
+    monkeypatch.setattr(analysis, "BREAKDOWN_PAGE_SIZE", 2)
     login(client, city.leader)
     first = client.get(url("trade:analysis_breakdown", "enterprise"))
     second = client.get(url("trade:analysis_breakdown", "enterprise", page="2"))

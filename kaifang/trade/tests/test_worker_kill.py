@@ -17,7 +17,8 @@ from django.test import Client
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.models import Job, JobStatus
 from kaifang.core.tests.worker import running_worker
-from kaifang.trade import actions, batches
+from kaifang.trade import actions
+from kaifang.trade.actions import batches
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportStatus
 
 ROWS = 120_000

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from kaifang.core.models import AuditEntry
 from kaifang.zones import actions, selectors
-from kaifang.zones.kpi_import import parse_kpi_workbook
+from kaifang.zones.importers.kpi import parse_kpi_workbook
 from kaifang.zones.models import KpiDefinition, KpiValue, PlatformStatus
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,10 +15,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def attempt(
@@ -80,10 +78,7 @@ def xlsx_download(
         object_repr=f"{title}（{len(materialised)} 条）",
         changes={"rows": len(materialised), **(changes or {})},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_download(content=content, filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def year_param(request: HttpRequest) -> int:

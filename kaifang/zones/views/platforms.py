@@ -31,7 +31,7 @@ from kaifang.zones.forms import (
     TargetForm,
     find_enterprise,
 )
-from kaifang.zones.kpi_import import parse_kpi_workbook
+from kaifang.zones.importers.kpi import parse_kpi_workbook
 from kaifang.zones.models import (
     KpiDefinition,
     KpiValue,

@@ -16,7 +16,7 @@ from kaifang.core.tests.browser.fixtures import log_in
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.risk.models import FollowUp, FollowUpStatus
-from kaifang.servicedesk.actions_visits import visit_create
+from kaifang.servicedesk.actions import visit_create
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.tests.factories import CustomsRecordFactory

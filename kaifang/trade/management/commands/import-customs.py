@@ -9,11 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kaifang.trade.actions_stream import import_customs_table
+from kaifang.trade.actions import import_customs_table
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.headers import MappingError, detect_mapping
 from kaifang.trade.importers.tabular import TableError, read_table
-from kaifang.trade.selectors_import import import_lookups
+from kaifang.trade.selectors.imports import import_lookups
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kaifang.trade.batches import batches_recover_stale
+from kaifang.trade.actions.batches import batches_recover_stale
 
 
 class Command(BaseCommand):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,20 +11,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit
-from kaifang.core.jobs import enqueue, job_for_user
+from kaifang.core.jobs import job_for_user
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Job
 from kaifang.core.models.jobs import FINISHED_STATUSES
 from kaifang.core.scope import get_for_user
-from kaifang.trade import actions, batches
+from kaifang.trade import actions
+from kaifang.trade.actions import batches
 from kaifang.trade.forms import MappingForm, UploadForm
-from kaifang.trade.models import ImportBatch, ImportStatus, MappingTemplate
-from kaifang.trade.selectors_import import import_batches
-
-
-def _start(batch: ImportBatch, *, kind: str, title: str, owner: Any, **params: Any) -> None:
-    job = enqueue(kind=kind, owner=owner, title=title, params={"batch_id": batch.pk, **params})
-    ImportBatch.objects.filter(pk=batch.pk).update(current_job=job.pk)
+from kaifang.trade.models import ImportBatch, ImportStatus
+from kaifang.trade.selectors.imports import import_batches
 
 
 @login_required
@@ -52,15 +47,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errs)
         else:
             template = data["template"]
-            mapping = template.mapping if template else None
-            if mapping:
-                ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
-            _start(
-                batch,
-                kind="trade.import_validate",
-                title=f"校验 {batch.filename}",
-                owner=user,
-                mapping=mapping,
+            actions.import_start_validation(
+                batch=batch, actor=user, mapping=template.mapping if template else None
             )
             return redirect("trade:import_detail", pk=batch.pk)
     page = Paginator(import_batches(user=user), 20).get_page(request.GET.get("page"))
@@ -101,37 +89,19 @@ def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a corrected header mapping (optionally saved as a template) and re-validate."""
     user = current_user(request)
     batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
-    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING}:
-        messages.error(request, "该批次已导入，不能再修改表头对应。")
-        return redirect("trade:import_detail", pk=pk)
     current = dict(batch.mapping.get("fields", {})) if batch.mapping else {}
     form = MappingForm(request.POST, kind=batch.kind, headers=list(batch.headers), current=current)
     if not form.is_valid():
         messages.error(request, "表头对应有误，请检查。")
         return redirect("trade:import_detail", pk=pk)
-    fields = {k: v for k, v in form.mapping_fields().items() if v}
-    old_multipliers = batch.mapping.get("multipliers", {}) if batch.mapping else {}
-    multipliers = {k: v for k, v in old_multipliers.items() if current.get(k) == fields.get(k)}
-    parser_kind = {"enterprises": "enterprise_list"}.get(batch.kind, batch.kind)
-    mapping = {"kind": parser_kind, "fields": fields, "multipliers": multipliers}
     name = form.cleaned_data.get("save_as") or ""
-    if name:
-        MappingTemplate.objects.update_or_create(
-            kind=batch.kind, name=name, defaults={"mapping": mapping, "created_by": user}
-        )
-        audit.record(actor=user, action="import.template_save", obj=batch, changes={"name": name})
-        messages.success(request, f"已保存表头模板“{name}”。")
-    if not batches.batch_revalidate(batch=batch, mapping=mapping):
-        messages.error(request, "该批次正在导入或已导入，不能再修改表头对应。")
+    try:
+        actions.import_remap(batch=batch, actor=user, fields=form.mapping_fields(), save_as=name)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
         return redirect("trade:import_detail", pk=pk)
-    audit.record(actor=user, action="import.remap", obj=batch, changes={"fields": fields})
-    _start(
-        batch,
-        kind="trade.import_validate",
-        title=f"重新校验 {batch.filename}",
-        owner=user,
-        mapping=mapping,
-    )
+    if name:
+        messages.success(request, f"已保存表头模板“{name}”。")
     return redirect("trade:import_detail", pk=pk)
 
 
@@ -140,12 +110,10 @@ def import_remap(request: HttpRequest, pk: int) -> HttpResponse:
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     batch = get_for_user(ImportBatch.objects.all(), user, pk, write=True)
-    actions.require_importer(user)
-    # A conditional update: a second click (or a second tab) finds the batch already taken.
-    if not batches.batch_claim_commit(batch=batch):
-        messages.error(request, "请先完成校验，再确认导入（或该批次已在导入中）。")
-        return redirect("trade:import_detail", pk=pk)
-    _start(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", owner=user)
+    try:
+        actions.import_start_commit(batch=batch, actor=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
     return redirect("trade:import_detail", pk=pk)
 
 
@@ -156,10 +124,10 @@ def import_error_report(request: HttpRequest, pk: int) -> FileResponse:
     if not batch.error_report:
         raise Http404("没有错误报告")
     audit.record(actor=user, action="export.import_errors", obj=batch)
-    return FileResponse(
-        batch.error_report.open("rb"),
-        as_attachment=True,
+    return file_download(
+        batch.error_report,
         filename=f"错误报告-{batch.filename.rsplit('.', 1)[0]}.xlsx",
+        missing="没有错误报告",
     )
 
 

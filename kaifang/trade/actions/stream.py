@@ -17,23 +17,25 @@ from django.db import transaction
 
 from kaifang.core.lib.forked import iterate_forked
 from kaifang.core.models import User
-from kaifang.trade.actions import (
+from kaifang.trade.actions.commit import (
     CommitSummary,
     Progress,
     _noop,
     import_commit_result,
     record_commit,
 )
-from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
+from kaifang.trade.actions.pending import create_pending_enterprises, ref_keys
 from kaifang.trade.bulk import add_to_rows, upsert_rows
+from kaifang.trade.dimensions import ENTERPRISE_DIMENSIONS
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise
-from kaifang.trade.importers.customs import ParseResult, parse_customs
+from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.headers import HeaderMapping
-from kaifang.trade.importers.stream import ENTERPRISE, Record, StreamEnd, stream_customs
+from kaifang.trade.importers.result import ImportResult
+from kaifang.trade.importers.stream import Record, StreamEnd, stream_customs
 from kaifang.trade.importers.tabular import Table
 from kaifang.trade.models import CustomsRecord, ImportBatch
 from kaifang.trade.rollups import rebuild_rollups
-from kaifang.trade.selectors_import import scope_attributes
+from kaifang.trade.selectors.imports import scope_attributes
 
 CHUNK_ROWS = 50_000
 
@@ -95,7 +97,7 @@ class _Enterprises:
         ids = self.ids
         return [
             (r[0], str(r[1] if r[1].__class__ is int else ids[r[1]]), *r[2:])
-            if r[0] == ENTERPRISE
+            if r[0] in ENTERPRISE_DIMENSIONS
             else r
             for r in rows
         ]
@@ -116,7 +118,7 @@ def import_customs_table(
     expected_rows: int | None = None,
     fork: bool = True,
     chunk_rows: int = CHUNK_ROWS,
-) -> tuple[ParseResult, CommitSummary]:
+) -> tuple[ImportResult[CustomsRow], CommitSummary]:
     """Parse and commit ``table`` in one transaction; returns the file's report (its ``rows``
     left empty) and what was written. ``reread`` gives the table afresh for the one-piece path.
     """
@@ -166,7 +168,7 @@ def _stream(
     expected_rows: int | None,
     fork: bool,
     chunk_rows: int,
-) -> tuple[ParseResult, CommitSummary]:
+) -> tuple[ImportResult[CustomsRow], CommitSummary]:
     enterprises = _Enterprises(lookups, actor=actor, batch=batch)
     batch_id = batch.pk if batch else None
     replaced = written = 0

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kaifang.core import calendar
-from kaifang.core.models import User
+from kaifang.core.models import Unit, User
 from kaifang.core.scope import effective_scope, get_for_user, visible_to
 from kaifang.servicedesk.models import (
     OPEN_STATUSES,
@@ -19,8 +19,10 @@ from kaifang.servicedesk.models import (
     Appeal,
     AppealEvent,
     AppealStatus,
+    RoutingRule,
     Visit,
 )
+from kaifang.servicedesk.similarity import THRESHOLD, similarity
 
 AnyUser = User | AnonymousUser
 
@@ -116,3 +118,27 @@ def workbench_counts(user: User) -> dict[str, object]:
 
 def visits_for(user: AnyUser) -> QuerySet[Visit]:
     return visible_to(Visit.objects.all(), user)
+
+
+def find_duplicate(appeal: Appeal, *, viewer: User | None = None) -> tuple[Appeal | None, float]:
+    """The most similar open appeal of the same enterprise, if similar enough; for staff,
+    compared only with the appeals `viewer` may see (a hint must not open another
+    district's appeal)."""
+    best: tuple[Appeal | None, float] = (None, 0.0)
+    others: QuerySet[Appeal] = Appeal.objects.filter(
+        enterprise=appeal.enterprise, status__in=OPEN_STATUSES
+    )
+    if viewer is not None:
+        others = visible_to(others, viewer)
+    for other in others.exclude(pk=appeal.pk).only("pk", "description", "category"):
+        score = similarity(appeal.description, other.description)
+        if other.category == appeal.category:
+            score = min(1.0, score + 0.05)
+        if score >= THRESHOLD and score > best[1]:
+            best = (other, score)
+    return best
+
+
+def routing_unit(category: str) -> Unit | None:
+    rule = RoutingRule.objects.select_related("unit").filter(category=category).first()
+    return rule.unit if rule else None

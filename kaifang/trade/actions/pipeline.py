@@ -7,9 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,41 +15,27 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from kaifang.core import audit, permissions
+from kaifang.core.jobs import enqueue
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
-from kaifang.trade import batches
-from kaifang.trade.actions_lists import enterprise_list_commit, investment_commit
-from kaifang.trade.actions_pending import create_pending_enterprises, ref_keys
-from kaifang.trade.bulk import upsert_rows
-from kaifang.trade.importers.common import add_amounts
-from kaifang.trade.importers.customs import CustomsRow, ParseResult, parse_customs
-from kaifang.trade.importers.enterprise_list import EnterpriseListResult, parse_enterprise_list
+from kaifang.trade.actions import batches
+from kaifang.trade.actions.commit import CommitSummary, Progress, _noop
+from kaifang.trade.actions.lists import enterprise_list_commit, investment_commit
+from kaifang.trade.actions.stream import import_customs_table
+from kaifang.trade.importers.customs import parse_customs
+from kaifang.trade.importers.enterprise_list import parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
 from kaifang.trade.importers.fdi import parse_fdi
 from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
-from kaifang.trade.importers.investment import InvestmentResult
 from kaifang.trade.importers.odi import parse_odi
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table, TableError, read_table
-from kaifang.trade.models import CustomsRecord, ImportBatch, ImportKind, ImportStatus
-from kaifang.trade.rollups import rebuild_rollups
-from kaifang.trade.selectors_import import import_lookups
+from kaifang.trade.models import ImportBatch, ImportKind, ImportStatus, MappingTemplate
+from kaifang.trade.selectors.imports import import_lookups
 
-Progress = Callable[[int, str], None]
 logger = logging.getLogger(__name__)
 
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xlsm", ".xls")
-
-
-def _noop(percent: int, message: str) -> None:
-    return None
-
-
-@dataclass
-class CommitSummary:
-    rows_written: int
-    enterprises_created: int
-    periods: list[str]
-    replaced_rows: int
 
 
 def require_importer(actor: User | None) -> None:
@@ -106,11 +90,78 @@ def import_upload(
     return batch
 
 
+def _start_job(batch: ImportBatch, *, kind: str, title: str, actor: User, **params: Any) -> None:
+    job = enqueue(kind=kind, owner=actor, title=title, params={"batch_id": batch.pk, **params})
+    ImportBatch.objects.filter(pk=batch.pk).update(current_job=job.pk)
+
+
+@transaction.atomic
+def import_start_validation(
+    *, batch: ImportBatch, actor: User, mapping: dict[str, Any] | None = None
+) -> None:
+    """Queue the validation job of an uploaded batch, with a saved template's mapping when the
+    uploader chose one (else the mapping detected on upload)."""
+    require_importer(actor)
+    if mapping:
+        ImportBatch.objects.filter(pk=batch.pk).update(mapping=mapping)
+    _start_job(
+        batch,
+        kind="trade.import_validate",
+        title=f"校验 {batch.filename}",
+        actor=actor,
+        mapping=mapping,
+    )
+
+
+@transaction.atomic
+def import_remap(
+    *, batch: ImportBatch, actor: User, fields: Mapping[str, str | None], save_as: str = ""
+) -> None:
+    """Apply a corrected header mapping (optionally saved as a template under ``save_as``) and
+    queue the validation again. A multiplier detected for a column stays while that column
+    keeps its field. Refused (nothing saved) once the batch is being or has been committed."""
+    require_importer(actor)
+    if batch.status in {ImportStatus.COMMITTED, ImportStatus.COMMITTING}:
+        raise ValidationError("该批次已导入，不能再修改表头对应。")
+    current = dict(batch.mapping.get("fields", {})) if batch.mapping else {}
+    fields = {k: v for k, v in fields.items() if v}
+    old_multipliers = batch.mapping.get("multipliers", {}) if batch.mapping else {}
+    multipliers = {k: v for k, v in old_multipliers.items() if current.get(k) == fields.get(k)}
+    mapping = {"kind": _parser_kind(batch.kind), "fields": fields, "multipliers": multipliers}
+    if save_as:
+        MappingTemplate.objects.update_or_create(
+            kind=batch.kind, name=save_as, defaults={"mapping": mapping, "created_by": actor}
+        )
+        audit.record(
+            actor=actor, action="import.template_save", obj=batch, changes={"name": save_as}
+        )
+    if not batches.batch_revalidate(batch=batch, mapping=mapping):
+        raise ValidationError("该批次正在导入或已导入，不能再修改表头对应。")
+    audit.record(actor=actor, action="import.remap", obj=batch, changes={"fields": fields})
+    _start_job(
+        batch,
+        kind="trade.import_validate",
+        title=f"重新校验 {batch.filename}",
+        actor=actor,
+        mapping=mapping,
+    )
+
+
+@transaction.atomic
+def import_start_commit(*, batch: ImportBatch, actor: User) -> None:
+    """Claim a validated batch for its commit (a conditional update: a second click or a
+    second tab finds it taken) and queue the commit job."""
+    require_importer(actor)
+    if not batches.batch_claim_commit(batch=batch):
+        raise ValidationError("请先完成校验，再确认导入（或该批次已在导入中）。")
+    _start_job(batch, kind="trade.import_commit", title=f"导入 {batch.filename}", actor=actor)
+
+
 def _parser_kind(kind: str) -> Any:
     return {"enterprises": "enterprise_list"}.get(kind, kind)
 
 
-AnyResult = ParseResult | InvestmentResult | EnterpriseListResult
+AnyResult = ImportResult[Any]  # rows of the batch's kind
 
 
 def batch_table(
@@ -169,11 +220,10 @@ def import_validate(
     if mapping_json is not None:
         batch.mapping = mapping_json
     batch.summary = result.summary()
-    periods = getattr(result, "periods", [])
-    batch.summary["periods"] = [p.strftime("%Y-%m") for p in periods]
-    batch.summary["new_enterprises"] = len(getattr(result, "new_enterprises", []))
+    batch.summary["periods"] = [p.strftime("%Y-%m") for p in result.periods]
+    batch.summary["new_enterprises"] = len(result.new_enterprises)
     batch.summary["warnings"] = [w.as_dict() for w in result.warnings[:200]]
-    batch.summary["notes"] = list(getattr(result, "notes", [])) + list(result.mapping.notes)
+    batch.summary["notes"] = [*result.notes, *result.mapping.notes]
     batch.rows_read = result.rows_read
     batch.rows_imported = result.rows_imported
     batch.rows_rejected = result.rows_rejected
@@ -190,183 +240,11 @@ def import_validate(
     return result
 
 
-def _resolve(row: CustomsRow, created: dict[tuple[str, str], int]) -> int:
-    ref = row.enterprise
-    if ref.enterprise_id is not None:
-        return ref.enterprise_id
-    for key in ref_keys(ref.uscc, ref.customs_code):
-        if key in created:
-            return created[key]
-    raise ValidationError(f"第 {row.first_row} 行：无法确定企业（{ref.name}）")
-
-
-def _record_rows(
-    result: ParseResult,
-    created: dict[tuple[str, str], int],
-    *,
-    source: str,
-    batch: ImportBatch | None,
-) -> list[tuple[Any, ...]]:
-    """The parse result as rows for trade/bulk.py, one per key: rows whose identifiers resolve
-    to the same enterprise are summed (the parser keyed them by identifier, not by id)."""
-    batch_id = batch.pk if batch else None
-    isoformat = {p: p.isoformat() for p in result.periods}
-    # The parser shares one EnterpriseRef object among the rows of one identifier.
-    id_of: dict[int, int] = {}
-    keys_of: dict[int, tuple[str, str]] = {}
-    for row in result.rows:
-        ref = row.enterprise
-        if id(ref) not in id_of:
-            id_of[id(ref)] = ref.enterprise_id or _resolve(row, created)
-            keys_of[id(ref)] = ref.key
-    one_id_per_key = len(set(keys_of.values())) == len(set(id_of.values()))
-    short_modes = all(len(m) <= 20 for m in {row.trade_mode_code for row in result.rows})
-    if one_id_per_key and short_modes:
-        # The parser's keys are then the records' keys: no two rows can share one.
-        return [
-            (
-                id_of[id(r.enterprise)],
-                isoformat[r.period],
-                r.flow,
-                r.hs_code,
-                r.partner_code,
-                r.trade_mode_code,
-                None if r.qty1 is None else str(r.qty1),
-                r.unit1[:20],
-                None if r.qty2 is None else str(r.qty2),
-                r.unit2[:20],
-                None if r.value_usd is None else str(r.value_usd),
-                None if r.value_cny is None else str(r.value_cny),
-                source,
-                batch_id,
-            )
-            for r in result.rows
-        ]
-    merged: dict[tuple[Any, ...], list[Any]] = {}
-    get = merged.get
-    for row in result.rows:
-        enterprise_id = id_of[id(row.enterprise)]
-        mode = row.trade_mode_code
-        if len(mode) > 20:
-            mode = mode[:20]
-        key = (enterprise_id, row.period, row.flow, row.hs_code, row.partner_code, mode)
-        existing = get(key)
-        if existing is None:
-            merged[key] = [
-                enterprise_id,
-                isoformat[row.period],
-                row.flow,
-                row.hs_code,
-                row.partner_code,
-                mode,
-                row.qty1,
-                row.unit1[:20],
-                row.qty2,
-                row.unit2[:20],
-                row.value_usd,
-                row.value_cny,
-                source,
-                batch_id,
-            ]
-            continue
-        existing[6] = add_amounts(existing[6], row.qty1)
-        existing[8] = add_amounts(existing[8], row.qty2)
-        existing[10] = add_amounts(existing[10], row.value_usd)
-        existing[11] = add_amounts(existing[11], row.value_cny)
-    return [
-        (*r[:6], _text(r[6]), r[7], _text(r[8]), r[9], _text(r[10]), _text(r[11]), *r[12:])
-        for r in merged.values()
-    ]
-
-
-def _text(value: Decimal | None) -> str | None:
-    """Amounts go to the database as decimal strings (full precision, no float)."""
-    return None if value is None else str(value)
-
-
-def import_commit_result(
-    *,
-    result: ParseResult,
-    actor: User | None,
-    batch: ImportBatch | None,
-    source: str,
-    replace_period: bool,
-    progress: Progress = _noop,
-) -> CommitSummary:
-    """Write a parse result: pending enterprises, upserted records, rebuilt rollups. One
-    transaction; a row whose key already exists is replaced, never added to. Records go in
-    below the ORM (trade/bulk.py): at a million rows, model instances cost more than the
-    database does."""
-    with transaction.atomic():
-        progress(5, "建立新企业档案")
-        created = create_pending_enterprises(result.new_enterprises, actor=actor, batch=batch)
-        records = _record_rows(result, created, source=source, batch=batch)
-        replaced = 0
-        if replace_period and result.periods:
-            progress(15, "按期间清除旧数据")
-            replaced, _ = CustomsRecord.objects.filter(
-                source=source, period__in=result.periods
-            ).delete()
-        chunk = 100_000
-        for start in range(0, len(records), chunk):
-            upsert_rows(records[start : start + chunk])
-            done = min(start + chunk, len(records))
-            progress(20 + int(60 * done / max(len(records), 1)), f"已写入 {done} 条")
-        progress(85, "更新汇总数据")
-        rebuild_rollups(result.periods)
-        summary = record_commit(
-            result=result,
-            actor=actor,
-            batch=batch,
-            rows_written=len(records),
-            enterprises_created=len(set(created.values())),
-            replace_period=replace_period,
-            replaced=replaced,
-        )
-    return summary
-
-
-def record_commit(
-    *,
-    result: ParseResult,
-    actor: User | None,
-    batch: ImportBatch | None,
-    rows_written: int,
-    enterprises_created: int,
-    replace_period: bool,
-    replaced: int,
-) -> CommitSummary:
-    """What a customs commit wrote, and its audit entry (both commit paths end here)."""
-    summary = CommitSummary(
-        rows_written=rows_written,
-        enterprises_created=enterprises_created,
-        periods=[p.strftime("%Y-%m") for p in result.periods],
-        replaced_rows=replaced,
-    )
-    audit.record(
-        actor=actor,
-        action="import.commit",
-        obj=batch,
-        object_type="trade.importbatch",
-        object_repr=batch.filename if batch else "命令行导入",
-        changes={
-            **result.summary(),
-            "errors": len(result.errors),
-            "rows_written": summary.rows_written,
-            "enterprises_created": summary.enterprises_created,
-            "replace_period": replace_period,
-            "replaced_rows": replaced,
-            "periods": summary.periods,
-        },
-    )
-    return summary
-
-
 def _commit_any(
     *, result: AnyResult, batch: ImportBatch, actor: User, progress: Progress
 ) -> CommitSummary:
-    """Enterprise lists, FDI and ODI; customs files go through actions_stream."""
-    if isinstance(result, InvestmentResult):
+    """Enterprise lists, FDI and ODI; customs files go through stream.py."""
+    if batch.kind != ImportKind.ENTERPRISES:
         written = investment_commit(
             result=result,
             kind=batch.kind,
@@ -382,8 +260,6 @@ def _commit_any(
             periods=[p.strftime("%Y-%m") for p in result.periods],
             replaced_rows=0,
         )
-    if not isinstance(result, EnterpriseListResult):  # pragma: no cover - routed by kind
-        raise TypeError(f"no commit for {type(result).__name__} here")
     counts = enterprise_list_commit(result=result, actor=actor, batch=batch, progress=progress)
     return CommitSummary(
         rows_written=counts["created"] + counts["updated"],
@@ -399,9 +275,6 @@ def _commit_batch(
     if batch.kind != ImportKind.CUSTOMS:
         result = parse_batch_file(batch=batch)
         return result, _commit_any(result=result, batch=batch, actor=actor, progress=progress)
-    # Imported here: actions_stream builds on this module.
-    from kaifang.trade.actions_stream import import_customs_table
-
     table, mapping, lines = batch_table(batch=batch)
     return import_customs_table(
         table=table,

@@ -17,7 +17,7 @@ from kaifang.core.scope import check_people, visible_to
 from kaifang.enterprises.actions import enterprise_update
 from kaifang.enterprises.events import enterprise_event
 from kaifang.enterprises.models import Enterprise
-from kaifang.servicedesk import actions
+from kaifang.servicedesk.actions.appeals import appeal_create
 from kaifang.servicedesk.models import Appeal, LiaisonLeader, Source, Visit, VisitTarget
 
 
@@ -133,7 +133,7 @@ def visit_problem_to_appeal(
     enterprise = visit.enterprise
     if not enterprise.uscc:
         raise ValidationError("该企业没有统一社会信用代码，请先在企业档案中补充。")
-    return actions.appeal_create(
+    return appeal_create(
         actor=actor,
         enterprise_name=enterprise.name,
         uscc=enterprise.uscc,

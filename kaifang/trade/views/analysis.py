@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell, table_xlsx
@@ -54,7 +55,6 @@ from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params, records_url
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECORDS_PAGE_SIZE = 50
 BREAKDOWN_PAGE_SIZE = 100
 OVERVIEW_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
@@ -159,10 +159,8 @@ def _xlsx(
         object_repr=f"{title}（{len(rows)} 行）",
         changes={**changes, "rows": len(rows)},
     )
-    response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename=trade-{slug}-{stamp}.xlsx"
-    return response
+    return file_download(content=content, filename=f"trade-{slug}-{stamp}.xlsx")
 
 
 def _money_header(q: Query) -> str:

@@ -1,4 +1,4 @@
-"""Admin pages of the core app. Jobs and deliveries are read-only records; group robots
+"""Admin pages of the core app: jobs and deliveries are read-only records; group robots
 (webhook channels) are configured here by administrators.
 (`type: ignore[type-arg]`: ModelAdmin is generic only in the stubs, not at run time.)"""
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from kaifang.core import admin_accounts, admin_reference  # noqa: F401  (their registrations)
 from kaifang.core.models import Delivery, Job, Notification, WebhookChannel
 
 

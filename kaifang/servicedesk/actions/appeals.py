@@ -19,7 +19,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from kaifang.core import audit, permissions
@@ -40,11 +39,10 @@ from kaifang.servicedesk.models import (
     Category,
     Channel,
     Priority,
-    RoutingRule,
     Source,
     Visit,
 )
-from kaifang.servicedesk.similarity import THRESHOLD, similarity
+from kaifang.servicedesk.selectors.appeals import find_duplicate, routing_unit
 from kaifang.servicedesk.uploads import MAX_FILES, Upload
 
 S = AppealStatus
@@ -237,25 +235,6 @@ def _unique_code() -> str:
             return code
 
 
-def find_duplicate(appeal: Appeal, *, viewer: User | None = None) -> tuple[Appeal | None, float]:
-    """The most similar open appeal of the same enterprise, if similar enough; for staff,
-    compared only with the appeals `viewer` may see (a hint must not open another
-    district's appeal)."""
-    best: tuple[Appeal | None, float] = (None, 0.0)
-    others: QuerySet[Appeal] = Appeal.objects.filter(
-        enterprise=appeal.enterprise, status__in=OPEN_STATUSES
-    )
-    if viewer is not None:
-        others = visible_to(others, viewer)
-    for other in others.exclude(pk=appeal.pk).only("pk", "description", "category"):
-        score = similarity(appeal.description, other.description)
-        if other.category == appeal.category:
-            score = min(1.0, score + 0.05)
-        if score >= THRESHOLD and score > best[1]:
-            best = (other, score)
-    return best
-
-
 @transaction.atomic
 def appeal_create(
     *,
@@ -351,11 +330,6 @@ def appeal_create(
 
 
 # --- Routing and acceptance ------------------------------------------------------------------
-
-
-def routing_unit(category: str) -> Unit | None:
-    rule = RoutingRule.objects.select_related("unit").filter(category=category).first()
-    return rule.unit if rule else None
 
 
 def _unit_staff(unit: Unit) -> list[User]:

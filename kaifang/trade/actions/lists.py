@@ -3,7 +3,6 @@ enterprise lists. One transaction each; re-import replaces, never adds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -12,22 +11,18 @@ from kaifang.core import audit
 from kaifang.core.models import Industry, Unit, UnitKind, User
 from kaifang.enterprises.events import enterprise_event
 from kaifang.enterprises.models import Enterprise, Ownership, Size, Tag
-from kaifang.trade.actions_pending import create_pending_enterprises
-from kaifang.trade.importers.enterprise_list import EnterpriseListResult
-from kaifang.trade.importers.investment import InvestmentResult
+from kaifang.trade.actions.commit import Progress, _noop
+from kaifang.trade.actions.pending import create_pending_enterprises
+from kaifang.trade.importers.enterprise_list import EnterpriseRecord
+from kaifang.trade.importers.investment import InvestmentRow
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.models import ImportBatch, InvestmentRecord
-
-Progress = Callable[[int, str], None]
-
-
-def _noop(percent: int, message: str) -> None:
-    return None
 
 
 @transaction.atomic
 def investment_commit(
     *,
-    result: InvestmentResult,
+    result: ImportResult[InvestmentRow],
     kind: str,
     actor: User | None,
     batch: ImportBatch | None,
@@ -131,7 +126,7 @@ def _choice(choices: Any, text: str) -> str:
 @transaction.atomic
 def enterprise_list_commit(
     *,
-    result: EnterpriseListResult,
+    result: ImportResult[EnterpriseRecord],
     actor: User | None,
     batch: ImportBatch | None,
     progress: Progress = _noop,

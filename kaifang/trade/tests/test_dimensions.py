@@ -1,0 +1,36 @@
+"""trade/dimensions.py is the one definition of the rollup dimensions: the SQL rebuild and the
+streaming child are both written from it (their equal results are tested in
+test_import_stream.py and test_importers_stream.py)."""
+
+from __future__ import annotations
+
+from kaifang.trade import rollups
+from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
+from kaifang.trade.importers import stream
+from kaifang.trade.models import CustomsRecord, Dimension
+
+
+def test_every_dimension_of_the_tables_is_defined_once():
+    names = [d.name for d in DIMENSIONS]
+    assert sorted(names) == sorted(Dimension.values) and len(set(names)) == len(names)
+    assert Dimension.ENTERPRISE not in PLACE_DIMENSIONS  # scoped users read it per firm
+
+
+def test_the_definition_names_real_columns_and_stage_fields():
+    columns = {f.column for f in CustomsRecord._meta.fields}
+    assert {field.column for field in FIELDS.values()} <= columns
+    for dimension in DIMENSIONS:
+        assert dimension.source == "enterprise" or dimension.source in STAGES[dimension.stage]
+
+
+def test_the_sql_and_the_child_read_the_same_stages():
+    assert set(rollups._STAGED_KEYS) == {d.name for d in DIMENSIONS}
+    assert rollups._STAGED_KEYS["hs2"] == ("kf_stage_product", "SUBSTR(s.k0, 1, 2)")
+    assert rollups._STAGES["kf_stage_product"] == ("SUBSTR(r.hs_code, 1, 4)", "r.trade_mode")
+    stages: list[dict] = [{} for _ in STAGES]
+    stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471300000", "0110", 5, 35, 1)
+    stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471410000", "0110", 1, 7, 1)
+    assert stages == [
+        {(7, "2026-03-01", "export", "502"): [6, 42, 2]},
+        {(7, "2026-03-01", "export", "8471", "0110"): [6, 42, 2]},
+    ]
