@@ -8,18 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, Styled, table_xlsx
 from kaifang.core.models import User
 from kaifang.library.models import LedgerEntry, LedgerStatus, Match, Outcome
 from kaifang.library.selectors_service import PolicyTotal
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OUTCOME_FILL = {Outcome.ELIGIBLE: "E3F4E1", Outcome.NEAR: "FFF4D6", Outcome.UNKNOWN: "EEEEEE"}
 
 
@@ -66,10 +65,7 @@ def download(
         object_repr="" if obj is not None else f"{title}（{len(materialised)} 条）",
         changes={"rows": len(materialised), **(changes or {})},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_download(content=content, filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def item_match_rows(matches: Iterable[Match]) -> list[list[Cell | Styled]]:

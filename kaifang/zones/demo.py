@@ -22,7 +22,8 @@ from kaifang.core.models import Industry, Partner, Unit, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import InvestmentRecord
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions, actions_parks, demo_extra
+from kaifang.zones import actions, demo_extra
+from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.models import (
     Chain,
     ChainSegment,

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from kaifang.core import demo
 from kaifang.core.models import User
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions_appeals
+from kaifang.zones.actions import appeals as actions_appeals
 from kaifang.zones.models import (
     Park,
     ParkKpiDefinition,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from kaifang.core.models import Industry, Partner, Unit, UnitKind, User
 from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
-from kaifang.zones.actions_appeals import appeal_categories
+from kaifang.zones.actions.appeals import appeal_categories
 from kaifang.zones.models import (
     Direction,
     ParkKind,

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from kaifang.core import tiles
 from kaifang.zones import actions
+from kaifang.zones.actions import parks as park_actions
 from kaifang.zones.tests.conftest import make_zone
 from kaifang.zones.tiles import park_tile, platform_tile, project_tile
 
@@ -34,7 +35,7 @@ def zone(city):
     actions.milestone_add(
         actor=city.officer, platform=zone.platform, title="首发班列", due=dt.date(2025, 7, 20)
     )
-    actions.park_output_set(
+    park_actions.park_output_set(
         actor=city.officer,
         park=zone.park,
         year=2025,

@@ -217,13 +217,14 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
     import time_machine
 
     from kaifang.zones import actions as zone_actions
+    from kaifang.zones.actions import parks as park_actions
     from kaifang.zones.tests.conftest import make_zone
 
     zone = make_zone(city)
     zone_actions.milestone_add(
         actor=city.officer, platform=zone.platform, title="海关验收", due=dt.date(2025, 3, 1)
     )
-    zone_actions.park_output_set(
+    park_actions.park_output_set(
         actor=city.officer, park=zone.park, year=2025, output=D("120"), target=D("150")
     )
     out_file = tmp_path / "b.docx"

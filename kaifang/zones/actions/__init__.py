@@ -1,5 +1,5 @@
-"""Writes of platforms and projects (parks: actions_parks; appeals: actions_appeals; chain
-segments: actions_chains), and the helpers they share. Each action validates, saves in one
+"""Writes of platforms and projects (parks: actions/parks.py; appeals: actions/appeals.py; chain
+segments: actions/chains.py), and the helpers they share. Each action validates, saves in one
 transaction under row locks, writes a timeline event and an audit record. Statuses and stages
 change only here, each change kept as a dated history row.
 
@@ -24,7 +24,7 @@ from kaifang.core.permissions import Cap, has
 from kaifang.core.scope import check_people, effective_scope
 from kaifang.enterprises.actions import enterprise_create
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership
-from kaifang.zones.kpi_import import match_kpi_rows
+from kaifang.zones.importers.kpi import match_kpi_rows
 from kaifang.zones.models import (
     PIPELINE,
     Chain,

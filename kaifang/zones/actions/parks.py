@@ -23,7 +23,7 @@ from kaifang.zones.actions import (
     write_kpi_values,
     zone_event,
 )
-from kaifang.zones.kpi_import import match_kpi_rows
+from kaifang.zones.importers.kpi import match_kpi_rows
 from kaifang.zones.models import (
     Park,
     ParkKpiDefinition,

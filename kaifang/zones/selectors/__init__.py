@@ -38,11 +38,11 @@ from kaifang.zones.models import (
     Stage,
     ZoneSettings,
 )
-from kaifang.zones.selectors_kpis import KpiProgress as KpiProgress
-from kaifang.zones.selectors_kpis import kpi_chart as kpi_chart
-from kaifang.zones.selectors_kpis import kpi_progress as kpi_progress
-from kaifang.zones.selectors_kpis import kpi_years as kpi_years
-from kaifang.zones.selectors_kpis import park_kpi_progress as park_kpi_progress
+from kaifang.zones.selectors.kpis import KpiProgress as KpiProgress
+from kaifang.zones.selectors.kpis import kpi_chart as kpi_chart
+from kaifang.zones.selectors.kpis import kpi_progress as kpi_progress
+from kaifang.zones.selectors.kpis import kpi_years as kpi_years
+from kaifang.zones.selectors.kpis import park_kpi_progress as park_kpi_progress
 
 AnyUser = User | AnonymousUser
 ZERO = Decimal(0)

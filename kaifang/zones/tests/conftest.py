@@ -11,7 +11,8 @@ import pytest
 
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
-from kaifang.zones import actions, actions_parks
+from kaifang.zones import actions
+from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.models import Chain, ChainSegment, Park, Platform, PlatformKind, Project
 
 

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.enterprises.models import EnterpriseStatus
-from kaifang.zones import actions, actions_appeals, selectors
+from kaifang.zones import actions, selectors
+from kaifang.zones.actions import appeals as actions_appeals
 from kaifang.zones.models import Stage, ZoneSettings
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.core.models import AuditEntry
-from kaifang.zones import actions_chains
+from kaifang.zones.actions import chains as actions_chains
 from kaifang.zones.models import Chain, ChainSegment, ZoneEvent
 
 pytestmark = pytest.mark.django_db

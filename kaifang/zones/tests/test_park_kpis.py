@@ -16,8 +16,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kaifang.core.models import AuditEntry
-from kaifang.zones import actions_parks, selectors
-from kaifang.zones.kpi_import import match_kpi_rows
+from kaifang.zones import selectors
+from kaifang.zones.actions import parks as actions_parks
+from kaifang.zones.importers.kpi import match_kpi_rows
 from kaifang.zones.models import ParkKpiDefinition, ParkKpiValue, ZoneEvent
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.models import AuditEntry
 from kaifang.enterprises.models import Enterprise
 from kaifang.servicedesk.models import Appeal
-from kaifang.zones import actions, actions_appeals, selectors
+from kaifang.zones import actions, selectors
+from kaifang.zones.actions import appeals as actions_appeals
 from kaifang.zones.models import PlatformAppeal, Project
 
 pytestmark = pytest.mark.django_db

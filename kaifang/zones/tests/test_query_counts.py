@@ -55,7 +55,7 @@ def test_list_queries_do_not_grow_with_rows(city, zone, client: Client, name):
 
 def _appeal(city, zone, number: int) -> None:
     from kaifang.core import handover
-    from kaifang.zones import actions_appeals
+    from kaifang.zones.actions import appeals as actions_appeals
 
     appeal = handover.call(
         "servicedesk.appeal_create",
@@ -73,7 +73,7 @@ def _appeal(city, zone, number: int) -> None:
 
 
 def test_platform_appeals_and_chain_segments_cost_the_same_for_many(city, zone, client: Client):
-    from kaifang.zones import actions_chains
+    from kaifang.zones.actions import chains as actions_chains
 
     client.force_login(city.officer)
     platform = reverse("zones:platform_detail", args=[zone.platform.pk])

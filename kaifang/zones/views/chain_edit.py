@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
-from kaifang.zones import actions_chains, selectors
+from kaifang.zones import selectors
+from kaifang.zones.actions import chains as actions_chains
 from kaifang.zones.forms import ChainForm, SegmentForm
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.permissions import require_chain_editor

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
-from kaifang.zones import actions_parks, selectors
+from kaifang.zones import selectors
+from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.forms import KpiImportForm, TargetForm
-from kaifang.zones.kpi_import import parse_kpi_workbook
+from kaifang.zones.importers.kpi import parse_kpi_workbook
 from kaifang.zones.models import Park, ParkKpiDefinition, ParkKpiValue
 from kaifang.zones.permissions import require_editor
 from kaifang.zones.views.common import (

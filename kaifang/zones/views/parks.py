@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
-from kaifang.zones import actions_parks, selectors
+from kaifang.zones import selectors
+from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.forms import OutputForm, ParkForm, TargetForm, TeamForm
 from kaifang.zones.models import Park, ParkKpiDefinition, ParkTier
 from kaifang.zones.permissions import require_editor

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
-from kaifang.zones import actions_appeals, selectors
+from kaifang.zones import selectors
+from kaifang.zones.actions import appeals as actions_appeals
 from kaifang.zones.forms import AppealLinkForm, PlatformAppealForm
 from kaifang.zones.models import Platform
 from kaifang.zones.permissions import require_editor

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from kaifang.core import handover
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import can_write
-from kaifang.zones import actions, actions_appeals, selectors
+from kaifang.zones import actions, selectors
+from kaifang.zones.actions import appeals as actions_appeals
 from kaifang.zones.forms import MoveForm, ProblemForm, ProjectFilterForm, ProjectForm, SuperviseForm
 from kaifang.zones.models import PIPELINE, Project, Stage
 from kaifang.zones.permissions import is_editor, is_leader, require_editor
