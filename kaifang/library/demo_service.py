@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from kaifang.core.demo import DemoContext
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.library.actions import support_item_save
-from kaifang.library.actions_fairs import fair_import_exhibitors, fair_save, reply_template_save
+from kaifang.library.actions.fairs import fair_import_exhibitors, fair_save, reply_template_save
 from kaifang.library.models import Document, Fair, ReplyTemplate, SupportItem
 
 FAIRS = (

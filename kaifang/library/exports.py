@@ -17,7 +17,7 @@ from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, Styled, table_xlsx
 from kaifang.core.models import User
 from kaifang.library.models import LedgerEntry, LedgerStatus, Match, Outcome
-from kaifang.library.selectors_service import PolicyTotal
+from kaifang.library.selectors.service import PolicyTotal
 
 OUTCOME_FILL = {Outcome.ELIGIBLE: "E3F4E1", Outcome.NEAR: "FFF4D6", Outcome.UNKNOWN: "EEEEEE"}
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from kaifang.core import record_panels
 from kaifang.library.permissions import is_editor
 from kaifang.library.selectors import suggest_clauses
-from kaifang.library.selectors_service import (
+from kaifang.library.selectors.service import (
     category_label,
     cited_clauses,
     public_policies,

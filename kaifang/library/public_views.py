@@ -11,7 +11,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from kaifang.core import handover
-from kaifang.library import selectors, selectors_service
+from kaifang.library import selectors
+from kaifang.library.selectors import service as selectors_service
 
 LOOKUP_RATE = "30/h"  # the tracking page's budget, shared (group "service.lookup")
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from kaifang.library import views, views_service
+from kaifang.library import views
+from kaifang.library.views import service as views_service
 
 app_name = "library"
 

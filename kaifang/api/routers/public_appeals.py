@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 
 from kaifang.api.body import BodyError, json_object
 from kaifang.api.common import error_docs
-from kaifang.library.selectors_service import cited_clauses, public_policies, public_texts
+from kaifang.library.selectors.service import cited_clauses, public_policies, public_texts
 from kaifang.servicedesk import actions, codes
 from kaifang.servicedesk.channels import channel_for_token
 from kaifang.servicedesk.forms import AppealFields

@@ -30,7 +30,7 @@ def make(city: Any) -> dict[str, Any]:
     """Objects belonging to district A (city.district_a / city.district_a_park) that rows name."""
     from kaifang.enterprises.tests.factories import EnterpriseFactory
     from kaifang.library.actions import document_create, support_item_save
-    from kaifang.library.actions_fairs import reply_template_save
+    from kaifang.library.actions.fairs import reply_template_save
     from kaifang.library.models import Fair, FairExhibitor, LedgerEntry
     from kaifang.servicedesk import actions as appeal_actions
 

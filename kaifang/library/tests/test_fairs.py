@@ -18,7 +18,7 @@ from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library import fair_import, matching
 from kaifang.library.actions import support_item_save
-from kaifang.library.actions_fairs import fair_import_exhibitors, fair_save
+from kaifang.library.actions.fairs import fair_import_exhibitors, fair_save
 from kaifang.library.models import FairExhibitor, Match, Outcome
 
 NAMES = {"fair:1": "广交会（第138届）", "fair:2": "进博会（2026）"}

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library.actions import document_create, support_item_save
-from kaifang.library.actions_fairs import reply_template_save
-from kaifang.library.selectors_service import citations, public_policies
+from kaifang.library.actions.fairs import reply_template_save
+from kaifang.library.selectors.service import citations, public_policies
 from kaifang.servicedesk import actions as appeal_actions
 from kaifang.servicedesk.channels import channel_issue
 

@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
-from kaifang.library import actions_fairs, exports, selectors, selectors_service
+from kaifang.library import exports, selectors
+from kaifang.library.actions import fairs as actions_fairs
 from kaifang.library.forms import FairForm, FairImportForm, ReplyTemplateForm
 from kaifang.library.permissions import is_editor
+from kaifang.library.selectors import service as selectors_service
 from kaifang.library.views import _refusal, _require_editor
 
 # --- exports -----------------------------------------------------------------------------
