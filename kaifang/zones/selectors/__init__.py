@@ -6,6 +6,7 @@ may see, through kaifang.trade's selectors, so they equal the sums the trade pag
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -22,8 +24,9 @@ from kaifang.core.models import Partner, User
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow, InvestmentKind, InvestmentRecord
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
-from kaifang.trade.selectors.base import facts
+from kaifang.trade.selectors.base import facts, scope_signature
 from kaifang.trade.selectors.measures import add_months, share_pct
 from kaifang.zones.models import (
     PIPELINE,
@@ -524,15 +527,29 @@ def _partner_rows(
 
 
 # (hs4, enterprise id, partner code, flow) → value in USD, for the headings asked
+CHAIN_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
 Grouped = dict[tuple[str, int, str, str], Decimal]
 
 
 def _grouped_facts(viewer: User | None, headings: set[str], months: list[dt.date]) -> Grouped:
     """One GROUP BY over the viewer's customs records in the given HS headings: what every
     segment of a chain needs, so a chain costs one scan of the report year, not two per
-    segment."""
+    segment. Cached per rollup version (every import or rebuild retires it), scope, headings
+    and months, like trade's overview: the scan is seconds on a large city."""
     if not headings:
         return {}
+    key = ":".join(
+        [
+            "zones:chain-facts",
+            str(rollup_version()),
+            scope_signature(viewer),
+            hashlib.sha256(",".join(sorted(headings)).encode()).hexdigest()[:16],
+            ",".join(f"{m:%Y%m}" for m in months),
+        ]
+    )
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return cached
     rows = (
         facts(viewer)
         .filter(period__in=months)
@@ -542,9 +559,11 @@ def _grouped_facts(viewer: User | None, headings: set[str], months: list[dt.date
         .annotate(v=Sum("value_usd"))
         .order_by()
     )
-    return {
+    grouped: Grouped = {
         (r["hs4"], r["enterprise_id"], r["partner_code"], r["flow"]): r["v"] or ZERO for r in rows
     }
+    cache.set(key, grouped, CHAIN_CACHE_SECONDS)
+    return grouped
 
 
 def city_total(user: AnyUser, q: Query) -> Decimal:

@@ -121,6 +121,34 @@ def test_chain_gap_analysis(city, chain_city):
     assert bureau["汽车零部件"].state == "filled" and len(bureau["汽车零部件"].enterprises) == 2
 
 
+def test_chain_reads_the_records_once_per_import(city, chain_city):
+    """The chain's scan of the records is cached until the next rebuild: a large city's chain
+    page then costs no scan, and a new import's figures show at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    chain, _segments, _cars, parts = chain_city
+
+    def scans() -> tuple[int, dict[str, object]]:
+        with CaptureQueriesContext(connection) as queries:
+            views = {
+                v.segment.name: v
+                for v in selectors.chain_analysis(user=city.district_a_user, chain=chain)
+            }
+        reads = sum('FROM "trade_customsrecord"' in q["sql"] for q in queries.captured_queries)
+        return reads, views
+
+    first, _ = scans()
+    again, views = scans()
+    assert (first, again) == (1, 0)
+    assert views["汽车零部件"].exports == 10
+    record(parts, "export", "87089900", "304", "90")
+    rebuild_rollups([MARCH])
+    after, views = scans()
+    assert after == 1
+    assert views["汽车零部件"].exports == 100
+
+
 def test_drill_from_a_gap_to_its_import_sources(city, chain_city, client: Client):
     chain, segments, _cars, _parts = chain_city
     client.force_login(city.district_a_user)
