@@ -111,7 +111,7 @@ def demo_trade(city, trade_reference):
     assert insert_rows(rows) > 1000
     eu = PartnerGroup.objects.create(code="eu", name="欧盟", order=1)
     eu.members.set(Partner.objects.filter(code__in=["304", "305", "307", "309", "312", "327"]))
-    rebuild_rollups(MONTHS)
+    rebuild_rollups(MONTHS, settle=True)
 
 
 SPECS = {
