@@ -100,9 +100,7 @@ def refresh_stale() -> int:
         with transaction.atomic():
             # The lock keeps a second worker off this month until this one commits (on
             # SQLite the transaction's write lock does the same).
-            mark = (
-                ExposureStale.objects.select_for_update().filter(period=period).first()
-            )
+            mark = ExposureStale.objects.select_for_update().filter(period=period).first()
             if mark is None:  # refreshed by another run meanwhile
                 continue
             rebuild([period])
@@ -111,10 +109,8 @@ def refresh_stale() -> int:
     return done
 
 
-def _on_rebuilt(
-    sender: Any, periods: list[dt.date], settle: bool = False, **kwargs: Any
-) -> None:
-    if settle:
+def _on_rebuilt(sender: Any, periods: list[dt.date], **kwargs: Any) -> None:
+    if kwargs.get("settle"):
         rebuild(periods)
         ExposureStale.objects.filter(period__in=sorted(set(periods))).delete()
     else:

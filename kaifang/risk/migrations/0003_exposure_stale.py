@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0002_exposure_rollup'),
+        ("risk", "0002_exposure_rollup"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExposureStale',
+            name="ExposureStale",
             fields=[
-                ('period', models.DateField(primary_key=True, serialize=False)),
-                ('version', models.PositiveBigIntegerField(default=1)),
-                ('marked_at', models.DateTimeField()),
+                ("period", models.DateField(primary_key=True, serialize=False)),
+                ("version", models.PositiveBigIntegerField(default=1)),
+                ("marked_at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': '待更新的风险敞口汇总月份',
-                'verbose_name_plural': '待更新的风险敞口汇总月份',
+                "verbose_name": "待更新的风险敞口汇总月份",
+                "verbose_name_plural": "待更新的风险敞口汇总月份",
             },
         ),
     ]
