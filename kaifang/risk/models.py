@@ -343,3 +343,23 @@ class ExposureRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner_code}"
+
+
+class ExposureStale(models.Model):
+    """A month whose exposure rollup lags its customs records: an import (or merge) rebuilt
+    trade's rollups of it and left the exposure rollup to a background job
+    (`kaifang.risk.rollup.refresh_stale`). While a month of a scenario's window is here, the
+    scenario reads the records instead. `version` grows with every new mark, so a job that
+    refreshed a month only clears the mark it saw, never one made while it worked. Holds no
+    records of anyone: months only."""
+
+    period = models.DateField(primary_key=True)
+    version = models.PositiveBigIntegerField(default=1)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "待更新的风险敞口汇总月份"
+        verbose_name_plural = "待更新的风险敞口汇总月份"
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} v{self.version}"

@@ -5,7 +5,9 @@ trade mode, `kaifang.risk.rollup`) the viewer may see, filtered by flow, the tra
 the partners and the HS lines, grouped by enterprise and HS code; Python then assigns each
 code to its line (for per-line duty rates and match counts) and sums by enterprise, district,
 park and industry. The same aggregation over the customs records themselves (`source="facts"`)
-gives the same figures (tested); the drill-down lists those records. An enterprise's own trade
+gives the same figures (tested); the drill-down lists those records. While a month of the
+window waits for its exposure rollup after an import (`rollup.stale_months`), the scenario
+reads the records instead, so its figures never lag them. An enterprise's own trade
 (the denominator of its dependence) and the total come from trade's enterprise rollup of the
 same months, which sums the same facts."""
 
@@ -23,7 +25,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
 from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
-from kaifang.risk import matching
+from kaifang.risk import matching, rollup
 from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors import (
@@ -298,6 +300,8 @@ class Exposure:
     by_park: list[GroupRow] = field(default_factory=list)
     by_industry: list[GroupRow] = field(default_factory=list)
     by_line: dict[str, LineMatch] = field(default_factory=dict)
+    # Read from the records because the rollup of a month in the window is being rewritten.
+    refreshing: bool = False
 
     @property
     def share(self) -> Decimal | None:
@@ -355,6 +359,11 @@ def _own_trade(
     return own, total
 
 
+def rollup_lags(months: Iterable[dt.date]) -> bool:
+    """Whether the exposure rollup of one of `months` waits for its background refresh."""
+    return bool(rollup.stale_months(months))
+
+
 def default_until(viewer: Viewer) -> dt.date | None:
     return latest_period(viewer)
 
@@ -364,12 +373,15 @@ def exposure(
 ) -> Exposure:
     """The exposure of the viewer's enterprises (and the owner's, see matching_records), read
     from the exposure rollup, or with source="facts" from the customs records (the same
-    figures; the tests and the benchmark compare them)."""
+    figures; the tests and the benchmark compare them). A window with a month whose rollup
+    is stale (an import committed, its background refresh not yet run) reads the records."""
     until = spec.until or default_until(viewer)
     if until is None:
         return Exposure(spec=spec, months=[])
     months = window(until, spec.months)
     result = Exposure(spec=spec, months=months)
+    if source == "rollup" and rollup_lags(months):
+        source, result.refreshing = "facts", True
     if source == "facts":
         rows = _grouped(
             matching_records(viewer=viewer, spec=spec, months=months, owner=owner),

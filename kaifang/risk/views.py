@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -201,7 +201,8 @@ class _Counted:
 def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
     """The customs rows a scenario's figure sums: all, or one enterprise's or district's. The
     count and the total come from the exposure rollup (the same rows, summed over trade mode),
-    so only the page shown reads the records."""
+    so only the page shown reads the records; from the records while the rollup of a month
+    in the window is being rewritten."""
     user = current_user(request)
     scenario = _scenario(request, pk)
     spec = selectors.spec_for(scenario)
@@ -226,7 +227,10 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
         qs = qs.filter(enterprise__district_id=int(district))
         rolled = rolled.filter(enterprise__district_id=int(district))
         label = "所选县区"
-    sums = rolled.aggregate(total=Sum(spec.field), rows=Sum("rows"))
+    if selectors.rollup_lags(months):  # the rollup is being rewritten: count the records
+        sums = qs.aggregate(total=Sum(spec.field), rows=Count("id"))
+    else:
+        sums = rolled.aggregate(total=Sum(spec.field), rows=Sum("rows"))
     qs = qs.select_related("enterprise").order_by(f"-{spec.field}", "period", "id")
     records = cast("QuerySet[CustomsRecord]", _Counted(qs, sums["rows"] or 0))  # duck-typed
     page = Paginator(records, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -330,7 +330,7 @@ def load_trade(ctx: demo.DemoContext) -> None:
     rows = generate_rows(specs, ids, months, seed=ctx.seed, size=ctx.size, catalog=_Catalog())
     written = insert_rows(rows)
     inserted = time.perf_counter()
-    rebuild_rollups(old_periods | set(months))
+    rebuild_rollups(old_periods | set(months), settle=True)
     ctx.log(
         f"海关数据：{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}，写入 {written:,} 条"
         f"（替换 {deleted:,} 条，{inserted - start:.0f} 秒），"

@@ -116,11 +116,15 @@ def _stage(
 
 
 @transaction.atomic
-def rebuild_rollups(periods: Iterable[dt.date], *, given: Given | None = None) -> int:
+def rebuild_rollups(
+    periods: Iterable[dt.date], *, given: Given | None = None, settle: bool = False
+) -> int:
     """Replace the rollups of `periods` by fresh sums of the facts; returns rows written.
 
     ``given``: the rows already summed by the caller (an import into months that held no
     facts before sums its own records while parsing): the facts are not read again.
+    ``settle``: listeners to `rollups_rebuilt` bring what they derive up to date before this
+    returns (the command, the demo loader) instead of after the commit (imports, merges).
     """
     months = sorted(set(periods))
     if not months:
@@ -155,7 +159,7 @@ def rebuild_rollups(periods: Iterable[dt.date], *, given: Given | None = None) -
             written += _insert_scoped(cursor)
             _drop_stages(cursor)
         written += _insert_year_to_date(cursor, months)
-    rollups_rebuilt.send(sender=CustomsRecord, periods=months)
+    rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
 

@@ -1,13 +1,15 @@
 """What trade tells the modules above it. Trade knows nothing of who listens.
 
 `rollups_rebuilt` is sent by `rollups.rebuild_rollups` after it has rewritten the rollups of
-some months, inside the same transaction: a module that keeps a rollup of its own from the
-customs records (risk's exposure rollup) rewrites those months there too, so it is never
-older or newer than trade's."""
+some months, inside the same transaction. A module that keeps a rollup of its own from the
+customs records (risk's exposure rollup) must not make the import wait: it marks those months
+and rewrites them after the commit, unless `settle` is true (`kaifang rebuild-rollups`, the
+demo loader), when it rewrites them there and then."""
 
 from __future__ import annotations
 
 from django.dispatch import Signal
 
-# sender=CustomsRecord; periods: the sorted list of months (first days) rebuilt.
+# sender=CustomsRecord; periods: the sorted list of months (first days) rebuilt;
+# settle: bring derived tables up to date before returning (else after the commit).
 rollups_rebuilt = Signal()

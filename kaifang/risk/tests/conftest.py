@@ -75,5 +75,5 @@ def risk_data(city, trade_reference) -> RiskData:
         )
     group = PartnerGroup.objects.create(code="us-jp", name="美日", order=1)
     group.members.set(Partner.objects.filter(code__in=["502", "116"]))
-    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True), settle=True)
     return RiskData(**firms)

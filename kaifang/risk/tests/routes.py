@@ -33,7 +33,7 @@ def make(city: Any) -> dict[str, Any]:
         hs_code="85011020",
         value_usd=Decimal(1000),
     )
-    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True), settle=True)
     scenario = Scenario.objects.create(
         name="路由矩阵东城情景", unit=city.district_a, created_by=city.district_a_user
     )

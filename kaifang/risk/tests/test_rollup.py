@@ -1,6 +1,6 @@
-"""The exposure rollup: rewritten with trade's rollups, and a scenario read from it equals the
-same scenario summed from the customs records, on rows made by the demo city's generator
-(several trade modes per product and partner, so the rollup really merges rows)."""
+"""The exposure rollup: rewritten with trade's settled rebuilds, and a scenario read from it
+equals the same scenario summed from the customs records, on rows made by the demo city's
+generator (several trade modes per product and partner, so the rollup really merges rows)."""
 
 from __future__ import annotations
 
@@ -56,12 +56,14 @@ def _rollup_rows() -> dict[tuple[object, ...], tuple[Decimal, Decimal, int]]:
     }
 
 
-def test_the_rollup_follows_every_rebuild_of_trade(db):
+def test_the_rollup_follows_every_settled_rebuild_of_trade(db):
+    # settle=True (the command, the demo loader): rewritten at once; an import's rebuild only
+    # marks its months (test_rollup_refresh.py).
     firm = EnterpriseFactory()
     for mode, usd in (("10", 100), ("15", 40)):  # two trade modes: one rollup row
         CustomsRecordFactory(enterprise=firm, trade_mode=mode, value_usd=Decimal(usd))
     CustomsRecordFactory(enterprise=firm, period=d(2025, 2), value_usd=None)  # no dollar value
-    rebuild_rollups([d(2025, 2), d(2025, 3)])
+    rebuild_rollups([d(2025, 2), d(2025, 3)], settle=True)
     assert _rollup_rows() == _facts_grouped()
     march = ExposureRollup.objects.get(period=d(2025, 3))
     assert (march.value_usd, march.rows) == (Decimal(140), 2)
@@ -69,11 +71,11 @@ def test_the_rollup_follows_every_rebuild_of_trade(db):
     # Months rebuilt again are replaced, the others kept; emptied months lose their rows.
     CustomsRecord.objects.filter(period=d(2025, 2)).delete()
     CustomsRecordFactory(enterprise=firm, trade_mode="14", value_usd=Decimal(1))
-    rebuild_rollups([d(2025, 2), d(2025, 3)])
+    rebuild_rollups([d(2025, 2), d(2025, 3)], settle=True)
     assert _rollup_rows() == _facts_grouped()
     assert ExposureRollup.objects.get(period=d(2025, 3)).rows == 3
     # A rebuild of other months leaves these alone.
-    rebuild_rollups([d(2024, 1)])
+    rebuild_rollups([d(2024, 1)], settle=True)
     assert ExposureRollup.objects.count() == 1
 
 
@@ -111,7 +113,7 @@ def demo_trade(city, trade_reference):
     assert insert_rows(rows) > 1000
     eu = PartnerGroup.objects.create(code="eu", name="欧盟", order=1)
     eu.members.set(Partner.objects.filter(code__in=["304", "305", "307", "309", "312", "327"]))
-    rebuild_rollups(MONTHS)
+    rebuild_rollups(MONTHS, settle=True)
 
 
 SPECS = {

@@ -48,7 +48,7 @@ def _city() -> None:
         hs_code="61091000",
         value_usd=Decimal(900),
     )
-    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True), settle=True)
 
 
 def test_build_a_scenario_read_it_and_send_visits(page, screenshot):

@@ -36,6 +36,6 @@ class Command(BaseCommand):
             periods = periods.filter(period__lte=_month(options["end"]))
         months = sorted(set(periods))
         started = time.monotonic()
-        written = rebuild_rollups(months)
+        written = rebuild_rollups(months, settle=True)
         took = time.monotonic() - started
         self.stdout.write(f"已重建 {len(months)} 个月的汇总（{written} 行，{took:.1f} 秒）。")
