@@ -19,14 +19,14 @@ from kaifang.risk.models import ExposureRollup, ExposureStale, Scenario
 from kaifang.risk.selectors import Spec, exposure
 from kaifang.risk.tests.conftest import d
 from kaifang.risk.tests.test_rollup import _facts_grouped, _figures, _rollup_rows
-from kaifang.trade import actions, batches
-from kaifang.trade.actions import import_commit_result
+from kaifang.trade import actions
+from kaifang.trade.actions import batches, import_commit_result
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.tabular import read_table
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportStatus
 from kaifang.trade.rollups import rebuild_rollups
-from kaifang.trade.selectors_import import import_lookups
+from kaifang.trade.selectors.imports import import_lookups
 
 HEADER = "数据年月,统一社会信用代码,海关编码,企业名称,商品编码,贸易伙伴编码,贸易方式,美元,人民币"
 FIRM = synthetic_uscc(41)
