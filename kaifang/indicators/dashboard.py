@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import jobs
-from kaifang.core.models import User
+from kaifang.core.models import UnitKind, User
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import (
     IndicatorValue,
@@ -300,20 +300,16 @@ def _build(user: User, year: int, month: int) -> Dashboard:
 
 def refill() -> int:
     """Build the dashboards the first viewers after an import would otherwise wait for: the
-    city's (one for everyone who sees it all) and that of each user of a district's unit (a
-    scoped user's cache key names the user), each for their newest month. Run by the worker
-    after a rollup rebuild commits (`connect`); returns the dashboards built."""
-    districts = set(
-        Region.objects.filter(
-            kind=RegionKind.DISTRICT, is_active=True, unit__isnull=False
-        ).values_list("unit_id", flat=True)
-    )
+    city's (one for everyone who sees it all) and that of each user of a district's or a
+    park's unit (a scoped user's cache key names the user), each for their newest month. Run
+    by the worker after a rollup rebuild commits (`connect`); returns the dashboards built."""
     done: set[str] = set()
-    for user in User.objects.filter(is_active=True).order_by("pk"):
-        if user.unit_id not in districts and "all" in done:
+    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
+        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
+        if not local and "all" in done:
             continue
         signature = scope_signature(user)
-        if signature in done or (signature != "all" and user.unit_id not in districts):
+        if signature in done or (signature != "all" and not local):
             continue
         done.add(signature)
         year, month = default_period(user)
