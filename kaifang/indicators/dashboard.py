@@ -35,6 +35,10 @@ from kaifang.trade.templatetags.trade_analysis import breakdown_url, records_url
 
 YI = Decimal(100_000_000)
 CACHE_SECONDS = 3600
+# The trade part and the official sums are keyed by what changes them (trade's rollup version,
+# the official imports), like the trade overview (24 h): an hour after a refill, a page miss
+# still finds them.
+PART_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def trade_figures(user: User, year: int, month: int) -> TradeFigures:
     if isinstance(cached, TradeFigures):
         return cached
     found = _trade_figures(user, year, month)
-    cache.set(key, found, CACHE_SECONDS)
+    cache.set(key, found, PART_CACHE_SECONDS)
     return found
 
 

@@ -137,6 +137,24 @@ def test_refill_leaves_the_city_and_district_dashboards_cached(trade_data, seede
         assert cached.cards == dashboard._build(user, year, month).cards
 
 
+def test_an_official_import_retires_the_cached_official_figures(trade_data, seeded, city):
+    from kaifang.indicators import actions
+
+    before = dashboard.build(city.leader, 2025, 3)
+    assert before.headline is not None and before.headline.figure.source == "企业进出口记录"
+    rows = [
+        actions.OfficialRow(dt.date(y, 3, 1), "export", "84", "502", "", None, D(v))
+        for y, v in ((2025, 3000), (2024, 2000))
+    ]
+    actions.official_import(
+        actor=None, filename="海关统计.csv", data=b"x", flow="export", rows=rows, rows_read=2
+    )
+    after = dashboard.build(city.leader, 2025, 3)
+    assert after.headline is not None and after.headline.figure.source == "海关统计"
+    assert after.headline.figure.month == D(3000) / YI
+    assert after.cards == before.cards  # the records' own figures did not change
+
+
 def test_peer_value_entered_in_the_grid(seeded, city, client: Client):
     client.force_login(city.officer)
     url = reverse("indicators:value_grid", args=["trade_total"])
