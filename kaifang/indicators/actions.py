@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, jobs
 from kaifang.core.models import Unit, UnitKind, User
 from kaifang.core.scope import can_write, effective_scope
 from kaifang.indicators.models import (
@@ -338,4 +338,6 @@ def official_import(
             obj=batch,
             changes={"flow": flow, "periods": batch.periods, "rows": len(items)},
         )
+        # the dashboards' official figures change: rebuilt by the worker once this commits
+        jobs.defer("kaifang.indicators.dashboard.refill")
     return batch

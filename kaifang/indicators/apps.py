@@ -11,7 +11,9 @@ class IndicatorsConfig(AppConfig):
 
         register(MenuItem("领导驾驶舱", "indicators:dashboard", 5))
         register(MenuItem("指标对标", "indicators:indicator_list", 28))
-        from kaifang.indicators import demo, workbench
+        from kaifang.indicators import dashboard, demo, workbench
+
+        dashboard.connect()
 
         workbench.register()
         demo.register_loader()

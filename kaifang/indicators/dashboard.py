@@ -1,6 +1,8 @@
 """The leaders' dashboard (驾驶舱): every figure the page shows, for one user and month,
 computed from the same selectors as the pages each tile drills to, and cached per scope and
-data version (a rollup rebuild, an entered value, an official import or a target retire it)."""
+data version (a rollup rebuild, an entered value, an official import or a target retire it);
+the part read from trade's rollups is cached apart, per rollup version. After a rebuild the
+worker refills the city's and the districts' dashboards (`refill`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from kaifang.core.models import User
+from kaifang.core import jobs
+from kaifang.core.models import UnitKind, User
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import (
     IndicatorValue,
@@ -27,10 +30,15 @@ from kaifang.indicators.models import (
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
 from kaifang.trade.selectors.base import scope_signature
+from kaifang.trade.signals import rollups_rebuilt
 from kaifang.trade.templatetags.trade_analysis import breakdown_url, records_url
 
 YI = Decimal(100_000_000)
 CACHE_SECONDS = 3600
+# The trade part and the official sums are keyed by what changes them (trade's rollup version,
+# the official imports), like the trade overview (24 h): an hour after a refill, a page miss
+# still finds them.
+PART_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -156,15 +164,39 @@ def build(user: User, year: int, month: int) -> Dashboard:
     return data
 
 
-def _build(user: User, year: int, month: int) -> Dashboard:
-    everything = selectors.sees_all(user)
-    region = selectors.home_region(user)
+@dataclass(frozen=True)
+class TradeFigures:
+    """The dashboard's part read from trade's rollups: the same for a scope until the next
+    rebuild, whatever is entered, targeted or imported into the indicators meanwhile."""
+
+    cards: list[FlowCard]
+    groups: list[RowLite]
+    partners: list[RowLite]
+    industries: list[RowLite]
+    chapters: list[RowLite]
+    districts: list[RowLite]
+    districts_chart: dict[str, Any]
+
+
+def trade_figures(user: User, year: int, month: int) -> TradeFigures:
+    """Cached per rollup version and scope (like the trade overview), apart from the
+    indicators' part: an entered value or a target then rebuilds only the indicator lines."""
+    key = f"indicators:dash-trade:{rollup_version()}:{scope_signature(user)}:{year}:{month}"
+    cached = cache.get(key)
+    if isinstance(cached, TradeFigures):
+        return cached
+    found = _trade_figures(user, year, month)
+    cache.set(key, found, PART_CACHE_SECONDS)
+    return found
+
+
+def _trade_figures(user: User, year: int, month: int) -> TradeFigures:
     q = Query(year=year, month=month, flow="total", currency="cny")
-    dash = Dashboard(year=year, month=month, region=region, sees_all=everything)
+    cards: list[FlowCard] = []
     totals = totals_by_flow(viewer=user, q=q)
     for flow, label in (("total", "进出口"), ("export", "出口"), ("import", "进口")):
         row = totals[flow]
-        dash.cards.append(
+        cards.append(
             FlowCard(
                 flow=flow,
                 label=label,
@@ -175,6 +207,47 @@ def _build(user: User, year: int, month: int) -> Dashboard:
                 link=records_url(replace(q, flow=flow), Keys(), "ytd"),
             )
         )
+    tables: dict[Any, Any] = {}
+    groups_table = breakdown(viewer=user, by="group", q=q, memo=tables)
+    groups = _lite(groups_table.rows, q, "group")
+    partners_table = breakdown(viewer=user, by="partner", q=q, memo=tables)
+    partners = _lite(partners_table.rows, q, "partner", limit=5)
+    industries_table = breakdown(viewer=user, by="industry", q=q, level=2, memo=tables)
+    industries = _lite(industries_table.rows, q, "industry", 2)
+    chapters_table = breakdown(viewer=user, by="hs2", q=q, memo=tables)
+    chapters = _lite(chapters_table.rows, q, "hs2")
+    districts_table = breakdown(viewer=user, by="district", q=q, memo=tables)
+    rows = [r for r in districts_table.rows if r.key != "-"]
+    districts = _lite(rows, q, "district", limit=len(rows))
+    rows.reverse()  # ECharts draws the category axis bottom-up: the largest on top
+    districts_chart = {
+        "labels": [r.name for r in rows],
+        "values": [float(round(r.ytd / YI, 4)) for r in rows],
+        "links": [records_url(q, r.keys, "ytd") for r in rows],
+        "unit": "亿元",
+        "name": f"1–{month}月累计",
+    }
+    return TradeFigures(
+        cards=cards,
+        groups=groups,
+        partners=partners,
+        industries=industries,
+        chapters=chapters,
+        districts=districts,
+        districts_chart=districts_chart,
+    )
+
+
+def _build(user: User, year: int, month: int) -> Dashboard:
+    everything = selectors.sees_all(user)
+    region = selectors.home_region(user)
+    q = Query(year=year, month=month, flow="total", currency="cny")
+    dash = Dashboard(year=year, month=month, region=region, sees_all=everything)
+    trade = trade_figures(user, year, month)
+    dash.cards = list(trade.cards)
+    dash.groups, dash.partners = list(trade.groups), list(trade.partners)
+    dash.industries, dash.chapters = list(trade.industries), list(trade.chapters)
+    dash.districts, dash.districts_chart = list(trade.districts), dict(trade.districts_chart)
     memo: dict[Any, Any] = {}
     trade_total = selectors.indicators().filter(code="trade_total").first()
     if trade_total is not None and region is not None:
@@ -202,26 +275,6 @@ def _build(user: User, year: int, month: int) -> Dashboard:
                 target=value,
                 progress=measures.progress(dash.cards[0].ytd, value, month),
             )
-    tables: dict[Any, Any] = {}
-    groups = breakdown(viewer=user, by="group", q=q, memo=tables)
-    dash.groups = _lite(groups.rows, q, "group")
-    partners = breakdown(viewer=user, by="partner", q=q, memo=tables)
-    dash.partners = _lite(partners.rows, q, "partner", limit=5)
-    industries = breakdown(viewer=user, by="industry", q=q, level=2, memo=tables)
-    dash.industries = _lite(industries.rows, q, "industry", 2)
-    chapters = breakdown(viewer=user, by="hs2", q=q, memo=tables)
-    dash.chapters = _lite(chapters.rows, q, "hs2")
-    districts = breakdown(viewer=user, by="district", q=q, memo=tables)
-    rows = [r for r in districts.rows if r.key != "-"]
-    dash.districts = _lite(rows, q, "district", limit=len(rows))
-    rows.reverse()  # ECharts draws the category axis bottom-up: the largest on top
-    dash.districts_chart = {
-        "labels": [r.name for r in rows],
-        "values": [float(round(r.ytd / YI, 4)) for r in rows],
-        "links": [records_url(q, r.keys, "ytd") for r in rows],
-        "unit": "亿元",
-        "name": f"1–{month}月累计",
-    }
     if region is not None:
         for code in ("retail", "online_retail"):
             ind = selectors.indicators().filter(code=code).first()
@@ -247,6 +300,34 @@ def _build(user: User, year: int, month: int) -> Dashboard:
         "coverage": reverse("indicators:coverage") + qs,
     }
     return dash
+
+
+def refill() -> int:
+    """Build the dashboards the first viewers after an import would otherwise wait for: the
+    city's (one for everyone who sees it all) and that of each user of a district's or a
+    park's unit (a scoped user's cache key names the user), each for their newest month. Run
+    by the worker after a rollup rebuild commits (`connect`); returns the dashboards built."""
+    done: set[str] = set()
+    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
+        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
+        if not local and "all" in done:
+            continue
+        signature = scope_signature(user)
+        if signature in done or (signature != "all" and not local):
+            continue
+        done.add(signature)
+        year, month = default_period(user)
+        build(user, year, month)
+    return len(done)
+
+
+def _on_rebuilt(sender: Any, **kwargs: Any) -> None:
+    # Queued for the worker at commit; by the time it runs, trade has bumped its version.
+    jobs.defer("kaifang.indicators.dashboard.refill")
+
+
+def connect() -> None:
+    rollups_rebuilt.connect(_on_rebuilt, dispatch_uid="indicators.dashboard_refill")
 
 
 def _params(q: Query) -> str:

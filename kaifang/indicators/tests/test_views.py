@@ -82,6 +82,79 @@ def test_cache_hit_gives_the_same_figures_and_a_write_retires_it(trade_data, see
     assert dashboard.data_version() != before
 
 
+def _trade_rollup_reads(queries: list[dict[str, str]]) -> list[str]:
+    """Reads of the rollups only the dashboard's trade part asks (partner and HS chapter: the
+    indicator lines may read the district totals)."""
+    return [
+        q["sql"]
+        for q in queries
+        if "rollup" in q["sql"] and ("'partner'" in q["sql"] or "'hs2'" in q["sql"])
+    ]
+
+
+def test_an_entered_value_rebuilds_the_lines_but_not_the_trade_figures(trade_data, seeded, city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.indicators import actions
+    from kaifang.indicators.models import Indicator, Region
+
+    first = dashboard.build(city.leader, 2025, 3)
+    actions.value_save(
+        actor=city.officer,
+        indicator=Indicator.objects.get(code="retail"),
+        region=Region.objects.get(code="city"),
+        period=dt.date(2025, 3, 1),
+        values={"month_value": D(4), "ytd_value": D(10)},
+        source="录入",
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        again = dashboard.build(city.leader, 2025, 3)
+    assert not _trade_rollup_reads(ctx.captured_queries)  # the trade part came from the cache
+    fresh = dashboard._build(city.leader, 2025, 3)
+    for name in ("cards", "groups", "partners", "industries", "chapters", "districts"):
+        assert getattr(again, name) == getattr(first, name) == getattr(fresh, name)
+    assert again.districts_chart == fresh.districts_chart
+    retail = next(x for x in again.consumption if x.indicator.code == "retail")
+    assert retail.figure.ytd == D(10)  # the indicator lines were rebuilt
+
+
+def test_refill_leaves_the_city_and_district_dashboards_cached(trade_data, seeded, city):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.trade.signals import rollups_rebuilt
+
+    assert any("dashboard_refill" in str(r[0]) for r in rollups_rebuilt.receivers)
+    cache.clear()
+    assert dashboard.refill() >= 2  # the city, and each user of a district's unit
+    for user in (city.leader, city.district_a_user, city.district_b_user):
+        year, month = dashboard.default_period(user)
+        with CaptureQueriesContext(connection) as ctx:
+            cached = dashboard.build(user, year, month)
+        assert not _trade_rollup_reads(ctx.captured_queries), user.username
+        assert cached.cards == dashboard._build(user, year, month).cards
+
+
+def test_an_official_import_retires_the_cached_official_figures(trade_data, seeded, city):
+    from kaifang.indicators import actions
+
+    before = dashboard.build(city.leader, 2025, 3)
+    assert before.headline is not None and before.headline.figure.source == "企业进出口记录"
+    rows = [
+        actions.OfficialRow(dt.date(y, 3, 1), "export", "84", "502", "", None, D(v))
+        for y, v in ((2025, 3000), (2024, 2000))
+    ]
+    actions.official_import(
+        actor=None, filename="海关统计.csv", data=b"x", flow="export", rows=rows, rows_read=2
+    )
+    after = dashboard.build(city.leader, 2025, 3)
+    assert after.headline is not None and after.headline.figure.source == "海关统计"
+    assert after.headline.figure.month == D(3000) / YI
+    assert after.cards == before.cards  # the records' own figures did not change
+
+
 def test_peer_value_entered_in_the_grid(seeded, city, client: Client):
     client.force_login(city.officer)
     url = reverse("indicators:value_grid", args=["trade_total"])
