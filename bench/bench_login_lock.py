@@ -18,56 +18,33 @@ Decision 0011 explains the side database.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
-import re
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kaifang.core.tests.server import (  # noqa: E402 (after the path)
+    create_user,
+    kaifang,
+    own_files_env,
+    running_server,
+    sign_in,
+)
+
 PASSWORD = "Bench-login-2026"  # noqa: S105 (a throwaway user on temporary files)
-
-
-def kaifang(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "kaifang", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def login(base: str) -> float:
     start = time.perf_counter()
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    page = opener.open(f"{base}/login/", timeout=120).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert token
-    data = urllib.parse.urlencode(
-        {"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
-    ).encode()
-    request = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base})  # noqa: S310
-    body = opener.open(request, timeout=120).read().decode()
-    assert "bench" in body or "工作台" in body
+    status, _ = sign_in(base, "bench", PASSWORD)
+    assert status == 200
     return (time.perf_counter() - start) * 1000
 
 
@@ -82,54 +59,24 @@ def hold_lock(path: Path, seconds: float, started: threading.Event) -> None:
 
 def run(side: str, hold: float, logins: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        main = Path(tmp) / "register.sqlite3"
-        env = os.environ | {
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "DATABASE_URL": f"sqlite:///{main}",
-            "SQLITE_SIDE_DATABASE": side,
-            "SQLITE_BUSY_TIMEOUT": "30",
-            "MEDIA_ROOT": str(Path(tmp) / "media"),
-            "PYTHONPATH": str(ROOT),
-        }
+        env = own_files_env(Path(tmp), SQLITE_SIDE_DATABASE=side, SQLITE_BUSY_TIMEOUT="30")
         kaifang(env, "migrate", "--noinput", "--verbosity", "0")
-        kaifang(
-            env,
-            "shell",
-            "-c",
-            "from kaifang.core.models import User; "
-            f"User.objects.create_user('bench', password='{PASSWORD}')",
-        )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "kaifang", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(f"{base}/login/", timeout=5)  # noqa: S310 (loopback)
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    time.sleep(0.2)
+        create_user(env, "bench", PASSWORD)
+        with running_server(env) as base:
             login(base)  # warm-up
             free = [login(base) for _ in range(logins)]
             locked = []
             for _ in range(logins):
                 started = threading.Event()
-                holder = threading.Thread(target=hold_lock, args=(main, hold, started))
+                holder = threading.Thread(
+                    target=hold_lock, args=(Path(tmp) / "register.sqlite3", hold, started)
+                )
                 holder.start()
                 started.wait()
                 time.sleep(0.5)
                 locked.append(login(base))
                 holder.join()
-            return statistics.median(free), statistics.median(locked)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        return statistics.median(free), statistics.median(locked)
 
 
 def main() -> None:

@@ -27,7 +27,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -66,12 +65,6 @@ PAGES = {
 }
 HELLO = "/bench/hello/"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -266,6 +259,8 @@ def main() -> None:
         f"gunicorn {args.workers} workers × {args.threads} threads; "
         f"baseline {args.baseline:.0f} s, pages {args.duration:.0f} s; {os.cpu_count()} CPUs"
     )
+    from kaifang.core.tests.server import free_port
+
     port = free_port()
     server = start_server(port, args.workers, args.threads)
     try:

@@ -8,17 +8,7 @@ and the login fails with "database is locked" after the busy timeout."""
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
-import re
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,87 +16,32 @@ import pytest
 
 from kaifang.core import db_router
 from kaifang.core.db_router import SIDE, SideDatabaseRouter
+from kaifang.core.tests.server import (
+    create_user,
+    kaifang,
+    own_files_env,
+    running_server,
+    sign_in,
+)
 
-ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "Side-db-login-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _kaifang(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 (our own CLI, fixed arguments)
-        [sys.executable, "-m", "kaifang", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
-    main = tmp_path / "register.sqlite3"
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": f"sqlite:///{main}",
-        "SQLITE_SIDE_DATABASE": "",  # the default: register-side.sqlite3 beside it
-        "SQLITE_BUSY_TIMEOUT": "2",  # a login that needs the lock fails in 2 s, not 30
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "PYTHONPATH": str(ROOT),
-    }
-    _kaifang(env, "migrate", "--noinput", "--verbosity", "0")
-    _kaifang(
-        env,
-        "shell",
-        "-c",
-        "from kaifang.core.models import User; "
-        f"User.objects.create_user('sideuser', password='{PASSWORD}', full_name='边库测试员')",
+    env = own_files_env(
+        tmp_path,
+        SQLITE_SIDE_DATABASE="",  # the default: register-side.sqlite3 beside it
+        SQLITE_BUSY_TIMEOUT="2",  # a login that needs the lock fails in 2 s, not 30
     )
-    port = _free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "kaifang", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=5)  # noqa: S310
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield base, main, tmp_path / "register-side.sqlite3"
-    finally:
-        process.terminate()
-        process.communicate(timeout=20)
+    kaifang(env, "migrate", "--noinput", "--verbosity", "0")
+    create_user(env, "sideuser", PASSWORD, "边库测试员")
+    with running_server(env) as base:
+        yield base, tmp_path / "register.sqlite3", tmp_path / "register-side.sqlite3"
 
 
 def _login(base: str) -> tuple[int, str]:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert token, page[:500]
-    data = urllib.parse.urlencode(
-        {"username": "sideuser", "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)}
-    ).encode()
-    request = urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base})  # noqa: S310 (loopback)
-    response = opener.open(request, timeout=30)  # follows the redirect to the workbench
-    return response.status, response.read().decode()
+    return sign_in(base, "sideuser", PASSWORD)
 
 
 def _last_login(main: Path) -> str | None:
