@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.trade.models import CustomsRecord, TradeRollup
+from kaifang.trade.models import STAGE_MODELS, CustomsRecord, TradeRollup
+from kaifang.trade.tests.stages import assert_stages_equal_the_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,14 @@ def test_rebuild_restores_rollups_equal_to_the_facts(city):
             value_cny=Decimal(usd) * 7,
         )
     TradeRollup.objects.all().delete()
+    for model in STAGE_MODELS.values():
+        model.objects.all().delete()
     out = StringIO()
     call_command("rebuild-rollups", stdout=out)
     assert "2 个月" in out.getvalue()
     total = TradeRollup.objects.filter(dimension="partner").aggregate(s=Sum("value_usd"))["s"]
     assert total == Decimal("300.5")
+    assert_stages_equal_the_facts()
 
 
 def test_merging_two_records_of_one_enterprise_adds_colliding_trade(city):
@@ -54,7 +58,9 @@ def test_merging_two_records_of_one_enterprise_adds_colliding_trade(city):
         enterprise=drop, value_usd=Decimal(7), **{**common, "partner_code": "502"}
     )
     call_command("rebuild-rollups", stdout=StringIO())
+    assert_stages_equal_the_facts()
     enterprise_actions.enterprise_merge(actor=city.officer, keep=keep, drop=drop)
+    assert_stages_equal_the_facts()  # the dropped firm's rows are gone, the kept one's summed
     rows = dict(CustomsRecord.objects.values_list("partner_code", "value_usd"))
     assert rows == {"116": Decimal(150), "502": Decimal(7)}
     assert CustomsRecord.objects.filter(enterprise=keep).count() == 2

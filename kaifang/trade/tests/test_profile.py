@@ -23,6 +23,19 @@ def test_profile_panel_shows_trade_with_links_to_records(trade_data, city, clien
     assert "<script>" not in html
 
 
+def test_profile_page_reads_no_customs_records(trade_data, city, client):
+    """Issue 17: the whole 一企一档 page (every panel) for a leader and a district user."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user in (city.leader, city.district_a_user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("enterprises:detail", args=[trade_data.e1.pk])).content
+        assert "美国" in html.decode()  # the partner table is there
+        assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+
+
 def test_profile_chart_point_links_to_that_months_records(trade_data, city, client):
     from kaifang.trade.profile import trade_panel_context
 
