@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -67,3 +68,28 @@ def test_merging_two_records_of_one_enterprise_adds_colliding_trade(city):
     by_enterprise = TradeRollup.objects.filter(dimension="enterprise")
     assert set(by_enterprise.values_list("key", flat=True)) == {str(keep.pk)}
     assert by_enterprise.aggregate(s=Sum("value_usd"))["s"] == Decimal(157)
+
+
+def test_rebuilding_some_months_keeps_the_others_stage_rows(city):
+    """A rebuild of some months replaces their stage rows only: months before, after and in
+    between (a gap in the rebuilt set) keep theirs."""
+    from kaifang.trade.rollups import rebuild_rollups
+
+    firm = EnterpriseFactory(district=city.district_a)
+    for month in (8, 9, 10, 11, 12):
+        CustomsRecord.objects.create(
+            enterprise=firm,
+            period=f"2026-{month:02d}-01",
+            flow="export",
+            hs_code="85171300",
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(month),
+        )
+    call_command("rebuild-rollups", stdout=StringIO())
+    CustomsRecord.objects.filter(period__in=["2026-09-01", "2026-11-01"]).update(
+        value_usd=Decimal(99), partner_code="502"
+    )
+    rebuild_rollups([dt.date(2026, 9, 1), dt.date(2026, 11, 1)])  # 10 is a gap, 8 and 12 outside
+    assert_stages_equal_the_facts()
+    assert STAGE_MODELS["partner"].objects.count() == 5
