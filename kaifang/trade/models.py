@@ -446,7 +446,7 @@ class EnterpriseProductRollup(_EnterpriseStage):
 
 
 # stage (trade/dimensions.py) → the table that keeps it; each field of the stage is a column
-STAGE_MODELS: dict[str, type[_EnterpriseStage]] = {
+STAGE_MODELS: dict[str, type[EnterprisePartnerRollup] | type[EnterpriseProductRollup]] = {
     "partner": EnterprisePartnerRollup,
     "product": EnterpriseProductRollup,
 }
