@@ -139,7 +139,7 @@ def rebuild_rollups(
     LiaisonRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
     # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
-    # instead of seeking each row through the period index (35.7 → 28 s on 1.6 M records).
+    # instead of seeking each row through the period index.
     whole = not any(_holds_other_months(model, months) for model in STAGE_MODELS.values())
     for model in STAGE_MODELS.values():
         (model.objects.all() if whole else model.objects.filter(period__in=months)).delete()
