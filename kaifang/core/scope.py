@@ -46,6 +46,9 @@ class EffectiveScope:
     user_id: int | None
     widest: str | None
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # The codes of the roles read for the scope, so capabilities need no second roles query
+    # (empty for a superuser, who holds every capability whatever the roles).
+    role_codes: frozenset[str] = frozenset()
 
     @property
     def widest_label(self) -> str:
@@ -93,7 +96,9 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
     units: set[int] = set()
     reasons: list[str] = []
     widest: str = DataScope.SELF
+    codes: set[str] = set()
     for role in user.roles.prefetch_related("chosen_units"):
+        codes.add(role.code)
         data_scope = DataScope(role.data_scope)
         if SCOPE_WIDTH[data_scope] > SCOPE_WIDTH[DataScope(widest)]:
             widest = data_scope
@@ -120,6 +125,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
         user_id=user.pk,
         widest=widest,
         reasons=tuple(reasons),
+        role_codes=frozenset(codes),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
