@@ -35,6 +35,7 @@ from kaifang.core.models import SCOPE_WIDTH, DataScope, Unit, User
 M = TypeVar("M", bound=models.Model)
 
 _CACHE_ATTR = "_kaifang_effective_scope"
+_UNITS_ATTR = "_kaifang_unit_and_below"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,18 @@ def descendants(unit_ids: set[int]) -> set[int]:
     return found
 
 
+def unit_and_below(user: User) -> frozenset[int]:
+    """The user's own unit and every unit below it (empty without a unit), read once per user
+    object: the scope and the people pickers both ask for it on one request."""
+    if user.unit_id is None:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, _UNITS_ATTR, None)
+    if cached is None:
+        cached = frozenset(descendants({user.unit_id}))
+        setattr(user, _UNITS_ATTR, cached)
+    return cached
+
+
 def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
     """The union of the user's role scopes; `widest` names the widest one explicitly."""
     if not user.is_authenticated:
@@ -106,7 +119,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
             sees_all = True
             reasons.append(f"角色“{role.name}”：全部数据")
         elif data_scope == DataScope.UNIT_AND_BELOW and user.unit_id:
-            units |= descendants({user.unit_id})
+            units |= unit_and_below(user)
             reasons.append(f"角色“{role.name}”：本单位及以下（{user.unit}）")
         elif data_scope == DataScope.UNIT and user.unit_id:
             units.add(user.unit_id)
@@ -134,7 +147,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
 def forget_scope(user: User) -> None:
     """Drop the per-request caches (scope, and the capabilities derived from it) after roles
     or unit change."""
-    for attr in (_CACHE_ATTR, "_kaifang_capabilities"):
+    for attr in (_CACHE_ATTR, _UNITS_ATTR, "_kaifang_capabilities"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -183,7 +196,7 @@ def people_units(user: User | AnonymousUser) -> frozenset[int] | None:
         return None
     units: set[int] = set(scope.unit_ids)
     if isinstance(user, User) and user.unit_id is not None:
-        units |= descendants({user.unit_id})
+        units |= unit_and_below(user)
     return frozenset(units)
 
 
