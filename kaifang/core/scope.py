@@ -110,7 +110,9 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
     reasons: list[str] = []
     widest: str = DataScope.SELF
     codes: set[str] = set()
-    for role in user.roles.prefetch_related("chosen_units"):
+    # chosen_units is read only for a role of the CHOSEN scope (rare): a prefetch would add a
+    # query to every request of every user.
+    for role in user.roles.all():
         codes.add(role.code)
         data_scope = DataScope(role.data_scope)
         if SCOPE_WIDTH[data_scope] > SCOPE_WIDTH[DataScope(widest)]:
