@@ -7,8 +7,8 @@ includes an attributes template: a filter bar of four selects is about a hundred
 includes, a sixth of a list page's CPU (bench/bench_cpu.py). The functions below produce the
 same characters as Django's templates (select.html, select_option.html, input.html and the
 input types that only include input.html; `core/tests/test_form_renderer.py` compares them
-on every form of the load mix's pages and on edge cases). Every other widget, and any widget
-with its own template or option template, goes through the templates as before.
+on the filter forms of the load mix's pages and on edge cases). Every other widget, and any
+widget with its own template or option template, goes through the templates as before.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -99,8 +100,34 @@ _RENDERERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
 }
 
 
+def _never(initial: object) -> bool:
+    return False
+
+
+class BoundField(forms.BoundField):
+    """Django's, without the query an optional <select> of model choices made: Django asks the
+    widget whether `required` may be set (for a select that reads its first choice, i.e. runs
+    the choices' query) before it looks whether the field is required at all. For an optional
+    field the answer cannot change the attributes, so it is not asked."""
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        if self.field.required and self.form.use_required_attribute:
+            return super().build_widget_attrs(attrs, widget)  # type: ignore[no-any-return]
+        widget = widget or self.field.widget
+        widget.use_required_attribute = _never  # type: ignore[method-assign]  # this form's copy
+        try:
+            return super().build_widget_attrs(attrs, widget)  # type: ignore[no-any-return]
+        finally:
+            del widget.use_required_attribute
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's default renderer, with <select> and <input> rendered in Python."""
+    """Django's default renderer, with <select> and <input> rendered in Python, and bound
+    fields that skip a query (BoundField above)."""
+
+    bound_field_class = BoundField
 
     def render(
         self, template_name: str, context: dict[str, Any], request: object = None
