@@ -6,7 +6,6 @@ from django.http import HttpRequest
 
 from kaifang.core.navigation import menu_for
 
-
 _CACHE_ATTR = "_kaifang_shell"
 
 

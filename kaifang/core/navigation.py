@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kaifang.core.permissions import Cap, has

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -53,7 +52,7 @@ def _value(value: object) -> str:
 
 def _formatted(value: object) -> str:
     """`{{ value|stringformat:'s' }}` (a safe-marked value stays unescaped: is_safe filter)."""
-    text = "%s" % (value,)
+    text = str(value)  # what "%s" does
     return text if isinstance(value, SafeData) else str(conditional_escape(text))
 
 
@@ -63,7 +62,9 @@ def _attrs(attrs: Mapping[str, object]) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {_value(name)}" if value is True else f' {_value(name)}="{_formatted(value)}"')
+        parts.append(
+            f" {_value(name)}" if value is True else f' {_value(name)}="{_formatted(value)}"'
+        )
     return "".join(parts)
 
 
@@ -100,34 +101,8 @@ _RENDERERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
 }
 
 
-def _never(initial: object) -> bool:
-    return False
-
-
-class BoundField(forms.BoundField):
-    """Django's, without the query an optional <select> of model choices made: Django asks the
-    widget whether `required` may be set (for a select that reads its first choice, i.e. runs
-    the choices' query) before it looks whether the field is required at all. For an optional
-    field the answer cannot change the attributes, so it is not asked."""
-
-    def build_widget_attrs(
-        self, attrs: dict[str, Any], widget: forms.Widget | None = None
-    ) -> dict[str, Any]:
-        if self.field.required and self.form.use_required_attribute:
-            return super().build_widget_attrs(attrs, widget)  # type: ignore[no-any-return]
-        widget = widget or self.field.widget
-        widget.use_required_attribute = _never  # type: ignore[method-assign]  # this form's copy
-        try:
-            return super().build_widget_attrs(attrs, widget)  # type: ignore[no-any-return]
-        finally:
-            del widget.use_required_attribute
-
-
 class FormRenderer(DjangoTemplates):
-    """Django's default renderer, with <select> and <input> rendered in Python, and bound
-    fields that skip a query (BoundField above)."""
-
-    bound_field_class = BoundField
+    """Django's default renderer, with <select> and <input> rendered in Python."""
 
     def render(
         self, template_name: str, context: dict[str, Any], request: object = None
