@@ -90,7 +90,7 @@ class RenderClock:
                 clock.total += time.perf_counter() - started
                 clock.depth -= 1
 
-        template_base.Template.render = render  # type: ignore[method-assign]
+        template_base.Template.render = render  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:

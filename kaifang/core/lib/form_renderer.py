@@ -17,10 +17,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 _WIDGETS = "django/forms/widgets/"
 _OPTION = _WIDGETS + "select_option.html"
@@ -105,7 +106,7 @@ class FormRenderer(DjangoTemplates):
     """Django's default renderer, with <select> and <input> rendered in Python."""
 
     def render(
-        self, template_name: str, context: dict[str, Any], request: object = None
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
     ) -> SafeString | str:
         fast = _RENDERERS.get(template_name)
         widget = context.get("widget")

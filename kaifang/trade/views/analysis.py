@@ -359,7 +359,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "chart": _trend_chart(setup, setup.q, setup.keys) if not setup.keys.is_empty else None,
             "table_html": table_html(
                 table=table,
-                rows=page.object_list,
+                rows=list(page.object_list),
                 q=setup.q,
                 next_levels=next_levels,
                 next_industry_level=table.level + 1,

@@ -33,7 +33,7 @@ _HTML: OrderedDict[Hashable, str] = OrderedDict()
 
 def _value(value: object) -> Hashable:
     # Decimal("1.5") == Decimal("1.50"), but a template may show them apart.
-    return str(value) if isinstance(value, Decimal) else value  # type: ignore[return-value]
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _row(row: Row) -> Hashable:
