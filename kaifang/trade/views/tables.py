@@ -26,7 +26,7 @@ from kaifang.trade.selectors import Breakdown, Query
 from kaifang.trade.selectors.breakdown import Row
 
 TEMPLATE = "trade/analysis/_breakdown_table.html"
-_SIZE = 512
+_SIZE = 256  # a 50-row table is about 60 kB of HTML: at most ~15 MB a process
 _LOCK = threading.Lock()
 _HTML: OrderedDict[Hashable, str] = OrderedDict()
 
