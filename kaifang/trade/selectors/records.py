@@ -4,12 +4,14 @@ figure that linked here."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+
+from kaifang.core.scope import effective_scope, scope_q
 
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
@@ -22,34 +24,89 @@ from kaifang.trade.selectors.base import (
     enterprise_rollup,
     facts,
     flow_filter,
+    keys_q,
     scoped_sources,
     sees_all,
 )
 from kaifang.trade.selectors.measures import ZERO
 
 
-def drill_records(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> QuerySet[CustomsRecord]:
-    """The records of a figure, largest first. How the months are filtered steers the plan
-    (issue 17): the whole city without a key walks the value index downwards and stops at the
-    page (the months as an expression no index serves, so SQLite, which has no statistics,
-    does not sort a year's records by the period index instead); a scope or a key narrows
-    the records through its own index first (the months as a range, which the unique key's
-    (enterprise, period) prefix serves), and the few it leaves are sorted."""
+# The drill-down lists the largest records first, and one of two plans gives its page:
+# - walk: read the value index downwards, keep the records that match, stop at the page.
+#   It reads about `depth × records / matching` index entries (depth: the rows up to the
+#   end of the page; records: the whole table, which the index covers; matching: the
+#   drill-down's count), each a row fetched by its id. Bounded by the page when the
+#   matching share is large (the city's year, a district's, a large partner's).
+# - narrow: read the matching records through the key's or scope's own index (partner,
+#   HS code, the unique key's (enterprise, period) prefix, (period, flow)), sort them and
+#   cut the page. Bounded by the matching records, so right when they are few (one firm,
+#   a liaison officer's handful, a small partner) or the page is deep.
+# SQLite keeps no statistics, so it cannot weigh the two; the rollups can: every rollup row
+# counts its records (`rows`). A walked entry costs about a narrowed row plus the margin
+# for large records clustering in other firms or partners than the matching ones.
+WALK_ENTRY_COST = 4
+
+
+def drill_records(
+    *,
+    viewer: Viewer,
+    q: Query,
+    span: str,
+    keys: Keys,
+    depth: int | None = None,
+    matching: int | None = None,
+) -> QuerySet[CustomsRecord]:
+    """The records of a figure, largest first (ties by month, then id). `depth` is how many
+    rows from the top the caller reads (the end of its page; None: all of them, as the
+    export does), `matching` the drill-down's count when the caller has it (otherwise read
+    from the rollups where they can answer). The plan, walk or narrow (above), follows from
+    both and the table's size; either gives the same rows in the same order (tested)."""
     if span not in SPANS:
         raise ValueError(f"unknown span {span!r}")
     months = q.span_months(span)
-    qs = apply_keys(facts(viewer), keys)
-    if keys.is_empty and sees_all(viewer):
-        by_month: Any = Cast("period", output_field=CharField())
-        # The flow too: the unique key holds it, and SQLite would scan that whole index.
-        by_flow: Any = Cast("flow", output_field=CharField())
-        qs = qs.alias(drill_month=by_month, drill_flow=by_flow)
-        qs = qs.filter(drill_month__in=[m.isoformat() for m in months])
-        if q.flow != "total":
-            qs = qs.filter(drill_flow=q.flow)
-    else:  # every span is one month or a run of months
-        qs = flow_filter(qs.filter(period__gte=months[0], period__lte=months[-1]), q.flow)
-    return qs.select_related("enterprise").order_by(f"-{q.field}", "period", "id")
+    order = (f"-{q.field}", "period", "id")
+    if depth is not None and matching is None:
+        summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+        matching = summary.count if summary is not None else None
+    if depth is not None and matching is not None and walks(depth, matching, table_records()):
+        return _walked(viewer, q, months, keys).select_related("enterprise").order_by(*order)
+    # Every span is one month or a run of months: a range, which an index's period serves.
+    qs = apply_keys(facts(viewer), keys).filter(period__gte=months[0], period__lte=months[-1])
+    return flow_filter(qs, q.flow).select_related("enterprise").order_by(*order)
+
+
+def walks(depth: int, matching: int, records: int) -> bool:
+    """Whether walking the value index reads fewer entries (weighted) than narrowing reads
+    rows: `depth × records / matching` entries against `matching` rows."""
+    if matching <= 0 or depth >= matching:
+        return False
+    return depth * records * WALK_ENTRY_COST <= matching * matching
+
+
+def table_records() -> int:
+    """The number of customs records, from the trade-mode rollup (every record has a row
+    there, the empty mode included): about a thousand rows summed."""
+    rows = TradeRollup.objects.filter(dimension=Dimension.MODE).aggregate(n=Sum("rows"))["n"]
+    return int(rows or 0)
+
+
+def _walked(
+    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys
+) -> QuerySet[CustomsRecord]:
+    """The drill-down's records with every condition inside one CASE, which no index can
+    serve, so the only index left to SQLite (and PostgreSQL) is the value index of the
+    ORDER BY. The conditions are those of the narrow plan: the scope gate's own condition
+    for customs records (`scope_q`, what `visible_to` filters by), the keys (`keys_q`, what
+    `apply_keys` filters by), the months and the flow."""
+    condition = keys_q(keys) & Q(period__in=months)
+    if q.flow != "total":
+        condition &= Q(flow=q.flow)
+    if viewer is not None:
+        gate = scope_q(CustomsRecord, effective_scope(viewer))
+        if gate is not None:
+            condition &= gate
+    matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return CustomsRecord.objects.alias(drill_match=matches).filter(drill_match=1)
 
 
 @dataclass(frozen=True)
