@@ -31,20 +31,24 @@ from kaifang.trade.selectors.base import (
 from kaifang.trade.selectors.measures import ZERO
 
 
-# The drill-down lists the largest records first, and one of two plans gives its page:
+# The drill-down lists the largest records first. Its page comes from one of these plans:
 # - walk: read the value index downwards, keep the records that match, stop at the page.
 #   It reads about `depth × records / matching` index entries (depth: the rows up to the
 #   end of the page; records: the whole table, which the index covers; matching: the
 #   drill-down's count), each a row fetched by its id. Bounded by the page when the
 #   matching share is large (the city's year, a district's, a large partner's).
-# - narrow: read the matching records through the key's or scope's own index (partner,
-#   HS code, the unique key's (enterprise, period) prefix, (period, flow)), sort them and
-#   cut the page. Bounded by the matching records, so right when they are few (one firm,
-#   a liaison officer's handful, a small partner) or the page is deep.
-# SQLite keeps no statistics, so it cannot weigh the two; the rollups can: every rollup row
-# counts its records (`rows`). A walked entry costs about a narrowed row plus the margin
-# for large records clustering in other firms or partners than the matching ones.
-WALK_ENTRY_COST = 4
+# - narrow: read the records of one index's range (the scope's enterprises through the
+#   unique key's (enterprise, period) prefix; the key's partner, HS code or enterprise
+#   index; the months' (period, flow) index), keep those that match, sort them and cut the
+#   page. Bounded by that range's records, so right when it is small (one firm, a liaison
+#   officer's handful, a small partner or HS heading) or the page is deep.
+# SQLite keeps no statistics, so it weighs none of these (it sorted the city's year for an
+# HS heading: 1.1 s); the rollups know every count (each rollup row counts its records),
+# so the cheapest plan is chosen here and forced by putting every condition that plan does
+# not read by its index into one CASE, which no index serves. Measured on the large set
+# (docs/performance.md): a walked entry costs about 5 µs, a narrowed row about 1 µs.
+WALK_ENTRY_COST = 5
+WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 
 
 def drill_records(
@@ -55,32 +59,75 @@ def drill_records(
     keys: Keys,
     depth: int | None = None,
     matching: int | None = None,
+    plan: str | None = None,
 ) -> QuerySet[CustomsRecord]:
     """The records of a figure, largest first (ties by month, then id). `depth` is how many
     rows from the top the caller reads (the end of its page; None: all of them, as the
-    export does), `matching` the drill-down's count when the caller has it (otherwise read
-    from the rollups where they can answer). The plan, walk or narrow (above), follows from
-    both and the table's size; either gives the same rows in the same order (tested)."""
+    export does, and the planner's own choice stays), `matching` the drill-down's count
+    when the caller has it (otherwise read from the rollups where they can answer). The
+    plan follows from both, the table's size and the rollups' counts (`drill_plan`);
+    `plan` forces one (tests, bench). Every plan gives the same rows in the same order."""
     if span not in SPANS:
         raise ValueError(f"unknown span {span!r}")
-    months = q.span_months(span)
-    order = (f"-{q.field}", "period", "id")
-    if depth is not None and matching is None:
-        summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
-        matching = summary.count if summary is not None else None
-    if depth is not None and matching is not None and walks(depth, matching, table_records()):
-        return _walked(viewer, q, months, keys).select_related("enterprise").order_by(*order)
-    # Every span is one month or a run of months: a range, which an index's period serves.
-    qs = apply_keys(facts(viewer), keys).filter(period__gte=months[0], period__lte=months[-1])
-    return flow_filter(qs, q.flow).select_related("enterprise").order_by(*order)
+    if plan is None:
+        plan = FREE
+        if depth is not None and matching is None:
+            summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+            matching = summary.count if summary is not None else None
+        if depth is not None and matching is not None:
+            plan = drill_plan(
+                viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching
+            )
+    qs = _planned(viewer, q, q.span_months(span), keys, plan)
+    return qs.select_related("enterprise").order_by(f"-{q.field}", "period", "id")
 
 
 def walks(depth: int, matching: int, records: int) -> bool:
-    """Whether walking the value index reads fewer entries (weighted) than narrowing reads
-    rows: `depth × records / matching` entries against `matching` rows."""
+    """Whether walking the value index costs no more than narrowing to the matching records
+    alone (the least any narrow plan reads): `depth × records / matching` entries, weighted,
+    against `matching` rows."""
+    return _walk_cost(depth, matching, records) <= matching
+
+
+def _walk_cost(depth: int, matching: int, records: int) -> float:
     if matching <= 0 or depth >= matching:
-        return False
-    return depth * records * WALK_ENTRY_COST <= matching * matching
+        return float("inf")
+    return depth * records * WALK_ENTRY_COST / matching
+
+
+def drill_plan(
+    *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
+) -> str:
+    """The cheapest plan for a page ending at row `depth` of `matching` records, from the
+    rollups' counts: the walk's entries against the rows of each index's range."""
+    city = drill_summary(viewer=None, q=q, span=span, keys=Keys())
+    if city is None:  # pragma: no cover - keys=Keys() always has a rollup
+        return FREE
+    costs = {WALK: _walk_cost(depth, matching, table_records()), MONTHS: float(city.count)}
+    if viewer is not None and not sees_all(viewer):
+        scope = drill_summary(viewer=viewer, q=q, span=span, keys=Keys())
+        costs[SCOPE] = float(scope.count) if scope is not None else float("inf")
+    if _key_index(keys) is not None:
+        key = drill_summary(viewer=None, q=q, span=span, keys=keys)
+        costs[KEY] = float(key.count) if key is not None else float("inf")
+    return min(costs, key=lambda name: costs[name])
+
+
+def _key_index(keys: Keys) -> Q | None:
+    """The one key with an index of its own, as conditions that index serves (with the
+    months' range): a partner, an HS prefix as a range of codes (SQLite's LIKE is no
+    range), an enterprise (the unique key); None for other keys or more than one."""
+    given = keys.params()
+    if len(given) != 1 or (given.keys() - {"partner", "hs", "enterprise"}):
+        return None
+    ((name, value),) = given.items()
+    if value == NONE_KEY or name == "enterprise":
+        return keys_q(keys)
+    if name == "partner":
+        return Q(partner_code=value)
+    # digits only (Keys checks): the codes that start with `value` lie in [value, value+1)
+    upper = value[:-1] + chr(ord(value[-1]) + 1)
+    return Q(hs_code__gte=value, hs_code__lt=upper)
 
 
 def table_records() -> int:
@@ -90,23 +137,43 @@ def table_records() -> int:
     return int(rows or 0)
 
 
-def _walked(
-    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys
+def _planned(
+    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys, plan: str
 ) -> QuerySet[CustomsRecord]:
-    """The drill-down's records with every condition inside one CASE, which no index can
-    serve, so the only index left to SQLite (and PostgreSQL) is the value index of the
-    ORDER BY. The conditions are those of the narrow plan: the scope gate's own condition
-    for customs records (`scope_q`, what `visible_to` filters by), the keys (`keys_q`, what
-    `apply_keys` filters by), the months and the flow."""
-    condition = keys_q(keys) & Q(period__in=months)
-    if q.flow != "total":
-        condition &= Q(flow=q.flow)
-    if viewer is not None:
-        gate = scope_q(CustomsRecord, effective_scope(viewer))
-        if gate is not None:
-            condition &= gate
+    """The drill-down's records with the conditions `plan` does not read by an index inside
+    one CASE (no index serves it), so that SQLite (and PostgreSQL) can take only the
+    intended index: none but the value index of the ORDER BY for the walk. The conditions
+    are always all of them: the scope gate's own condition for customs records (`scope_q`,
+    what `visible_to` filters by), the keys (`keys_q`, what `apply_keys` filters by), the
+    months and the flow."""
+    in_range = Q(period__gte=months[0], period__lte=months[-1])  # one month or a run
+    flow = Q() if q.flow == "total" else Q(flow=q.flow)
+    if plan == FREE:  # everything visible: SQLite's own choice (the export, the aggregate)
+        return apply_keys(facts(viewer), keys).filter(in_range & flow)
+    if plan == SCOPE:
+        return _hidden(facts(viewer).filter(in_range), keys_q(keys) & flow)
+    gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
+    hidden = keys_q(keys) & flow & Q(period__in=months)
+    if gate is not None:
+        hidden &= gate
+    qs = CustomsRecord.objects.all()
+    if plan == KEY:
+        by_key = _key_index(keys)
+        if by_key is None:
+            raise ValueError(f"no key index for {keys!r}")
+        qs = qs.filter(by_key & in_range)
+    elif plan == MONTHS:
+        qs = qs.filter(in_range & flow)
+    elif plan != WALK:
+        raise ValueError(f"unknown plan {plan!r}")
+    return _hidden(qs, hidden)
+
+
+def _hidden(qs: QuerySet[CustomsRecord], condition: Q) -> QuerySet[CustomsRecord]:
+    if not condition:
+        return qs
     matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return CustomsRecord.objects.alias(drill_match=matches).filter(drill_match=1)
+    return qs.alias(drill_match=matches).filter(drill_match=1)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,15 @@ from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
-from kaifang.trade.selectors.records import WALK_ENTRY_COST, table_records, walks
+from kaifang.trade.selectors.records import (
+    KEY,
+    MONTHS,
+    SCOPE,
+    WALK,
+    WALK_ENTRY_COST,
+    table_records,
+    walks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,15 +112,25 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
     ):
         assert walked in text, text
         assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in text  # ties only
-    # few records: a liaison officer's firm, a small partner, one small firm, a deep page
-    for text in (
-        plan(city.liaison),
-        plan(city.leader, partner="344"),
-        plan(city.leader, enterprise=str(shares["small"].pk)),
-        plan(city.district_a_user, 500),
-    ):
-        assert "customs_record_usd" not in text, text
-        assert "USE TEMP B-TREE FOR ORDER BY" in text, text
+    # few records: a narrow plan through the index of the smallest range, then a sort
+    narrowed = {
+        "(enterprise_id=? AND period>? AND period<?)": (
+            plan(city.liaison),  # the scope: the liaison officer's firm
+            plan(city.district_a_user, 500),  # a deep page: the district's firms
+            plan(city.leader, enterprise=str(shares["small"].pk)),  # the key: one firm
+        ),
+        "(partner_code=? AND period>? AND period<?)": (
+            plan(city.leader, partner="344"),
+            plan(city.district_a_user, partner="344"),
+        ),
+        "(hs_code>? AND hs_code<?)": (plan(city.leader, hs="6100"),),  # a heading: a range
+        "(period>? AND period<?)": (plan(city.leader, 250, mode="15"),),  # no mode index
+    }
+    for index, texts in narrowed.items():
+        for text in texts:
+            assert index in text, text
+            assert "customs_record_usd" not in text, text
+            assert "USE TEMP B-TREE FOR ORDER BY" in text, text
     # the export reads every row: narrowed
     assert "customs_record_usd" not in _plan(
         drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys(partner="502"))
@@ -120,10 +138,10 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
 
 
 @pytest.mark.parametrize("flow", ["total", "export"])
-def test_both_plans_give_the_same_rows_in_the_same_order(shares, city, flow):
-    """Walked (forced: a page of one row and an enormous count) against narrowed (no
-    depth), every row in order, for each persona and key: ties (equal values in the same
-    month) are ordered by id in both."""
+def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow):
+    """Each plan forced (walk, months, key, scope) against SQLite's own choice, every row in
+    order, for each persona and key: ties (equal values in the same month) are ordered by id
+    in all of them."""
     q = Query(year=2025, month=3, flow=flow)
     seen = 0
     for viewer in (None, city.leader, city.district_a_user, city.district_b_user, city.liaison):
@@ -132,21 +150,25 @@ def test_both_plans_give_the_same_rows_in_the_same_order(shares, city, flow):
             {"partner": "502"},
             {"partner": "344"},
             {"hs": "61"},
+            {"hs": "8400"},
             {"mode": "15"},
             {"enterprise": str(shares["other"].pk)},
             {"district": str(city.district_b.pk)},
         ):
             keys = Keys(**params)
+            plans = [WALK, MONTHS]
+            if len(params) == 1 and {"partner", "hs", "enterprise"} >= params.keys():
+                plans.append(KEY)
+            if viewer is not None and viewer != city.leader:
+                plans.append(SCOPE)
             for span in ("ytd", "month", "ytd_prev"):
-                walked = drill_records(
-                    viewer=viewer, q=q, span=span, keys=keys, depth=1, matching=10**9
-                )
-                narrowed = drill_records(viewer=viewer, q=q, span=span, keys=keys)
-                assert "CASE WHEN" in str(walked.query)
-                assert "CASE WHEN" not in str(narrowed.query)
-                rows = _ids(narrowed)
-                assert _ids(walked) == rows, (viewer, params, span)
-                assert _ids(walked[20:70]) == rows[20:70]
+                free = drill_records(viewer=viewer, q=q, span=span, keys=keys)
+                assert "CASE WHEN" not in str(free.query)
+                rows = _ids(free)
+                for plan in plans:
+                    forced = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan)
+                    assert _ids(forced) == rows, (viewer, params, span, plan)
+                    assert _ids(forced[20:70]) == rows[20:70]
                 seen += len(rows)
     assert seen > 0
 
