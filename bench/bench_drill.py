@@ -21,15 +21,14 @@ from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_analysis import largest_enterprise, line, page, timed  # noqa: E402
+from bench_analysis import largest_enterprise, line, page, timed
+from django.db.models import Max
+from django.test import Client
+from django.urls import reverse
 
-from django.db.models import Max  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-from kaifang.core.models import User  # noqa: E402
-from kaifang.trade.models import CustomsRecord  # noqa: E402
-from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary  # noqa: E402
+from kaifang.core.models import User
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 
 PAGE = 50
 HAS_PLANS = "depth" in inspect.signature(drill_records).parameters
@@ -50,8 +49,6 @@ def plan_of(user: User, params: dict[str, str]) -> str:
     depth = int(params.get("page", "1")) * PAGE
     if not HAS_PLANS:
         return f"{summary.count:,} rows"
-    from kaifang.trade.selectors.records import table_records
-
     from kaifang.trade.selectors.records import drill_plan, table_records
 
     plan = drill_plan(viewer=user, q=q, span=span, keys=keys, depth=depth, matching=summary.count)

@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from kaifang.core.scope import effective_scope, scope_q
-
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
@@ -29,7 +28,6 @@ from kaifang.trade.selectors.base import (
     sees_all,
 )
 from kaifang.trade.selectors.measures import ZERO
-
 
 # The drill-down lists the largest records first. Its page comes from one of these plans:
 # - walk: read the value index downwards, keep the records that match, stop at the page.
@@ -99,18 +97,27 @@ def drill_plan(
     *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
 ) -> str:
     """The cheapest plan for a page ending at row `depth` of `matching` records, from the
-    rollups' counts: the walk's entries against the rows of each index's range."""
-    city = drill_summary(viewer=None, q=q, span=span, keys=Keys())
-    if city is None:  # pragma: no cover - keys=Keys() always has a rollup
-        return FREE
-    costs = {WALK: _walk_cost(depth, matching, table_records()), MONTHS: float(city.count)}
-    if viewer is not None and not sees_all(viewer):
-        scope = drill_summary(viewer=viewer, q=q, span=span, keys=Keys())
-        costs[SCOPE] = float(scope.count) if scope is not None else float("inf")
+    rollups' counts: the walk's entries against the rows of each index's range. Every
+    narrow plan reads at least the matching rows, so a walk cheaper than that is chosen
+    without asking for the other counts (the common case: a first page of many records)."""
+    scoped = viewer is not None and not sees_all(viewer)
+    costs = {WALK: _walk_cost(depth, matching, table_records())}
+    if costs[WALK] <= matching:
+        return WALK
+    if keys.is_empty:  # the narrow plan's range is the matching records themselves
+        costs[SCOPE if scoped else MONTHS] = float(matching)
+        return min(costs, key=lambda name: costs[name])
+    costs[MONTHS] = _count(None, q, span, Keys())
+    if scoped:
+        costs[SCOPE] = _count(viewer, q, span, Keys())
     if _key_index(keys) is not None:
-        key = drill_summary(viewer=None, q=q, span=span, keys=keys)
-        costs[KEY] = float(key.count) if key is not None else float("inf")
+        costs[KEY] = _count(None, q, span, keys)
     return min(costs, key=lambda name: costs[name])
+
+
+def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
+    summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+    return float("inf") if summary is None else float(summary.count)
 
 
 def _key_index(keys: Keys) -> Q | None:
