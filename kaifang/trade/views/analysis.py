@@ -432,7 +432,7 @@ def _page_number(raw: str | None, count: int) -> int:
     """The page `Paginator.get_page` would show for `raw`: 1 for nonsense, the last past it."""
     paginator = KnownCountPaginator((), RECORDS_PAGE_SIZE, count=count)
     try:
-        return int(paginator.validate_number(raw))
+        return int(paginator.validate_number(raw if raw is not None else 1))
     except PageNotAnInteger:
         return 1
     except EmptyPage:
