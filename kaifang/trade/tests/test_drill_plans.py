@@ -185,3 +185,40 @@ def test_the_records_page_gives_the_same_pages_for_both_plans(shares, city, clie
         assert response.status_code == 200
         ids = [r.pk for r, _name in response.context["rows"]]
         assert ids == narrowed[(page - 1) * 50 : page * 50]
+
+
+def test_a_page_number_out_of_range_shows_the_first_or_last_page(shares, city, client):
+    """Nonsense is page 1 and past the end is the last page, as `Paginator.get_page` does:
+    the plan is chosen for the page actually shown."""
+    client.force_login(city.leader)
+    narrowed = _ids(drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys()))
+    assert len(narrowed) == 1_210
+
+    def shown(page: str) -> list[int]:
+        query = urlencode({"year": 2025, "month": 3, "span": "ytd", "page": page})
+        response = client.get(f"{reverse('trade:analysis_records')}?{query}")
+        assert response.status_code == 200
+        return [r.pk for r, _name in response.context["rows"]]
+
+    assert shown("abc") == narrowed[:50]
+    assert shown("9999") == shown("0") == narrowed[1_200:]
+
+
+def test_keys_through_the_enterprise_or_a_group_agree_in_every_plan(trade_data, city):
+    """Keys that join the enterprise, its industry or a partner group sit inside the CASE too."""
+    q = Query(year=2025, month=3)
+    for viewer in (city.leader, city.district_a_user, city.district_b_user):
+        for params in (
+            {"group": "g-ab"},
+            {"industry": "C"},
+            {"industry": "1711"},
+            {"industry": "-"},
+            {"district": "-"},
+            {"park": str(city.district_a_park.pk)},
+        ):
+            keys = Keys(**params)
+            for span in ("ytd", "ytd_prev"):
+                rows = _ids(drill_records(viewer=viewer, q=q, span=span, keys=keys))
+                for plan in (WALK, MONTHS) if viewer == city.leader else (WALK, MONTHS, SCOPE):
+                    forced = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan)
+                    assert _ids(forced) == rows, (viewer, params, span, plan)
