@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'kaifang.sqlite3'}")
-# Like the deployment: on SQLite, sessions and the cache in the side file (decision 0011).
-os.environ.setdefault("SQLITE_SIDE_DATABASE", "")
+# Like the deployment: on SQLite, sessions and the cache in the side file (decision 0011),
+# where the database has one ("auto": a database built with the test settings has none).
+os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
 os.environ["BENCH_URLS"] = "true"  # the hello-world view (config/urls_bench.py)
 
 import django  # noqa: E402

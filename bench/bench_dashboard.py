@@ -27,12 +27,16 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# A database built by `kaifang` keeps sessions in its side file (decision 0011); one built
+# with the test settings has none: "auto" follows the file.
+os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
 _LARGE = ROOT / "var" / "bench" / "large.sqlite3"
 _SMALL = ROOT / "var" / "kaifang.sqlite3"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_LARGE if _LARGE.exists() else _SMALL}")
@@ -141,19 +145,15 @@ def main() -> None:
             print(
                 f"  {label:34s} cold {cold:8.1f} ms   warm {warm:8.1f} ms   {verdict(cold, warm)}"
             )
-        built = median_ms(
-            lambda u=user, y=year, m=month: dashboard._build(u, y, m), runs, clear=True
-        )
+        built = median_ms(partial(dashboard._build, user, year, month), runs, clear=True)
         print(f"  {'  dashboard figures (_build)':34s} {built:8.1f} ms")
         dashboard.trade_figures(user, year, month)
-        lines = median_ms(
-            lambda u=user, y=year, m=month: dashboard._build(u, y, m), runs, clear=False
-        )
+        lines = median_ms(partial(dashboard._build, user, year, month), runs, clear=False)
         print(f"  {'    trade part cached (_build)':34s} {lines:8.1f} ms")
         request = factory.get("/indicators/dashboard/", {"year": year, "month": month})
         request.user = user
         for entry in sorted(tiles._PROVIDERS.values(), key=lambda e: e.order):
-            took = median_ms(lambda p=entry.provider, r=request: p(r), runs, clear=False)
+            took = median_ms(partial(entry.provider, request), runs, clear=False)
             shown = "shown" if entry.provider(request) is not None else "none"
             print(f"  {'  tile ' + entry.key:34s} {took:8.1f} ms   ({shown})")
 

@@ -164,11 +164,19 @@ def side_database_config(default: Mapping[str, Any], setting: str) -> dict[str, 
     block each other, or when SQLITE_SIDE_DATABASE is "off".
 
     The setting is a path, "off", or empty for the default: the register's file name with
-    "-side" before the suffix (var/kaifang.sqlite3 → var/kaifang-side.sqlite3)."""
-    if default["ENGINE"] != SQLITE_ENGINE or setting.strip().lower() == "off":
+    "-side" before the suffix (var/kaifang.sqlite3 → var/kaifang-side.sqlite3). "auto" (the
+    benchmarks, which open databases built either way) is the default file when it exists,
+    else off."""
+    choice = setting.strip().lower()
+    if default["ENGINE"] != SQLITE_ENGINE or choice == "off":
         return None
     main = Path(str(default["NAME"]))
-    path = Path(setting) if setting.strip() else main.with_name(f"{main.stem}-side{main.suffix}")
+    beside = main.with_name(f"{main.stem}-side{main.suffix}")
+    if choice == "auto":
+        if not beside.exists():
+            return None
+        setting = ""
+    path = Path(setting) if setting.strip() else beside
     config = dict(default)
     config["NAME"] = str(path)
     config["OPTIONS"] = dict(default["OPTIONS"])

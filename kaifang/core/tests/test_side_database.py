@@ -90,3 +90,21 @@ def test_router_sends_sessions_lockout_and_cache_to_the_side_database(monkeypatc
     assert router.allow_migrate("default", "axes") is False
     assert router.allow_migrate(SIDE, "core") is False
     assert router.allow_migrate("default", "trade") is True
+
+
+def test_side_setting_auto_uses_the_side_file_only_where_one_was_made(tmp_path: Path) -> None:
+    """The benchmarks open databases built by `kaifang` (sessions in the side file) and by the
+    test settings (no side file): "auto" must follow what the database has."""
+    from config.env import SQLITE_ENGINE, side_database_config
+
+    main = tmp_path / "city.sqlite3"
+    default = {"ENGINE": SQLITE_ENGINE, "NAME": str(main), "OPTIONS": {}}
+    assert side_database_config(default, "auto") is None
+    (tmp_path / "city-side.sqlite3").touch()
+    config = side_database_config(default, "auto")
+    assert config is not None
+    assert config["NAME"] == str(tmp_path / "city-side.sqlite3")
+    assert side_database_config(default, "off") is None
+    assert (
+        side_database_config({**default, "ENGINE": "django.db.backends.postgresql"}, "auto") is None
+    )
