@@ -225,7 +225,9 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
 
 
-def report(title: str, timings: dict[str, list[float]], errors: dict[str, int], elapsed: float):
+def report(
+    title: str, timings: dict[str, list[float]], errors: dict[str, int], elapsed: float
+) -> None:
     everything = [t for values in timings.values() for t in values]
     print(f"\n{title}")
     print(

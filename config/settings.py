@@ -106,6 +106,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with <select> and <input> written out in Python (same HTML).
+FORM_RENDERER = "kaifang.core.lib.form_renderer.FormRenderer"
+
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kaifang.sqlite3'}")
 DATABASES = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from kaifang.core.permissions import Cap, has
 
@@ -23,10 +24,16 @@ class MenuItem:
     requires: Cap | None = None
 
     def url(self) -> str:
-        return reverse(self.url_name)
+        # The menu is on every page: reverse each entry once per URL configuration and prefix.
+        key = (self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        url = _URLS.get(key)
+        if url is None:
+            url = _URLS[key] = reverse(self.url_name)
+        return url
 
 
 _ITEMS: dict[str, MenuItem] = {}
+_URLS: dict[tuple[str, str, object], str] = {}
 
 
 def register(item: MenuItem) -> None:

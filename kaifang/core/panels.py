@@ -16,9 +16,18 @@ def _user(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_authenticated else None
 
 
+def _unread(request: HttpRequest, user: User) -> int:
+    """The unread count, counted once per request (the bell and the workbench panel)."""
+    cached: int | None = getattr(request, "_kaifang_unread", None)
+    if cached is None:
+        cached = unread_count(user)
+        setattr(request, "_kaifang_unread", cached)  # noqa: B010
+    return cached
+
+
 def bell_context(request: HttpRequest) -> dict[str, object]:
     user = _user(request)
-    return {"unread_notifications": unread_count(user) if user else 0}
+    return {"unread_notifications": _unread(request, user) if user else 0}
 
 
 def notifications_panel(request: HttpRequest) -> dict[str, object] | None:
@@ -26,7 +35,7 @@ def notifications_panel(request: HttpRequest) -> dict[str, object] | None:
     if user is None:
         return None
     rows = list(notifications_for(user)[:6])
-    return {"rows": rows, "unread": unread_count(user)}
+    return {"rows": rows, "unread": _unread(request, user)}
 
 
 def jobs_panel(request: HttpRequest) -> dict[str, object] | None:

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from kaifang.core.models import DataScope, RoleCode, User
-from kaifang.core.scope import effective_scope
+from kaifang.core.scope import effective_scope, forget_scope
 
 _CACHE_ATTR = "_kaifang_capabilities"
 
@@ -63,7 +63,8 @@ def capabilities(user: User | AnonymousUser | object) -> frozenset[Cap]:
     cached: frozenset[Cap] | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    codes = {role.code for role in user.roles.all()}
+    scope = effective_scope(user)  # reads the roles once for both (cached on the user)
+    codes = set(scope.role_codes)
     caps: set[Cap] = set()
     if user.is_superuser:
         caps |= set(Cap)
@@ -71,7 +72,7 @@ def capabilities(user: User | AnonymousUser | object) -> frozenset[Cap]:
         caps.add(Cap.WRITE)
     if RoleCode.LEADER in codes:
         caps.add(Cap.LEAD)
-    if effective_scope(user).sees_all:
+    if scope.sees_all:
         caps.add(Cap.SEE_CITY)
     if codes & {RoleCode.DIVISION_STAFF, RoleCode.ADMIN}:
         caps.add(Cap.OFFICE)
@@ -116,6 +117,6 @@ def holders(cap: Cap) -> QuerySet[User]:
 
 
 def forget(user: User) -> None:
-    """Drop the cached capabilities after roles change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached capabilities (and the scope they read the roles from) after roles
+    change."""
+    forget_scope(user)

@@ -35,6 +35,7 @@ from kaifang.core.models import SCOPE_WIDTH, DataScope, Unit, User
 M = TypeVar("M", bound=models.Model)
 
 _CACHE_ATTR = "_kaifang_effective_scope"
+_UNITS_ATTR = "_kaifang_unit_and_below"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class EffectiveScope:
     user_id: int | None
     widest: str | None
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # The codes of the roles read for the scope, so capabilities need no second roles query
+    # (empty for a superuser, who holds every capability whatever the roles).
+    role_codes: frozenset[str] = frozenset()
 
     @property
     def widest_label(self) -> str:
@@ -68,6 +72,18 @@ def descendants(unit_ids: set[int]) -> set[int]:
         found.add(current)
         stack.extend(children.get(current, ()))
     return found
+
+
+def unit_and_below(user: User) -> frozenset[int]:
+    """The user's own unit and every unit below it (empty without a unit), read once per user
+    object: the scope and the people pickers both ask for it on one request."""
+    if user.unit_id is None:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, _UNITS_ATTR, None)
+    if cached is None:
+        cached = frozenset(descendants({user.unit_id}))
+        setattr(user, _UNITS_ATTR, cached)
+    return cached
 
 
 def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
@@ -93,7 +109,11 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
     units: set[int] = set()
     reasons: list[str] = []
     widest: str = DataScope.SELF
-    for role in user.roles.prefetch_related("chosen_units"):
+    codes: set[str] = set()
+    # chosen_units is read only for a role of the CHOSEN scope (rare): a prefetch would add a
+    # query to every request of every user.
+    for role in user.roles.all():
+        codes.add(role.code)
         data_scope = DataScope(role.data_scope)
         if SCOPE_WIDTH[data_scope] > SCOPE_WIDTH[DataScope(widest)]:
             widest = data_scope
@@ -101,7 +121,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
             sees_all = True
             reasons.append(f"角色“{role.name}”：全部数据")
         elif data_scope == DataScope.UNIT_AND_BELOW and user.unit_id:
-            units |= descendants({user.unit_id})
+            units |= unit_and_below(user)
             reasons.append(f"角色“{role.name}”：本单位及以下（{user.unit}）")
         elif data_scope == DataScope.UNIT and user.unit_id:
             units.add(user.unit_id)
@@ -120,6 +140,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
         user_id=user.pk,
         widest=widest,
         reasons=tuple(reasons),
+        role_codes=frozenset(codes),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -128,7 +149,7 @@ def effective_scope(user: User | AnonymousUser) -> EffectiveScope:
 def forget_scope(user: User) -> None:
     """Drop the per-request caches (scope, and the capabilities derived from it) after roles
     or unit change."""
-    for attr in (_CACHE_ATTR, "_kaifang_capabilities"):
+    for attr in (_CACHE_ATTR, _UNITS_ATTR, "_kaifang_capabilities"):
         if hasattr(user, attr):
             delattr(user, attr)
 
@@ -177,7 +198,7 @@ def people_units(user: User | AnonymousUser) -> frozenset[int] | None:
         return None
     units: set[int] = set(scope.unit_ids)
     if isinstance(user, User) and user.unit_id is not None:
-        units |= descendants({user.unit_id})
+        units |= unit_and_below(user)
     return frozenset(units)
 
 

@@ -330,7 +330,10 @@ def board_by_leader(*, user: User | AnonymousUser, today: dt.date | None = None)
 def workbench_tasks(*, user: User, today: dt.date | None = None) -> dict[str, list[Task]]:
     """My unsigned tasks (my unit leads them), tasks due soon and red tasks within my scope."""
     today = today or timezone.localdate()
-    visible = tasks_visible(user=user, today=today).exclude(status=TaskStatus.DONE)
+    # The panel shows title, deadline, lead unit and light: not the source document (its full
+    # text), leader and officer that task_queryset() joins for the task pages.
+    tasks = Task.objects.select_related("lead_unit")
+    visible = with_light(visible_to(tasks, user), today=today).exclude(status=TaskStatus.DONE)
     unsigned = (
         list(visible.filter(status=TaskStatus.ASSIGNED, lead_unit_id=user.unit_id)[:10])
         if user.unit_id

@@ -369,3 +369,84 @@ class YearToDateRollup(models.Model):
 
     def __str__(self) -> str:
         return f"enterprise:{self.key} 1–{self.period:%Y-%m} {self.flow}"
+
+
+class _EnterpriseStage(models.Model):
+    """The customs records of one enterprise, month and flow, grouped by a rollup stage's
+    fields (trade/dimensions.py `STAGES`): the grouping every rollup of a rebuild is summed
+    from, kept. Pages that need one enterprise's figures by partner, product or trade mode
+    (the 一企一档 trade panel, concentration, the risk module's dependence) read these rows
+    instead of the records. Rewritten with the other rollups for the months they rebuild,
+    never edited. Scope: through the enterprise, as the records are.
+
+    The unique key leads with (enterprise, period): one firm's months are one walk along it.
+    No foreign-key constraint, as for the exposure rollup: rows are replaced by month, and an
+    enterprise with customs records cannot be deleted (the records protect it)."""
+
+    scope_unit_fields = ENTERPRISE_SCOPE_UNITS
+    scope_owner_fields = ENTERPRISE_SCOPE_OWNERS
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class EnterprisePartnerRollup(_EnterpriseStage):
+    """Stage "partner": per enterprise, month and flow, the sums by trade partner."""
+
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+
+    class Meta:
+        verbose_name = "企业分国别(地区)月度汇总"
+        verbose_name_plural = "企业分国别(地区)月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "flow", "partner"],
+                name="enterprise_partner_rollup_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["period"], name="enterprise_partner_period")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner}"
+
+
+class EnterpriseProductRollup(_EnterpriseStage):
+    """Stage "product": per enterprise, month and flow, the sums by HS heading (the first four
+    digits of the commodity code) and trade mode."""
+
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    mode = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "企业分商品贸易方式月度汇总"
+        verbose_name_plural = "企业分商品贸易方式月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "flow", "heading", "mode"],
+                name="enterprise_product_rollup_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["period"], name="enterprise_product_period")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
+
+
+# stage (trade/dimensions.py) → the table that keeps it; each field of the stage is a column
+STAGE_MODELS: dict[str, type[EnterprisePartnerRollup] | type[EnterpriseProductRollup]] = {
+    "partner": EnterprisePartnerRollup,
+    "product": EnterpriseProductRollup,
+}

@@ -26,7 +26,7 @@ from kaifang.trade.selectors import (
     latest_period,
     totals_by_flow,
 )
-from kaifang.trade.selectors.breakdown import prime_from_facts
+from kaifang.trade.selectors.breakdown import prime_tables
 from kaifang.trade.selectors.measures import add_months
 from kaifang.trade.templatetags.trade_analysis import records_url
 
@@ -45,9 +45,10 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
     chart = _chart(user, q, keys)
     if not any(any(s["values"]) for s in chart["series"]):
         return {"has_trade": False}
-    # The three tables within one enterprise come from one grouping of its records.
+    # The three tables within one enterprise come from one grouping of each of its two stage
+    # rollups (by partner; by HS heading and trade mode), not from its records.
     memo: dict[Any, Any] = {}
-    prime_from_facts(viewer=user, bys=("partner", "hs4", "mode"), q=q, keys=keys, memo=memo)
+    prime_tables(viewer=user, bys=("partner", "hs4", "mode"), q=q, keys=keys, memo=memo)
     partners = breakdown(viewer=user, by="partner", q=q, keys=keys, memo=memo)
     gained = [r for r in partners.rows if r.ytd and not r.ytd_prev and r.key != "-"]
     lost = [r for r in partners.rows if r.ytd_prev and not r.ytd and r.key != "-"]

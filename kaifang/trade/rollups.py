@@ -16,10 +16,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
 from kaifang.trade.models import (
+    STAGE_MODELS,
     CustomsRecord,
     Dimension,
     LiaisonRollup,
@@ -58,35 +60,43 @@ def bump_version() -> None:
 
 
 # The stages and the dimensions summed from them are defined in trade/dimensions.py, which the
-# streaming import's child reads too. Here they become SQL: a stage is a temporary table of the
-# facts grouped by (enterprise, month, flow) and its fields k0, k1, …
+# streaming import's child reads too. Here they become SQL: a stage is a table of the facts
+# grouped by (enterprise, month, flow) and its fields (trade.models.STAGE_MODELS, one column
+# per field, named as the field), kept for the pages that read one enterprise's figures.
 
 
 def _cut(expression: str, width: int | None) -> str:
     return expression if width is None else f"SUBSTR({expression}, 1, {int(width)})"
 
 
+_STAGE_TABLES = {stage: STAGE_MODELS[stage]._meta.db_table for stage in STAGES}
+# stage → (its columns, the expressions over a customs record `r` that fill them)
 _STAGES = {
-    f"kf_stage_{stage}": tuple(
-        _cut(f"r.{FIELDS[name].column}", FIELDS[name].width) for name in fields
+    stage: (
+        tuple(_q(name) for name in fields),
+        tuple(_cut(f"r.{FIELDS[name].column}", FIELDS[name].width) for name in fields),
     )
     for stage, fields in STAGES.items()
 }
-# dimension → (stage, key expression over the stage's columns)
+# dimension → (stage table, key expression over the stage's columns `s.…`)
 _STAGED_KEYS = {
     d.name: (
-        f"kf_stage_{d.stage}",
+        _STAGE_TABLES[d.stage],
         "CAST(s.enterprise_id AS VARCHAR(20))"
         if d.position is None
-        else _cut(f"s.k{d.position}", d.width),
+        else _cut(f"s.{_q(d.source)}", d.width),
     )
     for d in DIMENSIONS
 }
-_STAGE_SUMS = "SUM(s.usd), SUM(s.cny), SUM(s.n)"
+_STAGE_SUMS = f"SUM(s.value_usd), SUM(s.value_cny), SUM(s.{_q('rows')})"
+_VALUES = f"value_usd, value_cny, {_q('rows')}"
 
 
-# Rollup rows computed by the caller, in the tables' column order (see _GIVEN_COLUMNS).
-Given = tuple[Sequence[Sequence[Any]], Sequence[Sequence[Any]], Sequence[Sequence[Any]]]
+# Rollup rows computed by the caller, in the tables' column order (see _GIVEN_COLUMNS), then
+# the stages' rows, one list per stage in STAGES order: (enterprise id, period, flow, the
+# stage's fields…, value_usd, value_cny, rows).
+Rows = Sequence[Sequence[Any]]
+Given = tuple[Rows, Rows, Rows, Sequence[Rows]]
 _SUM_COLUMNS = f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}"
 _GIVEN_COLUMNS = (
     (_ROLLUPS, _SUM_COLUMNS),
@@ -95,20 +105,15 @@ _GIVEN_COLUMNS = (
 )
 
 
-def _stage(
-    cursor: Any,
-    stage: str,
-    keys: Sequence[str],
-    where: str,
-    params: Sequence[object],
-) -> None:
-    columns = ", ".join(f"{key} AS k{i}" for i, key in enumerate(keys))
-    cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+def _stage(cursor: Any, stage: str, where: str, params: Sequence[object]) -> None:
+    """Group the facts matching `where` into the stage's table (the only read of the facts
+    a rebuild makes; the caller has deleted the rows it replaces)."""
+    columns, keys = _STAGES[stage]
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {stage} AS "  # noqa: S608
-        f"SELECT r.enterprise_id AS enterprise_id, r.period AS period, r.flow AS flow, "
-        f"{columns}, SUM(COALESCE(r.value_usd, 0)) AS usd, "
-        f"SUM(COALESCE(r.value_cny, 0)) AS cny, COUNT(*) AS n "
+        f"INSERT INTO {_STAGE_TABLES[stage]} (enterprise_id, period, flow, "  # noqa: S608
+        f"{', '.join(columns)}, {_VALUES}) "
+        f"SELECT r.enterprise_id, r.period, r.flow, {', '.join(keys)}, "
+        f"SUM(COALESCE(r.value_usd, 0)), SUM(COALESCE(r.value_cny, 0)), COUNT(*) "
         f"FROM {_FACTS} r WHERE {where} "
         f"GROUP BY r.enterprise_id, r.period, r.flow, {', '.join(keys)}",
         params,
@@ -132,12 +137,19 @@ def rebuild_rollups(
     TradeRollup.objects.filter(period__in=months).delete()
     ScopeRollup.objects.filter(period__in=months).delete()
     LiaisonRollup.objects.filter(period__in=months).delete()
+    # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
+    # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
+    # instead of seeking each row through the period index.
+    whole = not any(_holds_other_months(model, months) for model in STAGE_MODELS.values())
+    for model in STAGE_MODELS.values():
+        (model.objects.all() if whole else model.objects.filter(period__in=months)).delete()
     placeholders = ", ".join(["%s"] * len(months))
     written = 0
     # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
         if given is not None:
-            for (table, columns), rows in zip(_GIVEN_COLUMNS, given, strict=True):
+            *sums, stages = given
+            for (table, columns), rows in zip(_GIVEN_COLUMNS, sums, strict=True):
                 count = columns.count(",") + 1
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) "  # noqa: S608
@@ -145,23 +157,42 @@ def rebuild_rollups(
                     rows,
                 )
                 written += len(rows)
+            for stage, rows in zip(STAGES, stages, strict=True):
+                columns = f"enterprise_id, period, flow, {', '.join(_STAGES[stage][0])}, {_VALUES}"
+                cursor.executemany(
+                    f"INSERT INTO {_STAGE_TABLES[stage]} ({columns}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * (columns.count(',') + 1))})",
+                    rows,
+                )
         else:
-            for stage, keys in _STAGES.items():
-                _stage(cursor, stage, keys, f"r.period IN ({placeholders})", months)
+            for stage in STAGES:
+                _stage(cursor, stage, f"r.period IN ({placeholders})", months)
+            these, params = ("1 = 1", []) if whole else (f"s.period IN ({placeholders})", months)
             for dimension, (stage, key) in _STAGED_KEYS.items():
                 cursor.execute(
                     f"INSERT INTO {_ROLLUPS} ({_SUM_COLUMNS}) "  # noqa: S608
                     f"SELECT %s, COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
-                    f"FROM {stage} s GROUP BY {key}, s.period, s.flow",
-                    [str(dimension)],
+                    f"FROM {stage} s WHERE {these} GROUP BY {key}, s.period, s.flow",
+                    [str(dimension), *params],
                 )
                 written += max(cursor.rowcount, 0)
-            written += _insert_scoped(cursor)
-            _drop_stages(cursor)
+            written += _insert_scoped(cursor, these, params)
         written += _insert_year_to_date(cursor, months)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
+
+
+def _holds_other_months(model: type[Any], months: Sequence[dt.date]) -> bool:
+    """Whether the stage table has rows outside `months` (seeks in its period index)."""
+    first, last = months[0], months[-1]
+    gaps, month = [], first
+    while month < last:
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        gaps.append(month)
+    gaps = sorted(set(gaps) - set(months))
+    rows = model.objects.filter(Q(period__lt=first) | Q(period__gt=last) | Q(period__in=gaps))
+    return bool(rows.exists())
 
 
 def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
@@ -202,32 +233,27 @@ def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
     return written
 
 
-def _insert_scoped(cursor: Any) -> int:
+def _insert_scoped(cursor: Any, where: str, params: Sequence[object]) -> int:
     """The pair rollups, and the liaison rollups of the enterprises that have a liaison,
-    summed from the stages (whatever facts they were grouped from)."""
+    summed from the stage rows matching `where` (over the stage `s` and its enterprise `e`)."""
     written = 0
     for dimension in PLACE_DIMENSIONS:
         stage, key = _STAGED_KEYS[dimension]
         for table, liaison, only in (
             (_SCOPED, "", ""),
-            (_LIAISON, "e.liaison_id, ", " WHERE e.liaison_id IS NOT NULL"),
+            (_LIAISON, "e.liaison_id, ", "e.liaison_id IS NOT NULL AND "),
         ):
             cursor.execute(
                 f"INSERT INTO {table} ({liaison.replace('e.', '')}district_id, park_id, "  # noqa: S608
                 f"{_SUM_COLUMNS}) "
                 f"SELECT {liaison}COALESCE(e.district_id, 0), COALESCE(e.park_id, 0), %s, "
                 f"COALESCE({key}, ''), s.period, s.flow, {_STAGE_SUMS} "
-                f"FROM {stage} s JOIN {_FIRMS} e ON e.id = s.enterprise_id{only} "
+                f"FROM {stage} s JOIN {_FIRMS} e ON e.id = s.enterprise_id WHERE {only}{where} "
                 f"GROUP BY {liaison}e.district_id, e.park_id, {key}, s.period, s.flow",
-                [str(dimension)],
+                [str(dimension), *params],
             )
             written += max(cursor.rowcount, 0)
     return written
-
-
-def _drop_stages(cursor: Any) -> None:
-    for stage in _STAGES:
-        cursor.execute(f"DROP TABLE {stage}")
 
 
 def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
@@ -242,16 +268,11 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
-            for stage, keys in _STAGES.items():
-                _stage(
-                    cursor,
-                    stage,
-                    keys,
-                    f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
-                    "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
-                    [district_id, park_id],
-                )
-            written += _insert_scoped(cursor)
-            _drop_stages(cursor)
+            written += _insert_scoped(
+                cursor,
+                f"s.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
+                "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
+                [district_id, park_id],
+            )
     bump_version()
     return written

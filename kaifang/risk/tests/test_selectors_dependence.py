@@ -62,3 +62,19 @@ def test_city_concentration_year_by_year(risk_data):
     expected = sum((Decimal(v) / 466) ** 2 for v in (371, 70, 25)) * 10000
     assert abs(latest.hhi - expected) < Decimal("0.0001")
     assert found.history[-1].products.partners == 3  # chapters 84, 85, 61
+
+
+@pytest.mark.parametrize("persona", ["leader", "district_b_user"])
+def test_dependence_page_reads_no_customs_records(risk_data, city, client, persona):
+    """Issue 17: the firms' top-market shares come from trade's enterprise × partner stage
+    rollup and the watch-list exposure from the exposure rollup, not from the records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _watch("502")
+    client.force_login(getattr(city, persona))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/risk/dependence/")
+    assert response.status_code == 200
+    assert "丙机械" in response.content.decode()
+    assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]

@@ -92,6 +92,11 @@ class _Enterprises:
         ids = self.ids
         return [(ids[r[0]], *r[1:]) for r in records]
 
+    def stage_rows(self, rows: list[Record]) -> list[Record]:
+        """Stage rows with the enterprise id first, whether known or created by this import."""
+        ids = self.ids
+        return [r if r[0].__class__ is int else (ids[r[0]], *r[1:]) for r in rows]
+
     def rollup_keys(self, rows: list[Record]) -> list[Record]:
         """City-wide rollup rows with the enterprise rollup's key as the id in text."""
         ids = self.ids
@@ -218,8 +223,13 @@ def _stream(
     progress(85, "更新汇总数据")
     given = None
     if fresh_months and end.rollups is not None:
-        city, pairs, officers = end.rollups
-        given = (enterprises.rollup_keys(city), pairs, officers)
+        city, pairs, officers, stages = end.rollups
+        given = (
+            enterprises.rollup_keys(city),
+            pairs,
+            officers,
+            [enterprises.stage_rows(rows) for rows in stages],
+        )
     rebuild_rollups(result.periods, given=given)
     summary = record_commit(
         result=result,

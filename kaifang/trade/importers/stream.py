@@ -52,8 +52,10 @@ Record = tuple[Any, ...]
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
 # (city-wide: dimension, key, period, flow, usd, cny, records;
-#  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …)
-Rollups = tuple[list[Record], list[Record], list[Record]]
+#  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …;
+#  then the stages, one list per stage of dimensions.STAGES: slot, period, flow, fields…, usd,
+#  cny, records)
+Rollups = tuple[list[Record], list[Record], list[Record], list[list[Record]]]
 _Key = tuple[object, date, str, str, str, str]
 _Add = Callable[..., None]
 
@@ -372,7 +374,12 @@ def _rollups(
             _add_sums(pairs, (district, park, name, key, month, flow), sums)
             if liaison is not None:
                 _add_sums(officers, (liaison, district, park, name, key, month, flow), sums)
-    return tuple(  # type: ignore[return-value]
+    city_rows, pair_rows, officer_rows = (
         [(*k, str(v[0]), str(v[1]), v[2]) for k, v in table.items()]
         for table in (city, pairs, officers)
     )
+    # the stages themselves, kept as tables (trade.models.STAGE_MODELS)
+    stage_rows = [
+        [(*k, str(v[0]), str(v[1]), v[2]) for k, v in stages[stage].items()] for stage in STAGES
+    ]
+    return city_rows, pair_rows, officer_rows, stage_rows

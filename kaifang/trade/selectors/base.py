@@ -27,6 +27,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import (
     ENTERPRISE_SCOPE_OWNERS,
     ENTERPRISE_SCOPE_UNITS,
+    STAGE_MODELS,
     CustomsRecord,
     Dimension,
     LiaisonRollup,
@@ -267,6 +268,19 @@ def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
     liaison officer) gets them named too, so the query walks the enterprise index instead of
     the whole table."""
     qs = CustomsRecord.objects.all()
+    if viewer is None:
+        return qs
+    scope = effective_scope(viewer)
+    if not scope.sees_all and not scope.unit_ids:
+        qs = qs.filter(enterprise_id__in=sorted(reach(viewer).owner_only_ids))
+    return visible_to(qs, viewer)
+
+
+def stage_rows(viewer: Viewer, stage: str) -> QuerySet[Any]:
+    """The rows of an enterprise stage rollup (trade.models.STAGE_MODELS: one enterprise's
+    sums by partner, or by HS heading and trade mode) the viewer may see: the gate `facts()`
+    applies to the records, on the same enterprise fields."""
+    qs: QuerySet[Any] = STAGE_MODELS[stage].objects.all()
     if viewer is None:
         return qs
     scope = effective_scope(viewer)

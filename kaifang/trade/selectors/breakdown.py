@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, Q, Sum
+from django.db.models import CharField, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
@@ -38,6 +38,7 @@ from kaifang.trade.selectors.base import (
     merge_sums,
     scoped_sources,
     sees_all,
+    stage_rows,
 )
 from kaifang.trade.selectors.measures import (
     ZERO,
@@ -76,6 +77,14 @@ _ROLLUP_DIMENSIONS = {
     "hs4": Dimension.HS4,
     "mode": Dimension.MODE,
     "enterprise": Dimension.ENTERPRISE,
+}
+# by → (stage, its key over the stage's columns): within one enterprise, these breakdowns read
+# the enterprise stage rollups (trade.models.STAGE_MODELS), which group the same records.
+_STAGE_KEYS: dict[str, tuple[str, Any]] = {
+    "partner": ("partner", F("partner")),
+    "hs2": ("product", Substr("heading", 1, 2)),
+    "hs4": ("product", F("heading")),
+    "mode": ("product", F("mode")),
 }
 _BASE_OF = {"group": "partner", "industry": "enterprise", "district": "enterprise"}
 _BASE_OF["park"] = "enterprise"
@@ -152,6 +161,15 @@ def _rollup_prefix(by: str, keys: Keys) -> str | None:
     return None
 
 
+def _staged(by: str, keys: Keys) -> bool:
+    """Whether the enterprise stage rollups answer `by` within `keys`: one enterprise."""
+    return by in _STAGE_KEYS and keys.params().keys() == {"enterprise"}
+
+
+def _stage_qs(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any]:
+    return stage_rows(viewer, _STAGE_KEYS[by][0]).filter(enterprise_id=int(keys.enterprise))
+
+
 def base_sums(
     viewer: Viewer, by: str, q: Query, keys: Keys, *, facts_only: bool = False
 ) -> tuple[dict[str, Sums], str]:
@@ -160,6 +178,8 @@ def base_sums(
     of their units plus the liaison rollup of their owner-only enterprises (`facts_only`
     skips rollups: the tests and benchmarks compare both paths)."""
     prefix = _rollup_prefix(by, keys) if by in _ROLLUP_DIMENSIONS else None
+    if prefix is None and not facts_only and _staged(by, keys):
+        return grouped_sums(_stage_qs(viewer, by, keys), _STAGE_KEYS[by][1], q), "rollup"
     if prefix is None or facts_only:
         return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
     if by == "enterprise":
@@ -293,41 +313,59 @@ def _base_memo(
     return result
 
 
-def prime_from_facts(
+def prime_tables(
     *, viewer: Viewer, bys: Iterable[str], q: Query, keys: Keys, memo: dict[Any, Any]
 ) -> None:
-    """Group the facts once by the keys of several base breakdowns together and leave each
-    one's sums in `memo`, so a page showing those tables within a drill key the rollups
-    cannot answer (the profile: partner, HS heading and trade mode of one enterprise) reads
-    the facts once instead of once per table. Breakdowns the rollups answer are left alone."""
+    """Group once by the keys of several base breakdowns together and leave each one's sums
+    in `memo`, so a page showing those tables within a drill key the one-dimensional rollups
+    cannot answer reads each source once instead of once per table. Within one enterprise (the
+    profile: partner, HS heading and trade mode) the sources are its two stage rollups;
+    otherwise the facts. Breakdowns the rollups answer by themselves are left alone."""
     wanted = [
         by
         for by in bys
         if by in _FACT_KEYS and (by not in _ROLLUP_DIMENSIONS or _rollup_prefix(by, keys) is None)
     ]
-    if not wanted:
-        return
+    staged = [by for by in wanted if _staged(by, keys)]
+    for stage in dict.fromkeys(_STAGE_KEYS[by][0] for by in staged):
+        group = [by for by in staged if _STAGE_KEYS[by][0] == stage]
+        qs = _stage_qs(viewer, group[0], keys)
+        _prime(qs, {by: _STAGE_KEYS[by][1] for by in group}, q, keys, memo, "rollup")
+    rest = [by for by in wanted if by not in staged]
+    if rest:
+        qs = apply_keys(facts(viewer), keys)
+        _prime(qs, {by: _FACT_KEYS[by] for by in rest}, q, keys, memo, "facts")
+
+
+def _prime(
+    qs: QuerySet[Any],
+    exprs: dict[str, Any],
+    q: Query,
+    keys: Keys,
+    memo: dict[Any, Any],
+    source: str,
+) -> None:
     spans = {name: q.span_months(name) for name in SUM_NAMES}
     months = sorted({m for ms in spans.values() for m in ms})
-    qs = flow_filter(apply_keys(facts(viewer), keys).filter(period__in=months), q.flow)
+    qs = flow_filter(qs.filter(period__in=months), q.flow)
     aggregates = {name: Sum(q.field, filter=Q(period__in=ms)) for name, ms in spans.items()}
-    names = {by: f"k_{by}" for by in wanted}
+    names = {by: f"k_{by}" for by in exprs}
     grouped = (
-        qs.annotate(**{names[by]: _FACT_KEYS[by] for by in wanted})
+        qs.annotate(**{names[by]: expr for by, expr in exprs.items()})
         .values(*names.values())
         .annotate(**aggregates)
         .order_by()
     )
-    parts: dict[str, dict[str, list[Sums]]] = {by: defaultdict(list) for by in wanted}
+    parts: dict[str, dict[str, list[Sums]]] = {by: defaultdict(list) for by in exprs}
     for row in grouped:
         sums = Sums(**{name: row[name] or ZERO for name in SUM_NAMES})
-        for by in wanted:
+        for by in exprs:
             k = row[names[by]]
             parts[by][NONE_KEY if k is None or k == "" else str(k)].append(sums)
-    for by in wanted:
+    for by in exprs:
         memo[(by, q, keys, False)] = (
             {key: total_of(values) for key, values in parts[by].items()},
-            "facts",
+            source,
         )
 
 

@@ -17,10 +17,9 @@ from kaifang.trade.selectors.base import (
     Keys,
     Query,
     Viewer,
-    apply_keys,
     enterprise_rollup,
-    facts,
     flow_filter,
+    stage_rows,
 )
 from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
 from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
@@ -179,21 +178,23 @@ class EnterpriseConcentration:
 def enterprise_concentration(
     *, viewer: Viewer, q: Query, limit: int = 100
 ) -> list[EnterpriseConcentration]:
-    """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计)."""
+    """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计). Their sums
+    by partner come from the enterprise × partner stage rollup (the same records grouped by
+    enterprise, month, flow and partner): one seek per firm and month, not their records."""
     ranking = breakdown(viewer=viewer, by="enterprise", q=q).rows[:limit]
     ids = [int(r.key) for r in ranking if r.key.isdigit()]
-    qs = apply_keys(facts(viewer), Keys()).filter(
+    qs = stage_rows(viewer, "partner").filter(
         enterprise_id__in=ids, period__in=q.span_months("ytd")
     )
     grouped = (
         flow_filter(qs, q.flow)
-        .values("enterprise_id", "partner_code")
+        .values("enterprise_id", "partner")
         .annotate(value=Sum(q.field))
         .order_by()
     )
     by_ent: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for r in grouped:
-        by_ent[r["enterprise_id"]][r["partner_code"] or NONE_KEY] = r["value"] or ZERO
+        by_ent[r["enterprise_id"]][r["partner"] or NONE_KEY] = r["value"] or ZERO
     partner_names = names_for("partner", sorted({p for d in by_ent.values() for p in d}))
     result = []
     for row in ranking:

@@ -40,15 +40,29 @@ def path_of(name: str, arg: str = "") -> str:
     return _path(get_urlconf(), get_script_prefix(), name, arg)
 
 
+# The row links themselves, whole: under load the same pages are asked again and again, and
+# a link is a pure function of the (frozen) query, keys and arguments.
+@lru_cache(maxsize=16384)
+def _records_url(urlconf: object, prefix: str, q: Query, keys: Keys | None, span: str) -> str:
+    return f"{path_of('trade:analysis_records')}?{analysis_params(q, keys, span=span)}"
+
+
+@lru_cache(maxsize=16384)
+def _breakdown_url(
+    urlconf: object, prefix: str, q: Query | None, keys: Keys | None, by: str, level: int | str
+) -> str:
+    return f"{path_of('trade:analysis_breakdown', by)}?{analysis_params(q, keys, level=level)}"
+
+
 @register.simple_tag
 def records_url(q: Query, keys: Keys | None, span: str) -> str:
     """The drill-down list of the records a figure sums."""
-    return f"{path_of('trade:analysis_records')}?{analysis_params(q, keys, span=span)}"
+    return _records_url(get_urlconf(), get_script_prefix(), q, keys, span)
 
 
 @register.simple_tag
 def breakdown_url(q: Query | None, keys: Keys | None, by: str, level: int | str = "") -> str:
-    return f"{path_of('trade:analysis_breakdown', by)}?{analysis_params(q, keys, level=level)}"
+    return _breakdown_url(get_urlconf(), get_script_prefix(), q, keys, by, level)
 
 
 @register.simple_tag

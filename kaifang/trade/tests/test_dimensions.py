@@ -4,10 +4,14 @@ test_import_stream.py and test_importers_stream.py)."""
 
 from __future__ import annotations
 
+from django.db import connection
+
 from kaifang.trade import rollups
 from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
 from kaifang.trade.importers import stream
-from kaifang.trade.models import CustomsRecord, Dimension
+from kaifang.trade.models import STAGE_MODELS, CustomsRecord, Dimension, EnterpriseProductRollup
+
+q = connection.ops.quote_name
 
 
 def test_every_dimension_of_the_tables_is_defined_once():
@@ -23,10 +27,28 @@ def test_the_definition_names_real_columns_and_stage_fields():
         assert dimension.source == "enterprise" or dimension.source in STAGES[dimension.stage]
 
 
+def test_each_stage_is_kept_in_a_table_with_a_column_per_field():
+    for stage, fields in STAGES.items():
+        columns = {f.name for f in STAGE_MODELS[stage]._meta.fields}
+        assert columns == {
+            "id",
+            "enterprise",
+            "period",
+            "flow",
+            *fields,
+            "value_usd",
+            "value_cny",
+            "rows",
+        }
+        unique = STAGE_MODELS[stage]._meta.constraints[0].fields
+        assert unique[:2] == ("enterprise", "period")  # one firm's months: one index walk
+
+
 def test_the_sql_and_the_child_read_the_same_stages():
     assert set(rollups._STAGED_KEYS) == {d.name for d in DIMENSIONS}
-    assert rollups._STAGED_KEYS["hs2"] == ("kf_stage_product", "SUBSTR(s.k0, 1, 2)")
-    assert rollups._STAGES["kf_stage_product"] == ("SUBSTR(r.hs_code, 1, 4)", "r.trade_mode")
+    product = EnterpriseProductRollup._meta.db_table
+    assert rollups._STAGED_KEYS["hs2"] == (product, f"SUBSTR(s.{q('heading')}, 1, 2)")
+    assert rollups._STAGES["product"][1] == ("SUBSTR(r.hs_code, 1, 4)", "r.trade_mode")
     stages: list[dict] = [{} for _ in STAGES]
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471300000", "0110", 5, 35, 1)
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471410000", "0110", 1, 7, 1)

@@ -22,6 +22,7 @@ from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.tabular import Table, read_table
 from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup, TradeRollup
 from kaifang.trade.selectors.imports import import_lookups
+from kaifang.trade.tests.stages import assert_stages_equal_the_facts, stage_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "district_id", "park_id", "dimension", "key", "period", "flow", "value_usd", "rows"
     )
     liaison = LiaisonRollup.objects.values_list("liaison_id", "dimension", "key", "value_usd")
+    stages = {
+        f"stage {stage}": sorted(((firm[r[0]], *r[1:]) for r in rows), key=str)
+        for stage, rows in stage_tables().items()
+    }
     return {
+        **stages,  # the enterprise stage rollups, the firm named too
         "firms": sorted(firm.values(), key=str),
         "records": sorted(((firm[r[0]], *r[1:]) for r in records), key=str),
         # the enterprise rollup's key is an id: name the firm instead
@@ -131,6 +137,7 @@ def test_streamed_commit_equals_one_piece(known, fork):
     # the months were empty: the rollups came from the file's own sums, not the facts
     assert stage.call_count == 0
     assert snapshot() == want
+    assert_stages_equal_the_facts()  # the stage tables too came from the file's own sums
     assert (result.rows_read, result.rows_imported, result.rows_rejected) == (8, 7, 1)
     assert result.totals["export"].usd == sum(
         r[8] for r in want["records"]
@@ -147,11 +154,13 @@ def test_reimport_and_replace_period_equal_one_piece(known):
     want = expected(data, replace_period=True)
     _streamed(data, replace_period=True)
     assert snapshot() == want
+    assert_stages_equal_the_facts()  # the replaced month's old record left its stages
     again = snapshot()
     with mock.patch.object(rollups, "_stage", wraps=rollups._stage) as stage:
         _streamed(data, replace_period=False)
     assert snapshot() == again  # re-importing the same file changes nothing
     assert stage.call_count == 2  # the months held facts: the rollups read them again
+    assert_stages_equal_the_facts()
 
 
 def test_one_new_enterprise_under_two_identifiers_is_summed_in_one_piece(known):
@@ -165,10 +174,12 @@ def test_one_new_enterprise_under_two_identifiers_is_summed_in_one_piece(known):
     assert "同一企业有多个标识，合并后导入" in messages
     record = CustomsRecord.objects.get(enterprise__uscc=NEW)
     assert record.value_usd == Decimal("15")
+    assert_stages_equal_the_facts()
 
 
-def _db_state() -> tuple[list[Any], int]:
-    return list(CustomsRecord.objects.values_list("id", "value_usd")), Enterprise.objects.count()
+def _db_state() -> tuple[list[Any], int, dict[str, list[tuple[Any, ...]]]]:
+    records = list(CustomsRecord.objects.values_list("id", "value_usd"))
+    return records, Enterprise.objects.count(), stage_tables()
 
 
 def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
@@ -188,6 +199,7 @@ def test_a_write_failing_mid_stream_leaves_the_database_as_it_was(known):
         _streamed(_data(LINES), replace_period=True)
     assert calls["n"] == 2
     assert _db_state() == before
+    assert_stages_equal_the_facts()
 
 
 def test_a_parse_failing_mid_stream_leaves_the_database_as_it_was(known):

@@ -101,24 +101,27 @@ def test_the_rollup_version_outlives_the_cache_default_timeout(db):
 
 
 def test_concentration_figures_are_cached_until_the_next_rebuild(trade_data, city, client):
-    """Issue 17: the concentration page groups the largest firms' records by partner once per
-    rollup version and scope; a repeat view reads no facts, a rebuild recomputes."""
+    """Issue 17: the concentration page groups the largest firms' partner sums (the enterprise
+    × partner stage rollup) once per rollup version and scope; a repeat view reads nothing of
+    it, a rebuild recomputes; no view reads the customs records."""
     url = reverse("trade:analysis_dynamic", args=["concentration"]) + "?year=2025&month=3"
     client.force_login(city.leader)
 
-    def facts_read() -> int:
+    def stage_read() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
-        return sum("trade_customsrecord" in q["sql"] for q in queries.captured_queries)
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert not [s for s in sql if "trade_customsrecord" in s]
+        return sum("trade_enterprisepartnerrollup" in s for s in sql)
 
-    assert facts_read() == 1
-    assert facts_read() == 0
+    assert stage_read() == 1
+    assert stage_read() == 0
     first = client.get(url).context["items"]
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
-    assert facts_read() == 1
+    assert stage_read() == 1
     assert [i.hhi for i in client.get(url).context["items"]] == [i.hhi for i in first]
     client.force_login(city.district_a_user)  # another scope, its own entry
-    assert facts_read() == 1
+    assert stage_read() == 1
 
 
 def test_new_exporters_and_stopped_are_cached_per_scope_until_the_next_rebuild(

@@ -23,6 +23,19 @@ def test_profile_panel_shows_trade_with_links_to_records(trade_data, city, clien
     assert "<script>" not in html
 
 
+def test_profile_page_reads_no_customs_records(trade_data, city, client):
+    """Issue 17: the whole 一企一档 page (every panel) for a leader and a district user."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for user in (city.leader, city.district_a_user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("enterprises:detail", args=[trade_data.e1.pk])).content
+        assert "美国" in html.decode()  # the partner table is there
+        assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+
+
 def test_profile_chart_point_links_to_that_months_records(trade_data, city, client):
     from kaifang.trade.profile import trade_panel_context
 
@@ -105,10 +118,10 @@ def test_trading_filter_reads_the_enterprise_rollup_not_the_facts(trade_data, ci
     assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
 
 
-def test_profile_tables_equal_their_own_facts_and_read_the_facts_once(trade_data, city, client):
+def test_profile_tables_equal_their_own_facts_and_read_no_facts(trade_data, city, client):
     """Issue 17: the profile's trend and cards read the enterprise rollup, and its partner,
-    product and trade-mode tables come from one grouping of the enterprise's records; every
-    figure equals the same table read straight from the facts."""
+    product and trade-mode tables one grouping of each of the enterprise's two stage rollups,
+    never its records; every figure equals the same table read straight from the facts."""
     from django.db import connection
     from django.db.models import F
     from django.test.utils import CaptureQueriesContext
@@ -122,8 +135,10 @@ def test_profile_tables_equal_their_own_facts_and_read_the_facts_once(trade_data
         request.user = user
         with CaptureQueriesContext(connection) as queries:
             ctx = trade_panel_context(request, trade_data.e1)
-        sql = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
-        assert len(sql) == 1, sql
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert not [s for s in sql if "trade_customsrecord" in s]
+        assert len([s for s in sql if "rollup" in s and "heading" in s]) == 1
+        assert len([s for s in sql if "trade_enterprisepartnerrollup" in s]) == 1
         q, keys = ctx["q"], Keys(enterprise=str(trade_data.e1.pk))
         for name, by in (("partners", "partner"), ("products", "hs4"), ("modes", "mode")):
             alone = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
@@ -138,3 +153,8 @@ def test_profile_tables_equal_their_own_facts_and_read_the_facts_once(trade_data
         assert sum(p.export for p in points) == Decimal(230)  # r1 + r2 + r3
     other = Query(year=2025, month=3)
     assert totals_by_flow(viewer=city.district_b_user, q=other, keys=keys)["total"].ytd == 0
+    # outside the scope: the stage rollups give nothing either
+    request.user = city.district_b_user
+    assert trade_panel_context(request, trade_data.e1) == {"has_trade": False}
+    for by in ("partner", "hs4", "mode"):
+        assert not breakdown(viewer=city.district_b_user, by=by, q=other, keys=keys).rows

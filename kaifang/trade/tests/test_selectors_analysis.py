@@ -212,3 +212,47 @@ def test_concentration_city_and_enterprise(trade_data, city):
     assert e1.partners == 2 and e1.top_partner == "美国"
     assert approx(e1.hhi, str((Decimal(4) / 9 + Decimal(1) / 9) * 10000))
     assert per["乙纺织"].hhi == Decimal(10000)
+
+
+def _concentration_from_facts(viewer, q):
+    """Each enterprise's 累计 by partner grouped straight from the records it may see."""
+    from collections import defaultdict
+
+    from django.db.models import Sum
+
+    from kaifang.trade.selectors.base import facts
+
+    rows = (
+        facts(viewer)
+        .filter(period__in=q.span_months("ytd"), flow=q.flow)
+        .values("enterprise_id", "partner_code")
+        .annotate(value=Sum(q.field))
+        .order_by()
+    )
+    by_ent: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for r in rows:
+        if r["value"]:
+            by_ent[r["enterprise_id"]][r["partner_code"] or "-"] = r["value"]
+    return {
+        pk: (len(v), hhi(v.values()), top_share_pct(v.values(), n=5)) for pk, v in by_ent.items()
+    }
+
+
+@pytest.mark.parametrize("persona", ["leader", "district_a_user", "district_b_user", "liaison"])
+def test_enterprise_concentration_reads_the_stage_rollup_and_equals_the_facts(
+    trade_data, city, persona
+):
+    """Issue 17: each firm's partner sums come from the enterprise × partner stage rollup,
+    through the scope gate; the figures equal the records' own grouping, and a firm outside
+    the viewer's scope is not there."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = getattr(city, persona)
+    with CaptureQueriesContext(connection) as queries:
+        found = enterprise_concentration(viewer=viewer, q=EXPORT)
+    assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    got = {c.enterprise_id: (c.partners, c.hhi, c.top5_share_pct) for c in found}
+    assert got == _concentration_from_facts(viewer, EXPORT)
+    if persona == "district_b_user":
+        assert trade_data.e1.pk not in got and got  # 甲机电 is in district A

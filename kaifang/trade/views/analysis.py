@@ -54,6 +54,7 @@ from kaifang.trade.selectors import (
 from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params, records_url
+from kaifang.trade.views.tables import table_html
 
 RECORDS_PAGE_SIZE = 50
 BREAKDOWN_PAGE_SIZE = 100
@@ -299,6 +300,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     if setup.q is None:
         return _empty(request, "外贸分析")
     q = setup.q
+    figures = _overview_figures(setup, q)
     return render(
         request,
         "trade/analysis/overview.html",
@@ -308,7 +310,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             "keys": Keys(),
             "sees_all": sees_all(setup.user),
             "unit": amount_unit(q.currency),
-            **_overview_figures(setup, q),
+            **figures,
+            "table_sections": [
+                (table, table_html(table=table, rows=table.rows[:10], q=q, next_levels=None))
+                for table in figures["tables"]
+            ],
         },
     )
 
@@ -351,6 +357,14 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "small": small,
             "unit": amount_unit(setup.q.currency, small=small),
             "chart": _trend_chart(setup, setup.q, setup.keys) if not setup.keys.is_empty else None,
+            "table_html": table_html(
+                table=table,
+                rows=list(page.object_list),
+                q=setup.q,
+                next_levels=next_levels,
+                next_industry_level=table.level + 1,
+                small=small,
+            ),
             "export_query": analysis_params(setup.q, setup.keys, level=table.level or ""),
         },
     )

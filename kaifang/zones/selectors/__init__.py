@@ -195,11 +195,11 @@ def park_enterprises(*, user: AnyUser, park: Park) -> QuerySet[Enterprise]:
 # --- projects ----------------------------------------------------------------------------
 
 
-def stuck_before(today: dt.date | None = None) -> dt.date:
+def stuck_before(today: dt.date | None = None, *, settings: ZoneSettings | None = None) -> dt.date:
     """A project whose stage date is on or before this day is stuck: N calendar months
     (the administrator's setting) without a stage change."""
     today = today or timezone.localdate()
-    return _months_ago(today, ZoneSettings.current().stuck_months)
+    return _months_ago(today, (settings or ZoneSettings.current()).stuck_months)
 
 
 def _months_ago(today: dt.date, months: int) -> dt.date:
@@ -210,8 +210,9 @@ def _months_ago(today: dt.date, months: int) -> dt.date:
     return first.replace(day=min(today.day, last_day))
 
 
-def stuck_q(today: dt.date | None = None) -> Q:
-    return Q(stage_on__lte=stuck_before(today)) & ~Q(stage__in=[Stage.OPERATING, Stage.TERMINATED])
+def stuck_q(today: dt.date | None = None, *, settings: ZoneSettings | None = None) -> Q:
+    stuck = Q(stage_on__lte=stuck_before(today, settings=settings))
+    return stuck & ~Q(stage__in=[Stage.OPERATING, Stage.TERMINATED])
 
 
 def is_stuck(
@@ -684,8 +685,12 @@ def enterprise_zone_context(*, user: AnyUser, enterprise: Enterprise) -> dict[st
 
 def workbench_lists(*, user: User) -> dict[str, Any]:
     """The officer's stuck projects and the next milestones of the platforms they see."""
+    settings = ZoneSettings.current()  # read once for both lists
     stuck = list(
-        projects_visible(user=user).filter(officer=user).filter(stuck_q()).order_by("stage_on")[:8]
+        projects_visible(user=user)
+        .filter(officer=user)
+        .filter(stuck_q(settings=settings))
+        .order_by("stage_on")[:8]
     )
     today = timezone.localdate()
     upcoming = list(
@@ -697,7 +702,7 @@ def workbench_lists(*, user: User) -> dict[str, Any]:
         .select_related("platform")
         .order_by("due")[:8]
     )
-    warn = ZoneSettings.current().milestone_warn_days
+    warn = settings.milestone_warn_days
     return {
         "stuck": stuck,
         "milestones": [(m, milestone_light(m, today=today, warn_days=warn)) for m in upcoming],

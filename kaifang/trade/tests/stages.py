@@ -1,0 +1,74 @@
+"""The enterprise stage rollups (trade.models.STAGE_MODELS) against a fresh GROUP BY of the
+customs records: every path that changes the records must leave them equal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+
+from kaifang.trade.dimensions import FIELDS, STAGES
+from kaifang.trade.models import STAGE_MODELS, CustomsRecord
+
+_PLACES = Decimal("0.0001")  # the stored precision; SQLite sums in binary floating point
+
+
+def _exact(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(_PLACES)
+
+
+def stage_tables() -> dict[str, list[tuple[Any, ...]]]:
+    """Each stage table's rows: (enterprise id, period, flow, fields…, usd, cny, records)."""
+    out = {}
+    for stage, fields in STAGES.items():
+        rows = STAGE_MODELS[stage].objects.values_list(
+            "enterprise_id", "period", "flow", *fields, "value_usd", "value_cny", "rows"
+        )
+        out[stage] = sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
+    return out
+
+
+def stages_from_facts() -> dict[str, list[tuple[Any, ...]]]:
+    """The same rows grouped straight from the customs records, through the ORM."""
+    out = {}
+    zero = Value(Decimal(0), output_field=DecimalField())
+    for stage, fields in STAGES.items():
+        keys = {}
+        for name in fields:
+            column = FIELDS[name].column
+            width = FIELDS[name].width
+            keys[f"k_{name}"] = F(column) if width is None else Substr(column, 1, width)
+        rows = (
+            CustomsRecord.objects.annotate(**keys)
+            .values("enterprise_id", "period", "flow", *keys)
+            .annotate(
+                usd=Sum(Coalesce("value_usd", zero)),
+                cny=Sum(Coalesce("value_cny", zero)),
+                n=Count("id"),
+            )
+            .order_by()
+        )
+        out[stage] = sorted(
+            (
+                (
+                    r["enterprise_id"],
+                    r["period"],
+                    r["flow"],
+                    *(r[k] for k in keys),
+                    _exact(r["usd"]),
+                    _exact(r["cny"]),
+                    r["n"],
+                )
+                for r in rows
+            ),
+            key=str,
+        )
+    return out
+
+
+def assert_stages_equal_the_facts() -> None:
+    tables = stage_tables()
+    assert tables == stages_from_facts()
+    assert any(tables.values())  # a comparison of two empty sets proves nothing
