@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from kaifang.api.common import Invalid, PageQuery, error_docs, paginate, responses
+from kaifang.api.common import Invalid, PageQuery, error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner
 from kaifang.enterprises.selectors import enterprise_get
@@ -20,8 +20,9 @@ from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors import (
     Keys,
     drill_records,
+    drill_summary,
     latest_period,
-    records_total,
+    records_summary,
 )
 from kaifang.trade.selectors import Query as TradeQuery
 from kaifang.trade.selectors.stats import stats_json
@@ -176,18 +177,25 @@ def trade_records(request: HttpRequest, params: Query[RecordsQuery]) -> dict[str
         year = year or base.year
         month = month or (base.month if year == base.year else 12)
     q = _query(year, month, params.flow, params.currency)
-    qs = drill_records(viewer=user, q=q, span=params.span, keys=keys)
-    page = paginate(qs, params, lambda r: r)
-    records: list[CustomsRecord] = page["items"]
+    # As the page: count and totals from the rollups where they answer (else one aggregate),
+    # and the slice's plan chosen from that count and its depth (decision 0018).
+    summary = drill_summary(viewer=user, q=q, span=params.span, keys=keys) or records_summary(
+        drill_records(viewer=user, q=q, span=params.span, keys=keys)
+    )
+    top = params.offset + params.limit
+    qs = drill_records(
+        viewer=user, q=q, span=params.span, keys=keys, depth=top, matching=summary.count
+    )
+    records: list[CustomsRecord] = list(qs[params.offset : top])
     names = dict(
         Partner.objects.filter(code__in={r.partner_code for r in records}).values_list(
             "code", "name_zh"
         )
     )
     return {
-        "count": page["count"],
-        "total_usd": records_total(qs, "usd"),
-        "total_cny": records_total(qs, "cny"),
+        "count": summary.count,
+        "total_usd": summary.usd,
+        "total_cny": summary.cny,
         "year": q.year,
         "month": q.month,
         "span": params.span,

@@ -163,32 +163,36 @@ def _valid_key(name: str, raw: str) -> bool:
 def apply_keys(qs: QuerySet[CustomsRecord], keys: Keys) -> QuerySet[CustomsRecord]:
     """Narrow customs records by drill keys (the one definition both breakdowns and the
     records list use, so a figure and its rows always agree)."""
+    return qs.filter(keys_q(keys))
+
+
+def keys_q(keys: Keys) -> Q:
+    """The drill keys as one condition on customs records (what `apply_keys` filters by)."""
+    condition = Q()
     if keys.partner:
-        qs = qs.filter(partner_code="" if keys.partner == NONE_KEY else keys.partner)
+        condition &= Q(partner_code="" if keys.partner == NONE_KEY else keys.partner)
     if keys.group:
         members = Partner.objects.filter(groups__code=keys.group).values("code")
-        qs = qs.filter(partner_code__in=members)
+        condition &= Q(partner_code__in=members)
     if keys.hs:
-        qs = (
-            qs.filter(hs_code="") if keys.hs == NONE_KEY else qs.filter(hs_code__startswith=keys.hs)
-        )
+        condition &= Q(hs_code="") if keys.hs == NONE_KEY else Q(hs_code__startswith=keys.hs)
     if keys.mode:
-        qs = qs.filter(trade_mode="" if keys.mode == NONE_KEY else keys.mode)
+        condition &= Q(trade_mode="" if keys.mode == NONE_KEY else keys.mode)
     if keys.enterprise:
-        qs = qs.filter(enterprise_id=int(keys.enterprise))
+        condition &= Q(enterprise_id=int(keys.enterprise))
     for name in ("district", "park"):
         value = getattr(keys, name)
         if value == NONE_KEY:
-            qs = qs.filter(**{f"enterprise__{name}__isnull": True})
+            condition &= Q(**{f"enterprise__{name}__isnull": True})
         elif value:
-            qs = qs.filter(**{f"enterprise__{name}_id": int(value)})
+            condition &= Q(**{f"enterprise__{name}_id": int(value)})
     if keys.industry == NONE_KEY:
-        qs = qs.filter(enterprise__industry__isnull=True)
+        condition &= Q(enterprise__industry__isnull=True)
     elif keys.industry.isalpha():
-        qs = qs.filter(enterprise__industry__section_code=keys.industry)
+        condition &= Q(enterprise__industry__section_code=keys.industry)
     elif keys.industry:
-        qs = qs.filter(enterprise__industry__code__startswith=keys.industry)
-    return qs
+        condition &= Q(enterprise__industry__code__startswith=keys.industry)
+    return condition
 
 
 def sees_all(viewer: Viewer) -> bool:

@@ -4,13 +4,15 @@ figure that linked here."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
+from kaifang.core.scope import effective_scope, scope_q
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
@@ -22,34 +24,176 @@ from kaifang.trade.selectors.base import (
     enterprise_rollup,
     facts,
     flow_filter,
+    keys_q,
     scoped_sources,
     sees_all,
 )
 from kaifang.trade.selectors.measures import ZERO
 
+# The drill-down lists the largest records first. Its page comes from one of these plans:
+# - walk: read the value index downwards, keep the records that match, stop at the page.
+#   It reads about `depth × records / matching` index entries (depth: the rows up to the
+#   end of the page; records: the whole table, which the index covers; matching: the
+#   drill-down's count), each a row fetched by its id. Bounded by the page when the
+#   matching share is large (the city's year, a district's, a large partner's).
+# - narrow: read the records of one index's range (the scope's enterprises through the
+#   unique key's (enterprise, period) prefix; the key's partner, HS code or enterprise
+#   index; the months' (period, flow) index), keep those that match, sort them and cut the
+#   page. Bounded by that range's records, so right when it is small (one firm, a liaison
+#   officer's handful, a small partner or HS heading) or the page is deep.
+# SQLite keeps no statistics, so it weighs none of these (it sorted the city's year for an
+# HS heading: 1.1 s); the rollups know every count (each rollup row counts its records),
+# so the cheapest plan is chosen here and forced by putting every condition that plan does
+# not read by its index into one CASE, which no index serves. Measured on the large set
+# (docs/performance.md): a walked entry costs about 5 µs, a narrowed row about 1 µs.
+WALK_ENTRY_COST = 5
+WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 
-def drill_records(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> QuerySet[CustomsRecord]:
-    """The records of a figure, largest first. How the months are filtered steers the plan
-    (issue 17): the whole city without a key walks the value index downwards and stops at the
-    page (the months as an expression no index serves, so SQLite, which has no statistics,
-    does not sort a year's records by the period index instead); a scope or a key narrows
-    the records through its own index first (the months as a range, which the unique key's
-    (enterprise, period) prefix serves), and the few it leaves are sorted."""
+
+def drill_records(
+    *,
+    viewer: Viewer,
+    q: Query,
+    span: str,
+    keys: Keys,
+    depth: int | None = None,
+    matching: int | None = None,
+    plan: str | None = None,
+) -> QuerySet[CustomsRecord]:
+    """The records of a figure, largest first (ties by month, then id). `depth` is how many
+    rows from the top the caller reads (the end of its page; None: all of them, as the
+    export does, and the planner's own choice stays), `matching` the drill-down's count
+    when the caller has it (otherwise read from the rollups where they can answer). The
+    plan follows from both, the table's size and the rollups' counts (`drill_plan`);
+    `plan` forces one (tests, bench). Every plan gives the same rows in the same order."""
     if span not in SPANS:
         raise ValueError(f"unknown span {span!r}")
-    months = q.span_months(span)
-    qs = apply_keys(facts(viewer), keys)
-    if keys.is_empty and sees_all(viewer):
-        by_month: Any = Cast("period", output_field=CharField())
-        # The flow too: the unique key holds it, and SQLite would scan that whole index.
-        by_flow: Any = Cast("flow", output_field=CharField())
-        qs = qs.alias(drill_month=by_month, drill_flow=by_flow)
-        qs = qs.filter(drill_month__in=[m.isoformat() for m in months])
-        if q.flow != "total":
-            qs = qs.filter(drill_flow=q.flow)
-    else:  # every span is one month or a run of months
-        qs = flow_filter(qs.filter(period__gte=months[0], period__lte=months[-1]), q.flow)
+    if plan is None:
+        plan = FREE
+        if depth is not None and matching is None:
+            summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+            matching = summary.count if summary is not None else None
+        if depth is not None and matching is not None:
+            plan = drill_plan(
+                viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching
+            )
+    qs = _planned(viewer, q, q.span_months(span), keys, plan)
     return qs.select_related("enterprise").order_by(f"-{q.field}", "period", "id")
+
+
+def walks(depth: int, matching: int, records: int) -> bool:
+    """Whether walking the value index costs no more than narrowing to the matching records
+    alone (the least any narrow plan reads): `depth × records / matching` entries, weighted,
+    against `matching` rows."""
+    return _walk_cost(depth, matching, records) <= matching
+
+
+def _walk_cost(depth: int, matching: int, records: int) -> float:
+    if matching <= 0 or depth >= matching:
+        return float("inf")
+    return depth * records * WALK_ENTRY_COST / matching
+
+
+def drill_plan(
+    *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
+) -> str:
+    """The plan for a page ending at row `depth` of `matching` records. On SQLite the
+    cheapest from the rollups' counts: the walk's entries against the rows of each index's
+    range. On PostgreSQL, whose planner has statistics, its own plan, except the key index
+    for a partner or an HS key (measured: its own plans were as fast or faster elsewhere)."""
+    choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
+    if connection.vendor == "sqlite" or (choice == KEY and not keys.enterprise):
+        return choice
+    return FREE
+
+
+def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int) -> str:
+    """Every narrow plan reads at least the matching rows, so a walk cheaper than that is
+    chosen without asking for the other counts (the common case: a first page of many)."""
+    scoped = viewer is not None and not sees_all(viewer)
+    costs = {WALK: _walk_cost(depth, matching, table_records())}
+    if costs[WALK] <= matching:
+        return WALK
+    if keys.is_empty:  # the narrow plan's range is the matching records themselves
+        costs[SCOPE if scoped else MONTHS] = float(matching)
+        return min(costs, key=lambda name: costs[name])
+    costs[MONTHS] = _count(None, q, span, Keys())
+    if scoped:
+        costs[SCOPE] = _count(viewer, q, span, Keys())
+    if _key_index(keys) is not None:
+        costs[KEY] = _count(None, q, span, keys)
+    return min(costs, key=lambda name: costs[name])
+
+
+def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
+    summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+    return float("inf") if summary is None else float(summary.count)
+
+
+def _key_index(keys: Keys) -> Q | None:
+    """The one key with an index of its own, as conditions that index serves (with the
+    months' range): a partner, an HS prefix as a range of codes (SQLite's LIKE is no
+    range), an enterprise (the unique key); None for other keys or more than one."""
+    given = keys.params()
+    if len(given) != 1 or (given.keys() - {"partner", "hs", "enterprise"}):
+        return None
+    ((name, value),) = given.items()
+    if value == NONE_KEY or name == "enterprise":
+        return keys_q(keys)
+    if name == "partner":
+        return Q(partner_code=value)
+    # digits only (Keys checks): the codes that start with "8471" lie in ["8471", "8472"),
+    # digit strings compared as digit strings in any collation; "99…" has no upper bound
+    by_range = Q(hs_code__gte=value)
+    if value.strip("9"):
+        by_range &= Q(hs_code__lt=str(int(value) + 1).zfill(len(value)))
+    return by_range
+
+
+def table_records() -> int:
+    """The number of customs records, from the trade-mode rollup (every record has a row
+    there, the empty mode included): about a thousand rows summed."""
+    rows = TradeRollup.objects.filter(dimension=Dimension.MODE).aggregate(n=Sum("rows"))["n"]
+    return int(rows or 0)
+
+
+def _planned(
+    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys, plan: str
+) -> QuerySet[CustomsRecord]:
+    """The drill-down's records with the conditions `plan` does not read by an index inside
+    one CASE (no index serves it), so that SQLite (and PostgreSQL) can take only the
+    intended index: none but the value index of the ORDER BY for the walk. The conditions
+    are always all of them: the scope gate's own condition for customs records (`scope_q`,
+    what `visible_to` filters by), the keys (`keys_q`, what `apply_keys` filters by), the
+    months and the flow."""
+    in_range = Q(period__gte=months[0], period__lte=months[-1])  # one month or a run
+    flow = Q() if q.flow == "total" else Q(flow=q.flow)
+    if plan == FREE:  # everything visible: SQLite's own choice (the export, the aggregate)
+        return apply_keys(facts(viewer), keys).filter(in_range & flow)
+    if plan == SCOPE:
+        return _hidden(facts(viewer).filter(in_range), keys_q(keys) & flow)
+    gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
+    hidden = keys_q(keys) & flow & Q(period__in=months)
+    if gate is not None:
+        hidden &= gate
+    qs = CustomsRecord.objects.all()
+    if plan == KEY:
+        by_key = _key_index(keys)
+        if by_key is None:
+            raise ValueError(f"no key index for {keys!r}")
+        qs = qs.filter(by_key & in_range)
+    elif plan == MONTHS:
+        qs = qs.filter(in_range & flow)
+    elif plan != WALK:
+        raise ValueError(f"unknown plan {plan!r}")
+    return _hidden(qs, hidden)
+
+
+def _hidden(qs: QuerySet[CustomsRecord], condition: Q) -> QuerySet[CustomsRecord]:
+    if not condition:
+        return qs
+    matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return qs.alias(drill_match=matches).filter(drill_match=1)
 
 
 @dataclass(frozen=True)

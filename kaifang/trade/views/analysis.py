@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -408,9 +408,17 @@ def records_page(request: HttpRequest) -> HttpResponse:
     summary = drill_summary(
         viewer=setup.user, q=setup.q, span=span, keys=setup.keys
     ) or records_summary(qs)
-    page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).get_page(
-        request.GET.get("page")
+    number = _page_number(request.GET.get("page"), summary.count)
+    # The count and the page's depth choose the plan of the page (value index or the key's).
+    qs = drill_records(
+        viewer=setup.user,
+        q=setup.q,
+        span=span,
+        keys=setup.keys,
+        depth=number * RECORDS_PAGE_SIZE,
+        matching=summary.count,
     )
+    page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).page(number)
     codes = {r.partner_code for r in page}
     partners = dict(Partner.objects.filter(code__in=codes).values_list("code", "name_zh"))
     return render(
@@ -432,6 +440,17 @@ def records_page(request: HttpRequest) -> HttpResponse:
             "export_query": request.GET.urlencode(),
         },
     )
+
+
+def _page_number(raw: str | None, count: int) -> int:
+    """The page `Paginator.get_page` would show for `raw`: 1 for nonsense, the last past it."""
+    paginator = KnownCountPaginator((), RECORDS_PAGE_SIZE, count=count)
+    try:
+        return int(paginator.validate_number(raw if raw is not None else 1))
+    except PageNotAnInteger:
+        return 1
+    except EmptyPage:
+        return int(paginator.num_pages)
 
 
 class KnownCountPaginator(Paginator):  # type: ignore[type-arg]

@@ -1,0 +1,130 @@
+"""Server time of the records drill-down's pages on the large demo city, per persona and key,
+with the plan each page took (walk: the value index; narrow: the key's or scope's index and a
+sort; aggregate: no rollup answers the count) and the expected index entries of a walk.
+
+Usage (the database must hold `kaifang demo-data --size large`):
+    DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_drill.py [RUNS]
+    bench/with-postgres bash -c '… && python bench/bench_drill.py 3'
+
+Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
+(default 5) warm runs after one cold run, beside a hello-world request of the same run (the
+machine's load moves every figure). `--query` also times the page's query alone
+(`drill_records(...)[offset:offset + 50]`) in the plan chosen and with no plan forced.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_analysis import largest_enterprise, line, page, timed
+from django.db.models import Max
+from django.test import Client
+from django.urls import reverse
+
+from kaifang.core.models import User
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
+
+PAGE = 50
+HAS_PLANS = "depth" in inspect.signature(drill_records).parameters
+
+
+def plan_of(user: User, params: dict[str, str]) -> str:
+    """The plan the page takes, and the matching count and table share behind it."""
+    q = Query(
+        year=int(params["year"]),
+        month=int(params["month"]),
+        flow=params.get("flow", "total"),
+        currency=params.get("currency", "usd"),
+    )
+    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
+    if summary is None:
+        return "aggregate"
+    depth = int(params.get("page", "1")) * PAGE
+    if not HAS_PLANS:
+        return f"{summary.count:,} rows"
+    from kaifang.trade.selectors.records import drill_plan, table_records
+
+    plan = drill_plan(viewer=user, q=q, span=span, keys=keys, depth=depth, matching=summary.count)
+    entries = depth * table_records() / max(summary.count, 1)
+    return f"{plan}: {summary.count:,} rows, a walk ≈ {entries:,.0f} entries"
+
+
+def query_times(user: User, params: dict[str, str], runs: int) -> str:
+    """The page's query alone, in the plan chosen and in SQLite's own (no plan forced)."""
+    q = Query(
+        year=int(params["year"]),
+        month=int(params["month"]),
+        flow=params.get("flow", "total"),
+        currency=params.get("currency", "usd"),
+    )
+    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    number = int(params.get("page", "1"))
+    bottom, top = (number - 1) * PAGE, number * PAGE
+    summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
+    if summary is None:
+        return "query alone: no rollup count, the planner's own choice"
+    chosen = drill_records(
+        viewer=user, q=q, span=span, keys=keys, depth=top, matching=summary.count
+    )
+    free = drill_records(viewer=user, q=q, span=span, keys=keys)
+    c = timed(lambda: list(chosen[bottom:top]), runs)[1]
+    f = timed(lambda: list(free[bottom:top]), runs)[1]
+    return f"query alone: chosen {c:7.1f} ms, SQL planner's own {f:7.1f} ms"
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs = int(args[0]) if args else 5
+    latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
+    if latest is None:
+        sys.exit("no customs records: run `kaifang demo-data --size large` first")
+    base = {"year": str(latest.year), "month": str(latest.month)}
+    cases = [
+        ("ytd", {"span": "ytd"}),
+        ("ytd, page 20", {"span": "ytd", "page": "20"}),
+        ("month, export", {"span": "month", "flow": "export"}),
+        ("ytd, CNY", {"span": "ytd", "currency": "cny"}),
+        ("ytd, partner 502", {"span": "ytd", "partner": "502"}),
+        ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
+        ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
+        ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
+        ("ytd, HS 8471", {"span": "ytd", "hs": "8471"}),
+        ("ytd, mode 10", {"span": "ytd", "mode": "10"}),
+        ("ytd, mode 15, page 20", {"span": "ytd", "mode": "15", "page": "20"}),
+    ]
+    print(
+        f"{CustomsRecord.objects.count():,} customs records, report month {latest:%Y-%m}, "
+        f"median of {runs} warm runs; plans chosen: {HAS_PLANS}"
+    )
+    for username in ("leader", "dongcheng", "liaison1"):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        print(f"drill-down as {username}:")
+        line("hello-world view (baseline)", *timed(page(client, "/bench/hello/"), runs))
+        firm = largest_enterprise(user, latest)
+        extra = [("ytd, largest firm", {"span": "ytd", "enterprise": str(firm)})] if firm else []
+        for label, params in [*cases, *extra]:
+            full = {**base, **params}
+            url = (
+                reverse("trade:analysis_records")
+                + "?"
+                + "&".join(f"{k}={v}" for k, v in full.items())
+            )
+            line(label, *timed(page(client, url), runs))
+            print(f"      {plan_of(user, dict(parse_qsl(url.split('?', 1)[1])))}")
+            if "--query" in sys.argv and HAS_PLANS:
+                print(f"      {query_times(user, full, runs)}")
+
+
+if __name__ == "__main__":
+    main()

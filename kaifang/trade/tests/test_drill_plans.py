@@ -1,0 +1,224 @@
+"""Issue 17: the drill-down's page walks the value index when the matching records are a
+large share of the table, and narrows through the key's or scope's index when they are few;
+both plans give the same rows in the same order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from kaifang.enterprises.tests.factories import EnterpriseFactory
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
+from kaifang.trade.selectors.records import (
+    KEY,
+    MONTHS,
+    SCOPE,
+    WALK,
+    WALK_ENTRY_COST,
+    table_records,
+    walks,
+)
+
+pytestmark = pytest.mark.django_db
+
+Q_YTD = Query(year=2025, month=3)
+
+
+def test_walks_when_the_page_lies_within_a_few_entries_per_match():
+    records = 1_000_000
+    assert walks(50, 300_000, records)  # the city's year: about 170 entries for 50 rows
+    assert walks(1_000, 300_000, records)  # its page 20: about 3,300 entries
+    assert not walks(50, 2_000, records)  # one firm's year: 25,000 entries for 50 rows
+    assert not walks(50, 0, records)
+    assert not walks(1_000, 900, records)  # the page lies past the last match
+    # the threshold: depth × records × cost against matching²
+    largest = 10_000**2 // (50 * WALK_ENTRY_COST)
+    assert walks(50, 10_000, largest)
+    assert not walks(50, 10_000, largest + 1)
+
+
+@pytest.fixture
+def shares(city, trade_reference):
+    """1,410 records: a large firm in district A (800 this year, partner 502, many equal
+    values), another in district B (400 this year, 200 last year, partner 116), and a small
+    firm of the liaison officer's (10 this year, partner 344)."""
+    big = EnterpriseFactory(name="大企业", district=city.district_a)
+    other = EnterpriseFactory(name="中企业", district=city.district_b)
+    small = EnterpriseFactory(name="小企业", district=city.district_b, liaison=city.liaison)
+    rows: list[CustomsRecord] = []
+
+    def add(firm, n, partner, year, start):
+        for i in range(n):
+            usd = Decimal((start + i) % 37 * 10 + 10)  # ties across firms and months
+            rows.append(
+                CustomsRecord(
+                    enterprise=firm,
+                    period=dt.date(year, i % 3 + 1, 1),
+                    flow="export" if i % 2 else "import",
+                    hs_code=f"84{i:06d}" if i % 5 else f"61{i:06d}",
+                    partner_code=partner,
+                    trade_mode="10" if i % 4 else "15",
+                    value_usd=usd,
+                    value_cny=usd * 7,
+                )
+            )
+
+    add(big, 800, "502", 2025, 0)
+    add(other, 400, "116", 2025, 5)
+    add(other, 200, "116", 2024, 9)
+    add(small, 10, "344", 2025, 20)
+    CustomsRecord.objects.bulk_create(rows)
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    return {"big": big, "other": other, "small": small}
+
+
+def _plan(qs) -> str:
+    return str(qs.explain())
+
+
+def _ids(qs) -> list[int]:
+    return list(qs.values_list("id", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner has no statistics")
+def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, city):
+    assert table_records() == 1_410
+
+    def plan(viewer, depth=50, q=Q_YTD, **params):
+        keys = Keys(**params)
+        summary = drill_summary(viewer=viewer, q=q, span="ytd", keys=keys)
+        assert summary is not None
+        qs = drill_records(
+            viewer=viewer, q=q, span="ytd", keys=keys, depth=depth, matching=summary.count
+        )
+        return _plan(qs)
+
+    walked = "SCAN trade_customsrecord USING INDEX customs_record_usd"
+    # the city's year (1,210 of 1,410), a district's (800), a large partner's (800)
+    for text in (
+        plan(city.leader),
+        plan(city.leader, 100),  # page 2
+        plan(city.district_a_user),
+        plan(city.leader, partner="502"),
+        plan(city.leader, hs="84"),
+        plan(city.leader, q=Query(year=2025, month=3, currency="cny")).replace("cny", "usd"),
+    ):
+        assert walked in text, text
+        assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in text  # ties only
+    # few records: a narrow plan through the index of the smallest range, then a sort
+    narrowed = {
+        "(enterprise_id=? AND period>? AND period<?)": (
+            plan(city.liaison),  # the scope: the liaison officer's firm
+            plan(city.district_a_user, 500),  # a deep page: the district's firms
+            plan(city.leader, enterprise=str(shares["small"].pk)),  # the key: one firm
+        ),
+        "(partner_code=? AND period>? AND period<?)": (
+            plan(city.leader, partner="344"),
+            plan(city.district_a_user, partner="344"),
+        ),
+        "(hs_code>? AND hs_code<?)": (plan(city.leader, hs="6100"),),  # a heading: a range
+        "(period>? AND period<?)": (plan(city.leader, 250, mode="15"),),  # no mode index
+    }
+    for index, texts in narrowed.items():
+        for text in texts:
+            assert index in text, text
+            assert "customs_record_usd" not in text, text
+            assert "USE TEMP B-TREE FOR ORDER BY" in text, text
+    # the export reads every row: narrowed
+    assert "customs_record_usd" not in _plan(
+        drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys(partner="502"))
+    )
+
+
+@pytest.mark.parametrize("flow", ["total", "export"])
+def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow):
+    """Each plan forced (walk, months, key, scope) against SQLite's own choice, every row in
+    order, for each persona and key: ties (equal values in the same month) are ordered by id
+    in all of them."""
+    q = Query(year=2025, month=3, flow=flow)
+    seen = 0
+    for viewer in (None, city.leader, city.district_a_user, city.district_b_user, city.liaison):
+        for params in (
+            {},
+            {"partner": "502"},
+            {"partner": "344"},
+            {"hs": "61"},
+            {"hs": "8400"},
+            {"mode": "15"},
+            {"enterprise": str(shares["other"].pk)},
+            {"district": str(city.district_b.pk)},
+        ):
+            keys = Keys(**params)
+            plans = [WALK, MONTHS]
+            if len(params) == 1 and {"partner", "hs", "enterprise"} >= params.keys():
+                plans.append(KEY)
+            if viewer is not None and viewer != city.leader:
+                plans.append(SCOPE)
+            for span in ("ytd", "month", "ytd_prev"):
+                free = drill_records(viewer=viewer, q=q, span=span, keys=keys)
+                assert "CASE WHEN" not in str(free.query)
+                rows = _ids(free)
+                for plan in plans:
+                    forced = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan)
+                    assert _ids(forced) == rows, (viewer, params, span, plan)
+                    assert _ids(forced[20:70]) == rows[20:70]
+                seen += len(rows)
+    assert seen > 0
+
+
+def test_the_records_page_gives_the_same_pages_for_both_plans(shares, city, client):
+    """The page (walked for page 1 of the district user, narrowed for a deep page) equals
+    the same slice of the narrowed list."""
+    client.force_login(city.district_a_user)
+    narrowed = _ids(drill_records(viewer=city.district_a_user, q=Q_YTD, span="ytd", keys=Keys()))
+    assert len(narrowed) == 800
+    for page in (1, 2, 16):
+        query = urlencode({"year": 2025, "month": 3, "span": "ytd", "page": page})
+        response = client.get(f"{reverse('trade:analysis_records')}?{query}")
+        assert response.status_code == 200
+        ids = [r.pk for r, _name in response.context["rows"]]
+        assert ids == narrowed[(page - 1) * 50 : page * 50]
+
+
+def test_a_page_number_out_of_range_shows_the_first_or_last_page(shares, city, client):
+    """Nonsense is page 1 and past the end is the last page, as `Paginator.get_page` does:
+    the plan is chosen for the page actually shown."""
+    client.force_login(city.leader)
+    narrowed = _ids(drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys()))
+    assert len(narrowed) == 1_210
+
+    def shown(page: str) -> list[int]:
+        query = urlencode({"year": 2025, "month": 3, "span": "ytd", "page": page})
+        response = client.get(f"{reverse('trade:analysis_records')}?{query}")
+        assert response.status_code == 200
+        return [r.pk for r, _name in response.context["rows"]]
+
+    assert shown("abc") == narrowed[:50]
+    assert shown("9999") == shown("0") == narrowed[1_200:]
+
+
+def test_keys_through_the_enterprise_or_a_group_agree_in_every_plan(trade_data, city):
+    """Keys that join the enterprise, its industry or a partner group sit inside the CASE too."""
+    q = Query(year=2025, month=3)
+    for viewer in (city.leader, city.district_a_user, city.district_b_user):
+        for params in (
+            {"group": "g-ab"},
+            {"industry": "C"},
+            {"industry": "1711"},
+            {"industry": "-"},
+            {"district": "-"},
+            {"park": str(city.district_a_park.pk)},
+        ):
+            keys = Keys(**params)
+            for span in ("ytd", "ytd_prev"):
+                rows = _ids(drill_records(viewer=viewer, q=q, span=span, keys=keys))
+                for plan in (WALK, MONTHS) if viewer == city.leader else (WALK, MONTHS, SCOPE):
+                    forced = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan)
+                    assert _ids(forced) == rows, (viewer, params, span, plan)
