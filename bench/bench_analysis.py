@@ -9,10 +9,12 @@ Usage (the database must hold `kaifang demo-data --size large`):
 Without DATABASE_URL it reads var/bench/large.sqlite3. `--pages-only` skips the SQL baselines
 (minutes on SQLite) while iterating; `--fact-pages` times only the pages beyond the overview
 and breakdowns (drill-downs, dynamics, register filters, profile, an export). Each figure is
-the median of RUNS (default 5) warm runs, after one cold run (also printed). Pages are
-requested in-process through Django's test client (full middleware, view, template), as the
-demo leader (whole city: rollups), a district user (pair rollups) and a liaison officer, each
-beside a hello-world request of the same run (the machine's load moves every figure).
+the median of RUNS (default 5) warm runs, after one cold run (also printed), beside the
+median CPU time of this process in the warm runs (on SQLite: the page's cost without the wait
+for a core). Pages are requested in-process through Django's test client (full middleware,
+view, template), as the demo leader (whole city: rollups), a district user (pair rollups)
+and a liaison officer, each beside a hello-world request of the same run (the machine's load
+moves every figure).
 When kaifang.trade.selectors or `trade-stats` are missing, it times the rollup table's
 GROUP BY queries instead and says so.
 """
@@ -75,17 +77,25 @@ SQL_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def timed(func: Callable[[], Any], runs: int) -> tuple[float, float]:
-    """(cold ms, median warm ms)."""
+def timed(func: Callable[[], Any], runs: int) -> tuple[float, float, float]:
+    """(cold ms, median warm ms, median warm CPU ms of this process).
+
+    On SQLite the whole page runs in this process, so its CPU time is the page's cost without
+    the time spent waiting for a core: on a loaded machine it moves far less than the wall
+    time (the 2× growth factors compare it too). On PostgreSQL it leaves out the server's work.
+    """
     start = time.perf_counter()
     func()
     cold = (time.perf_counter() - start) * 1000
     warm = []
+    cpu = []
     for _ in range(runs):
         start = time.perf_counter()
+        start_cpu = time.process_time()
         func()
+        cpu.append((time.process_time() - start_cpu) * 1000)
         warm.append((time.perf_counter() - start) * 1000)
-    return cold, statistics.median(warm)
+    return cold, statistics.median(warm), statistics.median(cpu)
 
 
 def sql_breakdown(by: str, period: dt.date) -> Callable[[], list[Any]]:
@@ -188,10 +198,14 @@ def rollup_query(dimension: str, period: dt.date) -> Callable[[], list[Any]]:
     return run
 
 
-def line(label: str, cold: float, warm: float, base: float | None = None) -> None:
+def line(label: str, cold: float, warm: float, cpu: float, base: float | None = None) -> None:
     verdict = "ok" if warm <= TARGET_MS else "OVER TARGET"
     baseline = f"   SQL on facts {base:8.1f} ms" if base is not None else ""
-    print(f"  {label:<34} cold {cold:8.1f} ms   warm {warm:8.1f} ms  {verdict:<11}{baseline}")
+    print(
+        f"  {label:<34} cold {cold:8.1f} ms   warm {warm:8.1f} ms   cpu {cpu:8.1f} ms  "
+        f"{verdict:<11}{baseline}",
+        flush=True,
+    )
 
 
 def database_mb() -> float:

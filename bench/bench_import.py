@@ -51,7 +51,7 @@ from kaifang.trade.importers.customs import CustomsRow, parse_customs  # noqa: E
 from kaifang.trade.importers.headers import detect_mapping  # noqa: E402
 from kaifang.trade.importers.result import ImportResult  # noqa: E402
 from kaifang.trade.importers.tabular import read_table  # noqa: E402
-from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
+from kaifang.trade.models import CustomsRecord  # noqa: E402
 from kaifang.trade.selectors.imports import import_lookups  # noqa: E402
 
 HEADER = [
@@ -121,16 +121,35 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
+def _written_tables() -> list[str]:
+    """Every table an import writes: the records and each rollup summed from them (the city's,
+    the pairs', the liaison officers', year to date, the enterprise stages where present), and
+    risk's exposure rollup the worker refreshes after it."""
+    from kaifang.trade import models as trade
+
+    names = ["CustomsRecord", "TradeRollup", "ScopeRollup", "LiaisonRollup", "YearToDateRollup"]
+    names += ["EnterprisePartnerRollup", "EnterpriseProductRollup"]
+    tables = [getattr(trade, n)._meta.db_table for n in names if hasattr(trade, n)]
+    try:
+        from kaifang.risk.models import ExposureRollup, ExposureStale
+
+        tables += [ExposureRollup._meta.db_table, ExposureStale._meta.db_table]
+    except ImportError:
+        pass
+    return tables
+
+
 def reset() -> None:
-    with transaction.atomic():
+    """Empty every table an import writes. Only the records and the city's rollup were
+    emptied before: a second run in the same PostgreSQL cluster then imported into months
+    whose other rollups still held the previous run's rows, and paid for replacing them."""
+    tables = _written_tables()
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"TRUNCATE {CustomsRecord._meta.db_table}, {TradeRollup._meta.db_table}"
-                )
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # our own table names
         else:
-            CustomsRecord.objects.all()._raw_delete("default")
-            TradeRollup.objects.all()._raw_delete("default")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # no WHERE: SQLite's truncation
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
