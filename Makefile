@@ -99,7 +99,7 @@ worker: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kaifang config
+	$(BIN)/mypy kaifang config bench
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/kaifang makemigrations --check --dry-run --settings=config.settings_test > /dev/null
 

@@ -34,6 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# A database built by `kaifang` keeps sessions in its side file (decision 0011); one built
+# with the test settings has none: "auto" follows the file.
+os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
 os.environ.setdefault("BENCH_URLS", "true")  # /bench/hello/: the same-run baseline of a request
 
@@ -118,7 +121,7 @@ def sql_breakdown(by: str, period: dt.date) -> Callable[[], list[Any]]:
     def run() -> list[Any]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
     return run
 
@@ -193,7 +196,7 @@ def rollup_query(dimension: str, period: dt.date) -> Callable[[], list[Any]]:
     def run() -> list[Any]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
     return run
 
@@ -212,11 +215,11 @@ def database_mb() -> float:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_database_size(current_database())")
-            return cursor.fetchone()[0] / 1e6
+            return float(cursor.fetchone()[0]) / 1e6
         cursor.execute("PRAGMA page_count")
         pages = cursor.fetchone()[0]
         cursor.execute("PRAGMA page_size")
-        return pages * cursor.fetchone()[0] / 1e6
+        return float(pages * cursor.fetchone()[0]) / 1e6
 
 
 def largest_enterprise(user: User, latest: dt.date) -> int | None:
