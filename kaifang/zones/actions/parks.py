@@ -269,7 +269,7 @@ def park_kpi_import(
     rows: Sequence[tuple[int, str, dt.date, Decimal]],
     filename: str = "",
 ) -> int:
-    """Write the rows of a parsed KPI workbook (kpi_import.parse_kpi_workbook), all or none;
+    """Write the rows of a parsed KPI workbook (importers.kpi.parse_kpi_workbook), all or none;
     names are matched to the park KPIs. Raises ValidationError with one message per bad row."""
     park = Park.objects.select_for_update().get(pk=park.pk)
     by_name = {d.name: d.pk for d in _park_definitions().values()}

@@ -9,15 +9,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import User
+from kaifang.core.scope import can_write
+from kaifang.zones.forms import KpiImportForm
+from kaifang.zones.permissions import require_editor
 
 
 def attempt(
@@ -113,3 +118,55 @@ def grid_values(
         except InvalidOperation:
             errors.append(f"{d.name}：“{raw}”不是数字")
     return values, errors
+
+
+def kpi_grid(
+    request: HttpRequest,
+    *,
+    user: User,
+    owner: Any,
+    definitions: Sequence[Any],
+    current: Callable[[dt.date], dict[int, Decimal]],
+    save: Callable[[dt.date, dict[int, Decimal | None]], int],
+    url_name: str,
+    template: str,
+    context_name: str,
+) -> HttpResponse:
+    """The month's KPI grid of a platform or a park: one figure per definition, saved all or
+    none by `save(period, values)`; a refusal or a bad figure keeps what was typed."""
+    period = month_param(request.GET.get("month") or request.POST.get("month") or "")
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_write(user, owner):
+            raise PermissionDenied("您没有修改此记录的权限")
+        require_editor(user)
+        values, errors = grid_values(request, definitions)
+        if not errors:
+            try:
+                written = save(period, values)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, f"已保存 {period:%Y年%m月} 的 {written} 项指标。")
+                return redirect(reverse(url_name, args=[owner.pk]) + f"?month={period:%Y-%m}")
+    shown = current(period)
+    rows = [
+        {
+            "definition": d,
+            "name": f"kpi_{d.pk}",
+            "value": request.POST.get(f"kpi_{d.pk}", "") if errors else shown.get(d.pk, ""),
+        }
+        for d in definitions
+    ]
+    return render(
+        request,
+        template,
+        {
+            context_name: owner,
+            "period": period,
+            "rows": rows,
+            "errors": errors,
+            "import_form": KpiImportForm(),
+            "editable": can_write(user, owner),
+        },
+    )

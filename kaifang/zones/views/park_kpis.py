@@ -9,15 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core.lib.requests import current_user
-from kaifang.core.scope import can_write
 from kaifang.zones import selectors
 from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.forms import KpiImportForm, TargetForm
@@ -27,8 +26,7 @@ from kaifang.zones.permissions import require_editor
 from kaifang.zones.views.common import (
     attempt,
     form_errors,
-    grid_values,
-    month_param,
+    kpi_grid,
     xlsx_download,
     year_param,
 )
@@ -51,48 +49,20 @@ def park_kpi(request: HttpRequest, pk: int) -> HttpResponse:
     """The month's grid: one figure per park KPI."""
     user = current_user(request)
     park = selectors.park_for_user(user=user, pk=pk)
-    period = month_param(request.GET.get("month") or request.POST.get("month") or "")
-    definitions = list(ParkKpiDefinition.objects.all())
-    current = {
-        v.definition_id: v.value for v in ParkKpiValue.objects.filter(park=park, period=period)
-    }
-    errors: list[str] = []
-    if request.method == "POST":
-        if not can_write(user, park):
-            raise PermissionDenied("您没有修改此记录的权限")
-        require_editor(user)
-        values, errors = grid_values(request, definitions)
-        if not errors:
-            try:
-                written = actions_parks.park_kpi_month_save(
-                    actor=user, park=park, period=period, values=values
-                )
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                messages.success(request, f"已保存 {period:%Y年%m月} 的 {written} 项指标。")
-                return redirect(
-                    reverse("zones:park_kpi", args=[park.pk]) + f"?month={period:%Y-%m}"
-                )
-    rows = [
-        {
-            "definition": d,
-            "name": f"kpi_{d.pk}",
-            "value": request.POST.get(f"kpi_{d.pk}", "") if errors else current.get(d.pk, ""),
-        }
-        for d in definitions
-    ]
-    return render(
+    return kpi_grid(
         request,
-        "zones/park_kpi.html",
-        {
-            "park": park,
-            "period": period,
-            "rows": rows,
-            "errors": errors,
-            "import_form": KpiImportForm(),
-            "editable": can_write(user, park),
+        user=user,
+        owner=park,
+        definitions=list(ParkKpiDefinition.objects.all()),
+        current=lambda period: {
+            v.definition_id: v.value for v in ParkKpiValue.objects.filter(park=park, period=period)
         },
+        save=lambda period, values: actions_parks.park_kpi_month_save(
+            actor=user, park=park, period=period, values=values
+        ),
+        url_name="zones:park_kpi",
+        template="zones/park_kpi.html",
+        context_name="park",
     )
 
 

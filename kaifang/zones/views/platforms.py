@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,8 +43,7 @@ from kaifang.zones.views.common import (
     add_action_errors,
     attempt,
     form_errors,
-    grid_values,
-    month_param,
+    kpi_grid,
     xlsx_download,
     year_param,
 )
@@ -308,48 +307,21 @@ def platform_kpi(request: HttpRequest, pk: int) -> HttpResponse:
     """The month's grid: one figure per KPI of the platform's kind."""
     user = current_user(request)
     platform = selectors.platform_for_user(user=user, pk=pk)
-    period = month_param(request.GET.get("month") or request.POST.get("month") or "")
-    definitions = list(KpiDefinition.objects.filter(kind_id=platform.kind_id))
-    current = {
-        v.definition_id: v.value for v in KpiValue.objects.filter(platform=platform, period=period)
-    }
-    errors: list[str] = []
-    if request.method == "POST":
-        if not can_write(user, platform):
-            raise PermissionDenied("您没有修改此记录的权限")
-        require_editor(user)
-        values, errors = grid_values(request, definitions)
-        if not errors:
-            try:
-                written = actions.kpi_month_save(
-                    actor=user, platform=platform, period=period, values=values
-                )
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                messages.success(request, f"已保存 {period:%Y年%m月} 的 {written} 项指标。")
-                return redirect(
-                    reverse("zones:platform_kpi", args=[platform.pk]) + f"?month={period:%Y-%m}"
-                )
-    rows = [
-        {
-            "definition": d,
-            "name": f"kpi_{d.pk}",
-            "value": request.POST.get(f"kpi_{d.pk}", "") if errors else current.get(d.pk, ""),
-        }
-        for d in definitions
-    ]
-    return render(
+    return kpi_grid(
         request,
-        "zones/platform_kpi.html",
-        {
-            "platform": platform,
-            "period": period,
-            "rows": rows,
-            "errors": errors,
-            "import_form": KpiImportForm(),
-            "editable": can_write(user, platform),
+        user=user,
+        owner=platform,
+        definitions=list(KpiDefinition.objects.filter(kind_id=platform.kind_id)),
+        current=lambda period: {
+            v.definition_id: v.value
+            for v in KpiValue.objects.filter(platform=platform, period=period)
         },
+        save=lambda period, values: actions.kpi_month_save(
+            actor=user, platform=platform, period=period, values=values
+        ),
+        url_name="zones:platform_kpi",
+        template="zones/platform_kpi.html",
+        context_name="platform",
     )
 
 
