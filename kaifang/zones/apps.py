@@ -17,6 +17,9 @@ class ZonesConfig(AppConfig):
 
         panels.register_all()
         hooks.connect()
+        from kaifang.zones.selectors import chains
+
+        chains.connect()
         demo.register_loader()
         from kaifang.zones import tiles
 

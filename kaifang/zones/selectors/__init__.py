@@ -6,32 +6,25 @@ may see, through kaifang.trade's selectors, so they equal the sums the trade pag
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from kaifang.core import handover
-from kaifang.core.models import Partner, User
+from kaifang.core.models import User
 from kaifang.core.scope import get_for_user, visible_to
-from kaifang.enterprises.models import Enterprise, EnterpriseStatus
-from kaifang.trade.models import Flow, InvestmentKind, InvestmentRecord
-from kaifang.trade.rollups import rollup_version
-from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
-from kaifang.trade.selectors.base import facts, scope_signature
+from kaifang.enterprises.models import Enterprise
+from kaifang.trade.models import InvestmentKind, InvestmentRecord
+from kaifang.trade.selectors import Keys, Query, breakdown, latest_period
 from kaifang.trade.selectors.measures import add_months, share_pct
 from kaifang.zones.models import (
     PIPELINE,
-    Chain,
-    ChainSegment,
     Direction,
     Park,
     Platform,
@@ -403,270 +396,7 @@ def stage_counts(projects: QuerySet[Project]) -> dict[str, int]:
     return {stage.value: found.get(stage.value, 0) for stage in Stage}
 
 
-# --- chains ------------------------------------------------------------------------------
-
-FILLED, WEAK, EMPTY = "filled", "weak", "empty"
-STATE_LABELS = {FILLED: "已补链", WEAK: "薄弱", EMPTY: "缺失"}
-STATE_COLOURS = {FILLED: "green", WEAK: "yellow", EMPTY: "red"}
-
-
-@dataclass
-class PartnerRow:
-    code: str
-    name: str
-    value: Decimal
-    share_pct: Decimal | None
-
-
-@dataclass
-class FillingEnterprise:
-    enterprise: Enterprise
-    by_industry: bool
-    exports: Decimal
-    imports: Decimal
-
-
-@dataclass
-class SegmentView:
-    segment: ChainSegment
-    enterprises: list[FillingEnterprise]
-    exports: Decimal
-    imports: Decimal
-    city_total: Decimal
-    sources: list[PartnerRow] = field(default_factory=list)  # where the city imports from
-    markets: list[PartnerRow] = field(default_factory=list)  # where its exports go
-
-    @property
-    def trade(self) -> Decimal:
-        return self.exports + self.imports
-
-    @property
-    def share_pct(self) -> Decimal | None:
-        return share_pct(self.trade, self.city_total) if self.city_total else None
-
-    @property
-    def state(self) -> str:
-        if not self.enterprises:
-            return EMPTY
-        if len(self.enterprises) < self.segment.min_enterprises or self.exports < self.imports:
-            return WEAK
-        return FILLED
-
-    @property
-    def state_label(self) -> str:
-        return STATE_LABELS[self.state]
-
-    @property
-    def state_colour(self) -> str:
-        return STATE_COLOURS[self.state]
-
-    @property
-    def is_gap(self) -> bool:
-        return self.state != FILLED
-
-    @property
-    def reasons(self) -> str:
-        if self.state == EMPTY:
-            return "本地没有企业从事该环节"
-        parts = []
-        if len(self.enterprises) < self.segment.min_enterprises:
-            parts.append(
-                f"本地企业 {len(self.enterprises)} 家，少于 {self.segment.min_enterprises} 家"
-            )
-        if self.exports < self.imports:
-            parts.append("进口大于出口，本地配套依赖进口")
-        return "；".join(parts)
-
-
-def chains_all() -> QuerySet[Chain]:
-    return Chain.objects.prefetch_related("segments")
-
-
-def chain_get(pk: Any) -> Chain:
-    """A chain is a city-wide map: any logged-in user may open it; its figures are scoped."""
-    from django.http import Http404
-
-    try:
-        return Chain.objects.get(pk=int(pk))
-    except (Chain.DoesNotExist, ValueError, TypeError):
-        raise Http404("产业链不存在") from None
-
-
-def _hs_q(headings: Sequence[str]) -> Q:
-    """Records whose HS code starts with one of the headings, as ranges the (hs_code, period)
-    index can serve (a LIKE cannot on SQLite)."""
-    condition = Q(pk__in=[])
-    for heading in headings:
-        if heading.isdigit():
-            upper = str(int(heading) + 1).zfill(len(heading))
-            condition |= Q(hs_code__gte=heading, hs_code__lt=upper)
-        else:
-            condition |= Q(hs_code__startswith=heading)
-    return condition
-
-
-def _industry_q(codes: Sequence[str]) -> Q:
-    condition = Q(pk__in=[])
-    for code in codes:
-        condition |= Q(industry__code__startswith=code)
-    return condition
-
-
-def _partner_rows(
-    values: dict[str, Decimal], limit: int, names: dict[str, str] | None = None
-) -> list[PartnerRow]:
-    total = sum(values.values(), ZERO)
-    if names is None:
-        names = dict(Partner.objects.filter(code__in=list(values)).values_list("code", "name_zh"))
-    rows = [
-        PartnerRow(code=k, name=names.get(k, k or "未知"), value=v, share_pct=share_pct(v, total))
-        for k, v in values.items()
-        if v
-    ]
-    rows.sort(key=lambda r: (-r.value, r.code))
-    return rows[:limit]
-
-
-# (hs4, enterprise id, partner code, flow) → value in USD, for the headings asked
-CHAIN_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
-Grouped = dict[tuple[str, int, str, str], Decimal]
-
-
-def _grouped_facts(viewer: User | None, headings: set[str], months: list[dt.date]) -> Grouped:
-    """One GROUP BY over the viewer's customs records in the given HS headings: what every
-    segment of a chain needs, so a chain costs one scan of the report year, not two per
-    segment. Cached per rollup version (every import or rebuild retires it), scope, headings
-    and months, like trade's overview: the scan is seconds on a large city."""
-    if not headings:
-        return {}
-    key = ":".join(
-        [
-            "zones:chain-facts",
-            str(rollup_version()),
-            scope_signature(viewer),
-            hashlib.sha256(",".join(sorted(headings)).encode()).hexdigest()[:16],
-            ",".join(f"{m:%Y%m}" for m in months),
-        ]
-    )
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return cached
-    rows = (
-        facts(viewer)
-        .filter(period__in=months)
-        .filter(_hs_q(sorted(headings)))
-        .annotate(hs4=Substr("hs_code", 1, 4))
-        .values("hs4", "enterprise_id", "partner_code", "flow")
-        .annotate(v=Sum("value_usd"))
-        .order_by()
-    )
-    grouped: Grouped = {
-        (r["hs4"], r["enterprise_id"], r["partner_code"], r["flow"]): r["v"] or ZERO for r in rows
-    }
-    cache.set(key, grouped, CHAIN_CACHE_SECONDS)
-    return grouped
-
-
-def city_total(user: AnyUser, q: Query) -> Decimal:
-    """The viewer's 1–N月 exports plus imports (from the rollups: the same sum as the facts)."""
-    total = totals_by_flow(viewer=_viewer(user), q=q)["total"].sums.ytd
-    return total if isinstance(total, Decimal) else Decimal(total)
-
-
-def segment_view(
-    *,
-    user: AnyUser,
-    segment: ChainSegment,
-    q: Query,
-    total: Decimal | None = None,
-    grouped: Grouped | None = None,
-    partners: int = 10,
-) -> SegmentView:
-    """Who fills the segment (by industry, or by exporting its HS headings in 1–N月), its
-    trade, its share of the user's trade, and the partners it is imported from / exported to."""
-    headings = segment.hs_list
-    if grouped is None:
-        grouped = _grouped_facts(_viewer(user), set(headings), q.span_months("ytd"))
-    if total is None:
-        total = city_total(user, q)
-    by_enterprise: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    by_partner: dict[str, dict[str, Decimal]] = {
-        Flow.EXPORT: defaultdict(lambda: ZERO),
-        Flow.IMPORT: defaultdict(lambda: ZERO),
-    }
-    for (hs4, enterprise_id, partner, flow), value in grouped.items():
-        if not any(hs4.startswith(h[:4]) for h in headings):
-            continue
-        by_enterprise[enterprise_id][flow] += value
-        by_partner[flow][partner] += value
-    industry_ids: set[int] = set()
-    if segment.industry_list:
-        industry_ids = set(
-            visible_to(Enterprise.objects.filter(_industry_q(segment.industry_list)), user)
-            .exclude(status=EnterpriseStatus.CLOSED)
-            .values_list("pk", flat=True)
-        )
-    exporters = {pk for pk, flows in by_enterprise.items() if flows.get(Flow.EXPORT)}
-    enterprises = Enterprise.objects.filter(pk__in=industry_ids | exporters).select_related(
-        "industry"
-    )
-    filling = [
-        FillingEnterprise(
-            enterprise=e,
-            by_industry=e.pk in industry_ids,
-            exports=by_enterprise[e.pk].get(Flow.EXPORT, ZERO) if e.pk in by_enterprise else ZERO,
-            imports=by_enterprise[e.pk].get(Flow.IMPORT, ZERO) if e.pk in by_enterprise else ZERO,
-        )
-        for e in enterprises
-    ]
-    filling.sort(key=lambda f: (-(f.exports + f.imports), f.enterprise.name))
-    return SegmentView(
-        segment=segment,
-        enterprises=filling,
-        exports=sum(by_partner[Flow.EXPORT].values(), ZERO),
-        imports=sum(by_partner[Flow.IMPORT].values(), ZERO),
-        city_total=total,
-        sources=_partner_rows(dict(by_partner[Flow.IMPORT]), partners),
-        markets=_partner_rows(dict(by_partner[Flow.EXPORT]), partners),
-    )
-
-
-def chains_analysis(
-    *, user: AnyUser, chains: Sequence[Chain], q: Query | None = None
-) -> list[tuple[Chain, list[SegmentView]]]:
-    """Several chains from one scan of the customs records (the list, matrix and exports)."""
-    q = q or report_query(user)
-    segments = {c.pk: list(c.segments.all()) for c in chains}
-    headings = {h for found in segments.values() for s in found for h in s.hs_list}
-    grouped = _grouped_facts(_viewer(user), headings, q.span_months("ytd"))
-    total = city_total(user, q)
-    return [
-        (
-            chain,
-            [
-                segment_view(user=user, segment=s, q=q, total=total, grouped=grouped, partners=5)
-                for s in segments[chain.pk]
-            ],
-        )
-        for chain in chains
-    ]
-
-
-def chain_analysis(*, user: AnyUser, chain: Chain, q: Query | None = None) -> list[SegmentView]:
-    return chains_analysis(user=user, chains=[chain], q=q)[0][1]
-
-
-def chain_matrix(
-    *, user: AnyUser, chains: Sequence[Chain], q: Query
-) -> list[tuple[Chain, dict[str, list[SegmentView]]]]:
-    """Each chain with its segment views grouped by position (上游/中游/下游)."""
-    out = []
-    for chain, views in chains_analysis(user=user, chains=chains, q=q):
-        grouped: dict[str, list[SegmentView]] = {"up": [], "mid": [], "down": []}
-        for view in views:
-            grouped[view.segment.position].append(view)
-        out.append((chain, grouped))
-    return out
+# --- chains: kaifang/zones/selectors/chains.py (re-exported at the end of this module) ---
 
 
 # --- enterprise profile, workbench -------------------------------------------------------
@@ -707,3 +437,21 @@ def workbench_lists(*, user: User) -> dict[str, Any]:
         "stuck": stuck,
         "milestones": [(m, milestone_light(m, today=today, warn_days=warn)) for m in upcoming],
     }
+
+
+# The chain selectors import this module's helpers, so they come in last.
+from kaifang.zones.selectors.chains import EMPTY as EMPTY  # noqa: E402
+from kaifang.zones.selectors.chains import FILLED as FILLED  # noqa: E402
+from kaifang.zones.selectors.chains import STATE_COLOURS as STATE_COLOURS  # noqa: E402
+from kaifang.zones.selectors.chains import STATE_LABELS as STATE_LABELS  # noqa: E402
+from kaifang.zones.selectors.chains import WEAK as WEAK  # noqa: E402
+from kaifang.zones.selectors.chains import FillingEnterprise as FillingEnterprise  # noqa: E402
+from kaifang.zones.selectors.chains import PartnerRow as PartnerRow  # noqa: E402
+from kaifang.zones.selectors.chains import SegmentView as SegmentView  # noqa: E402
+from kaifang.zones.selectors.chains import chain_analysis as chain_analysis  # noqa: E402
+from kaifang.zones.selectors.chains import chain_get as chain_get  # noqa: E402
+from kaifang.zones.selectors.chains import chain_matrix as chain_matrix  # noqa: E402
+from kaifang.zones.selectors.chains import chains_all as chains_all  # noqa: E402
+from kaifang.zones.selectors.chains import chains_analysis as chains_analysis  # noqa: E402
+from kaifang.zones.selectors.chains import city_total as city_total  # noqa: E402
+from kaifang.zones.selectors.chains import segment_view as segment_view  # noqa: E402

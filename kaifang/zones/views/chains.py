@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from kaifang.zones.permissions import can_edit_chains
 from kaifang.zones.views.common import xlsx_download
 
 USD_WAN = 10_000
+FILLING_PAGE = 50  # filling enterprises per page of a segment
 
 
 def _summary(views: list[selectors.SegmentView]) -> dict[str, int]:
@@ -76,6 +78,8 @@ def chain_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpRespons
     q = selectors.report_query(request.user)
     view = selectors.segment_view(user=request.user, segment=segment, q=q, partners=20)
 
+    page = Paginator(view.ranked_ids, FILLING_PAGE).get_page(request.GET.get("page"))
+
     def links(flow: str, code: str) -> list[tuple[str, str]]:
         return [(h, _records_link(q, flow, code, h)) for h in segment.hs_list]
 
@@ -87,6 +91,8 @@ def chain_segment(request: HttpRequest, pk: int, segment_pk: int) -> HttpRespons
             "segment": segment,
             "view": view,
             "q": q,
+            "page": page,
+            "filling": view.filling(list(page.object_list)),
             "sources": [(r, links("import", r.code)) for r in view.sources],
             "markets": [(r, links("export", r.code)) for r in view.markets],
         },
@@ -110,8 +116,8 @@ def _segment_rows(views: list[selectors.SegmentView], chain: Chain) -> list[list
                 v.segment.name,
                 v.segment.industry_codes,
                 v.segment.hs_headings,
-                len(v.enterprises),
-                "、".join(f.enterprise.name for f in v.enterprises[:20]),
+                v.enterprise_count,
+                "、".join(f.enterprise.name for f in v.filling(v.ranked_ids[:20])),
                 v.exports,
                 v.imports,
                 v.share_pct,

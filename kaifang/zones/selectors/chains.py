@@ -1,0 +1,473 @@
+"""产业链图谱's figures: for each segment of a chain, who fills it (by industry, or by exporting
+its HS codes in 1–N月), its trade and the partners it imports from and exports to, all from the
+customs records the viewer sees.
+
+The records of a segment's codes are many (seconds to group on a large city), so what each
+segment holds for a viewer is computed once per rollup version into a small `SegmentFigures`
+and cached (per scope, codes and months), and the worker fills those entries for the city and
+every district's and park's user right after a rebuild (`refill`, on trade's
+`rollups_rebuilt`), as it does for the leaders' dashboard: the first viewer after an import
+meets a warm cache. Per enterprise, codes of four digits or fewer are read from the product
+stage rollup (enterprise × month × flow × HS heading); per partner, and for longer codes, from
+the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from kaifang.core import jobs
+from kaifang.core.models import Partner, UnitKind, User
+from kaifang.core.scope import visible_to
+from kaifang.enterprises.models import Enterprise, EnterpriseStatus
+from kaifang.trade.models import Flow
+from kaifang.trade.rollups import rollup_version
+from kaifang.trade.selectors import Query, totals_by_flow
+from kaifang.trade.selectors.base import facts, scope_signature, stage_rows
+from kaifang.trade.selectors.measures import share_pct
+from kaifang.trade.signals import rollups_rebuilt
+from kaifang.zones.models import Chain, ChainSegment
+from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
+
+FILLED, WEAK, EMPTY = "filled", "weak", "empty"
+STATE_LABELS = {FILLED: "已补链", WEAK: "薄弱", EMPTY: "缺失"}
+STATE_COLOURS = {FILLED: "green", WEAK: "yellow", EMPTY: "red"}
+HEADING = 4  # digits of an HS heading: the product stage rollup's grain
+CHAIN_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
+
+
+@dataclass
+class PartnerRow:
+    code: str
+    name: str
+    value: Decimal
+    share_pct: Decimal | None
+
+
+@dataclass
+class FillingEnterprise:
+    enterprise: Enterprise
+    by_industry: bool
+    exports: Decimal
+    imports: Decimal
+
+
+@dataclass(frozen=True)
+class SegmentFigures:
+    """What a segment's HS codes hold in one viewer's records over the months: per enterprise
+    (exports, imports), and per partner the imports (sources) and exports (markets)."""
+
+    by_enterprise: dict[int, tuple[Decimal, Decimal]]
+    sources: dict[str, Decimal]
+    markets: dict[str, Decimal]
+
+    @property
+    def exports(self) -> Decimal:
+        return sum(self.markets.values(), ZERO)
+
+    @property
+    def imports(self) -> Decimal:
+        return sum(self.sources.values(), ZERO)
+
+
+@dataclass
+class SegmentView:
+    segment: ChainSegment
+    figures: SegmentFigures
+    industry_ids: frozenset[int]  # the viewer's open enterprises of the segment's industries
+    city_total: Decimal
+    sources: list[PartnerRow] = field(default_factory=list)  # where the city imports from
+    markets: list[PartnerRow] = field(default_factory=list)  # where its exports go
+
+    @property
+    def exports(self) -> Decimal:
+        return self.figures.exports
+
+    @property
+    def imports(self) -> Decimal:
+        return self.figures.imports
+
+    @cached_property
+    def filling_ids(self) -> frozenset[int]:
+        """The enterprises that fill the segment: by industry, or by exporting its codes."""
+        exporters = {pk for pk, (exports, _) in self.figures.by_enterprise.items() if exports}
+        return self.industry_ids | exporters
+
+    @property
+    def enterprise_count(self) -> int:
+        return len(self.filling_ids)
+
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        """The filling enterprises, largest trade first, then by name (ids only: a leader's
+        segment may hold thousands; pages fetch the rows they show with `filling`)."""
+        names = dict(
+            Enterprise.objects.filter(pk__in=sorted(self.filling_ids)).values_list("pk", "name")
+        )
+        trade = {pk: e + i for pk, (e, i) in self.figures.by_enterprise.items()}
+        return sorted(names, key=lambda pk: (-trade.get(pk, ZERO), names[pk]))
+
+    def filling(self, ids: Sequence[int]) -> list[FillingEnterprise]:
+        """The rows of these filling enterprises, in the order given."""
+        found = Enterprise.objects.select_related("industry").in_bulk(list(ids))
+        rows = []
+        for pk in ids:
+            if pk in found:
+                exports, imports = self.figures.by_enterprise.get(pk, (ZERO, ZERO))
+                rows.append(
+                    FillingEnterprise(
+                        enterprise=found[pk],
+                        by_industry=pk in self.industry_ids,
+                        exports=exports,
+                        imports=imports,
+                    )
+                )
+        return rows
+
+    @cached_property
+    def enterprises(self) -> list[FillingEnterprise]:
+        """Every filling enterprise, largest trade first (the API and the tests)."""
+        return self.filling(self.ranked_ids)
+
+    @property
+    def trade(self) -> Decimal:
+        return self.exports + self.imports
+
+    @property
+    def share_pct(self) -> Decimal | None:
+        return share_pct(self.trade, self.city_total) if self.city_total else None
+
+    @property
+    def state(self) -> str:
+        if not self.filling_ids:
+            return EMPTY
+        if self.enterprise_count < self.segment.min_enterprises or self.exports < self.imports:
+            return WEAK
+        return FILLED
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def state_colour(self) -> str:
+        return STATE_COLOURS[self.state]
+
+    @property
+    def is_gap(self) -> bool:
+        return self.state != FILLED
+
+    @property
+    def reasons(self) -> str:
+        if self.state == EMPTY:
+            return "本地没有企业从事该环节"
+        parts = []
+        if self.enterprise_count < self.segment.min_enterprises:
+            parts.append(
+                f"本地企业 {self.enterprise_count} 家，少于 {self.segment.min_enterprises} 家"
+            )
+        if self.exports < self.imports:
+            parts.append("进口大于出口，本地配套依赖进口")
+        return "；".join(parts)
+
+
+def chains_all() -> QuerySet[Chain]:
+    return Chain.objects.prefetch_related("segments")
+
+
+def chain_get(pk: Any) -> Chain:
+    """A chain is a city-wide map: any logged-in user may open it; its figures are scoped."""
+    from django.http import Http404
+
+    try:
+        return Chain.objects.get(pk=int(pk))
+    except (Chain.DoesNotExist, ValueError, TypeError):
+        raise Http404("产业链不存在") from None
+
+
+# --- the figures of segments -------------------------------------------------------------
+
+Codes = tuple[str, ...]  # a segment's HS codes, none covered by a shorter one of them
+
+
+def segment_codes(segment: ChainSegment) -> Codes:
+    """The codes a segment's figures depend on (its cache key): digits only, each kept once,
+    a code dropped where a shorter one of the segment covers it (no record counted twice)."""
+    ordered = sorted({c for c in segment.hs_list if c.isdigit()}, key=lambda c: (len(c), c))
+    kept: list[str] = []
+    for code in ordered:
+        if not any(code.startswith(k) for k in kept):
+            kept.append(code)
+    return tuple(sorted(kept))
+
+
+def _prefix_q(field_name: str, codes: Iterable[str]) -> Q:
+    """Rows whose `field_name` starts with one of the codes, as ranges an index can serve (a
+    LIKE cannot on SQLite)."""
+    condition = Q(pk__in=[])
+    for code in codes:
+        if set(code) == {"9"}:  # no upper bound of the same length
+            condition |= Q(**{f"{field_name}__startswith": code})
+            continue
+        upper = str(int(code) + 1).zfill(len(code))
+        condition |= Q(**{f"{field_name}__gte": code, f"{field_name}__lt": upper})
+    return condition
+
+
+def _cache_key(viewer: User | None, codes: Codes, months: Sequence[dt.date]) -> str:
+    digest = hashlib.sha256(",".join(codes).encode()).hexdigest()[:16]
+    span = f"{min(months):%Y%m}-{max(months):%Y%m}-{len(months)}" if months else "none"
+    return f"zones:segment:{rollup_version()}:{scope_signature(viewer)}:{digest}:{span}"
+
+
+def segment_figures(
+    viewer: User | None, wanted: Iterable[Codes], months: Sequence[dt.date]
+) -> dict[Codes, SegmentFigures]:
+    """The figures of each set of codes in the viewer's records over the months: from the
+    cache, the missing ones from two grouped reads for all of them at once."""
+    keys = {codes: _cache_key(viewer, codes, months) for codes in set(wanted)}
+    found = cache.get_many(list(keys.values()))
+    out = {c: found[k] for c, k in keys.items() if isinstance(found.get(k), SegmentFigures)}
+    missing = [c for c in keys if c not in out]
+    if missing:
+        computed = _compute(viewer, missing, months)
+        cache.set_many({keys[c]: computed[c] for c in missing}, CHAIN_CACHE_SECONDS)
+        out.update(computed)
+    return out
+
+
+Sums = dict[str, dict[Any, list[Decimal]]]  # code → key → [exports, imports]
+
+
+def _add(sums: Sums, code: str, key: Any, flow: str, value: Decimal | None) -> None:
+    pair = sums[code].setdefault(key, [ZERO, ZERO])
+    pair[0 if flow == Flow.EXPORT else 1] += value or ZERO
+
+
+def _compute(
+    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date]
+) -> dict[Codes, SegmentFigures]:
+    coarse = sorted({c for codes in wanted for c in codes if len(c) <= HEADING})
+    fine = sorted({c for codes in wanted for c in codes if len(c) > HEADING})
+    periods = sorted(months)
+    # Per enterprise, grouped by heading (coarse codes, from the product stage) or by the
+    # record's code cut to the longest fine code (from the records).
+    by_enterprise: Sums = defaultdict(dict)
+    by_partner: Sums = defaultdict(dict)
+    if coarse and periods:
+        stage = (
+            stage_rows(viewer, "product")
+            .filter(period__in=periods)
+            .filter(_prefix_q("heading", coarse))
+            .values("heading", "enterprise_id", "flow")
+            .annotate(v=Sum("value_usd"))
+            .order_by()
+        )
+        for row in stage:
+            _add(by_enterprise, row["heading"], row["enterprise_id"], row["flow"], row["v"])
+        records = (
+            facts(viewer)
+            .filter(period__in=periods)
+            .filter(_prefix_q("hs_code", coarse))
+            .annotate(code=Substr("hs_code", 1, HEADING))
+            .values("code", "partner_code", "flow")
+            .annotate(v=Sum("value_usd"))
+            .order_by()
+        )
+        for row in records:
+            _add(by_partner, row["code"], row["partner_code"], row["flow"], row["v"])
+    if fine and periods:
+        digits = max(len(c) for c in fine)
+        records = (
+            facts(viewer)
+            .filter(period__in=periods)
+            .filter(_prefix_q("hs_code", fine))
+            .annotate(code=Substr("hs_code", 1, digits))
+            .values("code", "enterprise_id", "partner_code", "flow")
+            .annotate(v=Sum("value_usd"))
+            .order_by()
+        )
+        for row in records:
+            # kept apart from the coarse sums: a fine code's groups are longer than a heading
+            _add(by_enterprise, "+" + row["code"], row["enterprise_id"], row["flow"], row["v"])
+            _add(by_partner, "+" + row["code"], row["partner_code"], row["flow"], row["v"])
+    return {codes: _figures_of(codes, by_enterprise, by_partner) for codes in wanted}
+
+
+def _figures_of(codes: Codes, by_enterprise: Sums, by_partner: Sums) -> SegmentFigures:
+    def matching(sums: Sums) -> dict[Any, list[Decimal]]:
+        total: dict[Any, list[Decimal]] = {}
+        for group, values in sums.items():
+            fine_group = group.startswith("+")
+            code = group.lstrip("+")
+            if not any(code.startswith(c) and (len(c) > HEADING) == fine_group for c in codes):
+                continue
+            for key, (exports, imports) in values.items():
+                pair = total.setdefault(key, [ZERO, ZERO])
+                pair[0] += exports
+                pair[1] += imports
+        return total
+
+    enterprises = matching(by_enterprise)
+    partners = matching(by_partner)
+    return SegmentFigures(
+        by_enterprise={pk: (e, i) for pk, (e, i) in enterprises.items() if e or i},
+        sources={k: i for k, (_, i) in partners.items() if i},
+        markets={k: e for k, (e, _) in partners.items() if e},
+    )
+
+
+# --- views of chains ---------------------------------------------------------------------
+
+
+def city_total(user: AnyUser, q: Query) -> Decimal:
+    """The viewer's 1–N月 exports plus imports (from the rollups: the same sum as the facts)."""
+    total = totals_by_flow(viewer=_viewer(user), q=q)["total"].sums.ytd
+    return total if isinstance(total, Decimal) else Decimal(total)
+
+
+def _industry_ids(user: AnyUser, segments: Sequence[ChainSegment]) -> dict[int, frozenset[int]]:
+    """Per segment, the viewer's open enterprises of its industries: one read for them all."""
+    codes = sorted({c for s in segments for c in s.industry_list})
+    if not codes:
+        return {s.pk: frozenset() for s in segments}
+    condition = Q(pk__in=[])
+    for code in codes:
+        condition |= Q(industry__code__startswith=code)
+    rows = list(
+        visible_to(Enterprise.objects.filter(condition), user)
+        .exclude(status=EnterpriseStatus.CLOSED)
+        .values_list("pk", "industry__code")
+    )
+    return {
+        s.pk: frozenset(
+            pk for pk, industry in rows if any(industry.startswith(c) for c in s.industry_list)
+        )
+        for s in segments
+    }
+
+
+def _partner_rows(
+    values: dict[str, Decimal], names: dict[str, str], limit: int
+) -> list[PartnerRow]:
+    total = sum(values.values(), ZERO)
+    rows = [
+        PartnerRow(code=k, name=names.get(k, k or "未知"), value=v, share_pct=share_pct(v, total))
+        for k, v in values.items()
+        if v
+    ]
+    rows.sort(key=lambda r: (-r.value, r.code))
+    return rows[:limit]
+
+
+def _top(values: dict[str, Decimal], limit: int) -> list[str]:
+    return [k for k, _ in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def segment_views(
+    *, user: AnyUser, segments: Sequence[ChainSegment], q: Query, partners: int = 10
+) -> list[SegmentView]:
+    """The view of each segment, in the order given, from one read of each kind."""
+    viewer = _viewer(user)
+    figures = segment_figures(viewer, [segment_codes(s) for s in segments], q.span_months("ytd"))
+    industries = _industry_ids(user, segments)
+    total = city_total(user, q)
+    shown = {
+        code
+        for s in segments
+        for side in (figures[segment_codes(s)].sources, figures[segment_codes(s)].markets)
+        for code in _top(side, partners)
+    }
+    names = dict(Partner.objects.filter(code__in=sorted(shown)).values_list("code", "name_zh"))
+    views = []
+    for segment in segments:
+        found = figures[segment_codes(segment)]
+        views.append(
+            SegmentView(
+                segment=segment,
+                figures=found,
+                industry_ids=industries[segment.pk],
+                city_total=total,
+                sources=_partner_rows(found.sources, names, partners),
+                markets=_partner_rows(found.markets, names, partners),
+            )
+        )
+    return views
+
+
+def segment_view(
+    *, user: AnyUser, segment: ChainSegment, q: Query, partners: int = 10
+) -> SegmentView:
+    return segment_views(user=user, segments=[segment], q=q, partners=partners)[0]
+
+
+def chains_analysis(
+    *, user: AnyUser, chains: Sequence[Chain], q: Query | None = None
+) -> list[tuple[Chain, list[SegmentView]]]:
+    """Several chains' segment views (the list, matrix and exports), read together."""
+    q = q or report_query(user)
+    segments = {c.pk: list(c.segments.all()) for c in chains}
+    views = iter(
+        segment_views(
+            user=user, segments=[s for c in chains for s in segments[c.pk]], q=q, partners=5
+        )
+    )
+    return [(chain, [next(views) for _ in segments[chain.pk]]) for chain in chains]
+
+
+def chain_analysis(*, user: AnyUser, chain: Chain, q: Query | None = None) -> list[SegmentView]:
+    return chains_analysis(user=user, chains=[chain], q=q)[0][1]
+
+
+def chain_matrix(
+    *, user: AnyUser, chains: Sequence[Chain], q: Query
+) -> list[tuple[Chain, dict[str, list[SegmentView]]]]:
+    """Each chain with its segment views grouped by position (上游/中游/下游)."""
+    out = []
+    for chain, views in chains_analysis(user=user, chains=chains, q=q):
+        grouped: dict[str, list[SegmentView]] = {"up": [], "mid": [], "down": []}
+        for view in views:
+            grouped[view.segment.position].append(view)
+        out.append((chain, grouped))
+    return out
+
+
+# --- the worker's refill -----------------------------------------------------------------
+
+
+def refill() -> int:
+    """Compute every chain segment's figures the first viewers after an import would otherwise
+    wait for: the city's (one for everyone who sees it all) and those of each user of a
+    district's or a park's unit (a scoped user's cache key names the user), for their report
+    month. Run by the worker after a rollup rebuild commits; returns the scopes filled."""
+    codes = {segment_codes(s) for s in ChainSegment.objects.all()}
+    if not codes:
+        return 0
+    done: set[str] = set()
+    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
+        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
+        signature = scope_signature(user)
+        if signature in done or (signature != "all" and not local):
+            continue
+        done.add(signature)
+        segment_figures(user, codes, report_query(user).span_months("ytd"))
+    return len(done)
+
+
+def _on_rebuilt(sender: Any, **kwargs: Any) -> None:
+    # Queued for the worker at commit; by the time it runs, trade has bumped its version.
+    jobs.defer("kaifang.zones.selectors.chains.refill")
+
+
+def connect() -> None:
+    rollups_rebuilt.connect(_on_rebuilt, dispatch_uid="zones.chain_refill")

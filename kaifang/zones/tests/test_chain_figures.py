@@ -1,0 +1,148 @@
+"""A chain's segment figures: equal to the records however the codes overlap, filled by the
+worker after a rebuild so the first viewer reads no customs record, never served across
+scopes, and a segment's long list of enterprises paged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.signals import rollups_rebuilt
+from kaifang.zones import selectors
+from kaifang.zones.models import Chain, ChainSegment
+from kaifang.zones.selectors import chains
+from kaifang.zones.tests.test_selectors_trade import MARCH, firm, record
+
+pytestmark = pytest.mark.django_db
+
+
+def _record_reads(queries: list[dict[str, str]]) -> int:
+    return sum('"trade_customsrecord"' in q["sql"] for q in queries)
+
+
+@pytest.fixture
+def battery_chain(city, trade_reference):
+    """Overlapping codes: a heading (8507), a subheading inside it (850760) in another segment,
+    and a segment that names both (the heading covers the subheading: counted once)."""
+    a = firm("东城电池有限公司", city.district_a)
+    b = firm("西城电池有限公司", city.district_b)
+    record(a, "export", "85076000", "344", "100")  # lithium cells
+    record(a, "export", "85071000", "502", "40")  # lead-acid: the heading, not the subheading
+    record(a, "import", "85076000", "133", "7")
+    record(b, "export", "85076000", "116", "1000")
+    record(b, "export", "87089900", "502", "3")  # outside every segment
+    rebuild_rollups([MARCH])
+    chain = Chain.objects.create(name="储能")
+    segments = {
+        name: ChainSegment.objects.create(chain=chain, position="mid", name=name, hs_headings=hs)
+        for name, hs in [("蓄电池", "8507"), ("锂电池", "850760"), ("两者", "850760, 8507")]
+    }
+    return chain, segments
+
+
+def _from_records(user, codes: list[str]) -> tuple[dict[int, list[Decimal]], dict[str, Decimal]]:
+    """What a segment holds, straight from the records the user may see."""
+    from kaifang.trade.selectors.base import facts
+
+    by_enterprise: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    markets: dict[str, Decimal] = defaultdict(Decimal)
+    for r in facts(user).filter(period=MARCH):
+        if any(r.hs_code.startswith(c) for c in codes):
+            by_enterprise[r.enterprise_id][0 if r.flow == "export" else 1] += r.value_usd
+            if r.flow == "export":
+                markets[r.partner_code] += r.value_usd
+    return dict(by_enterprise), dict(markets)
+
+
+def test_segment_figures_equal_the_records_however_codes_overlap(city, battery_chain):
+    chain, segments = battery_chain
+    for user in (city.leader, city.district_a_user, city.district_b_user):
+        cache.clear()
+        views = {v.segment.name: v for v in selectors.chain_analysis(user=user, chain=chain)}
+        for name, codes in [("蓄电池", ["8507"]), ("锂电池", ["850760"]), ("两者", ["8507"])]:
+            by_enterprise, markets = _from_records(user, codes)
+            view = views[name]
+            got = {pk: list(pair) for pk, pair in view.figures.by_enterprise.items()}
+            assert got == by_enterprise, (user.username, name)
+            assert view.figures.markets == markets, (user.username, name)
+            assert view.exports == sum(markets.values(), Decimal(0))
+    leader = {v.segment.name: v for v in selectors.chain_analysis(user=city.leader, chain=chain)}
+    assert (leader["蓄电池"].exports, leader["锂电池"].exports, leader["两者"].exports) == (
+        1140,
+        1100,
+        1140,
+    )
+
+
+def test_the_worker_fills_every_scope_so_first_views_read_no_record(city, battery_chain):
+    chain, segments = battery_chain
+    assert any("chain_refill" in str(r[0]) for r in rollups_rebuilt.receivers)
+    cache.clear()
+    assert chains.refill() >= 3  # the city, and each user of a district's unit
+    for user in (city.leader, city.district_a_user, city.district_b_user):
+        client = Client()
+        client.force_login(user)
+        urls = [
+            reverse("zones:chain_list"),
+            reverse("zones:chain_detail", args=[chain.pk]),
+            reverse("zones:chain_segment", args=[chain.pk, segments["锂电池"].pk]),
+            reverse("zones:chain_matrix"),
+        ]
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            assert _record_reads(ctx.captured_queries) == 0, (user.username, url)
+
+
+def test_one_districts_figures_are_never_served_to_another(city, battery_chain):
+    chain, segments = battery_chain
+    cache.clear()
+    chains.refill()
+    url = reverse("zones:chain_segment", args=[chain.pk, segments["锂电池"].pk])
+    pages = {}
+    for user in (city.district_a_user, city.district_b_user):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client.get(url).content.decode()
+    assert "东城电池有限公司" in pages["dist_a"] and "西城电池有限公司" not in pages["dist_a"]
+    assert "西城电池有限公司" in pages["dist_b"] and "东城电池有限公司" not in pages["dist_b"]
+    a = selectors.chain_analysis(user=city.district_a_user, chain=chain)
+    assert [v.exports for v in a] == [140, 100, 140]
+
+
+def test_an_import_after_the_refill_shows_at_once(city, battery_chain):
+    chain, segments = battery_chain
+    chains.refill()
+    a = CustomsRecord.objects.filter(flow="export", hs_code="85076000").first()
+    assert a is not None
+    record(a.enterprise, "export", "85076090", "304", "5")
+    rebuild_rollups([MARCH])
+    views = {v.segment.name: v for v in selectors.chain_analysis(user=city.leader, chain=chain)}
+    assert views["锂电池"].exports == 1105
+
+
+def test_a_segment_with_many_enterprises_is_paged(city, trade_reference, client: Client):
+    for number in range(60):
+        firm_ = firm(f"出口企业{number:02d}", city.district_a)
+        record(firm_, "export", "94036000", "502", str(1000 - number))
+    rebuild_rollups([MARCH])
+    chain = Chain.objects.create(name="家具")
+    segment = ChainSegment.objects.create(
+        chain=chain, position="down", name="木家具", hs_headings="9403"
+    )
+    client.force_login(city.leader)
+    url = reverse("zones:chain_segment", args=[chain.pk, segment.pk])
+    first = client.get(url).content.decode()
+    assert "60 家" in first and "共 60 条，第 1/2 页" in first
+    assert "出口企业00" in first and "出口企业49" in first and "出口企业50" not in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "出口企业50" in second and "出口企业59" in second and "出口企业00" not in second
