@@ -23,6 +23,7 @@ from kaifang.library.selectors import (
     matches_for_item,
 )
 from kaifang.trade.models import CustomsRecord
+from kaifang.trade.rollups import rebuild_rollups
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,8 @@ def firms(city: Any) -> dict[str, Any]:
     ):
         _export(firm, dt.date(2025, 3, 1), before)
         _export(firm, dt.date(2026, 3, 1), after)
+    # as an import does: matching reads the enterprise rollup, rebuilt with the records
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True).distinct())
     return {"fast": fast, "slow": slow, "west": west, "unknown": unknown}
 
 
@@ -119,6 +122,28 @@ def test_matches_with_reasons_and_near_misses(city, firms, item):
     }
     unknown = Match.objects.get(item=item, enterprise=firms["unknown"])
     assert unknown.reasons[0]["met"] is None
+
+
+def test_matching_reads_the_enterprise_rollup_not_the_records(city, firms, item):
+    """The exports matching weighs equal the records' sums, read from trade's enterprise
+    rollup: re-evaluating an item on a large city sends no query to the customs records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.library.actions import support_item_evaluate
+    from kaifang.library.selectors import enterprise_facts
+
+    with CaptureQueriesContext(connection) as ctx:
+        counts = support_item_evaluate(item=item)
+    assert not [q for q in ctx.captured_queries if '"trade_customsrecord"' in q["sql"]]
+    assert counts[Outcome.ELIGIBLE] == 2
+    facts = enterprise_facts(conditions=[GROWTH])
+    fast = facts.by_enterprise[firms["fast"].pk]
+    assert fast.exports == {
+        dt.date(2025, 3, 1): Decimal("1000000"),
+        dt.date(2026, 3, 1): Decimal("1500000"),
+    }
+    assert len(fast.covered) == 12  # January–June of 2026 and of 2025, all with records
 
 
 def test_a_period_the_customs_data_does_not_cover_leaves_everyone_unknown(city, firms, item):

@@ -64,7 +64,7 @@ def _from_records(user, codes: list[str]) -> tuple[dict[int, list[Decimal]], dic
 
 
 def test_segment_figures_equal_the_records_however_codes_overlap(city, battery_chain):
-    chain, segments = battery_chain
+    chain, _segments = battery_chain
     for user in (city.leader, city.district_a_user, city.district_b_user):
         cache.clear()
         views = {v.segment.name: v for v in selectors.chain_analysis(user=user, chain=chain)}
@@ -120,7 +120,7 @@ def test_one_districts_figures_are_never_served_to_another(city, battery_chain):
 
 
 def test_an_import_after_the_refill_shows_at_once(city, battery_chain):
-    chain, segments = battery_chain
+    chain, _segments = battery_chain
     chains.refill()
     a = CustomsRecord.objects.filter(flow="export", hs_code="85076000").first()
     assert a is not None
