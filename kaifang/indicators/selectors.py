@@ -35,7 +35,9 @@ from kaifang.indicators.models import (
     Target,
 )
 from kaifang.trade.models import Dimension, InvestmentRecord, TradeRollup
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, breakdown
+from kaifang.trade.selectors.base import Sums
 from kaifang.trade.selectors.breakdown import names_for
 
 ZERO = Decimal(0)
@@ -208,6 +210,30 @@ def official_present(year: int, month: int, currency: str = "cny") -> dict[str, 
     }
 
 
+DistrictSums = tuple[Sums, dict[str, Sums]]  # the city's, and each district's by unit id
+
+
+def district_sums(
+    year: int, month: int, flow: str, currency: str, memo: dict[Any, Any] | None = None
+) -> DistrictSums:
+    """The customs records' sums of the city and of each district (trade's district
+    breakdown for the whole city), cached per rollup version: the indicator list asks for
+    one per customs indicator (flow × currency), each a breakdown of the city's enterprises."""
+    memo = {} if memo is None else memo
+    key = f"indicators:district-sums:{rollup_version()}:{year}:{month}:{flow}:{currency}"
+    if key in memo:
+        return cast(DistrictSums, memo[key])
+    found = cache.get(key)
+    if not isinstance(found, tuple):
+        table = breakdown(
+            viewer=None, by="district", q=Query(year, month, flow, currency), memo=memo
+        )
+        found = (table.total.sums, {r.key: r.sums for r in table.rows})
+        cache.set(key, found, 24 * 3600)  # a rebuild retires it sooner (the version moves)
+    memo[key] = found
+    return cast(DistrictSums, found)
+
+
 def _customs_figure(
     indicator: Indicator, region: Region, year: int, month: int, memo: dict[Any, Any]
 ) -> Figure:
@@ -226,10 +252,7 @@ def _customs_figure(
                 s["ytd_prev"] / divisor,
                 "海关统计",
             )
-        table = breakdown(
-            viewer=None, by="district", q=Query(year, month, flow, currency), memo=memo
-        )
-        t = table.total.sums
+        t = district_sums(year, month, flow, currency, memo)[0]
         return Figure.of(
             t.month / divisor,
             t.ytd / divisor,
@@ -238,13 +261,9 @@ def _customs_figure(
             "企业进出口记录",
         )
     if region.kind == RegionKind.DISTRICT and region.unit_id:
-        table = breakdown(
-            viewer=None, by="district", q=Query(year, month, flow, currency), memo=memo
-        )
-        row = next((r for r in table.rows if r.key == str(region.unit_id)), None)
-        if row is None:
+        sums = district_sums(year, month, flow, currency, memo)[1].get(str(region.unit_id))
+        if sums is None:
             return Figure.of(ZERO, ZERO, ZERO, ZERO, "企业进出口记录")
-        sums = row.sums
         return Figure.of(
             sums.month / divisor,
             sums.ytd / divisor,

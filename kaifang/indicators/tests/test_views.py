@@ -251,3 +251,37 @@ def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data,
         client.force_login(user)
         assert client.get(reverse("indicators:dashboard")).status_code == 200
         assert client.get(reverse("core:workbench")).status_code == 200
+
+
+def test_indicator_list_reads_the_district_sums_once_per_rebuild(
+    trade_data, seeded, region_a, city, client: Client
+):
+    """Every customs indicator on the list asks for the city's district sums in its flow and
+    currency; they are cached per rollup version, so a second view reads no rollup, and an
+    import's new figures show at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.indicators import selectors
+    from kaifang.trade.models import CustomsRecord
+    from kaifang.trade.rollups import rebuild_rollups
+
+    def without_tokens(html: str) -> str:
+        return re.sub(r"[A-Za-z0-9]{64}", "", html)  # CSRF tokens change per response
+
+    client.force_login(city.district_a_user)
+    url = reverse("indicators:indicator_list") + "?year=2025&month=3"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert without_tokens(again) == without_tokens(first)
+    assert not [q for q in ctx.captured_queries if "trade_traderollup" in q["sql"]]
+    trade_total = selectors.indicator_get("trade_total")
+    before = selectors.figure(trade_total, region_a, 2025, 3).ytd
+    assert before is not None and before * YI == D(2450)  # 350 USD × 7: 东城 only
+    record = CustomsRecord.objects.filter(enterprise__district=city.district_a).first()
+    assert record is not None
+    CustomsRecord.objects.filter(pk=record.pk).update(value_cny=record.value_cny + 700)
+    rebuild_rollups([record.period])
+    after = selectors.figure(trade_total, region_a, 2025, 3).ytd
+    assert after is not None and after * YI == D(2450) + 700
