@@ -12,7 +12,7 @@ same facts, so they give the same numbers (tested)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -180,18 +180,28 @@ def keys_q(keys: Keys) -> Q:
         condition &= Q(trade_mode="" if keys.mode == NONE_KEY else keys.mode)
     if keys.enterprise:
         condition &= Q(enterprise_id=int(keys.enterprise))
+    return condition & firm_keys_q(keys, "enterprise__")
+
+
+FIRM_KEYS = frozenset({"district", "park", "industry"})  # keys on the enterprise's register
+
+
+def firm_keys_q(keys: Keys, path: str = "") -> Q:
+    """The keys that name the enterprise's district, park or industry, as one condition on
+    enterprises (`path` ""), or on rows that reach them through `path` ("enterprise__")."""
+    condition = Q()
     for name in ("district", "park"):
         value = getattr(keys, name)
         if value == NONE_KEY:
-            condition &= Q(**{f"enterprise__{name}__isnull": True})
+            condition &= Q(**{f"{path}{name}__isnull": True})
         elif value:
-            condition &= Q(**{f"enterprise__{name}_id": int(value)})
+            condition &= Q(**{f"{path}{name}_id": int(value)})
     if keys.industry == NONE_KEY:
-        condition &= Q(enterprise__industry__isnull=True)
+        condition &= Q(**{f"{path}industry__isnull": True})
     elif keys.industry.isalpha():
-        condition &= Q(enterprise__industry__section_code=keys.industry)
+        condition &= Q(**{f"{path}industry__section_code": keys.industry})
     elif keys.industry:
-        condition &= Q(enterprise__industry__code__startswith=keys.industry)
+        condition &= Q(**{f"{path}industry__code__startswith": keys.industry})
     return condition
 
 
@@ -368,17 +378,21 @@ def grouped_sums(
     return result
 
 
-def enterprise_sums(viewer: Viewer, q: Query) -> dict[str, Sums]:
+def enterprise_sums(viewer: Viewer, q: Query, only: Sequence[str] | None = None) -> dict[str, Sums]:
     """Sums by enterprise from the rollups: the single months from the monthly enterprise
     rollup, 累计 and 上年同期累计 from the year-to-date one (two rows per firm and flow
-    instead of twenty). The same keys and figures as grouping the monthly rows alone."""
+    instead of twenty). The same keys and figures as grouping the monthly rows alone.
+    `only`: the keys (enterprise ids) of the firms wanted, within the viewer's."""
     monthly: QuerySet[Any] = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
     if not YearToDateRollup.objects.exists():  # migrated, `rebuild-rollups` not run yet
-        return grouped_sums(enterprise_rollup(viewer), F("key"), q)
+        rows = enterprise_rollup(viewer)
+        return grouped_sums(rows if only is None else rows.filter(key__in=only), F("key"), q)
     to_date: QuerySet[Any] = YearToDateRollup.objects.all()
     if viewer is not None and not sees_all(viewer):
         keys = reach(viewer).enterprise_keys  # the enterprises of enterprise_rollup()
         monthly, to_date = monthly.filter(key__in=keys), to_date.filter(key__in=keys)
+    if only is not None:
+        monthly, to_date = monthly.filter(key__in=only), to_date.filter(key__in=only)
     single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
     ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
     # Grouping by an expression, not the bare column, keeps SQLite from walking the

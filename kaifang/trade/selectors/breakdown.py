@@ -20,9 +20,11 @@ from django.db.models.functions import Cast, Substr
 from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.core.reference import hs_display_names
+from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
+    FIRM_KEYS,
     NONE_KEY,
     SUM_NAMES,
     Keys,
@@ -33,6 +35,7 @@ from kaifang.trade.selectors.base import (
     enterprise_rollup,
     enterprise_sums,
     facts,
+    firm_keys_q,
     flow_filter,
     grouped_sums,
     merge_sums,
@@ -161,6 +164,12 @@ def _rollup_prefix(by: str, keys: Keys) -> str | None:
     return None
 
 
+def _firm_keyed(keys: Keys) -> bool:
+    """Whether every key names the enterprise's district, park or industry (and some does)."""
+    given = keys.params().keys()
+    return bool(given) and given <= FIRM_KEYS
+
+
 def _staged(by: str, keys: Keys) -> bool:
     """Whether the enterprise stage rollups answer `by` within `keys`: one enterprise."""
     return by in _STAGE_KEYS and keys.params().keys() == {"enterprise"}
@@ -180,6 +189,14 @@ def base_sums(
     prefix = _rollup_prefix(by, keys) if by in _ROLLUP_DIMENSIONS else None
     if prefix is None and not facts_only and _staged(by, keys):
         return grouped_sums(_stage_qs(viewer, by, keys), _STAGE_KEYS[by][1], q), "rollup"
+    if by == "enterprise" and not facts_only and _firm_keyed(keys):
+        # Within a district, park or industry: the enterprise rollup of the firms the key
+        # names (a park page's table), not the records of a year grouped by firm.
+        firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
+        if viewer is not None:
+            firms = visible_to(firms, viewer)
+        named = [str(pk) for pk in firms.values_list("pk", flat=True)]
+        return enterprise_sums(viewer, q, only=named), "rollup"
     if prefix is None or facts_only:
         return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
     if by == "enterprise":

@@ -94,6 +94,33 @@ def test_scoped_rollups_equal_the_facts_through_the_scope_gate(personas, flow):
         assert breakdown(viewer=user, by="partner", q=q).total.ytd == expected, persona
 
 
+def test_firms_within_a_district_park_or_industry_equal_the_facts(personas, city):
+    """A park page's table (by enterprise within the park's key) reads the enterprise rollup
+    of the firms the key names, through the viewer's scope: the same rows as the records."""
+    q = Query(year=2025, month=3, flow="total", currency="usd")
+    parks = list(
+        CustomsRecord.objects.exclude(enterprise__park=None)
+        .values_list("enterprise__park_id", flat=True)
+        .distinct()
+    )
+    keyed = [Keys(park=str(p)) for p in parks] + [
+        Keys(park="-"),
+        Keys(district=str(city.district_a.pk)),
+        Keys(district=str(city.district_b.pk), park="-"),
+        Keys(industry="C"),
+        Keys(industry="-"),
+    ]
+    users = {**personas, "leader": city.leader}
+    for persona, user in users.items():
+        for keys in keyed:
+            fast = breakdown(viewer=user, by="enterprise", q=q, keys=keys)
+            raw = breakdown(viewer=user, by="enterprise", q=q, keys=keys, facts_only=True)
+            assert fast.source == "rollup", (persona, keys)
+            assert fast.rows == raw.rows, (persona, keys)
+            assert fast.total == raw.total, (persona, keys)
+    assert any(breakdown(viewer=city.leader, by="enterprise", q=q, keys=k).rows for k in keyed)
+
+
 def test_scoped_cards_trend_and_latest_month_equal_the_facts(personas):
     q = Query(year=2025, month=3)
     for persona, user in personas.items():
