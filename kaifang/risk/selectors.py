@@ -14,12 +14,14 @@ same months, which sums the same facts."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
@@ -28,6 +30,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching, rollup
 from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     Concentration,
     Markets,
@@ -40,7 +43,7 @@ from kaifang.trade.selectors import (
     markets,
     sees_all,
 )
-from kaifang.trade.selectors.base import enterprise_rollup, facts, reach
+from kaifang.trade.selectors.base import enterprise_rollup, facts, reach, scope_signature
 from kaifang.trade.selectors.dynamics import EnterpriseConcentration
 from kaifang.trade.selectors.measures import add_months
 
@@ -608,7 +611,37 @@ class Dependence:
 CONCENTRATION_FIRMS = 300
 
 
+DEPENDENCE_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires it sooner
+
+
 def dependence(
+    *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
+) -> Dependence:
+    """`figures_of_dependence`, cached per rollup version (every import, rebuild or
+    enterprise change moves it), scope, thresholds and watch list: the page reads the
+    concentration of 300 firms, a watch-list exposure and six breakdowns (about a second of
+    work on a large city) that change only with those."""
+    watch = sorted(WatchEntry.objects.values_list("partner__code", flat=True))
+    digest = hashlib.sha256(",".join(watch).encode()).hexdigest()[:16]
+    key = ":".join(
+        [
+            "risk:dependence",
+            str(rollup_version()),
+            scope_signature(viewer),
+            f"{top_share}:{watch_share}:{months}:{digest}",
+        ]
+    )
+    found = cache.get(key)
+    if isinstance(found, Dependence):
+        return found
+    found = figures_of_dependence(
+        viewer=viewer, top_share=top_share, watch_share=watch_share, months=months
+    )
+    cache.set(key, found, DEPENDENCE_CACHE_SECONDS)
+    return found
+
+
+def figures_of_dependence(
     *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
 ) -> Dependence:
     """Enterprises whose top export market is above `top_share` % of their exports (trade's

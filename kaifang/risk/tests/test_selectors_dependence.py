@@ -78,3 +78,32 @@ def test_dependence_page_reads_no_customs_records(risk_data, city, client, perso
     assert response.status_code == 200
     assert "丙机械" in response.content.decode()
     assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+
+
+def test_dependence_is_computed_once_per_rebuild_and_watch_list(risk_data, city):
+    """The page's figures are cached per rollup version, scope and watch list: a second view
+    reads no rollup; a new watch entry or a rebuild shows at once; one district's figures
+    are never another's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.trade.models import CustomsRecord
+    from kaifang.trade.rollups import rebuild_rollups
+
+    def figures(viewer):
+        return dependence(viewer=viewer, top_share=Decimal(50), watch_share=Decimal(25), months=12)
+
+    first = figures(None)
+    with CaptureQueriesContext(connection) as ctx:
+        again = figures(None)
+    assert not [q for q in ctx.captured_queries if 'rollup"' in q["sql"]]  # no rollup table
+    assert _names(again.concentrated) == _names(first.concentrated) and again.on_watch == []
+    assert _names(figures(city.district_b_user).concentrated) == ["丙机械"]
+    _watch("303")
+    assert _names(figures(None).on_watch) == ["丙机械"]
+    records = CustomsRecord.objects.filter(enterprise__name="乙电器")
+    periods = sorted(set(records.values_list("period", flat=True)))
+    assert periods
+    records.delete()
+    rebuild_rollups(periods)
+    assert "乙电器" not in _names(figures(None).concentrated)
