@@ -312,11 +312,15 @@ def _run_as_the_worker(tasks: list[Any]) -> None:
 
     for row in tasks:
         task = row.task
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = import_string(task["func"])(*task["args"], **task["kwargs"])
         took = (time.perf_counter() - start) * 1000
+        cpu = (time.process_time() - start_cpu) * 1000
         row.delete()
-        print(f"    worker: {task['func']}() -> {result!r} in {took:,.0f} ms", flush=True)
+        print(
+            f"    worker: {task['func']}() -> {result!r} in {took:,.0f} ms (CPU {cpu:,.0f} ms)",
+            flush=True,
+        )
 
 
 def _drop_os_cache() -> bool:
@@ -370,10 +374,10 @@ def first_views(personas: list[tuple[str, User]], latest: dt.date) -> None:
                 )
     if _drop_os_cache():
         for username, _ in personas:
-            url = urls[username].get("profile, largest firm")
-            if url is not None:
+            profile = urls[username].get("profile, largest firm")
+            if profile is not None:
                 found[username]["profile, largest firm"]["OS cache dropped"] = _once(
-                    clients[username], url
+                    clients[username], profile
                 )
     for username, _ in personas:
         print(f"  {username}: first view, wall ms (CPU ms)")
