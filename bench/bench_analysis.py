@@ -15,6 +15,15 @@ for a core). Pages are requested in-process through Django's test client (full m
 view, template), as the demo leader (whole city: rollups), a district user (pair rollups)
 and a liaison officer, each beside a hello-world request of the same run (the machine's load
 moves every figure).
+With `--fact-pages` (or `--first-views` alone) it first times what a user meets on the first
+view after an import (issue 17): the process warmed (templates compiled), a real rebuild of
+the report month's rollups, then the jobs that rebuild queued run one by one the way the
+worker runs them (each timed: trade's refill of the cached figures, the dashboard's refill,
+risk's exposure refresh), then the first request of each page per persona. It does this
+twice in the same run: "before" drops the queued jobs (no refill: the first viewer computes
+the figures), "after" runs them. The profile of the largest firm, which caches nothing, is
+timed there too, and once more after the file's pages were dropped from the OS cache
+(posix_fadvise DONTNEED: cold disk reads, the other kind of first view).
 When kaifang.trade.selectors or `trade-stats` are missing, it times the rollup table's
 GROUP BY queries instead and says so.
 """
@@ -259,9 +268,132 @@ def fact_pages(client: Client, user: User, latest: dt.date, params: str, runs: i
     line("export breakdown partner (xlsx)", *timed(page(client, url), runs))
 
 
+FIRST_VIEW_PAGES = ("overview", "concentration", "new-exporters", "stopped")
+
+
+def _first_view_urls(user: User, latest: dt.date) -> dict[str, str]:
+    """The cached pages as a user opens them from the menu (no parameters: the default
+    query, the one the worker refills), and the profile of the user's largest firm."""
+    urls = {"overview": reverse("trade:analysis_overview")}
+    for kind in FIRST_VIEW_PAGES[1:]:
+        urls[kind] = reverse("trade:analysis_dynamic", args=[kind])
+    firm = largest_enterprise(user, latest)
+    if firm is not None:
+        urls["profile, largest firm"] = reverse("enterprises:detail", args=[firm])
+    return urls
+
+
+def _once(client: Client, url: str) -> tuple[float, float]:
+    """(wall ms, CPU ms of this process) of one request."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    page(client, url)()
+    return (time.perf_counter() - start) * 1000, (time.process_time() - start_cpu) * 1000
+
+
+def _rebuild_and_queue(latest: dt.date) -> tuple[float, list[Any]]:
+    """Rebuild the report month's rollups as an import does (committed, listeners deferred to
+    the worker); return its time and the tasks it queued for the worker."""
+    from django.db import transaction
+    from django_q.models import OrmQ
+
+    from kaifang.trade.rollups import rebuild_rollups
+
+    before = OrmQ.objects.aggregate(m=Max("id"))["m"] or 0
+    start = time.perf_counter()
+    with transaction.atomic():
+        rebuild_rollups([latest])
+    took = (time.perf_counter() - start) * 1000
+    return took, list(OrmQ.objects.filter(id__gt=before).order_by("id"))
+
+
+def _run_as_the_worker(tasks: list[Any]) -> None:
+    """Pop each queued task and call its function, as django-q's worker does (one by one)."""
+    from django.utils.module_loading import import_string
+
+    for row in tasks:
+        task = row.task
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = import_string(task["func"])(*task["args"], **task["kwargs"])
+        took = (time.perf_counter() - start) * 1000
+        cpu = (time.process_time() - start_cpu) * 1000
+        row.delete()
+        print(
+            f"    worker: {task['func']}() -> {result!r} in {took:,.0f} ms (CPU {cpu:,.0f} ms)",
+            flush=True,
+        )
+
+
+def _drop_os_cache() -> bool:
+    """Drop the database file's pages from the OS page cache (SQLite only)."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite" or not hasattr(os, "posix_fadvise"):
+        return False
+    connection.close()  # the next query reopens it
+    for path in (str(name), f"{name}-wal"):
+        if os.path.exists(path):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+    return True
+
+
+def first_views(personas: list[tuple[str, User]], latest: dt.date) -> None:
+    """What a user meets on the first view of each page after an import, without and with
+    the worker's refill, in the same run (see the module's docstring)."""
+    from kaifang.trade.refill import refill_viewers
+
+    clients = {}
+    urls = {}
+    for username, user in personas:
+        client = Client()
+        client.force_login(user)
+        clients[username] = client
+        urls[username] = _first_view_urls(user, latest)
+        for url in urls[username].values():  # a server has compiled its templates long before
+            page(client, url)()
+    scopes = len(refill_viewers(owners=False))
+    print(
+        f"first views after an import (load average {os.getloadavg()[0]:.1f}; the refill "
+        f"covers {scopes} scopes × {len(FIRST_VIEW_PAGES)} pages):"
+    )
+    found: dict[str, dict[str, dict[str, tuple[float, float]]]] = {}
+    for label, refill in (("before", False), ("after", True)):
+        took, tasks = _rebuild_and_queue(latest)
+        print(f"  {label}: rebuild of {latest:%Y-%m} {took:,.0f} ms, {len(tasks)} jobs queued")
+        if refill:
+            _run_as_the_worker(tasks)
+        else:
+            for row in tasks:
+                row.delete()
+        for username, _ in personas:
+            for name, url in urls[username].items():
+                found.setdefault(username, {}).setdefault(name, {})[label] = _once(
+                    clients[username], url
+                )
+    if _drop_os_cache():
+        for username, _ in personas:
+            profile = urls[username].get("profile, largest firm")
+            if profile is not None:
+                found[username]["profile, largest firm"]["OS cache dropped"] = _once(
+                    clients[username], profile
+                )
+    for username, _ in personas:
+        print(f"  {username}: first view, wall ms (CPU ms)")
+        for name, by_label in found[username].items():
+            cells = "   ".join(
+                f"{label} {wall:7.1f} ({cpu:5.1f})" for label, (wall, cpu) in by_label.items()
+            )
+            verdict = "ok" if by_label["after"][0] <= TARGET_MS else "OVER TARGET"
+            print(f"    {name:<24} {cells}   {verdict}", flush=True)
+    print(f"  load average {os.getloadavg()[0]:.1f} at the end")
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    fact_pages_only = "--fact-pages" in sys.argv  # only the pages beyond the breakdowns
+    first_views_only = "--first-views" in sys.argv
+    fact_pages_only = first_views_only or "--fact-pages" in sys.argv  # beyond the breakdowns
     pages_only = fact_pages_only or "--pages-only" in sys.argv  # skip the SQL baselines
     runs = int(args[0]) if args else 5
     rows = CustomsRecord.objects.count()
@@ -294,6 +426,15 @@ def main() -> None:
         return
 
     params = f"?year={latest.year}&month={latest.month}"
+    if fact_pages_only:
+        personas = [
+            (name, user)
+            for name in ("leader", "dongcheng", "liaison1")
+            if (user := User.objects.filter(username=name).first()) is not None
+        ]
+        first_views(personas, latest)
+        if first_views_only:
+            return
     users = (
         ("leader", "leader (whole city)"),
         ("dongcheng", "district user (pair rollups)"),

@@ -131,6 +131,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kaifang_cache",
+        # Django's default (300) culls a third of the entries, those whose keys sort first,
+        # whenever it is exceeded: the pages' figures are keyed per rollup version and the
+        # superseded versions' entries wait out their day, so at 300 the worker's refill of
+        # the city's and units' figures was culled before anyone read it (issue 17). A
+        # rebuild leaves scopes × pages entries of tens of kB each behind.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 

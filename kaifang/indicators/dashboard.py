@@ -17,8 +17,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from kaifang.core import jobs
-from kaifang.core.models import UnitKind, User
+from kaifang.core.models import User
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import (
     IndicatorValue,
@@ -27,10 +26,10 @@ from kaifang.indicators.models import (
     RegionKind,
     Target,
 )
+from kaifang.trade.refill import after_rebuild, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
 from kaifang.trade.selectors.base import scope_signature
-from kaifang.trade.signals import rollups_rebuilt
 from kaifang.trade.templatetags.trade_analysis import breakdown_url, records_url
 
 YI = Decimal(100_000_000)
@@ -307,27 +306,15 @@ def refill() -> int:
     city's (one for everyone who sees it all) and that of each user of a district's or a
     park's unit (a scoped user's cache key names the user), each for their newest month. Run
     by the worker after a rollup rebuild commits (`connect`); returns the dashboards built."""
-    done: set[str] = set()
-    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
-        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
-        if not local and "all" in done:
-            continue
-        signature = scope_signature(user)
-        if signature in done or (signature != "all" and not local):
-            continue
-        done.add(signature)
+    viewers = refill_viewers()
+    for user in viewers:
         year, month = default_period(user)
         build(user, year, month)
-    return len(done)
-
-
-def _on_rebuilt(sender: Any, **kwargs: Any) -> None:
-    # Queued for the worker at commit; by the time it runs, trade has bumped its version.
-    jobs.defer("kaifang.indicators.dashboard.refill")
+    return len(viewers)
 
 
 def connect() -> None:
-    rollups_rebuilt.connect(_on_rebuilt, dispatch_uid="indicators.dashboard_refill")
+    after_rebuild("kaifang.indicators.dashboard.refill", dispatch_uid="indicators.dashboard_refill")
 
 
 def _params(q: Query) -> str:

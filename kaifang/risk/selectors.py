@@ -612,6 +612,24 @@ CONCENTRATION_FIRMS = 300
 
 
 DEPENDENCE_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires it sooner
+DEFAULT_TOP_SHARE, DEFAULT_WATCH_SHARE, DEFAULT_MONTHS = Decimal(50), Decimal(30), 12
+
+
+def refill_dependence() -> int:
+    """The dependence page as it first opens (the default thresholds), for the city and each
+    district or park user (trade's `refill_viewers`): run by the worker after a rebuild, so
+    the first viewer after an import meets a cache hit. Returns the scopes filled."""
+    from kaifang.trade.refill import refill_viewers
+
+    viewers = refill_viewers(owners=False)
+    for user in viewers:
+        dependence(
+            viewer=user,
+            top_share=DEFAULT_TOP_SHARE,
+            watch_share=DEFAULT_WATCH_SHARE,
+            months=DEFAULT_MONTHS,
+        )
+    return len(viewers)
 
 
 def dependence(

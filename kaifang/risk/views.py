@@ -411,8 +411,8 @@ def dependence(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     figures = selectors.dependence(
         viewer=user,
-        top_share=Decimal(data.get("top_share") or 50),
-        watch_share=Decimal(data.get("watch_share") or 30),
-        months=data.get("months") or 12,
+        top_share=Decimal(data.get("top_share") or selectors.DEFAULT_TOP_SHARE),
+        watch_share=Decimal(data.get("watch_share") or selectors.DEFAULT_WATCH_SHARE),
+        months=data.get("months") or selectors.DEFAULT_MONTHS,
     )
     return render(request, "risk/dependence.html", {"form": form, "d": figures})

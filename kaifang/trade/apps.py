@@ -22,6 +22,10 @@ class TradeConfig(AppConfig):
 
         invalidation.connect()
 
+        from kaifang.trade import refill
+
+        refill.connect()
+
         from kaifang.enterprises import merge_hooks
         from kaifang.trade import merge
 

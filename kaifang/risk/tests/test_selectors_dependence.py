@@ -107,3 +107,22 @@ def test_dependence_is_computed_once_per_rebuild_and_watch_list(risk_data, city)
     records.delete()
     rebuild_rollups(periods)
     assert "乙电器" not in _names(figures(None).concentrated)
+
+
+def test_the_worker_fills_the_dependence_page_after_a_rebuild(risk_data, city, client):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.risk.selectors import refill_dependence
+    from kaifang.trade.signals import rollups_rebuilt
+
+    assert any("risk.dependence" in str(r[0]) for r in rollups_rebuilt.receivers)
+    _watch("502")
+    cache.clear()
+    assert refill_dependence() >= 3  # the city, and each user of a district's unit
+    for user in (city.leader, city.district_b_user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/risk/dependence/").status_code == 200
+        assert not [q for q in ctx.captured_queries if 'rollup"' in q["sql"]], user.username

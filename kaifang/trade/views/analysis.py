@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,8 +24,8 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.enterprises.selectors import enterprise_get
+from kaifang.trade.figures import PAGES, figures, trend_chart
 from kaifang.trade.forms import AnalysisForm
-from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
@@ -36,30 +35,19 @@ from kaifang.trade.selectors import (
     Keys,
     Query,
     breakdown,
-    concentration,
-    concentration_of,
     drill_records,
     drill_summary,
-    enterprise_concentration,
     latest_period,
     markets,
-    new_exporters,
     records_summary,
     sees_all,
-    stopped_traders,
-    top_rows,
-    totals_by_flow,
-    trend,
 )
-from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
-from kaifang.trade.templatetags.trade_analysis import analysis_params, records_url
+from kaifang.trade.templatetags.trade_analysis import analysis_params
 from kaifang.trade.views.tables import table_html
 
 RECORDS_PAGE_SIZE = 50
 BREAKDOWN_PAGE_SIZE = 100
-OVERVIEW_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
-OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
 
 # by → the next levels a row drills into: (label, by, level offset)
 NEXT_LEVELS: dict[str, list[tuple[str, str]]] = {
@@ -216,91 +204,13 @@ def _subtitle(q: Query, keys: Keys) -> str:
     return "，".join(parts)
 
 
-def _trend_chart(setup: Setup, q: Query, keys: Keys, months: int = 36) -> dict[str, Any]:
-    points = trend(viewer=setup.user, end=q.period, currency=q.currency, keys=keys, months=months)
-    divisor = Decimal(10_000) if q.currency == "usd" else Decimal(100_000_000)
-    if not keys.is_empty and q.currency == "cny":
-        divisor = Decimal(10_000)
-    unit = ("万" if divisor == 10_000 else "亿") + ("美元" if q.currency == "usd" else "元")
-    series = []
-    for flow, label in (("export", "出口"), ("import", "进口")):
-        fq = Query(year=q.year, month=q.month, flow=flow, currency=q.currency)
-        values, links = [], []
-        for p in points:
-            value = p.export if flow == "export" else p.import_
-            values.append(float(round(value / divisor, 2)))
-            pq = Query(year=p.period.year, month=p.period.month, flow=fq.flow, currency=q.currency)
-            links.append(records_url(pq, keys, "month"))
-        series.append({"name": label, "values": values, "links": links})
-    return {
-        "labels": [p.period.strftime("%Y-%m") for p in points],
-        "series": series,
-        "unit": unit,
-    }
-
-
-def _top_enterprises_chart(
-    setup: Setup, q: Query, limit: int = 10, memo: dict[Any, Any] | None = None
-) -> dict[str, Any]:
-    """The largest enterprises this year to date, as bars that open each profile (一企一档)."""
-    rows = top_rows(viewer=setup.user, by="enterprise", q=q, limit=limit, memo=memo)
-    rows.reverse()  # ECharts draws a category axis bottom-up: the largest goes on top
-    divisor = Decimal(10_000)
-    return {
-        "labels": [r.name for r in rows],
-        "values": [float(round(r.ytd / divisor, 1)) for r in rows],
-        "links": [reverse("enterprises:detail", args=[int(r.key)]) for r in rows],
-        "unit": "万" + ("美元" if q.currency == "usd" else "元"),
-        "name": f"1–{q.month}月累计",
-    }
-
-
-def _overview_figures(setup: Setup, q: Query) -> dict[str, Any]:
-    """Everything the overview computes, cached per rollup version, scope and query: the
-    figures change only with a rebuild or an enterprise change, both of which bump the
-    version. The rendered page is not cached (it carries the user and a CSRF token)."""
-    key = ":".join(
-        [
-            "trade:overview",
-            str(rollup_version()),
-            scope_signature(setup.user),
-            str(q.year),
-            str(q.month),
-            q.flow,
-            q.currency,
-        ]
-    )
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return cached
-    cards = totals_by_flow(viewer=setup.user, q=q)
-    memo: dict[Any, Any] = {}  # the tables share two base groupings: partner, enterprise
-    tables = [
-        breakdown(viewer=setup.user, by=by, q=q, level=lv, memo=memo) for by, lv in OVERVIEW_TABLES
-    ]
-    partners = breakdown(viewer=setup.user, by="partner", q=q, memo=memo)
-    figures = {
-        "cards": [
-            (label, cards[flow], records_url(replace(q, flow=flow), Keys(), "ytd"))
-            for flow, label in (("total", "进出口"), ("export", "出口"), ("import", "进口"))
-        ],
-        "chart": _trend_chart(setup, q, Keys()),
-        "top_chart": _top_enterprises_chart(setup, q, memo=memo),
-        "tables": tables,
-        "partners": partners,
-        "concentration": concentration_of(partners),
-    }
-    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
-    return figures
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     setup = _setup(request)
     if setup.q is None:
         return _empty(request, "外贸分析")
     q = setup.q
-    figures = _overview_figures(setup, q)
+    found = figures("overview", setup.user, q)
     return render(
         request,
         "trade/analysis/overview.html",
@@ -310,10 +220,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "keys": Keys(),
             "sees_all": sees_all(setup.user),
             "unit": amount_unit(q.currency),
-            **figures,
+            **found,
             "table_sections": [
                 (table, table_html(table=table, rows=table.rows[:10], q=q, next_levels=None))
-                for table in figures["tables"]
+                for table in found["tables"]
             ],
         },
     )
@@ -356,7 +266,9 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "levels": INDUSTRY_LEVELS,
             "small": small,
             "unit": amount_unit(setup.q.currency, small=small),
-            "chart": _trend_chart(setup, setup.q, setup.keys) if not setup.keys.is_empty else None,
+            "chart": (
+                trend_chart(setup.user, setup.q, setup.keys) if not setup.keys.is_empty else None
+            ),
             "table_html": table_html(
                 table=table,
                 rows=list(page.object_list),
@@ -521,13 +433,10 @@ def records_export(request: HttpRequest) -> HttpResponse:
 class Dynamic:
     title: str
     template: str
-    default_flow: str
-    build: Callable[[Setup, Query], dict[str, Any]]
     table: Callable[[dict[str, Any], Query], tuple[list[str], list[Sequence[Cell]]]]
-
-
-def _new_exporters(setup: Setup, q: Query) -> dict[str, Any]:
-    return {"items": new_exporters(viewer=setup.user, q=q)}
+    # None: the figures depend on the scope and the query only, and come from the cache
+    # (trade.figures.PAGES, with the page's default flow), which the worker refills.
+    build: Callable[[Setup, Query], dict[str, Any]] | None = None
 
 
 def _new_exporters_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
@@ -535,10 +444,6 @@ def _new_exporters_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list
         (i.name, i.first_month.strftime("%Y-%m"), i.ytd) for i in ctx["items"]
     ]
     return ["企业", "首次出口月份", f"本年累计出口({_money_header(q)})"], rows
-
-
-def _stopped(setup: Setup, q: Query) -> dict[str, Any]:
-    return {"items": stopped_traders(viewer=setup.user, q=q)}
 
 
 def _stopped_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
@@ -563,25 +468,6 @@ def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
     return ["类型", "国别(地区)", "代码", f"本年累计({unit})", f"上年同期累计({unit})"], rows
 
 
-def _figures_key(name: str, setup: Setup, q: Query) -> str:
-    """A cache key for figures that change only with a rebuild or an enterprise change (both
-    bump the rollup version) and differ only by scope and query."""
-    parts = [f"trade:{name}", str(rollup_version()), scope_signature(setup.user)]
-    return ":".join([*parts, str(q.year), str(q.month), q.flow, q.currency])
-
-
-def _concentration(setup: Setup, q: Query) -> dict[str, Any]:
-    city = concentration(viewer=setup.user, q=q)
-    return {"city": city, "items": enterprise_concentration(viewer=setup.user, q=q)}
-
-
-# Dynamics whose figures depend on the scope and the query only (not on drill keys), cached
-# like the overview's: concentration groups the 100 largest firms' records by partner (the
-# facts: no rollup has enterprise × partner); new exporters and stopped traders walk every
-# firm's months of the enterprise rollup in Python.
-CACHED_DYNAMICS = {"concentration", "new-exporters", "stopped"}
-
-
 def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
     city = ctx["city"]
     rows: list[Sequence[Cell]] = [("全市", None, city.partners, "", city.top5_share_pct, city.hhi)]
@@ -600,24 +486,14 @@ def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list
 
 DYNAMICS: dict[str, Dynamic] = {
     "new-exporters": Dynamic(
-        "新增出口企业",
-        "trade/analysis/new_exporters.html",
-        "export",
-        _new_exporters,
-        _new_exporters_table,
+        "新增出口企业", "trade/analysis/new_exporters.html", _new_exporters_table
     ),
-    "stopped": Dynamic(
-        "停止进出口企业", "trade/analysis/stopped.html", "total", _stopped, _stopped_table
-    ),
+    "stopped": Dynamic("停止进出口企业", "trade/analysis/stopped.html", _stopped_table),
     "markets": Dynamic(
-        "新开拓与流失市场", "trade/analysis/markets.html", "total", _markets, _markets_table
+        "新开拓与流失市场", "trade/analysis/markets.html", _markets_table, build=_markets
     ),
     "concentration": Dynamic(
-        "市场集中度",
-        "trade/analysis/concentration.html",
-        "total",
-        _concentration,
-        _concentration_table,
+        "市场集中度", "trade/analysis/concentration.html", _concentration_table
     ),
 }
 
@@ -626,22 +502,17 @@ def _dynamic(request: HttpRequest, kind: str) -> tuple[Dynamic, Setup, dict[str,
     dynamic = DYNAMICS.get(kind)
     if dynamic is None:
         raise Http404("没有这个分析")
-    setup = _setup(request, default_flow=dynamic.default_flow)
+    cached = PAGES[kind] if dynamic.build is None else None
+    setup = _setup(request, default_flow=cached.default_flow if cached else "total")
     if setup.q is None:
         return dynamic, setup, None
     q = setup.q
-    if kind == "new-exporters" and q.flow != "export":
-        q = Query(year=q.year, month=q.month, flow="export", currency=q.currency)
+    if cached is not None and cached.only_flow and q.flow != cached.only_flow:
+        q = Query(year=q.year, month=q.month, flow=cached.only_flow, currency=q.currency)
         setup = Setup(setup.user, setup.form, q, setup.keys, setup.level)
-    if kind not in CACHED_DYNAMICS:
+    if dynamic.build is not None:
         return dynamic, setup, dynamic.build(setup, q)
-    key = _figures_key(kind, setup, q)
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return dynamic, setup, cached
-    figures = dynamic.build(setup, q)
-    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
-    return dynamic, setup, figures
+    return dynamic, setup, figures(kind, setup.user, q)
 
 
 @login_required

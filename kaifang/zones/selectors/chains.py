@@ -26,16 +26,15 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from kaifang.core import jobs
-from kaifang.core.models import Partner, UnitKind, User
+from kaifang.core.models import Partner, User
 from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow
+from kaifang.trade.refill import after_rebuild, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
 from kaifang.trade.selectors.base import facts, scope_signature, stage_rows
 from kaifang.trade.selectors.measures import share_pct
-from kaifang.trade.signals import rollups_rebuilt
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
 
@@ -448,26 +447,16 @@ def chain_matrix(
 def refill() -> int:
     """Compute every chain segment's figures the first viewers after an import would otherwise
     wait for: the city's (one for everyone who sees it all) and those of each user of a
-    district's or a park's unit (a scoped user's cache key names the user), for their report
-    month. Run by the worker after a rollup rebuild commits; returns the scopes filled."""
+    district's or a park's unit (trade's `refill_viewers`), for their report month. Run by the
+    worker after a rollup rebuild commits; returns the scopes filled."""
     codes = {segment_codes(s) for s in ChainSegment.objects.all()}
     if not codes:
         return 0
-    done: set[str] = set()
-    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
-        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
-        signature = scope_signature(user)
-        if signature in done or (signature != "all" and not local):
-            continue
-        done.add(signature)
+    viewers = refill_viewers(owners=False)
+    for user in viewers:
         segment_figures(user, codes, report_query(user).span_months("ytd"))
-    return len(done)
-
-
-def _on_rebuilt(sender: Any, **kwargs: Any) -> None:
-    # Queued for the worker at commit; by the time it runs, trade has bumped its version.
-    jobs.defer("kaifang.zones.selectors.chains.refill")
+    return len(viewers)
 
 
 def connect() -> None:
-    rollups_rebuilt.connect(_on_rebuilt, dispatch_uid="zones.chain_refill")
+    after_rebuild("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")

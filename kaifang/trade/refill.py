@@ -1,0 +1,70 @@
+"""After a rollup rebuild, the worker fills the caches the first viewers would otherwise wait
+for. Trade's own: the figures of the overview, concentration, new exporters and stopped
+traders (`kaifang.trade.figures`) for each scope's default query. The helpers are shared with
+the leaders' dashboard (`indicators.dashboard.refill`): which users stand for the scopes to
+refill (`refill_viewers`), and how a refill is queued for the worker after each rebuild
+(`after_rebuild`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kaifang.core import jobs
+from kaifang.core.models import UnitKind, User
+from kaifang.core.scope import effective_scope
+from kaifang.trade.figures import PAGES, default_query, figures
+from kaifang.trade.selectors.base import scope_signature
+from kaifang.trade.signals import rollups_rebuilt
+
+
+def refill_viewers(*, owners: bool = True) -> list[User]:
+    """One active user per cache scope to refill: the first who sees it all (the whole city's
+    figures are cached once for all of them), then every user of a district's or a park's
+    unit (a scoped user's cache key names the user, whose liaison firms it may add). Without
+    `owners`, users whose scope covers no unit are left out: liaison officers, who see only
+    their own firms, whose pages cost little to compute (and there may be hundreds)."""
+    found: list[User] = []
+    done: set[str] = set()
+    for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
+        local = user.unit is not None and user.unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
+        if not local and "all" in done:
+            continue
+        signature = scope_signature(user)
+        if signature in done or (signature != "all" and not local):
+            continue
+        if signature != "all" and not owners and not effective_scope(user).unit_ids:
+            continue
+        done.add(signature)
+        found.append(user)
+    return found
+
+
+def refill() -> int:
+    """Compute and cache the figures of every page in `figures.PAGES` for each scope of
+    `refill_viewers(owners=False)`, each for its default query (the newest month the user
+    sees), exactly the entries those pages then read. Run by the worker after a rebuild
+    commits; returns the number of pages' figures computed. A rebuild that commits while it
+    runs moves the version: what was computed before is keyed by the old one, never read."""
+    done = 0
+    for user in refill_viewers(owners=False):
+        for name in PAGES:
+            q = default_query(user, name)
+            if q is not None:
+                figures(name, user, q)
+                done += 1
+    return done
+
+
+def after_rebuild(func_path: str, *, dispatch_uid: str) -> None:
+    """Have the worker run `func_path()` after every rollup rebuild (every import, every
+    `kaifang rebuild-rollups`), once the rebuild's transaction commits: by the time it runs,
+    trade has bumped its rollup version, so it computes the new figures."""
+
+    def queue(sender: Any, **kwargs: Any) -> None:
+        jobs.defer(func_path)
+
+    rollups_rebuilt.connect(queue, weak=False, dispatch_uid=dispatch_uid)
+
+
+def connect() -> None:
+    after_rebuild("kaifang.trade.refill.refill", dispatch_uid="trade.figures_refill")
