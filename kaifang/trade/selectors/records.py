@@ -12,9 +12,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
-from kaifang.core.scope import effective_scope, scope_q
+from kaifang.core.models import Partner
+from kaifang.core.scope import effective_scope, scope_q, visible_to
+from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
+    FIRM_KEYS,
     NONE_KEY,
     SPANS,
     Keys,
@@ -23,6 +26,7 @@ from kaifang.trade.selectors.base import (
     apply_keys,
     enterprise_rollup,
     facts,
+    firm_keys_q,
     flow_filter,
     keys_q,
     scoped_sources,
@@ -247,10 +251,24 @@ def _rollup_key(keys: Keys) -> tuple[str, dict[str, str]] | None:
 
 def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
     """Rollup rows whose sums are the drill-down's count and totals, or None."""
+    given = keys.params().keys()
     if keys.is_empty:
-        key: tuple[str, dict[str, str]] | None = (str(Dimension.MODE), {})
-    elif keys.params().keys() == {"enterprise"}:
+        key: tuple[str, dict[str, Any]] | None = (str(Dimension.MODE), {})
+    elif given == {"enterprise"}:
         return [enterprise_rollup(viewer).filter(key=keys.enterprise)]
+    elif given <= FIRM_KEYS:
+        # a district, park or industry: the enterprise rollup of the firms it names
+        firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
+        if viewer is not None:
+            firms = visible_to(firms, viewer)
+        named = [str(pk) for pk in firms.values_list("pk", flat=True)]
+        return [enterprise_rollup(viewer).filter(key__in=named)]
+    elif given == {"group"}:
+        # a partner group: the partner rollup of its members
+        members = sorted(
+            Partner.objects.filter(groups__code=keys.group).values_list("code", flat=True)
+        )
+        key = (str(Dimension.PARTNER), {"key__in": members})
     else:
         key = _rollup_key(keys)
     if key is None:

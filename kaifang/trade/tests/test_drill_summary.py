@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kaifang.core.models import PartnerGroup
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import (
@@ -41,8 +42,17 @@ def test_rollup_summary_equals_the_records_for_every_persona(trade_data, city, f
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     q = Query(year=2025, month=3, flow=flow)
     seen = 0
+    groups = [{"group": code} for code in PartnerGroup.objects.values_list("code", flat=True)]
+    assert groups
+    firm_keys = [
+        {"district": str(trade_data.e1.district_id)},
+        {"district": str(trade_data.e2.district_id), "park": "-"},
+        {"park": "-"},
+        {"industry": "-"},
+        {"industry": "C"},
+    ]
     for viewer in (None, city.leader, city.district_a_user, city.liaison):
-        for params in [*KEYS, {"enterprise": str(trade_data.e1.pk)}]:
+        for params in [*KEYS, *groups, *firm_keys, {"enterprise": str(trade_data.e1.pk)}]:
             keys = Keys(**params)
             for span in SPANS:
                 summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
@@ -55,5 +65,6 @@ def test_rollup_summary_equals_the_records_for_every_persona(trade_data, city, f
 
 def test_keys_the_rollups_cannot_answer_give_none(trade_data, city):
     q = Query(year=2025, month=3)
-    for params in ({"hs": "84713000"}, {"partner": "502", "hs": "84"}, {"district": "1"}):
+    keys = ({"hs": "84713000"}, {"partner": "502", "hs": "84"}, {"partner": "502", "district": "1"})
+    for params in keys:
         assert drill_summary(viewer=city.leader, q=q, span="ytd", keys=Keys(**params)) is None
