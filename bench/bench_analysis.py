@@ -62,6 +62,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from kaifang.core.models import Industry, Partner, PartnerGroup, User  # noqa: E402
 from kaifang.enterprises.models import Enterprise  # noqa: E402
 from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
+from kaifang.zones.models import Park  # noqa: E402
 
 TARGET_MS = 150.0  # issue 17: every page under 150 ms at 5.6 M records
 BYS = ["partner", "partner-group", "industry", "hs2", "hs4", "mode", "district", "enterprise"]
@@ -266,6 +267,19 @@ def fact_pages(client: Client, user: User, latest: dt.date, params: str, runs: i
         line("profile, largest firm", *timed(page(client, url), runs))
     url = reverse("trade:analysis_breakdown_export", args=["partner"]) + params
     line("export breakdown partner (xlsx)", *timed(page(client, url), runs))
+    # drill-downs from the group, industry and district breakdowns, and the pages of other
+    # modules that read trade (found by crawling every link on a 5.6 M city, 2026-12-02)
+    district = Enterprise.objects.exclude(district=None).values_list("district_id", flat=True)
+    for key in ("group=bri_route", "industry=C", f"district={district.first() or 0}"):
+        url = records + f"&span=ytd&{key}"
+        line(f"records, ytd, {key.split('=')[0]}", *timed(page(client, url), runs))
+    park = Park.objects.order_by("pk").first()
+    if park is not None:
+        url = reverse("zones:park_detail", args=[park.pk])
+        line("park page (its firms' trade)", *timed(page(client, url), runs))
+    line("chain list", *timed(page(client, reverse("zones:chain_list")), runs))
+    line("risk: dependence", *timed(page(client, reverse("risk:dependence")), runs))
+    line("indicator list", *timed(page(client, reverse("indicators:indicator_list")), runs))
 
 
 FIRST_VIEW_PAGES = ("overview", "concentration", "new-exporters", "stopped")
