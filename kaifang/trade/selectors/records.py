@@ -215,12 +215,7 @@ def _planned(
     are always all of them: the scope gate's own condition for customs records (`scope_q`,
     what `visible_to` filters by), the keys (`keys_q`, what `apply_keys` filters by), the
     months and the flow."""
-    # a run of months; one month as equal, so that an index of (period, flow, value) is seen
-    # to give its records in value order (PostgreSQL does not take ">= m AND <= m" for it)
-    if len(months) == 1:
-        in_range = Q(period=months[0])
-    else:
-        in_range = Q(period__gte=months[0], period__lte=months[-1])
+    in_range = Q(period__gte=months[0], period__lte=months[-1])  # one month or a run
     flow = Q() if q.flow == "total" else Q(flow=q.flow)
     if plan == FREE:  # everything visible: SQLite's own choice (the export, the aggregate)
         return apply_keys(facts(viewer), keys).filter(in_range & flow)
