@@ -46,15 +46,14 @@ from kaifang.trade.selectors.measures import ZERO
 # so the cheapest plan is chosen here and forced by putting every condition that plan does
 # not read by its index into one CASE, which no index serves. Measured on the large set
 # (docs/performance.md): a walked entry costs about 5 µs, a narrowed row about 1 µs.
-# - key walk, month walk (decision 0019): the same walk along a (key, value) index, within
-#   one partner, trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`)
-#   or one month's exports or imports (`customs_record_month_usd`): about `depth × the key's
-#   (or the month's) records / matching` entries, so bounded by the page however deep when
+# - key walk (decision 0019): the same walk along a (key, value) index, within one partner,
+#   trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`): about
+#   `depth × the key's records / matching` entries, so bounded by the page however deep when
 #   the matching records are a large share of the key's, and unchanged when every record is
 #   doubled. Only in US dollars (the indexes carry value_usd; the CNY order is not the same).
 WALK_ENTRY_COST = 5
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
-KEY_WALK, MONTH_WALK = "key walk", "month walk"
+KEY_WALK = "key walk"
 # The keys with a (key, value_usd) index, by their Keys name: the column it leads with.
 KEY_VALUE_INDEXES = {"partner": "partner_code", "mode": "trade_mode", "enterprise": "enterprise_id"}
 
@@ -107,8 +106,8 @@ def drill_plan(
     *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
 ) -> str:
     """The plan for a page ending at row `depth` of `matching` records. On SQLite the
-    cheapest from the rollups' counts: the walk's entries (of the value index, or of a key's
-    or a month's (…, value) index) against the rows of each index's range. On PostgreSQL,
+    cheapest from the rollups' counts: the walk's entries (of the value index, or of the key's
+    (key, value) index) against the rows of each index's range. On PostgreSQL,
     whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
     except the key index for an HS key or a partner key in yuan, which have none (measured:
     its own plans were as fast or faster elsewhere)."""
@@ -122,17 +121,13 @@ def drill_plan(
 
 def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int) -> str:
     """Every narrow plan reads at least the matching rows, so a walk cheaper than that is
-    chosen without asking for the other counts (the common case: a first page of many). Of
-    the walks the one along the narrowest index: a key's or a month's records are part of
-    the table, so their walk reads fewer entries for the same page."""
+    chosen without asking for the other counts (the common case: a first page of many). The
+    walk along a key's (key, value) index where there is one: the key's records are part of
+    the table, so that walk reads fewer entries for the same page."""
     scoped = viewer is not None and not sees_all(viewer)
     walk, walked = WALK, float(table_records())
     if _key_value_column(q, keys) is not None:
         walk, walked = KEY_WALK, _key_records(keys)
-    if _month_walk(q, span):
-        in_month = _count(None, q, span, Keys())
-        if in_month < walked:
-            walk, walked = MONTH_WALK, in_month
     costs = {walk: _walk_cost(depth, matching, int(walked))}
     if costs[walk] <= matching:
         return walk
@@ -171,12 +166,6 @@ def _key_records(keys: Keys) -> float:
     key = "" if value == NONE_KEY else value
     rows = TradeRollup.objects.filter(dimension=dimension, key=key).aggregate(n=Sum("rows"))["n"]
     return float(rows or 0)
-
-
-def _month_walk(q: Query, span: str) -> bool:
-    """Whether the page's records are one month's of one flow, which the (period, flow,
-    value_usd) index holds in value order."""
-    return q.field == "value_usd" and q.flow != "total" and len(q.span_months(span)) == 1
 
 
 def _key_index(keys: Keys) -> Q | None:
@@ -230,24 +219,12 @@ def _planned(
         by_key = _key_index(keys)
         if by_key is None:
             raise ValueError(f"no key index for {keys!r}")
-        if keys.hs and keys.hs != NONE_KEY and connection.vendor == "sqlite":
-            # a range of codes: the months cannot follow it in the (hs_code, period) seek,
-            # and beside it SQLite would seek the months' range in (period, flow, value)
-            # instead; a CASE of their own keeps them off every index. (Not on PostgreSQL:
-            # it estimates each CASE at 0.5 % of the rows, and two of them at one row, which
-            # it then joined to the enterprises by a nested loop: 88 ms → 1.8 s.)
-            qs = _hidden(qs.filter(by_key), in_range, "drill_months")
-        else:
-            qs = qs.filter(by_key & in_range)
+        qs = qs.filter(by_key & in_range)
     elif plan == KEY_WALK:  # the key alone, equal: its (key, value) index in value order
         given = keys.params()
         if len(given) != 1 or not given.keys() <= KEY_VALUE_INDEXES.keys():
             raise ValueError(f"no (key, value) index for {keys!r}")
         qs = qs.filter(keys_q(keys))
-    elif plan == MONTH_WALK:  # one month and flow, equal: (period, flow, value) in order
-        if len(months) != 1 or q.flow == "total":
-            raise ValueError("a month walk needs one month and one flow")
-        qs = qs.filter(period=months[0], flow=q.flow)
     elif plan == MONTHS:
         qs = qs.filter(in_range & flow)
     elif plan != WALK:
@@ -255,13 +232,11 @@ def _planned(
     return _hidden(qs, hidden)
 
 
-def _hidden(
-    qs: QuerySet[CustomsRecord], condition: Q, name: str = "drill_match"
-) -> QuerySet[CustomsRecord]:
+def _hidden(qs: QuerySet[CustomsRecord], condition: Q) -> QuerySet[CustomsRecord]:
     if not condition:
         return qs
     matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return qs.alias(**{name: matches}).filter(**{name: 1})
+    return qs.alias(drill_match=matches).filter(drill_match=1)
 
 
 @dataclass(frozen=True)

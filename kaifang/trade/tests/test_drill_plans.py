@@ -1,6 +1,6 @@
 """Issue 17: the drill-down's page walks the value index when the matching records are a
-large share of the table, walks a key's or a month's (…, value) index when they are a large
-share of that key's or month's records (decision 0019), and narrows through the key's or
+large share of the table, walks a key's (key, value) index when they are a large share of
+that key's records (decision 0019), and narrows through the key's or
 scope's index when they are few; every plan gives the same rows in the same order."""
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from kaifang.trade.selectors.records import (
     FREE,
     KEY,
     KEY_WALK,
-    MONTH_WALK,
     MONTHS,
     SCOPE,
     WALK,
@@ -119,9 +118,7 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
     ):
         assert walked in text, text
         assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in text  # ties only
-    # a large share of one key's records: that key's (key, value) index, however deep;
-    # of one month's exports: the (period, flow, value) index
-    export = Query(year=2025, month=3, flow="export")
+    # a large share of one key's records: that key's (key, value) index
     walked_within = {
         "customs_record_partner_usd (partner_code=?)": (
             plan(city.leader, partner="502"),
@@ -132,9 +129,6 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
         "customs_record_firm_usd (enterprise_id=?)": (
             plan(city.leader, enterprise=str(shares["big"].pk)),
             plan(city.district_a_user, 150, enterprise=str(shares["big"].pk)),
-        ),
-        "customs_record_month_usd (period=? AND flow=?)": (
-            plan(city.leader, 10, q=export, span="month"),
         ),
     }
     for index, texts in walked_within.items():
@@ -200,7 +194,7 @@ def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow, cu
                 free = drill_records(viewer=viewer, q=q, span=span, keys=keys)
                 assert "CASE WHEN" not in str(free.query)
                 rows = _ids(free)
-                for plan in plans + ([MONTH_WALK] if span == "month" and flow != "total" else []):
+                for plan in plans:
                     forced = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan)
                     assert _ids(forced) == rows, (viewer, params, span, plan)
                     assert _ids(forced[20:70]) == rows[20:70]
@@ -259,9 +253,9 @@ def test_keys_through_the_enterprise_or_a_group_agree_in_every_plan(trade_data, 
                     assert _ids(forced) == rows, (viewer, params, span, plan)
 
 
-def test_a_walk_within_a_key_or_a_month_needs_its_index(shares, city):
-    """The key walk exists for a partner, a trade mode and a firm, the month walk for one
-    month of one flow; forced elsewhere they say so instead of reading the wrong index."""
+def test_a_walk_within_a_key_needs_its_index(shares, city):
+    """The key walk exists for a partner, a trade mode and a firm; forced for other keys it
+    says so instead of reading the wrong index."""
     q = Query(year=2025, month=3, flow="export")
     with pytest.raises(ValueError, match="key, value"):
         drill_records(viewer=city.leader, q=q, span="ytd", keys=Keys(hs="84"), plan=KEY_WALK)
@@ -269,10 +263,6 @@ def test_a_walk_within_a_key_or_a_month_needs_its_index(shares, city):
         drill_records(
             viewer=city.leader, q=q, span="ytd", keys=Keys(partner="502", mode="10"), plan=KEY_WALK
         )
-    with pytest.raises(ValueError, match="one month"):
-        drill_records(viewer=city.leader, q=q, span="ytd", keys=Keys(), plan=MONTH_WALK)
-    with pytest.raises(ValueError, match="one month"):
-        drill_records(viewer=city.leader, q=Q_YTD, span="month", keys=Keys(), plan=MONTH_WALK)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
@@ -306,6 +296,3 @@ def test_postgresql_walks_a_keys_value_index_by_itself(shares, city):
             qs = drill_records(viewer=leader, q=Q_YTD, span="ytd", keys=Keys(**params))
             text = _plan(qs[950:1000])
             assert f"Index Scan Backward using {index}" in text, text
-        export = Query(year=2025, month=3, flow="export")
-        text = _plan(drill_records(viewer=leader, q=export, span="month", keys=Keys())[:50])
-        assert "Index Scan Backward using customs_record_month_usd" in text, text
