@@ -296,3 +296,24 @@ def test_postgresql_walks_a_keys_value_index_by_itself(shares, city):
             qs = drill_records(viewer=leader, q=Q_YTD, span="ytd", keys=Keys(**params))
             text = _plan(qs[950:1000])
             assert f"Index Scan Backward using {index}" in text, text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner has no statistics")
+def test_the_hs_key_plan_does_not_follow_the_order_the_indexes_were_made(shares, city):
+    """Beside the HS codes' range the months' range is as good a range to SQLite, which then
+    takes the index created last: with the (period, flow) index built again after (hs_code,
+    period), as on a database where it was rebuilt, the key plan still reads the HS index."""
+    table = CustomsRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s AND sql LIKE %s",
+            [table, '%("period", "flow")'],
+        )
+        ((name, sql),) = cursor.fetchall()
+        cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute(sql)
+    keys = Keys(hs="6100")
+    qs = drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=keys, plan=KEY)
+    text = _plan(qs[:50])
+    assert "(hs_code>? AND hs_code<?)" in text, text
+    assert _ids(qs) == _ids(drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=keys))
