@@ -15,6 +15,7 @@ machine's load moves every figure). `--query` also times the page's query alone
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -90,6 +91,7 @@ def main() -> None:
         ("ytd", {"span": "ytd"}),
         ("ytd, page 20", {"span": "ytd", "page": "20"}),
         ("month, export", {"span": "month", "flow": "export"}),
+        ("month, export, page 20", {"span": "month", "flow": "export", "page": "20"}),
         ("ytd, CNY", {"span": "ytd", "currency": "cny"}),
         ("ytd, partner 502", {"span": "ytd", "partner": "502"}),
         ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
@@ -101,7 +103,7 @@ def main() -> None:
     ]
     print(
         f"{CustomsRecord.objects.count():,} customs records, report month {latest:%Y-%m}, "
-        f"median of {runs} warm runs; plans chosen: {HAS_PLANS}"
+        f"median of {runs} warm runs; plans chosen: {HAS_PLANS}; {load()}"
     )
     for username in ("leader", "dongcheng", "liaison1"):
         user = User.objects.filter(username=username).first()
@@ -109,10 +111,18 @@ def main() -> None:
             continue
         client = Client()
         client.force_login(user)
-        print(f"drill-down as {username}:")
+        print(f"drill-down as {username} ({load()}):")
         line("hello-world view (baseline)", *timed(page(client, "/bench/hello/"), runs))
         firm = largest_enterprise(user, latest)
-        extra = [("ytd, largest firm", {"span": "ytd", "enterprise": str(firm)})] if firm else []
+        extra = []
+        if firm:
+            extra = [
+                ("ytd, largest firm", {"span": "ytd", "enterprise": str(firm)}),
+                (
+                    "ytd, largest firm, page 20",
+                    {"span": "ytd", "enterprise": str(firm), "page": "20"},
+                ),
+            ]
         for label, params in [*cases, *extra]:
             full = {**base, **params}
             url = (
@@ -124,6 +134,11 @@ def main() -> None:
             print(f"      {plan_of(user, dict(parse_qsl(url.split('?', 1)[1])))}")
             if "--query" in sys.argv and HAS_PLANS:
                 print(f"      {query_times(user, full, runs)}")
+    print(f"end: {load()}")
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

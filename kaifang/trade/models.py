@@ -173,13 +173,20 @@ class CustomsRecord(models.Model):
         ]
         # (period, flow) also serves --replace-period (source is filtered within the periods).
         # The two value indexes give the drill-down its first page (the largest records) by
-        # walking values downwards instead of sorting a year's records (issue 17).
+        # walking values downwards instead of sorting a year's records (issue 17). The (key,
+        # value) indexes let it walk within one partner, trade mode or firm in value order,
+        # bounded by the page however deep (decision 0019). Not (period, flow, value): tried,
+        # it loses what (period, flow) gives every reader of whole months, their rows in the
+        # order they were written (decision 0019).
         indexes = [
             models.Index(fields=["period", "flow"]),
             models.Index(fields=["partner_code", "period"]),
             models.Index(fields=["hs_code", "period"]),
             models.Index(fields=["value_usd"], name="customs_record_usd"),
             models.Index(fields=["value_cny"], name="customs_record_cny"),
+            models.Index(fields=["partner_code", "value_usd"], name="customs_record_partner_usd"),
+            models.Index(fields=["trade_mode", "value_usd"], name="customs_record_mode_usd"),
+            models.Index(fields=["enterprise", "value_usd"], name="customs_record_firm_usd"),
         ]
 
     def __str__(self) -> str:

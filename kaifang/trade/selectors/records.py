@@ -50,8 +50,16 @@ from kaifang.trade.selectors.measures import ZERO
 # so the cheapest plan is chosen here and forced by putting every condition that plan does
 # not read by its index into one CASE, which no index serves. Measured on the large set
 # (docs/performance.md): a walked entry costs about 5 µs, a narrowed row about 1 µs.
+# - key walk (decision 0019): the same walk along a (key, value) index, within one partner,
+#   trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`): about
+#   `depth × the key's records / matching` entries, so bounded by the page however deep when
+#   the matching records are a large share of the key's, and unchanged when every record is
+#   doubled. Only in US dollars (the indexes carry value_usd; the CNY order is not the same).
 WALK_ENTRY_COST = 5
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
+KEY_WALK = "key walk"
+# The keys with a (key, value_usd) index, by their Keys name: the column it leads with.
+KEY_VALUE_INDEXES = {"partner": "partner_code", "mode": "trade_mode", "enterprise": "enterprise_id"}
 
 
 def drill_records(
@@ -102,9 +110,13 @@ def drill_plan(
     *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
 ) -> str:
     """The plan for a page ending at row `depth` of `matching` records. On SQLite the
-    cheapest from the rollups' counts: the walk's entries against the rows of each index's
-    range. On PostgreSQL, whose planner has statistics, its own plan, except the key index
-    for a partner or an HS key (measured: its own plans were as fast or faster elsewhere)."""
+    cheapest from the rollups' counts: the walk's entries (of the value index, or of the key's
+    (key, value) index) against the rows of each index's range. On PostgreSQL,
+    whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
+    except the key index for an HS key or a partner key in yuan, which have none (measured:
+    its own plans were as fast or faster elsewhere)."""
+    if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
+        return FREE
     choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
     if connection.vendor == "sqlite" or (choice == KEY and not keys.enterprise):
         return choice
@@ -113,11 +125,16 @@ def drill_plan(
 
 def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int) -> str:
     """Every narrow plan reads at least the matching rows, so a walk cheaper than that is
-    chosen without asking for the other counts (the common case: a first page of many)."""
+    chosen without asking for the other counts (the common case: a first page of many). The
+    walk along a key's (key, value) index where there is one: the key's records are part of
+    the table, so that walk reads fewer entries for the same page."""
     scoped = viewer is not None and not sees_all(viewer)
-    costs = {WALK: _walk_cost(depth, matching, table_records())}
-    if costs[WALK] <= matching:
-        return WALK
+    walk, walked = WALK, float(table_records())
+    if _key_value_column(q, keys) is not None:
+        walk, walked = KEY_WALK, _key_records(keys)
+    costs = {walk: _walk_cost(depth, matching, int(walked))}
+    if costs[walk] <= matching:
+        return walk
     if keys.is_empty:  # the narrow plan's range is the matching records themselves
         costs[SCOPE if scoped else MONTHS] = float(matching)
         return min(costs, key=lambda name: costs[name])
@@ -132,6 +149,27 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
 def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
     summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
     return float("inf") if summary is None else float(summary.count)
+
+
+def _key_value_column(q: Query, keys: Keys) -> str | None:
+    """The column of the one key whose (key, value_usd) index orders its records by the
+    page's value, or None (no such key, more than one key, or the page in yuan)."""
+    given = keys.params()
+    if q.field != "value_usd" or len(given) != 1:
+        return None
+    return KEY_VALUE_INDEXES.get(next(iter(given)))
+
+
+def _key_records(keys: Keys) -> float:
+    """The records of the key in every month and both flows, which its (key, value) index
+    holds: the city's rollup rows of that key (the enterprise rollup for a firm)."""
+    ((name, value),) = keys.params().items()
+    dimension = {"partner": Dimension.PARTNER, "mode": Dimension.MODE}.get(
+        name, Dimension.ENTERPRISE
+    )
+    key = "" if value == NONE_KEY else value
+    rows = TradeRollup.objects.filter(dimension=dimension, key=key).aggregate(n=Sum("rows"))["n"]
+    return float(rows or 0)
 
 
 def _key_index(keys: Keys) -> Q | None:
@@ -185,7 +223,22 @@ def _planned(
         by_key = _key_index(keys)
         if by_key is None:
             raise ValueError(f"no key index for {keys!r}")
-        qs = qs.filter(by_key & in_range)
+        if keys.hs and keys.hs != NONE_KEY and connection.vendor == "sqlite":
+            # A range of codes: the months cannot follow it in the (hs_code, period) seek
+            # anyway (SQLite tests them on the index entries), and beside it the months'
+            # range is as good a range to SQLite, which then takes whichever of the two
+            # indexes was created last (the months' after a rebuild of that index: 85 ms →
+            # 2.3 s). A CASE of their own keeps them off every index. Not on PostgreSQL: it
+            # estimates each CASE at 0.5 % of the rows and two of them at one row, then joins
+            # the enterprises by a nested loop (88 ms → 1.8 s).
+            qs = _hidden(qs.filter(by_key), in_range, "drill_months")
+        else:
+            qs = qs.filter(by_key & in_range)
+    elif plan == KEY_WALK:  # the key alone, equal: its (key, value) index in value order
+        given = keys.params()
+        if len(given) != 1 or not given.keys() <= KEY_VALUE_INDEXES.keys():
+            raise ValueError(f"no (key, value) index for {keys!r}")
+        qs = qs.filter(keys_q(keys))
     elif plan == MONTHS:
         qs = qs.filter(in_range & flow)
     elif plan != WALK:
@@ -193,11 +246,13 @@ def _planned(
     return _hidden(qs, hidden)
 
 
-def _hidden(qs: QuerySet[CustomsRecord], condition: Q) -> QuerySet[CustomsRecord]:
+def _hidden(
+    qs: QuerySet[CustomsRecord], condition: Q, name: str = "drill_match"
+) -> QuerySet[CustomsRecord]:
     if not condition:
         return qs
     matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return qs.alias(drill_match=matches).filter(drill_match=1)
+    return qs.alias(**{name: matches}).filter(**{name: 1})
 
 
 @dataclass(frozen=True)
