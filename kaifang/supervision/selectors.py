@@ -340,8 +340,10 @@ def workbench_tasks(*, user: User, today: dt.date | None = None) -> dict[str, li
         "id", "title", "deadline", "lead_unit", "lead_unit__name"
     )
     # Not done, and completion not asked for by the deadline (the green and blue rules).
-    open_ = visible_to(tasks, user).exclude(status=TaskStatus.DONE).exclude(
-        status=TaskStatus.COMPLETION_REQUESTED, completion_requested_on__lte=F("deadline")
+    open_ = (
+        visible_to(tasks, user)
+        .exclude(status=TaskStatus.DONE)
+        .exclude(status=TaskStatus.COMPLETION_REQUESTED, completion_requested_on__lte=F("deadline"))
     )
     unsigned = (
         list(

@@ -4,11 +4,11 @@ authentication backend that reads the user's unit with the user."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from kaifang.core.lib import request_memo
@@ -64,4 +64,4 @@ def test_the_shell_reads_the_users_unit_with_the_user(city, client: Client):
         response = client.get(reverse("core:profile"))
     assert city.district_a.name in response.content.decode()
     unit_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "core_unit"."id", ')]
-    assert not [sql for sql in unit_reads if "WHERE \"core_unit\".\"id\" =" in sql]
+    assert not [sql for sql in unit_reads if 'WHERE "core_unit"."id" =' in sql]
