@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.lib.downloads import file_download
+from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.scope import visible_to
@@ -44,6 +45,26 @@ LIST_COLUMNS = (
 )
 
 
+ROWS = RowCache("enterprises/list_row.html")
+
+
+def row_key(e: Enterprise) -> tuple[object, ...]:
+    """Every value templates/enterprises/list_row.html reads."""
+    return (
+        e.pk,
+        e.name,
+        tuple(e.former_names or ()),
+        e.uscc,
+        e.customs_code,
+        e.district.name if e.district else None,
+        e.park.name if e.park else None,
+        e.industry.name if e.industry else None,
+        tuple(t.name for t in e.tags.all()),
+        e.liaison.display_name if e.liaison else None,
+        e.status,
+    )
+
+
 def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilters]:
     form = EnterpriseFilterForm(request.GET or None, user=current_user(request))
     if not form.is_valid():
@@ -68,7 +89,8 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     qs = enterprise_list(user=request.user, filters=filters).only(*LIST_COLUMNS)
     qs = qs.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "enterprises/list.html", {"form": form, "page": page})
+    rows = [ROWS.render(row_key(e), {"e": e}) for e in page]
+    return render(request, "enterprises/list.html", {"form": form, "page": page, "rows": rows})
 
 
 @login_required
