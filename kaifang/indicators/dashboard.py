@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import jobs
+from kaifang.core.lib import local_cache
 from kaifang.core.models import UnitKind, User
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import (
@@ -107,12 +108,7 @@ class Dashboard:
 def default_period(user: User) -> tuple[int, int]:
     """The newest month with data the user sees (cached per rollup version and scope)."""
     key = f"indicators:latest:{rollup_version()}:{scope_signature(user)}"
-    cached = cache.get(key)
-    if isinstance(cached, tuple):
-        return cached
-    found = _default_period(user)
-    cache.set(key, found, CACHE_SECONDS)
-    return found
+    return local_cache.versioned(key, lambda: _default_period(user), CACHE_SECONDS)
 
 
 def _default_period(user: User) -> tuple[int, int]:
@@ -156,12 +152,7 @@ def _lite(rows: list[Any], q: Query, by: str, level: int = 1, limit: int = 6) ->
 
 def build(user: User, year: int, month: int) -> Dashboard:
     key = f"indicators:dash:{data_version()}:{scope_signature(user)}:{year}:{month}"
-    cached = cache.get(key)
-    if isinstance(cached, Dashboard):
-        return cached
-    data = _build(user, year, month)
-    cache.set(key, data, CACHE_SECONDS)
-    return data
+    return local_cache.versioned(key, lambda: _build(user, year, month), CACHE_SECONDS)
 
 
 @dataclass(frozen=True)

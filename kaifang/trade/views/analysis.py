@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib import local_cache
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
@@ -97,7 +98,13 @@ def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
     except ValueError:
         level = 1
     level = level if level in INDUSTRY_LEVELS else 1
-    latest = latest_period(user)
+    # The report month by default: per rollup version and scope, like the overview's figures
+    # (a district user's MAX runs over the enterprise rollup of all their firms).
+    latest = local_cache.versioned(
+        f"trade:latest:{rollup_version()}:{scope_signature(user)}",
+        lambda: latest_period(user),
+        OVERVIEW_CACHE_SECONDS,
+    )
     year, month = data.get("year"), data.get("month")
     if latest is None and not year:
         return Setup(user, form, None, keys, level)
@@ -270,9 +277,10 @@ def _overview_figures(setup: Setup, q: Query) -> dict[str, Any]:
             q.currency,
         ]
     )
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return cached
+    return local_cache.versioned(key, lambda: _compute_overview(setup, q), OVERVIEW_CACHE_SECONDS)
+
+
+def _compute_overview(setup: Setup, q: Query) -> dict[str, Any]:
     cards = totals_by_flow(viewer=setup.user, q=q)
     memo: dict[Any, Any] = {}  # the tables share two base groupings: partner, enterprise
     tables = [
@@ -290,7 +298,6 @@ def _overview_figures(setup: Setup, q: Query) -> dict[str, Any]:
         "partners": partners,
         "concentration": concentration_of(partners),
     }
-    cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
     return figures
 
 
@@ -325,7 +332,14 @@ def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | No
     setup = _setup(request)
     if setup.q is None:
         return setup, None
-    table = breakdown(viewer=setup.user, by=by, q=setup.q, keys=setup.keys, level=setup.level)
+    q, keys, level = setup.q, setup.keys, setup.level
+    # Per rollup version, scope, query, keys and level, like the overview's tables.
+    key = f"{_figures_key('breakdown', setup, q)}:{by}:{level}:{sorted(keys.params().items())}"
+    table = local_cache.versioned(
+        key,
+        lambda: breakdown(viewer=setup.user, by=by, q=q, keys=keys, level=level),
+        OVERVIEW_CACHE_SECONDS,
+    )
     return setup, table
 
 
