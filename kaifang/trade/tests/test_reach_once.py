@@ -30,7 +30,7 @@ REACH_SQL = 'SELECT "enterprises_enterprise"."id" AS "id", "enterprises_enterpri
 def test_reach_is_read_once_per_request(city, trade_data, url):  # noqa: F811
     client = Client()
     client.force_login(city.district_a_user)
-    client.get(url)
+    # Cold (nothing kept yet: the report month and the breakdown read reach when computed)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -334,12 +334,18 @@ def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | No
         return setup, None
     q, keys, level = setup.q, setup.keys, setup.level
     # Per rollup version, scope, query, keys and level, like the overview's tables.
-    key = f"{_figures_key('breakdown', setup, q)}:{by}:{level}:{sorted(keys.params().items())}"
+    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
+    key = f"{_figures_key('breakdown', setup, q)}:{by}:{level}:{drill}"
     table = local_cache.versioned(
         key,
         lambda: breakdown(viewer=setup.user, by=by, q=q, keys=keys, level=level),
         OVERVIEW_CACHE_SECONDS,
     )
+    # Names are read afresh (a renamed partner or unit shows at once; no version marks it).
+    names = names_for(by, [r.key for r in table.rows])
+    if any(names[r.key] != r.name for r in table.rows):
+        rows = [replace(r, name=names[r.key]) for r in table.rows]
+        table = replace(table, rows=rows)
     return setup, table
 
 
