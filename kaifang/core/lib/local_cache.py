@@ -54,13 +54,16 @@ def versioned(key: str, compute: Callable[[], T], timeout: float) -> T:
     if value is not _MISSING:
         found: T = value
         return found
-    boxed = cache.get(key)  # boxed: a computed None is a value too
+    # Boxed (a computed None is a value too), under a key of its own: code from before this
+    # module read the same keys unboxed, and must not find a box if it still runs somewhere.
+    shared_key = f"boxed:{key}"
+    boxed = cache.get(shared_key)
     if isinstance(boxed, tuple) and len(boxed) == 1:
         _keep(key, boxed[0], timeout)
         shared: T = boxed[0]
         return shared
     computed = compute()
-    cache.set(key, (computed,), timeout)
+    cache.set(shared_key, (computed,), timeout)
     _keep(key, computed, timeout)
     return computed
 
