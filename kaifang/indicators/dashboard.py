@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,19 +120,32 @@ def _default_period(user: User) -> tuple[int, int]:
     return latest.year, latest.month
 
 
+def _latest_and_count(model: type[Model], field: str | None) -> list[str]:
+    """Scalar subqueries over a whole table (names from the model, quoted; no input)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field(field or "id").column)
+    latest = f"(SELECT MAX({column}) FROM {table})"  # noqa: S608
+    return [latest] if field is None else [latest, f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
+
+
 def data_version() -> str:
-    values = IndicatorValue.objects.aggregate(m=Max("entered_at"), n=Count("id"))
-    targets = Target.objects.aggregate(m=Max("set_at"), n=Count("id"))
-    official = OfficialImport.objects.aggregate(m=Max("id"))
+    """What the indicators' part of a dashboard depends on: the trade rollup version, the
+    latest entered value and target and their counts, the latest official import. One
+    statement of five scalar subqueries (three ORM aggregates cost three queries' CPU on
+    every workbench)."""
+    parts = [
+        *_latest_and_count(IndicatorValue, "entered_at"),
+        *_latest_and_count(Target, "set_at"),
+        *_latest_and_count(OfficialImport, None),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
     text = ":".join(
         str(x)
         for x in (
             rollup_version(),
-            values["m"],
-            values["n"],
-            targets["m"],
-            targets["n"],
-            official["m"],
+            *row,
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -37,35 +37,37 @@ PERSONAS = ("leader", "officer", "district_a_user", "liaison")
 BOUNDS: dict[str, dict[str, int]] = {
     # Session 20 (before its cuts): leader and officer 33, 14, 10, 10, 12, 10; district user
     # 34, 16, 12, 14, 13, 11; liaison officer 31, 13, 9, 9, 10, 10. After them: 26, 12, 8, 8,
-    # 10, 8; 27, 13, 10, 12, 11, 9; 25, 11, 7, 7, 8, 8. Session 21: the user's unit read with
-    # the user, the rollup version and a district user's reach once per request, the report
-    # month, the breakdown and the overview's figures kept per process (core/lib/local_cache).
+    # 10, 8; 27, 13, 10, 12, 11, 9; 25, 11, 7, 7, 8, 8. Session 21 (decision 0019): the
+    # user's unit read with the user; the rollup version and a district user's reach once per
+    # request; the report month, the breakdown and the overview's figures kept per process
+    # (core/lib/local_cache; the breakdown's names are read afresh); the dashboard's data
+    # version in one statement.
     "leader": {
-        "workbench": 22,
+        "workbench": 20,
         "enterprise list": 11,
         "trade overview": 5,
-        "breakdown by partner": 5,
+        "breakdown by partner": 6,
         "task list": 9,
         "appeal list": 7,
     },
     "officer": {
-        "workbench": 22,
+        "workbench": 20,
         "enterprise list": 11,
         "trade overview": 5,
-        "breakdown by partner": 5,
+        "breakdown by partner": 6,
         "task list": 9,
         "appeal list": 7,
     },
     "district_a_user": {
-        "workbench": 23,
+        "workbench": 21,
         "enterprise list": 12,
         "trade overview": 6,
-        "breakdown by partner": 6,
+        "breakdown by partner": 7,
         "task list": 10,
         "appeal list": 8,
     },
     "liaison": {
-        "workbench": 21,
+        "workbench": 19,
         "enterprise list": 10,
         "trade overview": 5,
         "breakdown by partner": 5,

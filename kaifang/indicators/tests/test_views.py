@@ -251,3 +251,17 @@ def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data,
         client.force_login(user)
         assert client.get(reverse("indicators:dashboard")).status_code == 200
         assert client.get(reverse("core:workbench")).status_code == 200
+
+
+
+def test_data_version_is_one_statement(city):
+    """The dashboard's key is read on every workbench: the indicators' part of it is one
+    statement (a write changing it: test_cache_hit_gives_the_same_figures_and_a_write_...)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = dashboard.data_version()
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard.data_version() == first
+    reads = [q["sql"] for q in queries if "indicators_" in q["sql"]]
+    assert len(reads) == 1, reads
