@@ -16,7 +16,7 @@ from kaifang.core.models import User
 
 
 class UnitModelBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> User | None:
         try:
             user = User._default_manager.select_related("unit").get(pk=user_id)
         except User.DoesNotExist:

@@ -123,7 +123,7 @@ def _default_period(user: User) -> tuple[int, int]:
 def _latest_and_count(model: type[Model], field: str | None) -> list[str]:
     """Scalar subqueries over a whole table (names from the model, quoted; no input)."""
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(field or "id").column)
+    column = connection.ops.quote_name(str(model._meta.get_field(field or "id").column))  # type: ignore[union-attr]
     latest = f"(SELECT MAX({column}) FROM {table})"  # noqa: S608
     return [latest] if field is None else [latest, f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
 

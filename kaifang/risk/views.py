@@ -224,8 +224,8 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
         rolled = rolled.filter(enterprise_id=int(enterprise))
         # The name from the register (through the scope gate, which the records share), not
         # from the first of its records: that read sorted the enterprise's records by id.
-        names = visible_to(Enterprise.objects.filter(pk=int(enterprise)), user)
-        label = names.values_list("name", flat=True).first() or "该企业"
+        named = visible_to(Enterprise.objects.filter(pk=int(enterprise)), user)
+        label = named.values_list("name", flat=True).first() or "该企业"
     elif district.isdigit():
         qs = qs.filter(enterprise__district_id=int(district))
         rolled = rolled.filter(enterprise__district_id=int(district))

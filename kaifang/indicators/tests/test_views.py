@@ -253,7 +253,6 @@ def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data,
         assert client.get(reverse("core:workbench")).status_code == 200
 
 
-
 def test_data_version_is_one_statement(city):
     """The dashboard's key is read on every workbench: the indicators' part of it is one
     statement (a write changing it: test_cache_hit_gives_the_same_figures_and_a_write_...)."""
