@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from kaifang.core import calendar
+from kaifang.core.lib import local_cache
 from kaifang.core.models import DataScope, RoleCode, Unit, UnitKind, User
 from kaifang.core.tests.factories import RoleFactory, UnitFactory, UserFactory
 
@@ -40,8 +41,10 @@ def _fresh_calendar_cache() -> Iterator[None]:
     """The calendar caches the administrator's table per process; a rolled-back test must not
     leave its holidays behind for the next one."""
     calendar.clear_cache()
+    local_cache.clear()  # versioned keys, but a rolled-back test may reuse a version
     yield
     calendar.clear_cache()
+    local_cache.clear()
 
 
 @pytest.fixture

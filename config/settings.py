@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Values several parts of one page read, computed once per request (core/lib/request_memo).
+    "kaifang.core.lib.request_memo.RequestMemoMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +146,9 @@ CACHES = {
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Django's ModelBackend, with the user's unit read in the same query (the shell shows it).
+    "kaifang.core.backends.UnitModelBackend",
+    # Sessions signed in before the line above existed name this one.
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "core:login"

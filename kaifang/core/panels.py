@@ -34,7 +34,8 @@ def notifications_panel(request: HttpRequest) -> dict[str, object] | None:
     user = _user(request)
     if user is None:
         return None
-    rows = list(notifications_for(user)[:6])
+    shown = ("id", "title", "level", "read_at", "created_at")  # what the panel shows
+    rows = list(notifications_for(user).only(*shown)[:6])
     return {"rows": rows, "unread": _unread(request, user)}
 
 
@@ -43,7 +44,8 @@ def jobs_panel(request: HttpRequest) -> dict[str, object] | None:
     user = _user(request)
     if user is None:
         return None
-    mine = jobs_for(user)
+    # What the panel shows: a job row also holds its parameters, result and traceback.
+    mine = jobs_for(user).only("id", "title", "status", "percent", "finished_at", "result_file")
     running = list(mine.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])[:10])
     recent = list(mine.exclude(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])[:5])
     if not running and not recent:

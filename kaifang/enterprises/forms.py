@@ -69,11 +69,16 @@ class EnterpriseFilterForm(forms.Form):
         # Filters contributed by higher apps (trade size band, trading in a period).
         self.fields.update(list_filters.extra_fields())
         if user is not None:
-            units = units_visible_to(user)
+            # Only what an option shows (its name): the options are read on every list page.
+            units = units_visible_to(user).only("id", "name")
             self.fields["district"].queryset = units.filter(kind=UnitKind.DISTRICT)  # type: ignore[attr-defined]
             self.fields["park"].queryset = units.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
+            self.fields["tag"].queryset = Tag.objects.only("id", "name")  # type: ignore[attr-defined]
             self.fields["liaison"].queryset = (  # type: ignore[attr-defined]
-                people_visible_to(user).filter(liaison_enterprises__isnull=False).distinct()
+                people_visible_to(user)
+                .filter(liaison_enterprises__isnull=False)
+                .only("id", "username", "full_name")
+                .distinct()
             )
 
     def extra_values(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ def workbench_context(request: HttpRequest) -> dict[str, object] | None:
     rows = list(
         FollowUp.objects.filter(liaison=user, status=FollowUpStatus.OPEN)
         .select_related("enterprise", "scenario")
+        .only("id", "enterprise", "enterprise__name", "scenario", "scenario__name")
         .order_by("-created_at")[:8]
     )
     return {"follow_ups": rows} if rows else None

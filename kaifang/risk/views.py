@@ -23,6 +23,7 @@ from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import get_for_user, visible_to
+from kaifang.enterprises.models import Enterprise
 from kaifang.risk import actions, exports, selectors
 from kaifang.risk.forms import (
     DependenceForm,
@@ -221,8 +222,10 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
     if enterprise.isdigit():
         qs = qs.filter(enterprise_id=int(enterprise))
         rolled = rolled.filter(enterprise_id=int(enterprise))
-        found = qs.select_related("enterprise").first()
-        label = found.enterprise.name if found else "该企业"
+        # The name from the register (through the scope gate, which the records share), not
+        # from the first of its records: that read sorted the enterprise's records by id.
+        named = visible_to(Enterprise.objects.filter(pk=int(enterprise)), user)
+        label = named.values_list("name", flat=True).first() or "该企业"
     elif district.isdigit():
         qs = qs.filter(enterprise__district_id=int(district))
         rolled = rolled.filter(enterprise__district_id=int(district))

@@ -212,7 +212,7 @@ class AppealFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="承办单位",
         required=False,
-        queryset=Unit.objects.filter(is_active=True),
+        queryset=Unit.objects.filter(is_active=True).only("id", "name"),  # an option: its name
         empty_label="全部",
     )
     view = forms.ChoiceField(

@@ -315,6 +315,7 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args: Any, documents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()  # type: ignore[attr-defined]
+        # An option shows a name or a title: not a document's full text (every list page).
+        self.fields["unit"].queryset = _units().only("id", "name")  # type: ignore[attr-defined]
         if documents is not None:
-            self.fields["document"].queryset = documents  # type: ignore[attr-defined]
+            self.fields["document"].queryset = documents.select_related(None).only("id", "title")  # type: ignore[attr-defined]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.urls import reverse
 
+from kaifang.core.lib import local_cache
 from kaifang.core.models import User
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
@@ -133,15 +133,11 @@ def cache_key(name: str, user: User, q: Query) -> str:
 
 
 def figures(name: str, user: User, q: Query) -> dict[str, Any]:
-    """The figures of page `name` for this user's scope and `q`: from the cache, else
-    computed and cached (a day, or until the rollup version moves)."""
+    """The figures of page `name` for this user's scope and `q`: this process's copy, the
+    shared cache's, else computed and kept in both (a day, or until the rollup version
+    moves; `core.lib.local_cache`)."""
     key = cache_key(name, user, q)
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return cached
-    found = PAGES[name].compute(user, q)
-    cache.set(key, found, CACHE_SECONDS)
-    return found
+    return local_cache.versioned(key, lambda: PAGES[name].compute(user, q), CACHE_SECONDS)
 
 
 def default_query(user: User, name: str) -> Query | None:

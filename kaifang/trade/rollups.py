@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 
+from kaifang.core.lib import request_memo
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
 from kaifang.trade.models import (
@@ -45,6 +46,10 @@ def rollup_version() -> int:
     """Bumped by every rebuild, so page caches keyed by it never outlive the figures. A new
     value is the clock, never a counter: Django's incr() re-sets a key with the default
     timeout (5 minutes), and a counter restarted at 1 would serve day-old entries again."""
+    return request_memo.memo(VERSION_KEY, _read_version)
+
+
+def _read_version() -> int:
     return int(cache.get_or_set(VERSION_KEY, time.time_ns, None) or time.time_ns())
 
 
@@ -54,6 +59,7 @@ def bump_version() -> None:
 
     def bump() -> None:
         cache.set(VERSION_KEY, time.time_ns(), None)
+        request_memo.forget(VERSION_KEY)
 
     bump()
     transaction.on_commit(bump)

@@ -285,3 +285,16 @@ def test_indicator_list_reads_the_district_sums_once_per_rebuild(
     rebuild_rollups([record.period])
     after = selectors.figure(trade_total, region_a, 2025, 3).ytd
     assert after is not None and after * YI == D(2450) + 700
+
+
+def test_data_version_is_one_statement(city):
+    """The dashboard's key is read on every workbench: the indicators' part of it is one
+    statement (a write changing it: test_cache_hit_gives_the_same_figures_and_a_write_...)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = dashboard.data_version()
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard.data_version() == first
+    reads = [q["sql"] for q in queries if "indicators_" in q["sql"]]
+    assert len(reads) == 1, reads

@@ -147,3 +147,20 @@ def test_send_visits_creates_one_task_per_enterprise_for_its_liaison(risk_data, 
     client.force_login(city.liaison)
     mine = client.get("/risk/my-visits/").content.decode()
     assert "甲电机" in mine and "待走访" in mine
+
+
+def test_drill_down_names_the_enterprise_from_the_register_within_the_scope(
+    risk_data, city, client
+):
+    """The page title names the enterprise chosen, read from the register; an enterprise
+    outside the viewer's scope stays unnamed."""
+    client.force_login(city.officer)
+    scenario = _create(client)
+    url = f"/risk/scenarios/{scenario.pk}/records/?enterprise="
+    assert "受影响明细 · 甲电机" in client.get(url + str(risk_data.a1.pk)).content.decode()
+    assert "受影响明细 · 乙电器" in client.get(url + str(risk_data.a2.pk)).content.decode()
+    client.force_login(city.district_b_user)
+    scenario.unit = city.district_b
+    scenario.save()
+    outside = client.get(url + str(risk_data.a1.pk)).content.decode()
+    assert "受影响明细 · 该企业" in outside and "甲电机" not in outside

@@ -104,3 +104,38 @@ def test_a_task_behind_on_a_milestone_says_so(city, client):
         client.force_login(city.officer)
         detail = client.get(f"/supervision/tasks/{task.pk}/").content.decode()
     assert "节点滞后" in detail and "有节点已过期未完成" in detail
+
+
+def test_workbench_lists_follow_the_light_rule(city):
+    """The workbench panel filters by the light's rule written as plain conditions: its lists
+    hold exactly the tasks the light calls yellow and red, with the same light shown, for
+    every kind of task (far off, due soon, behind its milestones, late, asked in time or
+    late, done)."""
+    make_task(city, deadline=dt.date(2026, 12, 31), title="远期的")
+    make_task(city, deadline=dt.date(2026, 10, 9), title="临期的")
+    behind = make_task(city, deadline=dt.date(2026, 12, 31), title="节点滞后的")
+    actions.milestone_add(actor=city.officer, task=behind, title="选址", due=dt.date(2026, 9, 1))
+    make_task(city, deadline=dt.date(2026, 9, 1), title="逾期的")
+    unit_late = make_task(city, deadline=dt.date(2026, 9, 1), title="逾期后申请的")
+    asked = make_task(city, deadline=dt.date(2026, 9, 30), title="按时申请的")
+    done = make_task(city, deadline=dt.date(2026, 9, 1), title="已办结的")
+    for task, day in ((asked, 30), (unit_late, 30), (done, 1)):
+        actions.task_sign(actor=city.district_a_user, task=task)
+        actions.task_report(actor=city.district_a_user, task=task, text="完成", percent=100)
+        with time_machine.travel(at(2026, 9 if day == 30 else 8, day), tick=False):
+            actions.task_request_completion(actor=city.district_a_user, task=task)
+    actions.task_accept(actor=city.officer, task=done)
+    with time_machine.travel(at(2026, 10, 5), tick=False):
+        for user in (city.officer, city.district_a_user, city.district_b_user):
+            lit = {t.pk: t.light for t in selectors.tasks_visible(user=user)}
+            lists = selectors.workbench_tasks(user=user)
+            for light, name in ((Light.YELLOW, "due_soon"), (Light.RED, "red")):
+                expected = sorted(pk for pk, colour in lit.items() if colour == light)
+                assert sorted(t.pk for t in lists[name]) == expected, (user, name)
+                assert {t.light for t in lists[name]} <= {light}
+            assert all(t.behind == (t.pk == behind.pk) for t in lists["due_soon"])
+    assert {t.title for t in lists["red"]} == set()  # district B sees none of district A's
+    with time_machine.travel(at(2026, 10, 5), tick=False):
+        lists = selectors.workbench_tasks(user=city.officer)
+    assert {t.title for t in lists["due_soon"]} == {"临期的", "节点滞后的"}
+    assert {t.title for t in lists["red"]} == {"逾期的", "逾期后申请的"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, permissions
 from kaifang.core.lib.downloads import file_download
+from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
+from kaifang.core.models import Unit
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import get_for_user
 from kaifang.supervision import actions, exports, selectors
@@ -36,6 +39,38 @@ from kaifang.supervision.models import (
 from kaifang.supervision.permissions import is_lead_member, is_supervisor
 from kaifang.supervision.views.common import attempt, form_errors
 
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "tags",
+    "lead_unit",
+    "lead_unit__name",
+    "deadline",
+    "original_deadline",
+    "percent",
+    "status",
+)
+
+
+ROWS = RowCache("supervision/partials/task_row.html")
+
+
+def row_key(task: Task) -> tuple[object, ...]:
+    """Every value templates/supervision/partials/task_row.html reads."""
+    return (
+        task.pk,
+        task.light,  # type: ignore[attr-defined]
+        task.behind,  # type: ignore[attr-defined]
+        task.title,
+        task.tags,
+        task.lead_unit.name,
+        tuple(unit.name for unit in task.co_units.all()),
+        task.deadline,
+        task.original_deadline,
+        task.percent,
+        task.status,
+    )
+
 
 def _filtered(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilter]:
     form = TaskFilterForm(
@@ -51,13 +86,24 @@ def _filtered(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilte
 def task_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     tasks = selectors.task_list(user=request.user, filters=filters)
+    # What a row shows (templates/supervision/task_list.html): not the source document's full
+    # text, the leader and the officer that the exports of the same list need.
+    tasks = (
+        tasks.select_related(None)
+        .select_related("lead_unit")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("co_units", queryset=Unit.objects.only("id", "name")))
+    )
     page = Paginator(tasks, 30).get_page(request.GET.get("page"))
+    rows = [ROWS.render(row_key(task), {"task": task}) for task in page]
     return render(
         request,
         "supervision/task_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "query": request.GET.urlencode(),
             "office": is_supervisor(request.user),
         },

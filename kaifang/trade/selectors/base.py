@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import CharField, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
+from kaifang.core.lib import request_memo
 from kaifang.core.lib.numbers import db_id
 from kaifang.core.models import Partner, User
 from kaifang.core.scope import effective_scope, visible_to
@@ -254,6 +255,12 @@ def _strip(name: str) -> str:
 
 
 def reach(viewer: User) -> Reach:
+    """Computed once per request (core/lib/request_memo): a district user's page asks for it
+    for the report month, for each source of its tables and for a drill-down's plan."""
+    return request_memo.memo(("trade.reach", viewer.pk), lambda: _reach(viewer))
+
+
+def _reach(viewer: User) -> Reach:
     scope = effective_scope(viewer)
     units = sorted(scope.unit_ids)
     by_unit = Q(pk__in=[])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -18,14 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.lib import local_cache
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.enterprises.selectors import enterprise_get
-from kaifang.trade.figures import PAGES, figures, trend_chart
+from kaifang.trade.figures import CACHE_SECONDS, PAGES, cache_key, figures, trend_chart
 from kaifang.trade.forms import AnalysisForm
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
@@ -42,6 +44,7 @@ from kaifang.trade.selectors import (
     records_summary,
     sees_all,
 )
+from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params
 from kaifang.trade.views.tables import table_html
@@ -85,7 +88,13 @@ def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
     except ValueError:
         level = 1
     level = level if level in INDUSTRY_LEVELS else 1
-    latest = latest_period(user)
+    # The report month by default: per rollup version and scope, like the overview's figures
+    # (a district user's MAX runs over the enterprise rollup of all their firms).
+    latest = local_cache.versioned(
+        f"trade:latest:{rollup_version()}:{scope_signature(user)}",
+        lambda: latest_period(user),
+        CACHE_SECONDS,
+    )
     year, month = data.get("year"), data.get("month")
     if latest is None and not year:
         return Setup(user, form, None, keys, level)
@@ -235,7 +244,20 @@ def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | No
     setup = _setup(request)
     if setup.q is None:
         return setup, None
-    table = breakdown(viewer=setup.user, by=by, q=setup.q, keys=setup.keys, level=setup.level)
+    q, keys, level = setup.q, setup.keys, setup.level
+    # Per rollup version, scope, query, keys and level, like the overview's tables.
+    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
+    key = f"{cache_key('breakdown', setup.user, q)}:{by}:{level}:{drill}"
+    table = local_cache.versioned(
+        key,
+        lambda: breakdown(viewer=setup.user, by=by, q=q, keys=keys, level=level),
+        CACHE_SECONDS,
+    )
+    # Names are read afresh (a renamed partner or unit shows at once; no version marks it).
+    names = names_for(by, [r.key for r in table.rows])
+    if any(names[r.key] != r.name for r in table.rows):
+        rows = [replace(r, name=names[r.key]) for r in table.rows]
+        table = replace(table, rows=rows)
     return setup, table
 
 

@@ -416,8 +416,11 @@ def enterprise_zone_context(*, user: AnyUser, enterprise: Enterprise) -> dict[st
 def workbench_lists(*, user: User) -> dict[str, Any]:
     """The officer's stuck projects and the next milestones of the platforms they see."""
     settings = ZoneSettings.current()  # read once for both lists
+    # Only the columns the panel shows: the project lists join seven tables for their pages.
     stuck = list(
         projects_visible(user=user)
+        .select_related(None)
+        .only("id", "name", "stage", "stage_on")
         .filter(officer=user)
         .filter(stuck_q(settings=settings))
         .order_by("stage_on")[:8]
@@ -425,11 +428,12 @@ def workbench_lists(*, user: User) -> dict[str, Any]:
     today = timezone.localdate()
     upcoming = list(
         PlatformMilestone.objects.filter(
-            platform__in=platforms_visible(user=user),
+            platform__in=platforms_visible(user=user).select_related(None).values("pk"),
             done_on__isnull=True,
             due__lte=today + dt.timedelta(days=60),
         )
         .select_related("platform")
+        .only("id", "title", "due", "done_on", "platform", "platform__name")
         .order_by("due")[:8]
     )
     warn = settings.milestone_warn_days
