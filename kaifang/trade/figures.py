@@ -8,6 +8,7 @@ user and a CSRF token)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -140,10 +141,18 @@ def figures(name: str, user: User, q: Query) -> dict[str, Any]:
     return local_cache.versioned(key, lambda: PAGES[name].compute(user, q), CACHE_SECONDS)
 
 
+def report_month(user: User) -> dt.date | None:
+    """The newest month with data the user sees (the pages' default report month), kept per
+    rollup version and scope like the figures (a district user's MAX runs over the enterprise
+    rollup of all their firms); the refill leaves it in the shared cache too."""
+    key = f"trade:latest:{rollup_version()}:{scope_signature(user)}"
+    return local_cache.versioned(key, lambda: latest_period(user), CACHE_SECONDS)
+
+
 def default_query(user: User, name: str) -> Query | None:
     """The query page `name` shows a user who opens it without parameters (as the views'
     `_setup` makes it): the newest month the user sees, the page's flow, US dollars."""
-    latest = latest_period(user)
+    latest = report_month(user)
     if latest is None:
         return None
     page = PAGES[name]

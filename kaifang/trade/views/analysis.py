@@ -25,9 +25,15 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.enterprises.selectors import enterprise_get
-from kaifang.trade.figures import CACHE_SECONDS, PAGES, cache_key, figures, trend_chart
+from kaifang.trade.figures import (
+    CACHE_SECONDS,
+    PAGES,
+    cache_key,
+    figures,
+    report_month,
+    trend_chart,
+)
 from kaifang.trade.forms import AnalysisForm
-from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
@@ -39,12 +45,10 @@ from kaifang.trade.selectors import (
     breakdown,
     drill_records,
     drill_summary,
-    latest_period,
     markets,
     records_summary,
     sees_all,
 )
-from kaifang.trade.selectors.base import scope_signature
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params
 from kaifang.trade.views.tables import table_html
@@ -88,13 +92,7 @@ def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
     except ValueError:
         level = 1
     level = level if level in INDUSTRY_LEVELS else 1
-    # The report month by default: per rollup version and scope, like the overview's figures
-    # (a district user's MAX runs over the enterprise rollup of all their firms).
-    latest = local_cache.versioned(
-        f"trade:latest:{rollup_version()}:{scope_signature(user)}",
-        lambda: latest_period(user),
-        CACHE_SECONDS,
-    )
+    latest = report_month(user)  # the report month by default
     year, month = data.get("year"), data.get("month")
     if latest is None and not year:
         return Setup(user, form, None, keys, level)
