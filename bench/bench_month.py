@@ -8,7 +8,7 @@ Usage (on the large demo city, grown or not; it writes, then puts everything bac
     (bench/province runs it at 1× and at 9× in one cluster)
 
 The month: the newest month's exports of the original records (trade modes without a letter
-prefix: a city's monthly delivery, about 110 k rows for the large city), written as a GB18030
+prefix: a city's monthly delivery, 124,265 rows for the large city), written as a GB18030
 CSV for the month after it, so the import adds a month the rollups did not hold, as each
 month's delivery does. In order, each timed:
   - the pipeline, as `kaifang import-customs --flow export` runs it (parse in a forked child,
