@@ -6,6 +6,9 @@ re-import that replaces the month, and deleting a month's records.
 Usage (on the large demo city, grown or not; it writes, then puts everything back):
     bench/with-postgres bash -c '… demo-data --size large && python bench/bench_month.py'
     (bench/province runs it at 1× and at 9× in one cluster)
+    python bench/bench_month.py --all    (on a grown set: the month under every trade mode,
+                                          i.e. a province's month; the prefixed modes import
+                                          with an "unknown trade mode" warning)
 
 The month: the newest month's exports of the original records (trade modes without a letter
 prefix: a city's monthly delivery, 124,265 rows for the large city), written as a GB18030
@@ -79,26 +82,26 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def month_file() -> tuple[bytes, dt.date, int]:
-    """The newest month's original exports, as a CSV for the month after it."""
+def month_file(*, every_mode: bool) -> tuple[bytes, dt.date, int]:
+    """The newest month's original exports (with `every_mode`, also those under the grown
+    set's prefixed trade modes: a province's month), as a CSV for the month after it."""
     newest = CustomsRecord.objects.order_by("-period").values_list("period", flat=True).first()
     if newest is None:
         sys.exit("no customs records: load `kaifang demo-data --size large` first")
     target = _next_month(newest)
-    rows = (
-        CustomsRecord.objects.filter(period=newest, flow="export", trade_mode__regex=r"^[0-9]")
-        .order_by("id")
-        .values_list(
-            "enterprise__uscc",
-            "enterprise__name",
-            "hs_code",
-            "partner_code",
-            "trade_mode",
-            "qty1",
-            "unit1",
-            "value_usd",
-            "value_cny",
-        )
+    month = CustomsRecord.objects.filter(period=newest, flow="export")
+    if not every_mode:
+        month = month.filter(trade_mode__regex=r"^[0-9]")
+    rows = month.order_by("id").values_list(
+        "enterprise__uscc",
+        "enterprise__name",
+        "hs_code",
+        "partner_code",
+        "trade_mode",
+        "qty1",
+        "unit1",
+        "value_usd",
+        "value_cny",
     )
     stamp = f"{target:%Y%m}"
     lines = [",".join(HEADER)]
@@ -171,7 +174,7 @@ def remove_month(month: dt.date) -> tuple[float, float]:
 def main() -> None:
     total = CustomsRecord.objects.count()
     start = time.perf_counter()
-    data, month, rows = month_file()
+    data, month, rows = month_file(every_mode="--all" in sys.argv[1:])
     print(
         f"{connection.vendor}: {total:,} records; month {month:%Y-%m}: {rows:,} export rows "
         f"({len(data) / 1e6:.1f} MB CSV, written in {time.perf_counter() - start:.0f} s); "
