@@ -1,0 +1,238 @@
+"""One month's customs import into the records already there (a city's, or a province's after
+`bench/grow_records.py --times 9`), against a raw insert of the same rows into the same table,
+and what partitioning by month would change: a one-month `rebuild-rollups`, a one-month
+re-import that replaces the month, and deleting a month's records.
+
+Usage (on the large demo city, grown or not; it writes, then puts everything back):
+    bench/with-postgres bash -c '… demo-data --size large && python bench/bench_month.py'
+    (bench/province runs it at 1× and at 9× in one cluster)
+    python bench/bench_month.py --all    (on a grown set: the month under every trade mode,
+                                          i.e. a province's month; the prefixed modes import
+                                          with an "unknown trade mode" warning)
+
+The month: the newest month's exports of the original records (trade modes without a letter
+prefix: a city's monthly delivery, 124,265 rows for the large city), written as a GB18030
+CSV for the month after it, so the import adds a month the rollups did not hold, as each
+month's delivery does. In order, each timed:
+  - the pipeline, as `kaifang import-customs --flow export` runs it (parse in a forked child,
+    upsert, rollups, audit; one transaction), then the worker's exposure rollup of the month;
+  - the same file again with `--replace-period` (the month's records deleted and written anew);
+  - `rebuild-rollups` of that month alone;
+  - the month's records deleted (what a DETACH of a partition would replace), its rollups
+    rebuilt empty;
+  - the baseline: the parsed rows as tuples, COPY'd raw into the full table (its indexes in
+    place) in one transaction; then deleted again.
+Prints the import / raw insert ratio and the load average beside each figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from kaifang.enterprises.models import Enterprise  # noqa: E402
+from kaifang.risk.rollup import refresh_stale  # noqa: E402
+from kaifang.trade.actions import import_customs_table  # noqa: E402
+from kaifang.trade.bulk import insert_rows  # noqa: E402
+from kaifang.trade.importers.customs import CustomsRow, parse_customs  # noqa: E402
+from kaifang.trade.importers.headers import detect_mapping  # noqa: E402
+from kaifang.trade.importers.result import ImportResult  # noqa: E402
+from kaifang.trade.importers.tabular import read_table  # noqa: E402
+from kaifang.trade.models import CustomsRecord  # noqa: E402
+from kaifang.trade.rollups import rebuild_rollups  # noqa: E402
+from kaifang.trade.selectors.imports import import_lookups  # noqa: E402
+
+HEADER = [
+    "数据年月",
+    "统一社会信用代码",
+    "企业名称",
+    "商品编码",
+    "贸易伙伴编码",
+    "贸易方式编码",
+    "第一数量",
+    "第一计量单位",
+    "美元",
+    "人民币",
+]
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def month_file(*, every_mode: bool) -> tuple[bytes, dt.date, int]:
+    """The newest month's original exports (with `every_mode`, also those under the grown
+    set's prefixed trade modes: a province's month), as a CSV for the month after it."""
+    newest = CustomsRecord.objects.order_by("-period").values_list("period", flat=True).first()
+    if newest is None:
+        sys.exit("no customs records: load `kaifang demo-data --size large` first")
+    target = _next_month(newest)
+    month = CustomsRecord.objects.filter(period=newest, flow="export")
+    if not every_mode:
+        month = month.filter(trade_mode__regex=r"^[0-9]")
+    rows = month.order_by("id").values_list(
+        "enterprise__uscc",
+        "enterprise__name",
+        "hs_code",
+        "partner_code",
+        "trade_mode",
+        "qty1",
+        "unit1",
+        "value_usd",
+        "value_cny",
+    )
+    stamp = f"{target:%Y%m}"
+    lines = [",".join(HEADER)]
+    count = 0
+    for row in rows.iterator(chunk_size=20_000):
+        lines.append(",".join([stamp, *(_cell(c) for c in row)]))
+        count += 1
+    return ("\r\n".join(lines) + "\r\n").encode("gb18030"), target, count
+
+
+def pipeline(data: bytes, *, replace: bool) -> tuple[ImportResult[CustomsRow], float]:
+    start = time.perf_counter()
+    table = read_table(data, "month.csv", kind="customs")
+    mapping = detect_mapping(table.header, kind="customs")
+    mapping.require(has_file_flow=True)
+    result, _summary = import_customs_table(
+        table=table,
+        reread=lambda: read_table(data, "month.csv", kind="customs"),
+        mapping=mapping,
+        lookups=import_lookups(),
+        file_flow="export",
+        actor=None,
+        batch=None,
+        source="customs",
+        replace_period=replace,
+        expected_rows=data.count(b"\n"),
+    )
+    return result, time.perf_counter() - start
+
+
+def parsed_tuples(data: bytes) -> list[tuple[object, ...]]:
+    table = read_table(data, "month.csv", kind="customs")
+    mapping = detect_mapping(table.header, kind="customs")
+    result = parse_customs(table, mapping, lookups=import_lookups(), file_flow="export")
+    ids = dict(Enterprise.objects.values_list("uscc", "id"))
+    return [
+        (
+            row.enterprise.enterprise_id or ids[row.enterprise.uscc],
+            row.period.isoformat(),
+            row.flow,
+            row.hs_code,
+            row.partner_code,
+            row.trade_mode_code,
+            None if row.qty1 is None else str(row.qty1),
+            row.unit1,
+            None if row.qty2 is None else str(row.qty2),
+            row.unit2,
+            None if row.value_usd is None else str(row.value_usd),
+            None if row.value_cny is None else str(row.value_cny),
+            "customs",
+            None,
+        )
+        for row in result.rows
+    ]
+
+
+def remove_month(month: dt.date) -> tuple[float, float]:
+    """Delete the month's records and rebuild its rollups empty; returns both times."""
+    start = time.perf_counter()
+    with transaction.atomic():
+        CustomsRecord.objects.filter(period=month)._raw_delete(CustomsRecord.objects.db)
+    deleted = time.perf_counter() - start
+    start = time.perf_counter()
+    with transaction.atomic():
+        rebuild_rollups([month], settle=True)
+    refresh_stale()
+    return deleted, time.perf_counter() - start
+
+
+def main() -> None:
+    total = CustomsRecord.objects.count()
+    start = time.perf_counter()
+    data, month, rows = month_file(every_mode="--all" in sys.argv[1:])
+    print(
+        f"{connection.vendor}: {total:,} records; month {month:%Y-%m}: {rows:,} export rows "
+        f"({len(data) / 1e6:.1f} MB CSV, written in {time.perf_counter() - start:.0f} s); "
+        f"load average {_load()}",
+        flush=True,
+    )
+    if CustomsRecord.objects.filter(period=month).exists():
+        sys.exit(f"{month:%Y-%m} already holds records: a previous run did not finish")
+
+    result, import_s = pipeline(data, replace=False)
+    assert result.rows_imported == rows and result.rows_rejected == 0, result.errors[:3]
+    start = time.perf_counter()
+    refresh_stale()
+    refresh_s = time.perf_counter() - start
+    print(
+        f"  import (new month)      {import_s:7.1f} s  ({rows / import_s:,.0f} rows/s)  "
+        f"load {_load()}",
+        flush=True,
+    )
+    print(f"  then the worker's exposure rollup {refresh_s:.1f} s", flush=True)
+
+    result, replace_s = pipeline(data, replace=True)
+    refresh_stale()
+    print(f"  re-import, --replace-period {replace_s:7.1f} s  load {_load()}", flush=True)
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        written = rebuild_rollups([month], settle=True)
+    rebuild_s = time.perf_counter() - start
+    print(
+        f"  rebuild-rollups of the month {rebuild_s:6.1f} s ({written:,} rows)  load {_load()}",
+        flush=True,
+    )
+
+    deleted_s, emptied_s = remove_month(month)
+    print(
+        f"  delete the month's records {deleted_s:6.1f} s; its rollups rebuilt empty "
+        f"{emptied_s:.1f} s",
+        flush=True,
+    )
+
+    tuples = parsed_tuples(data)
+    raw_kind = "COPY" if connection.vendor == "postgresql" else "executemany"
+    start = time.perf_counter()
+    with transaction.atomic():
+        insert_rows(tuples)
+    raw_s = time.perf_counter() - start
+    print(
+        f"  raw insert ({raw_kind})  {raw_s:7.1f} s  ({rows / raw_s:,.0f} rows/s)  <- baseline  "
+        f"load {_load()}",
+        flush=True,
+    )
+    remove_month(month)
+    assert CustomsRecord.objects.count() == total
+    print(
+        f"  import / raw insert: {import_s / raw_s:.2f}x (target <= 1.5x); load average {_load()}"
+    )
+
+
+if __name__ == "__main__":
+    main()
