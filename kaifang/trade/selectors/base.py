@@ -206,6 +206,16 @@ def firm_keys_q(keys: Keys, path: str = "") -> Q:
     return condition
 
 
+def firms_named(viewer: Viewer, keys: Keys) -> list[str]:
+    """The enterprise-rollup keys (ids) of the firms a district, park or industry key names,
+    among those the viewer sees: what a breakdown or a drill-down within such a key reads
+    from the enterprise rollup instead of the records."""
+    firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
+    if viewer is not None:
+        firms = visible_to(firms, viewer)
+    return [str(pk) for pk in firms.values_list("pk", flat=True)]
+
+
 def sees_all(viewer: Viewer) -> bool:
     return viewer is None or effective_scope(viewer).sees_all
 

@@ -20,7 +20,6 @@ from django.db.models.functions import Cast, Substr
 from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.core.reference import hs_display_names
-from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
@@ -35,7 +34,7 @@ from kaifang.trade.selectors.base import (
     enterprise_rollup,
     enterprise_sums,
     facts,
-    firm_keys_q,
+    firms_named,
     flow_filter,
     grouped_sums,
     merge_sums,
@@ -192,11 +191,7 @@ def base_sums(
     if by == "enterprise" and not facts_only and _firm_keyed(keys):
         # Within a district, park or industry: the enterprise rollup of the firms the key
         # names (a park page's table), not the records of a year grouped by firm.
-        firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
-        if viewer is not None:
-            firms = visible_to(firms, viewer)
-        named = [str(pk) for pk in firms.values_list("pk", flat=True)]
-        return enterprise_sums(viewer, q, only=named), "rollup"
+        return enterprise_sums(viewer, q, only=firms_named(viewer, keys)), "rollup"
     if prefix is None or facts_only:
         return grouped_sums(apply_keys(facts(viewer), keys), _FACT_KEYS[by], q), "facts"
     if by == "enterprise":

@@ -13,8 +13,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from kaifang.core.models import Partner
-from kaifang.core.scope import effective_scope, scope_q, visible_to
-from kaifang.enterprises.models import Enterprise
+from kaifang.core.scope import effective_scope, scope_q
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
@@ -26,7 +25,7 @@ from kaifang.trade.selectors.base import (
     apply_keys,
     enterprise_rollup,
     facts,
-    firm_keys_q,
+    firms_named,
     flow_filter,
     keys_q,
     scoped_sources,
@@ -313,11 +312,7 @@ def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
         return [enterprise_rollup(viewer).filter(key=keys.enterprise)]
     elif given <= FIRM_KEYS:
         # a district, park or industry: the enterprise rollup of the firms it names
-        firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
-        if viewer is not None:
-            firms = visible_to(firms, viewer)
-        named = [str(pk) for pk in firms.values_list("pk", flat=True)]
-        return [enterprise_rollup(viewer).filter(key__in=named)]
+        return [enterprise_rollup(viewer).filter(key__in=firms_named(viewer, keys))]
     elif given == {"group"}:
         # a partner group: the partner rollup of its members
         members = sorted(
