@@ -8,8 +8,9 @@ Usage (the database must hold `kaifang demo-data --size large`):
 
 Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median of RUNS
 (default 5) warm runs after one cold run, beside a hello-world request of the same run (the
-machine's load moves every figure). `--query` also times the page's query alone
-(`drill_records(...)[offset:offset + 50]`) in the plan chosen and with no plan forced.
+machine's load moves every figure). `--users=liaison1,…` times only those users. `--query`
+also times the page's query alone (`drill_records(...)[offset:offset + 50]`) in the plan
+chosen and with no plan forced.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def main() -> None:
         f"{CustomsRecord.objects.count():,} customs records, report month {latest:%Y-%m}, "
         f"median of {runs} warm runs; plans chosen: {HAS_PLANS}; {load()}"
     )
-    for username in ("leader", "dongcheng", "liaison1"):
+    chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--users=")]
+    for username in chosen[0].split(",") if chosen else ("leader", "dongcheng", "liaison1"):
         user = User.objects.filter(username=username).first()
         if user is None:
             continue

@@ -10,10 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from kaifang.core.models import Partner
 from kaifang.core.scope import effective_scope, scope_q
+from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
@@ -28,6 +40,7 @@ from kaifang.trade.selectors.base import (
     firms_named,
     flow_filter,
     keys_q,
+    reach,
     scoped_sources,
     sees_all,
 )
@@ -54,9 +67,17 @@ from kaifang.trade.selectors.measures import ZERO
 #   `depth × the key's records / matching` entries, so bounded by the page however deep when
 #   the matching records are a large share of the key's, and unchanged when every record is
 #   doubled. Only in US dollars (the indexes carry value_usd; the CNY order is not the same).
+# - firms (a viewer who sees only named firms: a liaison officer's handful): a walk along the
+#   (enterprise, value) index per firm finds the value of that firm's `depth`-th matching
+#   record; the largest of those cuts is at or below the page's last value (that firm alone
+#   has `depth` records at or above it), so the records at or above it hold the page. The
+#   page then reads at most `firms × depth` rows through the same index's ranges: bounded by
+#   the page, not by the firms' records (which neither planner merges in value order itself).
 WALK_ENTRY_COST = 5
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 KEY_WALK = "key walk"
+FIRMS = "firms"
+MAX_FIRMS = 200  # one walk per firm: beyond a handful the scope's own plans do better
 # The keys with a (key, value_usd) index, by their Keys name: the column it leads with.
 KEY_VALUE_INDEXES = {"partner": "partner_code", "mode": "trade_mode", "enterprise": "enterprise_id"}
 
@@ -88,7 +109,7 @@ def drill_records(
             plan = drill_plan(
                 viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching
             )
-    qs = _planned(viewer, q, q.span_months(span), keys, plan)
+    qs = _planned(viewer, q, q.span_months(span), keys, plan, depth)
     return qs.select_related("enterprise").order_by(f"-{q.field}", "period", "id")
 
 
@@ -117,7 +138,7 @@ def drill_plan(
     if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
         return FREE
     choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
-    if connection.vendor == "sqlite" or (choice == KEY and not keys.enterprise):
+    if connection.vendor == "sqlite" or choice == FIRMS or (choice == KEY and not keys.enterprise):
         return choice
     return FREE
 
@@ -132,8 +153,11 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     if _key_value_column(q, keys) is not None:
         walk, walked = KEY_WALK, _key_records(keys)
     costs = {walk: _walk_cost(depth, matching, int(walked))}
-    if costs[walk] <= matching:
-        return walk
+    firms = _named_firms(viewer) if q.field == "value_usd" else None
+    if firms:
+        costs[FIRMS] = _firms_cost(firms, depth, matching)
+    if min(costs.values()) <= matching:
+        return min(costs, key=lambda name: costs[name])
     if keys.is_empty:  # the narrow plan's range is the matching records themselves
         costs[SCOPE if scoped else MONTHS] = float(matching)
         return min(costs, key=lambda name: costs[name])
@@ -143,6 +167,31 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     if _key_index(keys) is not None:
         costs[KEY] = _count(None, q, span, keys)
     return min(costs, key=lambda name: costs[name])
+
+
+def _named_firms(viewer: Viewer) -> list[int] | None:
+    """The firms of a viewer who sees only named firms (no unit, not all: a liaison officer),
+    when few enough for a walk each; None otherwise."""
+    if viewer is None:
+        return None
+    scope = effective_scope(viewer)
+    if scope.sees_all or scope.unit_ids:
+        return None
+    firms = sorted(reach(viewer).owner_only_ids)
+    return firms if 0 < len(firms) <= MAX_FIRMS else None
+
+
+def _firms_cost(firms: list[int], depth: int, matching: int) -> float:
+    """The firms plan: each firm's walk reads about `depth × its records / its matching`
+    entries (at most its records), then the page reads up to `firms × depth` rows."""
+    records = TradeRollup.objects.filter(
+        dimension=Dimension.ENTERPRISE, key__in=[str(pk) for pk in firms]
+    ).aggregate(n=Sum("rows"))["n"]
+    records = float(records or 0)
+    if matching <= 0:
+        return float("inf")
+    walked = min(len(firms) * depth * records / matching, records)
+    return walked * WALK_ENTRY_COST + min(len(firms) * depth, matching)
 
 
 def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
@@ -199,7 +248,7 @@ def table_records() -> int:
 
 
 def _planned(
-    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys, plan: str
+    viewer: Viewer, q: Query, months: list[dt.date], keys: Keys, plan: str, depth: int | None
 ) -> QuerySet[CustomsRecord]:
     """The drill-down's records with the conditions `plan` does not read by an index inside
     one CASE (no index serves it), so that SQLite (and PostgreSQL) can take only the
@@ -240,9 +289,31 @@ def _planned(
         qs = qs.filter(keys_q(keys))
     elif plan == MONTHS:
         qs = qs.filter(in_range & flow)
+    elif plan == FIRMS:
+        firms = _named_firms(viewer)
+        if firms is None or depth is None:
+            raise ValueError("the firms plan needs a viewer of named firms and a depth")
+        qs = qs.filter(enterprise_id__in=firms)
+        cut = _firms_cut(firms, hidden, depth)
+        if cut is not None:
+            qs = qs.filter(value_usd__gte=cut)
     elif plan != WALK:
         raise ValueError(f"unknown plan {plan!r}")
     return _hidden(qs, hidden)
+
+
+def _firms_cut(firms: list[int], hidden: Q, depth: int) -> Decimal | None:
+    """The largest of the firms' `depth`-th matching values (in one query, a walk of the
+    (enterprise, value) index each), or None when no firm has that many matching records."""
+    walk = _hidden(CustomsRecord.objects.filter(enterprise_id=OuterRef("pk")), hidden)
+    nth = walk.order_by("-value_usd").values("value_usd")[depth - 1 : depth]
+    cuts = (
+        Enterprise.objects.filter(pk__in=firms)
+        .annotate(cut=Subquery(nth))
+        .values_list("cut", flat=True)
+    )
+    found = [cut for cut in cuts if cut is not None]
+    return max(found) if found else None
 
 
 def _hidden(

@@ -18,6 +18,7 @@ from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 from kaifang.trade.selectors.records import (
+    FIRMS,
     FREE,
     KEY,
     KEY_WALK,
@@ -317,3 +318,84 @@ def test_the_hs_key_plan_does_not_follow_the_order_the_indexes_were_made(shares,
     text = _plan(qs[:50])
     assert "(hs_code>? AND hs_code<?)" in text, text
     assert _ids(qs) == _ids(drill_records(viewer=city.leader, q=Q_YTD, span="ytd", keys=keys))
+
+
+@pytest.fixture
+def liaison_firms(shares, city):
+    """The liaison officer now looks after the large firm too (810 records this year, none
+    through a unit: he has none), and a third district-B firm outside his care brings the
+    table to 4,410 records, so his are a small share of it."""
+    shares["big"].liaison = city.liaison
+    shares["big"].save(update_fields=["liaison"])
+    filler = EnterpriseFactory(name="他企业", district=city.district_b)
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=filler,
+            period=dt.date(2025, i % 3 + 1, 1),
+            flow="export",
+            hs_code=f"85{i:06d}",
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(i % 41 * 10 + 10),
+            value_cny=Decimal(i % 41 * 70 + 70),
+        )
+        for i in range(3_000)
+    )
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    return shares
+
+
+@pytest.mark.parametrize(
+    ("flow", "currency"), [("total", "usd"), ("export", "usd"), ("import", "usd")]
+)
+def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
+    liaison_firms, city, flow, currency
+):
+    """A walk per firm for the cut, then the records at or above it: every page up to the
+    depth asked equals the same slice of the full list, for each key and span, ties included
+    (many equal values across the firms and months)."""
+    q = Query(year=2025, month=3, flow=flow, currency=currency)
+    seen = 0
+    for params in ({}, {"partner": "502"}, {"hs": "61"}, {"mode": "15"}):
+        keys = Keys(**params)
+        for span in ("ytd", "month", "ytd_prev"):
+            rows = _ids(drill_records(viewer=city.liaison, q=q, span=span, keys=keys))
+            for depth in (1, 50, 100, 450, 1_500):
+                forced = drill_records(
+                    viewer=city.liaison, q=q, span=span, keys=keys, plan=FIRMS, depth=depth
+                )
+                start = max(depth - 50, 0)
+                assert _ids(forced[start:depth]) == rows[start:depth], (params, span, depth)
+            seen += len(rows)
+    assert seen > 1_000
+
+
+def test_the_firms_plan_is_only_for_a_viewer_of_named_firms(liaison_firms, city):
+    for viewer in (city.leader, city.district_a_user, None):
+        with pytest.raises(ValueError, match="firms plan"):
+            drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=Keys(), plan=FIRMS, depth=50)
+
+
+def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, city):
+    """His 810 records this year: the first page walks each firm's value index for its cut
+    (about 60 entries) instead of sorting all of them; a deep page narrows as before, and
+    so does a page in yuan (no (firm, yuan) index)."""
+    summary = drill_summary(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys())
+    assert summary is not None and summary.count == 810
+
+    def chosen(depth, q=Q_YTD):
+        return drill_plan(
+            viewer=city.liaison, q=q, span="ytd", keys=Keys(), depth=depth, matching=810
+        )
+
+    assert chosen(50) == FIRMS
+    assert chosen(800) != FIRMS
+    assert chosen(50, Query(year=2025, month=3, currency="cny")) != FIRMS
+    qs = drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys(), depth=50)
+    if connection.vendor == "sqlite":
+        text = _plan(qs[:50])
+        assert "customs_record_firm_usd (enterprise_id=? AND value_usd>?)" in text, text
+        assert "customs_record_usd" not in text.replace("customs_record_usd ", ""), text
+    assert qs.count() <= 2 * 50 + 40  # the cut keeps about a page per firm (ties above it)
+    free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys()))
+    assert _ids(qs[:50]) == free[:50]
