@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.trade.models import CustomsRecord
+from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 from kaifang.trade.selectors.records import (
@@ -368,6 +368,16 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
                 assert _ids(forced[start:depth]) == rows[start:depth], (params, span, depth)
             seen += len(rows)
     assert seen > 1_000
+    # the enterprise rollup only spares walks: stale counts (none, or too many) give the
+    # same pages
+    rows = _ids(drill_records(viewer=city.liaison, q=q, span="ytd", keys=Keys()))
+    for stale in (0, 100_000):
+        TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE).update(rows=stale)
+        for depth in (50, 450):
+            forced = drill_records(
+                viewer=city.liaison, q=q, span="ytd", keys=Keys(), plan=FIRMS, depth=depth
+            )
+            assert _ids(forced[depth - 50 : depth]) == rows[depth - 50 : depth], (stale, depth)
 
 
 def test_the_firms_plan_is_only_for_a_viewer_of_named_firms(liaison_firms, city):
