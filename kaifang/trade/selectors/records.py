@@ -157,9 +157,9 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     if _key_value_column(q, keys) is not None:
         walk, walked = KEY_WALK, _key_records(keys)
     costs = {walk: _walk_cost(depth, matching, int(walked))}
-    firms = _named_firms(viewer) if q.field == "value_usd" else None
+    firms = _named_firms(viewer) if q.field == "value_usd" and keys.is_empty else None
     if firms:
-        costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)
+        costs[FIRMS] = _firms_cost(firms, q, span, depth, matching)
     if min(costs.values()) <= matching:
         return min(costs, key=lambda name: costs[name])
     if keys.is_empty:  # the narrow plan's range is the matching records themselves
@@ -185,40 +185,34 @@ def _named_firms(viewer: Viewer) -> list[int] | None:
     return firms if 0 < len(firms) <= MAX_FIRMS else None
 
 
-def _firms_cost(
-    firms: list[int], q: Query, span: str, keys: Keys, depth: int, matching: int
-) -> float:
-    """The firms plan: each walk for the cut reads about `depth × the firm's records / its
-    matching records` entries (at most its records), then the page reads up to
-    `firms × depth` rows at or above the cut. Without keys each firm's counts are known;
-    with keys the firms' together stand for each."""
-    if matching <= 0:
+def _firms_cost(firms: list[int], q: Query, span: str, depth: int, matching: int) -> float:
+    """The firms plan without keys: each walk for the cut reads about `depth × the firm's
+    records / its matching records` entries (at most its records), then the page reads up
+    to `firms × depth` rows at or above the cut. Not weighed with keys: a key's records are
+    a small share of most firms', whose walks then read all their records (measured: the
+    liaison officer's partner-502 page read twice as many at 2×), and the key's own plans
+    serve them."""
+    counts = _firm_counts(firms, q, q.span_months(span))
+    deep = {pk: found for pk, found in counts.matching.items() if found >= depth}
+    if matching <= 0 or not deep:  # no cut: the scope's plan reads the same records
         return float("inf")
-    counts = _firm_counts(firms, q, q.span_months(span), keys)
-    if counts.matching is None:
-        records = float(sum(counts.records.values()))
-        walked = min(len(firms) * depth * records / matching, records)
-    else:
-        deep = {pk: found for pk, found in counts.matching.items() if found >= depth}
-        if not deep:  # no cut: the scope's plan reads the same records
-            return float("inf")
-        walked = sum(
-            min(depth * counts.records.get(pk, 0) / found, counts.records.get(pk, 0))
-            for pk, found in deep.items()
-        )
+    walked = sum(
+        min(depth * counts.records.get(pk, 0) / found, counts.records.get(pk, 0))
+        for pk, found in deep.items()
+    )
     return walked * FIRM_WALK_ENTRY_COST + min(len(firms) * depth, matching)
 
 
 @dataclass(frozen=True)
 class FirmCounts:
     """Records per firm in every month and flow (what its (enterprise, value) index holds)
-    and, without keys, its records matching the months and flow (None with keys)."""
+    and those matching the months and flow, from the enterprise rollup."""
 
     records: dict[int, int]
-    matching: dict[int, int] | None
+    matching: dict[int, int]
 
 
-def _firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) -> FirmCounts:
+def _firm_counts(firms: list[int], q: Query, months: list[dt.date]) -> FirmCounts:
     rollup = TradeRollup.objects.filter(
         dimension=Dimension.ENTERPRISE, key__in=[str(pk) for pk in firms]
     )
@@ -227,10 +221,8 @@ def _firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) 
         sums = rows.values("key").annotate(n=Sum("rows")).values_list("key", "n")
         return {int(key): int(n or 0) for key, n in sums}
 
-    matching = None
-    if keys.is_empty:
-        matching = per_firm(flow_filter(rollup.filter(period__in=months), q.flow))
-    return FirmCounts(records=per_firm(rollup), matching=matching)
+    in_span = flow_filter(rollup.filter(period__in=months), q.flow)
+    return FirmCounts(records=per_firm(rollup), matching=per_firm(in_span))
 
 
 def _walked_firms(
@@ -238,11 +230,11 @@ def _walked_firms(
 ) -> list[int]:
     """The firms whose walk can give a cut: without keys those the enterprise rollup counts
     at least `depth` matching records for (a firm with fewer has no `depth`-th record); with
-    keys all of them. The rollups only spare walks: were they stale, a firm left out would
-    only lower the cut, and the page stays right."""
-    matching = _firm_counts(firms, q, months, keys).matching
-    if matching is None:
+    keys (the plan forced) all of them. The rollups only spare walks: were they stale, a
+    firm left out would only lower the cut, and the page stays right."""
+    if not keys.is_empty:
         return firms
+    matching = _firm_counts(firms, q, months).matching
     return [pk for pk in firms if matching.get(pk, 0) >= depth]
 
 
