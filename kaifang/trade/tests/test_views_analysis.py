@@ -284,6 +284,13 @@ def test_records_page_reads_the_facts_once_only(trade_data, city, client):
             assert len(facts) == 1, facts
             assert not any("DISTINCT" in s.upper() for s in facts)
             assert response.context["page"].paginator.count == len(response.context["rows"])
+            # the rows carry what the page shows, not the firm's long texts (a narrow plan
+            # sorts whole rows), and nothing shown is loaded row by row afterwards
+            assert "search_text" not in facts[0] and "problems" not in facts[0]
+            assert "<td>" in response.content.decode()
+            one_by_id = ('"enterprises_enterprise"."id" = ', '"trade_customsrecord"."id" = ')
+            by_row = [s for s in sql if s.endswith("LIMIT 21") and any(w in s for w in one_by_id)]
+            assert len(by_row) <= 1, by_row  # the firm key's label: one
 
 
 def test_records_page_with_keys_the_rollups_lack_aggregates_the_facts_once(
