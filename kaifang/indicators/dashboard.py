@@ -28,7 +28,7 @@ from kaifang.indicators.models import (
     RegionKind,
     Target,
 )
-from kaifang.trade.refill import after_rebuild, refill_viewers
+from kaifang.trade.refill import after_version_moves, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
 from kaifang.trade.selectors.base import scope_signature
@@ -319,7 +319,9 @@ def refill() -> int:
 
 
 def connect() -> None:
-    after_rebuild("kaifang.indicators.dashboard.refill", dispatch_uid="indicators.dashboard_refill")
+    after_version_moves(
+        "kaifang.indicators.dashboard.refill", dispatch_uid="indicators.dashboard_refill"
+    )
 
 
 def _params(q: Query) -> str:

@@ -30,7 +30,7 @@ from kaifang.core.models import Partner, User
 from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow
-from kaifang.trade.refill import after_rebuild, refill_viewers
+from kaifang.trade.refill import after_version_moves, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
 from kaifang.trade.selectors.base import facts, scope_signature, stage_rows
@@ -459,4 +459,4 @@ def refill() -> int:
 
 
 def connect() -> None:
-    after_rebuild("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")
+    after_version_moves("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")
