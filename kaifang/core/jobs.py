@@ -97,9 +97,10 @@ def defer_once(func_path: str, *args: Any) -> None:
     while it runs queues it again. In sync mode (JOBS_SYNC) every call runs."""
 
     def _push() -> None:
+        from django_q.conf import Conf
         from django_q.tasks import async_task
 
-        if not settings.Q_CLUSTER.get("sync") and _waiting(func_path, args):
+        if not Conf.SYNC and _waiting(func_path, args):
             return
         async_task(func_path, *args, task_name=f"{func_path}:{args[0] if args else ''}")
 
