@@ -19,6 +19,8 @@ class RiskConfig(AppConfig):
         rollup.connect()
         from kaifang.trade.refill import after_version_moves
 
-        after_version_moves("kaifang.risk.selectors.refill_dependence", dispatch_uid="risk.dependence")
+        after_version_moves(
+            "kaifang.risk.selectors.refill_dependence", dispatch_uid="risk.dependence"
+        )
         panels.register_all()
         demo.register_loader()
