@@ -19,11 +19,13 @@ from kaifang.trade.signals import version_bumped
 
 
 def refill_viewers(*, owners: bool = True) -> list[User]:
-    """One active user per cache scope to refill: the first who sees it all (the whole city's
-    figures are cached once for all of them), then every user of a district's or a park's
-    unit (a scoped user's cache key names the user, whose liaison firms it may add). Without
-    `owners`, users whose scope covers no unit are left out: liaison officers, who see only
-    their own firms, whose pages cost little to compute (and there may be hundreds)."""
+    """One active user per cache scope (`scope_signature`) to refill: the first who sees it
+    all (the whole city's figures are cached once for all of them), then the first user of
+    each district's or park's units (one entry for the unit's users who see no firm outside
+    it), and each such user who also sees firms outside his units as their liaison officer
+    (his key names him). Without `owners`, users whose scope covers no unit are left out:
+    liaison officers, who see only their own firms, whose pages cost little to compute (and
+    there may be hundreds)."""
     found: list[User] = []
     done: set[str] = set()
     for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):

@@ -5,11 +5,11 @@ customs records the viewer sees.
 The records of a segment's codes are many (seconds to group on a large city), so what each
 segment holds for a viewer is computed once per rollup version into a small `SegmentFigures`
 and cached (per scope, codes and months), and the worker fills those entries for the city and
-every district's and park's user right after a rebuild (`refill`, on trade's
-`rollups_rebuilt`), as it does for the leaders' dashboard: the first viewer after an import
-meets a warm cache. Per enterprise, codes of four digits or fewer are read from the product
-stage rollup (enterprise × month × flow × HS heading); per partner, and for longer codes, from
-the records."""
+every district's and park's unit each time the rollup version moves (`refill`, through
+trade's `after_version_moves`), as it does for the leaders' dashboard: the first viewer after
+an import or an enterprise change meets a warm cache. Per enterprise, codes of four digits or
+fewer are read from the product stage rollup (enterprise × month × flow × HS heading); per
+partner, and for longer codes, from the records."""
 
 from __future__ import annotations
 
@@ -261,9 +261,9 @@ class _Reads:
     and park only in a read for several scopes, else None); both for longer codes (records:
     code, enterprise, partner, flow, value)."""
 
-    stage: list[tuple[str, int, str, Decimal | None]]
-    partners: list[tuple[str, str, str, int | None, int | None, Decimal | None]]
-    fine: list[tuple[str, int, str, str, Decimal | None]]
+    stage: list[tuple[Any, ...]]
+    partners: list[tuple[Any, ...]]
+    fine: list[tuple[Any, ...]]
 
 
 def _read(
@@ -282,7 +282,7 @@ def _read(
             .annotate(v=Sum("value_usd"))
             .order_by()
         )
-        reads.stage = list(stage)
+        reads.stage = [tuple(row) for row in stage]
         records = (
             facts(viewer)
             .filter(period__in=periods)
@@ -290,17 +290,17 @@ def _read(
             .annotate(code=Substr("hs_code", 1, HEADING))
         )
         if pairs:
-            grouped = records.values_list(
+            tagged = records.values_list(
                 "code", "partner_code", "flow", "enterprise__district_id", "enterprise__park_id"
             )
-            reads.partners = list(grouped.annotate(v=Sum("value_usd")).order_by())
+            reads.partners = [tuple(r) for r in tagged.annotate(v=Sum("value_usd")).order_by()]
         else:
-            grouped = records.values_list("code", "partner_code", "flow")
-            rows = grouped.annotate(v=Sum("value_usd")).order_by()
+            plain = records.values_list("code", "partner_code", "flow")
+            rows = plain.annotate(v=Sum("value_usd")).order_by()
             reads.partners = [(c, p, f, None, None, v) for c, p, f, v in rows]
     if fine and periods:
         digits = max(len(c) for c in fine)
-        records = (
+        longer = (
             facts(viewer)
             .filter(period__in=periods)
             .filter(_prefix_q("hs_code", fine))
@@ -309,7 +309,7 @@ def _read(
             .annotate(v=Sum("value_usd"))
             .order_by()
         )
-        reads.fine = list(records)
+        reads.fine = [tuple(row) for row in longer]
     return reads
 
 
