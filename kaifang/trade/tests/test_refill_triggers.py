@@ -127,3 +127,20 @@ def test_in_sync_mode_the_first_view_after_an_import_reads_the_refilled_entry(
     for user in (city.leader, city.district_a_user):
         sums, _ = _first_views(client, user)
         assert not sums, user.username
+
+
+def test_a_rolled_back_change_does_not_hold_back_the_next_commits_refill(
+    trade_data, django_capture_on_commit_callbacks
+):
+    """The bumps of a transaction share one at-commit state: a rolled-back one's callbacks are
+    dropped, and the next commit's bump must still tell the refills."""
+    OrmQ.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        trade_data.e1.name = "甲机电（未保存）"
+        trade_data.e1.save()
+        raise RuntimeError
+    assert not OrmQ.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        trade_data.e2.name = "乙纺织（新名）"
+        trade_data.e2.save()
+    assert sorted(_queued()) == sorted(REFILLS)
