@@ -144,3 +144,24 @@ def test_a_rolled_back_change_does_not_hold_back_the_next_commits_refill(
         trade_data.e2.name = "乙纺织（新名）"
         trade_data.e2.save()
     assert sorted(_queued()) == sorted(REFILLS)
+
+
+def test_in_sync_mode_the_first_view_after_an_import_command_reads_the_refilled_entry(
+    trade_data, city, client, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The same through `kaifang import-customs` (its commit rebuilds the month's rollups):
+    the pages then open on the imported month and compute nothing."""
+    from kaifang.enterprises.tests.factories import EnterpriseFactory
+    from kaifang.trade.tests.test_commands_import import KNOWN, LINES, run, write_csv
+
+    EnterpriseFactory(name="示范精密机械有限公司", uscc=KNOWN, district=city.district_a)
+    monkeypatch.setattr(Conf, "SYNC", True)
+    OrmQ.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run(write_csv(tmp_path, LINES[:3]))
+    assert result["rows_imported"] == 3
+    assert not OrmQ.objects.exists()
+    for user in (city.leader, city.district_a_user):
+        sums, contexts = _first_views(client, user)
+        assert not sums, user.username
+        assert contexts[0]["q"].label == "2025年9月", user.username
