@@ -90,6 +90,37 @@ def defer(func_path: str, *args: Any) -> None:
     transaction.on_commit(_push)
 
 
+def defer_once(func_path: str, *args: Any) -> None:
+    """`defer`, unless the same call already waits in the queue, not yet taken by a worker:
+    a burst of commits that each ask for the same refresh (a refill after every edit of a
+    bulk change) queues it once. A call a worker has taken counts no more: what commits
+    while it runs queues it again. In sync mode (JOBS_SYNC) every call runs."""
+
+    def _push() -> None:
+        from django_q.conf import Conf
+        from django_q.tasks import async_task
+
+        if not Conf.SYNC and _waiting(func_path, args):
+            return
+        async_task(func_path, *args, task_name=f"{func_path}:{args[0] if args else ''}")
+
+    transaction.on_commit(_push)
+
+
+def _waiting(func_path: str, args: tuple[Any, ...]) -> bool:
+    """Whether django-q's ORM broker holds `func_path(*args)` that no worker has taken: a
+    taken task's lock lies ahead (until its retry time), a waiting one's does not."""
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    rows = OrmQ.objects.filter(key=Conf.CLUSTER_NAME, lock__lte=timezone.now())
+    for row in rows.only("payload"):
+        task = row.task
+        if task.get("func") == func_path and tuple(task.get("args") or ()) == args:
+            return True
+    return False
+
+
 def enqueue(
     *,
     kind: str,

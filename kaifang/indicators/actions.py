@@ -339,5 +339,5 @@ def official_import(
             changes={"flow": flow, "periods": batch.periods, "rows": len(items)},
         )
         # the dashboards' official figures change: rebuilt by the worker once this commits
-        jobs.defer("kaifang.indicators.dashboard.refill")
+        jobs.defer_once("kaifang.indicators.dashboard.refill")
     return batch

@@ -28,7 +28,7 @@ from kaifang.indicators.models import (
     RegionKind,
     Target,
 )
-from kaifang.trade.refill import after_rebuild, refill_viewers
+from kaifang.trade.refill import after_version_moves, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Keys, Query, breakdown, latest_period, totals_by_flow
 from kaifang.trade.selectors.base import scope_signature
@@ -308,9 +308,11 @@ def _build(user: User, year: int, month: int) -> Dashboard:
 
 def refill() -> int:
     """Build the dashboards the first viewers after an import would otherwise wait for: the
-    city's (one for everyone who sees it all) and that of each user of a district's or a
-    park's unit (a scoped user's cache key names the user), each for their newest month. Run
-    by the worker after a rollup rebuild commits (`connect`); returns the dashboards built."""
+    city's (one for everyone who sees it all), that of each district's or park's unit (one
+    for the unit's users who see no firm outside it) and each liaison officer's (trade's
+    `refill_viewers`), each for their newest month. Run by the worker each time trade's
+    rollup version moves (`connect`) and after an official import; returns the dashboards
+    built."""
     viewers = refill_viewers()
     for user in viewers:
         year, month = default_period(user)
@@ -319,7 +321,9 @@ def refill() -> int:
 
 
 def connect() -> None:
-    after_rebuild("kaifang.indicators.dashboard.refill", dispatch_uid="indicators.dashboard_refill")
+    after_version_moves(
+        "kaifang.indicators.dashboard.refill", dispatch_uid="indicators.dashboard_refill"
+    )
 
 
 def _params(q: Query) -> str:

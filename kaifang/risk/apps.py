@@ -17,8 +17,10 @@ class RiskConfig(AppConfig):
 
         hooks.connect()
         rollup.connect()
-        from kaifang.trade.refill import after_rebuild
+        from kaifang.trade.refill import after_version_moves
 
-        after_rebuild("kaifang.risk.selectors.refill_dependence", dispatch_uid="risk.dependence")
+        after_version_moves(
+            "kaifang.risk.selectors.refill_dependence", dispatch_uid="risk.dependence"
+        )
         panels.register_all()
         demo.register_loader()

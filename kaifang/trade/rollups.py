@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -30,7 +32,7 @@ from kaifang.trade.models import (
     TradeRollup,
     YearToDateRollup,
 )
-from kaifang.trade.signals import rollups_rebuilt
+from kaifang.trade.signals import rollups_rebuilt, version_bumped
 
 _FACTS = CustomsRecord._meta.db_table
 _FIRMS = Enterprise._meta.db_table
@@ -53,16 +55,44 @@ def _read_version() -> int:
     return int(cache.get_or_set(VERSION_KEY, time.time_ns, None) or time.time_ns())
 
 
+def _bump() -> None:
+    cache.set(VERSION_KEY, time.time_ns(), None)
+    request_memo.forget(VERSION_KEY)
+
+
+@dataclass
+class _Commit:
+    """The at-commit bumps of one transaction: the first to run bumps and tells, the rest of
+    that commit find it done (a thousand saves in one action bump once at commit)."""
+
+    done: bool = False
+
+
+_COMMIT = "_kaifang_rollup_version_commit"
+
+
 def bump_version() -> None:
     """Mark every cached page stale. Now (a rolled-back rebuild only costs a cache miss) and
-    again at commit (a page cached by a reader in between must not keep the old figures)."""
+    again at commit (a page cached by a reader in between must not keep the old figures);
+    after that last bump, `version_bumped` tells the refills, once per commit. Every bump of
+    a transaction shares one `_Commit`: a rolled-back transaction's callbacks are dropped,
+    and the next transaction's bumps join the still open one, whose first callback to run
+    is then theirs."""
+    _bump()
+    conn = transaction.get_connection()
+    commit: _Commit | None = getattr(conn, _COMMIT, None)
+    if commit is None or commit.done:
+        commit = _Commit()
+        setattr(conn, _COMMIT, commit)
+    transaction.on_commit(partial(_committed, commit))
 
-    def bump() -> None:
-        cache.set(VERSION_KEY, time.time_ns(), None)
-        request_memo.forget(VERSION_KEY)
 
-    bump()
-    transaction.on_commit(bump)
+def _committed(commit: _Commit) -> None:
+    if commit.done:
+        return
+    commit.done = True
+    _bump()
+    version_bumped.send(sender=CustomsRecord)
 
 
 # The stages and the dimensions summed from them are defined in trade/dimensions.py, which the

@@ -294,3 +294,36 @@ def test_progress_reported_inside_a_transaction_reaches_the_page(city, settings,
     row = Job.objects.get(pk=created.pk)
     assert row.status == JobStatus.SUCCEEDED
     assert not list((tmp_path / "jobs").glob("*.json"))  # the side file goes with the job
+
+
+def _queued_calls() -> list[tuple[str, tuple[object, ...]]]:
+    return [(r.task["func"], tuple(r.task["args"])) for r in OrmQ.objects.order_by("id")]
+
+
+def test_defer_once_queues_a_call_once_while_it_waits(db, django_capture_on_commit_callbacks):
+    """A burst of commits asking for the same refresh queues it once; a call a worker has
+    taken (its lock lies ahead) no longer counts; other arguments are another call."""
+    from django.utils import timezone
+
+    OrmQ.objects.all().delete()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            jobs.defer_once("kaifang.core.tasks.selftest_refresh", "a")
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", "b")
+    assert _queued_calls() == [
+        ("kaifang.core.tasks.selftest_refresh", ("a",)),
+        ("kaifang.core.tasks.selftest_refresh", ("b",)),
+    ]
+    OrmQ.objects.update(lock=timezone.now() + timezone.timedelta(minutes=5))  # taken
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", "a")
+    assert len(_queued_calls()) == 3
+
+
+def test_defer_once_queues_nothing_when_the_transaction_rolls_back(db):
+    OrmQ.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh")
+        raise RuntimeError
+    assert not OrmQ.objects.exists()

@@ -124,9 +124,9 @@ def test_refill_leaves_the_city_and_district_dashboards_cached(trade_data, seede
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kaifang.trade.signals import rollups_rebuilt
+    from kaifang.trade.signals import version_bumped
 
-    assert any("dashboard_refill" in str(r[0]) for r in rollups_rebuilt.receivers)
+    assert any("dashboard_refill" in str(r[0]) for r in version_bumped.receivers)
     cache.clear()
     assert dashboard.refill() >= 2  # the city, and each user of a district's unit
     for user in (city.leader, city.district_a_user, city.district_b_user):

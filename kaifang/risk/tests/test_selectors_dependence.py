@@ -115,9 +115,9 @@ def test_the_worker_fills_the_dependence_page_after_a_rebuild(risk_data, city, c
     from django.test.utils import CaptureQueriesContext
 
     from kaifang.risk.selectors import refill_dependence
-    from kaifang.trade.signals import rollups_rebuilt
+    from kaifang.trade.signals import version_bumped
 
-    assert any("risk.dependence" in str(r[0]) for r in rollups_rebuilt.receivers)
+    assert any("risk.dependence" in str(r[0]) for r in version_bumped.receivers)
     _watch("502")
     cache.clear()
     assert refill_dependence() >= 3  # the city, and each user of a district's unit

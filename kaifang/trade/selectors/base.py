@@ -12,6 +12,7 @@ same facts, so they give the same numbers (tested)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
@@ -36,6 +37,7 @@ from kaifang.trade.models import (
     TradeRollup,
     YearToDateRollup,
 )
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors.measures import ZERO, add_months
 
 Viewer = User | None  # None: the whole city, for trusted callers (the CLI) only
@@ -221,13 +223,43 @@ def sees_all(viewer: Viewer) -> bool:
 
 
 def scope_signature(viewer: Viewer) -> str:
-    """Who sees the same figures: everyone with the ALL scope alike; otherwise the units and,
-    because owner fields (liaison) add enterprises, the user. A part of page-cache keys."""
+    """Who sees the same figures, a part of the cache keys of figures computed from what the
+    viewer's scope lets them see of trade (the enterprises of `reach`): everyone with the ALL
+    scope alike ("all"); the users of the same units alike ("u1,2") while they see no firm
+    outside those units; a user who does, as the firm's liaison officer (an owner field), or
+    who sees only their own firms, apart ("u1,2:p7"). Such a key holds only figures that
+    depend on nothing else of the user (decision 0021). A unit user's reach is read once per
+    request, and the pages that compute read it anyway."""
     if viewer is None or sees_all(viewer):
         return "all"
     scope = effective_scope(viewer)
     units = ",".join(str(u) for u in sorted(scope.unit_ids))
+    if scope.unit_ids and _sees_only_units(viewer, scope.unit_ids):
+        return f"u{units}"
     return f"u{units}:p{scope.user_id}"
+
+
+_ONLY_UNITS_LOCK = threading.Lock()
+# (rollup version, user, units) → whether the user sees no firm outside the units. Every change
+# to a firm's district, park or liaison bumps the rollup version (trade.invalidation), and a
+# new firm has no trade yet: the answer holds for a version. Kept apart from local_cache's
+# few large entries; emptied when it grows (a new version's keys replace the old ones).
+_ONLY_UNITS: dict[tuple[int, int, frozenset[int]], bool] = {}
+
+
+def _sees_only_units(viewer: User, units: frozenset[int]) -> bool:
+    """Whether `reach(viewer)` holds no firm outside the units, kept per rollup version in this
+    process: the warm pages of a unit user read no reach at all (query-count guards)."""
+    key = (rollup_version(), viewer.pk, units)
+    with _ONLY_UNITS_LOCK:
+        found = _ONLY_UNITS.get(key)
+    if found is None:
+        found = not reach(viewer).owner_only_ids
+        with _ONLY_UNITS_LOCK:
+            if len(_ONLY_UNITS) >= 4096:
+                _ONLY_UNITS.clear()
+            _ONLY_UNITS[key] = found
+    return found
 
 
 @dataclass(frozen=True)

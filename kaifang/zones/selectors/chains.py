@@ -5,11 +5,11 @@ customs records the viewer sees.
 The records of a segment's codes are many (seconds to group on a large city), so what each
 segment holds for a viewer is computed once per rollup version into a small `SegmentFigures`
 and cached (per scope, codes and months), and the worker fills those entries for the city and
-every district's and park's user right after a rebuild (`refill`, on trade's
-`rollups_rebuilt`), as it does for the leaders' dashboard: the first viewer after an import
-meets a warm cache. Per enterprise, codes of four digits or fewer are read from the product
-stage rollup (enterprise × month × flow × HS heading); per partner, and for longer codes, from
-the records."""
+every district's and park's unit each time the rollup version moves (`refill`, through
+trade's `after_version_moves`), as it does for the leaders' dashboard: the first viewer after
+an import or an enterprise change meets a warm cache. Per enterprise, codes of four digits or
+fewer are read from the product stage rollup (enterprise × month × flow × HS heading); per
+partner, and for longer codes, from the records."""
 
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ from kaifang.core.models import Partner, User
 from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow
-from kaifang.trade.refill import after_rebuild, refill_viewers
+from kaifang.trade.refill import after_version_moves, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
-from kaifang.trade.selectors.base import facts, scope_signature, stage_rows
+from kaifang.trade.selectors.base import facts, reach, scope_signature, stage_rows
 from kaifang.trade.selectors.measures import share_pct
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
@@ -253,53 +253,93 @@ def _add(sums: Sums, code: str, key: Any, flow: str, value: Decimal | None) -> N
     pair[0 if flow == Flow.EXPORT else 1] += value or ZERO
 
 
-def _compute(
-    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date]
-) -> dict[Codes, SegmentFigures]:
+@dataclass
+class _Reads:
+    """The grouped rows the figures of some codes are made of, over one viewer's records:
+    per enterprise by heading (product stage: heading, enterprise, flow, value); per partner
+    by heading (records: heading, partner, flow, district, park, value; the firm's district
+    and park only in a read for several scopes, else None); both for longer codes (records:
+    code, enterprise, partner, flow, value)."""
+
+    stage: list[tuple[Any, ...]]
+    partners: list[tuple[Any, ...]]
+    fine: list[tuple[Any, ...]]
+
+
+def _read(
+    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date], *, pairs: bool
+) -> _Reads:
     coarse = sorted({c for codes in wanted for c in codes if len(c) <= HEADING})
     fine = sorted({c for codes in wanted for c in codes if len(c) > HEADING})
     periods = sorted(months)
-    # Per enterprise, grouped by heading (coarse codes, from the product stage) or by the
-    # record's code cut to the longest fine code (from the records).
-    by_enterprise: Sums = defaultdict(dict)
-    by_partner: Sums = defaultdict(dict)
+    reads = _Reads(stage=[], partners=[], fine=[])
     if coarse and periods:
         stage = (
             stage_rows(viewer, "product")
             .filter(period__in=periods)
             .filter(_prefix_q("heading", coarse))
-            .values("heading", "enterprise_id", "flow")
+            .values_list("heading", "enterprise_id", "flow")
             .annotate(v=Sum("value_usd"))
             .order_by()
         )
-        for row in stage:
-            _add(by_enterprise, row["heading"], row["enterprise_id"], row["flow"], row["v"])
+        reads.stage = [tuple(row) for row in stage]
         records = (
             facts(viewer)
             .filter(period__in=periods)
             .filter(_prefix_q("hs_code", coarse))
             .annotate(code=Substr("hs_code", 1, HEADING))
-            .values("code", "partner_code", "flow")
-            .annotate(v=Sum("value_usd"))
-            .order_by()
         )
-        for row in records:
-            _add(by_partner, row["code"], row["partner_code"], row["flow"], row["v"])
+        if pairs:
+            tagged = records.values_list(
+                "code", "partner_code", "flow", "enterprise__district_id", "enterprise__park_id"
+            )
+            reads.partners = [tuple(r) for r in tagged.annotate(v=Sum("value_usd")).order_by()]
+        else:
+            plain = records.values_list("code", "partner_code", "flow")
+            rows = plain.annotate(v=Sum("value_usd")).order_by()
+            reads.partners = [(c, p, f, None, None, v) for c, p, f, v in rows]
     if fine and periods:
         digits = max(len(c) for c in fine)
-        records = (
+        longer = (
             facts(viewer)
             .filter(period__in=periods)
             .filter(_prefix_q("hs_code", fine))
             .annotate(code=Substr("hs_code", 1, digits))
-            .values("code", "enterprise_id", "partner_code", "flow")
+            .values_list("code", "enterprise_id", "partner_code", "flow")
             .annotate(v=Sum("value_usd"))
             .order_by()
         )
-        for row in records:
+        reads.fine = [tuple(row) for row in longer]
+    return reads
+
+
+def _compute(
+    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date]
+) -> dict[Codes, SegmentFigures]:
+    return _assemble(wanted, _read(viewer, wanted, months, pairs=False))
+
+
+def _assemble(
+    wanted: Sequence[Codes],
+    reads: _Reads,
+    firms: frozenset[int] | None = None,
+    units: frozenset[int] | None = None,
+) -> dict[Codes, SegmentFigures]:
+    """Each set of codes' figures from the reads, kept to the `firms` and to the records of
+    firms whose district or park is one of the `units` (both None: everything read)."""
+    by_enterprise: Sums = defaultdict(dict)
+    by_partner: Sums = defaultdict(dict)
+    for heading, enterprise_id, flow, value in reads.stage:
+        if firms is None or enterprise_id in firms:
+            _add(by_enterprise, heading, enterprise_id, flow, value)
+    for code, partner, flow, district_id, park_id, value in reads.partners:
+        if units is None or district_id in units or park_id in units:
+            _add(by_partner, code, partner, flow, value)
+    for code, enterprise_id, partner, flow, value in reads.fine:
+        if firms is None or enterprise_id in firms:
             # kept apart from the coarse sums: a fine code's groups are longer than a heading
-            _add(by_enterprise, "+" + row["code"], row["enterprise_id"], row["flow"], row["v"])
-            _add(by_partner, "+" + row["code"], row["partner_code"], row["flow"], row["v"])
+            _add(by_enterprise, "+" + code, enterprise_id, flow, value)
+            _add(by_partner, "+" + code, partner, flow, value)
     return {codes: _figures_of(codes, by_enterprise, by_partner) for codes in wanted}
 
 
@@ -446,17 +486,36 @@ def chain_matrix(
 
 def refill() -> int:
     """Compute every chain segment's figures the first viewers after an import would otherwise
-    wait for: the city's (one for everyone who sees it all) and those of each user of a
-    district's or a park's unit (trade's `refill_viewers`), for their report month. Run by the
-    worker after a rollup rebuild commits; returns the scopes filled."""
-    codes = {segment_codes(s) for s in ChainSegment.objects.all()}
+    wait for: the city's (one for everyone who sees it all) and those of each district's or
+    park's unit (trade's `refill_viewers`: one user per cache key), for their report month.
+    Scopes made of units alone share one read of the whole city, grouped by district and park
+    as well, cut per scope in Python (`_assemble`); a user who also sees a firm outside his
+    units as its liaison officer is read on his own. Run by the worker each time the rollup
+    version moves; returns the scopes filled."""
+    codes = sorted({segment_codes(s) for s in ChainSegment.objects.all()})
     if not codes:
         return 0
     viewers = refill_viewers(owners=False)
+    shared: dict[tuple[dt.date, ...], list[User]] = defaultdict(list)
     for user in viewers:
-        segment_figures(user, codes, report_query(user).span_months("ytd"))
+        months = tuple(report_query(user).span_months("ytd"))
+        if ":p" in scope_signature(user):  # firms beyond the units: its own read
+            segment_figures(user, codes, months)
+        else:
+            shared[months].append(user)
+    for months, users in shared.items():
+        reads = _read(None, codes, months, pairs=True)
+        entries: dict[str, SegmentFigures] = {}
+        for user in users:
+            if scope_signature(user) == "all":
+                found = _assemble(codes, reads)
+            else:
+                r = reach(user)
+                found = _assemble(codes, reads, r.enterprise_ids, r.unit_ids)
+            entries.update({_cache_key(user, c, months): found[c] for c in codes})
+        cache.set_many(entries, CHAIN_CACHE_SECONDS)
     return len(viewers)
 
 
 def connect() -> None:
-    after_rebuild("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")
+    after_version_moves("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")

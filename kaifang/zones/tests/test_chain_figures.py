@@ -14,9 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
-from kaifang.trade.signals import rollups_rebuilt
+from kaifang.trade.signals import version_bumped
 from kaifang.zones import selectors
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.selectors import chains
@@ -85,7 +86,7 @@ def test_segment_figures_equal_the_records_however_codes_overlap(city, battery_c
 
 def test_the_worker_fills_every_scope_so_first_views_read_no_record(city, battery_chain):
     chain, segments = battery_chain
-    assert any("chain_refill" in str(r[0]) for r in rollups_rebuilt.receivers)
+    assert any("chain_refill" in str(r[0]) for r in version_bumped.receivers)
     cache.clear()
     assert chains.refill() >= 3  # the city, and each user of a district's unit
     for user in (city.leader, city.district_a_user, city.district_b_user):
@@ -146,3 +147,54 @@ def test_a_segment_with_many_enterprises_is_paged(city, trade_reference, client:
     assert "出口企业00" in first and "出口企业49" in first and "出口企业50" not in first
     second = client.get(url + "?page=2").content.decode()
     assert "出口企业50" in second and "出口企业59" in second and "出口企业00" not in second
+
+
+def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_gives(
+    city, battery_chain, django_capture_on_commit_callbacks
+):
+    """The worker's refill reads the whole city once for every scope made of units and cuts
+    it per scope: each entry equals what the scope's own read computes, for a district, a
+    park inside it, a firm in no district, and a user who also sees another district's firm
+    as its liaison officer (read on his own)."""
+    from kaifang.core.models import Role, RoleCode
+    from kaifang.core.tests.factories import UserFactory
+
+    chain, _segments = battery_chain
+    ChainSegment.objects.create(
+        chain=chain, position="up", name="锂电池及车身", hs_headings="850760, 870899"
+    )
+    in_park = firm("东城园区电池公司", city.district_a, park=city.district_a_park)
+    record(in_park, "export", "85076000", "502", "11")
+    nowhere = firm("无区县电池公司", None)
+    record(nowhere, "export", "85071000", "116", "13")
+    staff = list(Role.objects.filter(code=RoleCode.UNIT_STAFF))
+    park_user = UserFactory(username="park_a", unit=city.district_a_park, roles=staff)
+    both = UserFactory(
+        username="dist_a_liaison",
+        unit=city.district_a,
+        roles=list(Role.objects.filter(code__in=[RoleCode.UNIT_STAFF, RoleCode.LIAISON])),
+    )
+    west = Enterprise.objects.get(name="西城电池有限公司")
+    with django_capture_on_commit_callbacks(execute=True):
+        west.liaison = both
+        west.save()
+    rebuild_rollups([MARCH])
+    cache.clear()
+    users = [city.leader, city.district_a_user, city.district_b_user, park_user, both]
+    with CaptureQueriesContext(connection) as ctx:
+        assert chains.refill() == len(users)
+    # the city's read, and the liaison's own: never one per district
+    assert _record_reads(ctx.captured_queries) == 2 * 2
+    codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
+    months = selectors.report_query(city.leader).span_months("ytd")
+    for user in users:
+        fresh = chains._compute(user, codes, months)
+        for c in codes:
+            cached = cache.get(chains._cache_key(user, c, months))
+            assert cached == fresh[c], (user.username, c)
+    park = chains._compute(park_user, codes, months)[("8507",)]
+    assert set(park.by_enterprise) == {in_park.pk}
+    mine = chains._compute(both, codes, months)[("8507",)]
+    theirs = chains._compute(city.district_a_user, codes, months)[("8507",)]
+    assert west.pk in mine.by_enterprise
+    assert west.pk not in theirs.by_enterprise
