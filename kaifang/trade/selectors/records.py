@@ -365,15 +365,21 @@ def _planned(
     return _hidden(qs, hidden)
 
 
-def _firms_cut(firms: list[int], hidden: Q, depth: int) -> Decimal | None:
+def _firms_cut(firms: list[int], condition: Q, depth: int) -> Decimal | None:
     """The largest of the firms' `depth`-th matching values (in one query, a walk of the
-    (enterprise, value) index each), or None when no firm has that many matching records."""
+    (enterprise, value) index each), or None when no firm has that many matching records.
+    SQLite walks that index only with the other conditions in a CASE (else it takes the
+    unique key's (enterprise, period) range and sorts); PostgreSQL only without one (it
+    prices a CASE at 0.5 % of the rows, so it read all the firm's records and sorted them:
+    244 ms against 22 ms for the liaison officer's page 20 at 50.7 M records)."""
     if not firms:
         return None
-    walk = _hidden(CustomsRecord.objects.filter(enterprise_id=OuterRef("pk")), hidden)
+    walk = CustomsRecord.objects.filter(enterprise_id=OuterRef("pk"))
+    walk = _hidden(walk, condition) if connection.vendor == "sqlite" else walk.filter(condition)
     nth = walk.order_by("-value_usd").values("value_usd")[depth - 1 : depth]
     cuts = (
         Enterprise.objects.filter(pk__in=firms)
+        .order_by()
         .annotate(cut=Subquery(nth))
         .values_list("cut", flat=True)
     )
