@@ -61,7 +61,9 @@ from kaifang.trade.selectors.measures import ZERO
 # HS heading: 1.1 s); the rollups know every count (each rollup row counts its records),
 # so the cheapest plan is chosen here and forced by putting every condition that plan does
 # not read by its index into one CASE, which no index serves. Measured on the large set
-# (docs/performance.md): a walked entry costs about 5 µs, a narrowed row about 1 µs.
+# (docs/performance.md): a walked entry costs about 3 times a narrowed row (1.1–2.5 µs
+# against 0.4–0.7 µs at 5.6 M records, with the narrow rows carrying only `SHOWN_FIELDS`;
+# 5 times before, when every sorted row carried the firm's long texts).
 # - key walk (decision 0019): the same walk along a (key, value) index, within one partner,
 #   trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`): about
 #   `depth × the key's records / matching` entries, so bounded by the page however deep when
@@ -73,7 +75,7 @@ from kaifang.trade.selectors.measures import ZERO
 #   has `depth` records at or above it), so the records at or above it hold the page. The
 #   page then reads at most `firms × depth` rows through the same index's ranges: bounded by
 #   the page, not by the firms' records (which neither planner merges in value order itself).
-WALK_ENTRY_COST = 5
+WALK_ENTRY_COST = 3
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 KEY_WALK = "key walk"
 FIRMS = "firms"
