@@ -156,8 +156,9 @@ def drill_plan(
     cheapest from the rollups' counts: the walk's entries (of the value index, or of the key's
     (key, value) index) against the rows of each index's range. On PostgreSQL,
     whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
-    except the key index for an HS key or a partner key in yuan, which have none (measured:
-    its own plans were as fast or faster elsewhere)."""
+    except the key index for an HS key or a partner key in yuan, which have none, and the
+    firms plan, which it does not find (measured: its own plans were as fast or faster
+    elsewhere)."""
     if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
         return FREE
     choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
