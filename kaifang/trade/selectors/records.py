@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 
+from kaifang.core.lib import request_memo
 from kaifang.core.models import Partner
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
@@ -233,6 +234,12 @@ class FirmCounts:
 
 
 def _firm_counts(firms: list[int], q: Query, months: list[dt.date]) -> FirmCounts:
+    """Read once per request: the plan's cost and the cut both ask."""
+    key = ("trade.firm_counts", tuple(firms), tuple(months), q.flow)
+    return request_memo.memo(key, lambda: _read_firm_counts(firms, q, months))
+
+
+def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date]) -> FirmCounts:
     rollup = TradeRollup.objects.filter(
         dimension=Dimension.ENTERPRISE, key__in=[str(pk) for pk in firms]
     )

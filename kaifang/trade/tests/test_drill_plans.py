@@ -410,3 +410,27 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
     assert qs.count() <= 2 * 50 + 40  # the cut keeps about a page per firm (ties above it)
     free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys()))
     assert _ids(qs[:50]) == free[:50]
+
+
+def test_the_liaison_officers_page_reads_his_firms_counts_once(liaison_firms, city, client):
+    """The firms plan's cost and its cut both need each firm's counts: one read of the
+    enterprise rollup for them per request, and the page is the free plan's first page."""
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(city.liaison)
+    query = urlencode({"year": 2025, "month": 3, "span": "ytd"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{reverse('trade:analysis_records')}?{query}")
+    assert response.status_code == 200
+    grouped = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "trade_traderollup" in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert len(grouped) == 2, grouped  # all months, and the page's months
+    free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys()))
+    assert [r.pk for r, _name in response.context["rows"]] == free[:50]
+    assert any(
+        "value_usd" in q["sql"] and "LIMIT 1 OFFSET 49" in q["sql"]
+        for q in queries.captured_queries
+    )
