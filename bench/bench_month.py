@@ -28,6 +28,9 @@ for the parsing child, the rollups, the audit entry) and the CPU of this process
 parsing child and of the database server's process serving this connection (PostgreSQL on
 this machine: /proc), so a figure on a loaded machine can be told from the code's cost.
 `--quick` skips the re-import and the month's rebuild (the import and its baseline only).
+`--prewarm` (PostgreSQL): first read the records' table and indexes and the stage tables into
+the OS cache (pg_prewarm), so the import, timed first, does not pay for reading the pages the
+baseline then finds cached.
 """
 
 from __future__ import annotations
@@ -168,6 +171,28 @@ def _phase_line(start: float, took: float) -> str:
     )
 
 
+def prewarm() -> None:
+    """Read the tables an import writes, and their indexes, into the OS cache."""
+    from kaifang.trade.models import STAGE_MODELS
+
+    start = time.perf_counter()
+    tables = [CustomsRecord._meta.db_table, *(m._meta.db_table for m in STAGE_MODELS.values())]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cursor.execute(
+            "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.oid IN ("
+            "  SELECT indexrelid FROM pg_index WHERE indrelid = ANY(%s::regclass[])"
+            "  UNION SELECT unnest(%s::regclass[]))",
+            [tables, tables],
+        )
+        (blocks,) = cursor.fetchone()
+    print(
+        f"  prewarm: {blocks * 8 / 1024:,.0f} MB read in {time.perf_counter() - start:.0f} s  "
+        f"load {_load()}",
+        flush=True,
+    )
+
+
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -284,6 +309,8 @@ def main() -> None:
         sys.exit(f"{month:%Y-%m} already holds records: a previous run did not finish")
 
     quick = "--quick" in sys.argv[1:]
+    if "--prewarm" in sys.argv[1:] and connection.vendor == "postgresql":
+        prewarm()
     costs = Costs()
     result, import_s = pipeline(data, replace=False)
     import_costs = costs.since(PHASES.get("server cpu"))
