@@ -28,8 +28,8 @@ for the parsing child, the rollups, the audit entry) and the CPU of this process
 parsing child and of the database server's process serving this connection (PostgreSQL on
 this machine: /proc), so a figure on a loaded machine can be told from the code's cost.
 `--quick` skips the re-import and the month's rebuild (the import and its baseline only).
-`--prewarm` (PostgreSQL): first read the records' table and indexes and the stage tables into
-the OS cache (pg_prewarm), so the import, timed first, does not pay for reading the pages the
+`--prewarm` (PostgreSQL): first read the records' indexes and the stage tables into the OS
+cache (pg_prewarm), so the import, timed first, does not pay for reading the pages the
 baseline then finds cached.
 """
 
@@ -172,18 +172,20 @@ def _phase_line(start: float, took: float) -> str:
 
 
 def prewarm() -> None:
-    """Read the tables an import writes, and their indexes, into the OS cache."""
+    """Read the indexes an import writes into (the records' and the stage tables') and the
+    stage tables into the OS cache; not the records' heap, which an insert appends to."""
     from kaifang.trade.models import STAGE_MODELS
 
     start = time.perf_counter()
-    tables = [CustomsRecord._meta.db_table, *(m._meta.db_table for m in STAGE_MODELS.values())]
+    stages = [m._meta.db_table for m in STAGE_MODELS.values()]
+    tables = [CustomsRecord._meta.db_table, *stages]
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
         cursor.execute(
             "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.oid IN ("
             "  SELECT indexrelid FROM pg_index WHERE indrelid = ANY(%s::regclass[])"
             "  UNION SELECT unnest(%s::regclass[]))",
-            [tables, tables],
+            [tables, stages],
         )
         (blocks,) = cursor.fetchone()
     print(
