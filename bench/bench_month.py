@@ -147,16 +147,40 @@ def _phases() -> Iterator[dict[str, float]]:
                 PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - start
                 if name == "record_commit":  # the transaction's last step
                     PHASES["server cpu"] = _server_cpu() or 0.0
+                    PHASES["audit end"] = time.perf_counter()
 
         return run
 
+    def timed_iterate(factory: Any, **options: Any) -> Iterator[Any]:
+        """The parsing child's items; the time spent waiting for each after the first write
+        (the first is in "until the first write"), its exit included."""
+        items: Any = saved_iterate(factory, **options)
+        try:
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    if "first write" in PHASES:
+                        waited = time.perf_counter() - start
+                        PHASES["child"] = PHASES.get("child", 0.0) + waited
+                yield item
+        finally:
+            items.close()
+
+    module = vars(stream_module)
+    saved_iterate: Any = module["iterate_forked"]
     for name, function in saved.items():
         setattr(stream_module, name, timed_call(name, function))
+    module["iterate_forked"] = timed_iterate
     try:
         yield PHASES
     finally:
         for name, function in saved.items():
             setattr(stream_module, name, function)
+        module["iterate_forked"] = saved_iterate
 
 
 def _phase_line(start: float, took: float) -> str:
@@ -164,10 +188,13 @@ def _phase_line(start: float, took: float) -> str:
     written = PHASES.get("upsert_rows", 0.0) + PHASES.get("add_to_rows", 0.0)
     rollups = PHASES.get("rebuild_rollups", 0.0)
     audit = PHASES.get("record_commit", 0.0)
-    rest = took - first - written - rollups - audit
+    child = PHASES.get("child", 0.0)
+    commit = start + took - PHASES.get("audit end", start + took)
+    rest = took - first - written - rollups - audit - child - commit
     return (
         f"until the first write {first:.1f} s, writes {written:.1f} s, rollups {rollups:.1f} s, "
-        f"audit {audit:.2f} s, the rest (waiting for the child, loop) {rest:.1f} s"
+        f"audit {audit:.2f} s, waiting for the parsing child {child:.1f} s, the commit "
+        f"{commit:.1f} s, the rest {rest:.1f} s"
     )
 
 
