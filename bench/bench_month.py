@@ -22,16 +22,28 @@ month's delivery does. In order, each timed:
     rebuilt empty;
   - the baseline: the parsed rows as tuples, COPY'd raw into the full table (its indexes in
     place) in one transaction; then deleted again.
-Prints the import / raw insert ratio and the load average beside each figure.
+Prints the import / raw insert ratio and the load average beside each figure, and where each
+side's time went: the import's phases (until the first chunk is written, the writes, waiting
+for the parsing child, the rollups, the audit entry) and the CPU of this process, of the
+parsing child and of the database server's process serving this connection (PostgreSQL on
+this machine: /proc), so a figure on a loaded machine can be told from the code's cost.
+`--quick` skips the re-import and the month's rebuild (the import and its baseline only).
+`--prewarm` (PostgreSQL): first read the records' indexes and the stage tables into the OS
+cache (pg_prewarm), so the import, timed first, does not pay for reading the pages the
+baseline then finds cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import resource
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +59,7 @@ from django.db import connection, transaction  # noqa: E402
 from kaifang.enterprises.models import Enterprise  # noqa: E402
 from kaifang.risk.rollup import refresh_stale  # noqa: E402
 from kaifang.trade.actions import import_customs_table  # noqa: E402
+from kaifang.trade.actions import stream as stream_module  # noqa: E402
 from kaifang.trade.bulk import insert_rows  # noqa: E402
 from kaifang.trade.importers.customs import CustomsRow, parse_customs  # noqa: E402
 from kaifang.trade.importers.headers import detect_mapping  # noqa: E402
@@ -72,6 +85,141 @@ HEADER = [
 
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds so far of the PostgreSQL process serving this connection (same machine)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Costs:
+    """Wall and CPU of one side: this process, its children (the parsing child), the server."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.process_time()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.server = _server_cpu()
+
+    def since(self, server: float | None) -> str:
+        """`server`: the server process's CPU read inside the transaction (the connection is
+        closed after the commit, when the queued jobs are enqueued)."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child = (
+            children.ru_utime + children.ru_stime - self.children.ru_utime - self.children.ru_stime
+        )
+        served = ""
+        if server is not None and self.server is not None:
+            served = f", server {server - self.server:.1f} s"
+        return (
+            f"CPU: this process {time.process_time() - self.cpu:.1f} s, parsing child "
+            f"{child:.1f} s{served}"
+        )
+
+
+PHASES: dict[str, float] = {}
+
+
+@contextmanager
+def _phases() -> Iterator[dict[str, float]]:
+    """Time the import's steps by wrapping what `actions.stream` calls (this benchmark only)."""
+    PHASES.clear()
+    names = ("upsert_rows", "rebuild_rollups", "record_commit", "add_to_rows")
+    saved = {name: getattr(stream_module, name) for name in names}
+
+    def timed_call(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            PHASES.setdefault("first write", start)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - start
+                if name == "record_commit":  # the transaction's last step
+                    PHASES["server cpu"] = _server_cpu() or 0.0
+                    PHASES["audit end"] = time.perf_counter()
+
+        return run
+
+    def timed_iterate(factory: Any, **options: Any) -> Iterator[Any]:
+        """The parsing child's items; the time spent waiting for each after the first write
+        (the first is in "until the first write"), its exit included."""
+        items: Any = saved_iterate(factory, **options)
+        try:
+            while True:
+                start = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    if "first write" in PHASES:
+                        waited = time.perf_counter() - start
+                        PHASES["child"] = PHASES.get("child", 0.0) + waited
+                yield item
+        finally:
+            items.close()
+
+    module = vars(stream_module)
+    saved_iterate: Any = module["iterate_forked"]
+    for name, function in saved.items():
+        setattr(stream_module, name, timed_call(name, function))
+    module["iterate_forked"] = timed_iterate
+    try:
+        yield PHASES
+    finally:
+        for name, function in saved.items():
+            setattr(stream_module, name, function)
+        module["iterate_forked"] = saved_iterate
+
+
+def _phase_line(start: float, took: float) -> str:
+    first = PHASES.get("first write", start) - start
+    written = PHASES.get("upsert_rows", 0.0) + PHASES.get("add_to_rows", 0.0)
+    rollups = PHASES.get("rebuild_rollups", 0.0)
+    audit = PHASES.get("record_commit", 0.0)
+    child = PHASES.get("child", 0.0)
+    commit = start + took - PHASES.get("audit end", start + took)
+    rest = took - first - written - rollups - audit - child - commit
+    return (
+        f"until the first write {first:.1f} s, writes {written:.1f} s, rollups {rollups:.1f} s, "
+        f"audit {audit:.2f} s, waiting for the parsing child {child:.1f} s, the commit "
+        f"{commit:.1f} s, the rest {rest:.1f} s"
+    )
+
+
+def prewarm() -> None:
+    """Read the indexes an import writes into (the records' and the stage tables') and the
+    stage tables into the OS cache; not the records' heap, which an insert appends to."""
+    from kaifang.trade.models import STAGE_MODELS
+
+    start = time.perf_counter()
+    stages = [m._meta.db_table for m in STAGE_MODELS.values()]
+    tables = [CustomsRecord._meta.db_table, *stages]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cursor.execute(
+            "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c WHERE c.oid IN ("
+            "  SELECT indexrelid FROM pg_index WHERE indrelid = ANY(%s::regclass[])"
+            "  UNION SELECT unnest(%s::regclass[]))",
+            [tables, stages],
+        )
+        (blocks,) = cursor.fetchone()
+    print(
+        f"  prewarm: {blocks * 8 / 1024:,.0f} MB read in {time.perf_counter() - start:.0f} s  "
+        f"load {_load()}",
+        flush=True,
+    )
 
 
 def _next_month(day: dt.date) -> dt.date:
@@ -113,6 +261,11 @@ def month_file(*, every_mode: bool) -> tuple[bytes, dt.date, int]:
 
 
 def pipeline(data: bytes, *, replace: bool) -> tuple[ImportResult[CustomsRow], float]:
+    with _phases():
+        return _pipeline(data, replace=replace)
+
+
+def _pipeline(data: bytes, *, replace: bool) -> tuple[ImportResult[CustomsRow], float]:
     start = time.perf_counter()
     table = read_table(data, "month.csv", kind="customs")
     mapping = detect_mapping(table.header, kind="customs")
@@ -184,7 +337,13 @@ def main() -> None:
     if CustomsRecord.objects.filter(period=month).exists():
         sys.exit(f"{month:%Y-%m} already holds records: a previous run did not finish")
 
+    quick = "--quick" in sys.argv[1:]
+    if "--prewarm" in sys.argv[1:] and connection.vendor == "postgresql":
+        prewarm()
+    costs = Costs()
     result, import_s = pipeline(data, replace=False)
+    import_costs = costs.since(PHASES.get("server cpu"))
+    phases = _phase_line(costs.wall, import_s)
     assert result.rows_imported == rows and result.rows_rejected == 0, result.errors[:3]
     start = time.perf_counter()
     refresh_stale()
@@ -194,20 +353,23 @@ def main() -> None:
         f"load {_load()}",
         flush=True,
     )
+    print(f"    {phases}", flush=True)
+    print(f"    {import_costs}", flush=True)
     print(f"  then the worker's exposure rollup {refresh_s:.1f} s", flush=True)
 
-    result, replace_s = pipeline(data, replace=True)
-    refresh_stale()
-    print(f"  re-import, --replace-period {replace_s:7.1f} s  load {_load()}", flush=True)
+    if not quick:
+        result, replace_s = pipeline(data, replace=True)
+        refresh_stale()
+        print(f"  re-import, --replace-period {replace_s:7.1f} s  load {_load()}", flush=True)
 
-    start = time.perf_counter()
-    with transaction.atomic():
-        written = rebuild_rollups([month], settle=True)
-    rebuild_s = time.perf_counter() - start
-    print(
-        f"  rebuild-rollups of the month {rebuild_s:6.1f} s ({written:,} rows)  load {_load()}",
-        flush=True,
-    )
+        start = time.perf_counter()
+        with transaction.atomic():
+            written = rebuild_rollups([month], settle=True)
+        rebuild_s = time.perf_counter() - start
+        print(
+            f"  rebuild-rollups of the month {rebuild_s:6.1f} s ({written:,} rows)  load {_load()}",
+            flush=True,
+        )
 
     deleted_s, emptied_s = remove_month(month)
     print(
@@ -218,15 +380,19 @@ def main() -> None:
 
     tuples = parsed_tuples(data)
     raw_kind = "COPY" if connection.vendor == "postgresql" else "executemany"
+    costs = Costs()
     start = time.perf_counter()
     with transaction.atomic():
         insert_rows(tuples)
+        server = _server_cpu()
     raw_s = time.perf_counter() - start
+    raw_costs = costs.since(server)
     print(
         f"  raw insert ({raw_kind})  {raw_s:7.1f} s  ({rows / raw_s:,.0f} rows/s)  <- baseline  "
         f"load {_load()}",
         flush=True,
     )
+    print(f"    {raw_costs}", flush=True)
     remove_month(month)
     assert CustomsRecord.objects.count() == total
     print(

@@ -64,10 +64,10 @@ def _copy_escape(value: object) -> str:
     return text
 
 
-def _copy(table: str, rows: Iterable[Row], chunk: int) -> int:
-    """COPY rows into `table` (text format, written in large blocks)."""
+def copy_rows(table: str, columns: str, rows: Iterable[Row], chunk: int = 50_000) -> int:
+    """PostgreSQL: COPY rows (tuples in the order of `columns`, a comma-separated list of
+    quoted names) into `table`, in text format, written in large blocks."""
     written = 0
-    columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -77,6 +77,11 @@ def _copy(table: str, rows: Iterable[Row], chunk: int) -> int:
                 )
                 written += len(block)
     return written
+
+
+def _copy(table: str, rows: Iterable[Row], chunk: int) -> int:
+    """COPY customs records into `table`."""
+    return copy_rows(table, ", ".join(COLUMNS), rows, chunk)
 
 
 # SQLite's default page cache (2 MB) is far smaller than the indexes a million-row write

@@ -217,3 +217,19 @@ def test_a_parse_failing_mid_stream_leaves_the_database_as_it_was(known):
     with mock.patch.object(stream_module, "parse_customs", flaky), pytest.raises(MemoryError):
         _streamed(_data(LINES), replace_period=True)
     assert _db_state() == before
+
+
+def test_rollups_of_odd_trade_modes_equal_the_facts(known):
+    """The file's own sums go into the rollup tables by COPY on PostgreSQL: a code with a
+    backslash (unknown modes are kept as written) must arrive as written, not as COPY's
+    escapes (\\N is NULL there, \\t a tab)."""
+    odd = [
+        f"202509,{KNOWN},,示范精密机械有限公司,84571010,502,\\N,1,台,10,71",
+        f"202509,{KNOWN},,示范精密机械有限公司,84571010,502,7\\t,1,台,20,142",
+    ]
+    data = _data([*LINES, *odd])
+    want = expected(data, replace_period=False)
+    assert {r[5] for r in want["records"]} >= {"\\N", "7\\t"}
+    _streamed(data, replace_period=False)
+    assert snapshot() == want  # the one-piece commit sums the facts in SQL
+    assert_stages_equal_the_facts()
