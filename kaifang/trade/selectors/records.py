@@ -178,7 +178,7 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     if _key_value_column(q, keys) is not None:
         walk, walked = KEY_WALK, _key_records(keys)
     costs = {walk: _walk_cost(depth, matching, int(walked))}
-    firms = _named_firms(viewer) if q.field == "value_usd" and keys.is_empty else None
+    firms = _plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
         costs[FIRMS] = _firms_cost(firms, q, span, depth, matching)
     if min(costs.values()) <= matching:
@@ -204,6 +204,20 @@ def _named_firms(viewer: Viewer) -> list[int] | None:
         return None
     firms = sorted(reach(viewer).owner_only_ids)
     return firms if 0 < len(firms) <= MAX_FIRMS else None
+
+
+def _plan_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
+    """The firms whose records a firms plan reads: the viewer's named firms, within a
+    district, park or industry key those of them it names (such a key chooses firms, not
+    records, so each firm's records match it whole and its counts stay right); None with
+    any other key."""
+    firms = _named_firms(viewer)
+    if firms is None or keys.is_empty:
+        return firms
+    if not keys.params().keys() <= FIRM_KEYS:
+        return None
+    named = {int(pk) for pk in firms_named(viewer, keys)}
+    return [pk for pk in firms if pk in named]
 
 
 def _firms_cost(firms: list[int], q: Query, span: str, depth: int, matching: int) -> float:
@@ -256,10 +270,11 @@ def _walked_firms(
     firms: list[int], q: Query, months: list[dt.date], keys: Keys, depth: int
 ) -> list[int]:
     """The firms whose walk can give a cut: without keys those the enterprise rollup counts
-    at least `depth` matching records for (a firm with fewer has no `depth`-th record); with
-    keys (the plan forced) all of them. The rollups only spare walks: were they stale, a
-    firm left out would only lower the cut, and the page stays right."""
-    if not keys.is_empty:
+    at least `depth` matching records for (a firm with fewer has no `depth`-th record), so
+    too within a firm key; with other keys (the plan forced) all of them. The rollups only
+    spare walks: were they stale, a firm left out would only lower the cut, and the page
+    stays right."""
+    if not (keys.is_empty or keys.params().keys() <= FIRM_KEYS):
         return firms
     matching = _firm_counts(firms, q, months).matching
     return [pk for pk in firms if matching.get(pk, 0) >= depth]
@@ -364,10 +379,16 @@ def _planned(
         firms = _named_firms(viewer)
         if firms is None or depth is None:
             raise ValueError("the firms plan needs a viewer of named firms and a depth")
+        chosen = _plan_firms(viewer, keys)
+        within = chosen is not None and not keys.is_empty  # a firm key: its firms only
+        if chosen is not None:
+            firms = chosen
         qs = qs.filter(enterprise_id__in=firms)
-        # the cut's walks need not pass the gate: every record of these firms is visible
+        # the cut's walks need not pass the gate (every record of these firms is visible)
+        # nor a firm key (every record of the firms it names matches it)
         walked = _walked_firms(firms, q, months, keys, depth)
-        cut = _firms_cut(walked, keys_q(keys) & flow & Q(period__in=months), depth)
+        condition = (Q() if within else keys_q(keys)) & flow & Q(period__in=months)
+        cut = _firms_cut(walked, condition, depth)
         if cut is not None:
             qs = qs.filter(value_usd__gte=cut)
     elif plan != WALK:

@@ -357,7 +357,15 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
     (many equal values across the firms and months)."""
     q = Query(year=2025, month=3, flow=flow, currency=currency)
     seen = 0
-    for params in ({}, {"partner": "502"}, {"hs": "61"}, {"mode": "15"}):
+    for params in (
+        {},
+        {"partner": "502"},
+        {"hs": "61"},
+        {"mode": "15"},
+        {"district": str(city.district_a.pk)},  # firm keys: their firms only
+        {"district": str(city.district_b.pk)},
+        {"district": "-"},  # none of his firms
+    ):
         keys = Keys(**params)
         for span in ("ytd", "month", "ytd_prev"):
             rows = _ids(drill_records(viewer=city.liaison, q=q, span=span, keys=keys))
@@ -401,6 +409,16 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
 
     assert chosen(50) == FIRMS
     assert chosen(800) != FIRMS
+    within_a = Keys(district=str(city.district_a.pk))  # a firm key: the large firm only
+    assert (
+        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=within_a, depth=50, matching=800)
+        == FIRMS
+    )
+    partner = Keys(partner="502")  # a record key: not offered
+    assert (
+        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=partner, depth=50, matching=800)
+        != FIRMS
+    )
     assert chosen(50, Query(year=2025, month=3, currency="cny")) != FIRMS
     qs = drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys(), depth=50)
     if connection.vendor == "sqlite":
