@@ -27,7 +27,7 @@ from kaifang.core.lib import request_memo
 from kaifang.core.models import Partner
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.models import CustomsRecord, Dimension, EnterprisePartnerRollup, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -180,7 +180,7 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     costs = {walk: _walk_cost(depth, matching, int(walked))}
     firms = _plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
-        costs[FIRMS] = _firms_cost(firms, q, span, depth, matching)
+        costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)
     if min(costs.values()) <= matching:
         return min(costs, key=lambda name: costs[name])
     if keys.is_empty:  # the narrow plan's range is the matching records themselves
@@ -206,28 +206,34 @@ def _named_firms(viewer: Viewer) -> list[int] | None:
     return firms if 0 < len(firms) <= MAX_FIRMS else None
 
 
+# Keys whose records each firm's counts can be read for: none, a firm key (it chooses firms,
+# so a firm's records match it whole), a partner or a partner group (the partner stage).
+PARTNER_KEYS = frozenset({"partner", "group"})
+
+
 def _plan_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
     """The firms whose records a firms plan reads: the viewer's named firms, within a
-    district, park or industry key those of them it names (such a key chooses firms, not
-    records, so each firm's records match it whole and its counts stay right); None with
-    any other key."""
+    district, park or industry key those of them it names; None with keys whose per-firm
+    counts no rollup holds (an HS code, a trade mode, two keys)."""
     firms = _named_firms(viewer)
-    if firms is None or keys.is_empty:
+    given = keys.params().keys()
+    if firms is None or not given or (given <= PARTNER_KEYS and len(given) == 1):
         return firms
-    if not keys.params().keys() <= FIRM_KEYS:
+    if not given <= FIRM_KEYS:
         return None
     named = {int(pk) for pk in firms_named(viewer, keys)}
     return [pk for pk in firms if pk in named]
 
 
-def _firms_cost(firms: list[int], q: Query, span: str, depth: int, matching: int) -> float:
-    """The firms plan without keys: each walk for the cut reads about `depth × the firm's
-    records / its matching records` entries (at most its records), then the page reads up
-    to `firms × depth` rows at or above the cut. Not weighed with keys: a key's records are
-    a small share of most firms', whose walks then read all their records (measured: the
-    liaison officer's partner-502 page read twice as many at 2×), and the key's own plans
-    serve them."""
-    counts = _firm_counts(firms, q, q.span_months(span))
+def _firms_cost(
+    firms: list[int], q: Query, span: str, keys: Keys, depth: int, matching: int
+) -> float:
+    """The firms plan: each walk for the cut reads about `depth × the firm's records / its
+    matching records` entries (at most its records), then the page reads up to
+    `firms × depth` rows at or above the cut. Each firm's counts come from the rollups, so
+    a firm with few matching records (a small partner's share of it) is priced at all its
+    records, as its walk reads them."""
+    counts = _firm_counts(firms, q, q.span_months(span), keys)
     deep = {pk: found for pk, found in counts.matching.items() if found >= depth}
     if matching <= 0 or not deep:  # no cut: the scope's plan reads the same records
         return float("inf")
@@ -241,42 +247,53 @@ def _firms_cost(firms: list[int], q: Query, span: str, depth: int, matching: int
 @dataclass(frozen=True)
 class FirmCounts:
     """Records per firm in every month and flow (what its (enterprise, value) index holds)
-    and those matching the months and flow, from the enterprise rollup."""
+    and those matching the months, flow and key, from the rollups."""
 
     records: dict[int, int]
     matching: dict[int, int]
 
 
-def _firm_counts(firms: list[int], q: Query, months: list[dt.date]) -> FirmCounts:
+def _firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) -> FirmCounts:
     """Read once per request: the plan's cost and the cut both ask."""
-    key = ("trade.firm_counts", tuple(firms), tuple(months), q.flow)
-    return request_memo.memo(key, lambda: _read_firm_counts(firms, q, months))
+    key = ("trade.firm_counts", tuple(firms), tuple(months), q.flow, keys)
+    return request_memo.memo(key, lambda: _read_firm_counts(firms, q, months, keys))
 
 
-def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date]) -> FirmCounts:
+def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) -> FirmCounts:
     rollup = TradeRollup.objects.filter(
         dimension=Dimension.ENTERPRISE, key__in=[str(pk) for pk in firms]
     )
-
-    def per_firm(rows: QuerySet[TradeRollup]) -> dict[int, int]:
-        sums = rows.values("key").annotate(n=Sum("rows")).values_list("key", "n")
-        return {int(key): int(n or 0) for key, n in sums}
-
-    in_span = flow_filter(rollup.filter(period__in=months), q.flow)
-    return FirmCounts(records=per_firm(rollup), matching=per_firm(in_span))
+    records = {
+        int(key): int(n or 0)
+        for key, n in rollup.values("key").annotate(n=Sum("rows")).values_list("key", "n")
+    }
+    if keys.params().keys() & PARTNER_KEYS:
+        stage = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
+        if keys.partner:
+            stage = stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
+        else:
+            stage = stage.filter(
+                partner__in=Partner.objects.filter(groups__code=keys.group).values("code")
+            )
+        sums = flow_filter(stage.filter(period__in=months), q.flow).values("enterprise_id")
+        pairs = sums.annotate(n=Sum("rows")).values_list("enterprise_id", "n")
+    else:
+        in_span = flow_filter(rollup.filter(period__in=months), q.flow).values("key")
+        pairs = in_span.annotate(n=Sum("rows")).values_list("key", "n")
+    return FirmCounts(records=records, matching={int(pk): int(n or 0) for pk, n in pairs})
 
 
 def _walked_firms(
     firms: list[int], q: Query, months: list[dt.date], keys: Keys, depth: int
 ) -> list[int]:
-    """The firms whose walk can give a cut: without keys those the enterprise rollup counts
-    at least `depth` matching records for (a firm with fewer has no `depth`-th record), so
-    too within a firm key; with other keys (the plan forced) all of them. The rollups only
-    spare walks: were they stale, a firm left out would only lower the cut, and the page
-    stays right."""
-    if not (keys.is_empty or keys.params().keys() <= FIRM_KEYS):
+    """The firms whose walk can give a cut: those the rollups count at least `depth`
+    matching records for (a firm with fewer has no `depth`-th record); with keys whose
+    counts no rollup holds (the plan forced), all of them. The rollups only spare walks:
+    were they stale, a firm left out would only lower the cut, and the page stays right."""
+    given = keys.params().keys()
+    if given and not (given <= FIRM_KEYS or (given <= PARTNER_KEYS and len(given) == 1)):
         return firms
-    matching = _firm_counts(firms, q, months).matching
+    matching = _firm_counts(firms, q, months, keys).matching
     return [pk for pk in firms if matching.get(pk, 0) >= depth]
 
 
@@ -380,7 +397,7 @@ def _planned(
         if firms is None or depth is None:
             raise ValueError("the firms plan needs a viewer of named firms and a depth")
         chosen = _plan_firms(viewer, keys)
-        within = chosen is not None and not keys.is_empty  # a firm key: its firms only
+        within = bool(keys.params()) and keys.params().keys() <= FIRM_KEYS  # its firms only
         if chosen is not None:
             firms = chosen
         qs = qs.filter(enterprise_id__in=firms)

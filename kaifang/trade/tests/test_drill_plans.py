@@ -365,6 +365,8 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
         {"district": str(city.district_a.pk)},  # firm keys: their firms only
         {"district": str(city.district_b.pk)},
         {"district": "-"},  # none of his firms
+        {"partner": "344"},
+        {"group": "g-ab"},
     ):
         keys = Keys(**params)
         for span in ("ytd", "month", "ytd_prev"):
@@ -414,9 +416,14 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
         drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=within_a, depth=50, matching=800)
         == FIRMS
     )
-    partner = Keys(partner="502")  # a record key: not offered
+    # a partner's records per firm are in the partner stage: offered; an HS code's are not
+    partner, hs = Keys(partner="502"), Keys(hs="84")
     assert (
         drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=partner, depth=50, matching=800)
+        == FIRMS
+    )
+    assert (
+        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=hs, depth=50, matching=640)
         != FIRMS
     )
     assert chosen(50, Query(year=2025, month=3, currency="cny")) != FIRMS
