@@ -416,12 +416,12 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
         drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=within_a, depth=50, matching=800)
         == FIRMS
     )
-    # a partner's records per firm are in the partner stage: offered; an HS code's are not
+    # a partner's records per firm are in the partner stage: offered (on PostgreSQL its own
+    # plan, which walks the partner's (partner, value) index itself); an HS code's are not
     partner, hs = Keys(partner="502"), Keys(hs="84")
-    assert (
-        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=partner, depth=50, matching=800)
-        == FIRMS
-    )
+    assert drill_plan(
+        viewer=city.liaison, q=Q_YTD, span="ytd", keys=partner, depth=50, matching=800
+    ) == (FIRMS if connection.vendor == "sqlite" else FREE)
     assert (
         drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=hs, depth=50, matching=640)
         != FIRMS
