@@ -169,14 +169,18 @@ def apply_keys(qs: QuerySet[CustomsRecord], keys: Keys) -> QuerySet[CustomsRecor
     return qs.filter(keys_q(keys))
 
 
+def group_codes(group: str) -> QuerySet[Any]:
+    """The partner codes of a partner group's members (a list, or a subquery in `__in`)."""
+    return Partner.objects.filter(groups__code=group).values_list("code", flat=True)
+
+
 def keys_q(keys: Keys) -> Q:
     """The drill keys as one condition on customs records (what `apply_keys` filters by)."""
     condition = Q()
     if keys.partner:
         condition &= Q(partner_code="" if keys.partner == NONE_KEY else keys.partner)
     if keys.group:
-        members = Partner.objects.filter(groups__code=keys.group).values("code")
-        condition &= Q(partner_code__in=members)
+        condition &= Q(partner_code__in=group_codes(keys.group))
     if keys.hs:
         condition &= Q(hs_code="") if keys.hs == NONE_KEY else Q(hs_code__startswith=keys.hs)
     if keys.mode:

@@ -24,7 +24,6 @@ from django.db.models import (
 )
 
 from kaifang.core.lib import request_memo
-from kaifang.core.models import Partner
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord, Dimension, EnterprisePartnerRollup, TradeRollup
@@ -40,6 +39,7 @@ from kaifang.trade.selectors.base import (
     facts,
     firms_named,
     flow_filter,
+    group_codes,
     keys_q,
     reach,
     scoped_sources,
@@ -206,21 +206,26 @@ def _named_firms(viewer: Viewer) -> list[int] | None:
     return firms if 0 < len(firms) <= MAX_FIRMS else None
 
 
-# Keys whose records each firm's counts can be read for: none, a firm key (it chooses firms,
-# so a firm's records match it whole), a partner or a partner group (the partner stage).
 PARTNER_KEYS = frozenset({"partner", "group"})
+
+
+def _counted(keys: Keys) -> bool:
+    """Whether the rollups count each firm's records matching `keys`: none, firm keys (they
+    choose firms, so a firm's records match them whole: the enterprise rollup), or one
+    partner or partner group (the partner stage)."""
+    given = keys.params().keys()
+    return given <= FIRM_KEYS or (given <= PARTNER_KEYS and len(given) == 1)
 
 
 def _plan_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
     """The firms whose records a firms plan reads: the viewer's named firms, within a
     district, park or industry key those of them it names; None with keys whose per-firm
-    counts no rollup holds (an HS code, a trade mode, two keys)."""
+    counts no rollup holds (an HS code, a trade mode, two record keys)."""
     firms = _named_firms(viewer)
-    given = keys.params().keys()
-    if firms is None or not given or (given <= PARTNER_KEYS and len(given) == 1):
-        return firms
-    if not given <= FIRM_KEYS:
+    if firms is None or not _counted(keys):
         return None
+    if not keys.params().keys() & FIRM_KEYS:
+        return firms
     named = {int(pk) for pk in firms_named(viewer, keys)}
     return [pk for pk in firms if pk in named]
 
@@ -272,9 +277,7 @@ def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: K
         if keys.partner:
             stage = stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
         else:
-            stage = stage.filter(
-                partner__in=Partner.objects.filter(groups__code=keys.group).values("code")
-            )
+            stage = stage.filter(partner__in=group_codes(keys.group))
         sums = flow_filter(stage.filter(period__in=months), q.flow).values("enterprise_id")
         pairs = sums.annotate(n=Sum("rows")).values_list("enterprise_id", "n")
     else:
@@ -290,8 +293,7 @@ def _walked_firms(
     matching records for (a firm with fewer has no `depth`-th record); with keys whose
     counts no rollup holds (the plan forced), all of them. The rollups only spare walks:
     were they stale, a firm left out would only lower the cut, and the page stays right."""
-    given = keys.params().keys()
-    if given and not (given <= FIRM_KEYS or (given <= PARTNER_KEYS and len(given) == 1)):
+    if not _counted(keys):
         return firms
     matching = _firm_counts(firms, q, months, keys).matching
     return [pk for pk in firms if matching.get(pk, 0) >= depth]
@@ -505,10 +507,7 @@ def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
         return [enterprise_rollup(viewer).filter(key__in=firms_named(viewer, keys))]
     elif given == {"group"}:
         # a partner group: the partner rollup of its members
-        members = sorted(
-            Partner.objects.filter(groups__code=keys.group).values_list("code", flat=True)
-        )
-        key = (str(Dimension.PARTNER), {"key__in": members})
+        key = (str(Dimension.PARTNER), {"key__in": sorted(group_codes(keys.group))})
     else:
         key = _rollup_key(keys)
     if key is None:
