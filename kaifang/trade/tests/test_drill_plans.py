@@ -355,7 +355,19 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
 ):
     """A walk per firm for the cut, then the records at or above it: every page up to the
     depth asked equals the same slice of the full list, for each key and span, ties included
-    (many equal values across the firms and months)."""
+    (many equal values across the firms and months), and a record without a dollar value
+    (listed last by SQLite, first by PostgreSQL)."""
+    CustomsRecord.objects.create(
+        enterprise=liaison_firms["small"],
+        period=dt.date(2025, 3, 1),
+        flow=flow if flow != "total" else "import",
+        hs_code="61999999",
+        partner_code="344",
+        trade_mode="99",
+        value_usd=None,
+        value_cny=Decimal(1),
+    )
+    rebuild_rollups([dt.date(2025, 3, 1)])
     q = Query(year=2025, month=3, flow=flow, currency=currency)
     seen = 0
     for params in (
