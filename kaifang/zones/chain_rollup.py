@@ -66,30 +66,40 @@ def _lock() -> None:
         ChainRollupCode.objects.select_for_update().filter(code=LOCK).exists()
 
 
-def _fill(cursor: Any, code: str, months: Sequence[dt.date] | None) -> None:
-    """Insert the rollup rows of one code, for the months given (None: every month)."""
+def _fill(cursor: Any, codes: Sequence[str], months: Sequence[dt.date] | None) -> None:
+    """Insert the rollup rows of the codes, for the months given (None: every month): one
+    statement, the records of each code's range read through the (hs_code, period) index.
+    On SQLite the month is kept out of the index choice (`+`): its period index would read
+    the whole month once per code (1.1 s of CPU for a month at 5.6 M records, 0.06 s so)."""
     table = ChainTradeRollup._meta.db_table
     facts = CustomsRecord._meta.db_table
-    low, high = code_range(code)
-    where = "r.hs_code >= %s"
-    params: list[object] = [low]
-    if high is None:
-        where += " AND SUBSTR(r.hs_code, 1, %s) = %s"
-        params += [len(code), code]
-    else:
-        where += " AND r.hs_code < %s"
-        params.append(high)
+    ranged = [(c, *code_range(c)) for c in codes]
+    period = "+r.period" if connection.vendor == "sqlite" else "r.period"
+    when, when_params = "", []
     if months is not None:
-        where += f" AND r.period IN ({', '.join(['%s'] * len(months))})"
-        params += list(months)
-    # Table names are ours; values travel as parameters.
-    cursor.execute(
-        f"INSERT INTO {table} (enterprise_id, code, period, flow, partner, value_usd) "  # noqa: S608
-        f"SELECT r.enterprise_id, %s, r.period, r.flow, r.partner_code, "
-        f"SUM(COALESCE(r.value_usd, 0)) FROM {facts} r WHERE {where} "
-        f"GROUP BY r.enterprise_id, r.period, r.flow, r.partner_code",
-        [code, *params],
+        when = f" AND {period} IN ({', '.join(['%s'] * len(months))})"
+        when_params = list(months)
+    insert = f"INSERT INTO {table} (enterprise_id, code, period, flow, partner, value_usd) "
+    summed = (
+        "r.period, r.flow, r.partner_code, SUM(COALESCE(r.value_usd, 0)) "
+        f"FROM {facts} r"  # Table names are ours; values travel as parameters.
     )
+    grouped = " GROUP BY r.enterprise_id, r.period, r.flow, r.partner_code"
+    bounded = [(c, low, high) for c, low, high in ranged if high is not None]
+    if bounded:
+        values = " UNION ALL ".join(["SELECT %s AS code, %s AS low, %s AS high"] * len(bounded))
+        cursor.execute(
+            f"{insert}SELECT r.enterprise_id, c.code, {summed} JOIN ({values}) c "
+            f"ON r.hs_code >= c.low AND r.hs_code < c.high WHERE 1 = 1{when}{grouped}, c.code",
+            [v for row in bounded for v in row] + when_params,
+        )
+    for code, _low, high in ranged:
+        if high is None:  # all nines: no upper bound of the same length
+            cursor.execute(
+                f"{insert}SELECT r.enterprise_id, %s, {summed} "
+                f"WHERE SUBSTR(r.hs_code, 1, %s) = %s{when}{grouped}",
+                [code, len(code), code, *when_params],
+            )
 
 
 @transaction.atomic
@@ -104,9 +114,8 @@ def sync_codes() -> int:
     have = covered()
     added = sorted(want - have)
     with connection.cursor() as cursor:
-        for code in added:
-            _fill(cursor, code, None)
-            ChainRollupCode.objects.create(code=code)
+        _fill(cursor, added, None)
+    ChainRollupCode.objects.bulk_create([ChainRollupCode(code=c) for c in added])
     gone = sorted(have - want)
     if gone:
         ChainTradeRollup.objects.filter(code__in=gone).delete()
@@ -121,10 +130,10 @@ def rewrite_months(months: Iterable[dt.date]) -> None:
         return
     _lock()
     codes = sorted(covered())
+    for code in codes:  # each a walk of the unique index
+        ChainTradeRollup.objects.filter(code=code, period__in=periods).delete()
     with connection.cursor() as cursor:
-        for code in codes:
-            ChainTradeRollup.objects.filter(code=code, period__in=periods).delete()
-            _fill(cursor, code, periods)
+        _fill(cursor, codes, periods)
 
 
 def _on_rebuilt(sender: Any, periods: Sequence[dt.date], **kwargs: Any) -> None:

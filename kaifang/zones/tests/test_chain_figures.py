@@ -252,8 +252,16 @@ def test_the_rollup_follows_imports_and_segment_changes(
     chains.refill()
     assert chain_rollup.covered() == {"8507", "850760", "8708"}
     segments["锂电池"].delete()
+    segments["蓄电池"].hs_headings = "8507, 99"  # all nines: no range of the same length
+    segments["蓄电池"].save()
+    record(east, "import", "99050000", "304", "4", period=april)
+    rebuild_rollups([april])
     chains.refill()
-    assert chain_rollup.covered() == {"8507", "8708"}
+    assert chain_rollup.covered() == {"8507", "8708", "99"}
+    both = chains._compute(city.leader, [("8507", "99")], months)[("8507", "99")]
+    assert both.sources == {"133": 7, "304": 4}
+    records = chains._compute(city.leader, [("8507", "99")], months, source="records")
+    assert both == records[("8507", "99")]
     assert not chains.ChainTradeRollup.objects.filter(code="850760").exists()
     with CaptureQueriesContext(connection) as ctx:
         held = chains._compute(city.leader, [("8708",)], months)[("8708",)]
