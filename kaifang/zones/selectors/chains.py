@@ -2,14 +2,15 @@
 its HS codes in 1–N月), its trade and the partners it imports from and exports to, all from the
 customs records the viewer sees.
 
-The records of a segment's codes are many (seconds to group on a large city), so what each
-segment holds for a viewer is computed once per rollup version into a small `SegmentFigures`
-and cached (per scope, codes and months), and the worker fills those entries for the city and
-every district's and park's unit each time the rollup version moves (`refill`, through
-trade's `after_version_moves`), as it does for the leaders' dashboard: the first viewer after
-an import or an enterprise change meets a warm cache. Per enterprise, codes of four digits or
-fewer are read from the product stage rollup (enterprise × month × flow × HS heading); per
-partner, and for longer codes, from the records."""
+They are sums of the chains' own rollup (`ChainTradeRollup`, decision 0023: per enterprise,
+month, flow, chain code and partner, rewritten with trade's rollups), read through the scope
+gate; a code the rollup does not hold yet (a segment just added) is summed from the records
+and the product stage, as before (`_read_records`, also the tests' reference). What each
+segment holds for a viewer is cached small (`SegmentFigures`, per scope, codes and months),
+and the worker fills those entries for the city, every district's and park's unit and every
+liaison officer each time the rollup version moves (`refill`, through trade's
+`after_version_moves`): the first viewer after an import or an enterprise change meets a warm
+cache."""
 
 from __future__ import annotations
 
