@@ -388,6 +388,14 @@ def trickle(personas: list[tuple[str, User]], latest: dt.date) -> None:
     from django.utils import timezone
     from django_q.models import OrmQ
 
+    clients, urls = {}, {}
+    for username, user in personas:  # a server has compiled its templates long before
+        clients[username] = Client()
+        clients[username].force_login(user)
+        urls[username] = _first_view_urls(user, latest)
+        urls[username]["chain list"] = reverse("zones:chain_list")
+        for url in urls[username].values():
+            page(clients[username], url)()
     OrmQ.objects.all().delete()
     rounds: dict[str, int] = {}
     cpu = 0.0
@@ -419,15 +427,11 @@ def trickle(personas: list[tuple[str, User]], latest: dt.date) -> None:
         f"{took:.1f} s until refilled, worker CPU {cpu:.1f} s; rounds: "
         + ", ".join(f"{f.rsplit('.', 1)[-1]} {n}" for f, n in sorted(rounds.items()))
     )
-    for username, user in personas:
-        client = Client()
-        client.force_login(user)
-        urls = _first_view_urls(user, latest)
+    for username, _user in personas:
         cells = []
-        urls["chain list"] = reverse("zones:chain_list")
         for name in (*FIRST_VIEW_PAGES, "chain list"):
-            if name in urls:
-                wall, cpu_ms = _once(client, urls[name])
+            if name in urls[username]:
+                wall, cpu_ms = _once(clients[username], urls[username][name])
                 cells.append(f"{name} {wall:.0f} ({cpu_ms:.0f})")
         print(f"    {username}, first views after it, ms (CPU): " + "; ".join(cells))
     for firm in firms:
