@@ -7,8 +7,8 @@ month, flow, chain code and partner, rewritten with trade's rollups), read throu
 gate; a code the rollup does not hold yet (a segment just added) is summed from the records
 and the product stage, as before (`_read_records`, also the tests' reference). What each
 segment holds for a viewer is cached small (`SegmentFigures`, per scope, codes and months),
-and the worker fills those entries for the city, every district's and park's unit and every
-liaison officer each time the rollup version moves (`refill`, through trade's
+and the worker fills those entries for the city and every district's and park's unit each
+time the rollup version moves (`refill`, through trade's
 `after_version_moves`): the first viewer after an import or an enterprise change meets a warm
 cache."""
 
@@ -527,24 +527,25 @@ def chain_matrix(
 
 def refill() -> int:
     """Compute every chain segment's figures the first viewers after an import would otherwise
-    wait for: the city's (one for everyone who sees it all), those of each district's or
-    park's unit and each liaison officer's (trade's `refill_viewers`: one user per cache key),
-    for their report month. First the chains' rollup is brought to the segments' codes
-    (`sync_codes`: nothing to do unless a segment changed). Scopes made of units alone share
-    one read of the whole city's rollup rows, grouped by district and park as well, cut per
-    scope in Python (`_assemble`); a user who also sees a firm outside his units as its
-    liaison officer, and a liaison officer, are read on their own (their firms' rows). Run by
-    the worker each time the rollup version moves; returns the scopes filled."""
+    wait for: the city's (one for everyone who sees it all) and those of each district's or
+    park's unit (trade's `refill_viewers`: one user per cache key), for their report month.
+    First the chains' rollup is brought to the segments' codes (`sync_codes`: nothing to do
+    unless a segment changed). Scopes made of units alone share one read of the whole city's
+    rollup rows, grouped by district and park as well, cut per scope in Python (`_assemble`);
+    a user who also sees a firm outside his units as its liaison officer is read on his own.
+    Liaison officers are not refilled: their first view reads their firms' rollup rows (a
+    few ms, however many records), and a province has hundreds of them. Run by the worker
+    each time the rollup version moves; returns the scopes filled."""
     sync_codes()
     codes = sorted({segment_codes(s) for s in ChainSegment.objects.all()})
     if not codes:
         return 0
     held = {c for group in codes for c in group} <= covered()
-    viewers = refill_viewers(owners=True)
+    viewers = refill_viewers(owners=False)
     shared: dict[tuple[dt.date, ...], list[User]] = defaultdict(list)
     for user in viewers:
         months = tuple(report_query(user).span_months("ytd"))
-        if ":p" in scope_signature(user):  # firms beyond the units, or only his own
+        if ":p" in scope_signature(user):  # firms beyond the units: his own read
             segment_figures(user, codes, months)
         else:
             shared[months].append(user)

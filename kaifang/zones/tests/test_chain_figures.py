@@ -154,10 +154,10 @@ def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_g
 ):
     """The worker's refill reads the chains' rollup, never a customs record nor the product
     stage (what grows with the records): the whole city once for every scope made of units,
-    cut per scope, and a liaison officer's firms on their own. Each entry equals what the
-    scope's own read computes, from the rollup and from the records alike, for the city, a
-    district, a park inside it, a firm in no district, a user who also sees another
-    district's firm as its liaison officer, and a liaison officer."""
+    cut per scope. Each entry equals what the scope's own read computes, from the rollup and
+    from the records alike, for the city, a district, a park inside it, a firm in no
+    district, and a user who also sees another district's firm as its liaison officer; a
+    liaison officer's own first view (not refilled) reads no record and equals his records'."""
     from kaifang.core.models import Role, RoleCode
     from kaifang.core.tests.factories import UserFactory
 
@@ -188,13 +188,18 @@ def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_g
     assert chain_rollup.sync_codes() == 3  # 8507, 850760, 870899
     cache.clear()
     users = [city.leader, city.district_a_user, city.district_b_user, park_user, both]
-    users.append(city.liaison)
     with CaptureQueriesContext(connection) as ctx:
         assert chains.refill() == len(users)
     assert _record_reads(ctx.captured_queries) == 0
     assert not any("trade_enterpriseproductrollup" in q["sql"] for q in ctx.captured_queries)
     codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
     months = selectors.report_query(city.leader).span_months("ytd")
+    # a liaison officer is not refilled: his first view reads his firms' rollup rows only
+    assert cache.get(chains._cache_key(city.liaison, codes[0], months)) is None
+    with CaptureQueriesContext(connection) as ctx:
+        chains.segment_figures(city.liaison, codes, months)
+    assert _record_reads(ctx.captured_queries) == 0
+    users.append(city.liaison)
     for user in users:
         fresh = chains._compute(user, codes, months)
         records = chains._compute(user, codes, months, source="records")
