@@ -28,6 +28,10 @@ first views again (until session 22 an edit queued nothing, so the first viewer 
 burst now queues each refill once). The profile of the largest firm, which caches nothing, is
 timed there too, and once more after the file's pages were dropped from the OS cache
 (posix_fadvise DONTNEED: cold disk reads, the other kind of first view).
+With `--trickle` (after those, or alone): five firms renamed two seconds apart, the worker
+idle between them taking only what is due, as django-q's does; it prints how many rounds of
+each refill that made (until session 23 one per edit; now the edits' refills wait 10 s for
+the next edit), the worker's CPU, and the first views after it (the chain list too).
 When kaifang.trade.selectors or `trade-stats` are missing, it times the rollup table's
 GROUP BY queries instead and says so.
 """
@@ -372,6 +376,70 @@ def _run_as_the_worker(tasks: list[Any]) -> None:
         )
 
 
+TRICKLE, TRICKLE_GAP = 5, 2.0  # edits, seconds between them
+
+
+def trickle(personas: list[tuple[str, User]], latest: dt.date) -> None:
+    """A trickle of edits (issue 17, session 23): TRICKLE firms renamed TRICKLE_GAP seconds
+    apart, each its own commit, the worker idle between them taking what is due (the ORM
+    broker's rule: a lock in the past); after the last edit, what is still queued once it is
+    due. Prints the rounds of each refill, the worker's CPU, and the first views after it."""
+    from django.db import transaction
+    from django.utils import timezone
+    from django_q.models import OrmQ
+
+    clients, urls = {}, {}
+    for username, user in personas:  # a server has compiled its templates long before
+        clients[username] = Client()
+        clients[username].force_login(user)
+        urls[username] = _first_view_urls(user, latest)
+        urls[username]["chain list"] = reverse("zones:chain_list")
+        for url in urls[username].values():
+            page(clients[username], url)()
+    OrmQ.objects.all().delete()
+    rounds: dict[str, int] = {}
+    cpu = 0.0
+
+    def take(rows: list[Any]) -> None:
+        nonlocal cpu
+        for row in rows:
+            rounds[row.task["func"]] = rounds.get(row.task["func"], 0) + 1
+        start = time.process_time()
+        _run_as_the_worker(rows)
+        cpu += time.process_time() - start
+
+    start = time.perf_counter()
+    firms = list(Enterprise.objects.order_by("-pk")[:TRICKLE])
+    for i, firm in enumerate(firms):
+        with transaction.atomic():
+            firm.name = f"{firm.name}··"
+            firm.save()
+        take(list(OrmQ.objects.filter(lock__lt=timezone.now()).order_by("id")))
+        if i < len(firms) - 1:
+            time.sleep(TRICKLE_GAP)
+    waiting = list(OrmQ.objects.order_by("id"))
+    if waiting:
+        time.sleep(max(0.0, (max(r.lock for r in waiting) - timezone.now()).total_seconds()))
+        take(list(OrmQ.objects.order_by("id")))
+    took = time.perf_counter() - start
+    print(
+        f"  trickle: {TRICKLE} edits {TRICKLE_GAP:.0f} s apart, the worker idle between: "
+        f"{took:.1f} s until refilled, worker CPU {cpu:.1f} s; rounds: "
+        + ", ".join(f"{f.rsplit('.', 1)[-1]} {n}" for f, n in sorted(rounds.items()))
+    )
+    for username, _user in personas:
+        cells = []
+        for name in (*FIRST_VIEW_PAGES, "chain list"):
+            if name in urls[username]:
+                wall, cpu_ms = _once(clients[username], urls[username][name])
+                cells.append(f"{name} {wall:.0f} ({cpu_ms:.0f})")
+        print(f"    {username}, first views after it, ms (CPU): " + "; ".join(cells))
+    for firm in firms:
+        firm.name = firm.name.removesuffix("··")
+        firm.save()
+    OrmQ.objects.all().delete()
+
+
 def _drop_os_cache() -> bool:
     """Drop the database file's pages from the OS page cache (SQLite only)."""
     name = connection.settings_dict["NAME"]
@@ -454,7 +522,8 @@ def first_views(personas: list[tuple[str, User]], latest: dt.date) -> None:
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    first_views_only = "--first-views" in sys.argv
+    trickle_only = "--trickle" in sys.argv and "--first-views" not in sys.argv
+    first_views_only = trickle_only or "--first-views" in sys.argv
     fact_pages_only = first_views_only or "--fact-pages" in sys.argv  # beyond the breakdowns
     pages_only = fact_pages_only or "--pages-only" in sys.argv  # skip the SQL baselines
     runs = int(args[0]) if args else 5
@@ -494,7 +563,10 @@ def main() -> None:
             for name in ("leader", "dongcheng", "liaison1")
             if (user := User.objects.filter(username=name).first()) is not None
         ]
-        first_views(personas, latest)
+        if not trickle_only:
+            first_views(personas, latest)
+        if "--trickle" in sys.argv:
+            trickle(personas, latest)
         if first_views_only:
             return
     users = (

@@ -90,35 +90,80 @@ def defer(func_path: str, *args: Any) -> None:
     transaction.on_commit(_push)
 
 
-def defer_once(func_path: str, *args: Any) -> None:
+# How far ahead a waiting call's start may be put off (`defer_once`'s `delay` and `hold`). A
+# call a worker has taken has its lock at least the retry margin (Q_CLUSTER retry − timeout,
+# 60 s) ahead while it may still run: a lock nearer than this is a call not yet taken.
+DEFER_LIMIT_SECONDS = 50.0
+
+
+def defer_once(func_path: str, *args: Any, delay: float = 0.0, hold: float = 0.0) -> None:
     """`defer`, unless the same call already waits in the queue, not yet taken by a worker:
     a burst of commits that each ask for the same refresh (a refill after every edit of a
     bulk change) queues it once. A call a worker has taken counts no more: what commits
-    while it runs queues it again. In sync mode (JOBS_SYNC) every call runs."""
+    while it runs queues it again. In sync mode (JOBS_SYNC) every call runs at once.
+
+    With `delay` (seconds), a debounce for a trickle of commits: the call starts `delay`
+    after the last commit that asked for it, but no later than `hold` after the first (a
+    steady trickle still has it run); a call already due (asked without delay, waiting for a
+    busy worker) is never put off, and one asked for again without delay becomes due. Both
+    at most DEFER_LIMIT_SECONDS; `hold` is at least `delay`."""
+    if not 0 <= delay <= DEFER_LIMIT_SECONDS or not 0 <= hold <= DEFER_LIMIT_SECONDS:
+        raise ValueError(f"delay and hold must lie within 0–{DEFER_LIMIT_SECONDS:.0f} s")
 
     def _push() -> None:
         from django_q.conf import Conf
         from django_q.tasks import async_task
 
-        if not Conf.SYNC and _waiting(func_path, args):
+        if Conf.SYNC:
+            async_task(func_path, *args)
             return
-        async_task(func_path, *args, task_name=f"{func_path}:{args[0] if args else ''}")
+        now = timezone.now()
+        row = _waiting(func_path, args)
+        if row is None:
+            name = f"{func_path}:{args[0] if args else ''}"
+            task_id = async_task(func_path, *args, task_name=name)
+            if delay:  # a new call: put off from now (it is no worker's yet, lock = now)
+                _put_off(_waiting(func_path, args, task_id=task_id), now + _seconds(delay))
+            return
+        if row.lock <= now:  # due already
+            return
+        if delay:  # waiting, not yet due: put off from now, within its hold
+            started = row.task.get("started") or now
+            _put_off(row, min(now + _seconds(delay), started + _seconds(max(hold, delay))))
+        else:  # asked without delay: due now
+            type(row).objects.filter(pk=row.pk, lock=row.lock).update(lock=now)
 
     transaction.on_commit(_push)
 
 
-def _waiting(func_path: str, args: tuple[Any, ...]) -> bool:
-    """Whether django-q's ORM broker holds `func_path(*args)` that no worker has taken: a
-    taken task's lock lies ahead (until its retry time), a waiting one's does not."""
+def _seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)
+
+
+def _put_off(row: Any, until: dt.datetime) -> None:
+    """Have a waiting call start no earlier than `until` (never sooner than it would)."""
+    if row is not None and until > row.lock:
+        type(row).objects.filter(pk=row.pk, lock=row.lock).update(lock=until)
+
+
+def _waiting(func_path: str, args: tuple[Any, ...], *, task_id: str | None = None) -> Any:
+    """The row of django-q's ORM broker that holds `func_path(*args)` (or the task of that
+    id) and that no worker has taken: a taken task's lock lies at least the retry margin
+    ahead, a waiting one's at most DEFER_LIMIT_SECONDS (a debounced call) or in the past.
+    A call just queued has its lock set to now: `delay` puts it off from there."""
     from django_q.conf import Conf
     from django_q.models import OrmQ
 
-    rows = OrmQ.objects.filter(key=Conf.CLUSTER_NAME, lock__lte=timezone.now())
-    for row in rows.only("payload"):
+    horizon = timezone.now() + _seconds(DEFER_LIMIT_SECONDS)
+    rows = OrmQ.objects.filter(key=Conf.CLUSTER_NAME, lock__lte=horizon).order_by("id")
+    for row in rows.only("payload", "lock"):
         task = row.task
-        if task.get("func") == func_path and tuple(task.get("args") or ()) == args:
-            return True
-    return False
+        if task_id is not None:
+            if task.get("id") == task_id:
+                return row
+        elif task.get("func") == func_path and tuple(task.get("args") or ()) == args:
+            return row
+    return None
 
 
 def enqueue(

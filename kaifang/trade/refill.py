@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from kaifang.core import jobs
 from kaifang.core.models import UnitKind, User
 from kaifang.core.scope import effective_scope
+from kaifang.trade import rollups
 from kaifang.trade.figures import PAGES, default_query, figures
 from kaifang.trade.selectors.base import scope_signature
-from kaifang.trade.signals import version_bumped
+from kaifang.trade.signals import rollups_rebuilt, version_bumped
 
 
 def refill_viewers(*, owners: bool = True) -> list[User]:
@@ -58,6 +61,35 @@ def refill() -> int:
     return done
 
 
+# A trickle of enterprise edits (people editing the register one firm after another): each
+# commit after the worker finished a round started a whole round again. Their refills are
+# debounced: queued to start EDIT_DELAY_SECONDS after the last edit that asks, and at most
+# EDIT_HOLD_SECONDS after the first (a steady trickle still refills). A rebuild's refills
+# (an import, `kaifang rebuild-rollups`) start at once, and make a waiting one due.
+EDIT_DELAY_SECONDS = 10.0
+EDIT_HOLD_SECONDS = 45.0
+
+_REBUILT = "_kaifang_refill_rebuilt_commit"
+
+
+def _note_rebuild(sender: Any, **kwargs: Any) -> None:
+    """Inside a rebuild's transaction (`rollups_rebuilt`, sent before the rebuild bumps the
+    version): at its commit, before that commit's `version_bumped` (on-commit callbacks run
+    in the order registered), remember which commit it was."""
+    conn = transaction.get_connection()
+
+    def mark() -> None:
+        setattr(conn, _REBUILT, getattr(conn, rollups.COMMIT_ATTR, None))
+
+    transaction.on_commit(mark)
+
+
+def _rebuilt_in_this_commit() -> bool:
+    conn = transaction.get_connection()
+    found = getattr(conn, _REBUILT, None)
+    return found is not None and found is getattr(conn, rollups.COMMIT_ATTR, None)
+
+
 def after_version_moves(func_path: str, *, dispatch_uid: str) -> None:
     """Have the worker run `func_path()` once the rollup version has moved for good: after
     every rollup rebuild (every import, every `kaifang rebuild-rollups`) and every enterprise
@@ -65,12 +97,18 @@ def after_version_moves(func_path: str, *, dispatch_uid: str) -> None:
     bulk write to the register), after the commit's last bump (`version_bumped`), so what it
     computes is keyed by the version the pages then read. Coalesced: a call already waiting
     in the queue is not queued again (`jobs.defer_once`), so a burst of edits, each its own
-    commit, queues one refill while the worker is busy, and one more if it runs meanwhile."""
+    commit, queues one refill while the worker is busy; and after an edit it waits
+    EDIT_DELAY_SECONDS for the next (within EDIT_HOLD_SECONDS), so a trickle of edits makes
+    one round, not one per edit. After a rebuild it runs at once."""
 
     def queue(sender: Any, **kwargs: Any) -> None:
-        jobs.defer_once(func_path)
+        if _rebuilt_in_this_commit():
+            jobs.defer_once(func_path)
+        else:
+            jobs.defer_once(func_path, delay=EDIT_DELAY_SECONDS, hold=EDIT_HOLD_SECONDS)
 
     version_bumped.connect(queue, weak=False, dispatch_uid=dispatch_uid)
+    rollups_rebuilt.connect(_note_rebuild, weak=False, dispatch_uid="trade.refill_rebuilds")
 
 
 def connect() -> None:

@@ -70,6 +70,9 @@ class _Commit:
 
 
 _COMMIT = "_kaifang_rollup_version_commit"
+# The connection attribute holding the current commit's bump state: which commit a version
+# move belongs to (trade.refill tells a rebuild's commit from an edit's).
+COMMIT_ATTR = _COMMIT
 
 
 def bump_version() -> None:

@@ -22,7 +22,7 @@ from kaifang.core.models import Industry, Partner, Unit, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import InvestmentRecord
 from kaifang.trade.selectors.measures import add_months
-from kaifang.zones import actions, demo_extra
+from kaifang.zones import actions, chain_rollup, demo_extra
 from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.models import (
     Chain,
@@ -786,6 +786,7 @@ def load_demo(ctx: demo.DemoContext) -> None:
     demo_extra.park_kpis(today)
     _projects(today)
     _chains()
+    chain_rollup.sync_codes()  # the chains' rollup of the records loaded before (trade: 200)
     demo_extra.appeals(ctx)
     ctx.log(
         f"zones: {Platform.objects.count()} 个平台，{Park.objects.count()} 个园区，"

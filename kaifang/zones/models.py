@@ -770,3 +770,8 @@ class PlatformAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} · {self.appeal_code}"
+
+
+# The chains' rollup lives in its own module (this one's size); imported here for Django.
+from kaifang.zones.chain_models import ChainRollupCode as ChainRollupCode  # noqa: E402
+from kaifang.zones.chain_models import ChainTradeRollup as ChainTradeRollup  # noqa: E402

@@ -327,3 +327,36 @@ def test_defer_once_queues_nothing_when_the_transaction_rolls_back(db):
         jobs.defer_once("kaifang.core.tasks.selftest_refresh")
         raise RuntimeError
     assert not OrmQ.objects.exists()
+
+
+def test_defer_once_with_a_delay_waits_for_the_last_call_within_its_hold(
+    db, django_capture_on_commit_callbacks
+):
+    """A debounced call starts `delay` after the last commit that asks for it, never later
+    than `hold` after the first; asked for without delay, it is due at once. A call a worker
+    has taken (its lock the retry margin ahead) is not one that waits."""
+    from django.utils import timezone
+
+    OrmQ.objects.all().delete()
+    first = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", delay=20, hold=30)
+    row = OrmQ.objects.get()
+    assert (
+        first + timezone.timedelta(seconds=19) < row.lock <= first + timezone.timedelta(seconds=21)
+    )
+    started = row.task["started"]
+    time.sleep(1.2)  # asked again later: put off from then, but not past its hold
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", delay=20, hold=21)
+    row = OrmQ.objects.get()
+    assert row.lock == started + timezone.timedelta(seconds=21)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh")
+    assert OrmQ.objects.get().lock <= timezone.now()
+    OrmQ.objects.update(lock=timezone.now() + timezone.timedelta(seconds=61))  # taken
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", delay=20, hold=30)
+    assert OrmQ.objects.count() == 2
+    with pytest.raises(ValueError):
+        jobs.defer_once("kaifang.core.tasks.selftest_refresh", delay=120)

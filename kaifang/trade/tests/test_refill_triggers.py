@@ -165,3 +165,73 @@ def test_in_sync_mode_the_first_view_after_an_import_command_reads_the_refilled_
         sums, contexts = _first_views(client, user)
         assert not sums, user.username
         assert contexts[0]["q"].label == "2025年9月", user.username
+
+
+def _run_due() -> list[str]:
+    """What the worker takes now: the queued calls whose start has come (django-q2's ORM
+    broker takes rows whose lock lies in the past), each run, then gone."""
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    done = []
+    for row in OrmQ.objects.filter(lock__lt=timezone.now()).order_by("id"):
+        task = row.task
+        import_string(task["func"])(*task["args"], **task["kwargs"])
+        row.delete()
+        done.append(task["func"])
+    return done
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.5])
+def test_a_trickle_of_edits_makes_one_round_and_the_first_views_read_it(
+    trade_data, city, client, django_capture_on_commit_callbacks, monkeypatch, delay
+):
+    """Edits spread out, the worker idle between them (it polls and takes what is due):
+    without the debounce (delay 0, before) each edit started a whole round of every refill;
+    with it, one round after the last edit. The first views then read refilled entries."""
+    import time
+
+    from kaifang.trade import refill
+
+    monkeypatch.setattr(refill, "EDIT_DELAY_SECONDS", delay)
+    OrmQ.objects.all().delete()
+    rounds = 0
+    firms = [trade_data.e1, trade_data.e2, trade_data.e3, trade_data.e4, trade_data.e5]
+    for i, firm in enumerate(firms):
+        with django_capture_on_commit_callbacks(execute=True):
+            firm.name = f"{firm.name}·{i}"
+            firm.save()
+        rounds += _run_due().count("kaifang.trade.refill.refill")
+    time.sleep(delay + 0.1)
+    rounds += _run_due().count("kaifang.trade.refill.refill")
+    assert not OrmQ.objects.exists()
+    assert rounds == (1 if delay else len(firms))
+    for user in (city.leader, city.district_a_user):
+        sums, contexts = _first_views(client, user)
+        assert not sums, user.username
+    names = {i.name for i in contexts[1]["items"]}  # concentration: the edits' names
+    assert "甲机电·0" in names and "丙电子·2" in names
+
+
+def test_a_rebuild_after_edits_refills_at_once(
+    trade_data, django_capture_on_commit_callbacks, monkeypatch
+):
+    """An edit's refills wait for the next edit; a rebuild (an import) does not wait, and
+    makes the edits' waiting refills due too (one round for both)."""
+    from django.utils import timezone
+
+    from kaifang.trade import refill
+
+    monkeypatch.setattr(refill, "EDIT_DELAY_SECONDS", 30.0)
+    OrmQ.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        trade_data.e1.name = "甲机电（新名）"
+        trade_data.e1.save()
+    assert sorted(_queued()) == sorted(REFILLS)
+    assert not _run_due()  # put off
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rebuild_rollups(sorted(set(CustomsRecord.objects.values_list("period", flat=True))))
+    refills = [f for f in _queued() if f in REFILLS]
+    assert sorted(refills) == sorted(REFILLS)  # the same calls, not queued twice
+    assert all(row.lock <= timezone.now() for row in OrmQ.objects.all())
+    assert set(_run_due()) >= REFILLS

@@ -2,14 +2,15 @@
 its HS codes in 1–N月), its trade and the partners it imports from and exports to, all from the
 customs records the viewer sees.
 
-The records of a segment's codes are many (seconds to group on a large city), so what each
-segment holds for a viewer is computed once per rollup version into a small `SegmentFigures`
-and cached (per scope, codes and months), and the worker fills those entries for the city and
-every district's and park's unit each time the rollup version moves (`refill`, through
-trade's `after_version_moves`), as it does for the leaders' dashboard: the first viewer after
-an import or an enterprise change meets a warm cache. Per enterprise, codes of four digits or
-fewer are read from the product stage rollup (enterprise × month × flow × HS heading); per
-partner, and for longer codes, from the records."""
+They are sums of the chains' own rollup (`ChainTradeRollup`, decision 0023: per enterprise,
+month, flow, chain code and partner, rewritten with trade's rollups), read through the scope
+gate; a code the rollup does not hold yet (a segment just added) is summed from the records
+and the product stage, as before (`_read_records`, also the tests' reference). What each
+segment holds for a viewer is cached small (`SegmentFigures`, per scope, codes and months),
+and the worker fills those entries for the city and every district's and park's unit each
+time the rollup version moves (`refill`, through trade's
+`after_version_moves`): the first viewer after an import or an enterprise change meets a warm
+cache."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from kaifang.core.models import Partner, User
-from kaifang.core.scope import visible_to
+from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow
 from kaifang.trade.refill import after_version_moves, refill_viewers
@@ -35,7 +36,9 @@ from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
 from kaifang.trade.selectors.base import facts, reach, scope_signature, stage_rows
 from kaifang.trade.selectors.measures import share_pct
-from kaifang.zones.models import Chain, ChainSegment
+from kaifang.zones import chain_rollup
+from kaifang.zones.chain_rollup import Codes, code_range, covered, segment_codes, sync_codes
+from kaifang.zones.models import Chain, ChainSegment, ChainTradeRollup
 from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
 
 FILLED, WEAK, EMPTY = "filled", "weak", "empty"
@@ -196,30 +199,17 @@ def chain_get(pk: Any) -> Chain:
 
 # --- the figures of segments -------------------------------------------------------------
 
-Codes = tuple[str, ...]  # a segment's HS codes, none covered by a shorter one of them
-
-
-def segment_codes(segment: ChainSegment) -> Codes:
-    """The codes a segment's figures depend on (its cache key): digits only, each kept once,
-    a code dropped where a shorter one of the segment covers it (no record counted twice)."""
-    ordered = sorted({c for c in segment.hs_list if c.isdigit()}, key=lambda c: (len(c), c))
-    kept: list[str] = []
-    for code in ordered:
-        if not any(code.startswith(k) for k in kept):
-            kept.append(code)
-    return tuple(sorted(kept))
-
 
 def _prefix_q(field_name: str, codes: Iterable[str]) -> Q:
     """Rows whose `field_name` starts with one of the codes, as ranges an index can serve (a
     LIKE cannot on SQLite)."""
     condition = Q(pk__in=[])
     for code in codes:
-        if set(code) == {"9"}:  # no upper bound of the same length
+        low, high = code_range(code)
+        if high is None:  # no upper bound of the same length
             condition |= Q(**{f"{field_name}__startswith": code})
-            continue
-        upper = str(int(code) + 1).zfill(len(code))
-        condition |= Q(**{f"{field_name}__gte": code, f"{field_name}__lt": upper})
+        else:
+            condition |= Q(**{f"{field_name}__gte": low, f"{field_name}__lt": high})
     return condition
 
 
@@ -255,18 +245,57 @@ def _add(sums: Sums, code: str, key: Any, flow: str, value: Decimal | None) -> N
 
 @dataclass
 class _Reads:
-    """The grouped rows the figures of some codes are made of, over one viewer's records:
-    per enterprise by heading (product stage: heading, enterprise, flow, value); per partner
-    by heading (records: heading, partner, flow, district, park, value; the firm's district
-    and park only in a read for several scopes, else None); both for longer codes (records:
-    code, enterprise, partner, flow, value)."""
+    """The grouped rows the figures of some codes are made of, over one viewer's records.
+    From the chains' rollup (`_read`): per enterprise ("=" + code, enterprise, flow, value)
+    and per partner ("=" + code, partner, flow, district, park, value), each code's own sums.
+    From the records (`_read_records`, the reference, and for codes the rollup does not hold
+    yet): per enterprise by heading (product stage: heading, enterprise, flow, value); per
+    partner by heading (records: heading, partner, flow, district, park, value); both for
+    longer codes (records: code, enterprise, partner, flow, value). The firm's district and
+    park only in a read for several scopes, else None."""
 
     stage: list[tuple[Any, ...]]
     partners: list[tuple[Any, ...]]
     fine: list[tuple[Any, ...]]
 
 
+def _rollup_rows(viewer: User | None) -> QuerySet[ChainTradeRollup]:
+    """The chains' rollup rows the viewer may see: the gate `facts()` applies to the records,
+    on the same enterprise fields (a liaison officer's firms named, so the read walks the
+    firm index)."""
+    qs = ChainTradeRollup.objects.all()
+    if viewer is None:
+        return qs
+    scope = effective_scope(viewer)
+    if not scope.sees_all and not scope.unit_ids:
+        qs = qs.filter(enterprise_id__in=sorted(reach(viewer).owner_only_ids))
+    return visible_to(qs, viewer)
+
+
 def _read(
+    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date], *, pairs: bool
+) -> _Reads:
+    """The rows of the chains' rollup (every code of `wanted` must be held: `covered`)."""
+    codes = sorted({c for group in wanted for c in group})
+    reads = _Reads(stage=[], partners=[], fine=[])
+    if not codes or not months:
+        return reads
+    rows = _rollup_rows(viewer).filter(code__in=codes, period__in=sorted(months))
+    firms = rows.values_list("code", "enterprise_id", "flow").annotate(v=Sum("value_usd"))
+    reads.stage = [("=" + c, e, f, v) for c, e, f, v in firms.order_by()]
+    if pairs:
+        tagged = rows.values_list(
+            "code", "partner", "flow", "enterprise__district_id", "enterprise__park_id"
+        )
+        found = tagged.annotate(v=Sum("value_usd")).order_by()
+        reads.partners = [("=" + c, p, f, d, k, v) for c, p, f, d, k, v in found]
+    else:
+        plain = rows.values_list("code", "partner", "flow").annotate(v=Sum("value_usd"))
+        reads.partners = [("=" + c, p, f, None, None, v) for c, p, f, v in plain.order_by()]
+    return reads
+
+
+def _read_records(
     viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date], *, pairs: bool
 ) -> _Reads:
     coarse = sorted({c for codes in wanted for c in codes if len(c) <= HEADING})
@@ -314,9 +343,17 @@ def _read(
 
 
 def _compute(
-    viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date]
+    viewer: User | None,
+    wanted: Sequence[Codes],
+    months: Sequence[dt.date],
+    *,
+    source: str = "rollup",
 ) -> dict[Codes, SegmentFigures]:
-    return _assemble(wanted, _read(viewer, wanted, months, pairs=False))
+    """The figures from the chains' rollup when it holds every code asked for, else (or with
+    `source="records"`: the reference the tests compare with) from the records."""
+    held = source == "rollup" and {c for group in wanted for c in group} <= covered()
+    read = _read if held else _read_records
+    return _assemble(wanted, read(viewer, wanted, months, pairs=False))
 
 
 def _assemble(
@@ -347,10 +384,14 @@ def _figures_of(codes: Codes, by_enterprise: Sums, by_partner: Sums) -> SegmentF
     def matching(sums: Sums) -> dict[Any, list[Decimal]]:
         total: dict[Any, list[Decimal]] = {}
         for group, values in sums.items():
-            fine_group = group.startswith("+")
-            code = group.lstrip("+")
-            if not any(code.startswith(c) and (len(c) > HEADING) == fine_group for c in codes):
-                continue
+            if group.startswith("="):  # a code's own sums (the chains' rollup)
+                if group[1:] not in codes:
+                    continue
+            else:
+                fine_group = group.startswith("+")
+                code = group.lstrip("+")
+                if not any(code.startswith(c) and (len(c) > HEADING) == fine_group for c in codes):
+                    continue
             for key, (exports, imports) in values.items():
                 pair = total.setdefault(key, [ZERO, ZERO])
                 pair[0] += exports
@@ -488,23 +529,28 @@ def refill() -> int:
     """Compute every chain segment's figures the first viewers after an import would otherwise
     wait for: the city's (one for everyone who sees it all) and those of each district's or
     park's unit (trade's `refill_viewers`: one user per cache key), for their report month.
-    Scopes made of units alone share one read of the whole city, grouped by district and park
-    as well, cut per scope in Python (`_assemble`); a user who also sees a firm outside his
-    units as its liaison officer is read on his own. Run by the worker each time the rollup
-    version moves; returns the scopes filled."""
+    First the chains' rollup is brought to the segments' codes (`sync_codes`: nothing to do
+    unless a segment changed). Scopes made of units alone share one read of the whole city's
+    rollup rows, grouped by district and park as well, cut per scope in Python (`_assemble`);
+    a user who also sees a firm outside his units as its liaison officer is read on his own.
+    Liaison officers are not refilled: their first view reads their firms' rollup rows (a
+    few ms, however many records), and a province has hundreds of them. Run by the worker
+    each time the rollup version moves; returns the scopes filled."""
+    sync_codes()
     codes = sorted({segment_codes(s) for s in ChainSegment.objects.all()})
     if not codes:
         return 0
+    held = {c for group in codes for c in group} <= covered()
     viewers = refill_viewers(owners=False)
     shared: dict[tuple[dt.date, ...], list[User]] = defaultdict(list)
     for user in viewers:
         months = tuple(report_query(user).span_months("ytd"))
-        if ":p" in scope_signature(user):  # firms beyond the units: its own read
+        if ":p" in scope_signature(user):  # firms beyond the units: his own read
             segment_figures(user, codes, months)
         else:
             shared[months].append(user)
     for months, users in shared.items():
-        reads = _read(None, codes, months, pairs=True)
+        reads = (_read if held else _read_records)(None, codes, months, pairs=True)
         entries: dict[str, SegmentFigures] = {}
         for user in users:
             if scope_signature(user) == "all":
@@ -519,3 +565,4 @@ def refill() -> int:
 
 def connect() -> None:
     after_version_moves("kaifang.zones.selectors.chains.refill", dispatch_uid="zones.chain_refill")
+    chain_rollup.connect()

@@ -18,7 +18,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.signals import version_bumped
-from kaifang.zones import selectors
+from kaifang.zones import chain_rollup, selectors
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.selectors import chains
 from kaifang.zones.tests.test_selectors_trade import MARCH, firm, record
@@ -152,10 +152,12 @@ def test_a_segment_with_many_enterprises_is_paged(city, trade_reference, client:
 def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_gives(
     city, battery_chain, django_capture_on_commit_callbacks
 ):
-    """The worker's refill reads the whole city once for every scope made of units and cuts
-    it per scope: each entry equals what the scope's own read computes, for a district, a
-    park inside it, a firm in no district, and a user who also sees another district's firm
-    as its liaison officer (read on his own)."""
+    """The worker's refill reads the chains' rollup, never a customs record nor the product
+    stage (what grows with the records): the whole city once for every scope made of units,
+    cut per scope. Each entry equals what the scope's own read computes, from the rollup and
+    from the records alike, for the city, a district, a park inside it, a firm in no
+    district, and a user who also sees another district's firm as its liaison officer; a
+    liaison officer's own first view (not refilled) reads no record and equals his records'."""
     from kaifang.core.models import Role, RoleCode
     from kaifang.core.tests.factories import UserFactory
 
@@ -165,6 +167,7 @@ def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_g
     )
     in_park = firm("东城园区电池公司", city.district_a, park=city.district_a_park)
     record(in_park, "export", "85076000", "502", "11")
+    record(in_park, "import", "85076000", "502", "2", period=MARCH.replace(month=2))
     nowhere = firm("无区县电池公司", None)
     record(nowhere, "export", "85071000", "116", "13")
     staff = list(Role.objects.filter(code=RoleCode.UNIT_STAFF))
@@ -175,26 +178,97 @@ def test_the_refill_reads_the_city_once_and_gives_each_scope_what_its_own_read_g
         roles=list(Role.objects.filter(code__in=[RoleCode.UNIT_STAFF, RoleCode.LIAISON])),
     )
     west = Enterprise.objects.get(name="西城电池有限公司")
+    east = Enterprise.objects.get(name="东城电池有限公司")
     with django_capture_on_commit_callbacks(execute=True):
         west.liaison = both
         west.save()
-    rebuild_rollups([MARCH])
+        east.liaison = city.liaison
+        east.save()
+    rebuild_rollups([MARCH.replace(month=2), MARCH])
+    assert chain_rollup.sync_codes() == 3  # 8507, 850760, 870899
     cache.clear()
     users = [city.leader, city.district_a_user, city.district_b_user, park_user, both]
     with CaptureQueriesContext(connection) as ctx:
         assert chains.refill() == len(users)
-    # the city's read, and the liaison's own: never one per district
-    assert _record_reads(ctx.captured_queries) == 2 * 2
+    assert _record_reads(ctx.captured_queries) == 0
+    assert not any("trade_enterpriseproductrollup" in q["sql"] for q in ctx.captured_queries)
     codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
     months = selectors.report_query(city.leader).span_months("ytd")
+    # a liaison officer is not refilled: his first view reads his firms' rollup rows only
+    assert cache.get(chains._cache_key(city.liaison, codes[0], months)) is None
+    with CaptureQueriesContext(connection) as ctx:
+        chains.segment_figures(city.liaison, codes, months)
+    assert _record_reads(ctx.captured_queries) == 0
+    users.append(city.liaison)
     for user in users:
         fresh = chains._compute(user, codes, months)
+        records = chains._compute(user, codes, months, source="records")
         for c in codes:
             cached = cache.get(chains._cache_key(user, c, months))
-            assert cached == fresh[c], (user.username, c)
+            assert cached == fresh[c] == records[c], (user.username, c)
     park = chains._compute(park_user, codes, months)[("8507",)]
     assert set(park.by_enterprise) == {in_park.pk}
+    assert park.sources == {"502": 2} and park.markets == {"502": 11}
     mine = chains._compute(both, codes, months)[("8507",)]
     theirs = chains._compute(city.district_a_user, codes, months)[("8507",)]
     assert west.pk in mine.by_enterprise
     assert west.pk not in theirs.by_enterprise
+    liaison = chains._compute(city.liaison, codes, months)[("8507",)]
+    assert set(liaison.by_enterprise) == {east.pk}
+    assert liaison.markets == {"344": 100, "502": 40}
+
+
+def test_the_rollup_follows_imports_and_segment_changes(
+    city, battery_chain, django_capture_on_commit_callbacks
+):
+    """A rebuild sums its months again for every code held; a code no segment held yet is
+    summed from the records until the worker's refill fills it; a code no segment names any
+    more is dropped. The figures equal the records' all along."""
+    from django_q.models import OrmQ
+
+    _chain, segments = battery_chain
+    chain_rollup.sync_codes()
+    assert chain_rollup.covered() == {"8507", "850760"}
+    east = Enterprise.objects.get(name="东城电池有限公司")
+    april = MARCH.replace(month=4)
+    record(east, "export", "85076010", "304", "9", period=april)
+    CustomsRecord.objects.filter(hs_code="85071000").delete()
+    rebuild_rollups([MARCH, april])
+    codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
+    months = [MARCH, april]
+    for user in (city.leader, city.district_a_user, city.district_b_user):
+        assert chains._compute(user, codes, months) == chains._compute(
+            user, codes, months, source="records"
+        )
+    leader = chains._compute(city.leader, codes, months)
+    assert leader[("8507",)].markets == {"344": 100, "304": 9, "116": 1000}
+
+    OrmQ.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        segments["两者"].hs_headings = "8708"
+        segments["两者"].save()
+    queued = [row.task["func"] for row in OrmQ.objects.all()]
+    assert queued == [chain_rollup.REFILL]
+    assert "8708" not in chain_rollup.covered()
+    with CaptureQueriesContext(connection) as ctx:  # not held yet: from the records
+        fresh = chains._compute(city.leader, [("8708",)], months)[("8708",)]
+    assert _record_reads(ctx.captured_queries) > 0
+    assert fresh.markets == {"502": 3}
+    chains.refill()
+    assert chain_rollup.covered() == {"8507", "850760", "8708"}
+    segments["锂电池"].delete()
+    segments["蓄电池"].hs_headings = "8507, 99"  # all nines: no range of the same length
+    segments["蓄电池"].save()
+    record(east, "import", "99050000", "304", "4", period=april)
+    rebuild_rollups([april])
+    chains.refill()
+    assert chain_rollup.covered() == {"8507", "8708", "99"}
+    both = chains._compute(city.leader, [("8507", "99")], months)[("8507", "99")]
+    assert both.sources == {"133": 7, "304": 4}
+    records = chains._compute(city.leader, [("8507", "99")], months, source="records")
+    assert both == records[("8507", "99")]
+    assert not chains.ChainTradeRollup.objects.filter(code="850760").exists()
+    with CaptureQueriesContext(connection) as ctx:
+        held = chains._compute(city.leader, [("8708",)], months)[("8708",)]
+    assert _record_reads(ctx.captured_queries) == 0
+    assert held == fresh

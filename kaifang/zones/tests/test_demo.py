@@ -65,6 +65,10 @@ def test_demo_loads_everything_quickly_and_runs_twice(trade_reference):
     zongbao = Platform.objects.get(name="示范综合保税区")
     assert zongbao.milestones.filter(task_ref__isnull=False).exists()
     assert Chain.objects.count() == 2
+    # the chains' rollup holds every code the demo's segments name (decision 0023)
+    from kaifang.zones import chain_rollup
+
+    assert chain_rollup.covered() == chain_rollup.wanted() != set()
     zhongde = Park.objects.get(name="中德产业园")
     assert zhongde.kpi_values.dates("period", "month").count() == 24
     year = zhongde.kpi_targets.order_by("-year").values_list("year", flat=True).first()
