@@ -1,4 +1,4 @@
-"""The chains' own rollup (decision 0023): what the industry chains' figures are summed from
+"""The chains' own rollup (decision 0024): what the industry chains' figures are summed from
 instead of the customs records. Kept apart from `models.py` (its size); imported there, so
 Django and the migrations see these models as the zones app's."""
 

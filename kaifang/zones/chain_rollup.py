@@ -1,4 +1,4 @@
-"""Keep the chains' rollup (`ChainTradeRollup`, decision 0023) equal to the customs records.
+"""Keep the chains' rollup (`ChainTradeRollup`, decision 0024) equal to the customs records.
 
 - `sync_codes` (the worker, at the start of every chains' refill; a segment saved or removed
   queues that refill): the codes the segments name and the rollup lacks are summed from the

@@ -2,7 +2,7 @@
 its HS codes in 1–N月), its trade and the partners it imports from and exports to, all from the
 customs records the viewer sees.
 
-They are sums of the chains' own rollup (`ChainTradeRollup`, decision 0023: per enterprise,
+They are sums of the chains' own rollup (`ChainTradeRollup`, decision 0024: per enterprise,
 month, flow, chain code and partner, rewritten with trade's rollups), read through the scope
 gate; a code the rollup does not hold yet (a segment just added) is summed from the records
 and the product stage, as before (`_read_records`, also the tests' reference). What each

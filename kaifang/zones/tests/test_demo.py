@@ -65,7 +65,7 @@ def test_demo_loads_everything_quickly_and_runs_twice(trade_reference):
     zongbao = Platform.objects.get(name="示范综合保税区")
     assert zongbao.milestones.filter(task_ref__isnull=False).exists()
     assert Chain.objects.count() == 2
-    # the chains' rollup holds every code the demo's segments name (decision 0023)
+    # the chains' rollup holds every code the demo's segments name (decision 0024)
     from kaifang.zones import chain_rollup
 
     assert chain_rollup.covered() == chain_rollup.wanted() != set()
