@@ -360,3 +360,12 @@ def test_defer_once_with_a_delay_waits_for_the_last_call_within_its_hold(
     assert OrmQ.objects.count() == 2
     with pytest.raises(ValueError):
         jobs.defer_once("kaifang.core.tasks.selftest_refresh", delay=120)
+
+
+def test_a_taken_calls_lock_lies_beyond_every_put_off_waiting_call(settings):
+    """`defer_once` tells a waiting call from a taken one by how far ahead its lock lies: a
+    worker sets a taken call's lock `retry` ahead and runs it at most `timeout`, so the
+    margin between them must exceed the furthest a waiting call is put off, or a running
+    refill would count as waiting and a commit's refill would be lost."""
+    margin = settings.Q_CLUSTER["retry"] - settings.Q_CLUSTER["timeout"]
+    assert margin > jobs.DEFER_LIMIT_SECONDS
