@@ -6,6 +6,10 @@ Usage (the database must hold `kaifang demo-data --size large`, grown or not):
     DATABASE_URL=postgres://… python bench/drill_plans.py [RUNS] [--plans=chosen,free,key]
         [--cases=deep|hs|all] [--users=leader,dongcheng,liaison1] [--hs=8471,8517] [--explain]
 
+The deep cases (the pages over 150 ms at 50.7 M in session 22) are dongcheng's deep month
+page and liaison1's pages in yuan; any other user named takes liaison1's if its name starts
+with "liaison", else dongcheng's (a district user).
+
 For each case (persona, key, span, page) it prints the plan `drill_plan` chooses, the
 matching count, then for every plan asked (`chosen`: no plan forced, as the page does; any
 plan name `drill_records(plan=…)` takes) the whole page through the test client with that
@@ -139,7 +143,10 @@ def main() -> None:
     latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
     if latest is None:
         sys.exit("no customs records: run `kaifang demo-data --size large` first")
-    cases = [c for c in DEEP if c[0] in users] if which in {"deep", "all"} else []
+    # the deep cases of dongcheng and liaison1 for any district user or liaison officer named
+    role = {u: "liaison1" if u.startswith("liaison") else "dongcheng" for u in users}
+    deep = [(u, label, p) for u in users for r, label, p in DEEP if u != "leader" and r == role[u]]
+    cases = deep if which in {"deep", "all"} else []
     cases += hs_cases(users, headings) if which in {"hs", "all"} else []
     table = records_module.table_records()
     print(
