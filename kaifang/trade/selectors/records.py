@@ -26,7 +26,13 @@ from django.db.models import (
 from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import CustomsRecord, Dimension, EnterprisePartnerRollup, TradeRollup
+from kaifang.trade.models import (
+    CustomsRecord,
+    Dimension,
+    EnterprisePartnerRollup,
+    Flow,
+    TradeRollup,
+)
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -76,10 +82,18 @@ from kaifang.trade.selectors.measures import ZERO
 #   has `depth` records at or above it), so the records at or above it hold the page. The
 #   page then reads at most `firms × depth` rows through the same index's ranges: bounded by
 #   the page, not by the firms' records (which neither planner merges in value order itself).
+# - month cut (decision 0023): the same cut over the partial (period, flow, value) index, one
+#   walk per flow of the month, for every viewer and key: each walk reads about
+#   `depth × the month's records / matching` entries, the page about as many again. Bounded
+#   by the page however many records a month holds, where the narrow plans read all the
+#   scope's, key's or month's records (a district's month: 25,661 rows at 5.6 M records) and
+#   the value walk all 36 months' entries. Only for one month (a run of months is a range
+#   per month and flow: the value walk reads fewer), only in US dollars.
 WALK_ENTRY_COST = 3
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 KEY_WALK = "key walk"
 FIRMS = "firms"
+MONTH_CUT = "month cut"
 MAX_FIRMS = 200  # one walk per firm: beyond a handful the scope's own plans do better
 # A firm's records lie close together in the table (imported month by month), so its walk
 # fetches rows from few pages: about 0.3–1 µs an entry at 5.6 M records against the table
@@ -158,14 +172,14 @@ def drill_plan(
     (key, value) index) against the rows of each index's range. On PostgreSQL,
     whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
     except the key index for an HS key or a partner key in yuan, which have none, and the
-    firms plan, which it does not find (measured: its own plans were as fast or faster
-    elsewhere)."""
+    firms plan and month cut, which it does not find (measured: its own plans were as fast
+    or faster elsewhere)."""
     if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
         return FREE
     choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
-    if connection.vendor == "sqlite" or choice == FIRMS or (choice == KEY and not keys.enterprise):
+    if connection.vendor == "sqlite" or choice in (FIRMS, MONTH_CUT):
         return choice
-    return FREE
+    return choice if choice == KEY and not keys.enterprise else FREE
 
 
 def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int) -> str:
@@ -181,17 +195,35 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     firms = _plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
         costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)
+    month = None  # the month's records in the flow: what the month cut's ranges hold
+    if q.field == "value_usd" and len(q.span_months(span)) == 1:
+        month = _count(None, q, span, Keys())
+        costs[MONTH_CUT] = _month_cut_cost(q, depth, matching, month)
     if min(costs.values()) <= matching:
         return min(costs, key=lambda name: costs[name])
     if keys.is_empty:  # the narrow plan's range is the matching records themselves
         costs[SCOPE if scoped else MONTHS] = float(matching)
         return min(costs, key=lambda name: costs[name])
-    costs[MONTHS] = _count(None, q, span, Keys())
+    costs[MONTHS] = month if month is not None else _count(None, q, span, Keys())
     if scoped:
         costs[SCOPE] = _count(viewer, q, span, Keys())
     if _key_index(keys) is not None:
         costs[KEY] = _count(None, q, span, keys)
     return min(costs, key=lambda name: costs[name])
+
+
+def _month_flows(q: Query) -> tuple[str, ...]:
+    return tuple(Flow.values) if q.flow == "total" else (q.flow,)
+
+
+def _month_cut_cost(q: Query, depth: int, matching: int, month: float) -> float:
+    """The month cut: a walk per flow for its cut, about `depth × the flow's records / its
+    matching records` entries each (the matching taken as spread like the records), at
+    most the flow's records; then the page reads about as many at or above the cut."""
+    if matching <= depth:  # no cut: the month's records, sorted
+        return float("inf")
+    walked = min(len(_month_flows(q)) * depth * month / matching, month)
+    return 2 * walked * WALK_ENTRY_COST
 
 
 def _named_firms(viewer: Viewer) -> list[int] | None:
@@ -409,10 +441,42 @@ def _planned(
         condition = (Q() if within else keys_q(keys)) & flow & Q(period__in=months)
         cut = _firms_cut(walked, condition, depth)
         if cut is not None:
-            qs = qs.filter(value_usd__gte=cut)
+            qs = qs.filter(_at_or_above(cut))
+    elif plan == MONTH_CUT:
+        if len(months) != 1 or depth is None:
+            raise ValueError("the month cut needs one month and a depth")
+        flows = _month_flows(q)
+        condition = keys_q(keys) if gate is None else keys_q(keys) & gate
+        cut = _month_cut(months[0], flows, condition, depth)
+        qs = qs.filter(period=months[0], flow__in=flows)
+        if cut is not None:  # else the month's records, a dollar value or none, sorted
+            qs = qs.filter(_at_or_above(cut))
     elif plan != WALK:
         raise ValueError(f"unknown plan {plan!r}")
     return _hidden(qs, hidden)
+
+
+def _at_or_above(cut: Decimal) -> Q:
+    """The records a cut keeps: a dollar value at or above it, and on PostgreSQL those
+    without one, which it lists first in a descending order (SQLite lists them last, after
+    the cut)."""
+    if connection.vendor == "sqlite":
+        return Q(value_usd__gte=cut)
+    return Q(value_usd__gte=cut) | Q(value_usd__isnull=True)
+
+
+def _month_cut(month: dt.date, flows: tuple[str, ...], condition: Q, depth: int) -> Decimal | None:
+    """The largest of each flow's `depth`-th matching dollar value in the month (a walk of
+    the partial (period, flow, value) index each), or None when no flow has that many
+    (records without a dollar value: `_at_or_above`). SQLite walks only with the other
+    conditions in a CASE (as `_firms_cut`)."""
+    found = []
+    for flow in flows:
+        walk = CustomsRecord.objects.filter(period=month, flow=flow, value_usd__isnull=False)
+        walk = _hidden(walk, condition) if connection.vendor == "sqlite" else walk.filter(condition)
+        nth = walk.order_by("-value_usd").values_list("value_usd", flat=True)[depth - 1 : depth]
+        found += [value for value in nth if value is not None]
+    return max(found) if found else None
 
 
 def _firms_cut(firms: list[int], condition: Q, depth: int) -> Decimal | None:

@@ -22,6 +22,7 @@ from kaifang.trade.selectors.records import (
     FREE,
     KEY,
     KEY_WALK,
+    MONTH_CUT,
     MONTHS,
     SCOPE,
     WALK,
@@ -354,7 +355,19 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
 ):
     """A walk per firm for the cut, then the records at or above it: every page up to the
     depth asked equals the same slice of the full list, for each key and span, ties included
-    (many equal values across the firms and months)."""
+    (many equal values across the firms and months), and a record without a dollar value
+    (listed last by SQLite, first by PostgreSQL)."""
+    CustomsRecord.objects.create(
+        enterprise=liaison_firms["small"],
+        period=dt.date(2025, 3, 1),
+        flow=flow if flow != "total" else "import",
+        hs_code="61999999",
+        partner_code="344",
+        trade_mode="99",
+        value_usd=None,
+        value_cny=Decimal(1),
+    )
+    rebuild_rollups([dt.date(2025, 3, 1)])
     q = Query(year=2025, month=3, flow=flow, currency=currency)
     seen = 0
     for params in (
@@ -459,3 +472,95 @@ def test_the_liaison_officers_page_reads_his_firms_counts_once(liaison_firms, ci
         "value_usd" in q["sql"] and "LIMIT 1 OFFSET 49" in q["sql"]
         for q in queries.captured_queries
     )
+
+
+@pytest.mark.parametrize("flow", ["total", "export", "import"])
+def test_the_month_cut_gives_every_page_of_a_month_in_order(shares, city, flow):
+    """A walk per flow of the month for the cut, then the month's records at or above it:
+    every page up to the depth asked equals the same slice of the database's own list, for
+    each persona, key and month, ties included; a record without a dollar value too (listed
+    last by SQLite, first by PostgreSQL)."""
+    CustomsRecord.objects.create(
+        enterprise=shares["big"],
+        period=dt.date(2025, 3, 1),
+        flow="export",
+        hs_code="84999999",
+        partner_code="502",
+        trade_mode="99",
+        value_usd=None,
+        value_cny=Decimal(1),
+    )
+    rebuild_rollups([dt.date(2025, 3, 1)])
+    q = Query(year=2025, month=3, flow=flow)
+    seen = 0
+    for viewer in (None, city.leader, city.district_a_user, city.district_b_user, city.liaison):
+        for params in ({}, {"partner": "502"}, {"hs": "84"}, {"district": str(city.district_b.pk)}):
+            keys = Keys(**params)
+            for span in ("month", "prev_month", "month_prev"):
+                rows = _ids(drill_records(viewer=viewer, q=q, span=span, keys=keys))
+                for depth in (1, 50, 100, 250, 1_000):
+                    forced = drill_records(
+                        viewer=viewer, q=q, span=span, keys=keys, plan=MONTH_CUT, depth=depth
+                    )
+                    start = max(depth - 50, 0)
+                    assert _ids(forced[start:depth]) == rows[start:depth], (
+                        viewer,
+                        params,
+                        span,
+                        depth,
+                    )
+                seen += len(rows)
+    assert seen > 1_000
+    with pytest.raises(ValueError, match="month cut"):
+        drill_records(viewer=city.leader, q=q, span="ytd", keys=Keys(), plan=MONTH_CUT, depth=50)
+
+
+def test_a_months_page_takes_the_month_cut(liaison_firms, city):
+    """District B's March exports (1,067 of the month's 1,200 export records; the table
+    holds 4,410): its first pages walk the month's (period, flow, value) index instead of
+    the value index over every month or a sort of the district's month; a deep page, a
+    year or a page in yuan does not."""
+    q = Query(year=2025, month=3, flow="export")
+    viewer = city.district_b_user
+    summary = drill_summary(viewer=viewer, q=q, span="month", keys=Keys())
+    assert summary is not None and summary.count == 1_067
+
+    def chosen(depth, span="month", q=q, matching=1_067):
+        return drill_plan(
+            viewer=viewer, q=q, span=span, keys=Keys(), depth=depth, matching=matching
+        )
+
+    assert chosen(50) == MONTH_CUT
+    assert chosen(100) == MONTH_CUT
+    assert chosen(500) != MONTH_CUT  # past the cut's worth: the district's month, sorted
+    assert chosen(50, span="ytd", matching=3_200) != MONTH_CUT
+    assert chosen(50, q=Query(year=2025, month=3, flow="export", currency="cny")) != MONTH_CUT
+    qs = drill_records(viewer=viewer, q=q, span="month", keys=Keys(), depth=100)
+    if connection.vendor == "sqlite":
+        text = _plan(qs[:50])
+        index = "customs_record_month_usd (period=? AND flow=? AND value_usd>?)"
+        assert index in text, text
+    free = _ids(drill_records(viewer=viewer, q=q, span="month", keys=Keys()))
+    assert _ids(qs[50:100]) == free[50:100]
+    assert qs.count() < 1_067  # the cut kept the top of the month, not all of it
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite takes the newest equal index")
+def test_whole_months_readers_keep_the_period_flow_index(shares, city):
+    """The month cut's index is partial, so what reads whole months (the rollup rebuild's
+    read of the facts, the drill-down's export in SQLite's own plan) keeps (period, flow),
+    whose rows come in the order they were written: through a (period, flow, value) index
+    they came in value order, 1.7 → 31 s for the city's year (decision 0019)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT r.enterprise_id, r.partner_code, SUM(r.value_usd), "
+            "COUNT(*) FROM trade_customsrecord r WHERE r.period IN (%s, %s) "
+            "GROUP BY r.enterprise_id, r.period, r.flow, r.partner_code",
+            ["2025-02-01", "2025-03-01"],
+        )
+        rebuild = " ".join(str(row) for row in cursor.fetchall())
+    assert "trade_custo_period_a6b7a3_idx" in rebuild, rebuild
+    for span, flow in (("month", "export"), ("ytd", "export"), ("month", "total")):
+        q = Query(year=2025, month=3, flow=flow)
+        export = _plan(drill_records(viewer=city.leader, q=q, span=span, keys=Keys()))
+        assert "customs_record_month_usd" not in export, export
