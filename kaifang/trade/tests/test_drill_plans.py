@@ -536,6 +536,9 @@ def test_a_months_page_takes_the_month_cut(liaison_firms, city):
     assert chosen(50) == MONTH_CUT
     assert chosen(100) == MONTH_CUT
     assert chosen(500) != MONTH_CUT  # past the cut's worth: the district's month, sorted
+    # between the two, PostgreSQL's narrow plans cost more a row than SQLite's against a
+    # walked entry: the month cut there, the district's month sorted here
+    assert chosen(300) == (SCOPE if connection.vendor == "sqlite" else MONTH_CUT)
     assert chosen(50, span="ytd", matching=3_200) != MONTH_CUT
     assert chosen(50, q=Query(year=2025, month=3, flow="export", currency="cny")) != MONTH_CUT
     qs = drill_records(viewer=viewer, q=q, span="month", keys=Keys(), depth=100)
