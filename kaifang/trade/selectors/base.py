@@ -16,9 +16,9 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import CharField, F, Max, Q, QuerySet, Sum
+from django.db.models import CharField, F, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from kaifang.core.lib import request_memo
@@ -330,11 +330,18 @@ def _reach(viewer: User) -> Reach:
     )
 
 
+_M = TypeVar("_M", bound=Model)
+
+
 def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
-    """Customs records the viewer may see. A viewer who sees only their own enterprises (a
-    liaison officer) gets them named too, so the query walks the enterprise index instead of
-    the whole table."""
-    qs = CustomsRecord.objects.all()
+    """Customs records the viewer may see."""
+    return by_firm_scope(CustomsRecord.objects.all(), viewer)
+
+
+def by_firm_scope(qs: QuerySet[_M], viewer: Viewer) -> QuerySet[_M]:
+    """Rows scoped through their enterprise (records, or a rollup by firm) that the viewer may
+    see. A viewer who sees only their own enterprises (a liaison officer) gets them named
+    too, so the query walks the enterprise index instead of the whole table."""
     if viewer is None:
         return qs
     scope = effective_scope(viewer)

@@ -28,13 +28,19 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from kaifang.core.models import Partner, User
-from kaifang.core.scope import effective_scope, visible_to
+from kaifang.core.scope import visible_to
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.trade.models import Flow
 from kaifang.trade.refill import after_version_moves, refill_viewers
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
-from kaifang.trade.selectors.base import facts, reach, scope_signature, stage_rows
+from kaifang.trade.selectors.base import (
+    by_firm_scope,
+    facts,
+    reach,
+    scope_signature,
+    stage_rows,
+)
 from kaifang.trade.selectors.measures import share_pct
 from kaifang.zones import chain_rollup
 from kaifang.zones.chain_rollup import Codes, code_range, covered, segment_codes, sync_codes
@@ -263,13 +269,7 @@ def _rollup_rows(viewer: User | None) -> QuerySet[ChainTradeRollup]:
     """The chains' rollup rows the viewer may see: the gate `facts()` applies to the records,
     on the same enterprise fields (a liaison officer's firms named, so the read walks the
     firm index)."""
-    qs = ChainTradeRollup.objects.all()
-    if viewer is None:
-        return qs
-    scope = effective_scope(viewer)
-    if not scope.sees_all and not scope.unit_ids:
-        qs = qs.filter(enterprise_id__in=sorted(reach(viewer).owner_only_ids))
-    return visible_to(qs, viewer)
+    return by_firm_scope(ChainTradeRollup.objects.all(), viewer)
 
 
 def _read(
