@@ -85,6 +85,21 @@ def shares(city, trade_reference):
     return {"big": big, "other": other, "small": small}
 
 
+def _add_one_without_dollars(firm, flow: str, partner: str) -> None:
+    """A record of March 2025 in yuan only (a customs file without a dollar column)."""
+    CustomsRecord.objects.create(
+        enterprise=firm,
+        period=dt.date(2025, 3, 1),
+        flow=flow,
+        hs_code="84999999",
+        partner_code=partner,
+        trade_mode="99",
+        value_usd=None,
+        value_cny=Decimal(1),
+    )
+    rebuild_rollups([dt.date(2025, 3, 1)])
+
+
 def _plan(qs) -> str:
     return str(qs.explain())
 
@@ -357,17 +372,7 @@ def test_the_firms_plan_gives_the_liaison_officers_pages_in_order(
     depth asked equals the same slice of the full list, for each key and span, ties included
     (many equal values across the firms and months), and a record without a dollar value
     (listed last by SQLite, first by PostgreSQL)."""
-    CustomsRecord.objects.create(
-        enterprise=liaison_firms["small"],
-        period=dt.date(2025, 3, 1),
-        flow=flow if flow != "total" else "import",
-        hs_code="61999999",
-        partner_code="344",
-        trade_mode="99",
-        value_usd=None,
-        value_cny=Decimal(1),
-    )
-    rebuild_rollups([dt.date(2025, 3, 1)])
+    _add_one_without_dollars(liaison_firms["small"], "import" if flow == "total" else flow, "344")
     q = Query(year=2025, month=3, flow=flow, currency=currency)
     seen = 0
     for params in (
@@ -483,17 +488,7 @@ def test_the_month_cut_gives_every_page_of_a_month_in_order(shares, city, flow):
     every page up to the depth asked equals the same slice of the database's own list, for
     each persona, key and month, ties included; a record without a dollar value too (listed
     last by SQLite, first by PostgreSQL)."""
-    CustomsRecord.objects.create(
-        enterprise=shares["big"],
-        period=dt.date(2025, 3, 1),
-        flow="export",
-        hs_code="84999999",
-        partner_code="502",
-        trade_mode="99",
-        value_usd=None,
-        value_cny=Decimal(1),
-    )
-    rebuild_rollups([dt.date(2025, 3, 1)])
+    _add_one_without_dollars(shares["big"], "export", "502")
     q = Query(year=2025, month=3, flow=flow)
     seen = 0
     for viewer in (None, city.leader, city.district_a_user, city.district_b_user, city.liaison):
