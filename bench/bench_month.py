@@ -55,6 +55,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from server_cpu import server_cpu_seconds  # noqa: E402
 
 from kaifang.enterprises.models import Enterprise  # noqa: E402
 from kaifang.risk.rollup import refresh_stale  # noqa: E402
@@ -87,21 +88,6 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _server_cpu() -> float | None:
-    """CPU seconds so far of the PostgreSQL process serving this connection (same machine)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Costs:
     """Wall and CPU of one side: this process, its children (the parsing child), the server."""
 
@@ -109,7 +95,7 @@ class Costs:
         self.wall = time.perf_counter()
         self.cpu = time.process_time()
         self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        self.server = _server_cpu()
+        self.server = server_cpu_seconds()
 
     def since(self, server: float | None) -> str:
         """`server`: the server process's CPU read inside the transaction (the connection is
@@ -146,7 +132,7 @@ def _phases() -> Iterator[dict[str, float]]:
             finally:
                 PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - start
                 if name == "record_commit":  # the transaction's last step
-                    PHASES["server cpu"] = _server_cpu() or 0.0
+                    PHASES["server cpu"] = server_cpu_seconds() or 0.0
                     PHASES["audit end"] = time.perf_counter()
 
         return run
@@ -384,7 +370,7 @@ def main() -> None:
     start = time.perf_counter()
     with transaction.atomic():
         insert_rows(tuples)
-        server = _server_cpu()
+        server = server_cpu_seconds()
     raw_s = time.perf_counter() - start
     raw_costs = costs.since(server)
     print(

@@ -41,6 +41,7 @@ from django.db import connection
 from django.db.models import Max, QuerySet
 from django.test import Client
 from django.urls import reverse
+from server_cpu import server_cpu_seconds
 
 from kaifang.core.models import User
 from kaifang.trade.models import CustomsRecord
@@ -68,18 +69,12 @@ def hs_cases(users: list[str], headings: list[str]) -> list[tuple[str, str, dict
 
 
 def server_cpu() -> float:
-    """CPU ms so far of the PostgreSQL process serving this connection (0 elsewhere)."""
+    """CPU ms so far of the PostgreSQL process serving this connection (0 elsewhere, NaN when
+    /proc cannot be read)."""
     if connection.vendor != "postgresql":
         return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    seconds = server_cpu_seconds()
+    return float("nan") if seconds is None else seconds * 1000
 
 
 def timed(func: Callable[[], Any], runs: int) -> tuple[float, float, float, float]:

@@ -22,6 +22,7 @@ from django.db.models.signals import post_delete, post_save
 
 from kaifang.core import jobs
 from kaifang.trade.models import CustomsRecord
+from kaifang.trade.selectors.base import code_range
 from kaifang.trade.signals import rollups_rebuilt
 from kaifang.zones.models import ChainRollupCode, ChainSegment, ChainTradeRollup
 
@@ -39,14 +40,6 @@ def segment_codes(segment: ChainSegment) -> Codes:
         if not any(code.startswith(k) for k in kept):
             kept.append(code)
     return tuple(sorted(kept))
-
-
-def code_range(code: str) -> tuple[str, str | None]:
-    """The commodity codes starting with `code` are those ≥ the first and < the second (None:
-    no upper bound of the same length, the code is all nines)."""
-    if set(code) == {"9"}:
-        return code, None
-    return code, str(int(code) + 1).zfill(len(code))
 
 
 def wanted() -> set[str]:

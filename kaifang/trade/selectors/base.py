@@ -333,6 +333,16 @@ def _reach(viewer: User) -> Reach:
 _M = TypeVar("_M", bound=Model)
 
 
+def code_range(code: str) -> tuple[str, str | None]:
+    """The commodity codes starting with the digits `code` are those ≥ the first and < the
+    second, digit strings compared as digit strings in any collation (an index serves the
+    range, a LIKE it cannot on SQLite); None: no upper bound of the same length, the code is
+    all nines."""
+    if set(code) == {"9"}:
+        return code, None
+    return code, str(int(code) + 1).zfill(len(code))
+
+
 def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
     """Customs records the viewer may see."""
     return by_firm_scope(CustomsRecord.objects.all(), viewer)

@@ -41,6 +41,7 @@ from kaifang.trade.selectors.base import (
     Query,
     Viewer,
     apply_keys,
+    code_range,
     enterprise_rollup,
     facts,
     firms_named,
@@ -379,12 +380,9 @@ def _key_index(keys: Keys) -> Q | None:
         return keys_q(keys)
     if name == "partner":
         return Q(partner_code=value)
-    # digits only (Keys checks): the codes that start with "8471" lie in ["8471", "8472"),
-    # digit strings compared as digit strings in any collation; "99…" has no upper bound
-    by_range = Q(hs_code__gte=value)
-    if value.strip("9"):
-        by_range &= Q(hs_code__lt=str(int(value) + 1).zfill(len(value)))
-    return by_range
+    low, high = code_range(value)  # digits only (Keys checks): "8471" is ["8471", "8472")
+    by_range = Q(hs_code__gte=low)
+    return by_range if high is None else by_range & Q(hs_code__lt=high)
 
 
 def table_records() -> int:

@@ -36,6 +36,7 @@ from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import Query, totals_by_flow
 from kaifang.trade.selectors.base import (
     by_firm_scope,
+    code_range,
     facts,
     reach,
     scope_signature,
@@ -43,7 +44,7 @@ from kaifang.trade.selectors.base import (
 )
 from kaifang.trade.selectors.measures import share_pct
 from kaifang.zones import chain_rollup
-from kaifang.zones.chain_rollup import Codes, code_range, covered, segment_codes, sync_codes
+from kaifang.zones.chain_rollup import Codes, covered, segment_codes, sync_codes
 from kaifang.zones.models import Chain, ChainSegment, ChainTradeRollup
 from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
 
