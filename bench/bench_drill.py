@@ -10,7 +10,8 @@ Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median
 (default 5) warm runs after one cold run, beside a hello-world request of the same run (the
 machine's load moves every figure). `--users=liaison1,…` times only those users. `--query`
 also times the page's query alone (`drill_records(...)[offset:offset + 50]`) in the plan
-chosen and with no plan forced.
+chosen and with no plan forced. `--cases=HS,partner` times only the pages whose label holds
+one of those words.
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ def main() -> None:
         ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
         ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
         ("ytd, HS 8471", {"span": "ytd", "hs": "8471"}),
+        ("ytd, HS 8471, page 20", {"span": "ytd", "hs": "8471", "page": "20"}),
+        ("ytd, HS 8703", {"span": "ytd", "hs": "8703"}),
+        ("ytd, HS 8703, page 20", {"span": "ytd", "hs": "8703", "page": "20"}),
+        ("month, HS 8471, page 20", {"span": "month", "hs": "8471", "page": "20"}),
         ("ytd, mode 10", {"span": "ytd", "mode": "10"}),
         ("ytd, mode 15, page 20", {"span": "ytd", "mode": "15", "page": "20"}),
     ]
@@ -107,6 +112,7 @@ def main() -> None:
         f"median of {runs} warm runs; plans chosen: {HAS_PLANS}; {load()}"
     )
     chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--users=")]
+    only = [a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--cases=")]
     for username in chosen[0].split(",") if chosen else ("leader", "dongcheng", "liaison1"):
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -126,6 +132,8 @@ def main() -> None:
                 ),
             ]
         for label, params in [*cases, *extra]:
+            if only and not any(word in label for word in only[0]):
+                continue
             full = {**base, **params}
             url = (
                 reverse("trade:analysis_records")

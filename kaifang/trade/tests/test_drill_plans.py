@@ -20,6 +20,7 @@ from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 from kaifang.trade.selectors.records import (
     FIRMS,
     FREE,
+    HEADING_WALK,
     KEY,
     KEY_WALK,
     MONTH_CUT,
@@ -143,6 +144,11 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
             plan(city.district_a_user, partner="502"),
         ),
         "customs_record_mode_usd (trade_mode=?)": (plan(city.leader, mode="10"),),
+        # a heading (960 of its 1,248 records this year): its (heading, value) index
+        "customs_record_heading_usd (<expr>=?)": (
+            plan(city.leader, hs="8400"),
+            plan(city.district_a_user, hs="8400"),
+        ),
         "customs_record_firm_usd (enterprise_id=?)": (
             plan(city.leader, enterprise=str(shares["big"].pk)),
             plan(city.district_a_user, 150, enterprise=str(shares["big"].pk)),
@@ -164,7 +170,8 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
             plan(city.leader, partner="344"),
             plan(city.district_a_user, partner="344"),
         ),
-        "(hs_code>? AND hs_code<?)": (plan(city.leader, hs="6100"),),  # a heading: a range
+        # a heading of which the district holds a small share: its codes' range
+        "(hs_code>? AND hs_code<?)": (plan(city.district_b_user, hs="6100"),),
         # a deep page within a trade mode in yuan: no (mode, yuan) index, so the months
         "(period>? AND period<?)": (plan(city.leader, 250, q=cny, mode="15"),),
     }
@@ -206,6 +213,8 @@ def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow, cu
                 plans.append(KEY)
             if len(params) == 1 and {"partner", "mode", "enterprise"} >= params.keys():
                 plans.append(KEY_WALK)
+            if params == {"hs": "8400"}:
+                plans.append(HEADING_WALK)
             if viewer is not None and viewer != city.leader:
                 plans.append(SCOPE)
             for span in ("ytd", "month", "ytd_prev"):
@@ -281,6 +290,41 @@ def test_a_walk_within_a_key_needs_its_index(shares, city):
         drill_records(
             viewer=city.leader, q=q, span="ytd", keys=Keys(partner="502", mode="10"), plan=KEY_WALK
         )
+
+
+def test_a_heading_walk_needs_a_four_digit_heading(shares, city):
+    """The heading walk's index holds four digits: forced for a chapter, a code, or a heading
+    beside another key it says so instead of reading the wrong index."""
+    for params in ({"hs": "84"}, {"hs": "84000001"}, {"hs": "8400", "partner": "502"}):
+        with pytest.raises(ValueError, match="heading, value"):
+            drill_records(
+                viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys(**params), plan=HEADING_WALK
+            )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
+def test_postgresql_walks_the_headings_index_when_the_heading_walk_is_chosen(shares, city):
+    """A large share of a heading's records walks its (heading, value) index on PostgreSQL
+    too: the plan is forced (PostgreSQL has no heading condition of its own to match the
+    index) with every condition plain, and with full sorts priced out its plan is a
+    backward scan of that index, for the leader and for a district user behind the gate."""
+    keys = Keys(hs="8400")
+    for viewer in (city.leader, city.district_a_user):
+        summary = drill_summary(viewer=viewer, q=Q_YTD, span="ytd", keys=keys)
+        assert summary is not None
+        plan = drill_plan(
+            viewer=viewer, q=Q_YTD, span="ytd", keys=keys, depth=50, matching=summary.count
+        )
+        assert plan == HEADING_WALK
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE trade_customsrecord")
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        for viewer in (city.leader, city.district_a_user):
+            qs = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, plan=HEADING_WALK)
+            text = _plan(qs[:50])
+            assert "Index Scan Backward using customs_record_heading_usd" in text, text
+            assert "CASE WHEN" not in str(qs.query)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
