@@ -98,6 +98,21 @@ from kaifang.trade.selectors.measures import ZERO
 #   and 1.2–1.7× when the records double on SQLite). The heading is written as the index's
 #   own expression (`Heading`), the other conditions as the walks write them.
 WALK_ENTRY_COST = 3
+# What SQLite's narrow plans cost beyond that (measured at 5.6 M records, session 24,
+# docs/performance.md "The narrow plans' rows"):
+# - a row of a partner's or HS range (key plan) is fetched out of table order through a
+#   secondary index, as a walked entry is: 1.7–2.7 µs a row (HS 85's year: 225,437 rows in
+#   602 ms), so it weighs what a walked entry weighs;
+# - the scope plan reads the scope's firms through the unique key (enterprise, period, flow,
+#   hs_code, partner_code, trade_mode), whose entries hold the keys' columns: SQLite tests the
+#   keys and the flow there and reads only the matching rows (a district's year with HS 85,
+#   282,508 entries, in 67–97 ms; a liaison officer's, 40,260, in 8–9 ms: 0.2–0.34 µs an
+#   entry against 0.37–0.5 µs a row read and sorted), so an entry weighs 0.5 and the
+#   matching rows 1. The district's year of HS 85 went from the key plan (602 ms for page 20)
+#   to the scope's (67–97 ms); a liaison officer's HS heading from the key's 20–41 ms to 9.
+KEY_ROW_COST = WALK_ENTRY_COST
+SCOPE_TESTED_ENTRY_COST = 0.5
+TESTED_KEYS = frozenset({"partner", "group", "hs", "mode"})  # columns of the unique key
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 KEY_WALK = "key walk"
 FIRMS = "firms"
@@ -228,10 +243,14 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
         costs[SCOPE if scoped else MONTHS] = float(matching)
         return min(costs, key=lambda name: costs[name])
     costs[MONTHS] = month if month is not None else _count(None, q, span, Keys())
+    sqlite = connection.vendor == "sqlite"  # PostgreSQL's choices stay as measured there
     if scoped:
         costs[SCOPE] = _count(viewer, q, span, Keys())
+        if sqlite and keys.params().keys() <= TESTED_KEYS:
+            costs[SCOPE] = costs[SCOPE] * SCOPE_TESTED_ENTRY_COST + matching
     if _key_index(keys) is not None:
-        costs[KEY] = _count(None, q, span, keys)
+        scattered = sqlite and keys.params().keys() <= {"partner", "hs"}  # not a firm's
+        costs[KEY] = _count(None, q, span, keys) * (KEY_ROW_COST if scattered else 1)
     return min(costs, key=lambda name: costs[name])
 
 
