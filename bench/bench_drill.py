@@ -99,6 +99,11 @@ def main() -> None:
         ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
         ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
         ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
+        (
+            "ytd, export, HS 85, page 20",
+            {"span": "ytd", "flow": "export", "hs": "85", "page": "20"},
+        ),
+        ("month, HS 85, page 20", {"span": "month", "hs": "85", "page": "20"}),
         ("ytd, HS 8471", {"span": "ytd", "hs": "8471"}),
         ("ytd, HS 8471, page 20", {"span": "ytd", "hs": "8471", "page": "20"}),
         ("ytd, HS 8703", {"span": "ytd", "hs": "8703"}),
