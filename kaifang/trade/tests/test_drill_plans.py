@@ -86,13 +86,13 @@ def shares(city, trade_reference):
     return {"big": big, "other": other, "small": small}
 
 
-def _add_one_without_dollars(firm, flow: str, partner: str) -> None:
+def _add_one_without_dollars(firm, flow: str, partner: str, hs_code: str = "84999999") -> None:
     """A record of March 2025 in yuan only (a customs file without a dollar column)."""
     CustomsRecord.objects.create(
         enterprise=firm,
         period=dt.date(2025, 3, 1),
         flow=flow,
-        hs_code="84999999",
+        hs_code=hs_code,
         partner_code=partner,
         trade_mode="99",
         value_usd=None,
@@ -304,6 +304,25 @@ def test_a_heading_walk_needs_a_four_digit_heading(shares, city):
             drill_records(
                 viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys(**params), plan=HEADING_WALK
             )
+
+
+@pytest.mark.parametrize("flow", ["total", "export"])
+def test_the_heading_walk_gives_every_page_of_a_heading_in_order(shares, city, flow):
+    """The heading walk forced against the database's own plan, every row and a deep slice,
+    with a record of the heading without a dollar value (listed first on PostgreSQL, last on
+    SQLite, by both plans), for the city and a district user, a year and a month."""
+    _add_one_without_dollars(shares["big"], "export", "502", hs_code="84000001")
+    q = Query(year=2025, month=3, flow=flow)
+    keys = Keys(hs="8400")
+    for viewer in (None, city.leader, city.district_a_user, city.district_b_user):
+        for span in ("ytd", "month", "ytd_prev"):
+            free = _ids(drill_records(viewer=viewer, q=q, span=span, keys=keys))
+            walked = drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=HEADING_WALK)
+            assert _ids(walked) == free, (viewer, span)
+            assert _ids(walked[20:70]) == free[20:70]
+    everyone = _ids(drill_records(viewer=None, q=q, span="ytd", keys=keys))
+    unpriced = CustomsRecord.objects.get(value_usd__isnull=True).pk
+    assert unpriced in everyone
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
