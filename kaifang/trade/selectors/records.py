@@ -394,7 +394,11 @@ def _key_records(keys: Keys) -> float:
     dimension = {"partner": Dimension.PARTNER, "mode": Dimension.MODE}.get(
         name, Dimension.ENTERPRISE
     )
-    key = "" if value == NONE_KEY else value
+    return _city_rows(dimension, "" if value == NONE_KEY else value)
+
+
+def _city_rows(dimension: str, key: str) -> float:
+    """The records of one key of a city rollup dimension, every month and both flows."""
     rows = TradeRollup.objects.filter(dimension=dimension, key=key).aggregate(n=Sum("rows"))["n"]
     return float(rows or 0)
 
@@ -409,10 +413,7 @@ def _heading(keys: Keys) -> str | None:
 def _heading_records(heading: str) -> float:
     """The heading's records in every month and both flows, which the (heading, value)
     index holds: the city's heading rollup rows."""
-    rows = TradeRollup.objects.filter(dimension=Dimension.HS4, key=heading).aggregate(
-        n=Sum("rows")
-    )["n"]
-    return float(rows or 0)
+    return _city_rows(Dimension.HS4, heading)
 
 
 def _key_index(keys: Keys) -> Q | None:
