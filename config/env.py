@@ -126,9 +126,12 @@ def database_config(
     conn_max_age: int = 0,
     sqlite_timeout: int = 30,
     sqlite_test_name: str | None = None,
+    parallel_workers: int | None = None,
 ) -> dict[str, Any]:
     """DATABASES["default"] from DATABASE_URL: SQLite (tuned for several processes) or
-    PostgreSQL through psycopg 3; any other scheme is refused at start-up."""
+    PostgreSQL through psycopg 3; any other scheme is refused at start-up. On PostgreSQL,
+    `parallel_workers` (None: the server's own setting) is the session's
+    max_parallel_workers_per_gather, sent with the connection (libpq's `options`)."""
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     except (ValueError, dj_database_url.UnknownSchemeError) as exc:
@@ -151,6 +154,11 @@ def database_config(
         raise ImproperlyConfigured(
             f"DATABASE_URL must be sqlite:///… or postgres://…, got engine {config['ENGINE']}"
         )
+    elif parallel_workers is not None:
+        options = config.setdefault("OPTIONS", {})
+        given = str(options.get("options", "")).strip()
+        workers = f"-c max_parallel_workers_per_gather={parallel_workers}"
+        options["options"] = f"{given} {workers}".strip()
     return config
 
 

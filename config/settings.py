@@ -113,12 +113,18 @@ FORM_RENDERER = "kaifang.core.lib.form_renderer.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kaifang.sqlite3'}")
+# PostgreSQL only: parallel workers per query for this process's connections (unset: the
+# server's setting). The web service sets 0 (decision 0026): a page's query is bounded by its
+# page, and parallel workers read past it and take the cores other requests wait for; the
+# worker process keeps the server's setting for the rollup rebuilds.
+_parallel_workers = env_int("DB_PARALLEL_WORKERS", -1, minimum=0)
 DATABASES = {
     "default": database_config(
         DATABASE_URL,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
         sqlite_timeout=env_int("SQLITE_BUSY_TIMEOUT", 30, minimum=1),
         sqlite_test_name=str(VAR_DIR / "test.sqlite3"),
+        parallel_workers=None if _parallel_workers < 0 else _parallel_workers,
     )
 }
 # On SQLite, sessions, the login lockout and the cache live in a second file (decision 0011).

@@ -101,6 +101,23 @@ def test_postgres_url(scheme):
     assert "OPTIONS" not in config or "init_command" not in config["OPTIONS"]
 
 
+def test_postgres_parallel_workers_go_with_the_connection():
+    url = "postgres://kaifang@db.internal:5432/kaifang"
+    assert "options" not in database_config(url).get("OPTIONS", {})  # the server's setting
+    config = database_config(url, parallel_workers=0)
+    assert config["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    # an `options` already in the URL's query string is kept
+    config = database_config(url + "?options=-c%20statement_timeout%3D5000", parallel_workers=2)
+    assert config["OPTIONS"]["options"] == (
+        "-c statement_timeout=5000 -c max_parallel_workers_per_gather=2"
+    )
+
+
+def test_sqlite_has_no_parallel_workers_option(tmp_path):
+    config = database_config(f"sqlite:///{tmp_path}/kaifang.sqlite3", parallel_workers=0)
+    assert "options" not in config["OPTIONS"]
+
+
 @pytest.mark.parametrize(
     "url", ["mysql://u:p@h/db", "oracle://u:p@h/db", "foo://u@h/db", "kaifang.sqlite3"]
 )
