@@ -6,6 +6,8 @@ scope's index when they are few; every plan gives the same rows in the same orde
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -105,6 +107,17 @@ def _add_one_without_dollars(firm, flow: str, partner: str, hs_code: str = "8499
         value_cny=Decimal(1),
     )
     rebuild_rollups([dt.date(2025, 3, 1)])
+
+
+@contextmanager
+def _sorts_priced_out() -> Iterator[None]:
+    """PostgreSQL with statistics and without full scans or sorts (the few test rows would
+    otherwise be sorted in memory), for one transaction: what it may walk, it walks."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE trade_customsrecord")
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        yield
 
 
 def _plan(qs) -> str:
@@ -345,10 +358,7 @@ def test_postgresql_walks_the_headings_index_when_the_heading_walk_is_chosen(sha
             viewer=viewer, q=Q_YTD, span="ytd", keys=keys, depth=50, matching=summary.count
         )
         assert plan == HEADING_WALK
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ANALYZE trade_customsrecord")
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
+    with _sorts_priced_out():
         for viewer in (city.leader, city.district_a_user):
             qs = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, plan=HEADING_WALK)
             text = _plan(qs[:50])
@@ -395,10 +405,7 @@ def test_postgresql_walks_a_keys_value_index_by_itself(shares, city):
         "trade_mode": ({"mode": "10"}, "customs_record_mode_usd"),
         "enterprise": ({"enterprise": str(shares["big"].pk)}, "customs_record_firm_usd"),
     }
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ANALYZE trade_customsrecord")
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
+    with _sorts_priced_out():
         for params, index in expected.values():
             qs = drill_records(viewer=leader, q=Q_YTD, span="ytd", keys=Keys(**params))
             text = _plan(qs[950:1000])
