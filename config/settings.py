@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     SIDE_DATABASE,
+    SQLITE_CACHE_MIB,
+    SQLITE_MMAP_MIB,
     database_config,
     env_bool,
     env_int,
@@ -125,6 +127,8 @@ DATABASES = {
         sqlite_timeout=env_int("SQLITE_BUSY_TIMEOUT", 30, minimum=1),
         sqlite_test_name=str(VAR_DIR / "test.sqlite3"),
         parallel_workers=None if _parallel_workers < 0 else _parallel_workers,
+        sqlite_cache_mib=env_int("SQLITE_CACHE_MB", SQLITE_CACHE_MIB, minimum=0),
+        sqlite_mmap_mib=env_int("SQLITE_MMAP_MB", SQLITE_MMAP_MIB, minimum=0),
     )
 }
 # On SQLite, sessions, the login lockout and the cache live in a second file (decision 0011).

@@ -1,6 +1,8 @@
 """DB_PARALLEL_WORKERS (decision 0026): the web service's connections to PostgreSQL run their
 queries without parallel workers when it is set; SQLite has no such option and ignores it.
-Checked in a fresh process started with the variable, as a gunicorn worker starts."""
+SQLITE_CACHE_MB and SQLITE_MMAP_MB (decision 0027): every SQLite connection's page cache and
+memory map. Checked in a fresh process started with the variables, as a gunicorn worker
+starts."""
 
 from __future__ import annotations
 
@@ -27,7 +29,11 @@ with connection.cursor() as cursor:
     else:
         cursor.execute("SELECT 'n/a'")
     print("workers:", cursor.fetchone()[0])
+    if connection.vendor == "sqlite":
+        print("cache:", cursor.execute("PRAGMA cache_size").fetchone()[0])
+        print("mmap:", cursor.execute("PRAGMA mmap_size").fetchone()[0])
 """
+VARIABLES = ("DB_PARALLEL_WORKERS", "SQLITE_CACHE_MB", "SQLITE_MMAP_MB")
 
 
 def this_database_url() -> str:
@@ -42,7 +48,7 @@ def this_database_url() -> str:
 
 
 def started_with(**variables: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DB_PARALLEL_WORKERS"}
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "DATABASE_URL": this_database_url(),
@@ -70,8 +76,22 @@ def test_the_web_services_setting_reaches_its_connections():
             server = "n/a"
     web = started_with(DB_PARALLEL_WORKERS="0")
     if connection.vendor != "postgresql":  # nothing to set on SQLite, and it breaks nothing
-        assert web == {"options": "none", "workers": "n/a"}
+        assert (web["options"], web["workers"]) == ("none", "n/a")
         return
     assert web == {"options": "-c max_parallel_workers_per_gather=0", "workers": "0"}
     worker = started_with()  # the variable unset: the server's own setting
     assert worker == {"options": "none", "workers": server}
+
+
+@pytest.mark.django_db
+def test_sqlite_connections_get_their_page_cache_and_memory_map():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's pragmas")
+    with connection.cursor() as cursor:  # this process: the defaults
+        assert cursor.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+        build_max = cursor.execute("PRAGMA mmap_size").fetchone()[0]
+    assert 0 < build_max <= 2048 * 1024 * 1024  # SQLite caps it at its build's maximum
+    given = started_with(SQLITE_CACHE_MB="16", SQLITE_MMAP_MB="256")
+    assert (given["cache"], given["mmap"]) == (str(-16 * 1024), str(256 * 1024 * 1024))
+    sqlites_own = started_with(SQLITE_CACHE_MB="0", SQLITE_MMAP_MB="0")
+    assert (sqlites_own["cache"], sqlites_own["mmap"]) == ("-2000", "0")  # its 2 MB, no map

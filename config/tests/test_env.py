@@ -89,6 +89,18 @@ def test_sqlite_is_tuned_for_several_processes(tmp_path):
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert config["OPTIONS"]["timeout"] == 45
     assert config["TEST"] == {"NAME": str(tmp_path / "test.sqlite3")}
+    assert "PRAGMA cache_size=-65536;" in config["OPTIONS"]["init_command"]  # 64 MB
+    assert "PRAGMA mmap_size=2147483648;" in config["OPTIONS"]["init_command"]
+
+
+def test_sqlite_cache_and_memory_map_sizes(tmp_path):
+    url = f"sqlite:///{tmp_path}/kaifang.sqlite3"
+    command = database_config(url, sqlite_cache_mib=8, sqlite_mmap_mib=100)["OPTIONS"]
+    assert "PRAGMA cache_size=-8192;" in command["init_command"]
+    assert "PRAGMA mmap_size=104857600;" in command["init_command"]
+    sqlites_own = database_config(url, sqlite_cache_mib=0, sqlite_mmap_mib=0)["OPTIONS"]
+    assert "cache_size" not in sqlites_own["init_command"]  # SQLite's default, 2 MB
+    assert "PRAGMA mmap_size=0;" in sqlites_own["init_command"]
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "pgsql"])
