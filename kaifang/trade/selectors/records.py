@@ -113,7 +113,17 @@ WALK_ENTRY_COST = 3
 KEY_ROW_COST = WALK_ENTRY_COST
 SCOPE_TESTED_ENTRY_COST = 0.5
 TESTED_KEYS = frozenset({"partner", "group", "hs", "mode"})  # columns of the unique key
+# - scope seek (SQLite, session 25): an HS key within a scope of listed firms (a liaison
+#   officer's, a district's) is a range of the unique key's fourth column once the firm,
+#   month and flow before it are equal: one seek per firm, month and flow reads only the
+#   matching entries. The scope plan tests every record of the firms' months: a liaison
+#   officer's year of HS 8471 read 40,260 entries for 71 rows (5.7 ms, 13.6 ms when his
+#   records double); the seeks read 286 ranges (0.4 and 0.5 ms). A seek descends the
+#   B-tree as a walked entry's fetch does: 1.2–1.4 µs, so it weighs a walked entry.
+SEEK_COST = WALK_ENTRY_COST
+MAX_SEEK_FIRMS = 2_000  # the firms go into the query as a list
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
+SCOPE_SEEK = "scope seek"
 KEY_WALK = "key walk"
 FIRMS = "firms"
 MONTH_CUT = "month cut"
@@ -260,7 +270,20 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     if _key_index(keys) is not None:
         scattered = sqlite and keys.params().keys() <= {"partner", "hs"}  # not a firm's
         costs[KEY] = _count(None, q, span, keys) * (KEY_ROW_COST if scattered else 1)
+    if sqlite and (seek_firms := _seek_firms(viewer, keys)):
+        seeks = len(seek_firms) * len(q.span_months(span)) * len(_month_flows(q))
+        costs[SCOPE_SEEK] = seeks * SEEK_COST + matching
     return min(costs, key=lambda name: costs[name])
+
+
+def _seek_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
+    """The firms a scope seek reads: a scoped viewer's (what the gate lets through, from
+    `reach`), when an HS key is the only key and they are few enough for a list; None
+    otherwise (the city's firms are the leader's: the HS key's own index serves him)."""
+    if viewer is None or sees_all(viewer) or keys.params().keys() != {"hs"}:
+        return None
+    firms = sorted(reach(viewer).enterprise_ids)
+    return firms if 0 < len(firms) <= MAX_SEEK_FIRMS else None
 
 
 def _month_flows(q: Query) -> tuple[str, ...]:
@@ -465,6 +488,15 @@ def _planned(
     if plan == SCOPE:
         return _hidden(facts(viewer).filter(in_range), keys_q(keys) & flow)
     gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
+    if plan == SCOPE_SEEK:
+        firms = _seek_firms(viewer, keys)
+        by_key = _key_index(keys)
+        if firms is None or by_key is None or gate is None:
+            raise ValueError(f"no scope seek for {keys!r} and this viewer")
+        # the unique key's (enterprise, period, flow) equal and the codes' range; the gate
+        # in a CASE, so that no other index (a district's join) can serve it
+        seek = Q(enterprise_id__in=firms, period__in=months, flow__in=_month_flows(q))
+        return _hidden(CustomsRecord.objects.filter(seek & by_key), gate)
     hidden = keys_q(keys) & flow & Q(period__in=months)
     if gate is not None:
         hidden &= gate

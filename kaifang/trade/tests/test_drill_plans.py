@@ -32,6 +32,7 @@ from kaifang.trade.selectors.records import (
     MONTHS,
     PG_CUT_ENTRY_COST,
     SCOPE,
+    SCOPE_SEEK,
     WALK,
     WALK_ENTRY_COST,
     drill_plan,
@@ -184,9 +185,11 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
             plan(city.liaison),  # the scope: the liaison officer's firm
             plan(city.district_a_user, 500),  # a deep page: the district's firms
             plan(city.leader, enterprise=str(shares["small"].pk)),  # the key: one firm
-            # a heading of which the district holds a small share: the keys are tested on
-            # the unique key's entries of the district's firms, cheaper than the heading's
-            # rows fetched out of order through the HS index
+        ),
+        # a heading of which the district holds a small share: one seek per firm, month and
+        # flow into the unique key's range of codes, cheaper than the heading's rows fetched
+        # out of order through the HS index or every record of the firms' months tested
+        "(enterprise_id=? AND period=? AND flow=? AND hs_code>? AND hs_code<?)": (
             plan(city.district_b_user, hs="6100"),
         ),
         # a heading's month: its codes' range (the month's few records of it)
@@ -213,7 +216,7 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
     ("flow", "currency"), [("total", "usd"), ("export", "usd"), ("export", "cny")]
 )
 def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow, currency):
-    """Each plan forced (walk, months, key, key walk, month walk, scope) against the
+    """Each plan forced (walk, months, key, key walk, month walk, scope, scope seek) against the
     database's own choice, every row in order, for each persona and key: ties (equal values
     in the same month) are ordered by id in all of them. In yuan too, where the (key, value)
     indexes do not give the order (never chosen then, but correct when forced)."""
@@ -240,6 +243,8 @@ def test_every_plan_gives_the_same_rows_in_the_same_order(shares, city, flow, cu
                 plans.append(HEADING_WALK)
             if viewer is not None and viewer != city.leader:
                 plans.append(SCOPE)
+                if params.keys() == {"hs"}:
+                    plans.append(SCOPE_SEEK)
             for span in ("ytd", "month", "ytd_prev"):
                 free = drill_records(viewer=viewer, q=q, span=span, keys=keys)
                 assert "CASE WHEN" not in str(free.query)
@@ -323,6 +328,35 @@ def test_a_heading_walk_needs_a_four_digit_heading(shares, city):
             drill_records(
                 viewer=city.leader, q=Q_YTD, span="ytd", keys=Keys(**params), plan=HEADING_WALK
             )
+
+
+def test_a_scope_seek_needs_a_scoped_viewer_and_an_hs_key_alone(shares, city):
+    """The seek reads a scoped viewer's firms by the unique key's (enterprise, period, flow,
+    hs_code): forced for the city (no firms listed), a partner, or an HS code beside another
+    key, it says so instead of reading past the gate or the key."""
+    for viewer, params in (
+        (city.leader, {"hs": "61"}),
+        (None, {"hs": "61"}),
+        (city.district_a_user, {"partner": "502"}),
+        (city.district_a_user, {"hs": "61", "partner": "502"}),
+    ):
+        with pytest.raises(ValueError, match="no scope seek"):
+            drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=Keys(**params), plan=SCOPE_SEEK)
+
+
+def test_a_scope_seek_gives_a_district_its_heading_with_the_codes_missing_too(shares, city):
+    """Every page by the seek against the database's own plan for a district user: a heading,
+    a chapter and the records without a code ("-", the empty code equal in the seek)."""
+    _add_one_without_dollars(shares["big"], "export", "502", hs_code="")
+    for params in ({"hs": "6100"}, {"hs": "61"}, {"hs": "-"}):
+        keys = Keys(**params)
+        for span in ("ytd", "month"):
+            free = _ids(drill_records(viewer=city.district_a_user, q=Q_YTD, span=span, keys=keys))
+            sought = drill_records(
+                viewer=city.district_a_user, q=Q_YTD, span=span, keys=keys, plan=SCOPE_SEEK
+            )
+            assert _ids(sought) == free, (params, span)
+    assert free  # the record without a code is the district's
 
 
 @pytest.mark.parametrize("flow", ["total", "export"])
