@@ -330,6 +330,41 @@ def test_a_heading_walk_needs_a_four_digit_heading(shares, city):
             )
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's key plan")
+def test_a_headings_key_plan_counts_the_entries_of_every_month_it_tests(shares, city):
+    """SQLite reads a heading's range of the (hs_code, period) index in every month and tests
+    the months on its entries (`_planned`), so a heading with many records in other months
+    costs more than its month's few: the month's own records are read instead (session 25:
+    a month of HS 8471 was priced at its 1,046 rows and read 37,000 entries besides)."""
+
+    def month_plan() -> str:
+        keys = Keys(hs="6100")
+        summary = drill_summary(viewer=city.leader, q=Q_YTD, span="month", keys=keys)
+        assert summary is not None
+        qs = drill_records(
+            viewer=city.leader, q=Q_YTD, span="month", keys=keys, depth=50, matching=summary.count
+        )
+        return _plan(qs)
+
+    assert "(hs_code>? AND hs_code<?)" in month_plan()
+    earlier = [dt.date(2024, m, 1) for m in range(1, 13)]
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=shares["other"],
+            period=earlier[i % 12],
+            flow="export",
+            hs_code=f"6100{5000 + i:04d}",  # codes the fixture has not
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(5),
+            value_cny=Decimal(35),
+        )
+        for i in range(600)
+    )
+    rebuild_rollups(earlier)
+    assert "(period>? AND period<?)" in month_plan()  # March's records, sorted
+
+
 def test_a_scope_seek_needs_a_scoped_viewer_and_an_hs_key_alone(shares, city):
     """The seek reads a scoped viewer's firms by the unique key's (enterprise, period, flow,
     hs_code): forced for the city (no firms listed), a partner, or an HS code beside another
