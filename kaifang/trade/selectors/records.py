@@ -119,10 +119,10 @@ TESTED_KEYS = frozenset({"partner", "group", "hs", "mode"})  # columns of the un
 #   matching entries. The scope plan tests every record of the firms' months: a liaison
 #   officer's year of HS 8471 read 40,260 entries for 71 rows (5.7 ms, 13.6 ms when his
 #   records double); the seeks read 286 ranges (0.4 and 0.5 ms). A seek descends the
-#   B-tree as a walked entry's fetch does, so it weighs a walked entry: of the weightings
-#   tried on 150 forced cases (3, 4 or 5 a seek; 1–1.5 a matching row), 3 and 1 chose the
-#   plans closest to the best of each (decision 0028).
-SEEK_COST = WALK_ENTRY_COST
+#   B-tree as a walked entry's fetch does, so it weighs a walked entry (`_entry_cost`): of
+#   the weightings tried on SQLite on 150 forced cases (3, 4 or 5 a seek; 1–1.5 a matching
+#   row), 3 and 1 chose the plans closest to the best of each (decision 0028). PostgreSQL
+#   gets it forced, with every condition plain, as the cuts.
 MAX_SEEK_FIRMS = 2_000  # the firms go into the query as a list
 WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
 SCOPE_SEEK = "scope seek"
@@ -229,7 +229,7 @@ def drill_plan(
     if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
         return FREE
     choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
-    if connection.vendor == "sqlite" or choice in (FIRMS, MONTH_CUT, HEADING_WALK):
+    if connection.vendor == "sqlite" or choice in (FIRMS, MONTH_CUT, HEADING_WALK, SCOPE_SEEK):
         return choice
     if choice == WALK and _named_firms(viewer) is not None:
         # a liaison officer's few firms: PostgreSQL prices walking past the others' records
@@ -275,9 +275,9 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
         costs[KEY] = in_key * (KEY_ROW_COST if scattered else 1)
         if sqlite and keys.hs and keys.hs != NONE_KEY:  # its range's entries of every month
             costs[KEY] += _code_records(keys.hs, in_key) * SCOPE_TESTED_ENTRY_COST
-    if sqlite and (seek_firms := _seek_firms(viewer, keys)):
+    if seek_firms := _seek_firms(viewer, keys):
         seeks = len(seek_firms) * len(q.span_months(span)) * len(_month_flows(q))
-        costs[SCOPE_SEEK] = seeks * SEEK_COST + matching
+        costs[SCOPE_SEEK] = seeks * _entry_cost() + matching
     return min(costs, key=lambda name: costs[name])
 
 
@@ -508,10 +508,12 @@ def _planned(
         by_key = _key_index(keys)
         if firms is None or by_key is None or gate is None:
             raise ValueError(f"no scope seek for {keys!r} and this viewer")
-        # the unique key's (enterprise, period, flow) equal and the codes' range; the gate
-        # in a CASE, so that no other index (a district's join) can serve it
+        # the unique key's (enterprise, period, flow) equal and the codes' range; on SQLite
+        # the gate in a CASE, so that no other index (a district's join) can serve it; on
+        # PostgreSQL plain (it prices a CASE at 0.5 % of the rows)
         seek = Q(enterprise_id__in=firms, period__in=months, flow__in=_month_flows(q))
-        return _hidden(CustomsRecord.objects.filter(seek & by_key), gate)
+        qs = CustomsRecord.objects.filter(seek & by_key)
+        return _hidden(qs, gate) if connection.vendor == "sqlite" else qs.filter(gate)
     hidden = keys_q(keys) & flow & Q(period__in=months)
     if gate is not None:
         hidden &= gate

@@ -435,6 +435,27 @@ def test_postgresql_walks_the_headings_index_when_the_heading_walk_is_chosen(sha
             assert "CASE WHEN" not in str(qs.query)
 
 
+def test_a_scope_seek_is_chosen_on_both_databases(shares, city):
+    """A district's heading of which it holds a small share (82 of the heading's 282 records
+    this year, two firms): the seek's 2 firms × 3 months × 2 flows beat the heading's walk and
+    ranges on both databases. On PostgreSQL the plan is forced with the gate plain (a CASE is
+    priced at 0.5 % of the rows there), and its plan reads the unique key."""
+    keys = Keys(hs="6100")
+    viewer = city.district_b_user
+    summary = drill_summary(viewer=viewer, q=Q_YTD, span="ytd", keys=keys)
+    assert summary is not None and summary.count == 82
+    plan = drill_plan(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, depth=50, matching=82)
+    assert plan == SCOPE_SEEK
+    qs = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, plan=SCOPE_SEEK)
+    if connection.vendor == "postgresql":
+        assert "CASE WHEN" not in str(qs.query)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE trade_customsrecord")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            text = _plan(qs[:50])
+        assert "customs_record_unique_key" in text, text
+
+
 def test_a_walked_entry_weighs_less_on_postgresql(shares, city):
     """A page of an HS chapter (968 of the table's 1,410 records), deep enough that the walk
     reads about 440 entries: SQLite weighs an entry 3 and narrows (to the months: the
