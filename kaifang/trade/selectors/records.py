@@ -222,8 +222,9 @@ def drill_plan(
     (key, value) index) against the rows of each index's range. On PostgreSQL,
     whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
     except the key index for an HS key or a partner key in yuan, which have none, the
-    firms plan, month cut and heading walk, which it does not find (it has no heading
-    condition to match its index: the keys filter a heading as a code prefix), and the walk
+    firms plan, month cut, heading walk and scope seek, which it does not find (it has no
+    heading condition to match its index: the keys filter a heading as a code prefix; it
+    read the city's heading for a liaison officer's firms rather than seek them), and the walk
     for a viewer of named firms, which it misprices (measured: its own plans were as fast or
     faster elsewhere)."""
     if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
