@@ -120,7 +120,7 @@ TESTED_KEYS = frozenset({"partner", "group", "hs", "mode"})  # columns of the un
 #   officer's year of HS 8471 read 40,260 entries for 71 rows (5.7 ms, 13.6 ms when his
 #   records double); the seeks read 286 ranges (0.4 and 0.5 ms). A seek descends the
 #   B-tree as a walked entry's fetch does, so it weighs a walked entry (`_entry_cost`): of
-#   the weightings tried on SQLite on 150 forced cases (3, 4 or 5 a seek; 1–1.5 a matching
+#   the weightings tried on SQLite on 164 forced cases (3, 4 or 5 a seek; 1–1.5 a matching
 #   row), 3 and 1 chose the plans closest to the best of each (decision 0028). PostgreSQL
 #   gets it forced, with every condition plain, as the cuts.
 MAX_SEEK_FIRMS = 2_000  # the firms go into the query as a list

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -111,14 +111,19 @@ def _add_one_without_dollars(firm, flow: str, partner: str, hs_code: str = "8499
 
 
 @contextmanager
-def _sorts_priced_out() -> Iterator[None]:
-    """PostgreSQL with statistics and without full scans or sorts (the few test rows would
-    otherwise be sorted in memory), for one transaction: what it may walk, it walks."""
+def _priced_out(*settings: str) -> Iterator[None]:
+    """PostgreSQL with statistics and without the plans `settings` name, for one
+    transaction: the few test rows would otherwise be read whole and sorted in memory."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("ANALYZE trade_customsrecord")
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+        for setting in settings:
             cursor.execute(f"SET LOCAL {setting} = off")
         yield
+
+
+def _sorts_priced_out() -> AbstractContextManager[None]:
+    """Without full scans or sorts: what it may walk, it walks."""
+    return _priced_out("enable_seqscan", "enable_bitmapscan", "enable_sort")
 
 
 def _plan(qs) -> str:
@@ -449,9 +454,7 @@ def test_a_scope_seek_is_chosen_on_both_databases(shares, city):
     qs = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, plan=SCOPE_SEEK)
     if connection.vendor == "postgresql":
         assert "CASE WHEN" not in str(qs.query)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("ANALYZE trade_customsrecord")
-            cursor.execute("SET LOCAL enable_seqscan = off")
+        with _priced_out("enable_seqscan"):  # the seek's rows are sorted: sorts stay
             text = _plan(qs[:50])
         assert "customs_record_unique_key" in text, text
 
