@@ -98,6 +98,8 @@ def main() -> None:
         ("ytd, partner 502", {"span": "ytd", "partner": "502"}),
         ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
         ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
+        ("ytd, group bri_route", {"span": "ytd", "group": "bri_route"}),
+        ("ytd, group bri_route, page 20", {"span": "ytd", "group": "bri_route", "page": "20"}),
         ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
         (
             "ytd, export, HS 85, page 20",

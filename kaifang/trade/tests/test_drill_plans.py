@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifang.core.models import Partner, PartnerGroup
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.rollups import rebuild_rollups
@@ -645,6 +646,30 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
     assert qs.count() <= 2 * 50 + 40  # the cut keeps about a page per firm (ties above it)
     free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys()))
     assert _ids(qs[:50]) == free[:50]
+
+
+def test_a_groups_codes_reach_the_database_as_a_list(liaison_firms, city):
+    """A partner group's members go into every query as their codes, not as a subquery:
+    PostgreSQL guesses a subquery's share and, for the firms plan's cut within 一带一路, read
+    and sorted each firm's year instead of walking its value index (38 → 5 ms at 5.6 M
+    records, 68 → 288 ms for the page when they doubled). The page is the same."""
+    group = PartnerGroup.objects.create(code="g-ab", name="美日组", order=1)
+    group.members.set(Partner.objects.filter(code__in=["502", "116"]))
+    keys = Keys(group="g-ab")
+    free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys))
+    assert free
+    with CaptureQueriesContext(connection) as queries:
+        page = _ids(
+            drill_records(
+                viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys, plan=FIRMS, depth=50
+            )[:50]
+        )
+    assert page == free[:50]
+    reads = [q["sql"] for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    assert len(reads) == 2, reads  # the cut and the page
+    for sql in reads:
+        assert "core_partnergroup" not in sql, sql
+        assert "'116'" in sql, sql  # a member's code, written out
 
 
 def test_the_liaison_officers_page_reads_his_firms_counts_once(liaison_firms, city, client):
