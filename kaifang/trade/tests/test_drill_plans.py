@@ -6,6 +6,7 @@ scope's index when they are few; every plan gives the same rows in the same orde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
@@ -24,6 +25,7 @@ from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 from kaifang.trade.selectors.base import scoped_sources
 from kaifang.trade.selectors.records import (
+    CUT_WALKS,
     FIRMS,
     FREE,
     HEADING_WALK,
@@ -670,6 +672,61 @@ def test_a_groups_codes_reach_the_database_as_a_list(liaison_firms, city):
     for sql in reads:
         assert "core_partnergroup" not in sql, sql
         assert "'116'" in sql, sql  # a member's code, written out
+
+
+def test_the_firms_cut_walks_the_firms_with_the_most_value(city):
+    """Of his firms with a page's depth of matching records, only the CUT_WALKS with the
+    most matching value are walked for the cut (any one firm's gives a valid cut, the
+    largest firm's the tightest): the page is the same as the free plan's at every depth,
+    keys and flows, and the cut's query names those firms only."""
+    firms = [
+        EnterpriseFactory(name=f"包联{i}", district=city.district_a, liaison=city.liaison)
+        for i in range(6)
+    ]
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=firm,
+            period=dt.date(2025, n % 3 + 1, 1),
+            flow=("export", "import")[n % 2],
+            hs_code=f"61{n:06d}",
+            partner_code=("502", "116")[n % 3 == 0],
+            trade_mode="10",
+            value_usd=Decimal((i + 1) * 1000 + n % 97),  # firm i+1 outweighs firm i
+            value_cny=Decimal(n + 1),
+        )
+        for i, firm in enumerate(firms)
+        for n in range(120)
+    )
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    heaviest = {str(firm.pk) for firm in firms[-CUT_WALKS:]}
+    for flow in ("total", "export"):
+        q = Query(year=2025, month=3, flow=flow)
+        for keys in (Keys(), Keys(partner="502")):
+            rows = _ids(drill_records(viewer=city.liaison, q=q, span="ytd", keys=keys))
+            for depth in (10, 30):  # each firm has 40 exports to partner 502
+                with CaptureQueriesContext(connection) as queries:
+                    qs = drill_records(
+                        viewer=city.liaison, q=q, span="ytd", keys=keys, plan=FIRMS, depth=depth
+                    )
+                assert _ids(qs[depth - 10 : depth]) == rows[depth - 10 : depth], (flow, keys)
+                cuts = [
+                    sql["sql"]
+                    for sql in queries.captured_queries
+                    if "trade_customsrecord" in sql["sql"]
+                ]
+                assert _cut_firms_named(cuts) == heaviest, (flow, keys, depth, cuts)
+
+
+def _cut_firms_named(cuts: list[str]) -> set[str]:
+    """The firms the cut's queries walk: SQLite's one query lists them, PostgreSQL's
+    queries name one each."""
+    if connection.vendor == "sqlite":
+        (cut,) = cuts
+        (listed,) = re.findall(r'"enterprises_enterprise"\."id" IN \(([^)]*)\)', cut)
+        return {pk.strip() for pk in listed.split(",")}
+    assert len(cuts) == CUT_WALKS, cuts
+    named = [re.findall(r'"enterprise_id" = (\d+)', cut) for cut in cuts]
+    return {pk for (pk,) in named}
 
 
 def test_the_liaison_officers_page_reads_his_firms_counts_once(liaison_firms, city, client):
