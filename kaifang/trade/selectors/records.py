@@ -279,7 +279,9 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
             costs[KEY] += _code_records(keys.hs, in_key) * SCOPE_TESTED_ENTRY_COST
     if seek_firms := _seek_firms(viewer, keys):
         seeks = len(seek_firms) * len(q.span_months(span)) * len(_month_flows(q))
-        costs[SCOPE_SEEK] = seeks * _entry_cost() + matching
+        # its rows fetched out of order through the unique key, as the key plan's through
+        # its index (decision 0028's amendment)
+        costs[SCOPE_SEEK] = seeks * _entry_cost() + matching * (KEY_ROW_COST if sqlite else 1)
     return min(costs, key=lambda name: costs[name])
 
 
