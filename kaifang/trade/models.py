@@ -416,7 +416,9 @@ class _EnterpriseStage(models.Model):
     instead of the records. Rewritten with the other rollups for the months they rebuild,
     never edited. Scope: through the enterprise, as the records are.
 
-    The unique key leads with (enterprise, period): one firm's months are one walk along it.
+    The unique key leads with (enterprise, period): one firm's months are one walk along it;
+    on PostgreSQL it also carries the sums (INCLUDE, migration trade/0013), so that walk
+    reads no table rows.
     No foreign-key constraint, as for the exposure rollup: rows are replaced by month, and an
     enterprise with customs records cannot be deleted (the records protect it)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from kaifang.enterprises.tests.factories import EnterpriseFactory
@@ -158,3 +159,31 @@ def test_profile_tables_equal_their_own_facts_and_read_no_facts(trade_data, city
     assert trade_panel_context(request, trade_data.e1) == {"has_trade": False}
     for by in ("partner", "hs4", "mode"):
         assert not breakdown(viewer=city.district_b_user, by=by, q=other, keys=keys).rows
+
+
+def test_a_firms_stage_rows_are_read_from_their_keys_on_postgresql(trade_data, city, client):
+    """Issue 17 at 50.7 M records: the profile's two stage reads fetched a heap row per
+    (month, flow, heading, mode) of the firm, each on its own page (45–80 ms for the largest
+    firm; 2.2 s the first time). The stage keys carry the sums (migration trade/0013), so
+    each read is possible from the key alone: an index-only scan, once the planner is kept
+    from the small test table's sequential scan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("INCLUDE columns are PostgreSQL's")
+    client.force_login(city.district_a_user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("enterprises:detail", args=[trade_data.e1.pk]))
+    stage_tables = ("trade_enterpriseproductrollup", "trade_enterprisepartnerrollup")
+    stages = [
+        q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in stage_tables)
+    ]
+    assert len(stages) == 2, stages  # by partner; by heading and trade mode
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in stages:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using enterprise_p" in plan, plan
