@@ -4,6 +4,7 @@ hello-world Django view on the same server as the baseline, in the same run.
 Usage (the database must hold the demo city: `make demo-data`, or `kaifang demo-data`):
     DATABASE_URL=sqlite:///…/demo.sqlite3 python bench/load.py --users 50 --duration 45
     DATABASE_URL=postgres://kaifang@127.0.0.1:5499/kaifang_x python bench/load.py --users 20
+    (a database loaded under the test settings, as bench/province's: add --set-passwords)
 
 What it does: starts `gunicorn config.wsgi` on 127.0.0.1 (a free port) with BENCH_URLS=true
 (adds /bench/hello/, see config/urls_bench.py), logs N sessions in as the demo personas in
@@ -138,12 +139,17 @@ class Session:
         )
         if status != 302 or "/login" in location:
             alert = re.findall(rb'role="alert">([^<]*)', answer)
-            raise RuntimeError(f"login as {self.username} failed ({status}: {alert!r})")
+            said = b" ".join(alert).decode("utf-8", "replace")
+            raise RuntimeError(
+                f"login as {self.username} failed ({status}: {said}); a database loaded under "
+                "the test settings needs --set-passwords"
+            )
         return time.perf_counter() - started
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
+def server_env() -> dict[str, str]:
+    """The environment gunicorn runs under: production settings on the given database."""
+    return os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",  # production settings, password hashers
         "BENCH_URLS": "true",
         "DEBUG": "false",
@@ -154,6 +160,30 @@ def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[byte
         "LOG_LEVEL": "WARNING",
         "SQLITE_SIDE_DATABASE": SIDE_DATABASE,
     }
+
+
+SET_PASSWORDS = """
+from kaifang.core.demo import DEMO_ACCOUNTS
+from kaifang.core.models import User
+for account in DEMO_ACCOUNTS:
+    if account.username in {personas!r}:
+        user = User.objects.get(username=account.username)
+        user.set_password(account.password)
+        user.save(update_fields=["password"])
+"""
+
+
+def set_passwords() -> None:
+    """Hash the personas' demo passwords again with the production settings' hasher: a
+    database loaded under the test settings (`bench/province`) holds hashes the server's
+    hashers do not read, and every login then failed (session 27)."""
+    code = SET_PASSWORDS.format(personas=set(PERSONAS))
+    kaifang = [sys.executable, "-m", "kaifang", "shell", "-c", code]
+    subprocess.run(kaifang, cwd=ROOT, env=server_env(), check=True)
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = server_env()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -282,6 +312,12 @@ def main() -> None:
         metavar="SECONDS",
         help="each user waits a random 0.5–1.5 × SECONDS between pages (default 0: none)",
     )
+    parser.add_argument(
+        "--set-passwords",
+        action="store_true",
+        help="first set the personas' demo passwords with the production hasher (changes the "
+        "database: for one loaded under the test settings, such as bench/province's)",
+    )
     args = parser.parse_args()
     if args.think < 0:
         parser.error("--think must be 0 or more seconds")
@@ -297,6 +333,8 @@ def main() -> None:
     )
     from kaifang.core.tests.server import free_port
 
+    if args.set_passwords:
+        set_passwords()
     port = free_port()
     server = start_server(port, args.workers, args.threads)
     try:
