@@ -162,22 +162,12 @@ def server_env() -> dict[str, str]:
     }
 
 
-SET_PASSWORDS = """
-from kaifang.core.demo import DEMO_ACCOUNTS
-from kaifang.core.models import User
-for account in DEMO_ACCOUNTS:
-    if account.username in {personas!r}:
-        user = User.objects.get(username=account.username)
-        user.set_password(account.password)
-        user.save(update_fields=["password"])
-"""
-
-
 def set_passwords() -> None:
-    """Hash the personas' demo passwords again with the production settings' hasher: a
-    database loaded under the test settings (`bench/province`) holds hashes the server's
-    hashers do not read, and every login then failed (session 27)."""
-    code = SET_PASSWORDS.format(personas=set(PERSONAS))
+    """Hash the demo passwords again under the production settings: a database loaded under
+    the test settings (`bench/province`) holds hashes the server's hashers do not read, and
+    every login failed (session 27). The demo loader's own account step does it (it sets a
+    password wherever `check_password` fails), and changes nothing else on a loaded city."""
+    code = "from kaifang.core.demo import run; run(only={'city'})"
     kaifang = [sys.executable, "-m", "kaifang", "shell", "-c", code]
     subprocess.run(kaifang, cwd=ROOT, env=server_env(), check=True)
 
@@ -315,8 +305,8 @@ def main() -> None:
     parser.add_argument(
         "--set-passwords",
         action="store_true",
-        help="first set the personas' demo passwords with the production hasher (changes the "
-        "database: for one loaded under the test settings, such as bench/province's)",
+        help="first set the demo passwords with the production hasher (writes to the database: "
+        "for one loaded under the test settings, such as bench/province's)",
     )
     args = parser.parse_args()
     if args.think < 0:
