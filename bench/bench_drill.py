@@ -52,7 +52,7 @@ def plan_of(user: User, params: dict[str, str]) -> str:
     depth = int(params.get("page", "1")) * PAGE
     if not HAS_PLANS:
         return f"{summary.count:,} rows"
-    from kaifang.trade.selectors.records import drill_plan, table_records
+    from kaifang.trade.selectors.plans import drill_plan, table_records
 
     plan = drill_plan(viewer=user, q=q, span=span, keys=keys, depth=depth, matching=summary.count)
     entries = depth * table_records() / max(summary.count, 1)

@@ -34,9 +34,9 @@ from kaifang.trade.selectors.dynamics import (
     new_exporters,
     stopped_traders,
 )
-from kaifang.trade.selectors.records import (
+from kaifang.trade.selectors.records import drill_records
+from kaifang.trade.selectors.summary import (
     RecordsSummary,
-    drill_records,
     drill_summary,
     records_summary,
     records_total,

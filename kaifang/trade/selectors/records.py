@@ -5,35 +5,23 @@ figure that linked here."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 
-from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import (
-    CustomsRecord,
-    Dimension,
-    EnterprisePartnerRollup,
-    Flow,
-    Heading,
-    TradeRollup,
-)
+from kaifang.trade.models import CustomsRecord, Heading
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -42,109 +30,32 @@ from kaifang.trade.selectors.base import (
     Query,
     Viewer,
     apply_keys,
-    code_range,
-    enterprise_rollup,
     facts,
-    firms_named,
-    flow_filter,
-    group_codes,
     keys_q,
-    reach,
-    scoped_sources,
-    sees_all,
 )
-from kaifang.trade.selectors.measures import ZERO
+from kaifang.trade.selectors.plans import (
+    FIRMS,
+    FREE,
+    HEADING_WALK,
+    KEY,
+    KEY_VALUE_INDEXES,
+    KEY_WALK,
+    MONTH_CUT,
+    MONTHS,
+    SCOPE,
+    SCOPE_SEEK,
+    WALK,
+    drill_plan,
+    heading_key,
+    key_index,
+    month_flows,
+    named_firms,
+    plan_firms,
+    seek_firms,
+    walked_firms,
+)
+from kaifang.trade.selectors.summary import drill_summary
 
-# The drill-down lists the largest records first. Its page comes from one of these plans:
-# - walk: read the value index downwards, keep the records that match, stop at the page.
-#   It reads about `depth × records / matching` index entries (depth: the rows up to the
-#   end of the page; records: the whole table, which the index covers; matching: the
-#   drill-down's count), each a row fetched by its id. Bounded by the page when the
-#   matching share is large (the city's year, a district's, a large partner's).
-# - narrow: read the records of one index's range (the scope's enterprises through the
-#   unique key's (enterprise, period) prefix; the key's partner, HS code or enterprise
-#   index; the months' (period, flow) index), keep those that match, sort them and cut the
-#   page. Bounded by that range's records, so right when it is small (one firm, a liaison
-#   officer's handful, a small partner or HS heading) or the page is deep.
-# SQLite keeps no statistics, so it weighs none of these (it sorted the city's year for an
-# HS heading: 1.1 s); the rollups know every count (each rollup row counts its records),
-# so the cheapest plan is chosen here and forced by putting every condition that plan does
-# not read by its index into one CASE, which no index serves. Measured on the large set
-# (docs/performance.md): a walked entry costs about 3 times a narrowed row (1.1–2.5 µs
-# against 0.4–0.7 µs at 5.6 M records, with the narrow rows carrying only `SHOWN_FIELDS`;
-# 5 times before, when every sorted row carried the firm's long texts).
-# - key walk (decision 0019): the same walk along a (key, value) index, within one partner,
-#   trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`): about
-#   `depth × the key's records / matching` entries, so bounded by the page however deep when
-#   the matching records are a large share of the key's, and unchanged when every record is
-#   doubled. Only in US dollars (the indexes carry value_usd; the CNY order is not the same).
-# - firms (a viewer who sees only named firms: a liaison officer's handful): a walk along the
-#   (enterprise, value) index per firm finds the value of that firm's `depth`-th matching
-#   record; the largest of those cuts is at or below the page's last value (that firm alone
-#   has `depth` records at or above it), so the records at or above it hold the page. The
-#   page then reads at most `firms × depth` rows through the same index's ranges: bounded by
-#   the page, not by the firms' records (which neither planner merges in value order itself).
-# - month cut (decision 0023): the same cut over the partial (period, flow, value) index, one
-#   walk per flow of the month, for every viewer and key: each walk reads about
-#   `depth × the month's records / matching` entries, the page about as many again. Bounded
-#   by the page however many records a month holds, where the narrow plans read all the
-#   scope's, key's or month's records (a district's month: 25,661 rows at 5.6 M records) and
-#   the value walk all 36 months' entries. Only for one month (a run of months is a range
-#   per month and flow: the value walk reads fewer), only in US dollars.
-# - heading walk (decision 0025): the key walk for a four-digit HS heading (the hs4
-#   breakdown's links), along the (heading, value) expression index: a heading is a range of
-#   codes, which the (hs_code, …) indexes hold in code order, so the key plan read and sorted
-#   the heading's whole span (a year of HS 8703 at 50.7 M records: 200–290 ms on PostgreSQL,
-#   and 1.2–1.7× when the records double on SQLite). The heading is written as the index's
-#   own expression (`Heading`), the other conditions as the walks write them.
-WALK_ENTRY_COST = 3
-# What SQLite's narrow plans cost beyond that (measured at 5.6 M records, session 24,
-# docs/performance.md "The narrow plans' rows"):
-# - a row of a partner's or HS range (key plan) is fetched out of table order through a
-#   secondary index, as a walked entry is: 1.7–2.7 µs a row (HS 85's year: 225,437 rows in
-#   602 ms), so it weighs what a walked entry weighs;
-# - the scope plan reads the scope's firms through the unique key (enterprise, period, flow,
-#   hs_code, partner_code, trade_mode), whose entries hold the keys' columns: SQLite tests the
-#   keys and the flow there and reads only the matching rows (a district's year with HS 85,
-#   282,508 entries, in 67–97 ms; a liaison officer's, 40,260, in 8–9 ms: 0.2–0.34 µs an
-#   entry against 0.37–0.5 µs a row read and sorted), so an entry weighs 0.5 and the
-#   matching rows 1. The district's year of HS 85 went from the key plan (602 ms for page 20)
-#   to the scope's (67–97 ms); a liaison officer's HS heading from the key's 20–41 ms to 9.
-KEY_ROW_COST = WALK_ENTRY_COST
-SCOPE_TESTED_ENTRY_COST = 0.5
-TESTED_KEYS = frozenset({"partner", "group", "hs", "mode"})  # columns of the unique key
-# - scope seek (SQLite, session 25): an HS key within a scope of listed firms (a liaison
-#   officer's, a district's) is a range of the unique key's fourth column once the firm,
-#   month and flow before it are equal: one seek per firm, month and flow reads only the
-#   matching entries. The scope plan tests every record of the firms' months: a liaison
-#   officer's year of HS 8471 read 40,260 entries for 71 rows (5.7 ms, 13.6 ms when his
-#   records double); the seeks read 286 ranges (0.4 and 0.5 ms). A seek descends the
-#   B-tree as a walked entry's fetch does, so it weighs a walked entry (`_entry_cost`): of
-#   the weightings tried on SQLite on 164 forced cases (3, 4 or 5 a seek; 1–1.5 a matching
-#   row), 3 and 1 chose the plans closest to the best of each (decision 0028). PostgreSQL
-#   gets it forced, with every condition plain, as the cuts.
-MAX_SEEK_FIRMS = 2_000  # the firms go into the query as a list
-WALK, SCOPE, KEY, MONTHS, FREE = "walk", "scope", "key", "months", "free"
-SCOPE_SEEK = "scope seek"
-KEY_WALK = "key walk"
-FIRMS = "firms"
-MONTH_CUT = "month cut"
-HEADING_WALK = "heading walk"
-# On PostgreSQL a walked entry costs less than a row of its own narrow plans (a bitmap scan of
-# the scope's or month's records and a sort): a district user's month, page 20, at 50.7 M
-# records: the month cut's ~9,600 entries in 7 ms, the scope's 231,000 rows in 230 ms; at
-# 5.6 M its own plan took 140 ms for 25,661 rows. Weighed 1 to 1 (the walk's 3 is SQLite's),
-# for the cuts' walks and, since session 24, the value walks too: a district user's export
-# year of HS 85, page 20, at 5.6 M was narrowed to the chapter's 225,437 rows (102–131 ms)
-# where its own plan walks the value index (37–43 ms).
-PG_CUT_ENTRY_COST = 1
-MAX_FIRMS = 200  # one walk per firm: beyond a handful the scope's own plans do better
-CUT_WALKS = 2  # the firms walked for the cut, those with the most matching value
-# A firm's records lie close together in the table (imported month by month), so its walk
-# fetches rows from few pages: about 0.3–1 µs an entry at 5.6 M records against the table
-# walk's 5 and a narrowed row's 1 (measured as the liaison officers' pages, performance.md).
-FIRM_WALK_ENTRY_COST = 0.5
-# The keys with a (key, value_usd) index, by their Keys name: the column it leads with.
 # What the page, its export and the API show of a record and its firm. A narrow plan sorts
 # whole result rows, so the firm's long text columns (its search text, problems, plans) in
 # every sorted row cost more than the sort itself: a district user's month, 25,661 rows,
@@ -161,7 +72,6 @@ SHOWN_FIELDS = (
     "enterprise__uscc",
     "enterprise__customs_code",
 )
-KEY_VALUE_INDEXES = {"partner": "partner_code", "mode": "trade_mode", "enterprise": "enterprise_id"}
 
 
 def drill_records(
@@ -196,320 +106,6 @@ def drill_records(
     return shown.order_by(f"-{q.field}", "period", "id")
 
 
-def walks(depth: int, matching: int, records: int) -> bool:
-    """Whether walking the value index costs no more than narrowing to the matching records
-    alone (the least any narrow plan reads): `depth × records / matching` entries, weighted,
-    against `matching` rows."""
-    return _walk_cost(depth, matching, records) <= matching
-
-
-def _walk_cost(depth: int, matching: int, records: int) -> float:
-    if matching <= 0 or depth >= matching:
-        return float("inf")
-    return depth * records * _entry_cost() / matching
-
-
-def _entry_cost() -> float:
-    """A walked entry against a narrowed row: 3 on SQLite, 1 on PostgreSQL (whose narrow
-    plans read by a bitmap and sort)."""
-    return WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_CUT_ENTRY_COST
-
-
-def drill_plan(
-    *, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int
-) -> str:
-    """The plan for a page ending at row `depth` of `matching` records. On SQLite the
-    cheapest from the rollups' counts: the walk's entries (of the value index, or of the key's
-    (key, value) index) against the rows of each index's range. On PostgreSQL,
-    whose planner has statistics, its own plan (it finds the (key, value) indexes itself),
-    except the key index for an HS key or a partner key in yuan, which have none, the
-    firms plan, month cut, heading walk and scope seek, which it does not find (it has no
-    heading condition to match its index: the keys filter a heading as a code prefix; it
-    read the city's heading for a liaison officer's firms rather than seek them), and the walk
-    for a viewer of named firms, which it misprices (measured: its own plans were as fast or
-    faster elsewhere)."""
-    if connection.vendor != "sqlite" and _key_value_column(q, keys) is not None:
-        return FREE
-    choice = _cheapest(viewer=viewer, q=q, span=span, keys=keys, depth=depth, matching=matching)
-    if connection.vendor == "sqlite" or choice in (FIRMS, MONTH_CUT, HEADING_WALK, SCOPE_SEEK):
-        return choice
-    if choice == WALK and _named_firms(viewer) is not None:
-        # a liaison officer's few firms: PostgreSQL prices walking past the others' records
-        # above sorting all of his, and sorted them (his year in yuan at 50.7 M records:
-        # 218–338 ms against 54–82 ms walked, decision 0023)
-        return WALK
-    return choice if choice == KEY and not keys.enterprise else FREE
-
-
-def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, matching: int) -> str:
-    """Every narrow plan reads at least the matching rows, so a walk cheaper than that is
-    chosen without asking for the other counts (the common case: a first page of many). The
-    walk along a key's (key, value) index where there is one: the key's records are part of
-    the table, so that walk reads fewer entries for the same page."""
-    scoped = viewer is not None and not sees_all(viewer)
-    walk, walked = WALK, float(table_records())
-    if _key_value_column(q, keys) is not None:
-        walk, walked = KEY_WALK, _key_records(keys)
-    elif q.field == "value_usd" and (heading := _heading(keys)) is not None:
-        walk, walked = HEADING_WALK, _heading_records(heading)
-    costs = {walk: _walk_cost(depth, matching, int(walked))}
-    firms = _plan_firms(viewer, keys) if q.field == "value_usd" else None
-    if firms:
-        costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)
-    month = None  # the month's records in the flow: what the month cut's ranges hold
-    if q.field == "value_usd" and len(q.span_months(span)) == 1:
-        month = _count(None, q, span, Keys())
-        costs[MONTH_CUT] = _month_cut_cost(q, depth, matching, month)
-    if min(costs.values()) <= matching:
-        return min(costs, key=lambda name: costs[name])
-    if keys.is_empty:  # the narrow plan's range is the matching records themselves
-        costs[SCOPE if scoped else MONTHS] = float(matching)
-        return min(costs, key=lambda name: costs[name])
-    costs[MONTHS] = month if month is not None else _count(None, q, span, Keys())
-    sqlite = connection.vendor == "sqlite"  # PostgreSQL's choices stay as measured there
-    if scoped:
-        costs[SCOPE] = _count(viewer, q, span, Keys())
-        if sqlite and keys.params().keys() <= TESTED_KEYS:
-            costs[SCOPE] = costs[SCOPE] * SCOPE_TESTED_ENTRY_COST + matching
-    if _key_index(keys) is not None:
-        scattered = sqlite and keys.params().keys() <= {"partner", "hs"}  # not a firm's
-        in_key = _count(None, q, span, keys)
-        costs[KEY] = in_key * (KEY_ROW_COST if scattered else 1)
-        if sqlite and keys.hs and keys.hs != NONE_KEY:  # its range's entries of every month
-            costs[KEY] += _code_records(keys.hs, in_key) * SCOPE_TESTED_ENTRY_COST
-    if seek_firms := _seek_firms(viewer, keys):
-        seeks = len(seek_firms) * len(q.span_months(span)) * len(_month_flows(q))
-        # its rows fetched out of order through the unique key, as the key plan's through
-        # its index (decision 0028's amendment)
-        costs[SCOPE_SEEK] = seeks * _entry_cost() + matching * (KEY_ROW_COST if sqlite else 1)
-    return min(costs, key=lambda name: costs[name])
-
-
-def _seek_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
-    """The firms a scope seek reads: a scoped viewer's (what the gate lets through, from
-    `reach`), when an HS key is the only key and they are few enough for a list; None
-    otherwise (the city's firms are the leader's: the HS key's own index serves him)."""
-    if viewer is None or sees_all(viewer) or keys.params().keys() != {"hs"}:
-        return None
-    firms = sorted(reach(viewer).enterprise_ids)
-    return firms if 0 < len(firms) <= MAX_SEEK_FIRMS else None
-
-
-def _month_flows(q: Query) -> tuple[str, ...]:
-    return tuple(Flow.values) if q.flow == "total" else (q.flow,)
-
-
-def _month_cut_cost(q: Query, depth: int, matching: int, month: float) -> float:
-    """The month cut: a walk per flow for its cut, about `depth × the flow's records / its
-    matching records` entries each (the matching taken as spread like the records), at
-    most the flow's records; then the page reads about as many at or above the cut."""
-    if matching <= depth:  # no cut: the month's records, sorted
-        return float("inf")
-    walked = min(len(_month_flows(q)) * depth * month / matching, month)
-    return 2 * walked * _entry_cost()
-
-
-def _named_firms(viewer: Viewer) -> list[int] | None:
-    """The firms of a viewer who sees only named firms (no unit, not all: a liaison officer),
-    when few enough for a walk each; None otherwise."""
-    if viewer is None:
-        return None
-    scope = effective_scope(viewer)
-    if scope.sees_all or scope.unit_ids:
-        return None
-    firms = sorted(reach(viewer).owner_only_ids)
-    return firms if 0 < len(firms) <= MAX_FIRMS else None
-
-
-PARTNER_KEYS = frozenset({"partner", "group"})
-
-
-def _counted(keys: Keys) -> bool:
-    """Whether the rollups count each firm's records matching `keys`: none, firm keys (they
-    choose firms, so a firm's records match them whole: the enterprise rollup), or one
-    partner or partner group (the partner stage)."""
-    given = keys.params().keys()
-    return given <= FIRM_KEYS or (given <= PARTNER_KEYS and len(given) == 1)
-
-
-def _plan_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
-    """The firms whose records a firms plan reads: the viewer's named firms, within a
-    district, park or industry key those of them it names; None with keys whose per-firm
-    counts no rollup holds (an HS code, a trade mode, two record keys)."""
-    firms = _named_firms(viewer)
-    if firms is None or not _counted(keys):
-        return None
-    if not keys.params().keys() & FIRM_KEYS:
-        return firms
-    named = {int(pk) for pk in firms_named(viewer, keys)}
-    return [pk for pk in firms if pk in named]
-
-
-def _firms_cost(
-    firms: list[int], q: Query, span: str, keys: Keys, depth: int, matching: int
-) -> float:
-    """The firms plan: each walk for the cut reads about `depth × the firm's records / its
-    matching records` entries (at most its records), then the page reads up to
-    `firms × depth` rows at or above the cut. Each firm's counts come from the rollups, so
-    a firm with few matching records (a small partner's share of it) is priced at all its
-    records, as its walk reads them."""
-    counts = _firm_counts(firms, q, q.span_months(span), keys)
-    deep = _cut_firms(counts, depth)
-    if matching <= 0 or not deep:  # no cut: the scope's plan reads the same records
-        return float("inf")
-    walked = sum(
-        min(depth * counts.records.get(pk, 0) / counts.matching[pk], counts.records.get(pk, 0))
-        for pk in deep
-    )
-    return walked * FIRM_WALK_ENTRY_COST + min(len(firms) * depth, matching)
-
-
-@dataclass(frozen=True)
-class FirmCounts:
-    """Records per firm in every month and flow (what its (enterprise, value) index holds)
-    and those matching the months, flow and key, from the rollups."""
-
-    records: dict[int, int]
-    matching: dict[int, int]
-    values: dict[int, Decimal]  # the matching records' dollar value
-
-
-def _firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) -> FirmCounts:
-    """Read once per request: the plan's cost and the cut both ask."""
-    key = ("trade.firm_counts", tuple(firms), tuple(months), q.flow, keys)
-    return request_memo.memo(key, lambda: _read_firm_counts(firms, q, months, keys))
-
-
-def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: Keys) -> FirmCounts:
-    rollup = TradeRollup.objects.filter(
-        dimension=Dimension.ENTERPRISE, key__in=[str(pk) for pk in firms]
-    )
-    records = {
-        int(key): int(n or 0)
-        for key, n in rollup.values("key").annotate(n=Sum("rows")).values_list("key", "n")
-    }
-    if keys.params().keys() & PARTNER_KEYS:
-        stage = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
-        if keys.partner:
-            stage = stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
-        else:
-            stage = stage.filter(partner__in=group_codes(keys.group))
-        sums = flow_filter(stage.filter(period__in=months), q.flow).values("enterprise_id")
-        found = sums.annotate(n=Sum("rows"), v=Sum("value_usd"))
-        triples = list(found.values_list("enterprise_id", "n", "v"))
-    else:
-        in_span = flow_filter(rollup.filter(period__in=months), q.flow).values("key")
-        sums = in_span.annotate(n=Sum("rows"), v=Sum("value_usd"))
-        triples = list(sums.values_list("key", "n", "v"))
-    return FirmCounts(
-        records=records,
-        matching={int(pk): int(n or 0) for pk, n, _ in triples},
-        values={int(pk): Decimal(v or 0) for pk, _, v in triples},
-    )
-
-
-def _cut_firms(counts: FirmCounts, depth: int) -> list[int]:
-    """The firms whose walks give the cut: of those with at least `depth` matching records
-    (a firm with fewer has no `depth`-th), the CUT_WALKS with the most matching value. Any
-    one firm's `depth`-th value is a valid cut (that firm alone has `depth` records at or
-    above it), the largest the tightest, and the firm with the most value nearly always
-    has it: a walk per firm for all of them was most of the page when each firm's walk was
-    long (a liaison officer's page 20 within 一带一路, 12 firms, 300 ms on PostgreSQL at
-    11.3 M records, where the largest firm's walk gave the same cut in 8 ms)."""
-    deep = [pk for pk, found in counts.matching.items() if found >= depth]
-    deep.sort(key=lambda pk: (-counts.values.get(pk, Decimal(0)), pk))
-    return deep[:CUT_WALKS]
-
-
-def _walked_firms(
-    firms: list[int], q: Query, months: list[dt.date], keys: Keys, depth: int
-) -> list[int]:
-    """The firms whose walk gives the cut (`_cut_firms`, from the rollups' counts); with keys
-    whose counts no rollup holds (the plan forced), all of them. The rollups only spare
-    walks: were they stale, a firm left out would only lower the cut, and the page stays
-    right."""
-    if not _counted(keys):
-        return firms
-    return _cut_firms(_firm_counts(firms, q, months, keys), depth)
-
-
-def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
-    summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
-    return float("inf") if summary is None else float(summary.count)
-
-
-def _key_value_column(q: Query, keys: Keys) -> str | None:
-    """The column of the one key whose (key, value_usd) index orders its records by the
-    page's value, or None (no such key, more than one key, or the page in yuan)."""
-    given = keys.params()
-    if q.field != "value_usd" or len(given) != 1:
-        return None
-    return KEY_VALUE_INDEXES.get(next(iter(given)))
-
-
-def _key_records(keys: Keys) -> float:
-    """The records of the key in every month and both flows, which its (key, value) index
-    holds: the city's rollup rows of that key (the enterprise rollup for a firm)."""
-    ((name, value),) = keys.params().items()
-    dimension = {"partner": Dimension.PARTNER, "mode": Dimension.MODE}.get(
-        name, Dimension.ENTERPRISE
-    )
-    return _city_rows(dimension, "" if value == NONE_KEY else value)
-
-
-def _city_rows(dimension: str, key: str) -> float:
-    """The records of one key of a city rollup dimension, every month and both flows."""
-    rows = TradeRollup.objects.filter(dimension=dimension, key=key).aggregate(n=Sum("rows"))["n"]
-    return float(rows or 0)
-
-
-def _heading(keys: Keys) -> str | None:
-    """The four-digit HS heading when it is the only key (the heading walk's), else None."""
-    given = keys.params()
-    hs = given.get("hs", "")
-    return hs if len(given) == 1 and len(hs) == 4 and hs.isdigit() else None
-
-
-def _code_records(code: str, in_span: float) -> float:
-    """The index entries the key plan reads for an HS chapter or heading on SQLite: the
-    codes' range of (hs_code, period) in every month, whose months it tests on the entries
-    (`_planned`), from the rollup's rows of every month. A month of HS 8471 was priced at its
-    1,046 rows fetched and read 37,000 entries besides (8 ms at 5.6 M records, session 25).
-    Other lengths have no rollup (nor a count: no plan is chosen for them)."""
-    dimension = {2: Dimension.HS2, 4: Dimension.HS4}.get(len(code))
-    return in_span if dimension is None else _city_rows(dimension, code)
-
-
-def _heading_records(heading: str) -> float:
-    """The heading's records in every month and both flows, which the (heading, value)
-    index holds: the city's heading rollup rows."""
-    return _city_rows(Dimension.HS4, heading)
-
-
-def _key_index(keys: Keys) -> Q | None:
-    """The one key with an index of its own, as conditions that index serves (with the
-    months' range): a partner, an HS prefix as a range of codes (SQLite's LIKE is no
-    range), an enterprise (the unique key); None for other keys or more than one."""
-    given = keys.params()
-    if len(given) != 1 or (given.keys() - {"partner", "hs", "enterprise"}):
-        return None
-    ((name, value),) = given.items()
-    if value == NONE_KEY or name == "enterprise":
-        return keys_q(keys)
-    if name == "partner":
-        return Q(partner_code=value)
-    low, high = code_range(value)  # digits only (Keys checks): "8471" is ["8471", "8472")
-    by_range = Q(hs_code__gte=low)
-    return by_range if high is None else by_range & Q(hs_code__lt=high)
-
-
-def table_records() -> int:
-    """The number of customs records, from the trade-mode rollup (every record has a row
-    there, the empty mode included): about a thousand rows summed."""
-    rows = TradeRollup.objects.filter(dimension=Dimension.MODE).aggregate(n=Sum("rows"))["n"]
-    return int(rows or 0)
-
-
 def _planned(
     viewer: Viewer, q: Query, months: list[dt.date], keys: Keys, plan: str, depth: int | None
 ) -> QuerySet[CustomsRecord]:
@@ -527,14 +123,14 @@ def _planned(
         return _hidden(facts(viewer).filter(in_range), keys_q(keys) & flow)
     gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
     if plan == SCOPE_SEEK:
-        firms = _seek_firms(viewer, keys)
-        by_key = _key_index(keys)
+        firms = seek_firms(viewer, keys)
+        by_key = key_index(keys)
         if firms is None or by_key is None or gate is None:
             raise ValueError(f"no scope seek for {keys!r} and this viewer")
         # the unique key's (enterprise, period, flow) equal and the codes' range; on SQLite
         # the gate in a CASE, so that no other index (a district's join) can serve it; on
         # PostgreSQL plain (it prices a CASE at 0.5 % of the rows)
-        seek = Q(enterprise_id__in=firms, period__in=months, flow__in=_month_flows(q))
+        seek = Q(enterprise_id__in=firms, period__in=months, flow__in=month_flows(q))
         qs = CustomsRecord.objects.filter(seek & by_key)
         return _hidden(qs, gate) if connection.vendor == "sqlite" else qs.filter(gate)
     hidden = keys_q(keys) & flow & Q(period__in=months)
@@ -542,7 +138,7 @@ def _planned(
         hidden &= gate
     qs = CustomsRecord.objects.all()
     if plan == KEY:
-        by_key = _key_index(keys)
+        by_key = key_index(keys)
         if by_key is None:
             raise ValueError(f"no key index for {keys!r}")
         if keys.hs and keys.hs != NONE_KEY and connection.vendor == "sqlite":
@@ -562,7 +158,7 @@ def _planned(
             raise ValueError(f"no (key, value) index for {keys!r}")
         qs = qs.filter(keys_q(keys))
     elif plan == HEADING_WALK:  # the heading equal: its (heading, value) index in value order
-        heading = _heading(keys)
+        heading = heading_key(keys)
         if heading is None:
             raise ValueError(f"no (heading, value) index for {keys!r}")
         qs = qs.alias(heading=Heading("hs_code")).filter(heading=heading)
@@ -577,17 +173,17 @@ def _planned(
     elif plan == MONTHS:
         qs = qs.filter(in_range & flow)
     elif plan == FIRMS:
-        firms = _named_firms(viewer)
+        firms = named_firms(viewer)
         if firms is None or depth is None:
             raise ValueError("the firms plan needs a viewer of named firms and a depth")
-        chosen = _plan_firms(viewer, keys)
+        chosen = plan_firms(viewer, keys)
         within = bool(keys.params()) and keys.params().keys() <= FIRM_KEYS  # its firms only
         if chosen is not None:
             firms = chosen
         qs = qs.filter(enterprise_id__in=firms)
         # the cut's walks need not pass the gate (every record of these firms is visible)
         # nor a firm key (every record of the firms it names matches it)
-        walked = _walked_firms(firms, q, months, keys, depth)
+        walked = walked_firms(firms, q, months, keys, depth)
         condition = (Q() if within else keys_q(keys)) & flow & Q(period__in=months)
         cut = _firms_cut(walked, condition, depth)
         if cut is not None:
@@ -595,7 +191,7 @@ def _planned(
     elif plan == MONTH_CUT:
         if len(months) != 1 or depth is None:
             raise ValueError("the month cut needs one month and a depth")
-        flows = _month_flows(q)
+        flows = month_flows(q)
         condition = keys_q(keys) if gate is None else keys_q(keys) & gate
         cut = _month_cut(months[0], flows, condition, depth)
         qs = qs.filter(period=months[0], flow__in=flows)
@@ -668,94 +264,3 @@ def _hidden(
         return qs
     matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
     return qs.alias(**{name: matches}).filter(**{name: 1})
-
-
-@dataclass(frozen=True)
-class RecordsSummary:
-    """Count and both currency totals of a drill-down, from one aggregate over the facts
-    (the page used to count them for the paginator and sum them three times)."""
-
-    count: int
-    usd: Decimal
-    cny: Decimal
-
-    def total(self, currency: str) -> Decimal:
-        return self.usd if currency == "usd" else self.cny
-
-
-def records_summary(qs: QuerySet[CustomsRecord]) -> RecordsSummary:
-    row = qs.order_by().aggregate(n=Count("id"), usd=Sum("value_usd"), cny=Sum("value_cny"))
-    usd, cny = row["usd"], row["cny"]
-    return RecordsSummary(
-        count=int(row["n"] or 0),
-        usd=usd if isinstance(usd, Decimal) else ZERO,
-        cny=cny if isinstance(cny, Decimal) else ZERO,
-    )
-
-
-def records_total(qs: QuerySet[CustomsRecord], currency: str) -> Decimal:
-    field_name = "value_usd" if currency == "usd" else "value_cny"
-    value = qs.order_by().aggregate(total=Sum(field_name))["total"]
-    return value if isinstance(value, Decimal) else ZERO
-
-
-def _rollup_key(keys: Keys) -> tuple[str, dict[str, str]] | None:
-    """The rollup dimension and key filter that select exactly the records of `keys`, or
-    None when the keys are not one rollup dimension (the summary then reads the facts).
-    Rollups store a missing partner, HS code or trade mode as the empty key."""
-    given = keys.params()
-    if len(given) != 1:
-        return None
-    ((name, value),) = given.items()
-    empty = value == NONE_KEY
-    if name in {"partner", "mode"}:
-        return str(getattr(Dimension, name.upper())), {"key": "" if empty else value}
-    if name == "hs":
-        if empty or len(value) == 2:
-            return str(Dimension.HS2), {"key": "" if empty else value}
-        if len(value) <= 4:  # a record's heading starts with the prefix iff its code does
-            lookup = "key" if len(value) == 4 else "key__startswith"
-            return str(Dimension.HS4), {lookup: value}
-    return None
-
-
-def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
-    """Rollup rows whose sums are the drill-down's count and totals, or None."""
-    given = keys.params().keys()
-    if keys.is_empty:
-        key: tuple[str, dict[str, Any]] | None = (str(Dimension.MODE), {})
-    elif given == {"enterprise"}:
-        return [enterprise_rollup(viewer).filter(key=keys.enterprise)]
-    elif given <= FIRM_KEYS:
-        # a district, park or industry: the enterprise rollup of the firms it names
-        return [enterprise_rollup(viewer).filter(key__in=firms_named(viewer, keys))]
-    elif given == {"group"}:
-        # a partner group: the partner rollup of its members
-        key = (str(Dimension.PARTNER), {"key__in": sorted(group_codes(keys.group))})
-    else:
-        key = _rollup_key(keys)
-    if key is None:
-        return None
-    dimension, lookup = key
-    if viewer is None or sees_all(viewer):
-        return [TradeRollup.objects.filter(dimension=dimension, **lookup)]
-    return [source.filter(**lookup) for source in scoped_sources(viewer, dimension)]
-
-
-def drill_summary(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
-    """The drill-down's count and totals from the rollups (each row counts its records), so
-    the page reads the facts only for its 50 rows; None where the rollups cannot answer.
-    The same figures as `records_summary` of `drill_records` (tested)."""
-    sources = _summary_sources(viewer, keys)
-    if sources is None:
-        return None
-    months = q.span_months(span)
-    count, usd, cny = 0, ZERO, ZERO
-    for source in sources:
-        row = flow_filter(source.filter(period__in=months), q.flow).aggregate(
-            n=Sum("rows"), usd=Sum("value_usd"), cny=Sum("value_cny")
-        )
-        count += int(row["n"] or 0)
-        usd += row["usd"] if isinstance(row["usd"], Decimal) else ZERO
-        cny += row["cny"] if isinstance(row["cny"], Decimal) else ZERO
-    return RecordsSummary(count=count, usd=usd, cny=cny)

@@ -24,7 +24,7 @@ from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 from kaifang.trade.selectors.base import scoped_sources
-from kaifang.trade.selectors.records import (
+from kaifang.trade.selectors.plans import (
     CUT_WALKS,
     FIRMS,
     FREE,
