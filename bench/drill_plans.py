@@ -4,11 +4,13 @@ deep pages and HS headings; docs/performance.md "A province").
 
 Usage (the database must hold `kaifang demo-data --size large`, grown or not):
     DATABASE_URL=postgres://… python bench/drill_plans.py [RUNS] [--plans=chosen,free,key]
-        [--cases=deep|hs|all] [--users=leader,dongcheng,liaison1] [--hs=8471,8517] [--explain]
+        [--cases=deep|hs|all] [--users=leader,dongcheng,liaison1] [--hs=8471,8517]
+        [--modes=10,15] [--explain]
 
 The deep cases (the pages over 150 ms at 50.7 M in session 22) are dongcheng's deep month
 page and liaison1's pages in yuan; any other user named takes liaison1's if its name starts
-with "liaison", else dongcheng's (a district user).
+with "liaison", else dongcheng's (a district user). `--modes` adds the same cases within
+each trade mode named.
 
 For each case (persona, key, span, page) it prints the plan `drill_plan` chooses, the
 matching count, then for every plan asked (`chosen`: no plan forced, as the page does; any
@@ -58,14 +60,20 @@ DEEP = [  # the pages over 150 ms at 50.7 M in session 22
 ]
 
 
-def hs_cases(users: list[str], headings: list[str]) -> list[tuple[str, str, dict[str, str]]]:
+def key_cases(
+    users: list[str], name: str, values: list[str]
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Each user's month and year within each value of the key `name` (hs, mode), pages 1
+    and 20."""
+    label_of = {"hs": "HS", "mode": "mode"}[name]
     cases = []
     for username in users:
-        for hs in headings:
+        for value in values:
             for span in ("month", "ytd"):
                 for number in ("1", "20"):
-                    label = f"{span}, HS {hs}" + (f", page {number}" if number != "1" else "")
-                    cases.append((username, label, {"span": span, "hs": hs, "page": number}))
+                    label = f"{span}, {label_of} {value}"
+                    label += f", page {number}" if number != "1" else ""
+                    cases.append((username, label, {"span": span, name: value, "page": number}))
     return cases
 
 
@@ -135,6 +143,7 @@ def main() -> None:
     plans = options.get("plans", "chosen,free,key").split(",")
     users = options.get("users", "leader,dongcheng,liaison1").split(",")
     headings = options.get("hs", "8471").split(",")
+    modes = options.get("modes", "")
     which = options.get("cases", "all")
     latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
     if latest is None:
@@ -143,7 +152,9 @@ def main() -> None:
     role = {u: "liaison1" if u.startswith("liaison") else "dongcheng" for u in users}
     deep = [(u, label, p) for u in users for r, label, p in DEEP if u != "leader" and r == role[u]]
     cases = deep if which in {"deep", "all"} else []
-    cases += hs_cases(users, headings) if which in {"hs", "all"} else []
+    cases += key_cases(users, "hs", headings) if which in {"hs", "all"} else []
+    if modes:
+        cases += key_cases(users, "mode", modes.split(","))
     table = plans_module.table_records()
     print(
         f"{table:,} customs records, report month {latest:%Y-%m}, {connection.vendor}, "

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,7 +23,7 @@ from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
-from kaifang.trade.selectors.base import scoped_sources
+from kaifang.trade.selectors.base import keys_q, scoped_sources
 from kaifang.trade.selectors.plans import (
     CUT_WALKS,
     FIRMS,
@@ -38,6 +38,7 @@ from kaifang.trade.selectors.plans import (
     SCOPE_SEEK,
     WALK,
     WALK_ENTRY_COST,
+    _firm_counts,
     drill_plan,
     table_records,
     walks,
@@ -652,13 +653,14 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
         == FIRMS
     )
     # a partner's records per firm are in the partner stage: offered (on PostgreSQL its own
-    # plan, which walks the partner's (partner, value) index itself); an HS code's are not
-    partner, hs = Keys(partner="502"), Keys(hs="84")
+    # plan, which walks the partner's (partner, value) index itself); a full HS code's are
+    # in no stage (the product stage keeps headings)
+    partner, code = Keys(partner="502"), Keys(hs="84000001")
     assert drill_plan(
         viewer=city.liaison, q=Q_YTD, span="ytd", keys=partner, depth=50, matching=800
     ) == (FIRMS if connection.vendor == "sqlite" else FREE)
     assert (
-        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=hs, depth=50, matching=640)
+        drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=code, depth=1, matching=2)
         != FIRMS
     )
     assert chosen(50, Query(year=2025, month=3, currency="cny")) != FIRMS
@@ -673,6 +675,99 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
     assert qs.count() <= 2 * 50 + 40  # the cut keeps about a page per firm (ties above it)
     free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=Keys()))
     assert _ids(qs[:50]) == free[:50]
+
+
+def test_a_liaison_officers_hs_chapter_heading_or_trade_mode_takes_the_firms_plan(
+    liaison_firms, city
+):
+    """The product stage counts each firm's records of a heading and trade mode, so a
+    liaison officer's first page within an HS chapter, heading or trade mode walks his
+    largest firm's value index for the cut (as within a partner) instead of seeking or
+    testing all his firms' matching records, which grow with them (his year of HS 85 at
+    50.7 M records: 168 ms by the scope seek). PostgreSQL walks a trade mode's own (mode,
+    value) index itself. The page is the free plan's."""
+    for params, vendors in (
+        ({"hs": "84"}, {"sqlite", "postgresql"}),
+        ({"hs": "8400"}, {"sqlite", "postgresql"}),
+        ({"mode": "10"}, {"sqlite"}),
+    ):
+        keys = Keys(**params)
+        summary = drill_summary(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys)
+        assert summary is not None and summary.count > 500, params
+        chosen = drill_plan(
+            viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys, depth=50, matching=summary.count
+        )
+        assert chosen == (FIRMS if connection.vendor in vendors else FREE), params
+        free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys))
+        page = drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys, depth=50)
+        assert _ids(page[:50]) == free[:50], params
+
+
+def test_a_key_of_small_values_among_large_ones_does_not_take_the_firms_plan(liaison_firms, city):
+    """The firms plan's page reads every record of his firms at or above the cut, matching
+    or not: within HS 90, which only a third firm of his trades and at small values, the
+    cut lies below all of the large firm's records, so the page would read them all (the
+    matching rows alone priced it at 150). It seeks the HS range in his firms instead, and
+    the page is the free plan's."""
+    optics = EnterpriseFactory(name="光学企业", district=city.district_b, liaison=city.liaison)
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=optics,
+            period=dt.date(2025, n % 3 + 1, 1),
+            flow=("export", "import")[n % 2],
+            hs_code=f"90{n:06d}",
+            partner_code="502",
+            trade_mode="10",
+            value_usd=Decimal(n % 5 + 1),
+            value_cny=Decimal(n % 5 + 1) * 7,
+        )
+        for n in range(200)
+    )
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    keys = Keys(hs="90")
+    summary = drill_summary(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys)
+    assert summary is not None and summary.count == 200
+    chosen = drill_plan(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys, depth=50, matching=200)
+    assert chosen == SCOPE_SEEK
+    # the records the firms plan's page would read: every one of his at or above the cut
+    cut = drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys)[49].value_usd
+    above = CustomsRecord.objects.filter(enterprise__liaison=city.liaison, value_usd__gte=cut)
+    assert above.count() > 800
+    free = _ids(drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys))
+    page = drill_records(viewer=city.liaison, q=Q_YTD, span="ytd", keys=keys, depth=50)
+    assert _ids(page[:50]) == free[:50]
+
+
+def test_the_product_stage_counts_each_firms_records_of_a_heading_or_mode(liaison_firms, city):
+    """The firms plan's counts per firm for an HS chapter, heading, trade mode or their
+    missing value equal the records that match the key (what the cut and its price rest on)."""
+    small = liaison_firms["small"]
+    _add_one_without_dollars(small, "export", "344", hs_code="")
+    firms = sorted([small.pk, liaison_firms["big"].pk])
+    for flow in ("total", "export"):
+        q = Query(year=2025, month=3, flow=flow)
+        months = q.span_months("ytd")
+        for params in (
+            {"hs": "84"},
+            {"hs": "8400"},
+            {"hs": "61"},
+            {"hs": "-"},
+            {"mode": "15"},
+            {"mode": "99"},
+            {"mode": "-"},
+        ):
+            keys = Keys.from_params(params)
+            counts = _firm_counts(firms, q, months, keys)
+            records = CustomsRecord.objects.filter(
+                keys_q(keys), enterprise_id__in=firms, period__in=months
+            )
+            if flow != "total":
+                records = records.filter(flow=flow)
+            expected = {
+                row["enterprise_id"]: row["n"]
+                for row in records.values("enterprise_id").annotate(n=Count("id"))
+            }
+            assert counts.matching == expected, (flow, params)
 
 
 def test_a_groups_codes_reach_the_database_as_a_list(liaison_firms, city):
