@@ -5,12 +5,12 @@ deep pages and HS headings; docs/performance.md "A province").
 Usage (the database must hold `kaifang demo-data --size large`, grown or not):
     DATABASE_URL=postgres://… python bench/drill_plans.py [RUNS] [--plans=chosen,free,key]
         [--cases=deep|hs|all] [--users=leader,dongcheng,liaison1] [--hs=8471,8517]
-        [--modes=10,15] [--explain]
+        [--modes=10,15] [--partners=502,116] [--explain]
 
 The deep cases (the pages over 150 ms at 50.7 M in session 22) are dongcheng's deep month
 page and liaison1's pages in yuan; any other user named takes liaison1's if its name starts
-with "liaison", else dongcheng's (a district user). `--modes` adds the same cases within
-each trade mode named.
+with "liaison", else dongcheng's (a district user). `--modes` and `--partners` add the same
+cases within each trade mode or partner named.
 
 For each case (persona, key, span, page) it prints the plan `drill_plan` chooses, the
 matching count, then for every plan asked (`chosen`: no plan forced, as the page does; any
@@ -63,9 +63,9 @@ DEEP = [  # the pages over 150 ms at 50.7 M in session 22
 def key_cases(
     users: list[str], name: str, values: list[str]
 ) -> list[tuple[str, str, dict[str, str]]]:
-    """Each user's month and year within each value of the key `name` (hs, mode), pages 1
-    and 20."""
-    label_of = {"hs": "HS", "mode": "mode"}[name]
+    """Each user's month and year within each value of the key `name` (hs, mode, partner),
+    pages 1 and 20."""
+    label_of = {"hs": "HS", "mode": "mode", "partner": "partner"}[name]
     cases = []
     for username in users:
         for value in values:
@@ -144,6 +144,7 @@ def main() -> None:
     users = options.get("users", "leader,dongcheng,liaison1").split(",")
     headings = options.get("hs", "8471").split(",")
     modes = options.get("modes", "")
+    partners = options.get("partners", "")
     which = options.get("cases", "all")
     latest = CustomsRecord.objects.aggregate(p=Max("period"))["p"]
     if latest is None:
@@ -155,6 +156,8 @@ def main() -> None:
     cases += key_cases(users, "hs", headings) if which in {"hs", "all"} else []
     if modes:
         cases += key_cases(users, "mode", modes.split(","))
+    if partners:
+        cases += key_cases(users, "partner", partners.split(","))
     table = plans_module.table_records()
     print(
         f"{table:,} customs records, report month {latest:%Y-%m}, {connection.vendor}, "
