@@ -34,7 +34,7 @@ from kaifang.trade.selectors.base import (
     reach,
     sees_all,
 )
-from kaifang.trade.selectors.summary import drill_summary
+from kaifang.trade.selectors.summary import RecordsSummary, drill_summary
 
 # The drill-down lists the largest records first. Its page comes from one of these plans:
 # - walk: read the value index downwards, keep the records that match, stop at the page.
@@ -183,12 +183,13 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     walk along a key's (key, value) index where there is one: the key's records are part of
     the table, so that walk reads fewer entries for the same page."""
     scoped = viewer is not None and not sees_all(viewer)
-    walk, walked = WALK, float(table_records())
+    walk, (walked, walked_usd) = WALK, _city_totals(Dimension.MODE)
     if _key_value_column(q, keys) is not None:
-        walk, walked = KEY_WALK, _key_records(keys)
+        walk, (walked, walked_usd) = KEY_WALK, _key_totals(keys)
     elif q.field == "value_usd" and (heading := heading_key(keys)) is not None:
-        walk, walked = HEADING_WALK, _heading_records(heading)
-    costs = {walk: _walk_cost(depth, matching, int(walked))}
+        walk, (walked, walked_usd) = HEADING_WALK, _city_totals(Dimension.HS4, heading)
+    skew = _value_skew(walked, walked_usd, _summary(viewer, q, span, keys))
+    costs = {walk: _walk_cost(depth, matching, int(walked)) * skew}
     firms = plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
         costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)
@@ -414,9 +415,38 @@ def walked_firms(
     return _cut_firms(_firm_counts(firms, q, months, keys), depth)
 
 
+def _summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
+    """The rollups' count and value of a drill-down, once per request (the page reads it
+    for its footer and the plan again for its costs)."""
+    key = ("trade.drill_summary", None if viewer is None else viewer.pk, q, span, keys)
+    return request_memo.memo(key, lambda: drill_summary(viewer=viewer, q=q, span=span, keys=keys))
+
+
 def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
-    summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+    summary = _summary(viewer, q, span, keys)
     return float("inf") if summary is None else float(summary.count)
+
+
+# The walks' skew: how much larger the walked records are, on average, than the matching
+# ones, bounded so that a few odd records cannot decide alone.
+MAX_SKEW = 8.0
+
+
+def _value_skew(walked: float, walked_usd: Decimal, summary: RecordsSummary | None) -> float:
+    """The walk's entries per matching record scale with how the matching records' values
+    lie among the walked ones: a walk stops at the `depth`-th matching record in value order,
+    so where they are smaller on average than the index's records (a liaison officer's small
+    firms within a trade mode of large ones) it passes more of the others first, where they
+    are larger (his main trade mode) fewer. Measured at 5.6 M records: the records a key walk
+    read against `depth × key records / matching` were 0.16–3.7×, and the ratio of the average
+    values 0.27–2.75× the same way (docs/performance.md "Session 29"). 1 where either average
+    is unknown."""
+    if summary is None or summary.count <= 0 or summary.usd <= 0 or walked <= 0:
+        return 1.0
+    if walked_usd <= 0:
+        return 1.0
+    ratio = float(walked_usd / Decimal(walked)) / float(summary.usd / summary.count)
+    return min(max(ratio, 1 / MAX_SKEW), MAX_SKEW)
 
 
 def _key_value_column(q: Query, keys: Keys) -> str | None:
@@ -428,20 +458,30 @@ def _key_value_column(q: Query, keys: Keys) -> str | None:
     return KEY_VALUE_INDEXES.get(next(iter(given)))
 
 
-def _key_records(keys: Keys) -> float:
+def _key_totals(keys: Keys) -> tuple[float, Decimal]:
     """The records of the key in every month and both flows, which its (key, value) index
-    holds: the city's rollup rows of that key (the enterprise rollup for a firm)."""
+    holds, and their dollar value: the city's rollup rows of that key (the enterprise rollup
+    for a firm)."""
     ((name, value),) = keys.params().items()
     dimension = {"partner": Dimension.PARTNER, "mode": Dimension.MODE}.get(
         name, Dimension.ENTERPRISE
     )
-    return _city_rows(dimension, "" if value == NONE_KEY else value)
+    return _city_totals(dimension, "" if value == NONE_KEY else value)
+
+
+def _city_totals(dimension: str, key: str | None = None) -> tuple[float, Decimal]:
+    """The records of one key of a city rollup dimension (every key: the whole table), every
+    month and both flows, and their dollar value."""
+    rows = TradeRollup.objects.filter(dimension=dimension)
+    if key is not None:
+        rows = rows.filter(key=key)
+    found = rows.aggregate(n=Sum("rows"), usd=Sum("value_usd"))
+    return float(found["n"] or 0), Decimal(found["usd"] or 0)
 
 
 def _city_rows(dimension: str, key: str) -> float:
     """The records of one key of a city rollup dimension, every month and both flows."""
-    rows = TradeRollup.objects.filter(dimension=dimension, key=key).aggregate(n=Sum("rows"))["n"]
-    return float(rows or 0)
+    return _city_totals(dimension, key)[0]
 
 
 def heading_key(keys: Keys) -> str | None:
@@ -459,12 +499,6 @@ def _code_records(code: str, in_span: float) -> float:
     Other lengths have no rollup (nor a count: no plan is chosen for them)."""
     dimension = {2: Dimension.HS2, 4: Dimension.HS4}.get(len(code))
     return in_span if dimension is None else _city_rows(dimension, code)
-
-
-def _heading_records(heading: str) -> float:
-    """The heading's records in every month and both flows, which the (heading, value)
-    index holds: the city's heading rollup rows."""
-    return _city_rows(Dimension.HS4, heading)
 
 
 def key_index(keys: Keys) -> Q | None:
