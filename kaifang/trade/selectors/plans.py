@@ -128,6 +128,12 @@ CUT_WALKS = 2  # the firms walked for the cut, those with the most matching valu
 # fetches rows from few pages: about 0.3–1 µs an entry at 5.6 M records against the table
 # walk's 5 and a narrowed row's 1 (measured as the liaison officers' pages, performance.md).
 FIRM_WALK_ENTRY_COST = 0.5
+# The firms plan's page reads the rows at or above the cut, each fetched by its id and tested:
+# on SQLite 0.6–0.9 µs a row at 5.6 M records, twice a unit of the scope seek it competes
+# with for an HS key (a liaison officer's year of HS 85: 12.8 ms for about 12,600 units, the
+# seek 3.1 ms for 6,400), and more where a firm's records lie apart (4× by repetition: 26.5
+# ms against the seek's 7.7). PostgreSQL weighs every row 1.
+FIRM_PAGE_ROW_COST = 2
 # The keys with a (key, value_usd) index, by their Keys name: the column it leads with.
 KEY_VALUE_INDEXES = {"partner": "partner_code", "mode": "trade_mode", "enterprise": "enterprise_id"}
 
@@ -319,7 +325,10 @@ def _firms_cost(
         return min(depth * records / counts.matching[pk], records)
 
     entries = sum(walked(pk) for pk in deep)
-    return entries * FIRM_WALK_ENTRY_COST + _page_entries(firms, counts, deep[0], walked(deep[0]))
+    page = _page_entries(firms, counts, deep[0], walked(deep[0]))
+    return entries * FIRM_WALK_ENTRY_COST + page * (
+        FIRM_PAGE_ROW_COST if connection.vendor == "sqlite" else 1
+    )
 
 
 def _page_entries(firms: list[int], counts: FirmCounts, cut_firm: int, above: float) -> float:
