@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope
@@ -203,7 +204,7 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
         walk, (walked, walked_usd) = KEY_WALK, _key_totals(keys)
     elif q.field == "value_usd" and (heading := heading_key(keys)) is not None:
         walk, (walked, walked_usd) = HEADING_WALK, _city_totals(Dimension.HS4, heading)
-    skew = _value_skew(walked, walked_usd, _summary(viewer, q, span, keys))
+    skew = _value_skew(walked, walked_usd, drill_summary(viewer=viewer, q=q, span=span, keys=keys))
     costs = {walk: _walk_cost(depth, matching, int(walked)) * skew}
     firms = plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
@@ -376,36 +377,39 @@ def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: K
     )
     every = rollup.values("key").annotate(n=Sum("rows"), v=Sum("value_usd"))
     totals = list(every.values_list("key", "n", "v"))
-    if keys.params().keys() & PARTNER_KEYS:
-        stage = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
-        if keys.partner:
-            stage = stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
-        else:
-            stage = stage.filter(partner__in=group_codes(keys.group))
-        sums = flow_filter(stage.filter(period__in=months), q.flow).values("enterprise_id")
-        found = sums.annotate(n=Sum("rows"), v=Sum("value_usd"))
-        triples = list(found.values_list("enterprise_id", "n", "v"))
-    elif keys.params().keys() & PRODUCT_KEYS:
-        product = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
-        if keys.mode:
-            product = product.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
-        elif keys.hs == NONE_KEY or len(keys.hs) == 4:
-            product = product.filter(heading="" if keys.hs == NONE_KEY else keys.hs)
-        else:  # a chapter: the headings it begins
-            product = product.filter(heading__startswith=keys.hs)
-        sums = flow_filter(product.filter(period__in=months), q.flow).values("enterprise_id")
-        found = sums.annotate(n=Sum("rows"), v=Sum("value_usd"))
-        triples = list(found.values_list("enterprise_id", "n", "v"))
+    stage = _firms_stage(firms, keys)
+    if stage is None:  # no key, or firm keys: the enterprise rollup itself
+        stage, firm = rollup, "key"
     else:
-        in_span = flow_filter(rollup.filter(period__in=months), q.flow).values("key")
-        sums = in_span.annotate(n=Sum("rows"), v=Sum("value_usd"))
-        triples = list(sums.values_list("key", "n", "v"))
+        firm = "enterprise_id"
+    in_span = flow_filter(stage.filter(period__in=months), q.flow).values(firm)
+    sums = in_span.annotate(n=Sum("rows"), v=Sum("value_usd"))
+    triples = list(sums.values_list(firm, "n", "v"))
     return FirmCounts(
         records={int(pk): int(n or 0) for pk, n, _ in totals},
         values_all={int(pk): Decimal(v or 0) for pk, _, v in totals},
         matching={int(pk): int(n or 0) for pk, n, _ in triples},
         values={int(pk): Decimal(v or 0) for pk, _, v in triples},
     )
+
+
+def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
+    """The firms' stage rows of a partner or group key (the partner stage) or of a trade
+    mode, HS chapter or heading (the product stage); None for keys on firms alone."""
+    given = keys.params().keys()
+    if given & PARTNER_KEYS:
+        stage: QuerySet[Any] = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
+        if keys.partner:
+            return stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
+        return stage.filter(partner__in=group_codes(keys.group))
+    if not given & PRODUCT_KEYS:
+        return None
+    stage = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
+    if keys.mode:
+        return stage.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
+    if keys.hs == NONE_KEY or len(keys.hs) == 4:
+        return stage.filter(heading="" if keys.hs == NONE_KEY else keys.hs)
+    return stage.filter(heading__startswith=keys.hs)  # a chapter: the headings it begins
 
 
 def _cut_firms(counts: FirmCounts, depth: int) -> list[int]:
@@ -433,15 +437,8 @@ def walked_firms(
     return _cut_firms(_firm_counts(firms, q, months, keys), depth)
 
 
-def _summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
-    """The rollups' count and value of a drill-down, once per request (the page reads it
-    for its footer and the plan again for its costs)."""
-    key = ("trade.drill_summary", None if viewer is None else viewer.pk, q, span, keys)
-    return request_memo.memo(key, lambda: drill_summary(viewer=viewer, q=q, span=span, keys=keys))
-
-
 def _count(viewer: Viewer, q: Query, span: str, keys: Keys) -> float:
-    summary = _summary(viewer, q, span, keys)
+    summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
     return float("inf") if summary is None else float(summary.count)
 
 
@@ -459,9 +456,9 @@ def _value_skew(walked: float, walked_usd: Decimal, summary: RecordsSummary | No
     read against `depth × key records / matching` were 0.16–3.7×, and the ratio of the average
     values 0.27–2.75× the same way (docs/performance.md "Session 29"). 1 where either average
     is unknown."""
-    if summary is None or summary.count <= 0 or summary.usd <= 0 or walked <= 0:
+    if summary is None or summary.count <= 0 or summary.usd <= 0:
         return 1.0
-    if walked_usd <= 0:
+    if walked <= 0 or walked_usd <= 0:
         return 1.0
     ratio = float(walked_usd / Decimal(walked)) / float(summary.usd / summary.count)
     return min(max(ratio, 1 / MAX_SKEW), MAX_SKEW)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from kaifang.core.lib import request_memo
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
@@ -101,7 +102,13 @@ def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
 def drill_summary(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
     """The drill-down's count and totals from the rollups (each row counts its records), so
     the page reads the facts only for its 50 rows; None where the rollups cannot answer.
-    The same figures as `records_summary` of `drill_records` (tested)."""
+    The same figures as `records_summary` of `drill_records` (tested). Read once per
+    request: the page's footer and the plan's costs (`plans.py`) both ask."""
+    key = ("trade.drill_summary", None if viewer is None else viewer.pk, q, span, keys)
+    return request_memo.memo(key, lambda: _read_drill_summary(viewer, q, span, keys))
+
+
+def _read_drill_summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
     sources = _summary_sources(viewer, keys)
     if sources is None:
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
@@ -677,6 +678,34 @@ def test_the_liaison_officers_first_page_takes_the_firms_plan(liaison_firms, cit
     assert _ids(qs[:50]) == free[:50]
 
 
+def _record_2025(firm, n: int, *, hs_code: str, mode: str, usd: int) -> CustomsRecord:
+    """The `n`-th record of a firm in January–March 2025, the flows alternating, partner 502."""
+    return CustomsRecord(
+        enterprise=firm,
+        period=dt.date(2025, n % 3 + 1, 1),
+        flow=("export", "import")[n % 2],
+        hs_code=hs_code,
+        partner_code="502",
+        trade_mode=mode,
+        value_usd=Decimal(usd),
+        value_cny=Decimal(usd) * 7,
+    )
+
+
+def test_the_records_page_reads_no_rollup_query_twice(liaison_firms, city, client):
+    """The page's footer and the plan's costs both need the drill-down's count and value:
+    one read of the rollups for them (the value skew read them again, one query a page)."""
+    for viewer in (city.leader, city.district_a_user, city.liaison):
+        client.force_login(viewer)
+        for params in ({}, {"mode": "10"}, {"hs": "84"}, {"partner": "502"}):
+            query = urlencode({"year": 2025, "month": 3, "span": "ytd", **params})
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"{reverse('trade:analysis_records')}?{query}")
+            assert response.status_code == 200
+            reads = Counter(q["sql"] for q in queries.captured_queries if "rollup" in q["sql"])
+            assert [sql for sql, n in reads.items() if n > 1] == [], (viewer, params)
+
+
 def test_a_liaison_officers_hs_chapter_heading_or_trade_mode_takes_the_firms_plan(
     liaison_firms, city
 ):
@@ -714,17 +743,7 @@ def test_a_key_of_small_values_among_large_ones_does_not_take_the_firms_plan(lia
     the page is the free plan's."""
     optics = EnterpriseFactory(name="光学企业", district=city.district_b, liaison=city.liaison)
     CustomsRecord.objects.bulk_create(
-        CustomsRecord(
-            enterprise=optics,
-            period=dt.date(2025, n % 3 + 1, 1),
-            flow=("export", "import")[n % 2],
-            hs_code=f"90{n:06d}",
-            partner_code="502",
-            trade_mode="10",
-            value_usd=Decimal(n % 5 + 1),
-            value_cny=Decimal(n % 5 + 1) * 7,
-        )
-        for n in range(200)
+        _record_2025(optics, n, hs_code=f"90{n:06d}", mode="10", usd=n % 5 + 1) for n in range(200)
     )
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     keys = Keys(hs="90")
@@ -752,16 +771,7 @@ def test_a_walk_past_larger_records_is_priced_by_their_values(city, trade_refere
     large = EnterpriseFactory(name="区外大企业", district=city.district_b)
 
     def record(firm, n, mode, usd):
-        return CustomsRecord(
-            enterprise=firm,
-            period=dt.date(2025, n % 3 + 1, 1),
-            flow=("export", "import")[n % 2],
-            hs_code=f"84{n:06d}",
-            partner_code="502",
-            trade_mode=mode,
-            value_usd=Decimal(usd),
-            value_cny=Decimal(usd) * 7,
-        )
+        return _record_2025(firm, n, hs_code=f"84{n:06d}", mode=mode, usd=usd)
 
     CustomsRecord.objects.bulk_create(
         [record(small, n, "31", n % 5 + 1) for n in range(100)]
