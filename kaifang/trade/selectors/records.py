@@ -128,11 +128,19 @@ def _planned(
         if firms is None or by_key is None or gate is None:
             raise ValueError(f"no scope seek for {keys!r} and this viewer")
         # the unique key's (enterprise, period, flow) equal and the codes' range; on SQLite
-        # the gate in a CASE, so that no other index (a district's join) can serve it; on
-        # PostgreSQL plain (it prices a CASE at 0.5 % of the rows)
-        seek = Q(enterprise_id__in=firms, period__in=months, flow__in=month_flows(q))
-        qs = CustomsRecord.objects.filter(seek & by_key)
-        return _hidden(qs, gate) if connection.vendor == "sqlite" else qs.filter(gate)
+        # the firms as a list and the gate in a CASE, so that no other index (a district's
+        # join) can serve it
+        months_q = Q(period__in=months, flow__in=month_flows(q)) & by_key
+        if connection.vendor == "sqlite":
+            qs = CustomsRecord.objects.filter(Q(enterprise_id__in=firms) & months_q)
+            return _hidden(qs, gate)
+        # PostgreSQL: the gate plain (it prices a CASE at 0.5 % of the rows) and the firms
+        # through its join alone. A list of them beside the join's `enterprise_id =
+        # enterprise.id` is a second condition on the column, which it multiplied into an
+        # estimate of one row per firm; it then tested the months and flows on every entry of
+        # the firm's range: a liaison officer's year of HS 8471 at 50.7 M records 62 ms, 4.5
+        # without the list (his export year of HS 85, page 20: 93 → 16 ms)
+        return CustomsRecord.objects.filter(months_q & gate)
     hidden = keys_q(keys) & flow & Q(period__in=months)
     if gate is not None:
         hidden &= gate
