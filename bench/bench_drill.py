@@ -11,7 +11,10 @@ Without DATABASE_URL it reads var/bench/large.sqlite3. Each figure is the median
 machine's load moves every figure). `--users=liaison1,…` times only those users. `--query`
 also times the page's query alone (`drill_records(...)[offset:offset + 50]`) in the plan
 chosen and with no plan forced. `--cases=HS,partner` times only the pages whose label holds
-one of those words.
+one of those words. `--bound` also times the page's flat bound: each plan whose reads do not
+grow with the records (`FLAT_PLANS`: the walks, the cuts, the firms plan) forced, its query
+built and read (the cuts' walks included), the fastest of them; the chosen plan may read the
+matching records, and grows with them only until a flat plan is cheaper (decision 0029).
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
 
 PAGE = 50
+# The plans whose reads stay the same when every record is there twice: each walk reads
+# about `depth × walked / matching` entries (both double), the cuts likewise, the firms
+# plan each firm's entries above its cut. Not the narrow plans (the scope's, key's or
+# months' records, the scope seek: the matching records).
+FLAT_PLANS = ("walk", "key walk", "heading walk", "month cut", "firms")
+MAX_BOUND_ENTRIES = 3_000_000  # a walk estimated longer is not run (seconds a run)
 HAS_PLANS = "depth" in inspect.signature(drill_records).parameters
 
 
@@ -80,6 +89,68 @@ def query_times(user: User, params: dict[str, str], runs: int) -> str:
     c = timed(lambda: list(chosen[bottom:top]), runs)[1]
     f = timed(lambda: list(free[bottom:top]), runs)[1]
     return f"query alone: chosen {c:7.1f} ms, SQL planner's own {f:7.1f} ms"
+
+
+def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
+    """The fastest flat plan's query for the page, each applicable one forced (ms)."""
+    from kaifang.trade.models import Dimension
+    from kaifang.trade.selectors.plans import (
+        _city_totals,
+        _key_totals,
+        _key_value_column,
+        table_records,
+    )
+
+    q = Query(
+        year=int(params["year"]),
+        month=int(params["month"]),
+        flow=params.get("flow", "total"),
+        currency=params.get("currency", "usd"),
+    )
+    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
+    if summary is None or summary.count == 0:
+        return "flat bound: no rollup count"
+    # the page the view shows: a page past the end is the last one, which every plan reads
+    # to its end
+    number = min(int(params.get("page", "1")), -(-summary.count // PAGE))
+    bottom, top = (number - 1) * PAGE, number * PAGE
+    if top >= summary.count:
+        return f"flat bound: none, page {number} is the last (every plan reads all matching)"
+    walked = {"walk": float(table_records())}
+    if _key_value_column(q, keys) is not None:
+        walked["key walk"] = _key_totals(keys)[0]
+    if keys.params().keys() == {"hs"} and len(keys.hs) == 4:
+        walked["heading walk"] = _city_totals(Dimension.HS4, keys.hs)[0]
+    found = []
+    for plan in FLAT_PLANS:
+        if q.field != "value_usd" and plan != "walk":  # the others order by dollars
+            continue
+        entries = top * walked.get(plan, 0.0) / summary.count
+        if entries > MAX_BOUND_ENTRIES:
+            found.append(f"{plan} ≈{entries / 1e6:.1f} M entries, not run")
+            continue
+
+        def query(plan: str = plan) -> None:
+            qs = drill_records(
+                viewer=user,
+                q=q,
+                span=span,
+                keys=keys,
+                depth=top,
+                matching=summary.count,
+                plan=plan,
+            )
+            list(qs[bottom:top])
+
+        try:
+            query()
+        except ValueError:  # not this page's plan (no such index, no named firms)
+            continue
+        found.append(f"{plan} {timed(query, runs)[1]:.1f} ms")
+    timings = [(float(f.rsplit(" ", 2)[1]), f) for f in found if f.endswith(" ms")]
+    best = min(timings)[1] if timings else "none run"
+    return f"flat bound: {best} (" + "; ".join(found) + ")"
 
 
 def main() -> None:
@@ -151,6 +222,8 @@ def main() -> None:
             print(f"      {plan_of(user, dict(parse_qsl(url.split('?', 1)[1])))}")
             if "--query" in sys.argv and HAS_PLANS:
                 print(f"      {query_times(user, full, runs)}")
+            if "--bound" in sys.argv and HAS_PLANS:
+                print(f"      {flat_bound(user, full, runs)}")
     print(f"end: {load()}")
 
 

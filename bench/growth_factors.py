@@ -1,10 +1,12 @@
-"""The 2× growth factor per page from outputs of `bench_analysis.py` on the 1× and 2× sets.
+"""The 2× growth factor per page from outputs of `bench_analysis.py` and `bench_drill.py` on the
+1× and 2× sets.
 
 Usage:
     python bench/growth_factors.py 'var/bench/pages-r*-1x.txt' 'var/bench/pages-r*-2x.txt'
 
-Each argument is a glob of saved outputs (one file per run; alternate the two sets in rounds,
-see docs/performance.md, "Running the benchmarks"). For every page and persona it takes the
+Each argument is a glob of saved outputs (one file per run and script, both scripts' in one
+glob; alternate the two sets in rounds, see docs/performance.md, "Running the benchmarks"); the
+drill-down's pages are named "drill-down, …". For every page and persona it takes the
 median over the files of the warm median's CPU time and wall time, and prints a Markdown
 table: CPU ms 1× → 2× (CPU factor; wall factor), bold where the CPU factor is over 1.2 (issue
 17: no page more than 1.2× slower at twice the records). No database, no Django.
@@ -21,21 +23,26 @@ LINE = re.compile(
     r"\s+(?P<label>.+?)\s+cold\s+[\d.]+ ms\s+warm\s+(?P<wall>[\d.]+) ms\s+cpu\s+(?P<cpu>[\d.]+) ms"
 )
 PERSONAS = {"leader": "leader", "district": "district user", "liaison": "liaison officer"}
+# bench_drill.py names its users by their demo accounts
+DRILL_USERS = {"leader": "leader", "dongcheng": "district", "liaison1": "liaison"}
 Key = tuple[str, str]
 
 
 def parse(path: str) -> dict[Key, tuple[float, float]]:
     """(persona, page) → (warm wall ms, warm CPU ms) of one output."""
     figures: dict[Key, tuple[float, float]] = {}
-    who = ""
+    who, prefix = "", ""
     with open(path, encoding="utf-8") as output:
         for line in output:
             if line.startswith("pages as "):
-                who = line.split()[2]
+                who, prefix = line.split()[2], ""
+            elif line.startswith("drill-down as "):
+                who, prefix = DRILL_USERS.get(line.split()[2], ""), "drill-down, "
             elif line.startswith("trade-stats"):
                 who = "trade-stats"
             elif (match := LINE.match(line)) and who:
-                figures[(who, match["label"])] = (float(match["wall"]), float(match["cpu"]))
+                timing = (float(match["wall"]), float(match["cpu"]))
+                figures[(who, prefix + match["label"])] = timing
     return figures
 
 
