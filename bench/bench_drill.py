@@ -122,13 +122,14 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
         walked["key walk"] = _key_totals(keys)[0]
     if keys.params().keys() == {"hs"} and len(keys.hs) == 4:
         walked["heading walk"] = _city_totals(Dimension.HS4, keys.hs)[0]
-    found = []
+    timed_plans: list[tuple[float, str]] = []
+    notes = []
     for plan in FLAT_PLANS:
         if q.field != "value_usd" and plan != "walk":  # the others order by dollars
             continue
         entries = top * walked.get(plan, 0.0) / summary.count
         if entries > MAX_BOUND_ENTRIES:
-            found.append(f"{plan} ≈{entries / 1e6:.1f} M entries, not run")
+            notes.append(f"{plan} ≈{entries / 1e6:.1f} M entries, not run")
             continue
 
         def query(plan: str = plan) -> None:
@@ -147,10 +148,11 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
             query()
         except ValueError:  # not this page's plan (no such index, no named firms)
             continue
-        found.append(f"{plan} {timed(query, runs)[1]:.1f} ms")
-    timings = [(float(f.rsplit(" ", 2)[1]), f) for f in found if f.endswith(" ms")]
-    best = min(timings)[1] if timings else "none run"
-    return f"flat bound: {best} (" + "; ".join(found) + ")"
+        ms = timed(query, runs)[1]
+        timed_plans.append((ms, plan))
+        notes.append(f"{plan} {ms:.1f} ms")
+    best = "none run" if not timed_plans else "{1} {0:.1f} ms".format(*min(timed_plans))
+    return f"flat bound: {best} (" + "; ".join(notes) + ")"
 
 
 def main() -> None:
