@@ -10,6 +10,9 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -103,6 +106,14 @@ def drill_records(
             )
     qs = _planned(viewer, q, q.span_months(span), keys, plan, depth)
     shown = qs.select_related("enterprise").only(*SHOWN_FIELDS)
+    if plan == SCOPE_SEEK and connection.vendor != "sqlite":
+        # The seek's rows are found by their keys and sorted; ordered by the plain column,
+        # PostgreSQL may instead walk the value index for a first page, expecting the
+        # matching records spread evenly along it (a liaison officer's year of HS 84 at
+        # 11.3 M records: 876 ms, 14 ms sorted). The same order by an expression no index
+        # holds (a missing value stays missing: first, as the column's descending order).
+        value = ExpressionWrapper(F(q.field) + 0, output_field=DecimalField())
+        return shown.alias(drill_value=value).order_by("-drill_value", "period", "id")
     return shown.order_by(f"-{q.field}", "period", "id")
 
 
