@@ -33,28 +33,34 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.core.models import User
-from kaifang.trade.models import CustomsRecord
+from kaifang.trade.models import CustomsRecord, Dimension
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
+from kaifang.trade.selectors.plans import FIRMS, HEADING_WALK, KEY_WALK, MONTH_CUT, WALK
 
 PAGE = 50
 # The plans whose reads stay the same when every record is there twice: each walk reads
 # about `depth × walked / matching` entries (both double), the cuts likewise, the firms
 # plan each firm's entries above its cut. Not the narrow plans (the scope's, key's or
 # months' records, the scope seek: the matching records).
-FLAT_PLANS = ("walk", "key walk", "heading walk", "month cut", "firms")
+FLAT_PLANS = (WALK, KEY_WALK, HEADING_WALK, MONTH_CUT, FIRMS)
 MAX_BOUND_ENTRIES = 3_000_000  # a walk estimated longer is not run (seconds a run)
 HAS_PLANS = "depth" in inspect.signature(drill_records).parameters
 
 
-def plan_of(user: User, params: dict[str, str]) -> str:
-    """The plan the page takes, and the matching count and table share behind it."""
+def page_query(params: dict[str, str]) -> tuple[Query, Keys, str]:
+    """The query, keys and span a drill-down URL's parameters name."""
     q = Query(
         year=int(params["year"]),
         month=int(params["month"]),
         flow=params.get("flow", "total"),
         currency=params.get("currency", "usd"),
     )
-    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    return q, Keys.from_params(params), params.get("span", "ytd")
+
+
+def plan_of(user: User, params: dict[str, str]) -> str:
+    """The plan the page takes, and the matching count and table share behind it."""
+    q, keys, span = page_query(params)
     summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
     if summary is None:
         return "aggregate"
@@ -70,13 +76,7 @@ def plan_of(user: User, params: dict[str, str]) -> str:
 
 def query_times(user: User, params: dict[str, str], runs: int) -> str:
     """The page's query alone, in the plan chosen and in SQLite's own (no plan forced)."""
-    q = Query(
-        year=int(params["year"]),
-        month=int(params["month"]),
-        flow=params.get("flow", "total"),
-        currency=params.get("currency", "usd"),
-    )
-    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    q, keys, span = page_query(params)
     number = int(params.get("page", "1"))
     bottom, top = (number - 1) * PAGE, number * PAGE
     summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
@@ -93,7 +93,6 @@ def query_times(user: User, params: dict[str, str], runs: int) -> str:
 
 def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
     """The fastest flat plan's query for the page, each applicable one forced (ms)."""
-    from kaifang.trade.models import Dimension
     from kaifang.trade.selectors.plans import (
         _city_totals,
         _key_totals,
@@ -101,13 +100,7 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
         table_records,
     )
 
-    q = Query(
-        year=int(params["year"]),
-        month=int(params["month"]),
-        flow=params.get("flow", "total"),
-        currency=params.get("currency", "usd"),
-    )
-    keys, span = Keys.from_params(params), params.get("span", "ytd")
+    q, keys, span = page_query(params)
     summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
     if summary is None or summary.count == 0:
         return "flat bound: no rollup count"
@@ -117,15 +110,15 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
     bottom, top = (number - 1) * PAGE, number * PAGE
     if top >= summary.count:
         return f"flat bound: none, page {number} is the last (every plan reads all matching)"
-    walked = {"walk": float(table_records())}
+    walked = {WALK: float(table_records())}
     if _key_value_column(q, keys) is not None:
-        walked["key walk"] = _key_totals(keys)[0]
+        walked[KEY_WALK] = _key_totals(keys)[0]
     if keys.params().keys() == {"hs"} and len(keys.hs) == 4:
-        walked["heading walk"] = _city_totals(Dimension.HS4, keys.hs)[0]
+        walked[HEADING_WALK] = _city_totals(Dimension.HS4, keys.hs)[0]
     timed_plans: list[tuple[float, str]] = []
     notes = []
     for plan in FLAT_PLANS:
-        if q.field != "value_usd" and plan != "walk":  # the others order by dollars
+        if q.field != "value_usd" and plan != WALK:  # the others order by dollars
             continue
         entries = top * walked.get(plan, 0.0) / summary.count
         if entries > MAX_BOUND_ENTRIES:
