@@ -95,3 +95,66 @@ def trade_data(city, trade_reference) -> TradeData:
     only_b.members.set(Partner.objects.filter(code__in=["116"]))
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     return TradeData(e1=e1, e2=e2, e3=e3, e4=e4, e5=e5)
+
+
+# The drill-down plan tests' cities (test_drill_plans.py, test_drill_firms_plan.py)
+
+
+@pytest.fixture
+def shares(city, trade_reference):
+    """1,410 records: a large firm in district A (800 this year, partner 502, many equal
+    values), another in district B (400 this year, 200 last year, partner 116), and a small
+    firm of the liaison officer's (10 this year, partner 344)."""
+    big = EnterpriseFactory(name="大企业", district=city.district_a)
+    other = EnterpriseFactory(name="中企业", district=city.district_b)
+    small = EnterpriseFactory(name="小企业", district=city.district_b, liaison=city.liaison)
+    rows: list[CustomsRecord] = []
+
+    def add(firm, n, partner, year, start):
+        for i in range(n):
+            usd = Decimal((start + i) % 37 * 10 + 10)  # ties across firms and months
+            rows.append(
+                CustomsRecord(
+                    enterprise=firm,
+                    period=dt.date(year, i % 3 + 1, 1),
+                    flow="export" if i % 2 else "import",
+                    hs_code=f"84{i:06d}" if i % 5 else f"61{i:06d}",
+                    partner_code=partner,
+                    trade_mode="10" if i % 4 else "15",
+                    value_usd=usd,
+                    value_cny=usd * 7,
+                )
+            )
+
+    add(big, 800, "502", 2025, 0)
+    add(other, 400, "116", 2025, 5)
+    add(other, 200, "116", 2024, 9)
+    add(small, 10, "344", 2025, 20)
+    CustomsRecord.objects.bulk_create(rows)
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    return {"big": big, "other": other, "small": small}
+
+
+@pytest.fixture
+def liaison_firms(shares, city):
+    """The liaison officer now looks after the large firm too (810 records this year, none
+    through a unit: he has none), and a third district-B firm outside his care brings the
+    table to 4,410 records, so his are a small share of it."""
+    shares["big"].liaison = city.liaison
+    shares["big"].save(update_fields=["liaison"])
+    filler = EnterpriseFactory(name="他企业", district=city.district_b)
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=filler,
+            period=dt.date(2025, i % 3 + 1, 1),
+            flow="export",
+            hs_code=f"85{i:06d}",
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(i % 41 * 10 + 10),
+            value_cny=Decimal(i % 41 * 70 + 70),
+        )
+        for i in range(3_000)
+    )
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    return shares
