@@ -409,7 +409,14 @@ def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
         return stage.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
     if keys.hs == NONE_KEY or len(keys.hs) == 4:
         return stage.filter(heading="" if keys.hs == NONE_KEY else keys.hs)
-    return stage.filter(heading__startswith=keys.hs)  # a chapter: the headings it begins
+    # A chapter: the headings it begins. The range too, which the key's fourth column can
+    # read (a LIKE it cannot): PostgreSQL fetched each of the firms' rows of the months from
+    # the heap to test it (a liaison officer's year of HS 85 at 50.7 M records: 49,311 rows
+    # on 41,698 pages, 93 ms, for 3,231 in the chapter; with the range 24 ms from the key).
+    # A heading is at most four characters, so the range holds every one the prefix does.
+    return stage.filter(
+        heading__startswith=keys.hs, heading__gte=keys.hs, heading__lte=keys.hs + "99"
+    )
 
 
 def _cut_firms(counts: FirmCounts, depth: int) -> list[int]:

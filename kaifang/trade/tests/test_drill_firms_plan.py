@@ -289,6 +289,29 @@ def test_the_product_stage_counts_each_firms_records_of_a_heading_or_mode(liaiso
             assert counts.matching == expected, (flow, params)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index conditions")
+def test_a_chapters_stage_counts_read_the_headings_range_from_the_key(liaison_firms, city):
+    """At 50.7 M records a liaison officer's counts for HS 85 fetched every row of his firms'
+    months from the heap to test the chapter's LIKE (93 ms): the heading, the key's fourth
+    column, is also asked as a range, which the key itself can test. The period index is
+    dropped for the test (rolled back with it), so that the key is the plan's only index."""
+    firms = sorted([liaison_firms["small"].pk, liaison_firms["big"].pk])
+    q = Query(year=2025, month=3)
+    with CaptureQueriesContext(connection) as queries:
+        _firm_counts(firms, q, q.span_months("ytd"), Keys(hs="84"))
+    stage = [x["sql"] for x in queries.captured_queries if "enterpriseproductrollup" in x["sql"]]
+    assert len(stage) == 1, stage
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX enterprise_product_period")
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN " + stage[0])
+        plan = [row[0] for row in cursor.fetchall()]
+    conditions = " ".join(line for line in plan if "Index Cond" in line)
+    assert "enterprise_product_rollup_unique" in "\n".join(plan), plan
+    assert "heading >= '84'" in conditions and "heading <= '8499'" in conditions, plan
+
+
 def test_a_groups_codes_reach_the_database_as_a_list(liaison_firms, city):
     """A partner group's members go into every query as their codes, not as a subquery:
     PostgreSQL guesses a subquery's share and, for the firms plan's cut within 一带一路, read
