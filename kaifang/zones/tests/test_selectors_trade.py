@@ -68,6 +68,30 @@ def test_park_trade_is_the_sum_of_its_enterprises(city, zone):
     ).total.sums.ytd == Decimal("1500.5")
 
 
+def test_a_parks_trade_is_kept_until_an_import_or_a_firm_moves(city, zone):
+    """The park page keeps its firms' sums per rollup version and scope: a new import shows,
+    a firm leaving the park leaves its sums, and a viewer who sees fewer firms never gets
+    another's figures."""
+    a = zone.enterprise
+    b = firm("园区二号企业", city.district_a, park=city.district_a_park)
+    record(a, "export", "84571000", "304", "1000")
+    record(b, "export", "85076000", "502", "300")
+    rebuild_rollups([MARCH])
+    assert selectors.park_trade(user=city.officer, park=zone.park).total.sums.ytd == 1300
+    record(a, "export", "84571000", "344", "50")
+    rebuild_rollups([MARCH])
+    assert selectors.park_trade(user=city.officer, park=zone.park).total.sums.ytd == 1350
+    b.park = None
+    b.save()
+    assert selectors.park_trade(user=city.officer, park=zone.park).total.sums.ytd == 1050
+    b.park = city.district_a_park
+    b.liaison = city.liaison
+    b.save()
+    assert selectors.park_trade(user=city.officer, park=zone.park).total.sums.ytd == 1350
+    # the liaison officer sees his firm alone, after the officer's figures were kept
+    assert selectors.park_trade(user=city.liaison, park=zone.park).total.sums.ytd == 300
+
+
 @pytest.fixture
 def chain_city(city, trade_reference):
     cars = firm("示范整车制造有限公司", city.district_a, code="3612")
