@@ -17,13 +17,13 @@ from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
 from kaifang.enterprises import list_filters, panels
 from kaifang.enterprises.models import Enterprise
+from kaifang.trade.figures import report_month
 from kaifang.trade.models import Dimension, TradeRollup
 from kaifang.trade.selectors import (
     Keys,
     Query,
     breakdown,
     concentration_of,
-    latest_period,
     totals_by_flow,
 )
 from kaifang.trade.selectors.breakdown import prime_tables
@@ -37,7 +37,7 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
     """Figures for one enterprise in the latest report month the viewer has (the profile page
     already passed the scope gate; the figures go through it again)."""
     user = current_user(request)
-    latest = latest_period(user)
+    latest = report_month(user)  # kept per rollup version and scope, as the trade pages'
     keys = Keys(enterprise=str(enterprise.pk))
     if latest is None:
         return {"has_trade": False}

@@ -15,7 +15,8 @@ from kaifang.core.models import User
 from kaifang.enterprises.forms import EnterpriseFilterForm
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_get, enterprise_list
-from kaifang.trade.selectors import Keys, latest_period, totals_by_flow
+from kaifang.trade.figures import report_month
+from kaifang.trade.selectors import Keys, totals_by_flow
 from kaifang.trade.selectors import Query as TradeQuery
 from kaifang.trade.selectors.stats import row_json
 
@@ -121,7 +122,7 @@ def _out(e: Enterprise) -> dict[str, Any]:
 
 
 def _trade(user: User, enterprise: Enterprise) -> dict[str, Any] | None:
-    latest = latest_period(user)
+    latest = report_month(user)
     if latest is None:
         return None
     q = TradeQuery(year=latest.year, month=latest.month, currency="usd")

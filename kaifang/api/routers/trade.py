@@ -16,12 +16,12 @@ from kaifang.api.common import Invalid, PageQuery, error_docs, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner
 from kaifang.enterprises.selectors import enterprise_get
+from kaifang.trade.figures import report_month
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors import (
     Keys,
     drill_records,
     drill_summary,
-    latest_period,
     records_summary,
 )
 from kaifang.trade.selectors import Query as TradeQuery
@@ -161,7 +161,7 @@ def trade_records(request: HttpRequest, params: Query[RecordsQuery]) -> dict[str
         enterprise_get(user=user, pk=keys.enterprise)  # 404 outside the scope, like the page
     year, month = params.year, params.month
     if year is None or month is None:
-        latest = latest_period(user)
+        latest = report_month(user)
         if latest is None and year is None:
             return {
                 "count": 0,

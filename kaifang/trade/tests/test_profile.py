@@ -53,6 +53,22 @@ def test_profile_chart_point_links_to_that_months_records(trade_data, city, clie
     assert [r.key for r in ctx["partners"].rows] == ["502", "116"]
 
 
+def test_profile_moves_to_a_new_month_once_it_is_imported(trade_data, city, client):
+    """The profile's report month is kept per rollup version and scope (as the trade pages'):
+    the month an import brings shows at once, within each viewer's own firms."""
+    from kaifang.trade.profile import trade_panel_context
+
+    request = client.get("/").wsgi_request
+    request.user = city.district_a_user
+    assert trade_panel_context(request, trade_data.e1)["q"].period == dt.date(2025, 3, 1)
+    CustomsRecordFactory(enterprise=trade_data.e1, period=dt.date(2025, 4, 1))
+    rebuild_rollups([dt.date(2025, 4, 1)])
+    assert trade_panel_context(request, trade_data.e1)["q"].period == dt.date(2025, 4, 1)
+    CustomsRecordFactory(enterprise=trade_data.e2, period=dt.date(2025, 5, 1))  # district B
+    rebuild_rollups([dt.date(2025, 5, 1)])
+    assert trade_panel_context(request, trade_data.e1)["q"].period == dt.date(2025, 4, 1)
+
+
 def test_profile_without_trade_says_so(city, trade_reference, client):
     enterprise = EnterpriseFactory(district=city.district_a)
     client.force_login(city.leader)
