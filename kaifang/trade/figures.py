@@ -20,6 +20,7 @@ from kaifang.core.lib import local_cache
 from kaifang.core.models import User
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
+    Breakdown,
     Keys,
     Query,
     breakdown,
@@ -139,6 +140,19 @@ def figures(name: str, user: User, q: Query) -> dict[str, Any]:
     moves; `core.lib.local_cache`)."""
     key = cache_key(name, user, q)
     return local_cache.versioned(key, lambda: PAGES[name].compute(user, q), CACHE_SECONDS)
+
+
+def kept_breakdown(user: User, by: str, q: Query, keys: Keys, level: int = 1) -> Breakdown:
+    """One breakdown table, kept per rollup version, scope, query, keys and level like the
+    overview's tables: the breakdown page's, and a park page's firms (by enterprise within
+    the park). Its rows' names are as computed; a page that shows them reads them afresh."""
+    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
+    key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{drill}"
+    return local_cache.versioned(
+        key,
+        lambda: breakdown(viewer=user, by=by, q=q, keys=keys, level=level),
+        CACHE_SECONDS,
+    )
 
 
 def report_month(user: User) -> dt.date | None:

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.lib import local_cache
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
@@ -26,10 +25,9 @@ from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.enterprises.selectors import enterprise_get
 from kaifang.trade.figures import (
-    CACHE_SECONDS,
     PAGES,
-    cache_key,
     figures,
+    kept_breakdown,
     report_month,
     trend_chart,
 )
@@ -42,7 +40,6 @@ from kaifang.trade.selectors import (
     Breakdown,
     Keys,
     Query,
-    breakdown,
     drill_records,
     drill_summary,
     markets,
@@ -242,15 +239,7 @@ def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | No
     setup = _setup(request)
     if setup.q is None:
         return setup, None
-    q, keys, level = setup.q, setup.keys, setup.level
-    # Per rollup version, scope, query, keys and level, like the overview's tables.
-    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
-    key = f"{cache_key('breakdown', setup.user, q)}:{by}:{level}:{drill}"
-    table = local_cache.versioned(
-        key,
-        lambda: breakdown(viewer=setup.user, by=by, q=q, keys=keys, level=level),
-        CACHE_SECONDS,
-    )
+    table = kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
     # Names are read afresh (a renamed partner or unit shows at once; no version marks it).
     names = names_for(by, [r.key for r in table.rows])
     if any(names[r.key] != r.name for r in table.rows):

@@ -17,13 +17,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kaifang.core import handover
-from kaifang.core.lib import local_cache
 from kaifang.core.models import User
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.figures import CACHE_SECONDS, cache_key, report_month
+from kaifang.trade.figures import kept_breakdown, report_month
 from kaifang.trade.models import InvestmentKind, InvestmentRecord
-from kaifang.trade.selectors import Keys, Query, breakdown
+from kaifang.trade.selectors import Keys, Query
 from kaifang.trade.selectors.measures import add_months, share_pct
 from kaifang.zones.models import (
     PIPELINE,
@@ -179,16 +178,10 @@ class ParkTrade:
 def park_trade(*, user: AnyUser, park: Park, q: Query | None = None) -> ParkTrade:
     """The park's trade = the sum of its enterprises' customs records (those the user sees)."""
     q = q or report_query(user)
-    viewer = _viewer(user)
-    # Kept like the trade pages' tables, per rollup version, scope, month and park (an import
-    # or a firm joining or leaving a park moves the version): at 50.7 M records the park's
-    # firms' sums were 70 ms of every park page.
-    key = f"{cache_key('park-trade', viewer, q)}:{park.unit_id}"
-    table = local_cache.versioned(
-        key,
-        lambda: breakdown(viewer=viewer, by="enterprise", q=q, keys=Keys(park=str(park.unit_id))),
-        CACHE_SECONDS,
-    )
+    # The breakdown page's table of the park's firms, kept per rollup version and scope (an
+    # import or a firm joining or leaving a park moves the version): at 50.7 M records the
+    # sums were 70 ms of every park page.
+    table = kept_breakdown(_viewer(user), "enterprise", q, Keys(park=str(park.unit_id)))
     return ParkTrade(query=q, rows=table.rows, total=table.total)
 
 
