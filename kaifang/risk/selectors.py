@@ -29,6 +29,7 @@ from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching, rollup
 from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
+from kaifang.trade.figures import report_month
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
@@ -39,7 +40,6 @@ from kaifang.trade.selectors import (
     breakdown,
     concentration_of,
     enterprise_concentration,
-    latest_period,
     markets,
     sees_all,
 )
@@ -368,7 +368,9 @@ def rollup_lags(months: Iterable[dt.date]) -> bool:
 
 
 def default_until(viewer: Viewer) -> dt.date | None:
-    return latest_period(viewer)
+    """The newest month the viewer sees, kept per rollup version and scope as trade's pages
+    keep it (a MAX over a district's firms' rollup rows on every request otherwise)."""
+    return report_month(viewer)
 
 
 def exposure(
@@ -667,7 +669,7 @@ def figures_of_dependence(
     `watch_share` % (the exposure over the trailing `months`), the city's partner and product
     concentration year by year, and markets gained and lost."""
     found = Dependence(top_share=top_share, watch_share=watch_share, months=months)
-    found.latest = latest_period(viewer)
+    found.latest = report_month(viewer)
     if found.latest is None:
         return found
     q = Query(year=found.latest.year, month=found.latest.month, flow="export")

@@ -34,7 +34,7 @@ from kaifang.trade.selectors import (
     totals_by_flow,
     trend,
 )
-from kaifang.trade.selectors.base import scope_signature
+from kaifang.trade.selectors.base import Viewer, scope_signature
 from kaifang.trade.templatetags.trade_analysis import records_url
 
 CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
@@ -155,7 +155,7 @@ def kept_breakdown(user: User, by: str, q: Query, keys: Keys, level: int = 1) ->
     )
 
 
-def report_month(user: User) -> dt.date | None:
+def report_month(user: Viewer) -> dt.date | None:
     """The newest month with data the user sees (the pages' default report month), kept per
     rollup version and scope like the figures (a district user's MAX runs over the enterprise
     rollup of all their firms); the refill leaves it in the shared cache too."""

@@ -6,10 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kaifang.risk.models import ShockKind
-from kaifang.risk.selectors import LineMatch, Spec, exposure, resolve_partners, window
+from kaifang.risk.selectors import (
+    LineMatch,
+    Spec,
+    default_until,
+    exposure,
+    resolve_partners,
+    window,
+)
 from kaifang.risk.tests.conftest import d
+from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.tests.factories import CustomsRecordFactory
 
 US = frozenset({"502"})
 MARCH = d(2025, 3)
@@ -167,3 +178,19 @@ def test_upper_bounds_make_index_ranges():
     assert upper_bound("6199") == "62"
     assert upper_bound("8509") == "851"
     assert upper_bound("99") is None and upper_bound("9") is None
+
+
+def test_default_until_is_the_viewers_newest_month_and_moves_with_an_import(risk_data, city):
+    """The exposure page's default last month is the newest the viewer sees, kept per rollup
+    version and scope: a month imported in the viewer's district shows at once, one in
+    another district does not move it, and a repeat reads nothing."""
+    assert default_until(None) == d(2025, 4)
+    assert default_until(city.district_b_user) == d(2025, 1)
+    with CaptureQueriesContext(connection) as repeat:
+        assert default_until(None) == d(2025, 4)
+    assert not [q for q in repeat.captured_queries if "kaifang_cache" not in q["sql"]]
+    CustomsRecordFactory(enterprise=risk_data.b1, period=d(2025, 6), value_usd=Decimal(5))
+    rebuild_rollups([d(2025, 6)])
+    assert default_until(city.district_b_user) == d(2025, 6)
+    assert default_until(city.district_a_user) == d(2025, 4)
+    assert default_until(None) == d(2025, 6)
