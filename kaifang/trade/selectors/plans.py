@@ -83,6 +83,13 @@ from kaifang.trade.selectors.summary import RecordsSummary, drill_summary
 #   and 1.2–1.7× when the records double on SQLite). The heading is written as the index's
 #   own expression (`Heading`), the other conditions as the walks write them.
 WALK_ENTRY_COST = 3
+# The value walk's own entries (SQLite, trade/0015): its two indexes carry every column the
+# walk's conditions test, so SQLite tests an entry on the index and reads a record's row only
+# when it matches (its deferred seek). At 5.6 M records a walked entry then took 0.1–0.44 µs
+# (a district user's year of HS 84, page 20: about 80,000 entries in 35 ms, 216 ms before),
+# as much as a narrowed row: it weighs 1. The key, heading and month indexes still read a row
+# for every entry (3).
+VALUE_WALK_ENTRY_COST = 1
 # What SQLite's narrow plans cost beyond that (measured at 5.6 M records, session 24,
 # docs/performance.md "The narrow plans' rows"):
 # - a row of a partner's or HS range (key plan) is fetched out of table order through a
@@ -143,19 +150,22 @@ def walks(depth: int, matching: int, records: int) -> bool:
     """Whether walking the value index costs no more than narrowing to the matching records
     alone (the least any narrow plan reads): `depth × records / matching` entries, weighted,
     against `matching` rows."""
-    return _walk_cost(depth, matching, records) <= matching
+    return _walk_cost(depth, matching, records, WALK) <= matching
 
 
-def _walk_cost(depth: int, matching: int, records: int) -> float:
+def _walk_cost(depth: int, matching: int, records: int, walk: str) -> float:
     if matching <= 0 or depth >= matching:
         return float("inf")
-    return depth * records * entry_cost() / matching
+    return depth * records * entry_cost(walk) / matching
 
 
-def entry_cost() -> float:
-    """A walked entry against a narrowed row: 3 on SQLite, 1 on PostgreSQL (whose narrow
-    plans read by a bitmap and sort)."""
-    return WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_CUT_ENTRY_COST
+def entry_cost(walk: str = KEY_WALK) -> float:
+    """A walked entry (or a seek) against a narrowed row: on SQLite 3, or 1 for the value
+    walk, whose index holds what it tests; 1 on PostgreSQL (whose narrow plans read by a
+    bitmap and sort)."""
+    if connection.vendor != "sqlite":
+        return PG_CUT_ENTRY_COST
+    return VALUE_WALK_ENTRY_COST if walk == WALK else WALK_ENTRY_COST
 
 
 def drill_plan(
@@ -205,7 +215,7 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     elif q.field == "value_usd" and (heading := heading_key(keys)) is not None:
         walk, (walked, walked_usd) = HEADING_WALK, _city_totals(Dimension.HS4, heading)
     skew = _value_skew(walked, walked_usd, drill_summary(viewer=viewer, q=q, span=span, keys=keys))
-    costs = {walk: _walk_cost(depth, matching, int(walked)) * skew}
+    costs = {walk: _walk_cost(depth, matching, int(walked), walk) * skew}
     firms = plan_firms(viewer, keys) if q.field == "value_usd" else None
     if firms:
         costs[FIRMS] = _firms_cost(firms, q, span, keys, depth, matching)

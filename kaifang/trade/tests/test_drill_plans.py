@@ -6,6 +6,7 @@ scope's index when they are few; every plan gives the same rows in the same orde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord, Dimension
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, drill_records, drill_summary
@@ -29,9 +31,10 @@ from kaifang.trade.selectors.plans import (
     PG_CUT_ENTRY_COST,
     SCOPE,
     SCOPE_SEEK,
+    VALUE_WALK_ENTRY_COST,
     WALK,
-    WALK_ENTRY_COST,
     drill_plan,
+    entry_cost,
     table_records,
     walks,
 )
@@ -53,9 +56,9 @@ def test_walks_when_the_page_lies_within_a_few_entries_per_match():
     assert not walks(50, 2_000, records)  # one firm's year: 25,000 entries for 50 rows
     assert not walks(50, 0, records)
     assert not walks(1_000, 900, records)  # the page lies past the last match
-    # the threshold: depth × records × cost against matching² (an entry weighs 3 on SQLite,
-    # 1 on PostgreSQL)
-    cost = WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_CUT_ENTRY_COST
+    # the threshold: depth × records × cost against matching² (a value walk's entry weighs 1
+    # on both databases: SQLite tests it on the index, trade/0015)
+    cost = VALUE_WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_CUT_ENTRY_COST
     largest = 10_000**2 // (50 * cost)
     assert walks(50, 10_000, largest)
     assert not walks(50, 10_000, largest + 1)
@@ -130,8 +133,9 @@ def test_a_large_share_walks_the_value_index_and_a_small_one_the_key(shares, cit
             plan(city.leader, partner="344"),
             plan(city.district_a_user, partner="344"),
         ),
-        # a deep page within a trade mode in yuan: no (mode, yuan) index, so the months
-        "(period>? AND period<?)": (plan(city.leader, 250, q=cny, mode="15"),),
+        # the last page within a trade mode in yuan (303 records): no (mode, yuan) index, and
+        # the value walk would pass nearly the whole table, so the months
+        "(period>? AND period<?)": (plan(city.leader, 300, q=cny, mode="15"),),
     }
     for index, texts in narrowed.items():
         for text in texts:
@@ -437,17 +441,21 @@ def test_postgresql_seeks_the_firms_through_the_gates_join_alone(shares, city):
         assert "customs_record_usd" not in text, text
 
 
-def test_a_walked_entry_weighs_less_on_postgresql(shares, city):
+def test_a_value_walks_entry_weighs_a_narrowed_row(shares, city):
     """A page of an HS chapter (968 of the table's 1,410 records), deep enough that the walk
-    reads about 440 entries: SQLite weighs an entry 3 and narrows (to the months: the
-    chapter is most of them); PostgreSQL weighs it 1 (its narrow plans read by a bitmap and sort:
-    a district user's export year of HS 85, page 20, at 5.6 M records took 102–131 ms
-    narrowed and 37–43 ms in its own plan, which walks), so it keeps its own plan."""
+    reads about 440 entries. PostgreSQL weighs an entry 1 (its narrow plans read by a bitmap
+    and sort: a district user's export year of HS 85, page 20, at 5.6 M records took 102–131
+    ms narrowed and 37–43 ms in its own plan, which walks), so it keeps its own plan. SQLite
+    weighs it 1 too since its value indexes hold what the walk tests (trade/0015; 3 before,
+    when it narrowed to the months here), and walks; a (key, value) index's entry still
+    weighs 3."""
     keys = Keys(hs="84")
     summary = drill_summary(viewer=city.leader, q=Q_YTD, span="ytd", keys=keys)
     assert summary is not None and summary.count == 968
     plan = drill_plan(viewer=city.leader, q=Q_YTD, span="ytd", keys=keys, depth=300, matching=968)
-    assert plan == (MONTHS if connection.vendor == "sqlite" else FREE)
+    assert plan == (WALK if connection.vendor == "sqlite" else FREE)
+    if connection.vendor == "sqlite":
+        assert entry_cost(WALK) == 1 and entry_cost(KEY_WALK) == 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
@@ -539,11 +547,28 @@ def test_the_month_cut_gives_every_page_of_a_month_in_order(shares, city, flow):
 
 def test_a_months_page_takes_the_month_cut(liaison_firms, city):
     """District B's March exports (1,067 of the month's 1,200 export records; the table
-    holds 4,410): its first pages walk the month's (period, flow, value) index instead of
+    holds 10,410): its first pages walk the month's (period, flow, value) index instead of
     the value index over every month or a sort of the district's month; a deep page, a
     year or a page in yuan does not."""
     q = Query(year=2025, month=3, flow="export")
     viewer = city.district_b_user
+    # a year before, in district A: the month becomes a smaller share of the table (a real
+    # one holds 36 months), which the value walk passes and the month cut does not
+    earlier = EnterpriseFactory(name="前企业", district=city.district_a)
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=earlier,
+            period=dt.date(2024, i % 9 + 4, 1),
+            flow="export",
+            hs_code=f"85{i:06d}",
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(i % 43 * 10 + 10),
+            value_cny=Decimal(i % 43 * 70 + 70),
+        )
+        for i in range(6_000)
+    )
+    rebuild_rollups([dt.date(2024, m, 1) for m in range(4, 13)])
     summary = drill_summary(viewer=viewer, q=q, span="month", keys=Keys())
     assert summary is not None and summary.count == 1_067
 
@@ -613,3 +638,30 @@ def test_a_units_count_reads_its_key_and_the_breakdowns_their_units(shares, city
         for source in scoped_sources(viewer, dimension):
             qs = source.filter(period__year=2025).values("key").annotate(s=Sum("value_usd"))
             assert "scope_rollup_key" not in qs.explain(), qs.explain()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's deferred seek (trade/0015)")
+def test_a_value_walk_tests_its_conditions_on_the_index_entries(shares, city):
+    """SQLite fetches a walked record's row only when a condition needs a column its index
+    lacks: every column of the record that the walk's conditions read is on the value index
+    it walks, for every viewer and key (a district's year of HS 84 at 11.3 M records: 222–234
+    ms with a row read per entry, 30–36 ms tested on the index)."""
+    cny = Query(year=2025, month=3, currency="cny")
+    cases = [
+        (city.leader, Q_YTD, Keys()),
+        (city.district_a_user, Q_YTD, Keys(hs="84")),
+        (city.liaison, Query(year=2025, month=3, flow="export"), Keys(partner="502")),
+        (city.district_b_user, cny, Keys(mode="10")),
+        (city.leader, Q_YTD, Keys(enterprise=str(shares["big"].pk), district="1")),
+    ]
+    for viewer, q, keys in cases:
+        qs = drill_records(viewer=viewer, q=q, span="ytd", keys=keys, depth=50, plan=WALK)
+        sql = str(qs.query)
+        assert f"SCAN trade_customsrecord USING INDEX customs_record_{q.currency}" in explain(qs)
+        where = sql.split(" WHERE ", 1)[1].split(" ORDER BY ", 1)[0]
+        tested = set(re.findall(r'"trade_customsrecord"\."(\w+)"', where))
+        assert {"period", "hs_code" if keys.hs else "period"} <= tested, sql
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA index_info(customs_record_{q.currency})")
+            on_index = {row[2] for row in cursor.fetchall()}
+        assert tested <= on_index, tested - on_index
