@@ -54,7 +54,8 @@ from kaifang.trade.selectors.summary import RecordsSummary, drill_summary
 # not read by its index into one CASE, which no index serves. Measured on the large set
 # (docs/performance.md): a walked entry costs about 3 times a narrowed row (1.1–2.5 µs
 # against 0.4–0.7 µs at 5.6 M records, with the narrow rows carrying only `SHOWN_FIELDS`;
-# 5 times before, when every sorted row carried the firm's long texts).
+# 5 times before, when every sorted row carried the firm's long texts). Since trade/0015 the
+# value walk's entries are tested on its index and weigh 1 (`VALUE_WALK_ENTRY_COST`).
 # - key walk (decision 0019): the same walk along a (key, value) index, within one partner,
 #   trade mode or firm (`customs_record_partner_usd`, `_mode_usd`, `_firm_usd`): about
 #   `depth × the key's records / matching` entries, so bounded by the page however deep when
