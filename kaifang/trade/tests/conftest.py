@@ -13,6 +13,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.tests.drill_helpers import add_filler_exports
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
 
@@ -143,18 +144,5 @@ def liaison_firms(shares, city):
     shares["big"].liaison = city.liaison
     shares["big"].save(update_fields=["liaison"])
     filler = EnterpriseFactory(name="他企业", district=city.district_b)
-    CustomsRecord.objects.bulk_create(
-        CustomsRecord(
-            enterprise=filler,
-            period=dt.date(2025, i % 3 + 1, 1),
-            flow="export",
-            hs_code=f"85{i:06d}",
-            partner_code="116",
-            trade_mode="10",
-            value_usd=Decimal(i % 41 * 10 + 10),
-            value_cny=Decimal(i % 41 * 70 + 70),
-        )
-        for i in range(3_000)
-    )
-    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    add_filler_exports(filler, [dt.date(2025, m, 1) for m in (1, 2, 3)], n=3_000, spread=41)
     return shares

@@ -32,6 +32,26 @@ def add_one_without_dollars(firm, flow: str, partner: str, hs_code: str = "84999
     rebuild_rollups([dt.date(2025, 3, 1)])
 
 
+def add_filler_exports(firm, months: list[dt.date], n: int, spread: int) -> None:
+    """`n` exports of HS 85 to Japan under trade mode 10, spread over `months` in turn, at
+    `spread` repeating dollar values (ties), and their months' rollups: records outside the
+    tested scope or month that make it a smaller share of the table."""
+    CustomsRecord.objects.bulk_create(
+        CustomsRecord(
+            enterprise=firm,
+            period=months[i % len(months)],
+            flow="export",
+            hs_code=f"85{i:06d}",
+            partner_code="116",
+            trade_mode="10",
+            value_usd=Decimal(i % spread * 10 + 10),
+            value_cny=Decimal(i % spread * 70 + 70),
+        )
+        for i in range(n)
+    )
+    rebuild_rollups(months)
+
+
 @contextmanager
 def priced_out(*settings: str) -> Iterator[None]:
     """PostgreSQL with statistics and without the plans `settings` name, for one
