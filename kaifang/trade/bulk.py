@@ -96,7 +96,14 @@ STAGE = "kf_customs_stage"
 
 
 @contextmanager
-def _sqlite_cache() -> Iterator[None]:
+def bulk_cache() -> Iterator[None]:
+    """SQLite: the bulk page cache for a whole write, restored after it. A whole import, not
+    each chunk: shrinking the cache between chunks made SQLite spill the dirty index pages
+    to the WAL mid-transaction, and the next chunk dirtied them again (each written twice).
+    Nested uses keep the outer one's cache. PostgreSQL: nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA main.cache_size")
         (previous,) = cursor.fetchone()
@@ -118,7 +125,7 @@ def _executemany(sql: str, rows: Iterable[Row], chunk: int) -> int:
     raw = connection.connection
     if raw is None:  # pragma: no cover - ensure_connection() has just opened it
         raise RuntimeError("no database connection")
-    with _sqlite_cache():
+    with bulk_cache():
         for block in _chunks(rows, chunk):
             raw.executemany(sql, block)
             written += len(block)
@@ -130,7 +137,10 @@ def _staged_write(rows: Sequence[Row], *, replace: bool) -> int:
     the records. Python's executemany straight into the indexed table cost a third more: the
     index work, interleaved with binding each row in Python, runs with cold CPU caches; one
     INSERT … SELECT does it in one tight loop (about 7.8 against 10.7 s of CPU per million
-    rows, docs/performance.md)."""
+    rows, docs/performance.md). That was measured inside savepoints, which the upsert and
+    the optimistic insert still use; a new month's rows (``upsert_rows(new_keys=True)``) go
+    in by executemany outside any savepoint, where the one multi-row statement's own journal
+    made this way no faster (session 33)."""
     connection.ensure_connection()
     raw = connection.connection
     if raw is None:  # pragma: no cover - ensure_connection() has just opened it
@@ -140,7 +150,7 @@ def _staged_write(rows: Sequence[Row], *, replace: bool) -> int:
     if replace:
         updates = ", ".join(f"{c} = excluded.{c}" for c in VALUE_COLUMNS)
         conflict = f" ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}"
-    with _sqlite_cache():
+    with bulk_cache():
         raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({columns})")
         raw.execute(f"DELETE FROM {STAGE}")
         raw.executemany(
@@ -182,14 +192,23 @@ def _pg_upsert(rows: Sequence[Row]) -> int:
     return written
 
 
-def upsert_rows(rows: Sequence[Row], *, chunk: int = 50_000) -> int:
+def upsert_rows(rows: Sequence[Row], *, chunk: int = 50_000, new_keys: bool = False) -> int:
     """INSERT, replacing the values of a key that already exists (never adding to them).
 
     Optimistic: each chunk first goes in as a plain INSERT (COPY) inside a savepoint, the
     fastest path and the usual case (a new month). Only a chunk that meets an existing key is
     rolled back to its savepoint and written again as an upsert, which costs SQLite about half
-    again as much per new row (an extra index probe before each insert)."""
+    again as much per new row (an extra index probe before each insert).
+
+    ``new_keys``: the caller knows none of the keys exists (their months held no records when
+    its transaction first read them, and the rows' keys are distinct). SQLite then writes them
+    with single-row INSERTs and no savepoint: inside a savepoint, or a statement that writes
+    many rows and may fail, SQLite copies every page it changes to a sub-journal first, which
+    cost a month's import about a fifth of its writes (docs/performance.md, session 33).
+    PostgreSQL keeps its savepoint, which costs it little."""
     postgres = connection.vendor == "postgresql"
+    if new_keys and not postgres:
+        return insert_rows(rows, chunk=chunk)
     # The raw DB-API cursors raise the driver's own IntegrityError, not Django's.
     conflict = (IntegrityError, connection.Database.IntegrityError)  # type: ignore[attr-defined]
     written = 0

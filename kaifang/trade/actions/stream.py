@@ -25,7 +25,7 @@ from kaifang.trade.actions.commit import (
     record_commit,
 )
 from kaifang.trade.actions.pending import create_pending_enterprises, ref_keys
-from kaifang.trade.bulk import add_to_rows, upsert_rows
+from kaifang.trade.bulk import add_to_rows, bulk_cache, upsert_rows
 from kaifang.trade.dimensions import ENTERPRISE_DIMENSIONS
 from kaifang.trade.importers.common import Flow, Lookups, NewEnterprise
 from kaifang.trade.importers.customs import CustomsRow, parse_customs
@@ -127,9 +127,10 @@ def import_customs_table(
     """Parse and commit ``table`` in one transaction; returns the file's report (its ``rows``
     left empty) and what was written. ``reread`` gives the table afresh for the one-piece path.
     """
-    with transaction.atomic():
-        savepoint = transaction.savepoint()
-        try:
+    try:
+        # No savepoint for the fallback below: inside one, SQLite copies every page the import
+        # changes to a sub-journal first. Falling back rolls the whole transaction back.
+        with transaction.atomic(), bulk_cache():
             return _stream(
                 table=table,
                 mapping=mapping,
@@ -144,10 +145,11 @@ def import_customs_table(
                 fork=fork,
                 chunk_rows=chunk_rows,
             )
-        except _NeedsMerge:
-            transaction.savepoint_rollback(savepoint)
-        progress(5, "同一企业有多个标识，合并后导入")
-        result = parse_customs(reread(), mapping, lookups=lookups, file_flow=file_flow)
+    except _NeedsMerge:
+        pass
+    progress(5, "同一企业有多个标识，合并后导入")
+    result = parse_customs(reread(), mapping, lookups=lookups, file_flow=file_flow)
+    with transaction.atomic():
         summary = import_commit_result(
             result=result,
             actor=actor,
@@ -156,7 +158,7 @@ def import_customs_table(
             replace_period=replace_period,
             progress=progress,
         )
-        return result, summary
+    return result, summary
 
 
 def _stream(
@@ -209,7 +211,7 @@ def _stream(
             fresh_months = not CustomsRecord.objects.filter(period__in=item.new_periods).exists()
         enterprises.add(item.new_enterprises)
         rows = item.rows + enterprises.rows(item.pending) if item.pending else item.rows
-        upsert_rows(rows)
+        upsert_rows(rows, new_keys=fresh_months)
         written += len(rows)
         share = item.lines_read / expected_rows if expected_rows else 1 - 0.8 ** (written / 50_000)
         progress(5 + int(75 * min(share, 1)), f"已读取 {item.lines_read} 行，写入 {written} 条")
