@@ -196,9 +196,10 @@ def upsert_rows(rows: Sequence[Row], *, chunk: int = 50_000, new_keys: bool = Fa
     """INSERT, replacing the values of a key that already exists (never adding to them).
 
     Optimistic: each chunk first goes in as a plain INSERT (COPY) inside a savepoint, the
-    fastest path and the usual case (a new month). Only a chunk that meets an existing key is
-    rolled back to its savepoint and written again as an upsert, which costs SQLite about half
-    again as much per new row (an extra index probe before each insert).
+    fastest path where a key may exist (on PostgreSQL, every month). Only a chunk that meets
+    an existing key is rolled back to its savepoint and written again as an upsert, which
+    costs SQLite about half again as much per new row (an extra index probe before each
+    insert).
 
     ``new_keys``: the caller knows none of the keys exists (their months held no records when
     its transaction first read them, and the rows' keys are distinct). SQLite then writes them

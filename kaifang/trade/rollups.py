@@ -160,7 +160,7 @@ def _stage(cursor: Any, stage: str, where: str, params: Sequence[object]) -> Non
     )
 
 
-@transaction.atomic(savepoint=False)  # inside an import's transaction: no sub-journal (stream.py)
+@transaction.atomic(savepoint=False)  # inside an import's: no sub-journal (decision 0005)
 def rebuild_rollups(
     periods: Iterable[dt.date], *, given: Given | None = None, settle: bool = False
 ) -> int:

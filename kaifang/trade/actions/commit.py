@@ -145,8 +145,9 @@ def import_commit_result(
     """Write a parse result: pending enterprises, upserted records, rebuilt rollups. One
     transaction; a row whose key already exists is replaced, never added to. Records go in
     below the ORM (trade/bulk.py): at a million rows, model instances cost more than the
-    database does."""
-    with transaction.atomic():
+    database does. Inside a caller's transaction it joins it without a savepoint (SQLite's
+    sub-journal, decision 0005's amendment)."""
+    with transaction.atomic(savepoint=False):
         progress(5, "建立新企业档案")
         created = create_pending_enterprises(result.new_enterprises, actor=actor, batch=batch)
         records = _record_rows(result, created, source=source, batch=batch)

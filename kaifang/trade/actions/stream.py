@@ -6,7 +6,7 @@ after the other they missed the import target, done side by side they use both c
 result is the same as ``parse_customs`` followed by ``import_commit_result``, which stays the
 path for the rare file where two identifiers turn out to be one new enterprise (a customs code
 on some rows, the credit code on others): there the rows must be summed across identifiers, so
-the import rolls back to its savepoint and runs in one piece.
+the import rolls its transaction back and runs in one piece.
 """
 
 from __future__ import annotations
@@ -124,13 +124,15 @@ def import_customs_table(
     fork: bool = True,
     chunk_rows: int = CHUNK_ROWS,
 ) -> tuple[ImportResult[CustomsRow], CommitSummary]:
-    """Parse and commit ``table`` in one transaction; returns the file's report (its ``rows``
-    left empty) and what was written. ``reread`` gives the table afresh for the one-piece path.
+    """Parse and commit ``table`` in one transaction (two when it falls back to one piece: the
+    first rolled back whole); returns the file's report (its ``rows`` left empty) and what was
+    written. ``reread`` gives the table afresh for the one-piece path.
     """
+    # No savepoint for the fallback below: inside one, SQLite copies every page the import
+    # changes to a sub-journal first (decision 0005's amendment). The page cache is set outside
+    # the transaction: after a failure inside it, Django refuses any query until the rollback.
     try:
-        # No savepoint for the fallback below: inside one, SQLite copies every page the import
-        # changes to a sub-journal first. Falling back rolls the whole transaction back.
-        with transaction.atomic(), bulk_cache():
+        with bulk_cache(), transaction.atomic():
             return _stream(
                 table=table,
                 mapping=mapping,
@@ -147,9 +149,11 @@ def import_customs_table(
             )
     except _NeedsMerge:
         pass
-    progress(5, "同一企业有多个标识，合并后导入")
-    result = parse_customs(reread(), mapping, lookups=lookups, file_flow=file_flow)
-    with transaction.atomic():
+    # import_commit_result joins this transaction (no savepoint); the progress inside it, so a
+    # job's live progress moves back from the abandoned attempt's at once.
+    with bulk_cache(), transaction.atomic():
+        progress(5, "同一企业有多个标识，合并后导入")
+        result = parse_customs(reread(), mapping, lookups=lookups, file_flow=file_flow)
         summary = import_commit_result(
             result=result,
             actor=actor,

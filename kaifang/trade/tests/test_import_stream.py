@@ -3,6 +3,7 @@ exactly as parsing the whole file and committing it in one piece does."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -10,12 +11,11 @@ from unittest import mock
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
-from kaifang.trade import rollups
+from kaifang.trade import bulk, rollups
 from kaifang.trade.actions import import_commit_result, import_customs_table, stream
 from kaifang.trade.importers import stream as stream_module
 from kaifang.trade.importers.customs import parse_customs
@@ -23,6 +23,7 @@ from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.tabular import Table, read_table
 from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup, TradeRollup
 from kaifang.trade.selectors.imports import import_lookups
+from kaifang.trade.signals import rollups_rebuilt
 from kaifang.trade.tests.stages import assert_stages_equal_the_facts, stage_tables
 
 pytestmark = pytest.mark.django_db
@@ -236,19 +237,25 @@ def test_rollups_of_odd_trade_modes_equal_the_facts(known):
     assert_stages_equal_the_facts()
 
 
-def _writes_inside_a_savepoint(queries: list[dict[str, Any]]) -> list[str]:
-    """The statements on the trade tables, and the cache size set around the raw inserts
-    (which go below Django's cursor), that ran while a savepoint was open."""
-    depth = 0
+_TRADE_WRITE = re.compile(r'(INSERT INTO|UPDATE|DELETE FROM) "?TRADE_')
+
+
+def _writes_inside_a_savepoint(statements: list[str]) -> list[str]:
+    """The writes to the trade tables that ran while a savepoint was open, from every
+    statement the SQLite connection ran (its trace: the raw executemany rows too). A
+    savepoint stays open after ROLLBACK TO until it is released or the transaction ends."""
+    open_savepoints = 0
     inside = []
-    for query in queries:
-        sql = query["sql"].lstrip()
+    for statement in statements:
+        sql = statement.lstrip().upper()
         if sql.startswith("SAVEPOINT"):
-            depth += 1
-        elif sql.startswith(("RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            depth -= 1  # how Django's atomic blocks end one
-        elif depth and ("trade_" in sql or "cache_size" in sql):
-            inside.append(sql[:80])
+            open_savepoints += 1
+        elif sql.startswith("RELEASE"):
+            open_savepoints -= 1
+        elif sql.startswith(("BEGIN", "COMMIT", "ROLLBACK")) and not sql.startswith("ROLLBACK TO"):
+            open_savepoints = 0
+        elif open_savepoints and _TRADE_WRITE.match(sql):
+            inside.append(statement[:80])
     return inside
 
 
@@ -259,25 +266,64 @@ def _writes_inside_a_savepoint(queries: list[dict[str, Any]]) -> list[str]:
 def test_a_new_months_import_opens_no_savepoint_on_sqlite(known):
     """Inside a savepoint SQLite copies every page the import changes to a sub-journal
     first: a month's import (124,265 rows into 5.6 M) took a fifth longer to write."""
-    with CaptureQueriesContext(connection) as captured:
+    statements: list[str] = []
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.set_trace_callback(statements.append)
+    try:
         _streamed(_data(LINES), replace_period=False)
-    assert CustomsRecord.objects.count() == 5  # it did write, chunk by chunk
-    assert _writes_inside_a_savepoint(captured.captured_queries) == []
+    finally:
+        if connection.connection is raw:  # the enqueue at commit may have closed it
+            raw.set_trace_callback(None)
+    assert CustomsRecord.objects.count() == 5
+    written = [s for s in statements if s.startswith("INSERT INTO trade_customsrecord")]
+    assert len(written) == 5  # the trace saw the raw inserts, one statement per record
+    assert _writes_inside_a_savepoint(statements) == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_merge_fallback_leaves_no_streamed_rows_behind_outside_a_test_transaction(known):
+def test_the_merge_fallback_starts_from_the_database_as_it_was(known):
     """The fallback to the one-piece path rolls the whole transaction back (there is no
-    savepoint to return to): what the stream had written before must be gone, not doubled."""
+    savepoint to return to): when it starts, nothing the stream wrote is left."""
     both = f"202509,{NEW},{NEW_CUSTOMS},新发现外贸有限公司,85171300,116,10,1,台,10,71"
     code_only = f"202509,,{NEW_CUSTOMS},新发现外贸有限公司,85171300,116,10,1,台,5,35"
-    data = _data([both, LINES[0], code_only])
-    messages: list[str] = []
-    _streamed(data, replace_period=False, progress=lambda p, m: messages.append(m))
-    assert "同一企业有多个标识，合并后导入" in messages
+    data = _data([both, LINES[0], code_only])  # chunks of two: the first is written
+    at_fallback: list[tuple[int, bool]] = []
+
+    def progress(percent: int, message: str) -> None:
+        if message == "同一企业有多个标识，合并后导入":
+            at_fallback.append(
+                (CustomsRecord.objects.count(), Enterprise.objects.filter(uscc=NEW).exists())
+            )
+
+    _streamed(data, replace_period=False, progress=progress)
+    assert at_fallback == [(0, False)]
     assert sorted(CustomsRecord.objects.values_list("enterprise__uscc", "value_usd")) == [
         (KNOWN, Decimal("1000.50")),
         (NEW, Decimal("15")),
     ]
     assert Enterprise.objects.filter(uscc=NEW).count() == 1
     assert_stages_equal_the_facts()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_in_the_rollups_reaches_the_caller_as_itself(known):
+    """`rebuild_rollups` joins the import's transaction (no savepoint), so its failure marks
+    that transaction for rollback: nothing may run a query after it before the rollback
+    (the page cache's restore did, and Django's TransactionManagementError hid the cause)."""
+    before = _db_state()
+
+    def fails(**kwargs: Any) -> None:
+        raise RuntimeError("汇总失败")
+
+    rollups_rebuilt.connect(fails, dispatch_uid="test.fails")
+    try:
+        with pytest.raises(RuntimeError, match="汇总失败"):
+            _streamed(_data(LINES), replace_period=False)
+    finally:
+        rollups_rebuilt.disconnect(dispatch_uid="test.fails")
+    assert _db_state() == before
+    with connection.cursor() as cursor:  # the bulk page cache did not stay on the connection
+        cursor.execute("PRAGMA main.cache_size" if connection.vendor == "sqlite" else "SELECT 1")
+        (value,) = cursor.fetchone()
+    assert connection.vendor != "sqlite" or -value < bulk.SQLITE_BULK_CACHE_KIB
