@@ -17,9 +17,9 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner
 from kaifang.enterprises.selectors import enterprise_get
 from kaifang.trade.figures import report_month
-from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors import (
     Keys,
+    drill_page,
     drill_records,
     drill_summary,
     records_summary,
@@ -186,7 +186,7 @@ def trade_records(request: HttpRequest, params: Query[RecordsQuery]) -> dict[str
     qs = drill_records(
         viewer=user, q=q, span=params.span, keys=keys, depth=top, matching=summary.count
     )
-    records: list[CustomsRecord] = list(qs[params.offset : top])
+    records = drill_page(qs, params.offset, top, q=q, keys=keys)
     names = dict(
         Partner.objects.filter(code__in={r.partner_code for r in records}).values_list(
             "code", "name_zh"

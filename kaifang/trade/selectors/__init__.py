@@ -34,7 +34,7 @@ from kaifang.trade.selectors.dynamics import (
     new_exporters,
     stopped_traders,
 )
-from kaifang.trade.selectors.records import drill_records
+from kaifang.trade.selectors.records import drill_page, drill_records
 from kaifang.trade.selectors.summary import (
     RecordsSummary,
     drill_summary,
@@ -62,6 +62,7 @@ __all__ = [
     "breakdown",
     "concentration",
     "concentration_of",
+    "drill_page",
     "drill_records",
     "drill_summary",
     "enterprise_concentration",

@@ -482,6 +482,11 @@ def _value_skew(walked: float, walked_usd: Decimal, summary: RecordsSummary | No
     return min(max(ratio, 1 / MAX_SKEW), MAX_SKEW)
 
 
+def has_key_value_index(q: Query, keys: Keys) -> bool:
+    """Whether the page's one key has a (key, value) index that orders its records."""
+    return _key_value_column(q, keys) is not None
+
+
 def _key_value_column(q: Query, keys: Keys) -> str | None:
     """The column of the one key whose (key, value_usd) index orders its records by the
     page's value, or None (no such key, more than one key, or the page in yuan)."""

@@ -40,6 +40,7 @@ from kaifang.trade.selectors import (
     Breakdown,
     Keys,
     Query,
+    drill_page,
     drill_records,
     drill_summary,
     markets,
@@ -339,7 +340,8 @@ def records_page(request: HttpRequest) -> HttpResponse:
         depth=number * RECORDS_PAGE_SIZE,
         matching=summary.count,
     )
-    page = KnownCountPaginator(qs, RECORDS_PAGE_SIZE, count=summary.count).page(number)
+    pages = _Pages(qs, q=setup.q, keys=setup.keys)
+    page = KnownCountPaginator(pages, RECORDS_PAGE_SIZE, count=summary.count).page(number)
     codes = {r.partner_code for r in page}
     partners = dict(Partner.objects.filter(code__in=codes).values_list("code", "name_zh"))
     return render(
@@ -372,6 +374,17 @@ def _page_number(raw: str | None, count: int) -> int:
         return 1
     except EmptyPage:
         return int(paginator.num_pages)
+
+
+class _Pages:
+    """The drill-down's records as the paginator slices them: a page by `drill_page` (on
+    PostgreSQL its ids first, then its rows)."""
+
+    def __init__(self, records: Any, *, q: Query, keys: Keys) -> None:
+        self.records, self.q, self.keys = records, q, keys
+
+    def __getitem__(self, part: slice) -> list[Any]:
+        return drill_page(self.records, part.start or 0, part.stop, q=self.q, keys=self.keys)
 
 
 class KnownCountPaginator(Paginator):  # type: ignore[type-arg]
