@@ -691,9 +691,12 @@ def test_a_pages_ids_are_read_from_the_value_index_alone(shares, city):
 def test_a_page_in_two_steps_holds_the_rows_of_the_slice_in_its_order(shares, city):
     """`drill_page` (two steps on PostgreSQL: the ids, then their rows) gives the same records
     in the same order as the plain slice, for every plan's page, the last page's short end
-    and a page past the end."""
+    and a page past the end; with a record without dollars (first in the order) and a key with
+    its own (key, value) index (one query on PostgreSQL too)."""
+    add_one_without_dollars(shares["big"], "export", "502", hs_code="84000001")
+    keyed = (city.district_a_user, Q_YTD, Keys(partner="502"))
     checked = 0
-    for viewer, q, keys in _value_walk_cases(shares, city):
+    for viewer, q, keys in [*_value_walk_cases(shares, city), keyed]:
         for plan in (WALK, None):
             qs = drill_records(viewer=viewer, q=q, span="ytd", keys=keys, depth=60, plan=plan)
             matching = qs.count()
@@ -711,4 +714,4 @@ def test_a_page_in_two_steps_holds_the_rows_of_the_slice_in_its_order(shares, ci
                 assert [r.pk for r in got] == want, (viewer, keys, plan, bottom)
                 if got:  # the page's columns and the firm came with the rows
                     assert got[0].enterprise.name == qs[bottom].enterprise.name
-    assert checked >= 6
+    assert checked >= 8

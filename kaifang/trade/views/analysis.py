@@ -384,6 +384,8 @@ class _Pages:
         self.records, self.q, self.keys = records, q, keys
 
     def __getitem__(self, part: slice) -> list[Any]:
+        if not isinstance(part, slice) or part.step is not None or part.stop is None:
+            raise TypeError("a page of the drill-down is a slice [bottom:top]")
         return drill_page(self.records, part.start or 0, part.stop, q=self.q, keys=self.keys)
 
 
