@@ -97,10 +97,9 @@ STAGE = "kf_customs_stage"
 
 @contextmanager
 def bulk_cache() -> Iterator[None]:
-    """SQLite: the bulk page cache for a whole write, restored after it. A whole import, not
-    each chunk: shrinking the cache between chunks made SQLite spill the dirty index pages
-    to the WAL mid-transaction, and the next chunk dirtied them again (each written twice).
-    Nested uses keep the outer one's cache. PostgreSQL: nothing."""
+    """SQLite: the bulk page cache for a write, restored after it; an import sets it once,
+    outside its transaction (stream.py), and the writes inside keep it (a nested use restores
+    the outer one's size). PostgreSQL: nothing."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -204,8 +203,9 @@ def upsert_rows(rows: Sequence[Row], *, chunk: int = 50_000, new_keys: bool = Fa
     ``new_keys``: the caller knows none of the keys exists (their months held no records when
     its transaction first read them, and the rows' keys are distinct). SQLite then writes them
     with single-row INSERTs and no savepoint: inside a savepoint, or a statement that writes
-    many rows and may fail, SQLite copies every page it changes to a sub-journal first, which
-    cost a month's import about a fifth of its writes (docs/performance.md, session 33).
+    many rows and may fail, SQLite copies every page it changes to a sub-journal first: a
+    month's import wrote for 11.7–12.8 s with its savepoints, 8.2–8.6 s without
+    (docs/performance.md, session 33).
     PostgreSQL keeps its savepoint, which costs it little."""
     postgres = connection.vendor == "postgresql"
     if new_keys and not postgres:
