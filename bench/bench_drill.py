@@ -15,6 +15,7 @@ one of those words. `--bound` also times the page's flat bound: each plan whose 
 grow with the records (`FLAT_PLANS`: the walks, the cuts, the firms plan) forced, its query
 built and read (the cuts' walks included), the fastest of them; the chosen plan may read the
 matching records, and grows with them only until a flat plan is cheaper (decision 0029).
+`--every` times each plan that applies, forced, read as the app reads the page.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import inspect
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +47,34 @@ PAGE = 50
 FLAT_PLANS = (WALK, KEY_WALK, HEADING_WALK, MONTH_CUT, FIRMS)
 MAX_BOUND_ENTRIES = 3_000_000  # a walk estimated longer is not run (seconds a run)
 HAS_PLANS = "depth" in inspect.signature(drill_records).parameters
+# the pages timed for each persona, beside the largest firm's two
+CASES = [
+    ("ytd", {"span": "ytd"}),
+    ("ytd, page 20", {"span": "ytd", "page": "20"}),
+    ("month, export", {"span": "month", "flow": "export"}),
+    ("month, export, page 20", {"span": "month", "flow": "export", "page": "20"}),
+    ("ytd, CNY", {"span": "ytd", "currency": "cny"}),
+    ("ytd, partner 502", {"span": "ytd", "partner": "502"}),
+    ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
+    ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
+    ("ytd, group bri_route", {"span": "ytd", "group": "bri_route"}),
+    ("ytd, group bri_route, page 20", {"span": "ytd", "group": "bri_route", "page": "20"}),
+    ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
+    (
+        "ytd, export, HS 85, page 20",
+        {"span": "ytd", "flow": "export", "hs": "85", "page": "20"},
+    ),
+    ("month, HS 85, page 20", {"span": "month", "hs": "85", "page": "20"}),
+    # the district user's at 50.7 M records: 345 ms, every plan over target (session 31)
+    ("ytd, HS 84, page 20", {"span": "ytd", "hs": "84", "page": "20"}),
+    ("ytd, HS 8471", {"span": "ytd", "hs": "8471"}),
+    ("ytd, HS 8471, page 20", {"span": "ytd", "hs": "8471", "page": "20"}),
+    ("ytd, HS 8703", {"span": "ytd", "hs": "8703"}),
+    ("ytd, HS 8703, page 20", {"span": "ytd", "hs": "8703", "page": "20"}),
+    ("month, HS 8471, page 20", {"span": "month", "hs": "8471", "page": "20"}),
+    ("ytd, mode 10", {"span": "ytd", "mode": "10"}),
+    ("ytd, mode 15, page 20", {"span": "ytd", "mode": "15", "page": "20"}),
+]
 
 
 def page_query(params: dict[str, str]) -> tuple[Query, Keys, str]:
@@ -86,14 +116,19 @@ def query_times(user: User, params: dict[str, str], runs: int) -> str:
         viewer=user, q=q, span=span, keys=keys, depth=top, matching=summary.count
     )
     free = drill_records(viewer=user, q=q, span=span, keys=keys)
-    try:  # the page's rows as the app reads them (two steps on PostgreSQL since session 33)
-        from kaifang.trade.selectors import drill_page
-
-        c = timed(lambda: drill_page(chosen, bottom, top, q=q, keys=keys), runs)[1]
-    except ImportError:
-        c = timed(lambda: list(chosen[bottom:top]), runs)[1]
-    f = timed(lambda: list(free[bottom:top]), runs)[1]
+    c = timed(lambda: read_page(chosen, bottom, top, q, keys), runs)[1]
+    f = timed(lambda: read_page(free, bottom, top, q, keys), runs)[1]
     return f"query alone: chosen {c:7.1f} ms, SQL planner's own {f:7.1f} ms"
+
+
+def read_page(records: Any, bottom: int, top: int, q: Query, keys: Keys) -> list[Any]:
+    """The page's rows as the app reads them: two steps on PostgreSQL since session 33
+    (`drill_page`), one slice before."""
+    try:
+        from kaifang.trade.selectors import drill_page
+    except ImportError:
+        return list(records[bottom:top])
+    return drill_page(records, bottom, top, q=q, keys=keys)
 
 
 def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
@@ -140,7 +175,7 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
                 matching=summary.count,
                 plan=plan,
             )
-            list(qs[bottom:top])
+            read_page(qs, bottom, top, q, keys)
 
         try:
             query()
@@ -153,6 +188,44 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
     return f"flat bound: {best} (" + "; ".join(notes) + ")"
 
 
+def every_plan(user: User, params: dict[str, str], runs: int) -> str:
+    """Each plan that applies to the page, forced and read as the app reads it (ms): what the
+    cost model chose between. The walks only up to `MAX_BOUND_ENTRIES` entries (as
+    `flat_bound`)."""
+    from kaifang.trade.selectors.plans import KEY, MONTHS, SCOPE, SCOPE_SEEK, table_records
+
+    q, keys, span = page_query(params)
+    summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
+    if summary is None or summary.count == 0:
+        return "every plan: no rollup count"
+    number = min(int(params.get("page", "1")), -(-summary.count // PAGE))
+    bottom, top = (number - 1) * PAGE, number * PAGE
+    notes = []
+    for plan in (*FLAT_PLANS, SCOPE_SEEK, KEY, SCOPE, MONTHS):
+        if plan == WALK and top * table_records() / summary.count > MAX_BOUND_ENTRIES:
+            notes.append(f"{plan} not run")
+            continue
+
+        def query(plan: str = plan) -> None:
+            qs = drill_records(
+                viewer=user,
+                q=q,
+                span=span,
+                keys=keys,
+                depth=top,
+                matching=summary.count,
+                plan=plan,
+            )
+            read_page(qs, bottom, top, q, keys)
+
+        try:
+            query()
+        except ValueError:
+            continue
+        notes.append(f"{plan} {timed(query, runs)[1]:.1f}")
+    return "every plan (ms): " + "; ".join(notes)
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(args[0]) if args else 5
@@ -160,33 +233,6 @@ def main() -> None:
     if latest is None:
         sys.exit("no customs records: run `kaifang demo-data --size large` first")
     base = {"year": str(latest.year), "month": str(latest.month)}
-    cases = [
-        ("ytd", {"span": "ytd"}),
-        ("ytd, page 20", {"span": "ytd", "page": "20"}),
-        ("month, export", {"span": "month", "flow": "export"}),
-        ("month, export, page 20", {"span": "month", "flow": "export", "page": "20"}),
-        ("ytd, CNY", {"span": "ytd", "currency": "cny"}),
-        ("ytd, partner 502", {"span": "ytd", "partner": "502"}),
-        ("ytd, partner 502, page 20", {"span": "ytd", "partner": "502", "page": "20"}),
-        ("ytd, partner 344, month", {"span": "month", "partner": "344"}),
-        ("ytd, group bri_route", {"span": "ytd", "group": "bri_route"}),
-        ("ytd, group bri_route, page 20", {"span": "ytd", "group": "bri_route", "page": "20"}),
-        ("ytd, HS 85", {"span": "ytd", "hs": "85"}),
-        (
-            "ytd, export, HS 85, page 20",
-            {"span": "ytd", "flow": "export", "hs": "85", "page": "20"},
-        ),
-        ("month, HS 85, page 20", {"span": "month", "hs": "85", "page": "20"}),
-        # the district user's at 50.7 M records: 345 ms, every plan over target (session 31)
-        ("ytd, HS 84, page 20", {"span": "ytd", "hs": "84", "page": "20"}),
-        ("ytd, HS 8471", {"span": "ytd", "hs": "8471"}),
-        ("ytd, HS 8471, page 20", {"span": "ytd", "hs": "8471", "page": "20"}),
-        ("ytd, HS 8703", {"span": "ytd", "hs": "8703"}),
-        ("ytd, HS 8703, page 20", {"span": "ytd", "hs": "8703", "page": "20"}),
-        ("month, HS 8471, page 20", {"span": "month", "hs": "8471", "page": "20"}),
-        ("ytd, mode 10", {"span": "ytd", "mode": "10"}),
-        ("ytd, mode 15, page 20", {"span": "ytd", "mode": "15", "page": "20"}),
-    ]
     print(
         f"{CustomsRecord.objects.count():,} customs records, report month {latest:%Y-%m}, "
         f"median of {runs} warm runs; plans chosen: {HAS_PLANS}; {load()}"
@@ -211,7 +257,7 @@ def main() -> None:
                     {"span": "ytd", "enterprise": str(firm), "page": "20"},
                 ),
             ]
-        for label, params in [*cases, *extra]:
+        for label, params in [*CASES, *extra]:
             if only and not any(word in label for word in only[0]):
                 continue
             full = {**base, **params}
@@ -224,6 +270,8 @@ def main() -> None:
             print(f"      {plan_of(user, dict(parse_qsl(url.split('?', 1)[1])))}")
             if "--query" in sys.argv and HAS_PLANS:
                 print(f"      {query_times(user, full, runs)}")
+            if "--every" in sys.argv and HAS_PLANS:
+                print(f"      {every_plan(user, full, runs)}")
             if "--bound" in sys.argv and HAS_PLANS:
                 print(f"      {flat_bound(user, full, runs)}")
     print(f"end: {load()}")

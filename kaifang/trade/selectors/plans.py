@@ -127,10 +127,18 @@ HEADING_WALK = "heading walk"
 # the scope's or month's records and a sort): a district user's month, page 20, at 50.7 M
 # records: the month cut's ~9,600 entries in 7 ms, the scope's 231,000 rows in 230 ms; at
 # 5.6 M its own plan took 140 ms for 25,661 rows. Weighed 1 to 1 (the walk's 3 is SQLite's),
-# for the cuts' walks and, since session 24, the value walks too: a district user's export
-# year of HS 85, page 20, at 5.6 M was narrowed to the chapter's 225,437 rows (102–131 ms)
-# where its own plan walks the value index (37–43 ms).
+# for the cuts' walks and the seeks, and from session 24 to 33 the value walks too: a
+# district user's export year of HS 85, page 20, at 5.6 M was narrowed to the chapter's
+# 225,437 rows (102–131 ms) where its own plan walks the value index (37–43 ms).
 PG_CUT_ENTRY_COST = 1
+# The value walk's own entries on PostgreSQL since trade/0016: the page's ids come from an
+# index-only walk of the value index, which carries every column the walk tests
+# (`drill_page`), about 0.3 µs an entry at 5.6 M records (a district user's year of HS 84,
+# page 20: about 80,000 entries in 24 ms), against 0.5 µs a row of the key plan's bitmap and
+# sort and 2.4 µs a row of the scope seek (that page's 70,112 rows in 164–181 ms, which
+# weighing the entry 1 chose). Weighed 0.5: of the 69 benchmarked pages at 5.6 M records,
+# 0.2–0.5 changed only that page's plan (to PostgreSQL's own, which walks).
+PG_VALUE_WALK_ENTRY_COST = 0.5
 MAX_FIRMS = 200  # one walk per firm: beyond a handful the scope's own plans do better
 CUT_WALKS = 2  # the firms walked for the cut, those with the most matching value
 # A firm's records lie close together in the table (imported month by month), so its walk
@@ -162,10 +170,11 @@ def _walk_cost(depth: int, matching: int, records: int, walk: str) -> float:
 
 def entry_cost(walk: str = KEY_WALK) -> float:
     """A walked entry (or a seek) against a narrowed row: on SQLite 3, or 1 for the value
-    walk, whose index holds what it tests; 1 on PostgreSQL (whose narrow plans read by a
-    bitmap and sort)."""
+    walk, whose index holds what it tests; on PostgreSQL (whose narrow plans read by a
+    bitmap and sort) 1, or 0.5 for the value walk, whose page ids it reads from the index
+    alone."""
     if connection.vendor != "sqlite":
-        return PG_CUT_ENTRY_COST
+        return PG_VALUE_WALK_ENTRY_COST if walk == WALK else PG_CUT_ENTRY_COST
     return VALUE_WALK_ENTRY_COST if walk == WALK else WALK_ENTRY_COST
 
 

@@ -28,7 +28,7 @@ from kaifang.trade.selectors.plans import (
     KEY_WALK,
     MONTH_CUT,
     MONTHS,
-    PG_CUT_ENTRY_COST,
+    PG_VALUE_WALK_ENTRY_COST,
     SCOPE,
     SCOPE_SEEK,
     VALUE_WALK_ENTRY_COST,
@@ -58,9 +58,10 @@ def test_walks_when_the_page_lies_within_a_few_entries_per_match():
     assert not walks(50, 0, records)
     assert not walks(1_000, 900, records)  # the page lies past the last match
     # the threshold: depth × records × cost against matching² (a value walk's entry weighs 1
-    # on both databases: SQLite tests it on the index, trade/0015)
-    cost = VALUE_WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_CUT_ENTRY_COST
-    largest = 10_000**2 // (50 * cost)
+    # on SQLite, which tests it on the index, trade/0015; 0.5 on PostgreSQL, which reads the
+    # page's ids from the index alone, trade/0016)
+    cost = VALUE_WALK_ENTRY_COST if connection.vendor == "sqlite" else PG_VALUE_WALK_ENTRY_COST
+    largest = int(10_000**2 // (50 * cost))
     assert walks(50, 10_000, largest)
     assert not walks(50, 10_000, largest + 1)
 
@@ -444,9 +445,9 @@ def test_postgresql_seeks_the_firms_through_the_gates_join_alone(shares, city):
 
 def test_a_value_walks_entry_weighs_a_narrowed_row(shares, city):
     """A page of an HS chapter (968 of the table's 1,410 records), deep enough that the walk
-    reads about 440 entries. PostgreSQL weighs an entry 1 (its narrow plans read by a bitmap
-    and sort: a district user's export year of HS 85, page 20, at 5.6 M records took 102–131
-    ms narrowed and 37–43 ms in its own plan, which walks), so it keeps its own plan. SQLite
+    reads about 440 entries. PostgreSQL weighs an entry 1 or less (its narrow plans read by a
+    bitmap and sort: a district user's export year of HS 85, page 20, at 5.6 M records took
+    102–131 ms narrowed and 37–43 ms in its own plan, which walks), so it keeps its own. SQLite
     weighs it 1 too since its value indexes hold what the walk tests (trade/0015; 3 before,
     when it narrowed to the months here), and walks; a (key, value) index's entry still
     weighs 3."""
@@ -457,6 +458,26 @@ def test_a_value_walks_entry_weighs_a_narrowed_row(shares, city):
     assert plan == (WALK if connection.vendor == "sqlite" else FREE)
     if connection.vendor == "sqlite":
         assert entry_cost(WALK) == 1 and entry_cost(KEY_WALK) == 3
+
+
+def test_a_deep_page_of_a_districts_chapter_walks_rather_than_seeks(shares, city):
+    """District B's year of HS 84 (328 records, two firms), page 2: the walk reads about
+    430 entries, the scope seek 12 ranges and the 328 rows. On PostgreSQL the page's ids come
+    from an index-only walk (trade/0016), so an entry weighs half a row and its own plan
+    (which walks) is kept: weighed 1, the seek won, and a district user's year of HS 84,
+    page 20, at 5.6 M records took 184–224 ms by the seek, 24 ms by its own plan (session
+    34). SQLite walks (its seek's rows and ranges weigh 3). The page is the same rows."""
+    keys = Keys(hs="84")
+    viewer = city.district_b_user
+    summary = drill_summary(viewer=viewer, q=Q_YTD, span="ytd", keys=keys)
+    assert summary is not None and summary.count == 328
+    plan = drill_plan(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, depth=100, matching=328)
+    assert plan == (WALK if connection.vendor == "sqlite" else FREE)
+    chosen = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, depth=100, matching=328)
+    seek = drill_records(viewer=viewer, q=Q_YTD, span="ytd", keys=keys, plan=SCOPE_SEEK)
+    page = drill_page(chosen, 50, 100, q=Q_YTD, keys=keys)
+    assert [r.value_usd for r in page] == [r.value_usd for r in seek[50:100]]
+    assert {r.enterprise_id for r in page} <= {shares["other"].pk, shares["small"].pk}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own planner")
