@@ -16,6 +16,8 @@ grow with the records (`FLAT_PLANS`: the walks, the cuts, the firms plan) forced
 built and read (the cuts' walks included), the fastest of them; the chosen plan may read the
 matching records, and grows with them only until a flat plan is cheaper (decision 0029).
 `--every` times each plan that applies, forced, read as the app reads the page.
+`--weights=1,0.5` prints the plan chosen with a value walk's entry weighed each of those
+(`plans.VALUE_WALK_ENTRY_COST` on SQLite, `PG_VALUE_WALK_ENTRY_COST` on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -226,6 +228,35 @@ def every_plan(user: User, params: dict[str, str], runs: int) -> str:
     return "every plan (ms): " + "; ".join(notes)
 
 
+def plans_by_weight(user: User, params: dict[str, str], weights: list[float]) -> str:
+    """The plan `drill_plan` chooses for the page with a value walk's entry weighed each of
+    `weights` (the database's own constant, SQLite's or PostgreSQL's): which pages a new
+    weight moves, before timing them."""
+    from django.db import connection
+
+    from kaifang.trade.selectors import plans
+
+    q, keys, span = page_query(params)
+    summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
+    if summary is None:
+        return "plans by weight: no rollup count"
+    name = "VALUE_WALK_ENTRY_COST" if connection.vendor == "sqlite" else "PG_VALUE_WALK_ENTRY_COST"
+    kept = getattr(plans, name)
+    depth = int(params.get("page", "1")) * PAGE
+    chosen = []
+    try:
+        for weight in weights:
+            setattr(plans, name, weight)
+            plan = plans.drill_plan(
+                viewer=user, q=q, span=span, keys=keys, depth=depth, matching=summary.count
+            )
+            chosen.append(f"{weight:g}: {plan}")
+    finally:
+        setattr(plans, name, kept)
+    moved = "  (moves)" if len({c.split(": ")[1] for c in chosen}) > 1 else ""
+    return "plans by weight: " + "; ".join(chosen) + moved
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(args[0]) if args else 5
@@ -270,6 +301,10 @@ def main() -> None:
             print(f"      {plan_of(user, dict(parse_qsl(url.split('?', 1)[1])))}")
             if "--query" in sys.argv and HAS_PLANS:
                 print(f"      {query_times(user, full, runs)}")
+            for arg in sys.argv:
+                if arg.startswith("--weights=") and HAS_PLANS:
+                    weights = [float(w) for w in arg.split("=", 1)[1].split(",")]
+                    print(f"      {plans_by_weight(user, full, weights)}")
             if "--every" in sys.argv and HAS_PLANS:
                 print(f"      {every_plan(user, full, runs)}")
             if "--bound" in sys.argv and HAS_PLANS:
