@@ -465,7 +465,7 @@ def test_a_deep_page_of_a_districts_chapter_walks_rather_than_seeks(shares, city
     430 entries, the scope seek 12 ranges and the 328 rows. On PostgreSQL the page's ids come
     from an index-only walk (trade/0016), so an entry weighs half a row and its own plan
     (which walks) is kept: weighed 1, the seek won, and a district user's year of HS 84,
-    page 20, at 5.6 M records took 184–224 ms by the seek, 24 ms by its own plan (session
+    page 20, at 5.6 M records took 184–250 ms by the seek, 24 ms by its own plan (session
     34). SQLite walks (its seek's rows and ranges weigh 3). The page is the same rows."""
     keys = Keys(hs="84")
     viewer = city.district_b_user
