@@ -25,6 +25,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -133,6 +134,33 @@ def read_page(records: Any, bottom: int, top: int, q: Query, keys: Keys) -> list
     return drill_page(records, bottom, top, q=q, keys=keys)
 
 
+def shown_page(params: dict[str, str], matching: int) -> tuple[int, int, int]:
+    """(number, bottom, top) of the page the view shows: a page past the end is the last."""
+    number = min(int(params.get("page", "1")), -(-matching // PAGE))
+    return number, (number - 1) * PAGE, number * PAGE
+
+
+def forced_read(
+    user: User, params: dict[str, str], matching: int, plan: str
+) -> Callable[[], None] | None:
+    """A read of the page shown with `plan` forced, as the app reads it (run once here), or
+    None where the plan does not apply (no such index, no named firms)."""
+    q, keys, span = page_query(params)
+    _, bottom, top = shown_page(params, matching)
+
+    def query() -> None:
+        qs = drill_records(
+            viewer=user, q=q, span=span, keys=keys, depth=top, matching=matching, plan=plan
+        )
+        read_page(qs, bottom, top, q, keys)
+
+    try:
+        query()
+    except ValueError:
+        return None
+    return query
+
+
 def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
     """The fastest flat plan's query for the page, each applicable one forced (ms)."""
     from kaifang.trade.selectors.plans import (
@@ -146,10 +174,8 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
     summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
     if summary is None or summary.count == 0:
         return "flat bound: no rollup count"
-    # the page the view shows: a page past the end is the last one, which every plan reads
-    # to its end
-    number = min(int(params.get("page", "1")), -(-summary.count // PAGE))
-    bottom, top = (number - 1) * PAGE, number * PAGE
+    # a page past the end is the last one, which every plan reads to its end
+    number, _, top = shown_page(params, summary.count)
     if top >= summary.count:
         return f"flat bound: none, page {number} is the last (every plan reads all matching)"
     walked = {WALK: float(table_records())}
@@ -166,22 +192,8 @@ def flat_bound(user: User, params: dict[str, str], runs: int) -> str:
         if entries > MAX_BOUND_ENTRIES:
             notes.append(f"{plan} ≈{entries / 1e6:.1f} M entries, not run")
             continue
-
-        def query(plan: str = plan) -> None:
-            qs = drill_records(
-                viewer=user,
-                q=q,
-                span=span,
-                keys=keys,
-                depth=top,
-                matching=summary.count,
-                plan=plan,
-            )
-            read_page(qs, bottom, top, q, keys)
-
-        try:
-            query()
-        except ValueError:  # not this page's plan (no such index, no named firms)
+        query = forced_read(user, params, summary.count, plan)
+        if query is None:
             continue
         ms = timed(query, runs)[1]
         timed_plans.append((ms, plan))
@@ -200,29 +212,14 @@ def every_plan(user: User, params: dict[str, str], runs: int) -> str:
     summary = drill_summary(viewer=user, q=q, span=span, keys=keys)
     if summary is None or summary.count == 0:
         return "every plan: no rollup count"
-    number = min(int(params.get("page", "1")), -(-summary.count // PAGE))
-    bottom, top = (number - 1) * PAGE, number * PAGE
+    top = shown_page(params, summary.count)[2]
     notes = []
     for plan in (*FLAT_PLANS, SCOPE_SEEK, KEY, SCOPE, MONTHS):
         if plan == WALK and top * table_records() / summary.count > MAX_BOUND_ENTRIES:
             notes.append(f"{plan} not run")
             continue
-
-        def query(plan: str = plan) -> None:
-            qs = drill_records(
-                viewer=user,
-                q=q,
-                span=span,
-                keys=keys,
-                depth=top,
-                matching=summary.count,
-                plan=plan,
-            )
-            read_page(qs, bottom, top, q, keys)
-
-        try:
-            query()
-        except ValueError:
+        query = forced_read(user, params, summary.count, plan)
+        if query is None:
             continue
         notes.append(f"{plan} {timed(query, runs)[1]:.1f}")
     return "every plan (ms): " + "; ".join(notes)
