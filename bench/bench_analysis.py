@@ -25,9 +25,10 @@ the figures), "after" runs them. Then "edit": 20 firms renamed one after another
 own commit (a change the pages show, which bumps the rollup version without a rebuild, like
 people editing the register); the jobs those commits queued are run the same way, then the
 first views again (until session 22 an edit queued nothing, so the first viewer computed; a
-burst now queues each refill once). The profile of the largest firm, which caches nothing, is
-timed there too, and once more after the file's pages were dropped from the OS cache
-(posix_fadvise DONTNEED: cold disk reads, the other kind of first view).
+burst now queues each refill once). The profile of the largest firm (its trade panel kept per
+firm since session 35, the 20 largest of each scope refilled by the worker) is timed there
+too, and once more after the file's pages were dropped from the OS cache (posix_fadvise
+DONTNEED: cold disk reads, the other kind of first view).
 With `--trickle` (after those, or alone): five firms renamed two seconds apart, the worker
 idle between them taking only what is due, as django-q's does; it prints how many rounds of
 each refill that made (until session 23 one per edit; now the edits' refills wait 10 s for

@@ -5,26 +5,34 @@ TradeConfig.ready(); the register never imports trade."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import BigIntegerField, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
+from kaifang.core.models import User
+from kaifang.core.scope import visible_to
 from kaifang.enterprises import list_filters, panels
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.figures import report_month
+from kaifang.trade.figures import CACHE_SECONDS, report_month
 from kaifang.trade.models import Dimension, TradeRollup
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     Keys,
     Query,
+    TrendPoint,
     breakdown,
     concentration_of,
+    top_rows,
     totals_by_flow,
+    trend,
 )
 from kaifang.trade.selectors.breakdown import prime_tables
 from kaifang.trade.selectors.measures import add_months
@@ -32,24 +40,62 @@ from kaifang.trade.templatetags.trade_analysis import records_url
 
 # --- profile panel ------------------------------------------------------------------------
 
+PANEL_ROWS = 8  # the partners and products the panel lists (the template's slices)
+REFILL_FIRMS = 20  # the largest firms of each refilled scope whose panel the worker computes
+
 
 def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
     """Figures for one enterprise in the latest report month the viewer has (the profile page
-    already passed the scope gate; the figures go through it again)."""
+    already passed the scope gate; the panel asks it again, as the figures are kept per firm,
+    not per scope, and computed through it)."""
     user = current_user(request)
     latest = report_month(user)  # kept per rollup version and scope, as the trade pages'
-    keys = Keys(enterprise=str(enterprise.pk))
-    if latest is None:
+    if latest is None or not _sees(user, enterprise):
         return {"has_trade": False}
+    return panel_figures(user, enterprise.pk, latest)
+
+
+def _sees(user: User, enterprise: Enterprise) -> bool:
+    return visible_to(Enterprise.objects.filter(pk=enterprise.pk), user).exists()
+
+
+def panel_cache_key(enterprise_id: int, latest: dt.date) -> str:
+    return f"trade:profile:{rollup_version()}:{enterprise_id}:{latest:%Y-%m}"
+
+
+def panel_figures(user: User, enterprise_id: int, latest: dt.date) -> dict[str, object]:
+    """The panel's figures of one firm in a report month, kept in the shared cache per rollup
+    version, firm and month (a rebuild or an enterprise change retires them), so the worker
+    can compute the largest firms' after an import (`refill`): on a province the largest
+    firm's stage rollups are read from disk on its first view (issue 17). Not per scope: the
+    trade scope (`selectors.base.reach`) is a set of whole firms, by the same fields as the
+    register's gate (district, park, liaison), so whoever passed the profile's gate for this
+    firm sees all of its trade and the same figures (decision 0032). Only the rows the panel
+    lists are kept."""
+    key = panel_cache_key(enterprise_id, latest)
+    found = cache.get(key)
+    if isinstance(found, dict):
+        return found
+    computed = _panel(user, enterprise_id, latest)
+    cache.set(key, computed, CACHE_SECONDS)
+    return computed
+
+
+def _panel(user: User, enterprise_id: int, latest: dt.date) -> dict[str, object]:
     q = Query(year=latest.year, month=latest.month, flow="total", currency="usd")
-    chart = _chart(user, q, keys)
-    if not any(any(s["values"]) for s in chart["series"]):
+    keys = Keys(enterprise=str(enterprise_id))
+    points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys)
+    # The points, not the chart's values: those are rounded to 0.01 万美元, and a firm's
+    # months of under 50 dollars each are trade too.
+    if not any(p.export or p.import_ for p in points):
         return {"has_trade": False}
+    chart = _chart(points, q, keys)
     # The three tables within one enterprise come from one grouping of each of its two stage
     # rollups (by partner; by HS heading and trade mode), not from its records.
     memo: dict[Any, Any] = {}
     prime_tables(viewer=user, bys=("partner", "hs4", "mode"), q=q, keys=keys, memo=memo)
     partners = breakdown(viewer=user, by="partner", q=q, keys=keys, memo=memo)
+    products = breakdown(viewer=user, by="hs4", q=q, keys=keys, memo=memo)
     gained = [r for r in partners.rows if r.ytd and not r.ytd_prev and r.key != "-"]
     lost = [r for r in partners.rows if r.ytd_prev and not r.ytd and r.key != "-"]
     return {
@@ -57,10 +103,10 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
         "q": q,
         "keys": keys,
         "chart": chart,
-        "chart_id": f"enterprise-trend-{enterprise.pk}",
+        "chart_id": f"enterprise-trend-{enterprise_id}",
         "cards": totals_by_flow(viewer=user, q=q, keys=keys),
-        "partners": partners,
-        "products": breakdown(viewer=user, by="hs4", q=q, keys=keys, memo=memo),
+        "partners": replace(partners, rows=partners.rows[:PANEL_ROWS]),
+        "products": replace(products, rows=products.rows[:PANEL_ROWS]),
         "modes": breakdown(viewer=user, by="mode", q=q, keys=keys, memo=memo),
         "concentration": concentration_of(partners),
         "gained": gained,
@@ -69,10 +115,28 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
     }
 
 
-def _chart(user: Any, q: Query, keys: Keys) -> dict[str, Any]:
-    from kaifang.trade.selectors import trend
+def refill() -> int:
+    """Compute and cache the panel of the REFILL_FIRMS largest firms (this year to date) of
+    each scope the trade figures are refilled for (`refill.refill_viewers(owners=False)`),
+    in its report month; a firm in several scopes once a month. Run by the worker after the
+    rollup version moves; returns the number of panels computed."""
+    from kaifang.trade.refill import refill_viewers
 
-    points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys)
+    done: set[tuple[int, dt.date]] = set()
+    for user in refill_viewers(owners=False):
+        latest = report_month(user)
+        if latest is None:
+            continue
+        q = Query(year=latest.year, month=latest.month, flow="total", currency="usd")
+        for row in top_rows(viewer=user, by="enterprise", q=q, limit=REFILL_FIRMS):
+            if not row.key.isdigit() or (int(row.key), latest) in done:
+                continue
+            done.add((int(row.key), latest))
+            panel_figures(user, int(row.key), latest)
+    return len(done)
+
+
+def _chart(points: list[TrendPoint], q: Query, keys: Keys) -> dict[str, Any]:
     series = []
     for flow, label in (("export", "出口"), ("import", "进口")):
         values = [

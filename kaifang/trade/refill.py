@@ -113,3 +113,5 @@ def after_version_moves(func_path: str, *, dispatch_uid: str) -> None:
 
 def connect() -> None:
     after_version_moves("kaifang.trade.refill.refill", dispatch_uid="trade.figures_refill")
+    # The largest firms' 一企一档 trade panels, after the pages' figures (`trade.profile`).
+    after_version_moves("kaifang.trade.profile.refill", dispatch_uid="trade.profile_refill")

@@ -139,6 +139,7 @@ def test_profile_tables_equal_their_own_facts_and_read_no_facts(trade_data, city
     """Issue 17: the profile's trend and cards read the enterprise rollup, and its partner,
     product and trade-mode tables one grouping of each of the enterprise's two stage rollups,
     never its records; every figure equals the same table read straight from the facts."""
+    from django.core.cache import cache
     from django.db import connection
     from django.db.models import F
     from django.test.utils import CaptureQueriesContext
@@ -150,6 +151,7 @@ def test_profile_tables_equal_their_own_facts_and_read_no_facts(trade_data, city
     request = client.get("/").wsgi_request
     for user in (city.leader, city.district_a_user):
         request.user = user
+        cache.clear()  # each user's computation (the panel is kept per firm)
         with CaptureQueriesContext(connection) as queries:
             ctx = trade_panel_context(request, trade_data.e1)
         sql = [q["sql"] for q in queries.captured_queries]
@@ -170,8 +172,10 @@ def test_profile_tables_equal_their_own_facts_and_read_no_facts(trade_data, city
         assert sum(p.export for p in points) == Decimal(230)  # r1 + r2 + r3
     other = Query(year=2025, month=3)
     assert totals_by_flow(viewer=city.district_b_user, q=other, keys=keys)["total"].ytd == 0
-    # outside the scope: the stage rollups give nothing either
+    # outside the scope: nothing, though the firm's panel is kept in the cache
     request.user = city.district_b_user
+    assert trade_panel_context(request, trade_data.e1) == {"has_trade": False}
+    cache.clear()
     assert trade_panel_context(request, trade_data.e1) == {"has_trade": False}
     for by in ("partner", "hs4", "mode"):
         assert not breakdown(viewer=city.district_b_user, by=by, q=other, keys=keys).rows

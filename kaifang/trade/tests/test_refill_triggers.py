@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 REFILLS = {
     "kaifang.trade.refill.refill",
+    "kaifang.trade.profile.refill",
     "kaifang.indicators.dashboard.refill",
     "kaifang.zones.selectors.chains.refill",
     "kaifang.risk.selectors.refill_dependence",
