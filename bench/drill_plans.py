@@ -12,15 +12,17 @@ page and liaison1's pages in yuan; any other user named takes liaison1's if its 
 with "liaison", else dongcheng's (a district user). `--modes` and `--partners` add the same
 cases within each trade mode or partner named.
 
-For each case (persona, key, span, page) it prints the plan `drill_plan` chooses, the
-matching count, then for every plan asked (`chosen`: no plan forced, as the page does; any
-plan name `drill_records(plan=…)` takes) the whole page through the test client with that
-plan forced (`drill_plan` replaced for the request) and the page's query alone
-(`drill_records(…, plan=…)[offset:offset + 50]`): median wall ms of RUNS warm runs after one
-cold run, median CPU ms of this process, and the mean CPU ms of the PostgreSQL process serving
-the connection (/proc, same machine; clock ticks of 10 ms, so a mean over the runs). A plan
-that does not apply to the case (no key index, no named firms) prints "n/a". The load average
-is printed with every persona and at the end, beside a hello-world request of the same run.
+For each case (persona, key, span, page) it prints the plan `drill_plan` chooses, the matching
+count, then for every plan asked (`chosen`: no plan forced, as the page does; any plan name
+`drill_records(plan=…)` takes) the whole page through the test client with that plan forced
+(`drill_plan` replaced for the request) and the page's query alone, read as the app reads it
+(`bench_drill.read_page`: `drill_page`'s two steps on PostgreSQL since session 33; one slice
+`drill_records(…, plan=…)[offset:offset + 50]` before): median wall ms of RUNS warm runs after
+one cold run, median CPU ms of this process, and the mean CPU ms of the PostgreSQL process
+serving the connection (/proc, same machine; clock ticks of 10 ms, so a mean over the runs). A
+plan that does not apply to the case (no key index, no named firms) prints "n/a". The load
+average is printed with every persona and at the end, beside a hello-world request of the same
+run.
 `--explain` adds EXPLAIN (ANALYZE, BUFFERS)'s plan lines of each query alone.
 """
 
@@ -39,8 +41,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_analysis import page
+from bench_drill import read_page
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 from server_cpu import server_cpu_seconds
@@ -118,11 +121,6 @@ def forced(plan: str) -> Iterator[None]:
         yield
     finally:
         setattr(records_module, "drill_plan", original)  # noqa: B010
-
-
-def read(qs: QuerySet[CustomsRecord], bottom: int, top: int) -> None:
-    """The page's rows, from a new slice each time (a queryset keeps what it read)."""
-    list(qs[bottom:top])
 
 
 def load() -> str:
@@ -211,7 +209,7 @@ def main() -> None:
                     matching=matching,
                     plan=forced_plan,
                 )
-                alone = timed(partial(read, qs, bottom, top), runs)
+                alone = timed(partial(read_page, qs, bottom, top, q, keys), runs)
             except ValueError as error:
                 print(f"    {plan:<8} n/a ({str(error)[:40]})", flush=True)
                 continue
