@@ -34,7 +34,7 @@ from kaifang.trade.selectors import (
     totals_by_flow,
     trend,
 )
-from kaifang.trade.selectors.breakdown import prime_tables
+from kaifang.trade.selectors.breakdown import names_for, prime_tables
 from kaifang.trade.selectors.measures import add_months
 from kaifang.trade.templatetags.trade_analysis import records_url
 
@@ -75,10 +75,28 @@ def panel_figures(user: User, enterprise_id: int, latest: dt.date) -> dict[str, 
     key = panel_cache_key(enterprise_id, latest)
     found = cache.get(key)
     if isinstance(found, dict):
-        return found
+        return _with_fresh_names(found)
     computed = _panel(user, enterprise_id, latest)
     cache.set(key, computed, CACHE_SECONDS)
     return computed
+
+
+def _with_fresh_names(panel: dict[str, Any]) -> dict[str, object]:
+    """A kept panel with its partners', headings' and trade modes' names read afresh, as the
+    breakdown page does: a renamed partner shows at once, and no version marks a rename."""
+    if not panel.get("has_trade"):
+        return panel
+    found = dict(panel)
+    listed = [*panel["partners"].rows, *panel["gained"], *panel["lost"]]
+    partner_names = names_for("partner", [r.key for r in listed])
+    for name, by in (("partners", "partner"), ("products", "hs4"), ("modes", "mode")):
+        table = panel[name]
+        names = partner_names if by == "partner" else names_for(by, [r.key for r in table.rows])
+        rows = [replace(r, name=names.get(r.key, r.name)) for r in table.rows]
+        found[name] = replace(table, rows=rows)
+    for name in ("gained", "lost"):
+        found[name] = [replace(r, name=partner_names.get(r.key, r.name)) for r in panel[name]]
+    return found
 
 
 def _panel(user: User, enterprise_id: int, latest: dt.date) -> dict[str, object]:

@@ -134,3 +134,16 @@ def test_a_firm_trading_under_fifty_dollars_a_month_has_its_panel(trade_data, ci
     html = client.get(reverse("enterprises:detail", args=[trade_data.e2.pk])).content.decode()
     assert "近36个月没有这家企业的海关进出口记录" not in html
     assert 'id="enterprise-partners"' in html and "日本" in html
+
+
+def test_a_partner_renamed_after_the_panel_was_kept_shows_its_new_name(trade_data, city, client):
+    """Reference names move no rollup version: the kept panel's names are read afresh, as
+    the breakdown page's are."""
+    from kaifang.core.models import Partner
+
+    context, _ = _open(client, city.leader, trade_data.e1)
+    assert "美国" in [r.name for r in context["partners"].rows]
+    Partner.objects.filter(code="502").update(name_zh="美利坚合众国")
+    context, sums = _open(client, city.leader, trade_data.e1)
+    assert sums == []  # still the kept panel
+    assert "美利坚合众国" in [r.name for r in context["partners"].rows]
