@@ -27,7 +27,9 @@ people editing the register); the jobs those commits queued are run the same way
 first views again (until session 22 an edit queued nothing, so the first viewer computed; a
 burst now queues each refill once). The profile of the largest firm (its trade panel kept per
 firm since session 35, the 20 largest of each scope refilled by the worker) is timed there
-too, and once more after the file's pages were dropped from the OS cache (posix_fadvise
+too, and the profile of the scope's 50th firm (computed on its first view "before"; kept
+"after" since session 36, the worker computing the firms last viewed too), and the
+largest's once more after the file's pages were dropped from the OS cache (posix_fadvise
 DONTNEED: cold disk reads, the other kind of first view).
 With `--trickle` (after those, or alone): five firms renamed two seconds apart, the worker
 idle between them taking only what is due, as django-q's does; it prints how many rounds of
@@ -241,13 +243,14 @@ def database_mb() -> float:
         return float(pages * cursor.fetchone()[0]) / 1e6
 
 
-def largest_enterprise(user: User, latest: dt.date) -> int | None:
-    """The viewer's largest enterprise this year to date (the slowest profile and drill)."""
+def largest_enterprise(user: User, latest: dt.date, rank: int = 1) -> int | None:
+    """The viewer's largest enterprise this year to date (the slowest profile and drill), or
+    the one at `rank` (or the last if he sees fewer)."""
     from kaifang.trade.selectors import Query, top_rows
 
     q = Query(year=latest.year, month=latest.month)
-    rows = top_rows(viewer=user, by="enterprise", q=q, limit=1)
-    return int(rows[0].key) if rows else None
+    rows = [r for r in top_rows(viewer=user, by="enterprise", q=q, limit=rank) if r.key.isdigit()]
+    return int(rows[-1].key) if rows else None
 
 
 def fact_pages(client: Client, user: User, latest: dt.date, params: str, runs: int) -> None:
@@ -291,6 +294,7 @@ def fact_pages(client: Client, user: User, latest: dt.date, params: str, runs: i
     line("indicator list", *timed(page(client, reverse("indicators:indicator_list")), runs))
 
 
+MIDDLE_RANK = 50  # a mid-size firm of the scope, for the profile's first view
 FIRST_VIEW_PAGES = ("overview", "concentration", "new-exporters", "stopped")
 
 
@@ -303,6 +307,11 @@ def _first_view_urls(user: User, latest: dt.date) -> dict[str, str]:
     firm = largest_enterprise(user, latest)
     if firm is not None:
         urls["profile, largest firm"] = reverse("enterprises:detail", args=[firm])
+    # Outside the worker's REFILL_FIRMS largest: computed on its first view ("before"), then
+    # kept by the refill after the next import as a firm viewed (`profile.remember_viewed`).
+    firm = largest_enterprise(user, latest, rank=MIDDLE_RANK)
+    if firm is not None:
+        urls[f"profile, {MIDDLE_RANK}th firm"] = reverse("enterprises:detail", args=[firm])
     return urls
 
 

@@ -42,6 +42,8 @@ from kaifang.trade.templatetags.trade_analysis import records_url
 
 PANEL_ROWS = 8  # the partners and products the panel lists (the template's slices)
 REFILL_FIRMS = 20  # the largest firms of each refilled scope whose panel the worker computes
+VIEWED_FIRMS = 200  # the firms last opened whose panel the worker computes too
+VIEWED_KEY = "trade:profile:viewed"  # their ids, newest first (no figures: nothing to scope)
 
 
 def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[str, object]:
@@ -52,7 +54,7 @@ def trade_panel_context(request: HttpRequest, enterprise: Enterprise) -> dict[st
     latest = report_month(user)  # kept per rollup version and scope, as the trade pages'
     if latest is None or not _sees(user, enterprise):
         return {"has_trade": False}
-    return panel_figures(user, enterprise.pk, latest)
+    return panel_figures(user, enterprise.pk, latest, viewed=True)
 
 
 def _sees(user: User, enterprise: Enterprise) -> bool:
@@ -63,7 +65,9 @@ def panel_cache_key(enterprise_id: int, latest: dt.date) -> str:
     return f"trade:profile:{rollup_version()}:{enterprise_id}:{latest:%Y-%m}"
 
 
-def panel_figures(user: User, enterprise_id: int, latest: dt.date) -> dict[str, object]:
+def panel_figures(
+    user: User, enterprise_id: int, latest: dt.date, *, viewed: bool = False
+) -> dict[str, object]:
     """The panel's figures of one firm in a report month, kept in the shared cache per rollup
     version, firm and month (a rebuild or an enterprise change retires them), so the worker
     can compute the largest firms' after an import (`refill`): on a province the largest
@@ -71,14 +75,28 @@ def panel_figures(user: User, enterprise_id: int, latest: dt.date) -> dict[str, 
     trade scope (`selectors.base.reach`) is a set of whole firms, by the same fields as the
     register's gate (district, park, liaison), so whoever passed the profile's gate for this
     firm sees all of its trade and the same figures (decision 0032). Only the rows the panel
-    lists are kept."""
+    lists are kept. A panel a user waited for (`viewed`) names its firm among those the
+    worker computes after the next import (`remember_viewed`)."""
     key = panel_cache_key(enterprise_id, latest)
     found = cache.get(key)
     if isinstance(found, dict):
         return _with_fresh_names(found)
     computed = _panel(user, enterprise_id, latest)
     cache.set(key, computed, CACHE_SECONDS)
+    if viewed:
+        remember_viewed(enterprise_id)
     return computed
+
+
+def remember_viewed(enterprise_id: int) -> None:
+    """Put a firm first among the VIEWED_FIRMS whose panel the worker computes after an
+    import, besides each scope's largest: the firms people open are few and return (a
+    liaison officer's own, the ones a leader follows), and at 50 M records a firm's first
+    view after an import reads its stage rollups from disk. Only on a computed panel, so a
+    kept one costs no write; a firm stays listed until 200 others were computed after it.
+    Two processes writing at once may lose one id: a hint, the panel is computed on view."""
+    ids = [i for i in cache.get(VIEWED_KEY, []) if i != enterprise_id]
+    cache.set(VIEWED_KEY, [enterprise_id, *ids][:VIEWED_FIRMS], None)
 
 
 def _with_fresh_names(panel: dict[str, Any]) -> dict[str, object]:
@@ -136,21 +154,32 @@ def _panel(user: User, enterprise_id: int, latest: dt.date) -> dict[str, object]
 def refill() -> int:
     """Compute and cache the panel of the REFILL_FIRMS largest firms (this year to date) of
     each scope the trade figures are refilled for (`refill.refill_viewers(owners=False)`),
-    in its report month; a firm in several scopes once a month. Run by the worker after the
-    rollup version moves; returns the number of panels computed."""
+    in its report month, then of the firms last viewed (`remember_viewed`) that the scope
+    sees; a firm in several scopes once a month. Run by the worker after the rollup version
+    moves; returns the number of panels computed."""
     from kaifang.trade.refill import refill_viewers
 
+    viewers = [(u, m) for u in refill_viewers(owners=False) if (m := report_month(u))]
     done: set[tuple[int, dt.date]] = set()
-    for user in refill_viewers(owners=False):
-        latest = report_month(user)
-        if latest is None:
-            continue
+
+    def compute(user: User, firm: int, latest: dt.date) -> None:
+        if (firm, latest) not in done:
+            done.add((firm, latest))
+            panel_figures(user, firm, latest)
+
+    for user, latest in viewers:
         q = Query(year=latest.year, month=latest.month, flow="total", currency="usd")
         for row in top_rows(viewer=user, by="enterprise", q=q, limit=REFILL_FIRMS):
-            if not row.key.isdigit() or (int(row.key), latest) in done:
-                continue
-            done.add((int(row.key), latest))
-            panel_figures(user, int(row.key), latest)
+            if row.key.isdigit():
+                compute(user, int(row.key), latest)
+    viewed = [i for i in cache.get(VIEWED_KEY, []) if isinstance(i, int)]
+    for user, latest in viewers:  # through the gate: a firm since moved or deleted is left out
+        seen = set(
+            visible_to(Enterprise.objects.filter(pk__in=viewed), user).values_list("pk", flat=True)
+        )
+        for firm in viewed:
+            if firm in seen:
+                compute(user, firm, latest)
     return len(done)
 
 

@@ -147,3 +147,46 @@ def test_a_partner_renamed_after_the_panel_was_kept_shows_its_new_name(trade_dat
     context, sums = _open(client, city.leader, trade_data.e1)
     assert sums == []  # still the kept panel
     assert "美利坚合众国" in [r.name for r in context["partners"].rows]
+
+
+def test_a_firm_opened_before_an_import_is_computed_by_the_worker_after_it(
+    trade_data, city, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    """丁服装 is neither the city's nor district B's largest: its first view computes its
+    panel, and names it among the firms the worker computes after the next import."""
+    monkeypatch.setattr(profile, "REFILL_FIRMS", 1)
+    _, sums = _open(client, city.district_b_user, trade_data.e4)
+    assert sums
+    _rebuild_as_an_import_does(django_capture_on_commit_callbacks)
+    context, sums = _open(client, city.district_b_user, trade_data.e4)
+    assert sums == []
+    assert _shown(context) == _shown(
+        profile._panel(city.district_b_user, trade_data.e4.pk, context["q"].period)
+    )
+    # a firm nobody opened is still computed on its first view
+    _, sums = _open(client, city.district_a_user, trade_data.e5)
+    assert sums
+
+
+def test_only_the_last_viewed_firms_are_computed_after_an_import(
+    trade_data, city, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(profile, "REFILL_FIRMS", 1)
+    monkeypatch.setattr(profile, "VIEWED_FIRMS", 2)
+    for firm in (trade_data.e1, trade_data.e5, trade_data.e1, trade_data.e4):
+        cache.delete(profile.panel_cache_key(firm.pk, dt.date(2025, 3, 1)))
+        _open(client, city.leader, firm)
+    assert cache.get(profile.VIEWED_KEY) == [trade_data.e4.pk, trade_data.e1.pk]
+    _rebuild_as_an_import_does(django_capture_on_commit_callbacks)
+    assert _open(client, city.leader, trade_data.e1)[1] == []
+    assert _open(client, city.leader, trade_data.e4)[1] == []
+    assert _open(client, city.leader, trade_data.e5)[1]  # pushed out by the two after it
+
+
+def test_a_kept_panel_names_no_firm(trade_data, city, client):
+    """Only a computed panel names its firm: a view of a kept one writes nothing."""
+    _open(client, city.leader, trade_data.e1)
+    assert cache.get(profile.VIEWED_KEY) == [trade_data.e1.pk]
+    cache.delete(profile.VIEWED_KEY)
+    assert _open(client, city.leader, trade_data.e1)[1] == []
+    assert cache.get(profile.VIEWED_KEY) is None
