@@ -190,3 +190,11 @@ def test_a_kept_panel_names_no_firm(trade_data, city, client):
     cache.delete(profile.VIEWED_KEY)
     assert _open(client, city.leader, trade_data.e1)[1] == []
     assert cache.get(profile.VIEWED_KEY) is None
+
+
+def test_a_listed_firm_no_scope_sees_is_left_out_of_the_refill(trade_data, city, monkeypatch):
+    """A firm deleted since it was opened (its id stays listed) costs the refill nothing."""
+    monkeypatch.setattr(profile, "REFILL_FIRMS", 1)
+    computed = profile.refill()
+    cache.set(profile.VIEWED_KEY, [trade_data.e4.pk + 1000, trade_data.e4.pk], None)
+    assert profile.refill() == computed + 1  # 丁服装 only
