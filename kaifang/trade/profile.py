@@ -93,8 +93,9 @@ def remember_viewed(enterprise_id: int) -> None:
     import, besides each scope's largest: the firms people open are few and return (a
     liaison officer's own, the ones a leader follows), and at 50 M records a firm's first
     view after an import reads its stage rollups from disk. Only on a computed panel, so a
-    kept one costs no write; a firm stays listed until 200 others were computed after it.
-    Two processes writing at once may lose one id: a hint, the panel is computed on view."""
+    kept one costs no write; a firm stays listed until VIEWED_FIRMS others were computed
+    after it. Two processes writing at once may lose one id: a hint, the panel is computed
+    on view."""
     ids = [i for i in cache.get(VIEWED_KEY, []) if i != enterprise_id]
     cache.set(VIEWED_KEY, [enterprise_id, *ids][:VIEWED_FIRMS], None)
 
@@ -173,7 +174,8 @@ def refill() -> int:
             if row.key.isdigit():
                 compute(user, int(row.key), latest)
     viewed = [i for i in cache.get(VIEWED_KEY, []) if isinstance(i, int)]
-    for user, latest in viewers:  # through the gate: a firm since moved or deleted is left out
+    # through each scope's gate: a firm deleted since, or in no refilled scope, is left out
+    for user, latest in viewers:
         seen = set(
             visible_to(Enterprise.objects.filter(pk__in=viewed), user).values_list("pk", flat=True)
         )
