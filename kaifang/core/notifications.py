@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -44,7 +44,7 @@ from kaifang.core.models import (
     WebhookChannel,
     WebhookKind,
 )
-from kaifang.core.scope import get_for_user, visible_to
+from kaifang.core.scope import get_for_user, visible_to, who_sees
 
 logger = logging.getLogger(__name__)
 
@@ -86,14 +86,19 @@ def notify(
     url: str = "",
     category: str = "system",
     level: str = NotificationLevel.INFO,
+    about: models.Model | None = None,
 ) -> list[Notification]:
     """Notify each distinct active recipient in-app, and by e-mail and group robot where their
-    preferences allow. `url` is a path inside Kaifang ("/appeals/12/"). Returns the rows."""
+    preferences allow. `url` is a path inside Kaifang ("/appeals/12/"). A notification that
+    names a record passes it as `about`: only the recipients who may see it get it (the data
+    scope's gate, `scope.who_sees`). Returns the rows."""
     if url and not url.startswith("/"):
         raise ValueError("notify(url=...) must be a path inside Kaifang, starting with '/'")
     if level not in NotificationLevel.values:
         raise ValueError(f"unknown notification level {level!r}")
     people = {u.pk: u for u in recipients if u.pk and u.is_active}
+    if about is not None:
+        people = {u.pk: u for u in who_sees(about, people.values())}
     if not people:
         return []
     prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=people)}

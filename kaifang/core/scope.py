@@ -190,6 +190,14 @@ def visible_to(queryset: QuerySet[M], user: User | AnonymousUser) -> QuerySet[M]
     return filtered
 
 
+def who_sees(obj: models.Model, users: Iterable[User]) -> list[User]:
+    """Those of `users` who may see `obj`: a notification that names a record goes only to
+    them (a unit's staff includes liaison officers who see their own firms alone)."""
+    model = type(obj)
+    one = model._default_manager.filter(pk=obj.pk)
+    return [u for u in users if visible_to(one, u).exists()]
+
+
 def people_units(user: User | AnonymousUser) -> frozenset[int] | None:
     """The units whose people `user` may see and pick: their own unit and below, and the units
     of their scope; None when they see the whole city."""

@@ -235,10 +235,12 @@ FOLLOW_UP_COLOURS = {FollowUpStatus.OPEN: "yellow", FollowUpStatus.VISITED: "gre
 
 class FollowUp(models.Model):
     """A visit asked of an enterprise's liaison officer because a scenario exposes it. One
-    per scenario and enterprise; marked visited by the first visit recorded after it."""
+    per scenario and enterprise; marked visited by the first visit recorded after it. Scoped
+    through its enterprise: `liaison` is whom it was sent to, and after a handover the firm's
+    new liaison officer holds it, the former one no longer sees it."""
 
     scope_unit_fields = ("enterprise__district", "enterprise__park")
-    scope_owner_fields = ("liaison",)
+    scope_owner_fields = ("enterprise__liaison",)
 
     scenario = models.ForeignKey(
         Scenario, verbose_name="情景", on_delete=models.CASCADE, related_name="follow_ups"

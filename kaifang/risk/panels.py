@@ -23,7 +23,9 @@ def workbench_context(request: HttpRequest) -> dict[str, object] | None:
     if user is None:
         return None
     rows = list(
-        FollowUp.objects.filter(liaison=user, status=FollowUpStatus.OPEN)
+        visible_to(
+            FollowUp.objects.filter(enterprise__liaison=user, status=FollowUpStatus.OPEN), user
+        )
         .select_related("enterprise", "scenario")
         .only("id", "enterprise", "enterprise__name", "scenario", "scenario__name")
         .order_by("-created_at")[:8]

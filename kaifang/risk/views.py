@@ -82,7 +82,8 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
             "scenarios": scenarios,
             "watch": selectors.watch_list()[:8],
             "open_follow_ups": visible_to(
-                FollowUp.objects.filter(liaison=user, status=FollowUpStatus.OPEN), user
+                FollowUp.objects.filter(enterprise__liaison=user, status=FollowUpStatus.OPEN),
+                user,
             ).count(),
         },
     )
@@ -355,7 +356,8 @@ def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_follow_ups(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    rows = visible_to(FollowUp.objects.filter(liaison=user), user).select_related(
+    # the follow-ups of the firms the user is liaison officer of now (a handover passes them on)
+    rows = visible_to(FollowUp.objects.filter(enterprise__liaison=user), user).select_related(
         "enterprise", "scenario"
     )
     return render(request, "risk/my_follow_ups.html", {"rows": rows.order_by("status", "-id")})

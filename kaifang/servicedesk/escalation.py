@@ -74,6 +74,7 @@ def check_appeal(appeal_id: int, today: dt.date, report: ScanReport) -> None:
                 body=f"{stage.label}期限 {stage.due:%Y-%m-%d}",
                 url=_url(appeal),
                 category="appeal",
+                about=appeal,
                 level=NotificationLevel.WARNING,
             )
             report.reminded.append(appeal.tracking_code)
@@ -94,6 +95,7 @@ def check_appeal(appeal_id: int, today: dt.date, report: ScanReport) -> None:
                 f"期限 {stage.due:%Y-%m-%d}",
                 url=_url(appeal),
                 category="appeal",
+                about=appeal,
                 level=NotificationLevel.DANGER,
             )
             appeal_event(

@@ -64,6 +64,7 @@ def supervise(*, appeal: Appeal, reason: str, actor: User | None) -> bool:
         body=f"{appeal.enterprise_name}，{reason}。承办单位：{appeal.unit or '未派单'}",
         url=f"/servicedesk/appeals/{appeal.pk}/",
         category="appeal",
+        about=appeal,
         level=NotificationLevel.DANGER,
     )
     return True

@@ -84,7 +84,7 @@ def _send(
             people = list(recipients)
             transaction.on_commit(
                 lambda: wiring.notify_users(
-                    recipients=people, title=title, body=body, url=url, level=level
+                    recipients=people, title=title, body=body, url=url, level=level, about=task
                 )
             )
     except IntegrityError:

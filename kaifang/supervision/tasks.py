@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 
 from kaifang.core import notifications
@@ -26,8 +27,10 @@ def notify_users(
     body: str,
     url: str,
     level: str = "info",
+    about: Model | None = None,
 ) -> None:
-    """Send through the notification channels (in-app, e-mail, group robot)."""
+    """Send through the notification channels (in-app, e-mail, group robot); with `about`, to
+    those of the recipients who may see that record only."""
     people = [user for user in recipients if user is not None]
     if people:
         notifications.notify(
@@ -37,6 +40,7 @@ def notify_users(
             url=url,
             category="supervision",
             level=level,
+            about=about,
         )
 
 

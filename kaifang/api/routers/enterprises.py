@@ -146,7 +146,7 @@ def _trade(user: User, enterprise: Enterprise) -> dict[str, Any] | None:
 )
 def enterprise_list_api(request: HttpRequest, params: Query[EnterpriseQuery]) -> dict[str, Any]:
     user = current_user(request)
-    form = EnterpriseFilterForm(request.GET)
+    form = EnterpriseFilterForm(request.GET, user=user)
     data = cleaned(form)
     filters = EnterpriseFilters(
         q=data["q"] or "",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kaifang.core import audit
 from kaifang.core.models import Unit, User
+from kaifang.core.scope import visible_to
 from kaifang.library import matching, search, segment
 from kaifang.library.models import (
     Benefit,
@@ -448,8 +449,7 @@ def support_item_evaluate(*, item: SupportItem, actor: User | None = None) -> di
             LedgerEntry(item=item, enterprise_id=e, amount=item.amount) for e in added
         )
         if added and item.responsible_unit_id is not None:
-            count = len(added)
-            transaction.on_commit(lambda: _notify_payer(item.pk, count))
+            transaction.on_commit(lambda: _notify_payer(item.pk, added))
     item.evaluated_at = timezone.now()
     item.save(update_fields=["evaluated_at"])
     audit.record(actor=actor, action="library.item_evaluate", obj=item, changes=counts)
@@ -482,20 +482,27 @@ def _notify_liaisons(item_id: int, enterprise_ids: list[int]) -> None:
         )
 
 
-def _notify_payer(item_id: int, count: int) -> None:
+def _notify_payer(item_id: int, added: list[int]) -> None:
     """The responsible unit learns that enterprises entered its 免申即享 list, to confirm them
-    and track payment."""
+    and track payment. Each of its people is told how many of the new firms they see (the
+    ledger they open is scoped too); one who sees none of them is not told."""
+    from kaifang.enterprises.models import Enterprise
     from kaifang.library.tasks import notify_users
 
     item = SupportItem.objects.select_related("document").get(pk=item_id)
     if item.responsible_unit_id is None:
         return
-    notify_users(
-        recipients=list(User.objects.filter(unit_id=item.responsible_unit_id, is_active=True)),
-        title=f"免申即享待确认：{item.title}",
-        body=f"《{item.document.title}》{item.title}新增 {count} 家应享企业，请确认并跟踪兑现。",
-        url=reverse("library:item_detail", args=[item.pk]) + "#ledger",
-    )
+    firms = Enterprise.objects.filter(pk__in=added)
+    for user in User.objects.filter(unit_id=item.responsible_unit_id, is_active=True):
+        count = visible_to(firms, user).count()
+        if count:
+            notify_users(
+                recipients=[user],
+                title=f"免申即享待确认：{item.title}",
+                body=f"《{item.document.title}》{item.title}新增 {count} 家应享企业，"
+                "请确认并跟踪兑现。",
+                url=reverse("library:item_detail", args=[item.pk]) + "#ledger",
+            )
 
 
 # --- 免申即享 ledger -----------------------------------------------------------------------

@@ -257,7 +257,8 @@ def test_responsible_unit_is_told_of_new_no_application_entries_once(
         recipient=city.district_a_user, title__contains="免申即享待确认"
     )
     assert told.count() == 1
-    assert "新增 2 家应享企业" in told.get().body
+    # two firms qualify, one in each district: district A's people are told of theirs alone
+    assert "新增 1 家应享企业" in told.get().body
     with django_capture_on_commit_callbacks(execute=True):
         support_item_evaluate(item=item, actor=city.officer)
     assert told.count() == 1  # nothing new, nobody told again

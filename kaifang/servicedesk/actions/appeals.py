@@ -386,6 +386,7 @@ def appeal_route(
         body=f"{appeal.enterprise_name}，请于 {appeal.accept_due:%Y-%m-%d} 前签收。",
         url=f"/servicedesk/appeals/{appeal.pk}/",
         category="appeal",
+        about=appeal,
         level=NotificationLevel.WARNING,
     )
     return appeal
@@ -439,6 +440,7 @@ def appeal_return(
         body=f"{unit}：{reason.strip()}",
         url=f"/servicedesk/appeals/{appeal.pk}/",
         category="appeal",
+        about=appeal,
     )
     return appeal
 
@@ -649,6 +651,7 @@ def appeal_reopen(
             body=comment.strip(),
             url=f"/servicedesk/appeals/{appeal.pk}/",
             category="appeal",
+            about=appeal,
             level=NotificationLevel.WARNING,
         )
     return appeal

@@ -71,7 +71,9 @@ def _notify_later(
     people = [user for user in recipients if user is not None]
     url = _task_url(task)
     transaction.on_commit(
-        lambda: wiring.notify_users(recipients=people, title=title, body=body, url=url, level=level)
+        lambda: wiring.notify_users(
+            recipients=people, title=title, body=body, url=url, level=level, about=task
+        )
     )
 
 
