@@ -239,3 +239,21 @@ def test_exports_keep_formula_like_text_as_text(client, city, make_appeal):
     year = appeal.registered_at.year
     stats = client.get("/servicedesk/stats/export.xlsx", {"year": year}).content
     assert_stored_as_text(stats, "=1+2")
+
+
+def test_a_supervised_appeal_links_its_task_only_for_those_who_may_open_it(
+    client, city, firm, make_appeal
+):
+    """The district sees its firm's appeal that customs handles, not customs' task: the tag
+    shows without a link that would answer 404 (found by the QA crawl, session 37)."""
+    appeal = make_appeal(firm)
+    actions.appeal_route(appeal=appeal, actor=city.officer, unit=city.customs)
+    login(client, city.leader)
+    client.post(f"/servicedesk/appeals/{appeal.pk}/mark/", {"mark-text": "请尽快办理"})
+    appeal.refresh_from_db()
+    task_url = f"/supervision/tasks/{appeal.supervision_ref}/"
+    assert task_url in client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
+    login(client, city.district_a_user)
+    page = client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
+    assert "督办事项" in page and task_url not in page
+    assert client.get(task_url).status_code == 404

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaifang.core import audit, record_panels
+from kaifang.core import audit, handover, record_panels
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
@@ -190,6 +190,17 @@ def _available(user: User, appeal: Appeal) -> list[dict[str, Any]]:
     return result
 
 
+def _supervision_task(user: User, appeal: Appeal) -> dict[str, Any] | None:
+    """The supervised task this appeal became, when this user may open it: a district user sees
+    an appeal of a firm of theirs that another unit (customs) handles, not that unit's task."""
+    if not appeal.supervision_ref.isdigit():
+        return None
+    found = handover.call(
+        "supervision.task_summaries", user=user, ids=[int(appeal.supervision_ref)]
+    )
+    return found[0] if found else None
+
+
 @login_required
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
@@ -209,6 +220,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": appeal.attachments.all(),
             "available": _available(user, appeal),
             "today": timezone.localdate(),
+            "task": _supervision_task(user, appeal),
             # Panels offered by peer apps (the library's policy clauses), see core/record_panels.
             "panels": record_panels.render("servicedesk.appeal", request, appeal),
         },
