@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core import audit, permissions
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
-from kaifang.core.scope import visible_to
+from kaifang.core.permissions import Cap
+from kaifang.core.scope import can_write, visible_to
 from kaifang.enterprises import actions
 from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm
 from kaifang.enterprises.models import Enterprise, Tag
@@ -89,8 +90,14 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     qs = enterprise_list(user=request.user, filters=filters).only(*LIST_COLUMNS)
     qs = qs.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "name")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [ROWS.render(row_key(e), {"e": e}) for e in page]
-    return render(request, "enterprises/list.html", {"form": form, "page": page, "rows": rows})
+    # a read-only user (a leader) is offered no edit link that would answer 403
+    can = permissions.has(request.user, Cap.WRITE)
+    rows = [ROWS.render((*row_key(e), can), {"e": e, "can_write": can}) for e in page]
+    return render(
+        request,
+        "enterprises/list.html",
+        {"form": form, "page": page, "rows": rows, "can_write": can},
+    )
 
 
 @login_required
@@ -164,6 +171,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": enterprise.tags.all(),
             "panels": render_panels(request, enterprise),
             "profile_actions": actions_for(request, enterprise),
+            "can_write": can_write(request.user, enterprise),
         },
     )
 
@@ -172,6 +180,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = current_user(request)
     enterprise = enterprise_get(user=user, pk=pk, write=True) if pk else None
+    if enterprise is None:
+        permissions.require(user, Cap.WRITE, "您没有新增企业档案的权限（只读账号）。")
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

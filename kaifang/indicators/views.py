@@ -35,7 +35,7 @@ from kaifang.indicators.forms import (
 )
 from kaifang.indicators.importers.office import IndicatorRef, OfficeError, parse_office
 from kaifang.indicators.importers.official import OfficialError, parse_official
-from kaifang.indicators.models import Region, RegionKind, ValueImport
+from kaifang.indicators.models import Indicator, Region, RegionKind, ValueImport
 from kaifang.indicators.officials import official_rows
 
 YI = Decimal(100_000_000)
@@ -105,7 +105,8 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "districts": districts,
             "peers": peer_table,
             "may_manage": actions.may_manage(user),
-            "may_enter": actions.may_enter_any(user),
+            # the grid's own regions: a district user has none for a computed indicator
+            "may_enter": actions.may_enter_any(user) and bool(_entry_regions(user, indicator)),
         },
     )
 
@@ -141,17 +142,23 @@ def indicator_export(request: HttpRequest, code: str) -> HttpResponse:
     return file_download(content=content, filename=f"indicator-{code}-{year}{month:02d}.xlsx")
 
 
-@login_required
-def value_grid(request: HttpRequest, code: str) -> HttpResponse:
-    """Grid entry: one row per region the user may write, for one month."""
-    user = current_user(request)
-    indicator = selectors.indicator_get(code)
-    regions = [
+def _entry_regions(user: User, indicator: Indicator) -> list[Region]:
+    """The regions whose values this user may enter for this indicator (the grid's rows): a
+    computed indicator's city and district figures are summed, not entered."""
+    return [
         r
         for r in selectors.visible_regions(user)
         if actions.may_write_region(user, r)
         and not (indicator.is_computed and r.kind in (RegionKind.CITY, RegionKind.DISTRICT))
     ]
+
+
+@login_required
+def value_grid(request: HttpRequest, code: str) -> HttpResponse:
+    """Grid entry: one row per region the user may write, for one month."""
+    user = current_user(request)
+    indicator = selectors.indicator_get(code)
+    regions = _entry_regions(user, indicator)
     if not regions:
         raise PermissionDenied("您没有可录入该指标的地区")
     year, month = _period(request, user)

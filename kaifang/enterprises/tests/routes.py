@@ -18,7 +18,7 @@ def make(city: Any) -> dict[str, Any]:
 ROUTES = [
     Route("enterprises:list", hides="enterprise_a"),
     Route("enterprises:export", hides="enterprise_a"),
-    Route("enterprises:create", expect={"leader": 200}),
+    Route("enterprises:create", expect={"leader": 403}),  # leaders read (session 37)
     Route("enterprises:detail", kwargs={"pk": "enterprise_a"}),
     Route("enterprises:edit", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),
     Route("enterprises:merge", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),

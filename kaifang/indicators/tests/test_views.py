@@ -298,3 +298,16 @@ def test_data_version_is_one_statement(city):
         assert dashboard.data_version() == first
     reads = [q["sql"] for q in queries if "indicators_" in q["sql"]]
     assert len(reads) == 1, reads
+
+
+def test_the_entry_button_shows_only_where_the_grid_has_rows(seeded, region_a, city, client):
+    """A district user has no row to enter for a computed indicator: no "录入数值" that would
+    answer 403 (found by the QA crawl, session 37)."""
+    detail = reverse("indicators:indicator_detail", args=["trade_total"])
+    grid = reverse("indicators:value_grid", args=["trade_total"])
+    client.force_login(city.district_a_user)
+    assert client.get(grid).status_code == 403
+    assert grid not in client.get(detail, {"year": 2025, "month": 3}).content.decode()
+    client.force_login(city.officer)
+    assert client.get(grid).status_code == 200
+    assert grid in client.get(detail, {"year": 2025, "month": 3}).content.decode()

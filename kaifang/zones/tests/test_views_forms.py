@@ -101,3 +101,16 @@ def test_people_pickers_offer_and_accept_only_people_in_scope(city, zone, client
     actions.project_update(
         actor=city.district_a_user, project=zone.project, officer=city.officer, name="改名项目"
     )
+
+
+def test_a_leader_is_offered_no_create_button_the_server_refuses(city, client: Client):
+    """Found by the QA crawl, session 37: 新建平台 and 新建园区 answered a leader 403."""
+    for listing, new in (
+        ("zones:platform_list", "zones:platform_new"),
+        ("zones:park_list", "zones:park_new"),
+    ):
+        client.force_login(city.leader)
+        assert reverse(new) not in client.get(reverse(listing)).content.decode()
+        assert client.get(reverse(new)).status_code == 403
+        client.force_login(city.officer)
+        assert reverse(new) in client.get(reverse(listing)).content.decode()

@@ -21,7 +21,7 @@ from kaifang.zones import selectors
 from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.forms import OutputForm, ParkForm, TargetForm, TeamForm
 from kaifang.zones.models import Park, ParkKpiDefinition, ParkTier
-from kaifang.zones.permissions import require_editor
+from kaifang.zones.permissions import is_editor, require_editor
 from kaifang.zones.views.common import (
     add_action_errors,
     attempt,
@@ -55,6 +55,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
             "tier": tier,
             "tiers": [c for c in ParkTier.choices if c[0]],
             "query": request.GET.urlencode(),
+            "can_edit": is_editor(request.user),  # no button that would answer 403
         },
     )
 

@@ -38,7 +38,7 @@ from kaifang.zones.models import (
     Platform,
     PlatformMilestone,
 )
-from kaifang.zones.permissions import require_editor
+from kaifang.zones.permissions import is_editor, require_editor
 from kaifang.zones.views.common import (
     add_action_errors,
     attempt,
@@ -69,7 +69,12 @@ def platform_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "zones/platform_list.html",
-        {"form": form, "page": page, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": request.GET.urlencode(),
+            "can_edit": is_editor(request.user),  # no button that would answer 403
+        },
     )
 
 
