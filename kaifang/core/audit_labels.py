@@ -15,6 +15,8 @@ from django.db import models
 
 ACTIONS: dict[str, str] = {
     "export.briefing_annex": "下载月报附表",
+    "export.risk_scenario_docx": "导出风险情景报告（Word）",
+    "export.risk_scenario_xlsx": "导出风险情景明细（Excel）",
     "export.indicator": "导出指标数据",
     "export.library_ledger": "导出免申即享台账",
     "export.library_matches": "导出政策匹配企业",
@@ -229,6 +231,32 @@ KEYS = {
     "chars": "字数",
     "at": "拆分位置",
     "candidate": "候选任务",
+    "hs": "商品编码",
+    "partner": "贸易伙伴",
+    "district": "县区",
+    "park": "园区",
+    "platform": "平台",
+    "chain": "产业链",
+    "group": "国别分组",
+    "appeals": "诉求数",
+}
+
+# The trade pages' filter codes an export records, in words (the keys' own values).
+VALUE_WORDS: dict[str, dict[str, str]] = {
+    "currency": {"usd": "美元", "cny": "人民币"},
+    "flow": {"total": "进出口", "export": "出口", "import": "进口"},
+    "span": {"ytd": "年初至今", "month": "当月"},
+    "by": {
+        "partner": "贸易伙伴",
+        "group": "国别分组",
+        "hs2": "商品章",
+        "hs4": "商品品目",
+        "mode": "贸易方式",
+        "district": "县区",
+        "park": "园区",
+        "industry": "行业",
+        "enterprise": "企业",
+    },
 }
 
 EMPTY = "（空）"
@@ -318,6 +346,9 @@ def change_rows(action: str, object_type: str, changes: Any) -> list[ChangeRow]:
     for key, value in changes.items():
         field = _field(model, str(key))
         label = label_for(str(key), model)
+        words = VALUE_WORDS.get(str(key)) if field is None else None
+        if words and isinstance(value, str):
+            value = words.get(value, value)
         if (diff_like or key == "deadline") and _is_pair(value):
             rows.append(ChangeRow(label, show(value[0], field), show(value[1], field)))
         else:

@@ -71,3 +71,19 @@ def test_audit_page_shows_descriptions_and_a_change_table(city, client: Client):
     assert '<th scope="row">单位名称</th><td>东城区商务局</td><td>东城商务局</td>' in html
     assert "None" not in html
     assert "{&#x27;" not in html and "{'" not in html  # no Python dicts
+
+
+def test_a_trade_exports_filters_read_in_words():
+    """Found by the QA crawl, session 37: the audit page showed `usd`, `total`, `hs` and the
+    risk scenario's export codes as stored."""
+    assert audit_labels.describe("export.risk_scenario_docx") == "导出风险情景报告（Word）"
+    assert audit_labels.describe("export.risk_scenario_xlsx") == "导出风险情景明细（Excel）"
+    rows = audit_labels.change_rows(
+        "export.trade_by-partner", "", {"currency": "usd", "flow": "total", "hs": "85", "by": "hs4"}
+    )
+    assert [(r.label, r.new) for r in rows] == [
+        ("币种", "美元"),
+        ("进出口", "进出口"),
+        ("商品编码", "85"),
+        ("维度", "商品品目"),
+    ]
