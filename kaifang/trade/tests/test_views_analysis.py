@@ -318,3 +318,11 @@ def test_records_page_with_keys_the_rollups_lack_aggregates_the_facts_once(
     two_keys = {"partner": "502", "hs": "84"}
     assert len(facts) == 1 + _page_reads(len(response.context["rows"]), two_keys), facts
     assert not any("DISTINCT" in sql.upper() for sql in facts)
+
+
+def test_the_scope_line_names_a_group_without_its_internal_code(trade_data, city, client):
+    """Found by the QA crawl, session 37: 「分组：rcep RCEP」."""
+    login(client, city.leader)
+    page = client.get(url("trade:analysis_breakdown", "partner", group="g-ab")).content.decode()
+    line = re.search(r'<p class="drill-keys">(.*?)</p>', page, re.S)
+    assert line is not None and "分组：美日组" in line.group(1) and "g-ab" not in line.group(1)

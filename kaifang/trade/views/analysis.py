@@ -120,7 +120,9 @@ def _keys_labels(keys: Keys) -> list[tuple[str, str]]:
         if name == "industry":
             title = "行业"
         shown = names_for(by if by in BREAKDOWNS else name, [value]).get(value, value)
-        labels.append((title, f"{value} {shown}" if value not in {shown, NONE_KEY} else shown))
+        # a code beside its name (HS 85, partner 502), not a group's internal code ("rcep")
+        coded = value not in {shown, NONE_KEY} and name != "group"
+        labels.append((title, f"{value} {shown}" if coded else shown))
     return labels
 
 
