@@ -186,8 +186,8 @@ class Task(models.Model):
         related_name="tasks",
     )
     source_sentence = models.TextField("原文句子", blank=True)
-    source_start = models.PositiveIntegerField(default=0)
-    source_end = models.PositiveIntegerField(default=0)
+    source_start = models.PositiveIntegerField("原文起始位置", default=0)
+    source_end = models.PositiveIntegerField("原文结束位置", default=0)
     title = models.TextField("任务内容")
     lead_unit = models.ForeignKey(
         "core.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+"

@@ -115,7 +115,11 @@ class MappingTemplate(models.Model):
     name = models.CharField("模板名称", max_length=100)
     mapping = models.JSONField("表头对应", default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

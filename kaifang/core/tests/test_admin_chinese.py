@@ -56,3 +56,11 @@ def test_core_keeps_its_own_app_config():
 
     assert type(apps.get_app_config("core")) is CoreConfig
     assert apps.get_app_config("axes").verbose_name == "登录安全"
+
+
+@pytest.mark.django_db
+def test_the_admin_index_headers_are_in_chinese(city, client: Client):
+    """Django 5.2's index table headers are not in its zh_Hans catalogue (QA crawl, session 37)."""
+    client.force_login(city.admin)
+    html = client.get("/admin/").content.decode()
+    assert "Model name" not in html and "Add link" not in html and "数据类型" in html
