@@ -142,6 +142,25 @@ def test_records_page_paginates_and_totals_all_pages(trade_data, city, client):
     assert AuditEntry.objects.filter(action="export.trade_records").count() == 1
 
 
+def test_a_records_export_past_the_limit_is_refused_with_a_reason(
+    trade_data, city, client, monkeypatch
+):
+    """A city's year at 5.6 M records is millions of rows: the export says how many and asks
+    for a narrower range instead of holding a worker for minutes (session 37)."""
+    from kaifang.trade.views import analysis
+
+    login(client, city.officer)
+    total = client.get(url("trade:analysis_records", span="ytd")).context["page"].paginator.count
+    assert total > 2
+    monkeypatch.setattr(analysis, "RECORDS_EXPORT_MAX", 2)
+    response = client.get(url("trade:analysis_records_export", span="ytd"), follow=True)
+    assert response.redirect_chain[0][0].startswith(reverse("trade:analysis_records"))
+    assert f"共有 {total:,} 条明细" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="export.trade_records").exists()
+    monkeypatch.setattr(analysis, "RECORDS_EXPORT_MAX", total)
+    assert len(sheet_rows(client.get(url("trade:analysis_records_export", span="ytd")))) > total
+
+
 @pytest.mark.parametrize("kind", DYNAMICS)
 def test_dynamics_pages_render_and_export(trade_data, city, client, kind):
     login(client, city.leader)
