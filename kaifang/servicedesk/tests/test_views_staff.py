@@ -257,3 +257,15 @@ def test_a_supervised_appeal_links_its_task_only_for_those_who_may_open_it(
     page = client.get(f"/servicedesk/appeals/{appeal.pk}/").content.decode()
     assert "督办事项" in page and task_url not in page
     assert client.get(task_url).status_code == 404
+
+
+def test_export_file_names_carry_their_date(client, city, firm, make_appeal):
+    """Two downloads on different days no longer overwrite each other (QA crawl, session 37)."""
+    import re
+
+    make_appeal(firm)
+    login(client, city.officer)
+    ledger = client.get("/servicedesk/appeals/export.xlsx")["Content-Disposition"]
+    assert re.search(r'filename="appeals-\d{8}-\d{4}\.xlsx"', ledger)
+    stats = client.get("/servicedesk/stats/export.xlsx")["Content-Disposition"]
+    assert re.search(r'filename="appeal-stats-\d{4}\.xlsx"', stats)

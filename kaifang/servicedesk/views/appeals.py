@@ -154,7 +154,8 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
         object_repr=f"企业诉求台账（{len(rows)} 件）",
         changes={"filters": filters.__dict__, "rows": len(rows)},
     )
-    return file_download(content=content, filename="appeals.xlsx")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")  # as the register's export
+    return file_download(content=content, filename=f"appeals-{stamp}.xlsx")
 
 
 @login_required
