@@ -70,12 +70,24 @@ READ_ONLY_OR_HIDDEN = {"anonymous": 401, "leader": 403, "district_b": 404}
 ROUTES = [
     Route(
         "api:api-root",
-        expect={"anonymous": 404, "leader": 404, "district_a": 404, "district_b": 404},
+        expect={
+            "anonymous": 404,
+            "leader": 404,
+            "district_a": 404,
+            "district_b": 404,
+            "liaison": 404,
+        },
     ),
     Route(
         "api:get_appeal",
         kwargs={"tracking_code": "ABCDEFGHJKMN"},
-        expect={"anonymous": 401, "leader": 401, "district_a": 401, "district_b": 401},
+        expect={
+            "anonymous": 401,
+            "leader": 401,
+            "district_a": 401,
+            "district_b": 401,
+            "liaison": 401,
+        },
     ),
     Route("api:create_appeal", method="POST", expect={"anonymous": 401}),
     Route("api:openapi-json", expect=_all(200)),

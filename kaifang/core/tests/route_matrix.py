@@ -25,6 +25,10 @@ Defaults, which `expect={persona: status}` overrides persona by persona:
   the Excel/Word file, or the JSON) must not contain the `hides` object's str() — also when the
   query string points every filter (`?district=`, `?park=`, `?unit=`, `?enterprise=`) at
   district A.
+- liaison (a district A liaison officer who sees only the firms he is the liaison officer of,
+  and what hangs on them): the same as district_b, GET and POST, except that he works in
+  district A — so a row whose `hides` objects he sees by design (his own firm, the city's
+  region) names him in `seen_by`, and the page must then show them.
 Personas: anonymous, leader, officer, district_a, district_b, park (a district A park user),
 liaison (district A, own records only), admin. A kwargs value that is a string naming a key of
 make()'s dict becomes that object's pk; any other value is used as it is. `skip` names a
@@ -61,6 +65,7 @@ class Route:
     query: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
     skip: str = ""
+    seen_by: tuple[str, ...] = ()
 
     @property
     def is_api(self) -> bool:
@@ -78,12 +83,13 @@ class Route:
             return self.expect[persona]
         if persona == "anonymous":
             return 401 if self.is_api else 302
+        outside = persona in ("district_b", "liaison")
         if self.method != "GET":
-            if persona == "district_b" and self.object_keys(objects):
+            if outside and self.object_keys(objects):
                 return 404
             return None
         if persona in ("leader", "district_a"):
             return 200
-        if persona == "district_b":
+        if outside:
             return 404 if self.object_keys(objects) else 200
         return None

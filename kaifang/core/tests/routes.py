@@ -10,7 +10,7 @@ from kaifang.core.models import Job, Notification
 from kaifang.core.tests.route_matrix import Route
 
 # The Django admin's own gate (is_staff): other users are sent to the admin login.
-STAFF_ONLY = {"leader": 302, "district_a": 302, "district_b": 302, "admin": 200}
+STAFF_ONLY = {"leader": 302, "district_a": 302, "district_b": 302, "liaison": 302, "admin": 200}
 # Personal records (a job, a notification): only their owner, whatever the scope.
 OWNER_ONLY = {"leader": 404, "admin": 404}
 PUBLIC = {"anonymous": 200}
@@ -30,17 +30,29 @@ ROUTES = [
     Route("core:healthz", expect=PUBLIC),
     # Signed-in users are sent on from the login page.
     Route(
-        "core:login", expect={"anonymous": 200, "leader": 302, "district_a": 302, "district_b": 302}
+        "core:login",
+        expect={
+            "anonymous": 200,
+            "leader": 302,
+            "district_a": 302,
+            "district_b": 302,
+            "liaison": 302,
+        },
     ),
     Route("core:logout", method="POST", expect={"anonymous": 302}),
     Route("core:password_change"),
     Route("core:password_change_done"),
     Route("core:profile"),
-    Route("core:unit_list", hides="unit_a"),
+    Route("core:unit_list", hides="unit_a", seen_by=("liaison",)),  # the org chart
     Route("core:unit_create", expect=STAFF_ONLY),
     Route("core:unit_detail", kwargs={"pk": "unit_a"}),
     Route("core:unit_edit", kwargs={"pk": "unit_a"}, expect={**STAFF_ONLY, "district_b": 302}),
-    Route("core:unit_delete", kwargs={"pk": "unit_a"}, method="POST", expect={"district_b": 302}),
+    Route(
+        "core:unit_delete",
+        kwargs={"pk": "unit_a"},
+        method="POST",
+        expect={"district_b": 302, "liaison": 302},
+    ),
     Route("core:audit_list", expect=STAFF_ONLY),
     Route("core:dictionaries", expect=STAFF_ONLY),
     Route("core:job_list", hides="job_a", expect={"leader": 200}),

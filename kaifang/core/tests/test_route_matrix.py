@@ -225,10 +225,15 @@ def _check(world: World, row: Route, persona: str, problems: list[str]) -> None:
         return
     markers = [str(objects[key]) for key in row.hidden()]
     text = response_text(response)
-    if persona == "district_a":
+    if persona == "district_a" or persona in row.seen_by:
         for marker in markers:
             if marker not in text:
                 problems.append(f"{where}: does not show “{marker}”, so the row proves nothing")
+        return
+    if persona == "liaison":
+        for marker in markers:
+            if marker in text:
+                problems.append(f"{where}: shows “{marker}”, not one of his firms")
         return
     if persona == "district_b":
         for marker in markers:

@@ -21,6 +21,9 @@ def make(city: Any) -> dict[str, Any]:
     return {"region": region, "staged": staged}
 
 
+# The region is district A's: its people see it, the liaison officer among them.
+IN_DISTRICT_A = ("liaison",)
+
 MANAGERS_ONLY = {
     "leader": 403,
     "district_a": 403,
@@ -30,8 +33,8 @@ MANAGERS_ONLY = {
 }
 
 ROUTES = [
-    Route("indicators:dashboard", hides="region"),
-    Route("indicators:indicator_list", hides="region"),
+    Route("indicators:dashboard", hides="region", seen_by=IN_DISTRICT_A),
+    Route("indicators:indicator_list", hides="region", seen_by=IN_DISTRICT_A),
     Route(
         "indicators:coverage",
         expect={"district_a": 403, "district_b": 403, "park": 403, "liaison": 403},
@@ -45,7 +48,12 @@ ROUTES = [
         method="POST",
         expect={"leader": 403, "district_a": 404, "officer": 302, "admin": 302},
     ),
-    Route("indicators:indicator_detail", kwargs={"code": "trade_total"}, hides="region"),
+    Route(
+        "indicators:indicator_detail",
+        kwargs={"code": "trade_total"},
+        hides="region",
+        seen_by=IN_DISTRICT_A,
+    ),
     Route("indicators:indicator_export", kwargs={"code": "trade_total"}, hides="region"),
     Route(
         "indicators:value_grid",

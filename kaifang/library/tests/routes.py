@@ -202,12 +202,13 @@ ROUTES = [
             "district_a": 200,
             "district_b": 200,
             "park": 200,
+            "liaison": 200,
         },
     ),
     # The channel's policies endpoint takes a channel token, never a user's session.
     Route(
         "api:get_appeal_policies",
         kwargs={"tracking_code": "ABCDEFGHJKMN"},
-        expect={"anonymous": 401, "leader": 401, "district_a": 401, "district_b": 401},
+        expect={p: 401 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
     ),
 ]

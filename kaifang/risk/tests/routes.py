@@ -78,7 +78,7 @@ ROUTES = [
     Route("risk:my_follow_ups"),  # only the signed-in officer's own tasks
     Route("risk:watch_list"),
     Route("risk:watch_delete", kwargs={"pk": "risk_watch"}, method="POST", expect=_STAFF_ONLY),
-    Route("risk:dependence", hides="risk_enterprise"),
+    Route("risk:dependence", hides="risk_enterprise", seen_by=("liaison",)),  # his firm
     Route("api:risk_watch_list"),
     Route("api:risk_scenario_list", hides="risk_scenario"),
     Route("api:risk_scenario_result", kwargs={"scenario_id": "risk_scenario"}),

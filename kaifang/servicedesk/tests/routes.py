@@ -71,13 +71,14 @@ ROUTES = [
     Route("service:submit", expect=PUBLIC),
     # Without a submission in the session the done page sends back to the form.
     Route(
-        "service:done", expect={p: 302 for p in ("anonymous", "leader", "district_a", "district_b")}
+        "service:done",
+        expect={p: 302 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
     ),
     Route("service:track", expect=PUBLIC),
     # An unknown code opens nothing, for anyone.
     Route(
         "service:track_code",
         kwargs={"code": "ABCDEFGHJKMN"},
-        expect={p: 404 for p in ("anonymous", "leader", "district_a", "district_b")},
+        expect={p: 404 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
     ),
 ]

@@ -29,7 +29,7 @@ def make(city: Any) -> dict[str, Any]:
 
 EDIT = {"district_b": 404, "leader": 403, "liaison": 404}
 NEW = {"district_b": 200, "leader": 403}
-CHAIN = {"district_b": 200}  # a chain is a city-wide map; its figures are scoped
+CHAIN = {"district_b": 200, "liaison": 200}  # a chain is a city-wide map; its figures are scoped
 # Chains are edited only by the bureau's city-wide editors (SEE_CITY and WRITE).
 NOT_CHAIN_EDITORS = ("leader", "district_a", "district_b", "park", "liaison")
 CHAIN_EDIT = {persona: 403 for persona in NOT_CHAIN_EDITORS} | {"officer": 200, "admin": 200}
