@@ -152,8 +152,8 @@ ROUTES = [
         expect={**_all(302), "anonymous": 302, "admin": 200},
     ),
     # indicators (kaifang/api/routers/indicators.py): district rows are scoped like the pages
-    Route("api:indicator_list"),
+    Route("api:indicator_list", city_wide=True),
     Route("api:indicator_figures", kwargs={"code": "trade_total"}),
-    Route("api:headline"),
+    Route("api:headline", city_wide=True),  # the region's name
     Route("api:briefing_list"),
 ]

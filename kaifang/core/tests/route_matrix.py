@@ -33,6 +33,12 @@ Personas: anonymous, leader, officer, district_a, district_b, park (a district A
 liaison (district A, own records only), admin. A kwargs value that is a string naming a key of
 make()'s dict becomes that object's pk; any other value is used as it is. `skip` names a
 reason a route is not requested (it still needs its row).
+
+A second check holds district B's pages to a stronger rule than names: every GET row without
+object kwargs must read the same to district B (times and tokens aside) before and after
+make() has put district A's objects in place — no count, sum, option or empty-state moves.
+A row whose page shows what every district sees (the library, the city's chains, the
+indicator definitions, the watch list) says `city_wide=True`.
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ class Route:
     data: dict[str, Any] = field(default_factory=dict)
     skip: str = ""
     seen_by: tuple[str, ...] = ()
+    city_wide: bool = False
 
     @property
     def is_api(self) -> bool:

@@ -5,9 +5,11 @@ every row and collects every mismatch, so a failure lists all the routes that ar
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -262,3 +265,57 @@ def test_every_row_as_every_persona(city: Any) -> None:
         for persona in (*personas, "admin"):
             _check(world, row, persona, problems)
     assert not problems, f"{len(problems)} 处不符：\n" + "\n".join(problems)
+
+
+# What changes from one request to the next whatever the data: tokens, clocks, the public
+# form's arithmetic question, a job's id.
+NOISE = re.compile(
+    r'X-CSRFToken": "[^"]*"|csrfmiddlewaretoken" value="[^"]*"|data-csrf-token="[^"]*"'
+    r"|验证问题：[^<]*"
+    r"|\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?(\.\d+)?|\d\d:\d\d(:\d\d)?"
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
+
+
+def _district_b_reads(client: Client, rows: list[Route]) -> dict[str, str]:
+    cache.clear()  # a page kept from the first read would hide what the second shows
+    reads = {}
+    for row in rows:
+        url = reverse(row.name)
+        if row.query:
+            url += "?" + urlencode(row.query, doseq=True)
+        response = client.get(url)
+        text = response_text(response) if response.status_code == 200 else ""
+        reads[url] = f"{response.status_code}\n" + NOISE.sub("#", text)
+    return reads
+
+
+@pytest.mark.django_db(transaction=False)
+def test_district_a_objects_change_nothing_district_b_reads(city: Any) -> None:
+    """Names are not the only leak: a count, a sum, a picker's option or an empty state that
+    moves when district A's records appear tells district B about them (the notification
+    leaks of session 37 were counts). Every page district B opens without naming an object
+    must read the same before and after every app's make() has run."""
+    rows = [
+        row
+        for row in declared_rows()
+        if row.method == "GET" and not row.skip and not row.kwargs and not row.city_wide
+    ]
+    client = Client(raise_request_exception=False)
+    client.force_login(city.district_b_user)
+    before = _district_b_reads(client, rows)
+    world = World(city)
+    assert world.objects, "make() put nothing in place, so the check proves nothing"
+    after = _district_b_reads(client, rows)
+    changed = []
+    for url, text in before.items():
+        if after[url] != text:
+            lines = [
+                line[:160]
+                for line in difflib.unified_diff(
+                    text.splitlines(), after[url].splitlines(), lineterm="", n=0
+                )
+                if line[:1] in "+-" and line[:3] not in ("+++", "---")
+            ]
+            changed.append(f"{url}:\n  " + "\n  ".join(lines[:6]))
+    assert not changed, f"{len(changed)} 个页面随东城区的记录而变：\n" + "\n".join(changed)

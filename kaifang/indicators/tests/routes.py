@@ -33,8 +33,8 @@ MANAGERS_ONLY = {
 }
 
 ROUTES = [
-    Route("indicators:dashboard", hides="region", seen_by=IN_DISTRICT_A),
-    Route("indicators:indicator_list", hides="region", seen_by=IN_DISTRICT_A),
+    Route("indicators:dashboard", hides="region", seen_by=IN_DISTRICT_A, city_wide=True),
+    Route("indicators:indicator_list", hides="region", seen_by=IN_DISTRICT_A, city_wide=True),
     Route(
         "indicators:coverage",
         expect={"district_a": 403, "district_b": 403, "park": 403, "liaison": 403},

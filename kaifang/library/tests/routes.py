@@ -116,7 +116,7 @@ EDITORS_POST = {**EDITORS_ONLY, "officer": 302, "admin": 302}
 OFFICE_ONLY = {"district_a": 404, "district_b": 404, "park": 404, "liaison": 404}
 
 ROUTES = [
-    Route("library:document_list", expect=PUBLIC),
+    Route("library:document_list", expect=PUBLIC, city_wide=True),
     Route("library:document_create", expect=EDITORS_ONLY),
     Route("library:document_detail", kwargs={"pk": "library_document"}, expect=PUBLIC),
     Route("library:document_edit", kwargs={"pk": "library_document"}, expect=EDITORS_ONLY),
@@ -152,9 +152,9 @@ ROUTES = [
         },
     ),
     Route("library:enterprise_matches", kwargs={"pk": "library_enterprise"}),
-    Route("api:library_documents", expect=PUBLIC),
+    Route("api:library_documents", expect=PUBLIC, city_wide=True),
     Route("api:library_document", kwargs={"pk": "library_document"}, expect=PUBLIC),
-    Route("api:library_search", query={"q": "外贸"}, expect=PUBLIC),
+    Route("api:library_search", query={"q": "外贸"}, expect=PUBLIC, city_wide=True),
     Route("api:library_enterprise_matches", kwargs={"pk": "library_enterprise"}),
     # Exports: an item's matches and ledger are read by every staff user, each seeing only the
     # enterprises of their scope; an enterprise's matches are behind the enterprise's scope.
@@ -174,7 +174,7 @@ ROUTES = [
     Route("library:ledger_list", hides="library_enterprise", expect=PUBLIC),
     Route("library:ledger_export", hides="library_enterprise", expect=PUBLIC),
     # Fairs are reference data; their exhibitors are scoped like the enterprise.
-    Route("library:fair_list", expect=PUBLIC),
+    Route("library:fair_list", expect=PUBLIC, city_wide=True),
     Route("library:fair_create", expect=EDITORS_ONLY),
     Route(
         "library:fair_detail",
@@ -182,7 +182,7 @@ ROUTES = [
         hides="library_enterprise",
         expect=PUBLIC,
     ),
-    Route("library:template_list", expect=PUBLIC),
+    Route("library:template_list", expect=PUBLIC, city_wide=True),
     Route("library:template_create", expect=EDITORS_ONLY),
     Route("library:template_edit", kwargs={"pk": "library_template"}, expect=EDITORS_ONLY),
     # The officer's delete succeeds; the administrator, asked after, finds it gone.

@@ -55,7 +55,7 @@ _WRITE = {"leader": 403}
 _STAFF_ONLY = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403}
 
 ROUTES = [
-    Route("risk:scenario_list", hides="risk_scenario"),
+    Route("risk:scenario_list", hides="risk_scenario", city_wide=True),  # the watch list
     Route("risk:scenario_new"),
     Route("risk:scenario_detail", kwargs={"pk": "risk_scenario"}),
     Route("risk:scenario_edit", kwargs={"pk": "risk_scenario"}, expect=_WRITE),
@@ -76,10 +76,10 @@ ROUTES = [
         expect={"leader": 403, "district_a": 302},
     ),
     Route("risk:my_follow_ups"),  # only the signed-in officer's own tasks
-    Route("risk:watch_list"),
+    Route("risk:watch_list", city_wide=True),
     Route("risk:watch_delete", kwargs={"pk": "risk_watch"}, method="POST", expect=_STAFF_ONLY),
     Route("risk:dependence", hides="risk_enterprise", seen_by=("liaison",)),  # his firm
-    Route("api:risk_watch_list"),
+    Route("api:risk_watch_list", city_wide=True),
     Route("api:risk_scenario_list", hides="risk_scenario"),
     Route("api:risk_scenario_result", kwargs={"scenario_id": "risk_scenario"}),
 ]

@@ -87,9 +87,9 @@ ROUTES = [
     Route("zones:park_kpi_import", kwargs={"pk": "park_a"}, method="POST", expect=EDIT),
     Route("zones:park_kpi_export", kwargs={"pk": "park_a"}),
     Route("zones:park_target", kwargs={"pk": "park_a"}, method="POST", expect=EDIT),
-    Route("zones:chain_list", expect=CHAIN),
-    Route("zones:chain_matrix", expect=CHAIN),
-    Route("zones:chain_matrix_export", expect=CHAIN),
+    Route("zones:chain_list", expect=CHAIN, city_wide=True),
+    Route("zones:chain_matrix", expect=CHAIN, city_wide=True),
+    Route("zones:chain_matrix_export", expect=CHAIN, city_wide=True),
     Route("zones:chain_detail", kwargs={"pk": "chain_city"}, expect=CHAIN),
     Route("zones:chain_export", kwargs={"pk": "chain_city"}, expect=CHAIN),
     Route(
@@ -105,7 +105,7 @@ ROUTES = [
     Route("zones:segment_remove", kwargs=SEGMENT, method="POST", expect=CHAIN_POST),
     Route("zones:project_list", hides="project_a"),
     Route("zones:project_export", hides="project_a"),
-    Route("zones:project_new", expect=NEW),
+    Route("zones:project_new", expect=NEW, city_wide=True),  # the partner list
     Route("zones:project_funnel"),
     Route("zones:project_funnel_export"),
     Route("zones:project_reconcile", hides="project_a"),
@@ -127,6 +127,6 @@ ROUTES = [
     Route("api:park_detail", kwargs={"pk": "park_a"}),
     Route("api:project_list", hides="project_a"),
     Route("api:project_detail", kwargs={"pk": "project_a"}),
-    Route("api:chain_list", expect=CHAIN),
+    Route("api:chain_list", expect=CHAIN, city_wide=True),
     Route("api:chain_detail", kwargs={"pk": "chain_city"}, expect=CHAIN),
 ]
