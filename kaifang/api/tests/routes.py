@@ -76,6 +76,7 @@ ROUTES = [
             "district_a": 404,
             "district_b": 404,
             "liaison": 404,
+            "park": 404,
         },
     ),
     Route(
@@ -87,6 +88,7 @@ ROUTES = [
             "district_a": 401,
             "district_b": 401,
             "liaison": 401,
+            "park": 401,
         },
     ),
     Route("api:create_appeal", method="POST", expect={"anonymous": 401}),

@@ -25,10 +25,11 @@ Defaults, which `expect={persona: status}` overrides persona by persona:
   the Excel/Word file, or the JSON) must not contain the `hides` object's str() — also when the
   query string points every filter (`?district=`, `?park=`, `?unit=`, `?enterprise=`) at
   district A.
-- liaison (a district A liaison officer who sees only the firms he is the liaison officer of,
-  and what hangs on them): the same as district_b, GET and POST, except that he works in
-  district A — so a row whose `hides` objects he sees by design (his own firm, the city's
-  region) names him in `seen_by`, and the page must then show them.
+- park (a district A park's user, who sees the park's records) and liaison (a district A
+  liaison officer, who sees the firms he is the liaison officer of and what hangs on them):
+  the same as district_b, GET and POST, unless the row names them in `seen_by` — the objects
+  are in the park, or his own firm, or his district's region — and then the same as
+  district_a (200, and the page must show the `hides` objects).
 Personas: anonymous, leader, officer, district_a, district_b, park (a district A park user),
 liaison (district A, own records only), admin. A kwargs value that is a string naming a key of
 make()'s dict becomes that object's pk; any other value is used as it is. `skip` names a
@@ -56,6 +57,9 @@ PERSONAS = (
     "liaison",
     "admin",
 )
+
+# District A people who see only part of it: its park's records, the liaison officer's firms.
+NARROW_PERSONAS = ("park", "liaison")
 
 # Filters every list is tried with, pointing outside district B's scope.
 FILTER_KEYS = ("district", "park", "unit", "enterprise")
@@ -90,13 +94,19 @@ class Route:
             return self.expect[persona]
         if persona == "anonymous":
             return 401 if self.is_api else 302
-        outside = persona in ("district_b", "liaison")
         if self.method != "GET":
-            if outside and self.object_keys(objects):
+            if self.outside(persona) and self.object_keys(objects):
                 return 404
             return None
-        if persona in ("leader", "district_a"):
+        if persona in ("leader", "district_a") or persona in self.seen_by:
             return 200
-        if outside:
+        if self.outside(persona):
             return 404 if self.object_keys(objects) else 200
         return None
+
+    def outside(self, persona: str) -> bool:
+        """District B, and the narrower district A personas where the row does not say
+        they see its objects."""
+        return persona == "district_b" or (
+            persona in NARROW_PERSONAS and persona not in self.seen_by
+        )

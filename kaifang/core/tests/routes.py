@@ -10,7 +10,14 @@ from kaifang.core.models import Job, Notification
 from kaifang.core.tests.route_matrix import Route
 
 # The Django admin's own gate (is_staff): other users are sent to the admin login.
-STAFF_ONLY = {"leader": 302, "district_a": 302, "district_b": 302, "liaison": 302, "admin": 200}
+STAFF_ONLY = {
+    "leader": 302,
+    "district_a": 302,
+    "district_b": 302,
+    "liaison": 302,
+    "park": 302,
+    "admin": 200,
+}
 # Personal records (a job, a notification): only their owner, whatever the scope.
 OWNER_ONLY = {"leader": 404, "admin": 404}
 PUBLIC = {"anonymous": 200}
@@ -37,6 +44,7 @@ ROUTES = [
             "district_a": 302,
             "district_b": 302,
             "liaison": 302,
+            "park": 302,
         },
     ),
     Route("core:logout", method="POST", expect={"anonymous": 302}),
@@ -51,7 +59,7 @@ ROUTES = [
         "core:unit_delete",
         kwargs={"pk": "unit_a"},
         method="POST",
-        expect={"district_b": 302, "liaison": 302},
+        expect={"district_b": 302, "liaison": 302, "park": 302},
     ),
     Route("core:audit_list", expect=STAFF_ONLY),
     Route("core:dictionaries", expect=STAFF_ONLY),

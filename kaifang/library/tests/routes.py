@@ -209,6 +209,8 @@ ROUTES = [
     Route(
         "api:get_appeal_policies",
         kwargs={"tracking_code": "ABCDEFGHJKMN"},
-        expect={p: 401 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
+        expect={
+            p: 401 for p in ("anonymous", "leader", "district_a", "district_b", "liaison", "park")
+        },
     ),
 ]

@@ -52,7 +52,13 @@ def make(city: Any) -> dict[str, Any]:
 
 
 _WRITE = {"leader": 403}
-_STAFF_ONLY = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403}
+_STAFF_ONLY = {
+    "leader": 403,
+    "district_a": 403,
+    "district_b": 403,
+    "liaison": 403,
+    "park": 403,
+}
 
 ROUTES = [
     Route("risk:scenario_list", hides="risk_scenario", city_wide=True),  # the watch list

@@ -72,13 +72,17 @@ ROUTES = [
     # Without a submission in the session the done page sends back to the form.
     Route(
         "service:done",
-        expect={p: 302 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
+        expect={
+            p: 302 for p in ("anonymous", "leader", "district_a", "district_b", "liaison", "park")
+        },
     ),
     Route("service:track", expect=PUBLIC),
     # An unknown code opens nothing, for anyone.
     Route(
         "service:track_code",
         kwargs={"code": "ABCDEFGHJKMN"},
-        expect={p: 404 for p in ("anonymous", "leader", "district_a", "district_b", "liaison")},
+        expect={
+            p: 404 for p in ("anonymous", "leader", "district_a", "district_b", "liaison", "park")
+        },
     ),
 ]

@@ -18,10 +18,10 @@ from kaifang.supervision.models import (
 )
 
 # The supervision office's own steps: district A is refused (403), district B never sees it.
-OFFICE = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403}
+OFFICE = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403, "park": 403}
 # The office's steps on a document: refused before the record is even looked up, so the
 # answer (403) is the same whether the record exists or not.
-OFFICE_POST = {"district_b": 403, "liaison": 403}
+OFFICE_POST = {"district_b": 403, "liaison": 403, "park": 403}
 
 
 def make(city: Any) -> dict[str, Any]:
@@ -144,7 +144,7 @@ ROUTES = [
     Route(
         "supervision:task_edit",
         kwargs={"pk": "task_a"},
-        expect={**OFFICE, "district_b": 404, "liaison": 404},
+        expect={**OFFICE, "district_b": 404, "liaison": 404, "park": 404},
     ),
     Route("supervision:task_sign", kwargs={"pk": "task_a"}, method="POST"),
     Route("supervision:task_report", kwargs={"pk": "task_a"}, method="POST"),

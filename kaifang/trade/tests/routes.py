@@ -16,7 +16,14 @@ from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
 # Imports: only who may import (the bureau's divisions); a batch is its uploader's.
-IMPORTER = {"leader": 403, "district_a": 403, "district_b": 403, "liaison": 403, "officer": 200}
+IMPORTER = {
+    "leader": 403,
+    "district_a": 403,
+    "district_b": 403,
+    "liaison": 403,
+    "park": 403,
+    "officer": 200,
+}
 BATCH = {"leader": 200, "district_a": 404, "district_b": 404, "officer": 200}
 PERIOD = {"year": 2026, "month": 10}
 

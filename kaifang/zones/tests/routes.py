@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from kaifang.core.tests.route_matrix import Route
@@ -29,7 +30,11 @@ def make(city: Any) -> dict[str, Any]:
 
 EDIT = {"district_b": 404, "leader": 403, "liaison": 404}
 NEW = {"district_b": 200, "leader": 403}
-CHAIN = {"district_b": 200, "liaison": 200}  # a chain is a city-wide map; its figures are scoped
+CHAIN = {
+    "district_b": 200,
+    "liaison": 200,
+    "park": 200,
+}  # a chain is a city-wide map; its figures are scoped
 # Chains are edited only by the bureau's city-wide editors (SEE_CITY and WRITE).
 NOT_CHAIN_EDITORS = ("leader", "district_a", "district_b", "park", "liaison")
 CHAIN_EDIT = {persona: 403 for persona in NOT_CHAIN_EDITORS} | {"officer": 200, "admin": 200}
@@ -130,3 +135,6 @@ ROUTES = [
     Route("api:chain_list", expect=CHAIN, city_wide=True),
     Route("api:chain_detail", kwargs={"pk": "chain_city"}, expect=CHAIN),
 ]
+
+# make_zone puts every platform, park and project in district A's park: its user sees them.
+ROUTES = [dataclasses.replace(row, seen_by=("park",)) for row in ROUTES]
