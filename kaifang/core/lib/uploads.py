@@ -70,17 +70,28 @@ _PROGRAMS = {
 }  # fmt: skip
 
 
+def _starts_as_zip(content: bytes | BinaryIO) -> bool:
+    if isinstance(content, bytes):
+        head = content[:4]
+    else:
+        head = content.read(4)
+        content.seek(0)
+    return head == b"PK\x03\x04"
+
+
 def check_container(
     suffix: str, content: bytes | BinaryIO, *, limit: int = MAX_UNPACKED_BYTES
 ) -> None:
     """The one check of every zip-based upload (.docx, .xlsx, .ofd, .zip): a readable zip, at
     most `limit` bytes unpacked and MAX_MEMBERS members, no member compressed past MAX_RATIO,
     no member outside the folder, no program inside, and for .docx/.xlsx only the parts that
-    format contains. Raises UploadRefused with a Chinese reason; other suffixes pass."""
+    format contains. A file of another name whose bytes are a zip (an .xlsx renamed .csv,
+    which the table reader reads by its content) gets the same checks but the format's.
+    Raises UploadRefused with a Chinese reason; other files pass."""
     suffix = suffix.lower()
-    if suffix not in ZIP_SUFFIXES:
+    if suffix not in ZIP_SUFFIXES and not _starts_as_zip(content):
         return
-    label = suffix.lstrip(".").upper()
+    label = suffix.lstrip(".").upper() or "上传的"
     source = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
         with zipfile.ZipFile(source) as archive:

@@ -77,3 +77,16 @@ def test_a_file_object_is_read_and_rewound():
     upload = io.BytesIO(xlsx_bytes())
     check_container(".xlsx", upload)
     assert upload.tell() == 0
+
+
+def test_a_zip_under_another_name_gets_the_same_checks():
+    """The table reader reads an .xlsx named .csv by its content, so the checks must go by
+    the content too: a bomb renamed .csv is refused, a real sheet renamed .csv passes."""
+    bomb = zip_of({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"0" * (20 << 20)})
+    assert "压缩比" in refused(".csv", bomb)
+    assert "可执行程序" in refused(".txt", zip_of({"run.bat": b"x"}))
+    check_container(".csv", xlsx_bytes())
+    upload = io.BytesIO(bomb)
+    with pytest.raises(UploadRefused):
+        check_container(".csv", upload)
+    check_container(".csv", io.BytesIO("企业名称,美元\n甲,1\n".encode()))
