@@ -132,6 +132,7 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
     seg = 0
     quotes = 0
     brackets = 0
+    opened = -1  # where the outermost open bracket opened
     straight = False
     i = 0
     while i < n:
@@ -150,14 +151,17 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
         elif ch == '"':
             straight = not straight
         elif ch in _OPEN_BRACKETS:
+            if brackets == 0:
+                opened = i
             brackets += 1
         elif ch in _CLOSE_BRACKETS:
             brackets = max(0, brackets - 1)
             if (
                 brackets == 0
                 and quotes == 0
-                and seg < n
+                and opened == seg  # the bracket that opened the segment closes here
                 and folded[seg] in _OPEN_BRACKETS
+                and not marker_at(folded, seg, ("cn_paren", "num_paren"))
                 and i - seg > 5
                 and i + 1 < n
                 and folded[i + 1] not in _TERMINATORS + "；，\n"

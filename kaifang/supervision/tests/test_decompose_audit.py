@@ -1,0 +1,53 @@
+"""Decomposition of general forms of official writing found by the decomposition audit, with no
+unit directory (as a fresh installation runs): enumerated items holding brackets, enumerators
+before the subject unit, bracketed county lists, prose co-units and short central-agency names.
+
+The sentences are written for these tests in the official style."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kaifang.supervision.decompose import Candidate, decompose, split_sentences
+
+DOC_DATE = dt.date(2026, 3, 10)
+
+
+def _run(text: str, doc_date: dt.date = DOC_DATE) -> list[Candidate]:
+    return decompose(text, doc_date=doc_date, units=[])
+
+
+def _find(candidates: list[Candidate], needle: str) -> Candidate:
+    [found] = [c for c in candidates if needle in c.text]
+    return found
+
+
+# --- 1. a （一） item whose text holds another bracket ------------------------------------
+
+
+def test_paren_item_with_an_inner_bracket_is_one_sentence() -> None:
+    text = (
+        "（一）开通至东盟（越南）的冷链专线，全年开行50班。\n（二）推动物流园区（一期）投入运营。"
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "（一）开通至东盟（越南）的冷链专线，全年开行50班。",
+        "（二）推动物流园区（一期）投入运营。",
+    ]
+
+
+def test_paren_items_with_inner_brackets_keep_their_wording_and_lead() -> None:
+    text = (
+        "二〇二六年重点工作安排\n"
+        "一、主要任务\n"
+        "（一）推动保税物流中心（B型）封关运行，年内通过验收。\n"
+        "（二）引导企业申请RCEP（区域全面经济伙伴关系协定）原产地证书，全年签发800份。\n"
+        "（三）市交通运输局（市港航中心）要在8月底前完成内河码头改造方案。\n"
+    )
+    candidates = _run(text)
+    center = _find(candidates, "保税物流中心")
+    assert center.text.startswith("推动保税物流中心（B型）封关运行")
+    assert "年内通过验收" in center.text
+    assert "原产地证书" in _find(candidates, "RCEP").text
+    port = _find(candidates, "码头改造")
+    assert port.text.startswith("市交通运输局（市港航中心）要在8月底前")
+    assert port.deadline == dt.date(2026, 8, 31)
