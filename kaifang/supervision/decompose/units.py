@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from kaifang.supervision.decompose.cleanup import fold
+from kaifang.supervision.decompose.sentences import marker_at
 
 __all__ = [
     "Conventions",
@@ -157,6 +158,7 @@ _GUIDE_ROLES = ("指导",)
 _CO_ROLES = ("参与", "配合", "协助", "协同")
 
 
+_SECOND_NAME_RE = re.compile(r"(?<=.)（([^（）]{2,12})）$")
 _GROUP_RE = re.compile(r"^各(?:有关|相关|级|责任|成员)?[^，。；：“”\s的]{1,8}$")
 
 
@@ -169,6 +171,11 @@ def looks_like_unit(name: str, directory: Sequence[UnitRef] = ()) -> bool:
         return True
     if _GROUP_RE.match(name):
         return True  # 各地方, 各地区, 各有关部门, 各省（区、市）
+    bracket = _SECOND_NAME_RE.search(name)
+    if bracket is not None:  # "市商务局（市口岸办）": a unit and the other name it goes by
+        return looks_like_unit(name[: bracket.start()], directory) and looks_like_unit(
+            bracket.group(1), directory
+        )
     return bool(_RAW_UNIT_RE.match(name)) and not _NOT_UNITS.search(name)
 
 
@@ -437,6 +444,7 @@ def _prose_assignment(
 ) -> UnitAssignment | None:
     """Roles stated in prose: "由X牵头，会同Y、Z" / "X负责" / "X要…" (X as the subject)."""
     folded = fold(text)
+    start = _after_marker(folded, start)
     matches = [m for m in find_units(text[:end], directory) if m.start >= start]
     lead: list[str] = []
     co: list[str] = []
@@ -479,6 +487,7 @@ _TOGETHER_NAME_RE = re.compile(
 _SUBJECT_NAME = (
     r"(?:各|国务院|省级|市级|县级)?(?:[^，。；：、“”（）()\s]|（[^（）。，]{1,8}）){0,16}?"
     + _SUBJECT_SUFFIX
+    + r"(?:（[^（）。，、]{2,12}）)?"  # "市商务局（市口岸办）"
 )
 _RAW_SUBJECT_RE = re.compile(
     rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*)"
@@ -507,6 +516,14 @@ _NOT_SUBJECT_START = (
 )
 
 
+def _after_marker(folded: str, pos: int) -> int:
+    """``pos`` moved past an enumerator ("一、", "1.", "（一）", "一是", "第一，") opening there."""
+    while pos < len(folded) and folded[pos] in " \t":
+        pos += 1
+    marker = marker_at(folded, pos)
+    return marker.end if marker is not None else pos
+
+
 def _raw_subject(
     folded: str, start: int, end: int, directory: Sequence[UnitRef]
 ) -> UnitAssignment | None:
@@ -516,6 +533,7 @@ def _raw_subject(
         i + 1 for i in range(start, end - 1) if folded[i] in "，；：。" and i + 1 < end
     ]
     for pos in positions:
+        pos = _after_marker(folded, pos)
         opener = _CLAUSE_OPENERS_RE.match(folded, pos)
         if opener:
             pos = opener.end()

@@ -51,3 +51,28 @@ def test_paren_items_with_inner_brackets_keep_their_wording_and_lead() -> None:
     port = _find(candidates, "码头改造")
     assert port.text.startswith("市交通运输局（市港航中心）要在8月底前")
     assert port.deadline == dt.date(2026, 8, 31)
+
+
+# --- 2. an enumerator before the subject unit -------------------------------------------
+
+
+def test_enumerator_before_the_subject_is_not_part_of_the_lead() -> None:
+    text = (
+        "关于做好二季度招商引资工作的通知\n"
+        "各有关单位：\n"
+        "一、市投资促进局要于5月底前完成重点招商项目库更新。\n"
+        "2.市文化广电旅游局要在6月底前举办入境旅游推介会。\n"
+        "（三）市市场监管局要在4月底前完成外资企业登记指引修订。\n"
+        "四是市人社局要于6月底前发布外籍人才服务清单。\n"
+    )
+    candidates = _run(text)
+    assert _find(candidates, "招商项目库").lead_unit == "市投资促进局"
+    assert _find(candidates, "入境旅游").lead_unit == "市文化广电旅游局"
+    assert _find(candidates, "登记指引").lead_unit == "市市场监管局"
+    assert _find(candidates, "外籍人才").lead_unit == "市人社局"
+
+
+def test_subject_with_its_other_name_in_brackets_is_the_lead() -> None:
+    text = "（三）市交通运输局（市港航中心）要在8月底前完成内河码头改造方案。"
+    [candidate] = _run(text)
+    assert candidate.lead_unit == "市交通运输局（市港航中心）"
