@@ -40,6 +40,7 @@ __all__ = [
     "read_conventions",
     "resolve_unit",
     "resolve_unit_match",
+    "split_outside_brackets",
     "split_unit_names",
 ]
 
@@ -355,11 +356,48 @@ def resolve_unit(raw: str, directory: Sequence[UnitRef]) -> str:
     return resolve_unit_match(raw, directory)[0]
 
 
+def split_outside_brackets(value: str, pattern: re.Pattern[str]) -> list[str]:
+    """``value`` split where ``pattern`` matches outside brackets: "各县（市、区）政府、市商务局"
+    is two names, not three."""
+    parts: list[str] = []
+    depth = 0
+    cursor = 0
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch in "（(〔【":
+            depth += 1
+        elif ch in "）)〕】":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            match = pattern.match(value, i)
+            if match is not None and match.end() > i:
+                parts.append(value[cursor:i])
+                cursor = i = match.end()
+                continue
+        i += 1
+    parts.append(value[cursor:])
+    return parts
+
+
+def _strip_unbalanced(name: str) -> str:
+    """A name without a closing bracket it does not open ("市财政局）" → "市财政局")."""
+    name = name.strip()
+    while (
+        name
+        and name[-1] in "）)〕】"
+        and sum(name.count(c) for c in "（(〔【") < sum(name.count(c) for c in "）)〕】")
+    ):
+        name = name[:-1].rstrip()
+    return name
+
+
 def split_unit_names(value: str) -> list[str]:
-    """Split a list of unit names ("市发改委、市财政局等") into names."""
+    """Split a list of unit names ("市发改委、市财政局等") into names; a 、 inside brackets
+    ("各县（市、区）政府") does not split."""
     names: list[str] = []
-    for part in _NAME_SPLIT_RE.split(value.strip(" ：:；;。，,")):
-        name = part.strip(" ）)〕】")
+    for part in split_outside_brackets(value.strip(" ：:；;。，,"), _NAME_SPLIT_RE):
+        name = _strip_unbalanced(part)
         for trailer in _NAME_TRAILERS:
             if name.endswith(trailer) and len(name) > len(trailer):
                 name = name[: -len(trailer)]
@@ -487,7 +525,7 @@ _TOGETHER_NAME_RE = re.compile(
 _SUBJECT_NAME = (
     r"(?:各|国务院|省级|市级|县级)?(?:[^，。；：、“”（）()\s]|（[^（）。，]{1,8}）){0,16}?"
     + _SUBJECT_SUFFIX
-    + r"(?:（[^（）。，、]{2,12}）)?"  # "市商务局（市口岸办）"
+    + r"(?:（[^（）。，]{1,12}）)?"  # "市商务局（市口岸办）", "各县（市、区）"
 )
 _RAW_SUBJECT_RE = re.compile(
     rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*)"
@@ -499,6 +537,8 @@ _GROUP_OPENING_RE = re.compile(
     r"(?P<subj>各(?:有关|相关|级|责任)?(?:单位|部门|地区|县区|县（区）|县\(区\)|开发区|乡镇|"
     r"街道|成员单位|地方))(?!的)"
 )
+_SUBJECT_SPLIT_RE = re.compile(r"、|(?<=[门位区府])(?=各)")
+_LIST_SPLIT_RE = re.compile(r"、")
 _CLAUSE_OPENERS_RE = re.compile(r"(?:同时|此外|另外|对此|下一步|其中|并且?)[，]?")
 _NOT_SUBJECT_START = (
     "对",
@@ -544,7 +584,7 @@ def _raw_subject(
         if match is None and group is None:
             continue
         subject = match.group("subj") if match is not None else group.group("subj")  # type: ignore[union-attr]
-        names = [n for n in re.split(r"、|(?<=[门位区府])(?=各)", subject) if n]
+        names = [n for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n]
         if not names or not all(looks_like_unit(n, directory) for n in names):
             continue
         resolved = [resolve_unit(n, directory) for n in names]
@@ -554,7 +594,7 @@ def _raw_subject(
         )
         if after.startswith("会同"):
             value = re.split(r"[，。；]|共同", after[2:], maxsplit=1)[0]
-            for part in value.split("、"):
+            for part in split_outside_brackets(value, _LIST_SPLIT_RE):
                 known = find_units(part, directory)
                 if known and known[0].start == 0:
                     co.append(known[0].name)  # a unit of the tree

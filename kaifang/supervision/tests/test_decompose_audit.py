@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaifang.supervision.decompose import Candidate, decompose, split_sentences
+from kaifang.supervision.decompose import Candidate, decompose, decompose_table, split_sentences
+from kaifang.supervision.decompose.units import split_unit_names
 
 DOC_DATE = dt.date(2026, 3, 10)
 
@@ -76,3 +77,39 @@ def test_subject_with_its_other_name_in_brackets_is_the_lead() -> None:
     text = "（三）市交通运输局（市港航中心）要在8月底前完成内河码头改造方案。"
     [candidate] = _run(text)
     assert candidate.lead_unit == "市交通运输局（市港航中心）"
+
+
+# --- 3. a 、 inside brackets does not split a name --------------------------------------
+
+
+def test_county_list_in_brackets_is_one_name() -> None:
+    assert split_unit_names("各县（市、区）人民政府、市农业农村局等") == [
+        "各县（市、区）人民政府",
+        "市农业农村局",
+    ]
+    assert split_unit_names("市财政局，各乡（镇、街道））") == ["市财政局", "各乡（镇、街道）"]
+
+
+def test_county_governments_as_subject_annotation_and_table_cell() -> None:
+    prose = _run("各县（市、区）政府要在7月底前完成农村电商服务站点布局。")
+    assert prose[0].lead_unit == "各县（市、区）政府"
+    assert prose[0].co_units == []
+    together = _run("市农业农村局要会同各县（市、区）政府、市供销社，9月底前建成冷链集配中心。")
+    assert together[0].lead_unit == "市农业农村局"
+    assert together[0].co_units == ["各县（市、区）政府", "市供销社"]
+    annotated = _run(
+        "开展农产品出口品牌培育。（牵头单位：市农业农村局；配合单位：各县（市、区）政府）"
+    )
+    assert annotated[0].co_units == ["各县（市、区）政府"]
+    rows = [
+        ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+        [
+            "1",
+            "建设县域商业体系示范县",
+            "市商务局",
+            "各县（市、区）政府、市财政局",
+            "2026年10月底前",
+        ],
+    ]
+    [row] = decompose_table(rows, doc_date=DOC_DATE, units=[])
+    assert row.co_units == ["各县（市、区）政府", "市财政局"]
