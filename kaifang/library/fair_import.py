@@ -155,6 +155,8 @@ def parse(data: bytes, filename: str) -> Parsed:
             try:
                 area = Decimal(raw_area.replace(",", "").removesuffix("㎡"))
             except InvalidOperation:
+                area = Decimal("NaN")
+            if not area.is_finite():  # text, NaN, Infinity
                 out.errors.append(RowProblem(number, LABELS["area"], f"“{raw_area}”不是数字"))
                 continue
             if area < 0 or area >= Decimal("10000000"):

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
 
-from kaifang.trade.importers.common import RowError, cell_text
+from kaifang.trade.importers.common import MAX_AMOUNT, RowError, cell_text
 
 __all__ = ["IndicatorRef", "OfficeError", "OfficeResult", "parse_office"]
 
@@ -132,6 +132,16 @@ def _columns(header: list[str]) -> _Columns | None:
     if "indicator" not in found or not ({"month", "ytd"} & set(found)):
         return None
     return _Columns(header_units=units, **found)
+
+
+# The columns are numeric(20, 4) for the values and numeric(10, 2) for the growth rates; a
+# figure past these (1e30, a code in the wrong column) would be stored and then unreadable.
+_LIMITS = {
+    "month_value": MAX_AMOUNT,
+    "ytd_value": MAX_AMOUNT,
+    "month_yoy_pct": Decimal(10) ** 7,
+    "ytd_yoy_pct": Decimal(10) ** 7,
+}
 
 
 def _number(text: str) -> Decimal | None:
@@ -262,6 +272,8 @@ def parse_office(
                 if value is not None and key in ("month_value", "ytd_value"):
                     unit = at(cells, cols.unit) or cols.header_units.get(index or 0, "")
                     value = value * _factor(unit, ref.unit)
+                if value is not None and abs(value) >= _LIMITS[key]:
+                    raise ValueError("数值过大（超出可存储范围，请检查是否填错列或单位）")
             except ValueError as error:
                 result.errors.append(RowError(number, header[index or 0], text, str(error)))
                 failed = True

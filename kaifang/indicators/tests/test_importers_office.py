@@ -102,6 +102,25 @@ def test_incompatible_unit_is_a_row_error():
     assert result.errors[0].reason == "计量单位“万元”与指标单位“万美元”不一致"
 
 
+def test_a_value_beyond_the_column_is_a_row_error():
+    """1e30 used to be stored in numeric(20, 4) and could not be read back."""
+    data = workbook(
+        [
+            ["2025年3月"],
+            ["指标名称", "计量单位", "本月", "累计", "累计同比(%)"],
+            ["社会消费品零售总额", "亿元", "1e30", 5, 1],
+            ["服务外包执行额", "万美元", 1, 2, "1e9"],
+            ["新设外资企业数", "家", 5, 12, 3],
+        ]
+    )
+    result = parse_office(data, "x.xlsx", indicators=REFS, regions=REGIONS, default_region="city")
+    assert [(e.row, e.column, e.value, e.reason[:4]) for e in result.errors] == [
+        (3, "本月", "1e30", "数值过大"),
+        (4, "累计同比(%)", "1e9", "数值过大"),
+    ]
+    assert [r["indicator"] for r in result.rows] == ["new_fie"]
+
+
 def test_no_header_is_refused():
     with pytest.raises(OfficeError, match="未找到表头"):
         parse_office(workbook([["a", "b"], [1, 2]]), "x.xlsx", indicators=REFS, regions=REGIONS)

@@ -112,6 +112,16 @@ def test_every_bad_row_is_named_with_its_column_and_reason():
     assert [r.row for r in parsed.rows] == [2]
 
 
+def test_nan_and_infinite_areas_are_row_errors_not_a_crash():
+    """NaN used to raise decimal.InvalidOperation (a 500) when compared with zero."""
+    data = f"统一社会信用代码,企业名称,展位面积\n{GOOD},甲,NaN\n{OTHER},乙,Infinity\n"
+    parsed = fair_import.parse(data.encode(), "名单.csv")
+    assert [str(e) for e in parsed.errors] == [
+        "第 2 行，展位面积：“NaN”不是数字",
+        "第 3 行，展位面积：“Infinity”不是数字",
+    ]
+
+
 def _reason(code: str) -> str:
     from kaifang.core.lib.uscc import UsccError, validate_uscc
 

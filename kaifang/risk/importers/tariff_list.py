@@ -152,7 +152,9 @@ def parse_rate(value: object) -> Decimal | None:
     try:
         rate = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"税率“{_text(value)}”不是数字（请填写百分点，如 25 或 25%）") from None
+        rate = Decimal("NaN")
+    if not rate.is_finite():  # NaN, Infinity: not a rate (and not comparable)
+        raise ValueError(f"税率“{_text(value)}”不是数字（请填写百分点，如 25 或 25%）")
     if rate < 0 or rate > 1000:
         raise ValueError(f"税率“{_text(value)}”超出范围（0–1000个百分点）")
     return rate

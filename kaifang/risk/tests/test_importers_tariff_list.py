@@ -65,3 +65,14 @@ def test_headerless_list_of_codes():
 def test_unreadable_files():
     assert str(parse_tariff_list(b"not a zip", filename="x.xlsx").errors[0]).startswith("文件")
     assert "没有商品编码" in str(parse_tariff_list(b"", filename="x.csv").errors[0])
+
+
+def test_nan_or_infinite_rate_is_a_row_error_not_a_crash():
+    """NaN used to raise decimal.InvalidOperation (a 500) when compared with the range."""
+    content = "商品编码,加征税率\n85011020,NaN\n84713000,Infinity\n85423100,25\n".encode()
+    result = parse_tariff_list(content, filename="清单.csv")
+    assert [str(e) for e in result.errors] == [
+        "第2行“加征税率”列：税率“NaN”不是数字（请填写百分点，如 25 或 25%）",
+        "第3行“加征税率”列：税率“Infinity”不是数字（请填写百分点，如 25 或 25%）",
+    ]
+    assert [line.hs_code for line in result.lines] == ["85423100"]

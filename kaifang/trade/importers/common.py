@@ -25,6 +25,7 @@ Cell = str | int | float | Decimal | date | datetime | None
 Flow = Literal["export", "import"]
 
 __all__ = [
+    "MAX_AMOUNT",
     "Cell",
     "CellError",
     "EnterpriseRef",
@@ -141,6 +142,20 @@ def is_missing(value: Cell) -> bool:
 
 _AMOUNT_TRANS = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "_": ""})
 
+# The amount columns are numeric(22, 4), 18 digits before the point, and the pages sum them: a
+# single figure stays three orders below, far above any real one (a credit code pasted into an
+# amount column, 1E+30, is refused here instead of making every page that reads it fail).
+MAX_AMOUNT = Decimal(10) ** 15
+TOO_LARGE = "数值过大（超出可存储范围，请检查是否填错列或单位）"
+
+
+def _bounded(number: Decimal, multiplier: Decimal | None) -> Decimal:
+    if multiplier is not None and multiplier != 1:
+        number = number * multiplier
+    if number >= MAX_AMOUNT:
+        raise CellError(TOO_LARGE)
+    return number
+
 
 def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal | None:
     """A non-negative Decimal (×multiplier), ``None`` when missing; CellError otherwise."""
@@ -155,7 +170,7 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
             pass
         else:
             if number.is_finite() and number >= 0:
-                return number if multiplier is None or multiplier == 1 else number * multiplier
+                return _bounded(number, multiplier)
     if isinstance(value, bool):
         raise CellError("不是数值")
     if isinstance(value, int):
@@ -184,9 +199,7 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
         raise CellError("不是数值")
     if number < 0:
         raise CellError("数值为负")
-    if multiplier is not None and multiplier != 1:
-        number = number * multiplier
-    return number
+    return _bounded(number, multiplier)
 
 
 # --------------------------------------------------------------------------- period

@@ -165,6 +165,9 @@ def test_duplicate_keys_are_summed_and_still_counted() -> None:
         ({"美元": "12a"}, "美元", "不是数值"),
         ({"人民币": "-3"}, "人民币", "数值为负"),
         ({"美元": "?", "人民币": ""}, "美元、人民币", "没有金额"),
+        # a credit code pasted into an amount column, a mistyped exponent: beyond numeric(22, 4)
+        ({"美元": "91410300000000019000"}, "美元", "数值过大"),
+        ({"人民币": "1E+30"}, "人民币", "数值过大"),
     ],
 )
 def test_each_rejection_reason_with_its_row_number(
@@ -293,6 +296,16 @@ def test_wan_dollar_multiplier() -> None:
     assert result.rows[0].value_usd == Decimal("12345.0000")
     assert result.rows[0].value_cny == Decimal(80000)
     assert result.totals["export"].usd == Decimal(12345)
+
+
+def test_an_amount_too_large_after_the_unit_is_a_row_error() -> None:
+    header = ["年月", "统一社会信用代码", "企业名称", "出口额(万美元)"]
+    rows = [["202509", USCC_A, "", "12"], ["202509", USCC_A, "", "100000000000"]]
+    result = parse_rows(header, rows)  # type: ignore[arg-type]
+    assert [(e.row, e.column, e.reason[:4]) for e in result.errors] == [
+        (3, "出口额(万美元)", "数值过大")
+    ]
+    assert result.totals["export"].usd == Decimal("120000")
 
 
 def test_hs_codes_with_dots_spaces_and_lost_leading_zero() -> None:

@@ -175,3 +175,28 @@ def test_polling_stops_when_the_job_has_ended(city, trade_reference, client: Cli
     page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
     assert 'id="import-poll"' not in page and "hx-trigger" not in page.split("<main", 1)[1]
     assert "进程被终止" in page
+
+
+def test_an_amount_beyond_the_database_is_refused_and_the_pages_still_open(
+    city, trade_reference, client: Client, run_jobs
+):
+    """1E+30 or a credit code in the 美元 column used to validate, commit, and then make every
+    page that read the month's records answer 500; now it is a row error at validation."""
+    client.force_login(city.officer)
+    header = "年月,统一社会信用代码,企业名称,商品编码,贸易伙伴,贸易方式,美元,进出口"
+    good = f"2025-09,{USCC},示范电子有限公司,85171300,日本,一般贸易,100,出口"
+    huge = f"2025-09,{USCC},示范电子有限公司,85171200,日本,一般贸易,1E+30,出口"
+    code = f"2025-09,{USCC},示范电子有限公司,85171100,日本,一般贸易,91410300000000019000,出口"
+    run_jobs(lambda: upload(client, "\n".join([header, good, huge, code])))
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PARSED
+    assert (batch.rows_imported, batch.rows_rejected) == (1, 2)
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert "数值过大" in page
+    run_jobs(lambda: client.post(f"/trade/imports/{batch.pk}/commit/"))
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED
+    assert CustomsRecord.objects.count() == 1
+    for url in ("/trade/analysis/", "/trade/analysis/records/?period=2025-09"):
+        assert client.get(url).status_code == 200, url

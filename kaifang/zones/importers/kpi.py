@@ -2,20 +2,23 @@
 
 Layout (the same as the KPI export, so an export edited and imported back changes only what
 was edited): a header row with 年月, 指标 and 数值 (order free; 指标名称/月份/本月数 accepted),
-then one row per month and KPI. 年月 as 2026-03, 2026年3月, 202603 or an Excel date. Bad rows
-are reported with their row number and the reason, in Chinese; nothing is written then.
+then one row per month and KPI. 年月 as 2026-03, 2026年3月, 202603, 2026-03-01 or an Excel
+date. Bad rows are reported with their row number and the reason, in Chinese (a NaN, an
+Infinity or a value beyond the column too); nothing is written then.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
+
+from kaifang.trade.importers.common import MAX_AMOUNT, CellError
+from kaifang.trade.importers.common import parse_period as parse_month
 
 HEADERS = {
     "period": ("年月", "月份", "期间", "统计月份"),
@@ -31,28 +34,25 @@ class ParsedKpis:
 
 
 def parse_period(raw: object) -> dt.date | None:
-    if isinstance(raw, dt.datetime):
-        return raw.date().replace(day=1)
-    if isinstance(raw, dt.date):
-        return raw.replace(day=1)
-    text = str(raw or "").strip()
-    match = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", text)
-    if not match:
+    """The month of a 年月 cell (2026-03, 2026年3月, 202603, 2026-03-01, an Excel date), or
+    None when it names none between 1990 and 2100 (the importers' one reading of a month)."""
+    try:
+        return parse_month(raw)  # type: ignore[arg-type]
+    except CellError:
         return None
-    month = int(match.group(2) or match.group(3))
-    if not 1 <= month <= 12:
-        return None
-    return dt.date(int(match.group(1)), month, 1)
 
 
 def parse_value(raw: object) -> Decimal | None:
+    """A finite number, or None (text, NaN, Infinity)."""
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        return Decimal(str(raw))
-    text = str(raw or "").strip().replace(",", "").replace("，", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+        value = Decimal(str(raw))
+    else:
+        text = str(raw or "").strip().replace(",", "").replace("，", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+    return value if value.is_finite() else None
 
 
 def parse_kpi_workbook(content: bytes) -> ParsedKpis:
@@ -92,6 +92,10 @@ def parse_kpi_workbook(content: bytes) -> ParsedKpis:
             result.errors.append(f"第{number}行：数值“{cells[columns['value']]}”不是数字")
         elif value < 0:
             result.errors.append(f"第{number}行：数值不能为负数")
+        elif value >= MAX_AMOUNT:
+            result.errors.append(
+                f"第{number}行：数值“{cells[columns['value']]}”过大（超出可存储范围）"
+            )
         else:
             result.rows.append((number, name, period, value))
     if not columns:

@@ -169,6 +169,44 @@ def test_park_kpi_import_writes_all_or_nothing(city, zone, client: Client):
 
 
 @JUNE
+def test_park_kpi_import_refuses_nan_infinite_huge_values_and_year_zero(city, zone, client: Client):
+    """NaN used to answer 500 and 1e30 was stored where the ORM could not read it back, so the
+    park's KPI page failed; each is now a row error naming the row, and nothing is written."""
+    client.force_login(city.district_a_user)
+    url = reverse("zones:park_kpi_import", args=[zone.park.pk])
+    bad = _workbook(
+        [
+            ["年月", "指标", "数值"],
+            ["2026-01", "营业收入", "NaN"],
+            ["2026-02", "营业收入", "Infinity"],
+            ["2026-03", "营业收入", "1e30"],
+            ["2026-04", "营业收入", 1e30],
+            ["0000-03", "营业收入", 1],
+        ]
+    )
+    response = client.post(url, {"file": _upload(bad)}, follow=True)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "第2行：数值“NaN”不是数字" in text
+    assert "第3行：数值“Infinity”不是数字" in text
+    assert "第4行：数值“1e30”过大" in text
+    assert "第5行：数值“1e+30”过大" in text
+    assert "第6行：年月无法识别" in text
+    assert not ParkKpiValue.objects.exists()
+    page = client.get(reverse("zones:park_kpi", args=[zone.park.pk]) + "?period=2026-03")
+    assert page.status_code == 200
+
+
+@JUNE
+def test_park_kpi_month_written_as_a_date(city, zone, client: Client):
+    client.force_login(city.district_a_user)
+    url = reverse("zones:park_kpi_import", args=[zone.park.pk])
+    dated = _workbook([["年月", "指标", "数值"], ["2026-03-01", "营业收入", 9]])
+    client.post(url, {"file": _upload(dated)})
+    assert ParkKpiValue.objects.get().period == dt.date(2026, 3, 1)
+
+
+@JUNE
 def test_park_kpis_are_scoped(city, zone, client: Client):
     revenue = ParkKpiDefinition.objects.get(name="营业收入")
     actions_parks.park_kpi_month_save(
