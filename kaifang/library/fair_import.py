@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ class ExhibitorRow:
 class Parsed:
     rows: list[ExhibitorRow] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
+    # 合计 lines and footnotes (注：…), skipped: the list is all or nothing, so they must not
+    # refuse it, but the caller says how many it passed over
+    skipped: list[RowProblem] = field(default_factory=list)
 
 
 class FileUnreadable(ValueError):
@@ -68,8 +72,25 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_TOTAL = re.compile(r"^(本月|本年|全市|全部|以上|总)?(合|总|小|共)计$")
+_NOTE_PREFIXES = ("注", "说明", "备注", "数据来源", "资料来源", "制表", "填报", "审核")
+
+
 def _norm(header: object) -> str:
-    return _text(header).replace(" ", "").replace("\u3000", "").replace("*", "").lower()
+    """A header's compare-key: no spaces, no asterisk, no annotation (统一社会信用代码（18位）)."""
+    text = _text(header).replace(" ", "").replace("\u3000", "").replace("*", "")
+    return _BRACKETED.sub("", text).lower()
+
+
+def _skipped_because(texts: list[str]) -> str:
+    """Why a row without a credit code is a totals line or a footnote, or "" when it is not."""
+    for text in texts[:4]:
+        if _TOTAL.match(_BRACKETED.sub("", text).strip(" \u3000：:")):
+            return "合计行，已跳过"
+    if len(texts) == 1 and texts[0].startswith(_NOTE_PREFIXES):
+        return "说明行，已跳过"
+    return ""
 
 
 def _rows(data: bytes, filename: str) -> Iterator[tuple[int, list[object]]]:
@@ -132,8 +153,14 @@ def parse(data: bytes, filename: str) -> Parsed:
             index = columns.get(key)
             return _text(cells[index]) if index is not None and index < len(cells) else ""
 
-        if not any(_text(c) for c in cells):
+        texts = [t for t in (_text(c) for c in cells) if t]
+        if not texts:
             continue
+        if not cell("uscc"):
+            reason = _skipped_because(texts)
+            if reason:
+                out.skipped.append(RowProblem(number, LABELS["name"], reason))
+                continue
         if len(out.rows) + len(out.errors) >= MAX_ROWS:
             out.errors.append(RowProblem(number, "—", f"名单超过 {MAX_ROWS} 行，请分批导入"))
             break

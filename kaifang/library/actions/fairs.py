@@ -124,6 +124,7 @@ def fair_import_exhibitors(
         "added": len(set(wanted) - before),
         "removed": len(before - set(wanted)),
         "changed": changed,
+        "skipped": len(parsed.skipped),
     }
     audit.record(
         actor=actor,

@@ -177,13 +177,47 @@ def test_import_is_idempotent_and_replaces_the_list(city):
     both = _xlsx([["统一社会信用代码", "展位号"], [GOOD, "A1"], [OTHER, "A2"]])
     first = fair_import_exhibitors(actor=city.officer, fair=fair, data=both, filename="x.xlsx")
     again = fair_import_exhibitors(actor=city.officer, fair=fair, data=both, filename="x.xlsx")
-    assert first == {"rows": 2, "added": 2, "removed": 0, "changed": 0}
-    assert again == {"rows": 2, "added": 0, "removed": 0, "changed": 0}
+    assert first == {"rows": 2, "added": 2, "removed": 0, "changed": 0, "skipped": 0}
+    assert again == {"rows": 2, "added": 0, "removed": 0, "changed": 0, "skipped": 0}
     only_b = _xlsx([["统一社会信用代码", "展位号"], [OTHER, "B9"]])
     last = fair_import_exhibitors(actor=city.officer, fair=fair, data=only_b, filename="y.xlsx")
-    assert last == {"rows": 1, "added": 0, "removed": 1, "changed": 1}
+    assert last == {"rows": 1, "added": 0, "removed": 1, "changed": 1, "skipped": 0}
     assert list(FairExhibitor.objects.values_list("enterprise_id", "booth")) == [(b.pk, "B9")]
     assert not FairExhibitor.objects.filter(enterprise=a).exists()
+
+
+@pytest.mark.django_db
+def test_annotated_header_totals_and_notes_do_not_refuse_the_list(city):
+    """统一社会信用代码（18位） was not found as the header, and a 合计 line or a 注： footnote
+    refused the whole list (it is all or nothing); now the list imports, passing over them."""
+    a = EnterpriseFactory(uscc=GOOD)
+    fair = fair_save(actor=city.officer, name="广交会", session="第138届")
+    data = _xlsx(
+        [
+            ["序号", "统一社会信用代码（18位）", "企业名称", "展位号", "展位面积（㎡）"],
+            [1, GOOD, "甲", "A1", 9],
+            [None, None, "合计：", None, 9],
+            ["总计（1家）", None, None, None, 9],
+            ["注：名单以报到为准"],
+        ]
+    )
+    parsed = fair_import.parse(data, "名单.xlsx")
+    assert parsed.errors == []
+    assert [(r.row, r.uscc, r.area) for r in parsed.rows] == [(2, GOOD, Decimal(9))]
+    assert [(p.row, p.reason) for p in parsed.skipped] == [
+        (3, "合计行，已跳过"),
+        (4, "合计行，已跳过"),
+        (5, "说明行，已跳过"),
+    ]
+    counts = fair_import_exhibitors(actor=city.officer, fair=fair, data=data, filename="a.xlsx")
+    assert counts == {"rows": 1, "added": 1, "removed": 0, "changed": 0, "skipped": 3}
+    assert list(FairExhibitor.objects.values_list("enterprise_id", flat=True)) == [a.pk]
+
+
+def test_a_row_without_a_code_that_is_no_total_is_still_an_error():
+    data = _xlsx([["统一社会信用代码", "企业名称"], [GOOD, "甲"], [None, "合计公司"]])
+    errors = fair_import.parse(data, "名单.xlsx").errors
+    assert [(e.row, e.column) for e in errors] == [(3, "统一社会信用代码")]
 
 
 @pytest.mark.django_db

@@ -155,10 +155,11 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 errors = error.messages
             else:
+                skipped = f"，跳过合计或说明行 {counts['skipped']} 行" if counts["skipped"] else ""
                 messages.success(
                     request,
                     f"已导入 {counts['rows']} 家参展企业（新增 {counts['added']}，"
-                    f"移出 {counts['removed']}），相关支持条款已重新匹配。",
+                    f"移出 {counts['removed']}{skipped}），相关支持条款已重新匹配。",
                 )
                 return redirect("library:fair_detail", pk=fair.pk)
     return render(
