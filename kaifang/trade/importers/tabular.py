@@ -259,8 +259,10 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableError(f"无法读取 Excel 文件：{exc}") from exc
+    except Exception as exc:  # BadZipFile, KeyError, a damaged part's parse error …
+        raise TableError(
+            "无法读取 Excel 文件（已损坏或不是 xlsx 格式）：请用 Excel 打开后另存为 .xlsx 再导入"
+        ) from exc
     names = book.sheetnames
     chosen = _pick_sheet(names, sheet)
     if sheet is None:
@@ -286,9 +288,17 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
 # --------------------------------------------------------------------------- xls
 
 
+_ENCRYPTED_REASON = "文件设置了打开密码：请在 Excel 中取消密码，另存为 .xlsx 后再导入"
+_BROKEN_XLS = "xls 文件已损坏，无法读取：请用 Excel 打开后另存为 .xlsx 再导入"
+
+
 def _read_xls(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:
     import python_calamine
 
+    # An encrypted .xlsx (or .xls saved with a password) is an OLE2 file holding an
+    # EncryptedPackage stream: no reader opens it, and their reasons say nothing of a password.
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise TableError(_ENCRYPTED_REASON)
     # xlrd stays as the fallback reader for a file calamine refuses (CalamineError).
     try:
         return _calamine_table(data, kind, sheet, "xls")
@@ -301,16 +311,20 @@ def _read_xls_xlrd(data: bytes, kind: Kind | None, sheet: str | int | None) -> T
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except xlrd.XLRDError as exc:
-        raise TableError(f"无法读取 xls 文件：{exc}") from exc
-    names = book.sheet_names()
-    chosen = _pick_sheet(names, sheet)
-    if sheet is None:
-        for name in names:
-            if book.sheet_by_name(name).nrows > 1:
-                chosen = name
-                break
-    ws = book.sheet_by_name(chosen)
+        names = book.sheet_names()
+        chosen = _pick_sheet(names, sheet)
+        if sheet is None:
+            for name in names:
+                if book.sheet_by_name(name).nrows > 1:
+                    chosen = name
+                    break
+        ws = book.sheet_by_name(chosen)
+    except TableError:
+        raise
+    except Exception as exc:  # a cut-off or damaged file: xlrd raises IndexError, CompDocError …
+        if "encrypt" in str(exc).lower():
+            raise TableError(_ENCRYPTED_REASON) from exc
+        raise TableError(_BROKEN_XLS) from exc
     datemode = book.datemode
     date_type = xlrd.XL_CELL_DATE
     number_type = xlrd.XL_CELL_NUMBER

@@ -158,6 +158,40 @@ def test_broken_xlsx() -> None:
         read_table(b"PK\x03\x04 not really a zip", "a.xlsx")
 
 
+def _as_encrypted(data: bytes) -> bytes:
+    """The xls fixture with its Workbook stream renamed EncryptedPackage: the shape of an
+    .xlsx saved with an opening password (an OLE2 file holding the encrypted package)."""
+    name = "Workbook".encode("utf-16-le") + b"\0\0"
+    at = data.index(name)  # the directory entry: a 64-byte name, then its length in bytes
+    entry = "EncryptedPackage".encode("utf-16-le") + b"\0\0"
+    data = data[:at] + entry + data[at + len(entry) :]
+    return data[: at + 64] + len(entry).to_bytes(2, "little") + data[at + 66 :]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        (FIXTURES / "customs_export_2025_09.xls").read_bytes()[:1500],  # a cut-off attachment
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000,  # an OLE2 header, then nothing
+    ],
+    ids=["truncated", "zeroed"],
+)
+def test_damaged_xls_is_a_chinese_table_error(data: bytes) -> None:
+    """xlrd's IndexError / CompDocError used to escape as a 500 at upload."""
+    with pytest.raises(TableError, match="xls 文件已损坏，无法读取"):
+        read_table(data, "九月.xls")
+
+
+@pytest.mark.parametrize("name", ["九月.xlsx", "九月.xls"])
+def test_password_protected_workbook_is_explained(name: str) -> None:
+    data = _as_encrypted((FIXTURES / "customs_export_2025_09.xls").read_bytes())
+    with pytest.raises(TableError) as caught:
+        read_table(data, name)
+    assert caught.value.reason == (
+        "文件设置了打开密码：请在 Excel 中取消密码，另存为 .xlsx 后再导入"
+    )
+
+
 def test_xlsx_sheet_selection() -> None:
     data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲", 1]], sheet="出口")
     assert read_table(data, "a.xlsx", sheet="出口").sheet == "出口"

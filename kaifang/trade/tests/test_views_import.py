@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -200,3 +201,19 @@ def test_an_amount_beyond_the_database_is_refused_and_the_pages_still_open(
     assert CustomsRecord.objects.count() == 1
     for url in ("/trade/analysis/", "/trade/analysis/records/?period=2025-09"):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_damaged_xls_is_refused_at_upload_in_chinese(city, trade_reference, client: Client):
+    """A cut-off .xls (a mail attachment) used to answer 500 (xlrd's IndexError)."""
+    client.force_login(city.officer)
+    fixture = Path(__file__).parent / "fixtures" / "customs_export_2025_09.xls"
+    data = {
+        "kind": "customs",
+        "file": SimpleUploadedFile("九月出口.xls", fixture.read_bytes()[:1500]),
+        "file_flow": "export",
+        "source": "customs",
+    }
+    response = client.post("/trade/imports/", data)
+    assert response.status_code == 200
+    assert "xls 文件已损坏，无法读取" in response.content.decode()
+    assert not ImportBatch.objects.exists()
