@@ -113,3 +113,50 @@ def test_county_governments_as_subject_annotation_and_table_cell() -> None:
     ]
     [row] = decompose_table(rows, doc_date=DOC_DATE, units=[])
     assert row.co_units == ["各县（市、区）政府", "市财政局"]
+
+
+# --- 4/5. prose roles and short central-agency names, with no unit directory ------------
+
+
+def _units(sentence: str) -> tuple[str | None, list[str]]:
+    [candidate] = _run(sentence)
+    return candidate.lead_unit, candidate.co_units
+
+
+def test_lead_named_after_you_and_co_units_after_huitong() -> None:
+    assert _units("由市住建局牵头，会同市城管局、市生态环境局，抓紧制定老旧小区改造方案。") == (
+        "市住建局",
+        ["市城管局", "市生态环境局"],
+    )
+    assert (
+        _units("由经开区管委会负责建设跨境电商产业园，市商务局做好业务指导。")[0] == "经开区管委会"
+    )
+    assert _units("保税仓库由经开区管委会负责建设，9月底前投入运营。")[0] == "经开区管委会"
+    assert _units("经开区管委会负责建设跨境电商产业园。")[0] == "经开区管委会"
+    assert _units("市文旅局要发挥牵头作用，会同市体育局、市财政局制定夜间消费扶持办法。") == (
+        "市文旅局",
+        ["市体育局", "市财政局"],
+    )
+
+
+def test_co_units_in_a_later_clause() -> None:
+    assert _units("市人社局负责举办外贸人才招聘会，团市委、市妇联配合。") == (
+        "市人社局",
+        ["团市委", "市妇联"],
+    )
+    assert _units("市商务局牵头，市工商联、市贸促会积极参与，组织企业赴东盟参展。") == (
+        "市商务局",
+        ["市工商联", "市贸促会"],
+    )
+
+
+def test_bare_central_agency_names_are_units() -> None:
+    assert _units("海关要在三季度末前推广“提前申报”模式。")[0] == "海关"
+    assert _units("海关、市口岸办、市交通运输局要联合开展港口收费清理。") == (
+        "海关",
+        ["市口岸办", "市交通运输局"],
+    )
+    assert _units("市商务局要会同海关、税务、外汇等部门，落实跨境贸易便利化措施。") == (
+        "市商务局",
+        ["海关", "税务部门", "外汇部门"],
+    )
