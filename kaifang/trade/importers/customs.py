@@ -43,6 +43,7 @@ __all__ = [
     "CustomsRow",
     "customs_result",
     "flow_from_titles",
+    "is_blank_row",
     "is_summary_row",
     "parse_customs",
     "period_from_titles",
@@ -113,13 +114,24 @@ _NOTE_PREFIXES = (
 )
 
 
+# 本月合计, 全市总计, 以上合计, 总合计 … once brackets (合计（万美元）), colons and spaces are gone
+_SUMMARY_PATTERN = re.compile(r"(本月|本年|本期|当月|累计|全市|全部|以上|总)?(合|总|小|共)计")
+_SUMMARY_NOISE = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]|[\s:：]")
+
+
+def is_blank_row(cells: list[Cell]) -> bool:
+    """Nothing but spaces (full-width too) or empty cells: a row to pass over silently."""
+    return not any(cell_text(c) for c in cells)
+
+
 def is_summary_row(cells: list[Cell]) -> bool:
     """A 合计/总计 line or a footnote (注：…, 数据来源：…) rather than a record."""
     texts = [t for t in (cell_text(c) for c in cells) if t]
     if not texts:
         return False
     for text in texts[:4]:
-        if text.replace(" ", "").replace("\u3000", "").upper() in _SUMMARY_WORDS:
+        key = _SUMMARY_NOISE.sub("", text).upper()
+        if key in _SUMMARY_WORDS or _SUMMARY_PATTERN.fullmatch(key):
             return True
     return len(texts) == 1 and texts[0].startswith(_NOTE_PREFIXES)
 
@@ -310,6 +322,8 @@ def parse_customs(
                 enterprise_cache[ent_cells] = cached_ent
             ent: EnterpriseRef | None
             if isinstance(cached_ent, EnterpriseCellError):
+                if is_blank_row(cells):
+                    continue
                 if is_summary_row(cells):
                     warnings.append(
                         RowWarning(

@@ -19,7 +19,7 @@ from kaifang.trade.importers.common import (
     cell_text,
     is_missing,
 )
-from kaifang.trade.importers.customs import is_summary_row
+from kaifang.trade.importers.customs import is_blank_row, is_summary_row
 from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table
@@ -100,6 +100,8 @@ def parse_enterprise_list(
                 get(cells, c_uscc), get(cells, c_customs), get(cells, c_name)
             )
         except EnterpriseCellError as exc:
+            if is_blank_row(cells):
+                continue
             if is_summary_row(cells):
                 result.warnings.append(RowWarning(number, "", "", "合计或说明行，未导入"))
                 continue

@@ -25,7 +25,7 @@ from kaifang.trade.importers.common import (
     parse_amount,
     parse_period,
 )
-from kaifang.trade.importers.customs import is_summary_row, period_from_titles
+from kaifang.trade.importers.customs import is_blank_row, is_summary_row, period_from_titles
 from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
@@ -117,6 +117,8 @@ def parse_investment(
                 get(cells, c_uscc), get(cells, c_customs), get(cells, c_name)
             )
         except EnterpriseCellError as exc:
+            if is_blank_row(cells):
+                continue
             if is_summary_row(cells):
                 result.warnings.append(
                     RowWarning(

@@ -249,6 +249,9 @@ def test_new_enterprises_are_reported_for_pending_review() -> None:
         "2025/9/1",
         "2025-09-15 00:00:00",
         "20250901",
+        "2025年9月1日",  # written out in full: used to be 无法识别的年月
+        "2025年09月01日",
+        "2025年9月1号",
     ],
 )
 def test_period_text_variants(value: str) -> None:
@@ -379,6 +382,38 @@ def test_summary_and_note_rows_are_skipped_with_a_warning() -> None:
     result = parse_rows(header, rows)  # type: ignore[arg-type]
     assert (result.rows_read, result.rows_imported, result.rows_rejected) == (1, 1, 0)
     assert [w.row for w in result.warnings] == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "word", ["合计:", "总计：", "本月合计", "全市总计", "以上合计", "合计（万美元）", "总 合 计"]
+)
+def test_totals_row_variants_are_skipped_with_a_warning(word: str) -> None:
+    """Only exact 合计/总计 were passed over; the variants were rejected with 4-6 reasons."""
+    header = ["年月", "统一社会信用代码", "企业名称", "商品编码", "美元"]
+    rows = [["202509", USCC_A, "", "85171200", "5"], ["", "", word, "", "5"]]
+    result = parse_rows(header, rows)  # type: ignore[arg-type]
+    assert (result.rows_imported, result.rows_rejected) == (1, 0)
+    assert [(w.row, w.message) for w in result.warnings] == [(3, "合计或说明行，未导入")]
+
+
+def test_a_name_that_only_starts_like_a_total_is_still_checked() -> None:
+    header = ["年月", "统一社会信用代码", "企业名称", "美元"]
+    result = parse_rows(header, [["202509", "", "合计贸易有限公司", "5"]])
+    assert [(e.row, e.column) for e in result.errors] == [(2, "企业名称")]
+
+
+def test_rows_of_spaces_are_blank_rows() -> None:
+    """Trailing rows holding a space or a full-width space were rejected as bad records."""
+    header = ["年月", "统一社会信用代码", "企业名称", "美元"]
+    rows = [["202509", USCC_A, "", "5"], [" ", "", "", "  "], ["\u3000"], ["\t", " \u3000 "]]
+    for data, name in (
+        (csv_bytes([header, *rows]), "f.csv"),
+        (xlsx_bytes([header, *rows]), "f.xlsx"),
+    ):
+        table = read_table(data, name)
+        mapping = detect_mapping(table.header)
+        result = parse_customs(table, mapping, lookups=lookups(), file_flow="export")
+        assert (result.rows_read, result.rows_rejected, result.warnings) == (1, 0, []), name
 
 
 def test_xlsx_with_title_row_and_excel_dates() -> None:
