@@ -1,7 +1,8 @@
 """Statistics-office workbooks (统计月报): indicators as rows, with 本月 / 累计 / 同比 columns,
 optionally a 地区 column (peer cities in one sheet) and a 年月 column; otherwise the period
 comes from the title (“2026年1-10月示范市主要经济指标”) or the caller. Amounts in 万元, 亿元,
-万美元 (from a 计量单位 column or the header's bracket) are converted to each indicator's unit.
+万美元 (from a 计量单位 column, the header's or the indicator name's bracket, else a title row's
+“单位：万元”) are converted to each indicator's unit; two units that differ are an error.
 Pure: bytes and plain lookups in, rows and row-level errors (row number, column, reason) out."""
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
 
-from kaifang.trade.importers.common import MAX_AMOUNT, RowError, cell_text
+from kaifang.trade.importers.common import MAX_AMOUNT, RowError, cell_text, parse_period
 
 __all__ = ["IndicatorRef", "OfficeError", "OfficeResult", "parse_office"]
 
 # A unit's size in its base (元, 美元, or a count) and which base it is.
 UNITS: dict[str, tuple[str, Decimal]] = {
     "元": ("cny", Decimal(1)),
+    "千元": ("cny", Decimal(1_000)),
     "万元": ("cny", Decimal(10_000)),
     "亿元": ("cny", Decimal(100_000_000)),
     "美元": ("usd", Decimal(1)),
+    "千美元": ("usd", Decimal(1_000)),
     "万美元": ("usd", Decimal(10_000)),
     "亿美元": ("usd", Decimal(100_000_000)),
     "家": ("count", Decimal(1)),
@@ -58,6 +61,8 @@ class OfficeResult:
 _HEADER_WORDS = ("指标", "本月", "当月", "累计", "同比", "增长", "地区", "计量单位")
 _TITLE_PERIOD = re.compile(r"(\d{4})\s*年\s*(?:1\s*[-—~至]\s*)?(\d{1,2})\s*月")
 _BRACKET_UNIT = re.compile(r"[(（]([^)）]+)[)）]")
+# 单位：万元 / 计量单位:亿美元 / 单位：万元人民币 in a title row: the money unit of the sheet
+_TITLE_UNIT = re.compile(r"单位[:：]\s*(千|万|亿)?\s*(美元|元|人民币)")
 
 
 def _norm(text: str) -> str:
@@ -165,13 +170,23 @@ def _title_period(titles: Sequence[str]) -> dt.date | None:
     return None
 
 
-def _parse_period(text: str) -> dt.date:
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?", text.strip()) or re.fullmatch(
-        r"(\d{4})(\d{2})", text.strip()
-    )
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("无法识别的年月")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+def _title_unit(titles: Sequence[str]) -> str:
+    """The money unit the title rows state (单位：万元 → 万元), "" when none; OfficeError when
+    they state two."""
+    found = {
+        (m.group(1) or "") + ("美元" if m.group(2) == "美元" else "元")
+        for title in titles
+        for m in _TITLE_UNIT.finditer(title.replace(" ", ""))
+    }
+    if len(found) > 1:
+        raise OfficeError(f"标题中的计量单位不一致（{'、'.join(sorted(found))}），请分表导入")
+    return found.pop() if found else ""
+
+
+def _name_unit(name: str) -> str:
+    """The unit a bracket in the indicator's name states (社会消费品零售总额（万元）)."""
+    bracket = _BRACKET_UNIT.search(_norm(name))
+    return bracket.group(1) if bracket and bracket.group(1) in UNITS else ""
 
 
 def _factor(file_unit: str, indicator_unit: str) -> Decimal:
@@ -218,6 +233,22 @@ def parse_office(
     if cols is None:
         raise OfficeError("未找到表头：需要“指标名称”列和“本月”或“累计”列")
     period_default = _title_period(titles) or default_period
+    title_unit = _title_unit(titles)
+
+    def _unit(cells: list[str], index: int | None, ref: IndicatorRef, name: str) -> str:
+        """The row's unit: its 计量单位 cell, the column's or the name's bracket, else the title's
+        (a title's money unit says nothing of a count or a percentage). Two that differ are an
+        error: the figure would be read 10,000 times off one way or the other."""
+        stated = {u for u in (at(cells, cols.unit), cols.header_units.get(index or 0, "")) if u}
+        stated |= {u for u in (_name_unit(name),) if u}
+        if len(stated) > 1:
+            raise ValueError(f"计量单位不一致（{'、'.join(sorted(stated))}）")
+        if stated:
+            return stated.pop()
+        if title_unit and UNITS.get(ref.unit, ("",))[0] in ("cny", "usd"):
+            return title_unit
+        return ""
+
     result = OfficeResult()
     seen: dict[tuple[str, str, str], int] = {}
 
@@ -243,7 +274,7 @@ def parse_office(
             continue
         try:
             period = (
-                _parse_period(at(cells, cols.period)) if cols.period is not None else period_default
+                parse_period(at(cells, cols.period)) if cols.period is not None else period_default
             )
         except ValueError as error:
             result.errors.append(
@@ -270,8 +301,7 @@ def parse_office(
             try:
                 value = _number(text)
                 if value is not None and key in ("month_value", "ytd_value"):
-                    unit = at(cells, cols.unit) or cols.header_units.get(index or 0, "")
-                    value = value * _factor(unit, ref.unit)
+                    value = value * _factor(_unit(cells, index, ref, name), ref.unit)
                 if value is not None and abs(value) >= _LIMITS[key]:
                     raise ValueError("数值过大（超出可存储范围，请检查是否填错列或单位）")
             except ValueError as error:

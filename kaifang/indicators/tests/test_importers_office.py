@@ -121,6 +121,87 @@ def test_a_value_beyond_the_column_is_a_row_error():
     assert [r["indicator"] for r in result.rows] == ["new_fie"]
 
 
+def test_a_unit_stated_in_a_title_row_is_applied():
+    """单位：万元 above the header was ignored: 1234567 万元 was stored as 1234567 亿元."""
+    result = parse_office(
+        workbook(
+            [
+                ["2025年3月示范市主要商务指标"],
+                ["单位：万元"],
+                ["指标名称", "本月", "累计"],
+                ["社会消费品零售总额", 1234567, 3500000],
+                ["新设外资企业数", 5, 12],  # a count: the title's money unit is not its unit
+                ["服务外包执行额", 1, 2],  # kept in 万美元: 万元 is a conflict, not a guess
+            ]
+        ),
+        "月报.xlsx",
+        indicators=REFS,
+        regions=REGIONS,
+        default_region="city",
+    )
+    assert [(r["indicator"], r["month_value"], r["ytd_value"]) for r in result.rows] == [
+        ("retail", "123.4567", "350"),
+        ("new_fie", "5", "12"),
+    ]
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (6, "计量单位“万元”与指标单位“万美元”不一致")
+    ]
+
+
+def test_two_units_in_the_titles_refuse_the_file():
+    with pytest.raises(OfficeError, match="标题中的计量单位不一致"):
+        parse_office(
+            workbook(
+                [["单位：万元"], ["单位：亿元"], ["指标名称", "本月"], ["社会消费品零售总额", 1]]
+            ),
+            "月报.xlsx",
+            indicators=REFS,
+            regions=REGIONS,
+            default_region="city",
+            default_period=dt.date(2025, 3, 1),
+        )
+
+
+def test_a_unit_in_the_indicator_name_is_applied():
+    """社会消费品零售总额（万元） was matched but its unit ignored: stored 10,000 times too big."""
+    named = [
+        ["2025年3月"],
+        ["指标名称", "本月", "累计"],
+        ["社会消费品零售总额（万元）", 1234567, 3500000],
+    ]
+    result = parse_office(
+        workbook(named), "月报.xlsx", indicators=REFS, regions=REGIONS, default_region="city"
+    )
+    assert [(r["month_value"], r["ytd_value"]) for r in result.rows] == [("123.4567", "350")]
+    # the name says 万元, the column 亿元: which is it? a row error, not a guess
+    both = [["2025年3月"], ["指标名称", "本月(亿元)"], ["社零总额（万元）", 1]]
+    result = parse_office(
+        workbook(both), "月报.xlsx", indicators=REFS, regions=REGIONS, default_region="city"
+    )
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (3, "本月(亿元)", "计量单位不一致（万元、亿元）")
+    ]
+
+
+def test_a_period_column_holding_excel_dates():
+    """An Excel date in 年月 was refused as 无法识别的年月（2025-03-01）."""
+    result = parse_office(
+        workbook(
+            [
+                ["指标名称", "年月", "本月", "累计"],
+                ["社会消费品零售总额", dt.datetime(2025, 3, 1), 1, 2],
+                ["社零总额", "2025年4月", 1, 2],
+            ]
+        ),
+        "月报.xlsx",
+        indicators=REFS,
+        regions=REGIONS,
+        default_region="city",
+    )
+    assert result.errors == []
+    assert [r["period"] for r in result.rows] == ["2025-03-01", "2025-04-01"]
+
+
 def test_no_header_is_refused():
     with pytest.raises(OfficeError, match="未找到表头"):
         parse_office(workbook([["a", "b"], [1, 2]]), "x.xlsx", indicators=REFS, regions=REGIONS)
