@@ -140,7 +140,7 @@ def _trailing_annotation(ctx: Context, end: int) -> UnitAssignment | None:
 
 
 LABEL_LINE_RE = re.compile(
-    r"^(?:牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|完成时限|完成时间|时间节点)[：:]"
+    r"^(?:(?:牵头|责任|配合|协办)(?:单位|部门|科室|处室)|完成时限|完成时间|时间节点)[：:]"
 )
 
 

@@ -79,11 +79,17 @@ class Conventions:
         return found
 
 
-_LEAD_LABELS = ("牵头单位", "牵头部门", "主办单位", "主责单位", "主责部门", "牵头")
+# A bureau's own plans name its offices: 责任科室, 责任处室, 配合科室.
+_BODIES = ("单位", "部门", "科室", "处室")
+_LEAD_LABELS = (*(f"{r}{b}" for r in ("牵头", "主办", "主责") for b in _BODIES), "牵头")
 _CO_LABELS = (
-    "配合单位", "配合部门", "协办单位", "参与单位", "协同单位", "协助单位", "会办单位", "配合",
-)  # fmt: skip
-_RESPONSIBLE_LABELS = ("责任单位", "责任部门", "承办单位", "实施单位", "责任主体")
+    *(f"{r}{b}" for r in ("配合", "协办", "参与", "协同", "协助", "会办") for b in _BODIES),
+    "配合",
+)
+_RESPONSIBLE_LABELS = (
+    *(f"{r}{b}" for r in ("责任", "承办", "实施") for b in _BODIES),
+    "责任主体",
+)
 _DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "办理时限", "完成期限", "时限")
 _ALL_LABELS = _LEAD_LABELS + _CO_LABELS + _RESPONSIBLE_LABELS + _DEADLINE_LABELS
 _LABEL_RE = re.compile("(" + "|".join(sorted(_ALL_LABELS, key=len, reverse=True)) + r")\s*[：]\s*")

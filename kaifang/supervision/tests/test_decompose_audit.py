@@ -160,3 +160,24 @@ def test_bare_central_agency_names_are_units() -> None:
         "市商务局",
         ["海关", "税务部门", "外汇部门"],
     )
+
+
+# --- 12. a bureau's own offices as labels -----------------------------------------------
+
+
+def test_office_labels_name_the_lead_and_co_units() -> None:
+    text = (
+        "2026年市商务局工作要点\n"
+        "1.组织外贸企业参加广交会，全年参展企业200家次。（责任科室：外贸科；配合科室：财务科）\n"
+        "2.开展服务贸易统计监测，按季度形成分析报告。（责任处室：服务贸易处）\n"
+        "3.推进老字号企业数字化改造，年内完成20家。\n"
+        "牵头科室：流通发展科\n"
+        "配合科室：市场运行科\n"
+    )
+    candidates = _run(text)
+    fair = _find(candidates, "广交会")
+    assert (fair.lead_unit, fair.co_units) == ("外贸科", ["财务科"])
+    assert _find(candidates, "服务贸易统计").lead_unit == "服务贸易处"
+    brands = _find(candidates, "老字号")
+    assert (brands.lead_unit, brands.co_units) == ("流通发展科", ["市场运行科"])
+    assert len(candidates) == 3
