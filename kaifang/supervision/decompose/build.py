@@ -63,7 +63,7 @@ _LEADING_TRIM_RE = re.compile(
     r"[^，。]{1,5}，就是)[，：]?)+"
 )
 _LEADING_MODAL_RE = re.compile(r"^(?:尤其|一定|还|也|都|更|就)?(?:要|必须|务必)(?=.)")
-TRAILING = " 。；，：、\n\t"
+TRAILING = " 。；，：、\n\t.;,:!！?？"  # ASCII too: "…形成问题清单.", "…编制!"
 
 
 # --- building candidates ----------------------------------------------------------------------

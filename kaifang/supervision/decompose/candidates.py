@@ -158,6 +158,9 @@ _ACTION_RE = re.compile(
     r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排|报(?=[省市区县局])"
 )
 
+# "市商务局负责统筹调度": a unit that opens a clause and is given a duty.
+_DUTY_RE = re.compile(r"[^，。；“”]{2,30}?负责(?!同志|人|的)[^，。；]{2}")
+
 
 def _has_directive(folded: str) -> bool:
     return bool(
@@ -242,6 +245,7 @@ def _sentence_candidate(
         or MEASURE_START_RE.match(task_wording(folded))
         or (concrete and _ACTION_RE.search(folded))  # "各单位每月23日前将进展报市商务局"
         or (_ACTION_RE.search(folded) and _names_subject(ctx, sentence))  # "国务院办公厅将…"
+        or (_DUTY_RE.match(folded) and _names_subject(ctx, sentence))  # "市商务局负责统筹调度"
     ):
         return None
     return make(

@@ -83,6 +83,7 @@ _NOT_UNITS = re.compile(
 )
 
 
+_BRACKETED_RE = re.compile(r"（[^（）]*）")  # "各县（市，区）" is written with a comma too
 _SECOND_NAME_RE = re.compile(r"(?<=.)（([^（）]{2,12})）$")
 # Central agencies' local offices go by a bare name: "海关要…", "会同海关、税务、外汇等部门".
 _BARE_UNIT_RE = re.compile(r"^(?:海关|人行)$")
@@ -92,7 +93,7 @@ _GROUP_RE = re.compile(r"^各(?:有关|相关|级|责任|成员)?[^，。；：�
 
 def looks_like_unit(name: str, directory: Sequence[UnitRef] = ()) -> bool:
     """Whether ``name`` reads as a unit: in the tree, or shaped like one (…局, …部, 各县区)."""
-    name = fold(name.strip())
+    name = _BRACKETED_RE.sub(lambda m: m.group(0).replace("，", "、"), fold(name.strip()))
     if not name or len(name) > 30:
         return False
     if resolve_unit_match(name, directory)[1]:

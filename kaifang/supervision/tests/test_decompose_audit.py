@@ -181,3 +181,23 @@ def test_office_labels_name_the_lead_and_co_units() -> None:
     brands = _find(candidates, "老字号")
     assert (brands.lead_unit, brands.co_units) == ("流通发展科", ["市场运行科"])
     assert len(candidates) == 3
+
+
+# --- 16. text typed with ASCII punctuation ----------------------------------------------
+
+
+def test_ascii_punctuation_does_not_end_the_wording_and_a_duty_clause_is_kept() -> None:
+    text = (
+        "1. 市商务局要在6月底前完成重点外资企业走访,形成诉求清单.\n"
+        "2. 市投资促进局要于三季度末前办结全部外资企业诉求!\n"
+        "3. 各县(市,区)政府要在年底前建成便民生活圈;市商务局负责统筹调度.\n"
+    )
+    candidates = _run(text)
+    assert [c.text for c in candidates] == [
+        "市商务局要在6月底前完成重点外资企业走访,形成诉求清单",
+        "市投资促进局要于三季度末前办结全部外资企业诉求",
+        "各县(市,区)政府要在年底前建成便民生活圈",
+        "市商务局负责统筹调度",
+    ]
+    assert candidates[2].lead_unit == "各县（市，区）政府"
+    assert candidates[3].lead_unit == "市商务局"
