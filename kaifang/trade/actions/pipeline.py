@@ -26,7 +26,12 @@ from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.enterprise_list import parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
 from kaifang.trade.importers.fdi import parse_fdi
-from kaifang.trade.importers.headers import HeaderMapping, MappingError, detect_mapping
+from kaifang.trade.importers.headers import (
+    HeaderMapping,
+    MappingError,
+    apply_title_units,
+    detect_mapping,
+)
 from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Table, TableError, read_table
@@ -65,7 +70,10 @@ def import_upload(
         raise ValidationError({"file": "文件是空的。"})
     try:
         table = read_table(content, filename, kind=_parser_kind(kind))
-        mapping = detect_mapping(table.header, kind=_parser_kind(kind))
+        # a unit the title rows state (单位：万美元) is part of the mapping the user confirms
+        mapping = apply_title_units(
+            detect_mapping(table.header, kind=_parser_kind(kind)), table.title_rows
+        )
     except (TableError, MappingError) as error:
         raise ValidationError({"file": str(error)}) from error
     batch = ImportBatch(
@@ -213,7 +221,7 @@ def import_validate(
     """Parse and record the validation report (counts, totals, errors, error workbook)."""
     try:
         result = parse_batch_file(batch=batch, mapping_json=mapping_json)
-    except (ValidationError, TableError) as error:
+    except (ValidationError, TableError, MappingError) as error:
         reason = "；".join(getattr(error, "messages", [str(error)]))
         batches.batch_validation_failed(batch_id=batch.pk, reason=reason)
         raise

@@ -34,7 +34,7 @@ from kaifang.trade.importers.common import (
     parse_hs_code,
     parse_period,
 )
-from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
 
@@ -209,6 +209,7 @@ def parse_customs(
     Raises ``MappingError`` when the mapping cannot work (no value column, no enterprise column,
     no period or flow); row problems become ``RowError``s.
     """
+    mapping = apply_title_units(mapping, table.title_rows)
     result = customs_result(mapping)
     cols = mapping.columns
     if "period" not in cols and file_period is None:

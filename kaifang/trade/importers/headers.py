@@ -8,6 +8,7 @@ user override any field with a header name. A mapping serialises to JSON for a s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,9 +22,11 @@ __all__ = [
     "HeaderMapping",
     "Kind",
     "MappingError",
+    "apply_title_units",
     "detect_mapping",
     "header_score",
     "normalise_header",
+    "title_units",
 ]
 
 Kind = Literal["customs", "enterprise_list", "fdi", "odi"]
@@ -231,6 +234,101 @@ def _value_field(kind: str, norm: str) -> tuple[str, Decimal, bool] | None:
     if prefix == "total":
         return ("total", multiplier, stated)
     return (f"{prefix}_{currency}", multiplier, stated)
+
+
+# A title row's unit: 单位：万美元 / 金额单位:万元 / 单位：万元人民币 / 单位：万美元、万元
+_TITLE_UNIT = re.compile(r"(千|万|亿)?(美元|元人民币|人民币|元)")
+_SCALES = {"千": Decimal(1000), "万": _TEN_THOUSAND, "亿": Decimal(100_000_000)}
+
+
+def title_units(titles: Sequence[str]) -> dict[str, Decimal]:
+    """The money units the rows above the header state: currency ("usd"/"cny") → multiplier.
+
+    Only a row naming 单位 counts (单位：万美元); MappingError when one currency is given two
+    sizes (单位：万元 … 单位：亿元)."""
+    found: dict[str, set[Decimal]] = {}
+    for title in titles:
+        text = normalise_header(title)
+        at = text.find("单位")
+        if at < 0:
+            continue
+        for match in _TITLE_UNIT.finditer(text, at):
+            currency = "usd" if match.group(2) == "美元" else "cny"
+            found.setdefault(currency, set()).add(_SCALES.get(match.group(1) or "", Decimal(1)))
+    if any(len(sizes) > 1 for sizes in found.values()):
+        raise MappingError("标题中注明的计量单位不一致，请核对后只保留一个单位")
+    return {currency: sizes.pop() for currency, sizes in found.items()}
+
+
+def _header_unit(norm: str) -> tuple[str | None, Decimal | None]:
+    """(currency, multiplier) a value header states itself, None for each it leaves out."""
+    currency = None
+    if any(word in norm for word in _USD_WORDS):
+        currency = "usd"
+    elif any(word in norm for word in _CNY_WORDS):
+        currency = "cny"
+    scale = next((size for word, size in _SCALES.items() if word in norm), None)
+    if scale is None and any(
+        word in unit for unit in _PAREN.findall(norm) for word in (*_USD_WORDS, *_CNY_WORDS)
+    ):
+        scale = Decimal(1)  # 出口额(美元): a unit in brackets states its size, plain
+    return currency, scale
+
+
+def apply_title_units(mapping: HeaderMapping, titles: Sequence[str]) -> HeaderMapping:
+    """The mapping with the unit a title row states (单位：万美元) given to the value columns
+    whose header leaves it out: 出口 under 单位：万美元 is export_usd × 10,000. A header whose
+    own unit differs from the title's is a MappingError: one of them is wrong, and guessing
+    would make the figures 10,000 times off. Returns ``mapping`` itself when nothing changes."""
+    units = title_units(titles)
+    if not units:
+        return mapping
+    columns = dict(mapping.columns)
+    multipliers = dict(mapping.multipliers)
+    notes = list(mapping.notes)
+    stated = "、".join(
+        ("千" if m == 1000 else "万" if m == _TEN_THOUSAND else "亿" if m > 1 else "")
+        + ("美元" if c == "usd" else "元")
+        for c, m in units.items()
+    )
+    for name, column in mapping.columns.items():
+        if not name.endswith(("_usd", "_cny")):
+            continue
+        text = mapping.headers[column]
+        currency, scale = _header_unit(normalise_header(text))
+        if currency is None:
+            if len(units) > 1:
+                raise MappingError(
+                    f"标题注明的单位有{stated}，列“{text}”未注明币种：请在表头注明，如“{text}(万美元)”"
+                )
+            currency = next(iter(units))
+        if currency not in units:
+            # the title speaks of the other currency: a plain 美元 there leaves a 人民币 column
+            # as it is, a scaled one (万美元) would leave its size a guess
+            if scale is None and any(size != 1 for size in units.values()):
+                raise MappingError(
+                    f"标题注明单位为{stated}，列“{text}”却是"
+                    f"{'美元' if currency == 'usd' else '人民币'}且未注明单位：请在表头注明，"
+                    "如“人民币(万元)”"
+                )
+            continue
+        if scale is not None and scale != units[currency]:
+            raise MappingError(
+                f"标题注明单位为{stated}，与列“{text}”的单位不一致：请核对后修改标题或表头"
+            )
+        if scale is not None and currency == _header_unit(normalise_header(text))[0]:
+            continue  # the header says it all, and agrees
+        field_name = f"{name.rsplit('_', 1)[0]}_{currency}"
+        if field_name != name and field_name in columns:
+            raise MappingError(f"列“{text}”与另一列都是{_VALUE_LABELS.get(field_name, field_name)}")
+        del columns[name]
+        multipliers.pop(name, None)
+        columns[field_name] = column
+        multipliers[field_name] = units[currency]
+        note = f"列“{text}”按标题所注单位（{stated}）计"
+        notes = [n for n in notes if not n.startswith(f"列“{text}”未注明币种") and n != note]
+        notes.append(note)
+    return dataclasses.replace(mapping, columns=columns, multipliers=multipliers, notes=notes)
 
 
 def _variant_index(kind: str) -> dict[str, tuple[str, int]]:

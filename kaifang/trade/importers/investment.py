@@ -26,7 +26,7 @@ from kaifang.trade.importers.common import (
     parse_period,
 )
 from kaifang.trade.importers.customs import is_blank_row, is_summary_row, period_from_titles
-from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
 
@@ -75,6 +75,7 @@ def parse_investment(
     file_period: date | None = None,
 ) -> ImportResult[InvestmentRow]:
     """Parse an FDI or ODI table (``second`` = "contract" or "agreed")."""
+    mapping = apply_title_units(mapping, table.title_rows)
     result: ImportResult[InvestmentRow] = ImportResult(
         kind=mapping.kind,
         mapping=mapping,

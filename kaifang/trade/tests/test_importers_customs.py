@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -414,6 +415,49 @@ def test_rows_of_spaces_are_blank_rows() -> None:
         mapping = detect_mapping(table.header)
         result = parse_customs(table, mapping, lookups=lookups(), file_flow="export")
         assert (result.rows_read, result.rows_rejected, result.warnings) == (1, 0, []), name
+
+
+def _titled(*titles: str, header: list[str], rows: list[list[object]]) -> ImportResult[CustomsRow]:
+    data = xlsx_bytes([*[[t] for t in titles], header, *rows])
+    table = read_table(data, "f.xlsx", kind="customs")
+    mapping = detect_mapping(table.header)
+    return parse_customs(table, mapping, lookups=lookups(), file_flow="export")
+
+
+TITLED = ["年月", "统一社会信用代码", "企业名称", "出口"]
+
+
+def test_a_unit_stated_in_a_title_row_is_applied() -> None:
+    """单位：万美元 above a header 出口 was ignored: 12.5 was taken as 12.5 USD, not 125,000."""
+    row: list[object] = ["2025-09", USCC_A, "", 12.5]
+    result = _titled("2025年9月出口企业数据", "单位：万美元", header=TITLED, rows=[row])
+    assert (result.totals["export"].usd, result.totals["export"].cny) == (Decimal("125000"), 0)
+    notes = result.mapping.notes
+    assert "列“出口”按标题所注单位（万美元）计" in notes
+    assert not any("未注明币种" in n for n in notes)
+    in_yuan = _titled("金额单位：万元人民币", header=TITLED, rows=[row])
+    assert (in_yuan.totals["export"].usd, in_yuan.totals["export"].cny) == (0, Decimal("125000"))
+    # the same unit in the title and the header: nothing to reconcile
+    same = _titled("单位：万美元", header=[*TITLED[:3], "出口额(万美元)"], rows=[row])
+    assert same.totals["export"].usd == Decimal("125000")
+
+
+@pytest.mark.parametrize(
+    ("titles", "value_header", "fragment"),
+    [
+        (["单位：万美元"], "出口额(美元)", "与列“出口额(美元)”的单位不一致"),
+        (["单位：万美元"], "出口额(亿美元)", "与列“出口额(亿美元)”的单位不一致"),
+        (["单位：万美元"], "人民币", "未注明单位"),
+        (["单位：万美元、万元"], "出口", "未注明币种"),
+        (["单位：万元", "单位：亿元"], "出口", "标题中注明的计量单位不一致"),
+    ],
+)
+def test_title_and_header_units_that_disagree_refuse_the_file(
+    titles: list[str], value_header: str, fragment: str
+) -> None:
+    """Which of the two is right cannot be guessed; either guess is 10,000 times off."""
+    with pytest.raises(MappingError, match=re.escape(fragment)):
+        _titled(*titles, header=[*TITLED[:3], value_header], rows=[["2025-09", USCC_A, "", 1]])
 
 
 def test_xlsx_with_title_row_and_excel_dates() -> None:

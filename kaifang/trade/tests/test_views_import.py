@@ -217,3 +217,44 @@ def test_a_damaged_xls_is_refused_at_upload_in_chinese(city, trade_reference, cl
     assert response.status_code == 200
     assert "xls 文件已损坏，无法读取" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def _titled_upload(client: Client, unit: str, value_header: str):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (
+        ["2025年9月出口企业数据"],
+        [unit],
+        ["年月", "统一社会信用代码", "企业名称", "商品编码", "贸易伙伴", "贸易方式", value_header],
+        ["2025-09", USCC, "示范电子有限公司", "85171300", "日本", "一般贸易", 12.5],
+    ):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    data = {
+        "kind": "customs",
+        "file": SimpleUploadedFile("九月出口.xlsx", out.getvalue()),
+        "file_flow": "export",
+        "source": "customs",
+    }
+    return client.post("/trade/imports/", data)
+
+
+def test_a_unit_in_a_title_row_reaches_the_batch_totals(city, trade_reference, client, run_jobs):
+    """单位：万美元 in a title row: the batch showed 12.5 USD, 10,000 times too small."""
+    client.force_login(city.officer)
+    run_jobs(lambda: _titled_upload(client, "单位：万美元", "出口"))
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PARSED
+    assert batch.summary["totals"]["export"] == {"usd": "125000.0", "cny": "0"}
+    assert "列“出口”按标题所注单位（万美元）计" in batch.summary["notes"]
+
+
+def test_title_and_header_units_that_differ_are_refused_at_upload(city, trade_reference, client):
+    client.force_login(city.officer)
+    response = _titled_upload(client, "单位：万美元", "出口额(美元)")
+    assert response.status_code == 200
+    assert "与列“出口额(美元)”的单位不一致" in response.content.decode()
+    assert not ImportBatch.objects.exists()
