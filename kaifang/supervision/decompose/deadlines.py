@@ -15,7 +15,8 @@ Public API:
 Rules worth knowing:
 
 - Relative phrases resolve in the document's year (年底前 → 31 Dec; 6月底前 → 30 Jun even when the
-  document is dated later in the year); 明年/后年 add years; 去年/上年 and 截至 (status as of a
+  document is dated later in the year); 明年/次年/后年 add years, 下月 is the month after the
+  document's; 去年/上年 and 截至 (status as of a
   date) are never deadlines.
 - A bare period ("2025年", "上半年", "6月", "一季度") is a deadline only with a trigger: a suffix
   (前/底/末/内/为止), a preposition before it (到/至/于/在/力争/确保/务必…), or a completion verb
@@ -67,9 +68,13 @@ class Deadline:
 _CN = "〇零一二三四五六七八九十两"
 _NUM = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
-_YEAR_PREFIX = rf"(?:(?P<y>{_YEAR})年|(?P<rel>今年|本年|当年|明年|后年|去年|上年))?"
+_NEXT_YEAR = "次年|翌年|下一年|下年"
+_YEAR_PREFIX = rf"(?:(?P<y>{_YEAR})年|(?P<rel>今年|本年|当年|明年|{_NEXT_YEAR}|后年|去年|上年))?"
 _BEFORE = r"(?:之前|以前|前|为止)?"
-_REL_YEARS = {"今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2}
+_REL_YEARS = {
+    "今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1, "翌年": 1, "下一年": 1, "下年": 1,
+    "后年": 2,
+}  # fmt: skip
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "末": 6}
 _PREFIX_TRIGGERS = (
     "到", "至", "于", "在", "力争", "确保", "争取", "务必", "截止", "截止到", "要", "须", "将",
@@ -176,6 +181,18 @@ def _year_end(match: re.Match[str], doc_date: dt.date) -> _Hit:
 
 def _this_month(match: re.Match[str], doc_date: dt.date) -> _Hit:
     return _hit(match, _month_end(doc_date.year, doc_date.month), trigger=False)
+
+
+def _next_month(match: re.Match[str], doc_date: dt.date) -> _Hit:
+    """下月5日前, 下个月底前: the month after the document's."""
+    year, month = (
+        (doc_date.year + 1, 1) if doc_date.month == 12 else (doc_date.year, doc_date.month + 1)
+    )
+    last = calendar.monthrange(year, month)[1]
+    day = last if match["end"] else _to_int(match["d"])
+    if not 1 <= day <= last:
+        return _hit(match, None, trigger=False, valid=False)
+    return _hit(match, dt.date(year, month, day), trigger=not match["suf"])
 
 
 def _within(match: re.Match[str], doc_date: dt.date) -> _Hit:
@@ -300,15 +317,20 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     ),
     (
         re.compile(
-            r"(?:(?P<rel>今年|本年|当年|明年|后年|去年|上年)(?:年|度)?|(?<![\d〇零一二三四五六七八九十两几百千年])年度?)"
+            rf"(?:(?P<rel>今年|本年|当年|明年|{_NEXT_YEAR}|后年|去年|上年)(?:年|度)?|"
+            r"(?<![\d〇零一二三四五六七八九十两几百千年])年度?)"
             r"(?P<suf>底|末|内)" + _BEFORE
         ),
         _year_end,
     ),
     (re.compile(r"(?P<rel>今年|明年|后年|去年)(?![底末内年度])"), _year_end),
     (
-        re.compile(r"(?<![\d每个月" + _CN + r"])(?:本|当|这个)?月(?:底|末|内)" + _BEFORE),
+        re.compile(r"(?<![\d每个月下次" + _CN + r"])(?:本|当|这个)?月(?:底|末|内)" + _BEFORE),
         _this_month,
+    ),
+    (
+        re.compile(rf"(?<![后的])下个?月(?:(?P<d>{_NUM})[日号]|(?P<end>底|末))(?P<suf>{_BEFORE})"),
+        _next_month,
     ),
     (
         re.compile(

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaifang.supervision.decompose import Candidate, decompose, decompose_table, split_sentences
+from kaifang.supervision.decompose import (
+    Candidate,
+    decompose,
+    decompose_table,
+    parse_deadline,
+    split_sentences,
+)
 from kaifang.supervision.decompose.units import split_unit_names
 
 DOC_DATE = dt.date(2026, 3, 10)
@@ -201,3 +207,21 @@ def test_ascii_punctuation_does_not_end_the_wording_and_a_duty_clause_is_kept() 
     ]
     assert candidates[2].lead_unit == "各县（市，区）政府"
     assert candidates[3].lead_unit == "市商务局"
+
+
+# --- 11. 次年 and 下月 ---------------------------------------------------------------------
+
+
+def test_next_year_and_next_month_phrases() -> None:
+    july = dt.date(2026, 7, 15)
+    cases = {
+        "市审计局要在次年2月底前完成专项审计": (dt.date(2027, 2, 28), "次年2月底前"),
+        "次年3月": (dt.date(2027, 3, 31), "次年3月"),
+        "市统计局要于下月8日前报送统计快报": (dt.date(2026, 8, 8), "下月8日前"),
+        "各园区要在下个月底前完成自查": (dt.date(2026, 8, 31), "下个月底前"),
+    }
+    for sentence, (date, text) in cases.items():
+        found = parse_deadline(sentence, july)
+        assert found is not None and (found.date, found.text) == (date, text), sentence
+    december = parse_deadline("下月底前报送年度总结", dt.date(2026, 12, 3))
+    assert december is not None and december.date == dt.date(2027, 1, 31)
