@@ -156,7 +156,8 @@ def parse(data: bytes, filename: str) -> Parsed:
         texts = [t for t in (_text(c) for c in cells) if t]
         if not texts:
             continue
-        if not cell("uscc"):
+        code_text = cell("uscc")
+        if not code_text or not code_text.isascii():  # empty, or words (注：…) where it goes
             reason = _skipped_because(texts)
             if reason:
                 out.skipped.append(RowProblem(number, LABELS["name"], reason))

@@ -198,7 +198,8 @@ def test_annotated_header_totals_and_notes_do_not_refuse_the_list(city):
             [1, GOOD, "甲", "A1", 9],
             [None, None, "合计：", None, 9],
             ["总计（1家）", None, None, None, 9],
-            ["注：名单以报到为准"],
+            [None, "注：名单以报到为准"],
+            ["说明：展位面积以主办方确认为准"],  # in the credit-code column itself
         ]
     )
     parsed = fair_import.parse(data, "名单.xlsx")
@@ -208,9 +209,10 @@ def test_annotated_header_totals_and_notes_do_not_refuse_the_list(city):
         (3, "合计行，已跳过"),
         (4, "合计行，已跳过"),
         (5, "说明行，已跳过"),
+        (6, "说明行，已跳过"),
     ]
     counts = fair_import_exhibitors(actor=city.officer, fair=fair, data=data, filename="a.xlsx")
-    assert counts == {"rows": 1, "added": 1, "removed": 0, "changed": 0, "skipped": 3}
+    assert counts == {"rows": 1, "added": 1, "removed": 0, "changed": 0, "skipped": 4}
     assert list(FairExhibitor.objects.values_list("enterprise_id", flat=True)) == [a.pk]
 
 
