@@ -363,13 +363,14 @@ def _triggered(folded: str, hit: _Hit, doc_date: dt.date) -> bool:
         return True
     if folded[hit.start : hit.end] in ("今年", "本年") and _ANNUAL_TARGET_RE.match(folded, hit.end):
         return True  # "今年全市进出口总额力争增长6%": this year's measured target
-    # "2019年上半年，试点城市政府印发实施方案": a future period opening the clause.
+    # "2019年上半年，试点城市政府印发实施方案": a future period opening the clause. The
+    # document's own day ("5月12日，市长主持召开会议") is the occasion of minutes, not a deadline.
     opens_clause = hit.start == 0 or folded[hit.start - 1] in "，；：。\n"
     return (
         opens_clause
         and folded[hit.end : hit.end + 1] == "，"
         and hit.date is not None
-        and hit.date >= doc_date
+        and hit.date > doc_date
     )
 
 

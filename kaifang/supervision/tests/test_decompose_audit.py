@@ -225,3 +225,21 @@ def test_next_year_and_next_month_phrases() -> None:
         assert found is not None and (found.date, found.text) == (date, text), sentence
     december = parse_deadline("下月底前报送年度总结", dt.date(2026, 12, 3))
     assert december is not None and december.date == dt.date(2027, 1, 31)
+
+
+# --- 7. the meeting's own date in minutes -------------------------------------------------
+
+
+def test_meeting_date_opening_minutes_is_not_a_deadline_or_a_task() -> None:
+    day = dt.date(2026, 6, 9)
+    text = (
+        "6月9日，副市长张某主持召开口岸工作专题会议，研究部署口岸提效降费工作。现纪要如下：\n"
+        "一、市口岸办要在7月底前完成口岸收费目录清单公示。\n"
+    )
+    candidates = _run(text, day)
+    assert [(c.text, c.deadline) for c in candidates] == [
+        ("市口岸办要在7月底前完成口岸收费目录清单公示", dt.date(2026, 7, 31))
+    ]
+    assert parse_deadline("2026年6月9日，市政府召开常务会议，研究外资工作。", day) is None
+    later = parse_deadline("2026年6月20日，各县区完成自查。", day)
+    assert later is not None and later.date == dt.date(2026, 6, 20)
