@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,10 +69,56 @@ def _trim(cells: Sequence[Cell]) -> list[Cell]:
     return list(cells[:end])
 
 
+# A cell that only data holds: a number, a date or period (2025-09), a code (a credit code).
+_DATA_CELL = re.compile(r"^[\d.,\-/:\s]+$|^[0-9A-Z]{15,20}$")
+
+
+def _two_level_header(top: list[Cell], below: list[Cell], kind: Kind | None) -> list[str] | None:
+    """The header of a two-row header (出口 merged over 金额(万美元) | 金额(万元)), or None when
+    ``below`` is not its second row.
+
+    The second row holds only header texts (no number, period or code), at least two of them
+    known. A parent cell spans the blank cells to its right (a merged cell); each column is
+    ``parent + child`` when that is a known header (出口金额(万美元) → export_usd ×10,000), else
+    the child alone when that is (企业信息 over 企业名称), else both.
+    """
+    texts = [cell_text(c) for c in below]
+    filled = [(c, t) for c, t in zip(below, texts, strict=True) if t]
+    if len(filled) < 2 or any(not isinstance(c, str) or _DATA_CELL.match(t) for c, t in filled):
+        return None
+    if header_score(below, kind) < _MIN_HEADER_MATCHES:
+        return None
+    parents = [cell_text(c) for c in top]
+    width = max(len(parents), len(texts))
+    parents += [""] * (width - len(parents))
+    texts += [""] * (width - len(texts))
+    header: list[str] = []
+    carried = ""
+    for parent, child in zip(parents, texts, strict=True):
+        if parent:
+            carried = parent
+        elif not child:
+            carried = ""  # a blank column ends the merged parent
+        parent = parent or (carried if child else "")
+        if not child or not parent:
+            header.append(parent or child)
+            continue
+        joined = parent + child
+        if header_score([joined], kind) or not header_score([child], kind):
+            header.append(joined)
+        else:
+            header.append(child)
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
 def _find_header(
     rows: Iterator[Row], kind: Kind | None
 ) -> tuple[int, list[str], list[str], list[Row]]:
-    """Look for the header in the first rows; returns (row no, header, titles, rows to replay)."""
+    """Look for the header in the first rows; returns (row no, header, titles, rows to replay).
+
+    A header of two rows (出口 / 进口 merged over 金额(万美元) / 金额(万元)) becomes one."""
     seen: list[Row] = []
     for number, cells in rows:
         seen.append((number, cells))
@@ -80,7 +127,13 @@ def _find_header(
                 " ".join(cell_text(c) for c in earlier if cell_text(c)) for _n, earlier in seen[:-1]
             ]
             header = [cell_text(c) for c in _trim(cells)]
-            return number, header, [t for t in titles if t], []
+            following = next(rows, None)
+            if following is None:
+                return number, header, [t for t in titles if t], []
+            joined = _two_level_header(list(cells), following[1], kind)
+            if joined is not None:
+                return number, joined, [t for t in titles if t], []
+            return number, header, [t for t in titles if t], [following]
         if len(seen) >= _HEADER_SEARCH_ROWS:
             break
     # no recognisable header: use the first non-empty row, the mapping step will complain

@@ -460,6 +460,17 @@ def test_title_and_header_units_that_disagree_refuse_the_file(
         _titled(*titles, header=[*TITLED[:3], value_header], rows=[["2025-09", USCC_A, "", 1]])
 
 
+def test_two_level_header_keeps_units_and_both_currencies() -> None:
+    header = ["企业名称", "统一社会信用代码", "年月", "出口", None, "进口", None]
+    units = [None, None, None, "金额(万美元)", "金额(万元)", "金额(万美元)", "金额(万元)"]
+    data = xlsx_bytes([header, units, ["", USCC_A, "2025-09", 100, 700, 50, 350]])
+    table = read_table(data, "f.xlsx", kind="customs")
+    result = parse_customs(table, detect_mapping(table.header), lookups=lookups())
+    assert result.errors == []
+    assert (result.totals["export"].usd, result.totals["export"].cny) == (1_000_000, 7_000_000)
+    assert (result.totals["import"].usd, result.totals["import"].cny) == (500_000, 3_500_000)
+
+
 def test_xlsx_with_title_row_and_excel_dates() -> None:
     header = [
         "统计年月",

@@ -192,6 +192,63 @@ def test_password_protected_workbook_is_explained(name: str) -> None:
     )
 
 
+def _merged_book(rows: list[list[object]], merges: list[str]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+TWO_LEVEL = [
+    ["企业信息", None, None, "出口", None, "进口", None],
+    [
+        "企业名称",
+        "统一社会信用代码",
+        "年月",
+        "金额(万美元)",
+        "金额(万元)",
+        "金额(万美元)",
+        "金额(万元)",
+    ],
+    ["甲公司", "91410300000000019Y", "2025-09", 100, 700, 50, 350],
+]
+
+
+def test_two_level_header_becomes_one() -> None:
+    """出口 / 进口 merged over 金额(万美元) / 金额(万元): the second row was read as data
+    (four 不是数值 errors) and the amounts as plain USD, 10,000 times too small."""
+    data = _merged_book(TWO_LEVEL, ["A1:C1", "D1:E1", "F1:G1"])
+    table = read_table(data, "a.xlsx", kind="customs")
+    assert table.header == [
+        "企业名称",
+        "统一社会信用代码",
+        "年月",
+        "出口金额(万美元)",
+        "出口金额(万元)",
+        "进口金额(万美元)",
+        "进口金额(万元)",
+    ]
+    assert [n for n, _ in table.rows] == [3]
+    csv_table = read_table(csv_bytes(TWO_LEVEL), "a.csv", kind="customs")
+    assert csv_table.header == table.header
+
+
+def test_a_data_row_under_the_header_is_not_taken_for_a_second_header_row() -> None:
+    rows = [
+        ["年月", "企业名称", "币制", "进出口", "金额"],
+        ["2025-09", "甲公司", "美元", "出口", "5"],
+    ]
+    table = read_table(csv_bytes(rows), "a.csv")
+    assert table.header == rows[0]
+    assert list(table.rows) == [(2, rows[1])]
+
+
 def test_xlsx_sheet_selection() -> None:
     data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲", 1]], sheet="出口")
     assert read_table(data, "a.xlsx", sheet="出口").sheet == "出口"
