@@ -408,6 +408,35 @@ def _preamble_lines(ctx: Context, sentences: list[Sentence]) -> set[int]:
     return lines
 
 
+# A document's or an attachment's title: "关于加快推进…的实施意见", "…重点任务清单".
+_TITLE_RE = re.compile(
+    r"^[^，。；！？：“”]{4,80}(?:通知|意见|方案|清单|要点|计划|办法|纪要|决定|报告|规划|细则|措施|"
+    r"通报|安排|函|批复|分工|任务表|台账)$"
+)
+_ATTACHMENT_RE = re.compile(r"^附件\s*\d*[：:]?\s*")
+
+
+def _title_line(ctx: Context, sentence: Sentence) -> bool:
+    """Whether ``sentence`` is a whole line that is a title: one that starts with 关于, opens a
+    document of several lines, or follows (or starts with) 附件."""
+    line_start, line_end = line_of(ctx.text, sentence.start)
+    if sentence.marker is not None or sentence.end < line_end:
+        return False
+    line = ctx.folded[line_start:line_end].strip()
+    attachment = _ATTACHMENT_RE.match(line)
+    if attachment is not None:
+        line = line[attachment.end() :]
+    if not _TITLE_RE.match(line):
+        return False
+    previous = ctx.folded[:line_start].rstrip().rsplit("\n", 1)[-1].strip()
+    return (
+        line.startswith("关于")
+        or attachment is not None
+        or (not previous and bool(ctx.text[line_end:].strip()))
+        or bool(_ATTACHMENT_RE.fullmatch(previous))
+    )
+
+
 def _dated_ahead(ctx: Context, sentence: Sentence) -> bool:
     found = parse_deadline(sentence.text, ctx.doc_date)
     return found is not None and (
@@ -517,6 +546,8 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             continue
         if LABEL_LINE_RE.match(ctx.folded[sentence.start : sentence.end]):
             continue  # "牵头单位：…" on its own line belongs to the task above
+        if _title_line(ctx, sentence):
+            continue
         if _run_in_title(ctx, sentences, index):
             run_in = (line_start, fold(sentence.text).rstrip("。：；"))
             continue

@@ -243,3 +243,27 @@ def test_meeting_date_opening_minutes_is_not_a_deadline_or_a_task() -> None:
     assert parse_deadline("2026年6月9日，市政府召开常务会议，研究外资工作。", day) is None
     later = parse_deadline("2026年6月20日，各县区完成自查。", day)
     assert later is not None and later.date == dt.date(2026, 6, 20)
+
+
+# --- 6. titles of documents and attachments -----------------------------------------------
+
+
+def test_titles_are_not_tasks() -> None:
+    assert _run("关于加快发展农村电子商务的实施意见") == []
+    text = (
+        "关于加快推进县域商业体系建设工作的通知\n"
+        "各县（市、区）商务局：\n"
+        "一、各县（市、区）商务局要在5月底前报送县域商业网点规划。\n"
+        "附件：\n"
+        "县域商业体系建设重点任务清单\n"
+        "1.市商务局要在8月底前完成乡镇商贸中心改造验收。\n"
+        "附件2：进一步优化消费环境若干措施责任分工\n"
+    )
+    assert [c.text for c in _run(text)] == [
+        "各县（市、区）商务局要在5月底前报送县域商业网点规划",
+        "市商务局要在8月底前完成乡镇商贸中心改造验收",
+    ]
+
+
+def test_a_single_untitled_line_is_still_a_task() -> None:
+    assert [c.text for c in _run("制定跨境电商发展实施方案")] == ["制定跨境电商发展实施方案"]
