@@ -32,6 +32,7 @@ from kaifang.supervision.decompose.units import (
 )
 
 _CELL_SEPARATOR_RE = re.compile(r"\t|[ \u3000]{2,}|\u3000")
+_ANNUAL_TARGETS = ("全年", "年度", "今年", "本年")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("index", re.compile(r"^(?:序号|编号|序)$")),
     ("lead", re.compile(r"牵头")),
@@ -153,6 +154,8 @@ def _row_candidates(
         body = ctx.text[span_start:span_end]
         marker = marker_at(ctx.folded, span_start)
         own = parse_deadline(body, ctx.doc_date)
+        if own is not None and own.text in _ANNUAL_TARGETS and row_deadline is not None:
+            own = None  # "全年开行120列" is the year's target; the 完成时限 column is the deadline
         deadline = own or row_deadline
         if deadline is None and not deadline_cell:
             deadline = parse_deadline(task, ctx.doc_date)

@@ -267,3 +267,21 @@ def test_titles_are_not_tasks() -> None:
 
 def test_a_single_untitled_line_is_still_a_task() -> None:
     assert [c.text for c in _run("制定跨境电商发展实施方案")] == ["制定跨境电商发展实施方案"]
+
+
+# --- 8. a table's deadline column against an annual target in the task cell --------------
+
+
+def test_deadline_column_wins_over_an_annual_target_in_the_task() -> None:
+    rows = [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["1", "培育外贸综合服务企业，全年新增10家", "市商务局", "2026年9月底前"],
+        ["2", "开通国际货运航线，全年新开2条", "市口岸办", "到2027年"],
+        ["3", "推进边民互市贸易，全年交易额突破5亿元", "市商务局", ""],
+    ]
+    found = decompose_table(rows, doc_date=DOC_DATE, units=[])
+    assert [c.deadline for c in found] == [
+        dt.date(2026, 9, 30),
+        dt.date(2027, 12, 31),
+        dt.date(2026, 12, 31),
+    ]
