@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kaifang.risk.matching import clean_code
+from kaifang.trade.importers.common import CellError, parse_hs_code
 
 CODE_HEADERS = (
     "商品编码",
@@ -52,6 +53,7 @@ RATE_HEADERS = (
 )
 NOTE_HEADERS = ("商品名称", "商品描述", "描述", "名称", "说明", "description", "product")
 MAX_ROWS = 20_000
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SEARCH = 10
 
 
@@ -126,12 +128,35 @@ def _rows_xlsx(content: bytes) -> Iterator[list[object]]:
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
+    except Exception as error:  # BadZipFile, KeyError, a damaged part …
         raise ValueError("无法读取 Excel 文件，请确认文件为 .xlsx 格式。") from error
     sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield list(row)
+    for row in sheet.iter_rows():
+        yield [_percent(cell.value, getattr(cell, "number_format", "")) for cell in row]
     book.close()
+
+
+def _percent(value: object, number_format: str | None) -> object:
+    """A number in a cell formatted as a percentage (0.25 shown as 25%) as the text it shows."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (number_format or "")
+    ):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f}%"
+    return value
+
+
+def _code(value: object) -> str:
+    """The code text of a cell; a number with a fraction is a code Excel took for a number
+    (8501.10 typed in is 8501.1: heading 8501, subheading 10, not 085011)."""
+    if isinstance(value, float) and not value.is_integer():
+        try:
+            return parse_hs_code(value)
+        except CellError:
+            pass
+    return _text(value)
 
 
 def _text(value: object) -> str:
@@ -139,7 +164,8 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # full-width digits and marks (８５０１．１０, ２５％) as the half-width ones they are
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def parse_rate(value: object) -> Decimal | None:
@@ -163,9 +189,20 @@ def parse_rate(value: object) -> Decimal | None:
 def parse_tariff_list(content: bytes, *, filename: str) -> TariffList:
     """Lines and errors of a published tariff list. Repeated codes keep the first line."""
     result = TariffList()
-    name = filename.lower()
+    if content.startswith(_OLE2):  # .xls, or a workbook saved with an opening password
+        reason = (
+            "文件设置了打开密码：请在 Excel 中取消密码，另存为 .xlsx 后再导入。"
+            if "EncryptedPackage".encode("utf-16-le") in content
+            else "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入。"
+        )
+        result.errors.append(LineError(0, "", reason))
+        return result
     try:
-        rows = _rows_xlsx(content) if name.endswith((".xlsx", ".xlsm")) else _rows_csv(content)
+        # the content decides, not the name (an .xlsx renamed .csv)
+        workbook = content.startswith(b"PK\x03\x04") or filename.lower().endswith(
+            (".xlsx", ".xlsm")
+        )
+        rows = _rows_xlsx(content) if workbook else _rows_csv(content)
         buffered: list[list[object]] = []
         for raw in rows:
             buffered.append(raw)
@@ -206,7 +243,7 @@ def parse_tariff_list(content: bytes, *, filename: str) -> TariffList:
         if not any(cells):
             continue
         result.rows_read += 1
-        raw_code = cells[code_col] if code_col < len(cells) else ""
+        raw_code = _code(raw[code_col]) if code_col < len(raw) else ""
         code = clean_code(raw_code)
         if any(not (ch.isdigit() or ch in ". -") for ch in raw_code.removesuffix(".0")):
             code = ""  # letters or other marks: not a code

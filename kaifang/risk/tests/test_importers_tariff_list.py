@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from kaifang.risk.importers.tariff_list import parse_tariff_list
 from kaifang.trade.tests.helpers import csv_bytes, xlsx_bytes
@@ -76,3 +77,37 @@ def test_nan_or_infinite_rate_is_a_row_error_not_a_crash():
         "第3行“加征税率”列：税率“Infinity”不是数字（请填写百分点，如 25 或 25%）",
     ]
     assert [line.hs_code for line in result.lines] == ["85423100"]
+
+
+def test_excel_typed_codes_percent_cells_and_full_width_digits():
+    """8501.10 typed into Excel is the number 8501.1 (was stored as 085011), a cell showing
+    25% holds 0.25 (was taken as 0.25 points), full-width ８５０１１０２０ never matched."""
+    content = xlsx_bytes(
+        [["商品编码", "加征税率"], [8501.1, 0.25], [8471.3, 0.075], [85423100, 10]],
+        number_format={1: "0%"},
+    )
+    result = parse_tariff_list(content, filename="清单.xlsx")
+    assert result.errors == []
+    assert [(line.hs_code, line.rate_pp) for line in result.lines] == [
+        ("850110", Decimal(25)),
+        ("847130", Decimal("7.5")),
+        ("85423100", Decimal(1000)),
+    ]
+    text = "商品编码,加征税率\n８５０１１０２０,２５％\n".encode()
+    result = parse_tariff_list(text, filename="清单.csv")
+    assert [(line.hs_code, line.rate_pp) for line in result.lines] == [("85011020", Decimal(25))]
+
+
+def test_a_file_in_another_format_is_named_not_called_an_encoding_problem():
+    fixture = (
+        Path(__file__).parents[2] / "trade" / "tests" / "fixtures" / "customs_export_2025_09.xls"
+    )
+    result = parse_tariff_list(fixture.read_bytes(), filename="清单.xls")
+    assert [str(e) for e in result.errors] == [
+        "文件：这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入。"
+    ]
+    # an .xlsx renamed .csv is read as the workbook it is
+    renamed = xlsx_bytes([["商品编码", "加征税率"], ["85011020", 25]])
+    assert [line.hs_code for line in parse_tariff_list(renamed, filename="清单.csv").lines] == [
+        "85011020"
+    ]
