@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -24,6 +25,44 @@ def _directory() -> list[UnitRef]:
         return []
 
 
+# Files offices send by mistake, told apart by their first bytes whatever their name.
+_SIGNATURES = (
+    (b"%PDF", "这是 PDF 文件"),
+    (b"\xd0\xcf\x11\xe0", "这是旧版 Word（.doc）或 WPS 文件"),
+    (b"{\\rtf", "这是 RTF 文件"),
+)
+_SAVE_AS = "，请在 Word/WPS 中另存为 .docx 或 .txt（UTF-8）后再分解。"
+
+
+def read_source(path: Path) -> str:
+    """The text of a .txt or .docx source file; a ``CommandError`` in Chinese for anything else
+    (.doc, .pdf, UTF-16 text, a damaged .docx, an empty file) instead of a traceback."""
+    if not path.is_file():
+        raise CommandError(f"文件不存在：{path}")
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            raise CommandError(f"不支持该文件：{what}{_SAVE_AS}")
+    if suffix in (".doc", ".pdf", ".wps", ".rtf", ".ofd", ".xls", ".xlsx", ".ppt", ".pptx"):
+        raise CommandError(f"不支持 {suffix} 文件{_SAVE_AS}")
+    if suffix == ".docx":
+        try:
+            text = read_docx(raw).text
+        except Exception as error:  # python-docx raises zip, XML and key errors alike
+            raise CommandError(f"DOCX 文件已损坏或不是有效的 DOCX 文件{_SAVE_AS}") from error
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CommandError("文件是 UTF-16（记事本“Unicode”）编码，请另存为 UTF-8 后再分解。")
+    else:
+        try:
+            text = decode_text(raw)
+        except ValidationError as error:
+            raise CommandError("；".join(error.messages)) from error
+    if not text.strip():
+        raise CommandError(f"文件为空：{path}")
+    return text
+
+
 class Command(BaseCommand):
     help = "把讲话、纪要等文件分解为候选督办事项（.txt 或 .docx）"
 
@@ -38,10 +77,7 @@ class Command(BaseCommand):
             doc_date = dt.date.fromisoformat(options["date"])
         except ValueError as error:
             raise CommandError("--date 应为 YYYY-MM-DD") from error
-        if not path.exists():
-            raise CommandError(f"文件不存在：{path}")
-        raw = path.read_bytes()
-        text = read_docx(raw).text if path.suffix.lower() == ".docx" else decode_text(raw)
+        text = read_source(path)
         candidates = decompose(text, doc_date=doc_date, units=_directory())
         rows = [
             {
