@@ -228,3 +228,16 @@ def test_nothing_committed_from_a_file_with_errors_unless_good_rows_chosen(seede
     assert retail.source == "导入：月报.xlsx"
     with pytest.raises(ValidationError, match="已导入"):
         actions.value_import_commit(actor=city.officer, staged=staged, good_rows_only=True)
+
+
+def test_formulas_without_results_refuse_the_file():
+    """=1+2 never computed (a program-written workbook) was stored as an empty 本月."""
+    data = workbook(
+        [
+            ["2025年3月"],
+            ["指标名称", "计量单位", "本月", "累计"],
+            ["社会消费品零售总额", "亿元", "=1+2", 5],
+        ]
+    )
+    with pytest.raises(OfficeError, match="C3 等单元格是公式，但没有计算结果"):
+        parse_office(data, "x.xlsx", indicators=REFS, regions=REGIONS, default_region="city")

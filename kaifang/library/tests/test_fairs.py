@@ -298,3 +298,9 @@ def test_fair_pages_import_with_row_errors_and_scope(client, city):
     )
     client.force_login(city.district_a_user)
     assert "东城参展公司" in client.get(fair_url).content.decode()
+
+
+def test_formulas_without_results_are_refused():
+    data = _xlsx([["统一社会信用代码", "企业名称", "展位面积"], [GOOD, "甲", "=3*3"]])
+    with pytest.raises(fair_import.FileUnreadable, match="C2 等单元格是公式，但没有计算结果"):
+        fair_import.parse(data, "名单.xlsx")

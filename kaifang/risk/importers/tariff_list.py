@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from kaifang.risk.matching import clean_code
 from kaifang.trade.importers.common import CellError, parse_hs_code
+from kaifang.trade.importers.tabular import uncached_formula_message
 
 CODE_HEADERS = (
     "商品编码",
@@ -131,6 +132,9 @@ def _rows_xlsx(content: bytes) -> Iterator[list[object]]:
     except Exception as error:  # BadZipFile, KeyError, a damaged part …
         raise ValueError("无法读取 Excel 文件，请确认文件为 .xlsx 格式。") from error
     sheet = book.worksheets[0]
+    uncached = uncached_formula_message(content, sheet.title)
+    if uncached:
+        raise ValueError(uncached)
     for row in sheet.iter_rows():
         yield [_percent(cell.value, getattr(cell, "number_format", "")) for cell in row]
     book.close()

@@ -111,3 +111,12 @@ def test_a_file_in_another_format_is_named_not_called_an_encoding_problem():
     assert [line.hs_code for line in parse_tariff_list(renamed, filename="清单.csv").lines] == [
         "85011020"
     ]
+
+
+def test_formula_rates_without_results_are_reported():
+    """=20+5 never computed was read as no rate at all, without a word."""
+    result = parse_tariff_list(
+        xlsx_bytes([["商品编码", "加征税率"], ["85011020", "=20+5"]]), filename="清单.xlsx"
+    )
+    assert result.lines == []
+    assert str(result.errors[0]).startswith("文件：工作表“Sheet1”的B2 等单元格是公式")

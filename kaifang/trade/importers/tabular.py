@@ -8,7 +8,9 @@ editor (the first line of the file is row 1), so errors can point at them.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import html
 import io
 import re
 import zipfile
@@ -21,7 +23,7 @@ from typing import Any
 from kaifang.trade.importers.common import Cell, cell_text
 from kaifang.trade.importers.headers import Kind, header_score
 
-__all__ = ["Row", "Table", "TableError", "read_table"]
+__all__ = ["Row", "Table", "TableError", "read_table", "uncached_formula_message"]
 
 Row = tuple[int, list[Cell]]
 
@@ -230,22 +232,92 @@ def _pick_sheet(names: list[str], sheet: str | int | None) -> str:
     return sheet
 
 
-def _has_error_cells(data: bytes) -> bool:
-    """True when a worksheet holds an error cell (``#DIV/0!``, ``#VALUE!`` …).
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_CACHED = re.compile(rb"<v>[^<]")
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+
+
+def _uncached(xml: bytes, limit: int = 5) -> list[str]:
+    """The first cells of a worksheet's XML holding a formula without a cached result."""
+    refs: list[str] = []
+    if b"<f" not in xml:
+        return refs
+    for match in _CELL.finditer(xml):
+        inner = match.group(2)
+        if inner and b"<f" in inner and not _CACHED.search(inner):
+            ref = _REF.search(match.group(1))
+            refs.append(ref.group(1).decode() if ref else "?")
+            if len(refs) >= limit:
+                break
+    return refs
+
+
+def _scan_sheets(data: bytes) -> tuple[bool, dict[str, list[str]]]:
+    """(any error cell, worksheet part → cells whose formula has no cached result).
 
     calamine turns error cells into empty strings, which would make a ``#VALUE!`` in a value
-    column look like a missing value instead of the non-numeric cell openpyxl reports.
+    column look like a missing value instead of the non-numeric cell openpyxl reports. A
+    formula without a cached result (a workbook a program wrote, never opened in Excel) reads
+    as empty in every reader: an export figure would vanish without a word.
     """
+    errors = False
+    uncached: dict[str, list[str]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     xml = archive.read(name)
                     if b' t="e"' in xml or b" t='e'" in xml:
-                        return True
+                        errors = True
+                    refs = _uncached(xml)
+                    if refs:
+                        uncached[name] = refs
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return False  # let the reader say what is wrong with the file
-    return False
+        return False, {}  # let the reader say what is wrong with the file
+    return errors, uncached
+
+
+def _sheet_parts(data: bytes) -> dict[str, str]:
+    """Worksheet name → its part in the package (xl/worksheets/sheet2.xml)."""
+    attribute = re.compile(rb'([\w:]+)="([^"]*)"')
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return {}
+    targets: dict[bytes, str] = {}
+    for tag in re.findall(rb"<Relationship\b([^>]*)>", rels):
+        attrs = dict(attribute.findall(tag))
+        target = attrs.get(b"Target", b"").decode()
+        targets[attrs.get(b"Id", b"")] = (
+            target.lstrip("/") if target.startswith("/") else ("xl/" + target)
+        )
+    parts: dict[str, str] = {}
+    for tag in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+        attrs = {k.split(b":")[-1]: v for k, v in attribute.findall(tag)}
+        name = html.unescape(attrs.get(b"name", b"").decode())
+        parts[name] = targets.get(attrs.get(b"id", b""), "")
+    return parts
+
+
+def uncached_formula_message(data: bytes, sheet: str | None) -> str:
+    """A Chinese reason when the sheet read holds formulas without cached results, else ""."""
+    _errors, uncached = _scan_sheets(data)
+    if not uncached:
+        return ""
+    parts = _sheet_parts(data)
+    if sheet is not None and parts.get(sheet) is not None:
+        refs = uncached.get(parts[sheet], [])
+    else:
+        refs = next(iter(uncached.values()))
+    if not refs:
+        return ""
+    where = f"工作表“{sheet}”的" if sheet else ""
+    return (
+        f"{where}{'、'.join(refs)} 等单元格是公式，但没有计算结果（文件由程序生成，未经 Excel "
+        "计算）：请在 Excel 中打开并保存后再导入"
+    )
 
 
 def _calamine_table(
@@ -299,12 +371,18 @@ def _read_xlsx(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table
 
     # openpyxl stays as the fallback reader: for a file calamine refuses (CalamineError) and
     # for one with error cells, which calamine cannot tell from empty ones.
-    if not _has_error_cells(data):
-        try:
-            return _calamine_table(data, kind, sheet, "xlsx")
-        except python_calamine.CalamineError:
-            pass
-    return _read_xlsx_openpyxl(data, kind, sheet)
+    errors, uncached = _scan_sheets(data)
+    table: Table | None = None
+    if not errors:
+        with contextlib.suppress(python_calamine.CalamineError):
+            table = _calamine_table(data, kind, sheet, "xlsx")
+    if table is None:
+        table = _read_xlsx_openpyxl(data, kind, sheet)
+    if uncached:
+        reason = uncached_formula_message(data, table.sheet)
+        if reason:
+            raise TableError(reason)
+    return table
 
 
 def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -247,6 +249,35 @@ def test_a_data_row_under_the_header_is_not_taken_for_a_second_header_row() -> N
     table = read_table(csv_bytes(rows), "a.csv")
     assert table.header == rows[0]
     assert list(table.rows) == [(2, rows[1])]
+
+
+def _with_cached_results(data: bytes) -> bytes:
+    """The workbook as Excel saves it: every formula with its cached result (15)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            raw = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                raw = re.sub(rb"<f>([^<]*)</f>(<v\s*/>|<v></v>)?", rb"<f>\1</f><v>15</v>", raw)
+            zout.writestr(item, raw)
+    return out.getvalue()
+
+
+def test_formula_without_a_cached_result_is_refused() -> None:
+    """A program-written workbook: =10+5 never computed read as empty, so the export of the
+    row vanished without a word (the row was committed as import-only)."""
+    rows = [
+        ["企业名称", "统一社会信用代码", "年月", "出口额(美元)", "进口额(美元)"],
+        ["甲公司", "91410300000000019Y", "2025-09", "=10+5", 7],
+    ]
+    data = xlsx_bytes(rows, sheet="九月")
+    with pytest.raises(TableError) as caught:
+        read_table(data, "a.xlsx")
+    assert caught.value.reason.startswith("工作表“九月”的D2 等单元格是公式，但没有计算结果")
+    assert "请在 Excel 中打开并保存后再导入" in caught.value.reason
+    # saved by Excel, the cached result is read
+    table = read_table(_with_cached_results(data), "a.xlsx")
+    assert list(table.rows) == [(2, ["甲公司", "91410300000000019Y", "2025-09", 15, 7])]
 
 
 def test_xlsx_sheet_selection() -> None:

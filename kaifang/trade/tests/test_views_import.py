@@ -258,3 +258,22 @@ def test_title_and_header_units_that_differ_are_refused_at_upload(city, trade_re
     assert response.status_code == 200
     assert "与列“出口额(美元)”的单位不一致" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_formulas_without_results_are_refused_at_upload(city, trade_reference, client: Client):
+    """The export figure of a program-written workbook (=10+5, never computed) was dropped and
+    the row committed as import-only; now the upload says which cells and what to do."""
+    client.force_login(city.officer)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["企业名称", "统一社会信用代码", "年月", "出口额(美元)", "进口额(美元)"])
+    sheet.append(["示范电子有限公司", USCC, "2025-09", "=10+5", 7])
+    out = io.BytesIO()
+    book.save(out)
+    data = {"kind": "customs", "file": SimpleUploadedFile("九月.xlsx", out.getvalue())}
+    response = client.post("/trade/imports/", {**data, "source": "customs"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "D2 等单元格是公式，但没有计算结果" in text
+    assert not ImportBatch.objects.exists()

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from kaifang.trade.importers.common import MAX_AMOUNT, CellError
 from kaifang.trade.importers.common import parse_period as parse_month
+from kaifang.trade.importers.tabular import uncached_formula_message
 
 HEADERS = {
     "period": ("年月", "月份", "期间", "统计月份"),
@@ -63,6 +64,10 @@ def parse_kpi_workbook(content: bytes) -> ParsedKpis:
         result.errors.append("无法读取文件：请上传 .xlsx 格式的 Excel 文件。")
         return result
     sheet = book.worksheets[0]
+    uncached = uncached_formula_message(content, sheet.title)
+    if uncached:
+        result.errors.append(uncached)
+        return result
     columns: dict[str, int] = {}
     header_row = 0
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):

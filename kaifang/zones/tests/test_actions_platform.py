@@ -228,3 +228,11 @@ def test_kpi_grid_saves_the_month(city, zone, client: Client):
     assert AuditEntry.objects.filter(action="zones.kpi.month").count() == 1
     page = client.get(reverse("zones:platform_detail", args=[zone.platform.pk]))
     assert 'data-chart="kpi"' in page.content.decode()
+
+
+def test_kpi_workbook_with_formulas_without_results_is_refused():
+    parsed = parse_kpi_workbook(
+        _workbook([["年月", "指标", "数值"], ["2026-01", "班列货值", "=1+2"]])
+    )
+    assert parsed.rows == []
+    assert parsed.errors[0].startswith("工作表“Sheet”的C2 等单元格是公式，但没有计算结果")
