@@ -66,6 +66,35 @@ _LEADING_MODAL_RE = re.compile(r"^(?:尤其|一定|还|也|都|更|就)?(?:要|�
 TRAILING = " 。；，：、\n\t.;,:!！?？"  # ASCII too: "…形成问题清单.", "…编制!"
 
 
+# Clauses that only exhort, whoever says them: "压实工作责任", "营造良好氛围", "认真抓好落实",
+# "确保各项任务落到实处", "按照职责分工", "加强统筹协调" (the work itself is named elsewhere).
+_GENERIC_CLAUSE_RE = re.compile(
+    r"(?:(?:加强|强化|健全|完善)(?:组织领导|统筹协调|协调配合|沟通协调|督导检查|督查督办|督促检查|"
+    r"宣传引导|跟踪问效|工作调度)(?:工作)?|压实(?:工作|主体|各方|属地|各级)?责任|"
+    r"营造(?:良好|浓厚)?的?(?:社会|舆论|工作)?氛围|(?:抓好|狠抓|抓紧|推动)?(?:贯彻)?落实|"
+    r"(?:确保|推动|保证)?(?:各项)?(?:工作|任务|措施|政策|部署|目标任务)?"
+    r"(?:落到实处|取得实效|落地见效|落实到位|见到实效)|按照(?:各自)?(?:职责)?分工|明确(?:职责)?分工|"
+    r"形成(?:工作)?合力|(?:强化|加强|做好)(?:工作|组织|要素)?保障)"
+)
+_GENERIC_SUBJECT_RE = re.compile(
+    r"^(?:[^，。；：]{0,14}?(?:要|必须|务必|应当|应))?(?:进一步|切实|认真|坚决|扎实|全面|着力|持续|"
+    r"不断|真正|共同|密切)*"
+)
+
+
+def is_generic(folded: str) -> bool:
+    """Whether every clause of ``folded`` only exhorts (see ``_GENERIC_CLAUSE_RE``)."""
+    unbracketed = re.sub(r"（[^（）]*）", "", folded)  # "各县（市、区）要…"
+    clauses = [c for c in re.split(r"[，；。、：！\s]+", unbracketed) if c]
+    if not clauses:
+        return False
+    for clause in clauses:
+        rest = clause[_GENERIC_SUBJECT_RE.match(clause).end() :]  # type: ignore[union-attr]
+        if not _GENERIC_CLAUSE_RE.fullmatch(rest):
+            return False
+    return True
+
+
 # --- building candidates ----------------------------------------------------------------------
 
 
@@ -335,7 +364,9 @@ def measures(ctx: Context, body: list[Sentence]) -> list[list[Sentence]]:
             if groups:
                 groups[-1].append(sentence)
             continue
-        if not groups or MEASURE_START_RE.match(wording) or _opens_with_subject(ctx, sentence):
+        if groups and is_generic(folded):
+            groups[-1].append(sentence)  # "要加强统筹协调，确保取得实效" is no measure of its own
+        elif not groups or MEASURE_START_RE.match(wording) or _opens_with_subject(ctx, sentence):
             groups.append([sentence])
         else:
             groups[-1].append(sentence)

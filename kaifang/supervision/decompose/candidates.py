@@ -67,6 +67,7 @@ from kaifang.supervision.decompose.build import (
     MilestoneProposal,
     annotation_spans,
     dated_stages,
+    is_generic,
     line_of,
     make,
     measures,
@@ -102,7 +103,7 @@ _LESSONS_RE = re.compile(r"体会|经验|启示|成绩|成效|收获")
 _EXHORTATION_RE = re.compile(
     r"充分认识|深刻认识|重要意义|为指导|精神状态|新篇章|新征程|新局面|奋力谱写|凝心聚力|[！!]$|(?:贯彻|落实|学习)[^，。；]{0,12}精神$|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
     r"行动自觉|履职尽责|希望大家|学习贯彻|与时俱进|敢于担当|要看到|要认识到|统一思想|树牢|"
-    r"转变.{0,4}理念|高度重视|政治站位"
+    r"转变.{0,4}理念|高度重视|政治站位|牢固树立|坚决克服(?:形式主义|官僚主义)"
 )
 _QUOTE_RE = re.compile(
     r"^(?:[^，。]{0,6}，)?(?:习近平)?(?:同志|总书记)(?:在[^，。“]{0,20})?(?:指出|强调|说|讲|要求|提出)"
@@ -123,7 +124,8 @@ _PROCEDURAL_RE = re.compile(
     r"(?:如下|以下(?:事项|几点|意见|工作)?)[：。]?$|"
     r"^为.{4,}(?:制定|制订|特制定|特制订|提出|现提出)(?:本方案|本实施方案|本意见|本计划|如下|以下)|"
     r"(?:[一二三四五六七八九十两几\d]+|以下|下列|如下)(?:个方面|方面|点|项)(?:的?工作|要求|意见|任务)?[：。]?$|"
-    r"(?:印发给你们|请遵照(?:执行|实施)|请认真(?:贯彻|组织|抓好)|请结合实际|已经.{1,12}同意)"
+    r"(?:印发给你们|请遵照(?:执行|实施)|请认真(?:贯彻|组织|抓好)|请结合实际|已经.{1,12}同意)|"
+    r"^现将[^，。]{0,20}如下，请[^，。]{0,12}(?:抓好|认真|做好)?落实$"
 )
 # A paragraph that states the document's purpose ("为……，制定本方案", "现提出以下意见：",
 # "通知如下：") or its cover letter ("现印发给你们，请遵照执行") holds no task, except a
@@ -193,7 +195,11 @@ def _enumeration(ctx: Context, sentence: Sentence, markers: list[Marker]) -> lis
     result: list[Candidate] = []
     for (start, end), marker in zip(spans, markers, strict=True):
         folded_item = ctx.folded[start:end]
-        if _EXHORTATION_RE.search(folded_item) or _RETROSPECTIVE_RE.search(folded_item):
+        if (
+            _EXHORTATION_RE.search(folded_item)
+            or _RETROSPECTIVE_RE.search(folded_item)
+            or is_generic(folded_item[marker.end - marker.start :])
+        ):
             continue
         candidate = make(
             ctx,
@@ -223,6 +229,10 @@ def _sentence_candidate(
     )
     if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
         return None
+    marker_end = sentence.marker.end if sentence.marker else sentence.start
+    spans = annotation_spans(ctx, sentence.start, sentence.end)
+    if is_generic(strip_spans(ctx.folded[marker_end : sentence.end], marker_end, spans)):
+        return None  # "要加强统筹协调，确保工作取得实效。（责任单位：…）"
     if _PROCEDURAL_RE.search(folded.rstrip("。；，")) and not annotated:
         return None
     marker = sentence.marker
@@ -476,9 +486,13 @@ def _run_in_title(ctx: Context, sentences: list[Sentence], index: int) -> bool:
 def _heading_task(ctx: Context, sentence: Sentence) -> bool:
     folded = fold(_marker_title(sentence))
     deadline = parse_deadline(sentence.text, ctx.doc_date)
-    return bool(_HEADING_DIRECTIVE_RE.search(folded)) and (
-        (deadline is not None and deadline.date is not None)
-        or (len(folded) >= 10 and bool(_ACTION_RE.search(folded)))
+    return (
+        bool(_HEADING_DIRECTIVE_RE.search(folded))
+        and not is_generic(folded)
+        and (
+            (deadline is not None and deadline.date is not None)
+            or (len(folded) >= 10 and bool(_ACTION_RE.search(folded)))
+        )
     )
 
 

@@ -285,3 +285,30 @@ def test_deadline_column_wins_over_an_annual_target_in_the_task() -> None:
         dt.date(2027, 12, 31),
         dt.date(2026, 12, 31),
     ]
+
+
+# --- 15. clauses that only exhort --------------------------------------------------------
+
+
+def test_generic_exhortations_are_not_tasks() -> None:
+    text = (
+        "关于做好2026年促消费工作的通知\n"
+        "一、强化组织保障，确保各项措施落到实处\n"
+        "（一）市商务局要在4月底前制定汽车消费补贴实施细则。\n"
+        "二、各县（市、区）要按照职责分工，认真抓好落实。\n"
+        "三、各级各部门要牢固树立“一盘棋”思想，坚决克服形式主义、官僚主义。\n"
+        "四、一是要压实属地责任；二是要加强督导检查；三是要营造浓厚氛围。\n"
+        "五、市商务局要建立促消费活动台账，每月5日前报送活动开展情况。"
+        "要加强统筹协调，确保工作取得实效。（责任单位：市商务局）\n"
+        "现将工作任务分解如下，请各责任单位抓好落实。\n"
+    )
+    candidates = _run(text)
+    assert [c.text for c in candidates] == [
+        "市商务局要在4月底前制定汽车消费补贴实施细则",
+        "市商务局要建立促消费活动台账，每月5日前报送活动开展情况",
+    ]
+
+
+def test_a_task_ending_with_an_exhortation_is_kept() -> None:
+    [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
+    assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
