@@ -14,10 +14,10 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 from kaifang.trade.importers.common import Cell, cell_text
@@ -113,6 +113,14 @@ def _two_level_header(top: list[Cell], below: list[Cell], kind: Kind | None) -> 
     while header and not header[-1]:
         header.pop()
     return header
+
+
+def _has_header(rows: Iterable[Sequence[Any]], kind: Kind | None) -> bool:
+    """Whether one of the first rows is a header row (a cover or notes sheet has none)."""
+    return any(
+        header_score(list(cells), kind) >= _MIN_HEADER_MATCHES
+        for cells in islice(rows, _HEADER_SEARCH_ROWS)
+    )
 
 
 def _find_header(
@@ -337,13 +345,27 @@ def _calamine_table(
     chosen = _pick_sheet(names, sheet)
     ws = None
     if sheet is None:
-        # the first sheet with more than one row (a workbook may start with an empty or notes sheet)
-        for name in names:
+        # the first visible sheet with the header in its first rows (a workbook may start with
+        # a hidden lookup sheet, a cover page or notes), else the first with more than one row
+        visible = [
+            meta.name
+            for meta in book.sheets_metadata
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        fallback = None
+        for name in visible or names:
             candidate = book.get_sheet_by_name(name)
             end = candidate.end
-            if end is not None and end[0] >= 1:
+            if end is None or end[0] < 1:
+                continue
+            if _has_header(candidate.to_python(nrows=_HEADER_SEARCH_ROWS), kind):
                 chosen, ws = name, candidate
                 break
+            fallback = fallback or (name, candidate)
+        else:
+            if fallback is not None:
+                chosen, ws = fallback
     if ws is None:
         ws = book.get_sheet_by_name(chosen)
     # iter_rows starts at the sheet's first row but at its first used column: put the empty
@@ -397,12 +419,21 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
     names = book.sheetnames
     chosen = _pick_sheet(names, sheet)
     if sheet is None:
-        # the first sheet with content (a workbook may start with an empty or notes sheet)
+        # the first visible sheet with the header in its first rows, else the first with content
+        fallback = None
         for name in names:
             ws = book[name]
-            if ws.max_row and ws.max_row > 1:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            if not (ws.max_row and ws.max_row > 1):
+                continue
+            if _has_header(ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True), kind):
                 chosen = name
                 break
+            fallback = fallback or name
+        else:
+            if fallback is not None:
+                chosen = fallback
     ws = book[chosen]
     ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
 
@@ -445,10 +476,19 @@ def _read_xls_xlrd(data: bytes, kind: Kind | None, sheet: str | int | None) -> T
         names = book.sheet_names()
         chosen = _pick_sheet(names, sheet)
         if sheet is None:
+            fallback = None
             for name in names:
-                if book.sheet_by_name(name).nrows > 1:
+                candidate = book.sheet_by_name(name)
+                if candidate.visibility or candidate.nrows <= 1:  # hidden, or empty
+                    continue
+                rows = (candidate.row_values(i) for i in range(min(candidate.nrows, 10)))
+                if _has_header(rows, kind):
                     chosen = name
                     break
+                fallback = fallback or name
+            else:
+                if fallback is not None:
+                    chosen = fallback
         ws = book.sheet_by_name(chosen)
     except TableError:
         raise

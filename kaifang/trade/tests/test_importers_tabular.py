@@ -280,6 +280,50 @@ def test_formula_without_a_cached_result_is_refused() -> None:
     assert list(table.rows) == [(2, ["甲公司", "91410300000000019Y", "2025-09", 15, 7])]
 
 
+def _book_with_a_first_sheet(first: str, rows: list[list[object]], state: str) -> bytes:
+    book = Workbook()
+    front = book.active
+    assert front is not None
+    front.title = first
+    for row in rows:
+        front.append(row)
+    front.sheet_state = state
+    data = book.create_sheet("数据")
+    data.append(["年月", "统一社会信用代码", "企业名称", "出口额(美元)"])
+    data.append(["2025-09", "91410300000000019Y", "甲公司", 5])
+    data.append(["2025-09", "91410300000000019Y", "甲公司", "#DIV/0!"])  # the openpyxl reader
+    book.active = 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+@pytest.mark.parametrize(
+    ("first", "rows", "state"),
+    [
+        ("参数", [["代码", "名称"], ["10", "一般贸易"], ["15", "进料加工"]], "hidden"),
+        (
+            "封面",
+            [["2025年9月海关数据"], ["编制单位：某海关"], ["说明：以下为全市数据"]],
+            "visible",
+        ),
+    ],
+    ids=["hidden-lookup-sheet", "cover-sheet"],
+)
+def test_a_hidden_or_cover_first_sheet_is_passed_over(
+    first: str, rows: list[list[object]], state: str, reader: str
+) -> None:
+    """The first sheet was read whatever it was: validation failed with 未找到金额列；未找到企业
+    标识列… and the page offers no way to pick a sheet."""
+    data = _book_with_a_first_sheet(first, rows, state)
+    if reader == "calamine":  # no error cell: calamine reads it
+        data = data.replace(b't="e"', b't="str"')
+    table = read_table(data, "a.xlsx", kind="customs")
+    assert (table.sheet, table.header[3]) == ("数据", "出口额(美元)")
+    assert [n for n, _ in table.rows] == [2, 3]
+
+
 def test_xlsx_sheet_selection() -> None:
     data = xlsx_bytes([["年月", "企业名称", "美元"], [202509, "甲", 1]], sheet="出口")
     assert read_table(data, "a.xlsx", sheet="出口").sheet == "出口"
