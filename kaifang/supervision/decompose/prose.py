@@ -111,7 +111,7 @@ _RAW_SUBJECT_RE = re.compile(
 )
 # "各单位工作落实情况请于每月23日前报…": a sentence that opens with a group names its addressees.
 _GROUP_OPENING_RE = re.compile(
-    r"(?P<subj>各(?:有关|相关|级|责任)?(?:单位|部门|地区|县区|县（区）|县\(区\)|开发区|乡镇|"
+    r"(?P<subj>各(?:有关|相关|级|责任|牵头|配合)?(?:单位|部门|地区|县区|县（区）|县\(区\)|开发区|乡镇|"
     r"街道|成员单位|地方))(?!的)"
 )
 _SUBJECT_SPLIT_RE = re.compile(r"、|(?<=[门位区府])(?=各)")

@@ -227,7 +227,11 @@ def tables(ctx: Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int, i
             if not non_empty:
                 break
             if len(row) < 2 or (len(set(non_empty)) == 1 and not non_empty[0].isdigit()):
-                if len(row) < 2 and index + 1 < len(lines):
+                if len(row) < 2 and (
+                    index + 1 >= len(lines) or fold(non_empty[0]).endswith(("。", "；", "！"))
+                ):
+                    break  # the paragraph after the table ("各牵头单位要于每季度末…。")
+                if len(row) < 2:
                     nxt = _cells(ctx.folded, *lines[index + 1])
                     if len(nxt) < 2:
                         break

@@ -312,3 +312,19 @@ def test_generic_exhortations_are_not_tasks() -> None:
 def test_a_task_ending_with_an_exhortation_is_kept() -> None:
     [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
     assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
+
+
+# --- 13. a paragraph right after a table ---------------------------------------------------
+
+
+def test_closing_paragraph_after_a_table_is_a_task() -> None:
+    table = (
+        "序号\t工作任务\t牵头单位\t完成时限\n1\t建设二手车出口服务中心\t市商务局\t2026年9月底前\n"
+    )
+    for closing in (
+        "各牵头单位要于每季度末将任务进展报市商务局。",
+        "各牵头单位每月5日前报送进展情况",
+    ):
+        found = _run("现将任务分解如下：\n" + table + closing)
+        assert [c.text for c in found][-1] == closing.rstrip("。")
+        assert found[-1].lead_unit == "各牵头单位"

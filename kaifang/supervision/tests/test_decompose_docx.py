@@ -80,6 +80,8 @@ def test_docx_table_decomposes(directory: list[UnitRef]) -> None:
             dt.date(2026, 12, 31),
             "一、开放平台",
         ),
+        # The reporting instruction after the table, the document's last line, is a task too.
+        ("sentence", "以上任务每月23日前报送进展", None, [], dt.date(2026, 3, 23), None),
     ]
     from_rows = decompose_table(content.tables[0], doc_date=DOC_DATE, units=directory)
     assert [c.text for c in from_rows] == ["加快推进综保区申建", "推动自贸大厦投用"]
