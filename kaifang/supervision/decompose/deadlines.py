@@ -15,9 +15,10 @@ Public API:
 Rules worth knowing:
 
 - Relative phrases resolve in the document's year (年底前 → 31 Dec; 6月底前 → 30 Jun even when the
-  document is dated later in the year); 明年/次年/后年 add years, 下月 is the month after the
-  document's; 去年/上年 and 截至 (status as of a
-  date) are never deadlines.
+  document is dated later in the year), except in a year-end document (November or December),
+  where a period ending three months or more before it is next year's (3月底前 → next 31 Mar);
+  明年/次年/后年 add years, 下月 is the month after the document's; 去年/上年 and 截至 (status as
+  of a date) are never deadlines.
 - A bare period ("2025年", "上半年", "6月", "一季度") is a deadline only with a trigger: a suffix
   (前/底/末/内/为止), a preposition before it (到/至/于/在/力争/确保/务必…), or a completion verb
   after it (完成/建成/投用/获批/实现…). When the whole input is the phrase (a table cell such as
@@ -127,7 +128,30 @@ def _resolve_year(match: re.Match[str], doc_date: dt.date) -> int | None:
     rel = groups.get("rel")
     if rel:
         return doc_date.year + _REL_YEARS[rel] if rel in _REL_YEARS else None
+    if doc_date.month >= _YEAR_END_MONTH and _period_end(match) <= doc_date.month - 3:
+        # A year-end meeting or plan ("3月底前完成规划编制", dated in December) speaks of next year.
+        return doc_date.year + 1
     return doc_date.year
+
+
+# In a document dated from this month on, a year-less month, quarter or half-year that ends three
+# months or more before the document's month belongs to the next year.
+_YEAR_END_MONTH = 11
+
+
+def _period_end(match: re.Match[str]) -> int:
+    """The last month of the period a year-less phrase names (13 when it names none)."""
+    groups = match.groupdict()
+    try:
+        if groups.get("m"):
+            return _to_int(groups["m"])
+        if groups.get("q"):
+            return _to_int(groups["q"]) * 3
+    except (ValueError, KeyError):
+        return 13
+    if groups.get("h"):
+        return 6 if groups["h"] == "上" else 12
+    return 13
 
 
 def _hit(match: re.Match[str], date: dt.date | None, *, trigger: bool, valid: bool = True) -> _Hit:

@@ -328,3 +328,23 @@ def test_closing_paragraph_after_a_table_is_a_task() -> None:
         found = _run("现将任务分解如下：\n" + table + closing)
         assert [c.text for c in found][-1] == closing.rstrip("。")
         assert found[-1].lead_unit == "各牵头单位"
+
+
+# --- 10. month phrases in a year-end document ---------------------------------------------
+
+
+def test_year_end_document_speaks_of_next_year() -> None:
+    december = dt.date(2026, 12, 18)
+    expected = {
+        "4月底前完成商圈改造方案": dt.date(2027, 4, 30),
+        "上半年建成冷链物流中心": dt.date(2027, 6, 30),
+        "三季度末前完成验收": dt.date(2027, 9, 30),
+        "年底前完成": dt.date(2026, 12, 31),
+        "12月25日前报送总结": dt.date(2026, 12, 25),
+        "2026年3月底前": dt.date(2026, 3, 31),
+    }
+    for phrase, date in expected.items():
+        found = parse_deadline(phrase, december)
+        assert found is not None and found.date == date, phrase
+    november = parse_deadline("9月底前完成", dt.date(2026, 11, 2))
+    assert november is not None and november.date == dt.date(2026, 9, 30)
