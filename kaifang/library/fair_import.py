@@ -21,7 +21,7 @@ from pathlib import PurePath
 from openpyxl import load_workbook
 
 from kaifang.core.lib.uscc import UsccError, validate_uscc
-from kaifang.trade.importers.tabular import uncached_formula_message
+from kaifang.trade.importers.tabular import data_sheet, uncached_formula_message
 
 HEADERS = {
     "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "uscc"),
@@ -101,7 +101,7 @@ def _rows(data: bytes, filename: str) -> Iterator[tuple[int, list[object]]]:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
             raise FileUnreadable("无法读取该 Excel 文件，请确认是 .xlsx 格式。") from error
-        sheet = book.worksheets[0]
+        sheet = data_sheet(book, lambda cells: "uscc" in _columns(cells))
         uncached = uncached_formula_message(data, sheet.title)
         if uncached:
             raise FileUnreadable(uncached)

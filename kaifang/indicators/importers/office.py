@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 
 from kaifang.trade.importers.common import MAX_AMOUNT, RowError, cell_text, parse_period
-from kaifang.trade.importers.tabular import uncached_formula_message
+from kaifang.trade.importers.tabular import data_sheet, uncached_formula_message
 
 __all__ = ["IndicatorRef", "OfficeError", "OfficeResult", "parse_office"]
 
@@ -76,12 +76,12 @@ def _rows(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:
             raise OfficeError("无法读取 Excel 文件（已损坏或不是 xlsx 格式）") from error
-        sheet = book.worksheets[0]
+        sheet = data_sheet(book, lambda cells: _columns([cell_text(c) for c in cells]) is not None)
         uncached = uncached_formula_message(data, sheet.title)
         if uncached:
             raise OfficeError(uncached)
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(v) for v in cells]  # type: ignore[arg-type]
+            yield number, [cell_text(v) for v in cells]
         return
     if filename.lower().endswith((".xls", ".xlsx")):
         raise OfficeError("请上传 .xlsx 或 .csv 文件（.xls 请先另存为 .xlsx）")

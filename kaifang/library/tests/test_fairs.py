@@ -304,3 +304,27 @@ def test_formulas_without_results_are_refused():
     data = _xlsx([["统一社会信用代码", "企业名称", "展位面积"], [GOOD, "甲", "=3*3"]])
     with pytest.raises(fair_import.FileUnreadable, match="C2 等单元格是公式，但没有计算结果"):
         fair_import.parse(data, "名单.xlsx")
+
+
+def _behind_a_hidden_sheet_and_a_cover(rows: list[list[object]]) -> bytes:
+    """A hidden lookup sheet, then a cover page, then the data: the first sheet was read."""
+    book = openpyxl.Workbook()
+    hidden = book.active
+    assert hidden is not None
+    hidden.title = "参数"
+    hidden.append(["代码", "名称"])
+    hidden.sheet_state = "hidden"
+    cover = book.create_sheet("封面")
+    for line in (["2026年数据报送"], ["编制单位：示范市商务局"]):
+        cover.append(line)
+    data = book.create_sheet("数据")
+    for row in rows:
+        data.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_hidden_sheet_and_a_cover_page_are_passed_over():
+    data = _behind_a_hidden_sheet_and_a_cover([["统一社会信用代码", "企业名称"], [GOOD, "甲"]])
+    assert [r.uscc for r in fair_import.parse(data, "名单.xlsx").rows] == [GOOD]

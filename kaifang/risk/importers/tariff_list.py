@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from kaifang.risk.matching import clean_code
 from kaifang.trade.importers.common import CellError, parse_hs_code
-from kaifang.trade.importers.tabular import uncached_formula_message
+from kaifang.trade.importers.tabular import data_sheet, uncached_formula_message
 
 CODE_HEADERS = (
     "商品编码",
@@ -131,7 +131,7 @@ def _rows_xlsx(content: bytes) -> Iterator[list[object]]:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # BadZipFile, KeyError, a damaged part …
         raise ValueError("无法读取 Excel 文件，请确认文件为 .xlsx 格式。") from error
-    sheet = book.worksheets[0]
+    sheet = data_sheet(book, _is_header)
     uncached = uncached_formula_message(content, sheet.title)
     if uncached:
         raise ValueError(uncached)
@@ -161,6 +161,12 @@ def _code(value: object) -> str:
         except CellError:
             pass
     return _text(value)
+
+
+def _is_header(row: list[object]) -> bool:
+    header = [_text(c) for c in row]
+    found = _find(header, CODE_HEADERS)
+    return found is not None and not clean_code(header[found])
 
 
 def _text(value: object) -> str:

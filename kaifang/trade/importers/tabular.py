@@ -14,7 +14,7 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, islice
@@ -23,7 +23,7 @@ from typing import Any
 from kaifang.trade.importers.common import Cell, cell_text
 from kaifang.trade.importers.headers import Kind, header_score
 
-__all__ = ["Row", "Table", "TableError", "read_table", "uncached_formula_message"]
+__all__ = ["Row", "Table", "TableError", "data_sheet", "read_table", "uncached_formula_message"]
 
 Row = tuple[int, list[Cell]]
 
@@ -121,6 +121,19 @@ def _has_header(rows: Iterable[Sequence[Any]], kind: Kind | None) -> bool:
         header_score(list(cells), kind) >= _MIN_HEADER_MATCHES
         for cells in islice(rows, _HEADER_SEARCH_ROWS)
     )
+
+
+def data_sheet(book: Any, has_header: Callable[[list[Any]], bool]) -> Any:
+    """The worksheet of an openpyxl workbook an importer reads: the first visible one with a
+    header row (``has_header``) among its first ten rows, else the first visible one. A
+    hidden lookup sheet or a cover page in front of the data is passed over."""
+    sheets = list(book.worksheets)
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    for ws in visible:
+        rows = ws.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True)
+        if any(has_header(list(cells)) for cells in rows):
+            return ws
+    return (visible or sheets)[0]
 
 
 def _find_header(

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from kaifang.trade.importers.common import MAX_AMOUNT, CellError
 from kaifang.trade.importers.common import parse_period as parse_month
-from kaifang.trade.importers.tabular import uncached_formula_message
+from kaifang.trade.importers.tabular import data_sheet, uncached_formula_message
 
 HEADERS = {
     "period": ("年月", "月份", "期间", "统计月份"),
@@ -56,6 +56,11 @@ def parse_value(raw: object) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _is_header(row: list[object]) -> bool:
+    cells = {str(c or "").strip() for c in row}
+    return all(cells & set(names) for names in HEADERS.values())
+
+
 def parse_kpi_workbook(content: bytes) -> ParsedKpis:
     result = ParsedKpis()
     try:
@@ -63,7 +68,7 @@ def parse_kpi_workbook(content: bytes) -> ParsedKpis:
     except Exception:
         result.errors.append("无法读取文件：请上传 .xlsx 格式的 Excel 文件。")
         return result
-    sheet = book.worksheets[0]
+    sheet = data_sheet(book, _is_header)
     uncached = uncached_formula_message(content, sheet.title)
     if uncached:
         result.errors.append(uncached)
