@@ -219,9 +219,14 @@ def _next_month(match: re.Match[str], doc_date: dt.date) -> _Hit:
     return _hit(match, dt.date(year, month, day), trigger=not match["suf"])
 
 
-def _within(match: re.Match[str], doc_date: dt.date) -> _Hit:
+_STANDARD_RE = re.compile(r"(?:压缩|缩短|控制|减少|降)(?:至|到|在)$|(?:时间|时限|周期)(?:为|在)?$")
+
+
+def _within(match: re.Match[str], doc_date: dt.date) -> _Hit | None:
     count = _to_int(match["n"])
     unit = match["unit"]
+    if _STANDARD_RE.search(match.string, max(0, match.start() - 6), match.start()):
+        return None  # "办理时间压缩至3个工作日内": a service standard, not a deadline
     if unit == "个工作日":
         return _hit(match, None, trigger=False)  # working days need the holiday calendar
     if unit in ("天", "日"):
@@ -244,7 +249,8 @@ def _whole_year(match: re.Match[str], doc_date: dt.date) -> _Hit:
 
 # "全年新增企业300家以上", "年度跨境电商交易额突破150亿元": the year's measured target.
 _ANNUAL_TARGET_RE = re.compile(
-    r"[^，。；]{0,12}?(?:新增|突破|达到|完成|实现|增长|超过|开行|引进|签约|培育)[^，。；]{0,12}?\d"
+    r"[^，。；]{0,12}?(?:新增|突破|达到|完成|实现|增长|超过|开行|引进|签约|培育|使用|新设|新建|"
+    r"建成|招引|举办|组织|培训)[^，。；]{0,12}?\d"
 )
 
 
@@ -305,10 +311,33 @@ def _quarterly(match: re.Match[str], doc_date: dt.date) -> _Hit:
     return _Hit(match.start(), match.end(), date, "quarterly:end", needs_trigger=False, valid=True)
 
 
+def _quarter_first(match: re.Match[str], doc_date: dt.date) -> _Hit:
+    """每季度首月10日前: the given day of each quarter's first month, next on or after the date."""
+    day = _to_int(match["d"])
+    if not 1 <= day <= 28:
+        return _hit(match, None, trigger=False, valid=False)
+    year, month = doc_date.year, (doc_date.month - 1) // 3 * 3 + 1
+    date = dt.date(year, month, day)
+    if date < doc_date:
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+        date = dt.date(year, month, day)
+    recurrence = f"quarterly:first-{day}"
+    return _Hit(match.start(), match.end(), date, recurrence, needs_trigger=False, valid=True)
+
+
+def _half_yearly(match: re.Match[str], doc_date: dt.date) -> _Hit:
+    """每半年末: 30 June and 31 December, the next one on or after the date."""
+    date = _month_end(doc_date.year, 6 if doc_date.month <= 6 else 12)
+    recurrence = "half-yearly:end"
+    return _Hit(match.start(), match.end(), date, recurrence, needs_trigger=False, valid=True)
+
+
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (re.compile(rf"每个?月的?(?:(?P<d>{_NUM})[日号]|底|末){_BEFORE}"), _monthly),
     (re.compile(r"每(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7]|末)" + _BEFORE), _weekly),
     (re.compile(r"每个?季度的?(?:末|底|结束前)" + _BEFORE), _quarterly),
+    (re.compile(rf"每个?季度(?:的)?(?:首月|第一个月)(?P<d>{_NUM})[日号]{_BEFORE}"), _quarter_first),
+    (re.compile(r"每半年(?:末|底|结束前)" + _BEFORE), _half_yearly),
     (
         re.compile(
             rf"(?<![\d每个]){_YEAR_PREFIX}(?P<m>{_NUM})月份?(?P<d>{_NUM})[日号](?P<suf>之前|以前|前|为止|止)?"

@@ -348,3 +348,23 @@ def test_year_end_document_speaks_of_next_year() -> None:
         assert found is not None and found.date == date, phrase
     november = parse_deadline("9月底前完成", dt.date(2026, 11, 2))
     assert november is not None and november.date == dt.date(2026, 9, 30)
+
+
+# --- 18. smaller deadline forms ----------------------------------------------------------
+
+
+def test_quarterly_first_month_half_yearly_standards_and_annual_targets() -> None:
+    day = dt.date(2026, 4, 28)
+    first_month = parse_deadline("各县区每季度首月15日前报送上季度招商情况", day)
+    assert first_month is not None and first_month.recurring
+    assert (first_month.date, first_month.recurrence) == (
+        dt.date(2026, 7, 15),
+        "quarterly:first-15",
+    )
+    half = parse_deadline("各开发区每半年末报送运行分析", day)
+    assert half is not None and half.recurring and half.date == dt.date(2026, 6, 30)
+    assert parse_deadline("将工程建设项目审批时间压缩至15个工作日内", day) is None
+    assert parse_deadline("不动产登记办理时间缩短至3天内", day) is None
+    for target in ("全年新设外资企业40家", "全年实际使用外资2亿美元以上"):
+        found = parse_deadline(target, day)
+        assert found is not None and found.date == dt.date(2026, 12, 31), target
