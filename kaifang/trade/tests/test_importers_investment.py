@@ -91,3 +91,15 @@ def test_fdi_period_from_title_when_no_period_column() -> None:
     result = parse_fdi(table, detect_mapping(table.header, kind="fdi"), lookups=lookups())
     assert result.rows[0].period == date(2025, 10, 1)
     assert result.rows[0].enterprise.enterprise_id == 1
+
+
+def test_fdi_unit_stated_in_a_title_row_is_applied() -> None:
+    """单位：万美元 above 实际使用外资 (no unit of its own): 120.5 is 1,205,000 USD, not 120.5."""
+    header = ["外商投资企业名称", "统一社会信用代码", "投资方国别（地区）", "实际使用外资", "年月"]
+    row = ["洛阳一号机械有限公司", USCC_A, "香港", 120.5, "2025-09"]
+    data = xlsx_bytes([["单位：万美元"], header, row], title="2025年9月外资到位情况")
+    table = read_table(data, "fdi.xlsx", kind="fdi")
+    result = parse_fdi(table, detect_mapping(table.header, kind="fdi"), lookups=lookups())
+    assert result.errors == []
+    assert result.totals["value"].usd == Decimal("1205000")
+    assert "列“实际使用外资”按标题所注单位（万美元）计" in result.mapping.notes
