@@ -189,7 +189,10 @@ def batch_table(
         )
         mapping.require(has_file_flow=bool(batch.file_flow))
     except MappingError as error:
-        raise ValidationError(str(error)) from error
+        reason = str(error)
+        if len(table.sheets) > 1:  # the columns may be on a sheet not read: say which was
+            reason += f"（读取的是工作表“{table.sheet}”，文件共有 {len(table.sheets)} 个工作表）"
+        raise ValidationError(reason) from error
     lines = content.count(b"\n") if table.file_format == "csv" else None
     return table, mapping, lines
 

@@ -277,3 +277,25 @@ def test_formulas_without_results_are_refused_at_upload(city, trade_reference, c
     text = response.content.decode()
     assert "D2 等单元格是公式，但没有计算结果" in text
     assert not ImportBatch.objects.exists()
+
+
+def test_missing_columns_name_the_sheet_read(city, trade_reference, client, run_jobs):
+    """未找到金额列；未找到企业标识列… said nothing of sheets, and the page has no sheet picker."""
+    client.force_login(city.officer)
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "说明"
+    first.append(["本表为九月数据"])
+    first.append(["请勿修改"])
+    other = book.create_sheet("汇总")
+    other.append(["地区", "备注"])
+    other.append(["甲区", "x"])
+    out = io.BytesIO()
+    book.save(out)
+    data = {"kind": "customs", "file": SimpleUploadedFile("九月.xlsx", out.getvalue())}
+    run_jobs(lambda: client.post("/trade/imports/", {**data, "source": "customs"}))
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    assert "未找到金额列" in batch.message
+    assert "（读取的是工作表“说明”，文件共有 2 个工作表）" in batch.message
