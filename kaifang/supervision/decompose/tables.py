@@ -78,6 +78,18 @@ def _header_roles(text: str, cells: list[_Cell]) -> dict[str, int]:
     return roles
 
 
+def _sub_header_roles(text: str, cells: list[_Cell]) -> dict[str, int] | None:
+    """The roles of a header's second row, when the row is one: every cell short and naming a
+    role (序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 | 备注)."""
+    values = [text[c.start : c.end].strip() for c in cells]
+    if len(cells) < 2 or not all(len(v) <= 8 for v in values):
+        return None
+    if not all(not v or any(pattern.search(v) for _, pattern in _HEADER_ROLES) for v in values):
+        return None
+    roles = _header_roles(text, cells)
+    return roles if _is_header(roles) else None
+
+
 def _is_header(roles: dict[str, int]) -> bool:
     return "task" in roles and bool({"lead", "responsible", "co", "deadline"} & roles.keys())
 
@@ -219,6 +231,12 @@ def tables(ctx: Context) -> tuple[list[tuple[int, Candidate]], list[tuple[int, i
         section: str | None = None
         filled: list[int] = []
         index += 1
+        if index < len(lines):
+            sub = _sub_header_roles(ctx.text, _cells(ctx.folded, *lines[index]))
+            if sub is not None:  # 责任单位 over 牵头单位 | 配合单位: the second row names the roles
+                taken = set(sub.values())
+                roles = {**{r: i for r, i in roles.items() if i not in taken}, **sub}
+                index += 1
         while index < len(lines):
             row_start, row_end = lines[index]
             row = _cells(ctx.folded, row_start, row_end)

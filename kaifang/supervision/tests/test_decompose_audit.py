@@ -368,3 +368,20 @@ def test_quarterly_first_month_half_yearly_standards_and_annual_targets() -> Non
     for target in ("全年新设外资企业40家", "全年实际使用外资2亿美元以上"):
         found = parse_deadline(target, day)
         assert found is not None and found.date == dt.date(2026, 12, 31), target
+
+
+# --- 9. a two-level table header ---------------------------------------------------------
+
+
+def test_two_level_header_reads_lead_and_co_columns() -> None:
+    rows = [
+        ["序号", "重点任务", "责任单位", "责任单位", "完成时限"],
+        ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+        ["1", "建设进口商品展销中心", "市商务局", "市财政局、市市场监管局", "2026年10月底前"],
+        ["2", "开展外贸主体培育行动", "市商务局", "各县（市、区）政府", "年内"],
+    ]
+    found = decompose_table(rows, doc_date=DOC_DATE, units=[])
+    assert [(c.text, c.lead_unit, c.co_units) for c in found] == [
+        ("建设进口商品展销中心", "市商务局", ["市财政局", "市市场监管局"]),
+        ("开展外贸主体培育行动", "市商务局", ["各县（市、区）政府"]),
+    ]
