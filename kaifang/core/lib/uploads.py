@@ -79,6 +79,21 @@ def _starts_as_zip(content: bytes | BinaryIO) -> bool:
     return head == b"PK\x03\x04"
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _is_encrypted_office(content: bytes | BinaryIO) -> bool:
+    """An .xlsx/.docx saved with an opening password: an OLE2 file holding an EncryptedPackage
+    stream instead of the zip (so it reads as a damaged zip)."""
+    if isinstance(content, bytes):
+        data = content
+    else:
+        content.seek(0)
+        data = content.read()
+        content.seek(0)
+    return data.startswith(_OLE2) and "EncryptedPackage".encode("utf-16-le") in data
+
+
 def check_container(
     suffix: str, content: bytes | BinaryIO, *, limit: int = MAX_UNPACKED_BYTES
 ) -> None:
@@ -97,6 +112,11 @@ def check_container(
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        if _is_encrypted_office(content):
+            program = {".xlsx": "Excel", ".docx": "Word"}.get(suffix, "Office")
+            raise UploadRefused(
+                f"{label} 文件设置了打开密码：请在 {program} 中取消密码并另存后再上传。"
+            ) from error
         raise UploadRefused(f"{label} 文件已损坏或不是有效的 {label} 文件。") from error
     finally:
         if not isinstance(content, bytes):

@@ -90,3 +90,22 @@ def test_a_zip_under_another_name_gets_the_same_checks():
     with pytest.raises(UploadRefused):
         check_container(".csv", upload)
     check_container(".csv", io.BytesIO("企业名称,美元\n甲,1\n".encode()))
+
+
+def test_a_password_protected_office_file_is_named_as_such():
+    """An .xlsx saved with an opening password is an OLE2 file holding an EncryptedPackage
+    stream; it was refused as 文件已损坏, which sent the user looking for the wrong fault."""
+    encrypted = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    assert refused(".xlsx", encrypted) == (
+        "XLSX 文件设置了打开密码：请在 Excel 中取消密码并另存后再上传。"
+    )
+    assert "Word" in refused(".docx", encrypted)
+    assert refused(".xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504) == (
+        "XLSX 文件已损坏或不是有效的 XLSX 文件。"
+    )
+    upload = io.BytesIO(encrypted)
+    with pytest.raises(UploadRefused, match="打开密码"):
+        check_container(".xlsx", upload)
+    assert upload.tell() == 0

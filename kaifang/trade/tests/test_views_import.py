@@ -299,3 +299,18 @@ def test_missing_columns_name_the_sheet_read(city, trade_reference, client, run_
     batch.refresh_from_db()
     assert "未找到金额列" in batch.message
     assert "（读取的是工作表“说明”，文件共有 2 个工作表）" in batch.message
+
+
+def test_a_password_protected_xlsx_is_named_at_upload(city, trade_reference, client: Client):
+    """It was refused as XLSX 文件已损坏, which does not mention the password."""
+    client.force_login(city.officer)
+    xls = (Path(__file__).parent / "fixtures" / "customs_export_2025_09.xls").read_bytes()
+    name = "Workbook".encode("utf-16-le")
+    encrypted = xls.replace(name + b"\0\0", "EncryptedPackage".encode("utf-16-le") + b"\0\0", 1)
+    data = {"kind": "customs", "file": SimpleUploadedFile("九月.xlsx", encrypted)}
+    response = client.post("/trade/imports/", {**data, "source": "customs"})
+    assert response.status_code == 200
+    assert "XLSX 文件设置了打开密码：请在 Excel 中取消密码并另存后再上传。" in (
+        response.content.decode()
+    )
+    assert not ImportBatch.objects.exists()
