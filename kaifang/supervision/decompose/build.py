@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from kaifang.supervision.decompose.cleanup import fold
 from kaifang.supervision.decompose.deadlines import Deadline, find_deadlines, parse_deadline
+from kaifang.supervision.decompose.prose import clause_subject
 from kaifang.supervision.decompose.sentences import (
     Sentence,
     marker_at,
@@ -260,6 +261,9 @@ def make(
 def split_parallel(ctx: Context, candidate: Candidate) -> list[Candidate]:
     """A sentence of parallel dated deliverables becomes one candidate per deliverable."""
     spans = parallel_stages(ctx, candidate.start, candidate.end)
+    fallback: tuple[int, int] | None = (candidate.start, candidate.end)
+    if len(spans) < 2:
+        spans, fallback = addressee_clauses(ctx, candidate.start, candidate.end), None
     if len(spans) < 2:
         return [candidate]
     parts = []
@@ -271,11 +275,39 @@ def split_parallel(ctx: Context, candidate: Candidate) -> list[Candidate]:
             section=candidate.section,
             marker_len=marker_length(ctx, start),
             kind=candidate.kind,
-            fallback=(candidate.start, candidate.end),
+            fallback=fallback,
         )
         if part is not None:
             parts.append(part)
     return parts or [candidate]
+
+
+_HELPING_RE = re.compile(r"(?:配合|参与|协助|协同|指导|支持)(?:工作)?$")
+
+
+def addressee_clauses(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """ "市督查室要将外贸工作纳入月度督查，各县区政府每月10日前将进展报市商务局": a clause that
+    opens with another unit as its subject is a second task, for that unit."""
+    first, _, assignment = units_for(ctx, start, end)
+    if first is None or assignment is None or assignment.bracketed or assignment.labels:
+        return [(start, end)]  # an annotation assigns the whole sentence
+    cuts = [start]
+    depth = 0
+    for i in range(start, end):
+        ch = ctx.folded[i]
+        if ch in "（“":
+            depth += 1
+        elif ch in "）”":
+            depth = max(0, depth - 1)
+        elif ch == "，" and depth == 0 and end - i > 8:
+            clause = re.split(r"[，；。]", ctx.folded[i + 1 : end], maxsplit=1)[0]
+            if _HELPING_RE.search(clause):
+                continue  # "…，市工商联、市贸促会积极参与": co-units, not a new addressee
+            other = clause_subject(ctx.text, i + 1, end, ctx.units)
+            if other is not None and other != first:
+                cuts.append(i + 1)
+    cuts.append(end)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def marker_length(ctx: Context, pos: int) -> int:

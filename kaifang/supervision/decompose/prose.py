@@ -25,7 +25,7 @@ from kaifang.supervision.decompose.names import (
 )
 from kaifang.supervision.decompose.sentences import marker_at
 
-__all__ = ["prose_assignment"]
+__all__ = ["clause_subject", "prose_assignment"]
 
 _TOGETHER_RE = re.compile(r"(?:会同|协同|联合)([^，。；：\n]{2,40}?)(?=[，。；]|共同|$)")
 _UNIT_LIKE_RE = re.compile(
@@ -111,8 +111,8 @@ _RAW_SUBJECT_RE = re.compile(
 )
 # "各单位工作落实情况请于每月23日前报…": a sentence that opens with a group names its addressees.
 _GROUP_OPENING_RE = re.compile(
-    r"(?P<subj>各(?:有关|相关|级|责任|牵头|配合)?(?:单位|部门|地区|县区|县（区）|县\(区\)|开发区|乡镇|"
-    r"街道|成员单位|地方))(?!的)"
+    r"(?P<subj>各(?:有关|相关|级|责任|牵头|配合)?(?:单位|部门|地区|县区|县（[^（）]{1,6}）|县\(区\)|"
+    r"开发区|乡镇|街道|成员单位|地方)(?:人民政府|政府|管委会)?)(?!的)"
 )
 _SUBJECT_SPLIT_RE = re.compile(r"、|(?<=[门位区府])(?=各)")
 _LIST_SPLIT_RE = re.compile(r"、")
@@ -207,16 +207,30 @@ def _prose_co_units(folded: str, start: int, end: int, directory: Sequence[UnitR
     return list(dict.fromkeys(co))
 
 
+def clause_subject(text: str, start: int, end: int, directory: Sequence[UnitRef]) -> str | None:
+    """The unit that opens ``text[start:end]`` as its subject ("各县区政府每月10日前将…",
+    "海关要…"), or None."""
+    found = _raw_subject(fold(text), start, end, directory, first_only=True)
+    return found.lead[0] if found is not None and found.lead else None
+
+
 def _raw_subject(
-    folded: str, start: int, end: int, directory: Sequence[UnitRef]
+    folded: str,
+    start: int,
+    end: int,
+    directory: Sequence[UnitRef],
+    *,
+    first_only: bool = False,
 ) -> UnitAssignment | None:
     """The subject of a clause when it reads as a unit but is not in the tree: "海关总署要…",
     "各县区、各开发区要…", "试点城市政府印发…", "生态环境部会同有关部门组建…"."""
-    positions = [start] + [
-        i + 1 for i in range(start, end - 1) if folded[i] in "，；：。" and i + 1 < end
-    ]
-    # "跨境电商产业园由经开区管委会负责建设": the unit after 由 inside a clause.
-    positions += [i for i in range(start + 1, end - 1) if folded[i] == "由"]
+    positions = [start]
+    if not first_only:
+        positions += [
+            i + 1 for i in range(start, end - 1) if folded[i] in "，；：。" and i + 1 < end
+        ]
+        # "跨境电商产业园由经开区管委会负责建设": the unit after 由 inside a clause.
+        positions += [i for i in range(start + 1, end - 1) if folded[i] == "由"]
     for pos in positions:
         pos = _after_marker(folded, pos)
         opener = _CLAUSE_OPENERS_RE.match(folded, pos)

@@ -385,3 +385,31 @@ def test_two_level_header_reads_lead_and_co_columns() -> None:
         ("建设进口商品展销中心", "市商务局", ["市财政局", "市市场监管局"]),
         ("开展外贸主体培育行动", "市商务局", ["各县（市、区）政府"]),
     ]
+
+
+# --- 19. two addressees in one sentence ----------------------------------------------------
+
+
+def test_a_clause_with_another_unit_as_subject_is_a_second_task() -> None:
+    text = (
+        "强化考核评价，市统计局要将消费指标纳入季度监测，"
+        "各县（市、区）政府每月5日前将促消费活动开展情况报市商务局。"
+    )
+    first, second = _run(text)
+    assert (first.text, first.lead_unit, first.deadline) == (
+        "强化考核评价，市统计局要将消费指标纳入季度监测",
+        "市统计局",
+        None,
+    )
+    assert second.text == "各县（市、区）政府每月5日前将促消费活动开展情况报市商务局"
+    assert second.lead_unit == "各县（市、区）政府" and second.recurring
+
+
+def test_helpers_and_annotations_do_not_split() -> None:
+    assert len(_run("市商务局牵头，市工商联、市贸促会积极参与，组织企业赴东盟参展。")) == 1
+    [ledger] = _run("市招商局要对签约项目逐一梳理，9月底前全部建立台账。")
+    assert ledger.lead_unit == "市招商局"
+    annotated = (
+        "推进口岸提效，海关要压缩通关时间，市口岸办要在6月底前完成收费清理。（牵头单位：市口岸办）"
+    )
+    assert len(_run(annotated)) == 1
