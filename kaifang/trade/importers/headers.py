@@ -238,6 +238,9 @@ def _value_field(kind: str, norm: str) -> tuple[str, Decimal, bool] | None:
 
 # A title row's unit: 单位：万美元 / 金额单位:万元 / 单位：万元人民币 / 单位：万美元、万元
 _TITLE_UNIT = re.compile(r"(千|万|亿)?(美元|元人民币|人民币|元)")
+# the units right after 单位 (colons and spaces are gone): 单位万美元、万元 but not
+# 填报单位示范市元通贸易公司
+_TITLE_UNITS = re.compile(r"单位((?:(?:千|万|亿)?(?:美元|元人民币|人民币|元)[、,，/和及]?)+)")
 _SCALES = {"千": Decimal(1000), "万": _TEN_THOUSAND, "亿": Decimal(100_000_000)}
 
 
@@ -248,11 +251,8 @@ def title_units(titles: Sequence[str]) -> dict[str, Decimal]:
     sizes (单位：万元 … 单位：亿元)."""
     found: dict[str, set[Decimal]] = {}
     for title in titles:
-        text = normalise_header(title)
-        at = text.find("单位")
-        if at < 0:
-            continue
-        for match in _TITLE_UNIT.finditer(text, at):
+        stated = "".join(m.group(1) for m in _TITLE_UNITS.finditer(normalise_header(title)))
+        for match in _TITLE_UNIT.finditer(stated):
             currency = "usd" if match.group(2) == "美元" else "cny"
             found.setdefault(currency, set()).add(_SCALES.get(match.group(1) or "", Decimal(1)))
     if any(len(sizes) > 1 for sizes in found.values()):

@@ -437,6 +437,9 @@ def test_a_unit_stated_in_a_title_row_is_applied() -> None:
     assert not any("未注明币种" in n for n in notes)
     in_yuan = _titled("金额单位：万元人民币", header=TITLED, rows=[row])
     assert (in_yuan.totals["export"].usd, in_yuan.totals["export"].cny) == (0, Decimal("125000"))
+    # 单位 that is not a unit: 填报单位 naming a firm with 元 in its name changes nothing
+    filed_by = _titled("填报单位：示范市元通贸易公司", header=TITLED, rows=[row])
+    assert (filed_by.totals["export"].usd, filed_by.totals["export"].cny) == (Decimal("12.5"), 0)
     # the same unit in the title and the header: nothing to reconcile
     same = _titled("单位：万美元", header=[*TITLED[:3], "出口额(万美元)"], rows=[row])
     assert same.totals["export"].usd == Decimal("125000")
