@@ -7,12 +7,16 @@ The sentences are written for these tests in the official style."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+import docx
 
 from kaifang.supervision.decompose import (
     Candidate,
     decompose,
     decompose_table,
     parse_deadline,
+    read_docx,
     split_sentences,
 )
 from kaifang.supervision.decompose.units import split_unit_names
@@ -413,3 +417,39 @@ def test_helpers_and_annotations_do_not_split() -> None:
         "推进口岸提效，海关要压缩通关时间，市口岸办要在6月底前完成收费清理。（牵头单位：市口岸办）"
     )
     assert len(_run(annotated)) == 1
+
+
+# --- 14. Word's automatic numbering --------------------------------------------------------
+
+
+def _numbered_docx() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("2026年市商务局工作要点")
+    document.add_paragraph("扩大有效投资，增强发展后劲", style="List Number")
+    document.add_paragraph("强化项目招引。", style="List Number 2")
+    document.add_paragraph("举办跨境电商招商推介会，全年签约项目10个。", style="List Number 3")
+    document.add_paragraph("5月底前建成重点项目调度平台。", style="List Number 3")
+    document.add_paragraph("加强要素保障。", style="List Number 2")
+    document.add_paragraph("建立用地指标周转机制，年内保障项目用地300亩。", style="List Number 3")
+    document.add_paragraph("持续优化营商环境", style="List Number")
+    document.add_paragraph("推行涉企检查“综合查一次”改革。", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_word_numbering_gives_the_outline() -> None:
+    text = read_docx(_numbered_docx()).text
+    assert text.split("\n")[1:8] == [
+        "一、扩大有效投资，增强发展后劲",
+        "（一）强化项目招引。",
+        "1.举办跨境电商招商推介会，全年签约项目10个。",
+        "2. 5月底前建成重点项目调度平台。",
+        "（二）加强要素保障。",
+        "1.建立用地指标周转机制，年内保障项目用地300亩。",
+        "二、持续优化营商环境",
+    ]
+    assert text.endswith("\n推行涉企检查“综合查一次”改革。")  # a bullet has no number
+    tasks = _run(text)
+    assert not any(c.text in ("扩大有效投资，增强发展后劲", "强化项目招引") for c in tasks)
+    assert _find(tasks, "招商推介会").section == "（一）强化项目招引"
