@@ -404,7 +404,8 @@ def task_confirm(
     recurrence = candidate.recurrence or ""
     cycle, day = "monthly", 25
     if recurrence.startswith("monthly:"):
-        day = min(28, int(recurrence.split(":")[1]))
+        value = recurrence.split(":")[1]  # "monthly:10", or "monthly:last" for 每月底前
+        day = min(28, int(value)) if value.isdigit() else 28
     elif recurrence.startswith("weekly:"):
         cycle, day = "weekly", min(5, int(recurrence.split(":")[1]))
     task = Task.objects.create(
