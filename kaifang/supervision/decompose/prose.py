@@ -112,7 +112,8 @@ _RAW_SUBJECT_RE = re.compile(
 # "各单位工作落实情况请于每月23日前报…": a sentence that opens with a group names its addressees.
 _GROUP_OPENING_RE = re.compile(
     r"(?P<subj>各(?:有关|相关|级|责任|牵头|配合)?(?:单位|部门|地区|县区|县（[^（）]{1,6}）|县\(区\)|"
-    r"开发区|乡镇|街道|成员单位|地方)(?:人民政府|政府|管委会)?)(?!的)"
+    r"开发区|乡镇|街道|成员单位|地方)(?:人民政府|政府|管委会|[^，。；：、“”\s的]{1,6}?(?:主管部门|部门|局))?)"
+    r"(?!的)"
 )
 _SUBJECT_SPLIT_RE = re.compile(r"、|(?<=[门位区府])(?=各)")
 _LIST_SPLIT_RE = re.compile(r"、")

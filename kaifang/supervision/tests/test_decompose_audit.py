@@ -453,3 +453,10 @@ def test_word_numbering_gives_the_outline() -> None:
     tasks = _run(text)
     assert not any(c.text in ("扩大有效投资，增强发展后劲", "强化项目招引") for c in tasks)
     assert _find(tasks, "招商推介会").section == "（一）强化项目招引"
+
+
+def test_group_addressee_keeps_its_department() -> None:
+    [report] = _run("各县区商务主管部门每月10日前报送上月消费运行分析。")
+    assert report.lead_unit == "各县区商务主管部门"
+    [county] = _run("各县（市、区）商务局每月10日前报送上月消费运行分析。")
+    assert county.lead_unit == "各县（市、区）商务局"
