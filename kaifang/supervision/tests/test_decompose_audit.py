@@ -460,3 +460,12 @@ def test_group_addressee_keeps_its_department() -> None:
     assert report.lead_unit == "各县区商务主管部门"
     [county] = _run("各县（市、区）商务局每月10日前报送上月消费运行分析。")
     assert county.lead_unit == "各县（市、区）商务局"
+
+
+def test_a_period_before_organise_or_carry_out_is_a_deadline() -> None:
+    day = dt.date(2026, 3, 2)
+    organised = parse_deadline("二季度组织企业赴东盟开展经贸对接活动", day)
+    assert organised is not None and organised.date == dt.date(2026, 6, 30)
+    carried = parse_deadline("下半年开展外贸企业合规培训", day)
+    assert carried is not None and carried.date == dt.date(2026, 12, 31)
+    assert parse_deadline("截至一季度组织企业参展20批次", day) is None
