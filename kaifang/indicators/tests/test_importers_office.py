@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
+from kaifang.core.tests.xlsx import behind_a_hidden_sheet_and_a_cover
 from kaifang.indicators import actions
 from kaifang.indicators.importers.office import IndicatorRef, OfficeError, parse_office
 from kaifang.indicators.models import IndicatorValue
@@ -243,27 +244,8 @@ def test_formulas_without_results_refuse_the_file():
         parse_office(data, "x.xlsx", indicators=REFS, regions=REGIONS, default_region="city")
 
 
-def _behind_a_hidden_sheet_and_a_cover(rows: list[list[object]]) -> bytes:
-    """A hidden lookup sheet, then a cover page, then the data: the first sheet was read."""
-    book = Workbook()
-    hidden = book.active
-    assert hidden is not None
-    hidden.title = "参数"
-    hidden.append(["代码", "名称"])
-    hidden.sheet_state = "hidden"
-    cover = book.create_sheet("封面")
-    for line in (["2026年数据报送"], ["编制单位：示范市商务局"]):
-        cover.append(line)
-    data = book.create_sheet("数据")
-    for row in rows:
-        data.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_hidden_sheet_and_a_cover_page_are_passed_over():
-    data = _behind_a_hidden_sheet_and_a_cover(
+    data = behind_a_hidden_sheet_and_a_cover(
         [["2025年3月"], ["指标名称", "计量单位", "本月"], ["社会消费品零售总额", "亿元", 5]]
     )
     result = parse_office(data, "x.xlsx", indicators=REFS, regions=REGIONS, default_region="city")

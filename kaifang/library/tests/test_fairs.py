@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kaifang.core.lib.uscc import synthetic_uscc
+from kaifang.core.tests.xlsx import behind_a_hidden_sheet_and_a_cover
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library import fair_import, matching
 from kaifang.library.actions import support_item_save
@@ -306,25 +307,6 @@ def test_formulas_without_results_are_refused():
         fair_import.parse(data, "名单.xlsx")
 
 
-def _behind_a_hidden_sheet_and_a_cover(rows: list[list[object]]) -> bytes:
-    """A hidden lookup sheet, then a cover page, then the data: the first sheet was read."""
-    book = openpyxl.Workbook()
-    hidden = book.active
-    assert hidden is not None
-    hidden.title = "参数"
-    hidden.append(["代码", "名称"])
-    hidden.sheet_state = "hidden"
-    cover = book.create_sheet("封面")
-    for line in (["2026年数据报送"], ["编制单位：示范市商务局"]):
-        cover.append(line)
-    data = book.create_sheet("数据")
-    for row in rows:
-        data.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_hidden_sheet_and_a_cover_page_are_passed_over():
-    data = _behind_a_hidden_sheet_and_a_cover([["统一社会信用代码", "企业名称"], [GOOD, "甲"]])
+    data = behind_a_hidden_sheet_and_a_cover([["统一社会信用代码", "企业名称"], [GOOD, "甲"]])
     assert [r.uscc for r in fair_import.parse(data, "名单.xlsx").rows] == [GOOD]

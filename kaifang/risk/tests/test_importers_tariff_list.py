@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-
+from kaifang.core.tests.xlsx import behind_a_hidden_sheet_and_a_cover
 from kaifang.risk.importers.tariff_list import parse_tariff_list
 from kaifang.trade.tests.helpers import csv_bytes, xlsx_bytes
 
@@ -125,27 +123,8 @@ def test_formula_rates_without_results_are_reported():
     assert str(result.errors[0]).startswith("文件：工作表“Sheet1”的B2 等单元格是公式")
 
 
-def _behind_a_hidden_sheet_and_a_cover(rows: list[list[object]]) -> bytes:
-    """A hidden lookup sheet, then a cover page, then the data: the first sheet was read."""
-    book = Workbook()
-    hidden = book.active
-    assert hidden is not None
-    hidden.title = "参数"
-    hidden.append(["代码", "名称"])
-    hidden.sheet_state = "hidden"
-    cover = book.create_sheet("封面")
-    for line in (["2026年数据报送"], ["编制单位：示范市商务局"]):
-        cover.append(line)
-    data = book.create_sheet("数据")
-    for row in rows:
-        data.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_hidden_sheet_and_a_cover_page_are_passed_over():
     """Each cover line used to be a row error (商品编码“2026年数据报送”不是…)."""
-    data = _behind_a_hidden_sheet_and_a_cover([["商品编码", "加征税率"], ["85011020", 25]])
+    data = behind_a_hidden_sheet_and_a_cover([["商品编码", "加征税率"], ["85011020", 25]])
     result = parse_tariff_list(data, filename="清单.xlsx")
     assert (result.errors, [line.hs_code for line in result.lines]) == ([], ["85011020"])

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from kaifang.core.models import AuditEntry
+from kaifang.core.tests.xlsx import behind_a_hidden_sheet_and_a_cover
 from kaifang.zones import actions, selectors
 from kaifang.zones.importers.kpi import parse_kpi_workbook
 from kaifang.zones.models import KpiDefinition, KpiValue, PlatformStatus
@@ -238,29 +239,8 @@ def test_kpi_workbook_with_formulas_without_results_is_refused():
     assert parsed.errors[0].startswith("工作表“Sheet”的C2 等单元格是公式，但没有计算结果")
 
 
-def _behind_a_hidden_sheet_and_a_cover(rows: list[list[object]]) -> bytes:
-    """A hidden lookup sheet, then a cover page, then the data: the first sheet was read."""
-    book = Workbook()
-    hidden = book.active
-    assert hidden is not None
-    hidden.title = "参数"
-    hidden.append(["代码", "名称"])
-    hidden.sheet_state = "hidden"
-    cover = book.create_sheet("封面")
-    for line in (["2026年数据报送"], ["编制单位：示范市商务局"]):
-        cover.append(line)
-    data = book.create_sheet("数据")
-    for row in rows:
-        data.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_kpi_workbook_behind_a_hidden_sheet_and_a_cover_page():
-    data = _behind_a_hidden_sheet_and_a_cover(
-        [["年月", "指标", "数值"], ["2026-01", "班列货值", 3]]
-    )
+    data = behind_a_hidden_sheet_and_a_cover([["年月", "指标", "数值"], ["2026-01", "班列货值", 3]])
     parsed = parse_kpi_workbook(data)
     assert (parsed.errors, [r[1:] for r in parsed.rows]) == (
         [],
