@@ -11,14 +11,13 @@ appeal with the very same words.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from kaifang.core.tests.test_route_matrix import NOISE, World, response_text
+from kaifang.core.tests.test_route_matrix import NOISE, World, moved_pages, response_text
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.servicedesk import actions
 from kaifang.servicedesk.models import Category, Source, Visit
@@ -76,16 +75,5 @@ def test_district_b_record_pages_do_not_move_with_district_a(city: Any) -> None:
     before = read()
     assert World(city).objects
     after = read()
-    moved = [
-        f"{url}:\n  "
-        + "\n  ".join(
-            line[:160]
-            for line in difflib.unified_diff(
-                before[url].splitlines(), after[url].splitlines(), lineterm="", n=0
-            )
-            if line[:1] in "+-" and line[:3] not in ("+++", "---")
-        )
-        for url in pages
-        if before[url] != after[url]
-    ]
+    moved = moved_pages(before, after)
     assert not moved, f"{len(moved)} 个西城区记录页随东城区的记录而变：\n" + "\n".join(moved)

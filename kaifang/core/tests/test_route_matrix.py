@@ -277,6 +277,22 @@ NOISE = re.compile(
 )
 
 
+def moved_pages(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Each page whose text differs, with the first lines that moved."""
+    moved = []
+    for url, text in before.items():
+        if after[url] != text:
+            lines = [
+                line[:160]
+                for line in difflib.unified_diff(
+                    text.splitlines(), after[url].splitlines(), lineterm="", n=0
+                )
+                if line[:1] in "+-" and line[:3] not in ("+++", "---")
+            ]
+            moved.append(f"{url}:\n  " + "\n  ".join(lines[:6]))
+    return moved
+
+
 def _district_b_reads(client: Client, rows: list[Route]) -> dict[str, str]:
     cache.clear()  # a page kept from the first read would hide what the second shows
     reads = {}
@@ -307,15 +323,5 @@ def test_district_a_objects_change_nothing_district_b_reads(city: Any) -> None:
     world = World(city)
     assert world.objects, "make() put nothing in place, so the check proves nothing"
     after = _district_b_reads(client, rows)
-    changed = []
-    for url, text in before.items():
-        if after[url] != text:
-            lines = [
-                line[:160]
-                for line in difflib.unified_diff(
-                    text.splitlines(), after[url].splitlines(), lineterm="", n=0
-                )
-                if line[:1] in "+-" and line[:3] not in ("+++", "---")
-            ]
-            changed.append(f"{url}:\n  " + "\n  ".join(lines[:6]))
+    changed = moved_pages(before, after)
     assert not changed, f"{len(changed)} 个页面随东城区的记录而变：\n" + "\n".join(changed)
