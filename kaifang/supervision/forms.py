@@ -17,7 +17,7 @@ from kaifang.core.lib.uploads import UploadRefused, check_container, content_mat
 from kaifang.core.models import RoleCode, Unit, UnitKind, User
 from kaifang.core.scope import people_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
-from kaifang.supervision.decompose import read_docx
+from kaifang.supervision.decompose.files import UnreadableSource, read_source_bytes
 from kaifang.supervision.models import (
     DocumentKind,
     Light,
@@ -53,16 +53,6 @@ def _units() -> Any:
     return Unit.objects.filter(is_active=True).order_by("order", "id")
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 — the two encodings offices send."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise forms.ValidationError("无法识别文件编码，请另存为 UTF-8 或 GB18030 后再上传。")
-
-
 class DocumentForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=DocumentKind.choices)
@@ -82,28 +72,29 @@ class DocumentForm(forms.Form):
         data = super().clean() or {}
         upload: UploadedFile | None = data.get("original")
         if upload is not None:
-            suffix = Path(upload.name or "").suffix.lower()
-            raw = upload.read()
-            upload.seek(0)
-            if suffix == ".txt":
-                data["text"] = decode_text(raw)
-            elif suffix == ".docx":
-                limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
-                if len(raw) > limit * 1024 * 1024:
-                    raise forms.ValidationError(f"Word 文件过大（上限 {limit} MB）。")
-                try:
-                    check_container(suffix, raw)
-                except UploadRefused as error:
-                    raise forms.ValidationError(str(error)) from error
-                try:
-                    data["text"] = read_docx(raw).text
-                except Exception as error:
-                    raise forms.ValidationError("无法读取该 Word 文件。") from error
-            else:
-                raise forms.ValidationError("只支持 .txt 和 .docx 文件。")
+            data["text"] = _upload_text(upload)
         if not (data.get("text") or "").strip():
             raise forms.ValidationError("请粘贴正文或上传文件。")
         return data
+
+
+def _upload_text(upload: UploadedFile) -> str:
+    """The text of an uploaded .txt/.docx; a file that is something else under that name (a PDF
+    renamed .txt) is refused with what it really is, as ``kaifang decompose`` does."""
+    suffix = Path(upload.name or "").suffix.lower()
+    raw = upload.read()
+    upload.seek(0)
+    limit = int(getattr(settings, "SUPERVISION_ATTACHMENT_MAX_MB", 20))
+    if len(raw) > limit * 1024 * 1024:
+        raise forms.ValidationError(f"文件过大（上限 {limit} MB）。")
+    try:
+        check_container(suffix, raw)  # a zip under any name: no bomb, no program inside
+        text = read_source_bytes(raw, suffix)
+    except (UploadRefused, UnreadableSource) as error:
+        raise forms.ValidationError(str(error)) from error
+    if suffix not in (".txt", ".docx"):
+        raise forms.ValidationError("只支持 .txt 和 .docx 文件。")
+    return text
 
 
 class CandidateForm(forms.Form):

@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from kaifang.supervision.decompose import UnitRef, decompose, read_docx
-from kaifang.supervision.forms import decode_text
+from kaifang.supervision.decompose import UnitRef, decompose
+from kaifang.supervision.decompose.files import UnreadableSource, read_source_bytes
 
 
 def _directory() -> list[UnitRef]:
@@ -25,39 +24,15 @@ def _directory() -> list[UnitRef]:
         return []
 
 
-# Files offices send by mistake, told apart by their first bytes whatever their name.
-_SIGNATURES = (
-    (b"%PDF", "这是 PDF 文件"),
-    (b"\xd0\xcf\x11\xe0", "这是旧版 Word（.doc）或 WPS 文件"),
-    (b"{\\rtf", "这是 RTF 文件"),
-)
-_SAVE_AS = "，请在 Word/WPS 中另存为 .docx 或 .txt（UTF-8）后再分解。"
-
-
 def read_source(path: Path) -> str:
     """The text of a .txt or .docx source file; a ``CommandError`` in Chinese for anything else
-    (.doc, .pdf, UTF-16 text, a damaged .docx, an empty file) instead of a traceback."""
+    (.doc, .pdf under any name, a damaged .docx, an empty file) instead of a traceback."""
     if not path.is_file():
         raise CommandError(f"文件不存在：{path}")
-    raw = path.read_bytes()
-    suffix = path.suffix.lower()
-    for signature, what in _SIGNATURES:
-        if raw.startswith(signature):
-            raise CommandError(f"不支持该文件：{what}{_SAVE_AS}")
-    if suffix in (".doc", ".pdf", ".wps", ".rtf", ".ofd", ".xls", ".xlsx", ".ppt", ".pptx"):
-        raise CommandError(f"不支持 {suffix} 文件{_SAVE_AS}")
-    if suffix == ".docx":
-        try:
-            text = read_docx(raw).text
-        except Exception as error:  # python-docx raises zip, XML and key errors alike
-            raise CommandError(f"DOCX 文件已损坏或不是有效的 DOCX 文件{_SAVE_AS}") from error
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CommandError("文件是 UTF-16（记事本“Unicode”）编码，请另存为 UTF-8 后再分解。")
-    else:
-        try:
-            text = decode_text(raw)
-        except ValidationError as error:
-            raise CommandError("；".join(error.messages)) from error
+    try:
+        text = read_source_bytes(path.read_bytes(), path.suffix)
+    except UnreadableSource as error:
+        raise CommandError(str(error)) from error
     if not text.strip():
         raise CommandError(f"文件为空：{path}")
     return text
