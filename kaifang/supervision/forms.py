@@ -65,7 +65,7 @@ class DocumentForm(forms.Form):
         help_text="粘贴正文；从文库网站复制的分页残片会自动拼接",
     )
     original = forms.FileField(
-        label="或上传文件", required=False, help_text=".txt（UTF-8 或 GB18030）或 .docx"
+        label="或上传文件", required=False, help_text=".txt（UTF-8、GB18030 或 UTF-16）或 .docx"
     )
 
     def clean(self) -> dict[str, Any]:

@@ -29,7 +29,11 @@ _SIGNATURES = (
     (b"7z\xbc\xaf\x27\x1c", "这是 7z 压缩包"),
 )
 _REFUSED_SUFFIXES = (".doc", ".pdf", ".wps", ".rtf", ".ofd", ".xls", ".xlsx", ".ppt", ".pptx")
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"),)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),  # UTF-16 LE: Notepad's "Unicode"
+    (b"\xfe\xff", "utf-16"),  # UTF-16 BE: "Unicode big endian"
+)
 
 
 class UnreadableSource(ValueError):
@@ -75,10 +79,8 @@ def sniff(raw: bytes) -> str | None:
 
 
 def decode_text(raw: bytes) -> str:
-    """Text of a .txt file: UTF-8 (with or without BOM), else GB18030 — the encodings offices
-    send."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableSource("文件是 UTF-16（记事本“Unicode”）编码，请另存为 UTF-8 后再分解。")
+    """Text of a .txt file: by its byte-order mark (UTF-8, UTF-16 LE or BE), else UTF-8, else
+    GB18030 — the encodings offices send."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:

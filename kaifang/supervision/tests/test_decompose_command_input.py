@@ -28,7 +28,6 @@ def _write(tmp_path: Path, name: str, raw: bytes) -> Path:
         ("纪要.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "旧版 Word"),
         ("通知.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(300), "PDF"),
         ("通知.txt", b"%PDF-1.4\n" + bytes(300), "PDF"),
-        ("讲话.txt", "各单位要抓好落实。".encode("utf-16"), "UTF-16"),
         ("方案.docx", b"not a zip at all", "DOCX 文件已损坏"),
         ("空白.txt", b"", "文件为空"),
         ("空白2.txt", b"\xef\xbb\xbf\r\n  \r\n", "文件为空"),

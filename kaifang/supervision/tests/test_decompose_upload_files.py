@@ -73,3 +73,30 @@ def test_a_word_file_renamed_txt_is_read_as_word(city, client: Client):
     client.force_login(city.officer)
     _upload(client, "督办通知.txt", _docx(SENTENCE))
     assert SENTENCE in SourceDocument.objects.get().text
+
+
+ENCODINGS = [
+    ("utf-8", b""),
+    ("utf-8", b"\xef\xbb\xbf"),
+    ("gb18030", b""),
+    ("utf-16-le", b"\xff\xfe"),  # Notepad's "Unicode"
+    ("utf-16-be", b"\xfe\xff"),  # "Unicode big endian"
+]
+
+
+@pytest.mark.parametrize(("encoding", "bom"), ENCODINGS)
+def test_text_in_every_encoding_offices_send_is_read(
+    tmp_path: Path, encoding: str, bom: bytes
+) -> None:
+    path = tmp_path / "讲话.txt"
+    path.write_bytes(bom + f"{SENTENCE}\r\n海关要压缩通关时间。".encode(encoding))
+    assert read_source(path) == f"{SENTENCE}\r\n海关要压缩通关时间。"
+
+
+@pytest.mark.django_db
+def test_a_unicode_notepad_file_uploads(city, client: Client):
+    client.force_login(city.officer)
+    _upload(client, "讲话.txt", "\ufeff".encode("utf-16-le") + SENTENCE.encode("utf-16-le"))
+    document = SourceDocument.objects.get()
+    assert document.text == SENTENCE
+    assert str(document.candidates.get().deadline) == "2026-09-30"
