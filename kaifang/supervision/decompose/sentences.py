@@ -128,6 +128,25 @@ def _trim(source: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_AFTER_WORD = "）”」』】〕"
+_NEXT_ITEM_RE = re.compile(r"\d{1,2}[.、](?!\d)")
+
+
+def _ascii_full_stop(folded: str, i: int) -> bool:
+    """Whether the "." at ``i`` ends a sentence, as in text pasted from a PDF or a web page
+    ("…企业名单.各县区要…"): it follows a Chinese word and no letter or digit follows it, unless
+    the next list item's number ("…工作.2.推进…"). A decimal (1.5亿元), an item number ("1."),
+    a web address or an abbreviation has a letter or digit before the dot, and "方案.docx" or an
+    ellipsis ("...") a letter or dot after it."""
+    before = folded[i - 1] if i > 0 else ""
+    if not ("\u4e00" <= before <= "\u9fff" or before in _AFTER_WORD):
+        return False
+    after = folded[i + 1] if i + 1 < len(folded) else ""
+    return not (after.isascii() and (after.isalnum() or after in "./_-@")) or bool(
+        _NEXT_ITEM_RE.match(folded, i + 1)
+    )
+
+
 def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     n = len(folded)
@@ -170,7 +189,11 @@ def _raw_spans(folded: str, *, semicolons: bool) -> list[tuple[int, int]]:
             ):
                 cut = i + 1  # "……。（海关总署负责）推广一批……": the annotation ends its sentence
         elif quotes == 0 and brackets == 0 and not straight:
-            if ch in _TERMINATORS or (semicolons and ch == "；"):
+            if (
+                ch in _TERMINATORS
+                or (semicolons and ch == "；")
+                or (ch == "." and _ascii_full_stop(folded, i))
+            ):
                 cut = i + 1
                 while cut < n and folded[cut] in _TERMINATORS:
                     cut += 1

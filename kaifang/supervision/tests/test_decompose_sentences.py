@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from kaifang.supervision.decompose import decompose
 from kaifang.supervision.decompose.cleanup import clean_text
 from kaifang.supervision.decompose.sentences import find_enumerators, outline, split_sentences
 
@@ -127,3 +130,27 @@ def test_outline_of_a_work_plan() -> None:
     assert by_text["1. 推进综试区建设。"].section == "（一）加快平台建设"
     assert by_text["1. 培育龙头企业。"].section == "（二）培育市场主体"
     assert by_text["加强组织领导。"].section == "二、保障措施"
+
+
+def test_an_ascii_full_stop_after_a_chinese_word_ends_a_sentence() -> None:
+    """Text pasted from a PDF or a web page ends sentences with "."; decimals, item numbers,
+    web addresses and file names keep theirs."""
+    text = (
+        "市商务局要在8月底前完成外资企业走访.各开发区要落实1.5亿元专项资金.\n"
+        "1.推进综保区扩区.2.争取开通国际货运航线，详见www.mofcom.gov.cn及附件方案.docx"
+    )
+    assert _texts(text) == [
+        "市商务局要在8月底前完成外资企业走访.",
+        "各开发区要落实1.5亿元专项资金.",
+        "1.推进综保区扩区.",
+        "2.争取开通国际货运航线，详见www.mofcom.gov.cn及附件方案.docx",
+    ]
+
+
+def test_pasted_sentences_ending_in_ascii_dots_are_separate_tasks() -> None:
+    text = "市商务局要在8月底前完成外资企业走访.各县区要在10月底前报送跨境电商企业名单."
+    found = decompose(text, doc_date=dt.date(2026, 5, 6), units=[])
+    assert [(c.text, c.lead_unit, str(c.deadline)) for c in found] == [
+        ("市商务局要在8月底前完成外资企业走访", "市商务局", "2026-08-31"),
+        ("各县区要在10月底前报送跨境电商企业名单", "各县区", "2026-10-31"),
+    ]
