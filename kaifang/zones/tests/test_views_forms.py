@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.core.models import UnitKind
+from kaifang.zones import actions
+from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.models import Park, Platform, PlatformKind, Project
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,21 @@ def test_a_leader_is_offered_no_create_button_the_server_refuses(city, client: C
         assert client.get(reverse(new)).status_code == 403
         client.force_login(city.officer)
         assert reverse(new) in client.get(reverse(listing)).content.decode()
+
+
+def test_removing_a_team_member_or_a_platform_enterprise_asks_first(city, zone, client: Client):
+    """Every destructive act asks first: 移出 a park's team member and 移除 a platform's
+    operating enterprise had no confirmation (UX review, 2026-12-05)."""
+    actions_parks.park_team_add(
+        actor=city.officer, park=zone.park, name="王专班", role="联络员", phone=""
+    )
+    actions.platform_set_enterprises(
+        actor=city.officer, platform=zone.platform, enterprises=[zone.enterprise]
+    )
+    client.force_login(city.officer)
+    park_page = client.get(reverse("zones:park_detail", args=[zone.park.pk])).content.decode()
+    assert 'data-confirm="确定将王专班（联络员）移出专班吗？"' in park_page
+    platform_page = client.get(
+        reverse("zones:platform_detail", args=[zone.platform.pk])
+    ).content.decode()
+    assert f"确定将“{zone.enterprise.name}”从本平台的运营企业中移除吗？" in platform_page
