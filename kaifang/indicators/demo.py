@@ -7,7 +7,7 @@ Idempotent: values and targets are keyed, the synthetic official series is repla
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Max, Sum
 from django.db.models.functions import Substr
@@ -16,6 +16,7 @@ from django.utils import timezone
 from kaifang.core import demo
 from kaifang.indicators.actions import indicators_seed
 from kaifang.indicators.models import (
+    COUNT_UNITS,
     Indicator,
     IndicatorValue,
     OfficialImport,
@@ -79,11 +80,22 @@ def _city_trade_bases(year: int) -> dict[str, Decimal]:
 
 
 def _series(
-    base: Decimal, growth: float, year: int, last_month: int, rng: object
+    base: Decimal, growth: float, year: int, last_month: int, rng: object, *, whole: bool = False
 ) -> dict[dt.date, tuple[Decimal, Decimal, Decimal | None, Decimal | None]]:
-    """(本月, 累计, 本月同比, 累计同比) for the previous year (12 months) and this year."""
+    """(本月, 累计, 本月同比, 累计同比) for the previous year (12 months) and this year; whole
+    numbers for an indicator that counts (新设外资企业 51 家, never 51.1)."""
+
+    def value_of(raw: Decimal) -> Decimal:
+        return raw.quantize(Decimal(1), rounding=ROUND_HALF_UP) if whole else raw
+
+    def pct(now: Decimal, before: Decimal) -> Decimal | None:
+        return (now - before) / before * 100 if before else None
+
     out: dict[dt.date, tuple[Decimal, Decimal, Decimal | None, Decimal | None]] = {}
-    prev = [base / 12 * Decimal(str(SEASON[m] * rng.uniform(0.96, 1.04))) for m in range(12)]  # type: ignore[attr-defined]
+    prev = [
+        value_of(base / 12 * Decimal(str(SEASON[m] * rng.uniform(0.96, 1.04))))  # type: ignore[attr-defined]
+        for m in range(12)
+    ]
     ytd = Decimal(0)
     for m in range(12):
         ytd += prev[m]
@@ -91,14 +103,14 @@ def _series(
     ytd_now = Decimal(0)
     ytd_prev = Decimal(0)
     for m in range(last_month):
-        value = prev[m] * Decimal(str(1 + growth + rng.uniform(-0.04, 0.04)))  # type: ignore[attr-defined]
+        value = value_of(prev[m] * Decimal(str(1 + growth + rng.uniform(-0.04, 0.04))))  # type: ignore[attr-defined]
         ytd_now += value
         ytd_prev += prev[m]
         out[dt.date(year, m + 1, 1)] = (
             value,
             ytd_now,
-            (value - prev[m]) / prev[m] * 100,
-            (ytd_now - ytd_prev) / ytd_prev * 100,
+            pct(value, prev[m]),
+            pct(ytd_now, ytd_prev),
         )
     return out
 
@@ -138,7 +150,7 @@ def load_indicators(ctx: demo.DemoContext) -> None:
                 )
         for region, base, growth in rows:
             for period, (month, ytd, myoy, yyoy) in _series(
-                base, growth, year, last, ctx.rng
+                base, growth, year, last, ctx.rng, whole=indicator.unit in COUNT_UNITS
             ).items():
                 IndicatorValue.objects.update_or_create(
                     indicator=indicator,

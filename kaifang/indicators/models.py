@@ -32,6 +32,10 @@ class RegionKind(models.TextChoices):
     NATION = "nation", "全国"
 
 
+# Units that count things: such an indicator prints whole (新设外资企业 51 家, not 51.1 家).
+COUNT_UNITS = frozenset({"家", "个", "项", "件", "列", "人", "户", "次", "批"})
+
+
 class Indicator(models.Model):
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("指标名称", max_length=100)
@@ -57,6 +61,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
+
+    @property
+    def places(self) -> int:
+        """Decimal places its figures print with: none for a count, one otherwise."""
+        return 0 if self.unit in COUNT_UNITS else 1
 
     @property
     def is_computed(self) -> bool:

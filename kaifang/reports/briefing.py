@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from kaifang.indicators import measures, selectors
-from kaifang.indicators.models import Region, RegionKind
+from kaifang.indicators.models import COUNT_UNITS, Region, RegionKind
 from kaifang.reports.renderers.briefing import Briefing, Section, Table
 from kaifang.reports.renderers.charts import Chart, Series
 from kaifang.trade.selectors import (
@@ -53,6 +53,18 @@ def change(value: Decimal | None) -> str:
     return "与上年同期持平"
 
 
+def yoy(value: Decimal | None) -> str:
+    """The year-on-year clause after an amount: 同比增长Y% / 同比下降Y%, but 与上年同期持平 and
+    上年同期无可比数据 stand alone (同比 before them would say it twice)."""
+    text = change(value)
+    return f"同比{text}" if text[:2] in ("增长", "下降") else text
+
+
+def amount(value: Decimal | None, unit: str) -> str:
+    """An indicator's value as the text prints it: whole for counts, one decimal otherwise."""
+    return one(value, 0 if unit in COUNT_UNITS else 1)
+
+
 def span(month: int) -> str:
     return "1月" if month == 1 else f"1—{month}月"
 
@@ -84,7 +96,7 @@ def lead_text(year: int, month: int, h: dict[str, Any]) -> str:
         return f"{span(month)}，{CITY_NAME}进出口数据暂缺。"
     text = (
         f"{span(month)}，{CITY_NAME}进出口总值{one(total.figure.ytd)}亿元，"
-        f"同比{change(total.figure.ytd_yoy)}"
+        f"{yoy(total.figure.ytd_yoy)}"
     )
     peers = h.get("peers")
     if peers is not None:
@@ -127,10 +139,10 @@ def _line_rows(lines: list[selectors.Line]) -> list[list[Any]]:
             [
                 ln.indicator.name,
                 ln.indicator.unit,
-                one(f.month),
-                one(f.ytd),
+                amount(f.month, ln.indicator.unit),
+                amount(f.ytd, ln.indicator.unit),
                 one(f.ytd_yoy),
-                one(ln.target),
+                amount(ln.target, ln.indicator.unit),
                 one(ln.progress.done_pct),
             ]
         )
@@ -319,8 +331,9 @@ def build(year: int, month: int, *, today: dt.date | None = None) -> Briefing:
         for ln in lines:
             if ln.figure.ytd is not None:
                 part.paragraphs.append(
-                    f"{span(month)}，{CITY_NAME}{ln.indicator.name}{one(ln.figure.ytd)}"
-                    f"{ln.indicator.unit}，同比{change(ln.figure.ytd_yoy)}。"
+                    f"{span(month)}，{CITY_NAME}{ln.indicator.name}"
+                    f"{amount(ln.figure.ytd, ln.indicator.unit)}"
+                    f"{ln.indicator.unit}，{yoy(ln.figure.ytd_yoy)}。"
                 )
         part.tables.append(Table(f"表{number}　{heading[2:]}", LINE_COLUMNS, _line_rows(lines)))
         sections.append(part)

@@ -28,6 +28,12 @@ def test_demo_indicators_are_synthetic_idempotent_and_consistent(trade_data, cit
     assert values > 0 and targets > 0 and official > 0
     assert not IndicatorValue.objects.filter(is_synthetic=False).exists()
     assert set(IndicatorValue.objects.values_list("source", flat=True)) == {"演示数据（虚构）"}
+    # a count (新设外资企业数, 家; 班列, 列) is whole in every month and district
+    counted = IndicatorValue.objects.filter(indicator__unit__in=["家", "列"])
+    assert counted.exists()
+    for month_value, ytd_value in counted.values_list("month_value", "ytd_value"):
+        assert month_value == month_value.to_integral_value(), month_value
+        assert ytd_value == ytd_value.to_integral_value(), ytd_value
     years = {p.year for p in IndicatorValue.objects.values_list("period", flat=True)}
     assert years == {2024, 2025}  # two years up to the latest month with trade
     # official = records × 1.06–1.12, month by month

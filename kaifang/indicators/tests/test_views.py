@@ -311,3 +311,26 @@ def test_the_entry_button_shows_only_where_the_grid_has_rows(seeded, region_a, c
     client.force_login(city.officer)
     assert client.get(grid).status_code == 200
     assert grid in client.get(detail, {"year": 2025, "month": 3}).content.decode()
+
+
+def test_a_count_indicator_shows_whole_numbers(seeded, city, client: Client):
+    """新设外资企业数 counts firms: its pages print 51 家, where an amount keeps one decimal."""
+    from django.utils import timezone
+
+    from kaifang.indicators.models import Indicator
+
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="new_fie"),
+        region=seeded["city"],
+        period=dt.date(2025, 3, 1),
+        month_value=D("17"),
+        ytd_value=D("51"),
+        entered_at=timezone.now(),
+    )
+    client.force_login(city.officer)
+    url = reverse("indicators:indicator_detail", args=["new_fie"]) + "?year=2025&month=3"
+    detail = client.get(url).content.decode()
+    assert re.search(r"累计</dt><dd class=\"num\">51 家", detail), detail
+    listing = client.get(reverse("indicators:indicator_list") + "?year=2025&month=3")
+    row = re.search(r"新设外资企业数.*?</tr>", listing.content.decode(), re.S)
+    assert row and ">51<" in row.group(0) and "51.0" not in row.group(0)

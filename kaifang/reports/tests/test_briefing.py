@@ -257,3 +257,54 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
     captions = [t for t in texts if t.startswith("表")]
     assert [c.split("　")[0] for c in captions] == [f"表{i}" for i in range(1, len(captions) + 1)]
     assert "表11　开放平台及下一节点" in captions and "表12　园区2025年营业收入/产值" in captions
+
+
+def test_yoy_clause_does_not_say_tongbi_twice():
+    from kaifang.reports.briefing import yoy
+
+    assert yoy(D("7.46")) == "同比增长7.5%"
+    assert yoy(D("-2")) == "同比下降2.0%"
+    assert yoy(D("0")) == "与上年同期持平"
+    assert yoy(None) == "上年同期无可比数据"
+
+
+def test_a_count_indicator_prints_whole_and_a_missing_yoy_reads_plainly(
+    trade_data, seeded, tmp_path: Path
+):
+    """新设外资企业 is counted in 家: 51家, never 51.0家; with no figure a year before the
+    sentence says 上年同期无可比数据, not 同比上年同期无可比数据."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaifang.indicators.models import Indicator, IndicatorValue
+
+    new_fie = Indicator.objects.get(code="new_fie")
+    retail = Indicator.objects.get(code="retail")
+    city_region = seeded["city"]
+    for indicator, ytd, yoy in ((new_fie, D("51"), None), (retail, D("1542.04"), D("8.26"))):
+        IndicatorValue.objects.create(
+            indicator=indicator,
+            region=city_region,
+            period=dt.date(2025, 3, 1),
+            month_value=ytd / 3,
+            ytd_value=ytd,
+            ytd_yoy_pct=yoy,
+            entered_at=timezone.now(),
+        )
+    out_file = tmp_path / "b.docx"
+    call_command(
+        "briefing", "--year", "2025", "--month", "3", "--out", str(out_file), stdout=StringIO()
+    )
+    document = Document(str(out_file))
+    texts = [p.text for p in document.paragraphs]
+    assert "1—3月，全市新设外资企业数51家，上年同期无可比数据。" in texts
+    assert "1—3月，全市社会消费品零售总额1542.0亿元，同比增长8.3%。" in texts
+    table = next(
+        t
+        for t in document.tables
+        if t.rows[0].cells[0].text == "指标"
+        and any(r.cells[0].text == "新设外资企业数" for r in t.rows)
+    )
+    row = next(r for r in table.rows if r.cells[0].text == "新设外资企业数")
+    assert [c.text for c in row.cells][1:4] == ["家", "17", "51"]
