@@ -327,6 +327,8 @@ class ReminderLog(models.Model):
     sent_on = models.DateField()
 
     class Meta:
+        verbose_name = "到期提醒记录"
+        verbose_name_plural = "到期提醒记录"
         constraints = [
             models.UniqueConstraint(fields=["document", "expiry"], name="library_reminder_once")
         ]

@@ -64,3 +64,49 @@ def test_the_admin_index_headers_are_in_chinese(city, client: Client):
     client.force_login(city.admin)
     html = client.get("/admin/").content.decode()
     assert "Model name" not in html and "Add link" not in html and "数据类型" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "chinese"),
+    [
+        ("/admin/django_q/schedule/add/", ["函数", "关键字参数", "此任务多久加入一次队列。"]),
+        ("/admin/django_q/schedule/", ["名称", "函数", "计划类型"]),
+    ],
+)
+def test_django_q_field_names_and_help_texts_are_in_chinese(city, client: Client, path, chinese):
+    """django-q2's zh_Hans catalogue leaves its field names and help texts empty: the schedule
+    form read Function / Keyword arguments / How often this task should be enqueued
+    (UX review, 2026-12-05)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.create(name="到期提醒", func="kaifang.core.tasks.noop")
+    client.force_login(city.admin)
+    html = client.get(path).content.decode()
+    for english in ("Function", "Keyword arguments", "How often", "Time Taken", "Pickled"):
+        assert english not in html, english
+    for word in chinese:
+        assert word in html, word
+
+
+@pytest.mark.django_db
+def test_the_group_page_names_permissions_in_chinese(city, client: Client):
+    """Django stores permission names in English ("Can add Failed task", "Can view 企业");
+    the group page's picker names them from the model's Chinese name instead."""
+    client.force_login(city.admin)
+    html = client.get("/admin/auth/group/add/").content.decode()
+    assert "Can add" not in html and "Can view" not in html and "reminder log" not in html
+    assert "后台任务队列 | 失败的任务 | 删除失败的任务" in html
+    assert "政策库 | 到期提醒记录 | 查看到期提醒记录" in html
+
+
+def test_a_permission_outside_the_four_default_actions_keeps_its_own_name():
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from kaifang.core.admin.accounts import permission_label
+    from kaifang.core.models import Unit
+
+    content_type = ContentType(app_label="core", model="unit")
+    permission = Permission(codename="export_unit", name="导出组织机构", content_type=content_type)
+    assert permission_label(permission) == f"基础平台 | {Unit._meta.verbose_name} | 导出组织机构"
