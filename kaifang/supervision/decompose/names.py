@@ -249,8 +249,9 @@ def _strip_unbalanced(name: str) -> str:
 
 
 def strip_trailer(name: str) -> str:
+    folded = fold(name)  # "等有關部門" in a text in traditional characters
     for trailer in _NAME_TRAILERS:
-        if name.endswith(trailer) and len(name) > len(trailer):
+        if folded.endswith(trailer) and len(name) > len(trailer):
             return name[: -len(trailer)]
     return name
 

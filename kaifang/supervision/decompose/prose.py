@@ -87,7 +87,7 @@ def prose_assignment(
                 if name not in lead and name not in co:
                     co.append(name)
     if not lead and not co:
-        raw = _raw_subject(folded, start, end, directory)
+        raw = _raw_subject(text, start, end, directory)
         if raw is not None:
             return raw
         return None
@@ -97,7 +97,7 @@ def prose_assignment(
 _SUBJECT_SUFFIX = UNIT_SUFFIX
 _TOGETHER_NAME_RE = re.compile(
     r"^.{1,14}?(?:部门|单位|政府|委员会|管委会|总局|总署|海关|中心|部|委|局|署|办|厅|院|行|社|会)"
-    r"(?![门位员会局署])"
+    r"(?![门位员会局署])(?:[（(][^（）()，、]{2,12}[）)])?"  # "市场监管局(知识产权局)"
 )
 _SUBJECT_NAME = (
     r"(?:各|国务院|省级|市级|县级)?(?:[^，。；：、“”（）()\s]|（[^（）。]{1,8}）){0,16}?"
@@ -154,13 +154,14 @@ _GENERIC_TAIL_RE = re.compile(r"等(?:有关|相关)?(部门|单位)")
 
 def _unit_list(value: str, directory: Sequence[UnitRef]) -> list[str]:
     """The unit names a phrase such as "市发改委、市财政局建立…" or "海关、税务、外汇等部门"
-    starts with (bare names before "等部门" read as "税务部门")."""
-    generic = _GENERIC_TAIL_RE.search(value)
+    starts with (bare names before "等部门" read as "税务部门"), as written in ``value`` (the
+    original text, not its folded copy)."""
+    generic = _GENERIC_TAIL_RE.search(fold(value))
     if generic is not None:
         listed = [p for p in split_outside_brackets(value[: generic.start()], _LIST_SPLIT_RE)]
         names = [
             p + generic.group(1)
-            if BARE_FIELD_RE.match(p) or not looks_like_unit(p, directory)
+            if BARE_FIELD_RE.match(fold(p)) or not looks_like_unit(p, directory)
             else p
             for p in listed
         ]
@@ -181,28 +182,29 @@ def _unit_list(value: str, directory: Sequence[UnitRef]) -> list[str]:
         if looks_like_unit(name, directory):
             found.append(resolve_unit(name, directory))
             continue
-        head = _TOGETHER_NAME_RE.match(part)
+        head = _TOGETHER_NAME_RE.match(fold(part))
         if head is None:
             break
-        found.append(resolve_unit(head.group(0), directory))
+        found.append(resolve_unit(part[: head.end()], directory))
         if head.end() < len(part):
             break
     return found
 
 
-def _prose_co_units(folded: str, start: int, end: int, directory: Sequence[UnitRef]) -> list[str]:
-    """Co-units stated after the lead in ``folded[start:end]``: "会同Y、Z" anywhere, and a clause
-    "Y、Z配合" / "Y、Z参与"."""
+def _prose_co_units(text: str, start: int, end: int, directory: Sequence[UnitRef]) -> list[str]:
+    """Co-units stated after the lead in ``text[start:end]``: "会同Y、Z" anywhere, and a clause
+    "Y、Z配合" / "Y、Z参与" (names as written; matching runs on the folded copy)."""
+    folded = fold(text)
     co: list[str] = []
     for together in _TOGETHER_WORD_RE.finditer(folded, start, end):
         value = re.split(r"[，。；：]|共同", folded[together.end() : end], maxsplit=1)[0]
-        co.extend(_unit_list(value, directory))
+        co.extend(_unit_list(text[together.end() : together.end() + len(value)], directory))
     clauses = [i + 1 for i in range(start, end - 1) if folded[i] in "，；"]
     for pos in clauses:
         helpers = _HELPERS_RE.match(folded, pos, end)
         if helpers is None:
             continue
-        names = split_unit_names(helpers.group("names"))
+        names = split_unit_names(text[helpers.start("names") : helpers.end("names")])
         if names and all(looks_like_unit(n, directory) for n in names):
             co.extend(resolve_unit(n, directory) for n in names)
     return list(dict.fromkeys(co))
@@ -211,12 +213,12 @@ def _prose_co_units(folded: str, start: int, end: int, directory: Sequence[UnitR
 def clause_subject(text: str, start: int, end: int, directory: Sequence[UnitRef]) -> str | None:
     """The unit that opens ``text[start:end]`` as its subject ("各县区政府每月10日前将…",
     "海关要…"), or None."""
-    found = _raw_subject(fold(text), start, end, directory, first_only=True)
+    found = _raw_subject(text, start, end, directory, first_only=True)
     return found.lead[0] if found is not None and found.lead else None
 
 
 def _raw_subject(
-    folded: str,
+    text: str,
     start: int,
     end: int,
     directory: Sequence[UnitRef],
@@ -224,7 +226,9 @@ def _raw_subject(
     first_only: bool = False,
 ) -> UnitAssignment | None:
     """The subject of a clause when it reads as a unit but is not in the tree: "海关总署要…",
-    "各县区、各开发区要…", "试点城市政府印发…", "生态环境部会同有关部门组建…"."""
+    "各县区、各开发区要…", "试点城市政府印发…", "生态环境部会同有关部门组建…". Names are
+    copied as written: "各县(区)政府" keeps its ASCII brackets."""
+    folded = fold(text)
     positions = [start]
     if not first_only:
         positions += [
@@ -250,12 +254,14 @@ def _raw_subject(
         group = _GROUP_OPENING_RE.match(folded, pos, end) if pos == start else None
         if match is None and group is None:
             continue
-        subject = match.group("subj") if match is not None else group.group("subj")  # type: ignore[union-attr]
+        found = match if match is not None else group
+        assert found is not None  # noqa: S101 - one of the two matched
+        subject = text[found.start("subj") : found.end("subj")]
         names = [n for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n]
         if not names or not all(looks_like_unit(n, directory) for n in names):
             continue
         resolved = [resolve_unit(n, directory) for n in names]
-        co = _prose_co_units(folded, pos + len(subject), end, directory)
+        co = _prose_co_units(text, pos + len(subject), end, directory)
         return UnitAssignment(
             lead=resolved[:1],
             co=[n for n in [*resolved[1:], *co] if n != resolved[0]],

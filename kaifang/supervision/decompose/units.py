@@ -134,9 +134,9 @@ def _role_assignment(
     conventions: Conventions | None,
 ) -> UnitAssignment | None:
     """A bracket whose clauses state roles ("A、B负责", "A牵头，B参与", "A指导"), or None."""
-    folded = fold(text)
-    body = folded[start + 1 : end - 1]
-    clauses = [c.strip() for c in re.split(r"[，；。]", body) if c.strip()]
+    # Clauses of the original text: names are copied as written ("各县(区)政府"), the
+    # patterns read each clause's folded copy (same length).
+    clauses = [c.strip() for c in re.split(r"[，；。,;]", text[start + 1 : end - 1]) if c.strip()]
     if not clauses:
         return None
     lead: list[str] = []
@@ -146,17 +146,18 @@ def _role_assignment(
     each = False
     roles = 0
     for clause in clauses:
-        if _NOTE_RE.match(clause):
+        if _NOTE_RE.match(fold(clause)):
             continue
-        match = _ROLE_CLAUSE_RE.match(clause)
+        match = _ROLE_CLAUSE_RE.match(fold(clause))
         if match is None:
             return None
         role = match.group("role")
-        names_text = match.group("names")
+        names_text = clause[: match.end("names")]
         together: list[str] = []
-        if "会同" in names_text:
-            names_text, _, rest = names_text.partition("会同")
-            together = split_unit_names(rest)
+        together_at = fold(names_text).find("会同")
+        if together_at >= 0:
+            together = split_unit_names(names_text[together_at + 2 :])
+            names_text = names_text[:together_at]
         names = split_unit_names(names_text)
         if not names or not all(looks_like_unit(n, directory) for n in names):
             return None

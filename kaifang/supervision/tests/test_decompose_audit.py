@@ -209,7 +209,7 @@ def test_ascii_punctuation_does_not_end_the_wording_and_a_duty_clause_is_kept() 
         "各县(市,区)政府要在年底前建成便民生活圈",
         "市商务局负责统筹调度",
     ]
-    assert candidates[2].lead_unit == "各县（市，区）政府"
+    assert candidates[2].lead_unit == "各县(市,区)政府"  # as written
     assert candidates[3].lead_unit == "市商务局"
 
 

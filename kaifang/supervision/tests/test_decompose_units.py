@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from kaifang.supervision.decompose import decompose
 from kaifang.supervision.decompose.units import (
     UnitRef,
     find_assignments,
@@ -96,3 +99,21 @@ def test_prose_subject(directory: list[UnitRef]) -> None:
 
 def test_mentioned_unit_that_is_not_the_subject(directory: list[UnitRef]) -> None:
     assert find_assignments("要牢牢抓好自贸区某某片区建设。", directory) == []
+
+
+def test_units_written_with_ascii_brackets_are_copied_as_written() -> None:
+    """The review page shows the units the text wrote: "各县(区)政府" stays with its ASCII
+    brackets whether it is the subject, in a role bracket or after 会同 / before 配合."""
+    text = (
+        "各县(市、区)政府要在9月底前完成外贸企业摸排。\n"
+        "加快跨境电商产业园建设（市商务局(市口岸办)牵头，各县(区)政府配合）。\n"
+        "由市商务局牵头，会同各县(区)政府、市场监管局(知识产权局)推进出口品牌建设。\n"
+        "市商务局要加快服务外包示范园建设，各县(区)政府、市人社局(市就业局)配合。"
+    )
+    found = decompose(text, doc_date=dt.date(2026, 5, 6), units=[])
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("各县(市、区)政府", []),
+        ("市商务局(市口岸办)", ["各县(区)政府"]),
+        ("市商务局", ["各县(区)政府", "市场监管局(知识产权局)"]),
+        ("市商务局", ["各县(区)政府", "市人社局(市就业局)"]),
+    ]
