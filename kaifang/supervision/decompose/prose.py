@@ -104,10 +104,21 @@ _SUBJECT_NAME = (
     + _SUBJECT_SUFFIX
     + r"(?:（[^（）。，]{1,12}）)?"  # "市商务局（市口岸办）", "各县（市、区）"
 )
-_RAW_SUBJECT_RE = re.compile(
-    rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*)"
+_FOLLOWERS = (
     r"(?:要|将|应当|应|须|必须|务必|作为|负责|牵头|会同|统筹|认真|积极|切实|继续|进一步|及时|加快|"
     r"抓紧|尽快|于\d|于每|在\d|印发|制定|组织|开展|建立|推动|推进|编制|报送|研究|督促|对本)"
+)
+_RAW_SUBJECT_RE = re.compile(
+    rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*){_FOLLOWERS}"
+)
+# Enumerated subjects with bare names: "海关、税务要…" (central agencies' local offices go by
+# their field), "商务、发改、财政等部门要…" (any short field before 等部门 / 等单位).
+_BARE_NAME = r"(?:海关|人行|税务|外汇|边检|海事|金融监管)"
+_FIELD_NAME = r"[^，。；：、“”（）\s等]{2,4}"
+_BARE_LIST_RE = re.compile(
+    rf"(?P<subj>(?:{_BARE_NAME}|{_SUBJECT_NAME})(?:、(?:{_BARE_NAME}|{_SUBJECT_NAME}))+|"
+    rf"(?:{_SUBJECT_NAME}|{_FIELD_NAME})(?:、(?:{_SUBJECT_NAME}|{_FIELD_NAME}))*"
+    rf"等(?:有关|相关)?(?:部门|单位)){_FOLLOWERS}"
 )
 # "各单位工作落实情况请于每月23日前报…": a sentence that opens with a group names its addressees.
 _GROUP_OPENING_RE = re.compile(
@@ -252,15 +263,21 @@ def _raw_subject(
         if by and (match is None or not _BY_FOLLOWERS_RE.match(folded, match.end("subj"))):
             continue
         group = _GROUP_OPENING_RE.match(folded, pos, end) if pos == start else None
-        if match is None and group is None:
-            continue
         found = match if match is not None else group
-        assert found is not None  # noqa: S101 - one of the two matched
-        subject = text[found.start("subj") : found.end("subj")]
-        names = [n for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n]
-        if not names or not all(looks_like_unit(n, directory) for n in names):
-            continue
-        resolved = [resolve_unit(n, directory) for n in names]
+        if found is not None:
+            subject = text[found.start("subj") : found.end("subj")]
+            names = [n for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n]
+            if not names or not all(looks_like_unit(n, directory) for n in names):
+                continue
+            resolved = [resolve_unit(n, directory) for n in names]
+        else:
+            bare = _BARE_LIST_RE.match(folded, pos, end)
+            if bare is None:
+                continue
+            subject = text[bare.start("subj") : bare.end("subj")]
+            resolved = _unit_list(subject, directory)
+            if not resolved or len(resolved) != subject.count("、") + 1:
+                continue
         co = _prose_co_units(text, pos + len(subject), end, directory)
         return UnitAssignment(
             lead=resolved[:1],

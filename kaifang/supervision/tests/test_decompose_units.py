@@ -117,3 +117,21 @@ def test_units_written_with_ascii_brackets_are_copied_as_written() -> None:
         ("市商务局", ["各县(区)政府", "市场监管局(知识产权局)"]),
         ("市商务局", ["各县(区)政府", "市人社局(市就业局)"]),
     ]
+
+
+def test_an_enumerated_subject_of_bare_names_leads() -> None:
+    """ "海关、税务要…": the local offices of central agencies go by their field; an enumeration
+    of them (or of any fields before 等部门) is the subject, its first name the lead."""
+    text = (
+        "海关、税务要在7月底前优化出口退税流程。\n"
+        "人行、外汇要推动跨境人民币结算便利化。\n"
+        "商务、发改、财政等部门要在9月底前出台外贸稳增长支持政策。\n"
+        "外贸、外资要稳住基本盘。"
+    )
+    found = decompose(text, doc_date=dt.date(2026, 5, 6), units=[])
+    assert [(c.lead_unit, c.co_units) for c in found[:3]] == [
+        ("海关", ["税务"]),
+        ("人行", ["外汇"]),
+        ("商务部门", ["发改部门", "财政部门"]),
+    ]
+    assert all(c.lead_unit is None for c in found[3:])  # fields of work, not units
