@@ -113,6 +113,7 @@ ACTIONS: dict[str, str] = {
     "export.supervision.ledger_docx": "导出督办台账（Word）",
     "export.supervision.ledger_xlsx": "导出督办台账（Excel）",
     "export.trade_records": "导出外贸明细",
+    "export.visits": "导出走访记录",
     "import.commit": "确认导入数据",
     "import.remap": "调整导入表头对应",
     "import.template_save": "保存表头模板",

@@ -201,6 +201,33 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
+class VisitFilterForm(forms.Form):
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "企业名称、反映情况、问题"}),
+    )
+    date_from = forms.DateField(
+        label="走访日期自",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "“走访日期自”请填写有效日期，如 2026-12-05。"},
+    )
+    date_to = forms.DateField(
+        label="至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "走访日期“至”请填写有效日期，如 2026-12-05。"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("走访日期的起始日期不能晚于截止日期。")
+        return data
+
+
 class AppealFilterForm(forms.Form):
     q = forms.CharField(label="关键词", required=False)
     status = forms.ChoiceField(

@@ -23,6 +23,7 @@ urlpatterns = [
     path("liaison/assign/", liaison.bulk_assign, name="bulk_assign"),
     path("liaison/targets/", liaison.set_target, name="set_target"),
     path("visits/", liaison.visit_list, name="visit_list"),
+    path("visits/export.xlsx", liaison.visit_export, name="visit_export"),
     path("visits/new/<int:enterprise_pk>/", liaison.visit_new, name="visit_new"),
     path("visits/<int:pk>/", liaison.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/appeal/", liaison.visit_to_appeal, name="visit_to_appeal"),

@@ -28,6 +28,7 @@ from kaifang.servicedesk.selectors.liaison import (
     roster_by_officer,
     roster_by_unit,
     visit_progress,
+    visits_filtered,
     visits_list,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "roster_by_unit",
     "routing_unit",
     "visit_progress",
+    "visits_filtered",
     "visits_for",
     "visits_list",
     "workbench_counts",

@@ -120,6 +120,29 @@ def visits_list(user: User) -> QuerySet[Visit]:
     return visible_to(Visit.objects.all(), user).select_related("enterprise", "created_by")
 
 
+def visits_filtered(
+    user: User,
+    *,
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Visit]:
+    """The visit list's and its export's rows: what the user may see (visits_list), narrowed
+    by a keyword (enterprise name, what it said, problems found) and the visit dates."""
+    rows = visits_list(user)
+    if q:
+        rows = rows.filter(
+            Q(enterprise__name__icontains=q)
+            | Q(enterprise_said__icontains=q)
+            | Q(problems__icontains=q)
+        )
+    if date_from:
+        rows = rows.filter(visited_on__gte=date_from)
+    if date_to:
+        rows = rows.filter(visited_on__lte=date_to)
+    return rows
+
+
 @dataclass(frozen=True)
 class MyEnterprise:
     enterprise: Enterprise

@@ -65,6 +65,7 @@ ROUTES = [
     Route("servicedesk:bulk_assign", method="POST", expect={"leader": 403}),
     Route("servicedesk:set_target", method="POST", expect={"leader": 403}),
     Route("servicedesk:visit_list", hides="service_firm"),
+    Route("servicedesk:visit_export", hides="service_firm"),
     Route("servicedesk:visit_new", kwargs={"enterprise_pk": "service_firm"}),
     Route("servicedesk:visit_detail", kwargs={"pk": "visit_a"}),
     Route("servicedesk:visit_to_appeal", kwargs={"pk": "visit_a"}, method="POST"),

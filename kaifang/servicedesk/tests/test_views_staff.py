@@ -4,6 +4,7 @@ feed the register; the roster, coverage and workbench panels."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -269,3 +270,55 @@ def test_export_file_names_carry_their_date(client, city, firm, make_appeal):
     assert re.search(r'filename="appeals-\d{8}-\d{4}\.xlsx"', ledger)
     stats = client.get("/servicedesk/stats/export.xlsx")["Content-Disposition"]
     assert re.search(r'filename="appeal-stats-\d{4}\.xlsx"', stats)
+
+
+def _visit(city, firm, day, said, problems=""):
+    return actions.visit_create(
+        actor=city.district_a_user if firm.district == city.district_a else city.officer,
+        enterprise=firm,
+        visited_on=day,
+        officers=[city.district_a_user if firm.district == city.district_a else city.officer],
+        people_met="",
+        enterprise_said=said,
+        problems=problems,
+        plans="",
+        follow_ups="",
+    )
+
+
+def test_visit_list_filters_and_exports_what_it_shows(client, city, firm, firm_b):
+    """走访记录 had no filter and no export (UX review, 2026-12-05): a keyword and a date range
+    narrow the list, and 导出 Excel writes the same rows, audited, within the user's scope."""
+    _visit(city, firm, dt.date(2026, 9, 3), "订单稳定", problems="出口退税到账慢")
+    _visit(city, firm, dt.date(2026, 11, 20), "计划扩大产能")
+    _visit(city, firm_b, dt.date(2026, 11, 21), "西城企业扩大产能")
+    login(client, city.district_a_user)
+    query = "?q=扩大产能&date_from=2026-10-01&date_to=2026-11-30"
+    page = client.get("/servicedesk/visits/" + query).content.decode()
+    assert "计划扩大产能" in page and "订单稳定" not in page and "西城企业扩大产能" not in page
+    assert 'href="/servicedesk/visits/export.xlsx?q=' in page
+
+    response = client.get("/servicedesk/visits/export.xlsx" + query)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "计划扩大产能" in values and firm.name in values
+    assert (
+        "订单稳定" not in values and "西城企业扩大产能" not in values and firm_b.name not in values
+    )
+    entry = AuditEntry.objects.get(action="export.visits")
+    assert entry.actor == city.district_a_user and entry.changes["rows"] == 1
+
+    # district B's user exports none of district A's visits, whatever the filter
+    login(client, city.district_b_user)
+    response = client.get("/servicedesk/visits/export.xlsx?q=计划扩大产能")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert firm.name not in [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+
+def test_visit_list_date_range_errors_are_in_chinese(client, city):
+    login(client, city.district_a_user)
+    page = client.get("/servicedesk/visits/?date_from=2026-11-01&date_to=2026-10-01")
+    assert "走访日期的起始日期不能晚于截止日期。" in page.content.decode()
+    page = client.get("/servicedesk/visits/?date_from=2026-13-01")
+    assert "“走访日期自”请填写有效日期" in page.content.decode()

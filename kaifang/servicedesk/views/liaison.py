@@ -9,13 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaifang.core import permissions
+from kaifang.core import audit, permissions
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
+from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import get_for_user
@@ -24,6 +27,7 @@ from kaifang.servicedesk import actions, selectors
 from kaifang.servicedesk.forms import (
     BulkAssignForm,
     ProblemToAppealForm,
+    VisitFilterForm,
     VisitForm,
     VisitTargetForm,
 )
@@ -112,9 +116,73 @@ def set_target(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.visits_list(current_user(request))
+    form, qs = _visits(request)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/visit_list.html", {"page": page})
+    return render(request, "servicedesk/visit_list.html", {"page": page, "form": form})
+
+
+def _visits(request: HttpRequest) -> tuple[VisitFilterForm, QuerySet[Visit]]:
+    """The filter form and the visits it selects among those the user may see (an invalid
+    filter selects them all and shows its error)."""
+    form = VisitFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, selectors.visits_filtered(
+        current_user(request),
+        q=(data.get("q") or "").strip(),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+
+
+@login_required
+def visit_export(request: HttpRequest) -> HttpResponse:
+    """The visit list, filtered as on screen, as an Excel ledger (audited)."""
+    user = current_user(request)
+    form, qs = _visits(request)
+    rows = [
+        (
+            v.visited_on,
+            v.enterprise.name,
+            v.enterprise.uscc,
+            "、".join(o.display_name for o in v.officers.all()),
+            v.people_met,
+            v.enterprise_said,
+            v.problems,
+            v.plans,
+            v.follow_ups,
+            v.created_by.display_name if v.created_by else "",
+        )
+        for v in qs.prefetch_related("officers")
+    ]
+    content = table_xlsx(
+        title="企业走访记录",
+        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 次，"
+        f"导出人 {user.display_name}",
+        headers=[
+            "走访日期",
+            "企业",
+            "统一社会信用代码",
+            "走访人员",
+            "接待人员",
+            "企业反映情况",
+            "发现问题",
+            "发展计划",
+            "后续跟进",
+            "填报人",
+        ],
+        rows=rows,
+    )
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {name: str(value) for name, value in chosen.items() if value}
+    audit.record(
+        actor=user,
+        action="export.visits",
+        object_type="servicedesk.visit",
+        object_repr=f"企业走访记录（{len(rows)} 次）",
+        changes={"filters": filters, "rows": len(rows)},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return file_download(content=content, filename=f"visits-{stamp}.xlsx")
 
 
 @login_required
