@@ -5,6 +5,7 @@ reconciliation with imported FDI records."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from kaifang.enterprises.models import EnterpriseStatus
 from kaifang.zones import actions, selectors
@@ -257,3 +259,21 @@ def test_no_one_files_a_project_outside_their_scope(city):
         park=city.district_a_park,
     )
     assert p.pk
+
+
+@_travel(dt.date(2026, 6, 15))
+def test_funnel_page_and_export_show_rates_to_one_decimal(city, client: Client):
+    """The funnel page read 线索→投产 33.33333333333333333333333333% (UX review, 2026-12-05)."""
+    _project(city, "甲", reached_stage=5, lead_on=dt.date(2025, 1, 1))
+    _project(city, "乙", reached_stage=0, lead_on=dt.date(2025, 2, 1))
+    _project(city, "丙", reached_stage=0, lead_on=dt.date(2025, 3, 1))
+    client.force_login(city.officer)
+    page = client.get(reverse("zones:project_funnel")).content.decode()
+    assert "33.3%" in page and "33.33" not in page
+    content = client.get(reverse("zones:project_funnel_export")).content
+    cells = [
+        c
+        for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert 33.3 in cells and not any(isinstance(c, float) and c != round(c, 1) for c in cells)

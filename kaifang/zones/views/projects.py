@@ -3,6 +3,7 @@ funnel and conversion, reconciliation with the imported FDI/ODI records."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -297,13 +298,20 @@ def project_funnel(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _one_decimal(value: Decimal | None) -> Decimal | None:
+    """A rate as the page shows it (16.7, not 16.66666666666666666666666667)."""
+    return None if value is None else value.quantize(Decimal("0.1"))
+
+
 @login_required
 def project_funnel_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     by = _by(request)
     qs, _direction = _funnel_projects(request)
     rows, total = selectors.funnel(qs, by=by)
-    lines = [[r.label, *r.reached, r.terminated, r.overall_pct] for r in [*rows, total]]
+    lines = [
+        [r.label, *r.reached, r.terminated, _one_decimal(r.overall_pct)] for r in [*rows, total]
+    ]
     return xlsx_download(
         actor=user,
         title=f"招商项目漏斗（按{selectors.FUNNEL_BY[by]}）",
