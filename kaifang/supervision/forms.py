@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from kaifang.core.lib.uploads import UploadRefused, check_container, content_matches
@@ -105,11 +107,19 @@ class CandidateForm(forms.Form):
     deadline_text = forms.CharField(label="原文时限", max_length=100, required=False)
 
     def __init__(
-        self, *args: Any, unit_choices: list[tuple[int, str]] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        unit_choices: list[tuple[int, str]] | None = None,
+        warnings: Sequence[str] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["co_units"].queryset = _units()  # type: ignore[attr-defined]
+        if warnings:  # "截止日期早于文件日期，请核实" beside the date the reviewer checks
+            self.fields["deadline"].help_text = format_html_join(
+                " ", '<span class="tag tag-yellow" role="note">{}</span>', ((w,) for w in warnings)
+            )
         if unit_choices is not None:
             # The review page shows one form per candidate: render them all from one query.
             self.fields["lead_unit"].widget.choices = [("", "---------"), *unit_choices]

@@ -46,6 +46,7 @@ class Candidate:
     kind: str = "sentence"
     milestones: list[MilestoneProposal] = field(default_factory=list)
     units_in_tree: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for the reviewer ("截止日期早于…")
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,10 @@ match), ``units_in_tree`` (which of them matched the directory), ``deadline``, `
 (the phrase as written; a relative period says it counts from the document's date),
 ``recurring`` and ``recurrence`` ("monthly:23", "weekly:5", "yearly:02-end" …), ``milestones``
 (the dated stages of one task, the last being its deadline), ``kind`` ("sentence",
-"enumeration", "item" or "table"). For a text in traditional characters the wording is
-converted to simplified; ``source_sentence`` keeps the original.
+"enumeration", "item" or "table"), ``warnings`` (what the reviewer should check: a one-off
+deadline earlier than the document's date, "截止日期早于文件日期，请核实"). For a text in
+traditional characters the wording is converted to simplified; ``source_sentence`` keeps the
+original.
 
 What is not a task: retrospective passages (回顾, 去年, 近年来, 取得了, 同比增长 …), pure
 exhortations (提高认识, 增强责任感, 提升站位, 学习贯彻 …, 希望大家 …), quotations of 总书记 and
@@ -77,7 +79,7 @@ from kaifang.supervision.decompose.build import (
     units_for,
 )
 from kaifang.supervision.decompose.cleanup import clean_text, fold, has_traditional, to_simplified
-from kaifang.supervision.decompose.deadlines import parse_deadline
+from kaifang.supervision.decompose.deadlines import deadline_warnings, parse_deadline
 from kaifang.supervision.decompose.sentences import (
     Marker,
     Sentence,
@@ -623,6 +625,9 @@ def _finish(ctx: Context, candidates: list[Candidate]) -> None:
             last = stages[-1][1]
             candidate.deadline, candidate.deadline_text = last.date, last.label
             candidate.recurring, candidate.recurrence = False, None
+        candidate.warnings = deadline_warnings(
+            candidate.deadline, ctx.doc_date, recurring=candidate.recurring
+        )
         names = [n for n in [candidate.lead_unit, *candidate.co_units] if n]
         candidate.units_in_tree = [n for n in names if n in in_tree]
         if traditional:

@@ -19,6 +19,8 @@ Rules worth knowing:
   where a period ending three months or more before it is next year's (3月底前 → next 31 Mar);
   明年/次年/后年 add years, 下月 is the month after the document's; 去年/上年 and 截至 (status as
   of a date) are never deadlines.
+  A one-off date that still falls before the document's date is kept as written and flagged
+  (``deadline_warnings``: "截止日期早于文件日期，请核实") for the reviewer to check.
 - A bare period ("2025年", "上半年", "6月", "一季度") is a deadline only with a trigger: a suffix
   (前/底/末/内/为止), a preposition before it (到/至/于/在/力争/确保/务必…), or a completion verb
   after it (完成/建成/投用/获批/实现…). When the whole input is the phrase (a table cell such as
@@ -43,7 +45,13 @@ import cn2an  # type: ignore[import-untyped, unused-ignore]
 
 from kaifang.supervision.decompose.cleanup import fold
 
-__all__ = ["Deadline", "find_deadlines", "parse_deadline"]
+__all__ = [
+    "EARLIER_THAN_DOCUMENT",
+    "Deadline",
+    "deadline_warnings",
+    "find_deadlines",
+    "parse_deadline",
+]
 
 
 @dataclass(frozen=True)
@@ -510,3 +518,18 @@ def parse_deadline(phrase_or_sentence: str, doc_date: dt.date) -> Deadline | Non
     one_off = [d for d in deadlines if not d.recurring]
     pool = one_off or deadlines
     return max(pool, key=lambda d: (d.date or dt.date.min, -d.start))
+
+
+EARLIER_THAN_DOCUMENT = "截止日期早于文件日期，请核实"
+
+
+def deadline_warnings(
+    deadline: dt.date | None, doc_date: dt.date, *, recurring: bool = False
+) -> list[str]:
+    """What the reviewer should check about a candidate's deadline. A year-less "6月底前" in a
+    document dated in August resolves to this year's 30 June, already past: the text may mean
+    next June, or restate a deadline already due. Only the text can say which ("明年6月底前"
+    resolves to next year), so the date is kept and the reviewer is asked to check it."""
+    if deadline is not None and not recurring and deadline < doc_date:
+        return [EARLIER_THAN_DOCUMENT]
+    return []

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kaifang.supervision.decompose import decompose
 from kaifang.supervision.decompose.deadlines import find_deadlines, parse_deadline
 
 DOC = dt.date(2026, 3, 15)  # a Sunday
@@ -174,3 +175,21 @@ def test_half_year_before_an_event_verb() -> None:
     found = parse_deadline("下半年举办中德产业合作对接会", dt.date(2026, 3, 20))
     assert found is not None
     assert (found.date, found.text) == (dt.date(2026, 12, 31), "下半年")
+
+
+def test_a_deadline_earlier_than_the_document_is_kept_and_flagged() -> None:
+    """ "6月底前" in a document dated in August: the text does not say next year, so the date
+    stays 30 June and the reviewer is asked to check it; "明年6月底前" is next year's."""
+    text = (
+        "市商务局要在6月底前完成外资企业走访。\n"
+        "市投资促进局要在明年6月底前办结外资企业诉求。\n"
+        "各县区要在10月底前报送跨境电商企业名单。\n"
+        "各县区要于每月5日前报送工作进展。"
+    )
+    found = decompose(text, doc_date=dt.date(2026, 8, 15), units=[])
+    assert [(str(c.deadline), c.warnings) for c in found] == [
+        ("2026-06-30", ["截止日期早于文件日期，请核实"]),
+        ("2027-06-30", []),
+        ("2026-10-31", []),
+        ("2026-09-05", []),
+    ]

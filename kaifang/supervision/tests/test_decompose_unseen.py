@@ -34,7 +34,7 @@ def run(path: Path, date: str) -> list[dict]:
     for row in rows:
         assert set(row) == {
             "text", "source_sentence", "lead_unit", "co_units", "deadline", "deadline_text",
-            "recurring", "units_in_tree", "milestones",
+            "recurring", "units_in_tree", "milestones", "warnings",
         }  # fmt: skip
         names = [row["lead_unit"], *row["co_units"]]
         assert set(row["units_in_tree"]) <= set(names)

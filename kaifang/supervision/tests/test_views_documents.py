@@ -139,7 +139,8 @@ def test_decompose_command_prints_json(city, capsys):
         "recurring",
         "units_in_tree",
         "milestones",
-    }  # the original fields, and the two added by issue 12
+        "warnings",
+    }  # the original fields, the two added by issue 12, and the reviewer's warnings
     zone = next(r for r in rows if "综保区获批和自贸大厦投用" in r["text"])
     assert zone["deadline"] == "2026-12-31" and zone["deadline_text"] == "年内"
     bureau = next(r for r in rows if r["text"].startswith("商务局在优化"))
@@ -246,3 +247,15 @@ def test_a_docx_with_foreign_parts_is_refused(city, client: Client):
     response = paste(client, None, original=SimpleUploadedFile("纪要.docx", raw))
     assert "不属于 DOCX 格式" in response.content.decode()
     assert not SourceDocument.objects.exists()
+
+
+def test_review_page_asks_to_check_a_deadline_earlier_than_the_document(city, client: Client):
+    client.force_login(city.officer)
+    response = paste(
+        client,
+        "市商务局要在6月底前完成外资企业走访。各县区要在10月底前报送跨境电商企业名单。",
+        date="2026-08-15",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("截止日期早于文件日期，请核实") == 1
+    assert 'value="2026-06-30"' in page  # the date as the text gives it, for the reviewer

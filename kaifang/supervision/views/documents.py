@@ -16,6 +16,7 @@ from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.scope import get_for_user, visible_to
 from kaifang.supervision import actions, selectors
+from kaifang.supervision.decompose.deadlines import deadline_warnings
 from kaifang.supervision.forms import (
     CandidateForm,
     ConfirmForm,
@@ -89,6 +90,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             },
             prefix=f"c{c.pk}",
             unit_choices=units,
+            warnings=deadline_warnings(c.deadline, document.date, recurring=c.recurring),
         )
         for c in candidates
         if c.status == CandidateStatus.PROPOSED and office

@@ -64,6 +64,7 @@ class Command(BaseCommand):
                 "deadline_text": c.deadline_text,
                 "recurring": c.recurring,
                 "units_in_tree": list(c.units_in_tree),
+                "warnings": list(c.warnings),
                 "milestones": [
                     {
                         "text": m.text,
@@ -81,4 +82,5 @@ class Command(BaseCommand):
         for number, c in enumerate(candidates, start=1):
             units = "、".join(filter(None, [c.lead_unit, *c.co_units])) or "—"
             when = c.deadline.isoformat() if c.deadline else "—"
-            self.stdout.write(f"{number}. {c.text}  [{units}] [{when}]")
+            note = f" [{'；'.join(c.warnings)}]" if c.warnings else ""
+            self.stdout.write(f"{number}. {c.text}  [{units}] [{when}]{note}")
