@@ -17,6 +17,7 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -339,3 +340,108 @@ def load_trade(ctx: demo.DemoContext) -> None:
 
 
 demo.register("trade", 200, load_trade)
+
+
+# 实际使用外资 comes mostly from Hong Kong, as in every Chinese city's statistics; 对外直接投资
+# goes to Hong Kong first, then ASEAN, the Belt and Road and the developed markets.
+FDI_SOURCES = {
+    "110": 0.66,
+    "132": 0.07,
+    "143": 0.05,
+    "116": 0.05,
+    "133": 0.05,
+    "502": 0.04,
+    "304": 0.04,
+    "303": 0.04,
+}
+ODI_DESTINATIONS = {
+    "110": 0.46,
+    "132": 0.09,
+    "112": 0.09,
+    "344": 0.07,
+    "502": 0.07,
+    "304": 0.06,
+    "601": 0.06,
+    "129": 0.05,
+    "116": 0.05,
+}
+# A year's total in USD before the investment projects' own records (zones/demo.py) are added;
+# the indicators' FDI target is set around the sum.
+INVESTMENT_YEAR_USD = {"fdi": 520_000_000.0, "odi": 220_000_000.0}
+INVESTMENT_TAG = {"fdi": "外资", "odi": "走出去"}
+INVESTMENT_GROWTH = {"fdi": -0.04, "odi": 0.06}
+
+
+def investment_rows(
+    firms: list[int], kind: str, months: list[dt.date], rng: random.Random
+) -> list[tuple[int, dt.date, str, float]]:
+    """(enterprise, month, country, USD) of the capital a firm received (fdi) or sent abroad
+    (odi): lumpy, a few months of a firm's year, heavy-tailed across firms; each twelve months
+    scaled to the year's total above, grown by the years, so year-on-year reads plausibly."""
+    weights = FDI_SOURCES if kind == "fdi" else ODI_DESTINATIONS
+    raw: list[tuple[int, dt.date, str, float]] = []
+    for firm in firms:
+        size = rng.lognormvariate(0, 1.1)
+        country = _weighted(rng, weights)[0]
+        for month in months:
+            if rng.random() < 0.14:
+                raw.append((firm, month, country, size * rng.lognormvariate(0, 0.6)))
+    block_of = {month: index // 12 for index, month in enumerate(months)}
+    sums: dict[int, float] = {}
+    for _firm, month, _country, usd in raw:
+        sums[block_of[month]] = sums.get(block_of[month], 0.0) + usd
+    scale = {
+        block: INVESTMENT_YEAR_USD[kind]
+        * (1 + INVESTMENT_GROWTH[kind]) ** block
+        * rng.uniform(0.97, 1.03)
+        / total
+        for block, total in sums.items()
+        if total
+    }
+    return [
+        (firm, month, country, round(usd * scale[block_of[month]], 0))
+        for firm, month, country, usd in raw
+    ]
+
+
+def load_investment(ctx: demo.DemoContext) -> None:
+    """实际使用外资 and 对外直接投资 of the demo firms tagged 外资 and 走出去 over the demo's 36
+    months, so the indicators and the briefing have a year before to compare with (the
+    investment projects add their own records later)."""
+    from kaifang.trade.models import InvestmentRecord
+
+    months = demo_months()
+    rng = random.Random(f"{ctx.seed}:investment")  # noqa: S311 (demo data, seeded)
+    rates = dict(zip(months, exchange_rates(months, rng), strict=True))
+    written = {}
+    for kind, tag in INVESTMENT_TAG.items():
+        firms = list(
+            Enterprise.objects.filter(is_synthetic=True, tags__name=tag)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        InvestmentRecord.objects.filter(kind=kind, source=SOURCE, enterprise_id__in=firms).delete()
+        rows = investment_rows(firms, kind, months, rng)
+        InvestmentRecord.objects.bulk_create(
+            [
+                InvestmentRecord(
+                    kind=kind,
+                    enterprise_id=firm,
+                    period=month,
+                    partner_code=country,
+                    amount_usd=Decimal(f"{usd:.0f}"),
+                    amount_cny=Decimal(f"{usd * rates[month]:.2f}"),
+                    source=SOURCE,
+                )
+                for firm, month, country, usd in rows
+            ],
+            batch_size=2000,
+        )
+        written[kind] = len(rows)
+    ctx.log(
+        f"外资和对外投资：{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}，"
+        f"实际使用外资 {written['fdi']:,} 条、对外直接投资 {written['odi']:,} 条（虚构）"
+    )
+
+
+demo.register("investment", 210, load_investment)

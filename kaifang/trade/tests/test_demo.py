@@ -171,3 +171,29 @@ def test_a_second_run_that_moves_firms_back_keeps_the_pair_rollups_true(
     assert Enterprise.objects.get(pk=firm.pk).district_id == firm.district_id
     assert rolled.keys() == facts.keys()
     assert all(abs(rolled[k] - facts[k]) < Decimal("0.01") for k in facts)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC), tick=False)
+def test_demo_investment_has_a_year_before_to_compare_with(tiny):
+    """实际使用外资 and 对外直接投资 of the firms tagged 外资 / 走出去, every year of the demo's
+    36 months, in known countries, the same on a second run: the briefing and the indicators
+    can say 同比 instead of 上年同期无可比数据."""
+    from kaifang.indicators.selectors import investment_sums
+    from kaifang.trade.models import InvestmentRecord
+
+    loaders = (*LOADERS, "investment")
+    demo.run(size="small", seed=7, log=lambda _: None, only=loaders)
+    fdi = InvestmentRecord.objects.filter(kind="fdi")
+    assert fdi.exists() and InvestmentRecord.objects.filter(kind="odi").exists()
+    assert set(fdi.values_list("enterprise__tags__name", flat=True)) >= {"外资"}
+    assert not fdi.exclude(enterprise__tags__name="外资").exists()
+    assert {p.year for p in fdi.values_list("period", flat=True)} == {2023, 2024, 2025, 2026}
+    codes = set(Partner.objects.values_list("code", flat=True))
+    assert set(InvestmentRecord.objects.values_list("partner_code", flat=True)) <= codes
+    sums = investment_sums("fdi", 2026, 2)
+    assert sums["ytd"] > 0 and sums["ytd_prev"] > 0
+    first = sorted(InvestmentRecord.objects.values_list("enterprise", "period", "amount_usd"))
+    demo.run(size="small", seed=7, log=lambda _: None, only=loaders)
+    assert (
+        sorted(InvestmentRecord.objects.values_list("enterprise", "period", "amount_usd")) == first
+    )
