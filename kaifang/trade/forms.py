@@ -10,6 +10,7 @@ from django.conf import settings
 
 from kaifang.core.lib.uploads import UploadRefused, check_container
 from kaifang.trade.importers import headers as header_rules
+from kaifang.trade.importers.book import split_sheet_names
 from kaifang.trade.models import DataSource, Flow, ImportKind, MappingTemplate
 
 
@@ -29,6 +30,13 @@ class UploadForm(forms.Form):
         choices=[("", "文件中有进出口列"), *Flow.choices],
         help_text="文件没有“进出口”列时，请指定整表是出口还是进口",
     )
+    sheets = forms.CharField(
+        label="工作表",
+        required=False,
+        max_length=500,
+        help_text="留空则读取所有含表头的工作表（如“出口”“进口”或按月分表）；"
+        "只导入其中几个时填写名称，用逗号或顿号分隔",
+    )
     source = forms.ChoiceField(
         label="数据来源",
         choices=DataSource.choices,
@@ -46,6 +54,9 @@ class UploadForm(forms.Form):
         queryset=MappingTemplate.objects.all(),
         empty_label="自动识别",
     )
+
+    def clean_sheets(self) -> list[str]:
+        return split_sheet_names(self.cleaned_data.get("sheets") or "")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -73,6 +73,9 @@ class ImportBatch(models.Model):
     )
     mapping = models.JSONField("表头对应", default=dict, blank=True)
     headers = models.JSONField("原始表头", default=list, blank=True)
+    # {"chosen": the sheets the uploader named (empty: every data sheet), "read": the sheets
+    # read, "skipped": why the others were not}
+    sheets = models.JSONField("工作表", default=dict, blank=True)
     summary = models.JSONField("校验结果", default=dict, blank=True)
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     rows_imported = models.PositiveIntegerField("导入行数", default=0)

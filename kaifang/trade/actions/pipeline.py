@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +22,8 @@ from kaifang.trade.actions import batches
 from kaifang.trade.actions.commit import CommitSummary, Progress, _noop
 from kaifang.trade.actions.lists import enterprise_list_commit, investment_commit
 from kaifang.trade.actions.stream import import_customs_table
+from kaifang.trade.importers.book import Book, read_book
+from kaifang.trade.importers.context import check_tables
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.enterprise_list import parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -34,7 +36,7 @@ from kaifang.trade.importers.headers import (
 )
 from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.result import ImportResult
-from kaifang.trade.importers.tabular import Table, TableError, read_table
+from kaifang.trade.importers.tabular import TableError, read_table
 from kaifang.trade.models import ImportBatch, ImportKind, ImportStatus, MappingTemplate
 from kaifang.trade.selectors.imports import import_lookups
 
@@ -61,15 +63,18 @@ def import_upload(
     file_flow: str = "",
     replace_period: bool = False,
     source: str = "customs",
+    sheets: Sequence[str] = (),
 ) -> ImportBatch:
-    """Store the file and detect its header mapping; reading errors are reported in Chinese."""
+    """Store the file and detect its header mapping; reading errors are reported in Chinese.
+    ``sheets``: the worksheets to read (default: every data sheet of a customs workbook)."""
     require_importer(actor)
     if not filename.lower().endswith(ALLOWED_EXTENSIONS):
         raise ValidationError({"file": "只支持 .xlsx、.xls 或 .csv 文件。"})
     if not content:
         raise ValidationError({"file": "文件是空的。"})
     try:
-        table = read_table(content, filename, kind=_parser_kind(kind))
+        book = _read(content, filename, kind=kind, sheets=sheets)
+        table = book.first
         # a unit the title rows state (单位：万美元) is part of the mapping the user confirms
         mapping = apply_title_units(
             detect_mapping(table.header, kind=_parser_kind(kind)), table.title_rows
@@ -86,6 +91,7 @@ def import_upload(
         uploaded_by=actor,
         headers=table.header,
         mapping=mapping.to_json(),
+        sheets=_sheets_read(book, sheets),
     )
     batch.file.save(batch.filename, ContentFile(content), save=False)
     batch.save()
@@ -169,17 +175,37 @@ def _parser_kind(kind: str) -> Any:
     return {"enterprises": "enterprise_list"}.get(kind, kind)
 
 
+def _read(content: bytes, filename: str, *, kind: str, sheets: Sequence[str]) -> Book:
+    """A customs file's data sheets; the first data sheet (or the first chosen) of the others."""
+    if kind == ImportKind.CUSTOMS:
+        return read_book(content, filename, sheets=sheets, kind="customs")
+    return Book(
+        [
+            read_table(
+                content, filename, sheet=sheets[0] if sheets else None, kind=_parser_kind(kind)
+            )
+        ]
+    )
+
+
+def _sheets_read(book: Book, chosen: Sequence[str]) -> dict[str, list[str]]:
+    return {"chosen": list(chosen), "read": book.sheet_names, "skipped": book.skipped}
+
+
 AnyResult = ImportResult[Any]  # rows of the batch's kind
 
 
 def batch_table(
     *, batch: ImportBatch, mapping_json: dict[str, Any] | None = None
-) -> tuple[Table, HeaderMapping, int | None]:
-    """The stored file as a table, with the batch's (or the given) mapping and, for a csv, the
-    number of lines (for progress). Raises ValidationError with Chinese text on a bad mapping."""
+) -> tuple[Book, HeaderMapping, int | None]:
+    """The stored file's tables (a customs workbook's data sheets), with the batch's (or the
+    given) mapping and, for a csv, the number of lines (for progress). Raises ValidationError
+    with Chinese text on a bad mapping."""
     with batch.file.open("rb") as handle:
         content = handle.read()
-    table = read_table(content, batch.filename, kind=_parser_kind(batch.kind))
+    chosen = list((batch.sheets or {}).get("chosen") or [])
+    book = _read(content, batch.filename, kind=batch.kind, sheets=chosen)
+    table = book.first
     data = mapping_json or batch.mapping
     try:
         mapping = (
@@ -187,14 +213,17 @@ def batch_table(
             if data
             else detect_mapping(table.header, kind=_parser_kind(batch.kind))
         )
-        mapping.require(has_file_flow=bool(batch.file_flow))
+        if batch.kind == ImportKind.CUSTOMS:
+            check_tables(book.tables, mapping, file_flow=batch.file_flow or None)  # type: ignore[arg-type]
+        else:
+            mapping.require(has_file_flow=bool(batch.file_flow))
     except MappingError as error:
         reason = str(error)
-        if len(table.sheets) > 1:  # the columns may be on a sheet not read: say which was
+        if len(table.sheets) > 1 and not book.several:  # the columns may be on a sheet not read
             reason += f"（读取的是工作表“{table.sheet}”，文件共有 {len(table.sheets)} 个工作表）"
         raise ValidationError(reason) from error
     lines = content.count(b"\n") if table.file_format == "csv" else None
-    return table, mapping, lines
+    return book, mapping, lines
 
 
 def parse_batch_file(
@@ -202,7 +231,8 @@ def parse_batch_file(
 ) -> AnyResult:
     """Parse the stored file with the batch's (or the given) mapping. Pure apart from reading
     the file and the lookups; raises ValidationError with Chinese text on a bad mapping."""
-    table, mapping, _lines = batch_table(batch=batch, mapping_json=mapping_json)
+    book, mapping, _lines = batch_table(batch=batch, mapping_json=mapping_json)
+    table = book.first
     lookups = import_lookups()
     if batch.kind == ImportKind.FDI:
         return parse_fdi(table, mapping, lookups=lookups)
@@ -211,7 +241,7 @@ def parse_batch_file(
     if batch.kind == ImportKind.ENTERPRISES:
         return parse_enterprise_list(table, mapping, lookups=lookups)
     return parse_customs(
-        table,
+        book.tables,
         mapping,
         lookups=lookups,
         file_flow=batch.file_flow or None,  # type: ignore[arg-type]
@@ -286,10 +316,10 @@ def _commit_batch(
     if batch.kind != ImportKind.CUSTOMS:
         result = parse_batch_file(batch=batch)
         return result, _commit_any(result=result, batch=batch, actor=actor, progress=progress)
-    table, mapping, lines = batch_table(batch=batch)
+    book, mapping, lines = batch_table(batch=batch)
     return import_customs_table(
-        table=table,
-        reread=lambda: batch_table(batch=batch)[0],
+        table=book.tables,
+        reread=lambda: batch_table(batch=batch)[0].tables,
         mapping=mapping,
         lookups=import_lookups(),
         file_flow=batch.file_flow or None,  # type: ignore[arg-type]

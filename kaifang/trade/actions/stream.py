@@ -11,7 +11,7 @@ the import rolls its transaction back and runs in one piece.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
@@ -110,8 +110,8 @@ class _Enterprises:
 
 def import_customs_table(
     *,
-    table: Table,
-    reread: Callable[[], Table],
+    table: Table | Sequence[Table],
+    reread: Callable[[], Table | Sequence[Table]],
     mapping: HeaderMapping,
     lookups: Lookups,
     file_flow: Flow | None,
@@ -167,7 +167,7 @@ def import_customs_table(
 
 def _stream(
     *,
-    table: Table,
+    table: Table | Sequence[Table],
     mapping: HeaderMapping,
     lookups: Lookups,
     file_flow: Flow | None,

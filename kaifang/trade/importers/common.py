@@ -43,6 +43,7 @@ __all__ = [
     "parse_hs_code",
     "parse_period",
     "split_code_name",
+    "where",
 ]
 
 
@@ -62,9 +63,23 @@ class RowError:
     column: str
     value: str
     reason: str
+    sheet: str = ""  # the worksheet, when a workbook's several sheets were read
+
+    @property
+    def where(self) -> str:
+        """工作表「进口」第 12 行, or 第 12 行 when one sheet was read."""
+        return where(self.row, self.sheet)
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        out: dict[str, object] = {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+        if self.sheet:
+            out["sheet"] = self.sheet
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +90,27 @@ class RowWarning:
     column: str
     value: str
     message: str
+    sheet: str = ""
+
+    @property
+    def where(self) -> str:
+        return where(self.row, self.sheet)
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "row": self.row,
             "column": self.column,
             "value": self.value,
             "message": self.message,
         }
+        if self.sheet:
+            out["sheet"] = self.sheet
+        return out
+
+
+def where(row: int, sheet: str = "") -> str:
+    """A row as a person finds it: 工作表「进口」第 12 行, or 第 12 行."""
+    return f"工作表「{sheet}」第 {row} 行" if sheet else f"第 {row} 行"
 
 
 # --------------------------------------------------------------------------- text helpers

@@ -8,9 +8,10 @@ and HS code repeat on many rows.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,6 +35,14 @@ from kaifang.trade.importers.common import (
     parse_hs_code,
     parse_period,
 )
+from kaifang.trade.importers.context import (
+    SheetContext,
+    check_tables,
+    flow_from_titles,
+    period_from_sheet,
+    period_from_titles,
+    table_context,
+)
 from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import FlowTotals, ImportResult
 from kaifang.trade.importers.tabular import Table
@@ -41,12 +50,16 @@ from kaifang.trade.importers.tabular import Table
 __all__ = [
     "CellCache",
     "CustomsRow",
+    "SheetContext",
+    "check_tables",
     "customs_result",
     "flow_from_titles",
     "is_blank_row",
     "is_summary_row",
     "parse_customs",
+    "period_from_sheet",
     "period_from_titles",
+    "table_context",
 ]
 
 _T = TypeVar("_T")
@@ -136,33 +149,6 @@ def is_summary_row(cells: list[Cell]) -> bool:
     return len(texts) == 1 and texts[0].startswith(_NOTE_PREFIXES)
 
 
-_TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
-_TITLE_CUMULATIVE = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
-
-
-def period_from_titles(titles: list[str]) -> date | None:
-    """The month a title such as ``2025年9月示范市进出口企业数据`` names, if exactly one."""
-    for title in titles:
-        if _TITLE_CUMULATIVE.search(title):
-            continue
-        months = _TITLE_MONTH.findall(title)
-        if len(months) == 1:
-            year, month = int(months[0][0]), int(months[0][1])
-            if 1990 <= year <= 2100 and 1 <= month <= 12:
-                return date(year, month, 1)
-    return None
-
-
-def flow_from_titles(titles: list[str]) -> Flow | None:
-    for title in titles:
-        text = title.replace("进出口", "")
-        if "出口" in text and "进口" not in text:
-            return "export"
-        if "进口" in text and "出口" not in text:
-            return "import"
-    return None
-
-
 def _cached(cache: dict[Hashable, _T | CellError], parse: Callable[[Cell], _T], value: Cell) -> _T:
     try:
         found = cache[value]
@@ -195,36 +181,97 @@ class CellCache:
 
 
 def parse_customs(
-    table: Table,
+    table: Table | Sequence[Table],
     mapping: HeaderMapping,
     *,
     lookups: Lookups,
     file_flow: Flow | None = None,
     file_period: date | None = None,
     cache: CellCache | None = None,
+    name_sheets: bool | None = None,
 ) -> ImportResult[CustomsRow]:
-    """Parse a customs table. ``file_flow``/``file_period`` apply when the file has no such column.
-    ``cache``: the parsed cells of earlier calls on the same file (one file parsed in chunks).
+    """Parse a customs table, or the data sheets of a workbook (``read_book``) as one file:
+    rows of one key are summed across sheets. ``file_flow``/``file_period`` apply when a table
+    has no such column (else its title, else its sheet's name). ``cache``: the parsed cells of
+    earlier calls on the same file (one file parsed in chunks). ``name_sheets``: errors name
+    their sheet (default: when there are several tables).
 
     Raises ``MappingError`` when the mapping cannot work (no value column, no enterprise column,
     no period or flow); row problems become ``RowError``s.
     """
-    mapping = apply_title_units(mapping, table.title_rows)
-    result = customs_result(mapping)
-    cols = mapping.columns
-    if "period" not in cols and file_period is None:
-        file_period = period_from_titles(table.title_rows)
-        if file_period is not None:
-            result.notes.append(f"文件没有年月列，按标题取 {file_period:%Y年%m月}")
-    wide = any(f.startswith(("export_", "import_")) for f in cols)
-    if "flow" not in cols and file_flow is None and not wide:
-        file_flow = flow_from_titles(table.title_rows)
-        if file_flow is not None:
-            result.notes.append(
-                f"文件没有进出口列，按标题视为{'出口' if file_flow == 'export' else '进口'}"
+    tables = [table] if isinstance(table, Table) else list(table)
+    named = len(tables) > 1 if name_sheets is None else name_sheets
+    result = customs_result(apply_title_units(mapping, tables[0].title_rows))
+    contexts = []
+    for each in tables:  # every sheet checked before any row is read
+        sheet_mapping = apply_title_units(mapping, each.title_rows)
+        context = table_context(
+            each, sheet_mapping, file_flow=file_flow, file_period=file_period, name_sheet=named
+        )
+        contexts.append((each, sheet_mapping, context))
+        result.notes.extend(n for n in context.notes if n not in result.notes)
+    parsed = cache if cache is not None else CellCache()
+    groups: dict[_Key, _Group] = {}
+    new_enterprises: dict[tuple[str, str], NewEnterprise] = {}
+    periods: set[date] = set()
+    warned_modes: set[str] = set()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of small objects, no cycles: the collector would only slow us down
+    try:
+        for each, sheet_mapping, context in contexts:
+            marks = (len(result.errors), len(result.warnings))
+            _parse_rows(
+                each,
+                sheet_mapping,
+                context,
+                lookups=lookups,
+                parsed=parsed,
+                result=result,
+                groups=groups,
+                new_enterprises=new_enterprises,
+                periods=periods,
+                warned_modes=warned_modes,
+                sheet=each.sheet or "" if named else "",
             )
-    mapping.require(has_file_flow=file_flow is not None, has_file_period=file_period is not None)
+            if named and each.sheet:
+                _name_sheet(result, each.sheet, marks)
+        result.rows_read = result.rows_imported + result.rows_rejected
+        result.rows = _finalise(groups, new_enterprises)
+        result.periods = sorted(periods)
+        result.new_enterprises = _merge_new(new_enterprises)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return result
 
+
+def _name_sheet(result: ImportResult[CustomsRow], sheet: str, marks: tuple[int, int]) -> None:
+    """The errors and warnings of one sheet, told which sheet (few: only bad rows have them)."""
+    errors, warnings = marks
+    result.errors[errors:] = [dataclasses.replace(e, sheet=sheet) for e in result.errors[errors:]]
+    result.warnings[warnings:] = [
+        dataclasses.replace(w, sheet=sheet) for w in result.warnings[warnings:]
+    ]
+
+
+def _parse_rows(
+    table: Table,
+    mapping: HeaderMapping,
+    context: SheetContext,
+    *,
+    lookups: Lookups,
+    parsed: CellCache,
+    result: ImportResult[CustomsRow],
+    groups: dict[_Key, _Group],
+    new_enterprises: dict[tuple[str, str], NewEnterprise],
+    periods: set[date],
+    warned_modes: set[str],
+    sheet: str,
+) -> None:
+    """Parse one table's rows into ``groups`` and ``result`` (its counts, totals, errors)."""
+    cols = mapping.columns
+    file_flow, file_period = context.flow, context.period
+    wide = any(f.startswith(("export_", "import_")) for f in cols)
     label = mapping.label
     none = -1
     c_uscc = cols.get("uscc", none)
@@ -268,20 +315,15 @@ def parse_customs(
     has_partner = c_pcode >= 0 or c_pname >= 0
     has_mode = c_mcode >= 0 or c_mname >= 0
 
-    parsed = cache if cache is not None else CellCache()
     period_cache = parsed.period
     flow_cache = parsed.flow
     hs_cache = parsed.hs
     enterprise_cache = parsed.enterprise
     partner_cache = parsed.partner
     mode_cache = parsed.mode
-    groups: dict[_Key, _Group] = {}
     totals = result.totals
     errors = result.errors
     warnings = result.warnings
-    periods: set[date] = set()
-    new_enterprises: dict[tuple[str, str], NewEnterprise] = {}
-    warned_modes: set[str] = set()
 
     def amount(
         cells: list[Cell], index: int, factor: Decimal, row_errors: list[RowError], number: int
@@ -301,225 +343,207 @@ def parse_customs(
     width = max(cols.values()) + 1
     ent_key: tuple[str, str]
 
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small objects, no cycles: the collector would only slow us down
-    try:
-        for number, cells in table.rows:
-            if not any(cells):
+    for number, cells in table.rows:
+        if not any(cells):
+            continue
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+        cells.append(None)
+        row_errors: list[RowError] = []
+        # enterprise
+        ent_cells = (cells[c_uscc], cells[c_customs], cells[c_name])
+        cached_ent = enterprise_cache.get(ent_cells)
+        if cached_ent is None:
+            try:
+                found_ent = lookups.resolve_enterprise(*ent_cells)
+                cached_ent = (found_ent, found_ent.key)
+            except EnterpriseCellError as exc:
+                cached_ent = exc
+            enterprise_cache[ent_cells] = cached_ent
+        ent: EnterpriseRef | None
+        if isinstance(cached_ent, EnterpriseCellError):
+            if is_blank_row(cells):
                 continue
-            if len(cells) < width:
-                cells.extend([None] * (width - len(cells)))
-            cells.append(None)
-            row_errors: list[RowError] = []
-            # enterprise
-            ent_cells = (cells[c_uscc], cells[c_customs], cells[c_name])
-            cached_ent = enterprise_cache.get(ent_cells)
-            if cached_ent is None:
-                try:
-                    found_ent = lookups.resolve_enterprise(*ent_cells)
-                    cached_ent = (found_ent, found_ent.key)
-                except EnterpriseCellError as exc:
-                    cached_ent = exc
-                enterprise_cache[ent_cells] = cached_ent
-            ent: EnterpriseRef | None
-            if isinstance(cached_ent, EnterpriseCellError):
-                if is_blank_row(cells):
-                    continue
-                if is_summary_row(cells):
-                    warnings.append(
-                        RowWarning(
-                            number,
-                            "",
-                            cell_text(next(c for c in cells if c)),
-                            "合计或说明行，未导入",
-                        )
-                    )
-                    continue
-                field_name = cached_ent.field_name
-                column_index = cols.get(field_name, none)
-                if column_index < 0:  # no identifier at all: point at the first identifier column
-                    column_index = next(c for c in (c_uscc, c_customs, c_name) if c >= 0)
-                row_errors.append(
-                    RowError(
+            if is_summary_row(cells):
+                warnings.append(
+                    RowWarning(
                         number,
-                        label_of[column_index],
-                        cell_text(cells[column_index]),
-                        cached_ent.reason,
+                        "",
+                        cell_text(next(c for c in cells if c)),
+                        "合计或说明行，未导入",
                     )
                 )
-                ent = None
-            else:
-                ent, ent_key = cached_ent
-            # period
-            if c_period >= 0:
-                raw = cells[c_period]
-                try:
-                    period: date | None = _cached(period_cache, parse_period, raw)
-                except CellError as exc:
-                    row_errors.append(
-                        RowError(number, label_of[c_period], cell_text(raw), exc.reason)
-                    )
-                    period = None
-            else:
-                period = file_period
-            # flow
-            flow: Flow | None
-            if c_flow >= 0:
-                raw = cells[c_flow]
-                try:
-                    parsed_flow: Flow = _cached(flow_cache, parse_flow, raw)
-                    flow = parsed_flow
-                except CellError as exc:
-                    row_errors.append(
-                        RowError(number, label_of[c_flow], cell_text(raw), exc.reason)
-                    )
-                    flow = None
-            else:
-                flow = file_flow
-            # HS code
-            hs = ""
-            if c_hs >= 0:
-                raw = cells[c_hs]
-                try:
-                    hs = _cached(hs_cache, parse_hs_code, raw)
-                except CellError as exc:
-                    row_errors.append(RowError(number, label_of[c_hs], cell_text(raw), exc.reason))
-            # partner
-            partner = ""
-            if has_partner:
-                pkey = (cells[c_pcode], cells[c_pname])
-                try:
-                    found_partner = partner_cache[pkey]
-                except KeyError:
-                    found_partner = None
-                    if c_pcode >= 0 and not is_missing(pkey[0]):
-                        found_partner = lookups.partner_from_code(pkey[0])
-                    if found_partner is None and c_pname >= 0 and not is_missing(pkey[1]):
-                        found_partner = lookups.partner_from_name(pkey[1])
-                    partner_cache[pkey] = found_partner
-                if found_partner is None:
-                    column_index = c_pcode if c_pcode >= 0 and not is_missing(pkey[0]) else c_pname
-                    if column_index < 0:
-                        column_index = c_pcode
-                    raw = cells[column_index]
-                    reason = "贸易伙伴为空" if is_missing(raw) else "未知的贸易伙伴（国别/地区）"
-                    row_errors.append(
-                        RowError(number, label_of[column_index], cell_text(raw), reason)
-                    )
-                else:
-                    partner = found_partner
-            # values
-            entries: list[tuple[Flow, Decimal | None, Decimal | None]] = []
-            any_value = False
-            for value_flow, c_usd, f_usd, c_cny, f_cny in value_sets:
-                usd = amount(cells, c_usd, f_usd, row_errors, number)
-                cny = amount(cells, c_cny, f_cny, row_errors, number)
-                if usd is None and cny is None:
-                    continue
-                any_value = True
-                if value_flow is not None:
-                    if not usd and not cny:
-                        continue  # a zero in the 进口 column of an exporter
-                    entries.append((value_flow, usd, cny))
-                elif flow is not None:
-                    entries.append((flow, usd, cny))
-            if not any_value and not row_errors:
-                columns = [c for s in value_sets for c in (s[1], s[3]) if c >= 0]
-                row_errors.append(
-                    RowError(number, "、".join(label_of[c] for c in columns), "", "没有金额")
+                continue
+            field_name = cached_ent.field_name
+            column_index = cols.get(field_name, none)
+            if column_index < 0:  # no identifier at all: point at the first identifier column
+                column_index = next(c for c in (c_uscc, c_customs, c_name) if c >= 0)
+            row_errors.append(
+                RowError(
+                    number,
+                    label_of[column_index],
+                    cell_text(cells[column_index]),
+                    cached_ent.reason,
                 )
-            if row_errors:
-                errors.extend(row_errors)
-                result.rows_rejected += 1
-                result.rejected_rows.append((number, cells))
+            )
+            ent = None
+        else:
+            ent, ent_key = cached_ent
+        # period
+        if c_period >= 0:
+            raw = cells[c_period]
+            try:
+                period: date | None = _cached(period_cache, parse_period, raw)
+            except CellError as exc:
+                row_errors.append(RowError(number, label_of[c_period], cell_text(raw), exc.reason))
+                period = None
+        else:
+            period = file_period
+        # flow
+        flow: Flow | None
+        if c_flow >= 0:
+            raw = cells[c_flow]
+            try:
+                parsed_flow: Flow = _cached(flow_cache, parse_flow, raw)
+                flow = parsed_flow
+            except CellError as exc:
+                row_errors.append(RowError(number, label_of[c_flow], cell_text(raw), exc.reason))
+                flow = None
+        else:
+            flow = file_flow
+        # HS code
+        hs = ""
+        if c_hs >= 0:
+            raw = cells[c_hs]
+            try:
+                hs = _cached(hs_cache, parse_hs_code, raw)
+            except CellError as exc:
+                row_errors.append(RowError(number, label_of[c_hs], cell_text(raw), exc.reason))
+        # partner
+        partner = ""
+        if has_partner:
+            pkey = (cells[c_pcode], cells[c_pname])
+            try:
+                found_partner = partner_cache[pkey]
+            except KeyError:
+                found_partner = None
+                if c_pcode >= 0 and not is_missing(pkey[0]):
+                    found_partner = lookups.partner_from_code(pkey[0])
+                if found_partner is None and c_pname >= 0 and not is_missing(pkey[1]):
+                    found_partner = lookups.partner_from_name(pkey[1])
+                partner_cache[pkey] = found_partner
+            if found_partner is None:
+                column_index = c_pcode if c_pcode >= 0 and not is_missing(pkey[0]) else c_pname
+                if column_index < 0:
+                    column_index = c_pcode
+                raw = cells[column_index]
+                reason = "贸易伙伴为空" if is_missing(raw) else "未知的贸易伙伴（国别/地区）"
+                row_errors.append(RowError(number, label_of[column_index], cell_text(raw), reason))
+            else:
+                partner = found_partner
+        # values
+        entries: list[tuple[Flow, Decimal | None, Decimal | None]] = []
+        any_value = False
+        for value_flow, c_usd, f_usd, c_cny, f_cny in value_sets:
+            usd = amount(cells, c_usd, f_usd, row_errors, number)
+            cny = amount(cells, c_cny, f_cny, row_errors, number)
+            if usd is None and cny is None:
                 continue
-            if ent is None or period is None:  # pragma: no cover - an error was recorded above
+            any_value = True
+            if value_flow is not None:
+                if not usd and not cny:
+                    continue  # a zero in the 进口 column of an exporter
+                entries.append((value_flow, usd, cny))
+            elif flow is not None:
+                entries.append((flow, usd, cny))
+        if not any_value and not row_errors:
+            columns = [c for s in value_sets for c in (s[1], s[3]) if c >= 0]
+            row_errors.append(
+                RowError(number, "、".join(label_of[c] for c in columns), "", "没有金额")
+            )
+        if row_errors:
+            errors.extend(row_errors)
+            result.rows_rejected += 1
+            result.rejected_rows.append((number, cells, sheet))
+            continue
+        if ent is None or period is None:  # pragma: no cover - an error was recorded above
+            continue
+        # trade mode (never a rejection)
+        mode = ""
+        mode_known = True
+        if has_mode:
+            mkey = (cells[c_mcode], cells[c_mname])
+            try:
+                mode, mode_known = mode_cache[mkey]
+            except KeyError:
+                mode, mode_known = ("", True)
+                if c_mcode >= 0 and not is_missing(mkey[0]):
+                    mode, mode_known = lookups.trade_mode(mkey[0])
+                if (not mode or not mode_known) and c_mname >= 0 and not is_missing(mkey[1]):
+                    by_name, by_name_known = lookups.trade_mode(mkey[1])
+                    if by_name_known or not mode:
+                        mode, mode_known = by_name, by_name_known
+                mode_cache[mkey] = (mode, mode_known)
+            if not mode_known and mode not in warned_modes:
+                warned_modes.add(mode)
+                warnings.append(
+                    RowWarning(
+                        number,
+                        label("trade_mode_code" if c_mcode >= 0 else "trade_mode_name"),
+                        mode,
+                        "未知的贸易方式，按原值导入，请在参考数据中补充",
+                    )
+                )
+        q1 = q2 = None
+        u1 = u2 = ""
+        if c_q1 >= 0:
+            q1 = _quantity(cells[c_q1], number, label_of[c_q1], warnings)
+            u1 = cells[c_u1]  # type: ignore[assignment]
+            if u1.__class__ is not str or u1 == "?":
+                u1 = _unit(u1)
+        if c_q2 >= 0:
+            q2 = _quantity(cells[c_q2], number, label_of[c_q2], warnings)
+            u2 = cells[c_u2]  # type: ignore[assignment]
+            if u2.__class__ is not str or u2 == "?":
+                u2 = _unit(u2)
+        result.rows_imported += 1
+        periods.add(period)
+        if ent.enterprise_id is None:
+            known = new_enterprises.get(ent_key)
+            if known is None:
+                new_enterprises[ent_key] = NewEnterprise(
+                    ent.uscc, ent.customs_code, ent.name, number
+                )
+            elif (ent.customs_code and not known.customs_code) or (ent.name and not known.name):
+                new_enterprises[ent_key] = NewEnterprise(
+                    known.uscc,
+                    known.customs_code or ent.customs_code,
+                    known.name or ent.name,
+                    known.first_row,
+                )
+        for entry_flow, usd, cny in entries:
+            flow_totals = totals[entry_flow]
+            if usd is not None:
+                flow_totals.usd += usd
+            if cny is not None:
+                flow_totals.cny += cny
+            key: _Key = (ent_key, period, entry_flow, hs, partner, mode)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = _Group(ent, usd, cny, q1, u1, q2, u2, number, 1, mode_known)
                 continue
-            # trade mode (never a rejection)
-            mode = ""
-            mode_known = True
-            if has_mode:
-                mkey = (cells[c_mcode], cells[c_mname])
-                try:
-                    mode, mode_known = mode_cache[mkey]
-                except KeyError:
-                    mode, mode_known = ("", True)
-                    if c_mcode >= 0 and not is_missing(mkey[0]):
-                        mode, mode_known = lookups.trade_mode(mkey[0])
-                    if (not mode or not mode_known) and c_mname >= 0 and not is_missing(mkey[1]):
-                        by_name, by_name_known = lookups.trade_mode(mkey[1])
-                        if by_name_known or not mode:
-                            mode, mode_known = by_name, by_name_known
-                    mode_cache[mkey] = (mode, mode_known)
-                if not mode_known and mode not in warned_modes:
-                    warned_modes.add(mode)
-                    warnings.append(
-                        RowWarning(
-                            number,
-                            label("trade_mode_code" if c_mcode >= 0 else "trade_mode_name"),
-                            mode,
-                            "未知的贸易方式，按原值导入，请在参考数据中补充",
-                        )
+            if (u1 and group.unit1 and u1 != group.unit1) or (
+                u2 and group.unit2 and u2 != group.unit2
+            ):
+                warnings.append(
+                    RowWarning(
+                        number,
+                        label("unit1"),
+                        u1 or u2,
+                        "与同一记录前面的行计量单位不同，数量已相加",
                     )
-            q1 = q2 = None
-            u1 = u2 = ""
-            if c_q1 >= 0:
-                q1 = _quantity(cells[c_q1], number, label_of[c_q1], warnings)
-                u1 = cells[c_u1]  # type: ignore[assignment]
-                if u1.__class__ is not str or u1 == "?":
-                    u1 = _unit(u1)
-            if c_q2 >= 0:
-                q2 = _quantity(cells[c_q2], number, label_of[c_q2], warnings)
-                u2 = cells[c_u2]  # type: ignore[assignment]
-                if u2.__class__ is not str or u2 == "?":
-                    u2 = _unit(u2)
-            result.rows_imported += 1
-            periods.add(period)
-            if ent.enterprise_id is None:
-                known = new_enterprises.get(ent_key)
-                if known is None:
-                    new_enterprises[ent_key] = NewEnterprise(
-                        ent.uscc, ent.customs_code, ent.name, number
-                    )
-                elif (ent.customs_code and not known.customs_code) or (ent.name and not known.name):
-                    new_enterprises[ent_key] = NewEnterprise(
-                        known.uscc,
-                        known.customs_code or ent.customs_code,
-                        known.name or ent.name,
-                        known.first_row,
-                    )
-            for entry_flow, usd, cny in entries:
-                flow_totals = totals[entry_flow]
-                if usd is not None:
-                    flow_totals.usd += usd
-                if cny is not None:
-                    flow_totals.cny += cny
-                key: _Key = (ent_key, period, entry_flow, hs, partner, mode)
-                group = groups.get(key)
-                if group is None:
-                    groups[key] = _Group(ent, usd, cny, q1, u1, q2, u2, number, 1, mode_known)
-                    continue
-                if (u1 and group.unit1 and u1 != group.unit1) or (
-                    u2 and group.unit2 and u2 != group.unit2
-                ):
-                    warnings.append(
-                        RowWarning(
-                            number,
-                            label("unit1"),
-                            u1 or u2,
-                            "与同一记录前面的行计量单位不同，数量已相加",
-                        )
-                    )
-                group.add(_Group(ent, usd, cny, q1, u1, q2, u2, number, 1, mode_known))
-
-        result.rows_read = result.rows_imported + result.rows_rejected
-        result.rows = _finalise(groups, new_enterprises)
-        result.periods = sorted(periods)
-        result.new_enterprises = _merge_new(new_enterprises)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return result
+                )
+            group.add(_Group(ent, usd, cny, q1, u1, q2, u2, number, 1, mode_known))
 
 
 _Key = tuple[tuple[str, str], date, Flow, str, str, str]

@@ -112,13 +112,13 @@ def parse_enterprise_list(
                 RowError(number, mapping.headers[index], cell_text(get(cells, index)), exc.reason)
             )
             result.rows_rejected += 1
-            result.rejected_rows.append((number, cells))
+            result.rejected_rows.append((number, cells, ""))
             continue
         if ent.enterprise_id is None and not ent.name:
             column = mapping.label("name")
             result.errors.append(RowError(number, column, "", "新企业缺少企业名称"))
             result.rows_rejected += 1
-            result.rejected_rows.append((number, cells))
+            result.rejected_rows.append((number, cells, ""))
             continue
         result.rows_imported += 1
         attributes = {

@@ -26,33 +26,37 @@ def _cell_value(value: Cell) -> str | float | datetime | None:
 
 def error_report_xlsx(
     table_header: Sequence[str],
-    rows_with_errors: Iterable[tuple[int, Sequence[Cell]]],
+    rows_with_errors: Iterable[tuple[int, Sequence[Cell], str]],
     errors: Iterable[RowError] = (),
     *,
     sheet_title: str = "错误行",
 ) -> bytes:
-    """An xlsx of the rejected rows: 原行号, the original columns, then 错误原因.
+    """An xlsx of the rejected rows: 原行号, the original columns, then 错误原因; a 工作表
+    column first when the rows come from several sheets of a workbook.
 
-    ``rows_with_errors`` are (row number, original cells) as ``ImportResult.rejected_rows``;
-    ``errors`` are joined to them by row number (several reasons of a row in one cell).
+    ``rows_with_errors`` are (row number, original cells, sheet) as
+    ``ImportResult.rejected_rows``; ``errors`` are joined to them by sheet and row number
+    (several reasons of a row in one cell).
     """
-    reasons: dict[int, list[str]] = defaultdict(list)
+    reasons: dict[tuple[str, int], list[str]] = defaultdict(list)
     for error in errors:
         text = f"{error.column}：{error.reason}" if error.column else error.reason
         if error.value:
             text += f"（{error.value}）"
-        reasons[error.row].append(text)
+        reasons[(error.sheet, error.row)].append(text)
     width = len(table_header)
+    listed = list(rows_with_errors)
+    by_sheet = any(sheet for _n, _c, sheet in listed)
     rows = []
-    for number, cells in rows_with_errors:
+    for number, cells, sheet in listed:
         values = [_cell_value(c) for c in list(cells)[:width]]
         values += [None] * (width - len(values))
-        reason = Styled("；".join(reasons.get(number, [])), fill="FFF2CC")
-        rows.append([number, *values, reason])
+        reason = Styled("；".join(reasons.get((sheet, number), [])), fill="FFF2CC")
+        rows.append([*([sheet] if by_sheet else []), number, *values, reason])
     return table_xlsx(
         title="",
         sheet_title=sheet_title,
-        headers=["原行号", *table_header, "错误原因"],
+        headers=[*(["工作表"] if by_sheet else []), "原行号", *table_header, "错误原因"],
         rows=rows,
         header_fill=None,
     )

@@ -176,7 +176,7 @@ def parse_investment(
         if row_errors:
             result.errors.extend(row_errors)
             result.rows_rejected += 1
-            result.rejected_rows.append((number, cells))
+            result.rejected_rows.append((number, cells, ""))
             continue
         if ent is None or period is None:  # pragma: no cover - an error was recorded above
             continue

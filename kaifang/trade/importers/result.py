@@ -39,7 +39,8 @@ class ImportResult(Generic[RowT]):
     rows: list[RowT] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
-    rejected_rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    # (row number, cells, sheet: "" unless a workbook's several sheets were read)
+    rejected_rows: list[tuple[int, list[Cell], str]] = field(default_factory=list)
     rows_read: int = 0
     rows_imported: int = 0
     rows_rejected: int = 0

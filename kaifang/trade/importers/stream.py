@@ -18,7 +18,7 @@ import dataclasses
 import functools
 import gc
 import marshal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,10 +33,16 @@ from kaifang.trade.importers.common import (
     RowWarning,
     add_amounts,
 )
-from kaifang.trade.importers.customs import CellCache, CustomsRow, customs_result, parse_customs
-from kaifang.trade.importers.headers import HeaderMapping
+from kaifang.trade.importers.customs import (
+    CellCache,
+    CustomsRow,
+    customs_result,
+    parse_customs,
+    table_context,
+)
+from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import ImportResult
-from kaifang.trade.importers.tabular import Table
+from kaifang.trade.importers.tabular import Row, Table
 
 __all__ = ["MODE_WIDTH", "StreamEnd", "WriteChunk", "merge_new_enterprises", "stream_customs"]
 
@@ -160,9 +166,20 @@ def _collector_off(
     return run
 
 
+def _chunks(tables: Sequence[Table], chunk_rows: int) -> Iterator[tuple[Table, list[Row]]]:
+    """Each table's rows, ``chunk_rows`` at a time (the very first chunk a fifth of that, so
+    the writer starts sooner); a chunk never spans two sheets."""
+    size = max(1, chunk_rows // 5)
+    for table in tables:
+        rows = iter(table.rows)
+        while lines := list(islice(rows, size)):
+            size = chunk_rows
+            yield table, lines
+
+
 @_collector_off
 def stream_customs(
-    table: Table,
+    table: Table | Sequence[Table],
     mapping: HeaderMapping,
     *,
     lookups: Lookups,
@@ -178,8 +195,18 @@ def stream_customs(
 
     ``attributes``: enterprise id → (district id, park id, liaison id), 0 and None where
     unknown; with it, ``StreamEnd.rollups`` holds the file's rollup rows.
-    Raises ``MappingError`` as ``parse_customs`` does (before the first chunk).
+    Raises ``MappingError`` as ``parse_customs`` does (before the first chunk, for every sheet).
     """
+    tables = [table] if isinstance(table, Table) else list(table)
+    named = len(tables) > 1
+    for each in tables:
+        table_context(
+            each,
+            apply_title_units(mapping, each.title_rows),
+            file_flow=file_flow,
+            file_period=file_period,
+            name_sheet=named,
+        )
     total = customs_result(mapping)
     mode_warnings: set[str] = set()
     units: dict[_Key, tuple[str, str]] = {}  # every key written, with its units
@@ -192,20 +219,15 @@ def stream_customs(
     iso: dict[date, str] = {}
     zero = Decimal(0)
     cells = CellCache()
-    rows = iter(table.rows)
-    size = max(1, chunk_rows // 5)  # a small first chunk: the writer starts sooner
-    while True:
-        lines = list(islice(rows, size))
-        size = chunk_rows
-        if not lines:
-            break
+    for each, lines in _chunks(tables, chunk_rows):
         part = parse_customs(
-            dataclasses.replace(table, rows=iter(lines)),
+            dataclasses.replace(each, rows=iter(lines)),
             mapping,
             lookups=lookups,
             file_flow=file_flow,
             file_period=file_period,
             cache=cells,
+            name_sheets=named,
         )
         _merge_report(total, part, mode_warnings)
         new_periods = sorted(set(part.periods) - periods)
@@ -242,7 +264,13 @@ def stream_customs(
                     unit2 and first_units[1] and unit2 != first_units[1]
                 ):
                     total.warnings.append(
-                        RowWarning(first, mapping.label("unit1"), unit1 or unit2, _UNIT_MISMATCH)
+                        RowWarning(
+                            first,
+                            mapping.label("unit1"),
+                            unit1 or unit2,
+                            _UNIT_MISMATCH,
+                            each.sheet or "" if named else "",
+                        )
                     )
                 entry = late.get(key)
                 if entry is None:

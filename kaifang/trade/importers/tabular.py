@@ -23,7 +23,15 @@ from typing import Any
 from kaifang.trade.importers.common import Cell, cell_text
 from kaifang.trade.importers.headers import Kind, header_score
 
-__all__ = ["Row", "Table", "TableError", "data_sheet", "read_table", "uncached_formula_message"]
+__all__ = [
+    "EmptyTableError",
+    "Row",
+    "Table",
+    "TableError",
+    "data_sheet",
+    "read_table",
+    "uncached_formula_message",
+]
 
 Row = tuple[int, list[Cell]]
 
@@ -41,6 +49,10 @@ class TableError(ValueError):
         self.reason = reason
 
 
+class EmptyTableError(TableError):
+    """The file or sheet holds no row with any text."""
+
+
 @dataclass(slots=True)
 class Table:
     """A header row and an iterator of (row number, cells) for the rows below it.
@@ -55,6 +67,10 @@ class Table:
     title_rows: list[str] = field(default_factory=list)
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    # the visible worksheets, in order (hidden ones and chart sheets left out)
+    visible_sheets: list[str] = field(default_factory=list)
+    found_header: bool = True  # False: no row looked like a header, the first row was taken
+    filename: str = ""
     encoding: str | None = None
     delimiter: str | None = None
     file_format: str = "csv"
@@ -138,8 +154,9 @@ def data_sheet(book: Any, has_header: Callable[[list[Any]], bool]) -> Any:
 
 def _find_header(
     rows: Iterator[Row], kind: Kind | None
-) -> tuple[int, list[str], list[str], list[Row]]:
-    """Look for the header in the first rows; returns (row no, header, titles, rows to replay).
+) -> tuple[int, list[str], list[str], list[Row], bool]:
+    """Look for the header in the first rows; returns (row no, header, titles, rows to replay,
+    whether a header was recognised).
 
     A header of two rows (出口 / 进口 merged over 金额(万美元) / 金额(万元)) becomes one."""
     seen: list[Row] = []
@@ -152,29 +169,30 @@ def _find_header(
             header = [cell_text(c) for c in _trim(cells)]
             following = next(rows, None)
             if following is None:
-                return number, header, [t for t in titles if t], []
+                return number, header, [t for t in titles if t], [], True
             joined = _two_level_header(list(cells), following[1], kind)
             if joined is not None:
-                return number, joined, [t for t in titles if t], []
-            return number, header, [t for t in titles if t], [following]
+                return number, joined, [t for t in titles if t], [], True
+            return number, header, [t for t in titles if t], [following], True
         if len(seen) >= _HEADER_SEARCH_ROWS:
             break
     # no recognisable header: use the first non-empty row, the mapping step will complain
     for index, (number, cells) in enumerate(seen):
         if any(cell_text(c) for c in cells):
             header = [cell_text(c) for c in _trim(cells)]
-            return number, header, [], seen[index + 1 :]
-    raise TableError("文件是空的，没有找到表头")
+            return number, header, [], seen[index + 1 :], False
+    raise EmptyTableError("文件是空的，没有找到表头")
 
 
 def _table(numbered: Iterator[Row], kind: Kind | None, **info: object) -> Table:
-    header_row, header, titles, replay = _find_header(numbered, kind)
+    header_row, header, titles, replay, found = _find_header(numbered, kind)
     rows: Iterator[Row] = chain(replay, numbered) if replay else numbered
     return Table(
         header=header,
         rows=rows,
         header_row=header_row,
         title_rows=titles,
+        found_header=found,
         **info,  # type: ignore[arg-type]
     )
 
@@ -273,8 +291,9 @@ def _uncached(xml: bytes, limit: int = 5) -> list[str]:
     return refs
 
 
-def _scan_sheets(data: bytes) -> tuple[bool, dict[str, list[str]]]:
-    """(any error cell, worksheet part → cells whose formula has no cached result).
+def _scan_sheets(data: bytes, only: str | None = None) -> tuple[bool, dict[str, list[str]]]:
+    """(any error cell, worksheet part → cells whose formula has no cached result); ``only``:
+    the one part to look at (xl/worksheets/sheet2.xml), else every worksheet.
 
     calamine turns error cells into empty strings, which would make a ``#VALUE!`` in a value
     column look like a missing value instead of the non-numeric cell openpyxl reports. A
@@ -286,6 +305,8 @@ def _scan_sheets(data: bytes) -> tuple[bool, dict[str, list[str]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
+                if only is not None and name != only:
+                    continue
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     xml = archive.read(name)
                     if b' t="e"' in xml or b" t='e'" in xml:
@@ -357,15 +378,15 @@ def _calamine_table(
     names = list(book.sheet_names)
     chosen = _pick_sheet(names, sheet)
     ws = None
+    visible = [
+        meta.name
+        for meta in book.sheets_metadata
+        if meta.visible == python_calamine.SheetVisibleEnum.Visible
+        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
     if sheet is None:
         # the first visible sheet with the header in its first rows (a workbook may start with
         # a hidden lookup sheet, a cover page or notes), else the first with more than one row
-        visible = [
-            meta.name
-            for meta in book.sheets_metadata
-            if meta.visible == python_calamine.SheetVisibleEnum.Visible
-            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-        ]
         fallback = None
         for name in visible or names:
             candidate = book.get_sheet_by_name(name)
@@ -398,7 +419,14 @@ def _calamine_table(
         finally:
             book.close()
 
-    return _table(numbered(), kind, sheet=chosen, sheets=names, file_format=file_format)
+    return _table(
+        numbered(),
+        kind,
+        sheet=chosen,
+        sheets=names,
+        visible_sheets=visible,
+        file_format=file_format,
+    )
 
 
 def _read_xlsx(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:
@@ -406,7 +434,9 @@ def _read_xlsx(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table
 
     # openpyxl stays as the fallback reader: for a file calamine refuses (CalamineError) and
     # for one with error cells, which calamine cannot tell from empty ones.
-    errors, uncached = _scan_sheets(data)
+    # a sheet named: only its part is looked at (a workbook's sheets are read one by one)
+    part = _sheet_parts(data).get(sheet) if isinstance(sheet, str) else None
+    errors, uncached = _scan_sheets(data, part)
     table: Table | None = None
     if not errors:
         with contextlib.suppress(python_calamine.CalamineError):
@@ -448,6 +478,7 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
             if fallback is not None:
                 chosen = fallback
     ws = book[chosen]
+    visible = [n for n in names if getattr(book[n], "sheet_state", "visible") == "visible"]
     ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
 
     def numbered() -> Iterator[Row]:
@@ -457,7 +488,14 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
         finally:
             book.close()
 
-    return _table(numbered(), kind, sheet=chosen, sheets=list(names), file_format="xlsx")
+    return _table(
+        numbered(),
+        kind,
+        sheet=chosen,
+        sheets=list(names),
+        visible_sheets=visible,
+        file_format="xlsx",
+    )
 
 
 # --------------------------------------------------------------------------- xls
@@ -503,6 +541,7 @@ def _read_xls_xlrd(data: bytes, kind: Kind | None, sheet: str | int | None) -> T
                 if fallback is not None:
                     chosen = fallback
         ws = book.sheet_by_name(chosen)
+        visible = [n for n in names if not book.sheet_by_name(n).visibility]
     except TableError:
         raise
     except Exception as exc:  # a cut-off or damaged file: xlrd raises IndexError, CompDocError …
@@ -535,7 +574,14 @@ def _read_xls_xlrd(data: bytes, kind: Kind | None, sheet: str | int | None) -> T
             values = ws.row_values(index)
             yield index + 1, [convert(t, v) for t, v in zip(types, values, strict=False)]
 
-    return _table(numbered(), kind, sheet=chosen, sheets=list(names), file_format="xls")
+    return _table(
+        numbered(),
+        kind,
+        sheet=chosen,
+        sheets=list(names),
+        visible_sheets=visible,
+        file_format="xls",
+    )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -556,9 +602,16 @@ def read_table(
     ``kind`` narrows header detection to one import kind.
     """
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, kind, sheet)
-    if data.startswith(_XLS_MAGIC):
-        return _read_xls(data, kind, sheet)
+        table = _read_xlsx(data, kind, sheet)
+    elif data.startswith(_XLS_MAGIC):
+        table = _read_xls(data, kind, sheet)
+    else:
+        table = _read_text(data, filename, kind)
+    table.filename = filename
+    return table
+
+
+def _read_text(data: bytes, filename: str, kind: Kind | None) -> Table:
     lower = filename.lower()
     if lower.endswith((".xlsx", ".xlsm", ".xls")):
         head = data[:512].lstrip().lower()

@@ -87,3 +87,22 @@ def xlsx_bytes(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def workbook_bytes(
+    sheets: dict[str, Sequence[Sequence[object]]], *, hidden: Sequence[str] = ()
+) -> bytes:
+    """A workbook with one sheet per entry (name → rows), in order; ``hidden`` sheets hidden."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -18,6 +18,7 @@ from kaifang.core.models import AuditEntry
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.tests.helpers import workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,42 @@ def test_rollups_equal_facts_and_import_is_audited(known, tmp_path):
     japan = TradeRollup.objects.get(dimension=Dimension.PARTNER, key="116")
     assert japan.value_usd == Decimal("2000")
     assert AuditEntry.objects.filter(action="import.commit").count() == 1
+
+
+def test_every_data_sheet_is_read_and_sheet_picks_some(known, tmp_path):
+    """Only the first data sheet was read: the 进口 sheet's figures were left out unsaid."""
+    header = ["数据年月", "统一社会信用代码", "贸易伙伴编码", "美元"]
+    path = tmp_path / "九月.xlsx"
+    path.write_bytes(
+        workbook_bytes(
+            {
+                "出口": [header, [202509, KNOWN, "502", 100]],
+                "进口": [header, [202509, KNOWN, "116", 7], [202509, BAD, "116", 1]],
+            }
+        )
+    )
+    out = StringIO()
+    call_command("import-customs", str(path), "--json", "--dry-run", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["sheets"] == ["出口", "进口"]
+    assert summary["totals"]["import"]["usd"] == "7"
+    assert summary["errors"][0]["sheet"] == "进口" and summary["errors"][0]["row"] == 3
+    out = StringIO()
+    call_command("import-customs", str(path), "--sheet", "进口", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "读取工作表：进口；未读取：「出口」（未选择）" in text
+    assert "工作表「进口」第 3 行 [统一社会信用代码]" not in text  # one sheet: rows as before
+    assert "第 3 行 [统一社会信用代码]" in text
+    call_command("import-customs", str(path), "--sheet", "出口", "--sheet", "进口")
+    assert CustomsRecord.objects.aggregate(s=Sum("value_usd"))["s"] == Decimal(107)
+
+
+def test_a_month_and_flow_only_in_the_title_pass_the_header_check(known, tmp_path):
+    """The parser took them from the title, but the command's header check ran first and
+    refused the file: 未找到年月列…；未找到进出口标志列… (the upload page's too)."""
+    path = tmp_path / "九月.csv"
+    path.write_text(f"2025年9月示范市出口企业数据\n统一社会信用代码,美元\n{KNOWN},10\n", "utf-8")
+    out = StringIO()
+    call_command("import-customs", str(path), "--json", "--dry-run", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert (summary["rows_imported"], summary["totals"]["export"]["usd"]) == (1, "10")

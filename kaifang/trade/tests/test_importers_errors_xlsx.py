@@ -42,7 +42,7 @@ def test_error_report_keeps_formula_like_cells_as_text() -> None:
 
     data = error_report_xlsx(
         ["年月", "=1+2"],
-        [(2, ["202509", EVIL])],
+        [(2, ["202509", EVIL], "")],
         [RowError(row=2, column="", value="", reason="@bad")],
     )
     assert_stored_as_text(data)

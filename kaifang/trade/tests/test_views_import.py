@@ -13,6 +13,7 @@ from django.test import Client
 from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.tests.queue import run_queued_tasks
 from kaifang.trade.models import CustomsRecord, ImportBatch, ImportStatus, MappingTemplate
+from kaifang.trade.tests.helpers import workbook_bytes
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -314,3 +315,53 @@ def test_a_password_protected_xlsx_is_named_at_upload(city, trade_reference, cli
         response.content.decode()
     )
     assert not ImportBatch.objects.exists()
+
+
+def _two_sheets() -> bytes:
+    header = ["年月", "统一社会信用代码", "企业名称", "贸易伙伴编码", "美元"]
+    return workbook_bytes(
+        {
+            "出口": [header, [202509, USCC, "示范电子有限公司", "502", 100]],
+            "进口": [
+                header,
+                [202509, USCC, "示范电子有限公司", "116", 7],
+                [202509, "123", "坏公司", "116", 1],
+            ],
+        }
+    )
+
+
+def test_a_workbook_of_an_export_and_an_import_sheet(city, trade_reference, client, run_jobs):
+    """Only the 出口 sheet was read; with no flow chosen the file failed validation."""
+    client.force_login(city.officer)
+    data = {"kind": "customs", "source": "customs"}
+    file = SimpleUploadedFile("九月.xlsx", _two_sheets())
+    run_jobs(lambda: client.post("/trade/imports/", {**data, "file": file}))
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PARSED, batch.message
+    assert batch.sheets["read"] == ["出口", "进口"]
+    assert batch.summary["totals"]["export"]["usd"] == "100"
+    assert batch.summary["totals"]["import"]["usd"] == "7"
+    page = client.get(f"/trade/imports/{batch.pk}/").content.decode()
+    assert "读取的工作表：「出口」、「进口」" in page
+    assert "<th>工作表</th>" in page and '<td>进口</td><td class="num">3</td>' in page
+    run_jobs(lambda: client.post(f"/trade/imports/{batch.pk}/commit/"))
+    flows = sorted(CustomsRecord.objects.values_list("flow", "value_usd"))
+    assert [(f, int(v)) for f, v in flows] == [("export", 100), ("import", 7)]
+
+
+def test_the_sheets_to_read_are_chosen_at_upload(city, trade_reference, client, run_jobs):
+    client.force_login(city.officer)
+    data = {"kind": "customs", "source": "customs", "sheets": "进口"}
+    file = SimpleUploadedFile("九月.xlsx", _two_sheets())
+    run_jobs(lambda: client.post("/trade/imports/", {**data, "file": file}))
+    batch = ImportBatch.objects.get()
+    batch.refresh_from_db()
+    assert (batch.sheets["chosen"], batch.sheets["read"]) == (["进口"], ["进口"])
+    assert batch.summary["totals"]["export"]["usd"] == "0"
+    response = client.post(
+        "/trade/imports/",
+        {**data, "sheets": "出口、三月", "file": SimpleUploadedFile("九月.xlsx", _two_sheets())},
+    )
+    assert "没有名为“三月”的工作表（有：出口、进口）" in response.content.decode()

@@ -41,6 +41,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 file_flow=data["file_flow"] or "",
                 replace_period=data["replace_period"],
                 source=data["source"],
+                sheets=data["sheets"],
             )
         except ValidationError as error:
             for field, errs in error.message_dict.items():
@@ -79,6 +80,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": (summary.get("errors") or [])[:200],
             "error_count": len(summary.get("errors") or []),
             "can_commit": batch.status == ImportStatus.PARSED and batch.rows_imported > 0,
+            "several_sheets": len((batch.sheets or {}).get("read") or []) > 1,
         },
     )
 

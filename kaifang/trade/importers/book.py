@@ -1,0 +1,137 @@
+"""Every data sheet of a workbook: one sheet 出口 and one 进口, one sheet per month (1月, 2月 …),
+or a table continued on a second sheet past the 65,536 rows an xls holds.
+
+``read_book`` reads each visible worksheet whose first rows hold a header; hidden sheets, cover
+and notes pages are passed over, and so is a sheet named as a summary (汇总, 合计 …) when
+others hold the data, since its figures are the others' sum. The sheets must share one header:
+where they do not, the reason names the sheets and the columns rather than guess which column
+of one is which of the other.
+
+Only one sheet is in memory at a time: a sheet after the first is read once for its header and
+again, when the import reaches it, for its rows. A csv is a book of one table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from kaifang.trade.importers.headers import Kind, normalise_header
+from kaifang.trade.importers.tabular import EmptyTableError, Row, Table, TableError, read_table
+
+__all__ = ["Book", "read_book", "split_sheet_names"]
+
+_SUMMARY_SHEET = re.compile(r"汇总|合计|总计|小计|累计")
+
+
+@dataclass(slots=True)
+class Book:
+    """The tables an import reads, in file order, and why other sheets were not read."""
+
+    tables: list[Table]
+    skipped: list[str] = field(default_factory=list)  # 「封面」（没有表头）…
+
+    @property
+    def first(self) -> Table:
+        return self.tables[0]
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The sheets read (empty for a csv)."""
+        return [t.sheet for t in self.tables if t.sheet is not None]
+
+    @property
+    def several(self) -> bool:
+        return len(self.tables) > 1
+
+
+def split_sheet_names(text: str) -> list[str]:
+    """Sheet names a user typed, separated by commas, 顿号 or semicolons."""
+    return [part.strip() for part in re.split(r"[,，、;；]", text) if part.strip()]
+
+
+def _rows_later(data: bytes, filename: str, sheet: str, kind: Kind | None) -> Iterator[Row]:
+    """A sheet's rows, read when the import reaches them."""
+    yield from read_table(data, filename, sheet=sheet, kind=kind).rows
+
+
+def _sheet(data: bytes, filename: str, sheet: str, kind: Kind | None) -> Table:
+    """A sheet's header now, its rows later: the sheet read for the header is let go."""
+    table = read_table(data, filename, sheet=sheet, kind=kind)
+    table.rows = _rows_later(data, filename, sheet, kind)
+    return table
+
+
+def _layout(table: Table) -> list[str]:
+    header = [normalise_header(h) for h in table.header]
+    while header and not header[-1]:
+        header.pop()
+    return header
+
+
+def _check_layouts(tables: Sequence[Table]) -> None:
+    first = tables[0]
+    expected = _layout(first)
+    for table in tables[1:]:
+        found = _layout(table)
+        if found == expected:
+            continue
+        missing = [h for h, n in zip(first.header, expected, strict=False) if n and n not in found]
+        extra = [h for h, n in zip(table.header, found, strict=False) if n and n not in expected]
+        if missing or extra:
+            detail = "；".join(
+                part
+                for part in (
+                    f"没有「{first.sheet}」的列“{'”“'.join(missing)}”" if missing else "",
+                    f"多出列“{'”“'.join(extra)}”" if extra else "",
+                )
+                if part
+            )
+        else:
+            detail = "列的顺序不同"
+        raise TableError(
+            f"工作表「{table.sheet}」的表头与「{first.sheet}」不同（{detail}）：请把各工作表的"
+            "表头改成一样，或只选择其中一个工作表导入（网页上填写“工作表”，命令行用 --sheet）"
+        )
+
+
+def read_book(
+    data: bytes, filename: str, *, sheets: Sequence[str] = (), kind: Kind | None = None
+) -> Book:
+    """The data sheets of a file (``sheets``: only these, by name, in the order given)."""
+    if sheets:
+        chosen = list(dict.fromkeys(sheets))
+        tables = [read_table(data, filename, sheet=chosen[0], kind=kind)]
+        tables += [_sheet(data, filename, name, kind) for name in chosen[1:]]
+        _check_layouts(tables)
+        return Book(tables, [f"「{n}」（未选择）" for n in tables[0].sheets if n not in chosen])
+    first = read_table(data, filename, kind=kind)
+    if first.sheet is None or not first.found_header:
+        return Book([first])
+    tables = [first]
+    skipped: list[str] = []
+    summaries: list[Table] = []
+    after = first.visible_sheets[first.visible_sheets.index(first.sheet) + 1 :]
+    for name in first.sheets:
+        if name not in first.visible_sheets:
+            skipped.append(f"「{name}」（隐藏）")
+        elif name in after:
+            try:
+                table = _sheet(data, filename, name, kind)
+            except EmptyTableError:
+                skipped.append(f"「{name}」（空白）")
+                continue
+            if not table.found_header:
+                skipped.append(f"「{name}」（没有表头）")
+            elif _SUMMARY_SHEET.search(name):
+                summaries.append(table)
+            else:
+                tables.append(table)
+        elif name != first.sheet:
+            skipped.append(f"「{name}」（没有表头）")
+    if _SUMMARY_SHEET.search(first.sheet) and len(tables) > 1:
+        summaries.insert(0, tables.pop(0))
+    skipped += [f"「{t.sheet}」（汇总表，其数据即其他工作表之和）" for t in summaries]
+    _check_layouts(tables)
+    return Book(tables, skipped)

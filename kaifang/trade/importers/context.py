@@ -1,0 +1,169 @@
+"""What a table's rows leave out: the month and flow of a file or sheet without such columns,
+from the upload, the rows above the header (2025年9月示范市出口企业数据) or the sheet's name
+(出口, 2025年9月, 9月). Pure: no database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from kaifang.trade.importers.common import Flow
+from kaifang.trade.importers.headers import HeaderMapping, MappingError, apply_title_units
+from kaifang.trade.importers.tabular import Table
+
+__all__ = [
+    "SheetContext",
+    "check_tables",
+    "flow_from_titles",
+    "period_from_sheet",
+    "period_from_titles",
+    "table_context",
+]
+
+
+_TITLE_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+_TITLE_CUMULATIVE = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
+
+
+def period_from_titles(titles: list[str]) -> date | None:
+    """The month a title such as ``2025年9月示范市进出口企业数据`` names, if exactly one."""
+    for title in titles:
+        if _TITLE_CUMULATIVE.search(title):
+            continue
+        months = _TITLE_MONTH.findall(title)
+        if len(months) == 1:
+            year, month = int(months[0][0]), int(months[0][1])
+            if 1990 <= year <= 2100 and 1 <= month <= 12:
+                return date(year, month, 1)
+    return None
+
+
+def flow_from_titles(titles: list[str]) -> Flow | None:
+    for title in titles:
+        text = title.replace("进出口", "")
+        if "出口" in text and "进口" not in text:
+            return "export"
+        if "进口" in text and "出口" not in text:
+            return "import"
+    return None
+
+
+_CN_MONTHS = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)} | {
+    "十一": 11,
+    "十二": 12,
+}
+_SHEET_MONTH = re.compile(
+    r"^(?:(\d{4})\s*[年\-./]?\s*)?(\d{1,2}|十[一二]|[一二三四五六七八九十])\s*月份?"
+    r"|^(\d{4})\s*[\-./]\s*(\d{1,2})$|^(\d{4})(\d{2})$"
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?!\d))")
+
+
+def period_from_sheet(table: Table) -> date | None:
+    """The month a sheet's name says (2025年9月, 2025-09, 202509; 9月 with the year from the
+    sheet's title or the file's name). MappingError when it says a month but no year can be
+    found, or two."""
+    name = (table.sheet or "").strip()
+    name = re.sub(r"(出口|进口|进出口|数据|企业|明细)", "", name).strip()
+    if _TITLE_CUMULATIVE.search(name):
+        return None
+    match = _SHEET_MONTH.match(name)
+    if match is None:
+        return None
+    year_text = match.group(1) or match.group(3) or match.group(5)
+    month_text = match.group(2) or match.group(4) or match.group(6)
+    month = int(month_text) if month_text.isdigit() else _CN_MONTHS[month_text]
+    if year_text is None:
+        years = {y for title in table.title_rows for y in _YEAR.findall(title)}
+        if not years:
+            years = set(_YEAR.findall(table.filename))
+        if len(years) != 1:
+            raise MappingError(
+                f"工作表「{table.sheet}」的名称只有月份，"
+                + (
+                    "找不到年份"
+                    if not years
+                    else f"而标题或文件名中有几个年份（{'、'.join(sorted(years))}）"
+                )
+                + "：请把工作表改名为“2025年9月”这样的年月，或在表中加“年月”列"
+            )
+        year_text = years.pop()
+    year = int(year_text)
+    if not (1990 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+_FLOW_NAMES = {"export": "出口", "import": "进口"}
+
+
+@dataclass(slots=True)
+class SheetContext:
+    """What a table's rows leave out, taken from the upload, its title rows or its sheet's
+    name: the flow and the month, and notes saying where each came from."""
+
+    flow: Flow | None
+    period: date | None
+    notes: list[str]
+
+
+def table_context(
+    table: Table,
+    mapping: HeaderMapping,
+    *,
+    file_flow: Flow | None = None,
+    file_period: date | None = None,
+    name_sheet: bool = False,
+) -> SheetContext:
+    """The flow and month of a table without such columns. Raises ``MappingError`` (naming the
+    sheet when ``name_sheet``) when the mapping cannot work for it."""
+    cols = mapping.columns
+    where = f"工作表「{table.sheet}」" if name_sheet else "文件"
+    notes: list[str] = []
+    period = file_period
+    try:
+        if "period" not in cols and period is None:
+            period = period_from_titles(table.title_rows)
+            if period is not None:
+                notes.append(f"{where}没有年月列，按标题取 {period:%Y年%m月}")
+            elif table.sheet is not None:
+                period = period_from_sheet(table)
+                if period is not None:
+                    notes.append(f"{where}没有年月列，按工作表名称取 {period:%Y年%m月}")
+        flow = file_flow
+        wide = any(f.startswith(("export_", "import_")) for f in cols)
+        if "flow" not in cols and not wide:
+            by_name = flow_from_titles([table.sheet]) if table.sheet else None
+            if file_flow is not None and by_name is not None and by_name != file_flow:
+                raise MappingError(
+                    f"上传时指定整表为{_FLOW_NAMES[file_flow]}，但工作表「{table.sheet}」的名称"
+                    f"是{_FLOW_NAMES[by_name]}：请核对后重新选择"
+                )
+            if flow is None:
+                flow = flow_from_titles(table.title_rows)
+                if flow is not None:
+                    notes.append(f"{where}没有进出口列，按标题视为{_FLOW_NAMES[flow]}")
+            if flow is None and by_name is not None:
+                flow = by_name
+                notes.append(f"{where}没有进出口列，按工作表名称视为{_FLOW_NAMES[flow]}")
+        mapping.require(has_file_flow=flow is not None, has_file_period=period is not None)
+    except MappingError as error:
+        if name_sheet:
+            raise MappingError(f"工作表「{table.sheet}」：{error.reason}") from error
+        raise
+    return SheetContext(flow, period, notes)
+
+
+def check_tables(
+    tables: Sequence[Table], mapping: HeaderMapping, *, file_flow: Flow | None = None
+) -> None:
+    """MappingError, in Chinese and naming the sheet, when a table cannot be imported."""
+    for table in tables:
+        table_context(
+            table,
+            apply_title_units(mapping, table.title_rows),
+            file_flow=file_flow,
+            name_sheet=len(tables) > 1,
+        )

@@ -1,0 +1,214 @@
+"""Workbooks with several data sheets: 出口 and 进口, one sheet per month, a table continued on
+a second sheet. Before, only the first data sheet was read and the others were silently left
+out of the import."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from kaifang.trade.importers.book import Book, read_book, split_sheet_names
+from kaifang.trade.importers.context import check_tables
+from kaifang.trade.importers.customs import CustomsRow, parse_customs
+from kaifang.trade.importers.errors_xlsx import error_report_xlsx
+from kaifang.trade.importers.headers import MappingError, detect_mapping
+from kaifang.trade.importers.result import ImportResult
+from kaifang.trade.importers.stream import StreamEnd, WriteChunk, stream_customs
+from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.tests.helpers import BAD_USCC, USCC_A, USCC_B, lookups, workbook_bytes
+
+HEADER = ["年月", "统一社会信用代码", "贸易伙伴编码", "美元"]
+
+
+def _parse(
+    data: bytes, name: str = "a.xlsx", sheets: Sequence[str] = ()
+) -> tuple[Book, ImportResult[CustomsRow]]:
+    book = read_book(data, name, kind="customs", sheets=sheets)
+    mapping = detect_mapping(book.first.header, kind="customs")
+    return book, parse_customs(book.tables, mapping, lookups=lookups())
+
+
+def test_export_and_import_sheets_take_their_flow_from_the_name() -> None:
+    data = workbook_bytes(
+        {
+            "出口": [HEADER, [202509, USCC_A, "502", 100], [202509, USCC_B, "116", 20]],
+            "进口": [HEADER, [202509, USCC_A, "502", 7], [202509, BAD_USCC, "116", 1]],
+        }
+    )
+    book, result = _parse(data)
+    assert book.sheet_names == ["出口", "进口"]
+    assert result.totals["export"].usd == Decimal(120)
+    assert result.totals["import"].usd == Decimal(7)
+    assert (result.rows_read, result.rows_imported, result.rows_rejected) == (4, 3, 1)
+    [error] = result.errors
+    assert (error.sheet, error.row, error.where) == ("进口", 3, "工作表「进口」第 3 行")
+    assert error.as_dict()["sheet"] == "进口"
+    assert "工作表「出口」没有进出口列，按工作表名称视为出口" in result.notes
+    assert "工作表「进口」没有进出口列，按工作表名称视为进口" in result.notes
+
+
+def test_one_sheet_per_month_takes_the_month_from_the_name() -> None:
+    header = ["统一社会信用代码", "进出口", "美元"]
+    data = workbook_bytes(
+        {
+            "1月": [["2025年进出口企业数据"], header, [USCC_A, "出口", 1]],
+            "2月": [["2025年进出口企业数据"], header, [USCC_A, "出口", 2]],
+        }
+    )
+    _book, result = _parse(data)
+    assert result.periods == [date(2025, 1, 1), date(2025, 2, 1)]
+    assert result.totals["export"].usd == Decimal(3)
+
+
+@pytest.mark.parametrize(
+    ("names", "filename", "months"),
+    [
+        (("2025年9月", "2025年10月"), "a.xlsx", [date(2025, 9, 1), date(2025, 10, 1)]),
+        (("202509", "2025-10"), "a.xlsx", [date(2025, 9, 1), date(2025, 10, 1)]),
+        (("九月", "十月"), "2025年海关数据.xlsx", [date(2025, 9, 1), date(2025, 10, 1)]),
+        (("9月出口", "10月出口"), "海关2025.xlsx", [date(2025, 9, 1), date(2025, 10, 1)]),
+    ],
+)
+def test_month_sheet_names(names: tuple[str, str], filename: str, months: list[date]) -> None:
+    header = ["统一社会信用代码", "出口额(美元)"]
+    data = workbook_bytes({name: [header, [USCC_A, 5]] for name in names})
+    _book, result = _parse(data, filename)
+    assert result.periods == months
+
+
+def test_a_month_without_a_year_is_refused_with_the_sheet_named() -> None:
+    header = ["统一社会信用代码", "出口额(美元)"]
+    data = workbook_bytes({"1月": [header, [USCC_A, 5]], "2月": [header, [USCC_A, 6]]})
+    book = read_book(data, "海关数据.xlsx", kind="customs")
+    with pytest.raises(MappingError, match="工作表「1月」的名称只有月份，找不到年份"):
+        check_tables(book.tables, detect_mapping(book.first.header, kind="customs"))
+
+
+def test_sheets_with_different_headers_are_refused_naming_both() -> None:
+    data = workbook_bytes(
+        {
+            "出口": [HEADER, [202509, USCC_A, "502", 1]],
+            "进口": [
+                ["年月", "统一社会信用代码", "贸易伙伴编码", "人民币"],
+                [202509, USCC_A, "502", 1],
+            ],
+        }
+    )
+    with pytest.raises(TableError) as caught:
+        read_book(data, "a.xlsx", kind="customs")
+    assert caught.value.reason.startswith(
+        "工作表「进口」的表头与「出口」不同（没有「出口」的列“美元”；多出列“人民币”）"
+    )
+    # one of them can still be chosen
+    book, result = _parse(data, sheets=["进口"])
+    assert book.sheet_names == ["进口"] and result.totals["import"].cny == Decimal(1)
+    assert "「出口」（未选择）" in book.skipped
+
+
+def test_hidden_cover_and_summary_sheets_are_passed_over_and_said() -> None:
+    data = workbook_bytes(
+        {
+            "参数": [["代码", "名称"]],
+            "封面": [["2025年9月数据报送"]],
+            "出口": [HEADER, [202509, USCC_A, "502", 1]],
+            "进口": [HEADER, [202509, USCC_A, "502", 2]],
+            "汇总": [HEADER, [202509, USCC_A, "502", 3]],
+            "空表": [],
+        },
+        hidden=["参数"],
+    )
+    book, result = _parse(data)
+    assert book.sheet_names == ["出口", "进口"]
+    assert book.skipped == [
+        "「参数」（隐藏）",
+        "「封面」（没有表头）",
+        "「空表」（空白）",
+        "「汇总」（汇总表，其数据即其他工作表之和）",
+    ]
+    assert (result.totals["export"].usd, result.totals["import"].usd) == (1, 2)
+
+
+def test_a_table_continued_on_a_second_sheet_sums_its_keys_across_sheets() -> None:
+    header = ["年月", "统一社会信用代码", "进出口", "美元"]
+    data = workbook_bytes(
+        {
+            "Sheet1": [header, [202509, USCC_A, "出口", 1], [202509, USCC_B, "出口", 2]],
+            "Sheet2": [header, [202509, USCC_A, "出口", 4]],
+        }
+    )
+    _book, result = _parse(data)
+    sums = {(r.enterprise.enterprise_id, r.row_count): r.value_usd for r in result.rows}
+    assert sums == {(1, 2): Decimal(5), (2, 1): Decimal(2)}
+
+
+def test_the_stream_reads_every_sheet_as_the_one_pass_parse_does() -> None:
+    header = ["年月", "统一社会信用代码", "进出口", "美元"]
+    data = workbook_bytes(
+        {
+            "Sheet1": [header, *([202509, USCC_A, "出口", 1] for _ in range(5))],
+            "Sheet2": [header, [202509, USCC_A, "出口", 4], [202509, BAD_USCC, "出口", 1]],
+        }
+    )
+    book = read_book(data, "a.xlsx", kind="customs")
+    mapping = detect_mapping(book.first.header, kind="customs")
+    items = list(
+        stream_customs(
+            book.tables, mapping, lookups=lookups(), source="customs", batch_id=None, chunk_rows=10
+        )
+    )
+    chunks = [i for i in items if isinstance(i, WriteChunk)]
+    [end] = [i for i in items if isinstance(i, StreamEnd)]
+    assert len(chunks) == 3  # 2 + 3 rows of Sheet1, then Sheet2: a chunk never spans sheets
+    assert end.result.totals["export"].usd == Decimal(9)
+    assert [(e.sheet, e.row) for e in end.result.errors] == [("Sheet2", 3)]
+    # the key met in the first chunk: the second chunk (3) and Sheet2 (4) are added to it
+    assert [r[8] for r in end.late] == ["7"]
+
+
+def test_a_file_flow_that_contradicts_a_sheet_name_is_refused() -> None:
+    data = workbook_bytes({"出口": [HEADER, [202509, USCC_A, "502", 1]], "进口": [HEADER]})
+    book = read_book(data, "a.xlsx", kind="customs")
+    with pytest.raises(MappingError, match="上传时指定整表为出口，但工作表「进口」的名称是进口"):
+        check_tables(book.tables, detect_mapping(HEADER, kind="customs"), file_flow="export")
+
+
+def test_error_report_names_the_sheet_of_each_row() -> None:
+    data = workbook_bytes(
+        {
+            "出口": [HEADER, [202509, BAD_USCC, "502", 1]],
+            "进口": [HEADER, [202509, BAD_USCC, "502", 2]],
+        }
+    )
+    _book, result = _parse(data)
+    report = error_report_xlsx(result.mapping.headers, result.rejected_rows, result.errors)
+    sheet = load_workbook(io.BytesIO(report)).active
+    assert sheet is not None
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][:2] == ["工作表", "原行号"]
+    assert [(v[0], v[1], v[3]) for v in values[1:]] == [
+        ("出口", 2, BAD_USCC),
+        ("进口", 2, BAD_USCC),
+    ]
+    assert all("统一社会信用代码" in str(v[-1]) for v in values[1:])
+
+
+def test_split_sheet_names() -> None:
+    assert split_sheet_names("出口， 进口、2025年9月;") == ["出口", "进口", "2025年9月"]
+
+
+def test_formulas_without_results_on_a_later_sheet_name_that_sheet() -> None:
+    header = ["企业名称", "统一社会信用代码", "年月", "出口额(美元)"]
+    data = workbook_bytes(
+        {
+            "出口": [header, ["甲", USCC_A, "2025-09", 3]],
+            "进口": [header, ["甲", USCC_A, "2025-09", "=1+2"]],
+        }
+    )
+    assert list(read_table(data, "a.xlsx").rows)  # the first sheet alone reads
+    with pytest.raises(TableError, match="工作表“进口”的D2 等单元格是公式"):
+        read_book(data, "a.xlsx", kind="customs")
