@@ -276,22 +276,33 @@ _CACHED = re.compile(rb"<v>[^<]")
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 
-def _uncached(xml: bytes, limit: int = 5) -> list[str]:
-    """The first cells of a worksheet's XML holding a formula without a cached result."""
-    refs: list[str] = []
+@dataclass(slots=True)
+class _Uncached:
+    """The cells of a sheet whose formula has no cached result: the first ones, the last one
+    and how many."""
+
+    first: list[str]
+    last: str
+    count: int
+
+
+def _uncached(xml: bytes, shown: int = 2) -> _Uncached | None:
+    """The cells of a worksheet's XML holding a formula without a cached result."""
     if b"<f" not in xml:
-        return refs
+        return None
+    found = _Uncached([], "", 0)
     for match in _CELL.finditer(xml):
         inner = match.group(2)
         if inner and b"<f" in inner and not _CACHED.search(inner):
             ref = _REF.search(match.group(1))
-            refs.append(ref.group(1).decode() if ref else "?")
-            if len(refs) >= limit:
-                break
-    return refs
+            found.last = ref.group(1).decode() if ref else "?"
+            found.count += 1
+            if found.count <= shown:
+                found.first.append(found.last)
+    return found if found.count else None
 
 
-def _scan_sheets(data: bytes, only: str | None = None) -> tuple[bool, dict[str, list[str]]]:
+def _scan_sheets(data: bytes, only: str | None = None) -> tuple[bool, dict[str, _Uncached]]:
     """(any error cell, worksheet part → cells whose formula has no cached result); ``only``:
     the one part to look at (xl/worksheets/sheet2.xml), else every worksheet.
 
@@ -301,7 +312,7 @@ def _scan_sheets(data: bytes, only: str | None = None) -> tuple[bool, dict[str, 
     as empty in every reader: an export figure would vanish without a word.
     """
     errors = False
-    uncached: dict[str, list[str]] = {}
+    uncached: dict[str, _Uncached] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in archive.namelist():
@@ -311,9 +322,9 @@ def _scan_sheets(data: bytes, only: str | None = None) -> tuple[bool, dict[str, 
                     xml = archive.read(name)
                     if b' t="e"' in xml or b" t='e'" in xml:
                         errors = True
-                    refs = _uncached(xml)
-                    if refs:
-                        uncached[name] = refs
+                    found = _uncached(xml)
+                    if found is not None:
+                        uncached[name] = found
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return False, {}  # let the reader say what is wrong with the file
     return errors, uncached
@@ -344,20 +355,25 @@ def _sheet_parts(data: bytes) -> dict[str, str]:
 
 
 def uncached_formula_message(data: bytes, sheet: str | None) -> str:
-    """A Chinese reason when the sheet read holds formulas without cached results, else ""."""
-    _errors, uncached = _scan_sheets(data)
+    """A Chinese reason when the sheet read holds formulas without cached results, else "":
+    which sheet, its first cells, the last one and how many, so the user knows where to look."""
+    parts = _sheet_parts(data)
+    part = parts.get(sheet) if sheet is not None else None
+    _errors, uncached = _scan_sheets(data, part)
     if not uncached:
         return ""
-    parts = _sheet_parts(data)
-    if sheet is not None and parts.get(sheet) is not None:
-        refs = uncached.get(parts[sheet], [])
-    else:
-        refs = next(iter(uncached.values()))
-    if not refs:
+    found = uncached.get(part, None) if part is not None else next(iter(uncached.values()))
+    if found is None:
         return ""
     where = f"工作表“{sheet}”的" if sheet else ""
+    cells = "、".join(found.first)
+    if found.count > len(found.first) + 1:
+        cells += f"…{found.last}"
+    elif found.count > len(found.first):
+        cells += f"、{found.last}"
+    many = f" {found.count} 个" if found.count > 1 else ""
     return (
-        f"{where}{'、'.join(refs)} 等单元格是公式，但没有计算结果（文件由程序生成，未经 Excel "
+        f"{where}{cells} 等{many}单元格是公式，但没有计算结果（文件由程序生成，未经 Excel "
         "计算）：请在 Excel 中打开并保存后再导入"
     )
 

@@ -373,3 +373,20 @@ def test_no_known_header_falls_back_to_first_row() -> None:
     table = read_table(b"a,b\n1,2\n", "a.csv")
     assert table.header == ["a", "b"]
     assert list(table.rows) == [(2, ["1", "2"])]
+
+
+def test_formulas_without_results_are_counted_and_located() -> None:
+    """The reason listed five cells and stopped: "F5、F6、F7、F8、F9 等单元格" for a column of
+    36, so the user could not tell how far the damage went."""
+    rows: list[list[object]] = [
+        ["企业名称", "统一社会信用代码", "年月", "进口额(美元)", "x", "出口额(美元)"]
+    ]
+    rows += [["甲", "91410300000000019Y", "2025-09", 1, None, 2] for _ in range(3)]
+    rows += [["甲", "91410300000000019Y", "2025-09", 1, None, "=1+1"] for _ in range(36)]
+    with pytest.raises(TableError) as caught:
+        read_table(xlsx_bytes(rows), "a.xlsx")
+    assert caught.value.reason.startswith(
+        "工作表“Sheet1”的F5、F6…F40 等 36 个单元格是公式，但没有计算结果"
+    )
+    with pytest.raises(TableError, match="工作表“Sheet1”的F5、F6、F7 等 3 个单元格是公式"):
+        read_table(xlsx_bytes(rows[:7]), "a.xlsx")
