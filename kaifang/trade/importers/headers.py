@@ -441,10 +441,17 @@ class HeaderMapping:
                 else "未找到金额列：如“实际使用外资(万美元)”“对外直接投资额(万美元)”"
             )
         if not any(f in self.columns for f in ("uscc", "customs_code", "name")):
-            from kaifang.trade.importers.official import OFFICIAL_MESSAGE, is_official_layout
+            from kaifang.trade.importers.official import (
+                OFFICIAL_MESSAGE,
+                PLATFORM_MESSAGE,
+                is_official_layout,
+                is_platform_export,
+            )
 
             if is_official_layout(self.headers):
                 raise MappingError(OFFICIAL_MESSAGE)
+            if self.kind == "customs" and is_platform_export(self.headers):
+                raise MappingError(PLATFORM_MESSAGE)
             problems.append("未找到企业标识列：需要统一社会信用代码、海关编码或企业名称")
         needs_period = self.kind in ("customs", "fdi", "odi") and not has_file_period
         if needs_period and "period" not in self.columns:

@@ -265,3 +265,23 @@ def test_header_score() -> None:
     assert header_score(["2025年9月示范市进出口企业数据", None]) == 0
     assert header_score(["数据年月", "商品编码", "备注", 3]) == 2
     assert header_score(["出口额(万美元)", "企业名称"]) == 2
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "数据年月,贸易伙伴编码,贸易伙伴名称,注册地编码,注册地名称,美元",
+        "数据年月,商品编码,商品名称,注册地编码,注册地名称,人民币",
+        "Date of data,Commodity code,Commodity,Trading partner code,Trading partner,US dollar",
+    ],
+    ids=["partner-only", "hs-and-province", "english"],
+)
+def test_any_statistics_platform_download_is_named_at_the_header_check(header: str) -> None:
+    """A platform download with other dimensions than 商品+伙伴, or its English headers, got
+    未找到企业标识列…；未找到进出口标志列… (or four such reasons): as if a column were
+    missing from an enterprise file."""
+    mapping = detect_mapping(header.split(","), kind="customs")
+    with pytest.raises(MappingError) as caught:
+        mapping.require(has_file_flow=True)
+    assert caught.value.reason.startswith("这是海关统计数据平台导出的汇总数据")
+    assert "不能导入企业进出口明细" in caught.value.reason
