@@ -542,12 +542,16 @@ def _zones_section(year: int, today: dt.date) -> Section:
     projects = Project.objects.order_by()
     counts = {r["stage"]: r["n"] for r in projects.values("stage").annotate(n=Count("id"))}
     if counts:
+        total = sum(counts.values())
+        terminated = counts.get(Stage.TERMINATED, 0)
+        active = total - terminated - counts.get(Stage.OPERATING, 0)
         part.paragraphs.append(
-            f"招商项目{sum(counts.values())}个，其中线索和洽谈"
+            f"招商项目{total}个，其中线索和洽谈"
             f"{counts.get(Stage.LEAD, 0) + counts.get(Stage.TALKS, 0)}个、签约和注册"
             f"{counts.get(Stage.SIGNED, 0) + counts.get(Stage.REGISTERED, 0)}个、开工"
-            f"{counts.get(Stage.STARTED, 0)}个、投产/运营{counts.get(Stage.OPERATING, 0)}个，"
-            f"停滞{projects.filter(stuck_q(today)).count()}个。"
+            f"{counts.get(Stage.STARTED, 0)}个、投产/运营{counts.get(Stage.OPERATING, 0)}个"
+            + (f"、终止{terminated}个" if terminated else "")
+            + f"；在推进的{active}个项目中停滞{projects.filter(stuck_q(today)).count()}个。"
         )
     return part
 

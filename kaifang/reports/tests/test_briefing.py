@@ -227,6 +227,22 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
     park_actions.park_output_set(
         actor=city.officer, park=zone.park, year=2025, output=D("120"), target=D("150")
     )
+    dropped = zone_actions.project_create(
+        actor=city.officer,
+        name="西城外资物流项目",
+        direction="inbound",
+        investor="某某物流集团",
+        district=city.district_a,
+        officer=city.officer,
+        lead_on=dt.date(2025, 1, 6),
+    )
+    zone_actions.project_move(
+        actor=city.officer,
+        project=dropped,
+        stage="terminated",
+        on=dt.date(2025, 2, 3),
+        note="投资方战略调整",
+    )
     out_file = tmp_path / "b.docx"
     with time_machine.travel(dt.datetime(2025, 4, 10, 9, tzinfo=dt.UTC), tick=False):
         call_command(
@@ -244,7 +260,11 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
         "全市园区1个，其中千亿级目标园区0个（已达0个）、百亿级目标园区1个（已达1个）；"
         "2025年已报营业收入/产值120.0亿元，完成目标150.0亿元的80.0%。"
     )
-    assert section[3].startswith("招商项目1个，其中线索和洽谈1个")
+    # the stages add up to the total (终止 named); 停滞 counts among the projects still pushed
+    assert section[3] == (
+        "招商项目2个，其中线索和洽谈1个、签约和注册0个、开工0个、投产/运营0个、终止1个；"
+        "在推进的1个项目中停滞0个。"
+    ), section[3]
     platforms = next(t for t in document.tables if t.rows[0].cells[0].text == "平台")
     assert [c.text for c in platforms.rows[1].cells] == [
         "东城中欧班列集结中心",
