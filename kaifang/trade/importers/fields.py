@@ -83,7 +83,8 @@ _PERIOD = (
 )
 
 _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "period": _PERIOD,
+    # files derived from declarations (FORMATS.md §2) date each line: its month is the period
+    "period": (_PERIOD[0], (*_PERIOD[1], "进出口日期", "出口日期", "进口日期", "申报日期")),
     "flow": (
         "进出口",
         (

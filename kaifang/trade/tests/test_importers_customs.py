@@ -531,3 +531,31 @@ def test_xls_fixture_end_to_end() -> None:
     assert result.errors[0].row == 5
     assert result.totals["export"].usd == Decimal(155000)
     assert {r.trade_mode_code for r in result.rows} == {"10", "0615"}
+
+
+def test_a_declaration_derived_layout_dates_its_lines_by_the_declaration() -> None:
+    """申报日期 was not a period header: the file was refused with 未找到年月列."""
+    header = ["申报日期", "经营单位编码", "商品编号", "监管方式", "最终目的国（地区）", "美元"]
+    rows: list[list[object]] = [
+        ["2025-09-15", "4103960001", "8517130000", "（0615）进料对口", "美国", "1000.5"],
+        [
+            "2025/9/16 10:30:00",
+            "4103960001",
+            "8517.1300.00",
+            "（0615）进料对口",
+            "美国(502)",
+            "200",
+        ],
+        ["2025-10-02", "4103960001", "8517130000", "0110", "美国", "1"],
+    ]
+    result = parse_rows(header, rows)
+    assert result.errors == []
+    assert [
+        (r.period, r.hs_code, r.partner_code, r.trade_mode_code, r.value_usd) for r in result.rows
+    ] == [
+        (date(2025, 9, 1), "8517130000", "502", "0615", Decimal("1200.5")),
+        (date(2025, 10, 1), "8517130000", "502", "0110", Decimal(1)),
+    ]
+    # a statistics month wins over the declaration's date when a file has both
+    mapping = detect_mapping(["申报日期", "数据年月", "企业名称", "美元"])
+    assert mapping.columns["period"] == 1
