@@ -1,6 +1,7 @@
 """`{{ value|amount:currency }}` (亿元/万美元, one decimal), `{{ value|amount_small:currency }}`
 (万元/万美元, for enterprise-sized figures), `{{ value|exact }}` (units, two decimals),
-`{{ value|pct }}` and `{{ value|pp }}`. Thin wrappers over kaifang.core.lib.numbers."""
+`{{ value|figure }}` (a KPI: two decimals unless whole), `{{ value|pct }}` and `{{ value|pp }}`.
+Thin wrappers over kaifang.core.lib.numbers."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def amount_unit(currency: str, size: str = "") -> str:
 @register.filter
 def exact(value: Decimal | None) -> str:
     return numbers.scaled(value, "one", 2)
+
+
+@register.filter
+def figure(value: Decimal | None) -> str:
+    """A monthly KPI's figure: thousands separators and two decimals, none for a whole number
+    (9 个项目, 1,020.51 万美元, not 9.00 and 1020.51)."""
+    if value is None:
+        return numbers.DASH
+    number = Decimal(value)
+    return numbers.grouped(number, 0 if number == number.to_integral_value() else 2)
 
 
 @register.filter

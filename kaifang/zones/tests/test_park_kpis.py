@@ -227,3 +227,24 @@ def test_park_kpis_are_scoped(city, zone, client: Client):
     assert ParkKpiValue.objects.get().value == 7
     client.force_login(city.district_a_user)
     assert client.get(reverse("zones:park_kpi_export", args=[zone.park.pk])).status_code == 200
+
+
+@JUNE
+def test_park_kpi_table_prints_figures_with_separators_and_whole_counts(city, zone, client: Client):
+    """The KPI table read 实际使用外资 1020.51 and 新签约项目 9.00 (UX review, 2026-12-05):
+    thousands separators as every other table, and no decimals on a whole number."""
+    fdi = ParkKpiDefinition.objects.get(name="实际使用外资")
+    signed = ParkKpiDefinition.objects.get(name="新签约项目")
+    actions_parks.park_kpi_month_save(
+        actor=city.district_a_user,
+        park=zone.park,
+        period=dt.date(2026, 5, 1),
+        values={fdi.pk: Decimal("1020.51"), signed.pk: Decimal(9)},
+    )
+    client.force_login(city.district_a_user)
+    detail = client.get(reverse("zones:park_detail", args=[zone.park.pk])).content.decode()
+    table = detail[
+        detail.index('id="kpi-table"') : detail.index("</table>", detail.index('id="kpi-table"'))
+    ]
+    assert '<td class="num">1,020.51</td>' in table and '<td class="num">9</td>' in table
+    assert "9.00" not in table and "1020.51" not in table
