@@ -466,7 +466,13 @@ def _zones_section(year: int, today: dt.date) -> Section:
             f"截至{today.month}月{today.day}日，{CITY_NAME}开放平台{len(platforms)}个，其中运营"
             f"{status[PlatformStatus.OPERATING]}个、建设{status[PlatformStatus.BUILDING]}个、"
             f"获批{status[PlatformStatus.APPROVED]}个、申建{status[PlatformStatus.APPLYING]}个、"
-            f"谋划{status[PlatformStatus.PLANNING]}个；今年完成节点{done}个，逾期未完成{overdue}个。"
+            f"谋划{status[PlatformStatus.PLANNING]}个"
+            + (
+                f"、暂缓{status[PlatformStatus.SUSPENDED]}个"
+                if status[PlatformStatus.SUSPENDED]
+                else ""
+            )
+            + f"；今年完成节点{done}个，逾期未完成{overdue}个。"
         )
         nexts: dict[int, PlatformMilestone] = {}
         for open_step in steps.order_by("due", "id"):

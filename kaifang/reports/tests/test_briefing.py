@@ -227,6 +227,14 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
     park_actions.park_output_set(
         actor=city.officer, park=zone.park, year=2025, output=D("120"), target=D("150")
     )
+    zone_actions.platform_create(
+        actor=city.officer,
+        name="西城保税物流中心",
+        kind=zone.platform.kind,
+        status="suspended",
+        status_on=dt.date(2025, 2, 1),
+        district=city.district_a,
+    )
     dropped = zone_actions.project_create(
         actor=city.officer,
         name="西城外资物流项目",
@@ -253,7 +261,8 @@ def test_platforms_and_parks_section_and_numbering(trade_data, seeded, city, tmp
     start = texts.index("八、开放平台和园区")
     section = texts[start : texts.index("九、与对标城市比较")]
     assert section[1] == (
-        "截至4月10日，全市开放平台1个，其中运营0个、建设0个、获批0个、申建0个、谋划1个；"
+        "截至4月10日，全市开放平台2个，其中运营0个、建设0个、获批0个、申建0个、谋划1个、"
+        "暂缓1个；"
         "今年完成节点0个，逾期未完成1个。"
     )
     assert section[2] == (
