@@ -155,7 +155,32 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
-_MISSING = frozenset({"", "?", "？", "-", "--", "—", "/", "NULL", "null", "N/A", "n/a", "#N/A"})
+# Chinese tables write an empty figure as a dash of any width (－ ——), a slash or …
+_MISSING = frozenset(
+    {
+        "",
+        "?",
+        "？",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "―",
+        "–",
+        "－",
+        "－－",
+        "…",
+        "……",
+        "/",
+        "／",
+        "NULL",
+        "null",
+        "N/A",
+        "n/a",
+        "#N/A",
+    }
+)
 
 
 def is_missing(value: Cell) -> bool:

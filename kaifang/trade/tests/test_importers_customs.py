@@ -559,3 +559,13 @@ def test_a_declaration_derived_layout_dates_its_lines_by_the_declaration() -> No
     # a statistics month wins over the declaration's date when a file has both
     mapping = detect_mapping(["申报日期", "数据年月", "企业名称", "美元"])
     assert mapping.columns["period"] == 1
+
+
+@pytest.mark.parametrize("dash", ["－", "——", "－－", "…", "／", "–"])
+def test_any_dash_is_an_empty_figure(dash: str) -> None:
+    """— was empty but － (full width), —— and … were 不是数值: the row was rejected although
+    its other currency held the figure."""
+    header = ["年月", "统一社会信用代码", "美元", "人民币"]
+    result = parse_rows(header, [["202509", USCC_A, dash, "71"]])
+    assert result.errors == []
+    assert (result.rows[0].value_usd, result.rows[0].value_cny) == (None, Decimal(71))
