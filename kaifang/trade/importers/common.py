@@ -194,6 +194,9 @@ def is_missing(value: Cell) -> bool:
 # --------------------------------------------------------------------------- amounts
 
 _AMOUNT_TRANS = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0": "", "_": ""})
+# thousands separators every three digits: 1,234.50 but not 1.234,50 or 12,34
+_GROUPED = re.compile(r"^\(?[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?\)?$")
+BAD_GROUPING = "数值格式有误：千位分隔符应每三位一个（如 1,234.50）"
 
 # The amount columns are numeric(22, 4), 18 digits before the point, and the pages sum them: a
 # single figure stays three orders below, far above any real one (a credit code pasted into an
@@ -239,6 +242,8 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
         text = value.strip()
         if text in _MISSING:
             return None
+        if ("," in text or "，" in text) and not _GROUPED.match(text.replace(" ", "")):
+            raise CellError(BAD_GROUPING)
         text = text.translate(_AMOUNT_TRANS)
         if text.startswith("(") and text.endswith(")"):  # accounting negative
             text = "-" + text[1:-1]

@@ -569,3 +569,21 @@ def test_any_dash_is_an_empty_figure(dash: str) -> None:
     result = parse_rows(header, [["202509", USCC_A, dash, "71"]])
     assert result.errors == []
     assert (result.rows[0].value_usd, result.rows[0].value_cny) == (None, Decimal(71))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,234.50", "1234.50"), ("12,345,678", "12345678"), ("１,２３４", "1234")],
+)
+def test_thousands_separators(text: str, value: str) -> None:
+    result = parse_rows(["年月", "统一社会信用代码", "美元"], [["202509", USCC_A, text]])
+    assert result.rows[0].value_usd == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["1.234,50", "12,34", "1,2345"])
+def test_misplaced_thousands_separators_are_refused(text: str) -> None:
+    """1.234,50 (a decimal comma) was read as 1.2345 and 12,34 as 1234, without a word."""
+    result = parse_rows(["年月", "统一社会信用代码", "美元"], [["202509", USCC_A, text]])
+    [error] = result.errors
+    assert (error.row, error.value) == (2, text)
+    assert error.reason.startswith("数值格式有误：千位分隔符")
