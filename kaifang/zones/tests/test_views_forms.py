@@ -134,3 +134,28 @@ def test_removing_a_team_member_or_a_platform_enterprise_asks_first(city, zone, 
         reverse("zones:platform_detail", args=[zone.platform.pk])
     ).content.decode()
     assert f"确定将“{zone.enterprise.name}”从本平台的运营企业中移除吗？" in platform_page
+
+
+def test_park_page_says_when_it_lists_only_part_of_its_enterprises(
+    city, zone, client: Client, monkeypatch
+):
+    """The park page titled 园区企业（237 家） listed 200 with a 合计 of all 237 and no word of
+    the rest (UX review, 2026-12-05): it now says so and links the register filtered by park."""
+    from kaifang.core.lib.uscc import synthetic_uscc
+    from kaifang.enterprises.models import Enterprise
+    from kaifang.zones.views import parks
+
+    Enterprise.objects.create(
+        name="东城第二精密机床有限公司",
+        uscc=synthetic_uscc(7302),
+        district=city.district_a,
+        park=city.district_a_park,
+    )
+    client.force_login(city.district_a_user)
+    url = reverse("zones:park_detail", args=[zone.park.pk])
+    page = client.get(url).content.decode()
+    assert "按名称列出前" not in page and "全部 2 家合计" not in page
+    monkeypatch.setattr(parks, "ENTERPRISES_SHOWN", 1)
+    page = client.get(url).content.decode()
+    assert "按名称列出前 1 家，共 2 家" in page and "全部 2 家合计" in page
+    assert f'href="/enterprises/?park={city.district_a_park.pk}"' in page

@@ -156,13 +156,16 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "zones/park_form.html", {"form": form, "park": park})
 
 
+ENTERPRISES_SHOWN = 200  # the park page's enterprise table; the register and the export hold all
+
+
 @login_required
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     park = selectors.park_for_user(user=request.user, pk=pk)
     trade = selectors.park_trade(user=request.user, park=park)
     enterprises = selectors.park_enterprises(user=request.user, park=park)
     by_id = {row.key: row for row in trade.rows}
-    listed = [(e, by_id.get(str(e.pk))) for e in enterprises[:200]]
+    listed = [(e, by_id.get(str(e.pk))) for e in enterprises[:ENTERPRISES_SHOWN]]
     projects = selectors.projects_visible(user=request.user).filter(park_id=park.unit_id)
     year = year_param(request)
     progress = selectors.park_kpi_progress(park, year)
