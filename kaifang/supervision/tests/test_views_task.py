@@ -302,3 +302,16 @@ def test_an_unsigned_task_counts_against_signing(city):
         (row,) = selectors.board_by_unit(user=city.officer)
     # never signed, overdue: 70 × 0 + 30 × 0/1 − 5 = −5 → 0 (not 25)
     assert row.score == 0.0
+
+
+def test_closing_a_task_asks_first(city, client: Client):
+    """办结销号 cannot be undone; the button went through without a question (UX review,
+    2026-12-05)."""
+    task = make_task(city, deadline=dt.date(2026, 12, 31))
+    actions.task_sign(actor=city.district_a_user, task=task)
+    actions.task_report(actor=city.district_a_user, task=task, text="已完成", percent=100)
+    actions.task_request_completion(actor=city.district_a_user, task=task)
+    client.force_login(city.officer)
+    page = client.get(url(task)).content.decode()
+    form = page[page.index('id="accept-form"') - 200 : page.index('id="accept-form"') + 200]
+    assert 'data-confirm="确定审核通过、办结销号吗？销号后不能撤销' in form

@@ -165,6 +165,8 @@ def test_moving_a_stage_through_the_page(city, zone, client: Client):
     assert zone.project.stage == Stage.TALKS
     page = client.get(reverse("zones:project_detail", args=[zone.project.pk])).content.decode()
     assert "2026-06-01" in page and "洽谈" in page
+    # a stage never moves back and a terminated project never moves again: the form asks first
+    assert 'id="move-form" data-confirm="项目阶段只能向前推进，终止后不能再变更。' in page
 
 
 def _project(city, name, *, reached_stage, lead_on, country=None, park=None, terminated=False):
