@@ -39,6 +39,7 @@ __all__ = [
     "is_missing",
     "normalise_name",
     "parse_amount",
+    "parse_currency",
     "parse_flow",
     "parse_hs_code",
     "parse_period",
@@ -338,6 +339,33 @@ def parse_flow(value: Cell) -> Flow:
     if flow is None:
         raise CellError("无法识别的进出口标志（应为 进口/出口/I/E）")
     return flow
+
+
+# --------------------------------------------------------------------------- currency
+
+# 币制 of a declaration: the name, the ISO code or the customs' old numeric code
+_CURRENCIES: dict[str, Literal["usd", "cny"]] = {
+    "美元": "usd",
+    "USD": "usd",
+    "502": "usd",
+    "人民币": "cny",
+    "CNY": "cny",
+    "RMB": "cny",
+    "142": "cny",
+}
+
+
+def parse_currency(value: Cell) -> Literal["usd", "cny"]:
+    """美元 or 人民币 from a 币制 cell (美元, USD, 502, (502)美元, 人民币(CNY) …)."""
+    text = cell_text(value)
+    if not text or text in _MISSING:
+        raise CellError("币制为空")
+    compact = normalise_name(text)
+    for part in (compact, *split_code_name(compact), *re.split(r"[()]", compact)):
+        found = _CURRENCIES.get(part)
+        if found is not None:
+            return found
+    raise CellError(f"币制为“{text}”：只能导入美元或人民币金额，请换算后填入“美元”或“人民币”列")
 
 
 # --------------------------------------------------------------------------- HS code

@@ -31,6 +31,7 @@ from kaifang.trade.importers.common import (
     cell_text,
     is_missing,
     parse_amount,
+    parse_currency,
     parse_flow,
     parse_hs_code,
     parse_period,
@@ -289,7 +290,7 @@ def _parse_rows(
     c_q2 = cols.get("qty2", none)
     c_u2 = cols.get("unit2", none)
     # value columns per flow: (flow or None for the flow column, usd column, cny column)
-    value_sets: list[tuple[Flow | None, int, Decimal, int, Decimal]] = []
+    value_sets: list[_ValueSet] = []
     if wide:
         wide_flows: tuple[Flow, Flow] = ("export", "import")
         for set_flow in wide_flows:
@@ -312,6 +313,16 @@ def _parse_rows(
                 mapping.multiplier("value_cny"),
             )
         )
+    # 总价 + 币制 when the file has no 美元/人民币 column: each line's currency picks the slot
+    c_price = none if mapping.value_fields() else cols.get("total_price", none)
+    c_currency = cols.get("currency", none)
+    if c_currency < 0:
+        c_price = none
+    priced: dict[str, list[_ValueSet]] = {
+        "usd": [(None, c_price, mapping.multiplier("total_price"), none, Decimal(1))],
+        "cny": [(None, none, Decimal(1), c_price, mapping.multiplier("total_price"))],
+    }
+    currency_cache: dict[Hashable, str | CellError] = {}
     has_partner = c_pcode >= 0 or c_pname >= 0
     has_mode = c_mcode >= 0 or c_mname >= 0
 
@@ -444,7 +455,18 @@ def _parse_rows(
         # values
         entries: list[tuple[Flow, Decimal | None, Decimal | None]] = []
         any_value = False
-        for value_flow, c_usd, f_usd, c_cny, f_cny in value_sets:
+        row_sets = value_sets
+        if c_price >= 0:
+            raw = cells[c_currency]
+            try:
+                row_sets = priced[_cached(currency_cache, parse_currency, raw)]
+            except CellError as exc:
+                row_errors.append(
+                    RowError(number, label_of[c_currency], cell_text(raw), exc.reason)
+                )
+                any_value = True  # the reason is the currency, not a missing amount
+                row_sets = []
+        for value_flow, c_usd, f_usd, c_cny, f_cny in row_sets:
             usd = amount(cells, c_usd, f_usd, row_errors, number)
             cny = amount(cells, c_cny, f_cny, row_errors, number)
             if usd is None and cny is None:
@@ -457,7 +479,7 @@ def _parse_rows(
             elif flow is not None:
                 entries.append((flow, usd, cny))
         if not any_value and not row_errors:
-            columns = [c for s in value_sets for c in (s[1], s[3]) if c >= 0]
+            columns = [c for s in row_sets for c in (s[1], s[3]) if c >= 0]
             row_errors.append(
                 RowError(number, "、".join(label_of[c] for c in columns), "", "没有金额")
             )
@@ -547,6 +569,8 @@ def _parse_rows(
 
 
 _Key = tuple[tuple[str, str], date, Flow, str, str, str]
+# (flow, or None for the row's; usd column, its multiplier; cny column, its multiplier)
+_ValueSet = tuple[Flow | None, int, Decimal, int, Decimal]
 
 
 @dataclass(slots=True)

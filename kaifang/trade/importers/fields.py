@@ -186,6 +186,10 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("贸易方式编码", "贸易方式代码", "监管方式代码", "监管方式编码", "贸易方式", "监管方式"),
     ),
     "trade_mode_name": ("贸易方式名称", ("贸易方式名称", "监管方式名称", "贸易方式中文名称")),
+    # a declaration's price: 总价 in the currency its 币制 names (imported when it is 美元 or
+    # 人民币 and the file has no 美元/人民币 column)
+    "total_price": ("总价", ("总价", "成交总价", "申报总价", "商品总价")),
+    "currency": ("币制", ("币制", "币种", "成交币制", "币制代码", "成交币种")),
     "qty1": (
         "第一数量",
         ("第一数量", "法定第一数量", "第一法定数量", "数量1", "第一计量数量", "数量"),

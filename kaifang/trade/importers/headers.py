@@ -434,7 +434,13 @@ class HeaderMapping:
     def require(self, *, has_file_flow: bool = False, has_file_period: bool = False) -> None:
         """Raise MappingError (Chinese) when the file cannot be imported with this mapping."""
         problems: list[str] = []
-        if self.kind != "enterprise_list" and not self.value_fields():
+        priced = self.kind == "customs" and "total_price" in self.columns
+        if priced and "currency" not in self.columns and not self.value_fields():
+            problems.append(
+                f"有“{self.label('total_price')}”列但没有“币制”列，无法确定金额的币种：请加上"
+                "“币制”列，或改为“美元”“人民币”金额列"
+            )
+        elif self.kind != "enterprise_list" and not self.value_fields() and not priced:
             problems.append(
                 "未找到金额列：需要至少一列金额，如“美元”“人民币”“金额(万美元)”“出口额(万元)”"
                 if self.kind == "customs"

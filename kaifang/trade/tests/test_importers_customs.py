@@ -587,3 +587,41 @@ def test_misplaced_thousands_separators_are_refused(text: str) -> None:
     [error] = result.errors
     assert (error.row, error.value) == (2, text)
     assert error.reason.startswith("数值格式有误：千位分隔符")
+
+
+def test_a_declaration_price_in_its_currency() -> None:
+    """总价 + 币制 (FORMATS.md §2) was no value column: the file was refused with 未找到金额列."""
+    header = ["申报日期", "统一社会信用代码", "商品编号", "总价", "币制"]
+    rows: list[list[object]] = [
+        ["2025-09-15", USCC_A, "8517130000", "1000.5", "美元"],
+        ["2025-09-16", USCC_A, "8517130000", "200", "USD"],
+        ["2025-09-17", USCC_B, "8517130000", "710", "(142)人民币"],
+        ["2025-09-18", USCC_B, "8517130000", "900", "日元"],
+        ["2025-09-18", USCC_B, "8517130000", "", "美元"],
+    ]
+    result = parse_rows(header, rows)
+    assert [(r.value_usd, r.value_cny) for r in result.rows] == [
+        (Decimal("1200.5"), None),
+        (None, Decimal(710)),
+    ]
+    assert [(e.row, e.column, e.value, e.reason) for e in result.errors] == [
+        (
+            5,
+            "币制",
+            "日元",
+            "币制为“日元”：只能导入美元或人民币金额，请换算后填入“美元”或“人民币”列",
+        ),
+        (6, "总价", "", "没有金额"),
+    ]
+
+
+def test_a_price_without_its_currency_is_refused_at_the_header_check() -> None:
+    mapping = detect_mapping(["申报日期", "统一社会信用代码", "总价"])
+    with pytest.raises(MappingError, match="有“总价”列但没有“币制”列，无法确定金额的币种"):
+        mapping.require(has_file_flow=True)
+
+
+def test_a_usd_column_wins_over_the_declaration_price() -> None:
+    header = ["申报日期", "统一社会信用代码", "总价", "币制", "美元"]
+    result = parse_rows(header, [["2025-09-15", USCC_A, "900", "日元", "6"]])
+    assert result.errors == [] and result.rows[0].value_usd == Decimal(6)
