@@ -305,6 +305,17 @@ def _heading_title(sentence: Sentence) -> str:
     return sentence.text.rstrip("。：:；;，, ")
 
 
+# The official hierarchy of enumerators: 一、 above （一） above 1. above （1） above ①.
+_LEVEL = {"cn_dun": 0, "cn_paren": 1, "num_dot": 2, "num_dun": 2, "num_paren": 3, "circled": 4}
+
+
+def _returns_up(kind: str, following: str, seen: set[str]) -> bool:
+    """Whether an item of kind ``following`` after an item of ``kind`` goes back up a level:
+    "5.开展招商活动。（1）聚焦重点国别。（2）建立专员制度。6.…": the "6." is the next of the
+    items above, not a child of "（2）" (the "5." was no heading, so no stack holds it)."""
+    return following in seen and _LEVEL.get(following, 9) < _LEVEL.get(kind, -1)
+
+
 def outline(text: str) -> list[Sentence]:
     """Sentences of ``text`` with ``heading`` and ``section`` filled in.
 
@@ -318,9 +329,12 @@ def outline(text: str) -> list[Sentence]:
     sentences = split_sentences(text)
     stack: list[tuple[str, str]] = []
     result: list[Sentence] = []
+    seen: set[str] = set()
     for index, sentence in enumerate(sentences):
         marker = sentence.marker
         heading = False
+        if marker is not None:
+            seen.add(marker.kind)
         if marker is not None and marker.kind in _HEADING_KINDS:
             kinds_above = [kind for kind, _ in stack]
             if marker.kind in kinds_above:  # a sibling of an earlier heading: its level's above
@@ -341,6 +355,7 @@ def outline(text: str) -> list[Sentence]:
                     or (
                         following.marker.kind != marker.kind
                         and following.marker.kind not in kinds_above
+                        and not _returns_up(marker.kind, following.marker.kind, seen)
                     )
                 )
             )

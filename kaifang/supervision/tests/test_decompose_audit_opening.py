@@ -31,3 +31,18 @@ def test_a_measured_count_ending_a_task_is_no_lead_in() -> None:
     )
     assert [c.lead_unit for c in found] == ["自贸联动创新区", "综保区"]
     assert _find(found, "复制推广30项").deadline == dt.date(2026, 12, 31)
+
+
+def test_the_last_sub_item_before_the_next_item_is_a_task_not_a_heading() -> None:
+    """ "（2）" followed by "6." (a level up, seen before) has no children: it is the last
+    sub-item of "5.", a task of its own."""
+    found = _run(
+        "二、稳外资扩开放\n"
+        "（三）提升招商引资实效\n"
+        "5.开展外资招商专题活动，全年举办专题招商活动10场以上。\n"
+        "（1）聚焦德国、日本等重点国别开展精准招商。\n"
+        "（2）建立外资项目全周期服务机制，实行项目专员制度。\n"
+        "6.实际使用外资确保完成省定目标任务。"
+    )
+    assert _find(found, "项目专员制度").section == "（三）提升招商引资实效"
+    assert len(found) == 4
