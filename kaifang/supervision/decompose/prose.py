@@ -256,6 +256,8 @@ def _raw_subject(
             ("经开区", "经济技术开发区"), pos
         ):
             continue
+        if folded.startswith("请", pos) and not folded.startswith(("请示", "请求"), pos):
+            pos += 1  # a leader's instruction: "请市商务局会同…" addresses 市商务局
         by = folded.startswith("由", pos) and not folded.startswith("由于", pos)
         if by:  # "由市开放办牵头", "由高新区管委会负责实施"
             pos += 1

@@ -46,3 +46,15 @@ def test_the_last_sub_item_before_the_next_item_is_a_task_not_a_heading() -> Non
     )
     assert _find(found, "项目专员制度").section == "（三）提升招商引资实效"
     assert len(found) == 4
+
+
+def test_an_instruction_addresses_the_unit_after_qing() -> None:
+    """ "请市商务局会同…": the lead is 市商务局, not "请市商务局"."""
+    found = _run(
+        "请市商务局会同市口岸办抓紧研究中欧班列常态化开行方案，6月20日前报我。"
+        "市财政局要做好运营补贴资金保障。"
+    )
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("市商务局", ["市口岸办"]),
+        ("市财政局", []),
+    ]
