@@ -46,7 +46,7 @@ from kaifang.trade.importers.context import (
 )
 from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import FlowTotals, ImportResult
-from kaifang.trade.importers.tabular import Table
+from kaifang.trade.importers.tabular import Table, fill_merged
 
 __all__ = [
     "CellCache",
@@ -57,6 +57,7 @@ __all__ = [
     "flow_from_titles",
     "is_blank_row",
     "is_summary_row",
+    "merged_columns",
     "parse_customs",
     "period_from_sheet",
     "period_from_titles",
@@ -246,6 +247,31 @@ def parse_customs(
     return result
 
 
+# The fields a cell merged down several rows gives to each of them (an enterprise over its
+# product lines, a month over its enterprises); never amounts or quantities.
+_MERGED_FIELDS = (
+    "uscc",
+    "customs_code",
+    "name",
+    "period",
+    "flow",
+    "hs_code",
+    "hs_name",
+    "partner_code",
+    "partner_name",
+    "trade_mode_code",
+    "trade_mode_name",
+    "unit1",
+    "unit2",
+)
+MERGED_NOTE = "跨行合并的单元格（如企业名称、年月）按所跨各行相同导入"
+
+
+def merged_columns(mapping: HeaderMapping) -> set[int]:
+    """The columns whose merged cells fill every row they span."""
+    return {mapping.columns[f] for f in _MERGED_FIELDS if f in mapping.columns}
+
+
 def _name_sheet(result: ImportResult[CustomsRow], sheet: str, marks: tuple[int, int]) -> None:
     """The errors and warnings of one sheet, told which sheet (few: only bad rows have them)."""
     errors, warnings = marks
@@ -274,6 +300,12 @@ def _parse_rows(
     file_flow, file_period = context.flow, context.period
     wide = any(f.startswith(("export_", "import_")) for f in cols)
     label = mapping.label
+    filled = merged_columns(mapping)
+    rows = table.rows
+    if any(column in filled for _first, _last, column in table.merged):
+        rows = fill_merged(table, filled)
+        if MERGED_NOTE not in result.notes:
+            result.notes.append(MERGED_NOTE)
     none = -1
     c_uscc = cols.get("uscc", none)
     c_customs = cols.get("customs_code", none)
@@ -354,7 +386,7 @@ def _parse_rows(
     width = max(cols.values()) + 1
     ent_key: tuple[str, str]
 
-    for number, cells in table.rows:
+    for number, cells in rows:
         if not any(cells):
             continue
         if len(cells) < width:

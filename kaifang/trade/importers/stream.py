@@ -37,12 +37,13 @@ from kaifang.trade.importers.customs import (
     CellCache,
     CustomsRow,
     customs_result,
+    merged_columns,
     parse_customs,
     table_context,
 )
 from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
 from kaifang.trade.importers.result import ImportResult
-from kaifang.trade.importers.tabular import Row, Table
+from kaifang.trade.importers.tabular import Row, Table, fill_merged
 
 __all__ = ["MODE_WIDTH", "StreamEnd", "WriteChunk", "merge_new_enterprises", "stream_customs"]
 
@@ -166,12 +167,15 @@ def _collector_off(
     return run
 
 
-def _chunks(tables: Sequence[Table], chunk_rows: int) -> Iterator[tuple[Table, list[Row]]]:
+def _chunks(
+    tables: Sequence[Table], chunk_rows: int, filled: set[int]
+) -> Iterator[tuple[Table, list[Row]]]:
     """Each table's rows, ``chunk_rows`` at a time (the very first chunk a fifth of that, so
-    the writer starts sooner); a chunk never spans two sheets."""
+    the writer starts sooner); a chunk never spans two sheets. Merged cells are filled here,
+    so a merge across two chunks fills both; the chunk's table keeps the merges for the note."""
     size = max(1, chunk_rows // 5)
     for table in tables:
-        rows = iter(table.rows)
+        rows = fill_merged(table, filled) if table.merged else iter(table.rows)
         while lines := list(islice(rows, size)):
             size = chunk_rows
             yield table, lines
@@ -219,7 +223,7 @@ def stream_customs(
     iso: dict[date, str] = {}
     zero = Decimal(0)
     cells = CellCache()
-    for each, lines in _chunks(tables, chunk_rows):
+    for each, lines in _chunks(tables, chunk_rows, merged_columns(mapping)):
         part = parse_customs(
             dataclasses.replace(each, rows=iter(lines)),
             mapping,

@@ -29,6 +29,7 @@ __all__ = [
     "Table",
     "TableError",
     "data_sheet",
+    "fill_merged",
     "read_table",
     "uncached_formula_message",
 ]
@@ -71,6 +72,9 @@ class Table:
     visible_sheets: list[str] = field(default_factory=list)
     found_header: bool = True  # False: no row looked like a header, the first row was taken
     filename: str = ""
+    # cells merged down several rows: (first row, last row, column), row numbers as ``rows``
+    # gives them; only the first row holds the value (calamine-read xlsx and xls)
+    merged: list[tuple[int, int, int]] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
     file_format: str = "csv"
@@ -195,6 +199,34 @@ def _table(numbered: Iterator[Row], kind: Kind | None, **info: object) -> Table:
         found_header=found,
         **info,  # type: ignore[arg-type]
     )
+
+
+def fill_merged(table: Table, columns: set[int]) -> Iterator[Row]:
+    """``table``'s rows with the value of a cell merged down several rows (an enterprise's
+    name over its product lines) repeated in each row it spans, in ``columns`` only: an amount
+    merged over rows belongs to them once, not to each."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for first, last, column in table.merged:
+        if column in columns and last > table.header_row:
+            spans.setdefault(first, []).append((column, last))
+    if not spans:
+        yield from table.rows
+        return
+    open_spans: dict[int, tuple[int, Cell]] = {}  # column → (last row, value)
+    for number, cells in table.rows:
+        if open_spans:
+            for column, (last, value) in list(open_spans.items()):
+                if number > last:
+                    del open_spans[column]
+                elif column < len(cells) and (cells[column] is None or cells[column] == ""):
+                    cells[column] = value
+                elif column >= len(cells):
+                    cells.extend([None] * (column - len(cells)))
+                    cells.append(value)
+        for column, last in spans.get(number, ()):
+            if column < len(cells):
+                open_spans[column] = (last, cells[column])
+        yield number, cells
 
 
 # --------------------------------------------------------------------------- csv
@@ -421,6 +453,11 @@ def _calamine_table(
     # iter_rows starts at the sheet's first row but at its first used column: put the empty
     # columns back so a cell keeps its column letter.
     pad: list[Cell] = [None] * (ws.start[1] if ws.start else 0)
+    merged = [
+        (top[0] + 1, bottom[0] + 1, top[1])
+        for top, bottom in (ws.merged_cell_ranges or [])
+        if bottom[0] > top[0]
+    ]
 
     def numbered() -> Iterator[Row]:
         try:
@@ -442,6 +479,7 @@ def _calamine_table(
         sheets=names,
         visible_sheets=visible,
         file_format=file_format,
+        merged=merged,
     )
 
 

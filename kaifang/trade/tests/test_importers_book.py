@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kaifang.trade.importers.book import Book, read_book, split_sheet_names
 from kaifang.trade.importers.context import check_tables
@@ -212,3 +212,45 @@ def test_formulas_without_results_on_a_later_sheet_name_that_sheet() -> None:
     assert list(read_table(data, "a.xlsx").rows)  # the first sheet alone reads
     with pytest.raises(TableError, match="工作表“进口”的D2 等单元格是公式"):
         read_book(data, "a.xlsx", kind="customs")
+
+
+def _merged_workbook() -> bytes:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["年月", "统一社会信用代码", "企业名称", "商品编码", "进出口", "美元", "企业合计"])
+    ws.append([202509, USCC_A, "洛阳一号机械有限公司", "8517", "出口", 1, 6])
+    ws.append([None, None, None, "8471", "出口", 2, None])
+    ws.append([None, None, None, "8473", "出口", 3, None])
+    ws.append([202509, USCC_B, "乙", "8517", "出口", 4, 4])
+    for cells in ("A2:A5", "B2:B4", "C2:C4", "G2:G4"):
+        ws.merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_cells_merged_down_fill_the_rows_they_span() -> None:
+    """An enterprise merged over its product lines: the lines below the first were rejected
+    as 缺少企业标识 and 年月为空."""
+    _book, result = _parse(_merged_workbook())
+    assert result.errors == []
+    assert sorted((r.enterprise.enterprise_id, r.hs_code, r.value_usd) for r in result.rows) == [
+        (1, "8471", 2),
+        (1, "8473", 3),
+        (1, "8517", 1),
+        (2, "8517", 4),
+    ]
+    assert "跨行合并的单元格（如企业名称、年月）按所跨各行相同导入" in result.notes
+
+
+def test_the_stream_fills_a_merge_that_crosses_a_chunk() -> None:
+    book = read_book(_merged_workbook(), "a.xlsx", kind="customs")
+    mapping = detect_mapping(book.first.header, kind="customs")
+    items = list(
+        stream_customs(
+            book.tables, mapping, lookups=lookups(), source="customs", batch_id=None, chunk_rows=5
+        )
+    )  # chunks of 1 row, then 5
+    [end] = [i for i in items if isinstance(i, StreamEnd)]
+    assert end.result.errors == [] and end.result.totals["export"].usd == Decimal(10)
