@@ -35,6 +35,7 @@ _CELL_SEPARATOR_RE = re.compile(r"\t|[ \u3000]{2,}|\u3000")
 _ANNUAL_TARGETS = ("全年", "年度", "今年", "本年")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("index", re.compile(r"^(?:序号|编号|序)$")),
+    ("leader", re.compile(r"领导|责任人|联系人")),  # 牵头领导 names a person, not a unit
     ("lead", re.compile(r"牵头")),
     ("co", re.compile(r"配合|协办|参与|协同")),
     ("guide", re.compile(r"指导")),
@@ -113,20 +114,48 @@ def _cell_text(ctx: Context, cells: list[_Cell], index: int | None) -> tuple[str
 def _row_units(
     ctx: Context, cells: list[_Cell], roles: dict[str, int]
 ) -> tuple[list[str], list[str]]:
-    names = {
-        role: [
-            resolve_unit(n, ctx.units)
-            for n in split_unit_names(
-                _split_joined_names(_cell_text(ctx, cells, roles.get(role))[0])
-            )
-        ]
-        for role in ("lead", "responsible", "co", "guide")
-    }
-    lead_names = names["lead"] or names["responsible"][:1]
+    names: dict[str, list[str]] = {"marked_lead": [], "marked_co": []}
+    for role in ("lead", "responsible", "co", "guide"):
+        value = _split_joined_names(_cell_text(ctx, cells, roles.get(role))[0])
+        names[role] = []
+        for raw in split_unit_names(value):
+            name, mark, helpers = _role_mark(raw, ctx)
+            target = {"lead": "marked_lead", "co": "marked_co"}.get(mark, role)
+            names[target].append(resolve_unit(name, ctx.units))
+            names["marked_co"].extend(resolve_unit(h, ctx.units) for h in helpers)
+    lead_names = names["marked_lead"] or names["lead"] or names["responsible"][:1]
     co_names = [
-        n for n in [*names["responsible"], *names["co"], *names["guide"]] if n not in lead_names
+        n
+        for n in [*names["lead"], *names["responsible"], *names["co"], *names["guide"]]
+        + names["marked_co"]
+        if n not in lead_names
     ]
     return lead_names, [*lead_names[1:], *dict.fromkeys(co_names)]
+
+
+_ROLE_MARK_RE = re.compile(r"^(?P<name>.+?)[（(](?P<inner>[^（）()]+)[）)]$")
+_LEAD_MARKS = ("牵头", "牵头单位", "主责", "主办")
+_CO_MARKS = ("配合", "配合单位", "参与", "协助", "协办")
+
+
+def _role_mark(raw: str, ctx: Context) -> tuple[str, str, list[str]]:
+    """A unit cell's own role marks: "市商务局（牵头）" leads, "市财政局（配合）" helps, and
+    "各开发区管委会（市自然资源和规划局配合）" names a helper in the bracket. Returns the name,
+    its mark ("lead", "co" or "") and the helpers named in the bracket."""
+    match = _ROLE_MARK_RE.match(raw.strip())
+    if match is None:
+        return raw, "", []
+    name, inner = match.group("name").strip(), fold(match.group("inner")).strip()
+    if inner in _LEAD_MARKS:
+        return name, "lead", []
+    if inner in _CO_MARKS:
+        return name, "co", []
+    for mark in _CO_MARKS:
+        if inner.endswith(mark):
+            helpers = split_unit_names(match.group("inner")[: -len(mark)])
+            if helpers and all(looks_like_unit(h, ctx.units) for h in helpers):
+                return name, "", helpers
+    return raw, "", []
 
 
 def _split_joined_names(value: str) -> str:

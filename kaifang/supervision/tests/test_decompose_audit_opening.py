@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaifang.supervision.decompose import Candidate, decompose
+from kaifang.supervision.decompose import Candidate, decompose, decompose_table
 
 DOC_DATE = dt.date(2026, 3, 20)
 
@@ -57,4 +57,22 @@ def test_an_instruction_addresses_the_unit_after_qing() -> None:
     assert [(c.lead_unit, c.co_units) for c in found] == [
         ("市商务局", ["市口岸办"]),
         ("市财政局", []),
+    ]
+
+
+def test_a_division_table_reads_its_cells_role_marks_and_skips_the_leader_column() -> None:
+    """A 任务分工表 whose 牵头领导 column names a person (not a unit), and whose unit cells mark
+    roles themselves: "市商务局（牵头）", "各开发区管委会（市自然资源和规划局配合）"."""
+    rows = [
+        ["完成时限", "责任单位", "具体任务", "序号", "牵头领导"],
+        ["9月底前", "市财政局、市商务局（牵头）", "兑现外贸稳增长奖补资金", "1", "王副市长"],
+        ["12月底前", "各开发区管委会（市自然资源和规划局配合）", "新建标准厂房50万平方米", "2",
+         "李副市长"],
+        ["年底前", "市投资促进局、海关(配合)", "新引进外资项目15个", "3", "李副市长"],
+    ]  # fmt: skip
+    found = decompose_table(rows, doc_date=DOC_DATE, units=[])
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("市商务局", ["市财政局"]),
+        ("各开发区管委会", ["市自然资源和规划局"]),
+        ("市投资促进局", ["海关"]),
     ]
