@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kaifang.trade.importers.headers import Kind, normalise_header
+from kaifang.trade.importers.headers import Kind, detect_mapping, normalise_header
 from kaifang.trade.importers.tabular import EmptyTableError, Row, Table, TableError, read_table
 
 __all__ = ["Book", "read_book", "split_sheet_names"]
@@ -61,6 +61,16 @@ def _sheet(data: bytes, filename: str, sheet: str, kind: Kind | None) -> Table:
     table = read_table(data, filename, sheet=sheet, kind=kind)
     table.rows = _rows_later(data, filename, sheet, kind)
     return table
+
+
+def _is_detail(table: Table, kind: Kind | None) -> bool:
+    """Whether a sheet's columns can be the kind's records: an enterprise column and, but for
+    enterprise lists, an amount. A summary by country or product (贸易伙伴名称, 美元) is not."""
+    if kind is None:
+        return True
+    mapping = detect_mapping(table.header, kind=kind)
+    named = any(f in mapping.columns for f in ("uscc", "customs_code", "name"))
+    return named and (kind == "enterprise_list" or bool(mapping.value_fields()))
 
 
 def _layout(table: Table) -> list[str]:
@@ -133,5 +143,11 @@ def read_book(
     if _SUMMARY_SHEET.search(first.sheet) and len(tables) > 1:
         summaries.insert(0, tables.pop(0))
     skipped += [f"「{t.sheet}」（汇总表，其数据即其他工作表之和）" for t in summaries]
+    details = [t for t in tables if _is_detail(t, kind)]
+    if details and len(details) < len(tables):
+        skipped += [
+            f"「{t.sheet}」（没有企业列或金额列，不是明细表）" for t in tables if t not in details
+        ]
+        tables = details
     _check_layouts(tables)
     return Book(tables, skipped)

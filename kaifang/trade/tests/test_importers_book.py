@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from kaifang.trade.importers.book import Book, read_book, split_sheet_names
+from kaifang.trade.importers.common import Flow
 from kaifang.trade.importers.context import check_tables
 from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -26,11 +27,11 @@ HEADER = ["年月", "统一社会信用代码", "贸易伙伴编码", "美元"]
 
 
 def _parse(
-    data: bytes, name: str = "a.xlsx", sheets: Sequence[str] = ()
+    data: bytes, name: str = "a.xlsx", sheets: Sequence[str] = (), flow: Flow | None = None
 ) -> tuple[Book, ImportResult[CustomsRow]]:
     book = read_book(data, name, kind="customs", sheets=sheets)
     mapping = detect_mapping(book.first.header, kind="customs")
-    return book, parse_customs(book.tables, mapping, lookups=lookups())
+    return book, parse_customs(book.tables, mapping, lookups=lookups(), file_flow=flow)
 
 
 def test_export_and_import_sheets_take_their_flow_from_the_name() -> None:
@@ -254,3 +255,19 @@ def test_the_stream_fills_a_merge_that_crosses_a_chunk() -> None:
     )  # chunks of 1 row, then 5
     [end] = [i for i in items if isinstance(i, StreamEnd)]
     assert end.result.errors == [] and end.result.totals["export"].usd == Decimal(10)
+
+
+@pytest.mark.parametrize("order", ["detail-first", "summary-first"])
+def test_a_sheet_by_country_beside_the_records_is_passed_over(order: str) -> None:
+    """A pivot by country (贸易伙伴名称, 美元) beside the records has a header too: its
+    different columns would refuse the whole file."""
+    sheets = {
+        "明细": [HEADER, [202509, USCC_A, "502", 1]],
+        "按国别": [["贸易伙伴名称", "美元"], ["美国", 1]],
+    }
+    if order == "summary-first":
+        sheets = dict(reversed(sheets.items()))
+    book, result = _parse(workbook_bytes(sheets), flow="export")
+    assert book.sheet_names == ["明细"]
+    assert book.skipped == ["「按国别」（没有企业列或金额列，不是明细表）"]
+    assert result.totals["export"].usd == Decimal(1)
