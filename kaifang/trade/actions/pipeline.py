@@ -179,6 +179,8 @@ def _read(content: bytes, filename: str, *, kind: str, sheets: Sequence[str]) ->
     """A customs file's data sheets; the first data sheet (or the first chosen) of the others."""
     if kind == ImportKind.CUSTOMS:
         return read_book(content, filename, sheets=sheets, kind="customs")
+    if len(sheets) > 1:
+        raise TableError("企业名录、外资、对外投资文件一次只能导入一个工作表：请只填写一个工作表")
     return Book(
         [
             read_table(

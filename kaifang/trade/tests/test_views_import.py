@@ -365,3 +365,13 @@ def test_the_sheets_to_read_are_chosen_at_upload(city, trade_reference, client, 
         {**data, "sheets": "出口、三月", "file": SimpleUploadedFile("九月.xlsx", _two_sheets())},
     )
     assert "没有名为“三月”的工作表（有：出口、进口）" in response.content.decode()
+
+
+def test_other_kinds_read_one_chosen_sheet(city, trade_reference, client):
+    client.force_login(city.officer)
+    data = {"kind": "fdi", "source": "commerce", "sheets": "出口，进口"}
+    response = client.post(
+        "/trade/imports/", {**data, "file": SimpleUploadedFile("a.xlsx", _two_sheets())}
+    )
+    assert "一次只能导入一个工作表" in response.content.decode()
+    assert not ImportBatch.objects.exists()
