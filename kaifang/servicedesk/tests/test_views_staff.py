@@ -322,3 +322,15 @@ def test_visit_list_date_range_errors_are_in_chinese(client, city):
     assert "走访日期的起始日期不能晚于截止日期。" in page.content.decode()
     page = client.get("/servicedesk/visits/?date_from=2026-13-01")
     assert "“走访日期自”请填写有效日期" in page.content.decode()
+
+
+def test_a_leader_reading_a_visit_is_offered_no_to_appeal_form(client, city, firm):
+    """转为诉求 answered a leader 403 (UX review, 2026-12-05): a read-only role sees no form."""
+    visit = _visit(city, firm, dt.date(2026, 11, 20), "订单稳定", problems="出口退税到账慢")
+    url = f"/servicedesk/visits/{visit.pk}/"
+    login(client, city.leader)
+    page = client.get(url).content.decode()
+    assert "出口退税到账慢" in page and 'id="to-appeal"' not in page
+    assert client.post(url + "appeal/", {"category": "tax_rebate"}).status_code == 403
+    login(client, city.district_a_user)
+    assert 'id="to-appeal"' in client.get(url).content.decode()

@@ -21,7 +21,7 @@ from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
-from kaifang.core.scope import get_for_user
+from kaifang.core.scope import can_write, get_for_user
 from kaifang.enterprises.models import Enterprise
 from kaifang.servicedesk import actions, selectors
 from kaifang.servicedesk.forms import (
@@ -225,7 +225,13 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "servicedesk/visit_detail.html",
-        {"visit": visit, "form": form, "appeals": appeals_for(user).filter(visit=visit)},
+        {
+            "visit": visit,
+            "form": form,
+            "appeals": appeals_for(user).filter(visit=visit),
+            # 领导 read: the form turning a problem into an appeal is only for who may write
+            "editable": can_write(user, visit),
+        },
     )
 
 
