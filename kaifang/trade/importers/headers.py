@@ -275,6 +275,23 @@ def _header_unit(norm: str) -> tuple[str | None, Decimal | None]:
     return currency, scale
 
 
+def _bare_value_column(mapping: HeaderMapping) -> int | None:
+    """The one column of a customs file without any amount column mapped whose header is an
+    amount but names no currency (金额, 金额合计), else None."""
+    if mapping.kind != "customs" or mapping.value_fields():
+        return None
+    used = set(mapping.columns.values())
+    found = [
+        column
+        for column, text in enumerate(mapping.headers)
+        if column not in used
+        and (norm := normalise_header(text))
+        and _header_unit(norm) == (None, None)
+        and _value_field("customs", norm + "美元") == ("value_usd", Decimal(1), True)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def apply_title_units(mapping: HeaderMapping, titles: Sequence[str]) -> HeaderMapping:
     """The mapping with the unit a title row states (单位：万美元) given to the value columns
     whose header leaves it out: 出口 under 单位：万美元 is export_usd × 10,000. A header whose
@@ -291,6 +308,13 @@ def apply_title_units(mapping: HeaderMapping, titles: Sequence[str]) -> HeaderMa
         + ("美元" if c == "usd" else "元")
         for c, m in units.items()
     )
+    bare = _bare_value_column(mapping) if len(units) == 1 else None
+    if bare is not None:
+        # 金额 under 单位：万美元: the title says the currency a bare amount column leaves out
+        title_currency, size = next(iter(units.items()))
+        columns[f"value_{title_currency}"] = bare
+        multipliers[f"value_{title_currency}"] = size
+        notes.append(f"列“{mapping.headers[bare]}”按标题所注单位（{stated}）计")
     for name, column in mapping.columns.items():
         if not name.endswith(("_usd", "_cny")):
             continue

@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -271,3 +272,16 @@ def test_a_sheet_by_country_beside_the_records_is_passed_over(order: str) -> Non
     assert book.sheet_names == ["明细"]
     assert book.skipped == ["「按国别」（没有企业列或金额列，不是明细表）"]
     assert result.totals["export"].usd == Decimal(1)
+
+
+def test_an_xls_with_a_hidden_sheet_export_and_import_sheets_and_merged_cells() -> None:
+    """customs_two_sheets_2025_09.xls (see fixtures/README.md) end to end."""
+    data = (Path(__file__).parent / "fixtures" / "customs_two_sheets_2025_09.xls").read_bytes()
+    book, result = _parse(data, "九月.xls")
+    assert (book.sheet_names, book.skipped) == (["出口", "进口"], ["「参数」（隐藏）"])
+    assert result.periods == [date(2025, 9, 1)]
+    assert result.totals["export"].usd == Decimal("65000")  # (1.5 + 2 + 3) 万美元
+    assert result.totals["import"].usd == Decimal("5000")
+    assert [(e.where, e.column) for e in result.errors] == [
+        ("工作表「进口」第 4 行", "统一社会信用代码")
+    ]

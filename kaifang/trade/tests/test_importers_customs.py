@@ -625,3 +625,15 @@ def test_a_usd_column_wins_over_the_declaration_price() -> None:
     header = ["申报日期", "统一社会信用代码", "总价", "币制", "美元"]
     result = parse_rows(header, [["2025-09-15", USCC_A, "900", "日元", "6"]])
     assert result.errors == [] and result.rows[0].value_usd == Decimal(6)
+
+
+def test_a_bare_amount_column_takes_the_title_unit() -> None:
+    """金额 under 单位：万美元 names no currency in its header: the file was refused with
+    未找到金额列 although the title says what the column holds."""
+    header = ["年月", "统一社会信用代码", "进出口", "金额"]
+    result = _titled("单位：万美元", header=header, rows=[["2025-09", USCC_A, "出口", 1.5]])
+    assert result.totals["export"].usd == Decimal("15000")
+    assert "列“金额”按标题所注单位（万美元）计" in result.mapping.notes
+    # without a unit in the title the bare 金额 stays ambiguous
+    with pytest.raises(MappingError, match="未找到金额列"):
+        _titled("2025年9月数据", header=header, rows=[["2025-09", USCC_A, "出口", 1.5]])
