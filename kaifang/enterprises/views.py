@@ -155,7 +155,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         changes={"filters": filters.__dict__, "rows": len(rows)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"enterprises-{stamp}.xlsx")
+    return file_download(content=content, filename=f"外向型企业名录-{stamp}.xlsx")
 
 
 @login_required

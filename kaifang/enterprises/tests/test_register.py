@@ -89,6 +89,11 @@ def test_export_is_scoped_and_audited(city, firms, client: Client):
     entry = AuditEntry.objects.get(action="export.enterprises")
     assert entry.actor == city.district_b_user
     assert entry.changes["rows"] == 1
+    # named in Chinese like the other modules' exports (UX review, 2026-12-05)
+    assert (
+        "%E5%A4%96%E5%90%91%E5%9E%8B%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95-"
+        in (response["Content-Disposition"])
+    )  # 外向型企业名录-
 
 
 def test_create_form_shows_chinese_errors(city, client: Client):

@@ -261,15 +261,19 @@ def test_a_supervised_appeal_links_its_task_only_for_those_who_may_open_it(
 
 
 def test_export_file_names_carry_their_date(client, city, firm, make_appeal):
-    """Two downloads on different days no longer overwrite each other (QA crawl, session 37)."""
+    """Two downloads on different days no longer overwrite each other (QA crawl, session 37),
+    and are named in Chinese like the other modules' exports (UX review, 2026-12-05)."""
     import re
+    from urllib.parse import unquote
 
     make_appeal(firm)
     login(client, city.officer)
-    ledger = client.get("/servicedesk/appeals/export.xlsx")["Content-Disposition"]
-    assert re.search(r'filename="appeals-\d{8}-\d{4}\.xlsx"', ledger)
-    stats = client.get("/servicedesk/stats/export.xlsx")["Content-Disposition"]
-    assert re.search(r'filename="appeal-stats-\d{4}\.xlsx"', stats)
+    ledger = unquote(client.get("/servicedesk/appeals/export.xlsx")["Content-Disposition"])
+    assert re.search(r"企业诉求台账-\d{8}-\d{4}\.xlsx", ledger)
+    stats = unquote(client.get("/servicedesk/stats/export.xlsx")["Content-Disposition"])
+    assert re.search(r"诉求统计-\d{4}\.xlsx", stats)
+    visits = unquote(client.get("/servicedesk/visits/export.xlsx")["Content-Disposition"])
+    assert re.search(r"企业走访记录-\d{8}-\d{4}\.xlsx", visits)
 
 
 def _visit(city, firm, day, said, problems=""):

@@ -155,7 +155,7 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
         changes={"filters": filters.__dict__, "rows": len(rows)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")  # as the register's export
-    return file_download(content=content, filename=f"appeals-{stamp}.xlsx")
+    return file_download(content=content, filename=f"企业诉求台账-{stamp}.xlsx")
 
 
 @login_required

@@ -182,7 +182,7 @@ def visit_export(request: HttpRequest) -> HttpResponse:
         changes={"filters": filters, "rows": len(rows)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"visits-{stamp}.xlsx")
+    return file_download(content=content, filename=f"企业走访记录-{stamp}.xlsx")
 
 
 @login_required

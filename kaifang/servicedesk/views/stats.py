@@ -56,4 +56,4 @@ def stats_export(request: HttpRequest) -> HttpResponse:
         object_repr=f"{start.year}年诉求统计",
         changes={"year": start.year, "appeals": report.total.volume},
     )
-    return file_download(content=content, filename=f"appeal-stats-{start.year}.xlsx")
+    return file_download(content=content, filename=f"诉求统计-{start.year}.xlsx")
