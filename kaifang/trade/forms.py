@@ -28,7 +28,7 @@ class UploadForm(forms.Form):
         label="整表进出口方向",
         required=False,
         choices=[("", "文件中有进出口列"), *Flow.choices],
-        help_text="文件没有“进出口”列时，请指定整表是出口还是进口",
+        help_text="文件没有“进出口”列、标题和工作表名称也没有写明时，请指定整表是出口还是进口",
     )
     sheets = forms.CharField(
         label="工作表",

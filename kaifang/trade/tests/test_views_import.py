@@ -375,3 +375,9 @@ def test_other_kinds_read_one_chosen_sheet(city, trade_reference, client):
     )
     assert "一次只能导入一个工作表" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_the_upload_page_offers_the_sheets_field(city, trade_reference, client):
+    client.force_login(city.officer)
+    page = client.get("/trade/imports/").content.decode()
+    assert 'name="sheets"' in page and "表名可代替进出口列和年月列" in page
