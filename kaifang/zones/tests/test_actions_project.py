@@ -279,3 +279,14 @@ def test_funnel_page_and_export_show_rates_to_one_decimal(city, client: Client):
         for c in row
     ]
     assert 33.3 in cells and not any(isinstance(c, float) and c != round(c, 1) for c in cells)
+
+
+def test_project_amounts_print_with_thousands_separators(city, zone, client: Client):
+    """The project list read 合同 3000.00 and 8000.00 (UX review, 2026-12-05); amounts now
+    print as every other table does, 3,000.00."""
+    actions.project_update(actor=city.officer, project=zone.project, contracted_usd=Decimal("3000"))
+    client.force_login(city.district_a_user)
+    listing = client.get(reverse("zones:project_list")).content.decode()
+    assert "3,000.00" in listing and "3000.00" not in listing
+    detail = client.get(reverse("zones:project_detail", args=[zone.project.pk])).content.decode()
+    assert "3,000.00 万美元" in detail
