@@ -187,11 +187,64 @@ def _rejoin(lines: list[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Normalise whitespace and, if the text looks scraped, drop the header and page markers."""
+    """Normalise whitespace; if the text looks scraped, drop the header and page markers; if it
+    was pasted from a PDF with hard line breaks, rejoin the lines broken mid-sentence."""
     normalised = _normalise_whitespace(text)
     if is_scraped(normalised):
-        return _rejoin(normalised.split("\n"))
-    return normalised
+        normalised = _rejoin(normalised.split("\n"))
+    return _rejoin_wrapped(normalised)
+
+
+def _width(line: str) -> int:
+    """Display width: a Chinese character is two columns, an ASCII one."""
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in line)
+
+
+_LINE_MARKER_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|"
+    r"第[一二三四五六七八九十]{1,3}[，、：]|附件|[①-⑳])"
+)
+_OPEN_MIN_WIDTH = 24  # narrower lines are titles and headings, never a page's full width
+_WIDTH_SLACK = 6  # a full line may be three characters short (punctuation kept off line starts)
+
+
+def _is_open(line: str) -> bool:
+    """Whether a line stops mid-sentence: no closing punctuation, or a closing quote that closes
+    no sentence ("…推进“智慧口岸”" / "建设，…")."""
+    if not line or "\t" in line:
+        return False
+    if line[-1] in "”’」』" and line[-2:-1] not in ("。", "！", "？"):
+        return True
+    return line[-1] not in _SENTENCE_END | {"."}
+
+
+def _rejoin_wrapped(text: str) -> str:
+    """Text copied from a PDF breaks every line at the page's width, mid-sentence ("…“两段准" /
+    "入”等改革…"). When at least three lines stop open (no closing punctuation) at about the
+    same width, such lines are a good share of the text and hardly any line is wider (a page has
+    one width; the paragraphs of ordinary text are wider than its titles), each full-width line
+    is joined to the next (unless a blank line or an enumerator such as 二、 opens it). Ordinary
+    text, whose unpunctuated lines are short titles and headings, is left alone."""
+    lines = text.split("\n")
+    filled = [line for line in lines if line]
+    widths = sorted(_width(line) for line in filled if _is_open(line))
+    widths = [w for w in widths if w >= _OPEN_MIN_WIDTH]
+    if len(widths) < 3 or len(widths) * 4 < len(filled):
+        return text
+    full = widths[len(widths) // 2]  # the page's width: the median open line
+    if sum(1 for w in widths if abs(w - full) <= _WIDTH_SLACK) * 3 < len(widths) * 2:
+        return text  # open lines of every width: not a page's wrapping
+    if sum(1 for line in filled if _width(line) > full + _WIDTH_SLACK) * 10 > len(filled):
+        return text  # paragraphs wider than the "page": titles and headings, not wrapping
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and line and not _LINE_MARKER_RE.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        joining = _is_open(out[-1]) and _width(line) >= full - _WIDTH_SLACK
+    return "\n".join(out)
 
 
 def rejoin_scraped(text: str) -> str:

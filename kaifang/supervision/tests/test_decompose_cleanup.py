@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from kaifang.supervision.decompose import decompose
 from kaifang.supervision.decompose.cleanup import clean_text, fold, is_scraped, rejoin_scraped
 
 
@@ -70,3 +72,51 @@ def test_fold_keeps_length_and_unifies_punctuation() -> None:
     folded = fold(text)
     assert len(folded) == len(text)
     assert folded == "完成时限：2026年6月底前（牵头单位；市商务局），123"
+
+
+PDF_PASTE = (
+    "关于进一步提升跨境贸易便利化水平的实施意见\n"
+    "各县区人民政府，市政府各部门：\n"
+    "一、压缩整体通关时间。海关要深化“提前申报”“两段准\n"
+    "入”等改革，年底前进口整体通关时间压缩至30小时以内\n"
+    "。市口岸办要会同海关、海事等部门建立通关时效监测制\n"
+    "度，每季度通报一次。\n"
+    "二、提升口岸信息化水平。市口岸办负责推进“智慧口岸”\n"
+    "建设，11月底前完成口岸物流信息平台上线运行。\n"
+)
+
+
+def test_lines_hard_wrapped_by_a_pdf_are_rejoined() -> None:
+    """Text copied from a PDF breaks every line at the page's width, mid-word: the sentences are
+    whole again, and cleaning stays idempotent."""
+    cleaned = clean_text(PDF_PASTE)
+    assert cleaned.split("\n") == [
+        "关于进一步提升跨境贸易便利化水平的实施意见",
+        "各县区人民政府，市政府各部门：",
+        "一、压缩整体通关时间。海关要深化“提前申报”“两段准入”等改革，年底前进口整体通关时间"
+        "压缩至30小时以内。市口岸办要会同海关、海事等部门建立通关时效监测制度，每季度通报一次。",
+        "二、提升口岸信息化水平。市口岸办负责推进“智慧口岸”建设，11月底前完成口岸物流信息平台"
+        "上线运行。",
+    ]
+    assert clean_text(cleaned) == cleaned
+    found = decompose(PDF_PASTE, doc_date=dt.date(2026, 5, 20), units=[])
+    assert [(c.lead_unit, str(c.deadline)) for c in found] == [
+        ("海关", "2026-12-31"),
+        ("市口岸办", "None"),
+        ("市口岸办", "2026-11-30"),
+    ]
+
+
+def test_short_unpunctuated_headings_are_not_joined() -> None:
+    text = (
+        "2026年全市开放型经济工作要点\n"
+        "一、稳外贸促升级\n"
+        "（一）稳住外贸基本盘\n"
+        "1.实施外贸主体培育行动，全年新增有进出口实绩企业100家以上。\n"
+        "（二）加快发展外贸新业态新模式\n"
+        "2.推进跨境电商综试区建设，全年跨境电商交易额增长20%以上。\n"
+        "二、稳外资扩开放\n"
+        "（三）提升招商引资实效\n"
+        "3.开展外资招商专题活动，全年举办专题招商活动10场以上。"
+    )
+    assert clean_text(text) == text
