@@ -132,6 +132,16 @@ def table_context(
                 period = period_from_sheet(table)
                 if period is not None:
                     notes.append(f"{where}没有年月列，按工作表名称取 {period:%Y年%m月}")
+            cumulative = [
+                text
+                for text in (*table.title_rows, table.sheet or "")
+                if _TITLE_CUMULATIVE.search(text)
+            ]
+            if period is None and cumulative:
+                raise MappingError(
+                    f"{'标题' if cumulative[0] != table.sheet else '工作表名称'}“{cumulative[0]}”"
+                    "是累计期间，不是单月，系统按月存储：请按月分别导入，或在表中加“年月”列"
+                )
         flow = file_flow
         wide = any(f.startswith(("export_", "import_")) for f in cols)
         if "flow" not in cols and not wide:

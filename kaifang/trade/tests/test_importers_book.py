@@ -285,3 +285,30 @@ def test_an_xls_with_a_hidden_sheet_export_and_import_sheets_and_merged_cells() 
     assert [(e.where, e.column) for e in result.errors] == [
         ("工作表「进口」第 4 行", "统一社会信用代码")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "fragment"),
+    [
+        (
+            {"1-9月": [["统一社会信用代码", "出口额(美元)"], [USCC_A, 1]]},
+            "工作表名称“1-9月”是累计期间",
+        ),
+        (
+            {
+                "Sheet1": [
+                    ["2025年1-9月出口企业数据"],
+                    ["统一社会信用代码", "出口额(美元)"],
+                    [USCC_A, 1],
+                ]
+            },
+            "标题“2025年1-9月出口企业数据”是累计期间",
+        ),
+    ],
+    ids=["sheet-name", "title"],
+)
+def test_a_cumulative_period_is_named(sheets: dict[str, list[list[object]]], fragment: str) -> None:
+    """未找到年月列…也没有指定文件所属年月 said nothing of the 1-9月 the file does state."""
+    book = read_book(workbook_bytes(sheets), "a.xlsx", kind="customs")
+    with pytest.raises(MappingError, match=fragment):
+        check_tables(book.tables, detect_mapping(book.first.header, kind="customs"))
