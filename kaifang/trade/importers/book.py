@@ -117,8 +117,8 @@ def read_book(
         _check_layouts(tables)
         return Book(tables, [f"「{n}」（未选择）" for n in tables[0].sheets if n not in chosen])
     first = read_table(data, filename, kind=kind)
-    if first.sheet is None or not first.found_header:
-        return Book([first])
+    if first.sheet is None or not first.found_header or first.sheet not in first.visible_sheets:
+        return Book([first])  # a csv, a sheet without a header, or no visible sheet at all
     tables = [first]
     skipped: list[str] = []
     summaries: list[Table] = []
@@ -146,7 +146,9 @@ def read_book(
     details = [t for t in tables if _is_detail(t, kind)]
     if details and len(details) < len(tables):
         skipped += [
-            f"「{t.sheet}」（没有企业列或金额列，不是明细表）" for t in tables if t not in details
+            f"「{t.sheet}」（没有企业列或金额列，不是明细表）"
+            for t in tables
+            if all(t is not d for d in details)
         ]
         tables = details
     _check_layouts(tables)
