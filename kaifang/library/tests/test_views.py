@@ -178,3 +178,27 @@ def test_api_documents_search_and_schema(city, client: Client, matched):
     assert "/api/v1/library/search" in schema["paths"]
     assert "/api/v1/library/enterprises/{pk}/matches" in schema["paths"]
     assert Match.objects.count() == 2
+
+
+def test_item_page_pages_its_matches_and_ledger(city, client: Client, matched, monkeypatch):
+    """A city-wide item listed all its matches and ledger rows on one page (1,742 of each, a
+    1.5 MB page, in the demo; UX review, 2026-12-05): a page of each, totals over all."""
+    from kaifang.library import views
+
+    monkeypatch.setattr(views, "ITEM_PAGE", 1)
+    url = reverse("library:item_detail", args=[matched["item"].pk])
+    client.force_login(city.officer)
+    page = client.get(url).content.decode()
+    assert page.count("跨境电商公司</a>") == 1  # one match on this page
+    assert "?matches_page=2#matches" in page and "?ledger_page=2#ledger" in page
+    assert "<td>合计</td><td>2 家</td>" in page  # the ledger's total counts both firms
+    second = client.get(url + "?matches_page=2&ledger_page=2").content.decode()
+    assert second.count("跨境电商公司</a>") == 1 and "matches_page=1#matches" in second
+
+
+def test_marking_a_ledger_entry_paid_asks_first(city, client: Client, matched):
+    entry = LedgerEntry.objects.get(enterprise=matched["east"])
+    client.force_login(city.officer)
+    client.post(reverse("library:ledger_advance", args=[entry.pk]), {"to": "confirmed"})
+    page = client.get(reverse("library:item_detail", args=[matched["item"].pk])).content.decode()
+    assert "确定将“东城跨境电商公司”标记为已兑现吗？标记后不能撤回。" in page

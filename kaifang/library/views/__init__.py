@@ -279,11 +279,15 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(request, item.document, item)
 
 
+ITEM_PAGE = 50  # matches and ledger rows per page of a support item
+
+
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_user(user=request.user, pk=pk)
     clauses = selectors.clause_index(item.document)
     ledger = selectors.ledger_for_item(user=request.user, item=item)
+    matches = selectors.matches_for_item(user=request.user, item=item)
     return render(
         request,
         "library/item_detail.html",
@@ -291,9 +295,10 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "clause": clauses.get(item.anchor),
             "described": selectors.describe_conditions(item),
-            "matches": selectors.matches_for_item(user=request.user, item=item),
+            # a city-wide item matches thousands of firms: a page of each, totals over all
+            "matches": Paginator(matches, ITEM_PAGE).get_page(request.GET.get("matches_page")),
             "counts": selectors.outcome_counts(user=request.user, item=item),
-            "ledger": ledger,
+            "ledger": Paginator(ledger, ITEM_PAGE).get_page(request.GET.get("ledger_page")),
             "totals": selectors.ledger_totals(ledger),
             "can_edit": is_editor(request.user),
             "can_pay": may_pay(request.user, item),
