@@ -8,6 +8,7 @@ or raises ``CellError`` with a Chinese reason.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,6 +37,7 @@ __all__ = [
     "RowWarning",
     "add_amounts",
     "cell_text",
+    "code_text",
     "is_missing",
     "normalise_name",
     "parse_amount",
@@ -157,6 +159,23 @@ def cell_text(value: Cell) -> str:
 
 
 # Chinese tables write an empty figure as a dash of any width (－ ——), a slash or …
+_TEXT_WRAPPER = re.compile(r'^=\s*"(.*)"$')
+
+
+def code_text(value: Cell) -> str:
+    """A code cell (credit code, customs code, HS code, month …) as text: full-width characters
+    typed with a Chinese input method made half-width (NFKC), and the wrapper a program or a
+    person puts around a code so that Excel keeps it as text (="0101", '0101) taken off."""
+    text = cell_text(value)
+    if not text or (text.isascii() and text[0] not in "='"):
+        return text
+    text = unicodedata.normalize("NFKC", text).strip()
+    match = _TEXT_WRAPPER.match(text)
+    if match:
+        return match.group(1).strip()
+    return text[1:].strip() if text.startswith("'") else text
+
+
 _MISSING = frozenset(
     {
         "",
@@ -296,7 +315,7 @@ def parse_period(value: Cell) -> date:
         # 2025.09 typed into a number cell
         text = f"{value:.2f}"
     else:
-        text = cell_text(value)
+        text = code_text(value)
     text = text.strip().replace("\u3000", " ")
     if not text or text in _MISSING:
         raise CellError("年月为空")
@@ -330,7 +349,7 @@ _FLOWS: dict[str, Flow] = {
 
 
 def parse_flow(value: Cell) -> Flow:
-    text = cell_text(value).replace(" ", "").upper()
+    text = code_text(value).replace(" ", "").upper()
     if not text or text in _MISSING:
         raise CellError("进出口标志为空")
     flow = _FLOWS.get(text)
@@ -387,7 +406,7 @@ def parse_hs_code(value: Cell) -> str:
         frac = frac.ljust(len(frac) + len(frac) % 2, "0")
         text = whole.zfill(4) + frac
     else:
-        text = cell_text(value).translate(_HS_STRIP)
+        text = code_text(value).translate(_HS_STRIP)
     if not text or text in _MISSING:
         raise CellError("商品编码为空")
     if not text.isdigit() or not text.isascii():
@@ -552,7 +571,7 @@ class Lookups:
     # ----------------------------------------------------------------------- partners
 
     def partner_from_code(self, value: Cell) -> str | None:
-        text = cell_text(value)
+        text = code_text(value)
         if not text or text in _MISSING:
             return None
         code, name = split_code_name(text)
@@ -581,7 +600,7 @@ class Lookups:
 
     def trade_mode(self, value: Cell) -> tuple[str, bool]:
         """(code, known). An unknown mode comes back as its raw text with known=False."""
-        text = cell_text(value)
+        text = code_text(value)
         if not text or text in _MISSING:
             return "", True
         found = self.trade_modes.get(text) or self.trade_modes.get(normalise_name(text))
@@ -611,8 +630,8 @@ class Lookups:
         """
         uscc = ""
         customs_code = ""
-        uscc_text = cell_text(uscc_cell)
-        customs_text = cell_text(customs_cell)
+        uscc_text = code_text(uscc_cell)
+        customs_text = code_text(customs_cell)
         if uscc_text and uscc_text not in _MISSING:
             compact = normalise_customs_code(uscc_text)
             if len(compact) == 10 and is_customs_code(compact):
@@ -623,7 +642,9 @@ class Lookups:
                 except UsccError as exc:
                     raise EnterpriseCellError("uscc", exc.reason) from None
         if customs_text and customs_text not in _MISSING:
-            compact = normalise_customs_code(customs_cell)
+            compact = normalise_customs_code(
+                customs_text if isinstance(customs_cell, str) else customs_cell
+            )
             if len(compact) == 18:  # a credit code in the customs-code column
                 try:
                     found = validate_uscc(compact)

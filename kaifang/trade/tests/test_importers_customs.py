@@ -637,3 +637,37 @@ def test_a_bare_amount_column_takes_the_title_unit() -> None:
     # without a unit in the title the bare 金额 stays ambiguous
     with pytest.raises(MappingError, match="未找到金额列"):
         _titled("2025年9月数据", header=header, rows=[["2025-09", USCC_A, "出口", 1.5]])
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [_full_width, lambda t: f'="{t}"', lambda t: f"'{t}"],
+    ids=["full-width", "excel-text-formula", "apostrophe"],
+)
+def test_codes_typed_full_width_or_wrapped_as_text(wrap) -> None:  # type: ignore[no-untyped-def]
+    """９１４１… typed in full width, or ="85171300" / '502 written so Excel keeps the leading
+    zeros, were 统一社会信用代码格式错误 / 商品编码应为2至10位数字 / 未知的贸易伙伴."""
+    header = [
+        "年月",
+        "统一社会信用代码",
+        "海关编码",
+        "商品编码",
+        "贸易伙伴编码",
+        "贸易方式编码",
+        "美元",
+    ]
+    row = [wrap("202509"), wrap(USCC_A), "", wrap("01012100"), wrap("502"), wrap("0615"), "1"]
+    other = [wrap("202509"), "", wrap("4103960001"), wrap("8517"), wrap("116"), wrap("10"), "2"]
+    result = parse_rows(header, [row, other])
+    assert result.errors == []
+    assert [
+        (r.enterprise.enterprise_id, r.hs_code, r.partner_code, r.trade_mode_code)
+        for r in result.rows
+    ] == [
+        (1, "01012100", "502", "0615"),
+        (1, "8517", "116", "10"),
+    ]
