@@ -262,6 +262,8 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
         text = value.strip()
         if text in _MISSING:
             return None
+        if not text.isascii():  # １２３．５ typed in full width
+            text = unicodedata.normalize("NFKC", text)
         if ("," in text or "，" in text) and not _GROUPED.match(text.replace(" ", "")):
             raise CellError(BAD_GROUPING)
         text = text.translate(_AMOUNT_TRANS)

@@ -573,7 +573,12 @@ def test_any_dash_is_an_empty_figure(dash: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1,234.50", "1234.50"), ("12,345,678", "12345678"), ("１,２３４", "1234")],
+    [
+        ("1,234.50", "1234.50"),
+        ("12,345,678", "12345678"),
+        ("１,２３４", "1234"),
+        ("１，２３４．５", "1234.5"),
+    ],
 )
 def test_thousands_separators(text: str, value: str) -> None:
     result = parse_rows(["年月", "统一社会信用代码", "美元"], [["202509", USCC_A, text]])
