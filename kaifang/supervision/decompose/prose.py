@@ -163,6 +163,12 @@ _HELPERS_RE = re.compile(
 _GENERIC_TAIL_RE = re.compile(r"等(?:有关|相关)?(部门|单位)")
 
 
+# Verbs no unit's name holds; a name shaped like one ("…对接会" ends in 会) stops before them.
+_VERB_AFTER_NAME_RE = re.compile(
+    r"(?<=..)(?:举办|开展|推动|建立|制定|打造|完成|出台|印发|做好|加强|加快|召开|编制|落实)"
+)
+
+
 def _unit_list(value: str, directory: Sequence[UnitRef]) -> list[str]:
     """The unit names a phrase such as "市发改委、市财政局建立…" or "海关、税务、外汇等部门"
     starts with (bare names before "等部门" read as "税务部门"), as written in ``value`` (the
@@ -183,6 +189,9 @@ def _unit_list(value: str, directory: Sequence[UnitRef]) -> list[str]:
     parts = [p for p in split_outside_brackets(value, _LIST_SPLIT_RE) if p]
     found: list[str] = []
     for part in parts:
+        verb = _VERB_AFTER_NAME_RE.search(fold(part))
+        if verb is not None:  # "市贸促会举办对接会": the name ends where its predicate starts
+            part = part[: verb.start()]
         known = find_units(part, directory)
         if known and known[0].start == 0:
             found.append(known[0].name)  # a unit of the tree
@@ -194,8 +203,8 @@ def _unit_list(value: str, directory: Sequence[UnitRef]) -> list[str]:
             found.append(resolve_unit(name, directory))
             continue
         head = _TOGETHER_NAME_RE.match(fold(part))
-        if head is None:
-            break
+        if head is None or not looks_like_unit(part[: head.end()], directory):
+            break  # "联合开展“外贸新军”培育行动": 联合 as an adverb, no unit follows
         found.append(resolve_unit(part[: head.end()], directory))
         if head.end() < len(part):
             break

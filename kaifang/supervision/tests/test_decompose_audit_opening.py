@@ -76,3 +76,15 @@ def test_a_division_table_reads_its_cells_role_marks_and_skips_the_leader_column
         ("各开发区管委会", ["市自然资源和规划局"]),
         ("市投资促进局", ["海关"]),
     ]
+
+
+def test_lianhe_as_an_adverb_names_no_co_unit() -> None:
+    """ "联合开展…行动" is "jointly carry out", not "together with a unit named 开展…行"."""
+    found = _run(
+        "商务、工信、税务等部门要联合开展“外贸新军”培育行动，全年培育新增外贸企业80家。\n"
+        "市商务局要联合市贸促会举办跨境电商选品对接会。"
+    )
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("商务部门", ["工信部门", "税务部门"]),
+        ("市商务局", ["市贸促会"]),
+    ]
