@@ -37,6 +37,25 @@ def unit_tree(*, user: User | AnonymousUser) -> list[UnitRow]:
     return rows
 
 
+def _action_matches(text: str) -> Q:
+    """The entries whose code holds `text` (export, zones.park) or whose Chinese description,
+    as the audit page shows it, does (导出, 修改外向型企业): the page shows descriptions, and a
+    search for what it shows found nothing."""
+    match = Q(action__icontains=text)
+    if text.isascii():
+        return match
+    from kaifang.core import audit_labels  # the labels read the app registry
+
+    kinds: dict[str, set[str]] = {}
+    pairs = AuditEntry.objects.order_by().values_list("action", "object_type").distinct()
+    for code, object_type in pairs:
+        if text in audit_labels.describe(code, object_type):
+            kinds.setdefault(code, set()).add(object_type)
+    for code, object_types in kinds.items():
+        match |= Q(action=code, object_type__in=sorted(object_types))
+    return match
+
+
 def audit_search(
     *,
     user_query: str = "",
@@ -56,7 +75,7 @@ def audit_search(
             | Q(object_id=object_query)
         )
     if action:
-        qs = qs.filter(action__icontains=action)
+        qs = qs.filter(_action_matches(action))
     if since:
         qs = qs.filter(created_at__date__gte=since)
     if until:

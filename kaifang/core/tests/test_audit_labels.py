@@ -87,3 +87,18 @@ def test_a_trade_exports_filters_read_in_words():
         ("商品编码", "85"),
         ("维度", "商品品目"),
     ]
+
+
+@pytest.mark.django_db
+def test_audit_search_finds_what_the_page_shows(city, client: Client):
+    """The 操作 filter matched the stored codes only: 导出 found nothing although the page
+    read 导出督办台账（Word） (UX review, 2026-12-05)."""
+    audit.record(actor=city.admin, action="export.supervision.ledger_docx", changes={"count": 3})
+    audit.record(actor=city.admin, action="unit.update", obj=city.district_a, changes={})
+    client.force_login(city.admin)
+    html = client.get("/audit/?action=导出").content.decode()
+    assert "导出督办台账（Word）" in html and "修改单位" not in html
+    html = client.get("/audit/?action=修改单位").content.decode()
+    assert "修改单位" in html and "导出督办台账" not in html
+    html = client.get("/audit/?action=export").content.decode()  # the codes still match
+    assert "导出督办台账（Word）" in html and "修改单位" not in html

@@ -15,7 +15,11 @@ from kaifang.core.selectors import audit_search
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label="操作人", required=False)
     obj = forms.CharField(label="对象", required=False)
-    action = forms.CharField(label="操作", required=False)
+    action = forms.CharField(
+        label="操作",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：导出、修改外向型企业"}),
+    )
     since = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
     )
