@@ -88,3 +88,23 @@ def test_lianhe_as_an_adverb_names_no_co_unit() -> None:
         ("商务部门", ["工信部门", "税务部门"]),
         ("市商务局", ["市贸促会"]),
     ]
+
+
+def test_a_speechs_look_at_the_situation_and_a_bare_lead_in_are_not_tasks() -> None:
+    """Under "一、准确把握当前外贸外资形势" a speech reviews and warns ("同时也要清醒看到…必须增强
+    忧患意识"); minutes' "会议议定：" on its own line only leads in to the decisions below."""
+    speech = (
+        "一、准确把握当前外贸外资形势\n"
+        "上半年全市进出口总额186.5亿元。同时也要清醒看到，订单转移压力依然较大，我们必须增强"
+        "忧患意识。\n"
+        "二、突出抓好下半年重点工作\n"
+        "市商务局要在9月底前实现重点外贸企业走访全覆盖。"
+    )
+    assert [c.lead_unit for c in _run(speech)] == ["市商务局"]
+    minutes = (
+        "一、关于综合保税区申建工作\n"
+        "会议议定：\n"
+        "（一）经开区管委会要进一步修改完善申报材料，5月底前报省政府。\n"
+        "（二）市财政局要统筹安排综保区基础设施建设资金。"
+    )
+    assert [c.lead_unit for c in _run(minutes)] == ["经开区管委会", "市财政局"]
