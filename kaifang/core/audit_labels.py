@@ -105,6 +105,7 @@ ACTIONS: dict[str, str] = {
     "export.appeal_attachment": "下载诉求附件",
     "export.appeal_stats": "导出诉求统计",
     "export.appeals": "导出诉求清单",
+    "export.audit": "导出审计日志",
     "export.document_original": "下载讲话、纪要原件",
     "export.enterprises": "导出企业名录",
     "export.import_errors": "下载导入错误报告",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("units/<int:pk>/edit/", units.unit_edit, name="unit_edit"),
     path("units/<int:pk>/delete/", units.unit_delete, name="unit_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("dictionaries/", dictionaries.dictionaries, name="dictionaries"),
     path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/selftest/", jobs.job_selftest, name="job_selftest"),

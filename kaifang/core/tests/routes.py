@@ -62,6 +62,7 @@ ROUTES = [
         expect={"district_b": 302, "liaison": 302, "park": 302},
     ),
     Route("core:audit_list", expect=STAFF_ONLY),
+    Route("core:audit_export", expect=STAFF_ONLY),
     Route("core:dictionaries", expect=STAFF_ONLY),
     Route("core:job_list", hides="job_a", expect={"leader": 200}),
     Route("core:job_selftest", method="POST"),

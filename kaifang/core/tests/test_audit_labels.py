@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from kaifang.core import audit, audit_labels
-from kaifang.core.models import UnitKind
+from kaifang.core.models import AuditEntry, UnitKind
 
 
 def test_every_action_code_written_by_the_code_has_a_description():
@@ -102,3 +102,35 @@ def test_audit_search_finds_what_the_page_shows(city, client: Client):
     assert "修改单位" in html and "导出督办台账" not in html
     html = client.get("/audit/?action=export").content.decode()  # the codes still match
     assert "导出督办台账（Word）" in html and "修改单位" not in html
+
+
+@pytest.mark.django_db
+def test_the_audit_log_exports_what_the_page_lists(city, client: Client):
+    """The audit log had no export (UX review, 2026-12-05): 导出 Excel writes the filtered
+    entries in words, is itself audited, and is for administrators only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    audit.record(
+        actor=city.admin,
+        action="unit.update",
+        obj=city.district_a,
+        changes=audit.diff({"name": "东城区商务局"}, {"name": "东城商务局"}),
+    )
+    audit.record(actor=city.admin, action="export.supervision.ledger_docx", changes={"count": 3})
+    client.force_login(city.admin)
+    assert "/audit/export.xlsx?" in client.get("/audit/").content.decode()
+    response = client.get("/audit/export.xlsx?action=修改")
+    assert response.status_code == 200
+    cells = [
+        str(c)
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    ]
+    assert "修改单位" in cells and "单位名称：东城区商务局 → 东城商务局" in cells
+    assert "导出督办台账（Word）" not in cells
+    assert AuditEntry.objects.filter(action="export.audit", actor=city.admin).exists()
+    client.force_login(city.district_a_user)
+    assert client.get("/audit/export.xlsx").status_code == 302  # the admin login
