@@ -369,3 +369,13 @@ def test_a_taken_calls_lock_lies_beyond_every_put_off_waiting_call(settings):
     refill would count as waiting and a commit's refill would be lost."""
     margin = settings.Q_CLUSTER["retry"] - settings.Q_CLUSTER["timeout"]
     assert margin > jobs.DEFER_LIMIT_SECONDS
+
+
+def test_only_administrators_are_offered_the_selftest_button(city, client: Client):
+    """A leader's and a district officer's 后台任务 page offered 运行自检任务, a check of the
+    worker that only administrators need (UX review, 2026-12-05)."""
+    for user in (city.leader, city.district_a_user):
+        client.force_login(user)
+        assert "运行自检任务" not in client.get("/jobs/").content.decode()
+    client.force_login(city.admin)
+    assert "运行自检任务" in client.get("/jobs/").content.decode()
