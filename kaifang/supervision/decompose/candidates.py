@@ -607,8 +607,36 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
     _inherit_addressee(ctx, result)
+    result = _drop_restated(result)
     _finish(ctx, result)
     return result
+
+
+def _bigrams(text: str) -> set[str]:
+    kept = "".join(ch for ch in fold(text) if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}
+
+
+_RESTATED = 0.6  # share of the shorter wording's character pairs found in the other
+
+
+def _drop_restated(candidates: list[Candidate]) -> list[Candidate]:
+    """A plan whose 责任分工 table restates the measures of its body: a body measure that names
+    no unit and that a table row restates is dropped, the row (with its units and deadline)
+    stands for it. Measures the table does not restate stay."""
+    rows = [(c, _bigrams(c.text)) for c in candidates if c.kind == "table"]
+    if not rows:
+        return candidates
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.kind != "table" and candidate.lead_unit is None and not candidate.co_units:
+            own = _bigrams(candidate.text)
+            if own and any(
+                len(own & row) >= _RESTATED * min(len(own), len(row)) for _, row in rows if row
+            ):
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def _finish(ctx: Context, candidates: list[Candidate]) -> None:

@@ -108,3 +108,26 @@ def test_a_speechs_look_at_the_situation_and_a_bare_lead_in_are_not_tasks() -> N
         "（二）市财政局要统筹安排综保区基础设施建设资金。"
     )
     assert [c.lead_unit for c in _run(minutes)] == ["经开区管委会", "市财政局"]
+
+
+def test_a_body_measure_restated_by_the_division_table_is_one_candidate() -> None:
+    """A plan's body lists its measures and its appended 责任分工 table restates them with units
+    and deadlines: the row stands for the measure; a measure the table leaves out stays."""
+    text = (
+        "二、主要任务\n"
+        "（一）推进管理体制改革。全面推行“管委会+公司”运营模式，剥离开发区社会事务管理职能。\n"
+        "（二）提升项目承载能力。加快标准厂房建设，新建标准厂房50万平方米。\n"
+        "（三）优化营商环境。推行开发区企业投资项目承诺制，实现拿地即开工。\n"
+        "附件\n"
+        "序号\t重点任务\t责任单位\t完成时限\n"
+        "1\t推进管理体制改革，全面推行“管委会+公司”运营模式\t市委编办、各开发区管委会\t"
+        "2026年9月底前\n"
+        "2\t加快标准厂房建设，新建标准厂房50万平方米\t各开发区管委会\t2026年12月底前\n"
+    )
+    found = _run(text)
+    assert [(c.kind, c.lead_unit) for c in found] == [
+        ("sentence", None),
+        ("table", "市委编办"),
+        ("table", "各开发区管委会"),
+    ]
+    assert "承诺制" in found[0].text
