@@ -36,7 +36,7 @@ from kaifang.trade.importers.headers import (
 )
 from kaifang.trade.importers.odi import parse_odi
 from kaifang.trade.importers.result import ImportResult
-from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.importers.tabular import SheetNotFoundError, TableError, read_table
 from kaifang.trade.models import ImportBatch, ImportKind, ImportStatus, MappingTemplate
 from kaifang.trade.selectors.imports import import_lookups
 
@@ -79,6 +79,8 @@ def import_upload(
         mapping = apply_title_units(
             detect_mapping(table.header, kind=_parser_kind(kind)), table.title_rows
         )
+    except SheetNotFoundError as error:
+        raise ValidationError({"sheets": str(error)}) from error
     except (TableError, MappingError) as error:
         raise ValidationError({"file": str(error)}) from error
     batch = ImportBatch(

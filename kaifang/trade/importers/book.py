@@ -18,7 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from kaifang.trade.importers.headers import Kind, detect_mapping, normalise_header
-from kaifang.trade.importers.tabular import EmptyTableError, Row, Table, TableError, read_table
+from kaifang.trade.importers.tabular import (
+    EmptyTableError,
+    Row,
+    SheetNotFoundError,
+    Table,
+    TableError,
+    read_table,
+)
 
 __all__ = ["Book", "read_book", "split_sheet_names"]
 
@@ -113,6 +120,8 @@ def read_book(
     if sheets:
         chosen = list(dict.fromkeys(sheets))
         tables = [read_table(data, filename, sheet=chosen[0], kind=kind)]
+        if tables[0].sheet is None:
+            raise SheetNotFoundError("CSV 文件没有工作表：请不要填写工作表名称")
         tables += [_sheet(data, filename, name, kind) for name in chosen[1:]]
         _check_layouts(tables)
         return Book(tables, [f"「{n}」（未选择）" for n in tables[0].sheets if n not in chosen])

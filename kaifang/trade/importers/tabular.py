@@ -26,6 +26,7 @@ from kaifang.trade.importers.headers import Kind, header_score
 __all__ = [
     "EmptyTableError",
     "Row",
+    "SheetNotFoundError",
     "Table",
     "TableError",
     "data_sheet",
@@ -48,6 +49,10 @@ class TableError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class SheetNotFoundError(TableError):
+    """The file has no sheet of the name (or number) asked for."""
 
 
 class EmptyTableError(TableError):
@@ -296,10 +301,10 @@ def _pick_sheet(names: list[str], sheet: str | int | None) -> str:
         return names[0]
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
-            raise TableError(f"没有第{sheet + 1}个工作表")
+            raise SheetNotFoundError(f"没有第{sheet + 1}个工作表")
         return names[sheet]
     if sheet not in names:
-        raise TableError(f"没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
+        raise SheetNotFoundError(f"没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
     return sheet
 
 

@@ -21,7 +21,7 @@ from kaifang.trade.importers.errors_xlsx import error_report_xlsx
 from kaifang.trade.importers.headers import MappingError, detect_mapping
 from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.stream import StreamEnd, WriteChunk, stream_customs
-from kaifang.trade.importers.tabular import TableError, read_table
+from kaifang.trade.importers.tabular import SheetNotFoundError, TableError, read_table
 from kaifang.trade.tests.helpers import BAD_USCC, USCC_A, USCC_B, lookups, workbook_bytes
 
 HEADER = ["年月", "统一社会信用代码", "贸易伙伴编码", "美元"]
@@ -312,3 +312,9 @@ def test_a_cumulative_period_is_named(sheets: dict[str, list[list[object]]], fra
     book = read_book(workbook_bytes(sheets), "a.xlsx", kind="customs")
     with pytest.raises(MappingError, match=fragment):
         check_tables(book.tables, detect_mapping(book.first.header, kind="customs"))
+
+
+def test_sheets_named_for_a_csv_are_refused() -> None:
+    data = "年月,统一社会信用代码,出口额(美元)\n202509,x,1\n".encode()
+    with pytest.raises(SheetNotFoundError, match="CSV 文件没有工作表"):
+        read_book(data, "a.csv", sheets=["出口"])
