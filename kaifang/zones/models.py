@@ -148,8 +148,8 @@ class Platform(models.Model):
         related_name="platforms",
     )
     is_synthetic = models.BooleanField("演示数据", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -175,9 +175,13 @@ class PlatformStatusChange(models.Model):
     on = models.DateField("日期")
     note = models.CharField("说明", max_length=300, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "平台状态变化"
@@ -263,21 +267,45 @@ class ZoneEvent(models.Model):
     """One line of a platform's, park's, project's or chain's timeline."""
 
     platform = models.ForeignKey(
-        Platform, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Platform,
+        verbose_name="平台",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     park = models.ForeignKey(
-        "zones.Park", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        "zones.Park",
+        verbose_name="园区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     project = models.ForeignKey(
-        "zones.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        "zones.Project",
+        verbose_name="招商项目",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     chain = models.ForeignKey(
-        "zones.Chain", null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        "zones.Chain",
+        verbose_name="产业链",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
     )
     kind = models.CharField("类型", max_length=30)
     text = models.CharField("内容", max_length=500)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
@@ -342,8 +370,8 @@ class Park(models.Model):
     )
     description = models.TextField("简介", blank=True)
     is_synthetic = models.BooleanField("演示数据", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -666,11 +694,15 @@ class Project(models.Model):
     terminated_reason = models.CharField("终止原因", max_length=300, blank=True)
     task_ref = models.PositiveIntegerField("督办事项编号", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_synthetic = models.BooleanField("演示数据", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -701,9 +733,13 @@ class ProjectStageChange(models.Model):
     on = models.DateField("日期")
     note = models.CharField("说明", max_length=300, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "项目阶段变化"
@@ -728,9 +764,13 @@ class ProjectProblem(models.Model):
     appeal_ref = models.PositiveIntegerField("诉求编号", null=True, blank=True)
     appeal_code = models.CharField("诉求查询码", max_length=20, blank=True)
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "项目问题"
@@ -754,9 +794,13 @@ class PlatformAppeal(models.Model):
     appeal_code = models.CharField("诉求查询码", max_length=20)
     raised = models.BooleanField("在平台页提出", default=False)
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="关联人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "平台相关诉求"

@@ -159,3 +159,10 @@ def test_park_page_says_when_it_lists_only_part_of_its_enterprises(
     page = client.get(url).content.decode()
     assert "按名称列出前 1 家，共 2 家" in page and "全部 2 家合计" in page
     assert f'href="/enterprises/?park={city.district_a_park.pk}"' in page
+
+
+def test_the_admin_project_page_names_every_field_in_chinese(city, zone, client: Client):
+    """The admin's project page read "Created by:" (UX review, 2026-12-05)."""
+    client.force_login(city.admin)
+    html = client.get(f"/admin/zones/project/{zone.project.pk}/change/").content.decode()
+    assert "Created by" not in html and "登记人" in html
