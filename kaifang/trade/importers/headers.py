@@ -355,6 +355,12 @@ def apply_title_units(mapping: HeaderMapping, titles: Sequence[str]) -> HeaderMa
     return dataclasses.replace(mapping, columns=columns, multipliers=multipliers, notes=notes)
 
 
+# a header naming a month: 1月, 9月份, 2025年9月, 2025-09, 202509, with a unit in brackets
+_MONTH_COLUMN = re.compile(
+    r"^(?:(?:\d{4}年)?\d{1,2}月份?|\d{4}[-./]\d{1,2}|\d{4}(?:0[1-9]|1[0-2]))(?:\(.*\))?$"
+)
+
+
 def _variant_index(kind: str) -> dict[str, tuple[str, int]]:
     index: dict[str, tuple[str, int]] = {}
     for field_name, (_label, variants) in FIELDS[kind].items():
@@ -465,6 +471,13 @@ class HeaderMapping:
                 "“币制”列，或改为“美元”“人民币”金额列"
             )
         elif self.kind != "enterprise_list" and not self.value_fields() and not priced:
+            months = [h for h in self.headers if _MONTH_COLUMN.match(normalise_header(h))]
+            if len(months) >= 2:
+                raise MappingError(
+                    f"表中金额按月分列（“{months[0]}”“{months[1]}”…），不是每行一个月的明细："
+                    "请改为“年月”一列、金额一列（如“美元”）后再导入，或每月一个工作表"
+                    "（表名如“2025年9月”）"
+                )
             problems.append(
                 "未找到金额列：需要至少一列金额，如“美元”“人民币”“金额(万美元)”“出口额(万元)”"
                 if self.kind == "customs"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -285,3 +286,14 @@ def test_any_statistics_platform_download_is_named_at_the_header_check(header: s
         mapping.require(has_file_flow=True)
     assert caught.value.reason.startswith("这是海关统计数据平台导出的汇总数据")
     assert "不能导入企业进出口明细" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "months",
+    [["1月", "2月", "3月"], ["2025年1月(万美元)", "2025年2月(万美元)"], ["202501", "202502"]],
+)
+def test_amounts_by_month_in_columns_are_named(months: list[str]) -> None:
+    """企业名称 | 1月 | 2月 … got 未找到金额列；未找到年月列…: as if the amounts were missing."""
+    mapping = detect_mapping(["统一社会信用代码", "企业名称", *months], kind="customs")
+    with pytest.raises(MappingError, match=f"表中金额按月分列（“{re.escape(months[0])}”"):
+        mapping.require(has_file_flow=True)
