@@ -12,3 +12,12 @@ class AxesConfig(AxesAppConfig):  # type: ignore[misc]  # axes ships no type hin
     read in Chinese through locale/zh_Hans (the app ships no zh-hans catalogue)."""
 
     verbose_name = "登录安全"
+
+    def ready(self) -> None:
+        super().ready()
+        # Two list columns are methods without a column title, which Django prints as the
+        # method's English name ("Status", "Expiration"): name them here, not in a fork.
+        from axes.admin import AccessAttemptAdmin
+
+        AccessAttemptAdmin.status.short_description = "状态"
+        AccessAttemptAdmin.expiration.short_description = "过期时间"

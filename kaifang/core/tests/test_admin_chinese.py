@@ -110,3 +110,16 @@ def test_a_permission_outside_the_four_default_actions_keeps_its_own_name():
     content_type = ContentType(app_label="core", model="unit")
     permission = Permission(codename="export_unit", name="导出组织机构", content_type=content_type)
     assert permission_label(permission) == f"基础平台 | {Unit._meta.verbose_name} | 导出组织机构"
+
+
+@pytest.mark.django_db
+def test_the_login_attempts_list_titles_its_columns_in_chinese(city, client: Client):
+    """django-axes' 状态 column (remaining attempts or locked out) was titled "Status"."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="x", failures_since_start=2
+    )
+    client.force_login(city.admin)
+    html = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "column-status" in html and ">Status<" not in html and ">状态<" in html
