@@ -88,7 +88,8 @@ def _sub_header_roles(text: str, cells: list[_Cell]) -> dict[str, int] | None:
     if not all(not v or any(pattern.search(v) for _, pattern in _HEADER_ROLES) for v in values):
         return None
     roles = _header_roles(text, cells)
-    return roles if _is_header(roles) else None
+    # "      | 牵头单位 | 配合单位": the second row may name only the roles under a merged cell
+    return roles if {"lead", "responsible", "co", "deadline"} & roles.keys() else None
 
 
 def _is_header(roles: dict[str, int]) -> bool:

@@ -131,3 +131,19 @@ def test_a_body_measure_restated_by_the_division_table_is_one_candidate() -> Non
         ("table", "各开发区管委会"),
     ]
     assert "承诺制" in found[0].text
+
+
+def test_a_second_header_row_naming_only_the_unit_roles_under_a_merged_cell() -> None:
+    """责任单位 merged over two columns, the row below naming 牵头单位 | 配合单位 (no task
+    column of its own): the co-units column is read."""
+    rows = [
+        ["序号", "重点任务", "责任单位", "", "完成时限"],
+        ["", "", "牵头单位", "配合单位", ""],
+        ["1", "铁路口岸功能拓展", "市商务局", "铁路局集团、海关", "2026年9月底前"],
+        ["2", "建设进口肉类指定监管场地", "经开区管委会", "海关、市场监管局", "2026年底前"],
+    ]
+    found = decompose_table(rows, doc_date=DOC_DATE, units=[])
+    assert [(c.lead_unit, c.co_units, str(c.deadline)) for c in found] == [
+        ("市商务局", ["铁路局集团", "海关"], "2026-09-30"),
+        ("经开区管委会", ["海关", "市场监管局"], "2026-12-31"),
+    ]
