@@ -23,11 +23,13 @@ here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from kaifang.supervision.decompose.cleanup import fold
+from kaifang.supervision.decompose.deadlines import find_deadlines
 from kaifang.supervision.decompose.names import (
     UnitAssignment,
     UnitMatch,
@@ -145,11 +147,15 @@ def _role_assignment(
     co: list[str] = []
     each = False
     roles = 0
+    deadline_text: str | None = None
     for clause in clauses:
-        if _NOTE_RE.match(fold(clause)):
+        if _NOTE_RE.match(fold(clause)) or _ONGOING_RE.match(fold(clause)):
             continue
         match = _ROLE_CLAUSE_RE.match(fold(clause))
         if match is None:
+            if deadline_text is None and _is_deadline_clause(clause):
+                deadline_text = clause  # "（外贸科牵头，…配合，年底前完成）"
+                continue
             return None
         role = match.group("role")
         names_text = clause[: match.end("names")]
@@ -188,7 +194,32 @@ def _role_assignment(
         if implementer:
             lead = [resolve_unit(implementer, directory)]
     co = [n for n in dict.fromkeys([*co, *guides]) if n not in lead]
-    return UnitAssignment(lead=lead, co=co, start=start, end=end, bracketed=True, labels=("负责",))
+    return UnitAssignment(
+        lead=lead,
+        co=co,
+        start=start,
+        end=end,
+        deadline_text=deadline_text,
+        bracketed=True,
+        labels=("负责",),
+    )
+
+
+# "持续推进", "长期坚持": a role bracket's note that the work has no end date.
+_ONGOING_RE = re.compile(r"^(?:持续|长期|常态化|逐年|分年度)(?:推进|坚持|开展|实施)$")
+_DEADLINE_REST_RE = re.compile(r"^(?:前|内)?(?:完成|办结|出台|到位|建成|落实|实现)?$")
+
+
+def _is_deadline_clause(clause: str) -> bool:
+    """Whether a clause of a role bracket is only a deadline ("年底前完成", "2026年6月底前")."""
+    found = find_deadlines(clause, _ANY_DATE)
+    if len(found) != 1:
+        return False
+    rest = fold(clause[: found[0].start] + clause[found[0].end :]).strip()
+    return bool(_DEADLINE_REST_RE.match(rest))
+
+
+_ANY_DATE = dt.date(2000, 1, 1)  # only the phrase's extent matters here, not its date
 
 
 def _matching_close(folded: str, start: int) -> int:

@@ -147,3 +147,19 @@ def test_a_second_header_row_naming_only_the_unit_roles_under_a_merged_cell() ->
         ("市商务局", ["铁路局集团", "海关"], "2026-09-30"),
         ("经开区管委会", ["海关", "市场监管局"], "2026-12-31"),
     ]
+
+
+def test_a_role_bracket_may_close_with_its_deadline_or_an_ongoing_note() -> None:
+    """ "（外贸科牵头，各县区商务主管部门配合，年底前完成）" states roles and the deadline in one
+    bracket; "（市经开区管委会负责，持续推进）" roles and that the work goes on."""
+    found = _run(
+        "1.组织企业参加境内外重点展会100场次以上（外贸科牵头，各县区商务主管部门配合，"
+        "年底前完成）。\n"
+        "2.推进国家级经开区创新提升，力争综合考评排名进入全省前三（市经开区管委会负责，"
+        "持续推进）。"
+    )
+    assert [(c.lead_unit, c.co_units, str(c.deadline)) for c in found] == [
+        ("外贸科", ["各县区商务主管部门"], "2026-12-31"),
+        ("市经开区管委会", [], "None"),
+    ]
+    assert "牵头" not in found[0].text and "负责" not in found[1].text
