@@ -338,3 +338,17 @@ def test_a_leader_reading_a_visit_is_offered_no_to_appeal_form(client, city, fir
     assert client.post(url + "appeal/", {"category": "tax_rebate"}).status_code == 403
     login(client, city.district_a_user)
     assert 'id="to-appeal"' in client.get(url).content.decode()
+
+
+def test_stats_print_satisfaction_with_two_decimals_in_every_row():
+    """The statistics mixed 4.33, 4.5 and 5.0 in one column (UX review, 2026-12-05)."""
+    from django.template.loader import render_to_string
+
+    from kaifang.servicedesk.stats import Row
+
+    html = render_to_string(
+        "servicedesk/partials/stats_row.html", {"row": Row("x", "外贸科", rating_sum=9, rated=2)}
+    )
+    assert '<td class="num">4.50</td>' in html
+    html = render_to_string("servicedesk/partials/stats_row.html", {"row": Row("y", "外资科")})
+    assert '<td class="num">—</td>' in html
