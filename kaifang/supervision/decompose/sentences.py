@@ -54,7 +54,8 @@ _INLINE_KINDS = ("shi", "di", "num_paren", "circled", "cn_paren")
 _HEADING_KINDS = ("di", "cn_dun", "cn_paren", "num_paren", "num_dot", "num_dun", "circled")
 _LINE_ONLY_KINDS = ("num_paren", "num_dot", "num_dun", "circled")
 _UNIT_LABEL_RE = re.compile(
-    r"(?:牵头|责任|配合|协办|参与|主办|承办)(?:单位|部门|科室|处室)|完成时[限间]"
+    r"(?:牵头|责任|配合|协办|参与|主办|承办)(?:单位|部门|科室|处室)|完成时[限间]|办理时限|完成期限|"
+    r"办结时限"
 )
 # "（海关总署、商务部负责）", "（县商务局牵头）", "（…指导，…参与）", "（…负责，…，下同）".
 _ROLE_TAIL_RE = re.compile(r"(?:负责|牵头|指导|参与|配合|协助|落实|下同|不再列出)[）〕】]$")

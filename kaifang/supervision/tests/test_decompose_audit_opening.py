@@ -163,3 +163,24 @@ def test_a_role_bracket_may_close_with_its_deadline_or_an_ongoing_note() -> None
         ("市经开区管委会", [], "None"),
     ]
     assert "牵头" not in found[0].text and "负责" not in found[1].text
+
+
+def test_a_supervision_notice_with_labelled_items_and_a_handling_deadline() -> None:
+    """A 督办通知: "督办事项二：研究制定…" (no directive word) is a task, its label is no part of
+    the wording, and the lines "责任单位：" "配合单位：" "办理时限：" under it give its units and
+    deadline."""
+    text = (
+        "督办事项一：加快推进保税物流中心（B型）封关运作\n"
+        "责任单位：经开区管委会\n"
+        "配合单位：市商务局、海关\n"
+        "办理时限：2026年6月30日前\n"
+        "督办事项二：研究制定外贸企业出口信用保险保费补贴实施细则\n"
+        "责任单位：市商务局\n"
+        "配合单位：市财政局\n"
+        "办理时限：5月15日前"
+    )
+    found = _run(text, dt.date(2026, 4, 20))
+    assert [(c.text, c.lead_unit, c.co_units, str(c.deadline)) for c in found] == [
+        ("加快推进保税物流中心（B型）封关运作", "经开区管委会", ["市商务局", "海关"], "2026-06-30"),
+        ("研究制定外贸企业出口信用保险保费补贴实施细则", "市商务局", ["市财政局"], "2026-05-15"),
+    ]
