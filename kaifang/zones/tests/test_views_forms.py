@@ -166,3 +166,12 @@ def test_the_admin_project_page_names_every_field_in_chinese(city, zone, client:
     client.force_login(city.admin)
     html = client.get(f"/admin/zones/project/{zone.project.pk}/change/").content.decode()
     assert "Created by" not in html and "登记人" in html
+
+
+def test_a_filter_that_finds_nothing_says_so(city, zone, client: Client):
+    """A search with no result read 还没有开放平台 (as if none existed; UX review, 2026-12-05)."""
+    client.force_login(city.officer)
+    page = client.get(reverse("zones:platform_list"), {"q": "不存在的平台"}).content.decode()
+    assert "没有符合条件的开放平台。" in page and "还没有开放平台" not in page
+    page = client.get(reverse("zones:park_list"), {"q": "不存在的园区"}).content.decode()
+    assert "没有符合条件的园区。" in page and "还没有园区档案" not in page
