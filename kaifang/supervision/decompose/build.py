@@ -84,9 +84,18 @@ _GENERIC_SUBJECT_RE = re.compile(
 )
 
 
+_ENUMERATED_SUBJECT_RE = re.compile(
+    r"^[^，。；：]{1,30}?、[^，。；：]{1,30}?"
+    r"(?:(?<![重主需只首必纪摘概提简紧想])要(?![求素点件闻害领务])|必须|务必|应当)(?=[^，。；：])"
+)
+
+
 def is_generic(folded: str) -> bool:
     """Whether every clause of ``folded`` only exhorts (see ``_GENERIC_CLAUSE_RE``)."""
     unbracketed = re.sub(r"（[^（）]*）", "", folded)  # "各县（市、区）要…"
+    subject = _ENUMERATED_SUBJECT_RE.match(unbracketed)
+    if subject is not None:  # "各县、市直各有关部门要按照职责分工…": 、 lists the subject
+        unbracketed = unbracketed[subject.end() :]
     clauses = [c for c in re.split(r"[，；。、：！\s]+", unbracketed) if c]
     if not clauses:
         return False

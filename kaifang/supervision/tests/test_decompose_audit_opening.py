@@ -184,3 +184,14 @@ def test_a_supervision_notice_with_labelled_items_and_a_handling_deadline() -> N
         ("加快推进保税物流中心（B型）封关运作", "经开区管委会", ["市商务局", "海关"], "2026-06-30"),
         ("研究制定外贸企业出口信用保险保费补贴实施细则", "市商务局", ["市财政局"], "2026-05-15"),
     ]
+
+
+def test_an_exhortation_to_an_enumerated_subject_is_no_task() -> None:
+    """ "各县（市、区）、市直各有关部门要按照职责分工，抓好贯彻落实。" only exhorts, whoever the
+    enumerated subject; "海关、税务要压缩退税时间" names work."""
+    found = _run(
+        "海关、税务要在9月底前把正常出口退税平均办理时间压缩至3个工作日。\n"
+        "各县（市、区）、市直各有关部门要按照职责分工，抓好贯彻落实。\n"
+        "市商务局、市财政局要加强协调配合，形成工作合力。"
+    )
+    assert [c.lead_unit for c in found] == ["海关"]
