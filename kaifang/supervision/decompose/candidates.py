@@ -177,8 +177,15 @@ _DUTY_RE = re.compile(r"[^，。；“”]{2,30}?负责(?!同志|人|的)[^，�
 
 def _has_directive(folded: str) -> bool:
     return bool(
-        _MODAL_YAO_RE.search(folded) or _STRONG_RE.search(folded) or _ADDRESSED_RE.match(folded)
+        _MODAL_YAO_RE.search(folded)
+        or _STRONG_RE.search(folded)
+        or _ADDRESSED_RE.match(folded)
+        or _ASKED_RE.search(folded)
     )
+
+
+# "会议原则同意…规划，请市口岸办修改完善后印发": an instruction after the decision.
+_ASKED_RE = re.compile(r"[，；：]请(?![示求问])")
 
 
 def _is_questions(folded_items: list[str]) -> bool:

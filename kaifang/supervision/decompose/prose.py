@@ -111,6 +111,11 @@ _FOLLOWERS = (
 _RAW_SUBJECT_RE = re.compile(
     rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME}|(?=各){_SUBJECT_NAME})*){_FOLLOWERS}"
 )
+# After 请 the unit addressed: "请市口岸办根据会议意见修改完善后印发".
+_ADDRESSEE_RE = re.compile(
+    rf"(?P<subj>{_SUBJECT_NAME}(?:、{_SUBJECT_NAME})*)"
+    rf"(?={_FOLLOWERS}|根据|按照|结合|做好|协调|对接)"
+)
 # Enumerated subjects with bare names: "海关、税务要…" (central agencies' local offices go by
 # their field), "商务、发改、财政等部门要…" (any short field before 等部门 / 等单位).
 _BARE_NAME = r"(?:海关|人行|税务|外汇|边检|海事|金融监管)"
@@ -265,12 +270,13 @@ def _raw_subject(
             ("经开区", "经济技术开发区"), pos
         ):
             continue
-        if folded.startswith("请", pos) and not folded.startswith(("请示", "请求"), pos):
+        asked = folded.startswith("请", pos) and not folded.startswith(("请示", "请求"), pos)
+        if asked:
             pos += 1  # a leader's instruction: "请市商务局会同…" addresses 市商务局
         by = folded.startswith("由", pos) and not folded.startswith("由于", pos)
         if by:  # "由市开放办牵头", "由高新区管委会负责实施"
             pos += 1
-        match = _RAW_SUBJECT_RE.match(folded, pos, end)
+        match = (_ADDRESSEE_RE if asked else _RAW_SUBJECT_RE).match(folded, pos, end)
         if by and (match is None or not _BY_FOLLOWERS_RE.match(folded, match.end("subj"))):
             continue
         group = _GROUP_OPENING_RE.match(folded, pos, end) if pos == start else None

@@ -195,3 +195,13 @@ def test_an_exhortation_to_an_enumerated_subject_is_no_task() -> None:
         "市商务局、市财政局要加强协调配合，形成工作合力。"
     )
     assert [c.lead_unit for c in found] == ["海关"]
+
+
+def test_an_instruction_after_a_decision_is_a_task_for_the_unit_asked() -> None:
+    """ "会议原则同意…，请市开放办根据会议意见修改完善后印发。": the decision carries a task for
+    the unit asked, with no modal word."""
+    found = _run(
+        "会议原则同意市开放办提出的开放平台发展三年规划，请市开放办根据会议意见修改完善后，"
+        "以市政府办公室名义印发。"
+    )
+    assert [(c.lead_unit, c.co_units) for c in found] == [("市开放办", [])]
