@@ -253,6 +253,15 @@ class AppealFilterForm(forms.Form):
             ("duplicates", "疑似重复"),
         ],
     )
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("", "登记时间（最新在前）"),
+            ("resolve_due", "办结期限（最早在前）"),
+            ("registered_at", "登记时间（最早在前）"),
+        ],
+    )
 
 
 # --- Visits and liaison ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from kaifang.core import calendar
@@ -34,6 +34,7 @@ class AppealFilters:
     category: str = ""
     unit: int | None = None
     view: str = ""
+    sort: str = ""  # "" newest first, "resolve_due" nearest deadline first, "registered_at"
 
 
 def appeals_for(user: AnyUser) -> QuerySet[Appeal]:
@@ -83,6 +84,10 @@ def appeal_list(*, user: AnyUser, filters: AppealFilters) -> QuerySet[Appeal]:
         qs = qs.filter(due_soon_q(today))
     elif filters.view == "duplicates":
         qs = qs.filter(duplicate_of__isnull=False, status__in=OPEN_STATUSES)
+    if filters.sort == "resolve_due":
+        qs = qs.order_by(F("resolve_due").asc(nulls_last=True), "-registered_at", "-id")
+    elif filters.sort == "registered_at":
+        qs = qs.order_by("registered_at", "id")
     return qs
 
 

@@ -352,3 +352,25 @@ def test_stats_print_satisfaction_with_two_decimals_in_every_row():
     assert '<td class="num">4.50</td>' in html
     html = render_to_string("servicedesk/partials/stats_row.html", {"row": Row("y", "外资科")})
     assert '<td class="num">—</td>' in html
+
+
+def test_appeal_list_and_export_sort_by_the_resolve_deadline(client, city, two):
+    """The appeal list was newest first only (UX review, 2026-12-05): a handler sorts by the
+    nearest 办结期限, and the export follows the page."""
+    a, b = two
+    Appeal.objects.filter(pk=a.pk).update(resolve_due=dt.date(2026, 12, 20))
+    Appeal.objects.filter(pk=b.pk).update(resolve_due=dt.date(2026, 12, 10))
+    login(client, city.officer)
+    page = client.get("/servicedesk/", {"sort": "resolve_due"}).content.decode()
+    assert page.index(b.tracking_code) < page.index(a.tracking_code)
+    page = client.get("/servicedesk/", {"sort": "registered_at"}).content.decode()
+    assert page.index(a.tracking_code) < page.index(b.tracking_code)
+    sheet = load_workbook(
+        io.BytesIO(client.get("/servicedesk/appeals/export.xlsx?sort=resolve_due").content)
+    ).active
+    codes = [
+        row[0]
+        for row in sheet.iter_rows(values_only=True)
+        if row[0] in (a.tracking_code, b.tracking_code)
+    ]
+    assert codes == [b.tracking_code, a.tracking_code]

@@ -81,6 +81,7 @@ def _filters(request: HttpRequest) -> tuple[AppealFilterForm, AppealFilters]:
         category=data["category"] or "",
         unit=data["unit"].pk if data["unit"] else None,
         view=data["view"] or "",
+        sort=data["sort"] or "",
     )
 
 
