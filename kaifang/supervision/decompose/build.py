@@ -76,7 +76,8 @@ _GENERIC_CLAUSE_RE = re.compile(
     r"营造(?:良好|浓厚)?的?(?:社会|舆论|工作)?氛围|(?:抓好|狠抓|抓紧|推动)?(?:贯彻)?落实|"
     r"(?:确保|推动|保证)?(?:各项)?(?:工作|任务|措施|政策|部署|目标任务)?"
     r"(?:落到实处|取得实效|落地见效|落实到位|见到实效)|按照(?:各自)?(?:职责)?分工|明确(?:职责)?分工|"
-    r"形成(?:工作)?合力|(?:强化|加强|做好)(?:工作|组织|要素)?保障)"
+    r"形成(?:工作)?合力|(?:强化|加强|做好)(?:工作|组织|要素)?保障|提高(?:工作)?(?:效率|效能)|"
+    r"严格执行[^，。；]{0,12}(?:要求|规定|制度|纪律))"
 )
 _GENERIC_SUBJECT_RE = re.compile(
     r"^(?:[^，。；：]{0,14}?(?:要|必须|务必|应当|应))?(?:进一步|切实|认真|坚决|扎实|全面|着力|持续|"
@@ -93,6 +94,9 @@ _ENUMERATED_SUBJECT_RE = re.compile(
 def is_generic(folded: str) -> bool:
     """Whether every clause of ``folded`` only exhorts (see ``_GENERIC_CLAUSE_RE``)."""
     unbracketed = re.sub(r"（[^（）]*）", "", folded)  # "各县（市、区）要…"
+    lead_in = _LEADING_TRIM_RE.match(unbracketed)
+    if lead_in is not None and lead_in.end() < len(unbracketed):  # "会议强调，各科室要…"
+        unbracketed = unbracketed[lead_in.end() :]
     subject = _ENUMERATED_SUBJECT_RE.match(unbracketed)
     if subject is not None:  # "各县、市直各有关部门要按照职责分工…": 、 lists the subject
         unbracketed = unbracketed[subject.end() :]

@@ -205,3 +205,13 @@ def test_an_instruction_after_a_decision_is_a_task_for_the_unit_asked() -> None:
         "以市政府办公室名义印发。"
     )
     assert [(c.lead_unit, c.co_units) for c in found] == [("市开放办", [])]
+
+
+def test_a_discipline_reminder_in_minutes_is_no_task() -> None:
+    """ "会议强调，各科室要严格执行公文办理时限要求，切实提高工作效率。" reminds; the decision
+    before it is the task."""
+    found = _run(
+        "三、会议同意外资科提出的方案。外资科要于6月中旬组织召开外资企业圆桌会议。\n"
+        "四、会议强调，各科室要严格执行公文办理时限要求，切实提高工作效率。"
+    )
+    assert [c.lead_unit for c in found] == ["外资科"]
