@@ -8,6 +8,12 @@
       event.preventDefault();
     }
   }, true);
+  // Tick or clear every box of a list at once: <input type="checkbox" data-check-all="#form input[name=x]">
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || !box.dataset || !box.dataset.checkAll) { return; }
+    document.querySelectorAll(box.dataset.checkAll).forEach(function (item) { item.checked = box.checked; });
+  });
   // Put a prepared text into a field: <button data-fill="#form textarea" data-fill-text="…">
   // (reply templates on the appeal page). Asks before replacing what was already typed.
   document.addEventListener("click", function (event) {

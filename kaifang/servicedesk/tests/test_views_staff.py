@@ -374,3 +374,10 @@ def test_appeal_list_and_export_sort_by_the_resolve_deadline(client, city, two):
         if row[0] in (a.tracking_code, b.tracking_code)
     ]
     assert codes == [b.tracking_code, a.tracking_code]
+
+
+def test_roster_offers_select_all_for_the_unassigned_firms(client, city, firm, firm_b):
+    """Bulk assignment meant ticking up to 200 boxes one by one (UX review, 2026-12-05)."""
+    login(client, city.officer)
+    text = client.get("/servicedesk/liaison/").content.decode()
+    assert 'data-check-all="#bulk-assign input[name=enterprise]"' in text and "全选下列企业" in text
