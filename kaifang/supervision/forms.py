@@ -90,7 +90,8 @@ def _upload_text(upload: UploadedFile) -> str:
     if len(raw) > limit * 1024 * 1024:
         raise forms.ValidationError(f"文件过大（上限 {limit} MB）。")
     try:
-        check_container(suffix, raw)  # a zip under any name: no bomb, no program inside
+        if raw.startswith(b"PK\x03\x04"):  # a zip under any name: no bomb, no program inside
+            check_container(suffix, raw)
         text = read_source_bytes(raw, suffix)
     except (UploadRefused, UnreadableSource) as error:
         raise forms.ValidationError(str(error)) from error

@@ -28,6 +28,7 @@ _SIGNATURES = (
     (b"Rar!", "这是 RAR 压缩包"),
     (b"7z\xbc\xaf\x27\x1c", "这是 7z 压缩包"),
 )
+_OLE = b"\xd0\xcf\x11\xe0"
 _REFUSED_SUFFIXES = (".doc", ".pdf", ".wps", ".rtf", ".ofd", ".xls", ".xlsx", ".ppt", ".pptx")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -70,6 +71,8 @@ _ZIP_KINDS = {
 def sniff(raw: bytes) -> str | None:
     """What the file's own bytes say it is ("这是 PDF 文件"), or None for plain text and for
     bytes no signature names. A zip container is named by its members (.docx, .xlsx, OFD…)."""
+    if raw.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in raw:
+        return "这是设置了打开密码的 Word/Excel 文件（请先取消密码）"
     for signature, what in _SIGNATURES:
         if raw.startswith(signature):
             return what

@@ -100,3 +100,15 @@ def test_a_unicode_notepad_file_uploads(city, client: Client):
     document = SourceDocument.objects.get()
     assert document.text == SENTENCE
     assert str(document.candidates.get().deadline) == "2026-09-30"
+
+
+@pytest.mark.django_db
+def test_an_old_word_file_or_a_password_protected_one_named_docx(city, client: Client):
+    """The file's bytes decide the message, not its name: a .doc saved as "方案.docx" is named an
+    old Word file, a .docx with an opening password is asked to lose its password."""
+    client.force_login(city.officer)
+    old = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    assert "旧版 Word（.doc）" in _upload(client, "方案.docx", old).content.decode()
+    locked = old + "EncryptedPackage".encode("utf-16-le") + bytes(100)
+    assert "打开密码" in _upload(client, "方案.docx", locked).content.decode()
+    assert not SourceDocument.objects.exists()
