@@ -613,10 +613,36 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
                 ordered.append((part.start, part))
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
+    result = _assign_back(ctx, result)
     _inherit_addressee(ctx, result)
     result = _drop_restated(result)
     _finish(ctx, result)
     return result
+
+
+# "此项工作由市商务局牵头负责，…配合。", "以上工作由市投资促进局负责。": the owners of the
+# measure(s) just stated, not a task of their own.
+_ASSIGNING_RE = re.compile(r"^(?:此项|该项|这项|以上|上述|前述)(?:各项)?(?:工作|任务|事项|措施)?由")
+
+
+def _assign_back(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """A sentence that only names who does the measures before it in the paragraph gives them
+    its units (where they name none) and is dropped."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if _ASSIGNING_RE.match(fold(candidate.text)) and (
+            candidate.lead_unit is not None or candidate.co_units
+        ):
+            line = line_of(ctx.text, candidate.sentence_start)[0]
+            earlier = [c for c in kept if line_of(ctx.text, c.sentence_start)[0] == line]
+            if earlier:
+                for previous in earlier:
+                    if previous.lead_unit is None and not previous.co_units:
+                        previous.lead_unit = candidate.lead_unit
+                        previous.co_units = list(candidate.co_units)
+                continue
+        kept.append(candidate)
+    return kept
 
 
 def _bigrams(text: str) -> set[str]:

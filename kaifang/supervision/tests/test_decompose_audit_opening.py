@@ -215,3 +215,15 @@ def test_a_discipline_reminder_in_minutes_is_no_task() -> None:
         "四、会议强调，各科室要严格执行公文办理时限要求，切实提高工作效率。"
     )
     assert [c.lead_unit for c in found] == ["外资科"]
+
+
+def test_a_sentence_naming_who_does_the_measure_before_it_is_no_task() -> None:
+    """ "以上工作由市投资促进局负责。" gives the measure before it its lead unit."""
+    found = _run(
+        "3.举办跨国公司投资合作交流会，力争签约外资项目10个以上。以上工作由市投资促进局负责。\n"
+        "4.清理与外商投资法不符的规定和文件，10月底前完成。"
+    )
+    assert [(c.lead_unit, c.text[:6]) for c in found] == [
+        ("市投资促进局", "举办跨国公司"),
+        (None, "清理与外商投"),
+    ]
