@@ -193,3 +193,9 @@ def test_a_deadline_earlier_than_the_document_is_kept_and_flagged() -> None:
         ("2026-10-31", []),
         ("2026-09-05", []),
     ]
+
+
+def test_a_bare_quarter_before_zhengqu_is_a_deadline() -> None:
+    """ "三季度争取省政府同意后上报" sets the third quarter as the time to act."""
+    found = parse_deadline("三季度争取省政府同意后上报商务部", dt.date(2026, 1, 20))
+    assert found is not None and found.date == dt.date(2026, 9, 30)
