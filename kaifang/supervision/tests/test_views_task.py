@@ -315,3 +315,12 @@ def test_closing_a_task_asks_first(city, client: Client):
     page = client.get(url(task)).content.decode()
     form = page[page.index('id="accept-form"') - 200 : page.index('id="accept-form"') + 200]
     assert 'data-confirm="确定审核通过、办结销号吗？销号后不能撤销' in form
+
+
+def test_completing_a_task_milestone_asks_first(city, client: Client):
+    task = make_task(city, deadline=dt.date(2026, 12, 31))
+    actions.milestone_add(actor=city.officer, task=task, title="完成选址", due=dt.date(2026, 12, 1))
+    actions.task_sign(actor=city.district_a_user, task=task)
+    client.force_login(city.district_a_user)
+    page = client.get(url(task)).content.decode()
+    assert "确定将节点“完成选址”标记为完成吗？完成后不能撤销。" in page

@@ -246,3 +246,12 @@ def test_kpi_workbook_behind_a_hidden_sheet_and_a_cover_page():
         [],
         [("班列货值", dt.date(2026, 1, 1), Decimal(3))],
     )
+
+
+def test_completing_a_milestone_asks_first(city, zone, client: Client):
+    """标记完成 cannot be undone (the action refuses a completed milestone); it went through
+    without a question (UX review, 2026-12-05)."""
+    zone.platform.milestones.create(title="封关验收", due=dt.date(2026, 12, 31))
+    client.force_login(city.officer)
+    page = client.get(reverse("zones:platform_detail", args=[zone.platform.pk])).content.decode()
+    assert "确定将节点“封关验收”标记为今天完成吗？完成后不能撤销。" in page
