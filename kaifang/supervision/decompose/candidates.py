@@ -84,6 +84,7 @@ from kaifang.supervision.decompose.sentences import (
     Marker,
     Sentence,
     find_enumerators,
+    marker_at,
     outline,
 )
 from kaifang.supervision.decompose.tables import render_table, tables
@@ -615,6 +616,7 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     result = [candidate for _, candidate in ordered]
     result = _assign_back(ctx, result)
     _inherit_addressee(ctx, result)
+    _inherit_from_parent_item(ctx, result)
     result = _drop_restated(result)
     _finish(ctx, result)
     return result
@@ -643,6 +645,28 @@ def _assign_back(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
                 continue
         kept.append(candidate)
     return kept
+
+
+_ITEM_LEVEL = {"cn_dun": 0, "cn_paren": 1, "num_dot": 2, "num_dun": 2, "num_paren": 3, "circled": 4}
+
+
+def _inherit_from_parent_item(ctx: Context, candidates: list[Candidate]) -> None:
+    """ "2.申建市场采购贸易方式试点（牵头单位：市商务局）" then "（1）上半年完成申报材料；
+    （2）三季度上报商务部": sub-items that name no unit are the parent item's stages, done by
+    its units."""
+    stack: list[tuple[int, Candidate]] = []
+    for candidate in candidates:
+        line_start = line_of(ctx.text, candidate.sentence_start)[0]
+        marker = marker_at(ctx.folded, line_start)
+        level = _ITEM_LEVEL.get(marker.kind) if marker is not None else None
+        if level is None:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if stack and candidate.lead_unit is None and not candidate.co_units:
+            parent = stack[-1][1]
+            candidate.lead_unit, candidate.co_units = parent.lead_unit, list(parent.co_units)
+        stack.append((level, candidate))
 
 
 def _bigrams(text: str) -> set[str]:

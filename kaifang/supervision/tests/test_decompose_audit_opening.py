@@ -227,3 +227,21 @@ def test_a_sentence_naming_who_does_the_measure_before_it_is_no_task() -> None:
         ("市投资促进局", "举办跨国公司"),
         (None, "清理与外商投"),
     ]
+
+
+def test_sub_items_naming_no_unit_are_done_by_their_items_units() -> None:
+    """ "（1）（2）" under "2.…（牵头单位：…）" are its stages: the item's units do them; the
+    next item "3." names its own (none here)."""
+    found = _run(
+        "2.申建市场采购贸易方式试点（牵头单位：市商务局；配合单位：海关）。\n"
+        "（1）上半年完成申报材料编制；\n"
+        "（2）三季度争取省政府同意后上报商务部。\n"
+        "3.清理与外商投资法不符的规定和文件，10月底前完成。",
+        dt.date(2026, 1, 20),
+    )
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("市商务局", ["海关"]),
+        ("市商务局", ["海关"]),
+        ("市商务局", ["海关"]),
+        (None, []),
+    ]
