@@ -1,0 +1,137 @@
+"""Passes over a document's candidates once they are all proposed: who does what when a
+sentence names no unit (an instruction's addressee, the subject before 要, the parent item of a
+sub-item, "以上工作由X负责" after the measures) and one candidate for a measure that the
+document's 责任分工 table restates. Split out of ``candidates``; pure functions on plain data."""
+
+from __future__ import annotations
+
+import re
+
+from kaifang.supervision.decompose.build import Candidate, Context, line_of
+from kaifang.supervision.decompose.cleanup import fold
+from kaifang.supervision.decompose.sentences import marker_at
+
+__all__ = [
+    "ADDRESSED_RE",
+    "assign_back",
+    "drop_restated",
+    "inherit_addressee",
+    "inherit_from_parent_item",
+]
+
+# "请市商务局……": a leader's instruction addresses a unit with 请.
+ADDRESSED_RE = re.compile(r"^请")
+
+
+def inherit_addressee(ctx: Context, candidates: list[Candidate]) -> None:
+    """In an instruction "请市商务局……。……务必……确保年内获批。", the later sentences of the
+    paragraph are addressed to the same units as the first."""
+    addressed: tuple[int, Candidate] | None = None
+    for candidate in candidates:
+        line = line_of(ctx.text, candidate.sentence_start)
+        if ADDRESSED_RE.match(fold(candidate.source_sentence)) and candidate.lead_unit:
+            addressed = (line[0], candidate)
+        elif addressed is not None and addressed[0] == line[0]:
+            if candidate.lead_unit is None and not candidate.co_units:
+                candidate.lead_unit = addressed[1].lead_unit
+                candidate.co_units = list(addressed[1].co_units)
+        else:
+            addressed = None
+    _inherit_subject(ctx, candidates)
+
+
+_CONTINUED_RE = re.compile(r"^(?:同时|并|还|也|更|另外|此外)?[，]?(?:要|务必|必须|须)")
+
+
+def _inherit_subject(ctx: Context, candidates: list[Candidate]) -> None:
+    """ "海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
+    and names no unit continues the subject of the sentence before it in the paragraph."""
+    previous: tuple[int, Candidate] | None = None
+    for candidate in candidates:
+        line = line_of(ctx.text, candidate.sentence_start)[0]
+        if candidate.lead_unit is not None or candidate.co_units:
+            previous = (line, candidate)
+            continue
+        if (
+            previous is not None
+            and previous[0] == line
+            and _CONTINUED_RE.match(fold(candidate.source_sentence))
+        ):
+            candidate.lead_unit = previous[1].lead_unit
+            candidate.co_units = list(previous[1].co_units)
+        else:
+            previous = None
+
+
+# "此项工作由市商务局牵头负责，…配合。", "以上工作由市投资促进局负责。": the owners of the
+# measure(s) just stated, not a task of their own.
+_ASSIGNING_RE = re.compile(r"^(?:此项|该项|这项|以上|上述|前述)(?:各项)?(?:工作|任务|事项|措施)?由")
+
+
+def assign_back(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """A sentence that only names who does the measures before it in the paragraph gives them
+    its units (where they name none) and is dropped."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if _ASSIGNING_RE.match(fold(candidate.text)) and (
+            candidate.lead_unit is not None or candidate.co_units
+        ):
+            line = line_of(ctx.text, candidate.sentence_start)[0]
+            earlier = [c for c in kept if line_of(ctx.text, c.sentence_start)[0] == line]
+            if earlier:
+                for previous in earlier:
+                    if previous.lead_unit is None and not previous.co_units:
+                        previous.lead_unit = candidate.lead_unit
+                        previous.co_units = list(candidate.co_units)
+                continue
+        kept.append(candidate)
+    return kept
+
+
+_ITEM_LEVEL = {"cn_dun": 0, "cn_paren": 1, "num_dot": 2, "num_dun": 2, "num_paren": 3, "circled": 4}
+
+
+def inherit_from_parent_item(ctx: Context, candidates: list[Candidate]) -> None:
+    """ "2.申建市场采购贸易方式试点（牵头单位：市商务局）" then "（1）上半年完成申报材料；
+    （2）三季度上报商务部": sub-items that name no unit are the parent item's stages, done by
+    its units."""
+    stack: list[tuple[int, Candidate]] = []
+    for candidate in candidates:
+        line_start = line_of(ctx.text, candidate.sentence_start)[0]
+        marker = marker_at(ctx.folded, line_start)
+        level = _ITEM_LEVEL.get(marker.kind) if marker is not None else None
+        if level is None:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if stack and candidate.lead_unit is None and not candidate.co_units:
+            parent = stack[-1][1]
+            candidate.lead_unit, candidate.co_units = parent.lead_unit, list(parent.co_units)
+        stack.append((level, candidate))
+
+
+def _bigrams(text: str) -> set[str]:
+    kept = "".join(ch for ch in fold(text) if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}
+
+
+_RESTATED = 0.6  # share of the shorter wording's character pairs found in the other
+
+
+def drop_restated(candidates: list[Candidate]) -> list[Candidate]:
+    """A plan whose 责任分工 table restates the measures of its body: a body measure that names
+    no unit and that a table row restates is dropped, the row (with its units and deadline)
+    stands for it. Measures the table does not restate stay."""
+    rows = [(c, _bigrams(c.text)) for c in candidates if c.kind == "table"]
+    if not rows:
+        return candidates
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if candidate.kind != "table" and candidate.lead_unit is None and not candidate.co_units:
+            own = _bigrams(candidate.text)
+            if own and any(
+                len(own & row) >= _RESTATED * min(len(own), len(row)) for _, row in rows if row
+            ):
+                continue
+        kept.append(candidate)
+    return kept
