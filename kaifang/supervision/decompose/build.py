@@ -23,6 +23,7 @@ from kaifang.supervision.decompose.units import (
     UnitAssignment,
     UnitRef,
     find_assignments,
+    is_deadline_clause,
 )
 
 
@@ -136,7 +137,14 @@ def task_wording(raw: str, marker_len: int = 0) -> str:
     modal = _LEADING_MODAL_RE.match(folded)
     if modal:
         body = body[modal.end() :]
-    return body.strip(TRAILING)
+    body = body.strip(TRAILING)
+    dated = _DATED_BRACKET_RE.search(fold(body))
+    if dated is not None and dated.start() > 0 and is_deadline_clause(dated.group(1)):
+        body = body[: dated.start()].strip(TRAILING)  # "推进综试区建设（6月底前）"
+    return body
+
+
+_DATED_BRACKET_RE = re.compile(r"（([^（）]{2,16})）$")
 
 
 @dataclass

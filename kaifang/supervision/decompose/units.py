@@ -51,6 +51,7 @@ __all__ = [
     "UnitRef",
     "find_assignments",
     "find_units",
+    "is_deadline_clause",
     "looks_like_unit",
     "match_units",
     "read_conventions",
@@ -153,7 +154,7 @@ def _role_assignment(
             continue
         match = _ROLE_CLAUSE_RE.match(fold(clause))
         if match is None:
-            if deadline_text is None and _is_deadline_clause(clause):
+            if deadline_text is None and is_deadline_clause(clause):
                 deadline_text = clause  # "（外贸科牵头，…配合，年底前完成）"
                 continue
             return None
@@ -210,7 +211,7 @@ _ONGOING_RE = re.compile(r"^(?:持续|长期|常态化|逐年|分年度)(?:推�
 _DEADLINE_REST_RE = re.compile(r"^(?:前|内)?(?:完成|办结|出台|到位|建成|落实|实现)?$")
 
 
-def _is_deadline_clause(clause: str) -> bool:
+def is_deadline_clause(clause: str) -> bool:
     """Whether a clause of a role bracket is only a deadline ("年底前完成", "2026年6月底前")."""
     found = find_deadlines(clause, _ANY_DATE)
     if len(found) != 1:

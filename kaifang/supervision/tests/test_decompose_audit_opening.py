@@ -245,3 +245,15 @@ def test_sub_items_naming_no_unit_are_done_by_their_items_units() -> None:
         ("市商务局", ["海关"]),
         (None, []),
     ]
+
+
+def test_a_bracket_holding_only_the_deadline_leaves_the_wording() -> None:
+    """ "推进跨境电商综试区建设（6月底前）": the bracket is the deadline, not task wording; a
+    bracket that says something else stays."""
+    found = _run(
+        "1.推进跨境电商综试区建设（6月底前）。\n2.建设东盟（越南）冷链物流专线，年底前开通。"
+    )
+    assert [(c.text, str(c.deadline)) for c in found] == [
+        ("推进跨境电商综试区建设", "2026-06-30"),
+        ("建设东盟（越南）冷链物流专线，年底前开通", "2026-12-31"),
+    ]
