@@ -82,6 +82,7 @@ from kaifang.supervision.decompose.cleanup import clean_text, fold, has_traditio
 from kaifang.supervision.decompose.deadlines import deadline_warnings, parse_deadline
 from kaifang.supervision.decompose.passes import (
     ADDRESSED_RE,
+    ASSIGNING_SENTENCE_RE,
     assign_back,
     drop_restated,
     inherit_addressee,
@@ -358,7 +359,7 @@ def _titled_item(
     rest = strip_spans(
         ctx.text[title.end : last.end], title.end, annotation_spans(ctx, title.end, last.end)
     )
-    details = task_wording(rest)
+    details = task_wording(ASSIGNING_SENTENCE_RE.sub("", rest))  # its owners are its units
     candidate.text = f"{task_wording(body)}：{details}" if details else task_wording(body)
     return [candidate], used
 

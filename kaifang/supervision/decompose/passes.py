@@ -13,6 +13,7 @@ from kaifang.supervision.decompose.sentences import marker_at
 
 __all__ = [
     "ADDRESSED_RE",
+    "ASSIGNING_SENTENCE_RE",
     "assign_back",
     "drop_restated",
     "inherit_addressee",
@@ -66,6 +67,11 @@ def _inherit_subject(ctx: Context, candidates: list[Candidate]) -> None:
 # "此项工作由市商务局牵头负责，…配合。", "以上工作由市投资促进局负责。": the owners of the
 # measure(s) just stated, not a task of their own.
 _ASSIGNING_RE = re.compile(r"^(?:此项|该项|这项|以上|上述|前述)(?:各项)?(?:工作|任务|事项|措施)?由")
+# The same sentence inside a plan's item "1.短标题。细则。此项工作由X牵头负责。"
+ASSIGNING_SENTENCE_RE = re.compile(
+    r"(?:(?<=^)|(?<=[。；\s]))(?:此项|该项|这项|以上|上述|前述)(?:各项)?(?:工作|任务|事项|措施)?由"
+    r"[^。；\n]*[。；]?"
+)
 
 
 def assign_back(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:

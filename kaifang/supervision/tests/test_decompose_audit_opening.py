@@ -257,3 +257,12 @@ def test_a_bracket_holding_only_the_deadline_leaves_the_wording() -> None:
         ("推进跨境电商综试区建设", "2026-06-30"),
         ("建设东盟（越南）冷链物流专线，年底前开通", "2026-12-31"),
     ]
+
+
+def test_an_items_owner_sentence_is_no_part_of_its_wording() -> None:
+    """ "2.申建市场采购贸易方式试点。此项工作由市商务局牵头负责，海关配合。": the units, not the
+    wording, carry who does it."""
+    found = _run("2.申建市场采购贸易方式试点。此项工作由市商务局牵头负责，海关配合。")
+    assert [(c.text, c.lead_unit, c.co_units) for c in found] == [
+        ("申建市场采购贸易方式试点", "市商务局", ["海关"])
+    ]
