@@ -163,7 +163,8 @@ _TOGETHER_WORD_RE = re.compile(r"会同|协同|联合")
 # "…，市发改委、市财政局配合" / "…，团市委、市妇联要积极参与": co-units named in a later clause.
 _HELPERS_RE = re.compile(
     r"(?P<names>[^，。；：]{2,60}?)(?:要|等单位|等部门)?(?:积极|全力|主动|共同|做好)?"
-    r"(?:配合|参与|协助|协同)(?=$|[，。；]|做好|推进|开展|落实|实施|工作)"
+    r"(?:配合|参与|协助|协同|按职责分工负责|按职责负责|分别负责|共同负责)"
+    r"(?=$|[，。；]|做好|推进|开展|落实|实施|工作)"
 )
 _GENERIC_TAIL_RE = re.compile(r"等(?:有关|相关)?(部门|单位)")
 
@@ -283,7 +284,9 @@ def _raw_subject(
         found = match if match is not None else group
         if found is not None:
             subject = text[found.start("subj") : found.end("subj")]
-            names = [n for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n]
+            names = [
+                strip_trailer(n) for n in split_outside_brackets(subject, _SUBJECT_SPLIT_RE) if n
+            ]  # "市商务局、海关、市税务局等部门要…"
             if not names or not all(looks_like_unit(n, directory) for n in names):
                 continue
             resolved = [resolve_unit(n, directory) for n in names]

@@ -266,3 +266,16 @@ def test_an_items_owner_sentence_is_no_part_of_its_wording() -> None:
     assert [(c.text, c.lead_unit, c.co_units) for c in found] == [
         ("申建市场采购贸易方式试点", "市商务局", ["海关"])
     ]
+
+
+def test_prose_co_units_responsible_by_their_duties_and_a_trailing_dengbumen() -> None:
+    """ "X牵头，Y、Z按职责分工负责" names Y and Z as co-units; "…、市税务局等部门要" keeps the
+    name without 等部门."""
+    found = _run(
+        "市商务局牵头，市财政局、市税务局按职责分工负责，落实外贸企业出口退税资金。\n"
+        "市商务局、海关、市税务局等部门要建立外贸企业问题会商机制。"
+    )
+    assert [(c.lead_unit, c.co_units) for c in found] == [
+        ("市商务局", ["市财政局", "市税务局"]),
+        ("市商务局", ["海关", "市税务局"]),
+    ]
