@@ -12,6 +12,7 @@ of comparing role codes, unit names or scope widths itself.
 | `OFFICE`     | 科室工作人员, 系统管理员; superusers | register, route and merge appeals |
 | `APPROVE`    | `OFFICE` or `LEAD` | approve commitment dates and extensions |
 | `ASSIGN`     | `OFFICE` or 单位工作人员 | assign liaison officers, set visit targets |
+| `REGISTER`   | `OFFICE` or 单位工作人员 | open park and platform files, merge firms' files |
 | `SUPERVISE`  | `SEE_CITY` and `WRITE` (督查) | decompose, confirm, review tasks |
 | `IMPORT`     | `SEE_CITY` and `WRITE` | imports (they write city-wide facts) |
 | `ADMINISTER` | 系统管理员; superusers | the calendar, dictionaries, audit log, users |
@@ -38,6 +39,7 @@ class Cap(StrEnum):
     OFFICE = "office"
     APPROVE = "approve"
     ASSIGN = "assign"
+    REGISTER = "register"
     SUPERVISE = "supervise"
     IMPORT = "import"
     ADMINISTER = "administer"
@@ -50,6 +52,7 @@ CAP_LABELS: dict[Cap, str] = {
     Cap.OFFICE: "诉求登记、派单与合并",
     Cap.APPROVE: "批准承诺办结与延期",
     Cap.ASSIGN: "分配包联干部、设置走访计划",
+    Cap.REGISTER: "新建园区和平台档案、合并企业档案",
     Cap.SUPERVISE: "督查督办（分解、确认、审核）",
     Cap.IMPORT: "数据导入",
     Cap.ADMINISTER: "系统管理",
@@ -79,7 +82,7 @@ def capabilities(user: User | AnonymousUser | object) -> frozenset[Cap]:
     if Cap.OFFICE in caps or Cap.LEAD in caps:
         caps.add(Cap.APPROVE)
     if Cap.OFFICE in caps or RoleCode.UNIT_STAFF in codes:
-        caps.add(Cap.ASSIGN)
+        caps |= {Cap.ASSIGN, Cap.REGISTER}
     if Cap.SEE_CITY in caps and Cap.WRITE in caps:
         caps |= {Cap.SUPERVISE, Cap.IMPORT}
     if RoleCode.ADMIN in codes:

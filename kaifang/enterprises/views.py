@@ -172,6 +172,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": render_panels(request, enterprise),
             "profile_actions": actions_for(request, enterprise),
             "can_write": can_write(request.user, enterprise),
+            "can_merge": permissions.has(request.user, Cap.REGISTER),
         },
     )
 
@@ -205,6 +206,9 @@ def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @login_required
 def enterprise_merge(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
+    # Merging cannot be undone: the register's keepers (a unit's or the bureau's staff) do it,
+    # not a liaison officer, whose scope is the firms he serves.
+    permissions.require(user, Cap.REGISTER, "合并企业档案不可撤销，请由所在单位的工作人员办理。")
     keep = enterprise_get(user=user, pk=pk, write=True)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

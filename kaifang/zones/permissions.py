@@ -1,7 +1,8 @@
 """Who may change platforms, parks and projects, beyond seeing them (the scope gate's job):
-whoever holds core.permissions' WRITE (any role but 领导 only). Turning a project into a
-supervised task is a leader's act (LEAD). Chains, city-wide maps, are edited by those who
-see the whole city and may write (SEE_CITY and WRITE)."""
+whoever holds core.permissions' WRITE (any role but 领导 only); opening a new park's or
+platform's file needs REGISTER too (not a liaison officer, whose scope is his firms).
+Turning a project into a supervised task is a leader's act (LEAD). Chains, city-wide maps,
+are edited by those who see the whole city and may write (SEE_CITY and WRITE)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ def is_editor(user: User | AnonymousUser) -> bool:
 
 def require_editor(user: User | AnonymousUser) -> None:
     require(user, Cap.WRITE, "您没有维护平台、园区和招商项目的权限。")
+
+
+def is_registrar(user: User | AnonymousUser) -> bool:
+    return has(user, Cap.WRITE) and has(user, Cap.REGISTER)
+
+
+def require_registrar(user: User | AnonymousUser) -> None:
+    require_editor(user)
+    require(user, Cap.REGISTER, "您没有新建园区和平台档案的权限（包联干部请联系所在单位）。")
 
 
 def is_leader(user: User | AnonymousUser) -> bool:

@@ -19,7 +19,7 @@ def test_capabilities_of_each_persona(city):
     assert Cap.WRITE not in caps(city.leader) and Cap.IMPORT not in caps(city.leader)
     assert caps(city.officer) >= {Cap.WRITE, Cap.SEE_CITY, Cap.OFFICE, Cap.SUPERVISE, Cap.IMPORT}
     assert Cap.ADMINISTER not in caps(city.officer)
-    assert caps(city.district_a_user) == {Cap.WRITE, Cap.ASSIGN}
+    assert caps(city.district_a_user) == {Cap.WRITE, Cap.ASSIGN, Cap.REGISTER}
     assert caps(city.liaison) == {Cap.WRITE}
     assert Cap.ADMINISTER in caps(city.admin)
 

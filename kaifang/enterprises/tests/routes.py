@@ -22,7 +22,13 @@ ROUTES = [
     Route("enterprises:create", expect={"leader": 403}),  # leaders read (session 37)
     Route("enterprises:detail", kwargs={"pk": "enterprise_a"}),
     Route("enterprises:edit", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),
-    Route("enterprises:merge", kwargs={"pk": "enterprise_a"}, expect={"leader": 403}),
+    # merging cannot be undone: not a leader's (read-only) nor a liaison officer's act, nor
+    # the matrix's park persona's (a custom role, not 单位工作人员)
+    Route(
+        "enterprises:merge",
+        kwargs={"pk": "enterprise_a"},
+        expect={"leader": 403, "liaison": 403, "park": 403},
+    ),
     Route(
         "enterprises:edit",
         kwargs={"pk": "enterprise_a"},

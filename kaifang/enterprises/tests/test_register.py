@@ -168,3 +168,28 @@ def test_export_keeps_formula_like_names_as_text(city, client: Client):
     content = client.get("/enterprises/export.xlsx").content
     assert_stored_as_text(content)
     assert_stored_as_text(content, "@SUM(1,1)")
+
+
+def test_a_liaison_officer_cannot_merge_his_firms_files(city):
+    """Merging two files cannot be undone: the district's staff may, the liaison officer who
+    serves both firms may not (403 on the page and the POST, no 合并 button, nothing merged)."""
+    from django.urls import reverse
+
+    keep = EnterpriseFactory(name="东城包联甲有限公司", district=city.district_a)
+    drop = EnterpriseFactory(name="东城包联甲有限公司（重复）", district=city.district_a)
+    Enterprise.objects.filter(pk__in=[keep.pk, drop.pk]).update(liaison=city.liaison)
+    liaison = Client()
+    liaison.force_login(city.liaison)
+    url = reverse("enterprises:merge", args=[keep.pk])
+    detail = liaison.get(reverse("enterprises:detail", args=[keep.pk]))
+    assert detail.status_code == 200 and "编辑档案" in detail.content.decode()
+    assert url not in detail.content.decode()
+    assert liaison.get(url).status_code == 403
+    assert liaison.post(url, {"other": drop.uscc, "confirm": "on"}).status_code == 403
+    assert Enterprise.objects.filter(pk=drop.pk).exists()
+    staff = Client()
+    staff.force_login(city.district_a_user)
+    assert url in staff.get(reverse("enterprises:detail", args=[keep.pk])).content.decode()
+    response = staff.post(url, {"other": drop.uscc, "confirm": "on"})
+    assert response.status_code == 302
+    assert not Enterprise.objects.filter(pk=drop.pk).exists()

@@ -29,7 +29,11 @@ def make(city: Any) -> dict[str, Any]:
 
 
 EDIT = {"district_b": 404, "leader": 403, "liaison": 404}
-NEW = {"district_b": 200, "leader": 403}
+# A new park or platform file is a unit's or the bureau's act (REGISTER), not a liaison's.
+# (the matrix's park persona holds a custom role, not 单位工作人员: no REGISTER either).
+NEW = {"district_b": 200, "leader": 403, "liaison": 403, "park": 403}
+# A project (招商线索) is registered by anyone who may write, a liaison officer included.
+PROJECT_NEW = {"district_b": 200, "leader": 403}
 CHAIN = {
     "district_b": 200,
     "liaison": 200,
@@ -110,7 +114,7 @@ ROUTES = [
     Route("zones:segment_remove", kwargs=SEGMENT, method="POST", expect=CHAIN_POST),
     Route("zones:project_list", hides="project_a"),
     Route("zones:project_export", hides="project_a"),
-    Route("zones:project_new", expect=NEW, city_wide=True),  # the partner list
+    Route("zones:project_new", expect=PROJECT_NEW, city_wide=True),  # the partner list
     Route("zones:project_funnel"),
     Route("zones:project_funnel_export"),
     Route("zones:project_reconcile", hides="project_a"),

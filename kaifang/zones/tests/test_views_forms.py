@@ -175,3 +175,25 @@ def test_a_filter_that_finds_nothing_says_so(city, zone, client: Client):
     assert "没有符合条件的开放平台。" in page and "还没有开放平台" not in page
     page = client.get(reverse("zones:park_list"), {"q": "不存在的园区"}).content.decode()
     assert "没有符合条件的园区。" in page and "还没有园区档案" not in page
+
+
+def test_a_liaison_officer_does_not_open_park_or_platform_files(city, client):
+    """A new park's or platform's file is opened by a unit's or the bureau's staff; a liaison
+    officer (his scope: his firms) gets 403 and no 新建 button, a district user gets both."""
+    from django.urls import reverse
+
+    client.force_login(city.liaison)
+    for listing, new, button in (
+        ("zones:park_list", "zones:park_new", "新建园区"),
+        ("zones:platform_list", "zones:platform_new", "新建平台"),
+    ):
+        assert button not in client.get(reverse(listing)).content.decode()
+        assert client.get(reverse(new)).status_code == 403
+        assert client.post(reverse(new), {"name": "包联干部建的"}).status_code == 403
+    client.force_login(city.district_a_user)
+    for listing, new, button in (
+        ("zones:park_list", "zones:park_new", "新建园区"),
+        ("zones:platform_list", "zones:platform_new", "新建平台"),
+    ):
+        assert button in client.get(reverse(listing)).content.decode()
+        assert client.get(reverse(new)).status_code == 200

@@ -21,7 +21,7 @@ from kaifang.zones import selectors
 from kaifang.zones.actions import parks as actions_parks
 from kaifang.zones.forms import OutputForm, ParkForm, TargetForm, TeamForm
 from kaifang.zones.models import Park, ParkKpiDefinition, ParkTier
-from kaifang.zones.permissions import is_editor, require_editor
+from kaifang.zones.permissions import is_registrar, require_editor, require_registrar
 from kaifang.zones.views.common import (
     add_action_errors,
     attempt,
@@ -55,7 +55,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
             "tier": tier,
             "tiers": [c for c in ParkTier.choices if c[0]],
             "query": request.GET.urlencode(),
-            "can_edit": is_editor(request.user),  # no button that would answer 403
+            "can_edit": is_registrar(request.user),  # no 新建 button that would answer 403
         },
     )
 
@@ -110,7 +110,7 @@ def park_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def park_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    require_editor(user)
+    require_registrar(user)
     form = ParkForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

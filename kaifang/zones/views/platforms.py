@@ -38,7 +38,7 @@ from kaifang.zones.models import (
     Platform,
     PlatformMilestone,
 )
-from kaifang.zones.permissions import is_editor, require_editor
+from kaifang.zones.permissions import is_registrar, require_editor, require_registrar
 from kaifang.zones.views.common import (
     add_action_errors,
     attempt,
@@ -73,7 +73,7 @@ def platform_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": request.GET.urlencode(),
-            "can_edit": is_editor(request.user),  # no button that would answer 403
+            "can_edit": is_registrar(request.user),  # no 新建 button that would answer 403
         },
     )
 
@@ -119,7 +119,7 @@ def platform_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def platform_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    require_editor(user)
+    require_registrar(user)
     form = PlatformForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
