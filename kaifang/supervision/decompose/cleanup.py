@@ -204,6 +204,9 @@ _LINE_MARKER_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|"
     r"第[一二三四五六七八九十]{1,3}[，、：]|附件|[①-⑳])"
 )
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—－–\s]*\d{1,3}[-—－–\s]*|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?)$"
+)
 _OPEN_MIN_WIDTH = 24  # narrower lines are titles and headings, never a page's full width
 _WIDTH_SLACK = 6  # a full line may be three characters short (punctuation kept off line starts)
 
@@ -239,6 +242,8 @@ def _rejoin_wrapped(text: str) -> str:
     out: list[str] = []
     joining = False
     for line in lines:
+        if _PAGE_NUMBER_RE.match(line):
+            continue  # "— 3 —" between two halves of a sentence: the PDF's page footer
         if joining and line and not _LINE_MARKER_RE.match(line):
             out[-1] += line
         else:

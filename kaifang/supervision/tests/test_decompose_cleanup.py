@@ -120,3 +120,8 @@ def test_short_unpunctuated_headings_are_not_joined() -> None:
         "3.开展外资招商专题活动，全年举办专题招商活动10场以上。"
     )
     assert clean_text(text) == text
+
+
+def test_a_pdfs_page_footer_between_two_halves_of_a_sentence_is_dropped() -> None:
+    text = PDF_PASTE.replace("入”等改革，年底前", "— 2 —\n入”等改革，年底前")
+    assert clean_text(text) == clean_text(PDF_PASTE)
