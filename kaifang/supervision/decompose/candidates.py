@@ -191,7 +191,10 @@ def _has_directive(folded: str) -> bool:
 
 
 # "会议原则同意…规划，请市口岸办修改完善后印发": an instruction after the decision.
-_ASKED_RE = re.compile(r"[，；：]请(?![示求问])")
+# The unit asked must be named: "…，请按时限要求办结" in a cover letter asks no one in particular.
+_ASKED_RE = re.compile(
+    r"[，；：]请(?:各|[市县区省州](?!场)|海关|税务|人行|外汇|[^，。；]{1,8}?(?:管委会|办公室|中心))"
+)
 
 
 def _is_questions(folded_items: list[str]) -> bool:

@@ -279,3 +279,10 @@ def test_prose_co_units_responsible_by_their_duties_and_a_trailing_dengbumen() -
         ("市商务局", ["市财政局", "市税务局"]),
         ("市商务局", ["海关", "市税务局"]),
     ]
+
+
+def test_a_cover_letters_request_names_no_unit_and_is_no_task() -> None:
+    found = _run(
+        "根据市政府常务会议安排，现将有关事项交你单位办理，请按时限要求办结并报送办理结果。"
+    )
+    assert found == []
