@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core.lib import local_cache
-from kaifang.core.models import User
+from kaifang.core.models import DataScope, User
+from kaifang.core.scope import effective_scope
 from kaifang.indicators import measures, selectors
 from kaifang.indicators.models import (
     IndicatorValue,
@@ -68,6 +69,7 @@ class Dashboard:
     month: int
     region: Region | None
     sees_all: bool
+    own_firms: bool = False  # a liaison officer's (仅本人): his firms, not his district
     cards: list[FlowCard] = field(default_factory=list)
     headline: selectors.Line | None = None  # 进出口总额 with target and progress
     official: selectors.Figure | None = None  # the official figure (city only, when present)
@@ -246,7 +248,10 @@ def _build(user: User, year: int, month: int) -> Dashboard:
     everything = selectors.sees_all(user)
     region = selectors.home_region(user)
     q = Query(year=year, month=month, flow="total", currency="cny")
-    dash = Dashboard(year=year, month=month, region=region, sees_all=everything)
+    own_firms = effective_scope(user).widest == DataScope.SELF
+    dash = Dashboard(
+        year=year, month=month, region=region, sees_all=everything, own_firms=own_firms
+    )
     trade = trade_figures(user, year, month)
     dash.cards = list(trade.cards)
     dash.groups, dash.partners = list(trade.groups), list(trade.partners)

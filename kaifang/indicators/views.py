@@ -139,7 +139,7 @@ def indicator_export(request: HttpRequest, code: str) -> HttpResponse:
         object_repr=f"{indicator.name}（{len(rows)} 行）",
         changes={"indicator": code, "year": year, "month": month, "rows": len(rows)},
     )
-    return file_download(content=content, filename=f"indicator-{code}-{year}{month:02d}.xlsx")
+    return file_download(content=content, filename=f"{indicator.name}-{year}年1-{month}月.xlsx")
 
 
 def _entry_regions(user: User, indicator: Indicator) -> list[Region]:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal as D
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -243,6 +244,8 @@ def test_export_is_audited_and_scoped(trade_data, seeded, city, region_a, client
     text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
     assert region_a.name not in text
     assert AuditEntry.objects.filter(action="export.indicator").exists()
+    disposition = unquote(response["Content-Disposition"])
+    assert "进出口总额-2025年1-3月.xlsx" in disposition
 
 
 def test_dashboard_and_workbench_open_before_any_indicator_is_loaded(trade_data, city, client):
@@ -334,3 +337,23 @@ def test_a_count_indicator_shows_whole_numbers(seeded, city, client: Client):
     listing = client.get(reverse("indicators:indicator_list") + "?year=2025&month=3")
     row = re.search(r"新设外资企业数.*?</tr>", listing.content.decode(), re.S)
     assert row and ">51<" in row.group(0) and "51.0" not in row.group(0)
+
+
+def test_a_liaison_officers_trade_panel_says_it_is_his_firms(trade_data, seeded, city, client):
+    """A liaison officer's figures are his firms', so his workbench and dashboard say 我包联企业
+    where a district user's say the district (never 本辖区 for what is not the district)."""
+    from kaifang.enterprises.models import Enterprise
+
+    from kaifang.trade.models import CustomsRecord
+    from kaifang.trade.rollups import rebuild_rollups
+
+    Enterprise.objects.filter(district=city.district_a).update(liaison=city.liaison)
+    rebuild_rollups(set(CustomsRecord.objects.values_list("period", flat=True)))
+    client.force_login(city.liaison)
+    workbench = client.get(reverse("core:workbench")).content.decode()
+    assert "我包联企业外贸" in workbench and "本辖区外贸" not in workbench
+    dashboard = client.get(reverse("indicators:dashboard")).content.decode()
+    assert "我包联企业对外开放驾驶舱" in dashboard
+    client.force_login(city.district_a_user)
+    workbench = client.get(reverse("core:workbench")).content.decode()
+    assert "我包联企业" not in workbench and "东城" in workbench

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
 from django.test import Client
@@ -92,6 +92,9 @@ def test_every_breakdown_page_renders_and_exports(trade_data, city, client, by):
     table = response.context["table"]
     export = client.get(url("trade:analysis_breakdown_export", by, hs="61" if by == "hs8" else ""))
     rows = sheet_rows(export)
+    # named in Chinese as titled, 外贸分析-分国别（地区）-20261205-1030.xlsx
+    disposition = unquote(export["Content-Disposition"])
+    assert f"外贸分析-分{table.label}-" in disposition and ".xlsx" in disposition
     assert rows[2][0] == table.label  # title, subtitle, header
     assert rows[-1][0] == "合计"
     assert Decimal(str(rows[-1][7])) == table.total.ytd

@@ -5,6 +5,7 @@ Excel with an audit entry."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -160,7 +161,10 @@ def _xlsx(
         changes={**changes, "rows": len(rows)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"trade-{slug}-{stamp}.xlsx")
+    # named as the table is titled (外贸分析-分国别（地区）-20261205-1030.xlsx), like the other
+    # apps' exports; characters a file name cannot hold become "-"
+    name = re.sub(r"[\\/:*?\"<>|：]+", "-", title)
+    return file_download(content=content, filename=f"{name}-{stamp}.xlsx")
 
 
 def _money_header(q: Query) -> str:
