@@ -22,13 +22,13 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.supervision.decompose.files import UnreadableSource, read_source_bytes
 from kaifang.supervision.models import (
     DocumentKind,
-    Light,
     Priority,
     ReportCycle,
     SourceDocument,
     Task,
     TaskStatus,
 )
+from kaifang.supervision.selectors import LIGHT_FILTER_CHOICES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ATTACHMENT_TYPES = {
@@ -303,7 +303,9 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", choices=[("", "全部状态"), *TaskStatus.choices], required=False
     )
-    light = forms.ChoiceField(label="亮灯", choices=[("", "全部"), *Light.choices], required=False)
+    light = forms.ChoiceField(
+        label="亮灯", choices=[("", "全部"), *LIGHT_FILTER_CHOICES], required=False
+    )
     unit = UnitChoice(label="单位", queryset=_units(), required=False, empty_label="全部单位")
     document = forms.ModelChoiceField(
         label="来源文件",

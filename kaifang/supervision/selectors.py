@@ -76,6 +76,17 @@ def task_for_user(*, user: User | AnonymousUser, pk: int) -> Task:
     return get_for_user(with_light(task_queryset()), user, pk)
 
 
+# The light filter's extra choice: a yellow light that a late milestone lit (节点滞后).
+BEHIND = "behind"
+LIGHT_FILTER_CHOICES = [
+    (Light.BLUE.value, Light.BLUE.label),
+    (Light.YELLOW.value, Light.YELLOW.label),
+    (BEHIND, "节点滞后"),
+    (Light.RED.value, Light.RED.label),
+    (Light.GREEN.value, Light.GREEN.label),
+]
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     status: str = ""
@@ -94,7 +105,12 @@ def task_list(
     qs = tasks_visible(user=user, today=today).prefetch_related("co_units")
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.light:
+    if filters.light == BEHIND:
+        # yellow for a late milestone: the row's tag reads 节点滞后, not 临期预警
+        qs = qs.filter(**{"light": Light.YELLOW, "behind": True})
+    elif filters.light == Light.YELLOW:
+        qs = qs.filter(**{"light": Light.YELLOW, "behind": False})
+    elif filters.light:
         qs = qs.filter(**{"light": filters.light})
     if filters.unit is not None:
         qs = qs.filter(Q(lead_unit=filters.unit) | Q(co_units=filters.unit)).distinct()

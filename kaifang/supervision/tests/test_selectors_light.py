@@ -139,3 +139,22 @@ def test_workbench_lists_follow_the_light_rule(city):
         lists = selectors.workbench_tasks(user=city.officer)
     assert {t.title for t in lists["due_soon"]} == {"临期的", "节点滞后的"}
     assert {t.title for t in lists["red"]} == {"逾期的", "逾期后申请的"}
+
+
+def test_the_list_filters_behind_apart_from_due_soon(city, client):
+    """The list's 亮灯 filter offers 节点滞后 as the rows show it: a task lit yellow by a late
+    milestone is found under 节点滞后, one near its deadline under 临期预警, never crosswise."""
+    make_task(city, deadline=dt.date(2026, 10, 9), title="临期的事项")
+    behind = make_task(city, deadline=dt.date(2026, 12, 31), title="节点滞后的事项")
+    actions.milestone_add(actor=city.officer, task=behind, title="选址", due=dt.date(2026, 9, 1))
+    make_task(city, deadline=dt.date(2026, 12, 31), title="远期的事项")
+    client.force_login(city.officer)
+    with time_machine.travel(at(2026, 10, 5), tick=False):
+        page = client.get("/supervision/").content.decode()
+        assert '<option value="behind">节点滞后</option>' in page
+        behind_page = client.get("/supervision/?light=behind").content.decode()
+        yellow_page = client.get("/supervision/?light=yellow").content.decode()
+        blue_page = client.get("/supervision/?light=blue").content.decode()
+    assert "节点滞后的事项" in behind_page and "临期的事项" not in behind_page
+    assert "临期的事项" in yellow_page and "节点滞后的事项" not in yellow_page
+    assert "远期的事项" in blue_page and "节点滞后的事项" not in blue_page
