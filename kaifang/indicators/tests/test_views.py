@@ -343,7 +343,6 @@ def test_a_liaison_officers_trade_panel_says_it_is_his_firms(trade_data, seeded,
     """A liaison officer's figures are his firms', so his workbench and dashboard say 我包联企业
     where a district user's say the district (never 本辖区 for what is not the district)."""
     from kaifang.enterprises.models import Enterprise
-
     from kaifang.trade.models import CustomsRecord
     from kaifang.trade.rollups import rebuild_rollups
 
