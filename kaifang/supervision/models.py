@@ -265,8 +265,8 @@ class Task(models.Model):
     completion_requested_on = models.DateField("办结申请日期", null=True, blank=True)
     done_at = models.DateTimeField("办结时间", null=True, blank=True)
     on_time = models.BooleanField("按期办结", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     is_synthetic = models.BooleanField("演示数据", default=False)
 
     class Meta:
@@ -453,7 +453,9 @@ class ReminderLog(models.Model):
     """One reminder sent: (task, kind, due) is unique, so the daily job can run any number of
     times a day and each reminder goes out once."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(
+        Task, verbose_name="督办事项", on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField("提醒类型", max_length=40)
     due = models.DateField("对应日期")
     sent_on = models.DateField("发送日期")
