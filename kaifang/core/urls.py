@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaifang.core.views import account, audit, dictionaries, home, jobs, notifications, units
+from kaifang.core.views import (
+    account,
+    audit,
+    dictionaries,
+    home,
+    jobs,
+    notifications,
+    search,
+    units,
+)
 
 app_name = "core"
 
@@ -13,6 +22,7 @@ urlpatterns = [
     path("password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", account.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("profile/", account.profile, name="profile"),
+    path("search/", search.search, name="search"),
     path("units/", units.unit_list, name="unit_list"),
     path("units/new/", units.unit_edit, name="unit_create"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),

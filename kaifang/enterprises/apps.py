@@ -11,3 +11,7 @@ class EnterprisesConfig(AppConfig):
         from kaifang.enterprises import demo  # noqa: F401 (registers the demo loader)
 
         register(MenuItem("企业名录", "enterprises:list", 10))
+
+        from kaifang.enterprises import search
+
+        search.register()

@@ -19,3 +19,7 @@ class ServicedeskConfig(AppConfig):
         tiles.register()
         demo.register_loader()
         handovers.register()
+
+        from kaifang.servicedesk import search
+
+        search.register()

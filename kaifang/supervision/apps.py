@@ -21,3 +21,7 @@ class SupervisionConfig(AppConfig):
         panels.register()
         tiles.register()
         handovers.register()
+
+        from kaifang.supervision import search
+
+        search.register()

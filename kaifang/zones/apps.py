@@ -24,3 +24,7 @@ class ZonesConfig(AppConfig):
         from kaifang.zones import tiles
 
         tiles.register()
+
+        from kaifang.zones import search
+
+        search.register()

@@ -18,6 +18,7 @@ def make(city: Any) -> dict[str, Any]:
 
 ROUTES = [
     Route("enterprises:list", hides="enterprise_a"),
+    Route("core:search", query={"q": "矩阵东城精工"}, hides="enterprise_a"),
     Route("enterprises:export", hides="enterprise_a"),
     Route("enterprises:create", expect={"leader": 403}),  # leaders read (session 37)
     Route("enterprises:detail", kwargs={"pk": "enterprise_a"}),

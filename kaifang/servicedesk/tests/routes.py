@@ -51,6 +51,7 @@ def make(city: Any) -> dict[str, Any]:
 
 ROUTES = [
     Route("servicedesk:appeal_list", hides="service_firm"),
+    Route("core:search", query={"q": "矩阵东城诉求"}, hides="service_firm"),
     Route("servicedesk:appeal_export", hides="service_firm"),
     Route("servicedesk:appeal_new", expect={"leader": 200}),
     Route("servicedesk:appeal_detail", kwargs={"pk": "appeal_a"}),

@@ -89,6 +89,7 @@ def make(city: Any) -> dict[str, Any]:
 
 ROUTES = [
     Route("supervision:task_list", hides="task_a"),
+    Route("core:search", query={"q": "矩阵东城督办"}, hides="task_a"),
     Route("supervision:task_export", kwargs={"fmt": "xlsx"}, hides="task_a"),
     Route("supervision:task_export", kwargs={"fmt": "docx"}, hides="task_a"),
     Route("supervision:boards", hides="document_a"),

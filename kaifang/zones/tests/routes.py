@@ -47,6 +47,7 @@ SEGMENT = {"pk": "chain_city", "segment_pk": "segment_city"}
 
 ROUTES = [
     Route("zones:platform_list", hides="platform_a"),
+    Route("core:search", query={"q": "东城"}, hides=("platform_a", "park_a", "project_a")),
     Route("zones:platform_export", hides="platform_a"),
     Route("zones:platform_new", expect=NEW),
     Route("zones:platform_detail", kwargs={"pk": "platform_a"}),
