@@ -87,8 +87,11 @@ def test_upload_search_clause_item_matches_and_payment(page, tmp_path: Path, scr
     ledger = page.locator("#ledger")
     ledger.get_by_role("button", name="确认").click()
     page.wait_for_selector("text=已标记为已确认")
+    asked: list[str] = []  # marking paid cannot be undone: the page asks first
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("#ledger").get_by_role("button", name="标记已兑现").click()
     page.wait_for_selector("text=已标记为已兑现")
+    assert "标记后不能撤回" in asked[0]
     entry = LedgerEntry.objects.get(enterprise__name="示范东城民营班列物流有限公司")
     assert entry.status == LedgerStatus.PAID
     assert "已兑现" in page.locator("#ledger tfoot").inner_text()

@@ -92,6 +92,6 @@ def test_appeal_from_public_page_to_rating_and_statistics(browser, live_server, 
     # 5. the statistics page shows it
     office.goto("/servicedesk/stats/")
     assert office.locator("#stat-volume").inner_text() == "1"
-    assert office.locator("#stat-satisfaction").inner_text() == "5.0"
+    assert office.locator("#stat-satisfaction").inner_text() == "5.00"
     assert "东城区商务局" in office.locator("#stats-by-unit").inner_text()
     screenshot(office, "appeal-stats")

@@ -68,8 +68,11 @@ def test_speech_to_done(page):
 
     log_in(page, "ducha")
     page.goto(f"/supervision/tasks/{task.pk}/")
+    asked: list[str] = []  # closing cannot be undone: the page asks first
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="审核通过，办结销号").click()
     page.wait_for_selector("text=已审核通过")
+    assert "销号后不能撤销" in asked[0]
     assert page.locator("#task-status").inner_text() == "办结销号"
     task.refresh_from_db()
     assert task.status == "done"

@@ -77,8 +77,9 @@ def test_kpi_milestone_project_and_chain(page, screenshot):
     log_out(page)
     log_in(page, "ducha")
     page.goto(f"/supervision/tasks/{milestone.task_ref}/")
+    page.once("dialog", lambda dialog: dialog.accept())  # 销号后不能撤销
     page.get_by_role("button", name="审核通过，办结销号").click()
-    page.wait_for_selector("#task-status")
+    page.wait_for_selector("text=已审核通过")
     page.goto(f"/zones/platforms/{zongbao.pk}/")
     row = page.locator(f"#milestone-{milestone.pk}")
     assert "已完成" in row.inner_text()
@@ -91,10 +92,13 @@ def test_kpi_milestone_project_and_chain(page, screenshot):
     log_in(page, "waimao")
     page.goto(f"/zones/projects/{project.pk}/")
     page.locator("#move-form").get_by_label("推进到").select_option("talks")
+    asked: list[str] = []  # stages only move forward: the page asks first
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("#move-form").get_by_role("button", name="更新阶段").click()
     page.wait_for_selector("text=阶段已更新")
     assert page.locator("#project-stage").inner_text() == "洽谈"
     assert "洽谈" in page.locator("#stage-history").inner_text()
+    assert "只能向前推进" in asked[0]
 
     # 4. a chain's gap, drilled to the records of its import sources
     load_partners()
