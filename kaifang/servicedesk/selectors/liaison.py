@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -24,6 +25,14 @@ def quarter_of(day: dt.date) -> tuple[int, int, dt.date, dt.date]:
 
 def enterprises_for(user: User) -> QuerySet[Enterprise]:
     return visible_to(Enterprise.objects.exclude(status=EnterpriseStatus.CLOSED), user)
+
+
+def firms_that_open(user: User, ids: Iterable[int]) -> set[int]:
+    """Which of these firms' profiles the user may open: a visit he recorded stays his to read
+    after its firm moved out of his scope, but a link to the firm would answer 404."""
+    return set(
+        visible_to(Enterprise.objects.filter(pk__in=set(ids)), user).values_list("pk", flat=True)
+    )
 
 
 def roster_by_officer(user: User) -> list[dict[str, object]]:

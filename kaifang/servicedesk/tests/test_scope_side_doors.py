@@ -223,3 +223,18 @@ def test_bulk_assign_refuses_an_officer_of_another_unit(city, firm):
         )
     firm.refresh_from_db()
     assert firm.liaison_id is None
+
+
+def test_the_author_reads_his_visit_without_a_dead_link_to_a_firm_outside_his_scope(city, visit_b):
+    """The author still reads the visit, but the firm's profile would answer 404 to him: its
+    name is shown without a link, on the visit and in the list; its district gets the link."""
+    firm_url = reverse("enterprises:detail", args=[visit_b.enterprise_id])
+    author = _client(visit_b.created_by)
+    assert author.get(firm_url).status_code == 404
+    detail = author.get(reverse("servicedesk:visit_detail", args=[visit_b.pk])).content.decode()
+    listing = author.get(reverse("servicedesk:visit_list")).content.decode()
+    for page in (detail, listing):
+        assert visit_b.enterprise.name in page and f'href="{firm_url}"' not in page
+    district_b = _client(city.district_b_user)
+    detail = district_b.get(reverse("servicedesk:visit_detail", args=[visit_b.pk]))
+    assert f'href="{firm_url}"' in detail.content.decode()

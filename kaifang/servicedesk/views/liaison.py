@@ -118,7 +118,10 @@ def set_target(request: HttpRequest) -> HttpResponse:
 def visit_list(request: HttpRequest) -> HttpResponse:
     form, qs = _visits(request)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "servicedesk/visit_list.html", {"page": page, "form": form})
+    opens = selectors.firms_that_open(current_user(request), (v.enterprise_id for v in page))
+    return render(
+        request, "servicedesk/visit_list.html", {"page": page, "form": form, "opens": opens}
+    )
 
 
 def _visits(request: HttpRequest) -> tuple[VisitFilterForm, QuerySet[Visit]]:
@@ -231,6 +234,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "appeals": appeals_for(user).filter(visit=visit),
             # 领导 read: the form turning a problem into an appeal is only for who may write
             "editable": can_write(user, visit),
+            "firm_opens": bool(selectors.firms_that_open(user, [visit.enterprise_id])),
         },
     )
 
