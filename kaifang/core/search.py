@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from kaifang.core.models import User
 
@@ -35,14 +39,13 @@ class Found:
     more_url: str = ""
 
 
-Finder = Callable[[AnyUser, str, int], Found | None]
+Finder = Callable[[AnyUser, str, int], Found]
 
 _FINDERS: dict[str, tuple[int, Finder]] = {}
 
 
 def register(key: str, order: int, finder: Finder) -> None:
-    """`finder(user, q, limit)` returns the module's hits for `q` within the user's scope (or
-    None when the user may not use the module)."""
+    """`finder(user, q, limit)` returns the module's hits for `q` within the user's scope."""
     _FINDERS[key] = (order, finder)
 
 
@@ -53,6 +56,22 @@ def search(user: AnyUser, q: str, *, limit: int = PER_SOURCE) -> list[Found]:
     found = []
     for _order, finder in sorted(_FINDERS.values(), key=lambda item: item[0]):
         result = finder(user, q, limit)
-        if result is not None and result.total:
+        if result.total:
             found.append(result)
     return found
+
+
+def found(
+    label: str,
+    rows: QuerySet[Any],
+    hit: Callable[[Any], Hit],
+    *,
+    listing: str,
+    q: str,
+    limit: int,
+) -> Found:
+    """A finder's answer from its scoped rows: the first `limit` as hits (counted only when
+    they fill the section), and the module's list (`listing`, a URL name) filtered by `q`."""
+    hits = [hit(row) for row in rows[:limit]]
+    total = rows.count() if len(hits) == limit else len(hits)
+    return Found(label, hits, total, reverse(listing) + "?" + urlencode({"q": q}))

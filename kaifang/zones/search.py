@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from kaifang.core import search
@@ -18,27 +17,26 @@ from kaifang.zones.selectors import (
 )
 
 
-def _found(
-    label: str, rows: QuerySet[Any], detail: str, listing: str, q: str, limit: int
-) -> search.Found:
-    hits = [search.Hit(str(r.name), reverse(detail, args=[r.pk])) for r in rows[:limit]]
-    total = rows.count() if len(hits) == limit else len(hits)
-    return search.Found(label, hits, total, reverse(listing) + "?" + urlencode({"q": q}))
+def _by_name(detail: str) -> Callable[[Any], search.Hit]:
+    return lambda row: search.Hit(str(row.name), reverse(detail, args=[row.pk]))
 
 
 def find_platforms(user: search.AnyUser, q: str, limit: int) -> search.Found:
     rows = platform_list(user=user, filters=PlatformFilter(q=q))
-    return _found("开放平台", rows, "zones:platform_detail", "zones:platform_list", q, limit)
+    hit = _by_name("zones:platform_detail")
+    return search.found("开放平台", rows, hit, listing="zones:platform_list", q=q, limit=limit)
 
 
 def find_parks(user: search.AnyUser, q: str, limit: int) -> search.Found:
     rows = parks_visible(user=user).filter(name__icontains=q).order_by("name")
-    return _found("园区", rows, "zones:park_detail", "zones:park_list", q, limit)
+    hit = _by_name("zones:park_detail")
+    return search.found("园区", rows, hit, listing="zones:park_list", q=q, limit=limit)
 
 
 def find_projects(user: search.AnyUser, q: str, limit: int) -> search.Found:
     rows = project_list(user=user, filters=ProjectFilter(q=q))
-    return _found("招商项目", rows, "zones:project_detail", "zones:project_list", q, limit)
+    hit = _by_name("zones:project_detail")
+    return search.found("招商项目", rows, hit, listing="zones:project_list", q=q, limit=limit)
 
 
 def register() -> None:
