@@ -129,7 +129,13 @@ def _append_groups(book: object, title: str, groups: Sequence[GroupRow]) -> None
 
 
 def scenario_brief(
-    *, scenario: Scenario, result: Exposure, partners: str, done: str, top: int = 10
+    *,
+    scenario: Scenario,
+    result: Exposure,
+    partners: str,
+    done: str,
+    area: str = "全市",
+    top: int = 10,
 ) -> bytes:
     """One page: what the shock is, how much is exposed, the most exposed enterprises."""
     currency = result.spec.currency
@@ -142,7 +148,7 @@ def scenario_brief(
     districts = "、".join(f"{g.name}{money(g.exposed)}" for g in result.by_district[:3])
     paragraphs = [
         f"情景：{terms_text(scenario, result, partners)}。",
-        f"全市（按本情景所属单位范围）受影响{'出口' if result.spec.flow == 'export' else '进口'}"
+        f"{area}受影响{'出口' if result.spec.flow == 'export' else '进口'}"
         f"{money(result.total_exposed)}，占同期{'出口' if result.spec.flow == 'export' else '进口'}"
         f"{percent(result.share_pct)}，涉及企业 {len(result.enterprises)} 家，"
         f"预计损失{money(result.total_loss)}（{LOSS_FORMULAS[scenario.shock]}）。",

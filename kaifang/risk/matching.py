@@ -16,7 +16,9 @@ HUNDRED = Decimal(100)
 MIN_REVERSE_DIGITS = 6  # a shorter data code is too coarse to stand for a longer line
 
 LOSS_FORMULAS = {
-    "tariff": "预计损失 = 受影响金额 × min(1, 需求弹性 × 加征税率(百分点) ÷ 100)",
+    "tariff": (
+        "预计损失 = 受影响金额 × 需求弹性 × 加征税率(百分点) ÷ 100，最高按受影响金额的100%计"
+    ),
     "share": "预计损失 = 受影响金额 × 减少比例",
     "stop": "预计损失 = 受影响金额（贸易完全中断）",
 }

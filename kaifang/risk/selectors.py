@@ -24,7 +24,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
-from kaifang.core.models import Industry, Partner, PartnerGroup, Unit, User
+from kaifang.core.models import DataScope, Industry, Partner, PartnerGroup, Unit, UnitKind, User
 from kaifang.core.scope import effective_scope, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching, rollup
@@ -479,11 +479,13 @@ def _enterprise_rows(
             "liaison__username",
         ):
             attributes[row["id"]] = dict(row)
-    unit_names = dict(
-        Unit.objects.filter(
+    # the place (东城区), not the office (东城区商务局): the columns say 县区 and 园区
+    unit_names = {
+        u.pk: u.place_name
+        for u in Unit.objects.filter(
             pk__in={a[k] for a in attributes.values() for k in ("district_id", "park_id") if a[k]}
-        ).values_list("id", "name")
-    )
+        ).only("id", "name", "short_name")
+    }
     divisions = {a["industry__code"][:2] for a in attributes.values() if a["industry__code"]}
     industry_names = dict(Industry.objects.filter(code__in=divisions).values_list("code", "name"))
     rows = []
@@ -562,6 +564,29 @@ def scenarios_for(user: User) -> QuerySet[Scenario]:
 
 def scenario_owner(scenario: Scenario) -> User | None:
     return scenario.created_by
+
+
+def scenario_area(scenario: Scenario, viewer: User) -> str:
+    """Where a scenario's figures come from, as the brief says it: 全市 when its creator and
+    the reader both see the whole city; the district or park (东城区) when the narrower of the
+    two is that unit's staff; else the data scope, unnamed."""
+    owner = scenario_owner(scenario)
+    narrow = [
+        s for s in (effective_scope(u) for u in (owner, viewer) if u is not None) if not s.sees_all
+    ]
+    if not narrow:
+        return "全市"
+    unit = scenario.unit
+    if (
+        unit is not None
+        and unit.kind in (UnitKind.DISTRICT, UnitKind.PARK)
+        and all(
+            s.widest in (DataScope.UNIT_AND_BELOW, DataScope.UNIT) and unit.pk in s.unit_ids
+            for s in narrow
+        )
+    ):
+        return unit.place_name
+    return "本情景数据范围内"
 
 
 def watch_list() -> QuerySet[WatchEntry]:

@@ -22,7 +22,7 @@ from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import Partner, User
-from kaifang.core.scope import get_for_user, visible_to
+from kaifang.core.scope import get_for_user, units_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.risk import actions, exports, selectors
 from kaifang.risk.forms import (
@@ -230,7 +230,9 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
     elif district.isdigit():
         qs = qs.filter(enterprise__district_id=int(district))
         rolled = rolled.filter(enterprise__district_id=int(district))
-        label = "所选县区"
+        # the district's place name (东城区), from the units the user may see
+        place = units_visible_to(user).filter(pk=int(district)).first()
+        label = place.place_name if place is not None else "所选县区"
     if selectors.rollup_lags(months):  # the rollup is being rewritten: count the records
         sums = qs.aggregate(total=Sum(spec.field), rows=Count("id"))
     else:
@@ -345,6 +347,7 @@ def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
         result=result,
         partners=_partners_label(scenario),
         done=_done_text(scenario, user),
+        area=selectors.scenario_area(scenario, user),
     )
     actions.scenario_export_recorded(actor=user, scenario=scenario, kind="docx")
     return file_download(content=content, filename=f"{scenario.name}-风险敞口简报.docx")

@@ -51,6 +51,12 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def place_name(self) -> str:
+        """The place a district or park unit stands for, where a text means the place and not
+        the office (东城区, not 东城区商务局): its 简称, else its full name."""
+        return self.short_name or self.name
+
     def alias_list(self) -> list[str]:
         raw = self.aliases.replace("，", ",").replace("、", ",")
         return [a.strip() for a in raw.split(",") if a.strip()]

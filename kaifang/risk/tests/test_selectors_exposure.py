@@ -139,6 +139,21 @@ def test_shocks_estimate_the_loss(risk_data, source):
     assert stop.total_loss == Decimal(280)
 
 
+def test_breakdowns_name_the_place_not_the_unit(risk_data, city, source):
+    # A district unit is 东城区商务局; the breakdown means the place, 东城区 (its 简称).
+    # A unit without a 简称 keeps its full name.
+    city.district_a.short_name = "东城区"
+    city.district_a.save()
+    city.district_a_park.short_name = "东城经开区"
+    city.district_a_park.save()
+    result = exposure(
+        source=source, viewer=None, spec=Spec(partner_codes=US, lines=("85", "84"), until=MARCH)
+    )
+    assert [g.name for g in result.by_district] == ["东城区", "西城区商务局"]
+    assert _by_name(result)["甲电机"].district == "东城区"
+    assert {g.name for g in result.by_park} == {"东城经开区", "不在园区"}
+
+
 def test_breakdowns_by_district_park_industry(risk_data, city, source):
     result = exposure(
         source=source, viewer=None, spec=Spec(partner_codes=US, lines=("85", "84"), until=MARCH)

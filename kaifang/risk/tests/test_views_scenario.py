@@ -44,7 +44,9 @@ def test_officer_builds_a_scenario_and_reads_the_result(risk_data, city, client)
     assert scenario.unit == city.division
     page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
     assert "甲电机" in page and "丙机械" in page and "乙电器" in page
-    assert "预计损失 = 受影响金额 × min(1, 需求弹性 × 加征税率(百分点) ÷ 100)" in page
+    formula = "预计损失 = 受影响金额 × 需求弹性 × 加征税率(百分点) ÷ 100，最高按受影响金额的100%计"
+    assert formula in page
+    assert "min(" not in page
     assert 'id="total-share">48.7%' in page  # 280 / 575
     assert "<script>" not in page  # charts come as JSON blocks, drawn by a static script
 
@@ -130,6 +132,57 @@ def test_exports_are_real_files_and_audited(risk_data, city, client):
     assert document.tables[0].rows[1].cells[1].text == "甲电机"
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"export.risk_scenario_xlsx", "export.risk_scenario_docx"} <= actions
+
+
+def test_brief_names_the_places_and_states_the_formula_in_words(risk_data, city, client):
+    for unit, place in ((city.district_a, "东城区"), (city.district_b, "西城区")):
+        unit.short_name = place
+        unit.save()
+    client.force_login(city.officer)
+    scenario = _create(client)
+    brief = client.get(f"/risk/scenarios/{scenario.pk}/brief.docx")
+    document = Document(io.BytesIO(brief.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "全市受影响出口" in text and "所属单位范围" not in text
+    assert "受影响较大的县区：东城区" in text and "、西城区" in text
+    assert "最高按受影响金额的100%计" in text and "min(" not in text
+    assert "商务局" not in text
+    assert document.tables[0].rows[1].cells[2].text == "东城区"
+    workbook = client.get(f"/risk/scenarios/{scenario.pk}/export.xlsx")
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert book.worksheets[0].cell(row=4, column=4).value == "东城区"
+    assert {row[0] for row in book["分县区"].iter_rows(min_row=2, values_only=True)} == {
+        "东城区",
+        "西城区",
+        "合计",
+    }
+    form = client.get("/risk/scenarios/new/").content.decode()
+    assert "min(" not in form and "最高按受影响金额的100%计" in form
+
+
+def test_a_district_scenario_brief_speaks_of_the_district(risk_data, city, client):
+    city.district_a.short_name = "东城区"
+    city.district_a.save()
+    client.force_login(city.district_a_user)
+    scenario = _create(client)
+    assert scenario.unit == city.district_a
+    brief = client.get(f"/risk/scenarios/{scenario.pk}/brief.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(brief.content)).paragraphs)
+    assert "东城区受影响出口" in text and "全市" not in text
+
+
+def test_drill_down_by_district_names_the_place(risk_data, city, client):
+    city.district_a.short_name = "东城区"
+    city.district_a.save()
+    client.force_login(city.officer)
+    scenario = _create(client)
+    page = client.get(
+        f"/risk/scenarios/{scenario.pk}/records/?district={city.district_a.pk}"
+    ).content.decode()
+    assert "东城区" in page and "所选县区" not in page
+    client.force_login(city.district_b_user)
+    other = client.get(f"/risk/scenarios/{scenario.pk}/records/?district={city.district_a.pk}")
+    assert other.status_code == 404 or "东城区" not in other.content.decode()
 
 
 def test_send_visits_creates_one_task_per_enterprise_for_its_liaison(risk_data, city, client):
