@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -295,6 +295,44 @@ _PERIOD_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(?:\d{2})?$"),
 )
 _CUMULATIVE = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月|累计")
+# 25年9月: a two-digit year only with 年 (25/09 could be either order)
+_SHORT_YEAR = re.compile(r"^(\d{2})\s*年\s*(\d{1,2})\s*月份?$")
+# 09/2025
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_MONTHS_EN = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_EN = r"([a-z]+)\.?"
+# Sep-25 (Excel's mmm-yy), Sep 2025, September 2025, Sep 1, 2025
+_EN_MONTH_YEAR = re.compile(rf"^{_EN}[\s\-/,']*(?:\d{{1,2}}\s*,\s*)?(\d{{4}}|\d{{2}})$")
+# 2025-Sep; 01-Sep-25 and 1 September 2025 (day, month, year)
+_EN_YEAR_MONTH = re.compile(rf"^(\d{{4}})[\s\-/]*{_EN}$")
+_EN_DAY_MONTH_YEAR = re.compile(rf"^\d{{1,2}}[\s\-/]*{_EN}[\s\-/,]*(\d{{4}}|\d{{2}})$")
+# 25-Sep (Excel's d-mmm), Sep: no year at all
+_EN_NO_YEAR = re.compile(rf"^(?:\d{{1,2}}[\s\-/]*)?{_EN}(?:[\s\-/]*\d{{1,2}})?$")
+NO_YEAR = "只有日和月，没有年份（如 Excel 的“25-Sep”格式）：请写成 2025-09 这样的年月"
+# Excel's day numbers (1900 date system) of the years customs data covers, 1990-01-01 to
+# 2099-12-31: a date that lost its cell format (45901 is 2025-09-01)
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050
+_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _month(year: int, month: int) -> date:
@@ -303,8 +341,55 @@ def _month(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
+def _serial(number: float) -> date | None:
+    """The month of an Excel day number in the years customs data covers, else None."""
+    if not _SERIAL_MIN <= number <= _SERIAL_MAX + 1:
+        return None
+    day = _EXCEL_EPOCH + timedelta(days=int(number))
+    return _month(day.year, day.month)
+
+
+def _year_dot_month(value: float) -> date:
+    """2025.9 typed into a number cell: Excel keeps 2025.10 as 2025.1, so that one is refused."""
+    text = repr(value)
+    match = re.fullmatch(r"(\d{4})\.(\d{1,2})", text)
+    if match is None:
+        raise CellError("无法识别的年月")
+    year, month = match.groups()
+    if month == "1":
+        raise CellError(
+            f"{text} 可能是 {year}年1月，也可能是 {year}年10月（Excel 把数字 {year}.10 存为 "
+            f"{year}.1）：请写成 {year}-01 或 {year}-10，或把单元格设为文本"
+        )
+    return _month(int(year), int(month))
+
+
+def _english(text: str) -> date | None:
+    """A month written in English (Sep-25, Sep 2025, 01-Sep-25, 2025-Sep), None when the text
+    names no English month. CellError when it names one but no year."""
+    lower = text.lower()
+    if not any("a" <= ch <= "z" for ch in lower):
+        return None
+    for pattern, name_group, year_group in (
+        (_EN_MONTH_YEAR, 1, 2),
+        (_EN_YEAR_MONTH, 2, 1),
+        (_EN_DAY_MONTH_YEAR, 1, 2),
+    ):
+        match = pattern.match(lower)
+        if match and match.group(name_group) in _MONTHS_EN:
+            year = match.group(year_group)
+            return _month(
+                int(year) + (2000 if len(year) == 2 else 0), _MONTHS_EN[match.group(name_group)]
+            )
+    match = _EN_NO_YEAR.match(lower)
+    if match and match.group(1) in _MONTHS_EN:
+        raise CellError(NO_YEAR)
+    return None
+
+
 def parse_period(value: Cell) -> date:
-    """The first day of the month a cell names (202509, 2025-09, 2025年9月, Excel dates …)."""
+    """The first day of the month a cell names (202509, 2025-09, 2025年9月, 25年9月, Sep-25,
+    Excel dates and their day numbers …)."""
     if value is None:
         raise CellError("年月为空")
     if isinstance(value, datetime):
@@ -313,9 +398,13 @@ def parse_period(value: Cell) -> date:
         return _month(value.year, value.month)
     if isinstance(value, bool):
         raise CellError("无法识别的年月")
-    if isinstance(value, float) and not value.is_integer():
-        # 2025.09 typed into a number cell
-        text = f"{value:.2f}"
+    if isinstance(value, int | float):
+        found = _serial(value)
+        if found is not None:
+            return found
+        if isinstance(value, float) and not value.is_integer() and value < 10_000:
+            return _year_dot_month(value)
+        text = cell_text(value)
     else:
         text = code_text(value)
     text = text.strip().replace("\u3000", " ")
@@ -325,6 +414,19 @@ def parse_period(value: Cell) -> date:
         match = pattern.match(text)
         if match:
             return _month(int(match.group(1)), int(match.group(2)))
+    match = _SHORT_YEAR.match(text) or _MONTH_YEAR.match(text)
+    if match:
+        first, second = int(match.group(1)), int(match.group(2))
+        if match.re is _SHORT_YEAR:
+            return _month(2000 + first, second)
+        return _month(second, first)
+    if text.isdigit():
+        found = _serial(int(text))
+        if found is not None:
+            return found
+    found = _english(text)
+    if found is not None:
+        return found
     if _CUMULATIVE.search(text):
         raise CellError("这是累计期间，不是单月，请按月导入")
     raise CellError("无法识别的年月")

@@ -1,0 +1,93 @@
+"""Month cells as files really hold them: an Excel date serial that lost its format (45900),
+English month names as Excel shows mmm-yy (Sep-25), a two-digit year (25年9月), a year.month
+number (2025.9). Read where the cell says one month; refused with the reason where it does
+not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kaifang.trade.importers.common import CellError, parse_period
+from kaifang.trade.importers.customs import parse_customs
+from kaifang.trade.importers.headers import detect_mapping
+from kaifang.trade.importers.tabular import read_table
+from kaifang.trade.tests.helpers import USCC_A, csv_bytes, lookups, xlsx_bytes
+
+
+@pytest.mark.parametrize(
+    ("value", "month"),
+    [
+        (45900, date(2025, 8, 1)),  # 2025-08-31 as a number: the serial's own month
+        (45901, date(2025, 9, 1)),
+        (45901.0, date(2025, 9, 1)),
+        (45901.5, date(2025, 9, 1)),  # 2025-09-01 12:00
+        ("45901", date(2025, 9, 1)),  # the same in a csv
+        ("Sep-25", date(2025, 9, 1)),  # Excel's mmm-yy
+        ("Sep 2025", date(2025, 9, 1)),
+        ("Sept 2025", date(2025, 9, 1)),
+        ("September 2025", date(2025, 9, 1)),
+        ("sep-2025", date(2025, 9, 1)),
+        ("Sep. 2025", date(2025, 9, 1)),
+        ("2025-Sep", date(2025, 9, 1)),
+        ("01-Sep-25", date(2025, 9, 1)),  # dd-mmm-yy
+        ("1 September 2025", date(2025, 9, 1)),
+        ("Sep 1, 2025", date(2025, 9, 1)),
+        ("25年9月", date(2025, 9, 1)),
+        ("25年09月份", date(2025, 9, 1)),
+        ("2025.9", date(2025, 9, 1)),
+        (2025.9, date(2025, 9, 1)),  # typed into a number cell
+        (2025.09, date(2025, 9, 1)),
+        (2025.11, date(2025, 11, 1)),
+        (2025.12, date(2025, 12, 1)),
+        ("2025/09", date(2025, 9, 1)),
+        ("09/2025", date(2025, 9, 1)),
+        ("２０２５年９月", date(2025, 9, 1)),  # full width
+        ("２０２５．９", date(2025, 9, 1)),
+    ],
+)
+def test_month_cells_are_read(value: object, month: date) -> None:
+    assert parse_period(value) == month  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (2025.1, "2025.1 可能是 2025年1月，也可能是 2025年10月"),  # Excel keeps 2025.10 as 2025.1
+        ("25-Sep", "只有日和月，没有年份"),  # Excel's d-mmm
+        (12345, "无法识别的年月"),  # a number, but no date of the years customs data covers
+        ("Sep", "没有年份"),
+        ("Sepx 2025", "无法识别的年月"),
+        ("2025.13", "年月超出范围"),
+    ],
+)
+def test_month_cells_that_say_no_one_month_are_refused_with_a_reason(
+    value: object, reason: str
+) -> None:
+    with pytest.raises(CellError) as caught:
+        parse_period(value)  # type: ignore[arg-type]
+    assert reason in caught.value.reason
+
+
+def test_a_serial_in_an_xlsx_number_cell_and_in_a_csv_import_as_that_month() -> None:
+    header = ["年月", "统一社会信用代码", "出口额(美元)"]
+    for data, name in (
+        (xlsx_bytes([header, [45901, USCC_A, 10], ["Sep-25", USCC_A, 5]]), "a.xlsx"),
+        (csv_bytes([header, ["45901", USCC_A, "10"], ["Sep-25", USCC_A, "5"]]), "a.csv"),
+    ):
+        table = read_table(data, name, kind="customs")
+        result = parse_customs(
+            table, detect_mapping(table.header, kind="customs"), lookups=lookups()
+        )
+        assert result.errors == []
+        assert [(r.period, r.value_usd) for r in result.rows] == [(date(2025, 9, 1), 15)]
+
+
+def test_an_ambiguous_month_names_the_row_and_column() -> None:
+    header = ["年月", "统一社会信用代码", "出口额(美元)"]
+    table = read_table(xlsx_bytes([header, [2025.1, USCC_A, 10]]), "a.xlsx", kind="customs")
+    result = parse_customs(table, detect_mapping(table.header, kind="customs"), lookups=lookups())
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "年月")
+    assert "请写成 2025-01 或 2025-10" in error.reason
