@@ -50,7 +50,9 @@ its start, as in a leader's instruction), or has a dated deadline and an action 
 Inheritance: a bracketed annotation closing a paragraph covers every sentence of it that names
 no unit; a plan's list item "1.短标题。细则……。（责任单位：…）" is one task ("短标题：细则");
 in an instruction "请市商务局……。……务必……。", later sentences of the paragraph that name no unit
-are addressed to the same units.
+are addressed to the same units. In a State Council style plan, the sentences a role bracket
+closes ("完善……，拓展……。支持……。（X负责）") are one measure, one task ("title：details"; see
+``groups``).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ from kaifang.supervision.decompose.build import (
 )
 from kaifang.supervision.decompose.cleanup import clean_text, fold, has_traditional, to_simplified
 from kaifang.supervision.decompose.deadlines import deadline_warnings, parse_deadline
+from kaifang.supervision.decompose.groups import closed_measure, item_title
 from kaifang.supervision.decompose.passes import (
     ADDRESSED_RE,
     ASSIGNING_SENTENCE_RE,
@@ -531,6 +534,11 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     sections = _Sections()
     run_in: tuple[int, str] | None = None
     skip = 0
+
+    def background(sentence: Sentence) -> bool:
+        folded = ctx.folded[sentence.start : sentence.end]
+        return bool(_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded))
+
     for index, sentence in enumerate(sentences):
         if skip:
             skip -= 1
@@ -554,6 +562,13 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
             continue
         title = run_in[1] if run_in is not None and run_in[0] == line_start else None
         items, used = _titled_item(ctx, sentences, index)
+        if not used:
+            if item_title(ctx, sentences, index):
+                run_in = (line_start, _heading_title_text(sentence))
+                continue
+            items, used = closed_measure(
+                ctx, sentences, index, title or sentence.section, background=background
+            )
         if used:
             ordered.extend((item.start, item) for item in items)
             skip = used - 1
