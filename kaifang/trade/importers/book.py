@@ -133,7 +133,9 @@ def read_book(
     summaries: list[Table] = []
     after = first.visible_sheets[first.visible_sheets.index(first.sheet) + 1 :]
     for name in first.sheets:
-        if name not in first.visible_sheets:
+        if name in first.chart_sheets:
+            skipped.append(f"「{name}」（图表工作表）")
+        elif name not in first.visible_sheets:
             skipped.append(f"「{name}」（隐藏）")
         elif name in after:
             try:

@@ -75,6 +75,7 @@ class Table:
     sheets: list[str] = field(default_factory=list)
     # the visible worksheets, in order (hidden ones and chart sheets left out)
     visible_sheets: list[str] = field(default_factory=list)
+    chart_sheets: list[str] = field(default_factory=list)  # sheets holding only a chart
     found_header: bool = True  # False: no row looked like a header, the first row was taken
     filename: str = ""
     # cells merged down several rows: (first row, last row, column), row numbers as ``rows``
@@ -437,6 +438,11 @@ def _calamine_table(
         if meta.visible == python_calamine.SheetVisibleEnum.Visible
         and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
     ]
+    charts = [
+        meta.name
+        for meta in book.sheets_metadata
+        if meta.typ == python_calamine.SheetTypeEnum.ChartSheet
+    ]
     if sheet is None:
         # the first visible sheet with the header in its first rows (a workbook may start with
         # a hidden lookup sheet, a cover page or notes), else the first with more than one row
@@ -483,6 +489,7 @@ def _calamine_table(
         sheet=chosen,
         sheets=names,
         visible_sheets=visible,
+        chart_sheets=charts,
         file_format=file_format,
         merged=merged,
     )
@@ -519,13 +526,14 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
             "无法读取 Excel 文件（已损坏或不是 xlsx 格式）：请用 Excel 打开后另存为 .xlsx 再导入"
         ) from exc
     names = book.sheetnames
+    charts = [c.title for c in book.chartsheets]
     chosen = _pick_sheet(names, sheet)
     if sheet is None:
         # the first visible sheet with the header in its first rows, else the first with content
         fallback = None
         for name in names:
             ws = book[name]
-            if getattr(ws, "sheet_state", "visible") != "visible":
+            if name in charts or getattr(ws, "sheet_state", "visible") != "visible":
                 continue
             if not (ws.max_row and ws.max_row > 1):
                 continue
@@ -537,7 +545,11 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
             if fallback is not None:
                 chosen = fallback
     ws = book[chosen]
-    visible = [n for n in names if getattr(book[n], "sheet_state", "visible") == "visible"]
+    visible = [
+        n
+        for n in names
+        if n not in charts and getattr(book[n], "sheet_state", "visible") == "visible"
+    ]
     ws.reset_dimensions()  # some writers store a wrong dimension; read what is there
 
     def numbered() -> Iterator[Row]:
@@ -553,6 +565,7 @@ def _read_xlsx_openpyxl(data: bytes, kind: Kind | None, sheet: str | int | None)
         sheet=chosen,
         sheets=list(names),
         visible_sheets=visible,
+        chart_sheets=charts,
         file_format="xlsx",
     )
 

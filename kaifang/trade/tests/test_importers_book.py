@@ -318,3 +318,26 @@ def test_sheets_named_for_a_csv_are_refused() -> None:
     data = "年月,统一社会信用代码,出口额(美元)\n202509,x,1\n".encode()
     with pytest.raises(SheetNotFoundError, match="CSV 文件没有工作表"):
         read_book(data, "a.csv", sheets=["出口"])
+
+
+def test_a_chart_sheet_is_named_a_chart_sheet_not_a_hidden_one() -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "出口"
+    for row in (HEADER, [202509, USCC_A, "502", 1], [202509, USCC_B, "116", 2]):
+        ws.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=4, min_row=1, max_row=3), titles_from_data=True)
+    book.create_chartsheet("出口图表").add_chart(chart)
+    hidden = book.create_sheet("参数")
+    hidden.append(["代码", "名称"])
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    found, result = _parse(out.getvalue())
+    assert found.sheet_names == ["出口"]
+    assert found.skipped == ["「出口图表」（图表工作表）", "「参数」（隐藏）"]
+    assert result.totals["export"].usd == Decimal(3)
