@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 
 from kaifang.core import notifications
+from kaifang.core.exports import EXPORT_KIND, run_export
 from kaifang.core.jobs import JobHandle, fail_stale, job
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.schedules import periodic
@@ -36,6 +37,16 @@ def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dic
     )
     handle.save_file("自检结果.xlsx", content)
     return {"steps": steps}
+
+
+@job(EXPORT_KIND)
+def export(handle: JobHandle, *, writer: str, query: str) -> dict[str, object]:
+    """A large export written in the background (kaifang.core.exports), as its owner."""
+    handle.progress(0, "正在读取数据")
+    written = run_export(writer=writer, query=query, user=handle.owner, progress=handle.progress)
+    handle.progress(100, f"已导出 {written.rows:,} 行，可以下载")
+    handle.save_file(written.name, written.content)
+    return {"rows": written.rows}
 
 
 @periodic("core.jobs.fail_stale", minutes=10)

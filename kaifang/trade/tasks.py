@@ -9,6 +9,7 @@ from typing import Any
 from kaifang.core.jobs import JobError, JobHandle, job
 from kaifang.core.schedules import periodic
 from kaifang.trade import actions
+from kaifang.trade import exports as exports  # registers the writers the worker runs
 from kaifang.trade.actions import batches
 from kaifang.trade.models import ImportBatch
 

@@ -4,8 +4,6 @@ Excel with an audit entry."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,27 +14,23 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from kaifang.core import audit
+from kaifang.core.exports import EXPORT_SYNC_ROWS, enqueue_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
-from kaifang.core.lib.xlsx import Cell, table_xlsx
-from kaifang.core.models import Partner, User
-from kaifang.enterprises.selectors import enterprise_get
+from kaifang.core.lib.xlsx import Cell
+from kaifang.core.models import Partner
+from kaifang.trade.exports import RECORDS_WRITER, records_file, xlsx_file
 from kaifang.trade.figures import (
     PAGES,
     figures,
     kept_breakdown,
-    report_month,
     trend_chart,
 )
-from kaifang.trade.forms import AnalysisForm
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
-    NONE_KEY,
     SPANS,
     Breakdown,
     Keys,
@@ -50,6 +44,7 @@ from kaifang.trade.selectors import (
 )
 from kaifang.trade.selectors.breakdown import names_for
 from kaifang.trade.templatetags.trade_analysis import analysis_params
+from kaifang.trade.views.setup import Setup, keys_labels, records_for, setup_for, subtitle
 from kaifang.trade.views.tables import table_html
 
 RECORDS_PAGE_SIZE = 50
@@ -74,97 +69,17 @@ NEXT_LEVELS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Setup:
-    user: User
-    form: AnalysisForm
-    q: Query | None  # None: no data the user can see yet
-    keys: Keys
-    level: int
-
-
 def _setup(request: HttpRequest, *, default_flow: str = "total") -> Setup:
-    user = current_user(request)
-    form = AnalysisForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    keys = Keys.from_params(request.GET)
-    if keys.enterprise:
-        enterprise_get(user=user, pk=keys.enterprise)  # 404 outside the user's scope
-    try:
-        level = int(request.GET.get("level") or 1)
-    except ValueError:
-        level = 1
-    level = level if level in INDUSTRY_LEVELS else 1
-    latest = report_month(user)  # the report month by default
-    year, month = data.get("year"), data.get("month")
-    if latest is None and not year:
-        return Setup(user, form, None, keys, level)
-    today = timezone.localdate()
-    base = latest or dt.date(today.year, today.month, 1)
-    if not year:
-        year = base.year
-    if not month:
-        month = base.month if year == base.year else 12
-    q = Query(
-        year=year,
-        month=month,
-        flow=data.get("flow") or default_flow,
-        currency=data.get("currency") or "usd",
-    )
-    if not form.is_bound:
-        form = AnalysisForm(initial=q.params())
-    return Setup(user, form, q, keys, level)
-
-
-def _keys_labels(keys: Keys) -> list[tuple[str, str]]:
-    """The active drill keys in words, for the page's filter line."""
-    labels = []
-    for name, value in keys.params().items():
-        by = {"hs": f"hs{len(value)}" if value != NONE_KEY else "hs2"}.get(name, name)
-        title = {"hs": "商品", "group": "分组"}.get(name, BREAKDOWNS.get(by, (name,))[0])
-        if name == "industry":
-            title = "行业"
-        shown = names_for(by if by in BREAKDOWNS else name, [value]).get(value, value)
-        # a code beside its name (HS 85, partner 502), not a group's internal code ("rcep")
-        coded = value not in {shown, NONE_KEY} and name != "group"
-        labels.append((title, f"{value} {shown}" if coded else shown))
-    return labels
+    return setup_for(current_user(request), request.GET, default_flow=default_flow)
 
 
 def _empty(request: HttpRequest, title: str) -> HttpResponse:
     return render(request, "trade/analysis/empty.html", {"title": title})
 
 
-def _xlsx(
-    *,
-    user: User,
-    slug: str,
-    title: str,
-    subtitle: str,
-    headers: Sequence[str],
-    rows: list[Sequence[Cell]],
-    changes: dict[str, Any],
-) -> HttpResponse:
-    stamp = f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，导出人 {user.display_name}"
-    content = table_xlsx(
-        title=title,
-        subtitle=f"{subtitle}　{stamp}",
-        headers=headers,
-        rows=rows,
-        widths=[28] + [16] * (len(headers) - 1),
-    )
-    audit.record(
-        actor=user,
-        action=f"export.trade_{slug}",
-        object_type="trade.customsrecord",
-        object_repr=f"{title}（{len(rows)} 行）",
-        changes={**changes, "rows": len(rows)},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    # named as the table is titled (外贸分析-分国别（地区）-20261205-1030.xlsx), like the other
-    # apps' exports; characters a file name cannot hold become "-"
-    name = re.sub(r"[\\/:*?\"<>|：]+", "-", title)
-    return file_download(content=content, filename=f"{name}-{stamp}.xlsx")
+def _xlsx(**kwargs: Any) -> HttpResponse:
+    written = xlsx_file(**kwargs)
+    return file_download(content=written.content, filename=written.name)
 
 
 def _money_header(q: Query) -> str:
@@ -207,16 +122,6 @@ def _breakdown_rows(table: Breakdown) -> tuple[list[str], list[Sequence[Cell]]]:
             ]
         )
     return headers, rows
-
-
-def _subtitle(q: Query, keys: Keys) -> str:
-    parts = [
-        f"{q.label}（累计 {q.ytd_label}）",
-        q.flow_label,
-        "美元" if q.currency == "usd" else "人民币",
-    ]
-    parts += [f"{t}：{v}" for t, v in _keys_labels(keys)]
-    return "，".join(parts)
 
 
 @login_required
@@ -280,7 +185,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "keys": setup.keys,
             "table": table,
             "page": page,
-            "key_labels": _keys_labels(setup.keys),
+            "key_labels": keys_labels(setup.keys),
             "next_levels": next_levels,
             "next_industry_level": table.level + 1,
             "levels": INDUSTRY_LEVELS,
@@ -312,7 +217,7 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
         user=setup.user,
         slug=f"by-{by}",
         title=f"外贸分析：分{table.label}",
-        subtitle=_subtitle(setup.q, setup.keys),
+        subtitle=subtitle(setup.q, setup.keys),
         headers=headers,
         rows=rows,
         changes={"by": by, **setup.q.params(), **setup.keys.params()},
@@ -320,14 +225,7 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
 
 
 def _records_for(request: HttpRequest) -> tuple[Setup, str, Any]:
-    setup = _setup(request)
-    span = request.GET.get("span") or "ytd"
-    if span not in SPANS:
-        span = "ytd"
-    if setup.q is None:
-        return setup, span, None
-    qs = drill_records(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
-    return setup, span, qs
+    return records_for(current_user(request), request.GET)
 
 
 @login_required
@@ -369,7 +267,7 @@ def records_page(request: HttpRequest) -> HttpResponse:
             "total_usd": summary.usd,
             "total_cny": summary.cny,
             "total": summary.total(setup.q.currency),
-            "key_labels": _keys_labels(setup.keys),
+            "key_labels": keys_labels(setup.keys),
             "export_query": request.GET.urlencode(),
         },
     )
@@ -413,6 +311,8 @@ class KnownCountPaginator(Paginator):  # type: ignore[type-arg]
 
 @login_required
 def records_export(request: HttpRequest) -> HttpResponse:
+    """The drill-down's records as Excel: written here when few, by the worker (with a
+    progress bar on the job's page) when many, refused above what one file should hold."""
     setup, span, qs = _records_for(request)
     if qs is None or setup.q is None:
         raise Http404("还没有可导出的数据")
@@ -427,43 +327,22 @@ def records_export(request: HttpRequest) -> HttpResponse:
             "后再导出；汇总数据可在各分析页导出。",
         )
         return redirect(f"{reverse('trade:analysis_records')}?{request.GET.urlencode()}")
-    names = dict(Partner.objects.values_list("code", "name_zh"))
-    rows: list[Sequence[Cell]] = [
-        (
-            r.period.strftime("%Y-%m"),
-            r.enterprise.name,
-            r.enterprise.uscc or r.enterprise.customs_code or "",
-            r.get_flow_display(),
-            r.hs_code,
-            r.partner_code,
-            names.get(r.partner_code, ""),
-            r.trade_mode,
-            r.value_usd,
-            r.value_cny,
+    if summary.count > EXPORT_SYNC_ROWS:
+        job = enqueue_export(
+            writer=RECORDS_WRITER,
+            user=setup.user,
+            params=request.GET,
+            title=f"外贸明细（{SPANS[span]}）",
+            rows=summary.count,
         )
-        for r in qs.iterator(chunk_size=2000)
-    ]
-    rows.append(("合计", "", "", "", "", "", "", "", summary.usd, summary.cny))
-    return _xlsx(
-        user=setup.user,
-        slug="records",
-        title=f"外贸明细（{SPANS[span]}）",
-        subtitle=_subtitle(setup.q, setup.keys),
-        headers=[
-            "年月",
-            "企业",
-            "统一社会信用代码/海关编码",
-            "进出口",
-            "商品编码",
-            "国别代码",
-            "国别(地区)",
-            "贸易方式",
-            "美元",
-            "人民币(元)",
-        ],
-        rows=rows,
-        changes={"span": span, **setup.q.params(), **setup.keys.params()},
-    )
+        messages.success(
+            request,
+            f"共 {summary.count:,} 条明细，已转入后台生成 Excel 文件；完成后在本页下载，"
+            "也可以离开本页，稍后在“后台任务”中下载。",
+        )
+        return redirect("core:job_detail", pk=job.pk)
+    written = records_file(user=setup.user, params=request.GET)
+    return file_download(content=written.content, filename=written.name)
 
 
 # --- enterprise and market dynamics ---------------------------------------------------
@@ -570,7 +449,7 @@ def dynamic_page(request: HttpRequest, kind: str) -> HttpResponse:
             "title": dynamic.title,
             "kind": kind,
             "unit": amount_unit(setup.q.currency, small=True),
-            "key_labels": _keys_labels(setup.keys),
+            "key_labels": keys_labels(setup.keys),
             "export_url": reverse("trade:analysis_dynamic_export", args=[kind])
             + "?"
             + analysis_params(setup.q, setup.keys),
@@ -589,7 +468,7 @@ def dynamic_export(request: HttpRequest, kind: str) -> HttpResponse:
         user=setup.user,
         slug=kind,
         title=f"外贸分析：{dynamic.title}",
-        subtitle=_subtitle(setup.q, setup.keys),
+        subtitle=subtitle(setup.q, setup.keys),
         headers=headers,
         rows=rows,
         changes={"kind": kind, **setup.q.params(), **setup.keys.params()},

@@ -1,0 +1,221 @@
+"""Every page a user can reach by clicking, timed on the large demo city, slowest first.
+
+Usage (the database must hold `kaifang demo-data --size large`):
+    DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_crawl.py [RUNS] [--users=a,b]
+        [--per-shape=2] [--max-pages=400]
+    bench/with-postgres bash -c '… && python bench/bench_crawl.py 3'
+
+`bench_analysis.py` and `bench_drill.py` time the pages issue 17 names. This one finds the
+others the way a user does: it logs in as each persona (default: the leader, a district user
+and a liaison officer, the three `growth_factors.py` compares) and follows every link from the
+workbench breadth-first, through the menu, lists, filters, pagers, profiles and exports. URLs
+are grouped by shape (digits in the path replaced, query values dropped) and at most
+`--per-shape` of each shape are timed, so a list of 2,000 firms costs two profiles, not 2,000.
+Each page: one cold request (the first, as met in the crawl) and RUNS warm ones; the median
+warm wall and CPU time of this process (on SQLite the page's whole cost, the wait for a core
+left out). A page whose first request took over 5 s is not repeated. Pages print slowest
+first, each persona beside a hello-world request of the same run, then the shapes over the
+150 ms target and any page that did not answer 200 (a redirect is a page's answer too: it is
+timed, not followed). The lines read like `bench_analysis.py`'s, so `growth_factors.py`
+compares a run on the large city with one on its doubled copy page by page.
+
+Writes what a user's clicks write: export audit entries, the profile's last-viewed list, the
+caches. Run it on a copy you do not mind that happening to.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import time
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
+os.environ.setdefault("BENCH_URLS", "true")  # /bench/hello/: the same-run baseline
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from kaifang.core.models import User  # noqa: E402
+from kaifang.trade.models import CustomsRecord  # noqa: E402
+
+TARGET_MS = 150.0  # issue 17: every page under 150 ms at 5.6 M records
+SLOW_COLD_MS = 5000.0  # a page this slow on its first request is not repeated
+PERSONA_NAMES = {  # growth_factors.py reads the word after "pages as"
+    "leader": "leader",
+    "dongcheng": "district user",
+    "liaison1": "liaison officer",
+}
+# Not pages: sign-out, the admin site (its own app), files, the API (tokens, JSON), the bench
+# view itself, and the public appeal pages (no login; bench_analysis has no persona for them).
+SKIP = re.compile(r"^/(logout|admin|static|media|bench|api|public|accounts/logout)(/|$)")
+
+
+class Links(HTMLParser):
+    """The hrefs of <a> elements (what a click follows); forms are not submitted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def internal(href: str) -> str | None:
+    """The link as a path with its query, or None when it leaves the app or is not a page."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if SKIP.match(parts.path):
+        return None
+    query = urlencode(parse_qsl(parts.query, keep_blank_values=True))
+    return parts.path + (f"?{query}" if query else "")
+
+
+def shape(url: str) -> str:
+    """The URL with the ids in its path replaced and its query's values dropped."""
+    parts = urlsplit(url)
+    path = re.sub(r"/\d+(?=/|$)", "/{n}", parts.path)
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + (f"?{'&'.join(keys)}" if keys else "")
+
+
+def once(client: Client, url: str) -> tuple[int, float, float, bytes, str]:
+    """(status, wall ms, CPU ms of this process, body, content type) of one request."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    # a streamed download is read to its end, as the browser does
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    wall = (time.perf_counter() - start) * 1000
+    cpu = (time.process_time() - start_cpu) * 1000
+    return response.status_code, wall, cpu, body, response.get("Content-Type", "")
+
+
+Found = tuple[str, int, float, str, int]
+
+
+def crawl(client: Client, *, per_shape: int, max_pages: int) -> list[Found]:
+    """Breadth-first from the workbench: (url, status, cold wall ms, content type, bytes) of
+    each page requested."""
+    seen_shapes: dict[str, int] = {}
+    queued: set[str] = {"/"}
+    todo: deque[str] = deque(["/"])
+    found: list[Found] = []
+    while todo and len(found) < max_pages:
+        url = todo.popleft()
+        status, wall, _cpu, body, kind = once(client, url)
+        found.append((url, status, wall, kind, len(body)))
+        if status != 200 or "html" not in kind:
+            continue
+        parser = Links()
+        parser.feed(body.decode("utf-8", errors="replace"))
+        for href in parser.hrefs:
+            link = internal(href)
+            if link is None or link in queued:
+                continue
+            key = shape(link)
+            if seen_shapes.get(key, 0) >= per_shape:
+                continue
+            seen_shapes[key] = seen_shapes.get(key, 0) + 1
+            queued.add(link)
+            todo.append(link)
+    return found
+
+
+def line(label: str, cold: float, warm: float, cpu: float, note: str = "") -> None:
+    verdict = "ok" if warm <= TARGET_MS else "OVER TARGET"
+    print(
+        f"  {label:<70} cold {cold:8.1f} ms   warm {warm:8.1f} ms   cpu {cpu:8.1f} ms  "
+        f"{verdict}{note}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    runs = int(args[0]) if args else 3
+    per_shape = int(options.get("per-shape", 2))
+    max_pages = int(options.get("max-pages", 400))
+    usernames = options.get("users", ",".join(PERSONA_NAMES)).split(",")
+    print(
+        f"{connection.vendor}: {CustomsRecord.objects.count():,} customs records; every page "
+        f"reachable by links, at most {per_shape} per shape, {max_pages} per persona; median of "
+        f"{runs} warm runs (target {TARGET_MS:.0f} ms); load average {os.getloadavg()[0]:.1f}"
+    )
+    for username in usernames:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            print(f"no user {username}: skipped")
+            continue
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        once(client, "/bench/hello/")
+        started = time.perf_counter()
+        pages = crawl(client, per_shape=per_shape, max_pages=max_pages)
+        crawled = time.perf_counter() - started
+        timings: list[tuple[str, float, float, float, str]] = []
+        odd: list[tuple[str, int]] = []
+        for url, status, cold, kind, size in pages:
+            if status not in (200, 302):
+                odd.append((url, status))
+                continue
+            note = "" if status == 200 else "   (redirect)"
+            if "html" not in kind and status == 200:
+                note = f"   ({kind.split(';')[0].split('/')[-1][:24]}, {size / 1024:,.0f} kB)"
+            if cold > SLOW_COLD_MS:
+                timings.append((url, cold, cold, cold, note + " (not repeated)"))
+                continue
+            walls, cpus = [], []
+            for _ in range(runs):
+                _status, wall, cpu, _body, _kind = once(client, url)
+                walls.append(wall)
+                cpus.append(cpu)
+            timings.append((url, cold, statistics.median(walls), statistics.median(cpus), note))
+        hello = [once(client, "/bench/hello/") for _ in range(max(runs, 3))]
+        who = PERSONA_NAMES.get(username, username)
+        print(
+            f"pages as {who} (crawl as {username}): {len(pages)} pages, "
+            f"{len({shape(found[0]) for found in pages})} shapes, crawled in {crawled:.1f} s"
+        )
+        line(
+            "hello-world view (baseline)",
+            hello[0][1],
+            statistics.median(h[1] for h in hello[1:]),
+            statistics.median(h[2] for h in hello[1:]),
+        )
+        timings.sort(key=lambda row: -row[2])
+        for url, cold, warm, cpu, note in timings:
+            line(url, cold, warm, cpu, note)
+        shown = [t for t in timings if "kB)" not in t[4]]
+        over = [t for t in shown if t[2] > TARGET_MS]
+        print(
+            f"  {who}: {len(shown)} pages and {len(timings) - len(shown)} downloads timed; "
+            f"pages over {TARGET_MS:.0f} ms warm: {len(over)}; pages' CPU sum "
+            f"{sum(t[3] for t in shown):,.0f} ms, median "
+            f"{statistics.median(t[3] for t in shown) if shown else 0:.1f} ms; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        for url, status in odd:
+            print(f"  NOT 200: {status} {url}")
+
+
+if __name__ == "__main__":
+    main()

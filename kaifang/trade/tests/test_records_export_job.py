@@ -1,0 +1,57 @@
+"""A large drill-down export is written by the worker, as the user who asked, with a progress
+bar; the file is his alone and holds what the page showed."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from kaifang.core.models import AuditEntry, Job, JobStatus
+from kaifang.core.tests.queue import run_queued_tasks
+from kaifang.trade.tests.test_views_analysis import login, sheet_rows, url
+
+
+def test_a_large_records_export_is_written_in_the_background_within_the_users_scope(
+    trade_data, city, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kaifang.trade.views import analysis
+
+    login(client, city.district_b_user)
+    total = client.get(url("trade:analysis_records", span="ytd")).context["page"].paginator.count
+    assert total > 0
+    direct = sheet_rows(client.get(url("trade:analysis_records_export", span="ytd")))
+    AuditEntry.objects.filter(action="export.trade_records").delete()
+
+    monkeypatch.setattr(analysis, "EXPORT_SYNC_ROWS", total - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url("trade:analysis_records_export", span="ytd"), follow=True)
+    job = Job.objects.get(kind="core.export")
+    assert response.redirect_chain[-1][0] == reverse("core:job_detail", args=[job.pk])
+    page = response.content.decode()
+    assert f"共 {total:,} 条明细，已转入后台生成" in page
+    assert "<progress" in page and job.owner == city.district_b_user
+    assert not AuditEntry.objects.filter(action="export.trade_records").exists()
+
+    run_queued_tasks()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.percent == 100, job.error
+    assert "下载结果" in client.get(reverse("core:job_progress", args=[job.pk])).content.decode()
+    rows = sheet_rows(client.get(reverse("core:job_download", args=[job.pk])))
+    # the title row carries the minute of writing; the table is the synchronous export's
+    assert rows[2:] == direct[2:] and len(rows) == 3 + total + 1
+    names = {row[1] for row in rows[3:-1]}
+    assert names and "甲机电" not in names and "戊贸易" not in names
+    assert AuditEntry.objects.filter(
+        action="export.trade_records", actor=city.district_b_user
+    ).exists()
+
+    other = login(Client(), city.leader)
+    assert other.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+    assert other.get(reverse("core:job_detail", args=[job.pk])).status_code == 404
+
+
+def test_a_small_records_export_downloads_at_once(trade_data, city, client):
+    login(client, city.district_b_user)
+    response = client.get(url("trade:analysis_records_export", span="ytd"))
+    assert response.status_code == 200 and len(sheet_rows(response)) > 4
+    assert not Job.objects.filter(kind="core.export").exists()
