@@ -112,6 +112,22 @@ _RETROSPECTIVE_RE = re.compile(
     r"回顾|过去[的]?一年|过去[几五]年|去年|上年|近年来|近几年|以来|取得了|完成了|实现了|"
     r"同比(?:增长|下降|提高)|作出了贡献|总的来看|总体来看|已经|已(?:建成|完成|实现|获批|开通|落地)"
 )
+# "较上年增长8%以上", "比上年提高10个百分点", "同比增长6%左右": a target measured against last
+# year, not a look back at it, when the sentence aims ("力争", "以上", "左右", "要" …).
+_COMPARED_RE = re.compile(
+    r"(?:较|比|与)(?:上年|去年|上一年)(?:同期)?|同比(?=(?:增长|提高|增加|下降|减少|降低|提升)\d)"
+)
+_AIMED_RE = re.compile(
+    r"力争|确保|目标|以上|左右|不低于|不少于|突破|达到|预期|(?<![重主需只首必纪摘概提简紧想])要(?![求素点件闻害领务])"
+)
+
+
+def _looks_back(folded: str) -> bool:
+    if _AIMED_RE.search(folded):
+        folded = _COMPARED_RE.sub(lambda m: "＿" * len(m.group()), folded)
+    return bool(_RETROSPECTIVE_RE.search(folded))
+
+
 _LESSONS_RE = re.compile(r"体会|经验|启示|成绩|成效|收获")
 _EXHORTATION_RE = re.compile(
     r"充分认识|深刻认识|重要意义|为指导|精神状态|新篇章|新征程|新局面|奋力谱写|凝心聚力|[！!]$|(?:贯彻|落实|学习)[^，。；]{0,12}精神$|提高(?:思想)?认识|提升(?:政治)?站位|提高(?:政治)?站位|责任感|使命感|紧迫感|思想自觉|"
@@ -220,14 +236,14 @@ def _enumeration(ctx: Context, sentence: Sentence, markers: list[Marker]) -> lis
     if _is_questions([ctx.folded[s:e] for s, e in spans]):
         return []
     lead_in = (sentence.start, markers[0].start)
-    if _RETROSPECTIVE_RE.search(ctx.folded, *lead_in) or _LESSONS_RE.search(ctx.folded, *lead_in):
+    if _looks_back(ctx.folded[lead_in[0] : lead_in[1]]) or _LESSONS_RE.search(ctx.folded, *lead_in):
         return []  # "回顾一年来的工作，我们有以下几点体会：一是……"
     result: list[Candidate] = []
     for (start, end), marker in zip(spans, markers, strict=True):
         folded_item = ctx.folded[start:end]
         if (
             _EXHORTATION_RE.search(folded_item)
-            or _RETROSPECTIVE_RE.search(folded_item)
+            or _looks_back(folded_item)
             or is_generic(folded_item[marker.end - marker.start :])
         ):
             continue
@@ -257,7 +273,7 @@ def _sentence_candidate(
         and deadline.date.year >= ctx.doc_date.year
         and deadline.text not in ("全年", "年度", "今年", "本年")
     )
-    if (_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded)) and not concrete:
+    if (_EXHORTATION_RE.search(folded) or _looks_back(folded)) and not concrete:
         return None
     marker_end = sentence.marker.end if sentence.marker else sentence.start
     spans = annotation_spans(ctx, sentence.start, sentence.end)
@@ -537,7 +553,7 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
 
     def background(sentence: Sentence) -> bool:
         folded = ctx.folded[sentence.start : sentence.end]
-        return bool(_EXHORTATION_RE.search(folded) or _RETROSPECTIVE_RE.search(folded))
+        return bool(_EXHORTATION_RE.search(folded)) or _looks_back(folded)
 
     for index, sentence in enumerate(sentences):
         if skip:

@@ -397,6 +397,28 @@ def test_this_years_measured_target_ends_the_year_but_looking_back_does_not() ->
     assert run("今年以来，全市进出口同比增长8%。", date=dt.date(2026, 9, 1)) == []
 
 
+def test_a_target_measured_against_last_year_is_a_target_not_a_look_back() -> None:
+    """ "较上年增长8%" / "比上年提高" / "同比增长" compare a target with last year: the sentence
+    is this year's target, while "上年全市…增长" and "今年以来…同比增长" still look back."""
+    text = (
+        "二、工作目标\n"
+        "全市外贸进出口总额较上年增长8%以上，实际使用外资比上年提高10个百分点。\n"
+        "三、重点任务\n"
+        "市商务局要力争全年跨境电商交易额较上年增长15%。\n"
+        "各县区要推动社会消费品零售总额比上年增长6%左右。\n"
+        "上年全市服务贸易额比上年增长12%，取得了较好成绩。\n"
+        "今年以来，全市进出口同比增长8%。\n"
+    )
+    tasks = run(text, date=dt.date(2026, 2, 10))
+    assert [t.text for t in tasks] == [
+        "全市外贸进出口总额较上年增长8%以上，实际使用外资比上年提高10个百分点",
+        "市商务局要力争全年跨境电商交易额较上年增长15%",
+        "各县区要推动社会消费品零售总额比上年增长6%左右",
+    ]
+    assert tasks[1].lead_unit == "示范市商务局"
+    assert tasks[1].deadline == dt.date(2026, 12, 31)
+
+
 def test_rollout_table_item_and_content_columns() -> None:
     rows = [
         ["序号", "改革事项", "主要内容", "推广范围", "牵头单位", "配合单位", "时间节点"],
