@@ -3,9 +3,10 @@ or a table continued on a second sheet past the 65,536 rows an xls holds.
 
 ``read_book`` reads each visible worksheet whose first rows hold a header; hidden sheets, cover
 and notes pages are passed over, and so is a sheet named as a summary (汇总, 合计 …) when
-others hold the data, since its figures are the others' sum. The sheets must share one header:
-where they do not, the reason names the sheets and the columns rather than guess which column
-of one is which of the other.
+others hold the data, since its figures are the others' sum. The sheets must hold the same
+columns, in any order and under any name the header map knows for them (``layouts``); where
+they do not, the reason names the sheets and the columns rather than guess which column of one
+is which of the other.
 
 Only one sheet is in memory at a time: a sheet after the first is read once for its header and
 again, when the import reaches it, for its rows. A csv is a book of one table.
@@ -17,7 +18,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kaifang.trade.importers.headers import Kind, detect_mapping, normalise_header
+from kaifang.trade.importers.headers import Kind, detect_mapping
+from kaifang.trade.importers.layouts import SheetLayout, match_layout
 from kaifang.trade.importers.tabular import (
     EmptyTableError,
     Row,
@@ -80,33 +82,25 @@ def _is_detail(table: Table, kind: Kind | None) -> bool:
     return named and (kind == "enterprise_list" or bool(mapping.value_fields()))
 
 
-def _layout(table: Table) -> list[str]:
-    header = [normalise_header(h) for h in table.header]
-    while header and not header[-1]:
-        header.pop()
-    return header
-
-
-def _check_layouts(tables: Sequence[Table]) -> None:
+def _match_layouts(tables: Sequence[Table], kind: Kind | None) -> None:
+    """Give each later sheet whose header says the first one's in another order or words its
+    ``layout``; TableError naming both sheets and the columns where they really differ."""
     first = tables[0]
-    expected = _layout(first)
     for table in tables[1:]:
-        found = _layout(table)
-        if found == expected:
+        found = match_layout(first.header, table.header, kind or "customs")
+        if found is None:
             continue
-        missing = [h for h, n in zip(first.header, expected, strict=False) if n and n not in found]
-        extra = [h for h, n in zip(table.header, found, strict=False) if n and n not in expected]
-        if missing or extra:
-            detail = "；".join(
-                part
-                for part in (
-                    f"没有「{first.sheet}」的列“{'”“'.join(missing)}”" if missing else "",
-                    f"多出列“{'”“'.join(extra)}”" if extra else "",
-                )
-                if part
+        if isinstance(found, SheetLayout):
+            table.layout, table.first_sheet = found, first.sheet or ""
+            continue
+        detail = "；".join(
+            part
+            for part in (
+                f"没有「{first.sheet}」的列“{'”“'.join(found.missing)}”" if found.missing else "",
+                f"多出列“{'”“'.join(found.extra)}”" if found.extra else "",
             )
-        else:
-            detail = "列的顺序不同"
+            if part
+        )
         raise TableError(
             f"工作表「{table.sheet}」的表头与「{first.sheet}」不同（{detail}）：请把各工作表的"
             "表头改成一样，或只选择其中一个工作表导入（网页上填写“工作表”，命令行用 --sheet）"
@@ -123,7 +117,7 @@ def read_book(
         if tables[0].sheet is None:
             raise SheetNotFoundError("CSV 文件没有工作表：请不要填写工作表名称")
         tables += [_sheet(data, filename, name, kind) for name in chosen[1:]]
-        _check_layouts(tables)
+        _match_layouts(tables, kind)
         return Book(tables, [f"「{n}」（未选择）" for n in tables[0].sheets if n not in chosen])
     first = read_table(data, filename, kind=kind)
     if first.sheet is None or not first.found_header or first.sheet not in first.visible_sheets:
@@ -162,5 +156,5 @@ def read_book(
             if all(t is not d for d in details)
         ]
         tables = details
-    _check_layouts(tables)
+    _match_layouts(tables, kind)
     return Book(tables, skipped)

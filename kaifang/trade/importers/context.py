@@ -19,6 +19,7 @@ __all__ = [
     "flow_from_titles",
     "period_from_sheet",
     "period_from_titles",
+    "sheet_mapping",
     "table_context",
 ]
 
@@ -166,6 +167,15 @@ def table_context(
     return SheetContext(flow, period, notes)
 
 
+def sheet_mapping(mapping: HeaderMapping, table: Table) -> HeaderMapping:
+    """The mapping confirmed on a workbook's first sheet as ``table``'s own: its columns where
+    the sheet holds them in another order or words (``Table.layout``), the unit its title rows
+    state (单位：万美元). MappingError naming the sheet when a mapped column is not on it."""
+    if table.layout is not None:
+        mapping = table.layout.apply(mapping, table.sheet or "", table.first_sheet)
+    return apply_title_units(mapping, table.title_rows)
+
+
 def check_tables(
     tables: Sequence[Table], mapping: HeaderMapping, *, file_flow: Flow | None = None
 ) -> None:
@@ -173,7 +183,7 @@ def check_tables(
     for table in tables:
         table_context(
             table,
-            apply_title_units(mapping, table.title_rows),
+            sheet_mapping(mapping, table),
             file_flow=file_flow,
             name_sheet=len(tables) > 1,
         )

@@ -42,6 +42,7 @@ from kaifang.trade.importers.context import (
     flow_from_titles,
     period_from_sheet,
     period_from_titles,
+    sheet_mapping,
     table_context,
 )
 from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
@@ -61,6 +62,7 @@ __all__ = [
     "parse_customs",
     "period_from_sheet",
     "period_from_titles",
+    "sheet_mapping",
     "table_context",
 ]
 
@@ -206,11 +208,11 @@ def parse_customs(
     result = customs_result(apply_title_units(mapping, tables[0].title_rows))
     contexts = []
     for each in tables:  # every sheet checked before any row is read
-        sheet_mapping = apply_title_units(mapping, each.title_rows)
+        own = sheet_mapping(mapping, each)
         context = table_context(
-            each, sheet_mapping, file_flow=file_flow, file_period=file_period, name_sheet=named
+            each, own, file_flow=file_flow, file_period=file_period, name_sheet=named
         )
-        contexts.append((each, sheet_mapping, context))
+        contexts.append((each, own, context))
         result.notes.extend(n for n in context.notes if n not in result.notes)
     parsed = cache if cache is not None else CellCache()
     groups: dict[_Key, _Group] = {}
@@ -220,11 +222,12 @@ def parse_customs(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects, no cycles: the collector would only slow us down
     try:
-        for each, sheet_mapping, context in contexts:
+        for each, own, context in contexts:
             marks = (len(result.errors), len(result.warnings))
+            rejected = len(result.rejected_rows)
             _parse_rows(
                 each,
-                sheet_mapping,
+                own,
                 context,
                 lookups=lookups,
                 parsed=parsed,
@@ -237,6 +240,12 @@ def parse_customs(
             )
             if named and each.sheet:
                 _name_sheet(result, each.sheet, marks)
+            if each.layout is not None:  # the error report has the first sheet's columns
+                layout = each.layout
+                result.rejected_rows[rejected:] = [
+                    (n, layout.as_first(cells), sheet)
+                    for n, cells, sheet in result.rejected_rows[rejected:]
+                ]
         result.rows_read = result.rows_imported + result.rows_rejected
         result.rows = _finalise(groups, new_enterprises)
         result.periods = sorted(periods)

@@ -39,9 +39,10 @@ from kaifang.trade.importers.customs import (
     customs_result,
     merged_columns,
     parse_customs,
+    sheet_mapping,
     table_context,
 )
-from kaifang.trade.importers.headers import HeaderMapping, apply_title_units
+from kaifang.trade.importers.headers import HeaderMapping
 from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import Row, Table, fill_merged
 
@@ -168,13 +169,14 @@ def _collector_off(
 
 
 def _chunks(
-    tables: Sequence[Table], chunk_rows: int, filled: set[int]
+    tables: Sequence[Table], chunk_rows: int, mapping: HeaderMapping
 ) -> Iterator[tuple[Table, list[Row]]]:
     """Each table's rows, ``chunk_rows`` at a time (the very first chunk a fifth of that, so
     the writer starts sooner); a chunk never spans two sheets. Merged cells are filled here,
     so a merge across two chunks fills both; the chunk's table keeps the merges for the note."""
     size = max(1, chunk_rows // 5)
     for table in tables:
+        filled = merged_columns(sheet_mapping(mapping, table))
         rows = fill_merged(table, filled) if table.merged else iter(table.rows)
         while lines := list(islice(rows, size)):
             size = chunk_rows
@@ -206,7 +208,7 @@ def stream_customs(
     for each in tables:
         table_context(
             each,
-            apply_title_units(mapping, each.title_rows),
+            sheet_mapping(mapping, each),
             file_flow=file_flow,
             file_period=file_period,
             name_sheet=named,
@@ -223,7 +225,7 @@ def stream_customs(
     iso: dict[date, str] = {}
     zero = Decimal(0)
     cells = CellCache()
-    for each, lines in _chunks(tables, chunk_rows, merged_columns(mapping)):
+    for each, lines in _chunks(tables, chunk_rows, mapping):
         part = parse_customs(
             dataclasses.replace(each, rows=iter(lines)),
             mapping,

@@ -22,6 +22,7 @@ from typing import Any
 
 from kaifang.trade.importers.common import Cell, cell_text
 from kaifang.trade.importers.headers import Kind, header_score
+from kaifang.trade.importers.layouts import SheetLayout
 
 __all__ = [
     "EmptyTableError",
@@ -84,6 +85,10 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     file_format: str = "csv"
+    # a later sheet of a workbook whose columns are the first sheet's in another order or
+    # other words: where it holds each of them (``read_book``)
+    layout: SheetLayout | None = None
+    first_sheet: str = ""
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows

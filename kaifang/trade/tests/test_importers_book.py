@@ -341,3 +341,103 @@ def test_a_chart_sheet_is_named_a_chart_sheet_not_a_hidden_one() -> None:
     assert found.sheet_names == ["出口"]
     assert found.skipped == ["「出口图表」（图表工作表）", "「参数」（隐藏）"]
     assert result.totals["export"].usd == Decimal(3)
+
+
+def test_sheets_whose_columns_differ_only_in_order_are_read_each_by_its_own_header() -> None:
+    data = workbook_bytes(
+        {
+            "出口": [HEADER, [202509, USCC_A, "502", 100], [202509, USCC_B, "116", 20]],
+            "进口": [
+                ["美元", "贸易伙伴编码", "年月", "统一社会信用代码"],
+                [7, "502", 202509, USCC_A],
+                [1, "116", 202509, BAD_USCC],
+            ],
+        }
+    )
+    book, result = _parse(data)
+    assert book.sheet_names == ["出口", "进口"]
+    assert (result.totals["export"].usd, result.totals["import"].usd) == (120, 7)
+    [error] = result.errors
+    assert (error.sheet, error.row, error.column) == ("进口", 3, "统一社会信用代码")
+    # the error report lays the row out under the first sheet's header
+    report = error_report_xlsx(result.mapping.headers, result.rejected_rows, result.errors)
+    sheet = load_workbook(io.BytesIO(report)).active
+    assert sheet is not None
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][:6] == ["工作表", "原行号", *HEADER]
+    assert values[1][:6] == ["进口", 3, 202509, BAD_USCC, "116", 1]
+    # the stream reads them the same way
+    mapping = detect_mapping(book.first.header, kind="customs")
+    items = list(
+        stream_customs(
+            read_book(data, "a.xlsx", kind="customs").tables,
+            mapping,
+            lookups=lookups(),
+            source="customs",
+            batch_id=None,
+        )
+    )
+    [end] = [i for i in items if isinstance(i, StreamEnd)]
+    assert (end.result.totals["export"].usd, end.result.totals["import"].usd) == (120, 7)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # each sheet's amount named for its flow
+        (
+            ["年月", "统一社会信用代码", "出口额(美元)"],
+            ["年月", "统一社会信用代码", "进口额(美元)"],
+        ),
+        (["年月", "统一社会信用代码", "出口额"], ["进口额", "统一社会信用代码", "年月"]),
+        # synonyms the header map knows
+        (["年月", "统一社会信用代码", "美元"], ["数据年月", "社会信用代码", "金额(美元)"]),
+        (["统计年月", "企业名称", "美元值"], ["年月", "经营单位名称", "美元"]),
+    ],
+)
+def test_sheets_naming_the_same_columns_differently_are_read(
+    first: list[str], second: list[str]
+) -> None:
+    def row(header: list[str], amount: int) -> list[object]:
+        values = {"年月": 202509, "码": USCC_A, "名称": "洛阳一号机械有限公司"}
+        return [
+            amount if ("额" in h or "美元" in h) else next(v for k, v in values.items() if k in h)
+            for h in header
+        ]
+
+    data = workbook_bytes({"出口": [first, row(first, 5)], "进口": [second, row(second, 3)]})
+    _book, result = _parse(data)
+    assert result.errors == []
+    assert (result.totals["export"].usd, result.totals["import"].usd) == (5, 3)
+
+
+@pytest.mark.parametrize(
+    ("second", "detail"),
+    [
+        (
+            ["年月", "统一社会信用代码", "贸易伙伴编码", "万美元"],
+            "没有「出口」的列“美元”；多出列“万美元”",
+        ),
+        (["年月", "统一社会信用代码", "贸易伙伴编码", "美元", "人民币"], "多出列“人民币”"),
+        (["年月", "统一社会信用代码", "美元"], "没有「出口」的列“贸易伙伴编码”"),
+    ],
+)
+def test_sheets_that_really_differ_are_still_refused(second: list[str], detail: str) -> None:
+    data = workbook_bytes({"出口": [HEADER], "进口": [second]})
+    with pytest.raises(TableError) as caught:
+        read_book(data, "a.xlsx", kind="customs")
+    assert caught.value.reason.startswith(f"工作表「进口」的表头与「出口」不同（{detail}）")
+
+
+def test_a_column_the_user_mapped_that_a_later_sheet_lacks_is_refused_naming_it() -> None:
+    header = ["年月", "统一社会信用代码", "往来国家", "美元"]
+    data = workbook_bytes(
+        {
+            "出口": [header, [202509, USCC_A, "美国", 1]],
+            "进口": [["美元", "年月", "统一社会信用代码"], [2, 202509, USCC_A]],
+        }
+    )
+    book = read_book(data, "a.xlsx", kind="customs")
+    mapping = detect_mapping(header, kind="customs", overrides={"partner_name": "往来国家"})
+    with pytest.raises(MappingError, match="工作表「进口」没有「出口」的列“往来国家”"):
+        check_tables(book.tables, mapping)
