@@ -26,42 +26,58 @@ ADDRESSED_RE = re.compile(r"^请")
 
 def inherit_addressee(ctx: Context, candidates: list[Candidate]) -> None:
     """In an instruction "请市商务局……。……务必……确保年内获批。", the later sentences of the
-    paragraph are addressed to the same units as the first."""
-    addressed: tuple[int, Candidate] | None = None
+    paragraph are addressed to the same units as the first (not those of a new numbered point)."""
+    addressed: Candidate | None = None
     for candidate in candidates:
-        line = line_of(ctx.text, candidate.sentence_start)
         if ADDRESSED_RE.match(fold(candidate.source_sentence)) and candidate.lead_unit:
-            addressed = (line[0], candidate)
-        elif addressed is not None and addressed[0] == line[0]:
+            addressed = candidate
+        elif addressed is not None and not _new_block(ctx, addressed, candidate):
             if candidate.lead_unit is None and not candidate.co_units:
-                candidate.lead_unit = addressed[1].lead_unit
-                candidate.co_units = list(addressed[1].co_units)
+                candidate.lead_unit = addressed.lead_unit
+                candidate.co_units = list(addressed.co_units)
         else:
             addressed = None
     _inherit_subject(ctx, candidates)
 
 
 _CONTINUED_RE = re.compile(r"^(?:同时|并|还|也|更|另外|此外)?[，]?(?:要|务必|必须|须)")
+_SENTENCE_END = "。；！？!?\n"
+
+
+def _new_block(ctx: Context, before: Candidate, after: Candidate) -> bool:
+    """Whether ``after`` starts a new paragraph or a new numbered point or item ("第二，…",
+    "（三）…", "2.…", "二是…") since ``before``: the text of a scraped speech is one line, its
+    points are the paragraphs."""
+    if line_of(ctx.text, before.sentence_start)[0] != line_of(ctx.text, after.sentence_start)[0]:
+        return True
+    folded = ctx.folded
+    for pos in range(before.sentence_end, after.sentence_start + 1):
+        at_start = pos == after.sentence_start or (pos > 0 and folded[pos - 1] in _SENTENCE_END)
+        if at_start and marker_at(folded, pos) is not None:
+            return True
+    return False
 
 
 def _inherit_subject(ctx: Context, candidates: list[Candidate]) -> None:
     """ "海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
-    and names no unit continues the subject of the sentence before it in the paragraph."""
-    previous: tuple[int, Candidate] | None = None
+    and names no unit continues the unit that opened its run of directives in the paragraph or
+    numbered point. Not a unit named in passing in a run addressed to everyone ("要……。在这方面，
+    X要发挥示范作用。要……"): that run stays unaddressed, for the reviewer to assign."""
+    opener: Candidate | None = None
+    everyone = False  # a directive to no one in particular opened the run
+    last: Candidate | None = None
     for candidate in candidates:
-        line = line_of(ctx.text, candidate.sentence_start)[0]
+        if last is not None and _new_block(ctx, last, candidate):
+            opener, everyone = None, False
+        last = candidate
         if candidate.lead_unit is not None or candidate.co_units:
-            previous = (line, candidate)
+            opener = None if everyone else candidate
             continue
-        if (
-            previous is not None
-            and previous[0] == line
-            and _CONTINUED_RE.match(fold(candidate.source_sentence))
-        ):
-            candidate.lead_unit = previous[1].lead_unit
-            candidate.co_units = list(previous[1].co_units)
+        if opener is not None and _CONTINUED_RE.match(fold(candidate.source_sentence)):
+            candidate.lead_unit = opener.lead_unit
+            candidate.co_units = list(opener.co_units)
         else:
-            previous = None
+            opener, everyone = None, True
 
 
 # "此项工作由市商务局牵头负责，…配合。", "以上工作由市投资促进局负责。": the owners of the

@@ -1,0 +1,41 @@
+"""Passes over a document's candidates (``decompose.passes``), on text we wrote: who a bare
+"要…" sentence is addressed to. Pure: no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kaifang.supervision.decompose import Candidate, UnitRef, decompose
+
+DOC = dt.date(2026, 3, 20)
+TREE = [UnitRef("示范市商务局", ("市商务局",)), UnitRef("示范海关", ())]
+
+
+def run(text: str) -> list[Candidate]:
+    return decompose(text, doc_date=DOC, units=TREE)
+
+
+SPEECH = (
+    "同志们，下面我讲三点意见。第一，平台要建好。市商务局要牵头制定综保区申建方案。"
+    "要建立重点项目推进台账。第二，通关要提速。要加快发展服务贸易新业态。"
+    "在这方面，示范海关要发挥支撑作用。要拓展数字贸易新领域，培育一批服务外包企业。"
+    "第三，环境要优化。示范海关要优化查验作业流程。要压缩进口整体通关时间。\n"
+    "要推行跨境电商出口退货便利措施。"
+)
+
+
+def test_a_bare_directive_continues_the_unit_that_opened_its_run_only() -> None:
+    """ "X要…。要…。" within one point: the second is X's too. Not across a new point
+    (第二，…) or a new paragraph, and not after "X要…" said in passing in a run of directives
+    addressed to everyone ("要…。在这方面，X要…。要…。")."""
+    leads = {t.text[:8]: t.lead_unit for t in run(SPEECH)}
+    assert leads == {
+        "市商务局要牵头制": "示范市商务局",
+        "建立重点项目推进": "示范市商务局",  # the same run
+        "加快发展服务贸易": None,  # a new point
+        "示范海关要发挥支": "示范海关",
+        "拓展数字贸易新领": None,  # the run was everyone's; X was named in passing
+        "示范海关要优化查": "示范海关",
+        "压缩进口整体通关": "示范海关",
+        "推行跨境电商出口": None,  # a new paragraph
+    }
