@@ -1,11 +1,14 @@
 """The audit log in words: a Chinese description of each action code and a field-by-field
 table of what changed, for the administrators' audit page (the stored entries stay as they
 are: dotted codes and JSON). Pure but for Django's app registry, which names models and
-fields (`apps.get_model(entry.object_type)`), so core imports no domain app."""
+fields (`apps.get_model(entry.object_type)`), so core imports no domain app. A relation
+stored by code or id (`{"indicator": "cbec"}`) is named from its record through the same
+registry (跨境电商交易额), read once per page by `RelatedNames`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,13 +244,24 @@ KEYS = {
     "chain": "产业链",
     "group": "国别分组",
     "appeals": "诉求数",
+    "indicator": "指标",
+    "indicators": "新增指标",
+    "regions": "新增地区",
+    "skipped_errors": "跳过的错误行",
+    "periods": "月份",
+    "source": "来源",
+    "definition": "指标",
+    "values": "数值",
+    "period": "月份",
 }
 
-# The trade pages' filter codes an export records, in words (the keys' own values).
+# Codes stored under these keys, in words: the trade pages' filters an export records, and
+# model fields that keep a code without declaring choices (指标's 进出口方向, 币种, 投资类型).
 VALUE_WORDS: dict[str, dict[str, str]] = {
     "currency": {"usd": "美元", "cny": "人民币"},
     "flow": {"total": "进出口", "export": "出口", "import": "进口"},
     "span": {"ytd": "年初至今", "month": "当月"},
+    "investment_kind": {"fdi": "实际使用外资", "odi": "对外直接投资"},
     "by": {
         "partner": "贸易伙伴",
         "group": "国别分组",
@@ -337,22 +351,97 @@ def _is_pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2
 
 
-def change_rows(action: str, object_type: str, changes: Any) -> list[ChangeRow]:
+def _is_reference(field: Any, value: Any) -> bool:
+    """A relation whose stored value is a bare code or id (not `{"id", "repr"}`)."""
+    return (
+        field is not None
+        and field.is_relation
+        and field.related_model is not None
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
+        and value != ""
+    )
+
+
+def _lookup(related: type[models.Model]) -> str:
+    """How a stored value finds its record: by a unique `code` (指标 cbec), else by id."""
+    code = _field(related, "code")
+    return "code" if code is not None and getattr(code, "unique", False) else "pk"
+
+
+def _name(obj: models.Model) -> str:
+    name = getattr(obj, "name", None)
+    return str(name) if isinstance(name, str) and name else str(obj)
+
+
+class RelatedNames:
+    """Names of the records changes refer to by code or id, one query per related model for a
+    whole page (`prefetch`); a value no record has any more stays as stored."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[type[models.Model], str], str] = {}
+
+    def prefetch(self, entries: Iterable[tuple[str, Any]]) -> None:
+        """`entries`: (object_type, changes) of the entries about to be shown."""
+        wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+        for object_type, changes in entries:
+            model = _model(object_type)
+            if model is None or not isinstance(changes, Mapping):
+                continue
+            for key, value in changes.items():
+                field = _field(model, str(key))
+                for one in value if _is_pair(value) else [value]:
+                    if _is_reference(field, one):
+                        wanted[field.related_model].add(str(one))
+        for related, values in wanted.items():
+            self._load(related, values)
+
+    def _load(self, related: type[models.Model], values: set[str]) -> None:
+        missing = {v for v in values if (related, v) not in self._known}
+        key = _lookup(related)
+        wanted = missing if key == "code" else {v for v in missing if v.isdigit()}
+        if wanted:
+            for obj in related._default_manager.filter(**{f"{key}__in": wanted}):
+                self._known[(related, str(getattr(obj, key)))] = _name(obj)
+        for value in missing:
+            self._known.setdefault((related, value), value)
+
+    def name(self, field: Any, value: str | int) -> str:
+        related, text = field.related_model, str(value)
+        if (related, text) not in self._known:
+            self._load(related, {text})
+        return self._known[(related, text)]
+
+
+def _shown(value: Any, field: Any, words: Mapping[str, str] | None, names: RelatedNames) -> str:
+    if words and isinstance(value, str):
+        value = words.get(value, value)
+    if _is_reference(field, value):
+        return names.name(field, value)
+    return show(value, field)
+
+
+def change_rows(
+    action: str, object_type: str, changes: Any, names: RelatedNames | None = None
+) -> list[ChangeRow]:
     """One row per key. Entries written from `audit.diff` ({field: [old, new]}) give 原值 and
-    新值; other entries record values (a filter, a file name, a count), shown as 新值 alone."""
+    新值; other entries record values (a filter, a file name, a count), shown as 新值 alone.
+    `names` carries the related records' names a page has prefetched."""
     if not isinstance(changes, Mapping):
         return [] if changes in (None, "", []) else [ChangeRow("内容", None, show(changes))]
+    names = names if names is not None else RelatedNames()
     model = _model(object_type)
     diff_like = action.endswith((".update", ".save", ".approve")) or action == "enterprise.update"
     rows = []
     for key, value in changes.items():
         field = _field(model, str(key))
         label = label_for(str(key), model)
-        words = VALUE_WORDS.get(str(key)) if field is None else None
-        if words and isinstance(value, str):
-            value = words.get(value, value)
+        # a field with its own choices names its values; a bare code field uses VALUE_WORDS
+        own_choices = field is not None and (field.is_relation or getattr(field, "choices", None))
+        words = None if own_choices else VALUE_WORDS.get(str(key))
         if (diff_like or key == "deadline") and _is_pair(value):
-            rows.append(ChangeRow(label, show(value[0], field), show(value[1], field)))
+            old, new = (_shown(v, field, words, names) for v in value)
+            rows.append(ChangeRow(label, old, new))
         else:
-            rows.append(ChangeRow(label, None, show(value, field)))
+            rows.append(ChangeRow(label, None, _shown(value, field, words, names)))
     return rows

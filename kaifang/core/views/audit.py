@@ -52,10 +52,12 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntr
 def audit_list(request: HttpRequest) -> HttpResponse:
     form, entries = _filtered(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    names = audit_labels.RelatedNames()
+    names.prefetch((e.object_type, e.changes) for e in page)
     for entry in page:
         entry.description = audit_labels.describe(entry.action, entry.object_type)  # type: ignore[attr-defined]
         entry.change_rows = audit_labels.change_rows(  # type: ignore[attr-defined]
-            entry.action, entry.object_type, entry.changes
+            entry.action, entry.object_type, entry.changes, names
         )
     return render(request, "core/audit_list.html", {"form": form, "page": page})
 
@@ -63,8 +65,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 EXPORT_LIMIT = 50_000  # rows in one file; narrow the dates for more
 
 
-def _change_text(entry: AuditEntry) -> str:
-    rows = audit_labels.change_rows(entry.action, entry.object_type, entry.changes)
+def _change_text(entry: AuditEntry, names: audit_labels.RelatedNames) -> str:
+    rows = audit_labels.change_rows(entry.action, entry.object_type, entry.changes, names)
     return "；".join(
         f"{row.label}：{row.new}" if row.old is None else f"{row.label}：{row.old} → {row.new}"
         for row in rows
@@ -77,6 +79,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form, entries = _filtered(request)
     total = entries.count()
+    chosen_entries = list(entries[:EXPORT_LIMIT])
+    names = audit_labels.RelatedNames()
+    names.prefetch((e.object_type, e.changes) for e in chosen_entries)
     rows = [
         (
             timezone.localtime(e.created_at).replace(tzinfo=None),
@@ -85,10 +90,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             e.action,
             e.object_repr,
             e.object_id,
-            _change_text(e),
+            _change_text(e, names),
             e.ip_address or "",
         )
-        for e in entries[:EXPORT_LIMIT]
+        for e in chosen_entries
     ]
     more = f"（仅导出最近 {EXPORT_LIMIT:,} 条，请缩小日期范围）" if total > len(rows) else ""
     content = table_xlsx(
