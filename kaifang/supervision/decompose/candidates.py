@@ -35,9 +35,9 @@ match), ``units_in_tree`` (which of them matched the directory), ``deadline``, `
 ``recurring`` and ``recurrence`` ("monthly:23", "weekly:5", "yearly:02-end" …), ``milestones``
 (the dated stages of one task, the last being its deadline), ``kind`` ("sentence",
 "enumeration", "item" or "table"), ``warnings`` (what the reviewer should check: a one-off
-deadline earlier than the document's date, "截止日期早于文件日期，请核实"). For a text in
-traditional characters the wording is converted to simplified; ``source_sentence`` keeps the
-original.
+deadline earlier than the document's date, "截止日期早于文件日期，请核实", and each earlier
+stage that is, "时间节点“5月底前”早于文件日期，请核实"). For a text in traditional characters
+the wording is converted to simplified; ``source_sentence`` keeps the original.
 
 What is not a task: retrospective passages (回顾, 去年, 近年来, 取得了, 同比增长 …), pure
 exhortations (提高认识, 增强责任感, 提升站位, 学习贯彻 …, 希望大家 …), quotations of 总书记 and
@@ -645,7 +645,10 @@ def _finish(ctx: Context, candidates: list[Candidate]) -> None:
             candidate.deadline, candidate.deadline_text = last.date, last.label
             candidate.recurring, candidate.recurrence = False, None
         candidate.warnings = deadline_warnings(
-            candidate.deadline, ctx.doc_date, recurring=candidate.recurring
+            candidate.deadline,
+            ctx.doc_date,
+            recurring=candidate.recurring,
+            stages=[(m.deadline, m.deadline_text) for m in candidate.milestones[:-1]],
         )
         names = [n for n in [candidate.lead_unit, *candidate.co_units] if n]
         candidate.units_in_tree = [n for n in names if n in in_tree]

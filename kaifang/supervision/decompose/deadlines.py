@@ -38,7 +38,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cn2an  # type: ignore[import-untyped, unused-ignore]
@@ -521,15 +521,28 @@ def parse_deadline(phrase_or_sentence: str, doc_date: dt.date) -> Deadline | Non
 
 
 EARLIER_THAN_DOCUMENT = "截止日期早于文件日期，请核实"
+EARLIER_STAGE = "时间节点“{}”早于文件日期，请核实"
 
 
 def deadline_warnings(
-    deadline: dt.date | None, doc_date: dt.date, *, recurring: bool = False
+    deadline: dt.date | None,
+    doc_date: dt.date,
+    *,
+    recurring: bool = False,
+    stages: Sequence[tuple[dt.date | None, str]] = (),
 ) -> list[str]:
     """What the reviewer should check about a candidate's deadline. A year-less "6月底前" in a
     document dated in August resolves to this year's 30 June, already past: the text may mean
     next June, or restate a deadline already due. Only the text can say which ("明年6月底前"
-    resolves to next year), so the date is kept and the reviewer is asked to check it."""
+    resolves to next year), so the date is kept and the reviewer is asked to check it. The same
+    holds for each earlier stage (``stages``: date and phrase of the milestones before the
+    deadline), named by its phrase."""
+    warnings: list[str] = []
     if deadline is not None and not recurring and deadline < doc_date:
-        return [EARLIER_THAN_DOCUMENT]
-    return []
+        warnings.append(EARLIER_THAN_DOCUMENT)
+    warnings.extend(
+        EARLIER_STAGE.format(label)
+        for date, label in stages
+        if date is not None and date < doc_date
+    )
+    return warnings

@@ -195,6 +195,31 @@ def test_a_deadline_earlier_than_the_document_is_kept_and_flagged() -> None:
     ]
 
 
+def test_a_stage_earlier_than_the_document_is_flagged_too() -> None:
+    """ "5月底前…，9月底前…，年底前…" in a document dated in July: the final deadline is ahead,
+    but the first stage's date has passed; the reviewer is asked to check that stage."""
+    [task] = decompose(
+        "市商务局要在5月底前完成外资项目摸排，9月底前形成招引方案，年底前完成签约。",
+        doc_date=dt.date(2026, 7, 10),
+        units=[],
+    )
+    assert [m.deadline for m in task.milestones] == [
+        dt.date(2026, 5, 31),
+        dt.date(2026, 9, 30),
+        dt.date(2026, 12, 31),
+    ]
+    assert task.warnings == ["时间节点“5月底前”早于文件日期，请核实"]
+    [late] = decompose(
+        "市商务局要在3月底前完成摸排，6月底前签订合作协议。",
+        doc_date=dt.date(2026, 7, 10),
+        units=[],
+    )
+    assert late.warnings == [
+        "截止日期早于文件日期，请核实",
+        "时间节点“3月底前”早于文件日期，请核实",
+    ]
+
+
 def test_a_bare_quarter_before_zhengqu_is_a_deadline() -> None:
     """ "三季度争取省政府同意后上报" sets the third quarter as the time to act."""
     found = parse_deadline("三季度争取省政府同意后上报商务部", dt.date(2026, 1, 20))
