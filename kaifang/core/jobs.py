@@ -48,6 +48,7 @@ JobFunction = Callable[..., Any]
 F = TypeVar("F", bound=JobFunction)
 
 _REGISTRY: dict[str, JobFunction] = {}
+_LABELS: dict[str, str] = {}
 
 # A progress write at most this often unless the percentage changes (SQLite has one writer).
 PROGRESS_INTERVAL_SECONDS = 0.5
@@ -61,17 +62,24 @@ class JobAborted(Exception):
     """The job's row is no longer running (failed by the stale-job sweep): stop working."""
 
 
-def job(kind: str) -> Callable[[F], F]:
-    """Register `func(handle, **params)` as the function run for jobs of `kind`."""
+def job(kind: str, *, label: str = "") -> Callable[[F], F]:
+    """Register `func(handle, **params)` as the function run for jobs of `kind`; `label` is
+    the kind in words on the job's page (its code otherwise)."""
 
     def decorator(func: F) -> F:
         existing = _REGISTRY.get(kind)
         if existing is not None and existing.__qualname__ != func.__qualname__:
             raise ImproperlyConfigured(f"job kind {kind!r} is registered twice")
         _REGISTRY[kind] = func
+        if label:
+            _LABELS[kind] = label
         return func
 
     return decorator
+
+
+def kind_label(kind: str) -> str:
+    return _LABELS.get(kind, kind)
 
 
 def registered_kinds() -> list[str]:

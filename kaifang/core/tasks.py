@@ -16,7 +16,7 @@ from kaifang.core.schedules import periodic
 SELFTEST_KIND = "core.selftest"
 
 
-@job(SELFTEST_KIND)
+@job(SELFTEST_KIND, label="系统自检")
 def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dict[str, object]:
     """Count to `steps` with short pauses and write a small workbook: lets a person (and the
     browser tests) watch a progress bar move and download a result from the real worker."""
@@ -39,12 +39,12 @@ def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dic
     return {"steps": steps}
 
 
-@job(EXPORT_KIND)
+@job(EXPORT_KIND, label="导出 Excel")
 def export(handle: JobHandle, *, writer: str, query: str) -> dict[str, object]:
     """A large export written in the background (kaifang.core.exports), as its owner."""
     handle.progress(0, "正在读取数据")
     written = run_export(writer=writer, query=query, user=handle.owner, progress=handle.progress)
-    handle.progress(100, f"已导出 {written.rows:,} 行，可以下载")
+    handle.progress(100, f"已导出 {written.rows:,} 条，可以下载")
     handle.save_file(written.name, written.content)
     return {"rows": written.rows}
 

@@ -7,7 +7,7 @@ from typing import Any
 from kaifang.core.jobs import JobHandle, job
 
 
-@job("reports.briefing")
+@job("reports.briefing", label="生成工作月报")
 def generate_briefing(handle: JobHandle, *, year: int, month: int) -> dict[str, Any]:
     from kaifang.reports.actions import briefing_generate
 

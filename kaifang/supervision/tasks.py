@@ -70,7 +70,7 @@ def period_bounds(period: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
     return "周", today - dt.timedelta(days=today.weekday()), today
 
 
-@job("supervision.summary")
+@job("supervision.summary", label="督办进展汇总")
 def build_summary(handle: JobHandle, *, period: str) -> dict[str, Any]:
     """The weekly/monthly progress summary as a Word file, within the owner's scope."""
     from kaifang.supervision.exports import summary_docx

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, QueryDict
@@ -87,8 +88,9 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
             progress(done, f"已读取 {len(rows):,} / {summary.count:,} 条明细")
     if progress is not None:
         progress(80, f"正在写入 Excel 文件（{len(rows):,} 行）")
+    records = len(rows)
     rows.append(("合计", "", "", "", "", "", "", "", summary.usd, summary.cny))
-    return xlsx_file(
+    written = xlsx_file(
         user=setup.user,
         slug="records",
         title=f"外贸明细（{SPANS[span]}）",
@@ -108,3 +110,4 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
         rows=rows,
         changes={"span": span, **setup.q.params(), **setup.keys.params()},
     )
+    return replace(written, rows=records)  # the records, not the total row

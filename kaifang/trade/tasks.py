@@ -14,7 +14,7 @@ from kaifang.trade.actions import batches
 from kaifang.trade.models import ImportBatch
 
 
-@job("trade.import_validate")
+@job("trade.import_validate", label="校验导入文件")
 def import_validate_job(handle: JobHandle, *, batch_id: int, mapping: Any = None) -> None:
     if not batches.batch_start_validation(batch_id=batch_id):
         raise JobError("该批次正在导入或已导入，不能再校验。")
@@ -28,7 +28,7 @@ def import_validate_job(handle: JobHandle, *, batch_id: int, mapping: Any = None
     )
 
 
-@job("trade.import_commit")
+@job("trade.import_commit", label="导入海关数据")
 def import_commit_job(handle: JobHandle, *, batch_id: int) -> None:
     if not batches.batch_committing(batch_id=batch_id):
         raise JobError("该批次不在可导入状态（未校验或已导入）。")

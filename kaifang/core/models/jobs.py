@@ -92,6 +92,13 @@ class Job(models.Model):
         return self.status in FINISHED_STATUSES
 
     @property
+    def kind_label(self) -> str:
+        """The kind in words, as its job function registered it (kaifang.core.jobs.job)."""
+        from kaifang.core.jobs import kind_label
+
+        return kind_label(self.kind)
+
+    @property
     def result_filename(self) -> str:
         return self.result_file.name.rsplit("/", 1)[-1] if self.result_file else ""
 
