@@ -8,8 +8,9 @@ columns, in any order and under any name the header map knows for them (``layout
 they do not, the reason names the sheets and the columns rather than guess which column of one
 is which of the other.
 
-Only one sheet is in memory at a time: a sheet after the first is read once for its header and
-again, when the import reaches it, for its rows. A csv is a book of one table.
+Only one sheet is in memory at a time: of a sheet after the first, only the first rows are read
+for its header (``tabular.read_header``); the whole sheet is parsed once, when the import
+reaches its rows. A csv is a book of one table.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kaifang.trade.importers.tabular import (
     SheetNotFoundError,
     Table,
     TableError,
+    read_header,
     read_table,
 )
 
@@ -60,15 +62,23 @@ def split_sheet_names(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,，、;；]", text) if part.strip()]
 
 
-def _rows_later(data: bytes, filename: str, sheet: str, kind: Kind | None) -> Iterator[Row]:
+def _rows_later(data: bytes, filename: str, header: Table, kind: Kind | None) -> Iterator[Row]:
     """A sheet's rows, read when the import reaches them."""
-    yield from read_table(data, filename, sheet=sheet, kind=kind).rows
+    sheet = header.sheet or ""
+    table = read_table(data, filename, sheet=sheet, kind=kind, checked=header.checked)
+    if (table.header, table.header_row) != (header.header, header.header_row):
+        # the header was read from the sheet's first rows (``peek``); never seen to differ
+        raise TableError(
+            f"工作表「{sheet}」的表头两次读取结果不同（第 {header.header_row} 行与第 "
+            f"{table.header_row} 行）：请用 Excel 打开并另存为 .xlsx 后再导入"
+        )
+    yield from table.rows
 
 
 def _sheet(data: bytes, filename: str, sheet: str, kind: Kind | None) -> Table:
-    """A sheet's header now, its rows later: the sheet read for the header is let go."""
-    table = read_table(data, filename, sheet=sheet, kind=kind)
-    table.rows = _rows_later(data, filename, sheet, kind)
+    """A sheet's header now, from its first rows; its rows when the import reaches them."""
+    table = read_header(data, filename, sheet=sheet, kind=kind)
+    table.rows = _rows_later(data, filename, table, kind)
     return table
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from kaifang.trade.importers.common import Cell, cell_text
 from kaifang.trade.importers.headers import Kind, header_score
 from kaifang.trade.importers.layouts import SheetLayout
+from kaifang.trade.importers.peek import peek_rows
 
 __all__ = [
     "EmptyTableError",
@@ -32,6 +33,7 @@ __all__ = [
     "TableError",
     "data_sheet",
     "fill_merged",
+    "read_header",
     "read_table",
     "uncached_formula_message",
 ]
@@ -89,6 +91,9 @@ class Table:
     # other words: where it holds each of them (``read_book``)
     layout: SheetLayout | None = None
     first_sheet: str = ""
+    # the header came from the sheet's first rows, its XML checked for error cells and
+    # formulas without results (``read_header``)
+    checked: bool = False
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows
@@ -500,14 +505,17 @@ def _calamine_table(
     )
 
 
-def _read_xlsx(data: bytes, kind: Kind | None, sheet: str | int | None) -> Table:
+def _read_xlsx(
+    data: bytes, kind: Kind | None, sheet: str | int | None, *, checked: bool = False
+) -> Table:
     import python_calamine
 
     # openpyxl stays as the fallback reader: for a file calamine refuses (CalamineError) and
     # for one with error cells, which calamine cannot tell from empty ones.
-    # a sheet named: only its part is looked at (a workbook's sheets are read one by one)
-    part = _sheet_parts(data).get(sheet) if isinstance(sheet, str) else None
-    errors, uncached = _scan_sheets(data, part)
+    # a sheet named: only its part is looked at (a workbook's sheets are read one by one);
+    # ``checked``: read_header has found it free of both
+    part = _sheet_parts(data).get(sheet) if isinstance(sheet, str) and not checked else None
+    errors, uncached = (False, {}) if checked else _scan_sheets(data, part)
     table: Table | None = None
     if not errors:
         with contextlib.suppress(python_calamine.CalamineError):
@@ -672,19 +680,49 @@ def read_table(
     *,
     sheet: str | int | None = None,
     kind: Kind | None = None,
+    checked: bool = False,
 ) -> Table:
     """Read a file's bytes into a ``Table``; the format comes from the content, then the name.
 
     ``sheet`` picks a worksheet by name or 0-based index (default: the first with data).
-    ``kind`` narrows header detection to one import kind.
+    ``kind`` narrows header detection to one import kind. ``checked``: the sheet's XML was
+    found free of error cells and of formulas without results (``Table.checked``).
     """
     if data.startswith(b"PK\x03\x04"):
-        table = _read_xlsx(data, kind, sheet)
+        table = _read_xlsx(data, kind, sheet, checked=checked)
     elif data.startswith(_XLS_MAGIC):
         table = _read_xls(data, kind, sheet)
     else:
         table = _read_text(data, filename, kind)
     table.filename = filename
+    return table
+
+
+def read_header(data: bytes, filename: str, *, sheet: str, kind: Kind | None = None) -> Table:
+    """A worksheet's header, title rows and merges, without its rows (``Table.rows`` empty):
+    for an xlsx, from the first rows of the sheet's XML (``peek``), not the whole sheet parsed;
+    else the sheet read whole. TableError as ``read_table`` gives it."""
+    part = _sheet_parts(data).get(sheet) if data.startswith(b"PK\x03\x04") else None
+    xml = b""
+    if part:
+        with (
+            contextlib.suppress(zipfile.BadZipFile, KeyError, OSError, ValueError),
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+        ):
+            xml = archive.read(part)
+    # error cells: openpyxl reads the sheet (see _read_xlsx); no formula without its result
+    if xml and b' t="e"' not in xml and b" t='e'" not in xml:
+        if _uncached(xml) is not None and (reason := uncached_formula_message(data, sheet)):
+            raise TableError(reason)
+        peeked = peek_rows(data, xml, _HEADER_SEARCH_ROWS + 1)
+        if peeked is not None:
+            table = _table(
+                iter(peeked.rows), kind, sheet=sheet, file_format="xlsx", merged=peeked.merged
+            )
+            table.rows, table.filename, table.checked = iter(()), filename, True
+            return table
+    table = read_table(data, filename, sheet=sheet, kind=kind)
+    table.rows = iter(())
     return table
 
 
