@@ -8,7 +8,8 @@ Usage (the database must hold `kaifang demo-data --size large`):
 `bench_analysis.py` and `bench_drill.py` time the pages issue 17 names. This one finds the
 others the way a user does: it logs in as each persona (default: the leader, a district user
 and a liaison officer, the three `growth_factors.py` compares) and follows every link from the
-workbench breadth-first, through the menu, lists, filters, pagers, profiles and exports. URLs
+workbench breadth-first, through the menu, lists, filters, pagers, profiles and exports (and
+a few searches typed in the header's box and the library's: `SEEDS`). URLs
 are grouped by shape (digits in the path replaced, query values dropped) and at most
 `--per-shape` of each shape are timed, so a list of 2,000 firms costs two profiles, not 2,000.
 Each page: one cold request (the first, as met in the crawl) and RUNS warm ones; the median
@@ -61,6 +62,9 @@ PERSONA_NAMES = {  # growth_factors.py reads the word after "pages as"
 }
 # Not pages: sign-out, the admin site (its own app), files, the API (tokens, JSON), the bench
 # view itself, and the public appeal pages (no login; bench_analysis has no persona for them).
+# What a user types rather than clicks: the header's search box and the library's search,
+# with words that match many records of the demo city. Crawled like links from the workbench.
+SEEDS = ("/search/?q=有限公司", "/search/?q=东城", "/library/?q=外贸企业")
 SKIP = re.compile(r"^/(logout|admin|static|media|bench|api|public|accounts/logout)(/|$)")
 
 
@@ -115,8 +119,8 @@ def crawl(client: Client, *, per_shape: int, max_pages: int) -> list[Found]:
     """Breadth-first from the workbench: (url, status, cold wall ms, content type, bytes) of
     each page requested."""
     seen_shapes: dict[str, int] = {}
-    queued: set[str] = {"/"}
-    todo: deque[str] = deque(["/"])
+    queued: set[str] = {"/", *SEEDS}
+    todo: deque[str] = deque(["/", *SEEDS])
     found: list[Found] = []
     while todo and len(found) < max_pages:
         url = todo.popleft()

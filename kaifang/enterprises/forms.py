@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 
 from kaifang.core import permissions
 from kaifang.core.models import Industry, Unit, UnitKind, User
@@ -13,6 +14,7 @@ from kaifang.core.permissions import Cap
 from kaifang.core.scope import people_visible_to, units_visible_to
 from kaifang.enterprises import list_filters
 from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size, Tag
+from kaifang.enterprises.selectors import EnterpriseFilters
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -160,3 +162,23 @@ class MergeForm(forms.Form):
         label="被合并企业", help_text="输入另一条记录的统一社会信用代码、海关编码或档案编号"
     )
     confirm = forms.BooleanField(label="我已核实两条记录为同一企业", required=True)
+
+
+def filters_for(user: User, params: QueryDict) -> tuple[EnterpriseFilterForm, EnterpriseFilters]:
+    """The register's filters from a page's parameters: the list, its export and the export
+    the worker writes read them alike."""
+    form = EnterpriseFilterForm(params or None, user=user)
+    if not form.is_valid():
+        return form, EnterpriseFilters()
+    data = form.cleaned_data
+    return form, EnterpriseFilters(
+        q=data["q"] or "",
+        district=data["district"].pk if data["district"] else None,
+        park=data["park"].pk if data["park"] else None,
+        industry_code=data["industry"] or "",
+        tag=data["tag"].pk if data["tag"] else None,
+        liaison=data["liaison"].pk if data["liaison"] else None,
+        status=data["status"] or "",
+        sort=data["sort"] or "name",
+        extra=tuple((k, v) for k, v in form.extra_values().items() if v not in (None, "")),
+    )

@@ -9,17 +9,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from kaifang.core import audit, permissions
+from kaifang.core import permissions
+from kaifang.core.exports import EXPORT_SYNC_ROWS, enqueue_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
-from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import can_write, visible_to
 from kaifang.enterprises import actions
-from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm
+from kaifang.enterprises.exports import REGISTER_WRITER, register_file
+from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm, filters_for
 from kaifang.enterprises.models import Enterprise, Tag
 from kaifang.enterprises.panels import actions_for, render_panels
 from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_get, enterprise_list
@@ -67,21 +67,7 @@ def row_key(e: Enterprise) -> tuple[object, ...]:
 
 
 def _filters(request: HttpRequest) -> tuple[EnterpriseFilterForm, EnterpriseFilters]:
-    form = EnterpriseFilterForm(request.GET or None, user=current_user(request))
-    if not form.is_valid():
-        return form, EnterpriseFilters()
-    data = form.cleaned_data
-    return form, EnterpriseFilters(
-        q=data["q"] or "",
-        district=data["district"].pk if data["district"] else None,
-        park=data["park"].pk if data["park"] else None,
-        industry_code=data["industry"] or "",
-        tag=data["tag"].pk if data["tag"] else None,
-        liaison=data["liaison"].pk if data["liaison"] else None,
-        status=data["status"] or "",
-        sort=data["sort"] or "name",
-        extra=tuple((k, v) for k, v in form.extra_values().items() if v not in (None, "")),
-    )
+    return filters_for(current_user(request), request.GET)
 
 
 @login_required
@@ -102,60 +88,22 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_export(request: HttpRequest) -> HttpResponse:
+    """The register as filtered, to Excel: written here, or by the worker when it is long."""
     user = current_user(request)
     _, filters = _filters(request)
-    qs = enterprise_list(user=user, filters=filters).prefetch_related("tags")
-    rows = [
-        (
-            e.name,
-            e.uscc or "",
-            e.customs_code or "",
-            e.district.name if e.district else "",
-            e.park.name if e.park else "",
-            e.industry.name if e.industry else "",
-            e.get_ownership_display(),
-            e.get_size_display(),
-            "、".join(t.name for t in e.tags.all()),
-            e.liaison.display_name if e.liaison else "",
-            e.get_status_display(),
-            e.contact_name,
-            e.contact_phone,
+    count = enterprise_list(user=user, filters=filters).count()
+    if count > EXPORT_SYNC_ROWS:
+        job = enqueue_export(
+            writer=REGISTER_WRITER, user=user, params=request.GET, title="企业名录", rows=count
         )
-        for e in qs
-    ]
-    content = table_xlsx(
-        title="外向型企业名录",
-        subtitle=(
-            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，"
-            f"共 {len(rows)} 家，导出人 {user.display_name}"
-        ),
-        headers=[
-            "企业名称",
-            "统一社会信用代码",
-            "海关编码",
-            "县区",
-            "园区",
-            "行业",
-            "企业性质",
-            "规模",
-            "标签",
-            "包联干部",
-            "状态",
-            "联系人",
-            "联系电话",
-        ],
-        rows=rows,
-        widths=[36, 22, 14, 14, 18, 24, 10, 8, 20, 10, 8, 10, 16],
-    )
-    audit.record(
-        actor=user,
-        action="export.enterprises",
-        object_type="enterprises.enterprise",
-        object_repr=f"企业名录导出（{len(rows)} 家）",
-        changes={"filters": filters.__dict__, "rows": len(rows)},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"外向型企业名录-{stamp}.xlsx")
+        messages.success(
+            request,
+            f"共 {count:,} 家企业，已转入后台生成 Excel 文件；完成后在本页下载，"
+            "也可以离开本页，稍后在“后台任务”中下载。",
+        )
+        return redirect("core:job_detail", pk=job.pk)
+    written = register_file(user=user, params=request.GET)
+    return file_download(content=written.content, filename=written.name)
 
 
 @login_required
