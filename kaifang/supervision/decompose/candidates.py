@@ -216,6 +216,33 @@ _ASKED_RE = re.compile(
 )
 
 
+_PUTS_IN_PLACE_RE = re.compile(r"成立|设立|组建|纳入|列入|列为")
+# An attitude asked for before the work: "要高度重视，…", "要提高认识，…".
+_ATTITUDE_RE = re.compile(
+    r"高度重视|提高(?:思想)?认识|提(?:升|高)(?:政治)?站位|统一思想|责任感|使命感|紧迫感"
+)
+
+
+def _exhorts_only(folded: str) -> bool:
+    """Whether the sentence exhorts and names no measure: "各县区要高度重视，把…纳入年度重点
+    工作，成立工作专班，建立…机制" opens with an attitude asked for but names two measures
+    after it. Framing ("以…为指导", "充分认识…重要意义", "学习贯彻…") never makes a task."""
+    if not _EXHORTATION_RE.search(folded):
+        return False
+    clauses = [c for c in re.split(r"[，；：。！]", re.sub(r"（[^（）]*）", "", folded)) if c]
+    if not _ATTITUDE_RE.search(clauses[0]) or any(
+        _EXHORTATION_RE.search(clause) for clause in clauses[1:]
+    ):
+        return True
+    measures = [
+        clause
+        for clause in clauses[1:]
+        if not is_generic(clause)
+        and (_ACTION_RE.search(clause) or _PUTS_IN_PLACE_RE.search(clause))
+    ]
+    return len(measures) < 2
+
+
 def _is_questions(folded_items: list[str]) -> bool:
     questions = sum(1 for item in folded_items if _QUESTION_RE.search(item) and len(item) < 16)
     return questions * 2 > len(folded_items)
@@ -273,7 +300,7 @@ def _sentence_candidate(
         and deadline.date.year >= ctx.doc_date.year
         and deadline.text not in ("全年", "年度", "今年", "本年")
     )
-    if (_EXHORTATION_RE.search(folded) or _looks_back(folded)) and not concrete:
+    if (_exhorts_only(folded) or _looks_back(folded)) and not concrete:
         return None
     marker_end = sentence.marker.end if sentence.marker else sentence.start
     spans = annotation_spans(ctx, sentence.start, sentence.end)

@@ -313,6 +313,18 @@ def test_generic_exhortations_are_not_tasks() -> None:
     ]
 
 
+def test_an_exhortation_opening_concrete_measures_is_a_task() -> None:
+    """ "各县区要高度重视，把…纳入…，成立工作专班，建立…机制": the exhortation only opens the
+    sentence; the measures after it are the task. A sentence of exhortations alone is not."""
+    tasks = _run(
+        "各县区要高度重视，把外贸稳增长纳入年度重点工作，成立工作专班，建立企业包联机制。\n"
+        "各单位要高度重视，提高政治站位，切实加强组织领导，确保各项工作落到实处。"
+    )
+    assert [t.text for t in tasks] == [
+        "各县区要高度重视，把外贸稳增长纳入年度重点工作，成立工作专班，建立企业包联机制"
+    ]
+
+
 def test_a_task_ending_with_an_exhortation_is_kept() -> None:
     [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
     assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
