@@ -268,6 +268,8 @@ _MERGED_FIELDS = (
     "hs_name",
     "partner_code",
     "partner_name",
+    "partner_origin",
+    "partner_destination",
     "trade_mode_code",
     "trade_mode_name",
     "unit1",
@@ -323,7 +325,16 @@ def _parse_rows(
     c_flow = cols.get("flow", none)
     c_hs = cols.get("hs_code", none)
     c_pcode = cols.get("partner_code", none)
+    # the country column of each flow: one column, whatever its name, is every row's partner;
+    # beside 原产国 and 最终目的国, an import takes its origin and an export its destination
+    c_origin = cols.get("partner_origin", none)
+    c_dest = cols.get("partner_destination", none)
     c_pname = cols.get("partner_name", none)
+    c_country = {
+        "import": next((c for c in (c_origin, c_pname, c_dest) if c >= 0), none),
+        "export": next((c for c in (c_dest, c_pname, c_origin) if c >= 0), none),
+    }
+    c_pname = next((c for c in (c_pname, c_origin, c_dest) if c >= 0), none)
     c_mcode = cols.get("trade_mode_code", none)
     c_mname = cols.get("trade_mode_name", none)
     c_q1 = cols.get("qty1", none)
@@ -474,18 +485,19 @@ def _parse_rows(
         # partner
         partner = ""
         if has_partner:
-            pkey = (cells[c_pcode], cells[c_pname])
+            c_partner = c_country[flow] if flow is not None else c_pname
+            pkey = (cells[c_pcode], cells[c_partner])
             try:
                 found_partner = partner_cache[pkey]
             except KeyError:
                 found_partner = None
                 if c_pcode >= 0 and not is_missing(pkey[0]):
                     found_partner = lookups.partner_from_code(pkey[0])
-                if found_partner is None and c_pname >= 0 and not is_missing(pkey[1]):
+                if found_partner is None and c_partner >= 0 and not is_missing(pkey[1]):
                     found_partner = lookups.partner_from_name(pkey[1])
                 partner_cache[pkey] = found_partner
             if found_partner is None:
-                column_index = c_pcode if c_pcode >= 0 and not is_missing(pkey[0]) else c_pname
+                column_index = c_pcode if c_pcode >= 0 and not is_missing(pkey[0]) else c_partner
                 if column_index < 0:
                     column_index = c_pcode
                 raw = cells[column_index]

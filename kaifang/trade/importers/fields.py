@@ -165,20 +165,27 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "国家/地区",
             "国家",
             "国家或地区",
-            "原产国(地区)",
-            "原产国",
-            "原产地",
+            "贸易国别名称",
+            "国别名称",
+            "国别(地区)名称",
+            "启运国(地区)",
+            "partner",
+        ),
+    ),
+    # a declaration's countries: customs statistics count an import under its country of
+    # origin and an export under its country of final destination (an export's 原产国 is
+    # China); a file with one of them only takes it as every row's partner
+    "partner_origin": ("原产国(地区)", ("原产国(地区)", "原产国", "原产地", "原产国别")),
+    "partner_destination": (
+        "最终目的国(地区)",
+        (
             "最终目的国(地区)",
             "最终目的国",
             "目的国(地区)",
             "目的国",
             "目的地",
-            "贸易国别名称",
-            "国别名称",
-            "国别(地区)名称",
-            "启运国(地区)",
             "运抵国(地区)",
-            "partner",
+            "运抵国",
         ),
     ),
     "trade_mode_code": (

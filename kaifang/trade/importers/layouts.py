@@ -84,7 +84,14 @@ def _trimmed(norms: list[str]) -> list[str]:
     return norms[:end]
 
 
+_COUNTRIES = {"partner_origin": "partner_destination", "partner_destination": "partner_origin"}
+
+
 def _other_flow(name: str) -> str | None:
+    """The same column of the other flow: 进口额 for 出口额, 原产国 (an import's partner) for
+    最终目的国 (an export's)."""
+    if name in _COUNTRIES:
+        return _COUNTRIES[name]
     for flow, other in (("export_", "import_"), ("import_", "export_")):
         if name.startswith(flow):
             return other + name.removeprefix(flow)

@@ -390,6 +390,11 @@ def test_sheets_whose_columns_differ_only_in_order_are_read_each_by_its_own_head
             ["年月", "统一社会信用代码", "进口额(美元)"],
         ),
         (["年月", "统一社会信用代码", "出口额"], ["进口额", "统一社会信用代码", "年月"]),
+        # an export's partner by destination, an import's by origin
+        (
+            ["年月", "统一社会信用代码", "最终目的国(地区)", "出口额(美元)"],
+            ["年月", "统一社会信用代码", "原产国(地区)", "进口额(美元)"],
+        ),
         # synonyms the header map knows
         (["年月", "统一社会信用代码", "美元"], ["数据年月", "社会信用代码", "金额(美元)"]),
         (["统计年月", "企业名称", "美元值"], ["年月", "经营单位名称", "美元"]),
@@ -399,7 +404,7 @@ def test_sheets_naming_the_same_columns_differently_are_read(
     first: list[str], second: list[str]
 ) -> None:
     def row(header: list[str], amount: int) -> list[object]:
-        values = {"年月": 202509, "码": USCC_A, "名称": "洛阳一号机械有限公司"}
+        values = {"年月": 202509, "码": USCC_A, "名称": "洛阳一号机械有限公司", "国": "日本"}
         return [
             amount if ("额" in h or "美元" in h) else next(v for k, v in values.items() if k in h)
             for h in header

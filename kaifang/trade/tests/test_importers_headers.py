@@ -55,9 +55,9 @@ BASE = ["年月", "企业名称", "美元"]
         ("国别(地区)", "partner_name"),
         ("国别（地区）", "partner_name"),
         ("贸易国(地区)", "partner_name"),
-        ("原产国(地区)", "partner_name"),
-        ("目的国(地区)", "partner_name"),
-        ("最终目的国（地区）", "partner_name"),
+        ("原产国(地区)", "partner_origin"),  # the partner of imports
+        ("目的国(地区)", "partner_destination"),  # of exports
+        ("最终目的国（地区）", "partner_destination"),
         # trade mode
         ("贸易方式编码", "trade_mode_code"),
         ("贸易方式", "trade_mode_code"),
