@@ -584,11 +584,13 @@ class NewEnterprise:
 
 _PARTNER_PREFIXES = ("中国",)
 _REGION_SUFFIXES = ("(地区)", "地区", "特别行政区", "特区")
+# an official long name's short form: 俄罗斯联邦 → 俄罗斯, 多民族玻利维亚国 → 玻利维亚
+_STATE_FORMS = re.compile(r"^(?:多民族(.{2,})国|(.{2,}?)(?:联邦民主共和国|共和国|联邦|城国))$")
 
 
 def _partner_variants(name: str) -> set[str]:
     base = normalise_name(name)
-    variants = {base}
+    variants = {base, _STATE_FORMS.sub(lambda m: m.group(1) or m.group(2), base)}
     for suffix in _REGION_SUFFIXES:
         if base.endswith(suffix) and len(base) > len(suffix) + 1:
             variants.add(base.removesuffix(suffix))

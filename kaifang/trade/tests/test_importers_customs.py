@@ -676,3 +676,29 @@ def test_codes_typed_full_width_or_wrapped_as_text(wrap) -> None:  # type: ignor
         (1, "01012100", "502", "0615"),
         (1, "8517", "116", "10"),
     ]
+
+
+def test_partners_are_known_by_their_short_names() -> None:
+    from kaifang.trade.importers.common import Lookups
+
+    found = Lookups.build(
+        partners=[
+            ("344", "俄罗斯联邦"),
+            ("340", "白俄罗斯"),
+            ("125", "尼泊尔联邦民主共和国"),
+            ("418", "多米尼加共和国"),
+            ("408", "多民族玻利维亚国"),
+            ("356", "梵蒂冈城国"),
+            ("620", "密克罗尼西亚联邦"),
+        ]
+    )
+    names = ["俄罗斯", "白俄罗斯", "尼泊尔", "多米尼加", "玻利维亚", "梵蒂冈", "密克罗尼西亚"]
+    assert [found.partner_from_name(n) for n in names] == [
+        "344",
+        "340",
+        "125",
+        "418",
+        "408",
+        "356",
+        "620",
+    ]
