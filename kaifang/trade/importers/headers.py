@@ -91,6 +91,7 @@ _VALUE_BASES: dict[str, dict[str, str]] = {
         "进出口": "total",
         "外贸进出口": "total",
         "外贸": "total",
+        "成交": "value",  # 成交金额(美元)
     },
     "fdi": {
         "": "value",
@@ -221,6 +222,9 @@ def _value_field(kind: str, norm: str) -> tuple[str, Decimal, bool] | None:
             elif base == suffix:
                 base = ""
                 changed = True
+    # 本月出口 beside 1-9月累计出口 (never a value) in a statistics office's table
+    for month in ("本月", "当月", "本期"):
+        base = base.removeprefix(month)
     prefix = bases.get(base)
     if prefix is None:
         return None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -96,6 +97,11 @@ def test_header_variants(header: str, field: str) -> None:
         ("出口金额（万元）", "export_cny", 10_000),
         ("进口(美元)", "import_usd", 1),
         ("进口值(人民币)", "import_cny", 1),
+        # a statistics office's enterprise table: this month's column beside 累计 and 同比
+        ("本月出口(万美元)", "export_usd", 10_000),
+        ("当月进口额(万元)", "import_cny", 10_000),
+        ("本期出口额(美元)", "export_usd", 1),
+        ("成交金额(美元)", "value_usd", 1),
     ],
 )
 def test_value_headers_and_multipliers(header: str, field: str, multiplier: int) -> None:
@@ -297,3 +303,24 @@ def test_amounts_by_month_in_columns_are_named(months: list[str]) -> None:
     mapping = detect_mapping(["统一社会信用代码", "企业名称", *months], kind="customs")
     with pytest.raises(MappingError, match=f"表中金额按月分列（“{re.escape(months[0])}”"):
         mapping.require(has_file_flow=True)
+
+
+def test_a_table_of_this_month_and_the_year_to_date_imports_this_month() -> None:
+    from kaifang.trade.importers.customs import parse_customs
+    from kaifang.trade.importers.tabular import read_table
+    from kaifang.trade.tests.helpers import USCC_A, lookups, xlsx_bytes
+
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "本月出口(万美元)",
+        "1-9月累计出口(万美元)",
+        "同比(%)",
+    ]
+    data = xlsx_bytes([header, ["甲", USCC_A, 1.5, 12, 3.2]], title="2025年9月重点企业出口情况")
+    table = read_table(data, "a.xlsx", kind="customs")
+    result = parse_customs(table, detect_mapping(table.header), lookups=lookups())
+    assert result.errors == []
+    assert [(r.period, r.flow, r.value_usd) for r in result.rows] == [
+        (date(2025, 9, 1), "export", Decimal(15000))
+    ]
