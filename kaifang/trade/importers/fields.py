@@ -31,6 +31,7 @@ _ENTERPRISE_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             "海关编码",
             "企业海关编码",
+            "企业海关代码",
             "海关注册编码",
             "海关注册编号",
             "海关代码",
@@ -76,6 +77,8 @@ _PERIOD = (
         "统计月份",
         "期间",
         "年度月份",
+        "年份月份",
+        "年/月",
         "时间",
         "所属期",
         "报告期",
@@ -96,6 +99,7 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "流向",
             "进出口别",
             "进出口标识",
+            "进/出口",
             "进出口方式",
             "i/e",
             "flow",
@@ -175,13 +179,18 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # a declaration's countries: customs statistics count an import under its country of
     # origin and an export under its country of final destination (an export's 原产国 is
     # China); a file with one of them only takes it as every row's partner
-    "partner_origin": ("原产国(地区)", ("原产国(地区)", "原产国", "原产地", "原产国别")),
+    "partner_origin": (
+        "原产国(地区)",
+        ("原产国(地区)", "原产国/地区", "原产国", "原产地", "原产国别"),
+    ),
     "partner_destination": (
         "最终目的国(地区)",
         (
             "最终目的国(地区)",
+            "最终目的国/地区",
             "最终目的国",
             "目的国(地区)",
+            "目的国/地区",
             "目的国",
             "目的地",
             "运抵国(地区)",
@@ -199,7 +208,7 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "currency": ("币制", ("币制", "币种", "成交币制", "币制代码", "成交币种")),
     "qty1": (
         "第一数量",
-        ("第一数量", "法定第一数量", "第一法定数量", "数量1", "第一计量数量", "数量"),
+        ("第一数量", "法定第一数量", "第一法定数量", "法定数量", "数量1", "第一计量数量", "数量"),
     ),
     "unit1": (
         "第一计量单位",
@@ -207,6 +216,7 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "第一计量单位",
             "法定第一计量单位",
             "第一法定计量单位",
+            "法定计量单位",
             "第一单位",
             "计量单位1",
             "单位1",
