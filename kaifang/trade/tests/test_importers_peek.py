@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import date, datetime
 from typing import Any
 
@@ -61,9 +63,60 @@ def _date_headers(ws: Any) -> None:
     ws.append([USCC_A, 202509, 1, False, 2])
 
 
+def _shared_strings(data: bytes) -> bytes:
+    """The workbook as Excel and WPS save it: text in xl/sharedStrings.xml (openpyxl writes
+    it inline)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    strings: list[bytes] = []
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        strings.append(match.group(3))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (
+            match.group(1),
+            match.group(2),
+            len(strings) - 1,
+        )
+
+    inline = re.compile(rb'<c r="([A-Z]+\d+)"([^>]*?) t="inlineStr"><is>(.*?)</is></c>', re.S)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = inline.sub(shared, body)
+            elif item.filename == "[Content_Types].xml":
+                body = body.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>',
+                )
+            target.writestr(item, body)
+        # every text a rich-text run with a phonetic guide, which is not the cell's text
+        strings[:] = [
+            b"<r><t>" + t[3:-4] + b'</t></r><rPh sb="0" eb="1"><t>x</t></rPh>' for t in strings
+        ]
+        sst = b"".join(b"<si>%s</si>" % text for text in strings)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+            b'org/spreadsheetml/2006/main" count="%d">%s</sst>' % (len(strings), sst),
+        )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("strings", ["inline", "shared"])
 @pytest.mark.parametrize("fill", [_title_merged, _offset, _two_level, _date_headers])
-def test_the_header_from_the_first_rows_is_the_whole_sheets(fill: Any) -> None:
-    data = _workbook(fill)
+def test_the_header_from_the_first_rows_is_the_whole_sheets(fill: Any, strings: str) -> None:
+    data = _shared_strings(_workbook(fill)) if strings == "shared" else _workbook(fill)
+    if strings == "shared":
+        assert b"sharedStrings" in data and b'inlineStr"' not in data
     whole = read_table(data, "a.xlsx", sheet="进口", kind="customs")
     peeked = read_header(data, "a.xlsx", sheet="进口", kind="customs")
     assert peeked.checked
