@@ -74,4 +74,10 @@ def found(
     they fill the section), and the module's list (`listing`, a URL name) filtered by `q`."""
     hits = [hit(row) for row in rows[:limit]]
     total = rows.count() if len(hits) == limit else len(hits)
-    return Found(label, hits, total, reverse(listing) + "?" + urlencode({"q": q}))
+    return Found(label, hits, total, listing_url(listing, q))
+
+
+def listing_url(listing: str, q: str) -> str:
+    """The module's list (a URL name) filtered by `q`: the section's 查看全部. For a finder
+    whose module searches otherwise than by a queryset (the library's full-text index)."""
+    return reverse(listing) + "?" + urlencode({"q": q})

@@ -4,7 +4,9 @@ them): on an appeal of the 政策咨询 category — or any appeal when the page
 answer can quote; the reply templates of the appeal's category. On the enterprise's public
 tracking page: the clauses the answers cite, and the policies the enterprise qualifies for.
 The appeal is read by duck typing (title, description, category, enterprise_id, events), so
-the service desk is never imported."""
+the service desk is never imported. In the page header's search (`core.search`): the
+documents the library's own search finds for the user (policies for every signed-in user,
+supervision's source documents within supervision's scope)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from kaifang.core import record_panels
+from kaifang.core import search as header_search
+from kaifang.library.models import DocumentKind
 from kaifang.library.permissions import is_editor
-from kaifang.library.selectors import suggest_clauses
+from kaifang.library.selectors import SearchResult, search_documents, suggest_clauses
 from kaifang.library.selectors.service import (
     category_label,
     cited_clauses,
@@ -77,7 +81,31 @@ def appeal_templates(request: HttpRequest, appeal: Any) -> dict[str, object] | N
     }
 
 
+# --- the header search ---------------------------------------------------------------------
+
+
+def _document_hit(r: SearchResult) -> header_search.Hit:
+    kind = dict(DocumentKind.choices).get(r.kind, "")
+    issued = f"{r.issued:%Y-%m-%d}" if r.issued else ""
+    detail = " · ".join(x for x in (r.doc_number, r.issuer, kind, issued) if x)
+    return header_search.Hit(r.title, r.url, detail)
+
+
+def find_documents(user: header_search.AnyUser, q: str, limit: int) -> header_search.Found:
+    """The library page's search (words found inside longer words too, best first), with its
+    scope: every document for a signed-in user, a supervision source document only within
+    supervision's scope."""
+    page = search_documents(user=user, query=q, limit=limit)
+    return header_search.Found(
+        "政策库",
+        [_document_hit(r) for r in page.results],
+        page.total,
+        header_search.listing_url("library:document_list", q),
+    )
+
+
 def register() -> None:
+    header_search.register("library", 60, find_documents)
     record_panels.register(
         "servicedesk.appeal",
         record_panels.RecordPanel(

@@ -117,6 +117,8 @@ OFFICE_ONLY = {"district_a": 404, "district_b": 404, "park": 404, "liaison": 404
 
 ROUTES = [
     Route("library:document_list", expect=PUBLIC, city_wide=True),
+    # the header search finds policies as the library does: public to staff
+    Route("core:search", query={"q": "稳增长"}, expect=PUBLIC, city_wide=True),
     Route("library:document_create", expect=EDITORS_ONLY),
     Route("library:document_detail", kwargs={"pk": "library_document"}, expect=PUBLIC),
     Route("library:document_edit", kwargs={"pk": "library_document"}, expect=EDITORS_ONLY),

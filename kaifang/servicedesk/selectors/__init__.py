@@ -30,6 +30,7 @@ from kaifang.servicedesk.selectors.liaison import (
     roster_by_unit,
     visit_progress,
     visits_filtered,
+    visits_found,
     visits_list,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "visit_progress",
     "visits_filtered",
     "visits_for",
+    "visits_found",
     "visits_list",
     "workbench_counts",
 ]

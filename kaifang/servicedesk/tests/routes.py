@@ -52,6 +52,8 @@ def make(city: Any) -> dict[str, Any]:
 ROUTES = [
     Route("servicedesk:appeal_list", hides="service_firm"),
     Route("core:search", query={"q": "矩阵东城诉求"}, hides="service_firm"),
+    # a visit is found by what the firm said, through the firm's scope
+    Route("core:search", query={"q": "矩阵走访"}, hides="visit_a"),
     Route("servicedesk:appeal_export", hides="service_firm"),
     Route("servicedesk:appeal_new", expect={"leader": 200}),
     Route("servicedesk:appeal_detail", kwargs={"pk": "appeal_a"}),
