@@ -15,6 +15,7 @@ from kaifang.trade.importers.tabular import Table
 
 __all__ = [
     "SheetContext",
+    "bare_month",
     "check_tables",
     "flow_from_titles",
     "period_from_sheet",
@@ -97,6 +98,40 @@ def period_from_sheet(table: Table) -> date | None:
     return date(year, month, 1)
 
 
+_BARE_MONTH = re.compile(r"^(\d{1,2}|十[一二]|[一二三四五六七八九十])\s*(?:月份?)?$")
+
+
+def bare_month(value: object) -> int | None:
+    """The month of a cell that names only a month (9, 9月, 09月份, 九月), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    match = _BARE_MONTH.match(value.strip())
+    if match is None:
+        return None
+    text = match.group(1)
+    month = int(text) if text.isdigit() else _CN_MONTHS[text]
+    return month if 1 <= month <= 12 else None
+
+
+def _context_year(table: Table) -> tuple[int | None, str]:
+    """The one year the title rows, else the sheet's name, else the file's name give, for a
+    month column of bare months; else (None, the reason)."""
+    for texts in (table.title_rows, [table.sheet or ""], [table.filename]):
+        years = {y for text in texts for y in _YEAR.findall(text)}
+        if len(years) == 1:
+            return int(years.pop()), ""
+        if years:
+            return None, (
+                f"年月列只有月份，而标题、工作表名称或文件名中有几个年份（{'、'.join(sorted(years))}）"
+                "：请写成 2025-09 这样的年月"
+            )
+    return None, "只有月份，没有年份（标题、工作表名称和文件名中也没有）：请写成 2025-09 这样的年月"
+
+
 _FLOW_NAMES = {"export": "出口", "import": "进口"}
 
 
@@ -108,6 +143,10 @@ class SheetContext:
     flow: Flow | None
     period: date | None
     notes: list[str]
+    # for a period column of bare months (9, 10月): the one year the titles, sheet or file
+    # name give, else why there is none
+    year: int | None = None
+    no_year: str = ""
 
 
 def table_context(
@@ -164,7 +203,8 @@ def table_context(
         if name_sheet:
             raise MappingError(f"工作表「{table.sheet}」：{error.reason}") from error
         raise
-    return SheetContext(flow, period, notes)
+    year, no_year = _context_year(table) if "period" in cols else (None, "")
+    return SheetContext(flow, period, notes, year, no_year)
 
 
 def sheet_mapping(mapping: HeaderMapping, table: Table) -> HeaderMapping:

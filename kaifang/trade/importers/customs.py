@@ -38,6 +38,7 @@ from kaifang.trade.importers.common import (
 )
 from kaifang.trade.importers.context import (
     SheetContext,
+    bare_month,
     check_tables,
     flow_from_titles,
     period_from_sheet,
@@ -292,6 +293,19 @@ def _name_sheet(result: ImportResult[CustomsRow], sheet: str, marks: tuple[int, 
     ]
 
 
+def _month_of_year(
+    raw: Cell, context: SheetContext, result: ImportResult[CustomsRow]
+) -> date | None:
+    """A bare month (9, 10月) in the year the sheet's titles, name or file name give."""
+    month = bare_month(raw)
+    if month is None or context.year is None:
+        return None
+    note = f"年月列只有月份，年份按标题、工作表名称或文件名取 {context.year} 年"
+    if note not in result.notes:
+        result.notes.append(note)
+    return date(context.year, month, 1)
+
+
 def _parse_rows(
     table: Table,
     mapping: HeaderMapping,
@@ -458,8 +472,10 @@ def _parse_rows(
             try:
                 period: date | None = _cached(period_cache, parse_period, raw)
             except CellError as exc:
-                row_errors.append(RowError(number, label_of[c_period], cell_text(raw), exc.reason))
-                period = None
+                period = _month_of_year(raw, context, result)
+                if period is None:
+                    reason = context.no_year if bare_month(raw) else exc.reason
+                    row_errors.append(RowError(number, label_of[c_period], cell_text(raw), reason))
         else:
             period = file_period
         # flow

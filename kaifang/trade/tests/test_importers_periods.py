@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 
 from kaifang.trade.importers.common import CellError, parse_period
-from kaifang.trade.importers.customs import parse_customs
+from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.headers import detect_mapping
+from kaifang.trade.importers.result import ImportResult
 from kaifang.trade.importers.tabular import read_table
 from kaifang.trade.tests.helpers import USCC_A, csv_bytes, lookups, xlsx_bytes
 
@@ -91,3 +92,31 @@ def test_an_ambiguous_month_names_the_row_and_column() -> None:
     [error] = result.errors
     assert (error.row, error.column) == (2, "年月")
     assert "请写成 2025-01 或 2025-10" in error.reason
+
+
+def _parse_sheet(
+    rows: list[list[object]], filename: str = "a.xlsx", sheet: str = "Sheet1"
+) -> ImportResult[CustomsRow]:
+    table = read_table(xlsx_bytes(rows, sheet=sheet), filename, kind="customs")
+    return parse_customs(table, detect_mapping(table.header, kind="customs"), lookups=lookups())
+
+
+def test_a_month_column_of_bare_months_takes_the_year_from_the_title() -> None:
+    header = ["月份", "统一社会信用代码", "出口额(美元)"]
+    rows: list[list[object]] = [["2025年进出口企业数据"], header]
+    rows += [[9, USCC_A, 1], ["10月", USCC_A, 2], ["十一月", USCC_A, 3]]
+    result = _parse_sheet(rows)
+    assert result.errors == []
+    assert result.periods == [date(2025, 9, 1), date(2025, 10, 1), date(2025, 11, 1)]
+    assert "年月列只有月份，年份按标题、工作表名称或文件名取 2025 年" in result.notes
+
+
+def test_bare_months_take_the_year_from_the_file_name_and_else_say_there_is_none() -> None:
+    header = ["月份", "统一社会信用代码", "出口额(美元)"]
+    result = _parse_sheet([header, [9, USCC_A, 1]], filename="2025年海关数据.xlsx")
+    assert result.periods == [date(2025, 9, 1)]
+    result = _parse_sheet([header, [9, USCC_A, 1], [13, USCC_A, 1]])
+    first, second = result.errors
+    assert (first.row, first.column, first.value) == (2, "月份", "9")
+    assert "只有月份，没有年份" in first.reason
+    assert second.reason == "无法识别的年月"
