@@ -90,6 +90,7 @@ from kaifang.supervision.decompose.passes import (
     drop_restated,
     inherit_addressee,
     inherit_from_parent_item,
+    join_steps,
 )
 from kaifang.supervision.decompose.sentences import (
     Marker,
@@ -191,9 +192,9 @@ _STRONG_RE = re.compile(
     r"牵头"
 )
 _ACTION_RE = re.compile(
-    r"推进|推动|建设|建成|打造|培育|开展|实施|落实|完成|完善|制定|出台|组织|举办|引进|"
+    r"推进|推动|建设|建成|打造|培育|开展|实施(?!方案|意见|细则|办法)|落实|完成|完善|制定|出台|组织|举办|引进|"
     r"加强|强化|提升|提高|优化|扩大|支持|争取|推广|搭建|建立|健全|启动|编制|报送|申建|"
-    r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排|报(?=[省市区县局])"
+    r"研究|开发|拓展|服务|迁|投用|获批|把握|抓住|深化|促进|安排|印发|报(?=[省市区县局])"
 )
 
 # "市商务局负责统筹调度": a unit that opens a clause and is given a duty.
@@ -641,6 +642,7 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     ordered.sort(key=lambda pair: pair[0])
     result = [candidate for _, candidate in ordered]
     result = assign_back(ctx, result)
+    result = join_steps(ctx, result)
     inherit_addressee(ctx, result)
     inherit_from_parent_item(ctx, result)
     result = drop_restated(result)

@@ -9,6 +9,7 @@ import re
 
 from kaifang.supervision.decompose.build import Candidate, Context, line_of
 from kaifang.supervision.decompose.cleanup import fold
+from kaifang.supervision.decompose.deadlines import parse_deadline
 from kaifang.supervision.decompose.sentences import marker_at
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "drop_restated",
     "inherit_addressee",
     "inherit_from_parent_item",
+    "join_steps",
 ]
 
 # "请市商务局……": a leader's instruction addresses a unit with 请.
@@ -155,5 +157,51 @@ def drop_restated(candidates: list[Candidate]) -> list[Candidate]:
                 len(own & row) >= _RESTATED * min(len(own), len(row)) for _, row in rows if row
             ):
                 continue
+        kept.append(candidate)
+    return kept
+
+
+# "实施方案按程序报市商务局审核后实施": the deliverable the measure before made, as the subject.
+_DELIVERABLE_RE = re.compile(r"^[^，。；]{0,8}?(?:方案|意见|细则|办法|计划|清单|报告|规划)")
+
+
+def _step_of(ctx: Context, made: Candidate, step: Candidate) -> bool:
+    """Whether ``step`` sends, issues or dates what ``made`` makes (see ``join_steps``)."""
+    lead, own = made.lead_unit or "", step.lead_unit or ""
+    if own and not (own.startswith(lead) or lead.startswith(own)):
+        return False  # "试点城市" and "试点城市政府" are one
+    if _new_block(ctx, made, step) or not re.search(
+        "[。；]", ctx.folded[made.end - 1 : step.start]
+    ):
+        return False  # "8月底前编制…，9月底前编制…" was cut into parallel stages on purpose
+    if made.kind not in ("sentence", "item") or step.kind not in ("sentence", "item"):
+        return False
+    wording = fold(step.text)
+    subject = _DELIVERABLE_RE.match(wording)
+    if subject is not None and step.lead_unit is None and not step.co_units:
+        return len(subject.group()) >= 4 and subject.group() in fold(made.text)
+    found = parse_deadline(wording, ctx.doc_date)
+    if found is None or found.date is None or found.recurring or found.start > 1:
+        return False
+    rest = wording[found.end :].lstrip("，,")
+    return 4 <= len(rest) <= 30 and "，" not in rest and rest[-4:] in fold(made.text)
+
+
+def join_steps(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
+    """ "试点县区负责编制……实施方案……。实施方案按程序报市商务局审核后实施。2026年5月底前，试点县区
+    印发实施方案。": a sentence whose subject is the deliverable the measure before it makes, or
+    that issues it by a date, is a step of that measure, not a task of its own; the measure
+    takes its words, its span and, having none, its deadline."""
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        if kept and _step_of(ctx, kept[-1], candidate):
+            made = kept[-1]
+            made.text = f"{made.text}；{candidate.text}"
+            made.end, made.sentence_end = candidate.end, candidate.sentence_end
+            made.source_sentence = ctx.text[made.sentence_start : made.sentence_end]
+            if made.deadline is None and candidate.deadline is not None:
+                made.deadline, made.deadline_text = candidate.deadline, candidate.deadline_text
+                made.recurring, made.recurrence = candidate.recurring, candidate.recurrence
+            continue
         kept.append(candidate)
     return kept

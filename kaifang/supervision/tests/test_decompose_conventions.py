@@ -219,6 +219,22 @@ def test_an_item_listing_several_measures_gives_one_task_each() -> None:
     assert all(t.section == "（一）优化市场准入" for t in tasks)
 
 
+def test_sending_and_issuing_the_same_deliverable_by_a_date_is_one_task() -> None:
+    """A step of a plan: "编制…实施方案…。实施方案按程序报…审核后实施。5月底前，…印发实施方案。"
+    The plan (实施方案, a noun, not the verb 实施) is sent and issued by a date: one task, due
+    then."""
+    text = (
+        "三、实施步骤\n"
+        "（二）制定实施方案。试点县区负责编制跨境电商发展实施方案，明确目标任务和责任分工。"
+        "实施方案按程序报市商务局审核后实施。2026年5月底前，试点县区印发实施方案。\n"
+    )
+    [task] = run(text)
+    assert task.text.startswith("试点县区负责编制跨境电商发展实施方案")
+    assert task.section == "（二）制定实施方案"
+    assert "报市商务局审核" in task.source_sentence and task.text.endswith("印发实施方案")
+    assert (task.lead_unit, task.deadline) == ("试点县区", dt.date(2026, 5, 31))
+
+
 def test_an_item_that_is_one_measure_stays_one_task() -> None:
     text = (
         "9.支持医疗设备研发。区内企业进口的医疗器械用于研发的，可不办理注册手续。"
