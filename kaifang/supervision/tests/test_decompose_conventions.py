@@ -233,6 +233,8 @@ def test_sending_and_issuing_the_same_deliverable_by_a_date_is_one_task() -> Non
     assert task.section == "（二）制定实施方案"
     assert "报市商务局审核" in task.source_sentence and task.text.endswith("印发实施方案")
     assert (task.lead_unit, task.deadline) == ("试点县区", dt.date(2026, 5, 31))
+    [plan] = run("市商务局负责编制夜间经济发展方案。发展方案要报市政府审定后印发。")
+    assert plan.text == "市商务局负责编制夜间经济发展方案；发展方案要报市政府审定后印发"
 
 
 def test_an_item_that_is_one_measure_stays_one_task() -> None:
