@@ -23,7 +23,7 @@ from kaifang.trade.actions.commit import CommitSummary, Progress, _noop
 from kaifang.trade.actions.lists import enterprise_list_commit, investment_commit
 from kaifang.trade.actions.stream import import_customs_table
 from kaifang.trade.importers.book import Book, read_book
-from kaifang.trade.importers.context import check_tables
+from kaifang.trade.importers.context import check_tables, period_from_titles
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.enterprise_list import parse_enterprise_list
 from kaifang.trade.importers.errors_xlsx import error_report_xlsx
@@ -220,7 +220,9 @@ def batch_table(
         if batch.kind == ImportKind.CUSTOMS:
             check_tables(book.tables, mapping, file_flow=batch.file_flow or None)  # type: ignore[arg-type]
         else:
-            mapping.require(has_file_flow=bool(batch.file_flow))
+            # an FDI or ODI file may give its month in a title (2025年9月…), as the parser reads
+            dated = period_from_titles(table.title_rows) is not None
+            mapping.require(has_file_flow=bool(batch.file_flow), has_file_period=dated)
     except MappingError as error:
         reason = str(error)
         if len(table.sheets) > 1 and not book.several:  # the columns may be on a sheet not read

@@ -232,7 +232,8 @@ _CUSTOMS_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 _FDI_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "period": _PERIOD,
+    # a capital arrival is dated: its month is the period
+    "period": (_PERIOD[0], (*_PERIOD[1], "到资日期", "到账日期", "实际到资日期", "到资时间")),
     "uscc": _ENTERPRISE_FIELDS["uscc"],
     "customs_code": _ENTERPRISE_FIELDS["customs_code"],
     "name": (

@@ -103,3 +103,19 @@ def test_fdi_unit_stated_in_a_title_row_is_applied() -> None:
     assert result.errors == []
     assert result.totals["value"].usd == Decimal("1205000")
     assert "列“实际使用外资”按标题所注单位（万美元）计" in result.mapping.notes
+
+
+def test_fdi_dated_by_the_day_the_capital_arrived() -> None:
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "投资方国别(地区)",
+        "实际使用外资(万美元)",
+        "到资日期",
+    ]
+    table = read_table(
+        csv_bytes([header, ["甲", USCC_A, "中国香港", "1.5", "2025-09-12"]]), "fdi.csv"
+    )
+    result = parse_fdi(table, detect_mapping(table.header, kind="fdi"), lookups=lookups())
+    assert result.errors == []
+    assert [r.period for r in result.rows] == [date(2025, 9, 1)]

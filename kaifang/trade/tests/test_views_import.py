@@ -381,3 +381,27 @@ def test_the_upload_page_offers_the_sheets_field(city, trade_reference, client):
     client.force_login(city.officer)
     page = client.get("/trade/imports/").content.decode()
     assert 'name="sheets"' in page and "表名可代替进出口列和年月列" in page
+
+
+def test_an_fdi_file_dated_by_its_title_validates(city, trade_reference, client, run_jobs):
+    """The FDI parser takes the month from a title (2025年9月…); validation used to refuse
+    the file first, for want of a 年月 column."""
+    client.force_login(city.officer)
+    rows = [
+        ["2025年9月实际使用外资企业明细"],
+        ["单位：万美元"],
+        ["企业名称", "统一社会信用代码", "投资方国别(地区)", "实际使用外资"],
+        ["示范电子有限公司", USCC, "中国香港", 120.5],
+    ]
+    data = {"kind": "fdi", "source": "commerce"}
+    response = run_jobs(
+        lambda: client.post(
+            "/trade/imports/",
+            {**data, "file": SimpleUploadedFile("外资.xlsx", workbook_bytes({"外资": rows}))},
+        )
+    )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.PARSED, batch.summary
+    assert batch.summary["totals"]["value"]["usd"] == "1205000.0"
+    assert batch.rows_read == 1 and batch.rows_rejected == 0
