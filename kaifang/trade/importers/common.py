@@ -21,6 +21,7 @@ from kaifang.core.lib.uscc import (
     normalise_customs_code,
     validate_uscc,
 )
+from kaifang.trade.importers.months import NoYearError, english_month
 
 Cell = str | int | float | Decimal | date | datetime | None
 Flow = Literal["export", "import"]
@@ -299,35 +300,6 @@ _CUMULATIVE = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月|累计")
 _SHORT_YEAR = re.compile(r"^(\d{2})\s*年\s*(\d{1,2})\s*月份?$")
 # 09/2025
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")
-_MONTHS_EN = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_EN = r"([a-z]+)\.?"
-# Sep-25 (Excel's mmm-yy), Sep 2025, September 2025, Sep 1, 2025
-_EN_MONTH_YEAR = re.compile(rf"^{_EN}[\s\-/,']*(?:\d{{1,2}}\s*,\s*)?(\d{{4}}|\d{{2}})$")
-# 2025-Sep; 01-Sep-25 and 1 September 2025 (day, month, year)
-_EN_YEAR_MONTH = re.compile(rf"^(\d{{4}})[\s\-/]*{_EN}$")
-_EN_DAY_MONTH_YEAR = re.compile(rf"^\d{{1,2}}[\s\-/]*{_EN}[\s\-/,]*(\d{{4}}|\d{{2}})$")
-# 25-Sep (Excel's d-mmm), Sep: no year at all
-_EN_NO_YEAR = re.compile(rf"^(?:\d{{1,2}}[\s\-/]*)?{_EN}(?:[\s\-/]*\d{{1,2}})?$")
 NO_YEAR = "只有日和月，没有年份（如 Excel 的“25-Sep”格式）：请写成 2025-09 这样的年月"
 # Excel's day numbers (1900 date system) of the years customs data covers, 1990-01-01 to
 # 2099-12-31: a date that lost its cell format (45901 is 2025-09-01)
@@ -362,29 +334,6 @@ def _year_dot_month(value: float) -> date:
             f"{year}.1）：请写成 {year}-01 或 {year}-10，或把单元格设为文本"
         )
     return _month(int(year), int(month))
-
-
-def _english(text: str) -> date | None:
-    """A month written in English (Sep-25, Sep 2025, 01-Sep-25, 2025-Sep), None when the text
-    names no English month. CellError when it names one but no year."""
-    lower = text.lower()
-    if not any("a" <= ch <= "z" for ch in lower):
-        return None
-    for pattern, name_group, year_group in (
-        (_EN_MONTH_YEAR, 1, 2),
-        (_EN_YEAR_MONTH, 2, 1),
-        (_EN_DAY_MONTH_YEAR, 1, 2),
-    ):
-        match = pattern.match(lower)
-        if match and match.group(name_group) in _MONTHS_EN:
-            year = match.group(year_group)
-            return _month(
-                int(year) + (2000 if len(year) == 2 else 0), _MONTHS_EN[match.group(name_group)]
-            )
-    match = _EN_NO_YEAR.match(lower)
-    if match and match.group(1) in _MONTHS_EN:
-        raise CellError(NO_YEAR)
-    return None
 
 
 def parse_period(value: Cell) -> date:
@@ -424,9 +373,12 @@ def parse_period(value: Cell) -> date:
         found = _serial(int(text))
         if found is not None:
             return found
-    found = _english(text)
-    if found is not None:
-        return found
+    try:
+        english = english_month(text)
+    except NoYearError:
+        raise CellError(NO_YEAR) from None
+    if english is not None:
+        return _month(*english)
     if _CUMULATIVE.search(text):
         raise CellError("这是累计期间，不是单月，请按月导入")
     raise CellError("无法识别的年月")
