@@ -135,3 +135,17 @@ def test_an_enumerated_subject_of_bare_names_leads() -> None:
         ("商务部门", ["发改部门", "财政部门"]),
     ]
     assert all(c.lead_unit is None for c in found[3:])  # fields of work, not units
+
+
+def test_the_unit_said_to_be_the_responsible_body_leads() -> None:
+    """ "X是…的责任主体，要…": X is the subject that acts, as in "X作为…主体，要…"."""
+    [task] = decompose(
+        "试点县区政府是跨境电商综试区建设的责任主体，要围绕实施方案，有序推进项目建设。",
+        doc_date=dt.date(2026, 3, 20),
+        units=[],
+    )
+    assert task.lead_unit == "试点县区政府"
+    [plain] = decompose(
+        "综试区是开放平台，要加快推进项目建设。", doc_date=dt.date(2026, 3, 20), units=[]
+    )
+    assert plain.lead_unit is None
