@@ -290,7 +290,7 @@ _PERIOD_PATTERNS = (
     # 2025/9/1 0:00:00
     re.compile(
         r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*"
-        r"(?:月份?|月\s*\d{1,2}\s*[日号]|[-/.]\s*\d{1,2}\s*日?)?(?:\s+[\d:]+)?$"
+        r"(?:月份?|月\s*\d{1,2}\s*[日号]|[-/.]\s*\d{1,2}\s*日?)?(?:(?:\s+|T)[\d:.]+)?$"
     ),
     # 202509, 20250901
     re.compile(r"^(\d{4})(\d{2})(?:\d{2})?$"),
@@ -412,8 +412,22 @@ def parse_flow(value: Cell) -> Flow:
     if flow is None:
         flow = _FLOWS.get(text.removesuffix("额").removesuffix("值"))
     if flow is None:
+        flow = _flow_named_twice(text)
+    if flow is None:
         raise CellError("无法识别的进出口标志（应为 进口/出口/I/E）")
     return flow
+
+
+def _flow_named_twice(text: str) -> Flow | None:
+    """出口(E), E-出口, 进口货物, Exp: the flow when every word of the cell names the same one."""
+    if "进出口" in text:
+        return None
+    named: set[Flow | None] = {_FLOWS[word] for word in ("出口", "进口") if word in text}
+    latin = re.sub(r"[^A-Z]", "", text)
+    if latin:
+        named.add(_FLOWS.get({"EXP": "E", "IMP": "I"}.get(latin, latin)))
+    rest = re.sub(r"出口|进口|货物|[A-Z\s()（）\-—_/:：]", "", text)
+    return named.pop() if len(named) == 1 and not rest else None
 
 
 # --------------------------------------------------------------------------- currency

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from kaifang.trade.importers.common import CellError, parse_period
+from kaifang.trade.importers.common import CellError, parse_flow, parse_period
 from kaifang.trade.importers.customs import CustomsRow, parse_customs
 from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.result import ImportResult
@@ -120,3 +120,31 @@ def test_bare_months_take_the_year_from_the_file_name_and_else_say_there_is_none
     assert (first.row, first.column, first.value) == (2, "月份", "9")
     assert "只有月份，没有年份" in first.reason
     assert second.reason == "无法识别的年月"
+
+
+@pytest.mark.parametrize("value", ["2025-09-30T00:00:00", "2025-09-30 00:00:00.000"])
+def test_timestamps_as_programs_write_them(value: str) -> None:
+    assert parse_period(value) == date(2025, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "flow"),
+    [
+        ("出口(E)", "export"),
+        ("进口（I）", "import"),
+        ("E-出口", "export"),
+        ("I 进口", "import"),
+        ("出口货物", "export"),
+        ("进口货物", "import"),
+        ("Exp", "export"),
+        ("Imp", "import"),
+    ],
+)
+def test_flow_cells_naming_the_flow_twice(value: str, flow: str) -> None:
+    assert parse_flow(value) == flow
+
+
+@pytest.mark.parametrize("value", ["出口(I)", "进出口", "1", "E/I"])
+def test_flow_cells_that_contradict_themselves_are_refused(value: str) -> None:
+    with pytest.raises(CellError, match="无法识别的进出口标志"):
+        parse_flow(value)
