@@ -18,6 +18,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core.cache_table")
+        from kaifang.core import schedules
+
+        schedules.label("core.jobs.fail_stale", "后台任务：标记失联的任务为失败")
+        schedules.label("core.notifications.retry_failed", "消息通知：重发失败的邮件和群机器人消息")
+
         from kaifang.core import last_login
 
         last_login.connect()

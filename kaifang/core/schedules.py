@@ -9,6 +9,13 @@ cron daemon and no extra server.
     @periodic("core.jobs.fail_stale", minutes=10)
     def fail_stale_jobs() -> None: ...
 
+Each app names its schedules in Chinese in its `ready()` for the administration pages:
+
+    schedules.label("servicedesk.sla_scan", "诉求时限扫描：临期提醒与逾期升级")
+
+A label is display only: the row keeps the code as its name, which `ensure_schedules` matches
+rows by (so no migration, and no renamed row left behind as a duplicate).
+
 Periodic functions take no arguments and must be idempotent: the scheduler may run one late
 or, after a restart, not at all for a missed slot (`catch_up` is off).
 `ensure_schedules()` is idempotent too: it is called by `kaifang setup-schedules` (run by
@@ -68,6 +75,24 @@ def periodic(name: str, *, cron: str | None = None, minutes: int | None = None) 
         return func
 
     return decorator
+
+
+_LABELS: dict[str, str] = {}
+
+
+def label(name: str, text: str) -> None:
+    """Name the periodic schedule `name` in Chinese (the admin's 任务 column, setup-schedules)."""
+    _LABELS[name] = text
+
+
+def label_for(name: str) -> str:
+    """The schedule's Chinese name; "" for a row an administrator made himself."""
+    return _LABELS.get(name, "")
+
+
+def labelled(words: str) -> list[str]:
+    """Names of the schedules whose label holds `words` (the admin's search box)."""
+    return sorted(name for name, text in _LABELS.items() if words in text)
 
 
 def registered() -> list[Periodic]:

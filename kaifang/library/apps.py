@@ -7,6 +7,11 @@ class LibraryConfig(AppConfig):
     verbose_name = "政策库"
 
     def ready(self) -> None:
+        from kaifang.core import schedules
+
+        schedules.label("library.expiry_reminders", "政策库：文件到期提醒")
+        schedules.label("library.index_supervision", "政策库：同步督查来源文件的检索索引")
+
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("政策库", "library:document_list", 350))

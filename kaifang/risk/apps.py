@@ -7,6 +7,10 @@ class RiskConfig(AppConfig):
     verbose_name = "风险预警"
 
     def ready(self) -> None:
+        from kaifang.core import schedules
+
+        schedules.label("risk.exposure_refresh", "风险预警：刷新待更新月份的敞口汇总")
+
         from kaifang.core.navigation import MenuItem, register
         from kaifang.core.notifications import register_category
 

@@ -7,6 +7,10 @@ class ServicedeskConfig(AppConfig):
     verbose_name = "企业服务"
 
     def ready(self) -> None:
+        from kaifang.core import schedules
+
+        schedules.label("servicedesk.sla_scan", "诉求时限扫描：临期提醒与逾期升级")
+
         from kaifang.core.navigation import MenuItem, register
         from kaifang.core.notifications import register_category
 

@@ -7,6 +7,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = "督查督办"
 
     def ready(self) -> None:
+        from kaifang.core import schedules
+
+        schedules.label("supervision.reminders", "督查督办：每日到期提醒与逾期升级")
+
         from kaifang.core.navigation import MenuItem, register
 
         register(MenuItem("督查督办", "supervision:task_list", 300))

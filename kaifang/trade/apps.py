@@ -7,6 +7,10 @@ class TradeConfig(AppConfig):
     verbose_name = "外贸与投资数据"
 
     def ready(self) -> None:
+        from kaifang.core import schedules
+
+        schedules.label("trade.imports.recover", "外贸数据导入：恢复中断的导入")
+
         from kaifang.core.navigation import MenuItem, register
         from kaifang.core.permissions import Cap
         from kaifang.trade import demo  # noqa: F401 (registers the demo loader)

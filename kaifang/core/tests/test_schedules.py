@@ -96,5 +96,31 @@ def test_setup_schedules_command(capsys):
     call_command("setup-schedules")
     call_command("setup-schedules")
     out = capsys.readouterr().out
-    assert "新建：core.jobs.fail_stale" in out
+    assert "新建：core.jobs.fail_stale（后台任务：标记失联的任务为失败）" in out
     assert "未变：core.jobs.fail_stale" in out
+
+
+def test_every_periodic_schedule_has_a_chinese_label():
+    """Administrators read the schedules by what they do, not by their codes."""
+    unlabelled = [p.name for p in schedules.registered() if not schedules.label_for(p.name)]
+    assert unlabelled == []
+    assert schedules.label_for("trade.imports.recover") == "外贸数据导入：恢复中断的导入"
+    assert schedules.label_for("admin.own") == ""  # an administrator's own row has none
+
+
+def test_the_schedule_admin_shows_labels_and_ensure_schedules_still_matches_by_name(city, client):
+    ensure_schedules()
+    own = Schedule.objects.create(name="admin.own", func="math.floor", args="1.5")
+    client.force_login(city.admin)
+    html = client.get("/admin/django_q/schedule/").content.decode()
+    assert "外贸数据导入：恢复中断的导入" in html and "诉求时限扫描" in html
+    assert "trade.imports.recover" in html  # the code stays, as the row's name
+    assert "admin.own" in html  # a row without a label shows its name
+    found = client.get("/admin/django_q/schedule/", {"q": "中断的导入"}).content.decode()
+    assert "trade.imports.recover" in found and "core.jobs.fail_stale" not in found
+    row = Schedule.objects.get(name="trade.imports.recover")
+    form = client.get(f"/admin/django_q/schedule/{row.pk}/change/").content.decode()
+    assert "外贸数据导入：恢复中断的导入" in form
+    again = ensure_schedules()
+    assert again.created == [] and again.updated == [] and again.removed == []
+    assert Schedule.objects.filter(pk=own.pk).exists()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kaifang.core.schedules import ensure_schedules
+from kaifang.core.schedules import ensure_schedules, label_for
 
 
 class Command(BaseCommand):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
             ("删除", report.removed),
         ):
             for name in names:
-                self.stdout.write(f"{label}：{name}")
+                words = label_for(name)
+                self.stdout.write(f"{label}：{name}" + (f"（{words}）" if words else ""))
         self.stdout.write(
             self.style.SUCCESS(
                 f"定时任务已就绪：新建 {len(report.created)}，更新 {len(report.updated)}，"
