@@ -76,8 +76,10 @@ def _rollup_key(keys: Keys) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def _summary_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
-    """Rollup rows whose sums are the drill-down's count and totals, or None."""
+def rollup_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
+    """Rollup rows whose sums by period and flow are those of the records `keys` select
+    within the viewer's scope (the drill-down's count and totals; a keyed page's trend and
+    cards), or None where no rollup selects them."""
     given = keys.params().keys()
     if keys.is_empty:
         key: tuple[str, dict[str, Any]] | None = (str(Dimension.MODE), {})
@@ -109,7 +111,7 @@ def drill_summary(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> Records
 
 
 def _read_drill_summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
-    sources = _summary_sources(viewer, keys)
+    sources = rollup_sources(viewer, keys)
     if sources is None:
         return None
     months = q.span_months(span)
