@@ -12,9 +12,10 @@ workbench breadth-first, through the menu, lists, filters, pagers, profiles and 
 a few searches typed in the header's box and the library's: `SEEDS`). URLs
 are grouped by shape (digits in the path replaced, query values dropped) and at most
 `--per-shape` of each shape are timed, so a list of 2,000 firms costs two profiles, not 2,000.
-Each page: one cold request (the first, as met in the crawl) and RUNS warm ones; the median
-warm wall and CPU time of this process (on SQLite the page's whole cost, the wait for a core
-left out). A page whose first request took over 5 s is not repeated. Pages print slowest
+Each page: one cold request (the first, as met in the crawl; with `--miss` the trade
+figures kept from earlier runs are retired first, so it computes them) and RUNS warm ones;
+the median warm wall and CPU time of this process (on SQLite the page's whole cost, the wait
+for a core left out). A page whose first request took over 5 s is not repeated. Pages print slowest
 first, each persona beside a hello-world request of the same run, then the shapes over the
 150 ms target and any page that did not answer 200 (a redirect is a page's answer too: it is
 timed, not followed). The lines read like `bench_analysis.py`'s, so `growth_factors.py`
@@ -164,6 +165,12 @@ def main() -> None:
         f"reachable by links, at most {per_shape} per shape, {max_pages} per persona; median of "
         f"{runs} warm runs (target {TARGET_MS:.0f} ms); load average {os.getloadavg()[0]:.1f}"
     )
+    if "--miss" in sys.argv:
+        # every page's first request computes its figures (as after an import, before the
+        # worker's refill): the cached figures of earlier runs are retired
+        from kaifang.trade.rollups import bump_version
+
+        bump_version()
     for username in usernames:
         user = User.objects.filter(username=username).first()
         if user is None:
