@@ -148,6 +148,11 @@ _BOILERPLATE_RE = re.compile(
     r"打印本页|关闭窗口|【?字体[：:]?\s*[【\[]?大|分享到|扫一扫|上一篇|下一篇|返回顶部|"
     r"^(?:首页|当前位置)\s*[>＞》]|^（此件[^）]*）$|^\(此件[^)]*\)$"
 )
+# "会议同意市商务局提出的综保区申建工作方案": the meeting approves a document, no one's work.
+_APPROVES_DOCUMENT_RE = re.compile(
+    r"^(?:会议|会上)(?:原则上?)?(?:同意|通过|审议通过)[^，。；]*"
+    r"(?:方案|意见|办法|计划|规划|报告|请示|建议|细则|草案)[》”]?[。；]?$"
+)
 _QUESTION_RE = re.compile(r"什么|怎么|如何|为什么|哪些|[？]")
 # Lead-ins and purpose clauses: "现将会议议定事项纪要如下", "会议议定以下事项：",
 # "为……，结合我市实际，制定本方案".
@@ -188,7 +193,7 @@ _MEASURED_RE = re.compile(
 # 要 as a modal verb, not inside 重要/主要/需要/要求/要素/纪要 …
 _MODAL_YAO_RE = re.compile(r"(?<![重主需只首必纪摘概提简紧想])要(?![求素点件闻害领务])")
 _STRONG_RE = re.compile(
-    r"确保|务必|力争|必须|着力|狠抓|抓好|加快|争取|全力|应当|会议(?:要求|议定|明确|决定|同意|研究决定)|"
+    r"确保|务必|力争|必须|着力|狠抓|抓好|加快|争取|全力|应当|会议(?:原则上?)?(?:要求|议定|明确|决定|同意|研究决定)|"
     r"牵头"
 )
 _ACTION_RE = re.compile(
@@ -308,6 +313,8 @@ def _sentence_candidate(
     if is_generic(strip_spans(ctx.folded[marker_end : sentence.end], marker_end, spans)):
         return None  # "要加强统筹协调，确保工作取得实效。（责任单位：…）"
     if _PROCEDURAL_RE.search(folded.rstrip("。；，")) and not annotated:
+        return None
+    if _APPROVES_DOCUMENT_RE.match(folded) and not annotated:
         return None
     marker = sentence.marker
     listed = marker is not None  # 1. / （一） / 第一， / 一是 … as the first words

@@ -67,12 +67,14 @@ def prose_assignment(
         after = folded[match.end : match.end + 4]
         before = folded[max(start, match.start - 3) : match.start]
         at_clause_start = match.start == start or folded[match.start - 1] in "，；：。、由请\n"
+        approved = folded[max(start, match.start - 2) : match.start] == "同意"  # "会议同意X安排…"
         if before.endswith(("会同", "配合", "协同", "联合", "、")) and (lead or co):
             if match.name not in lead and match.name not in co:
                 co.append(match.name)
         elif (
             after.startswith(("牵头", "负责"))
             or (at_clause_start and after.startswith(_SUBJECT_FOLLOWERS) and not lead)
+            or (approved and not lead)
             or (before.endswith("请") and after.startswith(_ADDRESSEE_FOLLOWERS) and not lead)
         ):
             if match.name not in lead:
@@ -106,7 +108,7 @@ _SUBJECT_NAME = (
 )
 _FOLLOWERS = (
     r"(?:要|将|应当|应|须|必须|务必|作为|负责|牵头|会同|统筹|认真|积极|切实|继续|进一步|及时|加快|"
-    r"抓紧|尽快|于\d|于每|在\d|印发|制定|组织|开展|建立|推动|推进|编制|报送|研究|督促|对本|"
+    r"抓紧|尽快|于\d|于每|在\d|印发|制定|组织|开展|建立|推动|推进|编制|报送|研究|督促|对本|安排|"
     r"是(?=[^，。；]{0,24}主体))"  # "X是…的责任主体，要…"
 )
 _RAW_SUBJECT_RE = re.compile(
@@ -148,6 +150,8 @@ _NOT_SUBJECT_START = (
     "把",
     "将",
     "经",
+    "会议",  # "会议原则同意市财政局安排…": the meeting decides, the unit after 同意 acts
+    "会上",
 )
 
 
@@ -263,6 +267,8 @@ def _raw_subject(
         ]
         # "跨境电商产业园由经开区管委会负责建设": the unit after 由 inside a clause.
         positions += [i for i in range(start + 1, end - 1) if folded[i] == "由"]
+        # "会议原则同意市财政局安排专项资金": the unit whose work the meeting approves.
+        positions += [i + 2 for i in range(start, end - 2) if folded.startswith("同意", i)]
     for pos in positions:
         pos = _after_marker(folded, pos)
         opener = _CLAUSE_OPENERS_RE.match(folded, pos)

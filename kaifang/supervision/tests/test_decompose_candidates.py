@@ -419,6 +419,27 @@ def test_lead_ins_and_purpose_clauses_are_not_tasks(directory: list[UnitRef]) ->
     assert [c.text for c in candidates] == ["加快推进综保区申建"]
 
 
+def test_minutes_approving_a_document_is_no_task_but_approving_a_units_work_is(
+    directory: list[UnitRef],
+) -> None:
+    """ "会议同意X提出的…工作方案" approves a document: a decision, no work for anyone.
+    "会议原则同意X安排2000万元…" approves what X will do: X's task."""
+    text = (
+        "二、关于综保区申建。会议同意市商务局提出的综保区申建工作方案。"
+        "请市自然资源局加快办理项目用地手续，确保6月底前完成土地征收。\n"
+        "三、关于资金保障。会议原则同意市财政局安排2000万元专项资金，用于综保区基础设施建设。\n"
+    )
+    tasks = decompose(text, doc_date=DOC_DATE, units=directory)
+    assert [(t.text, t.lead_unit) for t in tasks] == [
+        ("请市自然资源局加快办理项目用地手续，确保6月底前完成土地征收", "市自然资源和规划局"),
+        ("市财政局安排2000万元专项资金，用于综保区基础设施建设", "市财政局"),
+    ]
+    assert [t.lead_unit for t in decompose(text, doc_date=DOC_DATE, units=[])] == [
+        "市自然资源局",
+        "市财政局",
+    ]  # units not in the tree, as written
+
+
 def test_closing_annotation_covers_every_sentence_of_its_paragraph(
     directory: list[UnitRef],
 ) -> None:
