@@ -128,8 +128,17 @@ def strip_spans(text: str, base: int, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+# "…报市商务局，联系人：王五，电话：…": whom to call is no part of the task.
+_CONTACT_TAIL_RE = re.compile(
+    r"[，；。（(]\s*(?:联系人|联系电话|联系方式|电话|邮箱|传真)\s*[：:].*$"
+)
+
+
 def task_wording(raw: str, marker_len: int = 0) -> str:
     body = raw[marker_len:].strip(TRAILING)
+    contact = _CONTACT_TAIL_RE.search(fold(body))
+    if contact is not None and contact.start() > 0:
+        body = body[: contact.start()]
     folded = fold(body)
     trimmed = _LEADING_TRIM_RE.match(folded)
     if trimmed and trimmed.end() < len(body):

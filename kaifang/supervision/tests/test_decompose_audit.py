@@ -325,6 +325,15 @@ def test_an_exhortation_opening_concrete_measures_is_a_task() -> None:
     ]
 
 
+def test_a_reporting_task_drops_the_contact_after_it() -> None:
+    """A notice ends its reporting duty with whom to call: the contact is no part of the task."""
+    [task] = _run(
+        "各县（市、区）于每月5日前将上月工作进展报市商务局，联系人：王五，电话：0371-1234567。"
+    )
+    assert task.text == "各县（市、区）于每月5日前将上月工作进展报市商务局"
+    assert task.recurring
+
+
 def test_a_task_ending_with_an_exhortation_is_kept() -> None:
     [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
     assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
