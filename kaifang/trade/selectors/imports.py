@@ -28,6 +28,15 @@ def import_lookups() -> Lookups:
             aliases[clean] = code
         for alias in _split_aliases(extra or ""):
             aliases[alias] = code
+    # English names (the customs platform's English download) and ISO codes (US, USA), after
+    # the Chinese names so that none of them displaces one; not NA (Namibia), which English
+    # data writes for a missing value
+    for code, *english in Partner.objects.values_list(
+        "code", "iso2", "iso3", "name_en", "name_en_clean"
+    ):
+        for alias in english:
+            if alias and alias.upper() != "NA":
+                aliases.setdefault(alias, code)
     modes: list[tuple[str, str, str]] = [
         (code, name, code) for code, name in TradeMode.objects.values_list("code", "name_zh")
     ]
