@@ -64,7 +64,8 @@ def _inherit_subject(ctx: Context, candidates: list[Candidate]) -> None:
     """ "海关总署要继续做好牵头工作……。要继续促进……。要加大……": a sentence that opens with 要
     and names no unit continues the unit that opened its run of directives in the paragraph or
     numbered point. Not a unit named in passing in a run addressed to everyone ("要……。在这方面，
-    X要发挥示范作用。要……"): that run stays unaddressed, for the reviewer to assign."""
+    X要发挥示范作用。要……"), nor after a second unit ("X要…。Y要…。要…"): those stay
+    unaddressed, for the reviewer to assign."""
     opener: Candidate | None = None
     everyone = False  # a directive to no one in particular opened the run
     last: Candidate | None = None
@@ -73,6 +74,8 @@ def _inherit_subject(ctx: Context, candidates: list[Candidate]) -> None:
             opener, everyone = None, False
         last = candidate
         if candidate.lead_unit is not None or candidate.co_units:
+            if opener is not None and opener.lead_unit != candidate.lead_unit:
+                everyone = True  # "X要…。Y要…。要…": whose the next one is, the text does not say
             opener = None if everyone else candidate
             continue
         if opener is not None and _CONTINUED_RE.match(fold(candidate.source_sentence)):

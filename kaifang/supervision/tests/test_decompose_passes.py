@@ -39,3 +39,16 @@ def test_a_bare_directive_continues_the_unit_that_opened_its_run_only() -> None:
         "压缩进口整体通关": "示范海关",
         "推行跨境电商出口": None,  # a new paragraph
     }
+
+
+def test_a_bare_directive_after_two_units_is_left_for_the_reviewer() -> None:
+    """ "X要…。Y要…。要…": two units have spoken in the run, the bare directive could be either's
+    or everyone's; it names no unit rather than a guessed one."""
+    leads = [
+        t.lead_unit
+        for t in run(
+            "市商务局要牵头建立重点外贸企业白名单。示范海关要在5月底前完成重点企业走访。"
+            "要用好出口信用保险政策，扩大小微企业承保覆盖面。"
+        )
+    ]
+    assert leads == ["示范市商务局", "示范海关", None]
