@@ -218,6 +218,8 @@ _AMOUNT_TRANS = str.maketrans({",": "", "，": "", " ": "", "\u3000": "", "\xa0"
 # thousands separators every three digits: 1,234.50 but not 1.234,50 or 12,34
 _GROUPED = re.compile(r"^\(?[-+]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?\)?$")
 BAD_GROUPING = "数值格式有误：千位分隔符应每三位一个（如 1,234.50）"
+_UNIT_IN_AMOUNT = re.compile(r"[$¥￥]|美元|人民币|元|万|亿|USD|CNY|RMB", re.I)
+UNIT_IN_AMOUNT = "金额中带有货币符号或单位：请只填数字，单位写在表头（如“金额(万美元)”）"
 
 # The amount columns are numeric(22, 4), 18 digits before the point, and the pages sum them: a
 # single figure stays three orders below, far above any real one (a credit code pasted into an
@@ -265,6 +267,8 @@ def parse_amount(value: Cell, *, multiplier: Decimal | None = None) -> Decimal |
             return None
         if not text.isascii():  # １２３．５ typed in full width
             text = unicodedata.normalize("NFKC", text)
+        if _UNIT_IN_AMOUNT.search(text):
+            raise CellError(UNIT_IN_AMOUNT)
         if ("," in text or "，" in text) and not _GROUPED.match(text.replace(" ", "")):
             raise CellError(BAD_GROUPING)
         text = text.translate(_AMOUNT_TRANS)
@@ -462,6 +466,9 @@ def parse_currency(value: Cell) -> Literal["usd", "cny"]:
 _HS_STRIP = str.maketrans("", "", " .\u3000\xa0-")
 
 
+_FLOAT_TAIL = re.compile(r"(?<=\d)\.0$")
+
+
 def parse_hs_code(value: Cell) -> str:
     """2–10 digits; dots and spaces removed; a leading zero Excel dropped is restored.
 
@@ -476,7 +483,8 @@ def parse_hs_code(value: Cell) -> str:
         frac = frac.ljust(len(frac) + len(frac) % 2, "0")
         text = whole.zfill(4) + frac
     else:
-        text = code_text(value).translate(_HS_STRIP)
+        # 84295212.0: a program's float (HS groups are never one digit), not a dotted code
+        text = _FLOAT_TAIL.sub("", code_text(value)).translate(_HS_STRIP)
     if not text or text in _MISSING:
         raise CellError("商品编码为空")
     if not text.isdigit() or not text.isascii():
