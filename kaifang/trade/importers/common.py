@@ -164,10 +164,13 @@ _TEXT_WRAPPER = re.compile(r'^=\s*"(.*)"$')
 
 
 def code_text(value: Cell) -> str:
-    """A code cell (credit code, customs code, HS code, month …) as text: full-width characters
+    """A code cell (credit code, customs code, HS code, month …) as text: 502.0 as 502 (a
+    program's float; a code's groups are never one digit), full-width characters
     typed with a Chinese input method made half-width (NFKC), and the wrapper a program or a
     person puts around a code so that Excel keeps it as text (="0101", '0101) taken off."""
     text = cell_text(value)
+    if text.endswith(".0") and text[:-2].isdigit():
+        return text[:-2]  # 202509.0, 502.0: a program wrote the column as floats
     if not text or (text.isascii() and text[0] not in "='"):
         return text
     text = unicodedata.normalize("NFKC", text).strip()
@@ -466,9 +469,6 @@ def parse_currency(value: Cell) -> Literal["usd", "cny"]:
 _HS_STRIP = str.maketrans("", "", " .\u3000\xa0-")
 
 
-_FLOAT_TAIL = re.compile(r"(?<=\d)\.0$")
-
-
 def parse_hs_code(value: Cell) -> str:
     """2–10 digits; dots and spaces removed; a leading zero Excel dropped is restored.
 
@@ -483,8 +483,7 @@ def parse_hs_code(value: Cell) -> str:
         frac = frac.ljust(len(frac) + len(frac) % 2, "0")
         text = whole.zfill(4) + frac
     else:
-        # 84295212.0: a program's float (HS groups are never one digit), not a dotted code
-        text = _FLOAT_TAIL.sub("", code_text(value)).translate(_HS_STRIP)
+        text = code_text(value).translate(_HS_STRIP)
     if not text or text in _MISSING:
         raise CellError("商品编码为空")
     if not text.isdigit() or not text.isascii():

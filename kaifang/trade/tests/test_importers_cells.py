@@ -32,3 +32,27 @@ def test_an_amount_with_its_currency_or_unit_typed_in_says_so(value: str) -> Non
         caught.value.reason
         == "金额中带有货币符号或单位：请只填数字，单位写在表头（如“金额(万美元)”）"
     )
+
+
+def test_a_csv_written_from_float_columns_reads_its_codes() -> None:
+    """pandas writes a numeric column holding an empty cell as floats: 202509.0, 502.0."""
+    from kaifang.trade.importers.customs import parse_customs
+    from kaifang.trade.importers.headers import detect_mapping
+    from kaifang.trade.importers.tabular import read_table
+    from kaifang.trade.tests.helpers import csv_bytes, lookups
+
+    header = ["数据年月", "海关编码", "进出口", "商品编码", "贸易伙伴编码", "贸易方式编码", "美元"]
+    rows = [
+        ["202509.0", "4103960001.0", "出口", "84295212.0", "502.0", "10.0", "1.0"],
+        ["202509", "4103960001", "出口", "84295212", "502", "10", "2"],
+    ]
+    table = read_table(csv_bytes([header, *rows]), "a.csv", kind="customs")
+    result = parse_customs(table, detect_mapping(table.header), lookups=lookups())
+    assert result.errors == []
+    [row] = result.rows
+    assert (row.period.isoformat(), row.hs_code, row.partner_code, row.value_usd) == (
+        "2025-09-01",
+        "84295212",
+        "502",
+        3,
+    )
