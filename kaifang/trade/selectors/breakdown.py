@@ -49,7 +49,7 @@ from kaifang.trade.selectors.measures import (
     growth_pct,
     share_pct,
 )
-from kaifang.trade.selectors.summary import rollup_sources
+from kaifang.trade.selectors.summary import rollup_sources, stage_source
 
 # by → (label, the Keys field a row drills with)
 BREAKDOWNS: dict[str, tuple[str, str]] = {
@@ -196,27 +196,6 @@ _STAGE_BY: dict[str, Any] = {
 }
 
 
-def _key_stage(keys: Keys) -> tuple[str, dict[str, Any]] | None:
-    """The stage whose rows select exactly the records of one trade key (a partner, a group,
-    a trade mode, an HS chapter or heading), with its filter; None for other keys. Stages
-    keep a missing partner, heading or mode as "", as the records' NONE_KEY means."""
-    given = keys.params()
-    if len(given) != 1:
-        return None
-    ((name, value),) = given.items()
-    empty = value == NONE_KEY
-    if name == "partner":
-        return "partner", {"partner": "" if empty else value}
-    if name == "group":
-        return "partner", {"partner__in": group_codes(keys.group)}
-    if name == "mode":
-        return "product", {"mode": "" if empty else value}
-    if name == "hs" and (empty or len(value) <= 4):
-        # a record's heading starts with the prefix iff its code does (both "" if missing)
-        return "product", {"heading": ""} if empty else {"heading__startswith": value}
-    return None
-
-
 def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
     """The key filter on `by`'s own one-dimensional rollup when the one key selects values of
     that dimension (partners within a group or a partner, a trade mode within itself); None
@@ -234,22 +213,14 @@ def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
 
 def _stage_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     """Rows of an enterprise stage rollup whose sums by `by` are those of the records within
-    `keys` (one trade key, or district, park and industry keys: the stage rows of the firms
-    they name), through the viewer's scope; None where no stage holds both. A breakdown
-    within a key then reads the stage (a row per firm, month and partner, or heading and
-    mode: a quarter of the records) instead of the records: by enterprise within general
-    trade took 90 s at 5.6 M records (session 40)."""
+    `keys` (summary.stage_source: any mix of trade keys one stage holds, and district, park
+    or industry keys), through the viewer's scope; None where no stage holds both the keys
+    and `by`. A breakdown within a key then reads the stage (a row per firm, month and
+    partner, or heading and mode: a quarter of the records) instead of the records: by
+    enterprise within general trade took 90 s at 5.6 M records (session 40)."""
     if by not in _STAGES_OF or keys.is_empty:
         return None
-    if keys.params().keys() <= FIRM_KEYS:
-        stage = _STAGES_OF[by][0]
-        only = [int(pk) for pk in firms_named(viewer, keys)]
-        return stage_rows(viewer, stage).filter(enterprise_id__in=only)
-    found = _key_stage(keys)
-    if found is None or found[0] not in _STAGES_OF[by]:
-        return None
-    stage, lookup = found
-    return stage_rows(viewer, stage).filter(**lookup)
+    return stage_source(viewer, keys, stages=_STAGES_OF[by])
 
 
 def base_sums(

@@ -3,6 +3,7 @@ records (`drill_summary`), else one aggregate over the facts (`records_summary`)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from kaifang.trade.selectors.base import (
     group_codes,
     scoped_sources,
     sees_all,
+    stage_rows,
 )
 from kaifang.trade.selectors.measures import ZERO
 
@@ -76,6 +78,58 @@ def _rollup_key(keys: Keys) -> tuple[str, dict[str, str]] | None:
     return None
 
 
+def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The first of `stages` whose rows select exactly the records of the trade keys (the
+    enterprise, a partner or group: stage "partner"; a trade mode, an HS chapter or heading:
+    stage "product"), with its filter on the stage's columns; None where none does. Stages
+    keep a missing partner, heading or mode as "", as the records' NONE_KEY means, and a
+    record's heading starts with an HS prefix of at most four digits iff its code does."""
+    lookup: dict[str, Any] = {}
+    allowed = set(stages)
+    for name, value in keys.params().items():
+        empty = value == NONE_KEY
+        if name in FIRM_KEYS:
+            continue
+        if name == "enterprise":
+            lookup["enterprise_id"] = int(value)
+        elif name == "partner":
+            allowed &= {"partner"}
+            lookup["partner"] = "" if empty else value
+        elif name == "group":
+            allowed &= {"partner"}
+            lookup["partner__in"] = group_codes(value)
+        elif name == "mode":
+            allowed &= {"product"}
+            lookup["mode"] = "" if empty else value
+        elif name == "hs" and (empty or len(value) <= 4):
+            allowed &= {"product"}
+            lookup["heading" if empty or len(value) == 4 else "heading__startswith"] = (
+                "" if empty else value
+            )
+        else:
+            return None
+    chosen = [stage for stage in stages if stage in allowed]
+    return (chosen[0], lookup) if chosen else None
+
+
+def stage_source(
+    viewer: Viewer, keys: Keys, *, stages: Sequence[str] = ("product", "partner")
+) -> QuerySet[Any] | None:
+    """Enterprise stage rollup rows (a firm's month by partner, or by heading and trade mode)
+    that select exactly the records of `keys` within the viewer's scope: the trade keys one
+    stage holds (an HS chapter within a trade mode, a partner within a firm …), and the
+    firms a district, park or industry key names. None where no stage of `stages` holds the
+    keys; their sums by period and flow, and their `rows`, are the records'."""
+    found = _stage_lookup(keys, stages)
+    if found is None:
+        return None
+    stage, lookup = found
+    qs = stage_rows(viewer, stage).filter(**lookup)
+    if keys.params().keys() & FIRM_KEYS:
+        qs = qs.filter(enterprise_id__in=[int(pk) for pk in firms_named(viewer, keys)])
+    return qs
+
+
 def rollup_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
     """Rollup rows whose sums by period and flow are those of the records `keys` select
     within the viewer's scope (the drill-down's count and totals; a keyed page's trend and
@@ -94,7 +148,9 @@ def rollup_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
     else:
         key = _rollup_key(keys)
     if key is None:
-        return None
+        # several keys (an HS chapter within a trade mode, a firm's partner …): a stage
+        staged = stage_source(viewer, keys)
+        return None if staged is None else [staged]
     dimension, lookup = key
     if viewer is None or sees_all(viewer):
         return [TradeRollup.objects.filter(dimension=dimension, **lookup)]

@@ -64,7 +64,44 @@ def test_rollup_summary_equals_the_records_for_every_persona(trade_data, city, f
 
 
 def test_keys_the_rollups_cannot_answer_give_none(trade_data, city):
+    """No rollup holds a partner with a product or a trade mode, nor an eight-digit code."""
     q = Query(year=2025, month=3)
-    keys = ({"hs": "84713000"}, {"partner": "502", "hs": "84"}, {"partner": "502", "district": "1"})
+    keys = ({"hs": "84713000"}, {"partner": "502", "hs": "84"}, {"group": "g-ab", "mode": "10"})
     for params in keys:
         assert drill_summary(viewer=city.leader, q=q, span="ytd", keys=Keys(**params)) is None
+
+
+@pytest.mark.parametrize("flow", ["total", "export"])
+def test_several_keys_count_from_the_stage_rollups_as_the_records(trade_data, city, flow):
+    """A row's next level drills with two keys (an HS chapter within a trade mode, a partner
+    within a district, a firm's trade mode): the enterprise stage rollups count and sum them,
+    through each persona's scope (issue 17: 14 s from the records at 5.6 M, session 40)."""
+    trade_data.e2.liaison = city.liaison
+    trade_data.e2.save()
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    q = Query(year=2025, month=3, flow=flow)
+    e1, a, b = str(trade_data.e1.pk), str(city.district_a.pk), str(city.district_b.pk)
+    combos = [
+        {"hs": "84", "mode": "10"},
+        {"hs": "6109", "mode": "15"},
+        {"hs": "-", "mode": "10"},
+        {"mode": "10", "enterprise": e1},
+        {"hs": "84", "enterprise": e1},
+        {"partner": "502", "enterprise": e1},
+        {"group": "g-ab", "enterprise": e1},
+        {"partner": "502", "district": a},
+        {"group": "g-b", "district": b},
+        {"mode": "10", "industry": "C"},
+        {"hs": "61", "park": "-", "district": b},
+    ]
+    seen = 0
+    for viewer in (None, city.leader, city.district_a_user, city.liaison):
+        for params in combos:
+            keys = Keys(**params)
+            for span in SPANS:
+                summary = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+                assert summary is not None, (viewer, params)
+                expected = records_summary(drill_records(viewer=viewer, q=q, span=span, keys=keys))
+                assert summary == expected, (viewer, params, span)
+                seen += expected.count
+    assert seen > 30

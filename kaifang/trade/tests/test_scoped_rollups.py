@@ -221,6 +221,11 @@ def test_breakdowns_within_a_key_read_the_stage_rollups_with_the_facts_figures(
         Keys(hs="-"),
         *(Keys(group=code) for code in PartnerGroup.objects.values_list("code", flat=True)),
     ]
+    trade_keys += [  # a next level's next level: two keys one stage holds
+        Keys(hs="84", mode="10"),
+        Keys(partner="502", district=str(city.district_b.pk)),
+        Keys(mode="10", park=str(city.district_a_park.pk)),
+    ]
     firm_keys = [Keys(park=str(city.district_a_park.pk)), Keys(district=str(city.district_b.pk))]
     firm_keys += [Keys(industry="C"), Keys(park="-")]
     users = {**personas, "leader": city.leader}
