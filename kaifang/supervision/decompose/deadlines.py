@@ -289,7 +289,7 @@ def _festival(match: re.Match[str], doc_date: dt.date) -> _Hit:
 
 
 def _monthly(match: re.Match[str], doc_date: dt.date) -> _Hit:
-    if match["d"] is None:
+    if not match["d"]:  # "每月底前", or "每月通报" (an empty group)
         date = _month_end(doc_date.year, doc_date.month)
         return _Hit(
             match.start(), match.end(), date, "monthly:last", needs_trigger=False, valid=True
@@ -340,12 +340,19 @@ def _half_yearly(match: re.Match[str], doc_date: dt.date) -> _Hit:
     return _Hit(match.start(), match.end(), date, recurrence, needs_trigger=False, valid=True)
 
 
+_DUTY_AHEAD = (
+    r"[^，。；]{0,8}?(?:报送|通报|上报|报告|调度|召开|举办|开展|分析|研判|更新|督查|会商|对接)"
+)
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (re.compile(rf"每个?月的?(?:(?P<d>{_NUM})[日号]|底|末){_BEFORE}"), _monthly),
     (re.compile(r"每(?:周|星期|礼拜)(?P<w>[一二三四五六日天1-7]|末)" + _BEFORE), _weekly),
     (re.compile(r"每个?季度的?(?:末|底|结束前)" + _BEFORE), _quarterly),
     (re.compile(rf"每个?季度(?:的)?(?:首月|第一个月)(?P<d>{_NUM})[日号]{_BEFORE}"), _quarter_first),
     (re.compile(r"每半年(?:末|底|结束前)" + _BEFORE), _half_yearly),
+    # "每月通报工作进展", "每季度至少举办1场": a duty each period, due at its end.
+    (re.compile(rf"每个?月(?P<d>)(?![的\d底末{_CN}])(?={_DUTY_AHEAD})"), _monthly),
+    (re.compile(rf"每个?季度(?![的末底首第])(?={_DUTY_AHEAD})"), _quarterly),
+    (re.compile(rf"每半年(?![末底])(?={_DUTY_AHEAD})"), _half_yearly),
     (
         re.compile(
             rf"(?<![\d每个]){_YEAR_PREFIX}(?P<m>{_NUM})月份?(?P<d>{_NUM})[日号](?P<suf>之前|以前|前|为止|止)?"

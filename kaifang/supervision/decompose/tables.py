@@ -33,6 +33,8 @@ from kaifang.supervision.decompose.units import (
 
 _CELL_SEPARATOR_RE = re.compile(r"\t|[ \u3000]{2,}|\u3000")
 _ANNUAL_TARGETS = ("全年", "年度", "今年", "本年")
+# "市审改办要每月调度…" with the row's 时间节点: the duty recurs until the row's date.
+_BARE_PERIODS = ("每月", "每个月", "每季度", "每个季度", "每半年")
 _HEADER_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("index", re.compile(r"^(?:序号|编号|序)$")),
     ("leader", re.compile(r"领导|责任人|联系人")),  # 牵头领导 names a person, not a unit
@@ -196,7 +198,7 @@ def _row_candidates(
         body = ctx.text[span_start:span_end]
         marker = marker_at(ctx.folded, span_start)
         own = parse_deadline(body, ctx.doc_date)
-        if own is not None and own.text in _ANNUAL_TARGETS and row_deadline is not None:
+        if own is not None and own.text in _ANNUAL_TARGETS + _BARE_PERIODS and row_deadline:
             own = None  # "全年开行120列" is the year's target; the 完成时限 column is the deadline
         deadline = own or row_deadline
         if deadline is None and not deadline_cell:

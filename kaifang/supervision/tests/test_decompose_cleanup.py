@@ -102,7 +102,7 @@ def test_lines_hard_wrapped_by_a_pdf_are_rejoined() -> None:
     found = decompose(PDF_PASTE, doc_date=dt.date(2026, 5, 20), units=[])
     assert [(c.lead_unit, str(c.deadline)) for c in found] == [
         ("海关", "2026-12-31"),
-        ("市口岸办", "None"),
+        ("市口岸办", "2026-06-30"),  # 每季度通报一次: quarterly, due at quarter end
         ("市口岸办", "2026-11-30"),
     ]
 

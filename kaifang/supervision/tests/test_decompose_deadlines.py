@@ -224,3 +224,18 @@ def test_a_bare_quarter_before_zhengqu_is_a_deadline() -> None:
     """ "三季度争取省政府同意后上报" sets the third quarter as the time to act."""
     found = parse_deadline("三季度争取省政府同意后上报商务部", dt.date(2026, 1, 20))
     assert found is not None and found.date == dt.date(2026, 9, 30)
+
+
+def test_a_period_without_a_day_before_a_recurring_duty_recurs() -> None:
+    """ "每月通报工作进展", "每季度至少举办1场对接活动": the period's end is the due date; "每月
+    补贴500元" describes a payment, no duty."""
+    from kaifang.supervision.decompose import parse_deadline
+
+    date = dt.date(2026, 4, 15)
+    monthly = parse_deadline("市商务局要加强统筹调度，每月通报工作进展", date)
+    assert monthly is not None
+    assert (monthly.recurrence, monthly.date) == ("monthly:last", dt.date(2026, 4, 30))
+    quarterly = parse_deadline("每季度至少举办1场政银企对接活动", date)
+    assert quarterly is not None
+    assert (quarterly.recurrence, quarterly.date) == ("quarterly:end", dt.date(2026, 6, 30))
+    assert parse_deadline("对新引进人才每月补贴500元", date) is None
