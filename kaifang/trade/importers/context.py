@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from kaifang.trade.importers.common import Flow
+from kaifang.trade.importers.common import CellError, Flow, parse_period
 from kaifang.trade.importers.headers import HeaderMapping, MappingError, apply_title_units
 from kaifang.trade.importers.tabular import Table
 
@@ -72,6 +72,12 @@ def period_from_sheet(table: Table) -> date | None:
     if _TITLE_CUMULATIVE.search(name):
         return None
     match = _SHEET_MONTH.match(name)
+    if match is None and re.search(r"[A-Za-z年]", name):
+        # Sep-25, Sep 2025, 25年9月: a month as a cell would say it
+        try:
+            return parse_period(name)
+        except CellError:
+            return None
     if match is None:
         return None
     year_text = match.group(1) or match.group(3) or match.group(5)

@@ -446,3 +446,13 @@ def test_a_column_the_user_mapped_that_a_later_sheet_lacks_is_refused_naming_it(
     mapping = detect_mapping(header, kind="customs", overrides={"partner_name": "往来国家"})
     with pytest.raises(MappingError, match="工作表「进口」没有「出口」的列“往来国家”"):
         check_tables(book.tables, mapping)
+
+
+@pytest.mark.parametrize(
+    "names", [("Sep-25", "Oct-25"), ("Sep 2025", "October 2025"), ("25年9月", "25年10月")]
+)
+def test_month_sheets_named_in_english_or_with_a_short_year(names: tuple[str, str]) -> None:
+    header = ["统一社会信用代码", "出口额(美元)"]
+    data = workbook_bytes({name: [header, [USCC_A, 5]] for name in names})
+    _book, result = _parse(data)
+    assert result.periods == [date(2025, 9, 1), date(2025, 10, 1)]
