@@ -8,7 +8,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from kaifang.core.models import DataScope
 from kaifang.core.scope import visible_to
@@ -251,4 +253,13 @@ def test_breakdowns_within_a_key_read_the_stage_rollups_with_the_facts_figures(
     ]:
         assert breakdown(viewer=leader, by=by, q=q, keys=keys).source == "rollup", (by, keys)
     assert breakdown(viewer=leader, by="partner", q=q, keys=Keys(hs="84")).source == "facts"
+    # the whole city's viewer within a district or park reads its pair rollup rows
+    for keys in (Keys(district=str(city.district_b.pk)), Keys(park=str(city.district_a_park.pk))):
+        with CaptureQueriesContext(connection) as read:
+            fast = breakdown(viewer=leader, by="partner", q=q, keys=keys)
+        assert any("trade_scoperollup" in x["sql"] for x in read.captured_queries), keys
+        assert (
+            fast.rows
+            == breakdown(viewer=leader, by="partner", q=q, keys=keys, facts_only=True).rows
+        )
     assert staged > 50
