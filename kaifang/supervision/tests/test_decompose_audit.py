@@ -334,6 +334,27 @@ def test_a_reporting_task_drops_the_contact_after_it() -> None:
     assert task.recurring
 
 
+def test_a_supervision_notice_lists_its_items_with_their_label_lines() -> None:
+    """A 督办通知: "督办事项：…" then "承办单位：…" and "办理时限：…" on their own lines; the
+    closing "请承办单位按时限要求办结…" asks whoever handles each item, no task of its own."""
+    text = (
+        "市商务局、示范海关：\n"
+        "现将市长办公会议需要你单位落实的事项督办如下：\n"
+        "一、督办事项：加快冷链物流园建设，确保5月底前首批企业入驻。\n"
+        "承办单位：市商务局\n"
+        "办理时限：2026年5月31日\n"
+        "二、督办事项：推进加工贸易保税监管模式改革。\n"
+        "承办单位：示范海关\n"
+        "办理时限：2026年6月30日\n"
+        "请承办单位按时限要求办结，并将办理结果书面报市政府督查室。\n"
+    )
+    tasks = _run(text)
+    assert [(t.text, t.lead_unit, str(t.deadline)) for t in tasks] == [
+        ("加快冷链物流园建设，确保5月底前首批企业入驻", "市商务局", "2026-05-31"),
+        ("推进加工贸易保税监管模式改革", "示范海关", "2026-06-30"),
+    ]
+
+
 def test_a_task_ending_with_an_exhortation_is_kept() -> None:
     [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
     assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
