@@ -341,7 +341,8 @@ def _half_yearly(match: re.Match[str], doc_date: dt.date) -> _Hit:
 
 
 _DUTY_AHEAD = (
-    r"[^，。；]{0,8}?(?:报送|通报|上报|报告|调度|召开|举办|开展|分析|研判|更新|督查|会商|对接)"
+    r"[^，。；]{0,16}?(?:报送|通报|上报|报告|调度|召开|举办|开展|分析|研判|更新|督查|会商|对接|"
+    r"评估)"
 )
 _PATTERNS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (re.compile(rf"每个?月的?(?:(?P<d>{_NUM})[日号]|底|末){_BEFORE}"), _monthly),

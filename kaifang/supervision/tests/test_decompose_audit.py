@@ -355,6 +355,20 @@ def test_a_supervision_notice_lists_its_items_with_their_label_lines() -> None:
     ]
 
 
+def test_safeguard_items_that_set_up_fund_or_review_are_tasks() -> None:
+    """A plan's 保障措施: "成立…领导小组", "市财政每年安排…专项资金", "市商务局每半年对…进行评估"
+    are work someone does, on a cycle when the text gives one."""
+    text = (
+        "三、保障措施\n"
+        "（一）加强组织领导。成立市服务贸易发展领导小组，由分管副市长任组长，统筹推进全市服务贸易发展。\n"
+        "（二）加强监测评估。市商务局每半年对服务贸易发展情况进行评估，评估结果报市政府。\n"
+    )
+    group, review = _run(text, doc_date=dt.date(2026, 3, 1))
+    assert group.text.startswith("成立市服务贸易发展领导小组")
+    assert review.lead_unit == "市商务局"
+    assert review.recurring and review.deadline == dt.date(2026, 6, 30)
+
+
 def test_a_task_ending_with_an_exhortation_is_kept() -> None:
     [task] = _run("市商务局要牵头制定夜间经济扶持办法，确保政策落到实处。")
     assert task.text == "市商务局要牵头制定夜间经济扶持办法，确保政策落到实处"
