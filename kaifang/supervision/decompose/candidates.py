@@ -89,6 +89,7 @@ from kaifang.supervision.decompose.passes import (
     assign_back,
     drop_restated,
     inherit_addressee,
+    inherit_frame,
     inherit_from_parent_item,
     join_steps,
 )
@@ -654,6 +655,7 @@ def decompose(text: str, *, doc_date: dt.date, units: Sequence[UnitRef]) -> list
     result = join_steps(ctx, result)
     inherit_addressee(ctx, result)
     inherit_from_parent_item(ctx, result)
+    inherit_frame(ctx, result)
     result = drop_restated(result)
     _finish(ctx, result)
     return result

@@ -5,6 +5,7 @@ document's 责任分工 table restates. Split out of ``candidates``; pure functi
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from kaifang.supervision.decompose.build import Candidate, Context, line_of
@@ -18,6 +19,7 @@ __all__ = [
     "assign_back",
     "drop_restated",
     "inherit_addressee",
+    "inherit_frame",
     "inherit_from_parent_item",
     "join_steps",
 ]
@@ -208,3 +210,20 @@ def join_steps(ctx: Context, candidates: list[Candidate]) -> list[Candidate]:
             continue
         kept.append(candidate)
     return kept
+
+
+def inherit_frame(ctx: Context, candidates: list[Candidate]) -> None:
+    """ "到2028年，交易额突破300亿元；培育龙头企业10家。": a date that opens a sentence frames
+    the clauses after its semicolons too (split into candidates of their own), not the next
+    sentence."""
+    for before, after in itertools.pairwise(candidates):
+        if after.deadline is not None or before.deadline is None or before.recurring:
+            continue
+        if ctx.folded[before.sentence_end - 1 : before.sentence_end] != "；":
+            continue
+        if ctx.text[before.sentence_end : after.sentence_start].strip():
+            continue
+        opening = parse_deadline(fold(before.source_sentence), ctx.doc_date)
+        if opening is None or opening.start > 1 or opening.date != before.deadline:
+            continue
+        after.deadline, after.deadline_text = before.deadline, before.deadline_text

@@ -52,3 +52,13 @@ def test_a_bare_directive_after_two_units_is_left_for_the_reviewer() -> None:
         )
     ]
     assert leads == ["示范市商务局", "示范海关", None]
+
+
+def test_a_target_year_opening_a_sentence_covers_its_clauses_after_a_semicolon() -> None:
+    """ "到2028年，A；B。": the year frames both targets; a new sentence is not framed."""
+    tasks = run(
+        "一、总体目标\n"
+        "到2028年，全市跨境电商交易额突破300亿元；培育跨境电商龙头企业10家，建成公共海外仓20个。"
+        "力争服务贸易额年均增长10%以上。\n"
+    )
+    assert [t.deadline for t in tasks] == [dt.date(2028, 12, 31), dt.date(2028, 12, 31), None]
