@@ -267,3 +267,13 @@ def test_hs_display_names_fall_back_visibly_never_to_english(ref):
     english = HSCode.objects.get(code="8517").name_en
     assert all(english not in shown for shown in names.values())
     assert not any(re.search(r"[A-Za-z]{3,}", shown) for shown in names.values())
+
+
+def test_partners_are_found_by_the_short_names_files_use(ref):
+    """Customs files from bureaus write 沙特, 印尼, 澳洲 where the official list says 沙特阿拉伯,
+    印度尼西亚, 澳大利亚: the import finds them instead of refusing the rows."""
+    from kaifang.trade.selectors.imports import import_lookups
+
+    found = import_lookups()
+    names = ["沙特", "印尼", "澳洲", "沙特阿拉伯"]
+    assert [found.partner_from_name(n) for n in names] == ["131", "112", "601", "131"]
