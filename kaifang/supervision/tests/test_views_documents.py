@@ -259,3 +259,17 @@ def test_review_page_asks_to_check_a_deadline_earlier_than_the_document(city, cl
     page = client.get(response["Location"]).content.decode()
     assert page.count("截止日期早于文件日期，请核实") == 1
     assert 'value="2026-06-30"' in page  # the date as the text gives it, for the reviewer
+
+
+def test_review_page_asks_to_check_a_stage_earlier_than_the_document(city, client: Client):
+    """A stage (时间节点) before the document's date is flagged on the review page as the
+    decomposer flags it, not only the final deadline."""
+    client.force_login(city.officer)
+    response = paste(
+        client,
+        "市商务局要抓好外贸企业培育工作，5月底前完成调研，12月底前出台扶持措施。",
+        date="2026-08-15",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "时间节点“5月底前”早于文件日期，请核实" in page
+    assert "截止日期早于文件日期" not in page

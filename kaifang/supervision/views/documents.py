@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,6 +66,15 @@ def document_create(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/document_form.html", {"form": form})
 
 
+def _stages(candidate: Candidate) -> list[tuple[dt.date | None, str]]:
+    """The stored stages before the final deadline (the last stage is the deadline itself),
+    as the decomposer warned of them, so the review page asks about the same dates."""
+    return [
+        (dt.date.fromisoformat(m["deadline"]) if m.get("deadline") else None, m["deadline_text"])
+        for m in candidate.milestones[:-1]
+    ]
+
+
 @login_required
 def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for_user(user=request.user, pk=pk)
@@ -90,7 +101,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
             },
             prefix=f"c{c.pk}",
             unit_choices=units,
-            warnings=deadline_warnings(c.deadline, document.date, recurring=c.recurring),
+            warnings=deadline_warnings(
+                c.deadline, document.date, recurring=c.recurring, stages=_stages(c)
+            ),
         )
         for c in candidates
         if c.status == CandidateStatus.PROPOSED and office
