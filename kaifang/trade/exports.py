@@ -16,7 +16,7 @@ from kaifang.core import audit
 from kaifang.core.exports import ExportFile, Progress, exporter
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
-from kaifang.trade.selectors import SPANS, drill_summary, records_summary
+from kaifang.trade.selectors import SPANS, drill_records, drill_summary, records_summary
 from kaifang.trade.views.setup import records_for, subtitle
 
 RECORDS_WRITER = "trade.records"
@@ -65,6 +65,17 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
     summary = drill_summary(
         viewer=setup.user, q=setup.q, span=span, keys=setup.keys
     ) or records_summary(qs)
+    # every matching record is read: the plan is chosen for that depth, as a page's is for
+    # its own (the default plan walked a trade mode's whole value index for a liaison
+    # officer's 3,514 records of a month: 14.7 s against 79 ms at 5.6 M records)
+    qs = drill_records(
+        viewer=setup.user,
+        q=setup.q,
+        span=span,
+        keys=setup.keys,
+        depth=max(summary.count, 1),
+        matching=summary.count,
+    )
     names = dict(Partner.objects.values_list("code", "name_zh"))
     rows: list[Sequence[Cell]] = []
     for r in qs.iterator(chunk_size=2000):

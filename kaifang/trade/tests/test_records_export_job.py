@@ -55,3 +55,24 @@ def test_a_small_records_export_downloads_at_once(trade_data, city, client):
     response = client.get(url("trade:analysis_records_export", span="ytd"))
     assert response.status_code == 200 and len(sheet_rows(response)) > 4
     assert not Job.objects.filter(kind="core.export").exists()
+
+
+def test_the_export_holds_the_pages_rows_in_their_order_for_a_liaison_officer(shares, city, client):
+    """The export chooses its plan for reading every matching record (as a page does for its
+    depth): the same rows, in the same order, as the drill-down's pages one after another."""
+    from kaifang.trade.views.analysis import RECORDS_PAGE_SIZE
+
+    login(client, city.liaison)
+    params = {"year": "2025", "month": "3", "flow": "total", "currency": "usd", "span": "ytd"}
+    first = client.get(url("trade:analysis_records", **params))
+    total = first.context["page"].paginator.count
+    shown = []
+    for number in range(1, (total - 1) // RECORDS_PAGE_SIZE + 2):
+        page = client.get(url("trade:analysis_records", page=str(number), **params))
+        shown += [
+            (r.period.strftime("%Y-%m"), r.hs_code, r.value_usd) for r in page.context["page"]
+        ]
+    rows = sheet_rows(client.get(url("trade:analysis_records_export", **params)))
+    exported = [(row[0], row[4], row[8]) for row in rows[3:-1]]
+    assert total > 0 and len(exported) == total
+    assert [(p, h, float(v)) for p, h, v in shown] == [(p, h, float(v)) for p, h, v in exported]
