@@ -43,7 +43,7 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The progress partial; it polls itself every second until the job has finished."""
     job = live_progress(job_for_user(current_user(request), pk))
-    return render(request, "core/partials/job_progress.html", {"job": job})
+    return render(request, "core/partials/job_progress.html", {"job": job, "oob": True})
 
 
 @login_required
