@@ -46,7 +46,7 @@ def export(handle: JobHandle, *, writer: str, query: str) -> dict[str, object]:
     written = run_export(writer=writer, query=query, user=handle.owner, progress=handle.progress)
     handle.progress(100, f"已导出 {written.rows:,} 条，可以下载")
     handle.save_file(written.name, written.content)
-    return {"rows": written.rows}
+    return {"rows": written.rows, "filename": written.name}
 
 
 @periodic("core.jobs.fail_stale", minutes=10)

@@ -100,7 +100,12 @@ class Job(models.Model):
 
     @property
     def result_filename(self) -> str:
-        return self.result_file.name.rsplit("/", 1)[-1] if self.result_file else ""
+        """The name the file is offered under: the one its job gave (`result["filename"]`:
+        storage names drop full-width brackets, 外贸明细（累计）), else the stored one."""
+        if not self.result_file:
+            return ""
+        given = self.result.get("filename") if isinstance(self.result, dict) else None
+        return str(given) if given else self.result_file.name.rsplit("/", 1)[-1]
 
     @property
     def duration_seconds(self) -> int | None:

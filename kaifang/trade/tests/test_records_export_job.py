@@ -36,7 +36,10 @@ def test_a_large_records_export_is_written_in_the_background_within_the_users_sc
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.percent == 100, job.error
     assert "下载结果" in client.get(reverse("core:job_progress", args=[job.pk])).content.decode()
-    rows = sheet_rows(client.get(reverse("core:job_download", args=[job.pk])))
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    # offered under the name the export gave it, full-width brackets and all
+    assert "%EF%BC%88%E7%B4%AF%E8%AE%A1%EF%BC%89" in download["Content-Disposition"]  # （累计）
+    rows = sheet_rows(download)
     # the title row carries the minute of writing; the table is the synchronous export's
     assert rows[2:] == direct[2:] and len(rows) == 3 + total + 1
     names = {row[1] for row in rows[3:-1]}
