@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from kaifang.core import audit
+from kaifang.core.admin.audited import AuditedAdmin
 from kaifang.core.lib.requests import current_user
 from kaifang.servicedesk.channels import channel_issue, channel_revoke
 from kaifang.servicedesk.models import Channel, RoutingRule, SlaRule
 
 
-class _Audited(admin.ModelAdmin):  # type: ignore[type-arg]
-    def save_model(
-        self,
-        request: HttpRequest,
-        obj: Any,
-        form: ModelForm[Any],
-        change: bool,  # noqa: FBT001 (Django signature)
-    ) -> None:
-        super().save_model(request, obj, form, change)
-        audit.record(
-            actor=current_user(request),
-            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
-            obj=obj,
-            changes={k: form.cleaned_data.get(k) for k in form.changed_data},
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit.record(actor=current_user(request), action=f"{obj._meta.model_name}.delete", obj=obj)
-        super().delete_model(request, obj)
-
-
 @admin.register(SlaRule)
-class SlaRuleAdmin(_Audited):
+class SlaRuleAdmin(AuditedAdmin):
     list_display = ["category", "priority", "accept_days", "reply_days", "resolve_days"]
     list_editable = ["accept_days", "reply_days", "resolve_days"]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(_Audited):
+class RoutingRuleAdmin(AuditedAdmin):
     list_display = ["category", "unit"]
     autocomplete_fields = []
 

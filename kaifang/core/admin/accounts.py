@@ -9,30 +9,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, Permission
-from django.db.models import ManyToManyField, Model
+from django.db.models import ManyToManyField
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
 
-from kaifang.core import audit
-from kaifang.core.lib.requests import current_user
+from kaifang.core.admin.audited import AuditedAdmin
 from kaifang.core.models import AuditEntry, Role, Unit, User
-
-
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:  # noqa: FBT001
-        super().save_model(request, obj, form, change)
-        label = obj._meta.model_name
-        audit.record(
-            actor=current_user(request),
-            action=f"{label}.{'update' if change else 'create'}",
-            obj=obj,
-            changes={name: form.cleaned_data.get(name) for name in form.changed_data},
-        )
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit.record(actor=current_user(request), action=f"{obj._meta.model_name}.delete", obj=obj)
-        super().delete_model(request, obj)
-
 
 # Django stores a permission's name once, in English ("Can add Failed task", "Can view 企业"),
 # whatever the language; the pickers name it here from the model's Chinese verbose name instead,
