@@ -18,6 +18,7 @@ __all__ = [
     "bare_month",
     "check_tables",
     "flow_from_titles",
+    "period_from_filename",
     "period_from_sheet",
     "period_from_titles",
     "sheet_mapping",
@@ -40,6 +41,29 @@ def period_from_titles(titles: list[str]) -> date | None:
             if 1990 <= year <= 2100 and 1 <= month <= 12:
                 return date(year, month, 1)
     return None
+
+
+_NAME_MONTHS = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(?!\d)"),  # 202509
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-._](0?[1-9]|1[0-2])(?![\d])(?![-._]\d)"),  # 2025-09
+)
+
+
+def period_from_filename(filename: str) -> date | None:
+    """The month a file's name gives (海关数据202509.xlsx, 2025年9月出口.xlsx, 2025-09.csv) when it
+    names exactly one and no span; a date with its day (20251015, 2025-10-15: when the file was
+    made, often) names none."""
+    stem = re.sub(r"\.[A-Za-z0-9]{2,5}$", "", filename.rsplit("/", 1)[-1])
+    if _TITLE_CUMULATIVE.search(stem):
+        return None
+    found = period_from_titles([stem])
+    if found is not None:
+        return found
+    months = {(int(y), int(m)) for pattern in _NAME_MONTHS for y, m in pattern.findall(stem)}
+    if len(months) != 1:
+        return None
+    year, month = months.pop()
+    return date(year, month, 1)
 
 
 def flow_from_titles(titles: list[str]) -> Flow | None:
@@ -178,6 +202,10 @@ def table_context(
                 period = period_from_sheet(table)
                 if period is not None:
                     notes.append(f"{where}没有年月列，按工作表名称取 {period:%Y年%m月}")
+            if period is None:
+                period = period_from_filename(table.filename)
+                if period is not None:
+                    notes.append(f"{where}没有年月列，按文件名取 {period:%Y年%m月}，请核对")
             cumulative = [
                 text
                 for text in (*table.title_rows, table.sheet or "")

@@ -148,3 +148,31 @@ def test_flow_cells_naming_the_flow_twice(value: str, flow: str) -> None:
 def test_flow_cells_that_contradict_themselves_are_refused(value: str) -> None:
     with pytest.raises(CellError, match="无法识别的进出口标志"):
         parse_flow(value)
+
+
+@pytest.mark.parametrize(
+    ("filename", "month"),
+    [
+        ("海关数据202509.xlsx", date(2025, 9, 1)),
+        ("2025年9月出口企业.xlsx", date(2025, 9, 1)),
+        ("出口_2025-09.xlsx", date(2025, 9, 1)),
+        ("导出20251015.xlsx", None),  # a day: when the file was made, not its month
+        ("2025-10-15导出.xlsx", None),
+        ("1-9月累计2025.xlsx", None),  # a span
+        ("202508与202509.xlsx", None),  # two months
+        ("海关数据.xlsx", None),
+    ],
+)
+def test_a_file_without_a_month_column_or_title_takes_the_month_its_name_gives(
+    filename: str, month: date | None
+) -> None:
+    from kaifang.trade.importers.headers import MappingError
+
+    header = ["统一社会信用代码", "出口额(美元)"]
+    if month is None:
+        with pytest.raises(MappingError, match="未找到年月列"):
+            _parse_sheet([header, [USCC_A, 5]], filename=filename, sheet="Sheet1")
+        return
+    result = _parse_sheet([header, [USCC_A, 5]], filename=filename, sheet="Sheet1")
+    assert result.errors == [] and result.periods == [month]
+    assert f"按文件名取 {month:%Y年%m月}，请核对" in " ".join(result.notes)
