@@ -170,8 +170,13 @@ def filters_for(user: User, params: QueryDict) -> tuple[EnterpriseFilterForm, En
     form = EnterpriseFilterForm(params or None, user=user)
     if not form.is_valid():
         return form, EnterpriseFilters()
+    return form, filters_of(form)
+
+
+def filters_of(form: EnterpriseFilterForm) -> EnterpriseFilters:
+    """The filters of a validated form (the list's, its exports' and the API's)."""
     data = form.cleaned_data
-    return form, EnterpriseFilters(
+    return EnterpriseFilters(
         q=data["q"] or "",
         district=data["district"].pk if data["district"] else None,
         park=data["park"].pk if data["park"] else None,

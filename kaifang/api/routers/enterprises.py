@@ -12,9 +12,9 @@ from ninja import Field, Query, Router, Schema
 from kaifang.api.common import Page, PageQuery, Ref, cleaned, error_docs, paginate, ref, responses
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import User
-from kaifang.enterprises.forms import EnterpriseFilterForm
+from kaifang.enterprises.forms import EnterpriseFilterForm, filters_of
 from kaifang.enterprises.models import Enterprise
-from kaifang.enterprises.selectors import EnterpriseFilters, enterprise_get, enterprise_list
+from kaifang.enterprises.selectors import enterprise_get, enterprise_list
 from kaifang.trade.figures import report_month
 from kaifang.trade.selectors import Keys, totals_by_flow
 from kaifang.trade.selectors import Query as TradeQuery
@@ -147,18 +147,8 @@ def _trade(user: User, enterprise: Enterprise) -> dict[str, Any] | None:
 def enterprise_list_api(request: HttpRequest, params: Query[EnterpriseQuery]) -> dict[str, Any]:
     user = current_user(request)
     form = EnterpriseFilterForm(request.GET, user=user)
-    data = cleaned(form)
-    filters = EnterpriseFilters(
-        q=data["q"] or "",
-        district=data["district"].pk if data["district"] else None,
-        park=data["park"].pk if data["park"] else None,
-        industry_code=data["industry"] or "",
-        tag=data["tag"].pk if data["tag"] else None,
-        liaison=data["liaison"].pk if data["liaison"] else None,
-        status=data["status"] or "",
-        sort=data["sort"] or "name",
-        extra=tuple((k, v) for k, v in form.extra_values().items() if v not in (None, "")),
-    )
+    cleaned(form)  # 422 naming the bad parameters
+    filters = filters_of(form)
     rows = enterprise_list(user=user, filters=filters).prefetch_related("tags", "liaison__unit")
     return paginate(rows, params, _out)
 
