@@ -463,7 +463,12 @@ class EnterprisePartnerRollup(_EnterpriseStage):
                 name="enterprise_partner_rollup_unique",
             )
         ]
-        indexes = [models.Index(fields=["period"], name="enterprise_partner_period")]
+        # (partner, period): the firms trading with one partner or group (by enterprise within
+        # a partner: 380 ms through the period index at 5.6 M records, session 41).
+        indexes = [
+            models.Index(fields=["period"], name="enterprise_partner_period"),
+            models.Index(fields=["partner", "period"], name="enterprise_partner_partner"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner}"
@@ -485,10 +490,49 @@ class EnterpriseProductRollup(_EnterpriseStage):
                 name="enterprise_product_rollup_unique",
             )
         ]
-        indexes = [models.Index(fields=["period"], name="enterprise_product_period")]
+        indexes = [
+            models.Index(fields=["period"], name="enterprise_product_period"),
+            models.Index(fields=["heading", "period"], name="enterprise_product_heading"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
+
+
+class PartnerProductRollup(models.Model):
+    """City-wide monthly sums by trade partner and HS heading: the one cross of two trade
+    dimensions the pages ask for that no stage holds (the partners within an HS chapter, the
+    chapters within a partner or a partner group). Without the enterprise it is a fifth of the
+    records; a row per firm as well would be nine tenths of them (decision 0035). So it
+    answers only viewers who see the whole city, as TradeRollup does; it is rebuilt from the
+    facts with the other rollups, never edited."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分国别(地区)分商品月度汇总"
+        verbose_name_plural = "分国别(地区)分商品月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "partner", "heading"],
+                name="partner_product_rollup_unique",
+            )
+        ]
+        # One partner's (or group's) months, or one heading range's: the rows a keyed page
+        # reads, found without walking the month's other rows.
+        indexes = [
+            models.Index(fields=["partner", "period"], name="partner_product_partner"),
+            models.Index(fields=["heading", "period"], name="partner_product_heading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.heading}"
 
 
 # stage (trade/dimensions.py) → the table that keeps it; each field of the stage is a column

@@ -29,6 +29,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     LiaisonRollup,
+    PartnerProductRollup,
     ScopeRollup,
     TradeRollup,
     YearToDateRollup,
@@ -42,6 +43,7 @@ _ROLLUPS = TradeRollup._meta.db_table
 _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
+_CROSS = PartnerProductRollup._meta.db_table
 VERSION_KEY = "trade:rollup-version"
 
 
@@ -177,6 +179,7 @@ def rebuild_rollups(
     TradeRollup.objects.filter(period__in=months).delete()
     ScopeRollup.objects.filter(period__in=months).delete()
     LiaisonRollup.objects.filter(period__in=months).delete()
+    PartnerProductRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
     # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
     # instead of seeking each row through the period index.
@@ -209,9 +212,33 @@ def rebuild_rollups(
                 written += max(cursor.rowcount, 0)
             written += _insert_scoped(cursor, these, params)
         written += _insert_year_to_date(cursor, months)
+        written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
+
+
+# The partner × heading cross, from the facts: no stage holds both (trade.models
+# PartnerProductRollup). Its expressions are the stages' (a partner as it is, a heading cut).
+_CROSS_KEYS = (
+    _cut(f"r.{FIELDS['partner'].column}", FIELDS["partner"].width),
+    _cut(f"r.{FIELDS['heading'].column}", FIELDS["heading"].width),
+)
+
+
+def _insert_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Group the facts matching `where` into the city-wide partner × heading rollup (a second
+    read of the rebuilt months' facts, even where the caller summed the stages: a month of
+    150,000 records costs about a tenth of a second more)."""
+    keys = ", ".join(_CROSS_KEYS)
+    cursor.execute(
+        f"INSERT INTO {_CROSS} (period, flow, partner, heading, {_VALUES}) "  # noqa: S608
+        f"SELECT r.period, r.flow, {keys}, SUM(COALESCE(r.value_usd, 0)), "
+        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
+        f"GROUP BY r.period, r.flow, {keys}",
+        params,
+    )
+    return int(max(cursor.rowcount, 0))
 
 
 def _write_given(cursor: Any, table: str, columns: str, rows: Rows) -> None:

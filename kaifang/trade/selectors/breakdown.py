@@ -52,7 +52,7 @@ from kaifang.trade.selectors.measures import (
     growth_pct,
     share_pct,
 )
-from kaifang.trade.selectors.summary import rollup_sources, stage_source
+from kaifang.trade.selectors.summary import cross_source, rollup_sources, stage_source
 
 # by → (label, the Keys field a row drills with)
 BREAKDOWNS: dict[str, tuple[str, str]] = {
@@ -257,6 +257,21 @@ def _stage_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     return stage_source(viewer, keys, stages=_STAGES_OF[by])
 
 
+# by → its key over the partner × heading rollup (PartnerProductRollup's columns)
+_CROSS_BY: dict[str, Any] = {
+    "partner": F("partner"),
+    "hs2": Substr("heading", 1, 2),
+    "hs4": F("heading"),
+}
+
+
+def _cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
+    """For a viewer who sees the whole city, the partner × heading rollup rows within `keys`
+    when `by` is one of its columns (partners within an HS chapter, chapters or headings
+    within a partner or group); None otherwise (summary.cross_source)."""
+    return cross_source(viewer, keys) if by in _CROSS_BY else None
+
+
 def base_sums(
     viewer: Viewer, by: str, q: Query, keys: Keys, *, facts_only: bool = False
 ) -> tuple[dict[str, Sums], str]:
@@ -285,6 +300,9 @@ def base_sums(
     if pair is not None:
         pairs = ScopeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by], **pair)
         return grouped_sums(pairs, F("key"), q), "rollup"
+    crossed = None if prefix is not None or facts_only else _cross_source(viewer, by, keys)
+    if crossed is not None:
+        return grouped_sums(crossed, _CROSS_BY[by], q), "rollup"
     staged = None if prefix is not None or facts_only else _stage_source(viewer, by, keys)
     if staged is not None:
         return grouped_sums(staged, _STAGE_BY[by], q), "rollup"
@@ -439,8 +457,14 @@ def prime_tables(
         group = [by for by in staged if _STAGE_KEYS[by][0] == stage]
         qs = _stage_qs(viewer, group[0], keys)
         _prime(qs, {by: _STAGE_KEYS[by][1] for by in group}, q, keys, memo, "rollup")
-    # what a stage rollup answers alone (_stage_source) is left to base_sums
-    rest = [by for by in wanted if by not in staged and _stage_source(viewer, by, keys) is None]
+    # what a rollup answers alone (_cross_source, _stage_source) is left to base_sums
+    rest = [
+        by
+        for by in wanted
+        if by not in staged
+        and _cross_source(viewer, by, keys) is None
+        and _stage_source(viewer, by, keys) is None
+    ]
     if rest:
         qs = _keyed_facts(viewer, keys)
         _prime(qs, {by: _FACT_KEYS[by] for by in rest}, q, keys, memo, "facts")

@@ -1,5 +1,6 @@
-"""The enterprise stage rollups (trade.models.STAGE_MODELS) against a fresh GROUP BY of the
-customs records: every path that changes the records must leave them equal."""
+"""The enterprise stage rollups (trade.models.STAGE_MODELS) and the partner × heading rollup
+against a fresh GROUP BY of the customs records: every path that changes the records must
+leave them equal."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db.models import Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from kaifang.trade.dimensions import FIELDS, STAGES
-from kaifang.trade.models import STAGE_MODELS, CustomsRecord
+from kaifang.trade.models import STAGE_MODELS, CustomsRecord, PartnerProductRollup
 
 _PLACES = Decimal("0.0001")  # the stored precision; SQLite sums in binary floating point
 
@@ -68,7 +69,38 @@ def stages_from_facts() -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
+def cross_table() -> list[tuple[Any, ...]]:
+    """The partner × heading rollup's rows: (period, flow, partner, heading, usd, cny, records)."""
+    rows = PartnerProductRollup.objects.values_list(
+        "period", "flow", "partner", "heading", "value_usd", "value_cny", "rows"
+    )
+    return sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
+
+
+def cross_from_facts() -> list[tuple[Any, ...]]:
+    zero = Value(Decimal(0), output_field=DecimalField())
+    rows = (
+        CustomsRecord.objects.annotate(heading=Substr("hs_code", 1, 4))
+        .values("period", "flow", "partner_code", "heading")
+        .annotate(
+            usd=Sum(Coalesce("value_usd", zero)),
+            cny=Sum(Coalesce("value_cny", zero)),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    return sorted(
+        (
+            (r["period"], r["flow"], r["partner_code"], r["heading"], _exact(r["usd"]), *tail)
+            for r in rows
+            for tail in [(_exact(r["cny"]), r["n"])]
+        ),
+        key=str,
+    )
+
+
 def assert_stages_equal_the_facts() -> None:
     tables = stage_tables()
     assert tables == stages_from_facts()
     assert any(tables.values())  # a comparison of two empty sets proves nothing
+    assert cross_table() == cross_from_facts()

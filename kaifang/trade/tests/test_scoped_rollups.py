@@ -227,6 +227,19 @@ def test_breakdowns_within_a_key_read_the_stage_rollups_with_the_facts_figures(
         Keys(hs="84", mode="10"),
         Keys(partner="502", district=str(city.district_b.pk)),
         Keys(mode="10", park=str(city.district_a_park.pk)),
+        # a partner (or group) within an HS prefix: the whole city's partner × heading rollup
+        Keys(partner="502", hs="84"),
+        Keys(partner="502", hs="8471"),
+        Keys(partner="-", hs="-"),
+        Keys(partner="116", hs="6"),
+        *(
+            Keys(group=code, hs="85")
+            for code in PartnerGroup.objects.values_list("code", flat=True)
+        ),
+        *(
+            Keys(group=code, partner="502")
+            for code in PartnerGroup.objects.values_list("code", flat=True)
+        ),
     ]
     firm_keys = [Keys(park=str(city.district_a_park.pk)), Keys(district=str(city.district_b.pk))]
     firm_keys += [Keys(industry="C"), Keys(park="-")]
@@ -252,7 +265,21 @@ def test_breakdowns_within_a_key_read_the_stage_rollups_with_the_facts_figures(
         ("enterprise", Keys(hs="8471")),
     ]:
         assert breakdown(viewer=leader, by=by, q=q, keys=keys).source == "rollup", (by, keys)
-    assert breakdown(viewer=leader, by="partner", q=q, keys=Keys(hs="84")).source == "facts"
+    # a partner within a chapter: the whole city reads the partner × heading rollup, a
+    # district user his records (the rollup has no enterprise)
+    for by, keys in [
+        ("partner", Keys(hs="84")),
+        ("hs2", Keys(partner="502")),
+        ("hs4", Keys(partner="502", hs="84")),
+        ("group", Keys(hs="8471")),
+    ]:
+        with CaptureQueriesContext(connection) as read:
+            assert breakdown(viewer=leader, by=by, q=q, keys=keys).source == "rollup", (by, keys)
+        assert any("trade_partnerproductrollup" in x["sql"] for x in read.captured_queries)
+    assert (
+        breakdown(viewer=city.district_a_user, by="partner", q=q, keys=Keys(hs="84")).source
+        == "facts"
+    )
     # the whole city's viewer within a district or park reads its pair rollup rows
     for keys in (Keys(district=str(city.district_b.pk)), Keys(park=str(city.district_a_park.pk))):
         with CaptureQueriesContext(connection) as read:
