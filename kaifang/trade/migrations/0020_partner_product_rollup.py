@@ -58,11 +58,15 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="enterprisepartnerrollup",
-            index=models.Index(fields=["partner", "period"], name="enterprise_partner_partner"),
+            index=models.Index(
+                fields=["partner", "period", "enterprise"], name="enterprise_partner_partner"
+            ),
         ),
         migrations.AddIndex(
             model_name="enterpriseproductrollup",
-            index=models.Index(fields=["heading", "period"], name="enterprise_product_heading"),
+            index=models.Index(
+                fields=["heading", "period", "enterprise"], name="enterprise_product_heading"
+            ),
         ),
         migrations.AddIndex(
             model_name="partnerproductrollup",
