@@ -48,6 +48,14 @@ def _fresh_calendar_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def no_session_touch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Query-count tests: the session is saved once a minute (core.middleware), so a counted
+    request a minute after the login would count that save too; a slow machine got there
+    (the load mix's liaison officer, once)."""
+    monkeypatch.setattr("kaifang.core.middleware.TOUCH_SECONDS", 10**9)
+
+
+@pytest.fixture
 def city(db: None) -> City:
     leadership = UnitFactory(name="示范市人民政府", kind=UnitKind.LEADERSHIP)
     bureau = UnitFactory(

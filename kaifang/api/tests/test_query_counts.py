@@ -11,7 +11,7 @@ from kaifang.enterprises.models import Tag
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.supervision.tests.conftest import make_task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_session_touch")]
 
 
 def _queries(client: Client, url: str) -> int:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library.actions import support_item_save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_session_touch")]
 
 TEXT = "示范市外贸补贴办法\n第一条 补贴。\n"
 

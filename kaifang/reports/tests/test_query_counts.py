@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kaifang.reports.models import Briefing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_session_touch")]
 
 
 def _briefing(city, month: int) -> None:

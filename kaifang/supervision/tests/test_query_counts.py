@@ -13,7 +13,7 @@ from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.supervision import actions
 from kaifang.supervision.models import Candidate, SourceDocument
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_session_touch")]
 
 
 def fill(city, n, *, document=None):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from kaifang.zones import actions
 from kaifang.zones.models import PlatformKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_session_touch")]
 
 
 def _count(client: Client, url: str) -> int:
