@@ -154,7 +154,7 @@ def _planned(
     if plan == FREE:  # everything visible: SQLite's own choice (the export, the aggregate)
         return apply_keys(facts(viewer), keys).filter(in_range & flow)
     if plan == SCOPE:
-        return _hidden(facts(viewer).filter(in_range), keys_q(keys) & flow)
+        return hidden_in_case(facts(viewer).filter(in_range), keys_q(keys) & flow)
     gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
     if plan == SCOPE_SEEK:
         firms = seek_firms(viewer, keys)
@@ -167,7 +167,7 @@ def _planned(
         months_q = Q(period__in=months, flow__in=month_flows(q)) & by_key
         if connection.vendor == "sqlite":
             qs = CustomsRecord.objects.filter(Q(enterprise_id__in=firms) & months_q)
-            return _hidden(qs, gate)
+            return hidden_in_case(qs, gate)
         # PostgreSQL: the gate plain (it prices a CASE at 0.5 % of the rows) and the firms
         # through its join alone. A list of them beside the join's `enterprise_id =
         # enterprise.id` is a second condition on the column, which it multiplied into an
@@ -191,7 +191,7 @@ def _planned(
             # 2.3 s). A CASE of their own keeps them off every index. Not on PostgreSQL: it
             # estimates each CASE at 0.5 % of the rows and two of them at one row, then joins
             # the enterprises by a nested loop (88 ms → 1.8 s).
-            qs = _hidden(qs.filter(by_key), in_range, "drill_months")
+            qs = hidden_in_case(qs.filter(by_key), in_range, "drill_months")
         else:
             qs = qs.filter(by_key & in_range)
     elif plan == KEY_WALK:  # the key alone, equal: its (key, value) index in value order
@@ -241,7 +241,7 @@ def _planned(
             qs = qs.filter(_at_or_above(cut))
     elif plan != WALK:
         raise ValueError(f"unknown plan {plan!r}")
-    return _hidden(qs, hidden)
+    return hidden_in_case(qs, hidden)
 
 
 def _at_or_above(cut: Decimal) -> Q:
@@ -261,7 +261,11 @@ def _month_cut(month: dt.date, flows: tuple[str, ...], condition: Q, depth: int)
     found = []
     for flow in flows:
         walk = CustomsRecord.objects.filter(period=month, flow=flow, value_usd__isnull=False)
-        walk = _hidden(walk, condition) if connection.vendor == "sqlite" else walk.filter(condition)
+        walk = (
+            hidden_in_case(walk, condition)
+            if connection.vendor == "sqlite"
+            else walk.filter(condition)
+        )
         nth = walk.order_by("-value_usd").values_list("value_usd", flat=True)[depth - 1 : depth]
         found += [value for value in nth if value is not None]
     return max(found) if found else None
@@ -287,7 +291,7 @@ def _firms_cut(firms: list[int], condition: Q, depth: int) -> Decimal | None:
             nths = walk.values_list("value_usd", flat=True)[depth - 1 : depth]
             cuts += [cut for cut in nths if cut is not None]
         return max(cuts) if cuts else None
-    walk = _hidden(CustomsRecord.objects.filter(enterprise_id=OuterRef("pk")), condition)
+    walk = hidden_in_case(CustomsRecord.objects.filter(enterprise_id=OuterRef("pk")), condition)
     nth = walk.order_by("-value_usd").values("value_usd")[depth - 1 : depth]
     values = (
         Enterprise.objects.filter(pk__in=firms)
@@ -299,9 +303,12 @@ def _firms_cut(firms: list[int], condition: Q, depth: int) -> Decimal | None:
     return max(found) if found else None
 
 
-def _hidden(
+def hidden_in_case(
     qs: QuerySet[CustomsRecord], condition: Q, name: str = "drill_match"
 ) -> QuerySet[CustomsRecord]:
+    """`qs` filtered by `condition` written inside one CASE, which no index serves: the plan
+    then reads only the index its other conditions (or its ORDER BY) name. Shared with risk's
+    scenario records page, which plans its page the same way."""
     if not condition:
         return qs
     matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
