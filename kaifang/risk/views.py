@@ -4,7 +4,6 @@ Every object comes through the scope gate; every figure through kaifang.risk.sel
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, cast
 
@@ -12,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from kaifang.risk.forms import (
 )
 from kaifang.risk.importers.tariff_list import parse_tariff_list
 from kaifang.risk.matching import LOSS_FORMULAS
-from kaifang.risk.models import ExposureRollup, FollowUp, FollowUpStatus, Scenario, WatchEntry
+from kaifang.risk.models import FollowUp, FollowUpStatus, Scenario, WatchEntry
 from kaifang.trade.models import CustomsRecord
 
 ENTERPRISE_ROWS = 100
@@ -182,64 +181,48 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class _Counted:
-    """The records to page through, with their count known beforehand (the exposure rollup's
-    record count of the same rows): the paginator does not count them again."""
-
-    def __init__(self, qs: QuerySet[CustomsRecord], count: int) -> None:
-        self.qs, self._count = qs, count
-
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.qs[index]
-
-
 @login_required
 def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
     """The customs rows a scenario's figure sums: all, or one enterprise's or district's. The
-    count and the total come from the exposure rollup (the same rows, summed over trade mode),
-    so only the page shown reads the records; from the records while the rollup of a month
-    in the window is being rewritten."""
+    count and the total come from the exposure rollup (the same rows, summed over trade mode;
+    from the records while the rollup of a month in the window is being rewritten), so only
+    the page shown reads the records, through the plan cheapest for its depth
+    (`selectors.ScenarioRecords`): its first page is no longer every record sorted."""
     user = current_user(request)
     scenario = _scenario(request, pk)
     spec = selectors.spec_for(scenario)
     until = spec.until or selectors.default_until(user)
     owner = selectors.scenario_owner(scenario)
-    qs = CustomsRecord.objects.none()
-    rolled = ExposureRollup.objects.none()
-    months: list[dt.date] = []
-    if until is not None:
-        months = selectors.window(until, spec.months)
-        qs = selectors.matching_records(viewer=user, spec=spec, months=months, owner=owner)
-        rolled = selectors.matching_rollup(viewer=user, spec=spec, months=months, owner=owner)
+    months = [] if until is None else selectors.window(until, spec.months)
     label = "全部受影响企业"
     enterprise = request.GET.get("enterprise", "")
     district = request.GET.get("district", "")
+    firm = place_id = None
     if enterprise.isdigit():
-        qs = qs.filter(enterprise_id=int(enterprise))
-        rolled = rolled.filter(enterprise_id=int(enterprise))
+        firm = int(enterprise)
         # The name from the register (through the scope gate, which the records share), not
         # from the first of its records: that read sorted the enterprise's records by id.
-        named = visible_to(Enterprise.objects.filter(pk=int(enterprise)), user)
+        named = visible_to(Enterprise.objects.filter(pk=firm), user)
         label = named.values_list("name", flat=True).first() or "该企业"
     elif district.isdigit():
-        qs = qs.filter(enterprise__district_id=int(district))
-        rolled = rolled.filter(enterprise__district_id=int(district))
+        place_id = int(district)
         # the district's place name (东城区), from the units the user may see
-        place = units_visible_to(user).filter(pk=int(district)).first()
+        place = units_visible_to(user).filter(pk=place_id).first()
         label = place.place_name if place is not None else "所选县区"
-    if selectors.rollup_lags(months):  # the rollup is being rewritten: count the records
-        sums = qs.aggregate(total=Sum(spec.field), rows=Count("id"))
-    else:
-        sums = rolled.aggregate(total=Sum(spec.field), rows=Sum("rows"))
-    qs = qs.select_related("enterprise").order_by(f"-{spec.field}", "period", "id")
-    records = cast("QuerySet[CustomsRecord]", _Counted(qs, sums["rows"] or 0))  # duck-typed
-    page = Paginator(records, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    terms: dict[str, Any] = {
+        "viewer": user,
+        "spec": spec,
+        "months": months,
+        "owner": owner,
+        "enterprise": firm,
+        "district": place_id,
+    }
+    sums = selectors.matching_sums(**terms) if months else selectors.RecordSums(None, 0)
+    records = selectors.ScenarioRecords(**terms, count=sums.rows)
+    # duck-typed: a count known beforehand, each page read through its own plan
+    page = Paginator(cast("QuerySet[CustomsRecord]", records), RECORDS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     names = dict(
         Partner.objects.filter(code__in={r.partner_code for r in page}).values_list(
             "code", "name_zh"
@@ -252,7 +235,7 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
             "scenario": scenario,
             "page": page,
             "rows": [(r, names.get(r.partner_code, "")) for r in page],
-            "total": None if sums["total"] is None else selectors.exact(sums["total"]),
+            "total": None if sums.total is None else selectors.exact(sums.total),
             "label": label,
             "months": months,
             "currency": spec.currency,
