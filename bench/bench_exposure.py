@@ -4,6 +4,7 @@ of the same customs rows (the baseline).
 Usage (the database must hold the demo city; `--grow N` first copies every demo firm and
 its customs records N more times, in the database given, to reach a larger set):
     DATABASE_URL=sqlite:///…/bench.sqlite3 python bench/bench_exposure.py [--runs 5] [--grow N]
+        [--records]
     bench/with-postgres bash -c 'kaifang migrate && kaifang load-reference &&
         kaifang demo-data && python bench/bench_exposure.py --grow 1'
 
@@ -15,6 +16,16 @@ for three scenarios — US × chapters 84/85 (a tariff), the demo's published-st
 scenario's page through Django's test client. Beside each, the baseline: the GROUP BY
 enterprise in plain SQL on the same customs records, and `exposure(source="facts")` (what the
 scenario cost before the rollup), whose figures must equal the rollup's ("same figures").
+
+`--records` times only the scenario's records page (`/risk/scenarios/<pk>/records/`, the
+largest records first, 50 a page; the full run ends with it too) through the test client:
+the demo's two scenarios as the leader (page 1, page 20, and within the district user's
+district and the most exposed one, the first the scenario's page links to), a copy of the
+second in yuan, and copies of both owned by a district user and by a liaison officer (page 1
+and 20), written inside a transaction rolled back at the end. Each page: the plan it is read
+through (`risk.selectors.ScenarioRecords.plan`) and the matching records, one cold request
+and the median wall and CPU time of RUNS warm ones (on SQLite the CPU is the page's whole
+cost; the machine's other work shows in the wall). Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -51,7 +62,13 @@ from kaifang.core.models import Partner, PartnerGroup, User  # noqa: E402
 from kaifang.enterprises.models import Enterprise  # noqa: E402
 from kaifang.risk.demo import US_LIST  # noqa: E402
 from kaifang.risk.models import ExposureRollup, Scenario, ScenarioProduct  # noqa: E402
-from kaifang.risk.selectors import Spec, exposure, matching_records, window  # noqa: E402
+from kaifang.risk.selectors import (  # noqa: E402
+    Spec,
+    exposure,
+    matching_records,
+    spec_for,
+    window,
+)
 from kaifang.trade.models import CustomsRecord, TradeRollup  # noqa: E402
 
 TARGET_MS = 1000.0
@@ -167,14 +184,127 @@ def baseline_sql(spec: Spec, months: list[dt.date]) -> Callable[[], Any]:
     return run
 
 
+def timed_cpu(func: Callable[[], Any], runs: int) -> tuple[float, float, float]:
+    """(cold ms, median warm ms, median warm CPU ms of this process)."""
+    start = time.perf_counter()
+    func()
+    cold = (time.perf_counter() - start) * 1000
+    walls, cpus = [], []
+    for _ in range(runs):
+        start, cpu = time.perf_counter(), time.process_time()
+        func()
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return cold, statistics.median(walls), statistics.median(cpus)
+
+
+def _copy_scenario(source: Scenario, owner: User, **changes: Any) -> Scenario:
+    """The scenario again, owned by `owner` (in its unit, so it computes over its scope)."""
+    copy = Scenario.objects.create(
+        name=f"bench: {source.name}",
+        flow=changes.get("flow", source.flow),
+        currency=changes.get("currency", source.currency),
+        months=source.months,
+        until=source.until,
+        unit=owner.unit,
+        created_by=owner,
+    )
+    copy.partners.set(source.partners.all())
+    copy.partner_groups.set(source.partner_groups.all())
+    for product in source.products.all():
+        ScenarioProduct.objects.create(
+            scenario=copy, line=product.line, hs_code=product.hs_code, rate_pp=product.rate_pp
+        )
+    return copy
+
+
+def _plans(user: User, scenario: Scenario, query: dict[str, str]) -> str:
+    """The plan the page is read through (`ScenarioRecords.plan` for its last row), as the
+    view chooses it; "-" before the plans existed (the benchmark run on older code)."""
+    from kaifang.risk import selectors
+
+    records_of = getattr(selectors, "ScenarioRecords", None)
+    if records_of is None:
+        return "-"
+    spec = selectors.spec_for(scenario)
+    until = spec.until or selectors.default_until(user)
+    if until is None:
+        return "-"
+    district = query.get("district")
+    terms: dict[str, Any] = {
+        "viewer": user,
+        "spec": spec,
+        "months": window(until, spec.months),
+        "owner": selectors.scenario_owner(scenario),
+        "district": int(district) if district else None,
+    }
+    count = selectors.matching_sums(**terms).rows
+    records = records_of(**terms, count=count)
+    page = int(query.get("page", "1"))
+    depth = min(page * RECORDS_PAGE, count)
+    return f"{records.plan(depth=max(depth, 1))} ({count:,} records)"
+
+
+RECORDS_PAGE = 50  # risk.views.RECORDS_PAGE_SIZE
+
+
+def records_pages(runs: int) -> None:
+    """The scenario's records page for the leader, a district user and a liaison officer."""
+    users = {u.username: u for u in User.objects.filter(username__in=RECORD_VIEWERS)}
+    demo = list(Scenario.objects.filter(created_by__isnull=False).order_by("pk")[:2])
+    if "leader" not in users or not demo:
+        print("records page: no leader or no scenario (load the large demo city)")
+        return
+    district_user = users.get("dongcheng")
+    places = [district_user.unit_id] if district_user and district_user.unit_id else []
+    print(f"{'records page':52} {'viewer':10} {'cold ms':>8} {'warm ms':>8} {'cpu ms':>7}  plan")
+    with transaction.atomic():
+        pages: list[tuple[str, Scenario, dict[str, str]]] = []
+        for scenario in demo:
+            pages += [("leader", scenario, {}), ("leader", scenario, {"page": "20"})]
+            # the district user's district, and the one the scenario's page links first
+            # (the most exposed: the crawl's ?district=13 at 5.6 M records)
+            result = exposure(viewer=users["leader"], spec=spec_for(scenario))
+            top = [int(g.key) for g in result.by_district[:1] if g.key.isdigit()]
+            for place in dict.fromkeys(places + top):
+                pages.append(("leader", scenario, {"district": str(place)}))
+        pages.append(("leader", _copy_scenario(demo[-1], users["leader"], currency="cny"), {}))
+        for name in ("dongcheng", "liaison1"):
+            if name in users:
+                for scenario in demo:
+                    mine = _copy_scenario(scenario, users[name])
+                    pages += [(name, mine, {}), (name, mine, {"page": "20"})]
+        clients: dict[str, Client] = {}
+        for name, scenario, query in pages:
+            client = clients.get(name)
+            if client is None:
+                client = clients[name] = Client()
+                client.force_login(users[name])
+            url = f"/risk/scenarios/{scenario.pk}/records/"
+            if query:
+                url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+            cold, warm, cpu = timed_cpu(partial(client.get, url), runs)
+            shown = url + ("" if scenario in demo else f" ({scenario.currency}, own copy)")
+            plan = _plans(users[name], scenario, query)
+            print(f"{shown:52} {name:10} {cold:8.1f} {warm:8.1f} {cpu:7.1f}  {plan}", flush=True)
+        transaction.set_rollback(True)
+
+
+RECORD_VIEWERS = ("leader", "dongcheng", "liaison1")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--grow", type=int, default=0)
     parser.add_argument("--facts-runs", type=int, default=1, help="warm runs of the baseline")
+    parser.add_argument("--records", action="store_true", help="only the records page")
     args = parser.parse_args()
     if args.grow:
         grow(args.grow)
+    if args.records:
+        records_pages(args.runs)
+        return
     rows = CustomsRecord.objects.count()
     firms = CustomsRecord.objects.values("enterprise_id").distinct().count()
     latest = CustomsRecord.objects.aggregate(m=Max("period"))["m"]
@@ -255,6 +385,7 @@ def main() -> None:
         url = f"/risk/scenarios/{scenario.pk}/"
         cold, warm = timed(lambda: client.get(url), args.runs)
         print(f"{'page ' + url:44} {'leader':10} {cold:9.1f} {warm:9.1f}")
+    records_pages(args.runs)
     _ = PartnerGroup  # imported for the reader: groups resolve to member codes
     verdict = "OK" if worst < TARGET_MS else "SLOWER THAN TARGET"
     print(f"worst exposure() median {worst:.1f} ms: {verdict}")
