@@ -257,3 +257,41 @@ def test_the_page_lists_the_plain_order_for_each_viewer(
                 read = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]]
                 page = [sql for sql in read if 'FROM "trade_customsrecord"' in sql]
                 assert page and "CASE WHEN" in page[-1], (label, page)
+
+
+def test_the_exposure_from_the_rollup_pieces_equals_the_records(records_city, city):
+    """The scenario's figures, grouped one piece of the lines at a time from the rollup,
+    equal those from the records (a code shorter than its line included), for each viewer."""
+    for _label, viewer, owner, _narrow in _cases(city, records_city)[3:]:
+        for currency in ("usd", "cny"):
+            spec = selectors.spec_for(_scenario(owner, currency))
+            rolled = selectors.exposure(viewer=viewer, spec=spec, owner=owner)
+            facts = selectors.exposure(viewer=viewer, spec=spec, owner=owner, source="facts")
+            assert rolled.records == facts.records > 0
+            assert rolled.total_exposed == facts.total_exposed
+            pairs = [(e.enterprise_id, e.exposed, e.loss) for e in rolled.enterprises]
+            assert pairs == [(e.enterprise_id, e.exposed, e.loss) for e in facts.enterprises]
+            assert rolled.by_line == facts.by_line
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans")
+def test_the_rollup_is_read_one_range_of_codes_at_a_time(records_city, city):
+    """Every read of the exposure rollup for a scenario with lines (its figures, the records
+    page's count and total) seeks the rollup's index to one piece's codes after the flow,
+    month and partner: an OR of the lines' ranges read every code of the partners' months."""
+    scenario = _scenario(city.leader)
+    terms = _terms(city.leader, scenario)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.exposure(viewer=city.leader, spec=terms["spec"], owner=city.leader)
+        selectors.matching_sums(**terms)
+    reads = [q["sql"] for q in queries.captured_queries if '"risk_exposurerollup"' in q["sql"]]
+    assert len(reads) == 2 * 3  # two readers × (85, 84713000, the shorter 847130)
+    for sql in reads:
+        plan = _query_plan_of(sql)
+        assert "partner_code=? AND hs_code" in plan, plan
+
+
+def _query_plan_of(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
