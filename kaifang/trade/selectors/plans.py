@@ -208,7 +208,8 @@ def drill_plan(
     if choice == WALK and named_firms(viewer) is not None:
         # a liaison officer's few firms: PostgreSQL prices walking past the others' records
         # above sorting all of his, and sorted them (his year in yuan at 50.7 M records:
-        # 218–338 ms against 54–82 ms walked, decision 0023)
+        # 218–338 ms against 54–82 ms walked, decision 0023); where its own plan reads fewer
+        # (a partner within a district: `_own_scope_cost`) the model chose SCOPE, its own
         return WALK
     return choice if choice == KEY and not keys.enterprise else FREE
 
@@ -244,6 +245,8 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
         costs[SCOPE] = _count(viewer, q, span, Keys())
         if sqlite and keys.params().keys() <= TESTED_KEYS:
             costs[SCOPE] = costs[SCOPE] * SCOPE_TESTED_ENTRY_COST + matching
+        elif not sqlite and named_firms(viewer) is not None:
+            costs[SCOPE] = _own_scope_cost(viewer, q, span, keys, matching, costs[SCOPE])
     if key_index(keys) is not None:
         scattered = sqlite and keys.params().keys() <= {"partner", "hs"}  # not a firm's
         in_key = _count(None, q, span, keys)
@@ -256,6 +259,33 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
         # its index (decision 0028's amendment)
         costs[SCOPE_SEEK] = seeks * entry_cost() + matching * (KEY_ROW_COST if sqlite else 1)
     return min(costs, key=lambda name: costs[name])
+
+
+# The trade keys PostgreSQL tests on the unique key's entries (equalities on its columns); an
+# HS prefix is a LIKE, which it tests on the row.
+PG_TESTED_KEYS = frozenset({"partner", "group", "mode"})
+
+
+def _own_scope_cost(
+    viewer: Viewer, q: Query, span: str, keys: Keys, matching: int, scope: float
+) -> float:
+    """What SCOPE becomes on PostgreSQL for a viewer of named firms (its own plan, FREE), with
+    a partner, group or trade mode among the keys: it reads only the firms a district, park,
+    industry or enterprise key names (their join, or the unique key's first column), their
+    months' entries of the unique key, tests the trade keys there and fetches and sorts the
+    matching rows alone, as SQLite's scope plan does (`SCOPE_TESTED_ENTRY_COST`). Priced at
+    all of the viewer's records instead (`scope`), it lost to the walk of the value index,
+    whose every entry PostgreSQL joins to its firm to test the gate and the firm keys: liaison1's
+    year within partner 116 and a park or district or within partner 138 and its group, at
+    5.6 M records, walked 29,000–45,000 entries for 27–43 ms of query where its own plan took
+    2–8 ms (docs/performance.md, session 41). Never above `scope`, the price before (where
+    the keys match most of the firms' records); other keys: `scope`."""
+    given = keys.params().keys()
+    trade = given - FIRM_KEYS - {"enterprise"}
+    if not trade or not trade <= PG_TESTED_KEYS:
+        return scope
+    firms = Keys(**{name: value for name, value in keys.params().items() if name not in trade})
+    return min(scope, _count(viewer, q, span, firms) * SCOPE_TESTED_ENTRY_COST + matching)
 
 
 def seek_firms(viewer: Viewer, keys: Keys) -> list[int] | None:
