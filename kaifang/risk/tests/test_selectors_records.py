@@ -33,6 +33,7 @@ from kaifang.trade.rollups import rebuild_rollups
 pytestmark = pytest.mark.django_db
 
 UNTIL = dt.date(2025, 3, 1)
+SQLITE = "sqlite"
 # 85: a chapter; 84713000: a line with a shorter code that stands for it (847130, six digits)
 LINES = ("85", "84713000")
 CODES = ("85011020", "85423100", "84713000", "847130", "61091000")  # the last matches no line
@@ -193,18 +194,44 @@ def test_the_lines_pieces_are_disjoint_and_cover_the_filter(city, trade_referenc
 
 def test_the_plan_follows_the_counts(records_city, city, monkeypatch):
     """A first page of a large share walks the value index; a deep page of a narrow scope
-    reads the scope's firms; a small partner's deep page its partners' records."""
+    reads the scope's firms; a small partner's deep page its partners' records (SQLite's
+    weights, whatever the database)."""
     monkeypatch.setattr(selectors, "table_records", lambda: 10_000_000)
     leader = _terms(city.leader, _scenario(city.leader))
-    assert ScenarioRecords(**leader, count=1_000_000).plan(depth=50) == RECORD_WALK
+    assert ScenarioRecords(**leader, count=1_000_000).plan(depth=50, vendor=SQLITE) == RECORD_WALK
     # the leader's every record: no firms to narrow to, the partners' records (few) instead
-    assert ScenarioRecords(**leader, count=200).plan(depth=150) == RECORD_PARTNERS
+    assert ScenarioRecords(**leader, count=200).plan(depth=150, vendor=SQLITE) == RECORD_PARTNERS
     mine = _terms(city.liaison, _scenario(city.liaison))
-    assert ScenarioRecords(**mine, count=200).plan(depth=50) == RECORD_SCOPE
+    assert ScenarioRecords(**mine, count=200).plan(depth=50, vendor=SQLITE) == RECORD_SCOPE
     district = _terms(city.district_a_user, _scenario(city.district_a_user))
-    assert ScenarioRecords(**district, count=1_000_000).plan(depth=50) == RECORD_WALK
-    assert ScenarioRecords(**district, count=200).plan(depth=150) == RECORD_SCOPE
-    assert ScenarioRecords(**district, count=0).plan(depth=50) == RECORD_FREE
+    assert ScenarioRecords(**district, count=1_000_000).plan(depth=50, vendor=SQLITE) == RECORD_WALK
+    assert ScenarioRecords(**district, count=200).plan(depth=150, vendor=SQLITE) == RECORD_SCOPE
+    assert ScenarioRecords(**district, count=0).plan(depth=50, vendor=SQLITE) == RECORD_FREE
+
+
+def test_postgresql_walks_only_the_whole_citys_page_of_several_partners(
+    records_city, city, monkeypatch
+):
+    """PostgreSQL finds one partner's (partner, value) index itself and sorts several
+    partners' records: the walk for the city's first pages of several partners; its own plan
+    for one partner, for few matching records among many, and behind a gate (a join)."""
+    monkeypatch.setattr(selectors, "table_records", lambda: 10_000_000)
+    pg = "postgresql"
+    leader = _terms(city.leader, _scenario(city.leader))  # the US and Japan
+    assert ScenarioRecords(**leader, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_WALK
+    assert ScenarioRecords(**leader, count=200).plan(depth=150, vendor=pg) == RECORD_FREE
+    one = _scenario(city.leader)
+    one.partners.set(Partner.objects.filter(code="502"))
+    alone = _terms(city.leader, one)
+    assert ScenarioRecords(**alone, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_FREE
+    narrowed = [
+        _terms(city.leader, _scenario(city.leader), district=city.district_a.pk),
+        _terms(city.leader, _scenario(city.district_a_user)),
+        _terms(city.district_a_user, _scenario(city.district_a_user)),
+        _terms(city.liaison, _scenario(city.liaison)),
+    ]
+    for terms in narrowed:
+        assert ScenarioRecords(**terms, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_FREE
 
 
 def _query_plan(qs: Any) -> str:
