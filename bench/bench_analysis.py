@@ -54,6 +54,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# PostgreSQL as the web service runs it: no parallel workers (README, decision 0026)
+os.environ.setdefault("DB_PARALLEL_WORKERS", "0")
 # A database built by `kaifang` keeps sessions in its side file (decision 0011); one built
 # with the test settings has none: "auto" follows the file.
 os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")

@@ -40,6 +40,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+# PostgreSQL as the web service runs it: no parallel workers (README, decision 0026)
+os.environ.setdefault("DB_PARALLEL_WORKERS", "0")
 os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
 os.environ.setdefault("BENCH_URLS", "true")  # /bench/hello/: the same-run baseline
