@@ -215,13 +215,11 @@ def _planned(
     elif plan == MONTHS:
         qs = qs.filter(in_range & flow)
     elif plan == FIRMS:
-        firms = named_firms(viewer)
-        if firms is None or depth is None:
-            raise ValueError("the firms plan needs a viewer of named firms and a depth")
         chosen = plan_firms(viewer, keys)
+        firms = chosen if chosen is not None else named_firms(viewer)
+        if firms is None or depth is None:
+            raise ValueError("the firms plan needs named firms (a viewer's, a key's) and a depth")
         within = bool(keys.params()) and keys.params().keys() <= FIRM_KEYS  # its firms only
-        if chosen is not None:
-            firms = chosen
         qs = qs.filter(enterprise_id__in=firms)
         # the cut's walks need not pass the gate (every record of these firms is visible)
         # nor a firm key (every record of the firms it names matches it)
