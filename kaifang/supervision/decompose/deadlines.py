@@ -255,10 +255,11 @@ def _whole_year(match: re.Match[str], doc_date: dt.date) -> _Hit:
     return _hit(match, dt.date(doc_date.year, 12, 31), trigger=target is None)
 
 
-# "全年新增企业300家以上", "年度跨境电商交易额突破150亿元": the year's measured target.
+# "全年新增企业300家以上", "年度跨境电商交易额突破150亿元": the year's measured target; also a
+# count the year must reach ("全年不少于3次", "全年走访企业不少于50家次", "全年至少召开2次").
 _ANNUAL_TARGET_RE = re.compile(
     r"[^，。；]{0,12}?(?:新增|突破|达到|完成|实现|增长|超过|开行|引进|签约|培育|使用|新设|新建|"
-    r"建成|招引|举办|组织|培训|推广|复制)[^，。；]{0,12}?\d"
+    r"建成|招引|举办|组织|培训|推广|复制|不少于|不低于|至少|走访|召开|开展|参展)[^，。；]{0,12}?\d"
 )
 
 

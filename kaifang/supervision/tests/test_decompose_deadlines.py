@@ -45,6 +45,10 @@ DOC = dt.date(2026, 3, 15)  # a Sunday
         ("4月中旬完成对接。", "4月中旬", dt.date(2026, 4, 20)),
         ("三个月内完成整改。", "三个月内", dt.date(2026, 6, 15)),
         ("国庆节前开通航线。", "国庆节前", dt.date(2026, 9, 30)),
+        # a count the year must reach: the year's end (it had none)
+        ("组织外贸企业参加境外展会，全年不少于3次。", "全年", dt.date(2026, 12, 31)),
+        ("全年走访重点外贸企业不少于50家次。", "全年", dt.date(2026, 12, 31)),
+        ("全年至少召开2次联席会议。", "全年", dt.date(2026, 12, 31)),
     ],
 )
 def test_one_off_phrase(sentence: str, phrase: str, expected: dt.date) -> None:
