@@ -23,7 +23,7 @@ the demo's two scenarios as the leader (page 1, page 20, and within the district
 district and the most exposed one, the first the scenario's page links to), a copy of the
 second in yuan, and copies of both owned by a district user and by a liaison officer (page 1
 and 20), written inside a transaction rolled back at the end. Each page: the plan it is read
-through (`risk.selectors.ScenarioRecords.plan`) and the matching records, one cold request
+through (`risk.records.ScenarioRecords.plan`) and the matching records, one cold request
 and the median wall and CPU time of RUNS warm ones (on SQLite the CPU is the page's whole
 cost; the machine's other work shows in the wall). Figures only: nothing is asserted.
 """
@@ -221,11 +221,14 @@ def _copy_scenario(source: Scenario, owner: User, **changes: Any) -> Scenario:
 def _plans(user: User, scenario: Scenario, query: dict[str, str]) -> str:
     """The plan the page is read through (`ScenarioRecords.plan` for its last row), as the
     view chooses it; "-" before the plans existed (the benchmark run on older code)."""
+    import importlib.util
+
     from kaifang.risk import selectors
 
-    records_of = getattr(selectors, "ScenarioRecords", None)
-    if records_of is None:
+    if importlib.util.find_spec("kaifang.risk.records") is None:
         return "-"
+    from kaifang.risk.records import ScenarioRecords as records_of
+
     spec = selectors.spec_for(scenario)
     until = spec.until or selectors.default_until(user)
     if until is None:

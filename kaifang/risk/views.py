@@ -34,6 +34,7 @@ from kaifang.risk.forms import (
 from kaifang.risk.importers.tariff_list import parse_tariff_list
 from kaifang.risk.matching import LOSS_FORMULAS
 from kaifang.risk.models import FollowUp, FollowUpStatus, Scenario, WatchEntry
+from kaifang.risk.records import ScenarioRecords
 from kaifang.trade.models import CustomsRecord
 
 ENTERPRISE_ROWS = 100
@@ -187,7 +188,7 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
     count and the total come from the exposure rollup (the same rows, summed over trade mode;
     from the records while the rollup of a month in the window is being rewritten), so only
     the page shown reads the records, through the plan cheapest for its depth
-    (`selectors.ScenarioRecords`): its first page is no longer every record sorted."""
+    (`records.ScenarioRecords`): its first page is no longer every record sorted."""
     user = current_user(request)
     scenario = _scenario(request, pk)
     spec = selectors.spec_for(scenario)
@@ -218,7 +219,7 @@ def scenario_records(request: HttpRequest, pk: int) -> HttpResponse:
         "district": place_id,
     }
     sums = selectors.matching_sums(**terms) if months else selectors.RecordSums(None, 0)
-    records = selectors.ScenarioRecords(**terms, count=sums.rows)
+    records = ScenarioRecords(**terms, count=sums.rows)
     # duck-typed: a count known beforehand, each page read through its own plan
     page = Paginator(cast("QuerySet[CustomsRecord]", records), RECORDS_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -18,8 +18,9 @@ from kaifang.core.models import Partner, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.risk import matching, selectors, views
+from kaifang.risk import records as records_page
 from kaifang.risk.models import Scenario, ScenarioProduct
-from kaifang.risk.selectors import (
+from kaifang.risk.records import (
     RECORD_FREE,
     RECORD_PARTNERS,
     RECORD_PLANS,
@@ -196,7 +197,7 @@ def test_the_plan_follows_the_counts(records_city, city, monkeypatch):
     """A first page of a large share walks the value index; a deep page of a narrow scope
     reads the scope's firms; a small partner's deep page its partners' records (SQLite's
     weights, whatever the database)."""
-    monkeypatch.setattr(selectors, "table_records", lambda: 10_000_000)
+    monkeypatch.setattr(records_page, "table_records", lambda: 10_000_000)
     leader = _terms(city.leader, _scenario(city.leader))
     assert ScenarioRecords(**leader, count=1_000_000).plan(depth=50, vendor=SQLITE) == RECORD_WALK
     # the leader's every record: no firms to narrow to, the partners' records (few) instead
@@ -215,7 +216,7 @@ def test_postgresql_walks_only_the_whole_citys_page_of_several_partners(
     """PostgreSQL finds one partner's (partner, value) index itself and sorts several
     partners' records: the walk for the city's first pages of several partners; its own plan
     for one partner, for few matching records among many, and behind a gate (a join)."""
-    monkeypatch.setattr(selectors, "table_records", lambda: 10_000_000)
+    monkeypatch.setattr(records_page, "table_records", lambda: 10_000_000)
     pg = "postgresql"
     leader = _terms(city.leader, _scenario(city.leader))  # the US and Japan
     assert ScenarioRecords(**leader, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_WALK
