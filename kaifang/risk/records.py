@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from kaifang.core.models import User
 from kaifang.enterprises.models import Enterprise
-from kaifang.risk.selectors import Spec, in_months, scope_gates, spec_terms
+from kaifang.risk.selectors import Spec, in_months, scope_gates, spec_terms, within
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors import Viewer, sees_all
 from kaifang.trade.selectors.base import reach
@@ -107,12 +107,7 @@ class ScenarioRecords:
 
     def _gate(self) -> Q:
         """The scope gates and the page's own narrowing to a firm or a district."""
-        condition = scope_gates(self.viewer, self.owner)
-        if self.enterprise is not None:
-            condition &= Q(enterprise_id=self.enterprise)
-        elif self.district is not None:
-            condition &= Q(enterprise__district_id=self.district)
-        return condition
+        return scope_gates(self.viewer, self.owner) & within(self.enterprise, self.district)
 
     def query(self, plan: str) -> QuerySet[CustomsRecord]:
         """The records in the page's order, read through `plan`'s index: its conditions
@@ -170,7 +165,7 @@ class ScenarioRecords:
         district's gate is a join that the walk tests on every entry (?district=13: 410 ms
         walked against its own plan's 120)."""
         several = self.spec.partner_codes is None or len(self.spec.partner_codes) > 1
-        if not several or self.firms() is not None:
+        if not several or self._narrowed():
             return RECORD_FREE
         table = table_records()
         walk = min(depth * table / self._count, table) * PG_VALUE_WALK_ENTRY_COST
@@ -178,9 +173,18 @@ class ScenarioRecords:
             return RECORD_WALK if walk <= self._count else RECORD_FREE
         return RECORD_WALK if walk <= self._partner_records() else RECORD_FREE
 
+    def _narrowed(self) -> bool:
+        """Whether the page holds fewer firms than the city's (`firms` is not None), without
+        reading which."""
+        if self.enterprise is not None or self.district is not None:
+            return True
+        return any(user is not None and not sees_all(user) for user in (self.viewer, self.owner))
+
     def firms(self) -> list[int] | None:
         """The firms whose records the page may hold, when fewer than the city's: those the
         viewer and the owner see, within the page's enterprise or district."""
+        if not self._narrowed():
+            return None
         chosen: list[set[int]] = []
         if self.enterprise is not None:
             chosen.append({self.enterprise})
@@ -190,8 +194,6 @@ class ScenarioRecords:
         for user in (self.viewer, self.owner):
             if user is not None and not sees_all(user):
                 chosen.append(set(reach(user).enterprise_ids))
-        if not chosen:
-            return None
         return sorted(set.intersection(*chosen))
 
     def _firm_records(self) -> float | None:
@@ -199,18 +201,13 @@ class ScenarioRecords:
         firms = self.firms()
         if firms is None:
             return None
-        rows = TradeRollup.objects.filter(
-            dimension=Dimension.ENTERPRISE,
-            key__in=[str(pk) for pk in firms],
-            period__in=self.months,
-        )
-        return float(rows.aggregate(n=Sum("rows"))["n"] or 0)
+        return self._window_records(Dimension.ENTERPRISE, [str(pk) for pk in firms])
 
     def _partner_records(self) -> float:
         """The partners' records in the window, both flows (what (partner, period) holds)."""
-        rows = TradeRollup.objects.filter(
-            dimension=Dimension.PARTNER,
-            key__in=sorted(self.spec.partner_codes or ()),
-            period__in=self.months,
-        )
+        return self._window_records(Dimension.PARTNER, sorted(self.spec.partner_codes or ()))
+
+    def _window_records(self, dimension: str, keys: list[str]) -> float:
+        """The records of these keys of a city rollup dimension in the window, both flows."""
+        rows = TradeRollup.objects.filter(dimension=dimension, key__in=keys, period__in=self.months)
         return float(rows.aggregate(n=Sum("rows"))["n"] or 0)

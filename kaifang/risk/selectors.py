@@ -184,6 +184,16 @@ def matching_records(
     )
 
 
+def within(enterprise: int | None, district: int | None) -> Q:
+    """A scenario page's own narrowing (?enterprise= or ?district=) on records or rollup rows
+    (both reach the firm as `enterprise`): its sums and its records page filter alike."""
+    if enterprise is not None:
+        return Q(enterprise_id=enterprise)
+    if district is not None:
+        return Q(enterprise__district_id=district)
+    return Q()
+
+
 def scope_gates(viewer: Viewer, owner: User | None) -> Q:
     """The scope gates of `matching_records` as one condition: the viewer's, as `facts()`
     writes it (a viewer of named firms gets them listed), and a narrower owner's, as
@@ -251,11 +261,7 @@ def matching_sums(
     codes, where one OR of the lines' ranges read every code of them (the leader's EU
     textiles scenario, three chapters: 48 → 9 ms at 5.6 M records). From the records while
     the rollup of a month in the window is being rewritten (`rollup_lags`)."""
-    narrow = Q()
-    if enterprise is not None:
-        narrow = Q(enterprise_id=enterprise)
-    elif district is not None:
-        narrow = Q(enterprise__district_id=district)
+    narrow = within(enterprise, district)
     field = spec.field
     if rollup_lags(months):
         records = matching_records(viewer=viewer, spec=spec, months=months, owner=owner)

@@ -57,7 +57,10 @@ def kept_trend(user: User, q: Query, keys: Keys, months: int = 36) -> list[Trend
 
 
 def trend_chart(user: User, q: Query, keys: Keys, months: int = 36) -> dict[str, Any]:
-    points = kept_trend(user, q, keys, months) if not keys.is_empty else _trend(user, q, months)
+    if keys.is_empty:  # the overview's chart, kept with the overview's figures
+        points = trend(viewer=user, end=q.period, currency=q.currency, months=months)
+    else:
+        points = kept_trend(user, q, keys, months)
     divisor = Decimal(10_000) if q.currency == "usd" else Decimal(100_000_000)
     if not keys.is_empty and q.currency == "cny":
         divisor = Decimal(10_000)
@@ -168,11 +171,6 @@ def kept_breakdown(user: User, by: str, q: Query, keys: Keys, level: int = 1) ->
         lambda: breakdown(viewer=user, by=by, q=q, keys=keys, level=level),
         CACHE_SECONDS,
     )
-
-
-def _trend(user: User, q: Query, months: int) -> list[TrendPoint]:
-    """The whole scope's (the overview's chart, itself kept with the overview's figures)."""
-    return trend(viewer=user, end=q.period, currency=q.currency, months=months)
 
 
 def report_month(user: Viewer) -> dt.date | None:

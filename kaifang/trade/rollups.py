@@ -229,7 +229,7 @@ _CROSS_KEYS = (
 def _insert_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
     """Group the facts matching `where` into the city-wide partner × heading rollup (a second
     read of the rebuilt months' facts, even where the caller summed the stages: a month of
-    150,000 records costs about a tenth of a second more)."""
+    158,341 records at 5.6 M costs about half a second of CPU more on SQLite)."""
     keys = ", ".join(_CROSS_KEYS)
     cursor.execute(
         f"INSERT INTO {_CROSS} (period, flow, partner, heading, {_VALUES}) "  # noqa: S608

@@ -8,11 +8,15 @@ added to every request (the shell, the scope, a filter bar) fails it too.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kaifang.enterprises.models import Tag
 from kaifang.enterprises.tests.factories import EnterpriseFactory
@@ -129,11 +133,6 @@ def test_a_count_a_minute_after_the_login_is_the_same(city, client: Client):
     """The once-a-minute session save is not a query of the page: without `no_session_touch`
     a page counted 61 s after the first request counted it too (the liaison officer's load
     mix failed so once on a slow machine)."""
-    import datetime as dt
-
-    import time_machine
-    from django.utils import timezone
-
     client.force_login(city.liaison)
     url = PAGES["task list"]
     with time_machine.travel(timezone.now(), tick=False) as clock:

@@ -12,12 +12,15 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from kaifang.core.models import PartnerGroup
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, totals_by_flow, trend
 from kaifang.trade.selectors.base import apply_keys, facts
+from kaifang.trade.tests.conftest import d
+from kaifang.trade.tests.factories import CustomsRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,11 +90,6 @@ def test_a_keyed_chart_from_the_records_is_kept_until_the_next_rebuild(trade_dat
     """A district user's chart within a partner and an HS chapter (no rollup of his selects
     them) reads the records once per rollup version, not on every view (170–250 ms at 5.6 M
     records, session 41); a rebuild retires it."""
-    from django.urls import reverse
-
-    from kaifang.trade.tests.conftest import d
-    from kaifang.trade.tests.factories import CustomsRecordFactory
-
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     user = city.district_a_user
     client.force_login(user)
