@@ -88,7 +88,7 @@ def heading_lookup(prefix: str) -> dict[str, str]:
     if len(prefix) == 4:
         return {"heading": prefix}
     last = prefix + "9" * (4 - len(prefix))
-    return {"heading__gte": prefix, "heading__lte": last, "heading__startswith": prefix}
+    return {"heading__startswith": prefix, "heading__gte": prefix, "heading__lte": last}
 
 
 def _cross_lookup(keys: Keys) -> dict[str, Any] | None:
