@@ -26,6 +26,7 @@ from kaifang.trade.bulk import copy_rows
 from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
 from kaifang.trade.models import (
     STAGE_MODELS,
+    CommodityRollup,
     CustomsRecord,
     Dimension,
     LiaisonRollup,
@@ -44,6 +45,7 @@ _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
+_CODES = CommodityRollup._meta.db_table
 VERSION_KEY = "trade:rollup-version"
 
 
@@ -180,6 +182,7 @@ def rebuild_rollups(
     ScopeRollup.objects.filter(period__in=months).delete()
     LiaisonRollup.objects.filter(period__in=months).delete()
     PartnerProductRollup.objects.filter(period__in=months).delete()
+    CommodityRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
     # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
     # instead of seeking each row through the period index.
@@ -213,6 +216,7 @@ def rebuild_rollups(
             written += _insert_scoped(cursor, these, params)
         written += _insert_year_to_date(cursor, months)
         written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
@@ -236,6 +240,20 @@ def _insert_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
         f"SELECT r.period, r.flow, {keys}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
         f"GROUP BY r.period, r.flow, {keys}",
+        params,
+    )
+    return int(max(cursor.rowcount, 0))
+
+
+def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Group the facts matching `where` into the city-wide commodity code rollup (one more
+    read of the rebuilt months' facts, as `_insert_cross`)."""
+    code = _cut(f"r.{FIELDS['heading'].column}", 8)  # CommodityRollup.code
+    cursor.execute(
+        f"INSERT INTO {_CODES} (period, flow, code, {_VALUES}) "  # noqa: S608
+        f"SELECT r.period, r.flow, {code}, SUM(COALESCE(r.value_usd, 0)), "
+        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
+        f"GROUP BY r.period, r.flow, {code}",
         params,
     )
     return int(max(cursor.rowcount, 0))

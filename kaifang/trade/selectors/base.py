@@ -18,7 +18,19 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import CharField, F, Max, Model, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Max,
+    Model,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from kaifang.core.lib import request_memo
@@ -184,6 +196,12 @@ def group_codes(group: str) -> tuple[str, ...]:
             .values_list("code", flat=True)
         ),
     )
+
+
+def hs_range(prefix: str) -> tuple[str, str]:
+    """The codes that start with an HS prefix, as the range [low, high) an index serves
+    (SQLite's LIKE, which `startswith` is, uses none): HS codes are digits."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def keys_q(keys: Keys) -> Q:
@@ -441,15 +459,33 @@ class Sums:
 SUM_NAMES = ("month", "month_prev", "prev_month", "ytd", "ytd_prev")
 
 
+def in_window(qs: QuerySet[Any], months: Sequence[dt.date], *, hidden: bool) -> QuerySet[Any]:
+    """`qs` within `months`; `hidden`: tested in a CASE, which no index serves, so that the
+    plan reads the index of `qs`'s own conditions (an HS range of the records)."""
+    window = Q(period__in=months)
+    if not hidden:
+        return qs.filter(window)
+    inside = Case(When(window, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found: QuerySet[Any] = qs.alias(in_window=inside).filter(in_window=1)
+    return found
+
+
 def grouped_sums(
-    qs: QuerySet[Any], key: Any, q: Query, spans: Mapping[str, list[dt.date]] | None = None
+    qs: QuerySet[Any],
+    key: Any,
+    q: Query,
+    spans: Mapping[str, list[dt.date]] | None = None,
+    *,
+    window_hidden: bool = False,
 ) -> dict[str, Sums]:
     """GROUP BY `key` with one conditional sum per span, over facts or rollups alike (both
     have period, flow, value_usd and value_cny). Keys come back as strings. `spans` (a Sums
-    field → its months) replaces the five spans of `q`; fields not named stay zero."""
+    field → its months) replaces the five spans of `q`; fields not named stay zero.
+    `window_hidden`: the months are tested in a CASE (`in_window`)."""
     if spans is None:
         spans = {name: q.span_months(name) for name in SUM_NAMES}
-    qs = flow_filter(qs.filter(period__in=sorted({m for ms in spans.values() for m in ms})), q.flow)
+    months = sorted({m for ms in spans.values() for m in ms})
+    qs = flow_filter(in_window(qs, months, hidden=window_hidden), q.flow)
     aggregates = {name: Sum(q.field, filter=Q(period__in=months)) for name, months in spans.items()}
     result: dict[str, Sums] = {}
     for row in qs.annotate(group_key=key).values("group_key").annotate(**aggregates).order_by():

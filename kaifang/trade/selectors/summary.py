@@ -11,7 +11,14 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from kaifang.core.lib import request_memo
-from kaifang.trade.models import CustomsRecord, Dimension, PartnerProductRollup, TradeRollup
+from kaifang.trade.models import (
+    CommodityRollup,
+    CustomsRecord,
+    Dimension,
+    PartnerProductRollup,
+    ScopeRollup,
+    TradeRollup,
+)
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -22,6 +29,7 @@ from kaifang.trade.selectors.base import (
     firms_named,
     flow_filter,
     group_codes,
+    hs_range,
     scoped_sources,
     sees_all,
     stage_rows,
@@ -119,6 +127,53 @@ def cross_source(viewer: Viewer, keys: Keys) -> QuerySet[PartnerProductRollup] |
     return None if lookup is None else PartnerProductRollup.objects.filter(**lookup)
 
 
+CODE_WIDTH = 8  # CommodityRollup's code: a record's first eight digits
+
+
+def pair_source(viewer: Viewer, keys: Keys) -> QuerySet[ScopeRollup] | None:
+    """For a viewer who sees the whole city, the (district, park) pair rollup rows of one
+    trade key (a partner or group, an HS prefix of at most four digits, a trade mode) within
+    a district or a park: each firm is in one pair, so they are exactly its records (the
+    chart of partner 116 within a district read the partner stage of the district's 463
+    firms over 36 months: 0.7 s on a first view at 5.6 M). None otherwise."""
+    if viewer is not None and not sees_all(viewer):
+        return None
+    given = keys.params()
+    places = {name: value for name, value in given.items() if name in {"district", "park"}}
+    trade = {name: value for name, value in given.items() if name not in places}
+    if not places or len(trade) != 1:
+        return None
+    if trade.keys() == {"group"}:
+        key: tuple[str, dict[str, Any]] | None = (
+            str(Dimension.PARTNER),
+            {"key__in": sorted(group_codes(keys.group))},
+        )
+    else:
+        key = _rollup_key(Keys(**trade))
+    if key is None:
+        return None
+    dimension, lookup = key
+    where = {f"{name}_id": 0 if value == NONE_KEY else int(value) for name, value in places.items()}
+    return ScopeRollup.objects.filter(dimension=dimension, **lookup, **where)
+
+
+def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
+    """For a viewer who sees the whole city, the commodity code rollup rows of the records
+    `keys` select when they are an HS prefix alone, or none (the codes within a heading or a
+    chapter, one code's months); None for anyone else or any other key."""
+    if viewer is not None and not sees_all(viewer):
+        return None
+    given = keys.params()
+    if not given:
+        return CommodityRollup.objects.all()
+    if given.keys() != {"hs"} or len(keys.hs) > CODE_WIDTH:
+        return None
+    if keys.hs == NONE_KEY:
+        return CommodityRollup.objects.filter(code="")
+    low, high = hs_range(keys.hs)
+    return CommodityRollup.objects.filter(code__gte=low, code__lt=high)
+
+
 def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
     enterprise, a partner or group: stage "partner"; a trade mode, an HS chapter or heading:
@@ -188,10 +243,15 @@ def rollup_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
         key = _rollup_key(keys)
     if key is None:
         # several keys: for the whole city, a partner (or group) within an HS prefix from
-        # their cross; else a stage (an HS chapter within a trade mode, a firm's partner …)
+        # their cross, an HS code longer than a heading from the code rollup, one trade key
+        # within a district or park from its pair rollup; else a stage (an HS chapter within
+        # a trade mode, a firm's partner …)
         crossed = cross_source(viewer, keys)
         if crossed is not None:
             return [crossed]
+        for source in (code_source(viewer, keys), pair_source(viewer, keys)):
+            if source is not None:
+                return [source]
         staged = stage_source(viewer, keys)
         return None if staged is None else [staged]
     dimension, lookup = key

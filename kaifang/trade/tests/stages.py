@@ -1,6 +1,6 @@
-"""The enterprise stage rollups (trade.models.STAGE_MODELS) and the partner × heading rollup
-against a fresh GROUP BY of the customs records: every path that changes the records must
-leave them equal."""
+"""The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading rollup and
+the commodity code rollup against a fresh GROUP BY of the customs records: every path that
+changes the records must leave them equal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from django.db.models import Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from kaifang.trade.dimensions import FIELDS, STAGES
-from kaifang.trade.models import STAGE_MODELS, CustomsRecord, PartnerProductRollup
+from kaifang.trade.models import (
+    STAGE_MODELS,
+    CommodityRollup,
+    CustomsRecord,
+    PartnerProductRollup,
+)
 
 _PLACES = Decimal("0.0001")  # the stored precision; SQLite sums in binary floating point
 
@@ -99,8 +104,38 @@ def cross_from_facts() -> list[tuple[Any, ...]]:
     )
 
 
+def codes_table() -> list[tuple[Any, ...]]:
+    """The commodity code rollup's rows: (period, flow, code, usd, cny, records)."""
+    rows = CommodityRollup.objects.values_list(
+        "period", "flow", "code", "value_usd", "value_cny", "rows"
+    )
+    return sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
+
+
+def codes_from_facts() -> list[tuple[Any, ...]]:
+    zero = Value(Decimal(0), output_field=DecimalField())
+    rows = (
+        CustomsRecord.objects.annotate(code=Substr("hs_code", 1, 8))
+        .values("period", "flow", "code")
+        .annotate(
+            usd=Sum(Coalesce("value_usd", zero)),
+            cny=Sum(Coalesce("value_cny", zero)),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    return sorted(
+        (
+            (r["period"], r["flow"], r["code"], _exact(r["usd"]), _exact(r["cny"]), r["n"])
+            for r in rows
+        ),
+        key=str,
+    )
+
+
 def assert_stages_equal_the_facts() -> None:
     tables = stage_tables()
     assert tables == stages_from_facts()
     assert any(tables.values())  # a comparison of two empty sets proves nothing
     assert cross_table() == cross_from_facts()
+    assert codes_table() == codes_from_facts()
