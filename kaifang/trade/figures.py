@@ -9,11 +9,13 @@ user and a CSRF token)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from kaifang.core.lib import local_cache
@@ -42,18 +44,25 @@ CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries s
 OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), ("park", 1)]
 
 
-def kept_trend(user: User, q: Query, keys: Keys, months: int = 36) -> list[TrendPoint]:
+def kept_trend(
+    user: User, q: Query, keys: Keys, months: int = 36, *, remember: bool = True
+) -> list[TrendPoint]:
     """The monthly export and import up to `q`'s month within `keys`, kept per rollup version,
     scope and keys like a breakdown table: where no rollup selects the keys (a partner within
     an HS chapter for a district user) the 36 months come from the records, 170–250 ms at
-    5.6 M records on every view of the page (session 41). The flow does not change it."""
+    5.6 M records on every view of the page (session 41). The flow does not change it. A
+    slow one is remembered for the worker (`remember_keyed`)."""
     drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
     key = f"{cache_key('trend', user, replace(q, flow='total'))}:{months}:{drill}"
-    return local_cache.versioned(
-        key,
-        lambda: trend(viewer=user, end=q.period, currency=q.currency, keys=keys, months=months),
-        CACHE_SECONDS,
-    )
+
+    def compute() -> list[TrendPoint]:
+        started = time.perf_counter()
+        points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys, months=months)
+        if remember and months == 36 and time.perf_counter() - started > SLOW_SECONDS:
+            remember_keyed(user, "", 1, q, keys)
+        return points
+
+    return local_cache.versioned(key, compute, CACHE_SECONDS)
 
 
 def trend_chart(user: User, q: Query, keys: Keys, months: int = 36) -> dict[str, Any]:
@@ -160,17 +169,90 @@ def figures(name: str, user: User, q: Query) -> dict[str, Any]:
     return local_cache.versioned(key, lambda: PAGES[name].compute(user, q), CACHE_SECONDS)
 
 
-def kept_breakdown(user: User, by: str, q: Query, keys: Keys, level: int = 1) -> Breakdown:
+def kept_breakdown(
+    user: User, by: str, q: Query, keys: Keys, level: int = 1, *, remember: bool = True
+) -> Breakdown:
     """One breakdown table, kept per rollup version, scope, query, keys and level like the
     overview's tables: the breakdown page's, and a park page's firms (by enterprise within
-    the park). Its rows' names are as computed; a page that shows them reads them afresh."""
+    the park). Its rows' names are as computed; a page that shows them reads them afresh.
+    A slow one within keys is remembered for the worker (`remember_keyed`)."""
     drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
     key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{drill}"
-    return local_cache.versioned(
-        key,
-        lambda: breakdown(viewer=user, by=by, q=q, keys=keys, level=level),
-        CACHE_SECONDS,
-    )
+
+    def compute() -> Breakdown:
+        started = time.perf_counter()
+        table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level)
+        slow = time.perf_counter() - started > SLOW_SECONDS
+        if remember and slow and not keys.is_empty:
+            remember_keyed(user, by, level, q, keys)
+        return table
+
+    return local_cache.versioned(key, compute, CACHE_SECONDS)
+
+
+# The pages within keys are too many to compute after every import for every scope (a row's
+# next level, and its next). But people return to the same ones each month (一般贸易's firms,
+# a district's partners), and their first view after an import computes them: 0.2–1.4 s of
+# CPU at 5.6 M records for the leader's firms within a trade mode or a partner group. The
+# worker computes again, after each import, those that took longer than SLOW_SECONDS when last
+# computed on view: the KEYED_PAGES newest, for the newest month, as their viewer.
+KEYED_PAGES = 100
+KEYED_KEY = "trade:keyed:viewed"  # (scope signature, user id, by, level, keys, flow, currency)
+SLOW_SECONDS = 0.1
+KeyedEntry = tuple[str, int, str, int, tuple[tuple[str, str], ...], str, str]
+
+
+def remember_keyed(user: User, by: str, level: int, q: Query, keys: Keys) -> None:
+    """Put a keyed page (its table `by`, or "" for its chart alone) first among those the
+    worker computes after an import. One entry per scope signature: the figures are kept per
+    scope, so one viewer of it stands for all; a table's entry stands for its page's chart.
+    Ids and keys only (no figures); two processes writing at once may lose one: a hint, the
+    page is computed on view."""
+    params = tuple(sorted(keys.params().items()))
+    entry: KeyedEntry = (scope_signature(user), user.pk, by, level, params, q.flow, q.currency)
+    entries = keyed_entries()
+    page = (entry[0], params, q.flow, q.currency)
+    same_page = [e for e in entries if (e[0], e[4], e[5], e[6]) == page]
+    if not by and same_page:
+        return  # a table of these keys is listed: its refill computes the chart too
+    # this table's entry, or the chart's alone, of the same page is replaced
+    kept = [e for e in entries if e not in same_page or (e[2] and (e[2], e[3]) != (by, level))]
+    cache.set(KEYED_KEY, [entry, *kept][:KEYED_PAGES], None)
+
+
+def keyed_entries() -> list[KeyedEntry]:
+    """The remembered keyed pages, newest first."""
+    found = cache.get(KEYED_KEY, [])
+    if not isinstance(found, list):
+        return []
+    return [e for e in found if isinstance(e, tuple) and len(e) == 7]
+
+
+def refill_keyed() -> int:
+    """Compute and keep the remembered keyed pages (`remember_keyed`) in their viewer's newest
+    month, each through its viewer's own scope: a user gone inactive, or whose scope changed
+    since (another signature), is skipped. Run by the worker after the rollup version moves
+    (`trade.refill.connect`); returns the number of pages computed."""
+    entries = keyed_entries()
+    users = User.objects.filter(pk__in={e[1] for e in entries}, is_active=True)
+    found = {user.pk: user for user in users.select_related("unit")}
+    done = 0
+    for signature, user_id, by, level, params, flow, currency in entries:
+        user = found.get(user_id)
+        if user is None or scope_signature(user) != signature:
+            continue
+        latest = report_month(user)
+        if latest is None:
+            continue
+        q = Query(year=latest.year, month=latest.month, flow=flow, currency=currency)
+        keys = Keys.from_params(dict(params))
+        if keys.is_empty:
+            continue
+        kept_trend(user, q, keys, remember=False)
+        if by:
+            kept_breakdown(user, by, q, keys, level, remember=False)
+        done += 1
+    return done
 
 
 def report_month(user: Viewer) -> dt.date | None:

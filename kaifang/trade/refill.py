@@ -115,3 +115,5 @@ def connect() -> None:
     after_version_moves("kaifang.trade.refill.refill", dispatch_uid="trade.figures_refill")
     # The largest firms' 一企一档 trade panels, after the pages' figures (`trade.profile`).
     after_version_moves("kaifang.trade.profile.refill", dispatch_uid="trade.profile_refill")
+    # The slow pages within keys people opened (`trade.figures.remember_keyed`).
+    after_version_moves("kaifang.trade.figures.refill_keyed", dispatch_uid="trade.keyed_refill")

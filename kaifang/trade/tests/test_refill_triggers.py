@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 REFILLS = {
     "kaifang.trade.refill.refill",
     "kaifang.trade.profile.refill",
+    "kaifang.trade.figures.refill_keyed",
     "kaifang.indicators.dashboard.refill",
     "kaifang.zones.selectors.chains.refill",
     "kaifang.risk.selectors.refill_dependence",
