@@ -149,6 +149,9 @@ def test_every_plan_gives_the_plain_sorted_rows_on_every_page(records_city, city
             for plan in RECORD_PLANS:
                 got = [r.pk for r in records.query(plan)[bottom:top]]
                 assert got == plain[bottom:top], (label, currency, plan, bottom)
+            # the gates as the list of their firms (PostgreSQL's walk) let the same rows in
+            listed = records.query(RECORD_WALK, listed=True)[bottom:top]
+            assert [r.pk for r in listed] == plain[bottom:top], (label, currency, bottom)
             assert [r.pk for r in records[bottom:top]] == plain[bottom:top], (label, bottom)
 
 
@@ -210,12 +213,12 @@ def test_the_plan_follows_the_counts(records_city, city, monkeypatch):
     assert ScenarioRecords(**district, count=0).plan(depth=50, vendor=SQLITE) == RECORD_FREE
 
 
-def test_postgresql_walks_only_the_whole_citys_page_of_several_partners(
-    records_city, city, monkeypatch
-):
+def test_postgresql_walks_the_first_pages_of_several_partners(records_city, city, monkeypatch):
     """PostgreSQL finds one partner's (partner, value) index itself and sorts several
-    partners' records: the walk for the city's first pages of several partners; its own plan
-    for one partner, for few matching records among many, and behind a gate (a join)."""
+    partners' records: the walk for the first pages of several partners, a narrowed page's
+    too (its firms tested as a list: the risk records within a district, 158 → 55 ms at 5.6 M
+    records, session 42); its own plan for one partner, and for few matching records among
+    many."""
     monkeypatch.setattr(records_page, "table_records", lambda: 10_000_000)
     pg = "postgresql"
     leader = _terms(city.leader, _scenario(city.leader))  # the US and Japan
@@ -232,7 +235,11 @@ def test_postgresql_walks_only_the_whole_citys_page_of_several_partners(
         _terms(city.liaison, _scenario(city.liaison)),
     ]
     for terms in narrowed:
-        assert ScenarioRecords(**terms, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_FREE
+        assert ScenarioRecords(**terms, count=1_000_000).plan(depth=50, vendor=pg) == RECORD_WALK
+        assert ScenarioRecords(**terms, count=200).plan(depth=150, vendor=pg) == RECORD_FREE
+    # the walk tests the firms on the index's entries: no join to the firm in its query
+    walk = ScenarioRecords(**narrowed[0], count=1_000_000).query(RECORD_WALK, listed=True)
+    assert "enterprises_enterprise" not in str(walk.values("id").query)
 
 
 def _query_plan(qs: Any) -> str:
