@@ -13,7 +13,8 @@ a few searches typed in the header's box and the library's: `SEEDS`). URLs
 are grouped by shape (digits in the path replaced, query values dropped) and at most
 `--per-shape` of each shape are timed, so a list of 2,000 firms costs two profiles, not 2,000.
 Each page: one cold request (the first, as met in the crawl; with `--miss` the trade
-figures kept from earlier runs are retired first, so it computes them) and RUNS warm ones;
+figures kept from earlier runs are retired first, so it computes them; with `--refill` the
+worker's refills then run first, as after an import) and RUNS warm ones;
 the median warm wall and CPU time of this process (on SQLite the page's whole cost, the wait
 for a core left out). A page whose first request took over 5 s is not repeated. Pages print slowest
 first, each persona beside a hello-world request of the same run, then the shapes over the
@@ -167,12 +168,27 @@ def main() -> None:
         f"reachable by links, at most {per_shape} per shape, {max_pages} per persona; median of "
         f"{runs} warm runs (target {TARGET_MS:.0f} ms); load average {os.getloadavg()[0]:.1f}"
     )
-    if "--miss" in sys.argv:
+    if "--miss" in sys.argv or "--refill" in sys.argv:
         # every page's first request computes its figures (as after an import, before the
         # worker's refill): the cached figures of earlier runs are retired
         from kaifang.trade.rollups import bump_version
 
         bump_version()
+    if "--refill" in sys.argv:
+        # then the worker's refills run, as after an import: the first requests meet what
+        # they computed (the scopes' default pages, the profiles, the keyed pages remembered
+        # by earlier runs' slow first views)
+        from django.utils.module_loading import import_string
+
+        from kaifang.core.lib import local_cache
+        from kaifang.trade.refill import REFILLS
+
+        for path in REFILLS:
+            started, cpu = time.perf_counter(), time.process_time()
+            done = import_string(path)()
+            wall, spent = time.perf_counter() - started, time.process_time() - cpu
+            print(f"refill {path}: {done} in {wall:.1f} s ({spent:.1f} s of CPU)")
+        local_cache.clear()  # the pages are served by another process than the worker
     for username in usernames:
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -90,6 +90,11 @@ def _rebuilt_in_this_commit() -> bool:
     return found is not None and found is getattr(conn, rollups.COMMIT_ATTR, None)
 
 
+# The refills `after_version_moves` queues, in the order registered (the benchmarks run them
+# as the worker would after an import).
+REFILLS: list[str] = []
+
+
 def after_version_moves(func_path: str, *, dispatch_uid: str) -> None:
     """Have the worker run `func_path()` once the rollup version has moved for good: after
     every rollup rebuild (every import, every `kaifang rebuild-rollups`) and every enterprise
@@ -100,6 +105,9 @@ def after_version_moves(func_path: str, *, dispatch_uid: str) -> None:
     commit, queues one refill while the worker is busy; and after an edit it waits
     EDIT_DELAY_SECONDS for the next (within EDIT_HOLD_SECONDS), so a trickle of edits makes
     one round, not one per edit. After a rebuild it runs at once."""
+
+    if func_path not in REFILLS:
+        REFILLS.append(func_path)
 
     def queue(sender: Any, **kwargs: Any) -> None:
         if _rebuilt_in_this_commit():
