@@ -16,7 +16,7 @@ from kaifang.core import audit
 from kaifang.core.exports import ExportFile, Progress, exporter
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
-from kaifang.trade.selectors import SPANS, drill_records, drill_summary, records_summary
+from kaifang.trade.selectors import SPANS, drill_records, drill_totals
 from kaifang.trade.views.setup import records_for, subtitle
 
 RECORDS_WRITER = "trade.records"
@@ -62,9 +62,7 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
     setup, span, qs = records_for(user, params)
     if qs is None or setup.q is None:
         raise Http404("还没有可导出的数据")
-    summary = drill_summary(
-        viewer=setup.user, q=setup.q, span=span, keys=setup.keys
-    ) or records_summary(qs)
+    summary = drill_totals(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
     # every matching record is read: the plan is chosen for that depth, as a page's is for
     # its own (the default plan walked a trade mode's whole value index for a liaison
     # officer's 3,514 records of a month: 14.7 s against 79 ms at 5.6 M records)

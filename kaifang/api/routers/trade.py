@@ -21,8 +21,7 @@ from kaifang.trade.selectors import (
     Keys,
     drill_page,
     drill_records,
-    drill_summary,
-    records_summary,
+    drill_totals,
 )
 from kaifang.trade.selectors import Query as TradeQuery
 from kaifang.trade.selectors.stats import stats_json
@@ -179,9 +178,7 @@ def trade_records(request: HttpRequest, params: Query[RecordsQuery]) -> dict[str
     q = _query(year, month, params.flow, params.currency)
     # As the page: count and totals from the rollups where they answer (else one aggregate),
     # and the slice's plan chosen from that count and its depth (decision 0018).
-    summary = drill_summary(viewer=user, q=q, span=params.span, keys=keys) or records_summary(
-        drill_records(viewer=user, q=q, span=params.span, keys=keys)
-    )
+    summary = drill_totals(viewer=user, q=q, span=params.span, keys=keys)
     top = params.offset + params.limit
     qs = drill_records(
         viewer=user, q=q, span=params.span, keys=keys, depth=top, matching=summary.count

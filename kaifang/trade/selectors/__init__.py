@@ -34,7 +34,7 @@ from kaifang.trade.selectors.dynamics import (
     new_exporters,
     stopped_traders,
 )
-from kaifang.trade.selectors.records import drill_page, drill_records
+from kaifang.trade.selectors.records import drill_page, drill_records, drill_totals
 from kaifang.trade.selectors.summary import (
     RecordsSummary,
     drill_summary,
@@ -65,6 +65,7 @@ __all__ = [
     "drill_page",
     "drill_records",
     "drill_summary",
+    "drill_totals",
     "enterprise_concentration",
     "latest_period",
     "markets",

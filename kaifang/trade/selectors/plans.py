@@ -261,6 +261,24 @@ def _cheapest(*, viewer: Viewer, q: Query, span: str, keys: Keys, depth: int, ma
     return min(costs, key=lambda name: costs[name])
 
 
+def count_plan(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> str:
+    """The plan that counts and sums a drill-down the rollups cannot (`records.drill_totals`):
+    on SQLite, for a scoped viewer and trade keys of the unique key's columns, his firms'
+    records through the unique key with the keys tested on its entries (SCOPE) when they are
+    fewer, weighed so, than the rows of the most selective key's own index, which SQLite
+    otherwise reads across the city and joins to the firm (a liaison officer's year of
+    partner 116 within HS 29 at 11.3 M records: 150 → 14 ms of CPU; a district user's of
+    partner 502 within 一般贸易 186 → 81 ms). Otherwise, and on PostgreSQL, its own (FREE)."""
+    given = keys.params().keys()
+    if connection.vendor != "sqlite" or viewer is None or sees_all(viewer):
+        return FREE
+    if not given or not given <= TESTED_KEYS:
+        return FREE
+    in_key = min(_count(None, q, span, Keys(**{name: getattr(keys, name)})) for name in given)
+    scope = _count(viewer, q, span, Keys())
+    return SCOPE if scope * SCOPE_TESTED_ENTRY_COST < in_key * KEY_ROW_COST else FREE
+
+
 # The trade keys PostgreSQL tests on the unique key's entries (equalities on its columns); an
 # HS prefix is a LIKE, which it tests on the row.
 PG_TESTED_KEYS = frozenset({"partner", "group", "mode"})

@@ -48,6 +48,7 @@ from kaifang.trade.selectors.plans import (
     SCOPE,
     SCOPE_SEEK,
     WALK,
+    count_plan,
     drill_plan,
     has_key_value_index,
     heading_key,
@@ -58,7 +59,7 @@ from kaifang.trade.selectors.plans import (
     seek_firms,
     walked_firms,
 )
-from kaifang.trade.selectors.summary import drill_summary
+from kaifang.trade.selectors.summary import RecordsSummary, drill_summary, records_summary
 
 # What the page, its export and the API show of a record and its firm. A narrow plan sorts
 # whole result rows, so the firm's long text columns (its search text, problems, plans) in
@@ -116,6 +117,17 @@ def drill_records(
         value = ExpressionWrapper(F(q.field) + 0, output_field=DecimalField())
         return shown.alias(drill_value=value).order_by("-drill_value", "period", "id")
     return shown.order_by(f"-{q.field}", "period", "id")
+
+
+def drill_totals(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary:
+    """A drill-down's count and totals: from the rollups where they answer (`drill_summary`),
+    else one aggregate over its records read through `count_plan`'s index (the page, its
+    export and the API count alike)."""
+    found = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+    if found is not None:
+        return found
+    plan = count_plan(viewer=viewer, q=q, span=span, keys=keys)
+    return records_summary(drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan))
 
 
 def drill_page(

@@ -37,9 +37,8 @@ from kaifang.trade.selectors import (
     Query,
     drill_page,
     drill_records,
-    drill_summary,
+    drill_totals,
     markets,
-    records_summary,
     sees_all,
 )
 from kaifang.trade.selectors.breakdown import names_for
@@ -235,9 +234,7 @@ def records_page(request: HttpRequest) -> HttpResponse:
         return _empty(request, "明细记录")
     # The count and totals come from the rollups where they can answer (no key, or one key
     # that is a rollup dimension): the facts are then read for the page's 50 rows only.
-    summary = drill_summary(
-        viewer=setup.user, q=setup.q, span=span, keys=setup.keys
-    ) or records_summary(qs)
+    summary = drill_totals(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
     number = _page_number(request.GET.get("page"), summary.count)
     # The count and the page's depth choose the plan of the page (value index or the key's).
     qs = drill_records(
@@ -316,9 +313,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
     setup, span, qs = _records_for(request)
     if qs is None or setup.q is None:
         raise Http404("还没有可导出的数据")
-    summary = drill_summary(
-        viewer=setup.user, q=setup.q, span=span, keys=setup.keys
-    ) or records_summary(qs)
+    summary = drill_totals(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
     if summary.count > RECORDS_EXPORT_MAX:
         messages.error(
             request,
