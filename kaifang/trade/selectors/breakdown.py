@@ -15,13 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import CharField, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode, TradeMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.core.reference import hs_display_names
-from kaifang.core.scope import effective_scope
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import Dimension, ScopeRollup, TradeRollup
 from kaifang.trade.selectors.base import (
@@ -32,21 +31,18 @@ from kaifang.trade.selectors.base import (
     Query,
     Sums,
     Viewer,
-    apply_keys,
     enterprise_sums,
-    facts,
     firms_named,
     flow_filter,
     group_codes,
     grouped_sums,
-    hs_range,
     in_window,
-    keys_q,
     merge_sums,
     scoped_sources,
     sees_all,
     stage_rows,
 )
+from kaifang.trade.selectors.keyed import keyed_facts, window_facts
 from kaifang.trade.selectors.measures import (
     ZERO,
     add_months,
@@ -221,52 +217,14 @@ def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
     return None
 
 
-def _keyed_facts(viewer: Viewer, keys: Keys) -> QuerySet[Any]:
-    """The records within `keys` the viewer sees. For a viewer who sees only named firms (a
-    liaison officer's handful) on SQLite, the keys are tested in a CASE, which no index
-    serves, so SQLite reads the firms' records through the (enterprise, period) key instead
-    of walking a key's index across the city (by partner within HS 29 and 一般贸易: 18 s at
-    5.6 M records, session 40). PostgreSQL keeps statistics and chooses for itself. An HS
-    prefix is also written as the range of codes it selects, which the (hs_code, period)
-    index serves (SQLite's LIKE, which `startswith` is, uses no index)."""
-    qs = facts(viewer)
-    if _firms_only(viewer, keys):
-        matches = Case(
-            When(keys_q(keys), then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-        return qs.alias(keyed=matches).filter(keyed=1)
-    qs = apply_keys(qs, keys)
-    if keys.hs and keys.hs != NONE_KEY:
-        low, high = hs_range(keys.hs)
-        qs = qs.filter(hs_code__gte=low, hs_code__lt=high)
-    return qs
-
-
-def _firms_only(viewer: Viewer, keys: Keys) -> bool:
-    """Whether `_keyed_facts` reads the viewer's named firms' records (SQLite, a viewer whose
-    scope names firms, not units)."""
-    if viewer is None or keys.is_empty or connection.vendor != "sqlite":
-        return False
-    scope = effective_scope(viewer)
-    return not scope.sees_all and not scope.unit_ids
-
-
 def _facts_sums(viewer: Viewer, by: str, q: Query, keys: Keys) -> dict[str, Sums]:
-    """Sums by `by` over the records within `keys`. Within an HS prefix on SQLite, the
-    window's months are tested in a CASE, so that SQLite reads the prefix's range of the
-    (hs_code, period) index rather than every record of the window's months (the leader's
-    HS codes within heading 8539: 3.5 s of CPU on a miss at 5.6 M records, session 42)."""
-    hidden = _hs_ranged(viewer, keys)
-    return grouped_sums(_keyed_facts(viewer, keys), _FACT_KEYS[by], q, window_hidden=hidden)
+    """Sums by `by` over the records within `keys`, read as `keyed.window_facts` chooses."""
+    qs, hide = window_facts(viewer, keys, _window(q))
+    return grouped_sums(qs, _FACT_KEYS[by], q, window_hidden=hide)
 
 
-def _hs_ranged(viewer: Viewer, keys: Keys) -> bool:
-    """Whether SQLite should read `_keyed_facts` through their HS range (`_facts_sums`): for
-    a viewer who sees the whole city. A district's gate is a join, which the range would test
-    on every record of the prefix in the city (a district user's codes within heading 8539:
-    150 ms → 1.0 s); its window of months keeps SQLite on the firms' records instead."""
-    by_range = bool(keys.hs) and keys.hs != NONE_KEY and (viewer is None or sees_all(viewer))
-    return by_range and connection.vendor == "sqlite"
+def _window(q: Query) -> list[dt.date]:
+    return sorted({m for name in SUM_NAMES for m in q.span_months(name)})
 
 
 def _pair_lookup(viewer: Viewer, by: str, keys: Keys) -> dict[str, int] | None:
@@ -517,9 +475,9 @@ def prime_tables(
         and _stage_source(viewer, by, keys) is None
     ]
     if rest:
-        qs = _keyed_facts(viewer, keys)
+        qs, hide = window_facts(viewer, keys, _window(q))
         exprs = {by: _FACT_KEYS[by] for by in rest}
-        _prime(qs, exprs, q, keys, memo, "facts", hidden=_hs_ranged(viewer, keys))
+        _prime(qs, exprs, q, keys, memo, "facts", hidden=hide)
 
 
 def _prime(
@@ -645,7 +603,7 @@ def _flow_sources(viewer: Viewer, keys: Keys) -> list[Any]:
             return [TradeRollup.objects.filter(dimension=Dimension.MODE)]
         return scoped_sources(viewer, Dimension.MODE)
     sources = rollup_sources(viewer, keys)
-    return sources if sources is not None else [_keyed_facts(viewer, keys)]
+    return sources if sources is not None else [keyed_facts(viewer, keys)]
 
 
 @dataclass(frozen=True)

@@ -186,9 +186,7 @@ def test_several_keys_count_from_the_stage_rollups_as_the_records(trade_data, ci
 
 
 @pytest.mark.parametrize("flow", ["total", "export"])
-def test_a_count_no_rollup_holds_equals_the_records_whichever_plan_reads_it(
-    trade_data, city, flow
-):
+def test_a_count_no_rollup_holds_equals_the_records_whichever_plan_reads_it(trade_data, city, flow):
     """Keys no rollup of the viewer's holds (a partner within an HS chapter, a partner within
     a trade mode) are counted from the records: for a scoped viewer on SQLite through his
     firms' records, the keys tested on the unique key (`count_plan`: a liaison officer's year

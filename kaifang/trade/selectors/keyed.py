@@ -1,0 +1,138 @@
+"""How a breakdown reads the records within keys when no rollup answers (a partner within a
+trade mode and an HS chapter, a code within a partner and a heading): which index SQLite reads
+them through. SQLite has no statistics: of a trade mode's equality, an HS code's range and
+the window's months it took the trade mode's (mode, value) index across every month (the
+leader's partners within 一般贸易 and HS 84: 11.4 s of CPU at 5.6 M records, session 42).
+Here the cheapest read is chosen from the rollups' counts and written plain, every other
+condition inside one CASE, which no index serves. PostgreSQL keeps statistics and chooses
+for itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+
+from kaifang.core.scope import effective_scope
+from kaifang.trade.models import CommodityRollup, Dimension, TradeRollup
+from kaifang.trade.selectors.base import (
+    NONE_KEY,
+    Keys,
+    Viewer,
+    apply_keys,
+    facts,
+    group_codes,
+    hs_range,
+    keys_q,
+    sees_all,
+)
+from kaifang.trade.selectors.plans import KEY_ROW_COST
+from kaifang.trade.selectors.summary import CODE_WIDTH
+
+# the reads a breakdown's records can take (besides a liaison officer's firms)
+BY_WINDOW, BY_PARTNER, BY_CODES, BY_FIRM = "window", "partner", "codes", "firm"
+
+
+def hidden(qs: QuerySet[Any], condition: Q) -> QuerySet[Any]:
+    """`qs` filtered by `condition` written inside one CASE, which no index serves."""
+    if not condition:
+        return qs
+    inside = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found: QuerySet[Any] = qs.alias(keyed=inside).filter(keyed=1)
+    return found
+
+
+def firms_only(viewer: Viewer, keys: Keys) -> bool:
+    """Whether a viewer whose scope names firms, not units (a liaison officer), reads his
+    firms' records with the keys tested apart (SQLite): by partner within HS 29 and 一般贸易
+    walked the trade mode's index across the city, 18 s at 5.6 M records (session 40)."""
+    if viewer is None or keys.is_empty or connection.vendor != "sqlite":
+        return False
+    scope = effective_scope(viewer)
+    return not scope.sees_all and not scope.unit_ids
+
+
+def keyed_facts(viewer: Viewer, keys: Keys) -> QuerySet[Any]:
+    """The records within `keys` the viewer sees, any months (a chart's 36): a liaison
+    officer's through his firms (`firms_only`); else with an HS prefix also written as the
+    range of codes it selects, which the (hs_code, period) index serves (SQLite's LIKE, which
+    `startswith` is, uses none)."""
+    qs = facts(viewer)
+    if firms_only(viewer, keys):
+        return hidden(qs, keys_q(keys))
+    qs = apply_keys(qs, keys)
+    if keys.hs and keys.hs != NONE_KEY:
+        low, high = hs_range(keys.hs)
+        qs = qs.filter(hs_code__gte=low, hs_code__lt=high)
+    return qs
+
+
+def window_facts(
+    viewer: Viewer, keys: Keys, months: Sequence[dt.date]
+) -> tuple[QuerySet[Any], bool]:
+    """The records within `keys` for sums over `months`, and whether the caller must test the
+    months in a CASE (read through the codes' range, every month of it). For a viewer who sees
+    the whole city on SQLite, the cheapest of: the window's records (the (period, flow)
+    index), a partner's or group's within the window ((partner, period)), an HS prefix's of
+    every month ((hs_code, period)), a firm's ((enterprise, period) of the unique key),
+    weighed by the rows each reads (a row fetched out of the table's order costs
+    `KEY_ROW_COST`); the other conditions are tested in a CASE. Anyone else: `keyed_facts`."""
+    if (viewer is not None and not sees_all(viewer)) or connection.vendor != "sqlite":
+        return keyed_facts(viewer, keys), False
+    if keys.is_empty:
+        return facts(viewer), False
+    read = cheapest_read(keys, months)
+    window = Q(period__in=months)
+    qs = facts(viewer)
+    if read == BY_CODES:
+        low, high = hs_range(keys.hs)
+        return hidden(qs.filter(hs_code__gte=low, hs_code__lt=high), keys_q(keys)), True
+    if read == BY_FIRM:
+        return hidden(
+            qs.filter(Q(enterprise_id=int(keys.enterprise)) & window), keys_q(keys)
+        ), False
+    if read == BY_PARTNER:
+        partners = group_codes(keys.group) if keys.group else [_partner(keys)]
+        if keys.partner and keys.group:  # both: the partner alone (it is in the group or none)
+            partners = [_partner(keys)]
+        return hidden(qs.filter(Q(partner_code__in=partners) & window), keys_q(keys)), False
+    return hidden(qs.filter(window), keys_q(keys)), False
+
+
+def _partner(keys: Keys) -> str:
+    return "" if keys.partner == NONE_KEY else keys.partner
+
+
+def cheapest_read(keys: Keys, months: Sequence[dt.date]) -> str:
+    """The read of `window_facts` that fetches the fewest rows, from the rollups' counts."""
+    costs = {BY_WINDOW: _rows(TradeRollup.objects.filter(dimension=Dimension.MODE), months)}
+    if keys.enterprise:
+        firm = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, key=keys.enterprise)
+        costs[BY_FIRM] = _rows(firm, months)
+    if keys.partner or keys.group:
+        key = [_partner(keys)] if keys.partner else sorted(group_codes(keys.group))
+        partners = TradeRollup.objects.filter(dimension=Dimension.PARTNER, key__in=key)
+        costs[BY_PARTNER] = _rows(partners, months) * KEY_ROW_COST
+    if keys.hs and keys.hs != NONE_KEY:
+        costs[BY_CODES] = _rows(_codes(keys.hs), None) * KEY_ROW_COST
+    return min(costs, key=lambda name: costs[name])
+
+
+def _codes(prefix: str) -> QuerySet[Any]:
+    """Rollup rows that count the records of an HS prefix, every month."""
+    if len(prefix) > 4:
+        low, high = hs_range(prefix[:CODE_WIDTH])
+        return CommodityRollup.objects.filter(code__gte=low, code__lt=high)
+    if len(prefix) == 2:
+        return TradeRollup.objects.filter(dimension=Dimension.HS2, key=prefix)
+    low, high = hs_range(prefix)
+    return TradeRollup.objects.filter(dimension=Dimension.HS4, key__gte=low, key__lt=high)
+
+
+def _rows(qs: QuerySet[Any], months: Sequence[dt.date] | None) -> float:
+    if months is not None:
+        qs = qs.filter(period__in=months)
+    return float(qs.aggregate(n=Sum("rows"))["n"] or 0)
