@@ -175,7 +175,8 @@ def kept_breakdown(
     """One breakdown table, kept per rollup version, scope, query, keys and level like the
     overview's tables: the breakdown page's, and a park page's firms (by enterprise within
     the park). Its rows' names are as computed; a page that shows them reads them afresh.
-    A slow one within keys is remembered for the worker (`remember_keyed`)."""
+    A slow one is remembered for the worker (`remember_keyed`): the worker's own refill
+    computes each scope's default pages only (dollars, the newest month, no keys)."""
     drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
     key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{drill}"
 
@@ -183,7 +184,7 @@ def kept_breakdown(
         started = time.perf_counter()
         table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level)
         slow = time.perf_counter() - started > SLOW_SECONDS
-        if remember and slow and not keys.is_empty:
+        if remember and slow:
             remember_keyed(user, by, level, q, keys)
         return table
 
@@ -191,11 +192,12 @@ def kept_breakdown(
 
 
 # The pages within keys are too many to compute after every import for every scope (a row's
-# next level, and its next). But people return to the same ones each month (一般贸易's firms,
-# a district's partners), and their first view after an import computes them: 0.2–1.4 s of
-# CPU at 5.6 M records for the leader's firms within a trade mode or a partner group. The
-# worker computes again, after each import, those that took longer than SLOW_SECONDS when last
-# computed on view: the KEYED_PAGES newest, for the newest month, as their viewer.
+# next level, and its next), and so are the breakdowns in each currency and flow. But people
+# return to the same ones each month (一般贸易's firms, a district's partners, the firms in
+# yuan), and their first view after an import computes them: 0.2–1.4 s of CPU at 5.6 M
+# records for the leader's firms within a trade mode or a partner group. The worker computes
+# again, after each import, those that took longer than SLOW_SECONDS when last computed on
+# view: the KEYED_PAGES newest, for the newest month, as their viewer.
 KEYED_PAGES = 100
 KEYED_KEY = "trade:keyed:viewed"  # (scope signature, user id, by, level, keys, flow, currency)
 SLOW_SECONDS = 0.1
@@ -246,9 +248,8 @@ def refill_keyed() -> int:
             continue
         q = Query(year=latest.year, month=latest.month, flow=flow, currency=currency)
         keys = Keys.from_params(dict(params))
-        if keys.is_empty:
-            continue
-        kept_trend(user, q, keys, remember=False)
+        if not keys.is_empty:  # a page without keys charts the overview's kept trend
+            kept_trend(user, q, keys, remember=False)
         if by:
             kept_breakdown(user, by, q, keys, level, remember=False)
         done += 1
