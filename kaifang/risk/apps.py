@@ -24,7 +24,7 @@ class RiskConfig(AppConfig):
         from kaifang.trade.refill import after_version_moves
 
         after_version_moves(
-            "kaifang.risk.selectors.refill_dependence", dispatch_uid="risk.dependence"
+            "kaifang.risk.dependence.refill_dependence", dispatch_uid="risk.dependence"
         )
         panels.register_all()
         demo.register_loader()

@@ -14,7 +14,6 @@ same months, which sums the same facts."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifang.core.models import DataScope, Industry, Partner, PartnerGroup, Unit, UnitKind, User
@@ -32,20 +30,11 @@ from kaifang.risk import matching, rollup
 from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.figures import report_month
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
-from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
-    Concentration,
-    Markets,
-    Query,
     Viewer,
-    breakdown,
-    concentration_of,
-    enterprise_concentration,
-    markets,
     sees_all,
 )
-from kaifang.trade.selectors.base import enterprise_rollup, reach, scope_signature
-from kaifang.trade.selectors.dynamics import EnterpriseConcentration
+from kaifang.trade.selectors.base import enterprise_rollup, reach
 from kaifang.trade.selectors.measures import add_months
 
 ZERO = Decimal(0)
@@ -704,118 +693,3 @@ def can_maintain_watch_list(user: User) -> bool:
     if user.is_superuser:
         return True
     return effective_scope(user).sees_all and any(r.code != "leader" for r in user.roles.all())
-
-
-# --- dependence without a scenario ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HhiPoint:
-    label: str
-    partners: Concentration
-    products: Concentration
-
-
-@dataclass
-class Dependence:
-    top_share: Decimal
-    watch_share: Decimal
-    months: int
-    latest: dt.date | None = None
-    q: Query | None = None
-    concentrated: list[EnterpriseConcentration] = field(default_factory=list)
-    on_watch: list[EnterpriseExposure] = field(default_factory=list)
-    watch_result: Exposure | None = None
-    history: list[HhiPoint] = field(default_factory=list)
-    markets: Markets | None = None
-
-
-CONCENTRATION_FIRMS = 300
-
-
-DEPENDENCE_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires it sooner
-DEFAULT_TOP_SHARE, DEFAULT_WATCH_SHARE, DEFAULT_MONTHS = Decimal(50), Decimal(30), 12
-
-
-def refill_dependence() -> int:
-    """The dependence page as it first opens (the default thresholds), for the city and each
-    district or park user (trade's `refill_viewers`): run by the worker after a rebuild, so
-    the first viewer after an import meets a cache hit. Returns the scopes filled."""
-    from kaifang.trade.refill import refill_viewers
-
-    viewers = refill_viewers(owners=False)
-    for user in viewers:
-        dependence(
-            viewer=user,
-            top_share=DEFAULT_TOP_SHARE,
-            watch_share=DEFAULT_WATCH_SHARE,
-            months=DEFAULT_MONTHS,
-        )
-    return len(viewers)
-
-
-def dependence(
-    *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
-) -> Dependence:
-    """`figures_of_dependence`, cached per rollup version (every import, rebuild or
-    enterprise change moves it), scope, thresholds and watch list: the page reads the
-    concentration of 300 firms, a watch-list exposure and six breakdowns (about a second of
-    work on a large city) that change only with those."""
-    watch = sorted(WatchEntry.objects.values_list("partner__code", flat=True))
-    digest = hashlib.sha256(",".join(watch).encode()).hexdigest()[:16]
-    key = ":".join(
-        [
-            "risk:dependence",
-            str(rollup_version()),
-            scope_signature(viewer),
-            f"{top_share}:{watch_share}:{months}:{digest}",
-        ]
-    )
-    found = cache.get(key)
-    if isinstance(found, Dependence):
-        return found
-    found = figures_of_dependence(
-        viewer=viewer, top_share=top_share, watch_share=watch_share, months=months
-    )
-    cache.set(key, found, DEPENDENCE_CACHE_SECONDS)
-    return found
-
-
-def figures_of_dependence(
-    *, viewer: Viewer, top_share: Decimal, watch_share: Decimal, months: int
-) -> Dependence:
-    """Enterprises whose top export market is above `top_share` % of their exports (trade's
-    concentration, 1–N月累计), those whose exports to watch-list partners are above
-    `watch_share` % (the exposure over the trailing `months`), the city's partner and product
-    concentration year by year, and markets gained and lost."""
-    found = Dependence(top_share=top_share, watch_share=watch_share, months=months)
-    found.latest = report_month(viewer)
-    if found.latest is None:
-        return found
-    q = Query(year=found.latest.year, month=found.latest.month, flow="export")
-    found.q = q
-    found.concentrated = [
-        row
-        for row in enterprise_concentration(viewer=viewer, q=q, limit=CONCENTRATION_FIRMS)
-        if row.top_share_pct is not None and row.top_share_pct > top_share
-    ]
-    watch_codes = frozenset(WatchEntry.objects.values_list("partner__code", flat=True))
-    if watch_codes:
-        found.watch_result = exposure(
-            viewer=viewer, spec=Spec(flow="export", partner_codes=watch_codes, months=months)
-        )
-        found.on_watch = [
-            e
-            for e in found.watch_result.enterprises
-            if e.share_pct is not None and e.share_pct > watch_share
-        ]
-    for year in range(found.latest.year - 2, found.latest.year + 1):
-        point = Query(
-            year=year, month=found.latest.month if year == found.latest.year else 12, flow="export"
-        )
-        partners = concentration_of(breakdown(viewer=viewer, by="partner", q=point))
-        if partners.partners:
-            products = concentration_of(breakdown(viewer=viewer, by="hs2", q=point))
-            found.history.append(HhiPoint(point.ytd_label, partners, products))
-    found.markets = markets(viewer=viewer, q=q)
-    return found

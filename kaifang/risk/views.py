@@ -24,6 +24,7 @@ from kaifang.core.models import Partner, User
 from kaifang.core.scope import get_for_user, units_visible_to, visible_to
 from kaifang.enterprises.models import Enterprise
 from kaifang.risk import actions, exports, selectors
+from kaifang.risk import dependence as dependence_of
 from kaifang.risk.forms import (
     DependenceForm,
     FollowUpForm,
@@ -401,10 +402,10 @@ def dependence(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = DependenceForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    figures = selectors.dependence(
+    figures = dependence_of.dependence(
         viewer=user,
-        top_share=Decimal(data.get("top_share") or selectors.DEFAULT_TOP_SHARE),
-        watch_share=Decimal(data.get("watch_share") or selectors.DEFAULT_WATCH_SHARE),
-        months=data.get("months") or selectors.DEFAULT_MONTHS,
+        top_share=Decimal(data.get("top_share") or dependence_of.DEFAULT_TOP_SHARE),
+        watch_share=Decimal(data.get("watch_share") or dependence_of.DEFAULT_WATCH_SHARE),
+        months=data.get("months") or dependence_of.DEFAULT_MONTHS,
     )
     return render(request, "risk/dependence.html", {"form": form, "d": figures})

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from kaifang.core.models import Partner
+from kaifang.risk.dependence import dependence
 from kaifang.risk.models import WatchEntry
-from kaifang.risk.selectors import dependence
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_the_worker_fills_the_dependence_page_after_a_rebuild(risk_data, city, c
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from kaifang.risk.selectors import refill_dependence
+    from kaifang.risk.dependence import refill_dependence
     from kaifang.trade.signals import version_bumped
 
     assert any("risk.dependence" in str(r[0]) for r in version_bumped.receivers)

@@ -28,7 +28,7 @@ REFILLS = {
     "kaifang.trade.figures.refill_keyed",
     "kaifang.indicators.dashboard.refill",
     "kaifang.zones.selectors.chains.refill",
-    "kaifang.risk.selectors.refill_dependence",
+    "kaifang.risk.dependence.refill_dependence",
 }
 PAGES = [reverse("trade:analysis_overview")] + [
     reverse("trade:analysis_dynamic", args=[kind])
