@@ -15,7 +15,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.risk.selectors import Spec, in_months, scope_gates, spec_terms, within
 from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors import Viewer, sees_all
-from kaifang.trade.selectors.base import reach
+from kaifang.trade.selectors.base import hidden_in_case, reach
 from kaifang.trade.selectors.plans import (
     KEY_ROW_COST,
     PG_VALUE_WALK_ENTRY_COST,
@@ -23,14 +23,13 @@ from kaifang.trade.selectors.plans import (
     VALUE_WALK_ENTRY_COST,
     table_records,
 )
-from kaifang.trade.selectors.records import hidden_in_case
 
 # The records page lists a scenario's records largest first (ties by month, then id), 50 a
 # page. Sorting every matching record for it took 290–300 ms of query at 5.6 M records for
 # the leader's EU textiles scenario (its partners' 305,850 records of the year read through
 # the (partner, period) index and sorted), whose first page holds 50. As trade's drill-down
 # (`trade/selectors/plans.py`), the page is read through the plan its counts make cheapest,
-# every other condition inside one CASE (`trade.selectors.records.hidden_in_case`) so that
+# every other condition inside one CASE (`trade.selectors.base.hidden_in_case`) so that
 # SQLite reads only the intended index. The counts: the table's records (the trade-mode rollup),
 # the matching ones (the exposure rollup's count, which the page shows), the firms' records
 # in the window (the enterprise rollup) and the partners' (the partner rollup).

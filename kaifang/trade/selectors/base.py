@@ -198,12 +198,6 @@ def group_codes(group: str) -> tuple[str, ...]:
     )
 
 
-def hs_range(prefix: str) -> tuple[str, str]:
-    """The codes that start with an HS prefix, as the range [low, high) an index serves
-    (SQLite's LIKE, which `startswith` is, uses none): HS codes are digits."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
 def keys_q(keys: Keys) -> Q:
     """The drill keys as one condition on customs records (what `apply_keys` filters by)."""
     condition = Q()
@@ -373,6 +367,28 @@ def code_range(code: str) -> tuple[str, str | None]:
     return code, str(int(code) + 1).zfill(len(code))
 
 
+def code_range_q(field: str, prefix: str) -> Q:
+    """The rows whose `field` (a commodity code, or an HS heading) starts with the digits
+    `prefix`, as the range `code_range` gives, which an index serves (SQLite's LIKE, which
+    `startswith` is, uses none); all nines: the lower bound and the prefix."""
+    low, high = code_range(prefix)
+    above = Q(**{f"{field}__gte": low})
+    if high is None:
+        return above & Q(**{f"{field}__startswith": prefix})
+    return above & Q(**{f"{field}__lt": high})
+
+
+def hidden_in_case(qs: QuerySet[_M], condition: Q, name: str = "drill_match") -> QuerySet[_M]:
+    """`qs` filtered by `condition` written inside one CASE, which no index serves: the plan
+    then reads only the index its other conditions (or its ORDER BY) name. The drill-down's
+    plans, the breakdowns' keyed reads and risk's scenario records page plan so."""
+    if not condition:
+        return qs
+    matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    found: QuerySet[_M] = qs.alias(**{name: matches}).filter(**{name: 1})
+    return found
+
+
 def facts(viewer: Viewer) -> QuerySet[CustomsRecord]:
     """Customs records the viewer may see."""
     return by_firm_scope(CustomsRecord.objects.all(), viewer)
@@ -463,11 +479,7 @@ def in_window(qs: QuerySet[Any], months: Sequence[dt.date], *, hidden: bool) -> 
     """`qs` within `months`; `hidden`: tested in a CASE, which no index serves, so that the
     plan reads the index of `qs`'s own conditions (an HS range of the records)."""
     window = Q(period__in=months)
-    if not hidden:
-        return qs.filter(window)
-    inside = Case(When(window, then=Value(1)), default=Value(0), output_field=IntegerField())
-    found: QuerySet[Any] = qs.alias(in_window=inside).filter(in_window=1)
-    return found
+    return hidden_in_case(qs, window, "in_window") if hidden else qs.filter(window)
 
 
 def grouped_sums(

@@ -219,12 +219,8 @@ def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
 
 def _facts_sums(viewer: Viewer, by: str, q: Query, keys: Keys) -> dict[str, Sums]:
     """Sums by `by` over the records within `keys`, read as `keyed.window_facts` chooses."""
-    qs, hide = window_facts(viewer, keys, _window(q))
+    qs, hide = window_facts(viewer, keys, q.all_months())
     return grouped_sums(qs, _FACT_KEYS[by], q, window_hidden=hide)
-
-
-def _window(q: Query) -> list[dt.date]:
-    return sorted({m for name in SUM_NAMES for m in q.span_months(name)})
 
 
 def _pair_lookup(viewer: Viewer, by: str, keys: Keys) -> dict[str, int] | None:
@@ -475,7 +471,7 @@ def prime_tables(
         and _stage_source(viewer, by, keys) is None
     ]
     if rest:
-        qs, hide = window_facts(viewer, keys, _window(q))
+        qs, hide = window_facts(viewer, keys, q.all_months())
         exprs = {by: _FACT_KEYS[by] for by in rest}
         _prime(qs, exprs, q, keys, memo, "facts", hidden=hide)
 

@@ -14,18 +14,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet, Sum
 
 from kaifang.core.scope import effective_scope
 from kaifang.trade.models import CommodityRollup, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
+    FIRM_KEYS,
     NONE_KEY,
     Keys,
     Viewer,
     apply_keys,
+    code_range_q,
     facts,
     group_codes,
-    hs_range,
+    hidden_in_case,
     keys_q,
     sees_all,
 )
@@ -34,15 +36,6 @@ from kaifang.trade.selectors.summary import CODE_WIDTH
 
 # the reads a breakdown's records can take (besides a liaison officer's firms)
 BY_WINDOW, BY_PARTNER, BY_CODES, BY_FIRM = "window", "partner", "codes", "firm"
-
-
-def hidden(qs: QuerySet[Any], condition: Q) -> QuerySet[Any]:
-    """`qs` filtered by `condition` written inside one CASE, which no index serves."""
-    if not condition:
-        return qs
-    inside = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    found: QuerySet[Any] = qs.alias(keyed=inside).filter(keyed=1)
-    return found
 
 
 def firms_only(viewer: Viewer, keys: Keys) -> bool:
@@ -62,11 +55,10 @@ def keyed_facts(viewer: Viewer, keys: Keys) -> QuerySet[Any]:
     `startswith` is, uses none)."""
     qs = facts(viewer)
     if firms_only(viewer, keys):
-        return hidden(qs, keys_q(keys))
+        return hidden_in_case(qs, keys_q(keys))
     qs = apply_keys(qs, keys)
     if keys.hs and keys.hs != NONE_KEY:
-        low, high = hs_range(keys.hs)
-        qs = qs.filter(hs_code__gte=low, hs_code__lt=high)
+        qs = qs.filter(code_range_q("hs_code", keys.hs))
     return qs
 
 
@@ -79,8 +71,13 @@ def window_facts(
     index), a partner's or group's within the window ((partner, period)), an HS prefix's of
     every month ((hs_code, period)), a firm's ((enterprise, period) of the unique key),
     weighed by the rows each reads (a row fetched out of the table's order costs
-    `KEY_ROW_COST`); the other conditions are tested in a CASE. Anyone else: `keyed_facts`."""
+    `KEY_ROW_COST`); the other conditions are tested in a CASE. Within a district, park or
+    industry, and for anyone else: `keyed_facts`."""
     if (viewer is not None and not sees_all(viewer)) or connection.vendor != "sqlite":
+        return keyed_facts(viewer, keys), False
+    if keys.params().keys() & FIRM_KEYS:
+        # a district's, park's or industry's firms: SQLite reads them through the firm's
+        # index and the unique key (hidden, it read every record of the window)
         return keyed_facts(viewer, keys), False
     if keys.is_empty:
         return facts(viewer), False
@@ -88,18 +85,18 @@ def window_facts(
     window = Q(period__in=months)
     qs = facts(viewer)
     if read == BY_CODES:
-        low, high = hs_range(keys.hs)
-        return hidden(qs.filter(hs_code__gte=low, hs_code__lt=high), keys_q(keys)), True
+        ranged = qs.filter(code_range_q("hs_code", keys.hs))
+        return hidden_in_case(ranged, keys_q(keys)), True
     if read == BY_FIRM:
-        return hidden(
+        return hidden_in_case(
             qs.filter(Q(enterprise_id=int(keys.enterprise)) & window), keys_q(keys)
         ), False
     if read == BY_PARTNER:
         partners = group_codes(keys.group) if keys.group else [_partner(keys)]
         if keys.partner and keys.group:  # both: the partner alone (it is in the group or none)
             partners = [_partner(keys)]
-        return hidden(qs.filter(Q(partner_code__in=partners) & window), keys_q(keys)), False
-    return hidden(qs.filter(window), keys_q(keys)), False
+        return hidden_in_case(qs.filter(Q(partner_code__in=partners) & window), keys_q(keys)), False
+    return hidden_in_case(qs.filter(window), keys_q(keys)), False
 
 
 def _partner(keys: Keys) -> str:
@@ -124,12 +121,10 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date]) -> str:
 def _codes(prefix: str) -> QuerySet[Any]:
     """Rollup rows that count the records of an HS prefix, every month."""
     if len(prefix) > 4:
-        low, high = hs_range(prefix[:CODE_WIDTH])
-        return CommodityRollup.objects.filter(code__gte=low, code__lt=high)
+        return CommodityRollup.objects.filter(code_range_q("code", prefix[:CODE_WIDTH]))
     if len(prefix) == 2:
         return TradeRollup.objects.filter(dimension=Dimension.HS2, key=prefix)
-    low, high = hs_range(prefix)
-    return TradeRollup.objects.filter(dimension=Dimension.HS4, key__gte=low, key__lt=high)
+    return TradeRollup.objects.filter(code_range_q("key", prefix), dimension=Dimension.HS4)
 
 
 def _rows(qs: QuerySet[Any], months: Sequence[dt.date] | None) -> float:

@@ -9,17 +9,13 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Case,
     DecimalField,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from kaifang.core.scope import effective_scope, scope_q
@@ -34,6 +30,7 @@ from kaifang.trade.selectors.base import (
     Viewer,
     apply_keys,
     facts,
+    hidden_in_case,
     keys_q,
 )
 from kaifang.trade.selectors.plans import (
@@ -311,15 +308,3 @@ def _firms_cut(firms: list[int], condition: Q, depth: int) -> Decimal | None:
     )
     found = [cut for cut in values if cut is not None]
     return max(found) if found else None
-
-
-def hidden_in_case(
-    qs: QuerySet[CustomsRecord], condition: Q, name: str = "drill_match"
-) -> QuerySet[CustomsRecord]:
-    """`qs` filtered by `condition` written inside one CASE, which no index serves: the plan
-    then reads only the index its other conditions (or its ORDER BY) name. Shared with risk's
-    scenario records page, which plans its page the same way."""
-    if not condition:
-        return qs
-    matches = Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return qs.alias(**{name: matches}).filter(**{name: 1})

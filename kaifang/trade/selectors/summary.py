@@ -25,11 +25,11 @@ from kaifang.trade.selectors.base import (
     Keys,
     Query,
     Viewer,
+    code_range_q,
     enterprise_rollup,
     firms_named,
     flow_filter,
     group_codes,
-    hs_range,
     scoped_sources,
     sees_all,
     stage_rows,
@@ -170,8 +170,7 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
         return None
     if keys.hs == NONE_KEY:
         return CommodityRollup.objects.filter(code="")
-    low, high = hs_range(keys.hs)
-    return CommodityRollup.objects.filter(code__gte=low, code__lt=high)
+    return CommodityRollup.objects.filter(code_range_q("code", keys.hs))
 
 
 def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:

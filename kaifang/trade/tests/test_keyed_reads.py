@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr
 from django.test.utils import CaptureQueriesContext
 
@@ -86,3 +86,28 @@ def test_sqlite_reads_a_partner_within_a_trade_mode_through_the_partners_index(
         cursor.execute("EXPLAIN QUERY PLAN " + summed)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "customs_record_mode_usd" not in plan and "partner" in plan, plan
+
+
+def test_an_hs_prefix_is_a_range_of_digit_strings_in_any_collation():
+    """"8539" is the codes from "8539" up to "8540", not "853:": under a language collation
+    (ICU's zh-Hans-CN, glibc's zh_CN) ":" sorts before the digits and that range was empty on
+    PostgreSQL (every code of a prefix ending in 9 read as none: found in review, session 42).
+    All nines have no bound of their length: the prefix itself then."""
+    from kaifang.trade.selectors.base import code_range_q
+
+    assert code_range_q("code", "8539") == Q(code__gte="8539") & Q(code__lt="8540")
+    assert code_range_q("hs_code", "61") == Q(hs_code__gte="61") & Q(hs_code__lt="62")
+    assert code_range_q("key", "99") == Q(key__gte="99") & Q(key__startswith="99")
+
+
+def test_a_place_key_keeps_the_firms_plan(trade_data, city):
+    """Within a district, park or industry the whole city's records are read through the
+    named firms, not the window's months with the place tested in a CASE (every record of
+    the window, found in review, session 42)."""
+    district = str(city.district_a.pk)
+    months = Query(year=2025, month=3).all_months()
+    for params in ({"hs": "8471", "district": district}, {"partner": "502", "park": "-"}):
+        qs, hide = keyed.window_facts(city.leader, Keys(**params), months)
+        assert not hide and "CASE" not in str(qs.query), params
+    qs, _ = keyed.window_facts(city.leader, Keys(hs="8471", mode="10"), months)
+    assert ("CASE" in str(qs.query)) == (connection.vendor == "sqlite")
