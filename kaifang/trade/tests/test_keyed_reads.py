@@ -89,7 +89,7 @@ def test_sqlite_reads_a_partner_within_a_trade_mode_through_the_partners_index(
 
 
 def test_an_hs_prefix_is_a_range_of_digit_strings_in_any_collation():
-    """ "8539" is the codes from "8539" up to "8540", not "853:": under a language collation
+    """The codes of prefix 8539 run from "8539" up to "8540", not "853:": under a collation
     (ICU's zh-Hans-CN, glibc's zh_CN) ":" sorts before the digits and that range was empty on
     PostgreSQL (every code of a prefix ending in 9 read as none: found in review, session 42).
     All nines have no bound of their length: the prefix itself then."""
