@@ -506,6 +506,35 @@ class EnterpriseProductRollup(_EnterpriseStage):
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
 
 
+class EnterpriseModeRollup(_EnterpriseStage):
+    """Stage "mode": per enterprise, month and flow, the sums by trade mode; the product stage
+    without the heading, summed from it (trade/dimensions.py DERIVED). The firms within a
+    trade mode (by firm within 一般贸易: 1.3 s of CPU reading the product stage's 1.5 M rows
+    on a first view at 5.6 M records, session 42) and a firm's totals read a tenth of the rows
+    here (decision 0038)."""
+
+    mode = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "企业分贸易方式月度汇总"
+        verbose_name_plural = "企业分贸易方式月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "flow", "mode"],
+                name="enterprise_mode_rollup_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["period"], name="enterprise_mode_period"),
+            models.Index(  # the enterprise last, as in the other stages'
+                fields=["mode", "period", "enterprise"], name="enterprise_mode_mode"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.mode}"
+
+
 class PartnerProductRollup(models.Model):
     """City-wide monthly sums by trade partner and HS heading: the one cross of two trade
     dimensions the pages ask for that no stage holds (the partners within an HS chapter, the
@@ -573,7 +602,11 @@ class CommodityRollup(models.Model):
 
 
 # stage (trade/dimensions.py) → the table that keeps it; each field of the stage is a column
-STAGE_MODELS: dict[str, type[EnterprisePartnerRollup] | type[EnterpriseProductRollup]] = {
+StageModel = (
+    type[EnterprisePartnerRollup] | type[EnterpriseProductRollup] | type[EnterpriseModeRollup]
+)
+STAGE_MODELS: dict[str, StageModel] = {
     "partner": EnterprisePartnerRollup,
     "product": EnterpriseProductRollup,
+    "mode": EnterpriseModeRollup,
 }

@@ -25,7 +25,14 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, ParamSpec, TypeVar
 
-from kaifang.trade.dimensions import COLUMNS, DIMENSIONS, FIELDS, STAGES
+from kaifang.trade.dimensions import (
+    COLUMNS,
+    DERIVED,
+    DIMENSIONS,
+    FIELDS,
+    STAGES,
+    derived_positions,
+)
 from kaifang.trade.importers.common import (
     Flow,
     Lookups,
@@ -357,7 +364,9 @@ def _stage_adder() -> _Add:
     or a loop over the fields cost 0.7–1.6 µs a row more than the hand-written keys did
     (timeit, loaded machine); this costs 0–0.3 µs."""
     lines = [f"def add(stages, slot, month, flow, {', '.join(COLUMNS)}, usd, cny, new):"]
-    for number, fields in enumerate(STAGES.values()):
+    for number, (stage, fields) in enumerate(STAGES.items()):
+        if stage in DERIVED:
+            continue  # summed from its source stage at the end (_derive_stages)
         parts = []
         for name in fields:
             field = FIELDS[name]
@@ -382,12 +391,23 @@ def _stage_adder() -> _Add:
 _add_to_stages = _stage_adder()
 
 
+def _derive_stages(stages: Mapping[str, dict[tuple[Any, ...], list[Any]]]) -> None:
+    """Fill each derived stage (dimensions.DERIVED) from its source stage's rows, as the SQL
+    rebuild sums its table from the source's: a row per source row, not per record."""
+    for stage, source in DERIVED.items():
+        target = stages[stage]
+        positions = derived_positions(stage)
+        for (slot, month, flow, *values), sums in stages[source].items():
+            _add_sums(target, (slot, month, flow, *(values[p] for p in positions)), sums)
+
+
 def _rollups(
     stages: Mapping[str, dict[tuple[Any, ...], list[Any]]],
     attributes: Mapping[int, tuple[int, int, int | None]],
 ) -> Rollups:
     """Every rollup row of the file's records, grouped as rollups.rebuild_rollups groups the
     facts: both read trade/dimensions.py."""
+    _derive_stages(stages)
     city: dict[tuple[Any, ...], list[Any]] = {}
     pairs: dict[tuple[Any, ...], list[Any]] = {}
     officers: dict[tuple[Any, ...], list[Any]] = {}

@@ -93,7 +93,7 @@ _STAGE_KEYS: dict[str, tuple[str, Any]] = {
     "partner": ("partner", F("partner")),
     "hs2": ("product", Substr("heading", 1, 2)),
     "hs4": ("product", F("heading")),
-    "mode": ("product", F("mode")),
+    "mode": ("mode", F("mode")),
 }
 _BASE_OF = {"group": "partner", "industry": "enterprise", "district": "enterprise"}
 _BASE_OF["park"] = "enterprise"
@@ -185,13 +185,13 @@ def _stage_qs(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any]:
     return stage_rows(viewer, _STAGE_KEYS[by][0]).filter(enterprise_id=int(keys.enterprise))
 
 
-# by → the stages that hold its column (the enterprise is in both)
+# by → the stages that hold its column, the smallest first (the enterprise is in all)
 _STAGES_OF = {
     "partner": ("partner",),
     "hs2": ("product",),
     "hs4": ("product",),
-    "mode": ("product",),
-    "enterprise": ("product", "partner"),
+    "mode": ("mode", "product"),
+    "enterprise": ("mode", "product", "partner"),
 }
 _STAGE_BY: dict[str, Any] = {
     "partner": F("partner"),

@@ -16,6 +16,7 @@ from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope
 from kaifang.trade.models import (
     Dimension,
+    EnterpriseModeRollup,
     EnterprisePartnerRollup,
     EnterpriseProductRollup,
     Flow,
@@ -478,8 +479,9 @@ def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: K
 
 
 def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
-    """The firms' stage rows of a partner or group key (the partner stage) or of a trade
-    mode, HS chapter or heading (the product stage); None for keys on firms alone."""
+    """The firms' stage rows of a partner or group key (the partner stage), of a trade mode
+    (the trade mode stage) or of an HS chapter or heading (the product stage); None for keys
+    on firms alone."""
     given = keys.params().keys()
     if given & PARTNER_KEYS:
         stage: QuerySet[Any] = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
@@ -488,9 +490,11 @@ def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
         return stage.filter(partner__in=group_codes(keys.group))
     if not given & PRODUCT_KEYS:
         return None
-    stage = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
     if keys.mode:
+        # the trade mode stage: a tenth of the product stage's rows
+        stage = EnterpriseModeRollup.objects.filter(enterprise_id__in=firms)
         return stage.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
+    stage = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
     # A chapter is the headings it begins, also as their range, which the key's fourth column
     # can read (a LIKE it cannot): PostgreSQL fetched each of the firms' rows of the months
     # from the heap to test it (a liaison officer's year of HS 85 at 50.7 M records: 49,311

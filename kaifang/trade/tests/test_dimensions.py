@@ -7,7 +7,14 @@ from __future__ import annotations
 from django.db import connection
 
 from kaifang.trade import rollups
-from kaifang.trade.dimensions import DIMENSIONS, FIELDS, PLACE_DIMENSIONS, STAGES
+from kaifang.trade.dimensions import (
+    DERIVED,
+    DIMENSIONS,
+    FIELDS,
+    PLACE_DIMENSIONS,
+    STAGES,
+    derived_positions,
+)
 from kaifang.trade.importers import stream
 from kaifang.trade.models import STAGE_MODELS, CustomsRecord, Dimension, EnterpriseProductRollup
 
@@ -55,4 +62,17 @@ def test_the_sql_and_the_child_read_the_same_stages():
     assert stages == [
         {(7, "2026-03-01", "export", "502"): [6, 42, 2]},
         {(7, "2026-03-01", "export", "8471", "0110"): [6, 42, 2]},
+        {},  # the trade mode stage is summed from the product stage, not per record
     ]
+    named = dict(zip(STAGES, stages, strict=True))
+    stream._derive_stages(named)
+    assert named["mode"] == {(7, "2026-03-01", "export", "0110"): [6, 42, 2]}
+
+
+def test_a_derived_stage_reads_fields_its_source_holds():
+    for stage, source in DERIVED.items():
+        assert source not in DERIVED  # summed from a stage the facts filled
+        assert set(STAGES[stage]) < set(STAGES[source])
+        assert [STAGES[source][p] for p in derived_positions(stage)] == list(STAGES[stage])
+    mode = next(d for d in DIMENSIONS if d.name == "mode")
+    assert mode.stage == "mode"  # the trade mode rollup from the smaller stage
