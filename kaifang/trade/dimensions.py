@@ -33,7 +33,7 @@ FIELDS = {
 
 # stage → the fields it groups by (after enterprise, month and flow)
 STAGES: dict[str, tuple[str, ...]] = {
-    "partner": ("partner",),
+    "partner": ("partner", "mode"),
     "product": ("heading", "mode"),
     "mode": ("mode",),
 }
@@ -75,7 +75,7 @@ class RollupDimension:
 
 DIMENSIONS = (
     RollupDimension("partner", "partner", "partner"),
-    RollupDimension("enterprise", "partner", ENTERPRISE, by_place=False),
+    RollupDimension("enterprise", "mode", ENTERPRISE, by_place=False),
     RollupDimension("hs2", "product", "heading", width=2),
     RollupDimension("hs4", "product", "heading"),
     RollupDimension("mode", "mode", "mode"),

@@ -450,16 +450,20 @@ class _EnterpriseStage(models.Model):
 
 
 class EnterprisePartnerRollup(_EnterpriseStage):
-    """Stage "partner": per enterprise, month and flow, the sums by trade partner."""
+    """Stage "partner": per enterprise, month and flow, the sums by trade partner and trade
+    mode. The mode costs 15 % more rows (1.51 M against 1.31 M at 5.6 M records) and answers
+    the partners within a trade mode from the stage, not the records (a district user's
+    partners within 一般贸易: 9.9 s of CPU on a first view, session 43; decision 0038)."""
 
     partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    mode = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = "企业分国别(地区)月度汇总"
         verbose_name_plural = "企业分国别(地区)月度汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "period", "flow", "partner"],
+                fields=["enterprise", "period", "flow", "partner", "mode"],
                 name="enterprise_partner_rollup_unique",
             )
         ]
@@ -476,7 +480,7 @@ class EnterprisePartnerRollup(_EnterpriseStage):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner}"
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner} {self.mode}"
 
 
 class EnterpriseProductRollup(_EnterpriseStage):

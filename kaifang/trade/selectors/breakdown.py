@@ -93,7 +93,7 @@ _STAGE_KEYS: dict[str, tuple[str, Any]] = {
     "partner": ("partner", F("partner")),
     "hs2": ("product", Substr("heading", 1, 2)),
     "hs4": ("product", F("heading")),
-    "mode": ("mode", F("mode")),
+    "mode": ("product", F("mode")),  # one grouping with hs4 (the profile's tables)
 }
 _BASE_OF = {"group": "partner", "industry": "enterprise", "district": "enterprise"}
 _BASE_OF["park"] = "enterprise"
@@ -190,7 +190,7 @@ _STAGES_OF = {
     "partner": ("partner",),
     "hs2": ("product",),
     "hs4": ("product",),
-    "mode": ("mode", "product"),
+    "mode": ("mode", "product", "partner"),
     "enterprise": ("mode", "product", "partner"),
 }
 _STAGE_BY: dict[str, Any] = {

@@ -175,9 +175,9 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
 
 def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
-    enterprise, a partner or group: stage "partner"; a trade mode: stage "mode" or "product";
-    an HS chapter or heading: stage "product"), with its filter on the stage's columns; None
-    where none does. Stages
+    enterprise, a partner or group: stage "partner"; a trade mode: any stage; an HS chapter or
+    heading: stage "product"), with its filter on the stage's columns; None where none does.
+    Stages
     keep a missing partner, heading or mode as "", as the records' NONE_KEY means, and a
     record's heading starts with an HS prefix of at most four digits iff its code does."""
     lookup: dict[str, Any] = {}
@@ -195,7 +195,7 @@ def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any
             allowed &= {"partner"}
             lookup["partner__in"] = group_codes(value)
         elif name == "mode":
-            allowed &= {"mode", "product"}
+            allowed &= {"mode", "product", "partner"}
             lookup["mode"] = "" if empty else value
         elif name == "hs" and (empty or len(value) <= 4):
             allowed &= {"product"}

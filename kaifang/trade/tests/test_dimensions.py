@@ -60,7 +60,7 @@ def test_the_sql_and_the_child_read_the_same_stages():
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471300000", "0110", 5, 35, 1)
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471410000", "0110", 1, 7, 1)
     assert stages == [
-        {(7, "2026-03-01", "export", "502"): [6, 42, 2]},
+        {(7, "2026-03-01", "export", "502", "0110"): [6, 42, 2]},
         {(7, "2026-03-01", "export", "8471", "0110"): [6, 42, 2]},
         {},  # the trade mode stage is summed from the product stage, not per record
     ]

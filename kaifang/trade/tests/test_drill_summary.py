@@ -64,12 +64,15 @@ def test_rollup_summary_equals_the_records_for_every_persona(trade_data, city, f
 
 
 def test_keys_the_rollups_cannot_answer_give_none(trade_data, city):
-    """No rollup holds a partner with a trade mode; a partner within a product, an
-    eight-digit code and one trade key within a district only for the whole city (the
-    partner × heading and commodity code rollups have no enterprise, and a district user's
-    pair rollups are his whole scope's)."""
+    """No rollup holds a partner, a trade mode and a product together; a partner within a
+    product, an eight-digit code and one trade key within a district only for the whole city
+    (the partner × heading and commodity code rollups have no enterprise, and a district
+    user's pair rollups are his whole scope's)."""
     q = Query(year=2025, month=3)
-    for params in ({"group": "g-ab", "mode": "10"}, {"partner": "502", "mode": "10"}):
+    for params in (
+        {"group": "g-ab", "mode": "10", "hs": "84"},
+        {"partner": "502", "mode": "10", "hs": "84"},
+    ):
         assert drill_summary(viewer=city.leader, q=q, span="ytd", keys=Keys(**params)) is None
     for keys in (
         Keys(partner="502", hs="84"),
@@ -171,6 +174,10 @@ def test_several_keys_count_from_the_stage_rollups_as_the_records(trade_data, ci
         {"group": "g-b", "district": b},
         {"mode": "10", "industry": "C"},
         {"hs": "61", "park": "-", "district": b},
+        # a partner or group with a trade mode: the partner stage, grouped by mode too
+        {"partner": "502", "mode": "10"},
+        {"group": "g-ab", "mode": "10"},
+        {"partner": "-", "mode": "15", "district": a},
     ]
     seen = 0
     for viewer in (None, city.leader, city.district_a_user, city.liaison):

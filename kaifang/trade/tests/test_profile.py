@@ -242,11 +242,17 @@ def test_the_stage_rollups_are_vacuumed_after_a_months_rewrite_on_postgresql(db)
         )
         options = dict(cursor.fetchall())
         cursor.execute(
-            "SELECT pg_get_indexdef(c.oid) FROM pg_class c "
-            "WHERE c.relname = 'enterprise_mode_rollup_unique'"
+            "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_class c WHERE c.relname IN "
+            "('enterprise_mode_rollup_unique', 'enterprise_partner_rollup_unique')"
         )
-        (key,) = cursor.fetchone()
-    assert 'INCLUDE (value_usd, value_cny, "rows")' in key, key
+        keys = dict(cursor.fetchall())
+    # the two keys migrations 0022 and 0023 made carry the sums, the partner's with the mode
+    assert len(keys) == 2
+    for key in keys.values():
+        assert key.replace('"', "").endswith("INCLUDE (value_usd, value_cny, rows)"), key
+    assert (
+        "(enterprise_id, period, flow, partner, mode)" in keys["enterprise_partner_rollup_unique"]
+    )
     assert len(options) == 3
     for table, found in options.items():
         assert "autovacuum_vacuum_scale_factor=0.01" in (found or []), table
