@@ -124,8 +124,8 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 def _written_tables() -> list[str]:
     """Every table an import writes: the records and each rollup summed from them (the city's,
     the pairs', the liaison officers', year to date, the enterprise stages and the city-wide
-partner × heading and code rollups where present), and
-    risk's exposure rollup the worker refreshes after it."""
+    partner × heading and code rollups where present), and risk's exposure rollup the worker
+    refreshes after it."""
     from kaifang.trade import models as trade
 
     names = ["CustomsRecord", "TradeRollup", "ScopeRollup", "LiaisonRollup", "YearToDateRollup"]
