@@ -37,6 +37,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     LiaisonRollup,
+    PartnerModeRollup,
     PartnerProductRollup,
     ScopeRollup,
     TradeRollup,
@@ -53,6 +54,7 @@ _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
+_MODE_CROSS = PartnerModeRollup._meta.db_table
 VERSION_KEY = "trade:rollup-version"
 
 
@@ -204,6 +206,7 @@ def rebuild_rollups(
     LiaisonRollup.objects.filter(period__in=months).delete()
     PartnerProductRollup.objects.filter(period__in=months).delete()
     CommodityRollup.objects.filter(period__in=months).delete()
+    PartnerModeRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
     # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
     # instead of seeking each row through the period index.
@@ -240,6 +243,7 @@ def rebuild_rollups(
         written += _insert_year_to_date(cursor, months)
         written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_mode_cross(cursor, f"s.period IN ({placeholders})", months)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
@@ -277,6 +281,20 @@ def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
         f"SELECT r.period, r.flow, {code}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
         f"GROUP BY r.period, r.flow, {code}",
+        params,
+    )
+    return int(max(cursor.rowcount, 0))
+
+
+def _insert_mode_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Sum the partner stage's rows matching `where` (written before, by either path) into
+    the city-wide partner × trade mode rollup: no read of the facts."""
+    mode = _q("mode")
+    cursor.execute(
+        f"INSERT INTO {_MODE_CROSS} (period, flow, partner, {mode}, {_VALUES}) "  # noqa: S608
+        f"SELECT s.period, s.flow, s.partner, s.{mode}, {_STAGE_SUMS} "
+        f"FROM {_STAGE_TABLES['partner']} s WHERE {where} "
+        f"GROUP BY s.period, s.flow, s.partner, s.{mode}",
         params,
     )
     return int(max(cursor.rowcount, 0))

@@ -53,6 +53,7 @@ from kaifang.trade.selectors.measures import (
 from kaifang.trade.selectors.summary import (
     code_source,
     cross_source,
+    mode_cross_source,
     rollup_sources,
     stage_source,
 )
@@ -264,6 +265,17 @@ def _cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     return cross_source(viewer, keys) if by in _CROSS_BY else None
 
 
+# by → its key over the partner × trade mode rollup (PartnerModeRollup's columns)
+_MODE_CROSS_BY: dict[str, Any] = {"partner": F("partner"), "mode": F("mode")}
+
+
+def _mode_cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
+    """For a viewer who sees the whole city, the partner × trade mode rollup rows within
+    `keys` when `by` is one of its columns (partners within a trade mode, modes within a
+    partner or group); None otherwise (summary.mode_cross_source)."""
+    return mode_cross_source(viewer, keys) if by in _MODE_CROSS_BY else None
+
+
 def _code_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     """For a viewer who sees the whole city, the commodity code rollup rows of the codes
     within an HS prefix (or all), for the breakdown by code; None otherwise."""
@@ -301,6 +313,9 @@ def base_sums(
     crossed = None if prefix is not None or facts_only else _cross_source(viewer, by, keys)
     if crossed is not None:
         return grouped_sums(crossed, _CROSS_BY[by], q), "rollup"
+    moded = None if prefix is not None or facts_only else _mode_cross_source(viewer, by, keys)
+    if moded is not None:
+        return grouped_sums(moded, _MODE_CROSS_BY[by], q), "rollup"
     coded = None if facts_only else _code_source(viewer, by, keys)
     if coded is not None:
         # a heading's codes through their (code, period) range, not every code of the window
@@ -461,12 +476,13 @@ def prime_tables(
         group = [by for by in staged if _STAGE_KEYS[by][0] == stage]
         qs = _stage_qs(viewer, group[0], keys)
         _prime(qs, {by: _STAGE_KEYS[by][1] for by in group}, q, keys, memo, "rollup")
-    # what a rollup answers alone (_cross_source, _stage_source) is left to base_sums
+    # what a rollup answers alone (the crosses, _stage_source) is left to base_sums
     rest = [
         by
         for by in wanted
         if by not in staged
         and _cross_source(viewer, by, keys) is None
+        and _mode_cross_source(viewer, by, keys) is None
         and _code_source(viewer, by, keys) is None
         and _stage_source(viewer, by, keys) is None
     ]

@@ -1,6 +1,6 @@
-"""The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading rollup and
-the commodity code rollup against a fresh GROUP BY of the customs records: every path that
-changes the records must leave them equal."""
+"""The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading, partner ×
+trade mode and commodity code rollups against a fresh GROUP BY of the customs records: every
+path that changes the records must leave them equal."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kaifang.trade.models import (
     STAGE_MODELS,
     CommodityRollup,
     CustomsRecord,
+    PartnerModeRollup,
     PartnerProductRollup,
 )
 
@@ -133,9 +134,39 @@ def codes_from_facts() -> list[tuple[Any, ...]]:
     )
 
 
+def mode_cross_table() -> list[tuple[Any, ...]]:
+    """The partner × trade mode rollup's rows: (period, flow, partner, mode, usd, cny, records)."""
+    rows = PartnerModeRollup.objects.values_list(
+        "period", "flow", "partner", "mode", "value_usd", "value_cny", "rows"
+    )
+    return sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
+
+
+def mode_cross_from_facts() -> list[tuple[Any, ...]]:
+    zero = Value(Decimal(0), output_field=DecimalField())
+    rows = (
+        CustomsRecord.objects.values("period", "flow", "partner_code", "trade_mode")
+        .annotate(
+            usd=Sum(Coalesce("value_usd", zero)),
+            cny=Sum(Coalesce("value_cny", zero)),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    return sorted(
+        (
+            (r["period"], r["flow"], r["partner_code"], r["trade_mode"], _exact(r["usd"]), *tail)
+            for r in rows
+            for tail in [(_exact(r["cny"]), r["n"])]
+        ),
+        key=str,
+    )
+
+
 def assert_stages_equal_the_facts() -> None:
     tables = stage_tables()
     assert tables == stages_from_facts()
     assert any(tables.values())  # a comparison of two empty sets proves nothing
     assert cross_table() == cross_from_facts()
     assert codes_table() == codes_from_facts()
+    assert mode_cross_table() == mode_cross_from_facts()
