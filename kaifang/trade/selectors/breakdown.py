@@ -220,7 +220,7 @@ def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
 
 def _facts_sums(viewer: Viewer, by: str, q: Query, keys: Keys) -> dict[str, Sums]:
     """Sums by `by` over the records within `keys`, read as `keyed.window_facts` chooses."""
-    qs, hide = window_facts(viewer, keys, q.all_months())
+    qs, hide = window_facts(viewer, keys, q.all_months(), q=q)
     return grouped_sums(qs, _FACT_KEYS[by], q, window_hidden=hide)
 
 
@@ -487,7 +487,7 @@ def prime_tables(
         and _stage_source(viewer, by, keys) is None
     ]
     if rest:
-        qs, hide = window_facts(viewer, keys, q.all_months())
+        qs, hide = window_facts(viewer, keys, q.all_months(), q=q)
         exprs = {by: _FACT_KEYS[by] for by in rest}
         _prime(qs, exprs, q, keys, memo, "facts", hidden=hide)
 

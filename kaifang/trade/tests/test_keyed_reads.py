@@ -111,3 +111,18 @@ def test_a_place_key_keeps_the_firms_plan(trade_data, city):
         assert not hide and "CASE" not in str(qs.query), params
     qs, _ = keyed.window_facts(city.leader, Keys(hs="8471", mode="10"), months)
     assert ("CASE" in str(qs.query)) == (connection.vendor == "sqlite")
+
+
+def test_several_trade_keys_read_through_the_narrowest_ones_index(trade_data, city):
+    """SQLite prefers an equality's index to a range's: the trade mode's (most of the city's
+    records) over an HS heading's range. With several trade keys the narrowest, by the
+    rollups' counts, is written plainly and the others are tested in a CASE."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's choice; PostgreSQL chooses for itself")
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    keys = Keys(hs="8471", mode="10")
+    assert keyed._narrowest(keys, {"hs", "mode"}) == "hs"  # fewer records than mode 10
+    where = str(keyed.keyed_facts(city.leader, keys).query).split(" WHERE ", 1)[1]
+    plain, _, hidden = where.partition("CASE")
+    assert "trade_mode" not in plain and "trade_mode" in hidden, where
+    assert '"hs_code" >=' in plain, where
