@@ -608,6 +608,39 @@ class PartnerModeRollup(models.Model):
         return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.mode}"
 
 
+class ModeProductRollup(models.Model):
+    """City-wide monthly sums by trade mode and HS heading: the chapters or headings within a
+    trade mode and the modes within an HS chapter or heading, for viewers who see the whole
+    city. The product stage holds the same cross per firm, a row per firm and heading: the
+    leader's chapters within 一般贸易 read 519 ms of CPU there on a first view at 5.6 M
+    records; without the firm it is 79,139 rows for 36 months. Summed from the product stage
+    with the other rollups, never edited (decision 0038)."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    mode = models.CharField(max_length=20, blank=True)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分贸易方式分商品月度汇总"
+        verbose_name_plural = "分贸易方式分商品月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "heading", "mode"], name="mode_product_rollup_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mode", "period"], name="mode_product_mode"),
+            models.Index(fields=["heading", "period"], name="mode_product_heading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
+
+
 class CommodityRollup(models.Model):
     """City-wide monthly sums by commodity code (商品编码, its first eight digits): the codes
     within an HS heading or chapter, a level no stage holds (the stages stop at the heading).

@@ -37,6 +37,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     LiaisonRollup,
+    ModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
     ScopeRollup,
@@ -54,7 +55,11 @@ _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
-_MODE_CROSS = PartnerModeRollup._meta.db_table
+# the city-wide crosses summed from a stage's rows (no enterprise): table → (stage, columns)
+_STAGE_CROSSES = {
+    PartnerModeRollup._meta.db_table: ("partner", ("partner", "mode")),
+    ModeProductRollup._meta.db_table: ("product", ("heading", "mode")),
+}
 VERSION_KEY = "trade:rollup-version"
 
 
@@ -207,6 +212,7 @@ def rebuild_rollups(
     PartnerProductRollup.objects.filter(period__in=months).delete()
     CommodityRollup.objects.filter(period__in=months).delete()
     PartnerModeRollup.objects.filter(period__in=months).delete()
+    ModeProductRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
     # DELETE without WHERE is a truncation on SQLite, and the sums then scan the stages
     # instead of seeking each row through the period index.
@@ -243,7 +249,7 @@ def rebuild_rollups(
         written += _insert_year_to_date(cursor, months)
         written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
-        written += _insert_mode_cross(cursor, f"s.period IN ({placeholders})", months)
+        written += _insert_stage_crosses(cursor, f"s.period IN ({placeholders})", months)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
@@ -286,18 +292,23 @@ def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
     return int(max(cursor.rowcount, 0))
 
 
-def _insert_mode_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
-    """Sum the partner stage's rows matching `where` (written before, by either path) into
-    the city-wide partner × trade mode rollup: no read of the facts."""
-    mode = _q("mode")
-    cursor.execute(
-        f"INSERT INTO {_MODE_CROSS} (period, flow, partner, {mode}, {_VALUES}) "  # noqa: S608
-        f"SELECT s.period, s.flow, s.partner, s.{mode}, {_STAGE_SUMS} "
-        f"FROM {_STAGE_TABLES['partner']} s WHERE {where} "
-        f"GROUP BY s.period, s.flow, s.partner, s.{mode}",
-        params,
-    )
-    return int(max(cursor.rowcount, 0))
+def _insert_stage_crosses(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Sum the stage rows matching `where` (written before, by either path) into the city-wide
+    crosses of `_STAGE_CROSSES` (partner × trade mode, heading × trade mode): no read of the
+    facts."""
+    written = 0
+    for table, (stage, fields) in _STAGE_CROSSES.items():
+        columns = ", ".join(_q(name) for name in fields)
+        keys = ", ".join(f"s.{_q(name)}" for name in fields)
+        cursor.execute(
+            f"INSERT INTO {table} (period, flow, {columns}, {_VALUES}) "  # noqa: S608
+            f"SELECT s.period, s.flow, {keys}, {_STAGE_SUMS} "
+            f"FROM {_STAGE_TABLES[stage]} s WHERE {where} "
+            f"GROUP BY s.period, s.flow, {keys}",
+            params,
+        )
+        written += max(cursor.rowcount, 0)
+    return written
 
 
 def _write_given(cursor: Any, table: str, columns: str, rows: Rows) -> None:

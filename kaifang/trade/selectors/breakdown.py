@@ -265,15 +265,21 @@ def _cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     return cross_source(viewer, keys) if by in _CROSS_BY else None
 
 
-# by → its key over the partner × trade mode rollup (PartnerModeRollup's columns)
-_MODE_CROSS_BY: dict[str, Any] = {"partner": F("partner"), "mode": F("mode")}
+# by → its key over the city-wide trade mode crosses (PartnerModeRollup's columns,
+# ModeProductRollup's)
+_MODE_CROSS_BY: dict[str, Any] = {
+    "partner": F("partner"),
+    "mode": F("mode"),
+    "hs2": Substr("heading", 1, 2),
+    "hs4": F("heading"),
+}
 
 
 def _mode_cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
-    """For a viewer who sees the whole city, the partner × trade mode rollup rows within
-    `keys` when `by` is one of its columns (partners within a trade mode, modes within a
-    partner or group); None otherwise (summary.mode_cross_source)."""
-    return mode_cross_source(viewer, keys) if by in _MODE_CROSS_BY else None
+    """For a viewer who sees the whole city, a trade mode cross's rows within `keys` when
+    `by` is one of its columns (partners or chapters within a trade mode, modes within a
+    partner, group or chapter); None otherwise (summary.mode_cross_source)."""
+    return mode_cross_source(viewer, keys, by=by) if by in _MODE_CROSS_BY else None
 
 
 def _code_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:

@@ -1,6 +1,6 @@
 """The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading, partner ×
-trade mode and commodity code rollups against a fresh GROUP BY of the customs records: every
-path that changes the records must leave them equal."""
+trade mode, heading × trade mode and commodity code rollups against a fresh GROUP BY of the
+customs records: every path that changes the records must leave them equal."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kaifang.trade.models import (
     STAGE_MODELS,
     CommodityRollup,
     CustomsRecord,
+    ModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
 )
@@ -163,6 +164,36 @@ def mode_cross_from_facts() -> list[tuple[Any, ...]]:
     )
 
 
+def mode_product_table() -> list[tuple[Any, ...]]:
+    """The heading × trade mode rollup's rows: (period, flow, heading, mode, usd, cny, records)."""
+    rows = ModeProductRollup.objects.values_list(
+        "period", "flow", "heading", "mode", "value_usd", "value_cny", "rows"
+    )
+    return sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
+
+
+def mode_product_from_facts() -> list[tuple[Any, ...]]:
+    zero = Value(Decimal(0), output_field=DecimalField())
+    rows = (
+        CustomsRecord.objects.annotate(heading=Substr("hs_code", 1, 4))
+        .values("period", "flow", "heading", "trade_mode")
+        .annotate(
+            usd=Sum(Coalesce("value_usd", zero)),
+            cny=Sum(Coalesce("value_cny", zero)),
+            n=Count("id"),
+        )
+        .order_by()
+    )
+    return sorted(
+        (
+            (r["period"], r["flow"], r["heading"], r["trade_mode"], _exact(r["usd"]), *tail)
+            for r in rows
+            for tail in [(_exact(r["cny"]), r["n"])]
+        ),
+        key=str,
+    )
+
+
 def assert_stages_equal_the_facts() -> None:
     tables = stage_tables()
     assert tables == stages_from_facts()
@@ -170,3 +201,4 @@ def assert_stages_equal_the_facts() -> None:
     assert cross_table() == cross_from_facts()
     assert codes_table() == codes_from_facts()
     assert mode_cross_table() == mode_cross_from_facts()
+    assert mode_product_table() == mode_product_from_facts()
