@@ -57,7 +57,7 @@ _CROSS = PartnerProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
 # the city-wide crosses summed from a stage's rows (no enterprise): table → (stage, columns)
 _STAGE_CROSSES = {
-    PartnerModeRollup._meta.db_table: ("partner", ("partner", "mode")),
+    PartnerModeRollup._meta.db_table: ("partner_mode", ("partner", "mode")),
     ModeProductRollup._meta.db_table: ("product", ("heading", "mode")),
 }
 VERSION_KEY = "trade:rollup-version"

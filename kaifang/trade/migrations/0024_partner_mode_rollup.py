@@ -1,6 +1,6 @@
-"""The city-wide partner × trade mode rollup (decision 0038), filled from the partner stage
-already held (grouped by trade mode since migration 0023; the facts are not read), indexes
-after. Written out, so it never changes with the app code."""
+"""The city-wide partner × trade mode rollup (decision 0038), filled from the partner × mode
+stage of migration 0023 (the facts are not read), indexes after. Written out, so it never
+changes with the app code."""
 
 from typing import Any
 
@@ -11,9 +11,9 @@ TABLE = "trade_partnermoderollup"
 
 
 def fill(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """Sum the partner stage's rows into the new rollup, so the pages that read it are right
+    """Sum the partner × mode stage's rows into the new rollup, so the pages that read it are right
     from the first request after the upgrade."""
-    stage = apps.get_model("trade", "EnterprisePartnerRollup")._meta.db_table
+    stage = apps.get_model("trade", "EnterprisePartnerModeRollup")._meta.db_table
     rows = schema_editor.connection.ops.quote_name("rows")
     mode = schema_editor.connection.ops.quote_name("mode")
     with schema_editor.connection.cursor() as cursor:
@@ -28,7 +28,7 @@ def fill(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trade", "0023_partner_stage_by_mode"),
+        ("trade", "0023_partner_mode_stage"),
     ]
 
     operations = [

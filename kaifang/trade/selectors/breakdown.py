@@ -188,11 +188,11 @@ def _stage_qs(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any]:
 
 # by → the stages that hold its column, the smallest first (the enterprise is in all)
 _STAGES_OF = {
-    "partner": ("partner",),
+    "partner": ("partner", "partner_mode"),
     "hs2": ("product",),
     "hs4": ("product",),
-    "mode": ("mode", "product", "partner"),
-    "enterprise": ("mode", "product", "partner"),
+    "mode": ("mode", "product", "partner_mode"),
+    "enterprise": ("mode", "partner", "product", "partner_mode"),
 }
 _STAGE_BY: dict[str, Any] = {
     "partner": F("partner"),

@@ -210,11 +210,11 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
 
 def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
-    enterprise, a partner or group: stage "partner"; a trade mode: any stage; an HS chapter or
-    heading: stage "product"), with its filter on the stage's columns; None where none does.
-    Stages
-    keep a missing partner, heading or mode as "", as the records' NONE_KEY means, and a
-    record's heading starts with an HS prefix of at most four digits iff its code does."""
+    enterprise: any stage; a partner or group: "partner" or "partner_mode"; a trade mode:
+    "mode", "product" or "partner_mode"; an HS chapter or heading: "product"), with its filter
+    on the stage's columns; None where none does. Stages keep a missing partner, heading or mode
+    as "", as the records' NONE_KEY means, and a record's heading starts with an HS prefix of at
+    most four digits iff its code does."""
     lookup: dict[str, Any] = {}
     allowed = set(stages)
     for name, value in keys.params().items():
@@ -224,13 +224,13 @@ def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any
         if name == "enterprise":
             lookup["enterprise_id"] = int(value)
         elif name == "partner":
-            allowed &= {"partner"}
+            allowed &= {"partner", "partner_mode"}
             lookup["partner"] = "" if empty else value
         elif name == "group":
-            allowed &= {"partner"}
+            allowed &= {"partner", "partner_mode"}
             lookup["partner__in"] = group_codes(value)
         elif name == "mode":
-            allowed &= {"mode", "product", "partner"}
+            allowed &= {"mode", "product", "partner_mode"}
             lookup["mode"] = "" if empty else value
         elif name == "hs" and (empty or len(value) <= 4):
             allowed &= {"product"}
@@ -242,11 +242,14 @@ def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any
 
 
 def stage_source(
-    viewer: Viewer, keys: Keys, *, stages: Sequence[str] = ("mode", "product", "partner")
+    viewer: Viewer,
+    keys: Keys,
+    *,
+    stages: Sequence[str] = ("mode", "partner", "product", "partner_mode"),
 ) -> QuerySet[Any] | None:
-    """Enterprise stage rollup rows (a firm's month by trade mode, by partner, or by heading
-    and trade mode; the smallest first) that select exactly the records of `keys` within the
-    viewer's scope: the trade keys one
+    """Enterprise stage rollup rows (a firm's month by trade mode, by partner, by heading and
+    trade mode, or by partner and trade mode; the smallest first) that select exactly the
+    records of `keys` within the viewer's scope: the trade keys one
     stage holds (an HS chapter within a trade mode, a partner within a firm …), and the
     firms a district, park or industry key names. None where no stage of `stages` holds the
     keys; their sums by period and flow, and their `rows`, are the records'."""

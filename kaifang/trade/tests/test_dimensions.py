@@ -60,13 +60,15 @@ def test_the_sql_and_the_child_read_the_same_stages():
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471300000", "0110", 5, 35, 1)
     stream._add_to_stages(stages, 7, "2026-03-01", "export", "502", "8471410000", "0110", 1, 7, 1)
     assert stages == [
-        {(7, "2026-03-01", "export", "502", "0110"): [6, 42, 2]},
+        {},  # the partner stage is summed from the partner × mode stage, not per record
         {(7, "2026-03-01", "export", "8471", "0110"): [6, 42, 2]},
-        {},  # the trade mode stage is summed from the product stage, not per record
+        {},  # the trade mode stage from the product stage
+        {(7, "2026-03-01", "export", "502", "0110"): [6, 42, 2]},
     ]
     named = dict(zip(STAGES, stages, strict=True))
     stream._derive_stages(named)
     assert named["mode"] == {(7, "2026-03-01", "export", "0110"): [6, 42, 2]}
+    assert named["partner"] == {(7, "2026-03-01", "export", "502"): [6, 42, 2]}
 
 
 def test_a_derived_stage_reads_fields_its_source_holds():

@@ -228,8 +228,9 @@ def test_a_firms_stage_rows_are_read_from_their_keys_on_postgresql(trade_data, c
 def test_the_stage_rollups_are_vacuumed_after_a_months_rewrite_on_postgresql(db):
     """After a month's rebuild the stage keys' index-only scans fetch the rewritten rows until
     a vacuum marks their pages; autovacuum's default waits for 20 % of the table (a month of
-    three years is about 3 %: some seven imports), migration 0014 asks for 1 % (0022 for the
-    trade mode stage, whose unique key carries the sums as 0013 made the others')."""
+    three years is about 3 %: some seven imports), migration 0014 asks for 1 % (0022 and 0023 for
+    the trade mode and partner × mode stages, whose keys carry the sums as 0013 made the
+    others')."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -238,22 +239,20 @@ def test_the_stage_rollups_are_vacuumed_after_a_months_rewrite_on_postgresql(db)
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname IN "
             "('trade_enterpriseproductrollup', 'trade_enterprisepartnerrollup', "
-            "'trade_enterprisemoderollup')"
+            "'trade_enterprisemoderollup', 'trade_enterprisepartnermoderollup')"
         )
         options = dict(cursor.fetchall())
         cursor.execute(
             "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_class c WHERE c.relname IN "
-            "('enterprise_mode_rollup_unique', 'enterprise_partner_rollup_unique')"
+            "('enterprise_mode_rollup_unique', 'enterprise_partner_mode_unique')"
         )
         keys = dict(cursor.fetchall())
-    # the two keys migrations 0022 and 0023 made carry the sums, the partner's with the mode
+    # the keys of the two stages migrations 0022 and 0023 add carry the sums too
     assert len(keys) == 2
     for key in keys.values():
         assert key.replace('"', "").endswith("INCLUDE (value_usd, value_cny, rows)"), key
-    assert (
-        "(enterprise_id, period, flow, partner, mode)" in keys["enterprise_partner_rollup_unique"]
-    )
-    assert len(options) == 3
+    assert "(enterprise_id, period, flow, partner, mode)" in keys["enterprise_partner_mode_unique"]
+    assert len(options) == 4
     for table, found in options.items():
         assert "autovacuum_vacuum_scale_factor=0.01" in (found or []), table
         assert "autovacuum_vacuum_insert_scale_factor=0.01" in (found or []), table
