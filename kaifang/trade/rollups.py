@@ -178,18 +178,29 @@ def _stage(cursor: Any, stage: str, where: str, params: Sequence[object]) -> Non
     )
 
 
-def _derived_stage(cursor: Any, stage: str, where: str, params: Sequence[object]) -> None:
-    """Sum a derived stage (dimensions.DERIVED) from its source stage's rows matching `where`,
-    written before it: a tenth of the records' reads for the trade mode stage."""
-    columns = ", ".join(_STAGES[stage][0])
+def _sum_stage(
+    cursor: Any,
+    table: str,
+    stage: str,
+    fields: Sequence[str],
+    where: str,
+    params: Sequence[object],
+    *,
+    per_firm: bool,
+) -> int:
+    """Sum the rows of `stage` matching `where` (written before) into `table`, grouped by the
+    firm if `per_firm`, the month, the flow and `fields`: a derived stage (dimensions.DERIVED)
+    or a city-wide cross (`_STAGE_CROSSES`), without reading the facts."""
+    firm = ["enterprise_id"] if per_firm else []
+    columns = ", ".join([*firm, "period", "flow", *(_q(name) for name in fields)])
+    keys = ", ".join(f"s.{column}" for column in columns.split(", "))
     cursor.execute(
-        f"INSERT INTO {_STAGE_TABLES[stage]} (enterprise_id, period, flow, "  # noqa: S608
-        f"{columns}, {_VALUES}) "
-        f"SELECT s.enterprise_id, s.period, s.flow, {columns}, {_STAGE_SUMS} "
-        f"FROM {_STAGE_TABLES[DERIVED[stage]]} s WHERE {where} "
-        f"GROUP BY s.enterprise_id, s.period, s.flow, {columns}",
+        f"INSERT INTO {table} ({columns}, {_VALUES}) "  # noqa: S608
+        f"SELECT {keys}, {_STAGE_SUMS} FROM {_STAGE_TABLES[stage]} s WHERE {where} "
+        f"GROUP BY {keys}",
         params,
     )
+    return int(max(cursor.rowcount, 0))
 
 
 @transaction.atomic(savepoint=False)  # inside an import's: no sub-journal (decision 0005)
@@ -234,8 +245,16 @@ def rebuild_rollups(
         else:
             for stage in BASE_STAGES:
                 _stage(cursor, stage, f"r.period IN ({placeholders})", months)
-            for stage in DERIVED:
-                _derived_stage(cursor, stage, f"s.period IN ({placeholders})", months)
+            for stage, source in DERIVED.items():
+                _sum_stage(
+                    cursor,
+                    _STAGE_TABLES[stage],
+                    source,
+                    STAGES[stage],
+                    f"s.period IN ({placeholders})",
+                    months,
+                    per_firm=True,
+                )
             these, params = ("1 = 1", []) if whole else (f"s.period IN ({placeholders})", months)
             for dimension, (stage, key) in _STAGED_KEYS.items():
                 cursor.execute(
@@ -249,7 +268,9 @@ def rebuild_rollups(
         written += _insert_year_to_date(cursor, months)
         written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
-        written += _insert_stage_crosses(cursor, f"s.period IN ({placeholders})", months)
+        for table, (stage, fields) in _STAGE_CROSSES.items():
+            where = f"s.period IN ({placeholders})"
+            written += _sum_stage(cursor, table, stage, fields, where, months, per_firm=False)
     rollups_rebuilt.send(sender=CustomsRecord, periods=months, settle=settle)
     bump_version()
     return written
@@ -290,25 +311,6 @@ def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
         params,
     )
     return int(max(cursor.rowcount, 0))
-
-
-def _insert_stage_crosses(cursor: Any, where: str, params: Sequence[object]) -> int:
-    """Sum the stage rows matching `where` (written before, by either path) into the city-wide
-    crosses of `_STAGE_CROSSES` (partner × trade mode, heading × trade mode): no read of the
-    facts."""
-    written = 0
-    for table, (stage, fields) in _STAGE_CROSSES.items():
-        columns = ", ".join(_q(name) for name in fields)
-        keys = ", ".join(f"s.{_q(name)}" for name in fields)
-        cursor.execute(
-            f"INSERT INTO {table} (period, flow, {columns}, {_VALUES}) "  # noqa: S608
-            f"SELECT s.period, s.flow, {keys}, {_STAGE_SUMS} "
-            f"FROM {_STAGE_TABLES[stage]} s WHERE {where} "
-            f"GROUP BY s.period, s.flow, {keys}",
-            params,
-        )
-        written += max(cursor.rowcount, 0)
-    return written
 
 
 def _write_given(cursor: Any, table: str, columns: str, rows: Rows) -> None:

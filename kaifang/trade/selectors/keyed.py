@@ -32,7 +32,7 @@ from kaifang.trade.selectors.base import (
     keys_q,
     sees_all,
 )
-from kaifang.trade.selectors.plans import KEY_ROW_COST, SCOPE, count_plan
+from kaifang.trade.selectors.plans import KEY_ROW_COST, SCOPE, TESTED_KEYS, count_plan
 from kaifang.trade.selectors.summary import CODE_WIDTH
 
 # the reads a breakdown's records can take (besides a liaison officer's firms)
@@ -58,7 +58,7 @@ def keyed_facts(viewer: Viewer, keys: Keys) -> QuerySet[Any]:
     if firms_only(viewer, keys):
         return hidden_in_case(qs, keys_q(keys))
     given = keys.params().keys()
-    trade = given & _TRADE_KEYS
+    trade = given & TESTED_KEYS
     if connection.vendor == "sqlite" and len(trade) > 1 and trade == given:
         # Several trade keys: the narrowest plain, the others in a CASE. Else SQLite takes
         # an equality's index over a range's, the trade mode's (5 M records of 一般贸易
@@ -77,27 +77,24 @@ def _plain(qs: QuerySet[Any], keys: Keys) -> QuerySet[Any]:
     return qs
 
 
-_TRADE_KEYS = frozenset({"partner", "group", "hs", "mode"})
-
-
 def _narrowest(keys: Keys, names: Iterable[str]) -> str:
     """Of the trade keys `names`, the one whose records are fewest in the city, every month
     (from the rollups' counts); a partner before its group."""
-    counts: dict[str, float] = {}
-    for name in sorted(names):
-        if name == "hs":
-            counts[name] = _rows(_codes(keys.hs), None) if keys.hs != NONE_KEY else 0.0
-        elif name == "mode":
-            mode = "" if keys.mode == NONE_KEY else keys.mode
-            counts[name] = _rows(_keyed(Dimension.MODE, [mode]), None)
-        else:
-            partners = [_partner(keys)] if name == "partner" else list(group_codes(keys.group))
-            counts[name] = _rows(_keyed(Dimension.PARTNER, partners), None)
+    counts = {name: _key_rows(keys, name, None) for name in sorted(names)}
     return min(counts, key=lambda name: counts[name])
 
 
-def _keyed(dimension: str, values: Sequence[str]) -> QuerySet[Any]:
-    return TradeRollup.objects.filter(dimension=dimension, key__in=values)
+def _key_rows(keys: Keys, name: str, months: Sequence[dt.date] | None) -> float:
+    """The city's records of one trade key in `months` (None: every month), from the
+    rollups' counts; a partner given with its group counts alone."""
+    if name == "hs":
+        return _rows(_codes(keys.hs), months) if keys.hs != NONE_KEY else 0.0
+    if name == "mode":
+        key = ["" if keys.mode == NONE_KEY else keys.mode]
+    else:
+        key = [_partner(keys)] if name == "partner" else sorted(group_codes(keys.group))
+    dimension = Dimension.MODE if name == "mode" else Dimension.PARTNER
+    return _rows(TradeRollup.objects.filter(dimension=dimension, key__in=key), months)
 
 
 def window_facts(
@@ -157,9 +154,8 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date]) -> str:
         firm = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, key=keys.enterprise)
         costs[BY_FIRM] = _rows(firm, months)
     if keys.partner or keys.group:
-        key = [_partner(keys)] if keys.partner else sorted(group_codes(keys.group))
-        partners = TradeRollup.objects.filter(dimension=Dimension.PARTNER, key__in=key)
-        costs[BY_PARTNER] = _rows(partners, months) * KEY_ROW_COST
+        name = "partner" if keys.partner else "group"
+        costs[BY_PARTNER] = _key_rows(keys, name, months) * KEY_ROW_COST
     if keys.hs and keys.hs != NONE_KEY:
         costs[BY_CODES] = _rows(_codes(keys.hs), None) * KEY_ROW_COST
     return min(costs, key=lambda name: costs[name])

@@ -101,21 +101,30 @@ def heading_lookup(prefix: str) -> dict[str, str]:
     return {"heading__startswith": prefix, "heading__gte": prefix, "heading__lte": last}
 
 
-def _cross_lookup(keys: Keys) -> dict[str, Any] | None:
-    """The filter on the partner × heading rollup that selects exactly the records of `keys`
-    (a partner, a partner group, an HS prefix of at most four digits, any of them together);
-    None for any other key."""
+def _cross_lookup(keys: Keys, columns: frozenset[str]) -> dict[str, Any] | None:
+    """The filter on a city-wide cross with `columns` (of partner, heading, mode) that selects
+    exactly the records of `keys` (a partner or partner group, an HS prefix of at most four
+    digits, a trade mode: those the columns hold, any of them together); None for any other
+    key."""
     lookup: dict[str, Any] = {}
     for name, value in keys.params().items():
-        if name == "partner":
-            lookup["partner"] = "" if value == NONE_KEY else value
-        elif name == "group":
-            lookup["partner__in"] = group_codes(value)
-        elif name == "hs" and (value == NONE_KEY or len(value) <= 4):
+        if name in {"partner", "group"} and "partner" in columns:
+            if name == "partner":
+                lookup["partner"] = "" if value == NONE_KEY else value
+            else:
+                lookup["partner__in"] = group_codes(value)
+        elif name == "hs" and "heading" in columns and (value == NONE_KEY or len(value) <= 4):
             lookup.update(heading_lookup(value))
+        elif name == "mode" and "mode" in columns:
+            lookup["mode"] = "" if value == NONE_KEY else value
         else:
             return None
     return lookup
+
+
+_PARTNER_PRODUCT = frozenset({"partner", "heading"})
+_PARTNER_MODE = frozenset({"partner", "mode"})
+_MODE_PRODUCT = frozenset({"heading", "mode"})
 
 
 def cross_source(viewer: Viewer, keys: Keys) -> QuerySet[PartnerProductRollup] | None:
@@ -125,12 +134,12 @@ def cross_source(viewer: Viewer, keys: Keys) -> QuerySet[PartnerProductRollup] |
     None for anyone else or any other key. City-wide only: the rollup has no enterprise."""
     if keys.is_empty or (viewer is not None and not sees_all(viewer)):
         return None
-    lookup = _cross_lookup(keys)
+    lookup = _cross_lookup(keys, _PARTNER_PRODUCT)
     return None if lookup is None else PartnerProductRollup.objects.filter(**lookup)
 
 
 # the breakdowns each city-wide trade mode cross has a column for
-_PARTNER_MODE_BYS = frozenset({"partner", "group", "mode"})
+_PARTNER_MODE_BYS = frozenset({"partner", "mode"})
 _MODE_PRODUCT_BYS = frozenset({"hs2", "hs4", "mode"})
 
 
@@ -144,21 +153,14 @@ def mode_cross_source(viewer: Viewer, keys: Keys, *, by: str | None = None) -> Q
     else or any other key (decision 0038)."""
     if keys.is_empty or (viewer is not None and not sees_all(viewer)):
         return None
-    given = keys.params()
-    mode = {"mode": "" if keys.mode == NONE_KEY else keys.mode} if keys.mode else {}
-    if given.keys() <= {"partner", "group", "mode"} and (by is None or by in _PARTNER_MODE_BYS):
-        lookup: dict[str, Any] = dict(mode)
-        if keys.partner:
-            lookup["partner"] = "" if keys.partner == NONE_KEY else keys.partner
-        if keys.group:
-            lookup["partner__in"] = group_codes(keys.group)
-        return PartnerModeRollup.objects.filter(**lookup)
-    short = keys.hs == NONE_KEY or len(keys.hs) <= 4
-    if given.keys() <= {"hs", "mode"} and short and (by is None or by in _MODE_PRODUCT_BYS):
-        lookup = dict(mode)
-        if keys.hs:
-            lookup.update(heading_lookup(keys.hs))
-        return ModeProductRollup.objects.filter(**lookup)
+    if by is None or by in _PARTNER_MODE_BYS:
+        lookup = _cross_lookup(keys, _PARTNER_MODE)
+        if lookup is not None:
+            return PartnerModeRollup.objects.filter(**lookup)
+    if by is None or by in _MODE_PRODUCT_BYS:
+        lookup = _cross_lookup(keys, _MODE_PRODUCT)
+        if lookup is not None:
+            return ModeProductRollup.objects.filter(**lookup)
     return None
 
 
