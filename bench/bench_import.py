@@ -123,15 +123,17 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 def _written_tables() -> list[str]:
     """Every table an import writes: the records and each rollup summed from them (the city's,
-    the pairs', the liaison officers', year to date, the enterprise stages and the city-wide
-    partner × heading and code rollups where present), and risk's exposure rollup the worker
-    refreshes after it."""
+    the pairs', the liaison officers', year to date, every enterprise stage and the city-wide
+    crosses and code rollup where present), and risk's exposure rollup the worker refreshes
+    after it."""
     from kaifang.trade import models as trade
 
     names = ["CustomsRecord", "TradeRollup", "ScopeRollup", "LiaisonRollup", "YearToDateRollup"]
-    names += ["EnterprisePartnerRollup", "EnterpriseProductRollup", "EnterpriseModeRollup"]
-    names += ["PartnerProductRollup", "CommodityRollup"]
+    names += ["EnterprisePartnerRollup", "EnterpriseProductRollup"]
+    names += ["PartnerProductRollup", "CommodityRollup", "PartnerModeRollup", "ModeProductRollup"]
     tables = [getattr(trade, n)._meta.db_table for n in names if hasattr(trade, n)]
+    stages = getattr(trade, "STAGE_MODELS", {})  # the stages sessions 43–44 added too
+    tables += [m._meta.db_table for m in stages.values() if m._meta.db_table not in tables]
     try:
         from kaifang.risk.models import ExposureRollup, ExposureStale
 

@@ -536,6 +536,36 @@ class EnterpriseModeRollup(_EnterpriseStage):
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.mode}"
 
 
+class EnterpriseChapterRollup(_EnterpriseStage):
+    """Stage "chapter": per enterprise, month and flow, the sums by HS chapter (the first two
+    digits of the commodity code); the product stage with the heading cut and without the
+    mode, summed from it (trade/dimensions.py DERIVED). 407 k rows at 5.6 M records against
+    the product stage's 1.49 M: the firms within a chapter (200 → 28 ms of CPU on a first
+    view for HS 85) and a scoped viewer's chapters read it, and the chapter rollups are summed
+    from it (decision 0039). It keeps its rows when records come under another trade mode."""
+
+    chapter = models.CharField(max_length=2, blank=True)  # "" where the code is missing
+
+    class Meta:
+        verbose_name = "企业分商品章月度汇总"
+        verbose_name_plural = "企业分商品章月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "flow", "chapter"],
+                name="enterprise_chapter_rollup_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["period"], name="enterprise_chapter_period"),
+            models.Index(  # the enterprise last, as in the other stages'
+                fields=["chapter", "period", "enterprise"], name="enterprise_chapter_chapter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.chapter}"
+
+
 class PartnerProductRollup(models.Model):
     """City-wide monthly sums by trade partner and HS heading: the one cross of two trade
     dimensions the pages ask for that no stage holds (the partners within an HS chapter, the
@@ -702,10 +732,12 @@ StageModel = (
     | type[EnterpriseProductRollup]
     | type[EnterpriseModeRollup]
     | type[EnterprisePartnerModeRollup]
+    | type[EnterpriseChapterRollup]
 )
 STAGE_MODELS: dict[str, StageModel] = {
     "partner": EnterprisePartnerRollup,
     "product": EnterpriseProductRollup,
     "mode": EnterpriseModeRollup,
     "partner_mode": EnterprisePartnerModeRollup,
+    "chapter": EnterpriseChapterRollup,
 }

@@ -30,6 +30,7 @@ from kaifang.trade.dimensions import (
     FIELDS,
     PLACE_DIMENSIONS,
     STAGES,
+    derived_fields,
 )
 from kaifang.trade.models import (
     STAGE_MODELS,
@@ -146,6 +147,14 @@ _STAGED_KEYS = {
     )
     for d in DIMENSIONS
 }
+# derived stage → the expressions over its source stage's columns `s.…` that give its fields
+_DERIVED_KEYS = {
+    stage: tuple(
+        _cut(f"s.{_q(STAGES[source][position])}", width)
+        for position, width in derived_fields(stage)
+    )
+    for stage, source in DERIVED.items()
+}
 _STAGE_SUMS = f"SUM(s.value_usd), SUM(s.value_cny), SUM(s.{_q('rows')})"
 _VALUES = f"value_usd, value_cny, {_q('rows')}"
 
@@ -187,13 +196,16 @@ def _sum_stage(
     params: Sequence[object],
     *,
     per_firm: bool,
+    sources: Sequence[str] | None = None,
 ) -> int:
     """Sum the rows of `stage` matching `where` (written before) into `table`, grouped by the
     firm if `per_firm`, the month, the flow and `fields`: a derived stage (dimensions.DERIVED)
-    or a city-wide cross (`_STAGE_CROSSES`), without reading the facts."""
+    or a city-wide cross (`_STAGE_CROSSES`), without reading the facts. `sources`: the
+    expressions over the stage's columns `s.…` that give `fields` (default: the same names)."""
     firm = ["enterprise_id"] if per_firm else []
     columns = ", ".join([*firm, "period", "flow", *(_q(name) for name in fields)])
-    keys = ", ".join(f"s.{column}" for column in columns.split(", "))
+    given = [f"s.{_q(name)}" for name in fields] if sources is None else list(sources)
+    keys = ", ".join([*(f"s.{column}" for column in [*firm, "period", "flow"]), *given])
     cursor.execute(
         f"INSERT INTO {table} ({columns}, {_VALUES}) "  # noqa: S608
         f"SELECT {keys}, {_STAGE_SUMS} FROM {_STAGE_TABLES[stage]} s WHERE {where} "
@@ -254,6 +266,7 @@ def rebuild_rollups(
                     f"s.period IN ({placeholders})",
                     months,
                     per_firm=True,
+                    sources=_DERIVED_KEYS[stage],
                 )
             these, params = ("1 = 1", []) if whole else (f"s.period IN ({placeholders})", months)
             for dimension, (stage, key) in _STAGED_KEYS.items():

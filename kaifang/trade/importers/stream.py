@@ -31,7 +31,7 @@ from kaifang.trade.dimensions import (
     DIMENSIONS,
     FIELDS,
     STAGES,
-    derived_positions,
+    derived_fields,
 )
 from kaifang.trade.importers.common import (
     Flow,
@@ -396,9 +396,10 @@ def _derive_stages(stages: Mapping[str, dict[tuple[Any, ...], list[Any]]]) -> No
     rebuild sums its table from the source's: a row per source row, not per record."""
     for stage, source in DERIVED.items():
         target = stages[stage]
-        positions = derived_positions(stage)
+        fields = derived_fields(stage)
         for (slot, month, flow, *values), sums in stages[source].items():
-            _add_sums(target, (slot, month, flow, *(values[p] for p in positions)), sums)
+            key = (values[p] if width is None else values[p][:width] for p, width in fields)
+            _add_sums(target, (slot, month, flow, *key), sums)
 
 
 def _rollups(

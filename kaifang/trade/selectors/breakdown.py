@@ -22,7 +22,7 @@ from kaifang.core.models import Industry, Partner, PartnerGroup, SupervisionMode
 from kaifang.core.models import Unit as OrgUnit
 from kaifang.core.reference import hs_display_names
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import Dimension, ScopeRollup, TradeRollup
+from kaifang.trade.models import Dimension, EnterpriseChapterRollup, ScopeRollup, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -189,10 +189,10 @@ def _stage_qs(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any]:
 # by → the stages that hold its column, the smallest first (the enterprise is in all)
 _STAGES_OF = {
     "partner": ("partner", "partner_mode"),
-    "hs2": ("product",),
+    "hs2": ("chapter", "product"),
     "hs4": ("product",),
     "mode": ("mode", "product", "partner_mode"),
-    "enterprise": ("mode", "partner", "product", "partner_mode"),
+    "enterprise": ("mode", "chapter", "partner", "product", "partner_mode"),
 }
 _STAGE_BY: dict[str, Any] = {
     "partner": F("partner"),
@@ -201,6 +201,13 @@ _STAGE_BY: dict[str, Any] = {
     "mode": F("mode"),
     "enterprise": Cast("enterprise_id", output_field=CharField()),
 }
+
+
+def _stage_by(by: str, staged: QuerySet[Any]) -> Any:
+    """`by`'s key over the stage `staged` reads: the chapter stage holds the chapter itself."""
+    if by == "hs2" and staged.model is EnterpriseChapterRollup:
+        return F("chapter")
+    return _STAGE_BY[by]
 
 
 def _same_dimension(by: str, keys: Keys) -> dict[str, Any] | None:
@@ -330,7 +337,7 @@ def base_sums(
         return grouped_sums(coded, F("code"), q, window_hidden=ranged), "rollup"
     staged = None if prefix is not None or facts_only else _stage_source(viewer, by, keys)
     if staged is not None:
-        return grouped_sums(staged, _STAGE_BY[by], q), "rollup"
+        return grouped_sums(staged, _stage_by(by, staged), q), "rollup"
     if prefix is None or facts_only:
         return _facts_sums(viewer, by, q, keys), "facts"
     if by == "enterprise":

@@ -16,6 +16,7 @@ from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope
 from kaifang.trade.models import (
     Dimension,
+    EnterpriseChapterRollup,
     EnterpriseModeRollup,
     EnterprisePartnerRollup,
     EnterpriseProductRollup,
@@ -36,7 +37,12 @@ from kaifang.trade.selectors.base import (
     reach,
     sees_all,
 )
-from kaifang.trade.selectors.summary import RecordsSummary, drill_summary, heading_lookup
+from kaifang.trade.selectors.summary import (
+    CHAPTER_WIDTH,
+    RecordsSummary,
+    drill_summary,
+    heading_lookup,
+)
 
 # The drill-down lists the largest records first. Its page comes from one of these plans:
 # - walk: read the value index downwards, keep the records that match, stop at the page.
@@ -494,6 +500,10 @@ def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
         # the trade mode stage: a tenth of the product stage's rows
         stage = EnterpriseModeRollup.objects.filter(enterprise_id__in=firms)
         return stage.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
+    if keys.hs == NONE_KEY or len(keys.hs) <= CHAPTER_WIDTH:
+        # the chapter stage: a quarter of the product stage's rows (decision 0039)
+        stage = EnterpriseChapterRollup.objects.filter(enterprise_id__in=firms)
+        return stage.filter(**heading_lookup(keys.hs, "chapter", CHAPTER_WIDTH))
     stage = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
     # A chapter is the headings it begins, also as their range, which the key's fourth column
     # can read (a LIKE it cannot): PostgreSQL fetched each of the firms' rows of the months

@@ -88,17 +88,21 @@ def _rollup_key(keys: Keys) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def heading_lookup(prefix: str) -> dict[str, str]:
-    """The filter on a rollup's `heading` column (an HS code's first four digits, "" where it
-    has none) that selects the records whose code starts with `prefix` (at most four digits;
-    NONE_KEY: no code). A shorter prefix is also a range of headings, which an index on the
-    heading serves (SQLite's LIKE, which `startswith` is, does not use one)."""
+def heading_lookup(prefix: str, column: str = "heading", width: int = 4) -> dict[str, str]:
+    """The filter on a rollup's `column` holding an HS code's first `width` digits ("" where
+    it has none: a heading, or a chapter) that selects the records whose code starts with
+    `prefix` (at most `width` digits; NONE_KEY: no code). A shorter prefix is also a range of
+    those values, which an index on the column serves (SQLite's LIKE, which `startswith` is,
+    does not use one)."""
     if prefix == NONE_KEY:
-        return {"heading": ""}
-    if len(prefix) == 4:
-        return {"heading": prefix}
-    last = prefix + "9" * (4 - len(prefix))
-    return {"heading__startswith": prefix, "heading__gte": prefix, "heading__lte": last}
+        return {column: ""}
+    if len(prefix) == width:
+        return {column: prefix}
+    last = prefix + "9" * (width - len(prefix))
+    return {f"{column}__startswith": prefix, f"{column}__gte": prefix, f"{column}__lte": last}
+
+
+CHAPTER_WIDTH = 2  # the chapter stage's column: a record's first two digits
 
 
 def _cross_lookup(keys: Keys, columns: frozenset[str]) -> dict[str, Any] | None:
@@ -213,12 +217,14 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
 def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
     enterprise: any stage; a partner or group: "partner" or "partner_mode"; a trade mode:
-    "mode", "product" or "partner_mode"; an HS chapter or heading: "product"), with its filter
-    on the stage's columns; None where none does. Stages keep a missing partner, heading or mode
-    as "", as the records' NONE_KEY means, and a record's heading starts with an HS prefix of at
-    most four digits iff its code does."""
+    "mode", "product" or "partner_mode"; an HS chapter: "chapter" or "product"; a heading:
+    "product"), with its filter on the stage's columns; None where none does. Stages keep a
+    missing partner, heading, chapter or mode as "", as the records' NONE_KEY means, and a
+    record's heading (chapter) starts with an HS prefix of at most four (two) digits iff its
+    code does."""
     lookup: dict[str, Any] = {}
     allowed = set(stages)
+    prefix = None
     for name, value in keys.params().items():
         empty = value == NONE_KEY
         if name in FIRM_KEYS:
@@ -235,25 +241,32 @@ def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any
             allowed &= {"mode", "product", "partner_mode"}
             lookup["mode"] = "" if empty else value
         elif name == "hs" and (empty or len(value) <= 4):
-            allowed &= {"product"}
-            lookup.update(heading_lookup(value))
+            allowed &= {"chapter", "product"} if empty or len(value) <= 2 else {"product"}
+            prefix = value
         else:
             return None
     chosen = [stage for stage in stages if stage in allowed]
-    return (chosen[0], lookup) if chosen else None
+    if not chosen:
+        return None
+    if prefix is not None:
+        chapter = chosen[0] == "chapter"
+        lookup.update(
+            heading_lookup(prefix, "chapter", CHAPTER_WIDTH) if chapter else heading_lookup(prefix)
+        )
+    return chosen[0], lookup
 
 
 def stage_source(
     viewer: Viewer,
     keys: Keys,
     *,
-    stages: Sequence[str] = ("mode", "partner", "product", "partner_mode"),
+    stages: Sequence[str] = ("mode", "chapter", "partner", "product", "partner_mode"),
 ) -> QuerySet[Any] | None:
-    """Enterprise stage rollup rows (a firm's month by trade mode, by partner, by heading and
-    trade mode, or by partner and trade mode; the smallest first) that select exactly the
-    records of `keys` within the viewer's scope: the trade keys one
-    stage holds (an HS chapter within a trade mode, a partner within a firm …), and the
-    firms a district, park or industry key names. None where no stage of `stages` holds the
+    """Enterprise stage rollup rows (a firm's month by trade mode, by HS chapter, by partner,
+    by heading and trade mode, or by partner and trade mode; the smallest first) that select
+    exactly the records of `keys` within the viewer's scope: the trade keys one stage holds
+    (an HS chapter within a trade mode, a partner within a firm …), and the firms a district,
+    park or industry key names. None where no stage of `stages` holds the
     keys; their sums by period and flow, and their `rows`, are the records'."""
     found = _stage_lookup(keys, stages)
     if found is None:
