@@ -4,16 +4,17 @@ sees them (district, park, industry, liaison, name) also bumps the rollup versio
 because the register (enterprises) must not know about trade's caches; STYLE.md allows
 signals for exactly this. Bulk writes send no model signal: the register wraps them in
 `enterprises.signals.bulk_write`, whose `enterprises_changed` lands here too, and a deleted
-user's enterprises (liaison SET NULL, one UPDATE) are caught before the delete."""
+user's enterprises (liaison SET NULL, one UPDATE) are caught before the delete. A partner
+group's members (or code) refresh its rows of the group stage the same way."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from kaifang.core.models import User
+from kaifang.core.models import PartnerGroup, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.signals import enterprises_changed
 
@@ -112,9 +113,63 @@ def _refresh_liaison_deleted(sender: Any, instance: User, **kwargs: Any) -> None
         _defer_refresh(pairs)
 
 
+_OLD_CODE = "_kaifang_old_group_code"
+
+
+def _members_changed(
+    sender: Any, *, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    """A partner group's members changed (the admin's selector, `load-reference`, a partner's
+    groups from its side): the group stage's rows of those groups, and every cached figure
+    within or by a group, are stale (the figures kept a day until the next import before)."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    from kaifang.trade.rollups import refresh_groups
+
+    if not reverse:  # instance is the group
+        refresh_groups([instance.code])
+    elif pk_set is None:  # a partner's groups cleared: which ones is no longer known
+        refresh_groups(PartnerGroup.objects.values_list("code", flat=True))
+    else:
+        refresh_groups(PartnerGroup.objects.filter(pk__in=pk_set).values_list("code", flat=True))
+
+
+def _remember_group_code(sender: Any, instance: PartnerGroup, **kwargs: Any) -> None:
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    old = PartnerGroup.objects.filter(pk=instance.pk).values_list("code", flat=True).first()
+    setattr(instance, _OLD_CODE, old)
+
+
+def _group_saved(sender: Any, instance: PartnerGroup, **kwargs: Any) -> None:
+    """A group's new code: its stage rows move to it (a rename or a switched-off group keeps
+    them; the pages name groups afresh and list the active ones)."""
+    old = getattr(instance, _OLD_CODE, None)
+    if kwargs.get("raw") or old is None:
+        return
+    delattr(instance, _OLD_CODE)
+    from kaifang.trade.rollups import bump_version, refresh_groups
+
+    if old != instance.code:
+        refresh_groups([old, instance.code])
+    else:
+        bump_version()  # its name, order or switch: the cached pages show them
+
+
+def _group_deleted(sender: Any, instance: PartnerGroup, **kwargs: Any) -> None:
+    from kaifang.trade.rollups import refresh_groups
+
+    refresh_groups([instance.code])  # its rows go; no group of that code is left to sum
+
+
 def connect() -> None:
     pre_save.connect(_remember_pair, sender=Enterprise, dispatch_uid="trade-pair-before")
     post_save.connect(_refresh_if_moved, sender=Enterprise, dispatch_uid="trade-pair-after")
     post_delete.connect(_refresh_deleted, sender=Enterprise, dispatch_uid="trade-pair-delete")
     enterprises_changed.connect(_refresh_bulk, sender=Enterprise, dispatch_uid="trade-pair-bulk")
     pre_delete.connect(_refresh_liaison_deleted, sender=User, dispatch_uid="trade-liaison-delete")
+    members = PartnerGroup.members.through
+    m2m_changed.connect(_members_changed, sender=members, dispatch_uid="trade-group-members")
+    pre_save.connect(_remember_group_code, sender=PartnerGroup, dispatch_uid="trade-group-before")
+    post_save.connect(_group_saved, sender=PartnerGroup, dispatch_uid="trade-group-after")
+    post_delete.connect(_group_deleted, sender=PartnerGroup, dispatch_uid="trade-group-delete")

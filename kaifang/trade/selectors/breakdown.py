@@ -51,6 +51,7 @@ from kaifang.trade.selectors.measures import (
     share_pct,
 )
 from kaifang.trade.selectors.summary import (
+    STAGE_ORDER,
     code_source,
     cross_source,
     mode_cross_source,
@@ -192,7 +193,7 @@ _STAGES_OF = {
     "hs2": ("chapter", "product"),
     "hs4": ("product",),
     "mode": ("mode", "product", "partner_mode"),
-    "enterprise": ("mode", "chapter", "partner", "product", "partner_mode"),
+    "enterprise": STAGE_ORDER,
 }
 _STAGE_BY: dict[str, Any] = {
     "partner": F("partner"),

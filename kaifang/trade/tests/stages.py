@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
+from kaifang.core.models import PartnerGroup
 from kaifang.trade.dimensions import FIELDS, STAGES
 from kaifang.trade.models import (
     STAGE_MODELS,
@@ -27,10 +28,14 @@ def _exact(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(_PLACES)
 
 
+# each stage's fields: those of trade/dimensions.py, and the partner group stage's group code
+_FIELDS = {**STAGES, "group": ("partner_group",)}
+
+
 def stage_tables() -> dict[str, list[tuple[Any, ...]]]:
     """Each stage table's rows: (enterprise id, period, flow, fields…, usd, cny, records)."""
     out = {}
-    for stage, fields in STAGES.items():
+    for stage, fields in _FIELDS.items():
         rows = STAGE_MODELS[stage].objects.values_list(
             "enterprise_id", "period", "flow", *fields, "value_usd", "value_cny", "rows"
         )
@@ -58,22 +63,47 @@ def stages_from_facts() -> dict[str, list[tuple[Any, ...]]]:
             )
             .order_by()
         )
-        out[stage] = sorted(
-            (
-                (
-                    r["enterprise_id"],
-                    r["period"],
-                    r["flow"],
-                    *(r[k] for k in keys),
-                    _exact(r["usd"]),
-                    _exact(r["cny"]),
-                    r["n"],
+        out[stage] = _sorted_rows(rows, list(keys))
+    # the partner group stage: each group's members' records (a partner in each of its groups)
+    out["group"] = sorted(
+        (
+            row
+            for group in PartnerGroup.objects.prefetch_related("members")
+            for row in _sorted_rows(
+                CustomsRecord.objects.filter(partner_code__in=[p.code for p in group.members.all()])
+                .annotate(k_group=Value(group.code))
+                .values("enterprise_id", "period", "flow", "k_group")
+                .annotate(
+                    usd=Sum(Coalesce("value_usd", zero)),
+                    cny=Sum(Coalesce("value_cny", zero)),
+                    n=Count("id"),
                 )
-                for r in rows
-            ),
-            key=str,
-        )
+                .order_by(),
+                ["k_group"],
+            )
+        ),
+        key=str,
+    )
     return out
+
+
+def _sorted_rows(rows: Any, keys: list[str]) -> list[tuple[Any, ...]]:
+    """Grouped records as a stage table's rows, in stage_tables' order."""
+    return sorted(
+        (
+            (
+                r["enterprise_id"],
+                r["period"],
+                r["flow"],
+                *(r[k] for k in keys),
+                _exact(r["usd"]),
+                _exact(r["cny"]),
+                r["n"],
+            )
+            for r in rows
+        ),
+        key=str,
+    )
 
 
 # each city-wide rollup without the enterprise: its model, its key columns, and the same keys

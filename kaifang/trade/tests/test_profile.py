@@ -228,9 +228,9 @@ def test_a_firms_stage_rows_are_read_from_their_keys_on_postgresql(trade_data, c
 def test_the_stage_rollups_are_vacuumed_after_a_months_rewrite_on_postgresql(db):
     """After a month's rebuild the stage keys' index-only scans fetch the rewritten rows until
     a vacuum marks their pages; autovacuum's default waits for 20 % of the table (a month of
-    three years is about 3 %: some seven imports), migration 0014 asks for 1 % (0022, 0023 and
-    0026 for the trade mode, partner × mode and HS chapter stages, whose keys carry the sums
-    as 0013 made the others')."""
+    three years is about 3 %: some seven imports), migration 0014 asks for 1 % (0022, 0023, 0026
+    and 0027 for the trade mode, partner × mode, HS chapter and partner group stages, whose
+    keys carry the sums as 0013 made the others')."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -240,22 +240,23 @@ def test_the_stage_rollups_are_vacuumed_after_a_months_rewrite_on_postgresql(db)
             "SELECT relname, reloptions FROM pg_class WHERE relname IN "
             "('trade_enterpriseproductrollup', 'trade_enterprisepartnerrollup', "
             "'trade_enterprisemoderollup', 'trade_enterprisepartnermoderollup', "
-            "'trade_enterprisechapterrollup')"
+            "'trade_enterprisechapterrollup', 'trade_enterprisegrouprollup')"
         )
         options = dict(cursor.fetchall())
         cursor.execute(
             "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_class c WHERE c.relname IN "
             "('enterprise_mode_rollup_unique', 'enterprise_partner_mode_unique', "
-            "'enterprise_chapter_rollup_unique')"
+            "'enterprise_chapter_rollup_unique', 'enterprise_group_rollup_unique')"
         )
         keys = dict(cursor.fetchall())
-    # the keys of the three stages migrations 0022, 0023 and 0026 add carry the sums too
-    assert len(keys) == 3
+    # the keys of the four stages migrations 0022, 0023, 0026 and 0027 add carry the sums too
+    assert len(keys) == 4
     for key in keys.values():
         assert key.replace('"', "").endswith("INCLUDE (value_usd, value_cny, rows)"), key
     assert "(enterprise_id, period, flow, partner, mode)" in keys["enterprise_partner_mode_unique"]
     assert "(enterprise_id, period, flow, chapter)" in keys["enterprise_chapter_rollup_unique"]
-    assert len(options) == 5
+    assert "(enterprise_id, period, flow, partner_group)" in keys["enterprise_group_rollup_unique"]
+    assert len(options) == 6
     for table, found in options.items():
         assert "autovacuum_vacuum_scale_factor=0.01" in (found or []), table
         assert "autovacuum_vacuum_insert_scale_factor=0.01" in (found or []), table

@@ -1,0 +1,58 @@
+"""The partner group stage (decision 0040): a firm's month with each partner group, summed from
+the partner stage through the groups' members. It must equal the records of the members after
+every edit to a group (the firms within a group read it: test_scoped_rollups.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kaifang.core.models import Partner, PartnerGroup
+from kaifang.trade.figures import kept_breakdown
+from kaifang.trade.selectors import Keys, Query, breakdown
+from kaifang.trade.tests.stages import stage_tables, stages_from_facts
+
+Q = Query(year=2025, month=3, flow="total", currency="usd")
+
+
+def _group_stage_equals_the_records() -> list[tuple]:
+    held = stage_tables()["group"]
+    assert held == stages_from_facts()["group"]
+    return held
+
+
+def test_the_group_stage_follows_every_edit_to_the_groups(trade_data):
+    held = _group_stage_equals_the_records()
+    assert {row[3] for row in held} == {"g-ab", "g-b"}  # g-ab = {502, 116}, g-b = {116}
+    only_b = PartnerGroup.objects.get(code="g-b")
+    japan, usa, uk = (Partner.objects.get(code=c) for c in ("116", "502", "303"))
+    only_b.members.add(usa)  # the admin's selector adds and removes through the group
+    _group_stage_equals_the_records()
+    only_b.members.remove(japan)
+    _group_stage_equals_the_records()
+    uk.groups.add(only_b)  # from the partner's side
+    assert ("g-b", Decimal(40)) in {(r[3], r[4]) for r in _group_stage_equals_the_records()}
+    uk.groups.clear()
+    _group_stage_equals_the_records()
+    only_b.code = "g-new"  # a new code: the rows move to it
+    only_b.save()
+    assert "g-new" in {row[3] for row in _group_stage_equals_the_records()}
+    only_b.members.clear()
+    assert "g-new" not in {row[3] for row in _group_stage_equals_the_records()}
+    PartnerGroup.objects.get(code="g-ab").delete()
+    assert _group_stage_equals_the_records() == []
+
+
+def test_a_members_edit_retires_the_cached_figures_within_and_by_group(trade_data, city):
+    """The pages kept a group's figures per rollup version; nothing moved it when the members
+    changed, so they showed the old members' trade for a day or until the next import."""
+    leader = city.leader
+    within = kept_breakdown(leader, "enterprise", Q, Keys(group="g-b"))
+    by_group = kept_breakdown(leader, "group", Q, Keys())
+    PartnerGroup.objects.get(code="g-b").members.add(Partner.objects.get(code="502"))
+    after = kept_breakdown(leader, "enterprise", Q, Keys(group="g-b"))
+    assert after.total.ytd > within.total.ytd  # 502's trade joined the group
+    fresh = breakdown(viewer=leader, by="enterprise", q=Q, keys=Keys(group="g-b"), facts_only=True)
+    assert (after.rows, after.total) == (fresh.rows, fresh.total)
+    regrouped = kept_breakdown(leader, "group", Q, Keys())
+    assert regrouped.rows != by_group.rows
+    assert regrouped.rows == breakdown(viewer=leader, by="group", q=Q, facts_only=True).rows
