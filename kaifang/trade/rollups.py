@@ -41,6 +41,7 @@ from kaifang.trade.models import (
     EnterpriseGroupRollup,
     LiaisonRollup,
     ModeProductRollup,
+    PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
     ScopeRollup,
@@ -57,6 +58,7 @@ _SCOPED = ScopeRollup._meta.db_table
 _LIAISON = LiaisonRollup._meta.db_table
 _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
+_TRIPLE = PartnerModeProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
 _GROUP_STAGE = EnterpriseGroupRollup._meta.db_table
 _GROUPS = PartnerGroup._meta.db_table
@@ -239,6 +241,7 @@ def rebuild_rollups(
     ScopeRollup.objects.filter(period__in=months).delete()
     LiaisonRollup.objects.filter(period__in=months).delete()
     PartnerProductRollup.objects.filter(period__in=months).delete()
+    PartnerModeProductRollup.objects.filter(period__in=months).delete()
     CommodityRollup.objects.filter(period__in=months).delete()
     PartnerModeRollup.objects.filter(period__in=months).delete()
     ModeProductRollup.objects.filter(period__in=months).delete()
@@ -286,7 +289,7 @@ def rebuild_rollups(
             written += _insert_scoped(cursor, these, params)
         group_stage(cursor, f"s.period IN ({placeholders})", months)
         written += _insert_year_to_date(cursor, months)
-        written += _insert_cross(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_cross(cursor, months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
         for table, (stage, fields) in _STAGE_CROSSES.items():
             where = f"s.period IN ({placeholders})"
@@ -296,27 +299,37 @@ def rebuild_rollups(
     return written
 
 
-# The partner × heading cross, from the facts: no stage holds both (trade.models
-# PartnerProductRollup). Its expressions are the stages' (a partner as it is, a heading cut).
-_CROSS_KEYS = (
-    _cut(f"r.{FIELDS['partner'].column}", FIELDS["partner"].width),
-    _cut(f"r.{FIELDS['heading'].column}", FIELDS["heading"].width),
+# The partner × heading × trade mode cross, from the facts: no stage holds a partner and a
+# heading (trade.models PartnerModeProductRollup); the partner × heading cross is summed from
+# it. Its expressions are the stages' (a partner as it is, a heading cut, a mode as it is).
+_CROSS_KEYS = tuple(
+    _cut(f"r.{FIELDS[name].column}", FIELDS[name].width) for name in ("partner", "heading", "mode")
 )
 
 
-def _insert_cross(cursor: Any, where: str, params: Sequence[object]) -> int:
-    """Group the facts matching `where` into the city-wide partner × heading rollup (a second
-    read of the rebuilt months' facts, even where the caller summed the stages: a month of
-    158,341 records at 5.6 M costs about half a second of CPU more on SQLite)."""
+def _insert_cross(cursor: Any, months: Sequence[dt.date]) -> int:
+    """Group the facts of `months` into the city-wide partner × heading × trade mode rollup (a
+    second read of the rebuilt months' facts, even where the caller summed the stages: a month
+    of 158,341 records at 5.6 M costs about half a second of CPU more on SQLite), then sum that
+    into the partner × heading rollup."""
     keys = ", ".join(_CROSS_KEYS)
+    placeholders = ", ".join(["%s"] * len(months))
+    mode = _q("mode")
+    cursor.execute(
+        f"INSERT INTO {_TRIPLE} (period, flow, partner, heading, {mode}, {_VALUES}) "  # noqa: S608
+        f"SELECT r.period, r.flow, {keys}, SUM(COALESCE(r.value_usd, 0)), "
+        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
+        f"WHERE r.period IN ({placeholders}) GROUP BY r.period, r.flow, {keys}",
+        months,
+    )
+    written = int(max(cursor.rowcount, 0))
     cursor.execute(
         f"INSERT INTO {_CROSS} (period, flow, partner, heading, {_VALUES}) "  # noqa: S608
-        f"SELECT r.period, r.flow, {keys}, SUM(COALESCE(r.value_usd, 0)), "
-        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
-        f"GROUP BY r.period, r.flow, {keys}",
-        params,
+        f"SELECT s.period, s.flow, s.partner, s.heading, {_STAGE_SUMS} FROM {_TRIPLE} s "
+        f"WHERE s.period IN ({placeholders}) GROUP BY s.period, s.flow, s.partner, s.heading",
+        months,
     )
-    return int(max(cursor.rowcount, 0))
+    return written + int(max(cursor.rowcount, 0))
 
 
 def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:

@@ -16,6 +16,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     ModeProductRollup,
+    PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
     ScopeRollup,
@@ -129,6 +130,7 @@ def _cross_lookup(keys: Keys, columns: frozenset[str]) -> dict[str, Any] | None:
 _PARTNER_PRODUCT = frozenset({"partner", "heading"})
 _PARTNER_MODE = frozenset({"partner", "mode"})
 _MODE_PRODUCT = frozenset({"heading", "mode"})
+_PARTNER_MODE_PRODUCT = _PARTNER_PRODUCT | _MODE_PRODUCT
 
 
 def cross_source(viewer: Viewer, keys: Keys) -> QuerySet[PartnerProductRollup] | None:
@@ -145,6 +147,7 @@ def cross_source(viewer: Viewer, keys: Keys) -> QuerySet[PartnerProductRollup] |
 # the breakdowns each city-wide trade mode cross has a column for
 _PARTNER_MODE_BYS = frozenset({"partner", "mode"})
 _MODE_PRODUCT_BYS = frozenset({"hs2", "hs4", "mode"})
+_TRIPLE_BYS = _PARTNER_MODE_BYS | _MODE_PRODUCT_BYS
 
 
 def mode_cross_source(viewer: Viewer, keys: Keys, *, by: str | None = None) -> QuerySet[Any] | None:
@@ -153,8 +156,9 @@ def mode_cross_source(viewer: Viewer, keys: Keys, *, by: str | None = None) -> Q
     count and chart): partner × mode for a trade mode, partner or group, any of them together
     (the leader's partners within 一般贸易 read every firm's partner stage rows of a year: 802
     ms on a first view at 5.6 M); heading × mode for a trade mode and an HS prefix of at most
-    four digits (chapters within 一般贸易: 519 ms from the product stage). None for anyone
-    else or any other key (decision 0038)."""
+    four digits (chapters within 一般贸易: 519 ms from the product stage); else partner ×
+    heading × mode for all three (the partners within 一般贸易 and HS 84 read the records: 1.5
+    s; decision 0041). None for anyone else or any other key (decision 0038)."""
     if keys.is_empty or (viewer is not None and not sees_all(viewer)):
         return None
     if by is None or by in _PARTNER_MODE_BYS:
@@ -165,6 +169,10 @@ def mode_cross_source(viewer: Viewer, keys: Keys, *, by: str | None = None) -> Q
         lookup = _cross_lookup(keys, _MODE_PRODUCT)
         if lookup is not None:
             return ModeProductRollup.objects.filter(**lookup)
+    if by is None or by in _TRIPLE_BYS:
+        lookup = _cross_lookup(keys, _PARTNER_MODE_PRODUCT)
+        if lookup is not None:
+            return PartnerModeProductRollup.objects.filter(**lookup)
     return None
 
 

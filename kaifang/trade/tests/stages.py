@@ -1,6 +1,7 @@
 """The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading, partner ×
-trade mode, heading × trade mode and commodity code rollups against a fresh GROUP BY of the
-customs records: every path that changes the records must leave them equal."""
+trade mode, heading × trade mode, partner × heading × trade mode and commodity code rollups
+against a fresh GROUP BY of the customs records: every path that changes the records must
+leave them equal."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kaifang.trade.models import (
     CommodityRollup,
     CustomsRecord,
     ModeProductRollup,
+    PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
 )
@@ -124,6 +126,15 @@ _CITY_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
         ModeProductRollup,
         ("heading", "mode"),
         {"heading": Substr("hs_code", 1, 4), "mode": F("trade_mode")},
+    ),
+    (
+        PartnerModeProductRollup,
+        ("partner", "heading", "mode"),
+        {
+            "partner": F("partner_code"),
+            "heading": Substr("hs_code", 1, 4),
+            "mode": F("trade_mode"),
+        },
     ),
 ]
 

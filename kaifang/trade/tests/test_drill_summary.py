@@ -64,24 +64,32 @@ def test_rollup_summary_equals_the_records_for_every_persona(trade_data, city, f
 
 
 def test_keys_the_rollups_cannot_answer_give_none(trade_data, city):
-    """No rollup holds a partner, a trade mode and a product together; a partner within a
-    product, an eight-digit code and one trade key within a district only for the whole city
-    (the partner × heading and commodity code rollups have no enterprise, and a district
-    user's pair rollups are his whole scope's)."""
+    """A partner within a product, a partner (or group), a product and a trade mode together,
+    an eight-digit code and one trade key within a district only for the whole city (the
+    partner × heading, partner × heading × mode and commodity code rollups have no enterprise,
+    and a district user's pair rollups are his whole scope's); no rollup holds an HS code
+    beyond the heading with a partner."""
     q = Query(year=2025, month=3)
-    for params in (
-        {"group": "g-ab", "mode": "10", "hs": "84"},
-        {"partner": "502", "mode": "10", "hs": "84"},
-    ):
-        assert drill_summary(viewer=city.leader, q=q, span="ytd", keys=Keys(**params)) is None
+    three = (
+        Keys(group="g-ab", mode="10", hs="84"),
+        Keys(partner="502", mode="10", hs="84"),
+    )
     for keys in (
+        *three,
         Keys(partner="502", hs="84"),
         Keys(hs="84713000"),
         Keys(hs="84713000", district=str(city.district_a.pk)),
     ):
         assert drill_summary(viewer=city.district_a_user, q=q, span="ytd", keys=keys) is None
-    for keys in (Keys(partner="502", hs="84"), Keys(hs="84713000")):
-        assert drill_summary(viewer=city.leader, q=q, span="ytd", keys=keys) is not None
+    for keys in (*three, Keys(partner="502", hs="84"), Keys(hs="84713000")):
+        found = drill_summary(viewer=city.leader, q=q, span="ytd", keys=keys)
+        records = drill_records(viewer=city.leader, q=q, span="ytd", keys=keys)
+        assert found == records_summary(records), keys
+        assert found is not None and found.count
+    assert (
+        drill_summary(viewer=city.leader, q=q, span="ytd", keys=Keys(partner="502", hs="847130"))
+        is None
+    )
 
 
 @pytest.mark.parametrize("flow", ["total", "export"])

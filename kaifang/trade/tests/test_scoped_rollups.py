@@ -352,6 +352,25 @@ def test_the_firms_and_partners_within_a_trade_mode_read_the_stages(personas, ci
             assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
             if persona == "leader":
                 assert fast.rows, (by, keys)
+    # a partner (or group), an HS prefix and a trade mode, or two of them by the third: for
+    # the whole city the partner × heading × trade mode rollup (the leader's partners within
+    # 一般贸易 and HS 84 read the records: 1.5 s on a first view at 5.6 M), else the records
+    for persona, user in users.items():
+        for by, keys in (
+            ("partner", Keys(mode="10", hs="84")),
+            ("hs2", Keys(mode="10", partner="502")),
+            ("hs4", Keys(mode="10", group="g-ab")),
+            ("mode", Keys(partner="502", hs="8")),
+            ("partner", Keys(partner="502", hs="84", mode="10")),
+        ):
+            with CaptureQueriesContext(connection) as read:
+                fast = breakdown(viewer=user, by=by, q=q, keys=keys)
+            sql = " ".join(x["sql"] for x in read.captured_queries)
+            assert ("trade_partnermodeproductrollup" in sql) == sees_all(user), (persona, by)
+            raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
+            assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
+            if persona == "leader":
+                assert fast.rows and fast.source == "rollup", (by, keys)
     # a trade mode with an HS chapter is the product stage's, which holds both
     with CaptureQueriesContext(connection) as read:
         breakdown(viewer=city.leader, by="enterprise", q=q, keys=Keys(mode="10", hs="84"))

@@ -1,0 +1,322 @@
+"""The monthly rollups without the enterprise: by one dimension for the city, a (district,
+park) pair and a liaison officer, year to date, and the city-wide crosses of two trade keys and
+of the commodity code. Rebuilt from the facts (or the stages) for the periods an import
+touched, so every total on a page equals the sum of the rows it drills down to."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kaifang.trade.models.records import Flow
+
+
+class Dimension(models.TextChoices):
+    PARTNER = "partner", "国别(地区)"
+    HS2 = "hs2", "商品章"
+    HS4 = "hs4", "商品品目"
+    MODE = "mode", "贸易方式"
+    ENTERPRISE = "enterprise", "企业"
+
+
+class TradeRollup(models.Model):
+    """Monthly sums of customs records by one dimension: what pages read at 5 million rows.
+    Rebuilt from the facts for every period an import touches (never edited by hand)."""
+
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "贸易月度汇总"
+        verbose_name_plural = "贸易月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "period", "flow", "key"], name="trade_rollup_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "key", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key} {self.period:%Y-%m} {self.flow}"
+
+
+class ScopeRollup(models.Model):
+    """Monthly sums by one dimension for the enterprises of one (district, park) pair: what a
+    district or park user's pages read. Each enterprise has exactly one pair, so filtering
+    "district in the user's units OR park in the user's units" counts it once even when both
+    are in scope. 0 stands for "none" (unit ids start at 1). Rebuilt with TradeRollup, and for
+    the pairs of an enterprise that moves (kaifang.trade.apps)."""
+
+    district_id = models.PositiveIntegerField(default=0)
+    park_id = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "贸易月度汇总（按县区园区）"
+        verbose_name_plural = "贸易月度汇总（按县区园区）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "district_id", "park_id", "period", "flow", "key"],
+                name="scope_rollup_unique",
+            )
+        ]
+        # (key, dimension, period): a drill-down's count and totals for one key (an HS
+        # heading, a partner) within a district or park user's units, which the unique key
+        # (pair before period, key last) and the period index serve only by reading every
+        # key of the months (a district user's HS heading: 3–17 ms on SQLite, 24 ms on
+        # PostgreSQL at 5.6 M records, session 24). The key first: led by the dimension, the
+        # index gives every key in order, and SQLite took it for the breakdowns' GROUP BY
+        # key, reading every pair's rows (a district user's hs4 breakdown 5–28 → 62–74 ms).
+        indexes = [
+            models.Index(fields=["dimension", "park_id", "period"]),
+            models.Index(fields=["period"]),
+            models.Index(fields=["key", "dimension", "period"], name="scope_rollup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key} {self.district_id}/{self.park_id} {self.period:%Y-%m}"
+
+
+class LiaisonRollup(models.Model):
+    """ScopeRollup's sums again, for enterprises that have a liaison officer only, split by
+    that officer: what a liaison officer's pages read for the enterprises they see only as
+    liaison (outside their units), which the (district, park) pair cannot isolate. Small,
+    because few enterprises have a liaison. Rebuilt with ScopeRollup, by period and by pair
+    (an enterprise whose liaison changes has its pair refreshed)."""
+
+    liaison_id = models.PositiveIntegerField()
+    district_id = models.PositiveIntegerField(default=0)
+    park_id = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "贸易月度汇总（按包联干部）"
+        verbose_name_plural = "贸易月度汇总（按包联干部）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "liaison_id",
+                    "dimension",
+                    "period",
+                    "flow",
+                    "district_id",
+                    "park_id",
+                    "key",
+                ],
+                name="liaison_rollup_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["period"]), models.Index(fields=["district_id", "park_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key} liaison {self.liaison_id} {self.period:%Y-%m}"
+
+
+class YearToDateRollup(models.Model):
+    """Per enterprise, the sums from January to each month of that month's year (累计), read
+    where a page needs 累计 and 上年同期累计 for every enterprise: two rows per firm and flow
+    instead of up to twenty monthly ones. Summed from the enterprise rows of TradeRollup in
+    the same rebuild, for each affected month through December (a month's change moves every
+    later 累计 of its year). Months after the last data hold the year's sums so far."""
+
+    key = models.CharField(max_length=20)  # the enterprise id, as in TradeRollup
+    period = models.DateField()  # the last month summed; the first is January of its year
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "企业年内累计汇总"
+        verbose_name_plural = "企业年内累计汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "flow", "key"], name="ytd_rollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"enterprise:{self.key} 1–{self.period:%Y-%m} {self.flow}"
+
+
+class PartnerProductRollup(models.Model):
+    """City-wide monthly sums by trade partner and HS heading: the one cross of two trade
+    dimensions the pages ask for that no stage holds (the partners within an HS chapter, the
+    chapters within a partner or a partner group). Without the enterprise it is a fifth of the
+    records; a row per firm as well would be nine tenths of them (decision 0035). So it
+    answers only viewers who see the whole city, as TradeRollup does; it is rebuilt from the
+    facts with the other rollups, never edited."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分国别(地区)分商品月度汇总"
+        verbose_name_plural = "分国别(地区)分商品月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "partner", "heading"],
+                name="partner_product_rollup_unique",
+            )
+        ]
+        # One partner's (or group's) months, or one heading range's: the rows a keyed page
+        # reads, found without walking the month's other rows.
+        indexes = [
+            models.Index(fields=["partner", "period"], name="partner_product_partner"),
+            models.Index(fields=["heading", "period"], name="partner_product_heading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.heading}"
+
+
+class PartnerModeRollup(models.Model):
+    """City-wide monthly sums by trade partner and trade mode: the partners within a trade
+    mode and the modes within a partner or group, for viewers who see the whole city. The
+    partner × mode stage holds the same cross per firm (decision 0038), but the leader's partners
+    within 一般贸易 read a year of every firm's rows there (802 ms of CPU on a first view at
+    5.6 M records); without the firm it is 10,724 rows for 36 months. Summed from the partner
+    × mode stage with the other rollups, never edited."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    mode = models.CharField(max_length=20, blank=True)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分国别(地区)分贸易方式月度汇总"
+        verbose_name_plural = "分国别(地区)分贸易方式月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "partner", "mode"], name="partner_mode_rollup_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mode", "period"], name="partner_mode_mode"),
+            models.Index(fields=["partner", "period"], name="partner_mode_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.mode}"
+
+
+class ModeProductRollup(models.Model):
+    """City-wide monthly sums by trade mode and HS heading: the chapters or headings within a
+    trade mode and the modes within an HS chapter or heading, for viewers who see the whole
+    city. The product stage holds the same cross per firm, a row per firm and heading: the
+    leader's chapters within 一般贸易 read 519 ms of CPU there on a first view at 5.6 M
+    records; without the firm it is 79,139 rows for 36 months. Summed from the product stage
+    with the other rollups, never edited (decision 0038)."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    mode = models.CharField(max_length=20, blank=True)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分贸易方式分商品月度汇总"
+        verbose_name_plural = "分贸易方式分商品月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "heading", "mode"], name="mode_product_rollup_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mode", "period"], name="mode_product_mode"),
+            models.Index(fields=["heading", "period"], name="mode_product_heading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
+
+
+class PartnerModeProductRollup(models.Model):
+    """City-wide monthly sums by trade partner, HS heading and trade mode: the pages within
+    all three kinds of trade key, or two of them broken down by the third (the partners within
+    一般贸易 and HS 84: 1.5 s of CPU reading the records on a first view at 5.6 M records,
+    session 44; decision 0041). 1.42 M rows at 5.6 M records. Grouped from the facts; the
+    partner × heading rollup is summed from it. Viewers who see the whole city only, as the
+    other crosses; rebuilt with the other rollups, never edited."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
+    mode = models.CharField(max_length=20, blank=True)
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分国别(地区)分贸易方式分商品月度汇总"
+        verbose_name_plural = "分国别(地区)分贸易方式分商品月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "partner", "heading", "mode"],
+                name="partner_mode_product_unique",
+            )
+        ]
+        # A trade mode's heading range (the partners within both), a partner's trade mode (the
+        # headings within both, the modes within a partner and a heading range).
+        indexes = [
+            models.Index(fields=["mode", "heading", "period"], name="partner_mode_product_mode"),
+            models.Index(fields=["partner", "mode", "period"], name="partner_mode_product_partner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.heading} {self.mode}"
+
+
+class CommodityRollup(models.Model):
+    """City-wide monthly sums by commodity code (商品编码, its first eight digits): the codes
+    within an HS heading or chapter, a level no stage holds (the stages stop at the heading).
+    The leader's codes within heading 8539 read 47,727 records through the (hs_code, period)
+    index on a first view (190 ms of CPU at 5.6 M; 3.5 s before that range); this is a
+    seventeenth of the records (decision 0036). City-wide only, as PartnerProductRollup;
+    rebuilt from the facts with the other rollups, never edited."""
+
+    period = models.DateField()
+    flow = models.CharField(max_length=6, choices=Flow.choices)
+    code = models.CharField(max_length=8, blank=True)  # "" where the record has none
+    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分商品编码月度汇总"
+        verbose_name_plural = "分商品编码月度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "code"], name="commodity_rollup_unique"
+            )
+        ]
+        # a code range's months (a heading's or chapter's codes), without the month's others
+        indexes = [models.Index(fields=["code", "period"], name="commodity_rollup_code")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.flow} {self.code}"
