@@ -1,0 +1,129 @@
+"""A keyed breakdown's cost on a cache miss (its first view after an import, before anyone or
+the worker computed it), per persona, with the sources sessions 44 added switched off in the
+same run as the baseline: the HS chapter and partner group stages (decisions 0039, 0040) and
+the city-wide partner × heading × trade mode cross (decision 0041).
+
+Usage (the database must hold `kaifang demo-data --size large`):
+    DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_breakdown_miss.py
+        [--users=leader,dongcheng,liaison1] ["by:key=value&key=value" …]
+
+Each case is `breakdown()` alone (no page, no cache), best of three, CPU of this process (on
+SQLite the whole cost; on PostgreSQL the server's is not counted: wall is printed beside it).
+Report month 2026-11, both flows, yuan. The default cases are the first views over 150 ms in
+session 43's crawl and the keys of the new sources. No writes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import astuple
+from decimal import Decimal
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from kaifang.trade.models import CustomsRecord  # noqa: E402
+from kaifang.trade.selectors import Keys, Query, breakdown  # noqa: E402
+
+CASES = [
+    "enterprise:hs=85",
+    "enterprise:hs=8",
+    "enterprise:group=bri_route",
+    "enterprise:group=rcep",
+    "enterprise:group=bri_route&district=10",
+    "hs2:industry=C",
+    "hs2:district=10",
+    "partner:mode=10&hs=84",
+    "hs2:mode=10&partner=502",
+    "hs4:mode=10&group=bri_route",
+    "mode:partner=502&hs=85",
+    "hs4:partner=116&hs=85&mode=10",
+]
+Q = Query(year=2026, month=11, flow="total", currency="cny")
+
+
+@contextmanager
+def before_session_44() -> Iterator[None]:
+    """The selectors as session 43 left them: no chapter or group stage to read, no partner ×
+    heading × trade mode cross (the tables stay; nothing reads them)."""
+    breakdown_module: Any = importlib.import_module("kaifang.trade.selectors.breakdown")
+    summary: Any = importlib.import_module("kaifang.trade.selectors.summary")
+    saved = breakdown_module._STAGES_OF, summary._TRIPLE_BYS
+    breakdown_module._STAGES_OF = {
+        by: tuple(s for s in stages if s not in {"chapter", "group"})
+        for by, stages in saved[0].items()
+    }
+    summary._TRIPLE_BYS = frozenset()
+    try:
+        yield
+    finally:
+        breakdown_module._STAGES_OF, summary._TRIPLE_BYS = saved
+
+
+def _cents(table: Any) -> list[tuple[str, list[Decimal]]]:
+    """A breakdown's rows and total to the cent: SQLite sums decimals in binary floating
+    point, so summing a stage's rows instead of another's moves the last digits."""
+    cent = Decimal("0.01")
+    return [
+        (row.key, [Decimal(value).quantize(cent) for value in astuple(row.sums)])
+        for row in [*table.rows, table.total]
+    ]
+
+
+def best_of_three(run: Callable[[], Any]) -> tuple[float, float, Any]:
+    times = []
+    result = None
+    for _ in range(3):
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = run()
+        times.append((time.process_time() - cpu, time.perf_counter() - wall))
+    best = min(times)
+    return best[0] * 1000, best[1] * 1000, result
+
+
+def main(argv: list[str]) -> None:
+    users = "leader,dongcheng,liaison1"
+    cases = []
+    for arg in argv:
+        if arg.startswith("--users="):
+            users = arg.split("=", 1)[1]
+        else:
+            cases.append(arg)
+    User = get_user_model()
+    records = CustomsRecord.objects.count()
+    print(f"{connection.vendor}: {records:,} customs records; CPU (and wall) before → after")
+    for name in users.split(","):
+        user = User.objects.get(username=name)
+        for case in cases or CASES:
+            by, _, spec = case.partition(":")
+            keys = Keys(**dict(p.split("=", 1) for p in spec.split("&"))) if spec else Keys()
+
+            def run(by: str = by, keys: Keys = keys, user: Any = user) -> Any:
+                return breakdown(viewer=user, by=by, q=Q, keys=keys)
+
+            with before_session_44():
+                base_cpu, base_wall, base = best_of_three(run)
+            cpu, wall, now = best_of_three(run)
+            assert _cents(now) == _cents(base), (name, case)
+            print(
+                f"{name:10} by {by:10} within {spec:30} rows {len(now.rows):5} "
+                f"{base.source:6}→{now.source:6} cpu {base_cpu:7.1f} → {cpu:6.1f} ms "
+                f"({base_cpu / max(cpu, 0.01):4.1f}×)  wall {base_wall:7.1f} → {wall:6.1f} ms",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
