@@ -290,29 +290,41 @@ def test_the_product_stage_counts_each_firms_records_of_a_heading_or_mode(liaiso
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index conditions")
-def test_a_chapters_stage_counts_read_the_headings_range_from_the_key(liaison_firms, city):
+@pytest.mark.parametrize(
+    ("prefix", "stage", "column", "last"),
+    [
+        ("8", "chapter", "chapter", "89"),  # the chapter stage (decision 0039)
+        ("847", "product", "heading", "8479"),
+    ],
+)
+def test_an_hs_prefixs_stage_counts_read_its_range_from_the_key(
+    liaison_firms, city, prefix, stage, column, last
+):
     """At 50.7 M records a liaison officer's counts for HS 85 fetched every row of his firms'
-    months from the heap to test the chapter's LIKE (93 ms): the heading, the key's fourth
-    column, is also asked as a range, which the key itself can test. The period and heading
-    indexes are dropped for the test (rolled back with it), so that the key is the plan's
-    only index: on so few rows PostgreSQL took either the key or the (heading, period,
-    enterprise) index of trade/0020, depending on the run."""
+    months from the heap to test the chapter's LIKE (93 ms): the prefix is also asked as a
+    range of the stage's column (a chapter's: the chapter stage; a heading's: the product
+    stage), the key's fourth column, which the key itself can test. The stage's other indexes
+    are dropped for the test (rolled back with it), so that the key is the plan's only index:
+    on so few rows PostgreSQL took either the key or the (column, period, enterprise) index,
+    depending on the run."""
+    table = f"trade_enterprise{stage}rollup"
     firms = sorted([liaison_firms["small"].pk, liaison_firms["big"].pk])
     q = Query(year=2025, month=3)
     with CaptureQueriesContext(connection) as queries:
-        _firm_counts(firms, q, q.span_months("ytd"), Keys(hs="84"))
-    stage = [x["sql"] for x in queries.captured_queries if "enterpriseproductrollup" in x["sql"]]
-    assert len(stage) == 1, stage
+        _firm_counts(firms, q, q.span_months("ytd"), Keys(hs=prefix))
+    read = [x["sql"] for x in queries.captured_queries if table in x["sql"]]
+    assert len(read) == 1, [x["sql"] for x in queries.captured_queries]
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX enterprise_product_period")
-        cursor.execute("DROP INDEX enterprise_product_heading")
+        cursor.execute(f"DROP INDEX enterprise_{stage}_period")
+        cursor.execute(f"DROP INDEX enterprise_{stage}_{column}")
         for setting in ("enable_seqscan", "enable_bitmapscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + stage[0])
+        cursor.execute("EXPLAIN " + read[0])
         plan = [row[0] for row in cursor.fetchall()]
     conditions = " ".join(line for line in plan if "Index Cond" in line)
-    assert "enterprise_product_rollup_unique" in "\n".join(plan), plan
-    assert "heading >= '84'" in conditions and "heading <= '8499'" in conditions, plan
+    assert f"enterprise_{stage}_rollup_unique" in "\n".join(plan), plan
+    assert f"{column} >= '{prefix}'" in conditions, plan
+    assert f"{column} <= '{last}'" in conditions, plan
 
 
 def test_a_groups_codes_reach_the_database_as_a_list(liaison_firms, city):
