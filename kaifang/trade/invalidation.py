@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from kaifang.core.models import PartnerGroup, User
+from kaifang.core.models import Partner, PartnerGroup, User
 from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.signals import enterprises_changed
 
@@ -124,8 +124,22 @@ def _members_changed(
     within or by a group, are stale (the figures kept a day until the next import before)."""
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    from kaifang.trade.models import EnterprisePartnerRollup
     from kaifang.trade.rollups import refresh_groups
 
+    # the partners that joined or left: none with trade (`load-reference` filling an empty
+    # database, a partner nobody trades with) changes no figure
+    partners = (
+        [instance.code]
+        if reverse
+        else None
+        if pk_set is None
+        else list(Partner.objects.filter(pk__in=pk_set).values_list("code", flat=True))
+    )
+    if partners is not None and not (
+        EnterprisePartnerRollup.objects.filter(partner__in=partners).exists()
+    ):
+        return
     if not reverse:  # instance is the group
         refresh_groups([instance.code])
     elif pk_set is None:  # a partner's groups cleared: which ones is no longer known

@@ -475,14 +475,16 @@ def refresh_groups(codes: Iterable[str]) -> int:
     """Sum again, over all periods, the group stage rows of these partner groups (codes, old
     and new): after their members, or a code, changed. In the caller's transaction, so the
     pages never read a group's new members with its old sums (one group of 65 members at 5.6
-    M records: about half a second on SQLite). Bumps the rollup version: every cached figure
-    within or by a group is stale."""
+    M records: about half a second on SQLite). Where rows went or came, bumps the rollup
+    version: every cached figure within or by those groups is stale (a group without trade
+    changes no figure)."""
     chosen = sorted(set(codes))
     if not chosen:
         return 0
-    EnterpriseGroupRollup.objects.filter(partner_group__in=chosen).delete()
+    deleted, _ = EnterpriseGroupRollup.objects.filter(partner_group__in=chosen).delete()
     placeholders = ", ".join(["%s"] * len(chosen))
     with connection.cursor() as cursor:
         written = group_stage(cursor, f"g.code IN ({placeholders})", chosen)
-    bump_version()
+    if deleted or written:
+        bump_version()
     return written

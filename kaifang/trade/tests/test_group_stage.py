@@ -56,3 +56,23 @@ def test_a_members_edit_retires_the_cached_figures_within_and_by_group(trade_dat
     regrouped = kept_breakdown(leader, "group", Q, Keys())
     assert regrouped.rows != by_group.rows
     assert regrouped.rows == breakdown(viewer=leader, by="group", q=Q, facts_only=True).rows
+
+
+def test_only_a_change_of_the_groups_trade_moves_the_rollup_version(trade_data):
+    """`load-reference` fills the groups of an empty database, and a group may list partners
+    nobody trades with: such members change no figure, so the pages keep theirs and the
+    worker is not asked to refill them."""
+    from kaifang.core.models import Continent
+    from kaifang.trade.rollups import rollup_version
+
+    quiet = PartnerGroup.objects.create(code="g-none", name="无贸易组", order=9)
+    nobody = Partner.objects.create(code="799", name_zh="无贸易", continent=Continent.OTHER)
+    before = rollup_version()
+    quiet.members.add(nobody)
+    nobody.groups.add(PartnerGroup.objects.get(code="g-b"))
+    quiet.members.remove(nobody)
+    assert rollup_version() == before
+    assert "g-none" not in {row[3] for row in _group_stage_equals_the_records()}
+    quiet.members.add(Partner.objects.get(code="303"))  # 英国 traded in 2024-02 and 2023-12
+    assert rollup_version() != before
+    assert "g-none" in {row[3] for row in _group_stage_equals_the_records()}
