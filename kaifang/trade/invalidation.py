@@ -176,6 +176,34 @@ def _group_deleted(sender: Any, instance: PartnerGroup, **kwargs: Any) -> None:
     refresh_groups([instance.code])  # its rows go; no group of that code is left to sum
 
 
+_OLD_PARTNER = "_kaifang_old_partner"
+
+
+def _remember_partner(sender: Any, instance: Partner, **kwargs: Any) -> None:
+    """Before a partner's save or delete: its code and groups, which the group stage joins the
+    partner stage through (a delete removes its memberships without `m2m_changed`)."""
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    old = Partner.objects.filter(pk=instance.pk).values_list("code", flat=True).first()
+    groups = list(instance.groups.values_list("code", flat=True))
+    setattr(instance, _OLD_PARTNER, (old, groups))
+
+
+def _partner_changed(sender: Any, instance: Partner, **kwargs: Any) -> None:
+    """A partner's new code, or the partner deleted: its groups' rows of the group stage sum
+    the partner stage through the code, so they are summed again."""
+    old = getattr(instance, _OLD_PARTNER, None)
+    if kwargs.get("raw") or old is None:
+        return
+    delattr(instance, _OLD_PARTNER)
+    code, groups = old
+    deleted = kwargs.get("signal") is post_delete
+    if groups and (deleted or code != instance.code):
+        from kaifang.trade.rollups import refresh_groups
+
+        refresh_groups(groups)
+
+
 def connect() -> None:
     pre_save.connect(_remember_pair, sender=Enterprise, dispatch_uid="trade-pair-before")
     post_save.connect(_refresh_if_moved, sender=Enterprise, dispatch_uid="trade-pair-after")
@@ -187,3 +215,7 @@ def connect() -> None:
     pre_save.connect(_remember_group_code, sender=PartnerGroup, dispatch_uid="trade-group-before")
     post_save.connect(_group_saved, sender=PartnerGroup, dispatch_uid="trade-group-after")
     post_delete.connect(_group_deleted, sender=PartnerGroup, dispatch_uid="trade-group-delete")
+    pre_save.connect(_remember_partner, sender=Partner, dispatch_uid="trade-partner-before")
+    pre_delete.connect(_remember_partner, sender=Partner, dispatch_uid="trade-partner-gone")
+    post_save.connect(_partner_changed, sender=Partner, dispatch_uid="trade-partner-after")
+    post_delete.connect(_partner_changed, sender=Partner, dispatch_uid="trade-partner-deleted")

@@ -70,6 +70,20 @@ _STAGE_CROSSES = {
     ModeProductRollup._meta.db_table: ("product", ("heading", "mode")),
 }
 VERSION_KEY = "trade:rollup-version"
+# PostgreSQL advisory lock key of the writers that delete and insert rollup rows across both
+# months and keys (a rebuild of some months, a refresh of some pairs or groups over all
+# months): "kfrollup" as a bigint.
+_WRITERS_LOCK = 0x6B66726F6C6C7570
+
+
+def _one_writer() -> None:
+    """Wait, until this transaction ends, for any other transaction rewriting rollups. On
+    PostgreSQL (READ COMMITTED) a refresh of a partner group and an import of a month deleted
+    each other's rows before either committed, then both inserted the same keys: the second
+    to commit failed on the unique key. SQLite runs one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITERS_LOCK])
 
 
 def rollup_version() -> int:
@@ -237,6 +251,7 @@ def rebuild_rollups(
     months = sorted(set(periods))
     if not months:
         return 0
+    _one_writer()
     TradeRollup.objects.filter(period__in=months).delete()
     ScopeRollup.objects.filter(period__in=months).delete()
     LiaisonRollup.objects.filter(period__in=months).delete()
@@ -442,6 +457,7 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
         return 0
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
+        _one_writer()
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
@@ -481,10 +497,11 @@ def refresh_groups(codes: Iterable[str]) -> int:
     chosen = sorted(set(codes))
     if not chosen:
         return 0
-    deleted, _ = EnterpriseGroupRollup.objects.filter(partner_group__in=chosen).delete()
     placeholders = ", ".join(["%s"] * len(chosen))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _one_writer()
+        deleted, _ = EnterpriseGroupRollup.objects.filter(partner_group__in=chosen).delete()
         written = group_stage(cursor, f"g.code IN ({placeholders})", chosen)
-    if deleted or written:
-        bump_version()
+        if deleted or written:
+            bump_version()
     return written

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from kaifang.core.models import Partner, PartnerGroup
 from kaifang.trade.figures import kept_breakdown
 from kaifang.trade.selectors import Keys, Query, breakdown
@@ -76,3 +78,40 @@ def test_only_a_change_of_the_groups_trade_moves_the_rollup_version(trade_data):
     quiet.members.add(Partner.objects.get(code="303"))  # 英国 traded in 2024-02 and 2023-12
     assert rollup_version() != before
     assert "g-none" in {row[3] for row in _group_stage_equals_the_records()}
+
+
+def test_a_partners_new_code_or_its_deletion_refreshes_its_groups(trade_data):
+    """The group stage joins the partner stage to the members through the partner's code: a
+    code edited in the dictionary, or a partner deleted (its memberships go without
+    `m2m_changed`), left the firms within its groups at the old figures (found in review)."""
+    japan = Partner.objects.get(code="116")  # in g-ab and g-b
+    japan.code = "Z16"
+    japan.save()
+    held = _group_stage_equals_the_records()
+    assert "g-b" not in {row[3] for row in held}  # g-b's only member no longer matches
+    japan.code = "116"
+    japan.save()
+    assert "g-b" in {row[3] for row in _group_stage_equals_the_records()}
+    japan.delete()
+    held = _group_stage_equals_the_records()
+    assert "g-b" not in {row[3] for row in held} and "g-ab" in {row[3] for row in held}
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction already holding the lock
+def test_a_groups_refresh_waits_for_other_rollup_writers_on_postgresql():
+    """On PostgreSQL a group's refresh and a month's import each deleted the other's rows
+    before either committed, then both inserted the same keys: the later commit failed on
+    the unique key. Both now hold one advisory lock until their transaction ends."""
+    from django.db import connection, transaction
+
+    from kaifang.trade.rollups import refresh_groups
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(held)
+        assert cursor.fetchone()[0] == 0
+        refresh_groups(["g-b"])
+        cursor.execute(held)
+        assert cursor.fetchone()[0] == 1  # held until the transaction ends
