@@ -127,25 +127,29 @@ def _members_changed(
     from kaifang.trade.models import EnterprisePartnerRollup
     from kaifang.trade.rollups import refresh_groups
 
-    # the partners that joined or left: none with trade (`load-reference` filling an empty
-    # database, a partner nobody trades with) changes no figure
-    partners = (
-        [instance.code]
-        if reverse
-        else None
-        if pk_set is None
-        else list(Partner.objects.filter(pk__in=pk_set).values_list("code", flat=True))
-    )
-    if partners is not None and not (
-        EnterprisePartnerRollup.objects.filter(partner__in=partners).exists()
+    if reverse:  # a partner's groups: the partner is `instance`, the groups `pk_set`
+        partners: list[str] | None = [instance.code]
+        groups = (
+            PartnerGroup.objects.all()
+            if pk_set is None
+            else PartnerGroup.objects.filter(pk__in=pk_set)
+        )
+        codes = list(groups.values_list("code", flat=True))
+    else:  # a group's members (a clear names none: which ones left is no longer known)
+        partners = (
+            None
+            if pk_set is None
+            else list(Partner.objects.filter(pk__in=pk_set).values_list("code", flat=True))
+        )
+        codes = [instance.code]
+    # partners without trade (`load-reference` filling an empty database, a partner nobody
+    # trades with) change no figure
+    if (
+        partners is not None
+        and not EnterprisePartnerRollup.objects.filter(partner__in=partners).exists()
     ):
         return
-    if not reverse:  # instance is the group
-        refresh_groups([instance.code])
-    elif pk_set is None:  # a partner's groups cleared: which ones is no longer known
-        refresh_groups(PartnerGroup.objects.values_list("code", flat=True))
-    else:
-        refresh_groups(PartnerGroup.objects.filter(pk__in=pk_set).values_list("code", flat=True))
+    refresh_groups(codes)
 
 
 def _remember_group_code(sender: Any, instance: PartnerGroup, **kwargs: Any) -> None:

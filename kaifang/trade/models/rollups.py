@@ -18,17 +18,26 @@ class Dimension(models.TextChoices):
     ENTERPRISE = "enterprise", "企业"
 
 
-class TradeRollup(models.Model):
-    """Monthly sums of customs records by one dimension: what pages read at 5 million rows.
-    Rebuilt from the facts for every period an import touches (never edited by hand)."""
+class MonthlySums(models.Model):
+    """What every monthly rollup row holds besides its keys: the month, the flow, the sums in
+    both currencies and the records summed (`rows`)."""
 
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=20)
     period = models.DateField()
     flow = models.CharField(max_length=6, choices=Flow.choices)
     value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TradeRollup(MonthlySums):
+    """Monthly sums of customs records by one dimension: what pages read at 5 million rows.
+    Rebuilt from the facts for every period an import touches (never edited by hand)."""
+
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=20)
 
     class Meta:
         verbose_name = "贸易月度汇总"
@@ -44,7 +53,7 @@ class TradeRollup(models.Model):
         return f"{self.dimension}:{self.key} {self.period:%Y-%m} {self.flow}"
 
 
-class ScopeRollup(models.Model):
+class ScopeRollup(MonthlySums):
     """Monthly sums by one dimension for the enterprises of one (district, park) pair: what a
     district or park user's pages read. Each enterprise has exactly one pair, so filtering
     "district in the user's units OR park in the user's units" counts it once even when both
@@ -55,11 +64,6 @@ class ScopeRollup(models.Model):
     park_id = models.PositiveIntegerField(default=0)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.CharField(max_length=20)
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "贸易月度汇总（按县区园区）"
@@ -87,7 +91,7 @@ class ScopeRollup(models.Model):
         return f"{self.dimension}:{self.key} {self.district_id}/{self.park_id} {self.period:%Y-%m}"
 
 
-class LiaisonRollup(models.Model):
+class LiaisonRollup(MonthlySums):
     """ScopeRollup's sums again, for enterprises that have a liaison officer only, split by
     that officer: what a liaison officer's pages read for the enterprises they see only as
     liaison (outside their units), which the (district, park) pair cannot isolate. Small,
@@ -99,11 +103,6 @@ class LiaisonRollup(models.Model):
     park_id = models.PositiveIntegerField(default=0)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.CharField(max_length=20)
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "贸易月度汇总（按包联干部）"
@@ -128,7 +127,7 @@ class LiaisonRollup(models.Model):
         return f"{self.dimension}:{self.key} liaison {self.liaison_id} {self.period:%Y-%m}"
 
 
-class YearToDateRollup(models.Model):
+class YearToDateRollup(MonthlySums):
     """Per enterprise, the sums from January to each month of that month's year (累计), read
     where a page needs 累计 and 上年同期累计 for every enterprise: two rows per firm and flow
     instead of up to twenty monthly ones. Summed from the enterprise rows of TradeRollup in
@@ -137,10 +136,6 @@ class YearToDateRollup(models.Model):
 
     key = models.CharField(max_length=20)  # the enterprise id, as in TradeRollup
     period = models.DateField()  # the last month summed; the first is January of its year
-    flow = models.CharField(max_length=6, choices=Flow.choices)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "企业年内累计汇总"
@@ -153,7 +148,7 @@ class YearToDateRollup(models.Model):
         return f"enterprise:{self.key} 1–{self.period:%Y-%m} {self.flow}"
 
 
-class PartnerProductRollup(models.Model):
+class PartnerProductRollup(MonthlySums):
     """City-wide monthly sums by trade partner and HS heading: the one cross of two trade
     dimensions the pages ask for that no stage holds (the partners within an HS chapter, the
     chapters within a partner or a partner group). Without the enterprise it is a fifth of the
@@ -161,13 +156,8 @@ class PartnerProductRollup(models.Model):
     answers only viewers who see the whole city, as TradeRollup does; it is rebuilt from the
     facts with the other rollups, never edited."""
 
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
     partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
     heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "分国别(地区)分商品月度汇总"
@@ -189,7 +179,7 @@ class PartnerProductRollup(models.Model):
         return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.heading}"
 
 
-class PartnerModeRollup(models.Model):
+class PartnerModeRollup(MonthlySums):
     """City-wide monthly sums by trade partner and trade mode: the partners within a trade
     mode and the modes within a partner or group, for viewers who see the whole city. The
     partner × mode stage holds the same cross per firm (decision 0038), but the leader's partners
@@ -197,13 +187,8 @@ class PartnerModeRollup(models.Model):
     5.6 M records); without the firm it is 10,724 rows for 36 months. Summed from the partner
     × mode stage with the other rollups, never edited."""
 
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
     partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
     mode = models.CharField(max_length=20, blank=True)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "分国别(地区)分贸易方式月度汇总"
@@ -222,7 +207,7 @@ class PartnerModeRollup(models.Model):
         return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.mode}"
 
 
-class ModeProductRollup(models.Model):
+class ModeProductRollup(MonthlySums):
     """City-wide monthly sums by trade mode and HS heading: the chapters or headings within a
     trade mode and the modes within an HS chapter or heading, for viewers who see the whole
     city. The product stage holds the same cross per firm, a row per firm and heading: the
@@ -230,13 +215,8 @@ class ModeProductRollup(models.Model):
     records; without the firm it is 79,139 rows for 36 months. Summed from the product stage
     with the other rollups, never edited (decision 0038)."""
 
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
     heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
     mode = models.CharField(max_length=20, blank=True)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "分贸易方式分商品月度汇总"
@@ -255,7 +235,7 @@ class ModeProductRollup(models.Model):
         return f"{self.period:%Y-%m} {self.flow} {self.heading} {self.mode}"
 
 
-class PartnerModeProductRollup(models.Model):
+class PartnerModeProductRollup(MonthlySums):
     """City-wide monthly sums by trade partner, HS heading and trade mode: the pages within
     all three kinds of trade key, or two of them broken down by the third (the partners within
     一般贸易 and HS 84: 1.5 s of CPU reading the records on a first view at 5.6 M records,
@@ -263,14 +243,9 @@ class PartnerModeProductRollup(models.Model):
     partner × heading rollup is summed from it. Viewers who see the whole city only, as the
     other crosses; rebuilt with the other rollups, never edited."""
 
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
     partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
     heading = models.CharField(max_length=4, blank=True)  # "" where the code is missing
     mode = models.CharField(max_length=20, blank=True)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "分国别(地区)分贸易方式分商品月度汇总"
@@ -292,7 +267,7 @@ class PartnerModeProductRollup(models.Model):
         return f"{self.period:%Y-%m} {self.flow} {self.partner} {self.heading} {self.mode}"
 
 
-class CommodityRollup(models.Model):
+class CommodityRollup(MonthlySums):
     """City-wide monthly sums by commodity code (商品编码, its first eight digits): the codes
     within an HS heading or chapter, a level no stage holds (the stages stop at the heading).
     The leader's codes within heading 8539 read 47,727 records through the (hs_code, period)
@@ -300,12 +275,7 @@ class CommodityRollup(models.Model):
     seventeenth of the records (decision 0036). City-wide only, as PartnerProductRollup;
     rebuilt from the facts with the other rollups, never edited."""
 
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
     code = models.CharField(max_length=8, blank=True)  # "" where the record has none
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "分商品编码月度汇总"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from kaifang.trade.models.records import ENTERPRISE_SCOPE_OWNERS, ENTERPRISE_SCOPE_UNITS, Flow
+from kaifang.trade.models.records import ENTERPRISE_SCOPE_OWNERS, ENTERPRISE_SCOPE_UNITS
+from kaifang.trade.models.rollups import MonthlySums
 
 
-class _EnterpriseStage(models.Model):
+class _EnterpriseStage(MonthlySums):
     """The customs records of one enterprise, month and flow, grouped by a rollup stage's
     fields (trade/dimensions.py `STAGES`): the grouping every rollup of a rebuild is summed
     from, kept. Pages that need one enterprise's figures by partner, product or trade mode
@@ -33,11 +34,6 @@ class _EnterpriseStage(models.Model):
         db_index=False,
         related_name="+",
     )
-    period = models.DateField()
-    flow = models.CharField(max_length=6, choices=Flow.choices)
-    value_usd = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    value_cny = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

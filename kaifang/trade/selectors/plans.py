@@ -15,12 +15,8 @@ from django.db.models import Q, QuerySet, Sum
 from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope
 from kaifang.trade.models import (
+    STAGE_MODELS,
     Dimension,
-    EnterpriseChapterRollup,
-    EnterpriseGroupRollup,
-    EnterpriseModeRollup,
-    EnterprisePartnerRollup,
-    EnterpriseProductRollup,
     Flow,
     TradeRollup,
 )
@@ -38,10 +34,10 @@ from kaifang.trade.selectors.base import (
     sees_all,
 )
 from kaifang.trade.selectors.summary import (
-    CHAPTER_WIDTH,
+    STAGE_ORDER,
     RecordsSummary,
     drill_summary,
-    heading_lookup,
+    stage_lookup,
 )
 
 # The drill-down lists the largest records first. Its page comes from one of these plans:
@@ -350,7 +346,6 @@ def named_firms(viewer: Viewer) -> list[int] | None:
 
 
 PARTNER_KEYS = frozenset({"partner", "group"})
-PRODUCT_KEYS = frozenset({"hs", "mode"})  # the product stage's heading and trade mode
 
 
 def _counted(keys: Keys) -> bool:
@@ -485,33 +480,19 @@ def _read_firm_counts(firms: list[int], q: Query, months: list[dt.date], keys: K
 
 
 def _firms_stage(firms: list[int], keys: Keys) -> QuerySet[Any] | None:
-    """The firms' stage rows of a partner or group key (the partner stage), of a trade mode
-    (the trade mode stage) or of an HS chapter or heading (the product stage); None for keys
-    on firms alone."""
-    given = keys.params().keys()
-    if given & PARTNER_KEYS:
-        stage: QuerySet[Any] = EnterprisePartnerRollup.objects.filter(enterprise_id__in=firms)
-        if keys.partner:
-            return stage.filter(partner="" if keys.partner == NONE_KEY else keys.partner)
-        # the partner group stage: a fifth of the members' partner stage rows (decision 0040)
-        groups = EnterpriseGroupRollup.objects.filter(enterprise_id__in=firms)
-        return groups.filter(partner_group=keys.group)
-    if not given & PRODUCT_KEYS:
+    """The firms' rows of the smallest stage that holds the one trade key (a partner, group,
+    trade mode, HS chapter or heading: `summary.stage_lookup`); None for keys on firms alone.
+    An HS prefix is also asked as a range of the stage's column, which its key can read (a
+    LIKE it cannot): PostgreSQL fetched each of the firms' rows of the months from the heap to
+    test it (a liaison officer's year of HS 85 at 50.7 M records: 49,311 rows on 41,698 pages,
+    93 ms, for 3,231 in the chapter; with the range 24 ms from the key)."""
+    trade = keys.params().keys() - FIRM_KEYS - {"enterprise"}
+    found = stage_lookup(keys, STAGE_ORDER) if trade else None
+    if found is None:
         return None
-    if keys.mode:
-        # the trade mode stage: a tenth of the product stage's rows
-        stage = EnterpriseModeRollup.objects.filter(enterprise_id__in=firms)
-        return stage.filter(mode="" if keys.mode == NONE_KEY else keys.mode)
-    if keys.hs == NONE_KEY or len(keys.hs) <= CHAPTER_WIDTH:
-        # the chapter stage: a quarter of the product stage's rows (decision 0039)
-        stage = EnterpriseChapterRollup.objects.filter(enterprise_id__in=firms)
-        return stage.filter(**heading_lookup(keys.hs, "chapter", CHAPTER_WIDTH))
-    stage = EnterpriseProductRollup.objects.filter(enterprise_id__in=firms)
-    # A chapter is the headings it begins, also as their range, which the key's fourth column
-    # can read (a LIKE it cannot): PostgreSQL fetched each of the firms' rows of the months
-    # from the heap to test it (a liaison officer's year of HS 85 at 50.7 M records: 49,311
-    # rows on 41,698 pages, 93 ms, for 3,231 in the chapter; with the range 24 ms from the key).
-    return stage.filter(**heading_lookup(keys.hs))
+    stage, lookup = found
+    rows: QuerySet[Any] = STAGE_MODELS[stage].objects.filter(enterprise_id__in=firms)
+    return rows.filter(**lookup)
 
 
 def _cut_firms(counts: FirmCounts, depth: int) -> list[int]:

@@ -227,7 +227,7 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
 STAGE_ORDER = ("mode", "chapter", "group", "partner", "product", "partner_mode")
 
 
-def _stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+def stage_lookup(keys: Keys, stages: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
     enterprise: any stage; a partner: "partner" or "partner_mode"; a group: "group", "partner"
     or "partner_mode"; a trade mode: "mode", "product" or "partner_mode"; an HS chapter:
@@ -282,12 +282,11 @@ def stage_source(
 ) -> QuerySet[Any] | None:
     """Enterprise stage rollup rows (a firm's month by trade mode, by HS chapter, by partner
     group, by partner, by heading and trade mode, or by partner and trade mode; the smallest
-    first) that select
-    exactly the records of `keys` within the viewer's scope: the trade keys one stage holds
-    (an HS chapter within a trade mode, a partner within a firm …), and the firms a district,
-    park or industry key names. None where no stage of `stages` holds the
+    first) that select exactly the records of `keys` within the viewer's scope: the trade keys
+    one stage holds (an HS chapter within a trade mode, a partner within a firm …), and the
+    firms a district, park or industry key names. None where no stage of `stages` holds the
     keys; their sums by period and flow, and their `rows`, are the records'."""
-    found = _stage_lookup(keys, stages)
+    found = stage_lookup(keys, stages)
     if found is None:
         return None
     stage, lookup = found
