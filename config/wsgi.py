@@ -1,8 +1,20 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn (and runserver, through WSGI_APPLICATION)."""
 
 import os
+import threading
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# What a process would otherwise do on its users' first requests (issue 17,
+# bench/bench_first_requests.py): import every view and build the URL table (about 0.45 s,
+# before the first request) and load jieba's dictionary for search (0.6 s, in a thread beside
+# the first requests; every process loads it sooner or later).
+from django.urls import get_resolver  # noqa: E402
+
+from kaifang.library import segment  # noqa: E402
+
+get_resolver().reverse_dict  # noqa: B018  (the property builds the table)
+threading.Thread(target=segment.warm, name="warm-segmenter", daemon=True).start()

@@ -11,10 +11,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib import font_manager, rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+# matplotlib is imported where a chart is drawn, not here: its import takes 0.5 s, which every
+# web process paid on its first request (the URLconf imports this module; issue 17).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Sober colours of printed statistical bulletins: one accent, greys, red for the city.
 ACCENT = "#1f4e79"
@@ -79,6 +81,8 @@ _FAMILY: list[str] = []
 
 def _family() -> str:
     """Register the CJK font with matplotlib once per process and return its family name."""
+    from matplotlib import font_manager
+
     with _LOCK:
         if not _FAMILY:
             path = font_path()
@@ -151,6 +155,10 @@ def render_chart(chart: Chart) -> bytes:
     """One chart as a PNG (6 × 3.2 inches at 200 dpi), its title left to the caption."""
     if chart.kind not in ("bars", "columns"):
         raise ValueError(f"unknown chart kind {chart.kind!r}")
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = max(len(chart.labels), 1)
     height = max(2.6, 0.32 * rows + 1.0) if chart.kind == "bars" else 3.2
     with rc_context(

@@ -1,0 +1,61 @@
+"""What a fresh web process does before its first request, so that request does not wait
+(issue 17, bench/bench_first_requests.py). Each probe runs in its own interpreter: the test
+process has long imported everything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _probe(code: str) -> str:
+    """Run `code` in a fresh interpreter under the test settings; its last printed word."""
+    prelude = "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings_test'\n"
+    done = subprocess.run(  # noqa: S603 (our own interpreter and a fixed probe)
+        [sys.executable, "-c", prelude + code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()[-1]
+
+
+def test_the_web_process_loads_the_segmenter_at_start_up():
+    """gunicorn and runserver import config.wsgi: jieba's dictionary is loaded in a thread by the
+    time a user could search (0.6 s the first search waited); a process that only sets Django
+    up (the worker, a command) does not load it."""
+    wait = (
+        "import threading, jieba\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'warm-segmenter': t.join(60)\n"
+        "print(jieba.dt.initialized)\n"
+    )
+    assert _probe("import config.wsgi\n" + wait) == "True"
+    assert _probe("import django\ndjango.setup()\n" + wait) == "False"
+
+
+def test_the_web_process_builds_the_url_table_at_start_up():
+    """config.wsgi imports every view and builds the URL table (0.45 s of the first request)."""
+    code = (
+        "import config.wsgi\n"
+        "from django.urls import get_resolver\n"
+        "print(get_resolver()._populated)\n"
+    )
+    assert _probe(code) == "True"
+
+
+def test_the_url_table_does_not_import_matplotlib():
+    """matplotlib (0.5 s to import, 25 MB) is imported only where a briefing's chart is drawn,
+    not by the views the URL table imports."""
+    code = (
+        "import sys, django\n"
+        "django.setup()\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().reverse_dict\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    assert _probe(code) == "False"
