@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn (and runserver, through WSGI_APPLICATION)."""
 
+import gc
 import os
 import threading
 
@@ -17,4 +18,14 @@ from django.urls import get_resolver  # noqa: E402
 from kaifang.library import segment  # noqa: E402
 
 get_resolver().reverse_dict  # noqa: B018  (the property builds the table)
-threading.Thread(target=segment.warm, name="warm-segmenter", daemon=True).start()
+
+
+def _warm() -> None:
+    """Load the segmenter, then freeze what start-up made (modules, URL table, dictionary):
+    the garbage collector's full passes no longer walk those 190,000 objects, which took
+    65–100 ms of whichever request set one off (a large breakdown's first view)."""
+    segment.warm()
+    gc.freeze()
+
+
+threading.Thread(target=_warm, name="warm-segmenter", daemon=True).start()
