@@ -21,7 +21,7 @@ from kaifang.trade.selectors.base import (
     flow_filter,
     stage_rows,
 )
-from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
+from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for, top_rows
 from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
 
 
@@ -170,8 +170,9 @@ def enterprise_concentration(
 ) -> list[EnterpriseConcentration]:
     """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计). Their sums
     by partner come from the enterprise × partner stage rollup (the same records grouped by
-    enterprise, month, flow and partner): one seek per firm and month, not their records."""
-    ranking = breakdown(viewer=viewer, by="enterprise", q=q).rows[:limit]
+    enterprise, month, flow and partner): one seek per firm and month, not their records.
+    The ranking names and measures those firms only, not the scope's 20,000 others."""
+    ranking = top_rows(viewer=viewer, by="enterprise", q=q, limit=limit)
     ids = [int(r.key) for r in ranking if r.key.isdigit()]
     qs = stage_rows(viewer, "partner").filter(
         enterprise_id__in=ids, period__in=q.span_months("ytd")

@@ -259,6 +259,10 @@ def test_enterprise_concentration_reads_the_stage_rollup_and_equals_the_facts(
     assert got == _concentration_from_facts(viewer, EXPORT)
     if persona == "district_b_user":
         assert trade_data.e1.pk not in got and got  # 甲机电 is in district A
+    # the `limit` largest firms, in the order of the whole breakdown by enterprise
+    ranked = [r.key for r in breakdown(viewer=viewer, by="enterprise", q=EXPORT).rows]
+    top = [str(c.enterprise_id) for c in enterprise_concentration(viewer=viewer, q=EXPORT, limit=1)]
+    assert top == [k for k in ranked if k.isdigit()][:1]
 
 
 def _months_of(viewer_firms, flow, start, end, field):
