@@ -2,7 +2,7 @@
 
 Usage (the database must hold `kaifang demo-data --size large`):
     DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_crawl.py [RUNS] [--users=a,b]
-        [--per-shape=2] [--max-pages=400]
+        [--per-shape=2] [--max-pages=400] [--miss | --refill] [--web]
     bench/with-postgres bash -c '… && python bench/bench_crawl.py 3'
 
 `bench_analysis.py` and `bench_drill.py` time the pages issue 17 names. This one finds the
@@ -21,6 +21,11 @@ first, each persona beside a hello-world request of the same run, then the shape
 150 ms target and any page that did not answer 200 (a redirect is a page's answer too: it is
 timed, not followed). The lines read like `bench_analysis.py`'s, so `growth_factors.py`
 compares a run on the large city with one on its doubled copy page by page.
+
+With `--web` the process starts as the web server's does (`config.wsgi`: the URL table built,
+the segmenter loaded, start-up's objects frozen for the garbage collector; session 45); without
+it, as the crawls of sessions 40–44 (Django set up alone: the first request builds the URL
+table, the first search loads the segmenter, full collections walk start-up's objects).
 
 Writes what a user's clicks write: export audit entries, the profile's last-viewed list, the
 caches. Run it on a copy you do not mind that happening to.
@@ -47,9 +52,20 @@ os.environ.setdefault("SQLITE_SIDE_DATABASE", "auto")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
 os.environ.setdefault("BENCH_URLS", "true")  # /bench/hello/: the same-run baseline
 
-import django  # noqa: E402
+if "--web" in sys.argv:
+    # as a web process starts (config/wsgi.py): the URL table built, the segmenter loaded and
+    # start-up's objects frozen for the garbage collector, waited for as a worker up a moment
+    import threading
 
-django.setup()
+    import config.wsgi  # noqa: F401
+
+    for thread in threading.enumerate():
+        if thread.name == "warm-segmenter":
+            thread.join()
+else:
+    import django
+
+    django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
