@@ -1,16 +1,17 @@
 """A keyed breakdown's cost on a cache miss (its first view after an import, before anyone or
-the worker computed it), per persona, with the sources sessions 44 added switched off in the
-same run as the baseline: the HS chapter and partner group stages (decisions 0039, 0040) and
-the city-wide partner × heading × trade mode cross (decision 0041).
+the worker computed it), per persona, with the sources a session added switched off in the
+same run as the baseline: `--baseline=45` (the default) the (district, park) pair × partner ×
+chapter rollup (decision 0043); `--baseline=44` the HS chapter and partner group stages
+(decisions 0039, 0040) and the city-wide partner × heading × trade mode cross (decision 0041).
 
 Usage (the database must hold `kaifang demo-data --size large`):
     DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_breakdown_miss.py
-        [--users=leader,dongcheng,liaison1] ["by:key=value&key=value" …]
+        [--users=leader,dongcheng,liaison1] [--baseline=45|44] ["by:key=value&key=value" …]
 
 Each case is `breakdown()` alone (no page, no cache), best of three, CPU of this process (on
 SQLite the whole cost; on PostgreSQL the server's is not counted: wall is printed beside it).
 Report month 2026-11, both flows, yuan. The default cases are the first views over 150 ms in
-session 43's crawl and the keys of the new sources. No writes.
+the crawl before that session and the keys of its new sources. No writes.
 """
 
 from __future__ import annotations
@@ -37,7 +38,18 @@ from django.db import connection  # noqa: E402
 from kaifang.trade.models import CustomsRecord  # noqa: E402
 from kaifang.trade.selectors import Keys, Query, breakdown  # noqa: E402
 
-CASES = [
+CASES_45 = [
+    "hs2:partner=116&district=10",
+    "hs2:partner=502&district=10",
+    "partner:hs=85&district=10",
+    "hs2:partner=112&hs=85",
+    "partner:hs=85",
+    "partner:hs=84",
+    "hs2:partner=116",
+    "hs2:partner=141&group=bri_route",
+    "hs2:group=bri_route&park=1",
+]
+CASES_44 = [
     "enterprise:hs=85",
     "enterprise:hs=8",
     "enterprise:group=bri_route",
@@ -52,6 +64,18 @@ CASES = [
     "hs4:partner=116&hs=85&mode=10",
 ]
 Q = Query(year=2026, month=11, flow="total", currency="cny")
+
+
+@contextmanager
+def before_session_45() -> Iterator[None]:
+    """The selectors as session 44 left them: no pair × partner × chapter rollup to read."""
+    breakdown_module: Any = importlib.import_module("kaifang.trade.selectors.breakdown")
+    saved = breakdown_module.PLACE_BYS
+    breakdown_module.PLACE_BYS = frozenset()
+    try:
+        yield
+    finally:
+        breakdown_module.PLACE_BYS = saved
 
 
 @contextmanager
@@ -95,25 +119,33 @@ def best_of_three(run: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def main(argv: list[str]) -> None:
     users = "leader,dongcheng,liaison1"
+    baseline = "45"
     cases = []
     for arg in argv:
         if arg.startswith("--users="):
             users = arg.split("=", 1)[1]
+        elif arg.startswith("--baseline="):
+            baseline = arg.split("=", 1)[1]
         else:
             cases.append(arg)
+    before = {"45": before_session_45, "44": before_session_44}[baseline]
+    default = {"45": CASES_45, "44": CASES_44}[baseline]
     User = get_user_model()
     records = CustomsRecord.objects.count()
-    print(f"{connection.vendor}: {records:,} customs records; CPU (and wall) before → after")
+    print(
+        f"{connection.vendor}: {records:,} customs records; CPU (and wall) before → after "
+        f"session {baseline}'s sources"
+    )
     for name in users.split(","):
         user = User.objects.get(username=name)
-        for case in cases or CASES:
+        for case in cases or default:
             by, _, spec = case.partition(":")
             keys = Keys(**dict(p.split("=", 1) for p in spec.split("&"))) if spec else Keys()
 
             def run(by: str = by, keys: Keys = keys, user: Any = user) -> Any:
                 return breakdown(viewer=user, by=by, q=Q, keys=keys)
 
-            with before_session_44():
+            with before():
                 base_cpu, base_wall, base = best_of_three(run)
             cpu, wall, now = best_of_three(run)
             assert _cents(now) == _cents(base), (name, case)

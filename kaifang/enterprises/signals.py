@@ -16,8 +16,8 @@ from django.dispatch import Signal
 from kaifang.enterprises.models import Enterprise
 
 # sender=Enterprise; pairs: frozenset of (district_id, park_id) whose sums changed hands
-# (old and new pair of a moved enterprise, the pair of one whose liaison changed);
-# changed: how many enterprises changed a watched field.
+# (old and new pair of a moved enterprise, the pair of one whose liaison changed); moved: those
+# of them a firm left or joined; changed: how many enterprises changed a watched field.
 enterprises_changed = Signal()
 
 WATCHED = ("district_id", "park_id", "industry_id", "liaison_id", "name")
@@ -33,9 +33,11 @@ def _rows(ids: list[int]) -> dict[int, Row]:
     return found
 
 
-def affected_pairs(before: dict[int, Row], after: dict[int, Row]) -> tuple[set[Row], int]:
-    """The pairs whose rollups the change invalidates, and how many enterprises changed."""
+def affected_pairs(before: dict[int, Row], after: dict[int, Row]) -> tuple[set[Row], set[Row], int]:
+    """The pairs whose rollups the change invalidates, those of them a firm left or joined,
+    and how many enterprises changed."""
     pairs: set[Row] = set()
+    moved: set[Row] = set()
     changed = 0
     for pk, old in before.items():
         new = after.get(pk)
@@ -43,12 +45,12 @@ def affected_pairs(before: dict[int, Row], after: dict[int, Row]) -> tuple[set[R
             continue
         changed += 1
         if new is None or new[:2] != old[:2]:
-            pairs.add(old[:2])
+            moved.add(old[:2])
             if new is not None:
-                pairs.add(new[:2])
+                moved.add(new[:2])
         elif new[3] != old[3]:  # liaison: the sums move between officers within the pair
             pairs.add(old[:2])
-    return pairs, changed
+    return pairs | moved, moved, changed
 
 
 @contextmanager
@@ -57,6 +59,8 @@ def bulk_write(ids: Iterable[int]) -> Iterator[None]:
     pks = sorted(set(ids))
     before = _rows(pks)
     yield
-    pairs, changed = affected_pairs(before, _rows(pks))
+    pairs, moved, changed = affected_pairs(before, _rows(pks))
     if changed:
-        enterprises_changed.send(sender=Enterprise, pairs=frozenset(pairs), changed=changed)
+        enterprises_changed.send(
+            sender=Enterprise, pairs=frozenset(pairs), moved=frozenset(moved), changed=changed
+        )

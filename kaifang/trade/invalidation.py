@@ -25,30 +25,40 @@ _PAGE_FIELDS = ("industry_id", "liaison_id", "name")
 
 
 _PENDING = "_kaifang_pending_pairs"
+_PENDING_PLACES = "_kaifang_pending_places"
 
 
-def _defer_refresh(pairs: list[tuple[Any, Any]]) -> None:
+def _defer_refresh(pairs: list[tuple[Any, Any]], *, places: bool = False) -> None:
     """Refresh the pairs once, when the transaction commits: assigning liaison officers to a
     thousand enterprises in one action must not regroup the same pair's facts a thousand
     times (it made the demo load take minutes). The first callback at commit refreshes every
     pending pair and the rest find nothing to do; outside a transaction it runs at once.
-    A rollback can leave pairs pending: the next commit refreshes them too (harmless)."""
-    pending: set[tuple[Any, Any]] | None = getattr(connection, _PENDING, None)
-    if pending is None:
-        pending = set()
-        setattr(connection, _PENDING, pending)
-    pending.update(pairs)
+    A rollback can leave pairs pending: the next commit refreshes them too (harmless).
+    `places`: a firm left or joined these pairs, so their pair × partner × chapter rows are
+    grouped again from the records too (a liaison change moves nothing between pairs)."""
+    for name, wanted in ((_PENDING, True), (_PENDING_PLACES, places)):
+        if not wanted:
+            continue
+        pending: set[tuple[Any, Any]] | None = getattr(connection, name, None)
+        if pending is None:
+            pending = set()
+            setattr(connection, name, pending)
+        pending.update(pairs)
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
-    from kaifang.trade.rollups import refresh_pairs
+    from kaifang.trade.rollups import refresh_pairs, refresh_places
 
-    pairs = getattr(connection, _PENDING, None) or set()
-    if hasattr(connection, _PENDING):
-        delattr(connection, _PENDING)
-    if pairs:
-        refresh_pairs(sorted(pairs, key=lambda p: (p[0] or 0, p[1] or 0)))
+    def order(pair: tuple[Any, Any]) -> tuple[int, int]:
+        return (pair[0] or 0, pair[1] or 0)
+
+    for name, refresh in ((_PENDING, refresh_pairs), (_PENDING_PLACES, refresh_places)):
+        pairs = getattr(connection, name, None) or set()
+        if hasattr(connection, name):
+            delattr(connection, name)
+        if pairs:
+            refresh(sorted(pairs, key=order))
 
 
 def _remember_pair(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
@@ -75,7 +85,7 @@ def _refresh_if_moved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
 
     if tuple(old) != new:
         bump_version()
-        _defer_refresh([tuple(old), new])  # refresh_pairs bumps the version again
+        _defer_refresh([tuple(old), new], places=True)  # refresh_pairs bumps the version again
     elif old_attrs is not None and old_attrs[1] != instance.liaison_id:
         bump_version()
         _defer_refresh([new])  # the liaison rollups of the pair
@@ -85,16 +95,23 @@ def _refresh_if_moved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
 
 def _refresh_deleted(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     # A merge moves the records before deleting the merged record: its pair lost them.
-    _defer_refresh([(instance.district_id, instance.park_id)])
+    _defer_refresh([(instance.district_id, instance.park_id)], places=True)
 
 
-def _refresh_bulk(sender: Any, pairs: frozenset[tuple[Any, Any]], **kwargs: Any) -> None:
+def _refresh_bulk(
+    sender: Any,
+    pairs: frozenset[tuple[Any, Any]],
+    moved: frozenset[tuple[Any, Any]] = frozenset(),
+    **kwargs: Any,
+) -> None:
     """A bulk write to the register (enterprises.signals.bulk_write): the same as a save."""
     from kaifang.trade.rollups import bump_version
 
     bump_version()
-    if pairs:
-        _defer_refresh(list(pairs))
+    if pairs - moved:
+        _defer_refresh(list(pairs - moved))
+    if moved:
+        _defer_refresh(list(moved), places=True)
 
 
 def _refresh_liaison_deleted(sender: Any, instance: User, **kwargs: Any) -> None:

@@ -44,6 +44,7 @@ from kaifang.trade.models import (
     PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
+    PlacePartnerChapterRollup,
     ScopeRollup,
     TradeRollup,
     YearToDateRollup,
@@ -60,6 +61,7 @@ _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
 _TRIPLE = PartnerModeProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
+_PLACES = PlacePartnerChapterRollup._meta.db_table
 _GROUP_STAGE = EnterpriseGroupRollup._meta.db_table
 _GROUPS = PartnerGroup._meta.db_table
 _MEMBERS = PartnerGroup.members.through._meta.db_table
@@ -259,6 +261,7 @@ def rebuild_rollups(
     PartnerProductRollup.objects.filter(period__in=months).delete()
     PartnerModeProductRollup.objects.filter(period__in=months).delete()
     CommodityRollup.objects.filter(period__in=months).delete()
+    PlacePartnerChapterRollup.objects.filter(period__in=months).delete()
     PartnerModeRollup.objects.filter(period__in=months).delete()
     ModeProductRollup.objects.filter(period__in=months).delete()
     # A rebuild of every month the stages hold (the command, the demo) empties them whole: a
@@ -307,6 +310,7 @@ def rebuild_rollups(
         written += _insert_year_to_date(cursor, months)
         written += _insert_cross(cursor, months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_places(cursor, f"r.period IN ({placeholders})", months)
         for table, (stage, fields) in _STAGE_CROSSES.items():
             where = f"s.period IN ({placeholders})"
             source = _STAGE_TABLES[stage]
@@ -354,6 +358,34 @@ def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
         f"SELECT r.period, r.flow, {code}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r WHERE {where} "
         f"GROUP BY r.period, r.flow, {code}",
+        params,
+    )
+    return int(max(cursor.rowcount, 0))
+
+
+# The pair × partner × chapter rollup's keys over a customs record `r` and its enterprise `e`
+# (trade.models PlacePartnerChapterRollup): as the pair rollups place a firm, as the stages cut
+# a chapter.
+_PLACE_KEYS = (
+    "COALESCE(e.district_id, 0)",
+    "COALESCE(e.park_id, 0)",
+    "r.period",
+    "r.flow",
+    f"r.{FIELDS['partner'].column}",
+    _cut(f"r.{FIELDS['chapter'].column}", FIELDS["chapter"].width),
+)
+
+
+def _insert_places(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Group the facts matching `where` (over the records `r` and their enterprise `e`) into
+    the pair × partner × chapter rollup: one more read of the rebuilt months' facts, as
+    `_insert_cross` (a month of 235 k records at 5.6 M: about 0.25 s on SQLite)."""
+    keys = ", ".join(_PLACE_KEYS)
+    cursor.execute(
+        f"INSERT INTO {_PLACES} (district_id, park_id, period, flow, partner, chapter, "  # noqa: S608
+        f"{_VALUES}) SELECT {keys}, SUM(COALESCE(r.value_usd, 0)), "
+        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
+        f"JOIN {_FIRMS} e ON e.id = r.enterprise_id WHERE {where} GROUP BY {keys}",
         params,
     )
     return int(max(cursor.rowcount, 0))
@@ -462,6 +494,31 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
             written += _insert_scoped(
                 cursor,
                 f"s.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
+                "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
+                [district_id, park_id],
+            )
+    bump_version()
+    return written
+
+
+def refresh_places(pairs: Iterable[tuple[int | None, int | None]]) -> int:
+    """Group again, over all periods, the pair × partner × chapter rows of these (district,
+    park) pairs from their firms' records: after a firm moved between them (its records, not
+    a stage, hold its partners by chapter). Not after a liaison change, which moves nothing
+    between pairs. One large pair at 5.6 M records: about 0.75 s on SQLite (session 45)."""
+    clean = sorted({(d or 0, p or 0) for d, p in pairs})
+    if not clean:
+        return 0
+    written = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _one_writer()
+        for district_id, park_id in clean:
+            PlacePartnerChapterRollup.objects.filter(
+                district_id=district_id, park_id=park_id
+            ).delete()
+            written += _insert_places(
+                cursor,
+                f"r.enterprise_id IN (SELECT id FROM {_FIRMS} "  # noqa: S608
                 "WHERE COALESCE(district_id, 0) = %s AND COALESCE(park_id, 0) = %s)",
                 [district_id, park_id],
             )

@@ -51,10 +51,12 @@ from kaifang.trade.selectors.measures import (
     share_pct,
 )
 from kaifang.trade.selectors.summary import (
+    PLACE_BYS,
     STAGE_ORDER,
     code_source,
     cross_source,
     mode_cross_source,
+    place_cross_source,
     rollup_sources,
     stage_source,
 )
@@ -290,6 +292,16 @@ def _mode_cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | N
     return mode_cross_source(viewer, keys, by=by) if by in _MODE_CROSS_BY else None
 
 
+_PLACE_BY: dict[str, Any] = {"partner": F("partner"), "hs2": F("chapter")}
+
+
+def _place_source(viewer: Viewer, by: str, keys: Keys) -> list[QuerySet[Any]] | None:
+    """The pair × partner × chapter rollup rows within `keys` through the viewer's units, or
+    within a place for the whole city, when `by` is a partner or a chapter; None otherwise
+    (summary.place_cross_source)."""
+    return place_cross_source(viewer, keys, by=by) if by in PLACE_BYS else None
+
+
 def _code_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     """For a viewer who sees the whole city, the commodity code rollup rows of the codes
     within an HS prefix (or all), for the breakdown by code; None otherwise."""
@@ -330,6 +342,9 @@ def base_sums(
     moded = None if prefix is not None or facts_only else _mode_cross_source(viewer, by, keys)
     if moded is not None:
         return grouped_sums(moded, _MODE_CROSS_BY[by], q), "rollup"
+    placed = None if prefix is not None or facts_only else _place_source(viewer, by, keys)
+    if placed is not None:
+        return merge_sums(*(grouped_sums(qs, _PLACE_BY[by], q) for qs in placed)), "rollup"
     coded = None if facts_only else _code_source(viewer, by, keys)
     if coded is not None:
         # a heading's codes through their (code, period) range, not every code of the window
@@ -497,6 +512,7 @@ def prime_tables(
         if by not in staged
         and _cross_source(viewer, by, keys) is None
         and _mode_cross_source(viewer, by, keys) is None
+        and _place_source(viewer, by, keys) is None
         and _code_source(viewer, by, keys) is None
         and _stage_source(viewer, by, keys) is None
     ]

@@ -1,7 +1,7 @@
 """The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading, partner ×
-trade mode, heading × trade mode, partner × heading × trade mode and commodity code rollups
-against a fresh GROUP BY of the customs records: every path that changes the records must
-leave them equal."""
+trade mode, heading × trade mode, partner × heading × trade mode, commodity code and (district,
+park) pair × partner × chapter rollups against a fresh GROUP BY of the customs records: every
+path that changes the records must leave them equal."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kaifang.trade.models import (
     PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
+    PlacePartnerChapterRollup,
 )
 
 _PLACES = Decimal("0.0001")  # the stored precision; SQLite sums in binary floating point
@@ -134,6 +135,16 @@ _CITY_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
             "partner": F("partner_code"),
             "heading": Substr("hs_code", 1, 4),
             "mode": F("trade_mode"),
+        },
+    ),
+    (
+        PlacePartnerChapterRollup,
+        ("district_id", "park_id", "partner", "chapter"),
+        {
+            "district_id": Coalesce("enterprise__district_id", 0),
+            "park_id": Coalesce("enterprise__park_id", 0),
+            "partner": F("partner_code"),
+            "chapter": Substr("hs_code", 1, 2),
         },
     ),
 ]

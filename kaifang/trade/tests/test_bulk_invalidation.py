@@ -18,6 +18,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.signals import bulk_write
 from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup
 from kaifang.trade.rollups import rollup_version
+from kaifang.trade.tests.stages import assert_stages_equal_the_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,38 @@ def test_bulk_move_refreshes_the_pairs_and_the_cached_overview(
     assert rollup_version() != version
     assert _pair_sums_from_rollups() == _pair_sums_from_facts()
     assert (city.district_b.pk, 0) in _pair_sums_from_rollups()
+    assert_stages_equal_the_facts()  # the pair × partner × chapter rows followed the firms
     assert _overview_total(client, city.district_b_user) == Decimal(250)
     assert _overview_total(client, city.district_a_user) == Decimal(150)
+
+
+def test_a_liaison_change_regroups_no_pair_from_the_records(
+    trade_data, city, django_capture_on_commit_callbacks
+):
+    """A new liaison officer moves no firm between pairs: the pair and liaison rollups are
+    summed again from the stages, the pair × partner × chapter rollup (grouped from the
+    records: 0.75 s for a large pair at 5.6 M) is left alone; a move regroups both pairs."""
+    from unittest import mock
+
+    firms = [trade_data.e2.pk, trade_data.e4.pk]
+    with (
+        mock.patch("kaifang.trade.rollups.refresh_places", return_value=0) as places,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        bulk_write(firms),
+    ):
+        Enterprise.objects.filter(pk__in=firms).update(liaison=city.liaison)
+    assert places.call_count == 0
+    with (
+        mock.patch("kaifang.trade.rollups.refresh_places", return_value=0) as places,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enterprise_update(actor=city.admin, enterprise=trade_data.e3, district=city.district_b)
+    assert places.call_count == 1
+    assert {(d, p or 0) for d, p in places.call_args.args[0]} == {
+        (city.district_a.pk, 0),
+        (city.district_b.pk, 0),
+    }
 
 
 def test_bulk_liaison_assignment_reaches_the_officer_at_once(
@@ -124,5 +155,6 @@ def test_merging_across_districts_moves_the_trade_to_the_kept_pair(
     with django_capture_on_commit_callbacks(execute=True):
         enterprise_merge(actor=city.officer, keep=trade_data.e2, drop=trade_data.e3)
     assert _pair_sums_from_rollups() == _pair_sums_from_facts()
+    assert_stages_equal_the_facts()
     assert _overview_total(client, city.district_b_user) == Decimal(250)
     assert _overview_total(client, city.district_a_user) == Decimal(150)

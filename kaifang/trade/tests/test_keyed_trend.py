@@ -87,14 +87,15 @@ def test_two_keys_still_read_the_records(trade_data, city):
 
 
 def test_a_keyed_chart_from_the_records_is_kept_until_the_next_rebuild(trade_data, city, client):
-    """A district user's chart within a partner and an HS chapter (no rollup of his selects
-    them) reads the records once per rollup version, not on every view (170–250 ms at 5.6 M
-    records, session 41); a rebuild retires it."""
+    """A district user's chart within a partner and an HS heading (no rollup of his selects
+    them: the pair × partner × chapter rollup holds a chapter, decision 0043) reads the records
+    once per rollup version, not on every view (170–250 ms at 5.6 M records, session 41); a
+    rebuild retires it."""
     rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
     user = city.district_a_user
     client.force_login(user)
     url = reverse("trade:analysis_breakdown", args=["hs2"])
-    params = {"year": 2025, "month": 3, "currency": "usd", "partner": "502", "hs": "84"}
+    params = {"year": 2025, "month": 3, "currency": "usd", "partner": "502", "hs": "8471"}
 
     def view() -> tuple[list[float], int]:
         with CaptureQueriesContext(connection) as read:
@@ -107,14 +108,14 @@ def test_a_keyed_chart_from_the_records_is_kept_until_the_next_rebuild(trade_dat
     second, second_reads = view()
     assert first_reads and not second_reads
     assert second == first and first[-1] > 0  # March 2025 of the user's firms: not zeros
-    mine = apply_keys(facts(user), Keys(partner="502", hs="84")).first()
+    mine = apply_keys(facts(user), Keys(partner="502", hs="8471")).first()
     assert mine is not None
     CustomsRecordFactory(
         enterprise=mine.enterprise,
         period=d(2025, 3),
         flow="export",
         partner_code="502",
-        hs_code="84799000",
+        hs_code="84719000",
         trade_mode="10",
         value_usd=Decimal(10_000),
     )

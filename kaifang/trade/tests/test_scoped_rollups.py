@@ -24,6 +24,7 @@ from kaifang.trade.selectors import BREAKDOWNS, Keys, Query, breakdown, totals_b
 from kaifang.trade.selectors.base import latest_period, sees_all
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
+from kaifang.trade.tests.stages import assert_stages_equal_the_facts
 
 _GROUPS = {"partner": F("partner_code"), "hs8": Substr("hs_code", 1, 8)}
 
@@ -164,6 +165,7 @@ def test_moving_an_enterprise_moves_its_trade_in_the_pair_rollups(
     after = breakdown(viewer=user, by="partner", q=q)
     assert after.total.ytd == before + Decimal(200)  # e3 imported 200 in 2025-03
     assert after.rows == breakdown(viewer=user, by="partner", q=q, facts_only=True).rows
+    assert_stages_equal_the_facts()  # the pair × partner × chapter rows of both pairs
     a_rows = breakdown(viewer=city.district_a_user, by="partner", q=q)
     assert (
         a_rows.rows
@@ -568,3 +570,55 @@ def test_a_scoped_viewers_keyed_sums_are_his_records_through_either_read(
                 )
                 seen += len(got)
     assert seen > 5
+
+
+def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, city):
+    """The chapters within a partner and a district (the leader), a district or park user's
+    partners within HS 85 or chapters within a partner read the records, 200–350 ms on a
+    first view at 5.6 M (session 45); the (district, park) pair × partner × chapter rollup
+    holds them (decision 0043). Every persona gets the records' rows, totals and drill-down
+    count; the leader with a place and the users who see only their units read the rollup,
+    the others (the leader without a place, anyone who sees firms as their liaison officer)
+    what they read before."""
+    from kaifang.trade.selectors.base import apply_keys
+    from kaifang.trade.selectors.summary import drill_summary
+
+    q = Query(year=2025, month=3, flow="total", currency="usd")
+    users = {**personas, "leader": city.leader}
+    place = {"district": str(city.district_b.pk)}
+    park = {"park": str(city.district_a_park.pk)}
+    cases = [
+        ("hs2", Keys(partner="502")),
+        ("partner", Keys(hs="85")),
+        ("partner", Keys(hs="8")),
+        ("partner", Keys(hs="-")),
+        ("hs2", Keys(group="g-ab")),
+        ("hs2", Keys(partner="116", hs="61")),
+        ("hs2", Keys(partner="502", **place)),
+        ("partner", Keys(hs="84", **park)),
+        ("hs2", Keys(group="g-ab", district="-")),
+    ]
+    seen = set()
+    for persona, user in users.items():
+        units_only = persona in {"district whose enterprise sits in another's park", "park only"}
+        units_only = units_only or persona == "chosen park and district"
+        for by, keys in cases:
+            with CaptureQueriesContext(connection) as read:
+                fast = breakdown(viewer=user, by=by, q=q, keys=keys)
+            sql = " ".join(x["sql"] for x in read.captured_queries)
+            raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
+            assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
+            placed = "trade_placepartnerchapterrollup" in sql
+            with_place = bool(keys.district or keys.park)
+            assert placed == (units_only or (persona == "leader" and with_place)), (persona, keys)
+            seen.add((persona, bool(fast.rows)))
+            summary = drill_summary(viewer=user, q=q, span="ytd", keys=keys)
+            records = apply_keys(visible_to(CustomsRecord.objects.all(), user), keys).filter(
+                period__in=q.span_months("ytd")
+            )
+            if placed:
+                assert summary is not None, (persona, keys)
+            if summary is not None:
+                expected = records.aggregate(v=Sum("value_usd"))["v"] or Decimal(0)
+                assert (summary.count, summary.usd) == (records.count(), expected), (persona, keys)
+    assert ("leader", True) in seen and ("park only", True) in seen  # not only empty tables
