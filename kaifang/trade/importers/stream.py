@@ -69,8 +69,9 @@ _T = TypeVar("_T")
 # (city-wide: dimension, key, period, flow, usd, cny, records;
 #  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …;
 #  then the stages, one list per stage of dimensions.STAGES: slot, period, flow, fields…, usd,
-#  cny, records)
-Rollups = tuple[list[Record], list[Record], list[Record], list[list[Record]]]
+#  cny, records; then the pair × partner × chapter rollup's: district, park, period, flow,
+#  partner, chapter, usd, cny, records)
+Rollups = tuple[list[Record], list[Record], list[Record], list[list[Record]], list[Record]]
 _Key = tuple[object, date, str, str, str, str]
 _Add = Callable[..., None]
 
@@ -229,6 +230,10 @@ def stream_customs(
     # the rollup stages (trade/dimensions.py): stage → {(slot, month, flow, *fields): sums}
     stages: list[dict[tuple[object, ...], list[Any]]] = [{} for _ in STAGES]
     add_to_stages = _add_to_stages
+    # the firm's partners by chapter (slot, month, flow, partner, chapter): no stage holds
+    # both; summed by pair at the end (_rollups), so the import reads no facts for them
+    by_chapter: dict[tuple[object, ...], list[Any]] = {}
+    chapter_width = FIELDS["chapter"].width
     iso: dict[date, str] = {}
     zero = Decimal(0)
     cells = CellCache()
@@ -272,6 +277,14 @@ def stream_customs(
             cny0 = zero if cny is None else cny
             # partner, hs, mode: dimensions.COLUMNS
             add_to_stages(stages, slot, month, flow, partner, hs, mode, usd0, cny0, new_record)
+            chapter_key = (slot, month, flow, partner, hs[:chapter_width])
+            sums = by_chapter.get(chapter_key)
+            if sums is None:
+                by_chapter[chapter_key] = [usd0, cny0, new_record]
+            else:
+                sums[0] += usd0
+                sums[1] += cny0
+                sums[2] += new_record
             if first_units is not None:
                 if (unit1 and first_units[0] and unit1 != first_units[0]) or (
                     unit2 and first_units[1] and unit2 != first_units[1]
@@ -339,7 +352,7 @@ def stream_customs(
         ],
         rollups=None
         if attributes is None
-        else _rollups(dict(zip(STAGES, stages, strict=True)), attributes),
+        else _rollups(dict(zip(STAGES, stages, strict=True)), attributes, by_chapter),
     )
 
 
@@ -405,6 +418,7 @@ def _derive_stages(stages: Mapping[str, dict[tuple[Any, ...], list[Any]]]) -> No
 def _rollups(
     stages: Mapping[str, dict[tuple[Any, ...], list[Any]]],
     attributes: Mapping[int, tuple[int, int, int | None]],
+    by_chapter: Mapping[tuple[Any, ...], list[Any]],
 ) -> Rollups:
     """Every rollup row of the file's records, grouped as rollups.rebuild_rollups groups the
     facts: both read trade/dimensions.py."""
@@ -437,4 +451,10 @@ def _rollups(
     stage_rows = [
         [(*k, str(v[0]), str(v[1]), v[2]) for k, v in stages[stage].items()] for stage in STAGES
     ]
-    return city_rows, pair_rows, officer_rows, stage_rows
+    # the pair × partner × chapter rollup (trade.models.PlacePartnerChapterRollup)
+    places: dict[tuple[Any, ...], list[Any]] = {}
+    for (slot, month, flow, partner, chapter), sums in by_chapter.items():
+        district, park, _ = attributes.get(slot, unplaced) if slot.__class__ is int else unplaced
+        _add_sums(places, (district, park, month, flow, partner, chapter), sums)
+    place_rows = [(*k, str(v[0]), str(v[1]), v[2]) for k, v in places.items()]
+    return city_rows, pair_rows, officer_rows, stage_rows, place_rows
