@@ -74,6 +74,10 @@ class Migration(migrations.Migration):
             model_name="placepartnerchapterrollup",
             index=models.Index(fields=["chapter", "period"], name="place_partner_chapter_chapter"),
         ),
+        migrations.AddIndex(
+            model_name="placepartnerchapterrollup",
+            index=models.Index(fields=["park_id", "period"], name="place_partner_chapter_park"),
+        ),
         migrations.AddConstraint(
             model_name="placepartnerchapterrollup",
             constraint=models.UniqueConstraint(
