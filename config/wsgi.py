@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 # What a process would otherwise do on its users' first requests (issue 17,
-# bench/bench_first_requests.py): import every view and build the URL table (about 0.45 s,
+# bench/bench_first_requests.py): import every view and build the URL table (about 0.3 s,
 # before the first request) and load jieba's dictionary for search (0.6 s, in a thread beside
 # the first requests; every process loads it sooner or later).
 from django.urls import get_resolver  # noqa: E402

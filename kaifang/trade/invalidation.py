@@ -24,8 +24,7 @@ _OLD_ATTRS = "_kaifang_old_page_attrs"
 _PAGE_FIELDS = ("industry_id", "liaison_id", "name")
 
 
-_PENDING = "_kaifang_pending_pairs"
-_PENDING_PLACES = "_kaifang_pending_places"
+_PENDING = "_kaifang_pending_pairs"  # pair → whether a firm left or joined it
 
 
 def _defer_refresh(pairs: list[tuple[Any, Any]], *, places: bool = False) -> None:
@@ -36,29 +35,25 @@ def _defer_refresh(pairs: list[tuple[Any, Any]], *, places: bool = False) -> Non
     A rollback can leave pairs pending: the next commit refreshes them too (harmless).
     `places`: a firm left or joined these pairs, so their pair × partner × chapter rows are
     grouped again from the records too (a liaison change moves nothing between pairs)."""
-    for name, wanted in ((_PENDING, True), (_PENDING_PLACES, places)):
-        if not wanted:
-            continue
-        pending: set[tuple[Any, Any]] | None = getattr(connection, name, None)
-        if pending is None:
-            pending = set()
-            setattr(connection, name, pending)
-        pending.update(pairs)
+    pending: dict[tuple[Any, Any], bool] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(connection, _PENDING, pending)
+    for pair in pairs:
+        pending[pair] = pending.get(pair, False) or places
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
     from kaifang.trade.rollups import refresh_pairs, refresh_places
 
-    def order(pair: tuple[Any, Any]) -> tuple[int, int]:
-        return (pair[0] or 0, pair[1] or 0)
-
-    for name, refresh in ((_PENDING, refresh_pairs), (_PENDING_PLACES, refresh_places)):
-        pairs = getattr(connection, name, None) or set()
-        if hasattr(connection, name):
-            delattr(connection, name)
-        if pairs:
-            refresh(sorted(pairs, key=order))
+    pending: dict[tuple[Any, Any], bool] = getattr(connection, _PENDING, None) or {}
+    if hasattr(connection, _PENDING):
+        delattr(connection, _PENDING)
+    if pending:
+        refresh_pairs(list(pending))
+    if moved := [pair for pair, places in pending.items() if places]:
+        refresh_places(moved)
 
 
 def _remember_pair(sender: Any, instance: Enterprise, **kwargs: Any) -> None:

@@ -109,21 +109,26 @@ CHAPTER_WIDTH = 2  # the chapter stage's column: a record's first two digits
 
 
 def _cross_lookup(keys: Keys, columns: frozenset[str]) -> dict[str, Any] | None:
-    """The filter on a city-wide cross with `columns` (of partner, heading, mode) that selects
-    exactly the records of `keys` (a partner or partner group, an HS prefix of at most four
-    digits, a trade mode: those the columns hold, any of them together); None for any other
-    key."""
+    """The filter on a cross with `columns` (of partner, heading or chapter, mode, and the
+    pair's district and park) that selects exactly the records of `keys` (a partner or
+    partner group, an HS prefix of at most four digits (two for a chapter), a trade mode, a
+    district or park: those the columns hold, any of them together); None for any other key."""
     lookup: dict[str, Any] = {}
     for name, value in keys.params().items():
+        empty = value == NONE_KEY
         if name in {"partner", "group"} and "partner" in columns:
             if name == "partner":
-                lookup["partner"] = "" if value == NONE_KEY else value
+                lookup["partner"] = "" if empty else value
             else:
                 lookup["partner__in"] = group_codes(value)
-        elif name == "hs" and "heading" in columns and (value == NONE_KEY or len(value) <= 4):
+        elif name == "hs" and "heading" in columns and (empty or len(value) <= 4):
             lookup.update(heading_lookup(value))
+        elif name == "hs" and "chapter" in columns and (empty or len(value) <= CHAPTER_WIDTH):
+            lookup.update(heading_lookup(value, "chapter", CHAPTER_WIDTH))
         elif name == "mode" and "mode" in columns:
-            lookup["mode"] = "" if value == NONE_KEY else value
+            lookup["mode"] = "" if empty else value
+        elif name in {"district", "park"} and name in columns:
+            lookup[f"{name}_id"] = 0 if empty else int(value)
         else:
             return None
     return lookup
@@ -208,8 +213,9 @@ def pair_source(viewer: Viewer, keys: Keys) -> QuerySet[ScopeRollup] | None:
     return ScopeRollup.objects.filter(dimension=dimension, **lookup, **where)
 
 
-# the breakdowns the pair × partner × chapter rollup has a column for
+# the breakdowns the pair × partner × chapter rollup has a column for, and its key columns
 PLACE_BYS = frozenset({"partner", "hs2"})
+_PLACE_PARTNER_CHAPTER = frozenset({"partner", "chapter", "district", "park"})
 
 
 def place_cross_source(
@@ -226,23 +232,13 @@ def place_cross_source(
     units as their liaison officer (no pair holds those alone), a heading, a trade mode."""
     if by is not None and by not in PLACE_BYS:
         return None
-    lookup: dict[str, Any] = {}
-    places: dict[str, int] = {}
-    for name, value in keys.params().items():
-        empty = value == NONE_KEY
-        if name == "partner":
-            lookup["partner"] = "" if empty else value
-        elif name == "group":
-            lookup["partner__in"] = group_codes(value)
-        elif name == "hs" and (empty or len(value) <= CHAPTER_WIDTH):
-            lookup.update(heading_lookup(value, "chapter", CHAPTER_WIDTH))
-        elif name in {"district", "park"}:
-            places[f"{name}_id"] = 0 if empty else int(value)
-        else:
-            return None
-    if not lookup:
+    lookup = _cross_lookup(keys, _PLACE_PARTNER_CHAPTER)
+    if lookup is None:
+        return None
+    places = lookup.keys() & {"district_id", "park_id"}
+    if len(places) == len(lookup):
         return None  # a place alone: the pair rollups hold its figures
-    rows = PlacePartnerChapterRollup.objects.filter(**lookup, **places)
+    rows = PlacePartnerChapterRollup.objects.filter(**lookup)
     if viewer is None or sees_all(viewer):
         return [rows] if places else None
     seen = reach(viewer)
