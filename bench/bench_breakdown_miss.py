@@ -1,14 +1,17 @@
 """A keyed breakdown's cost on a cache miss (its first view after an import, before anyone or
 the worker computed it), per persona, with the sources a session added switched off in the
-same run as the baseline: `--baseline=45` (the default) the (district, park) pair × partner ×
-chapter rollup (decision 0043); `--baseline=44` the HS chapter and partner group stages
+same run as the baseline: `--baseline=46` (the default) a scoped viewer's records within two
+or more trade keys narrowed to the firms the stages say hold each key (`plans.key_firms`);
+`--baseline=45` the (district, park) pair × partner × chapter rollup (decision 0043);
+`--baseline=44` the HS chapter and partner group stages
 (decisions 0039, 0040) and the city-wide partner × heading × trade mode cross (decision 0041).
 
 Usage (the database must hold `kaifang demo-data --size large`):
     DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_breakdown_miss.py
-        [--users=leader,dongcheng,liaison1] [--baseline=45|44] ["by:key=value&key=value" …]
+        [--users=leader,dongcheng,liaison1] [--baseline=46|45|44] ["by:key=value&key=value" …]
 
-Each case is `breakdown()` alone (no page, no cache), best of three, CPU of this process (on
+Each case is `breakdown()` alone (no page, no cache; a request's memo since session 46), best
+of three, CPU of this process (on
 SQLite the whole cost; on PostgreSQL the server's is not counted: wall is printed beside it).
 Report month 2026-11, both flows, yuan. The default cases are the first views over 150 ms in
 the crawl before that session and the keys of its new sources. No writes.
@@ -35,9 +38,21 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from kaifang.core.lib import request_memo  # noqa: E402
 from kaifang.trade.models import CustomsRecord  # noqa: E402
 from kaifang.trade.selectors import Keys, Query, breakdown  # noqa: E402
 
+CASES_46 = [
+    "enterprise:partner=112&hs=85",
+    "enterprise:partner=136&hs=85",
+    "enterprise:partner=502&mode=10",
+    "enterprise:group=bri_route&hs=84",
+    "enterprise:partner=116&hs=8471",
+    "partner:mode=10&hs=84",
+    "hs4:partner=116&mode=10",
+    "hs8:partner=112&hs=85",
+    "mode:group=rcep&hs=85",
+]
 CASES_45 = [
     "hs2:partner=116&district=10",
     "hs2:partner=502&district=10",
@@ -64,6 +79,19 @@ CASES_44 = [
     "hs4:partner=116&hs=85&mode=10",
 ]
 Q = Query(year=2026, month=11, flow="total", currency="cny")
+
+
+@contextmanager
+def before_session_46() -> Iterator[None]:
+    """The selectors as session 45 left them: a scoped viewer's scope plan reads every record
+    of his firms."""
+    plans: Any = importlib.import_module("kaifang.trade.selectors.plans")
+    saved = plans.key_firms
+    plans.key_firms = lambda viewer, months, keys: None
+    try:
+        yield
+    finally:
+        plans.key_firms = saved
 
 
 @contextmanager
@@ -119,7 +147,7 @@ def best_of_three(run: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def main(argv: list[str]) -> None:
     users = "leader,dongcheng,liaison1"
-    baseline = "45"
+    baseline = "46"
     cases = []
     for arg in argv:
         if arg.startswith("--users="):
@@ -128,8 +156,8 @@ def main(argv: list[str]) -> None:
             baseline = arg.split("=", 1)[1]
         else:
             cases.append(arg)
-    before = {"45": before_session_45, "44": before_session_44}[baseline]
-    default = {"45": CASES_45, "44": CASES_44}[baseline]
+    before = {"46": before_session_46, "45": before_session_45, "44": before_session_44}[baseline]
+    default = {"46": CASES_46, "45": CASES_45, "44": CASES_44}[baseline]
     User = get_user_model()
     records = CustomsRecord.objects.count()
     print(
@@ -143,7 +171,8 @@ def main(argv: list[str]) -> None:
             keys = Keys(**dict(p.split("=", 1) for p in spec.split("&"))) if spec else Keys()
 
             def run(by: str = by, keys: Keys = keys, user: Any = user) -> Any:
-                return breakdown(viewer=user, by=by, q=Q, keys=keys)
+                with request_memo.opened():  # as a page's request: reach() read once
+                    return breakdown(viewer=user, by=by, q=Q, keys=keys)
 
             with before():
                 base_cpu, base_wall, base = best_of_three(run)

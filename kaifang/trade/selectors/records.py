@@ -53,6 +53,7 @@ from kaifang.trade.selectors.plans import (
     month_flows,
     named_firms,
     plan_firms,
+    scope_facts,
     seek_firms,
     walked_firms,
 )
@@ -163,7 +164,9 @@ def _planned(
     if plan == FREE:  # everything visible: SQLite's own choice (the export, the aggregate)
         return apply_keys(facts(viewer), keys).filter(in_range & flow)
     if plan == SCOPE:
-        return hidden_in_case(facts(viewer).filter(in_range), keys_q(keys) & flow)
+        return hidden_in_case(
+            scope_facts(viewer, months, keys).filter(in_range), keys_q(keys) & flow
+        )
     gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
     if plan == SCOPE_SEEK:
         firms = seek_firms(viewer, keys)
