@@ -84,14 +84,16 @@ Q = Query(year=2026, month=11, flow="total", currency="cny")
 @contextmanager
 def before_session_46() -> Iterator[None]:
     """The selectors as session 45 left them: a scoped viewer's scope plan reads every record
-    of his firms."""
+    of his firms; the leader's records within an HS key and another read the window, the
+    partner's or the codes' index."""
     plans: Any = importlib.import_module("kaifang.trade.selectors.plans")
+    keyed: Any = importlib.import_module("kaifang.trade.selectors.keyed")
     saved = plans.key_firms
-    plans.key_firms = lambda viewer, months, keys: None
+    plans.key_firms = keyed.key_firms = lambda viewer, months, keys: None
     try:
         yield
     finally:
-        plans.key_firms = saved
+        plans.key_firms = keyed.key_firms = saved
 
 
 @contextmanager

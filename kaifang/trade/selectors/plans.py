@@ -14,7 +14,6 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from kaifang.core.lib import request_memo
-from kaifang.core.models import User
 from kaifang.core.scope import effective_scope
 from kaifang.trade.models import (
     STAGE_MODELS,
@@ -310,39 +309,52 @@ class KeyFirms:
 
 
 def key_firms(viewer: Viewer, months: Sequence[dt.date], keys: Keys) -> KeyFirms | None:
-    """For a scoped viewer, an HS chapter or heading and another trade key: his firms that
-    hold the HS key in `months` (its stage) and each other key (theirs), read from the
-    stages; None otherwise. A record within every key is a record of one of them, in the
-    HS key's range of codes, so the scope plan seeks that range of their months alone and
-    sums the same (`scope_facts`). A district user's firms within partner 112 and HS 85 read
-    every record of the partner across the city and joined each to its firm: 98 ms of CPU
-    on a miss at 5.6 M records, 0.6 s on a first view after an import (session 46); 106 of
-    his 398 firms hold both keys. Without an HS key the firms were most of his (298 of 398
-    within partner 116 and 一般贸易) and reading the stages cost more than they spared."""
-    if viewer is None or sees_all(viewer) or not keys.hs or keys.hs == NONE_KEY:
+    """For an HS chapter or heading and another trade key: the viewer's firms (the city's for
+    a viewer who sees it all) that hold the HS key in `months` (its stage) and each other
+    key (theirs), read from the stages; None otherwise, or when they are too many for a list.
+    A record within every key is a record of one of them, in the HS key's range of codes, so
+    the scope plan seeks that range of their months alone and sums the same (`scope_facts`).
+    A district user's firms within partner 112 and HS 85 read every record of the partner
+    across the city and joined each to its firm: 98 ms of CPU on a miss at 5.6 M records,
+    0.6 s on a first view after an import (session 46); 106 of his 398 firms hold both
+    keys. The leader's firms within 一带一路 and HS 84 read every record of the window: 1.25
+    s. Without an HS key the firms were most of his (298 of 398 within partner 116 and 一般贸易)
+    and reading the stages cost more than they spared."""
+    if not keys.hs or keys.hs == NONE_KEY or keys.params().keys() & FIRM_KEYS:
         return None
     trade = {n: v for n, v in keys.params().items() if n in TESTED_KEYS}
     if len(trade) < 2 or stage_lookup(Keys(hs=keys.hs), STAGE_ORDER) is None:
         return None
-    key = ("trade.key_firms", viewer.pk, tuple(months), keys)
-    return request_memo.memo(key, lambda: _read_key_firms(viewer, months, trade))
+    every = viewer is None or sees_all(viewer)
+    owner = None if viewer is None or every else viewer.pk
+    key = ("trade.key_firms", owner, tuple(months), keys)
+    found = request_memo.memo(key, lambda: _read_key_firms(viewer, months, trade, every=every))
+    return found if len(found.firms) <= MAX_SEEK_FIRMS else None
 
 
-def _read_key_firms(viewer: User, months: Sequence[dt.date], trade: dict[str, str]) -> KeyFirms:
-    """The HS key's stage first, for his firms (its index), then each other key's for the
-    firms left (the stage's unique key): 4–10 ms in all for a district user at 5.6 M."""
-    firms = sorted(reach(viewer).enterprise_ids)
+def _read_key_firms(
+    viewer: Viewer, months: Sequence[dt.date], trade: dict[str, str], *, every: bool
+) -> KeyFirms:
+    """The HS key's stage first, for his firms (its index) or every firm, then each other
+    key's for the firms left (the stage's unique key): 4–10 ms in all for a district user
+    at 5.6 M."""
+    firms: list[int] | None = None
+    if not every and viewer is not None:
+        firms = sorted(reach(viewer).enterprise_ids)
     hs_rows: dict[int, int] = {}
     for name, value in sorted(trade.items(), key=lambda item: item[0] != "hs"):
         found = stage_lookup(Keys(**{name: value}), STAGE_ORDER)
-        if found is None or not firms:
+        if found is None or firms == []:
             continue
         stage, lookup = found
-        rows = STAGE_MODELS[stage].objects.filter(period__in=months, enterprise_id__in=firms)
-        held = dict(rows.filter(**lookup).values_list("enterprise_id").annotate(n=Sum("rows")))
+        rows = STAGE_MODELS[stage].objects.filter(period__in=months, **lookup)
+        if firms is not None:
+            rows = rows.filter(enterprise_id__in=firms)
+        held = dict(rows.values_list("enterprise_id").annotate(n=Sum("rows")).order_by())
         if name == "hs":
             hs_rows = held
-        firms = [pk for pk in firms if pk in held]
+        firms = sorted(held) if firms is None else [pk for pk in firms if pk in held]
+    firms = firms or []
     total = float(sum(hs_rows.get(pk, 0) for pk in firms))
     return KeyFirms(firms=firms, hs_rows=total, months=len(months))
 

@@ -622,7 +622,9 @@ def test_a_scoped_viewers_records_within_an_hs_key_and_another_are_his_firms_hol
     assert both.pk in found.firms and apart.pk in found.firms
     assert not {neither.pk, chapter_only.pk, outside.pk} & set(found.firms)
     assert plans.key_firms(user, months, Keys(partner="112", mode="10")) is None  # no HS key
-    assert plans.key_firms(city.leader, months, keys) is None  # the city: its own indexes
+    city_wide = plans.key_firms(city.leader, months, keys)  # the city's firms, for the leader
+    assert city_wide is not None and {both.pk, apart.pk, outside.pk} <= set(city_wide.firms)
+    assert not {neither.pk, chapter_only.pk} & set(city_wide.firms)
 
     monkeypatch.setattr(keyed, "count_plan", lambda **kw: plans.SCOPE)
     for by in ("enterprise", "hs8", "partner"):
