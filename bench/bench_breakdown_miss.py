@@ -11,8 +11,8 @@ Usage (the database must hold `kaifang demo-data --size large`):
         [--users=leader,dongcheng,liaison1] [--baseline=46|45|44] ["by:key=value&key=value" …]
 
 Each case is `breakdown()` alone (no page, no cache; a request's memo since session 46), best
-of three, CPU of this process (on
-SQLite the whole cost; on PostgreSQL the server's is not counted: wall is printed beside it).
+of three, CPU of this process (on SQLite the whole cost; on PostgreSQL the server's is not
+counted: wall is printed beside it).
 Report month 2026-11, both flows, yuan. The default cases are the first views over 150 ms in
 the crawl before that session and the keys of its new sources. No writes.
 """

@@ -294,8 +294,9 @@ def count_plan(
 
 @dataclass(frozen=True)
 class KeyFirms:
-    """A scoped viewer's firms that hold an HS key and every other trade key in `months`
-    months, by the stages, and their records in the HS key's range of codes."""
+    """The firms a viewer sees (every firm for the whole city) that hold an HS key and every
+    other trade key over `months` months, by the stages, and their records in the HS key's
+    range of codes."""
 
     firms: list[int]
     hs_rows: float
@@ -343,8 +344,10 @@ def _read_key_firms(
         firms = sorted(reach(viewer).enterprise_ids)
     hs_rows: dict[int, int] = {}
     for name, value in sorted(trade.items(), key=lambda item: item[0] != "hs"):
+        if firms == []:
+            break
         found = stage_lookup(Keys(**{name: value}), STAGE_ORDER)
-        if found is None or firms == []:
+        if found is None:  # a key no stage holds would narrow nothing (each of these has one)
             continue
         stage, lookup = found
         rows = STAGE_MODELS[stage].objects.filter(period__in=months, **lookup)
