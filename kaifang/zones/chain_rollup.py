@@ -8,6 +8,9 @@
   few dozen ranges of the (hs_code, period) index), so an import pays a small share of its
   month's records, not a second pass over them.
 
+Each time, the rows written are summed again into the two smaller rollups the pages read
+(`_derive`: per firm, and the city's per partner; decision 0045).
+
 Both first lock the row of the empty code, so on PostgreSQL a code being filled and a month
 being rebuilt meanwhile wait for each other (SQLite has one writer anyway)."""
 
@@ -24,7 +27,13 @@ from kaifang.core import jobs
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors.base import code_range
 from kaifang.trade.signals import rollups_rebuilt
-from kaifang.zones.models import ChainRollupCode, ChainSegment, ChainTradeRollup
+from kaifang.zones.models import (
+    ChainFirmRollup,
+    ChainPartnerRollup,
+    ChainRollupCode,
+    ChainSegment,
+    ChainTradeRollup,
+)
 
 REFILL = "kaifang.zones.selectors.chains.refill"
 LOCK = ""  # the code of the lock row (never a segment's code)
@@ -95,6 +104,28 @@ def _fill(cursor: Any, codes: Sequence[str], months: Sequence[dt.date] | None) -
             )
 
 
+TABLES = (ChainTradeRollup, ChainFirmRollup, ChainPartnerRollup)
+
+
+def _derive(cursor: Any, codes: Sequence[str], months: Sequence[dt.date] | None) -> None:
+    """Sum the chains' rollup rows of the codes (and months; None: every month) into the firm
+    and partner rollups: two grouped reads of rows just written, a small share of them."""
+    if not codes:
+        return
+    source = ChainTradeRollup._meta.db_table
+    where = f"code IN ({', '.join(['%s'] * len(codes))})"
+    params: list[Any] = list(codes)
+    if months is not None:
+        where += f" AND period IN ({', '.join(['%s'] * len(months))})"
+        params += list(months)
+    for model, key in ((ChainFirmRollup, "enterprise_id"), (ChainPartnerRollup, "partner")):
+        # Table and column names are ours; values travel as parameters.
+        insert = f"INSERT INTO {model._meta.db_table} (code, period, flow, {key}, value_usd) "
+        summed = f"SELECT code, period, flow, {key}, SUM(value_usd) FROM {source} "  # noqa: S608
+        grouped = f"WHERE {where} GROUP BY code, period, flow, {key}"
+        cursor.execute(insert + summed + grouped, params)
+
+
 @transaction.atomic
 def sync_codes() -> int:
     """Make the rollup hold exactly the codes the segments name; returns the codes filled.
@@ -108,10 +139,12 @@ def sync_codes() -> int:
     added = sorted(want - have)
     with connection.cursor() as cursor:
         _fill(cursor, added, None)
+        _derive(cursor, added, None)
     ChainRollupCode.objects.bulk_create([ChainRollupCode(code=c) for c in added])
     gone = sorted(have - want)
     if gone:
-        ChainTradeRollup.objects.filter(code__in=gone).delete()
+        for model in TABLES:
+            model.objects.filter(code__in=gone).delete()
         ChainRollupCode.objects.filter(code__in=gone).delete()
     return len(added)
 
@@ -123,10 +156,12 @@ def rewrite_months(months: Iterable[dt.date]) -> None:
         return
     _lock()
     codes = sorted(covered())
-    for code in codes:  # each a walk of the unique index
-        ChainTradeRollup.objects.filter(code=code, period__in=periods).delete()
+    for code in codes:  # each a walk of the unique indexes
+        for model in TABLES:
+            model.objects.filter(code=code, period__in=periods).delete()
     with connection.cursor() as cursor:
         _fill(cursor, codes, periods)
+        _derive(cursor, codes, periods)
 
 
 def _on_rebuilt(sender: Any, periods: Sequence[dt.date], **kwargs: Any) -> None:

@@ -817,5 +817,7 @@ class PlatformAppeal(models.Model):
 
 
 # The chains' rollup lives in its own module (this one's size); imported here for Django.
+from kaifang.zones.chain_models import ChainFirmRollup as ChainFirmRollup  # noqa: E402
+from kaifang.zones.chain_models import ChainPartnerRollup as ChainPartnerRollup  # noqa: E402
 from kaifang.zones.chain_models import ChainRollupCode as ChainRollupCode  # noqa: E402
 from kaifang.zones.chain_models import ChainTradeRollup as ChainTradeRollup  # noqa: E402

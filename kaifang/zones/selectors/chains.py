@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
@@ -40,12 +40,19 @@ from kaifang.trade.selectors.base import (
     facts,
     reach,
     scope_signature,
+    sees_all,
     stage_rows,
 )
 from kaifang.trade.selectors.measures import share_pct
 from kaifang.zones import chain_rollup
 from kaifang.zones.chain_rollup import Codes, covered, segment_codes, sync_codes
-from kaifang.zones.models import Chain, ChainSegment, ChainTradeRollup
+from kaifang.zones.models import (
+    Chain,
+    ChainFirmRollup,
+    ChainPartnerRollup,
+    ChainSegment,
+    ChainTradeRollup,
+)
 from kaifang.zones.selectors import ZERO, AnyUser, _viewer, report_query
 
 FILLED, WEAK, EMPTY = "filled", "weak", "empty"
@@ -53,6 +60,7 @@ STATE_LABELS = {FILLED: "已补链", WEAK: "薄弱", EMPTY: "缺失"}
 STATE_COLOURS = {FILLED: "green", WEAK: "yellow", EMPTY: "red"}
 HEADING = 4  # digits of an HS heading: the product stage rollup's grain
 CHAIN_CACHE_SECONDS = 24 * 3600  # a rebuild or an enterprise change retires entries sooner
+_Scoped = TypeVar("_Scoped", ChainTradeRollup, ChainFirmRollup)
 
 
 @dataclass
@@ -266,33 +274,46 @@ class _Reads:
     fine: list[tuple[Any, ...]]
 
 
-def _rollup_rows(viewer: User | None) -> QuerySet[ChainTradeRollup]:
-    """The chains' rollup rows the viewer may see: the gate `facts()` applies to the records,
-    on the same enterprise fields (a liaison officer's firms named, so the read walks the
-    firm index)."""
-    return by_firm_scope(ChainTradeRollup.objects.all(), viewer)
+def _rollup_rows(viewer: User | None, model: type[_Scoped]) -> QuerySet[_Scoped]:
+    """The rows of a chains' rollup by firm the viewer may see: the gate `facts()` applies to
+    the records, on the same enterprise fields (a liaison officer's firms named, so the read
+    walks the firm index)."""
+    return by_firm_scope(model.objects.all(), viewer)
 
 
 def _read(
     viewer: User | None, wanted: Sequence[Codes], months: Sequence[dt.date], *, pairs: bool
 ) -> _Reads:
-    """The rows of the chains' rollup (every code of `wanted` must be held: `covered`)."""
+    """The rows of the chains' rollups (every code of `wanted` must be held: `covered`): the
+    firms' from the rollup by firm; the partners' from the city's rollup by partner for a
+    viewer who sees the whole city, else (and tagged with each firm's district and park for
+    the worker's refill, `pairs`) from the rows by firm and partner (decision 0045)."""
     codes = sorted({c for group in wanted for c in group})
     reads = _Reads(stage=[], partners=[], fine=[])
     if not codes or not months:
         return reads
-    rows = _rollup_rows(viewer).filter(code__in=codes, period__in=sorted(months))
-    firms = rows.values_list("code", "enterprise_id", "flow").annotate(v=Sum("value_usd"))
+    periods = sorted(months)
+    firm_rows = _rollup_rows(viewer, ChainFirmRollup).filter(code__in=codes, period__in=periods)
+    firms = firm_rows.values_list("code", "enterprise_id", "flow").annotate(v=Sum("value_usd"))
     reads.stage = [("=" + c, e, f, v) for c, e, f, v in firms.order_by()]
     if pairs:
+        rows = _rollup_rows(viewer, ChainTradeRollup).filter(code__in=codes, period__in=periods)
         tagged = rows.values_list(
             "code", "partner", "flow", "enterprise__district_id", "enterprise__park_id"
         )
         found = tagged.annotate(v=Sum("value_usd")).order_by()
         reads.partners = [("=" + c, p, f, d, k, v) for c, p, f, d, k, v in found]
+        return reads
+    if sees_all(viewer):
+        city: QuerySet[Any] = ChainPartnerRollup.objects.all()
     else:
-        plain = rows.values_list("code", "partner", "flow").annotate(v=Sum("value_usd"))
-        reads.partners = [("=" + c, p, f, None, None, v) for c, p, f, v in plain.order_by()]
+        city = _rollup_rows(viewer, ChainTradeRollup)
+    plain = (
+        city.filter(code__in=codes, period__in=periods)
+        .values_list("code", "partner", "flow")
+        .annotate(v=Sum("value_usd"))
+    )
+    reads.partners = [("=" + c, p, f, None, None, v) for c, p, f, v in plain.order_by()]
     return reads
 
 
@@ -430,10 +451,9 @@ def _industry_ids(user: AnyUser, segments: Sequence[ChainSegment]) -> dict[int, 
         .exclude(status=EnterpriseStatus.CLOSED)
         .values_list("pk", "industry__code")
     )
+    prefixes = {s.pk: tuple(s.industry_list) for s in segments}  # parsed once, not per row
     return {
-        s.pk: frozenset(
-            pk for pk, industry in rows if any(industry.startswith(c) for c in s.industry_list)
-        )
+        s.pk: frozenset(pk for pk, industry in rows if industry.startswith(prefixes[s.pk]))
         for s in segments
     }
 

@@ -30,6 +30,27 @@ def _record_reads(queries: list[dict[str, str]]) -> int:
     return sum('"trade_customsrecord"' in q["sql"] for q in queries)
 
 
+def _summed(key: str) -> dict[tuple[object, ...], Decimal]:
+    """The chains' rollup summed over all but `key` (what its firm or partner rollup holds)."""
+    out: dict[tuple[object, ...], Decimal] = defaultdict(Decimal)
+    for row in chains.ChainTradeRollup.objects.all():
+        out[(row.code, row.period, row.flow, getattr(row, key))] += row.value_usd
+    return dict(out)
+
+
+def _derived_match() -> bool:
+    """The firm and partner rollups hold exactly the chains' rollup summed (decision 0045)."""
+    firms = {
+        (r.code, r.period, r.flow, r.enterprise_id): r.value_usd
+        for r in chains.ChainFirmRollup.objects.all()
+    }
+    partners = {
+        (r.code, r.period, r.flow, r.partner): r.value_usd
+        for r in chains.ChainPartnerRollup.objects.all()
+    }
+    return firms == _summed("enterprise_id") and partners == _summed("partner")
+
+
 @pytest.fixture
 def battery_chain(city, trade_reference):
     """Overlapping codes: a heading (8507), a subheading inside it (850760) in another segment,
@@ -229,11 +250,13 @@ def test_the_rollup_follows_imports_and_segment_changes(
     _chain, segments = battery_chain
     chain_rollup.sync_codes()
     assert chain_rollup.covered() == {"8507", "850760"}
+    assert _derived_match() and chains.ChainPartnerRollup.objects.exists()
     east = Enterprise.objects.get(name="东城电池有限公司")
     april = MARCH.replace(month=4)
     record(east, "export", "85076010", "304", "9", period=april)
     CustomsRecord.objects.filter(hs_code="85071000").delete()
     rebuild_rollups([MARCH, april])
+    assert _derived_match()
     codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
     months = [MARCH, april]
     for user in (city.leader, city.district_a_user, city.district_b_user):
@@ -256,6 +279,7 @@ def test_the_rollup_follows_imports_and_segment_changes(
     assert fresh.markets == {"502": 3}
     chains.refill()
     assert chain_rollup.covered() == {"8507", "850760", "8708"}
+    assert _derived_match()
     segments["锂电池"].delete()
     segments["蓄电池"].hs_headings = "8507, 99"  # all nines: no range of the same length
     segments["蓄电池"].save()
@@ -267,8 +291,32 @@ def test_the_rollup_follows_imports_and_segment_changes(
     assert both.sources == {"133": 7, "304": 4}
     records = chains._compute(city.leader, [("8507", "99")], months, source="records")
     assert both == records[("8507", "99")]
-    assert not chains.ChainTradeRollup.objects.filter(code="850760").exists()
+    for model in chain_rollup.TABLES:
+        assert not model.objects.filter(code="850760").exists()
+    assert _derived_match()
     with CaptureQueriesContext(connection) as ctx:
         held = chains._compute(city.leader, [("8708",)], months)[("8708",)]
     assert _record_reads(ctx.captured_queries) == 0
     assert held == fresh
+
+
+def test_the_leader_reads_the_citys_partner_rollup_and_a_district_user_never_does(
+    city, battery_chain
+):
+    """The city's sources and markets per code (no enterprise, so no scope) serve only a
+    viewer who sees the whole city; a district user's come from his firms' rows. Both equal
+    their records', and the firms' figures come from the rollup by firm (decision 0045)."""
+    chain_rollup.sync_codes()
+    codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
+    for user, partner_reads in ((city.leader, 1), (city.district_a_user, 0)):
+        with CaptureQueriesContext(connection) as ctx:
+            got = chains._compute(user, codes, [MARCH])
+        sql = [q["sql"] for q in ctx.captured_queries]
+        assert sum('"zones_chainpartnerrollup"' in q for q in sql) == partner_reads
+        assert sum('"zones_chainfirmrollup"' in q for q in sql) == 1
+        assert _record_reads(ctx.captured_queries) == 0
+        assert got == chains._compute(user, codes, [MARCH], source="records"), user.username
+    leader = chains._compute(city.leader, codes, [MARCH])[("8507",)]
+    assert leader.markets == {"344": 100, "502": 40, "116": 1000}
+    district = chains._compute(city.district_a_user, codes, [MARCH])[("8507",)]
+    assert district.markets == {"344": 100, "502": 40}
