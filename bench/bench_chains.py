@@ -11,6 +11,9 @@ every figure):
 2. deleted again, the worker's refill timed (`zones.selectors.chains.refill`, what
    the worker runs after a rebuild), then the first view of each page: what a viewer meets;
 3. the median of RUNS warm views of each page, wall and CPU.
+Passes 1 and 2 run first with the segments' reads as before decision 0045 (the firms and the
+partners both summed from the chains' rollup by firm and partner), the same-run baseline
+(`--no-baseline` skips it).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,12 +40,13 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, connections, router  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from kaifang.core.models import User  # noqa: E402
 from kaifang.trade.models import CustomsRecord  # noqa: E402
-from kaifang.zones.models import Chain, ChainSegment  # noqa: E402
+from kaifang.zones.models import Chain, ChainSegment, ChainTradeRollup  # noqa: E402
 from kaifang.zones.selectors import chains  # noqa: E402
 
 TARGET_MS = 150.0
@@ -108,6 +114,40 @@ def warm(runs: int, logged_in: list[tuple[str, Client]]) -> None:
         print(f"  warm median, {who} (hello {hello:.1f} ms): " + "; ".join(cells))
 
 
+def read_before_0045(
+    viewer: User | None, wanted: Sequence[tuple[str, ...]], months: Sequence[Any], *, pairs: bool
+) -> Any:
+    """The segments' read before decision 0045: firms and partners from the rows by firm
+    and partner (176 k rows of the leader's year to date at 5.6 M records)."""
+    codes = sorted({c for group in wanted for c in group})
+    reads = chains._Reads(stage=[], partners=[], fine=[])
+    if not codes or not months:
+        return reads
+    rows = chains._rollup_rows(viewer, ChainTradeRollup).filter(
+        code__in=codes, period__in=sorted(months)
+    )
+    firms = rows.values_list("code", "enterprise_id", "flow").annotate(v=Sum("value_usd"))
+    reads.stage = [("=" + c, e, f, v) for c, e, f, v in firms.order_by()]
+    if pairs:
+        fields = ("code", "partner", "flow", "enterprise__district_id", "enterprise__park_id")
+        found = rows.values_list(*fields).annotate(v=Sum("value_usd")).order_by()
+        reads.partners = [("=" + c, p, f, d, k, v) for c, p, f, d, k, v in found]
+    else:
+        plain = rows.values_list("code", "partner", "flow").annotate(v=Sum("value_usd"))
+        reads.partners = [("=" + c, p, f, None, None, v) for c, p, f, v in plain.order_by()]
+    return reads
+
+
+@contextmanager
+def before_0045() -> Iterator[None]:
+    now = chains._read
+    chains._read = read_before_0045
+    try:
+        yield
+    finally:
+        chains._read = now
+
+
 def forget_segments() -> int:
     """Delete the kept segment figures only (`zones:segment:…`): a benchmark run on a held
     cluster leaves the pages' and profiles' entries the worker refilled for the next one."""
@@ -135,6 +175,13 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}; ms wall (CPU), * over {TARGET_MS:.0f} ms"
     )
     logged_in = clients()
+    if "--no-baseline" not in sys.argv:
+        with before_0045():
+            forget_segments()
+            first_views("before 0045: first view, no refill", logged_in)
+            forget_segments()
+            scopes, seconds, cpu = timed(chains.refill)
+            print(f"  before 0045: refill {scopes} scopes in {seconds:.1f} s ({cpu:.1f} s CPU)")
     forget_segments()
     first_views("first view, no refill (computed in the request)", logged_in)
     forget_segments()
