@@ -1,13 +1,13 @@
 """A fresh web process's first requests, with and without the start-up work of config/wsgi.py
-(the URL table built; in a thread, the templates compiled, the segmenter loaded and start-up's
-objects frozen for the garbage collector), each kind in its own processes, in the same run.
+(the URL table built; in a thread, the segmenter loaded and start-up's objects frozen for the
+garbage collector), each kind in its own processes, in the same run.
 
 Usage:
     python bench/bench_first_requests.py [ROUNDS] [--after=1.0] [--q=有限公司] [--user=leader]
         [--pages=URL,URL…]
     bench/with-postgres bash -c '… && python bench/bench_first_requests.py'
 
-Each round starts five Python processes in turn on the same database (default the large city,
+Each round starts four Python processes in turn on the same database (default the large city,
 var/bench/large.sqlite3, else DATABASE_URL):
   - before: as the code before session 45, whose first request also imported matplotlib (the
     URL table imports the briefing's charts, which imported it at their top);
@@ -15,7 +15,6 @@ var/bench/large.sqlite3, else DATABASE_URL):
     table, the first search loads jieba's dictionary);
   - unfrozen: `import config.wsgi`, its thread joined, then `gc.unfreeze()`: the start-up
     work without the freeze;
-  - uncompiled: `import config.wsgi` without compiling the templates (as in sessions 45–46);
   - warmed: `import config.wsgi`, as gunicorn and runserver start (its start-up time grows by
     what it does ahead).
 Each waits `--after` seconds (a worker is up for a moment before its first request), then times
@@ -44,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench' / 'large.sqlite3'}")
 
-MODES = ("before", "baseline", "unfrozen", "uncompiled", "warmed")
+MODES = ("before", "baseline", "unfrozen", "warmed")
 Q = "year=2026&month=11&flow=total&currency=usd"
 PAGES = ",".join(
     f"/trade/analysis/by/{by}/?{Q}&{keys}"
@@ -79,11 +78,7 @@ def _full_passes() -> list[float]:
 def child(mode: str, after: float, q: str, username: str, pages: list[str]) -> None:
     """One fresh process: start as `mode` says, wait, time the requests, print JSON."""
     started = time.perf_counter()
-    if mode == "uncompiled":
-        from kaifang.core.lib import start_up
-
-        start_up.compile_templates = lambda: 0
-    if mode in ("warmed", "unfrozen", "uncompiled"):
+    if mode in ("warmed", "unfrozen"):
         import config.wsgi  # noqa: F401  (what gunicorn imports: starts the warm-up thread)
     else:
         import django
@@ -161,7 +156,7 @@ def main() -> None:
     for mode, rows in results.items():
         med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
         print(
-            f"  {mode:10}  start-up {med['setup_ms']:6.1f} ms  workbench {med['home_ms']:6.1f} ms"
+            f"  {mode:8}  start-up {med['setup_ms']:6.1f} ms  workbench {med['home_ms']:6.1f} ms"
             f"  first search {med['first_ms']:6.1f} ms  second {med['second_ms']:5.1f} ms"
             f"  pages {med['pages_ms']:7.1f} ms (CPU {med['pages_cpu_ms']:7.1f}; full GC passes"
             f" {med['passes']:.0f}, {med['passes_ms']:5.1f} ms)  max RSS {med['rss_mb']:4.0f} MB"

@@ -72,21 +72,3 @@ def test_the_url_table_does_not_import_matplotlib():
         "print('matplotlib' in sys.modules)\n"
     )
     assert _probe(code) == "False"
-
-
-def test_the_web_process_compiles_the_templates_at_start_up():
-    """Once warm, the web process's template loader holds the project's templates compiled (a
-    fresh process's first breakdown page compiled a dozen); a process that only sets Django up
-    compiles none before it renders."""
-    wait = (
-        "import threading\n"
-        "for t in threading.enumerate():\n"
-        "    if t.name == 'warm-segmenter': t.join(60)\n"
-        "from django.template import engines\n"
-        "from django.template.loaders.cached import Loader\n"
-        "loaders = engines['django'].engine.template_loaders\n"
-        "cache = [x for x in loaders if isinstance(x, Loader)][0].get_template_cache\n"
-        "print('trade/analysis/breakdown.html' in cache and 'core/workbench.html' in cache)\n"
-    )
-    assert _probe("import config.wsgi\n" + wait) == "True"
-    assert _probe("import django\ndjango.setup()\n" + wait) == "False"
