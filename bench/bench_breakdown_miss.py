@@ -1,7 +1,8 @@
 """A keyed breakdown's cost on a cache miss (its first view after an import, before anyone or
 the worker computed it), per persona, with the sources a session added switched off in the
 same run as the baseline: `--baseline=46` (the default) a scoped viewer's records within two
-or more trade keys narrowed to the firms the stages say hold each key (`plans.key_firms`);
+or more trade keys narrowed to the firms the stages say hold each key (`plans.key_firms`;
+since session 47 within an HS chapter or heading alone too);
 `--baseline=45` the (district, park) pair × partner × chapter rollup (decision 0043);
 `--baseline=44` the HS chapter and partner group stages
 (decisions 0039, 0040) and the city-wide partner × heading × trade mode cross (decision 0041).
