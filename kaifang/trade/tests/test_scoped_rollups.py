@@ -654,30 +654,35 @@ def test_a_scoped_viewers_records_within_an_hs_key_alone_are_his_firms_holding_i
 
     user = personas["district with its park, liaison outside"]
     holder = EnterpriseFactory(name="品目企业", district=city.district_a)
+    february = EnterpriseFactory(name="二月品目企业", district=city.district_a)  # not in March
+    last_year = EnterpriseFactory(name="去年品目企业", district=city.district_a)
     other = EnterpriseFactory(name="他品目企业", district=city.district_a)
     outside = EnterpriseFactory(name="外区品目企业", district=city.district_b)
-    for ent, partner, hs, usd in (
-        (holder, "112", "85423100", 40),
-        (holder, "116", "85429000", 7),
-        (holder, "116", "61091000", 3),
-        (other, "112", "85411000", 9),
-        (outside, "112", "85423100", 70),
+    for ent, partner, hs, usd, period in (
+        (holder, "112", "85423100", 40, d(2025, 3)),
+        (holder, "116", "85429000", 7, d(2025, 3)),
+        (holder, "116", "61091000", 3, d(2025, 3)),
+        (february, "116", "85423900", 5, d(2025, 2)),
+        (last_year, "112", "85421000", 8, d(2024, 3)),  # last year's 1–3月: the growth's base
+        (other, "112", "85411000", 9, d(2025, 3)),
+        (outside, "112", "85423100", 70, d(2025, 3)),
     ):
         CustomsRecordFactory(
             enterprise=ent,
-            period=d(2025, 3),
+            period=period,
             flow="export",
             partner_code=partner,
             hs_code=hs,
             trade_mode="10",
             value_usd=Decimal(usd),
         )
-    rebuild_rollups([d(2025, 3)])
+    rebuild_rollups([d(2024, 3), d(2025, 2), d(2025, 3)])
     q = Query(year=2025, month=3, flow="total", currency="usd")
     keys = Keys(hs="8542")
     months = q.all_months()
     found = plans.key_firms(user, months, keys)
-    assert found is not None and holder.pk in found.firms
+    assert found is not None
+    assert {holder.pk, february.pk, last_year.pk} <= set(found.firms)
     assert not {other.pk, outside.pk} & set(found.firms)
     assert plans.key_firms(city.leader, months, keys) is None
     assert plans.key_firms(user, months, Keys(hs="85423100")) is None  # no stage holds a code
@@ -687,14 +692,18 @@ def test_a_scoped_viewers_records_within_an_hs_key_alone_are_his_firms_holding_i
         table = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
         got = {r.key: r.ytd for r in table.rows if r.ytd}
         assert got == _expected_for(user, keys, by, q.span_months("ytd")), by
+        prior = {r.key: r.sums.ytd_prev for r in table.rows if r.sums.ytd_prev}
+        assert prior == _expected_for(user, keys, by, q.span_months("ytd_prev")), by
         if by == "enterprise":
-            assert got[str(holder.pk)] == 47 and str(other.pk) not in got
+            assert got[str(holder.pk)] == 47 and got[str(february.pk)] == 5
+            assert prior[str(last_year.pk)] == 8 and str(other.pk) not in got
     for span in ("month", "ytd"):
         scoped = drill_records(viewer=user, q=q, span=span, keys=keys, plan=plans.SCOPE)
         free = drill_records(viewer=user, q=q, span=span, keys=keys, plan=plans.FREE)
         assert records_summary(scoped) == records_summary(free), span
         read = set(scoped.values_list("enterprise_id", flat=True))
         assert holder.pk in read and not {other.pk, outside.pk} & read
+        assert (february.pk in read) == (span == "ytd")
 
 
 def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, city):

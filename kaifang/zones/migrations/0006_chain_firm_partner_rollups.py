@@ -8,6 +8,10 @@ def derive(apps, schema_editor):
     """Sum the chains' rollup already held into the two new rollups (decision 0045); nothing
     on a fresh database. Written out here: a migration must not import the app's code."""
     with schema_editor.connection.cursor() as cursor:
+        if schema_editor.connection.vendor == "postgresql":
+            # the lock row `chain_rollup` takes first: a rebuild in flight commits before the
+            # copy, one after it waits (SQLite has one writer anyway)
+            cursor.execute("SELECT id FROM zones_chainrollupcode WHERE code = '' FOR UPDATE")
         for table, key in (
             ("zones_chainfirmrollup", "enterprise_id"),
             ("zones_chainpartnerrollup", "partner"),

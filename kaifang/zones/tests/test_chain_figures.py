@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,10 +18,12 @@ from django.urls import reverse
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
+from kaifang.trade.selectors.base import by_firm_scope
 from kaifang.trade.signals import version_bumped
 from kaifang.zones import chain_rollup, selectors
 from kaifang.zones.models import Chain, ChainSegment
 from kaifang.zones.selectors import chains
+from kaifang.zones.tests.rollups import derived_match
 from kaifang.zones.tests.test_selectors_trade import MARCH, firm, record
 
 pytestmark = pytest.mark.django_db
@@ -28,27 +31,6 @@ pytestmark = pytest.mark.django_db
 
 def _record_reads(queries: list[dict[str, str]]) -> int:
     return sum('"trade_customsrecord"' in q["sql"] for q in queries)
-
-
-def _summed(key: str) -> dict[tuple[object, ...], Decimal]:
-    """The chains' rollup summed over all but `key` (what its firm or partner rollup holds)."""
-    out: dict[tuple[object, ...], Decimal] = defaultdict(Decimal)
-    for row in chains.ChainTradeRollup.objects.all():
-        out[(row.code, row.period, row.flow, getattr(row, key))] += row.value_usd
-    return dict(out)
-
-
-def _derived_match() -> bool:
-    """The firm and partner rollups hold exactly the chains' rollup summed (decision 0045)."""
-    firms = {
-        (r.code, r.period, r.flow, r.enterprise_id): r.value_usd
-        for r in chains.ChainFirmRollup.objects.all()
-    }
-    partners = {
-        (r.code, r.period, r.flow, r.partner): r.value_usd
-        for r in chains.ChainPartnerRollup.objects.all()
-    }
-    return firms == _summed("enterprise_id") and partners == _summed("partner")
 
 
 @pytest.fixture
@@ -250,13 +232,13 @@ def test_the_rollup_follows_imports_and_segment_changes(
     _chain, segments = battery_chain
     chain_rollup.sync_codes()
     assert chain_rollup.covered() == {"8507", "850760"}
-    assert _derived_match() and chains.ChainPartnerRollup.objects.exists()
+    assert derived_match() and chains.ChainPartnerRollup.objects.exists()
     east = Enterprise.objects.get(name="东城电池有限公司")
     april = MARCH.replace(month=4)
     record(east, "export", "85076010", "304", "9", period=april)
     CustomsRecord.objects.filter(hs_code="85071000").delete()
     rebuild_rollups([MARCH, april])
-    assert _derived_match()
+    assert derived_match()
     codes = sorted({chains.segment_codes(s) for s in ChainSegment.objects.all()})
     months = [MARCH, april]
     for user in (city.leader, city.district_a_user, city.district_b_user):
@@ -279,7 +261,7 @@ def test_the_rollup_follows_imports_and_segment_changes(
     assert fresh.markets == {"502": 3}
     chains.refill()
     assert chain_rollup.covered() == {"8507", "850760", "8708"}
-    assert _derived_match()
+    assert derived_match()
     segments["锂电池"].delete()
     segments["蓄电池"].hs_headings = "8507, 99"  # all nines: no range of the same length
     segments["蓄电池"].save()
@@ -293,7 +275,7 @@ def test_the_rollup_follows_imports_and_segment_changes(
     assert both == records[("8507", "99")]
     for model in chain_rollup.TABLES:
         assert not model.objects.filter(code="850760").exists()
-    assert _derived_match()
+    assert derived_match()
     with CaptureQueriesContext(connection) as ctx:
         held = chains._compute(city.leader, [("8708",)], months)[("8708",)]
     assert _record_reads(ctx.captured_queries) == 0
@@ -318,5 +300,9 @@ def test_the_leader_reads_the_citys_partner_rollup_and_a_district_user_never_doe
         assert got == chains._compute(user, codes, [MARCH], source="records"), user.username
     leader = chains._compute(city.leader, codes, [MARCH])[("8507",)]
     assert leader.markets == {"344": 100, "502": 40, "116": 1000}
+    city_rows = chains.ChainPartnerRollup.objects.all()
+    for scoped in (city.district_a_user, city.liaison):  # the gate refuses them the table
+        with pytest.raises((ImproperlyConfigured, FieldError)):
+            list(by_firm_scope(city_rows, scoped))
     district = chains._compute(city.district_a_user, codes, [MARCH])[("8507",)]
     assert district.markets == {"344": 100, "502": 40}
