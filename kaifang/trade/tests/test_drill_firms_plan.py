@@ -305,7 +305,7 @@ def test_an_hs_prefixs_stage_counts_read_its_range_from_the_key(
     range of the stage's column (a chapter's: the chapter stage; a heading's: the product
     stage), the key's fourth column, which the key itself can test. The stage's other indexes
     are dropped for the test (rolled back with it), so that the key is the plan's only index:
-    on so few rows PostgreSQL took either the key or the (column, period, enterprise) index,
+    on so few rows PostgreSQL took either the key or the (column, period, enterprise, …) index,
     depending on the run."""
     table = f"trade_enterprise{stage}rollup"
     firms = sorted([liaison_firms["small"].pk, liaison_firms["big"].pk])
@@ -316,7 +316,7 @@ def test_an_hs_prefixs_stage_counts_read_its_range_from_the_key(
     assert len(read) == 1, [x["sql"] for x in queries.captured_queries]
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX enterprise_{stage}_period")
-        cursor.execute(f"DROP INDEX enterprise_{stage}_{column}")
+        cursor.execute(f"DROP INDEX enterprise_{stage}_cover")
         for setting in ("enable_seqscan", "enable_bitmapscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
         cursor.execute("EXPLAIN " + read[0])
