@@ -276,9 +276,10 @@ def count_plan(
     fewer, weighed so, than the rows of the most selective key's own index, which SQLite
     otherwise reads across the city and joins to the firm (a liaison officer's year of
     partner 116 within HS 29 at 11.3 M records: 150 → 14 ms of CPU; a district user's of
-    partner 502 within 一般贸易 186 → 81 ms); with an HS key and another, the firms that hold
-    each (`key_firms`, priced by their records in the HS key's range: `read`, the months the
-    caller reads, defaults to the span's). Otherwise, and on PostgreSQL, its own (FREE)."""
+    partner 502 within 一般贸易 186 → 81 ms); with an HS chapter or heading, the firms that
+    hold every key (`key_firms`, priced by their records in the HS key's range: `read`, the
+    months the caller reads, defaults to the span's). Otherwise, and on PostgreSQL, its own
+    (FREE)."""
     given = keys.params().keys()
     if connection.vendor != "sqlite" or viewer is None or sees_all(viewer):
         return FREE
@@ -294,8 +295,8 @@ def count_plan(
 
 @dataclass(frozen=True)
 class KeyFirms:
-    """The firms a viewer sees (every firm for the whole city) that hold an HS key and every
-    other trade key over `months` months, by the stages, and their records in the HS key's
+    """The firms a viewer sees (every firm for the whole city) that hold an HS key and any
+    other trade key given over `months` months, by the stages, and their records in the HS key's
     range of codes."""
 
     firms: list[int]
@@ -366,11 +367,11 @@ def _read_key_firms(
 
 
 def scope_facts(viewer: Viewer, months: Sequence[dt.date], keys: Keys) -> QuerySet[Any]:
-    """The scope plan's records in `months`: the viewer's, or with an HS key and another
-    trade key those of the firms that hold each (`key_firms`) in the range of the HS key's
-    codes, written after both flows so that the unique key's (enterprise, period, flow,
-    hs_code) seeks it (a district user's firms within partner 112 and HS 85: 34 → 21 ms of
-    SQL; every entry of his firms' months, 200 ms)."""
+    """The scope plan's records in `months`: the viewer's, or with an HS chapter or heading
+    (and other trade keys) those of the firms that hold each (`key_firms`) in the range of
+    the HS key's codes, written after both flows so that the unique key's (enterprise,
+    period, flow, hs_code) seeks it (a district user's firms within partner 112 and HS 85:
+    34 → 21 ms of SQL; every entry of his firms' months, 200 ms)."""
     found = key_firms(viewer, months, keys)
     if found is None:
         return facts(viewer)

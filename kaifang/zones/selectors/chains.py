@@ -305,11 +305,11 @@ def _read(
         reads.partners = [("=" + c, p, f, d, k, v) for c, p, f, d, k, v in found]
         return reads
     if sees_all(viewer):  # through the gate too: it refuses a scoped viewer this table
-        city: QuerySet[Any] = by_firm_scope(ChainPartnerRollup.objects.all(), viewer)
+        by_partner: QuerySet[Any] = by_firm_scope(ChainPartnerRollup.objects.all(), viewer)
     else:
-        city = _rollup_rows(viewer, ChainTradeRollup)
+        by_partner = _rollup_rows(viewer, ChainTradeRollup)
     plain = (
-        city.filter(code__in=codes, period__in=periods)
+        by_partner.filter(code__in=codes, period__in=periods)
         .values_list("code", "partner", "flow")
         .annotate(v=Sum("value_usd"))
     )
