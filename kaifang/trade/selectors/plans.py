@@ -342,7 +342,9 @@ def _read_key_firms(
 ) -> KeyFirms:
     """The HS key's stage first, for his firms (its index) or every firm, then each other
     key's for the firms left (the stage's unique key): 4–10 ms in all for a district user
-    at 5.6 M."""
+    at 5.6 M. A list of more than `MAX_SEEK_FIRMS` firms (a unit of a province) is not put
+    into the query, whose variables SQLite's default build caps at 32,766: the key's firms
+    are read for the city and narrowed here."""
     firms: list[int] | None = None
     if not every and viewer is not None:
         firms = sorted(reach(viewer).enterprise_ids)
@@ -355,7 +357,7 @@ def _read_key_firms(
             continue
         stage, lookup = found
         rows = STAGE_MODELS[stage].objects.filter(period__in=months, **lookup)
-        if firms is not None:
+        if firms is not None and len(firms) <= MAX_SEEK_FIRMS:  # more: narrowed below
             rows = rows.filter(enterprise_id__in=firms)
         held = dict(rows.values_list("enterprise_id").annotate(n=Sum("rows")).order_by())
         if name == "hs":

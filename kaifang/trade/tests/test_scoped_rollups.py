@@ -687,6 +687,14 @@ def test_a_scoped_viewers_records_within_an_hs_key_alone_are_his_firms_holding_i
     assert plans.key_firms(city.leader, months, keys) is None
     assert plans.key_firms(user, months, Keys(hs="85423100")) is None  # no stage holds a code
 
+    # A unit of more firms than a list holds (a province's) reads the key's firms for the city
+    # and narrows them in Python: the same firms, and no query carries his reach.
+    with monkeypatch.context() as patched, CaptureQueriesContext(connection) as ctx:
+        patched.setattr(plans, "MAX_SEEK_FIRMS", len(found.firms))
+        assert len(plans.reach(user).enterprise_ids) > plans.MAX_SEEK_FIRMS
+        assert plans._read_key_firms(user, months, {"hs": "8542"}, every=False) == found
+    assert not [q for q in ctx.captured_queries if '"enterprise_id" IN' in q["sql"]]
+
     monkeypatch.setattr(keyed, "count_plan", lambda **kw: plans.SCOPE)
     for by in ("hs8", "partner", "enterprise"):
         table = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
