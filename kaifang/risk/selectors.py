@@ -7,7 +7,10 @@ code to its line (for per-line duty rates and match counts) and sums by enterpri
 park and industry. The same aggregation over the customs records themselves (`source="facts"`)
 gives the same figures (tested); the drill-down lists those records. While a month of the
 window waits for its exposure rollup after an import (`rollup.stale_months`), the scenario
-reads the records instead, so its figures never lag them. An enterprise's own trade
+reads the records instead, so its figures never lag them. A spec without product lines (the
+dependence page's watch list, a scenario of every product) reads trade's partner stage instead,
+the same records summed over HS code too, rebuilt in the import's own transaction
+(`partner_stage_rows`). An enterprise's own trade
 (the denominator of its dependence) and the total come from trade's enterprise rollup of the
 same months, which sums the same facts."""
 
@@ -34,7 +37,7 @@ from kaifang.trade.selectors import (
     Viewer,
     sees_all,
 )
-from kaifang.trade.selectors.base import enterprise_rollup, reach
+from kaifang.trade.selectors.base import enterprise_rollup, reach, stage_rows
 from kaifang.trade.selectors.measures import add_months
 
 ZERO = Decimal(0)
@@ -252,6 +255,10 @@ def matching_sums(
     the rollup of a month in the window is being rewritten (`rollup_lags`)."""
     narrow = within(enterprise, district)
     field = spec.field
+    if not spec.lines:
+        stage = partner_stage_rows(viewer=viewer, spec=spec, months=months, owner=owner)
+        found = stage.filter(narrow).aggregate(total=Sum(field), rows=Sum("rows"))
+        return RecordSums(found["total"], found["rows"] or 0)
     if rollup_lags(months):
         records = matching_records(viewer=viewer, spec=spec, months=months, owner=owner)
         found = records.filter(narrow).aggregate(total=Sum(field), rows=Count("id"))
@@ -293,6 +300,23 @@ def rollup_before_lines(
         qs = visible_to(qs, owner)
     if spec.partner_codes is not None:
         qs = qs.filter(partner_code__in=sorted(spec.partner_codes))
+    return qs
+
+
+def partner_stage_rows(
+    *, viewer: Viewer, spec: Spec, months: Sequence[dt.date], owner: User | None
+) -> QuerySet[Any]:
+    """The records `matching_records` gives for a spec without product lines, as rows of
+    trade's partner stage (a firm's sums by month, flow and partner, through the same gate as
+    the records): it is rebuilt in the import's own transaction, so it never waits for the
+    exposure rollup's refresh, and its key index (partner, month, firm, then the sums) answers
+    the firms of a few partners alone. The dependence page's watch list (four partners, twelve
+    months) grouped by firm: 58 → 11–19 ms of SQL at 5.6 M records (session 48)."""
+    qs = stage_rows(viewer, "partner").filter(flow=spec.flow, period__in=sorted(months))
+    if owner is not None and not sees_all(owner):
+        qs = visible_to(qs, owner)
+    if spec.partner_codes is not None:
+        qs = qs.filter(partner__in=sorted(spec.partner_codes))
     return qs
 
 
@@ -457,7 +481,8 @@ def exposure(
     *, viewer: Viewer, spec: Spec, owner: User | None = None, source: str = "rollup"
 ) -> Exposure:
     """The exposure of the viewer's enterprises (and the owner's, see matching_records), read
-    from the exposure rollup, or with source="facts" from the customs records (the same
+    from the exposure rollup (without product lines, from trade's partner stage:
+    `partner_stage_rows`), or with source="facts" from the customs records (the same
     figures; the tests and the benchmark compare them). A window with a month whose rollup
     is stale (an import committed, its background refresh not yet run) reads the records."""
     until = spec.until or default_until(viewer)
@@ -465,9 +490,15 @@ def exposure(
         return Exposure(spec=spec, months=[])
     months = window(until, spec.months)
     result = Exposure(spec=spec, months=months)
-    if source == "rollup" and rollup_lags(months):
+    if source == "rollup" and not spec.lines:  # never behind the records
+        source = "stage"
+    elif source == "rollup" and rollup_lags(months):
         source, result.refreshing = "facts", True
-    if source == "facts":
+    rows: Iterable[tuple[int, str, Decimal, int]]
+    if source == "stage":
+        stage = partner_stage_rows(viewer=viewer, spec=spec, months=months, owner=owner)
+        rows = _grouped(stage, spec, Sum("rows"))
+    elif source == "facts":
         rows = _grouped(
             matching_records(viewer=viewer, spec=spec, months=months, owner=owner),
             spec,

@@ -15,8 +15,8 @@ from kaifang.core.lib.uscc import synthetic_uscc
 from kaifang.core.tests.worker import running_worker
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.risk import rollup
-from kaifang.risk.models import ExposureRollup, ExposureStale, Scenario
-from kaifang.risk.selectors import Spec, exposure
+from kaifang.risk.models import ExposureRollup, ExposureStale, Scenario, ScenarioProduct
+from kaifang.risk.selectors import Spec, exposure, spec_for
 from kaifang.risk.tests.conftest import d
 from kaifang.risk.tests.test_rollup import _facts_grouped, _figures, _rollup_rows
 from kaifang.trade import actions
@@ -116,29 +116,50 @@ def test_a_mark_made_again_is_a_new_version_and_settling_clears_it(firm):
 
 @pytest.mark.django_db
 def test_the_drill_down_counts_the_records_while_the_rollup_lags(firm, city):
+    """A scenario of some products reads the records while a month of its window waits for
+    the exposure rollup's refresh, and says so. One of every product reads trade's partner
+    stage, rebuilt in the import's own transaction: it never waits, and equals the records
+    all the same (session 48)."""
     _import(SEPTEMBER)
     rollup.refresh_stale()
     _import(OCTOBER)
-    scenario = Scenario.objects.create(
-        name="对美加征关税",
-        created_by=city.leader,
-        unit=city.leader.unit,
-        flow="export",
-        shock="tariff",
-        tariff_pp=Decimal(25),
-        elasticity=Decimal("1.5"),
-        until=d(2025, 10),
-    )
+
+    def scenario(name: str, *lines: str) -> Scenario:
+        made = Scenario.objects.create(
+            name=name,
+            created_by=city.leader,
+            unit=city.leader.unit,
+            flow="export",
+            shock="tariff",
+            tariff_pp=Decimal(25),
+            elasticity=Decimal("1.5"),
+            until=d(2025, 10),
+        )
+        for n, code in enumerate(lines, start=1):
+            ScenarioProduct.objects.create(scenario=made, line=n, hs_code=code)
+        return made
+
+    machines = scenario("对美机电加征关税", "84", "85")
+    everything = scenario("全部商品加征关税")
     client = Client()
     client.force_login(city.leader)
-    page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
+    page = client.get(f"/risk/scenarios/{machines.pk}/").content.decode()
     assert "汇总更新中" in page
-    records = client.get(f"/risk/scenarios/{scenario.pk}/records/").content.decode()
+    records = client.get(f"/risk/scenarios/{machines.pk}/records/").content.decode()
     assert "全部 5 条" in records
+    assert "汇总更新中" not in client.get(f"/risk/scenarios/{everything.pk}/").content.decode()
+    assert "全部 5 条" in client.get(f"/risk/scenarios/{everything.pk}/records/").content.decode()
+    spec = spec_for(everything)
+    assert _figures(exposure(viewer=city.leader, spec=spec)) == _figures(
+        exposure(viewer=city.leader, spec=spec, source="facts")
+    )
+    assert exposure(viewer=city.leader, spec=spec).total_exposed == Decimal(
+        "514.7500"
+    )  # 400 + 99.5 + 3 + 10 + 2.25
     rollup.refresh_stale()
-    page = client.get(f"/risk/scenarios/{scenario.pk}/").content.decode()
+    page = client.get(f"/risk/scenarios/{machines.pk}/").content.decode()
     assert "汇总更新中" not in page
-    assert "全部 5 条" in client.get(f"/risk/scenarios/{scenario.pk}/records/").content.decode()
+    assert "全部 5 条" in client.get(f"/risk/scenarios/{machines.pk}/records/").content.decode()
 
 
 def _wait_for(predicate, *, seconds: float):

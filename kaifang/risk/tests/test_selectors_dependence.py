@@ -4,6 +4,7 @@ exports to watch-list partners; the city's concentration over time."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -35,10 +36,13 @@ def test_top_market_share_threshold(risk_data):
 
 
 def test_watch_list_share_threshold(risk_data):
+    unwatched = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(25), months=12)
+    assert unwatched.watch_window is None and unwatched.on_watch == []
     _watch("303")  # 丙 exported 25 of 85 to Germany in 2024-05 … 2025-04: 29.4 %
     found = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(25), months=12)
     assert _names(found.on_watch) == ["丙机械"]
     assert found.on_watch[0].share_of_own_trade == Decimal(25) / Decimal(85)
+    assert found.watch_window == "2024-05 至 2025-04（12个月）"
     none = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(30), months=12)
     assert none.on_watch == []
 
@@ -66,8 +70,9 @@ def test_city_concentration_year_by_year(risk_data):
 
 @pytest.mark.parametrize("persona", ["leader", "district_b_user"])
 def test_dependence_page_reads_no_customs_records(risk_data, city, client, persona):
-    """Issue 17: the firms' top-market shares come from trade's enterprise × partner stage
-    rollup and the watch-list exposure from the exposure rollup, not from the records."""
+    """Issue 17: the firms' top-market shares and the watch-list exposure (every product of
+    some partners) come from trade's enterprise × partner stage rollup, not from the records
+    nor the exposure rollup, which lags an import until the worker refreshes it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -76,8 +81,12 @@ def test_dependence_page_reads_no_customs_records(risk_data, city, client, perso
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/risk/dependence/")
     assert response.status_code == 200
-    assert "丙机械" in response.content.decode()
-    assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    page = response.content.decode()
+    assert "丙机械" in page
+    assert re.search(r"近12个月，\d{4}-\d\d 至 \d{4}-\d\d（12个月）", page)  # the watch window
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "trade_customsrecord" not in read and "risk_exposurerollup" not in read
+    assert "trade_enterprisepartnerrollup" in read
 
 
 def test_dependence_is_computed_once_per_rebuild_and_watch_list(risk_data, city):
