@@ -91,6 +91,9 @@ MIDDLEWARE = [
 ]
 
 # bench/load.py adds a hello-world baseline view (config/urls_bench.py); off by default.
+# The garbage collector's full passes after a response, not within one (config/wsgi.py,
+# kaifang/core/lib/collector.py, decision 0047).
+GC_AFTER_RESPONSE = env_bool("GC_AFTER_RESPONSE", default=True)
 ROOT_URLCONF = "config.urls_bench" if env_bool("BENCH_URLS", default=False) else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

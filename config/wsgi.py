@@ -13,8 +13,10 @@ application = get_wsgi_application()
 # bench/bench_first_requests.py): import every view and build the URL table (about 0.3 s,
 # before the first request) and load jieba's dictionary for search (0.6 s, in a thread beside
 # the first requests; every process loads it sooner or later).
+from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
+from kaifang.core.lib import collector  # noqa: E402
 from kaifang.library import segment  # noqa: E402
 
 get_resolver().reverse_dict  # noqa: B018  (the property builds the table)
@@ -29,3 +31,5 @@ def _warm() -> None:
 
 
 threading.Thread(target=_warm, name="warm-segmenter", daemon=True).start()
+if settings.GC_AFTER_RESPONSE:  # the full passes after the responses (decision 0047)
+    collector.install()
