@@ -298,10 +298,15 @@ class PartnerModeProductRollup(MonthlySums):
                 name="partner_mode_product_unique",
             )
         ]
-        # A trade mode's heading range (the partners within both), a partner's trade mode (the
-        # headings within both, the modes within a partner and a heading range).
+        # A trade mode's months and heading range (the partners within both), a partner's trade
+        # mode (the headings within both, the modes within a partner and a heading range).
+        # The months before the heading: SQLite, without statistics, took (mode, heading,
+        # period) for the headings within a partner and a mode, for the heading order of its
+        # GROUP BY, and walked every row of the mode (344 → 11 ms at 5.6 M records; within a
+        # group and a mode 369 → 30; the partners within 一般贸易 and HS 84 86 → 58; session
+        # 48, migration trade/0031).
         indexes = [
-            models.Index(fields=["mode", "heading", "period"], name="partner_mode_product_mode"),
+            models.Index(fields=["mode", "period", "heading"], name="partner_mode_product_mode"),
             models.Index(fields=["partner", "mode", "period"], name="partner_mode_product_partner"),
         ]
 
