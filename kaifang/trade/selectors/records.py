@@ -47,6 +47,7 @@ from kaifang.trade.selectors.plans import (
     WALK,
     count_plan,
     drill_plan,
+    firm_among,
     has_key_value_index,
     heading_key,
     key_index,
@@ -195,7 +196,12 @@ def _planned(
         by_key = key_index(keys)
         if by_key is None:
             raise ValueError(f"no key index for {keys!r}")
-        if keys.hs and keys.hs != NONE_KEY and connection.vendor == "sqlite":
+        if (
+            keys.hs
+            and keys.hs != NONE_KEY
+            and connection.vendor == "sqlite"
+            and not firm_among(keys)
+        ):
             # A range of codes: the months cannot follow it in the (hs_code, period) seek
             # anyway (SQLite tests them on the index entries), and beside it the months'
             # range is as good a range to SQLite, which then takes whichever of the two
