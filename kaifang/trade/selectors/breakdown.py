@@ -36,13 +36,14 @@ from kaifang.trade.selectors.base import (
     flow_filter,
     group_codes,
     grouped_sums,
+    hidden_in_case,
     in_window,
     merge_sums,
     scoped_sources,
     sees_all,
     stage_rows,
 )
-from kaifang.trade.selectors.keyed import keyed_facts, window_facts
+from kaifang.trade.selectors.keyed import keyed_facts, place_facts, window_facts
 from kaifang.trade.selectors.measures import (
     ZERO,
     add_months,
@@ -623,7 +624,12 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     """出口, 进口 and 进出口 for the overview's cards (one grouped query)."""
     keys = keys or Keys()
     tq = Query(year=q.year, month=q.month, flow="total", currency=q.currency)
-    by_flow = merge_sums(*(grouped_sums(qs, F("flow"), tq) for qs in _flow_sources(viewer, keys)))
+    by_flow = merge_sums(
+        *(
+            grouped_sums(qs, F("flow"), tq, window_hidden=hidden)
+            for qs, hidden in _flow_sources(viewer, keys)
+        )
+    )
     result = {}
     for flow in ("export", "import"):
         value = by_flow.get(flow, Sums())
@@ -633,19 +639,25 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     return result
 
 
-def _flow_sources(viewer: Viewer, keys: Keys) -> list[Any]:
+def _flow_sources(viewer: Viewer, keys: Keys) -> list[tuple[QuerySet[Any], bool]]:
     """Where totals by flow and period come from: without keys, the trade-mode rollups (they
     partition the records); within one key, the rollup rows that select its records (an
     enterprise's, a partner's or a group's, a trade mode's, an HS chapter's or heading's, the
     firms of a district, park or industry: the drill-down's count reads the same), so a
     breakdown within a key charts 36 months from rollups instead of reading them from the
-    records (3.1 s within a district at 5.6 M records, session 40); else the records."""
+    records (3.1 s within a district at 5.6 M records, session 40); else the records, within
+    a place's keys as `keyed.place_facts` reads them. Each with whether the months must be
+    tested in a CASE."""
     if keys.is_empty:
         if viewer is None or sees_all(viewer):
-            return [TradeRollup.objects.filter(dimension=Dimension.MODE)]
-        return scoped_sources(viewer, Dimension.MODE)
+            return [(TradeRollup.objects.filter(dimension=Dimension.MODE), False)]
+        return [(qs, False) for qs in scoped_sources(viewer, Dimension.MODE)]
     sources = rollup_sources(viewer, keys)
-    return sources if sources is not None else [keyed_facts(viewer, keys)]
+    if sources is not None:
+        return [(qs, False) for qs in sources]
+    if keys.params().keys() & FIRM_KEYS:
+        return [place_facts(viewer, keys)]
+    return [(keyed_facts(viewer, keys), False)]
 
 
 @dataclass(frozen=True)
@@ -667,9 +679,10 @@ def trend(
     start = add_months(end, -(months - 1))
     field_name = "value_usd" if currency == "usd" else "value_cny"
     found: dict[tuple[dt.date, str], Decimal] = defaultdict(lambda: ZERO)
-    for qs in _flow_sources(viewer, keys):
+    for qs, hidden in _flow_sources(viewer, keys):
+        in_range = Q(period__gte=start, period__lte=end)
         grouped = (
-            qs.filter(period__gte=start, period__lte=end)
+            (hidden_in_case(qs, in_range) if hidden else qs.filter(in_range))
             .values("period", "flow")
             .annotate(value=Sum(field_name))
             .order_by()

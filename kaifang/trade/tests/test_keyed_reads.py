@@ -188,3 +188,78 @@ def test_sqlite_reads_the_firms_holding_an_hs_key_and_another_through_the_unique
         cursor.execute("EXPLAIN QUERY PLAN " + summed)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "autoindex_trade_customsrecord" in plan and "hs_code>" in plan, plan
+
+
+def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
+    """Within a place and an HS key whose records are fewer than the place's firms', the
+    leader's breakdown and chart read the codes' range, the place and the other keys tested
+    in a CASE (`keyed.place_read`): SQLite took a partner's index, 306,457 records for 8,304
+    (the codes within partner 502, heading 8475 and no park: 403 → 39 ms at 5.6 M records;
+    session 48). The sums are the records'; a scoped viewer keeps the plain read."""
+    from kaifang.enterprises.models import Enterprise
+    from kaifang.trade.selectors import totals_by_flow, trend
+    from kaifang.trade.tests.conftest import d
+
+    e1, e2 = Enterprise.objects.get(name="甲机电"), Enterprise.objects.get(name="乙纺织")
+    extra = [
+        CustomsRecord(
+            enterprise=e1,
+            period=d(2025, 1 + i % 3),
+            flow="export",
+            partner_code="116",
+            hs_code=f"8471{i:04d}",
+            trade_mode="10",
+            value_usd=Decimal(5),
+            value_cny=Decimal(35),
+        )
+        for i in range(30)
+    ] + [
+        CustomsRecord(
+            enterprise=e2,
+            period=d(2025, 3),
+            flow="import",
+            partner_code="502",
+            hs_code=f"8542390{i}",
+            trade_mode="10",
+            value_usd=Decimal(7),
+            value_cny=Decimal(49),
+        )
+        for i in range(3)
+    ]  # the place's firms hold many records; heading 8542 a few, some outside district A
+    CustomsRecord.objects.bulk_create(extra)
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    q = Query(year=2025, month=3, currency="usd")
+    district = str(city.district_a.pk)
+    sqlite = connection.vendor == "sqlite"
+    for params in (
+        {"hs": "8542", "district": district},
+        {"hs": "8542", "partner": "502", "district": district},
+        {"hs": "8542", "mode": "10", "district": district},
+    ):
+        keys = Keys(**params)
+        assert keyed.place_read(city.leader, keys) == (keyed.BY_CODES if sqlite else None)
+        assert keyed.place_read(city.district_a_user, keys) is None
+        for by in ("hs8", "partner"):
+            found = breakdown(viewer=city.leader, by=by, q=q, keys=keys, facts_only=True)
+            got = {r.key: r.ytd for r in found.rows if r.ytd}
+            assert got == _expected(keys, by, q.span_months("ytd")), (params, by)
+        records = apply_keys(CustomsRecord.objects.all(), keys)
+        chart = trend(viewer=city.leader, end=d(2025, 3), currency="usd", keys=keys)
+        assert {(p.period, p.export, p.import_) for p in chart if p.total} == {
+            (
+                period,
+                sum(
+                    (r.value_usd for r in records if r.period == period and r.flow == "export"),
+                    Decimal(0),
+                ),
+                sum(
+                    (r.value_usd for r in records if r.period == period and r.flow == "import"),
+                    Decimal(0),
+                ),
+            )
+            for period in {r.period for r in records}
+        }, params
+        cards = totals_by_flow(viewer=city.leader, q=q, keys=keys)
+        ytd = records.filter(period__in=q.span_months("ytd"))
+        assert cards["total"].ytd == sum((r.value_usd for r in ytd), Decimal(0)), params
+    assert keyed.place_read(city.leader, Keys(hs="84", district=district)) is None  # wider
