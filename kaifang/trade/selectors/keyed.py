@@ -17,9 +17,9 @@ from django.db import connection
 from django.db.models import CharField, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
-from kaifang.core.scope import effective_scope, visible_to
+from kaifang.core.scope import effective_scope, scope_q, visible_to
 from kaifang.enterprises.models import Enterprise
-from kaifang.trade.models import CommodityRollup, Dimension, TradeRollup
+from kaifang.trade.models import CommodityRollup, CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -118,9 +118,9 @@ def window_facts(
     every month ((hs_code, period)), a firm's ((enterprise, period) of the unique key),
     weighed by the rows each reads (a row fetched out of the table's order costs
     `KEY_ROW_COST`); the other conditions are tested in a CASE. Within a district, park or
-    industry: `keyed_facts`. For a scoped viewer, given the report month `q`: his firms'
+    industry: `place_facts`. For a scoped viewer, given the report month `q`: his firms'
     records with the keys tested on them where the drill-down's count would read them so
-    (`plans.count_plan`, weighed on the year to date), else `keyed_facts`."""
+    (`plans.count_plan`, weighed on the year to date), else `place_facts`."""
     if viewer is not None and not sees_all(viewer):
         scoped = q is not None and (
             count_plan(viewer=viewer, q=q, span="ytd", keys=keys, read=months) == SCOPE
@@ -130,7 +130,7 @@ def window_facts(
             # the trade mode's index across the city for a district user's partners within
             # 一般贸易 and HS 84 (8.3 s of CPU at 5.6 M records; 216 ms so, session 43)
             return hidden_in_case(scope_facts(viewer, months, keys), keys_q(keys)), False
-        return keyed_facts(viewer, keys), False
+        return place_facts(viewer, keys)
     if connection.vendor != "sqlite":
         return keyed_facts(viewer, keys), False
     if keys.params().keys() & FIRM_KEYS:
@@ -161,16 +161,17 @@ def window_facts(
 
 
 def place_read(viewer: Viewer, keys: Keys) -> str | None:
-    """For a viewer who sees the whole city on SQLite, within a district, park or industry
-    and trade keys: the HS prefix's codes (BY_CODES) where it is the narrowest trade key and
-    holds fewer records, each fetched out of the table's order, than the place's firms, every
-    month; None: the place's firms and the other keys plain (`keyed_facts`). Written plain,
+    """On SQLite, within a district, park or industry and trade keys: the HS prefix's codes
+    across the city (BY_CODES) where it is the narrowest trade key and holds fewer records,
+    each fetched out of the table's order, than the place's firms the viewer sees, every
+    month; None: those firms and the other keys plain (`keyed_facts`), and for a viewer who
+    sees only his own firms (a liaison officer, `firms_only`). Written plain,
     SQLite took a partner's index over an HS heading's range: the leader's codes within
     partner 502, heading 8475 and no park read 306,457 records for 8,304 (403 → 39 ms of
     CPU for the breakdown and its chart at 5.6 M records; session 48). A partner's index
     read so, the other keys in a CASE, cost 15–20 % more than SQLite's own plain plan over
     the same index: not taken."""
-    if connection.vendor != "sqlite" or not sees_all(viewer) or keys.enterprise:
+    if connection.vendor != "sqlite" or keys.enterprise or firms_only(viewer, keys):
         return None
     given = keys.params().keys()
     trade = given & TESTED_KEYS
@@ -184,12 +185,14 @@ def place_read(viewer: Viewer, keys: Keys) -> str | None:
 
 
 def place_facts(viewer: Viewer, keys: Keys) -> tuple[QuerySet[Any], bool]:
-    """The records within a place's keys as `place_read` reads them (every key tested in a
-    CASE), and whether the caller must test the months in one too (the codes' range is read
-    in every month); else `keyed_facts`."""
+    """The records within a place's keys as `place_read` reads them (every key and the
+    viewer's scope gate, the condition `visible_to` filters by, tested in a CASE), and
+    whether the caller must test the months in one too (the codes' range is read in every
+    month); else `keyed_facts`."""
     if place_read(viewer, keys) == BY_CODES:
-        ranged = facts(viewer).filter(code_range_q("hs_code", keys.hs))
-        return hidden_in_case(ranged, keys_q(keys)), True
+        ranged = CustomsRecord.objects.filter(code_range_q("hs_code", keys.hs))
+        gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
+        return hidden_in_case(ranged, keys_q(keys) & (gate or Q())), True
     return keyed_facts(viewer, keys), False
 
 

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, breakdown, keyed
-from kaifang.trade.selectors.base import apply_keys
+from kaifang.trade.selectors.base import apply_keys, facts
 
 pytestmark = pytest.mark.django_db
 
@@ -195,15 +195,16 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
     leader's breakdown and chart read the codes' range, the place and the other keys tested
     in a CASE (`keyed.place_read`): SQLite took a partner's index, 306,457 records for 8,304
     (the codes within partner 502, heading 8475 and no park: 403 → 39 ms at 5.6 M records;
-    session 48). The sums are the records'; a scoped viewer keeps the plain read."""
+    session 48). The sums are the records', for the leader and the district's user, through
+    the scope gate (in the CASE too); a liaison officer keeps his firms' read."""
     from kaifang.enterprises.models import Enterprise
     from kaifang.trade.selectors import totals_by_flow, trend
     from kaifang.trade.tests.conftest import d
 
-    e1, e2 = Enterprise.objects.get(name="甲机电"), Enterprise.objects.get(name="乙纺织")
+    e3, e2 = Enterprise.objects.get(name="丙电子"), Enterprise.objects.get(name="乙纺织")
     extra = [
         CustomsRecord(
-            enterprise=e1,
+            enterprise=e3,
             period=d(2025, 1 + i % 3),
             flow="export",
             partner_code="116",
@@ -237,12 +238,16 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
         {"hs": "8542", "mode": "10", "district": district},
     ):
         keys = Keys(**params)
-        assert keyed.place_read(city.leader, keys) == (keyed.BY_CODES if sqlite else None)
-        assert keyed.place_read(city.district_a_user, keys) is None
-        for by in ("hs8", "partner"):
-            found = breakdown(viewer=city.leader, by=by, q=q, keys=keys, facts_only=True)
-            got = {r.key: r.ytd for r in found.rows if r.ytd}
-            assert got == _expected(keys, by, q.span_months("ytd")), (params, by)
+        for viewer in (city.leader, city.district_a_user):
+            assert keyed.place_read(viewer, keys) == (keyed.BY_CODES if sqlite else None)
+            for by in ("hs8", "partner"):
+                found = breakdown(viewer=viewer, by=by, q=q, keys=keys, facts_only=True)
+                got = {r.key: r.ytd for r in found.rows if r.ytd}
+                assert got == _expected(keys, by, q.span_months("ytd")), (params, by)
+        assert keyed.place_read(city.liaison, keys) is None  # his own firms' read
+        # outside the viewer's scope: the codes' range read, nothing of it his
+        outside = breakdown(viewer=city.district_b_user, by="hs8", q=q, keys=keys, facts_only=True)
+        assert not [r for r in outside.rows if r.ytd], params
         records = apply_keys(CustomsRecord.objects.all(), keys)
         chart = trend(viewer=city.leader, end=d(2025, 3), currency="usd", keys=keys)
         assert {(p.period, p.export, p.import_) for p in chart if p.total} == {
@@ -263,3 +268,13 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
         ytd = records.filter(period__in=q.span_months("ytd"))
         assert cards["total"].ytd == sum((r.value_usd for r in ytd), Decimal(0)), params
     assert keyed.place_read(city.leader, Keys(hs="84", district=district)) is None  # wider
+    # no park: district B's firm holds heading 8542 too; the gate in the CASE keeps it out
+    keys = Keys(hs="8542", park="-")
+    assert keyed.place_read(city.district_a_user, keys) == (keyed.BY_CODES if sqlite else None)
+    found = breakdown(viewer=city.district_a_user, by="hs8", q=q, keys=keys, facts_only=True)
+    mine = apply_keys(facts(city.district_a_user), keys).filter(period__in=q.span_months("ytd"))
+    expected = defaultdict(Decimal)
+    for record in mine:
+        expected[record.hs_code] += record.value_usd
+    assert {r.key: r.ytd for r in found.rows if r.ytd} == expected != {}
+    assert not [r for r in found.rows if r.key.startswith("8542390")]  # e2's codes
