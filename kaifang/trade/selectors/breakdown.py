@@ -682,7 +682,7 @@ def trend(
     for qs, hidden in _flow_sources(viewer, keys):
         in_range = Q(period__gte=start, period__lte=end)
         grouped = (
-            (hidden_in_case(qs, in_range) if hidden else qs.filter(in_range))
+            (hidden_in_case(qs, in_range, "chart_months") if hidden else qs.filter(in_range))
             .values("period", "flow")
             .annotate(value=Sum(field_name))
             .order_by()
