@@ -240,10 +240,14 @@ def firms_named(viewer: Viewer, keys: Keys) -> list[str]:
     """The enterprise-rollup keys (ids) of the firms a district, park or industry key names,
     among those the viewer sees: what a breakdown or a drill-down within such a key reads
     from the enterprise rollup instead of the records."""
+    return [str(pk) for pk in named_firms_qs(viewer, keys).values_list("pk", flat=True)]
+
+
+def named_firms_qs(viewer: Viewer, keys: Keys) -> QuerySet[Enterprise]:
+    """`firms_named`'s firms as a query, for a subquery where a list could outgrow SQLite's
+    variables."""
     firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
-    if viewer is not None:
-        firms = visible_to(firms, viewer)
-    return [str(pk) for pk in firms.values_list("pk", flat=True)]
+    return firms if viewer is None else visible_to(firms, viewer)
 
 
 def sees_all(viewer: Viewer) -> bool:

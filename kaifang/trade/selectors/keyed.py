@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.models import CharField, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
-from kaifang.core.scope import effective_scope, scope_q, visible_to
-from kaifang.enterprises.models import Enterprise
+from kaifang.core.lib import request_memo
+from kaifang.core.scope import effective_scope, scope_q
 from kaifang.trade.models import CommodityRollup, CustomsRecord, Dimension, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
@@ -29,10 +29,10 @@ from kaifang.trade.selectors.base import (
     apply_keys,
     code_range_q,
     facts,
-    firm_keys_q,
     group_codes,
     hidden_in_case,
     keys_q,
+    named_firms_qs,
     sees_all,
 )
 from kaifang.trade.selectors.plans import (
@@ -75,7 +75,8 @@ def keyed_facts(viewer: Viewer, keys: Keys) -> QuerySet[Any]:
         # an equality's index over a range's, the trade mode's (5 M records of 一般贸易
         # across the city) for a district user's partners within HS 8471 and 一般贸易:
         # 8.0 s of CPU at 5.6 M records (session 43).
-        narrow = Keys(**{(name := _narrowest(keys, trade)): getattr(keys, name)})
+        name, _rows = _narrowest(keys, trade)
+        narrow = Keys(**{name: getattr(keys, name)})
         return hidden_in_case(_plain(qs, narrow), keys_q(keys))
     return _plain(qs, keys)
 
@@ -88,11 +89,12 @@ def _plain(qs: QuerySet[Any], keys: Keys) -> QuerySet[Any]:
     return qs
 
 
-def _narrowest(keys: Keys, names: Iterable[str]) -> str:
+def _narrowest(keys: Keys, names: Iterable[str]) -> tuple[str, float]:
     """Of the trade keys `names`, the one whose records are fewest in the city, every month
-    (from the rollups' counts); a partner before its group."""
+    (from the rollups' counts), and their number; a partner before its group."""
     counts = {name: _key_rows(keys, name, None) for name in sorted(names)}
-    return min(counts, key=lambda name: counts[name])
+    name = min(counts, key=lambda name: counts[name])
+    return name, counts[name]
 
 
 def _key_rows(keys: Keys, name: str, months: Sequence[dt.date] | None) -> float:
@@ -175,11 +177,16 @@ def place_read(viewer: Viewer, keys: Keys) -> str | None:
         return None
     given = keys.params().keys()
     trade = given & TESTED_KEYS
-    if not trade or not given & FIRM_KEYS:
+    if not trade or not given & FIRM_KEYS or not keys.hs or keys.hs == NONE_KEY:
         return None
-    if not keys.hs or keys.hs == NONE_KEY or _narrowest(keys, trade) != "hs":
-        return None
-    if _key_rows(keys, "hs", None) * KEY_ROW_COST >= _firm_rows(viewer, keys):
+    owner = None if viewer is None else viewer.pk
+    # once a request: the table, its chart and its cards each ask
+    return request_memo.memo(("trade.place_read", owner, keys), lambda: _place_read(viewer, keys))
+
+
+def _place_read(viewer: Viewer, keys: Keys) -> str | None:
+    name, rows = _narrowest(keys, keys.params().keys() & TESTED_KEYS)
+    if name != "hs" or rows * KEY_ROW_COST >= _firm_rows(viewer, keys):
         return None
     return BY_CODES
 
@@ -199,9 +206,7 @@ def place_facts(viewer: Viewer, keys: Keys) -> tuple[QuerySet[Any], bool]:
 def _firm_rows(viewer: Viewer, keys: Keys) -> float:
     """The records of the firms a district, park or industry key names (every month), from
     the enterprise rollup's counts."""
-    firms: QuerySet[Enterprise] = Enterprise.objects.filter(firm_keys_q(keys))
-    if viewer is not None:
-        firms = visible_to(firms, viewer)
+    firms = named_firms_qs(viewer, keys)
     named = firms.annotate(key=Cast("pk", output_field=CharField())).values("key")
     return _rows(
         TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, key__in=Subquery(named)), None

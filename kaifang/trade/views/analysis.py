@@ -161,7 +161,7 @@ def _breakdown_for(
     table = kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
     if named:
         rows = _named(by, table.rows)
-        if rows != table.rows:
+        if rows is not table.rows:  # `_named` returns the same list when no name changed
             table = replace(table, rows=rows)
     return setup, table
 
