@@ -269,6 +269,24 @@ def test_hs_display_names_fall_back_visibly_never_to_english(ref):
     assert not any(re.search(r"[A-Za-z]{3,}", shown) for shown in names.values())
 
 
+def test_hs_display_names_of_many_codes_read_every_name_and_show_the_same(ref, monkeypatch):
+    """Past HS_NAMES_LISTED codes and prefixes the names come from one read of every named
+    code, not an IN list: the same names, the fallbacks included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaifang.core import reference
+
+    codes = ["85", "0102", "8517", "851713", "85171300", "99", "01", ""]
+    listed = hs_display_names(codes)
+    monkeypatch.setattr(reference, "HS_NAMES_LISTED", 3)
+    with CaptureQueriesContext(connection) as read:
+        every = hs_display_names(codes)
+    assert every == listed
+    assert len(read.captured_queries) == 1
+    assert " IN " not in read.captured_queries[0]["sql"].upper()
+
+
 def test_partners_are_found_by_the_short_names_files_use(ref):
     """Customs files from bureaus write 沙特, 印尼, 澳洲 where the official list says 沙特阿拉伯,
     印度尼西亚, 澳大利亚: the import finds them instead of refusing the rows."""
