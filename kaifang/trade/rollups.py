@@ -36,6 +36,7 @@ from kaifang.trade.dimensions import (
 from kaifang.trade.models import (
     STAGE_MODELS,
     CommodityRollup,
+    CommodityYearToDateRollup,
     CustomsRecord,
     Dimension,
     EnterpriseGroupRollup,
@@ -61,6 +62,7 @@ _YTD = YearToDateRollup._meta.db_table
 _CROSS = PartnerProductRollup._meta.db_table
 _TRIPLE = PartnerModeProductRollup._meta.db_table
 _CODES = CommodityRollup._meta.db_table
+_CODES_YTD = CommodityYearToDateRollup._meta.db_table
 _PLACES = PlacePartnerChapterRollup._meta.db_table
 _GROUP_STAGE = EnterpriseGroupRollup._meta.db_table
 _GROUPS = PartnerGroup._meta.db_table
@@ -311,9 +313,10 @@ def rebuild_rollups(
             written += _insert_scoped(cursor, these, params)
             written += _insert_places(cursor, f"r.period IN ({placeholders})", months)
         group_stage(cursor, f"s.period IN ({placeholders})", months)
-        written += _insert_year_to_date(cursor, months)
+        written += _insert_year_to_date(cursor, months, _YTD)
         written += _insert_cross(cursor, months)
         written += _insert_codes(cursor, f"r.period IN ({placeholders})", months)
+        written += _insert_year_to_date(cursor, months, _CODES_YTD)
         for table, (stage, fields) in _STAGE_CROSSES.items():
             where = f"s.period IN ({placeholders})"
             source = _STAGE_TABLES[stage]
@@ -423,18 +426,28 @@ def _holds_other_months(model: type[Any], months: Sequence[dt.date]) -> bool:
     return bool(rows.exists())
 
 
-def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
-    """累计 per enterprise for each month from the first rebuilt one of its year through
-    December. The first month of each year's run sums the enterprise rollup from January;
-    each later one adds its month to the month before (a GROUP BY of two small sets)."""
+# 累计 tables: table → (model, its key column, the monthly rollup summed, that rollup's rows)
+_YEAR_TO_DATE: dict[str, tuple[type[Any], str, str, str]] = {
+    _YTD: (YearToDateRollup, _q("key"), _ROLLUPS, f"dimension = '{Dimension.ENTERPRISE.value}'"),
+    _CODES_YTD: (CommodityYearToDateRollup, "code", _CODES, "1 = 1"),
+}
+
+
+def _insert_year_to_date(cursor: object, months: Sequence[dt.date], table: str) -> int:
+    """累计 per key of a monthly rollup (`_YEAR_TO_DATE`: the enterprise rollup's firms, the
+    commodity code rollup's codes) for each month from the first rebuilt one of its year
+    through December. The first month of each year's run sums the monthly rollup from
+    January; each later one adds its month to the month before (a GROUP BY of two small
+    sets)."""
+    model, key, source, only = _YEAR_TO_DATE[table]
     first: dict[int, int] = {}
     for period in months:
         first[period.year] = min(first.get(period.year, 13), period.month)
-    YearToDateRollup.objects.filter(
+    model.objects.filter(
         period__in=[dt.date(y, m, 1) for y, start in first.items() for m in range(start, 13)]
     ).delete()
-    key, rows = _q("key"), _q("rows")
-    columns = f"INSERT INTO {_YTD} ({key}, period, flow, value_usd, value_cny, {rows}) "
+    rows = _q("rows")
+    columns = f"INSERT INTO {table} ({key}, period, flow, value_usd, value_cny, {rows}) "
     written = 0
     for year, start in sorted(first.items()):
         for month in range(start, 13):
@@ -442,20 +455,19 @@ def _insert_year_to_date(cursor: object, months: Sequence[dt.date]) -> int:
             if month == start:  # Table names are ours; values travel as parameters.
                 sql = (
                     f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
-                    f"SUM({rows}) FROM {_ROLLUPS} WHERE dimension = %s AND period >= %s "
+                    f"SUM({rows}) FROM {source} WHERE {only} AND period >= %s "
                     f"AND period <= %s GROUP BY {key}, flow"
                 )
-                params = [target, str(Dimension.ENTERPRISE), dt.date(year, 1, 1), target]
+                params = [target, dt.date(year, 1, 1), target]
             else:
                 sql = (
                     f"{columns}SELECT {key}, %s, flow, SUM(value_usd), SUM(value_cny), "  # noqa: S608
                     f"SUM({rows}) FROM (SELECT {key}, flow, value_usd, value_cny, {rows} "
-                    f"FROM {_YTD} WHERE period = %s UNION ALL SELECT {key}, flow, value_usd, "
-                    f"value_cny, {rows} FROM {_ROLLUPS} WHERE dimension = %s AND period = %s) "
+                    f"FROM {table} WHERE period = %s UNION ALL SELECT {key}, flow, value_usd, "
+                    f"value_cny, {rows} FROM {source} WHERE {only} AND period = %s) "
                     f"AS parts GROUP BY {key}, flow"
                 )
-                before = dt.date(year, month - 1, 1)
-                params = [target, before, str(Dimension.ENTERPRISE), target]
+                params = [target, dt.date(year, month - 1, 1), target]
             cursor.execute(sql, params)  # type: ignore[attr-defined]
             written += max(cursor.rowcount, 0)  # type: ignore[attr-defined]
     return written

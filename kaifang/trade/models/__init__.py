@@ -24,6 +24,7 @@ from kaifang.trade.models.records import (
 )
 from kaifang.trade.models.rollups import (
     CommodityRollup,
+    CommodityYearToDateRollup,
     Dimension,
     LiaisonRollup,
     ModeProductRollup,
@@ -52,6 +53,7 @@ __all__ = [
     "IMPORT_STATUS_COLOURS",
     "STAGE_MODELS",
     "CommodityRollup",
+    "CommodityYearToDateRollup",
     "CustomsRecord",
     "DataSource",
     "Dimension",

@@ -337,3 +337,27 @@ class CommodityRollup(MonthlySums):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.flow} {self.code}"
+
+
+class CommodityYearToDateRollup(MonthlySums):
+    """City-wide 累计 by commodity code: the sums of CommodityRollup from January to each
+    month of that month's year, as YearToDateRollup is the enterprise rollup's. The whole
+    city's codes page needs 累计 and 上年同期累计 of every code: two months of these rows
+    instead of twenty of the monthly ones (199,457 rows at 5.6 M records, 100 ms of SQL on
+    every first view). Rebuilt with CommodityRollup for each rebuilt month through December;
+    months after the last data hold the year's sums so far."""
+
+    code = models.CharField(max_length=8, blank=True)  # as CommodityRollup.code
+    period = models.DateField()  # the last month summed; the first is January of its year
+
+    class Meta:
+        verbose_name = "分商品编码年内累计汇总"
+        verbose_name_plural = "分商品编码年内累计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "code"], name="commodity_ytd_rollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} 1–{self.period:%Y-%m} {self.flow}"

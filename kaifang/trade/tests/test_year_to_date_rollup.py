@@ -1,24 +1,42 @@
-"""The year-to-date rollup (累计 per enterprise) must equal the facts from January to each
-month, after a full rebuild and after a later month-by-month one, and the pages reading it
-must give the figures the facts give."""
+"""The year-to-date rollups (累计 per enterprise, per commodity code) must equal the facts
+from January to each month, after a full rebuild, after a later month-by-month one and after
+the migration that adds the code one, and the pages reading them must give the figures the
+facts give."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
+from importlib import import_module
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from kaifang.trade.models import CustomsRecord, YearToDateRollup
+from kaifang.trade.models import CommodityYearToDateRollup, CustomsRecord, YearToDateRollup
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Query, breakdown, top_rows
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
 
-def _from_facts() -> dict[tuple[str, object, str], tuple[Decimal, Decimal, int]]:
-    """(enterprise, month, flow) → sums of January to that month, for every month from the
-    first with data in its year through December (the months a rebuild fills)."""
+def _firm(r: CustomsRecord) -> str:
+    return str(r.enterprise_id)
+
+
+def _code(r: CustomsRecord) -> str:
+    return r.hs_code[:8]
+
+
+def _from_facts(
+    key: Callable[[CustomsRecord], str] = _firm,
+) -> dict[tuple[str, object, str], tuple[Decimal, Decimal, int]]:
+    """(enterprise or code, month, flow) → sums of January to that month, for every month
+    from the first with data in its year through December (the months a rebuild fills)."""
     records = list(CustomsRecord.objects.all())
     first: dict[int, int] = {}
     for r in records:
@@ -28,7 +46,7 @@ def _from_facts() -> dict[tuple[str, object, str], tuple[Decimal, Decimal, int]]
         for month in range(start, 13):
             for r in records:
                 if r.period.year == year and r.period.month <= month:
-                    sums = out[(str(r.enterprise_id), d(year, month), r.flow)]
+                    sums = out[(key(r), d(year, month), r.flow)]
                     sums[0] += r.value_usd or 0
                     sums[1] += r.value_cny or 0
                     sums[2] += 1
@@ -42,6 +60,13 @@ def _table() -> dict[tuple[str, object, str], tuple[Decimal, Decimal, int]]:
     }
 
 
+def _codes_table() -> dict[tuple[str, object, str], tuple[Decimal, Decimal, int]]:
+    return {
+        (r.code, r.period, r.flow): (r.value_usd, r.value_cny, r.rows)
+        for r in CommodityYearToDateRollup.objects.all()
+    }
+
+
 def test_year_to_date_rows_equal_the_facts_from_january(trade_data):
     expected = _from_facts()
     assert _table() == expected
@@ -49,6 +74,23 @@ def test_year_to_date_rows_equal_the_facts_from_january(trade_data):
     e1 = str(trade_data.e1.pk)
     assert expected[(e1, d(2025, 3), "export")][0] == Decimal(150)
     assert expected[(e1, d(2025, 12), "export")][0] == Decimal(150)
+
+
+def test_code_year_to_date_rows_equal_the_facts_from_january(trade_data):
+    expected = _from_facts(_code)
+    assert _codes_table() == expected
+    # 61091000: e1's 50 in 2025-02 and 100 in 2025-03, e2's 30 in 2025-03 (trade_data)
+    assert (
+        expected[("61091000", d(2025, 12), "export")][0]
+        > expected[("61091000", d(2025, 2), "export")][0]
+    )
+
+
+def test_the_migration_fills_the_code_year_to_date_rows_from_the_code_rollup(trade_data):
+    CommodityYearToDateRollup.objects.all().delete()
+    migration = import_module("kaifang.trade.migrations.0032_commodity_year_to_date")
+    migration.fill(apps, SimpleNamespace(connection=connection))  # what it uses of its editor
+    assert _codes_table() == _from_facts(_code)
 
 
 def test_rebuilding_one_month_moves_every_later_total_of_its_year(trade_data, city):
@@ -64,6 +106,7 @@ def test_rebuilding_one_month_moves_every_later_total_of_its_year(trade_data, ci
     CustomsRecord.objects.filter(enterprise=trade_data.e5).delete()  # its only year: 2024
     rebuild_rollups([d(2025, 2), d(2024, 10)])
     assert _table() == _from_facts()
+    assert _codes_table() == _from_facts(_code)
     e2 = str(trade_data.e2.pk)
     ytd = YearToDateRollup.objects.get(key=e2, period=d(2025, 6), flow="export")
     assert ytd.value_usd == Decimal("35.25")
@@ -80,6 +123,22 @@ def test_enterprise_tables_from_the_rollups_equal_the_facts(trade_data, city, ye
             raw = breakdown(viewer=user, by=by, q=q, facts_only=True)
             assert fast.source == "rollup"
             assert (fast.rows, fast.total) == (raw.rows, raw.total), (user.username, by)
+
+
+@pytest.mark.parametrize("year,month", [(2025, 3), (2025, 12), (2026, 1), (2024, 1)])
+@pytest.mark.parametrize("flow", ["export", "total"])
+def test_the_citys_codes_from_the_rollups_equal_the_facts(trade_data, city, year, month, flow):
+    q = Query(year=year, month=month, flow=flow, currency="usd")
+    with CaptureQueriesContext(connection) as read:
+        fast = breakdown(viewer=city.leader, by="hs8", q=q)
+    raw = breakdown(viewer=city.leader, by="hs8", q=q, facts_only=True)
+    assert fast.source == "rollup"
+    assert (fast.rows, fast.total) == (raw.rows, raw.total)
+    # 累计 from the year-to-date rows: the monthly code rollup is read for three months only
+    sql: list[Any] = [x["sql"] for x in read.captured_queries if "commodity" in x["sql"]]
+    assert any("commodityyeartodaterollup" in x for x in sql)
+    monthly = [x for x in sql if "commodityrollup" in x and "yeartodate" not in x]
+    assert len(monthly) == 1 and monthly[0].count("-01'") <= 6, monthly
 
 
 def test_the_top_rows_are_the_first_rows_of_the_breakdown(trade_data, city):
