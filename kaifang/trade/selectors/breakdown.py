@@ -665,7 +665,7 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     by_flow = merge_sums(
         *(
             grouped_sums(qs, F("flow"), tq, window_hidden=hidden)
-            for qs, hidden in _flow_sources(viewer, keys)
+            for qs, hidden in _flow_sources(viewer, keys, q.all_months())
         )
     )
     result = {}
@@ -677,15 +677,20 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     return result
 
 
-def _flow_sources(viewer: Viewer, keys: Keys) -> list[tuple[QuerySet[Any], bool]]:
+def _flow_sources(
+    viewer: Viewer, keys: Keys, months: list[dt.date]
+) -> list[tuple[QuerySet[Any], bool]]:
     """Where totals by flow and period come from: without keys, the trade-mode rollups (they
     partition the records); within one key, the rollup rows that select its records (an
     enterprise's, a partner's or a group's, a trade mode's, an HS chapter's or heading's, the
     firms of a district, park or industry: the drill-down's count reads the same), so a
     breakdown within a key charts 36 months from rollups instead of reading them from the
     records (3.1 s within a district at 5.6 M records, session 40); else the records, within
-    a place's keys as `keyed.place_facts` reads them. Each with whether the months must be
-    tested in a CASE."""
+    a place's keys as `keyed.place_facts` reads them, or, for a scoped viewer within trade
+    keys, as his breakdown reads them over `months` (`keyed.window_facts`: a district user's
+    chart within partner 112, HS 85 and 一般贸易 read the partner's records across the city,
+    580 ms at 5.6 M records, where his table read the 107 firms that hold all three). Each with
+    whether the months must be tested in a CASE."""
     if keys.is_empty:
         if viewer is None or sees_all(viewer):
             return [(TradeRollup.objects.filter(dimension=Dimension.MODE), False)]
@@ -695,6 +700,9 @@ def _flow_sources(viewer: Viewer, keys: Keys) -> list[tuple[QuerySet[Any], bool]
         return [(qs, False) for qs in sources]
     if keys.params().keys() & FIRM_KEYS:
         return [place_facts(viewer, keys)]
+    if viewer is not None and not sees_all(viewer):
+        end = months[-1]
+        return [window_facts(viewer, keys, months, q=Query(year=end.year, month=end.month))]
     return [(keyed_facts(viewer, keys), False)]
 
 
@@ -717,7 +725,7 @@ def trend(
     start = add_months(end, -(months - 1))
     field_name = "value_usd" if currency == "usd" else "value_cny"
     found: dict[tuple[dt.date, str], Decimal] = defaultdict(lambda: ZERO)
-    for qs, hidden in _flow_sources(viewer, keys):
+    for qs, hidden in _flow_sources(viewer, keys, [add_months(start, i) for i in range(months)]):
         in_range = Q(period__gte=start, period__lte=end)
         grouped = (
             (hidden_in_case(qs, in_range, "chart_months") if hidden else qs.filter(in_range))
