@@ -699,7 +699,7 @@ def _flow_sources(
     if sources is not None:
         return [(qs, False) for qs in sources]
     if keys.params().keys() & FIRM_KEYS:
-        return [place_facts(viewer, keys)]
+        return [place_facts(viewer, keys, months)]
     if viewer is not None and not sees_all(viewer):
         end = months[-1]
         return [window_facts(viewer, keys, months, q=Query(year=end.year, month=end.month))]

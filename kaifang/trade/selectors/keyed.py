@@ -19,7 +19,7 @@ from django.db.models.functions import Cast
 
 from kaifang.core.lib import request_memo
 from kaifang.core.scope import effective_scope, scope_q
-from kaifang.trade.models import CommodityRollup, CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.models import CommodityRollup, CustomsRecord, Dimension, Flow, TradeRollup
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -41,6 +41,7 @@ from kaifang.trade.selectors.plans import (
     TESTED_KEYS,
     count_plan,
     key_firms,
+    place_key_firms,
     scope_facts,
 )
 from kaifang.trade.selectors.summary import CODE_WIDTH
@@ -132,14 +133,14 @@ def window_facts(
             # the trade mode's index across the city for a district user's partners within
             # 一般贸易 and HS 84 (8.3 s of CPU at 5.6 M records; 216 ms so, session 43)
             return hidden_in_case(scope_facts(viewer, months, keys), keys_q(keys)), False
-        return place_facts(viewer, keys)
+        return place_facts(viewer, keys, months)
     if connection.vendor != "sqlite":
         return keyed_facts(viewer, keys), False
     if keys.params().keys() & FIRM_KEYS:
         # a district's, park's or industry's firms: SQLite reads them through the firm's
         # index and the unique key (hidden, it read every record of the window), unless a
         # trade key's own index holds fewer records (`place_read`)
-        return place_facts(viewer, keys)
+        return place_facts(viewer, keys, months)
     if keys.is_empty:
         return facts(viewer), False
     read = cheapest_read(keys, months, viewer=viewer)
@@ -162,17 +163,20 @@ def window_facts(
     return hidden_in_case(qs.filter(window), keys_q(keys)), False
 
 
-def place_read(viewer: Viewer, keys: Keys) -> str | None:
-    """On SQLite, within a district, park or industry and trade keys: the HS prefix's codes
-    across the city (BY_CODES) where it is the narrowest trade key and holds fewer records,
-    each fetched out of the table's order, than the place's firms the viewer sees, every
-    month; None: those firms and the other keys plain (`keyed_facts`), and for a viewer who
-    sees only his own firms (a liaison officer, `firms_only`). Written plain,
-    SQLite took a partner's index over an HS heading's range: the leader's codes within
-    partner 502, heading 8475 and no park read 306,457 records for 8,304 (403 → 39 ms of
-    CPU for the breakdown and its chart at 5.6 M records; session 48). A partner's index
-    read so, the other keys in a CASE, cost 15–20 % more than SQLite's own plain plan over
-    the same index: not taken."""
+def place_read(viewer: Viewer, keys: Keys, months: Sequence[dt.date]) -> str | None:
+    """On SQLite, within a district, park or industry and trade keys with an HS prefix, read
+    for sums over `months`: the HS prefix's codes across the city (BY_CODES) where it is the
+    narrowest trade key and holds fewer records, each fetched out of the table's order, than
+    the place's firms the viewer sees, every month; the place's firms that hold every trade
+    key (BY_KEY_FIRMS, `plans.place_key_firms`) where that read would cost more than
+    `PLACE_KEY_FIRMS_PRICED_ABOVE` and their seeks cost less; None: those firms and the other keys
+    plain (`keyed_facts`), and for a viewer who sees only his own firms (a liaison officer,
+    `firms_only`). Written plain, SQLite took a partner's index over an HS heading's range:
+    the leader's codes within partner 502, heading 8475 and no park read 306,457 records for
+    8,304 (403 → 39 ms of CPU for the breakdown and its chart at 5.6 M records; session 48).
+    A partner's index read so, the other keys in a CASE, cost 15–20 % more than SQLite's own
+    plain plan over the same index: not taken. His headings within partner 502, HS 84 and no
+    park read the partner's index so (405 ms of SQL on a miss; session 49)."""
     if connection.vendor != "sqlite" or keys.enterprise or firms_only(viewer, keys):
         return None
     given = keys.params().keys()
@@ -181,35 +185,62 @@ def place_read(viewer: Viewer, keys: Keys) -> str | None:
         return None
     owner = None if viewer is None else viewer.pk
     # once a request: the table, its chart and its cards each ask
-    return request_memo.memo(("trade.place_read", owner, keys), lambda: _place_read(viewer, keys))
+    return request_memo.memo(
+        ("trade.place_read", owner, keys, tuple(months)),
+        lambda: _place_read(viewer, keys, months),
+    )
 
 
-def _place_read(viewer: Viewer, keys: Keys) -> str | None:
+def _place_read(viewer: Viewer, keys: Keys, months: Sequence[dt.date]) -> str | None:
     name, rows = _narrowest(keys, keys.params().keys() & TESTED_KEYS)
-    if name != "hs" or rows * KEY_ROW_COST >= _firm_rows(viewer, keys):
-        return None
-    return BY_CODES
+    firm_rows = _firm_rows(viewer, keys)
+    codes = name == "hs" and rows * KEY_ROW_COST < firm_rows
+    # what the read chosen so far costs: the codes' range every month, or SQLite's own plan
+    # over the narrowest key's index (or the place's firms) in the months
+    cost = (
+        rows * KEY_ROW_COST
+        if codes
+        else min(_key_rows(keys, name, months) * KEY_ROW_COST, _firm_rows(viewer, keys, months))
+    )
+    if cost > PLACE_KEY_FIRMS_PRICED_ABOVE:
+        found = place_key_firms(viewer, months, keys)
+        if found is not None and found.cost() * KEY_FIRMS_WEIGHT < cost:
+            return BY_KEY_FIRMS
+    return BY_CODES if codes else None
 
 
-def place_facts(viewer: Viewer, keys: Keys) -> tuple[QuerySet[Any], bool]:
-    """The records within a place's keys as `place_read` reads them (every key and the
-    viewer's scope gate, the condition `visible_to` filters by, tested in a CASE), and
-    whether the caller must test the months in one too (the codes' range is read in every
-    month); else `keyed_facts`."""
-    if place_read(viewer, keys) == BY_CODES:
-        ranged = CustomsRecord.objects.filter(code_range_q("hs_code", keys.hs))
-        gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
-        return hidden_in_case(ranged, keys_q(keys) & (gate or Q())), True
-    return keyed_facts(viewer, keys), False
+def place_facts(
+    viewer: Viewer, keys: Keys, months: Sequence[dt.date]
+) -> tuple[QuerySet[Any], bool]:
+    """The records within a place's keys as `place_read` reads them for sums over `months`
+    (every key and the viewer's scope gate, the condition `visible_to` filters by, tested in
+    a CASE), and whether the caller must test the months in one too (the codes' range is
+    read in every month); else `keyed_facts`."""
+    read = place_read(viewer, keys, months)
+    if read is None:
+        return keyed_facts(viewer, keys), False
+    gate = None if viewer is None else scope_q(CustomsRecord, effective_scope(viewer))
+    tested = keys_q(keys) & (gate or Q())
+    ranged = CustomsRecord.objects.filter(code_range_q("hs_code", keys.hs))
+    if read == BY_CODES:
+        return hidden_in_case(ranged, tested), True
+    found = place_key_firms(viewer, months, keys)  # as place_read found them
+    if found is None:
+        return keyed_facts(viewer, keys), False
+    # after both flows, so that the unique key (enterprise, period, flow, hs_code) seeks the
+    # range in each of their months (`plans.scope_facts`)
+    firms = ranged.filter(Q(enterprise_id__in=found.firms) & Q(flow__in=Flow.values))
+    return hidden_in_case(firms, tested), False
 
 
-def _firm_rows(viewer: Viewer, keys: Keys) -> float:
-    """The records of the firms a district, park or industry key names (every month), from
-    the enterprise rollup's counts."""
+def _firm_rows(viewer: Viewer, keys: Keys, months: Sequence[dt.date] | None = None) -> float:
+    """The records of the firms a district, park or industry key names (every month, or in
+    `months`), from the enterprise rollup's counts."""
     firms = named_firms_qs(viewer, keys)
     named = firms.annotate(key=Cast("pk", output_field=CharField())).values("key")
     return _rows(
-        TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, key__in=Subquery(named)), None
+        TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE, key__in=Subquery(named)),
+        months,
     )
 
 
@@ -245,6 +276,10 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date], *, viewer: Viewer = Non
 # ms, the window 3,449,287 in 1,314 ms).
 KEY_FIRMS_PRICED_ABOVE = 500_000
 KEY_FIRMS_WEIGHT = 2.5
+# A place's firms that hold the trade keys are fewer, and read from the stages for them alone
+# (10–30 ms at 5.6 M records): priced from a plain read of about 50 ms. A district user's
+# headings within partner 502, HS 85 and his park read 381,723 units so (216 ms on a miss).
+PLACE_KEY_FIRMS_PRICED_ABOVE = 200_000
 
 
 def _codes(prefix: str) -> QuerySet[Any]:

@@ -21,7 +21,12 @@ from kaifang.trade.selectors.base import apply_keys, facts
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = {"partner": F("partner_code"), "hs8": Substr("hs_code", 1, 8), "mode": F("trade_mode")}
+GROUPS = {
+    "partner": F("partner_code"),
+    "hs4": Substr("hs_code", 1, 4),
+    "hs8": Substr("hs_code", 1, 8),
+    "mode": F("trade_mode"),
+}
 KEYS = [
     ({"mode": "10", "hs": "84"}, (keyed.BY_WINDOW, keyed.BY_CODES, keyed.BY_KEY_FIRMS)),
     (
@@ -239,12 +244,14 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
     ):
         keys = Keys(**params)
         for viewer in (city.leader, city.district_a_user):
-            assert keyed.place_read(viewer, keys) == (keyed.BY_CODES if sqlite else None)
+            assert keyed.place_read(viewer, keys, q.all_months()) == (
+                keyed.BY_CODES if sqlite else None
+            )
             for by in ("hs8", "partner"):
                 found = breakdown(viewer=viewer, by=by, q=q, keys=keys, facts_only=True)
                 got = {r.key: r.ytd for r in found.rows if r.ytd}
                 assert got == _expected(keys, by, q.span_months("ytd")), (params, by)
-        assert keyed.place_read(city.liaison, keys) is None  # his own firms' read
+        assert keyed.place_read(city.liaison, keys, q.all_months()) is None  # his own firms' read
         # outside the viewer's scope: the codes' range read, nothing of it his
         outside = breakdown(viewer=city.district_b_user, by="hs8", q=q, keys=keys, facts_only=True)
         assert not [r for r in outside.rows if r.ytd], params
@@ -267,10 +274,14 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
         cards = totals_by_flow(viewer=city.leader, q=q, keys=keys)
         ytd = records.filter(period__in=q.span_months("ytd"))
         assert cards["total"].ytd == sum((r.value_usd for r in ytd), Decimal(0)), params
-    assert keyed.place_read(city.leader, Keys(hs="84", district=district)) is None  # wider
+    assert (
+        keyed.place_read(city.leader, Keys(hs="84", district=district), q.all_months()) is None
+    )  # wider
     # no park: district B's firm holds heading 8542 too; the gate in the CASE keeps it out
     keys = Keys(hs="8542", park="-")
-    assert keyed.place_read(city.district_a_user, keys) == (keyed.BY_CODES if sqlite else None)
+    assert keyed.place_read(city.district_a_user, keys, q.all_months()) == (
+        keyed.BY_CODES if sqlite else None
+    )
     found = breakdown(viewer=city.district_a_user, by="hs8", q=q, keys=keys, facts_only=True)
     mine = apply_keys(facts(city.district_a_user), keys).filter(period__in=q.span_months("ytd"))
     expected = defaultdict(Decimal)
@@ -278,3 +289,79 @@ def test_a_place_with_a_narrower_hs_key_reads_its_codes(trade_data, city):
         expected[record.hs_code] += record.value_usd
     assert {r.key: r.ytd for r in found.rows if r.ytd} == expected != {}
     assert not [r for r in found.rows if r.key.startswith("8542390")]  # e2's codes
+
+
+def test_a_place_within_an_hs_key_and_another_reads_the_place_firms_that_hold_both(
+    trade_data, city, monkeypatch
+):
+    """Within a place, an HS chapter and a partner, where that read is dear (`keyed.place_read`
+    BY_KEY_FIRMS): the place's firms the viewer sees that hold both keys (the stages), their
+    records in the chapter's range sought through the unique key, every key and the scope
+    gate in a CASE. A district user's headings within partner 116, HS 85 and his district
+    read the partner's records across the city: 293 → 93 ms on a miss at 5.6 M records
+    (session 49). The sums are the records': a firm of the place that holds both keys in
+    different records sums nothing, a firm outside the viewer's scope nothing either."""
+    from kaifang.enterprises.models import Enterprise
+    from kaifang.trade.selectors import trend
+    from kaifang.trade.tests.conftest import d
+
+    monkeypatch.setattr(keyed, "PLACE_KEY_FIRMS_PRICED_ABOVE", -1.0)
+    monkeypatch.setattr(keyed, "KEY_FIRMS_WEIGHT", 0.0)  # chosen wherever the firms are found
+    e3, e5 = Enterprise.objects.get(name="丙电子"), Enterprise.objects.get(name="戊贸易")
+    e2 = Enterprise.objects.get(name="乙纺织")  # district B, no park
+
+    def record(firm: Enterprise, month: int, partner: str, hs: str) -> CustomsRecord:
+        return CustomsRecord(
+            enterprise=firm,
+            period=d(2025, month),
+            flow="export",
+            partner_code=partner,
+            hs_code=hs,
+            trade_mode="10",
+            value_usd=Decimal(month + 1),
+            value_cny=Decimal(7 * (month + 1)),
+        )
+
+    CustomsRecord.objects.bulk_create(
+        [record(e3, m, "116", f"8471{m:04d}") for m in (1, 2, 3)]
+        + [record(e3, 3, "502", "85423900")]
+        + [record(e5, 2, "116", "61091000"), record(e5, 2, "502", "84715000")]  # apart
+        + [record(e2, m, "116", "84713000") for m in (2, 3)]  # outside district A
+    )
+    rebuild_rollups(CustomsRecord.objects.values_list("period", flat=True))
+    q = Query(year=2025, month=3, currency="usd")
+    months = q.all_months()
+    sqlite = connection.vendor == "sqlite"
+    district = str(city.district_a.pk)
+    firms_read = '"trade_customsrecord"."enterprise_id" IN ('
+    for params in ({"hs": "84", "partner": "116", "district": district},):
+        keys = Keys(**params)
+        for viewer in (city.leader, city.district_a_user):
+            assert keyed.place_read(viewer, keys, months) == (
+                keyed.BY_KEY_FIRMS if sqlite else None
+            )
+            for by in ("hs4", "partner"):
+                with CaptureQueriesContext(connection) as read:
+                    found = breakdown(viewer=viewer, by=by, q=q, keys=keys, facts_only=True)
+                got = {r.key: r.ytd for r in found.rows if r.ytd}
+                assert got == _expected(keys, by, q.span_months("ytd")) != {}, (params, by)
+                sql = [x["sql"] for x in read.captured_queries if "trade_customsrecord" in x["sql"]]
+                assert any(firms_read in x for x in sql) == sqlite, sql
+        assert keyed.place_read(city.liaison, keys, months) is None  # his own firms' read
+        outside = breakdown(viewer=city.district_b_user, by="hs4", q=q, keys=keys, facts_only=True)
+        assert not [r for r in outside.rows if r.ytd], params
+        records = apply_keys(CustomsRecord.objects.all(), keys)
+        chart = trend(viewer=city.district_a_user, end=d(2025, 3), currency="usd", keys=keys)
+        by_month: dict[object, Decimal] = defaultdict(Decimal)
+        for r in records:
+            by_month[r.period] += r.value_usd
+        assert {p.period: p.export for p in chart if p.total} == by_month
+    # no park: district B's firm holds both keys too; the gate in the CASE keeps it out
+    keys = Keys(hs="84", partner="116", park="-")
+    assert keyed.place_read(city.district_a_user, keys, months) == (
+        keyed.BY_KEY_FIRMS if sqlite else None
+    )
+    found = breakdown(viewer=city.district_a_user, by="hs4", q=q, keys=keys, facts_only=True)
+    mine = apply_keys(facts(city.district_a_user), keys).filter(period__in=q.span_months("ytd"))
+    assert {r.key: r.ytd for r in found.rows if r.ytd} == {"8471": sum(r.value_usd for r in mine)}
+    assert e2.pk not in {r.enterprise_id for r in mine}
