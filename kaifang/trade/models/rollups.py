@@ -361,3 +361,58 @@ class CommodityYearToDateRollup(MonthlySums):
 
     def __str__(self) -> str:
         return f"{self.code} 1–{self.period:%Y-%m} {self.flow}"
+
+
+class PlaceCommodityRollup(MonthlySums):
+    """Monthly sums by commodity code for the enterprises of one (district, park) pair: a
+    district or park user's codes, and the leader's within a district or park, which no
+    stage holds (they stop at the heading). A district user's 4,362 codes read his firms'
+    records of 22 months: 780 ms on a miss at 5.6 M records (session 49). 1,175,970 rows at
+    5.6 M, a fifth of the records. Filtered by the viewer's units as ScopeRollup is. Grouped
+    from the facts with the other rollups; for the pairs of a firm that moves, grouped again
+    from their firms' records (`rollups.refresh_places`)."""
+
+    district_id = models.PositiveIntegerField(default=0)  # 0: none (unit ids start at 1)
+    park_id = models.PositiveIntegerField(default=0)
+    code = models.CharField(max_length=8, blank=True)  # as CommodityRollup.code
+
+    class Meta:
+        verbose_name = "分县区园区分商品编码月度汇总"
+        verbose_name_plural = "分县区园区分商品编码月度汇总"
+        # the months first: a page reads three of them (and 累计 from the year-to-date rows),
+        # sought for the viewer's districts; a park's rows through the park index
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "district_id", "park_id", "code"],
+                name="place_commodity_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["park_id", "period"], name="place_commodity_park")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id}/{self.park_id} {self.period:%Y-%m} {self.flow} {self.code}"
+
+
+class PlaceCommodityYearToDateRollup(MonthlySums):
+    """累计 of PlaceCommodityRollup: per pair and code, the sums from January to each month
+    of that month's year (decision 0050), as CommodityYearToDateRollup is the city's. About
+    as many rows as the monthly one (a pair trades most of its codes every month)."""
+
+    district_id = models.PositiveIntegerField(default=0)
+    park_id = models.PositiveIntegerField(default=0)
+    code = models.CharField(max_length=8, blank=True)
+    period = models.DateField()  # the last month summed; the first is January of its year
+
+    class Meta:
+        verbose_name = "分县区园区分商品编码年内累计汇总"
+        verbose_name_plural = "分县区园区分商品编码年内累计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "flow", "district_id", "park_id", "code"],
+                name="place_commodity_ytd_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["park_id", "period"], name="place_commodity_ytd_park")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id}/{self.park_id} {self.code} 1–{self.period:%Y-%m} {self.flow}"

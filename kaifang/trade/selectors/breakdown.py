@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -65,6 +65,7 @@ from kaifang.trade.selectors.summary import (
     code_source,
     cross_source,
     mode_cross_source,
+    place_code_sources,
     place_cross_source,
     rollup_sources,
     stage_source,
@@ -374,6 +375,9 @@ def base_sums(
     coded = None if facts_only else _code_source(viewer, by, keys)
     if coded is not None and keys.is_empty:
         return _city_code_sums(q), "rollup"
+    placed_codes = None if facts_only or by != "hs8" else place_code_sources(viewer, keys)
+    if placed_codes is not None:
+        return _code_sums(placed_codes, q), "rollup"
     if coded is not None:
         # a heading's codes through their (code, period) range, not every code of the window
         # (a chapter's are a tenth of the city's: the window's months read them as fast)
@@ -402,11 +406,18 @@ def _city_code_sums(q: Query) -> dict[str, Sums]:
     """The whole city's sums by commodity code: the single months from the code rollup, 累计
     and 上年同期累计 from its year-to-date one (two months of rows instead of twenty-two:
     199,457 rows at 5.6 M records; decision 0049), as `enterprise_sums` reads the firms."""
+    city = CommodityRollup.objects.all(), CommodityYearToDateRollup.objects.all()
+    return _code_sums([city], q)
+
+
+def _code_sums(sources: Sequence[tuple[QuerySet[Any], QuerySet[Any]]], q: Query) -> dict[str, Sums]:
+    """Sums by code over (monthly, 累计) rollup pairs: the single months from the first, 累计
+    and 上年同期累计 from the second."""
     single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
     ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
     return merge_sums(
-        grouped_sums(CommodityRollup.objects.all(), F("code"), q, single),
-        grouped_sums(CommodityYearToDateRollup.objects.all(), F("code"), q, ytd),
+        *(grouped_sums(monthly, F("code"), q, single) for monthly, _to_date in sources),
+        *(grouped_sums(to_date, F("code"), q, ytd) for _monthly, to_date in sources),
     )
 
 
@@ -554,6 +565,7 @@ def prime_tables(
         and _mode_cross_source(viewer, by, keys) is None
         and _place_source(viewer, by, keys) is None
         and _code_source(viewer, by, keys) is None
+        and (by != "hs8" or place_code_sources(viewer, keys) is None)
         and _stage_source(viewer, by, keys) is None
     ]
     if rest:

@@ -16,11 +16,14 @@ from kaifang.trade.dimensions import FIELDS, STAGES
 from kaifang.trade.models import (
     STAGE_MODELS,
     CommodityRollup,
+    CommodityYearToDateRollup,
     CustomsRecord,
     ModeProductRollup,
     PartnerModeProductRollup,
     PartnerModeRollup,
     PartnerProductRollup,
+    PlaceCommodityRollup,
+    PlaceCommodityYearToDateRollup,
     PlacePartnerChapterRollup,
 )
 
@@ -147,7 +150,45 @@ _CITY_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
             "chapter": Substr("hs_code", 1, 2),
         },
     ),
+    (
+        PlaceCommodityRollup,
+        ("district_id", "park_id", "code"),
+        {
+            "district_id": Coalesce("enterprise__district_id", 0),
+            "park_id": Coalesce("enterprise__park_id", 0),
+            "code": Substr("hs_code", 1, 8),
+        },
+    ),
 ]
+
+# each 累计 rollup: its model, its key columns, the same keys over a customs record
+_YEAR_TO_DATE_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
+    (CommodityYearToDateRollup, ("code",), {"code": Substr("hs_code", 1, 8)}),
+    (
+        PlaceCommodityYearToDateRollup,
+        ("district_id", "park_id", "code"),
+        {
+            "district_id": Coalesce("enterprise__district_id", 0),
+            "park_id": Coalesce("enterprise__park_id", 0),
+            "code": Substr("hs_code", 1, 8),
+        },
+    ),
+]
+
+
+def year_to_date_from_facts(exprs: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """A 累计 rollup's rows from the records: each key's sums from January to each month from
+    its first month with records in that year through December."""
+    summed: dict[tuple[Any, ...], list[Any]] = {}
+    for period, flow, *rest in city_from_facts(exprs):
+        *keys, usd, cny, n = rest
+        for month in range(period.month, 13):
+            at = (period.replace(month=month), flow, *keys)
+            sums = summed.setdefault(at, [Decimal(0), Decimal(0), 0])
+            sums[0] += usd
+            sums[1] += cny
+            sums[2] += n
+    return sorted(((*k, v[0], v[1], v[2]) for k, v in summed.items()), key=str)
 
 
 def city_table(model: Any, keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -192,3 +233,5 @@ def assert_stages_equal_the_facts() -> None:
     assert any(tables.values())  # a comparison of two empty sets proves nothing
     for model, keys, exprs in _CITY_ROLLUPS:
         assert city_table(model, keys) == city_from_facts(exprs), model.__name__
+    for model, keys, exprs in _YEAR_TO_DATE_ROLLUPS:
+        assert city_table(model, keys) == year_to_date_from_facts(exprs), model.__name__

@@ -482,9 +482,11 @@ def test_the_firms_within_a_group_read_the_group_stage(personas, city):
 def test_the_codes_within_an_hs_prefix_read_the_commodity_rollup_for_the_whole_city(personas, city):
     """By 8-digit code within a heading or chapter (a heading row's next level) the whole
     city reads the commodity code rollup (the leader's codes within heading 8539 read 47,727
-    records on a first view at 5.6 M); a scoped user reads his records. Either way the rows
-    are the records' own, and one code's drill-down counts from the rollup too."""
+    records on a first view at 5.6 M); a scoped user reads his records, and without a key a
+    user of units alone the pair × code rollups (decision 0050). Either way the rows are the
+    records' own, and one code's drill-down counts from the rollup too."""
     from kaifang.trade.selectors import drill_summary
+    from kaifang.trade.selectors.base import reach
 
     q = Query(year=2025, month=3, flow="total", currency="usd")
     users = {**personas, "leader": city.leader}
@@ -496,8 +498,11 @@ def test_the_codes_within_an_hs_prefix_read_the_commodity_rollup_for_the_whole_c
             raw = breakdown(viewer=user, by="hs8", q=q, keys=keys, facts_only=True)
             assert fast.rows == raw.rows and fast.total == raw.total, (persona, keys)
             coded = any("trade_commodityrollup" in x["sql"] for x in read.captured_queries)
-            # a scoped user's figures are his records' (the city's counts may weigh his plan)
-            assert (fast.source == "rollup") == (user == city.leader), (persona, keys)
+            # a scoped user's figures are his records' (the city's counts may weigh his plan),
+            # or for the user of units alone, without a key, his pairs' codes
+            seen = None if user == city.leader else reach(user)
+            paired = bool(seen and keys.is_empty and seen.unit_ids and not seen.owner_only_ids)
+            assert (fast.source == "rollup") == (user == city.leader or paired), (persona, keys)
             if user == city.leader:
                 assert coded, keys
             found += len(fast.rows)

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kaifang.trade.models import CommodityYearToDateRollup, CustomsRecord, YearToDateRollup
 from kaifang.trade.rollups import rebuild_rollups
-from kaifang.trade.selectors import Query, breakdown, top_rows
+from kaifang.trade.selectors import Keys, Query, breakdown, top_rows
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
@@ -166,3 +166,61 @@ def test_before_the_first_rebuild_the_monthly_rollup_answers(trade_data, city):
     fast = breakdown(viewer=city.leader, by="enterprise", q=q)
     assert fast.rows == breakdown(viewer=city.leader, by="enterprise", q=q, facts_only=True).rows
     assert fast.total.ytd == Decimal(400)
+
+
+@pytest.mark.parametrize("year,month", [(2025, 3), (2025, 12), (2024, 3)])
+def test_the_codes_of_a_place_or_a_units_user_read_the_pair_code_rollups(
+    trade_data, city, year, month
+):
+    """A district or park user's codes without a key, and anyone's within a district or park,
+    read the pair × code rollup and its 累计 (decision 0050: a district user's 4,362 codes
+    read his records, 780 ms on a miss at 5.6 M) and equal his records'; a liaison officer
+    who sees a firm outside his units keeps the records."""
+    q = Query(year=year, month=month, currency="cny")
+    a, park, b = city.district_a.pk, city.district_a_park.pk, city.district_b.pk
+    cases = [
+        (city.leader, Keys(district=str(a))),
+        (city.leader, Keys(district=str(b))),
+        (city.leader, Keys(park=str(park))),
+        (city.leader, Keys(park="-")),
+        (city.leader, Keys(district=str(a), park="-")),
+        (city.district_a_user, Keys()),
+        (city.district_b_user, Keys()),
+        (city.district_a_user, Keys(park=str(park))),
+        (city.district_b_user, Keys(district=str(a))),  # outside his units: nothing
+    ]
+    seen = 0
+    for viewer, keys in cases:
+        with CaptureQueriesContext(connection) as read:
+            fast = breakdown(viewer=viewer, by="hs8", q=q, keys=keys)
+        raw = breakdown(viewer=viewer, by="hs8", q=q, keys=keys, facts_only=True)
+        assert fast.source == "rollup", (viewer, keys)
+        assert (fast.rows, fast.total) == (raw.rows, raw.total), (viewer, keys)
+        sql = " ".join(x["sql"] for x in read.captured_queries)
+        assert "trade_customsrecord" not in sql and "placecommodityyeartodate" in sql, keys
+        seen += len(fast.rows)
+    assert seen > 5
+    outside = breakdown(viewer=city.district_b_user, by="hs8", q=q, keys=Keys(district=str(a)))
+    assert not outside.rows
+    # a liaison officer of a firm outside his units: no pair holds it alone
+    trade_data.e2.liaison = city.liaison
+    trade_data.e2.save()
+    with CaptureQueriesContext(connection) as read:
+        mine = breakdown(viewer=city.liaison, by="hs8", q=q)
+    assert mine.source == "facts"
+    assert (mine.rows, mine.total) == (
+        (raw := breakdown(viewer=city.liaison, by="hs8", q=q, facts_only=True)).rows,
+        raw.total,
+    )
+
+
+def test_the_migration_fills_the_pair_code_rollups_from_the_records(trade_data):
+    from kaifang.trade.models import PlaceCommodityRollup, PlaceCommodityYearToDateRollup
+    from kaifang.trade.tests.stages import assert_stages_equal_the_facts
+
+    PlaceCommodityRollup.objects.all().delete()
+    PlaceCommodityYearToDateRollup.objects.all().delete()
+    migration = import_module("kaifang.trade.migrations.0033_place_commodity")
+    migration.fill(apps, SimpleNamespace(connection=connection))  # what it uses of its editor
+    assert PlaceCommodityYearToDateRollup.objects.exists()
+    assert_stages_equal_the_facts()
