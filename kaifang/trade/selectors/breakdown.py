@@ -47,6 +47,7 @@ from kaifang.trade.selectors.base import (
     hidden_in_case,
     in_window,
     merge_sums,
+    reach,
     scoped_sources,
     sees_all,
     stage_rows,
@@ -261,18 +262,28 @@ def _facts_sums(viewer: Viewer, by: str, q: Query, keys: Keys) -> dict[str, Sums
     return grouped_sums(qs, _FACT_KEYS[by], q, window_hidden=hide)
 
 
-def _pair_lookup(viewer: Viewer, by: str, keys: Keys) -> dict[str, int] | None:
-    """For a viewer who sees the whole city, a breakdown within a district or a park (or a
-    district's firms outside any park): the filter on the (district, park) pair rollup rows
-    that hold exactly those firms' sums by `by`, 0 standing for none; None otherwise. The
-    pair rollup is a few hundred rows a month where the partner stage of a district's firms
-    is tens of thousands."""
+def _pair_rows(viewer: Viewer, by: str, keys: Keys) -> list[QuerySet[Any]] | None:
+    """A breakdown within a district or a park (or a district's firms outside any park): the
+    (district, park) pair rollup rows that hold exactly those firms' sums by `by`, 0 standing
+    for none, for a viewer who sees the whole city, or through his units for a user of units
+    alone (as `scoped_sources` reads them); None otherwise (a liaison officer who sees firms
+    outside his units: no pair holds those alone). The pair rollup is a few hundred rows a
+    month where the partner stage of a district's firms is tens of thousands: a district
+    user's partners within his district read that stage, 146 ms on a miss at 5.6 M records
+    (session 49)."""
     given = keys.params()
     if by == "enterprise" or by not in _ROLLUP_DIMENSIONS or not given:
         return None
-    if not given.keys() <= {"district", "park"} or not sees_all(viewer):
+    if not given.keys() <= {"district", "park"}:
         return None
-    return {f"{name}_id": 0 if value == NONE_KEY else int(value) for name, value in given.items()}
+    pair = {f"{name}_id": 0 if value == NONE_KEY else int(value) for name, value in given.items()}
+    rows = ScopeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by], **pair)
+    if viewer is None or sees_all(viewer):
+        return [rows]
+    seen = reach(viewer)
+    if seen.owner_only_ids or not seen.unit_ids:
+        return None
+    return [rows.filter(units) for units in seen.unit_qs()]
 
 
 def _stage_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
@@ -359,10 +370,9 @@ def base_sums(
             for source in scoped_sources(viewer, _ROLLUP_DIMENSIONS[by])
         ]
         return merge_sums(*found), "rollup"
-    pair = None if prefix is not None or facts_only else _pair_lookup(viewer, by, keys)
-    if pair is not None:
-        pairs = ScopeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by], **pair)
-        return grouped_sums(pairs, F("key"), q), "rollup"
+    pairs = None if prefix is not None or facts_only else _pair_rows(viewer, by, keys)
+    if pairs is not None:
+        return merge_sums(*(grouped_sums(rows, F("key"), q) for rows in pairs)), "rollup"
     crossed = None if prefix is not None or facts_only else _cross_source(viewer, by, keys)
     if crossed is not None:
         return grouped_sums(crossed, _CROSS_BY[by], q), "rollup"

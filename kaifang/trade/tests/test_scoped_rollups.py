@@ -21,7 +21,7 @@ from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import BREAKDOWNS, Keys, Query, breakdown, totals_by_flow, trend
-from kaifang.trade.selectors.base import latest_period, sees_all
+from kaifang.trade.selectors.base import latest_period, reach, sees_all
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
 from kaifang.trade.tests.stages import assert_stages_equal_the_facts
@@ -412,7 +412,8 @@ def test_the_firms_within_an_hs_chapter_read_the_chapter_stage(personas, city):
     heading, trade mode and month (200 ms of CPU on a first view at 5.6 M records, session
     44); the HS chapter stage holds a quarter of them (decision 0039). Every persona reads
     it, with the records' rows and totals, within a place too; a scoped viewer's chapters
-    within a place read it as well, and a heading still reads the product stage."""
+    within an industry read it as well (within a park, a user of units alone reads the pair
+    rollup, as the leader does), and a heading still reads the product stage."""
     q = Query(year=2025, month=3, flow="total", currency="usd")
     users = {**personas, "leader": city.leader}
     district = str(city.district_b.pk)
@@ -431,7 +432,11 @@ def test_the_firms_within_an_hs_chapter_read_the_chapter_stage(personas, city):
             raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
             assert fast.source == "rollup", (persona, by, keys)
             assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
-            if by == "enterprise" or not sees_all(user):  # the leader's places: pair rollups
+            # a place read from the pair rollups: the leader's, a user's of units alone
+            seen = None if sees_all(user) else reach(user)
+            whole = seen is None or (bool(seen.unit_ids) and not seen.owner_only_ids)
+            paired = by != "enterprise" and keys.params().keys() <= {"park"} and whole
+            if not paired:
                 assert "trade_enterprisechapterrollup" in sql, (persona, by, keys)
                 assert "trade_enterpriseproductrollup" not in sql, (persona, by, keys)
         if persona == "leader":
@@ -793,3 +798,40 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
                 expected = records.aggregate(v=Sum("value_usd"))["v"] or Decimal(0)
                 assert (summary.count, summary.usd) == (records.count(), expected), (persona, keys)
     assert ("leader", True) in seen and ("park only", True) in seen  # not only empty tables
+
+
+def test_a_units_users_breakdown_within_a_place_reads_the_pair_rollup(personas, city):
+    """A district or park user's partners, chapters, headings or modes within a district or
+    park read the pair rollup through his units, as the leader's do (a district user's
+    partners within his district read his firms' partner stage: 146 ms on a miss at 5.6 M,
+    session 49); a viewer who sees a firm outside his units as its liaison officer keeps the
+    other reads. The rows are his records' either way, and a place outside his units gives
+    nothing."""
+    q = Query(year=2025, month=3, flow="total", currency="usd")
+    a, park, b = city.district_a.pk, city.district_a_park.pk, city.district_b.pk
+    places = [
+        Keys(district=str(a)),
+        Keys(district=str(b)),
+        Keys(park=str(park)),
+        Keys(park="-"),
+        Keys(district=str(b), park=str(park)),
+    ]
+    paired = 0
+    for persona, user in personas.items():
+        seen = reach(user)
+        units_only = bool(seen.unit_ids) and not seen.owner_only_ids
+        for keys in places:
+            for by in ("partner", "hs2", "hs4", "mode"):
+                with CaptureQueriesContext(connection) as read:
+                    fast = breakdown(viewer=user, by=by, q=q, keys=keys)
+                raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
+                assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, keys, by)
+                sql = " ".join(x["sql"] for x in read.captured_queries)
+                assert ("trade_scoperollup" in sql) == units_only, (persona, keys, by)
+                paired += units_only and any(r.ytd for r in fast.rows)
+    assert paired > 10
+    # district B's user sees nothing of district A's firms outside the park
+    outside = breakdown(viewer=city.district_b_user, by="partner", q=q, keys=places[0])
+    mine = visible_to(CustomsRecord.objects.all(), city.district_b_user)
+    expected = mine.filter(enterprise__district_id=a, period__in=q.span_months("ytd"))
+    assert sum(r.ytd for r in outside.rows) == sum(r.value_usd for r in expected)
