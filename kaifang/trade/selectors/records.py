@@ -18,9 +18,11 @@ from django.db.models import (
     Subquery,
 )
 
+from kaifang.core.lib import local_cache
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord, Heading
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -32,6 +34,7 @@ from kaifang.trade.selectors.base import (
     facts,
     hidden_in_case,
     keys_q,
+    scope_signature,
 )
 from kaifang.trade.selectors.plans import (
     FIRMS,
@@ -118,15 +121,29 @@ def drill_records(
     return shown.order_by(f"-{q.field}", "period", "id")
 
 
+# how long a drill-down's count and totals from its records are kept (the rollup version in
+# their key retires them at the next import or enterprise change, as the breakdowns')
+TOTALS_SECONDS = 24 * 3600
+
+
 def drill_totals(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary:
     """A drill-down's count and totals: from the rollups where they answer (`drill_summary`),
     else one aggregate over its records read through `count_plan`'s index (the page, its
-    export and the API count alike)."""
+    export and the API count alike), kept per rollup version, scope, month, flow, span and
+    keys like a breakdown: a liaison officer's year within partner 116, HS 29 and district 10
+    aggregated 80 ms of every view of each of its pages (session 49)."""
     found = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
     if found is not None:
         return found
-    plan = count_plan(viewer=viewer, q=q, span=span, keys=keys)
-    return records_summary(drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan))
+    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
+    parts = ["trade:drill-totals", str(rollup_version()), scope_signature(viewer)]
+    key = ":".join([*parts, str(q.year), str(q.month), q.flow, span, drill])
+
+    def counted() -> RecordsSummary:
+        plan = count_plan(viewer=viewer, q=q, span=span, keys=keys)
+        return records_summary(drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan))
+
+    return local_cache.versioned(key, counted, TOTALS_SECONDS)
 
 
 def drill_page(
