@@ -18,11 +18,8 @@ from kaifang.trade.selectors.breakdown import (
     INDUSTRY_LEVELS,
     Breakdown,
     Row,
-    TrendPoint,
     breakdown,
     top_rows,
-    totals_by_flow,
-    trend,
 )
 from kaifang.trade.selectors.dynamics import (
     Concentration,
@@ -41,6 +38,7 @@ from kaifang.trade.selectors.summary import (
     records_summary,
     records_total,
 )
+from kaifang.trade.selectors.trend import TrendPoint, totals_by_flow, trend
 
 __all__ = [
     "BREAKDOWNS",
