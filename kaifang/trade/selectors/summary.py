@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from kaifang.core.lib import request_memo
+from kaifang.core.lib import local_cache, request_memo
 from kaifang.trade.models import (
     CommodityRollup,
     CustomsRecord,
@@ -25,6 +25,7 @@ from kaifang.trade.models import (
     ScopeRollup,
     TradeRollup,
 )
+from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
     NONE_KEY,
@@ -37,6 +38,7 @@ from kaifang.trade.selectors.base import (
     flow_filter,
     group_codes,
     reach,
+    scope_signature,
     scoped_sources,
     sees_all,
     stage_rows,
@@ -427,9 +429,22 @@ def drill_summary(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> Records
     """The drill-down's count and totals from the rollups (each row counts its records), so
     the page reads the facts only for its 50 rows; None where the rollups cannot answer.
     The same figures as `records_summary` of `drill_records` (tested). Read once per
-    request: the page's footer and the plan's costs (`plans.py`) both ask."""
+    request (the page's footer and the plan's costs, `plans.py`, both ask), and kept per
+    rollup version and scope as a breakdown is: a district user's year of HS 85 within
+    一般贸易 summed his firms' product stage, 81–88 ms of every view (session 49)."""
     key = ("trade.drill_summary", None if viewer is None else viewer.pk, q, span, keys)
-    return request_memo.memo(key, lambda: _read_drill_summary(viewer, q, span, keys))
+    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
+    parts = ["trade:drill-summary", str(rollup_version()), scope_signature(viewer)]
+    kept = ":".join([*parts, str(q.year), str(q.month), q.flow, span, drill])
+    return request_memo.memo(
+        key,
+        lambda: local_cache.versioned(
+            kept, lambda: _read_drill_summary(viewer, q, span, keys), SUMMARY_SECONDS
+        ),
+    )
+
+
+SUMMARY_SECONDS = 24 * 3600  # the rollup version in the key retires it sooner
 
 
 def _read_drill_summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:
