@@ -52,8 +52,7 @@ def kept_trend(
     an HS chapter for a district user) the 36 months come from the records, 170–250 ms at
     5.6 M records on every view of the page (session 41). The flow does not change it. A
     slow one is remembered for the worker (`remember_keyed`)."""
-    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
-    key = f"{cache_key('trend', user, replace(q, flow='total'))}:{months}:{drill}"
+    key = f"{cache_key('trend', user, replace(q, flow='total'))}:{months}:{keys.signature()}"
 
     def compute() -> list[TrendPoint]:
         started = time.perf_counter()
@@ -177,8 +176,7 @@ def kept_breakdown(
     the park). Its rows' names are as computed; a page that shows them reads them afresh.
     A slow one is remembered for the worker (`remember_keyed`): the worker's own refill
     computes each scope's default pages only (dollars, the newest month, no keys)."""
-    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
-    key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{drill}"
+    key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{keys.signature()}"
 
     def compute() -> Breakdown:
         started = time.perf_counter()

@@ -156,6 +156,10 @@ class Keys:
     def with_key(self, name: str, value: str) -> Keys:
         return replace(self, **{name: value})
 
+    def signature(self) -> str:
+        """The keys as one string, in a stable order: a part of cache keys."""
+        return "&".join(f"{k}={v}" for k, v in sorted(self.params().items()))
+
     @property
     def is_empty(self) -> bool:
         return not self.params()
@@ -440,6 +444,29 @@ def _unit_sources(r: Reach, dimension: str) -> list[QuerySet[Any]]:
     return [ScopeRollup.objects.filter(c, dimension=dimension) for c in r.unit_qs()]
 
 
+def through_units(viewer: User, rows: QuerySet[Any]) -> list[QuerySet[Any]] | None:
+    """Rows of a rollup by (district, park) pair that hold exactly what a user of units sees:
+    filtered by his units as the pair rollups are (`Reach.unit_qs`); None for a user who also
+    sees firms outside his units as their liaison officer (no pair holds those alone), or who
+    has no unit."""
+    seen = reach(viewer)
+    if seen.owner_only_ids or not seen.unit_ids:
+        return None
+    return [rows.filter(units) for units in seen.unit_qs()]
+
+
+# How long figures kept per rollup version stay (a rebuild or an enterprise change retires
+# them sooner: the version in their key moves).
+KEPT_SECONDS = 24 * 3600
+
+
+def drill_cache_key(name: str, viewer: Viewer, q: Query, span: str, keys: Keys) -> str:
+    """The shared cache's key of a drill-down's figures (both currencies) for the viewer's
+    scope: retired when the rollup version moves, as a breakdown's (decision 0021)."""
+    parts = [name, str(rollup_version()), scope_signature(viewer), str(q.year), str(q.month)]
+    return ":".join([*parts, q.flow, span, keys.signature()])
+
+
 def enterprise_rollup(viewer: Viewer) -> QuerySet[TradeRollup]:
     """The enterprise rollup rows the viewer may see (all of them for the whole city)."""
     qs = TradeRollup.objects.filter(dimension=Dimension.ENTERPRISE)
@@ -512,6 +539,13 @@ def grouped_sums(
     return result
 
 
+def to_date_spans(q: Query) -> tuple[dict[str, list[dt.date]], dict[str, list[dt.date]]]:
+    """`grouped_sums` spans for a monthly rollup beside its 累计 one: the single months from
+    the first, 累计 and 上年同期累计 from the second (one month of each)."""
+    single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
+    return single, {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
+
+
 def enterprise_sums(viewer: Viewer, q: Query, only: Sequence[str] | None = None) -> dict[str, Sums]:
     """Sums by enterprise from the rollups: the single months from the monthly enterprise
     rollup, 累计 and 上年同期累计 from the year-to-date one (two rows per firm and flow
@@ -527,8 +561,7 @@ def enterprise_sums(viewer: Viewer, q: Query, only: Sequence[str] | None = None)
         monthly, to_date = monthly.filter(key__in=keys), to_date.filter(key__in=keys)
     if only is not None:
         monthly, to_date = monthly.filter(key__in=only), to_date.filter(key__in=only)
-    single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
-    ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
+    single, ytd = to_date_spans(q)
     # Grouping by an expression, not the bare column, keeps SQLite from walking the
     # (dimension, key, period) index through all 36 months to save a sort: it seeks the
     # three months in the unique key instead (31 → 17 ms at 2,000 firms).

@@ -7,7 +7,6 @@ enterprises. Derivation happens in Python on both sources, so rollups and facts 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,10 +45,11 @@ from kaifang.trade.selectors.base import (
     grouped_sums,
     in_window,
     merge_sums,
-    reach,
     scoped_sources,
     sees_all,
     stage_rows,
+    through_units,
+    to_date_spans,
 )
 from kaifang.trade.selectors.keyed import window_facts
 from kaifang.trade.selectors.measures import (
@@ -277,10 +277,7 @@ def _pair_rows(viewer: Viewer, by: str, keys: Keys) -> list[QuerySet[Any]] | Non
     rows = ScopeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by], **pair)
     if viewer is None or sees_all(viewer):
         return [rows]
-    seen = reach(viewer)
-    if seen.owner_only_ids or not seen.unit_ids:
-        return None
-    return [rows.filter(units) for units in seen.unit_qs()]
+    return through_units(viewer, rows)
 
 
 def _stage_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
@@ -420,8 +417,7 @@ def _city_code_sums(q: Query) -> dict[str, Sums]:
 def _code_sums(sources: Sequence[tuple[QuerySet[Any], QuerySet[Any]]], q: Query) -> dict[str, Sums]:
     """Sums by code over (monthly, 累计) rollup pairs: the single months from the first, 累计
     and 上年同期累计 from the second."""
-    single = {name: q.span_months(name) for name in ("month", "month_prev", "prev_month")}
-    ytd = {"ytd": [q.period], "ytd_prev": [dt.date(q.year - 1, q.month, 1)]}
+    single, ytd = to_date_spans(q)
     return merge_sums(
         *(grouped_sums(monthly, F("code"), q, single) for monthly, _to_date in sources),
         *(grouped_sums(to_date, F("code"), q, ytd) for _monthly, to_date in sources),

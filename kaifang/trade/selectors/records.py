@@ -22,19 +22,19 @@ from kaifang.core.lib import local_cache
 from kaifang.core.scope import effective_scope, scope_q
 from kaifang.enterprises.models import Enterprise
 from kaifang.trade.models import CustomsRecord, Heading
-from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
+    KEPT_SECONDS,
     NONE_KEY,
     SPANS,
     Keys,
     Query,
     Viewer,
     apply_keys,
+    drill_cache_key,
     facts,
     hidden_in_case,
     keys_q,
-    scope_signature,
 )
 from kaifang.trade.selectors.plans import (
     FIRMS,
@@ -121,30 +121,22 @@ def drill_records(
     return shown.order_by(f"-{q.field}", "period", "id")
 
 
-# how long a drill-down's count and totals from its records are kept (the rollup version in
-# their key retires them at the next import or enterprise change, as the breakdowns')
-TOTALS_SECONDS = 24 * 3600
-
-
 def drill_totals(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary:
-    """A drill-down's count and totals: from the rollups where they answer (`drill_summary`),
-    else one aggregate over its records read through `count_plan`'s index (the page, its
-    export and the API count alike), kept per rollup version, scope, month, flow, span and
-    keys like a breakdown: a liaison officer's year within partner 116, HS 29 and district 10
-    aggregated 80 ms of records, a district user's year of HS 85 within 一般贸易 81 ms of his
-    firms' product stage, on every view of each of their pages (session 49)."""
-    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
-    parts = ["trade:drill-totals", str(rollup_version()), scope_signature(viewer)]
-    key = ":".join([*parts, str(q.year), str(q.month), q.flow, span, drill])
+    """A drill-down's count and totals: from the rollups where they answer (`drill_summary`,
+    itself kept), else one aggregate over its records read through `count_plan`'s index
+    (the page, its export and the API count alike), kept per rollup version, scope, month,
+    flow, span and keys like a breakdown: a liaison officer's year within partner 116, HS 29
+    and district 10 aggregated 80 ms of records on every view of each page (session 49)."""
+    found = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
+    if found is not None:
+        return found
 
     def counted() -> RecordsSummary:
-        found = drill_summary(viewer=viewer, q=q, span=span, keys=keys)
-        if found is not None:
-            return found
         plan = count_plan(viewer=viewer, q=q, span=span, keys=keys)
         return records_summary(drill_records(viewer=viewer, q=q, span=span, keys=keys, plan=plan))
 
-    return local_cache.versioned(key, counted, TOTALS_SECONDS)
+    key = drill_cache_key("trade:drill-totals", viewer, q, span, keys)
+    return local_cache.versioned(key, counted, KEPT_SECONDS)
 
 
 def drill_page(

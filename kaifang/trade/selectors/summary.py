@@ -25,23 +25,23 @@ from kaifang.trade.models import (
     ScopeRollup,
     TradeRollup,
 )
-from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors.base import (
     FIRM_KEYS,
+    KEPT_SECONDS,
     NONE_KEY,
     Keys,
     Query,
     Viewer,
     code_range_q,
+    drill_cache_key,
     enterprise_rollup,
     firms_named,
     flow_filter,
     group_codes,
-    reach,
-    scope_signature,
     scoped_sources,
     sees_all,
     stage_rows,
+    through_units,
 )
 from kaifang.trade.selectors.measures import ZERO
 
@@ -245,10 +245,7 @@ def place_cross_source(
     rows = PlacePartnerChapterRollup.objects.filter(**lookup)
     if viewer is None or sees_all(viewer):
         return [rows] if places else None
-    seen = reach(viewer)
-    if seen.owner_only_ids or not seen.unit_ids:
-        return None
-    return [rows.filter(units) for units in seen.unit_qs()]
+    return through_units(viewer, rows)
 
 
 def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
@@ -284,10 +281,10 @@ def place_code_sources(
     to_date = PlaceCommodityYearToDateRollup.objects.filter(**lookup)
     if viewer is None or sees_all(viewer):
         return [(monthly, to_date)] if lookup else None
-    seen = reach(viewer)
-    if seen.owner_only_ids or not seen.unit_ids:
+    by_month, by_year = through_units(viewer, monthly), through_units(viewer, to_date)
+    if by_month is None or by_year is None:
         return None
-    return [(monthly.filter(units), to_date.filter(units)) for units in seen.unit_qs()]
+    return list(zip(by_month, by_year, strict=True))
 
 
 # the enterprise stages, the smallest first (rows at 5.6 M records: 143 k, 407 k, 1.06 M over
@@ -433,18 +430,13 @@ def drill_summary(*, viewer: Viewer, q: Query, span: str, keys: Keys) -> Records
     rollup version and scope as a breakdown is: a district user's year of HS 85 within
     一般贸易 summed his firms' product stage, 81–88 ms of every view (session 49)."""
     key = ("trade.drill_summary", None if viewer is None else viewer.pk, q, span, keys)
-    drill = "&".join(f"{k}={v}" for k, v in sorted(keys.params().items()))
-    parts = ["trade:drill-summary", str(rollup_version()), scope_signature(viewer)]
-    kept = ":".join([*parts, str(q.year), str(q.month), q.flow, span, drill])
+    kept = drill_cache_key("trade:drill-summary", viewer, q, span, keys)
     return request_memo.memo(
         key,
         lambda: local_cache.versioned(
-            kept, lambda: _read_drill_summary(viewer, q, span, keys), SUMMARY_SECONDS
+            kept, lambda: _read_drill_summary(viewer, q, span, keys), KEPT_SECONDS
         ),
     )
-
-
-SUMMARY_SECONDS = 24 * 3600  # the rollup version in the key retires it sooner
 
 
 def _read_drill_summary(viewer: Viewer, q: Query, span: str, keys: Keys) -> RecordsSummary | None:

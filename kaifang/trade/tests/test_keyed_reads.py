@@ -334,34 +334,32 @@ def test_a_place_within_an_hs_key_and_another_reads_the_place_firms_that_hold_bo
     sqlite = connection.vendor == "sqlite"
     district = str(city.district_a.pk)
     firms_read = '"trade_customsrecord"."enterprise_id" IN ('
-    for params in ({"hs": "84", "partner": "116", "district": district},):
-        keys = Keys(**params)
-        for viewer in (city.leader, city.district_a_user):
-            assert keyed.place_read(viewer, keys, months) == (
-                keyed.BY_KEY_FIRMS if sqlite else None
-            )
-            for by in ("hs4", "partner"):
-                with CaptureQueriesContext(connection) as read:
-                    found = breakdown(viewer=viewer, by=by, q=q, keys=keys, facts_only=True)
-                got = {r.key: r.ytd for r in found.rows if r.ytd}
-                assert got == _expected(keys, by, q.span_months("ytd")) != {}, (params, by)
-                sql = [x["sql"] for x in read.captured_queries if "trade_customsrecord" in x["sql"]]
-                assert any(firms_read in x for x in sql) == sqlite, sql
-        assert keyed.place_read(city.liaison, keys, months) is None  # his own firms' read
-        outside = breakdown(viewer=city.district_b_user, by="hs4", q=q, keys=keys, facts_only=True)
-        assert not [r for r in outside.rows if r.ytd], params
-        records = apply_keys(CustomsRecord.objects.all(), keys)
-        chart = trend(viewer=city.district_a_user, end=d(2025, 3), currency="usd", keys=keys)
-        by_month: dict[object, Decimal] = defaultdict(Decimal)
-        for r in records:
-            by_month[r.period] += r.value_usd
-        assert {p.period: p.export for p in chart if p.total} == by_month
-    # no park: district B's firm holds both keys too; the gate in the CASE keeps it out
+    keys = Keys(hs="84", partner="116", district=district)
+    for viewer in (city.leader, city.district_a_user):
+        assert keyed.place_read(viewer, keys, months) == (keyed.BY_KEY_FIRMS if sqlite else None)
+        for by in ("hs4", "partner"):
+            with CaptureQueriesContext(connection) as read:
+                found = breakdown(viewer=viewer, by=by, q=q, keys=keys, facts_only=True)
+            got = {r.key: r.ytd for r in found.rows if r.ytd}
+            assert got == _expected(keys, by, q.span_months("ytd")) != {}, by
+            sql = [x["sql"] for x in read.captured_queries if "trade_customsrecord" in x["sql"]]
+            assert any(firms_read in x for x in sql) == sqlite, sql
+    assert keyed.place_read(city.liaison, keys, months) is None  # his own firms' read
+    outside = breakdown(viewer=city.district_b_user, by="hs4", q=q, keys=keys, facts_only=True)
+    assert not [r for r in outside.rows if r.ytd]
+    records = apply_keys(CustomsRecord.objects.all(), keys)
+    chart = trend(viewer=city.district_a_user, end=d(2025, 3), currency="usd", keys=keys)
+    by_month: dict[object, Decimal] = defaultdict(Decimal)
+    for r in records:
+        by_month[r.period] += r.value_usd
+    assert {p.period: p.export for p in chart if p.total} == by_month
+    # no park: district B's firm holds both keys too, and is not among the district A
+    # user's firms read
     keys = Keys(hs="84", partner="116", park="-")
+    assert apply_keys(CustomsRecord.objects.filter(enterprise=e2), keys).exists()
     assert keyed.place_read(city.district_a_user, keys, months) == (
         keyed.BY_KEY_FIRMS if sqlite else None
     )
     found = breakdown(viewer=city.district_a_user, by="hs4", q=q, keys=keys, facts_only=True)
     mine = apply_keys(facts(city.district_a_user), keys).filter(period__in=q.span_months("ytd"))
     assert {r.key: r.ytd for r in found.rows if r.ytd} == {"8471": sum(r.value_usd for r in mine)}
-    assert e2.pk not in {r.enterprise_id for r in mine}
