@@ -1,7 +1,7 @@
 """A keyed breakdown's cost on a cache miss (its first view after an import, before anyone or
 the worker computed it), per persona, with the sources a session added switched off in the
 same run as the baseline: `--baseline=46` (the default) a scoped viewer's records within two
-or more trade keys narrowed to the firms the stages say hold each key (`plans.key_firms`;
+or more trade keys narrowed to the firms the stages say hold each key (`key_firms.key_firms`;
 since session 47 within an HS chapter or heading alone too);
 `--baseline=45` the (district, park) pair × partner × chapter rollup (decision 0043);
 `--baseline=44` the HS chapter and partner group stages
@@ -89,12 +89,13 @@ def before_session_46() -> Iterator[None]:
     partner's or the codes' index."""
     plans: Any = importlib.import_module("kaifang.trade.selectors.plans")
     keyed: Any = importlib.import_module("kaifang.trade.selectors.keyed")
-    saved = plans.key_firms
-    plans.key_firms = keyed.key_firms = lambda viewer, months, keys: None
+    held: Any = importlib.import_module("kaifang.trade.selectors.key_firms")
+    saved = held.key_firms
+    plans.key_firms = keyed.key_firms = held.key_firms = lambda viewer, months, keys: None
     try:
         yield
     finally:
-        plans.key_firms = keyed.key_firms = saved
+        plans.key_firms = keyed.key_firms = held.key_firms = saved
 
 
 @contextmanager

@@ -35,15 +35,13 @@ from kaifang.trade.selectors.base import (
     named_firms_qs,
     sees_all,
 )
-from kaifang.trade.selectors.plans import (
-    KEY_ROW_COST,
-    SCOPE,
+from kaifang.trade.selectors.key_firms import (
     TESTED_KEYS,
-    count_plan,
     key_firms,
     place_key_firms,
     scope_facts,
 )
+from kaifang.trade.selectors.plans import KEY_ROW_COST, SCOPE, count_plan, key_firms_cost
 from kaifang.trade.selectors.summary import CODE_WIDTH
 
 # the reads a breakdown's records can take (besides a liaison officer's firms)
@@ -168,7 +166,7 @@ def place_read(viewer: Viewer, keys: Keys, months: Sequence[dt.date]) -> str | N
     for sums over `months`: the HS prefix's codes across the city (BY_CODES) where it is the
     narrowest trade key and holds fewer records, each fetched out of the table's order, than
     the place's firms the viewer sees, every month; the place's firms that hold every trade
-    key (BY_KEY_FIRMS, `plans.place_key_firms`) where that read would cost more than
+    key (BY_KEY_FIRMS, `key_firms.place_key_firms`) where that read would cost more than
     `PLACE_KEY_FIRMS_PRICED_ABOVE` and their seeks cost less; None: those firms and the other keys
     plain (`keyed_facts`), and for a viewer who sees only his own firms (a liaison officer,
     `firms_only`). Written plain, SQLite took a partner's index over an HS heading's range:
@@ -204,7 +202,7 @@ def _place_read(viewer: Viewer, keys: Keys, months: Sequence[dt.date]) -> str | 
     )
     if cost > PLACE_KEY_FIRMS_PRICED_ABOVE:
         found = place_key_firms(viewer, months, keys)
-        if found is not None and found.cost() * KEY_FIRMS_WEIGHT < cost:
+        if found is not None and key_firms_cost(found) * KEY_FIRMS_WEIGHT < cost:
             return BY_KEY_FIRMS
     return BY_CODES if codes else None
 
@@ -228,7 +226,7 @@ def place_facts(
     if found is None:
         return keyed_facts(viewer, keys), False
     # after both flows, so that the unique key (enterprise, period, flow, hs_code) seeks the
-    # range in each of their months (`plans.scope_facts`)
+    # range in each of their months (`key_firms.scope_facts`)
     firms = ranged.filter(Q(enterprise_id__in=found.firms) & Q(flow__in=Flow.values))
     return hidden_in_case(firms, tested), False
 
@@ -250,7 +248,7 @@ def _partner(keys: Keys) -> str:
 
 def cheapest_read(keys: Keys, months: Sequence[dt.date], *, viewer: Viewer = None) -> str:
     """The read of `window_facts` that fetches the fewest rows, from the rollups' counts; with
-    an HS key and another, also the firms that hold each (`plans.key_firms`: the leader's
+    an HS key and another, also the firms that hold each (`key_firms.key_firms`: the leader's
     firms within 一带一路 and HS 84 read the window, 1.25 s of CPU at 5.6 M records)."""
     costs = {BY_WINDOW: _rows(TradeRollup.objects.filter(dimension=Dimension.MODE), months)}
     if keys.enterprise:
@@ -263,11 +261,11 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date], *, viewer: Viewer = Non
         costs[BY_CODES] = _rows(_codes(keys.hs), None) * KEY_ROW_COST
     priced = min(costs.values()) > KEY_FIRMS_PRICED_ABOVE
     if priced and (found := key_firms(viewer, months, keys)) is not None:
-        costs[BY_KEY_FIRMS] = found.cost() * KEY_FIRMS_WEIGHT
+        costs[BY_KEY_FIRMS] = key_firms_cost(found) * KEY_FIRMS_WEIGHT
     return min(costs, key=lambda name: costs[name])
 
 
-# The city's firms within an HS key and another (`plans.key_firms`) are priced only where every
+# The city's firms within an HS key and another (`key_firms.key_firms`) are priced only where every
 # other read is slow: reading the stages to find them took 8 ms for the leader's firms within
 # partner 116 and HS 8471, whose codes' index read took 25. Their seeks cost more than the
 # scope plan's model says for a city's hundreds of firms: at 5.6 M records 0.5–1 ms a

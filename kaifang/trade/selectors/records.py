@@ -36,6 +36,7 @@ from kaifang.trade.selectors.base import (
     hidden_in_case,
     keys_q,
 )
+from kaifang.trade.selectors.key_firms import scope_facts
 from kaifang.trade.selectors.plans import (
     FIRMS,
     FREE,
@@ -57,7 +58,6 @@ from kaifang.trade.selectors.plans import (
     month_flows,
     named_firms,
     plan_firms,
-    scope_facts,
     seek_firms,
     walked_firms,
 )

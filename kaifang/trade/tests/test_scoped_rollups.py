@@ -619,7 +619,7 @@ def test_a_scoped_viewers_records_within_an_hs_key_and_another_are_his_firms_hol
     on a first view at 5.6 M records (session 46). A firm that holds both keys in different
     records is read and sums nothing; a firm outside his scope is not read; the breakdown and
     the drill-down's count are his records within the keys."""
-    from kaifang.trade.selectors import keyed, plans
+    from kaifang.trade.selectors import key_firms, keyed, plans
     from kaifang.trade.selectors.records import drill_records
     from kaifang.trade.selectors.summary import records_summary
 
@@ -651,12 +651,12 @@ def test_a_scoped_viewers_records_within_an_hs_key_and_another_are_his_firms_hol
     q = Query(year=2025, month=3, flow="total", currency="usd")
     keys = Keys(partner="112", hs="85")
     months = q.all_months()
-    found = plans.key_firms(user, months, keys)
+    found = key_firms.key_firms(user, months, keys)
     assert found is not None
     assert both.pk in found.firms and apart.pk in found.firms
     assert not {neither.pk, chapter_only.pk, outside.pk} & set(found.firms)
-    assert plans.key_firms(user, months, Keys(partner="112", mode="10")) is None  # no HS key
-    city_wide = plans.key_firms(city.leader, months, keys)  # the city's firms, for the leader
+    assert key_firms.key_firms(user, months, Keys(partner="112", mode="10")) is None  # no HS key
+    city_wide = key_firms.key_firms(city.leader, months, keys)  # the city's firms, for the leader
     assert city_wide is not None and {both.pk, apart.pk, outside.pk} <= set(city_wide.firms)
     assert not {neither.pk, chapter_only.pk} & set(city_wide.firms)
 
@@ -682,7 +682,7 @@ def test_a_scoped_viewers_records_within_an_hs_key_alone_are_his_firms_holding_i
     heading 8539 read the heading's records across the city and joined each to its firm, 85
     ms of CPU on a miss at 5.6 M records and 157 ms at 11.3 M (session 47). The leader keeps
     the city's rollups: no list of firms for one key."""
-    from kaifang.trade.selectors import keyed, plans
+    from kaifang.trade.selectors import key_firms, keyed, plans
     from kaifang.trade.selectors.records import drill_records
     from kaifang.trade.selectors.summary import records_summary
 
@@ -714,19 +714,19 @@ def test_a_scoped_viewers_records_within_an_hs_key_alone_are_his_firms_holding_i
     q = Query(year=2025, month=3, flow="total", currency="usd")
     keys = Keys(hs="8542")
     months = q.all_months()
-    found = plans.key_firms(user, months, keys)
+    found = key_firms.key_firms(user, months, keys)
     assert found is not None
     assert {holder.pk, february.pk, last_year.pk} <= set(found.firms)
     assert not {other.pk, outside.pk} & set(found.firms)
-    assert plans.key_firms(city.leader, months, keys) is None
-    assert plans.key_firms(user, months, Keys(hs="85423100")) is None  # no stage holds a code
+    assert key_firms.key_firms(city.leader, months, keys) is None
+    assert key_firms.key_firms(user, months, Keys(hs="85423100")) is None  # no stage holds a code
 
     # A unit of more firms than a list holds (a province's) reads the key's firms for the city
     # and narrows them in Python: the same firms, and no query carries his reach.
     with monkeypatch.context() as patched, CaptureQueriesContext(connection) as ctx:
-        patched.setattr(plans, "MAX_SEEK_FIRMS", len(found.firms))
-        assert len(plans.reach(user).enterprise_ids) > plans.MAX_SEEK_FIRMS
-        assert plans._read_key_firms(user, months, {"hs": "8542"}, every=False) == found
+        patched.setattr(key_firms, "MAX_SEEK_FIRMS", len(found.firms))
+        assert len(key_firms.reach(user).enterprise_ids) > key_firms.MAX_SEEK_FIRMS
+        assert key_firms._read_key_firms(user, months, {"hs": "8542"}, every=False) == found
     assert not [q for q in ctx.captured_queries if '"enterprise_id" IN' in q["sql"]]
 
     monkeypatch.setattr(keyed, "count_plan", lambda **kw: plans.SCOPE)
