@@ -28,6 +28,8 @@ for the parsing child, the rollups, the audit entry) and the CPU of this process
 parsing child and of the database server's process serving this connection (PostgreSQL on
 this machine: /proc), so a figure on a loaded machine can be told from the code's cost.
 `--quick` skips the re-import and the month's rebuild (the import and its baseline only).
+`--month=YYYY-MM`: the month imported instead of the one after the newest (it must hold no
+records): `--month=2027-01`, a new year's first month, whose 累计 starts the year.
 `--prewarm` (PostgreSQL): first read the records' indexes and the stage tables into the OS
 cache (pg_prewarm), so the import, timed first, does not pay for reading the pages the
 baseline then finds cached.
@@ -234,13 +236,14 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def month_file(*, every_mode: bool) -> tuple[bytes, dt.date, int]:
+def month_file(*, every_mode: bool, target: dt.date | None = None) -> tuple[bytes, dt.date, int]:
     """The newest month's original exports (with `every_mode`, also those under the grown
-    set's prefixed trade modes: a province's month), as a CSV for the month after it."""
+    set's prefixed trade modes: a province's month), as a CSV for the month after it (or for
+    `target`)."""
     newest = CustomsRecord.objects.order_by("-period").values_list("period", flat=True).first()
     if newest is None:
         sys.exit("no customs records: load `kaifang demo-data --size large` first")
-    target = _next_month(newest)
+    target = target or _next_month(newest)
     month = CustomsRecord.objects.filter(period=newest, flow="export")
     if not every_mode:
         month = month.filter(trade_mode__regex=r"^[0-9]")
@@ -331,7 +334,10 @@ def remove_month(month: dt.date) -> tuple[float, float]:
 def main() -> None:
     total = CustomsRecord.objects.count()
     start = time.perf_counter()
-    data, month, rows = month_file(every_mode="--all" in sys.argv[1:])
+    given = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--month=")]
+    year, month_number = (int(part) for part in given[0].split("-")) if given else (0, 0)
+    target = dt.date(year, month_number, 1) if given else None
+    data, month, rows = month_file(every_mode="--all" in sys.argv[1:], target=target)
     print(
         f"{connection.vendor}: {total:,} records; month {month:%Y-%m}: {rows:,} export rows "
         f"({len(data) / 1e6:.1f} MB CSV, written in {time.perf_counter() - start:.0f} s); "
