@@ -200,10 +200,25 @@ class CustomsRecord(models.Model):
         # order they were written (SQLite takes the newest of two equal indexes, and cannot
         # take a partial one for them); the drill-down's month cut names a value
         # (decision 0023). (heading, value) lets it walk within one HS heading, which is a
-        # range of codes whose values (hs_code, …) cannot order (decision 0025).
+        # range of codes whose values (hs_code, …) cannot order (decision 0025). (partner,
+        # period, …) carries every column a breakdown's sums read, so a partner's records in
+        # the months are read on the index alone, an HS chapter or heading within them sought
+        # per month (decision 0052).
         indexes = [
             models.Index(fields=["period", "flow"]),
-            models.Index(fields=["partner_code", "period"]),
+            models.Index(
+                fields=[
+                    "partner_code",
+                    "period",
+                    "hs_code",
+                    "trade_mode",
+                    "flow",
+                    "enterprise",
+                    "value_usd",
+                    "value_cny",
+                ],
+                name="customs_record_partner_cover",
+            ),
             models.Index(fields=["hs_code", "period"]),
             models.Index(fields=["value_usd"], name="customs_record_usd"),
             models.Index(fields=["value_cny"], name="customs_record_cny"),

@@ -41,7 +41,13 @@ from kaifang.trade.selectors.key_firms import (
     place_key_firms,
     scope_facts,
 )
-from kaifang.trade.selectors.plans import KEY_ROW_COST, SCOPE, count_plan, key_firms_cost
+from kaifang.trade.selectors.plans import (
+    KEY_ROW_COST,
+    SCOPE,
+    SCOPE_TESTED_ENTRY_COST,
+    count_plan,
+    key_firms_cost,
+)
 from kaifang.trade.selectors.summary import CODE_WIDTH
 
 # the reads a breakdown's records can take (besides a liaison officer's firms)
@@ -118,7 +124,8 @@ def window_facts(
     index), a partner's or group's within the window ((partner, period)), an HS prefix's of
     every month ((hs_code, period)), a firm's ((enterprise, period) of the unique key),
     weighed by the rows each reads (a row fetched out of the table's order costs
-    `KEY_ROW_COST`); the other conditions are tested in a CASE. Within a district, park or
+    `KEY_ROW_COST`, a partner's entry read on its index alone `PARTNER_ENTRY_COST`); the
+    other conditions are tested in a CASE. Within a district, park or
     industry: `place_facts`. For a scoped viewer, given the report month `q`: his firms'
     records with the keys tested on them where the drill-down's count would read them so
     (`plans.count_plan`, weighed on the year to date), else `place_facts`."""
@@ -198,7 +205,7 @@ def _place_read(viewer: Viewer, keys: Keys, months: Sequence[dt.date]) -> str | 
     cost = (
         rows * KEY_ROW_COST
         if codes
-        else min(_key_rows(keys, name, months) * KEY_ROW_COST, _firm_rows(viewer, keys, months))
+        else min(_key_rows(keys, name, months) * _row_cost(name), _firm_rows(viewer, keys, months))
     )
     if cost > PLACE_KEY_FIRMS_PRICED_ABOVE:
         found = place_key_firms(viewer, months, keys)
@@ -256,13 +263,25 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date], *, viewer: Viewer = Non
         costs[BY_FIRM] = _rows(firm, months)
     if keys.partner or keys.group:
         name = "partner" if keys.partner else "group"
-        costs[BY_PARTNER] = _key_rows(keys, name, months) * KEY_ROW_COST
+        costs[BY_PARTNER] = _key_rows(keys, name, months) * PARTNER_ENTRY_COST
     if keys.hs and keys.hs != NONE_KEY:
         costs[BY_CODES] = _rows(_codes(keys.hs), None) * KEY_ROW_COST
     priced = min(costs.values()) > KEY_FIRMS_PRICED_ABOVE
     if priced and (found := key_firms(viewer, months, keys)) is not None:
         costs[BY_KEY_FIRMS] = key_firms_cost(found) * KEY_FIRMS_WEIGHT
     return min(costs, key=lambda name: costs[name])
+
+
+# A partner's records are read on the (partner, period, …) index alone, which carries every
+# column the sums read (migration trade/0035, decision 0052): an entry weighs what the scope
+# plan's entry tested on the unique key weighs. The leader's firms within partner 133 and HS 85
+# read 162,000 entries in 28 ms at 5.6 M records (0.17 µs each; fetched by row, 134 ms).
+PARTNER_ENTRY_COST = SCOPE_TESTED_ENTRY_COST
+
+
+def _row_cost(name: str) -> float:
+    """A record of the trade key `name` read through its own index."""
+    return PARTNER_ENTRY_COST if name in ("partner", "group") else KEY_ROW_COST
 
 
 # The city's firms within an HS key and another (`key_firms.key_firms`) are priced only where every
