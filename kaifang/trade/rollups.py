@@ -376,9 +376,9 @@ def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
     return int(max(cursor.rowcount, 0))
 
 
-# The pair × partner × chapter rollup's keys over a customs record `r` and its enterprise `e`
-# (trade.models PlacePartnerChapterRollup): as the pair rollups place a firm, as the stages cut
-# a chapter.
+# The pair × partner × chapter × mode rollup's keys over a customs record `r` and its
+# enterprise `e` (trade.models PlacePartnerChapterRollup): as the pair rollups place a firm, as
+# the stages cut a chapter and keep a mode.
 _PLACE_KEYS = (
     "COALESCE(e.district_id, 0)",
     "COALESCE(e.park_id, 0)",
@@ -386,10 +386,11 @@ _PLACE_KEYS = (
     "r.flow",
     f"r.{FIELDS['partner'].column}",
     _cut(f"r.{FIELDS['chapter'].column}", FIELDS["chapter"].width),
+    _cut(f"r.{FIELDS['mode'].column}", FIELDS["mode"].width),
 )
 
 
-_PLACE_COLUMNS = f"district_id, park_id, period, flow, partner, chapter, {_VALUES}"
+_PLACE_COLUMNS = f"district_id, park_id, period, flow, partner, chapter, {_q('mode')}, {_VALUES}"
 # the pair × code rollup's: the pair's, then the code as CommodityRollup cuts it
 _PLACE_CODE_KEYS = (*_PLACE_KEYS[:4], _cut(f"r.{FIELDS['heading'].column}", 8))
 

@@ -69,8 +69,8 @@ _T = TypeVar("_T")
 # (city-wide: dimension, key, period, flow, usd, cny, records;
 #  by pair: district, park, dimension, …; by liaison officer: liaison, district, park, …;
 #  then the stages, one list per stage of dimensions.STAGES: slot, period, flow, fields…, usd,
-#  cny, records; then the pair × partner × chapter rollup's: district, park, period, flow,
-#  partner, chapter, usd, cny, records)
+#  cny, records; then the pair × partner × chapter × mode rollup's: district, park, period,
+#  flow, partner, chapter, mode, usd, cny, records)
 Rollups = tuple[list[Record], list[Record], list[Record], list[list[Record]], list[Record]]
 _Key = tuple[object, date, str, str, str, str]
 _Add = Callable[..., None]
@@ -230,8 +230,9 @@ def stream_customs(
     # the rollup stages (trade/dimensions.py): stage → {(slot, month, flow, *fields): sums}
     stages: list[dict[tuple[object, ...], list[Any]]] = [{} for _ in STAGES]
     add_to_stages = _add_to_stages
-    # the firm's partners by chapter (slot, month, flow, partner, chapter): no stage holds
-    # both; summed by pair at the end (_rollups), so the import reads no facts for them
+    # the firm's partners by chapter and mode (slot, month, flow, partner, chapter, mode): no
+    # stage holds a partner and a chapter; summed by pair at the end (_rollups), so the import
+    # reads no facts for them
     by_chapter: dict[tuple[object, ...], list[Any]] = {}
     chapter_width = FIELDS["chapter"].width
     iso: dict[date, str] = {}
@@ -277,7 +278,7 @@ def stream_customs(
             cny0 = zero if cny is None else cny
             # partner, hs, mode: dimensions.COLUMNS
             add_to_stages(stages, slot, month, flow, partner, hs, mode, usd0, cny0, new_record)
-            chapter_key = (slot, month, flow, partner, hs[:chapter_width])
+            chapter_key = (slot, month, flow, partner, hs[:chapter_width], mode)
             sums = by_chapter.get(chapter_key)
             if sums is None:
                 by_chapter[chapter_key] = [usd0, cny0, new_record]
@@ -451,10 +452,10 @@ def _rollups(
     stage_rows = [
         [(*k, str(v[0]), str(v[1]), v[2]) for k, v in stages[stage].items()] for stage in STAGES
     ]
-    # the pair × partner × chapter rollup (trade.models.PlacePartnerChapterRollup)
+    # the pair × partner × chapter × mode rollup (trade.models.PlacePartnerChapterRollup)
     places: dict[tuple[Any, ...], list[Any]] = {}
-    for (slot, month, flow, partner, chapter), sums in by_chapter.items():
+    for (slot, month, flow, partner, chapter, mode), sums in by_chapter.items():
         district, park, _ = attributes.get(slot, unplaced) if slot.__class__ is int else unplaced
-        _add_sums(places, (district, park, month, flow, partner, chapter), sums)
+        _add_sums(places, (district, park, month, flow, partner, chapter, mode), sums)
     place_rows = [(*k, str(v[0]), str(v[1]), v[2]) for k, v in places.items()]
     return city_rows, pair_rows, officer_rows, stage_rows, place_rows

@@ -180,11 +180,12 @@ class PartnerProductRollup(MonthlySums):
 
 
 class PlacePartnerChapterRollup(MonthlySums):
-    """Monthly sums by trade partner and HS chapter for the enterprises of one (district,
-    park) pair: a district or park user's partners within a chapter and chapters within a
-    partner, and the leader's within a district or park. No stage holds a partner and a
-    heading (decision 0035: per firm it would be half the records); per pair and chapter it
-    is 624,607 rows at 5.6 M records, 11 % of them (decision 0043). Each firm is in one pair,
+    """Monthly sums by trade partner, HS chapter and trade mode for the enterprises of one
+    (district, park) pair: a district or park user's partners within a chapter and chapters
+    within a partner (within a trade mode too, decision 0053), and the leader's within a
+    district or park. No stage holds a partner and a heading (decision 0035: per firm it
+    would be half the records); per pair and chapter it is 624,607 rows at 5.6 M records, 11 %
+    of them (decision 0043), about 850,000 with the mode. Each firm is in one pair,
     so filtering by the viewer's units as ScopeRollup is filtered gives exactly the records
     they see. Grouped from the facts with the other rollups; for the pairs of a firm that
     moves, grouped again from their firms' records (`rollups.refresh_places`)."""
@@ -193,14 +194,15 @@ class PlacePartnerChapterRollup(MonthlySums):
     park_id = models.PositiveIntegerField(default=0)
     partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
     chapter = models.CharField(max_length=2, blank=True)  # "" where the code is missing
+    mode = models.CharField(max_length=20, blank=True)  # the trade mode; "" unknown
 
     class Meta:
         verbose_name = "分县区园区分国别(地区)分章月度汇总"
         verbose_name_plural = "分县区园区分国别(地区)分章月度汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=["district_id", "park_id", "period", "flow", "partner", "chapter"],
-                name="place_partner_chapter_unique",
+                fields=["district_id", "park_id", "period", "flow", "partner", "chapter", "mode"],
+                name="place_partner_chapter_mode_unique",
             )
         ]
         # One partner's (or group's) months, or one chapter range's, across the pairs: the
@@ -217,7 +219,7 @@ class PlacePartnerChapterRollup(MonthlySums):
     def __str__(self) -> str:
         return (
             f"{self.district_id}/{self.park_id} {self.period:%Y-%m} {self.flow} "
-            f"{self.partner} {self.chapter}"
+            f"{self.partner} {self.chapter} {self.mode}"
         )
 
 

@@ -324,13 +324,13 @@ def _mode_cross_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | N
     return mode_cross_source(viewer, keys, by=by) if by in _MODE_CROSS_BY else None
 
 
-_PLACE_BY: dict[str, Any] = {"partner": F("partner"), "hs2": F("chapter")}
+_PLACE_BY: dict[str, Any] = {"partner": F("partner"), "hs2": F("chapter"), "mode": F("mode")}
 
 
 def _place_source(viewer: Viewer, by: str, keys: Keys) -> list[QuerySet[Any]] | None:
-    """The pair × partner × chapter rollup rows within `keys` through the viewer's units, or
-    within a place for the whole city, when `by` is a partner or a chapter; None otherwise
-    (summary.place_cross_source)."""
+    """The pair × partner × chapter × mode rollup rows within `keys` through the viewer's
+    units, or within a place for the whole city, when `by` is a partner, a chapter or a mode;
+    None otherwise (summary.place_cross_source)."""
     return place_cross_source(viewer, keys, by=by) if by in PLACE_BYS else None
 
 

@@ -217,23 +217,25 @@ def pair_source(viewer: Viewer, keys: Keys) -> QuerySet[ScopeRollup] | None:
     return ScopeRollup.objects.filter(dimension=dimension, **lookup, **where)
 
 
-# the breakdowns the pair × partner × chapter rollup has a column for, and its key columns
-PLACE_BYS = frozenset({"partner", "hs2"})
-_PLACE_PARTNER_CHAPTER = frozenset({"partner", "chapter", "district", "park"})
+# the breakdowns the pair × partner × chapter × mode rollup has a column for, and its key
+# columns
+PLACE_BYS = frozenset({"partner", "hs2", "mode"})
+_PLACE_PARTNER_CHAPTER = frozenset({"partner", "chapter", "mode", "district", "park"})
 
 
 def place_cross_source(
     viewer: Viewer, keys: Keys, *, by: str | None = None
 ) -> list[QuerySet[PlacePartnerChapterRollup]] | None:
-    """The (district, park) pair × partner × HS chapter rollup rows that select exactly the
-    records of `keys` a viewer sees, when `by` (None: the count and chart) is one of its
-    columns: keys of a partner or group and an HS prefix of at most two digits, either or
-    both, with a district or park; for a district or park user also without one (his units
-    filter the pairs as they filter ScopeRollup). The chapters within a partner and a
-    district, a district user's partners within HS 85, read those records: 200–350 ms on a
-    first view at 5.6 M (decision 0043). None for anyone else or any other key: the leader
-    without a place (the city-wide crosses answer him), a viewer who sees firms outside his
-    units as their liaison officer (no pair holds those alone), a heading, a trade mode."""
+    """The (district, park) pair × partner × HS chapter × trade mode rollup rows that select
+    exactly the records of `keys` a viewer sees, when `by` (None: the count and chart) is one
+    of its columns: keys of a partner or group, an HS prefix of at most two digits and a
+    trade mode, any of them, with a district or park; for a district or park user also
+    without one (his units filter the pairs as they filter ScopeRollup). The chapters within a
+    partner and a district, a district user's partners within HS 85, read those records:
+    200–350 ms on a first view at 5.6 M (decision 0043); his partners within HS 85 and 一般贸易
+    185–240 ms (decision 0053). None for anyone else or any other key: the leader without a
+    place (the city-wide crosses answer him), a viewer who sees firms outside his units as
+    their liaison officer (no pair holds those alone), a heading."""
     if by is not None and by not in PLACE_BYS:
         return None
     lookup = _cross_lookup(keys, _PLACE_PARTNER_CHAPTER)

@@ -142,12 +142,13 @@ _CITY_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
     ),
     (
         PlacePartnerChapterRollup,
-        ("district_id", "park_id", "partner", "chapter"),
+        ("district_id", "park_id", "partner", "chapter", "mode"),
         {
             "district_id": Coalesce("enterprise__district_id", 0),
             "park_id": Coalesce("enterprise__park_id", 0),
             "partner": F("partner_code"),
             "chapter": Substr("hs_code", 1, 2),
+            "mode": F("trade_mode"),
         },
     ),
     (

@@ -68,24 +68,25 @@ def test_keys_the_rollups_cannot_answer_give_none(trade_data, city):
     an eight-digit code and one trade key within a district only for the whole city (the
     partner × heading, partner × heading × mode and commodity code rollups have no enterprise,
     and a district user's pair rollups are his whole scope's); no rollup holds an HS code
-    beyond the heading with a partner, nor a heading with a partner within a place."""
+    beyond the heading with a partner, nor a heading with a partner within a place. A
+    partner (or group), a chapter and a trade mode: the pair × partner × chapter × mode rows
+    of a district user's units (decisions 0043 and 0053)."""
     q = Query(year=2025, month=3)
     three = (
         Keys(group="g-ab", mode="10", hs="84"),
         Keys(partner="502", mode="10", hs="84"),
     )
     for keys in (
-        *three,
+        Keys(group="g-ab", mode="10", hs="8471"),
         Keys(partner="502", hs="8471"),
         Keys(hs="84713000"),
         Keys(hs="84713000", district=str(city.district_a.pk)),
     ):
         assert drill_summary(viewer=city.district_a_user, q=q, span="ytd", keys=keys) is None
-    # a partner within a chapter: his units' pair × partner × chapter rows (decision 0043)
-    keys = Keys(partner="502", hs="84")
-    found = drill_summary(viewer=city.district_a_user, q=q, span="ytd", keys=keys)
-    records = drill_records(viewer=city.district_a_user, q=q, span="ytd", keys=keys)
-    assert found is not None and found.count and found == records_summary(records)
+    for keys in (Keys(partner="502", hs="84"), *three):
+        found = drill_summary(viewer=city.district_a_user, q=q, span="ytd", keys=keys)
+        records = drill_records(viewer=city.district_a_user, q=q, span="ytd", keys=keys)
+        assert found is not None and found.count and found == records_summary(records), keys
     for keys in (*three, Keys(partner="502", hs="84"), Keys(hs="84713000")):
         found = drill_summary(viewer=city.leader, q=q, span="ytd", keys=keys)
         records = drill_records(viewer=city.leader, q=q, span="ytd", keys=keys)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -325,9 +326,15 @@ def test_the_firms_and_partners_within_a_trade_mode_read_the_stages(personas, ci
     # the partners within a trade mode, and the modes within a partner: the partner × mode
     # stage (a district user's partners within 一般贸易 read his records:
     # 9.9 s of CPU on a first view at 5.6 M records, session 43); for the whole city, the
-    # partner × trade mode rollup (the leader's read every firm's stage rows: 0.8 s)
+    # partner × trade mode rollup (the leader's read every firm's stage rows: 0.8 s); for a
+    # user of units alone the pair × partner × chapter × mode rollup (decision 0053: a
+    # district's month within 一般贸易 is 3,133 of its rows against 7,164 of the stage's)
+    units_only = {"district whose enterprise sits in another's park", "park only"}
+    units_only.add("chosen park and district")
     for persona, user in users.items():
         table = "trade_partnermoderollup" if sees_all(user) else "trade_enterprisepartnermoderollup"
+        if persona in units_only:
+            table = "trade_placepartnerchapterrollup"
         for by, keys in (
             ("partner", Keys(mode="10")),
             ("mode", Keys(partner="502", mode="10")),
@@ -752,10 +759,11 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
     """The chapters within a partner and a district (the leader), a district or park user's
     partners within HS 85 or chapters within a partner read the records, 200–350 ms on a
     first view at 5.6 M (session 45); the (district, park) pair × partner × chapter rollup
-    holds them (decision 0043). Every persona gets the records' rows, totals and drill-down
-    count; the leader with a place and the users who see only their units read the rollup,
-    the others (the leader without a place, anyone who sees firms as their liaison officer)
-    what they read before."""
+    holds them (decision 0043), within a trade mode too (decision 0053: his partners within
+    HS 85 and 一般贸易, 185–240 ms). Every persona gets the records' rows, totals and
+    drill-down count; the leader with a place and the users who see only their units read
+    the rollup, the others (the leader without a place, anyone who sees firms as their
+    liaison officer) what they read before."""
     from kaifang.trade.selectors.base import apply_keys
     from kaifang.trade.selectors.summary import drill_summary
 
@@ -773,8 +781,13 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
         ("hs2", Keys(partner="502", **place)),
         ("partner", Keys(hs="84", **park)),
         ("hs2", Keys(group="g-ab", district="-")),
+        ("partner", Keys(hs="85", mode="10")),
+        ("hs2", Keys(partner="502", hs="85", mode="10")),
+        ("mode", Keys(partner="502", hs="85")),
+        ("partner", Keys(mode="-", hs="-")),
+        ("mode", Keys(hs="84", **park)),
     ]
-    seen = set()
+    seen, filled = set(), set()
     for persona, user in users.items():
         units_only = persona in {"district whose enterprise sits in another's park", "park only"}
         units_only = units_only or persona == "chosen park and district"
@@ -788,6 +801,8 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
             with_place = bool(keys.district or keys.park)
             assert placed == (units_only or (persona == "leader" and with_place)), (persona, keys)
             seen.add((persona, bool(fast.rows)))
+            if fast.rows and placed:
+                filled.add((by, keys))
             summary = drill_summary(viewer=user, q=q, span="ytd", keys=keys)
             records = apply_keys(visible_to(CustomsRecord.objects.all(), user), keys).filter(
                 period__in=q.span_months("ytd")
@@ -798,6 +813,30 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
                 expected = records.aggregate(v=Sum("value_usd"))["v"] or Decimal(0)
                 assert (summary.count, summary.usd) == (records.count(), expected), (persona, keys)
     assert ("leader", True) in seen and ("park only", True) in seen  # not only empty tables
+    assert ("partner", Keys(hs="85", mode="10")) in filled  # a mode read from the rollup
+    assert ("mode", Keys(partner="502", hs="85")) in filled
+
+
+def test_the_migration_regroups_the_place_cross_by_trade_mode(personas):
+    """Migration trade/0036 groups every record again with its trade mode, as a rebuild does;
+    undone, one row per pair, partner and chapter with the same sums."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from kaifang.trade.models import PlacePartnerChapterRollup
+
+    migration = import_module("kaifang.trade.migrations.0036_place_partner_chapter_mode")
+    editor: Any = SimpleNamespace(connection=connection)  # what it uses of its editor
+    PlacePartnerChapterRollup.objects.all().delete()
+    migration.by_mode(apps, editor)
+    assert_stages_equal_the_facts()
+    assert PlacePartnerChapterRollup.objects.exclude(mode="").exists()
+    total = PlacePartnerChapterRollup.objects.aggregate(v=Sum("value_usd"), n=Sum("rows"))
+    migration.without_mode(apps, editor)
+    assert set(PlacePartnerChapterRollup.objects.values_list("mode", flat=True)) == {""}
+    assert PlacePartnerChapterRollup.objects.aggregate(v=Sum("value_usd"), n=Sum("rows")) == total
 
 
 def test_a_units_users_breakdown_within_a_place_reads_the_pair_rollup(personas, city):
