@@ -40,6 +40,7 @@ from kaifang.trade.models.rollups import (
 )
 from kaifang.trade.models.stages import (
     STAGE_MODELS,
+    EnterpriseChapterModeRollup,
     EnterpriseChapterRollup,
     EnterpriseGroupRollup,
     EnterpriseModeRollup,
@@ -59,6 +60,7 @@ __all__ = [
     "CustomsRecord",
     "DataSource",
     "Dimension",
+    "EnterpriseChapterModeRollup",
     "EnterpriseChapterRollup",
     "EnterpriseGroupRollup",
     "EnterpriseModeRollup",

@@ -26,6 +26,7 @@ from kaifang.trade.models import (
     CommodityRollup,
     CommodityYearToDateRollup,
     Dimension,
+    EnterpriseChapterModeRollup,
     EnterpriseChapterRollup,
     ScopeRollup,
     TradeRollup,
@@ -217,9 +218,9 @@ def _stage_qs(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any]:
 # by → the stages that hold its column, the smallest first (the enterprise is in all)
 _STAGES_OF = {
     "partner": ("partner", "partner_mode"),
-    "hs2": ("chapter", "product"),
+    "hs2": ("chapter", "chapter_mode", "product"),
     "hs4": ("product",),
-    "mode": ("mode", "product", "partner_mode"),
+    "mode": ("mode", "chapter_mode", "product", "partner_mode"),
     "enterprise": STAGE_ORDER,
 }
 _STAGE_BY: dict[str, Any] = {
@@ -232,8 +233,8 @@ _STAGE_BY: dict[str, Any] = {
 
 
 def _stage_by(by: str, staged: QuerySet[Any]) -> Any:
-    """`by`'s key over the stage `staged` reads: the chapter stage holds the chapter itself."""
-    if by == "hs2" and staged.model is EnterpriseChapterRollup:
+    """`by`'s key over the stage `staged` reads: the chapter stages hold the chapter itself."""
+    if by == "hs2" and staged.model in (EnterpriseChapterRollup, EnterpriseChapterModeRollup):
         return F("chapter")
     return _STAGE_BY[by]
 

@@ -289,9 +289,10 @@ def place_code_sources(
     return list(zip(by_month, by_year, strict=True))
 
 
-# the enterprise stages, the smallest first (rows at 5.6 M records: 143 k, 407 k, 1.06 M over
-# 13 groups (106 k for 一带一路), 1.31 M, 1.49 M, 1.51 M)
-STAGE_ORDER = ("mode", "chapter", "group", "partner", "product", "partner_mode")
+# the enterprise stages, the smallest first (rows at 5.6 M records: 143 k, 407 k, 487 k, 1.06 M
+# over 13 groups (106 k for 一带一路), 1.31 M, 1.49 M, 1.51 M)
+STAGE_ORDER = ("mode", "chapter", "chapter_mode", "group", "partner", "product", "partner_mode")
+_CHAPTER_STAGES = frozenset({"chapter", "chapter_mode"})
 
 
 def stage_lookup(
@@ -299,8 +300,9 @@ def stage_lookup(
 ) -> tuple[str, dict[str, Any]] | None:
     """The first of `stages` whose rows select exactly the records of the trade keys (the
     enterprise: any stage; a partner: "partner" or "partner_mode"; a group: "group", "partner"
-    or "partner_mode"; a trade mode: "mode", "product" or "partner_mode"; an HS chapter:
-    "chapter" or "product"; a heading: "product"), with its filter on the stage's columns;
+    or "partner_mode"; a trade mode: "mode", "chapter_mode", "product" or "partner_mode"; an
+    HS chapter: "chapter", "chapter_mode" or "product"; a heading: "product"), with its filter
+    on the stage's columns;
     None where none does. Stages keep a missing partner, heading, chapter or mode as "", as the
     records' NONE_KEY means, and a record's heading (chapter) starts with an HS prefix of at
     most four (two) digits iff its code does."""
@@ -320,10 +322,11 @@ def stage_lookup(
             allowed &= {"group", "partner", "partner_mode"}
             group = value
         elif name == "mode":
-            allowed &= {"mode", "product", "partner_mode"}
+            allowed &= {"mode", "chapter_mode", "product", "partner_mode"}
             lookup["mode"] = "" if empty else value
         elif name == "hs" and (empty or len(value) <= 4):
-            allowed &= {"chapter", "product"} if empty or len(value) <= 2 else {"product"}
+            chapter = empty or len(value) <= CHAPTER_WIDTH
+            allowed &= {*_CHAPTER_STAGES, "product"} if chapter else {"product"}
             prefix = value
         else:
             return None
@@ -336,7 +339,7 @@ def stage_lookup(
         else:
             lookup["partner__in"] = group_codes(group)
     if prefix is not None:
-        if chosen[0] == "chapter":
+        if chosen[0] in _CHAPTER_STAGES:
             lookup.update(heading_lookup(prefix, "chapter", CHAPTER_WIDTH))
         elif listed and len(prefix) == CHAPTER_WIDTH and (heads := _headings(prefix)):
             lookup["heading__in"] = heads
@@ -347,8 +350,9 @@ def stage_lookup(
 
 def _headings(chapter: str) -> list[str]:
     """The chapter's headings that have trade (the city's heading rollup, rebuilt with the
-    stages): the product stage within a chapter and a trade mode (no chapter stage holds the
-    mode) seeks each heading's months in its covering key index, where SQLite read the
+    stages): the product stage within a chapter and a trade mode (for its headings: the
+    chapter × mode stage holds none) seeks each heading's months in its covering key index,
+    where SQLite read the
     chapter's range of headings across every month, or the months' index: the leader's firms
     within HS 84 and 一般贸易 246 → 111 ms of SQL at 5.6 M records (session 48). For the whole
     city only (`stage_source`'s `listed`): a district user's firms within both read his firms'
