@@ -125,8 +125,8 @@ def window_facts(
     every month ((hs_code, period)), a firm's ((enterprise, period) of the unique key),
     weighed by the rows each reads (a row fetched out of the table's order costs
     `KEY_ROW_COST`, a partner's entry read on its index alone `PARTNER_ENTRY_COST`); the
-    other conditions are tested in a CASE. Within a district, park or
-    industry: `place_facts`. For a scoped viewer, given the report month `q`: his firms'
+    other conditions are tested in a CASE. Within a district, park or industry:
+    `place_facts`. For a scoped viewer, given the report month `q`: his firms'
     records with the keys tested on them where the drill-down's count would read them so
     (`plans.count_plan`, weighed on the year to date), else `place_facts`."""
     if viewer is not None and not sees_all(viewer):
@@ -263,7 +263,7 @@ def cheapest_read(keys: Keys, months: Sequence[dt.date], *, viewer: Viewer = Non
         costs[BY_FIRM] = _rows(firm, months)
     if keys.partner or keys.group:
         name = "partner" if keys.partner else "group"
-        costs[BY_PARTNER] = _key_rows(keys, name, months) * PARTNER_ENTRY_COST
+        costs[BY_PARTNER] = _key_rows(keys, name, months) * _row_cost(name)
     if keys.hs and keys.hs != NONE_KEY:
         costs[BY_CODES] = _rows(_codes(keys.hs), None) * KEY_ROW_COST
     priced = min(costs.values()) > KEY_FIRMS_PRICED_ABOVE

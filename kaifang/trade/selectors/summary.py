@@ -302,10 +302,9 @@ def stage_lookup(
     enterprise: any stage; a partner: "partner" or "partner_mode"; a group: "group", "partner"
     or "partner_mode"; a trade mode: "mode", "chapter_mode", "product" or "partner_mode"; an
     HS chapter: "chapter", "chapter_mode" or "product"; a heading: "product"), with its filter
-    on the stage's columns;
-    None where none does. Stages keep a missing partner, heading, chapter or mode as "", as the
-    records' NONE_KEY means, and a record's heading (chapter) starts with an HS prefix of at
-    most four (two) digits iff its code does."""
+    on the stage's columns; None where none does. Stages keep a missing partner, heading,
+    chapter or mode as "", as the records' NONE_KEY means, and a record's heading (chapter)
+    starts with an HS prefix of at most four (two) digits iff its code does."""
     lookup: dict[str, Any] = {}
     allowed = set(stages)
     prefix = group = None
@@ -352,9 +351,9 @@ def _headings(chapter: str) -> list[str]:
     """The chapter's headings that have trade (the city's heading rollup, rebuilt with the
     stages): the product stage within a chapter and a trade mode (for its headings: the
     chapter × mode stage holds none) seeks each heading's months in its covering key index,
-    where SQLite read the
-    chapter's range of headings across every month, or the months' index: the leader's firms
-    within HS 84 and 一般贸易 246 → 111 ms of SQL at 5.6 M records (session 48). For the whole
+    where SQLite read the chapter's range of headings across every month, or the months'
+    index: the leader's firms within HS 84 and 一般贸易 246 → 111 ms of SQL at 5.6 M records
+    (session 48; they read the chapter × mode stage since decision 0054). For the whole
     city only (`stage_source`'s `listed`): a district user's firms within both read his firms'
     rows faster than the city's headings (45 → 74 ms so)."""
     rows = TradeRollup.objects.filter(code_range_q("key", chapter), dimension=Dimension.HS4)
