@@ -94,6 +94,9 @@ MIDDLEWARE = [
 # The garbage collector's full passes after a response, not within one (config/wsgi.py,
 # kaifang/core/lib/collector.py, decision 0047).
 GC_AFTER_RESPONSE = env_bool("GC_AFTER_RESPONSE", default=True)
+# Figures computed on a page view reach the shared cache after its response (config/wsgi.py,
+# kaifang/core/lib/local_cache.py, decision 0055).
+CACHE_WRITE_AFTER_RESPONSE = env_bool("CACHE_WRITE_AFTER_RESPONSE", default=True)
 ROOT_URLCONF = "config.urls_bench" if env_bool("BENCH_URLS", default=False) else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

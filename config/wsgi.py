@@ -16,7 +16,7 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
-from kaifang.core.lib import collector  # noqa: E402
+from kaifang.core.lib import collector, local_cache  # noqa: E402
 from kaifang.library import segment  # noqa: E402
 
 get_resolver().reverse_dict  # noqa: B018  (the property builds the table)
@@ -33,3 +33,5 @@ def _warm() -> None:
 threading.Thread(target=_warm, name="warm-segmenter", daemon=True).start()
 if settings.GC_AFTER_RESPONSE:  # the full passes after the responses (decision 0047)
     collector.install()
+if settings.CACHE_WRITE_AFTER_RESPONSE:  # computed figures shared after the response (0055)
+    local_cache.install()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
@@ -42,3 +44,74 @@ def test_a_local_copy_expires_with_its_timeout():
     assert local_cache.versioned("t:4", lambda: "old", 0) == "old"
     cache.delete("boxed:t:4")
     assert local_cache.versioned("t:4", lambda: "new", 60) == "new"
+
+
+@pytest.fixture
+def after_response():
+    """The web process's setting (config/wsgi.py): shared writes after the response."""
+    local_cache.install()
+    yield
+    local_cache.uninstall()
+
+
+def test_a_value_computed_in_a_request_is_shared_after_its_response(after_response):
+    """Decision 0055: the user's response does not wait for the pickling and the write."""
+    local_cache._begin()  # request_started
+    assert local_cache.versioned("t:5", lambda: ["row"] * 3, 60) == ["row"] * 3
+    assert cache.get("boxed:t:5") is None  # the response is still being written
+    assert local_cache.versioned("t:5", lambda: ["other"], 60) == ["row"] * 3  # this process's
+    assert local_cache.flush() == 1  # request_finished
+    assert cache.get("boxed:t:5") == (["row"] * 3,)
+    assert local_cache.flush() == 0  # nothing written twice
+    local_cache.clear()  # as in another process
+    assert local_cache.versioned("t:5", lambda: ["other"], 60) == ["row"] * 3
+
+
+def test_outside_a_request_the_value_is_shared_at_once(after_response):
+    """The worker's refills and the commands are not requests: another process must find
+    what they computed as soon as they return."""
+    assert local_cache.versioned("t:6", lambda: "worker", 60) == "worker"
+    assert cache.get("boxed:t:6") == ("worker",)
+    local_cache._begin()
+    local_cache.flush()
+    local_cache.uninstall()  # the tests' own setting: written at once within a request too
+    local_cache._begin()
+    local_cache.uninstall()
+    assert local_cache.versioned("t:7", lambda: "test", 60) == "test"
+    assert cache.get("boxed:t:7") == ("test",)
+
+
+def test_another_threads_request_does_not_hold_back_this_threads_writes(
+    after_response, monkeypatch
+):
+    import threading
+
+    written: list[tuple[str, str]] = []
+    # each thread has its own cache object (and connection): patched in their class
+    kind = type(caches["default"])
+    monkeypatch.setattr(kind, "set", lambda self, key, value, timeout: written.append((key, value)))
+    monkeypatch.setattr(kind, "get", lambda self, key: None)
+    local_cache._begin()  # this thread serves a request
+    thread = threading.Thread(target=lambda: local_cache.versioned("t:8", lambda: "other", 60))
+    thread.start()
+    thread.join()
+    assert written == [("boxed:t:8", ("other",))]  # the other thread's, at once
+    local_cache.versioned("t:10", lambda: "mine", 60)
+    assert len(written) == 1
+    local_cache.flush()
+    assert written[1:] == [("boxed:t:10", ("mine",))]
+
+
+def test_a_failed_write_after_the_response_is_logged_and_the_value_still_served(
+    after_response, caplog, monkeypatch
+):
+    local_cache._begin()
+    local_cache.versioned("t:9", lambda: "kept", 60)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache, "set", broken)
+    assert local_cache.flush() == 1
+    assert "t:9" in caplog.text
+    assert local_cache.versioned("t:9", lambda: "again", 60) == "kept"

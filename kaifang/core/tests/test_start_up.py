@@ -93,3 +93,19 @@ def test_the_web_process_runs_the_full_collections_after_its_responses():
     assert _probe(code) == "100,0,10,0"
     off = "import os\nos.environ['GC_AFTER_RESPONSE'] = 'false'\n" + code
     assert _probe(off) == "10,0,10,10"
+
+
+def test_the_web_process_shares_computed_figures_after_its_responses():
+    """config.wsgi installs the shared cache's writes after the response (decision 0055);
+    `CACHE_WRITE_AFTER_RESPONSE=false` writes them within it."""
+    code = (
+        "import config.wsgi\n"
+        "from django.core.signals import request_finished, request_started\n"
+        "uid = 'kaifang.core.lib.local_cache'\n"
+        "signals = (request_started, request_finished)\n"
+        "found = [uid in [r[0][0] for r in s.receivers] for s in signals]\n"
+        "print(','.join(map(str, found)))\n"
+    )
+    assert _probe(code) == "True,True"
+    off = "import os\nos.environ['CACHE_WRITE_AFTER_RESPONSE'] = 'false'\n" + code
+    assert _probe(off) == "False,False"
