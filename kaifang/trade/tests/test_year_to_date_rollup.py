@@ -224,3 +224,37 @@ def test_the_migration_fills_the_pair_code_rollups_from_the_records(trade_data):
     migration.fill(apps, SimpleNamespace(connection=connection))  # what it uses of its editor
     assert PlaceCommodityYearToDateRollup.objects.exists()
     assert_stages_equal_the_facts()
+
+
+def test_a_later_months_rebuild_adds_its_month_to_the_kept_totals_before_it(trade_data):
+    """Session 51: the first rebuilt month of a year adds its month to the 累计 of the month
+    before (kept, not summed from January again); every 累计 table still equals the records."""
+    from kaifang.trade.tests.stages import assert_stages_equal_the_facts
+
+    def record(month: int, value: str) -> None:
+        CustomsRecordFactory(
+            enterprise=trade_data.e2,
+            period=d(2025, month),
+            flow="export",
+            partner_code="502",
+            hs_code="61091000",
+            trade_mode="10",
+            value_usd=Decimal(value),
+            value_cny=Decimal(value) * 7,
+        )
+
+    record(1, "7.50")
+    rebuild_rollups([d(2025, 1)])
+    record(9, "2.25")
+    with CaptureQueriesContext(connection) as ctx:
+        rebuild_rollups([d(2025, 9)])
+    assert _table() == _from_facts()
+    assert _codes_table() == _from_facts(_code)
+    assert_stages_equal_the_facts()
+    e2 = str(trade_data.e2.pk)
+    ytd = YearToDateRollup.objects.get(key=e2, period=d(2025, 9), flow="export")
+    january = YearToDateRollup.objects.get(key=e2, period=d(2025, 1), flow="export")
+    assert ytd.value_usd > january.value_usd >= Decimal("7.50")
+    # no 累计 summed the monthly rollups over a range of months
+    ranged = [q["sql"] for q in ctx.captured_queries if "yeartodaterollup" in q["sql"].lower()]
+    assert ranged and not [sql for sql in ranged if 'period" >= ' in sql or "period >= " in sql]
