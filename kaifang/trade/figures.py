@@ -173,14 +173,15 @@ def kept_breakdown(
 ) -> Breakdown:
     """One breakdown table, kept per rollup version, scope, query, keys and level like the
     overview's tables: the breakdown page's, and a park page's firms (by enterprise within
-    the park). Its rows' names are as computed; a page that shows them reads them afresh.
-    A slow one is remembered for the worker (`remember_keyed`): the worker's own refill
+    the park). Its rows carry no names (`breakdown(named=False)`): a page names the rows it
+    shows (`named_rows`), so a rename shows at once and a miss does not name 5,676 codes to
+    show 100. A slow one is remembered for the worker (`remember_keyed`): the worker's own refill
     computes each scope's default pages only (dollars, the newest month, no keys)."""
     key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{keys.signature()}"
 
     def compute() -> Breakdown:
         started = time.perf_counter()
-        table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level)
+        table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level, named=False)
         slow = time.perf_counter() - started > SLOW_SECONDS
         if remember and slow:
             remember_keyed(user, by, level, q, keys)

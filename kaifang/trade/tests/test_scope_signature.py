@@ -51,7 +51,7 @@ def _what_the_pages_show(client, user) -> dict[str, Any]:
     return {
         "overview export": overview["cards"][1][1].ytd,
         "concentration": {i.name for i in concentration["items"]},
-        "by enterprise": {r.name for r in by_firm["table"].rows},
+        "by enterprise": {r.name for r in by_firm["page"].object_list},  # the rows shown
         "dashboard export": dashboard["d"].cards[1].ytd,
         "dependence": {i.name for i in dependence["d"].concentrated},
     }

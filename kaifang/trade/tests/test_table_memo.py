@@ -40,14 +40,18 @@ def test_the_same_table_is_rendered_once(trade_data, city, client, monkeypatch):
 def test_only_the_rows_shown_are_named_afresh(trade_data, city, client, monkeypatch):
     """A page names its own rows, not every row of the table (the whole city's 8,051 codes
     took 57 ms of each view of a page showing 100; session 48); the export names them all."""
+    from importlib import import_module
+
     from kaifang.trade.views import analysis
+
+    breakdown = import_module("kaifang.trade.selectors.breakdown")  # the module, not the function
 
     client.force_login(city.leader)
     monkeypatch.setattr(analysis, "BREAKDOWN_PAGE_SIZE", 1)
     asked: list[list[str]] = []
-    real = analysis.names_for
+    real = breakdown.names_for
     monkeypatch.setattr(
-        analysis, "names_for", lambda by, codes: asked.append(list(codes)) or real(by, codes)
+        breakdown, "names_for", lambda by, codes: asked.append(list(codes)) or real(by, codes)
     )
     page = client.get("/trade/analysis/by/partner/?year=2025&month=3&page=2").content.decode()
     assert len(asked) == 1 and len(asked[0]) == 1, asked

@@ -41,7 +41,7 @@ from kaifang.trade.selectors import (
     markets,
     sees_all,
 )
-from kaifang.trade.selectors.breakdown import Row, names_for
+from kaifang.trade.selectors.breakdown import named_rows
 from kaifang.trade.templatetags.trade_analysis import analysis_params
 from kaifang.trade.views.setup import Setup, keys_labels, records_for, setup_for, subtitle
 from kaifang.trade.views.tables import table_html
@@ -151,8 +151,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _breakdown_for(
     request: HttpRequest, by: str, *, named: bool = True
 ) -> tuple[Setup, Breakdown | None]:
-    """The kept breakdown, its rows named afresh (`named=False`: the caller names the rows it
-    shows, `_named`)."""
+    """The kept breakdown, its rows named (`named=False`: the caller names the rows it shows,
+    `named_rows`)."""
     if by not in BREAKDOWNS:
         raise Http404("没有这种分析维度")
     setup = _setup(request)
@@ -160,20 +160,10 @@ def _breakdown_for(
         return setup, None
     table = kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
     if named:
-        rows = _named(by, table.rows)
-        if rows is not table.rows:  # `_named` returns the same list when no name changed
+        rows = named_rows(by, table.rows)
+        if rows is not table.rows:  # the same list when no name changed
             table = replace(table, rows=rows)
     return setup, table
-
-
-def _named(by: str, rows: list[Row]) -> list[Row]:
-    """The rows with their names read afresh: a renamed partner or unit shows at once (no
-    version marks it). Only the rows shown: the 8,051 codes of the whole city took 57 ms of
-    every view of its page, which shows 100 (session 48)."""
-    names = names_for(by, [r.key for r in rows])
-    if all(names[r.key] == r.name for r in rows):
-        return rows
-    return [replace(r, name=names[r.key]) for r in rows]
 
 
 @login_required
@@ -188,6 +178,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
     # Rows in pages (the enterprise table has 2,000): the footer total stays over all rows,
     # and the Excel export keeps every row.
     page = Paginator(table.rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = named_rows(by, list(page.object_list))  # the kept rows carry no names
     return render(
         request,
         "trade/analysis/breakdown.html",
@@ -208,7 +199,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             ),
             "table_html": table_html(
                 table=table,
-                rows=_named(by, list(page.object_list)),
+                rows=list(page.object_list),
                 q=setup.q,
                 next_levels=next_levels,
                 next_industry_level=table.level + 1,

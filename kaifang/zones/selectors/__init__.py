@@ -23,6 +23,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.trade.figures import kept_breakdown, report_month
 from kaifang.trade.models import InvestmentKind, InvestmentRecord
 from kaifang.trade.selectors import Keys, Query
+from kaifang.trade.selectors.breakdown import named_rows
 from kaifang.trade.selectors.measures import add_months, share_pct
 from kaifang.zones.models import (
     PIPELINE,
@@ -182,7 +183,7 @@ def park_trade(*, user: AnyUser, park: Park, q: Query | None = None) -> ParkTrad
     # import or a firm joining or leaving a park moves the version): at 50.7 M records the
     # sums were 70 ms of every park page.
     table = kept_breakdown(_viewer(user), "enterprise", q, Keys(park=str(park.unit_id)))
-    return ParkTrade(query=q, rows=table.rows, total=table.total)
+    return ParkTrade(query=q, rows=named_rows("enterprise", table.rows), total=table.total)
 
 
 def park_enterprises(*, user: AnyUser, park: Park) -> QuerySet[Enterprise]:
