@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kaifang.core.lib import local_cache, request_memo
@@ -245,10 +246,11 @@ def place_cross_source(
     places = lookup.keys() & {"district_id", "park_id"}
     if len(places) == len(lookup):
         return None  # a place alone: the pair rollups hold its figures
-    if lookup.get("park_id") == 0:
-        # "no park" holds most rows: tested in a CASE, so that SQLite takes the partner's or
-        # the chapter's index, not the park's (the leader's chart within partner 502, HS 84
-        # and no park read 36 months of every firm outside the parks: 102 ms; session 51)
+    if lookup.get("park_id") == 0 and connection.vendor == "sqlite":
+        # "no park" holds most rows: tested in a CASE, so that SQLite (without statistics)
+        # takes the partner's or the chapter's index, not the park's (the leader's chart
+        # within partner 502, HS 84 and no park read 36 months of every firm outside the
+        # parks: 102 ms; session 51)
         del lookup["park_id"]
         rows = hidden_in_case(PlacePartnerChapterRollup.objects.filter(**lookup), Q(park_id=0))
     else:
