@@ -72,10 +72,11 @@ def test_outside_a_request_the_value_is_shared_at_once(after_response):
     what they computed as soon as they return."""
     assert local_cache.versioned("t:6", lambda: "worker", 60) == "worker"
     assert cache.get("boxed:t:6") == ("worker",)
-    local_cache._begin()
-    local_cache.flush()
-    local_cache.uninstall()  # the tests' own setting: written at once within a request too
-    local_cache._begin()
+
+
+def test_uninstalled_a_request_begun_writes_at_once(after_response):
+    """`uninstall` (the tests' own setting) also drops a request's waiting list."""
+    local_cache._begin()  # request_started
     local_cache.uninstall()
     assert local_cache.versioned("t:7", lambda: "test", 60) == "test"
     assert cache.get("boxed:t:7") == ("test",)
