@@ -32,6 +32,10 @@ FIELDS = {
     "chapter": Field("hs_code", 2),
 }
 
+# The commodity code rollups' code (trade.models CommodityRollup): an HS code cut to eight
+# digits, the widest code the customs tariff and the pages use.
+CODE_WIDTH = 8
+
 # stage → the fields it groups by (after enterprise, month and flow)
 STAGES: dict[str, tuple[str, ...]] = {
     "partner": ("partner",),

@@ -26,6 +26,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.trade.bulk import copy_rows
 from kaifang.trade.dimensions import (
     BASE_STAGES,
+    CODE_WIDTH,
     DERIVED,
     DIMENSIONS,
     FIELDS,
@@ -192,9 +193,10 @@ _VALUES = f"value_usd, value_cny, {_q('rows')}"
 # Rollup rows computed by the caller, in the tables' column order (see _GIVEN_COLUMNS), then
 # the stages' rows, one list per stage in STAGES order: (enterprise id, period, flow, the
 # stage's fields…, value_usd, value_cny, rows), then the pair × partner × chapter rollup's
-# (in _PLACE_COLUMNS' order).
+# (in _PLACE_COLUMNS' order), the partner × heading × mode rollup's (_TRIPLE_COLUMNS) and the
+# pair × code rollup's (_PLACE_CODE_COLUMNS).
 Rows = Sequence[Sequence[Any]]
-Given = tuple[Rows, Rows, Rows, Sequence[Rows], Rows]
+Given = tuple[Rows, Rows, Rows, Sequence[Rows], Rows, Rows, Rows]
 _SUM_COLUMNS = f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}"
 _GIVEN_COLUMNS = (
     (_ROLLUPS, _SUM_COLUMNS),
@@ -283,15 +285,20 @@ def rebuild_rollups(
     # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
         if given is not None:
-            *sums, stages, places = given
+            *sums, stages, places, triple, codes = given
             for (table, columns), rows in zip(_GIVEN_COLUMNS, sums, strict=True):
                 _write_given(cursor, table, columns, rows)
                 written += len(rows)
             for stage, rows in zip(STAGES, stages, strict=True):
                 columns = f"enterprise_id, period, flow, {', '.join(_STAGES[stage][0])}, {_VALUES}"
                 _write_given(cursor, _STAGE_TABLES[stage], columns, rows)
-            _write_given(cursor, _PLACES, _PLACE_COLUMNS, places)
-            written += len(places)
+            for table, columns, rows in (
+                (_PLACES, _PLACE_COLUMNS, places),
+                (_TRIPLE, _TRIPLE_COLUMNS, triple),
+                (_PLACE_CODES, _PLACE_CODE_COLUMNS, codes),
+            ):
+                _write_given(cursor, table, columns, rows)
+                written += len(rows)
         else:
             for stage in BASE_STAGES:
                 _stage(cursor, stage, f"r.period IN ({placeholders})", months)
@@ -316,11 +323,21 @@ def rebuild_rollups(
                 )
                 written += max(cursor.rowcount, 0)
             written += _insert_scoped(cursor, these, params)
-            written += _insert_places(cursor, f"r.period IN ({placeholders})", months)
+            in_months = f"r.period IN ({placeholders})"
+            written += _insert_places(cursor, in_months, months)
+            written += _insert_triple(cursor, months)
+            written += _insert_place_codes(cursor, in_months, months)
         group_stage(cursor, f"s.period IN ({placeholders})", months)
         written += _insert_year_to_date(cursor, months, _YTD, whole=whole)
-        written += _insert_cross(cursor, months)
-        written += _insert_place_codes(cursor, f"r.period IN ({placeholders})", months)
+        written += _sum_stage(
+            cursor,
+            _CROSS,
+            _TRIPLE,
+            ("partner", "heading"),
+            f"s.period IN ({placeholders})",
+            months,
+            per_firm=False,
+        )
         written += _insert_codes(cursor, f"period IN ({placeholders})", months)
         written += _insert_year_to_date(cursor, months, _CODES_YTD, whole=whole)
         written += _insert_year_to_date(cursor, months, _PLACE_CODES_YTD, whole=whole)
@@ -341,25 +358,23 @@ _CROSS_KEYS = tuple(
 )
 
 
-def _insert_cross(cursor: Any, months: Sequence[dt.date]) -> int:
+_TRIPLE_COLUMNS = f"period, flow, partner, heading, {_q('mode')}, {_VALUES}"
+
+
+def _insert_triple(cursor: Any, months: Sequence[dt.date]) -> int:
     """Group the facts of `months` into the city-wide partner × heading × trade mode rollup (a
-    second read of the rebuilt months' facts, even where the caller summed the stages: a month
-    of 158,341 records at 5.6 M costs about half a second of CPU more on SQLite), then sum that
-    into the partner × heading rollup."""
+    second read of the rebuilt months' facts; an import into new months is handed these rows
+    by its parsing child instead). The partner × heading rollup is summed from it."""
     keys = ", ".join(_CROSS_KEYS)
     placeholders = ", ".join(["%s"] * len(months))
-    mode = _q("mode")
     cursor.execute(
-        f"INSERT INTO {_TRIPLE} (period, flow, partner, heading, {mode}, {_VALUES}) "  # noqa: S608
+        f"INSERT INTO {_TRIPLE} ({_TRIPLE_COLUMNS}) "  # noqa: S608
         f"SELECT r.period, r.flow, {keys}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
         f"WHERE r.period IN ({placeholders}) GROUP BY r.period, r.flow, {keys}",
         months,
     )
-    written = int(max(cursor.rowcount, 0))
-    where = f"s.period IN ({placeholders})"
-    pairs = ("partner", "heading")
-    return written + _sum_stage(cursor, _CROSS, _TRIPLE, pairs, where, months, per_firm=False)
+    return int(max(cursor.rowcount, 0))
 
 
 def _insert_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
@@ -392,15 +407,17 @@ _PLACE_KEYS = (
 
 _PLACE_COLUMNS = f"district_id, park_id, period, flow, partner, chapter, {_q('mode')}, {_VALUES}"
 # the pair × code rollup's: the pair's, then the code as CommodityRollup cuts it
-_PLACE_CODE_KEYS = (*_PLACE_KEYS[:4], _cut(f"r.{FIELDS['heading'].column}", 8))
+_PLACE_CODE_KEYS = (*_PLACE_KEYS[:4], _cut(f"r.{FIELDS['heading'].column}", CODE_WIDTH))
+_PLACE_CODE_COLUMNS = f"district_id, park_id, period, flow, code, {_VALUES}"
 
 
 def _insert_place_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
     """Group the facts matching `where` (over the records `r` and their enterprise `e`) into
-    the pair × commodity code rollup (decision 0050), as `_insert_places` groups them."""
+    the pair × commodity code rollup (decision 0050), as `_insert_places` groups them. An
+    import into new months is handed these rows by its parsing child instead."""
     keys = ", ".join(_PLACE_CODE_KEYS)
     cursor.execute(
-        f"INSERT INTO {_PLACE_CODES} (district_id, park_id, period, flow, code, {_VALUES}) "  # noqa: S608
+        f"INSERT INTO {_PLACE_CODES} ({_PLACE_CODE_COLUMNS}) "  # noqa: S608
         f"SELECT {keys}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
         f"JOIN {_FIRMS} e ON e.id = r.enterprise_id WHERE {where} GROUP BY {keys}",

@@ -72,7 +72,9 @@ def _fill(cursor: Any, codes: Sequence[str], months: Sequence[dt.date] | None) -
     """Insert the rollup rows of the codes, for the months given (None: every month): one
     statement, the records of each code's range read through the (hs_code, period) index.
     On SQLite the month is kept out of the index choice (`+`): its period index would read
-    the whole month once per code (1.1 s of CPU for a month at 5.6 M records, 0.06 s so)."""
+    the whole month once per code (1.1 s of CPU for a month at 5.6 M records, 0.06 s so).
+    PostgreSQL reads the months given through its period index and matches each record's
+    prefix to the codes of that length."""
     table = ChainTradeRollup._meta.db_table
     facts = CustomsRecord._meta.db_table
     ranged = [(c, *code_range(c)) for c in codes]
@@ -87,6 +89,19 @@ def _fill(cursor: Any, codes: Sequence[str], months: Sequence[dt.date] | None) -
         f"FROM {facts} r"  # Table names are ours; values travel as parameters.
     )
     grouped = " GROUP BY r.enterprise_id, r.period, r.flow, r.partner_code"
+    if months is not None and connection.vendor == "postgresql":
+        # PostgreSQL tested each of the month's records against every code's range (37 codes
+        # × 158 k records at 5.6 M: 0.66 s of an import). Matched by a hash of the record's
+        # prefix instead, the month is read once per code length (0.05 s).
+        lengths = sorted({len(c) for c in codes})
+        for length in lengths:
+            cursor.execute(
+                f"{insert}SELECT r.enterprise_id, c.code, {summed} "
+                "JOIN (SELECT unnest(CAST(%s AS TEXT[])) AS code) c "
+                f"ON c.code = SUBSTR(r.hs_code, 1, %s) WHERE 1 = 1{when}{grouped}, c.code",
+                [[c for c in codes if len(c) == length], length, *when_params],
+            )
+        return
     bounded = [(c, low, high) for c, low, high in ranged if high is not None]
     if bounded:
         values = " UNION ALL ".join(["SELECT %s AS code, %s AS low, %s AS high"] * len(bounded))

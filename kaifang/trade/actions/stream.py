@@ -229,13 +229,15 @@ def _stream(
     progress(85, "更新汇总数据")
     given = None
     if fresh_months and end.rollups is not None:
-        city, pairs, officers, stages, places = end.rollups
+        city, pairs, officers, stages, places, triple, codes = end.rollups
         given = (
             enterprises.rollup_keys(city),
             pairs,
             officers,
             [enterprises.stage_rows(rows) for rows in stages],
             places,
+            triple,
+            codes,
         )
     rebuild_rollups(result.periods, given=given)
     summary = record_commit(
