@@ -210,8 +210,12 @@ class PlacePartnerChapterRollup(MonthlySums):
         # unique key serves a district's rows (a refresh, a district key), the park index a
         # park's: a group within an empty park read the group's partners across every pair
         # (22 ms on SQLite, 40–48 ms on PostgreSQL at 5.6 M; 1.8 ms with it, session 45).
+        # A partner's index holds the chapter before the month: a partner and a chapter
+        # together are sought, not one of them read across the other's values (trade/0038).
         indexes = [
-            models.Index(fields=["partner", "period"], name="place_partner_chapter_partner"),
+            models.Index(
+                fields=["partner", "chapter", "period"], name="place_cross_partner_chapter"
+            ),
             models.Index(fields=["chapter", "period"], name="place_partner_chapter_chapter"),
             models.Index(fields=["park_id", "period"], name="place_partner_chapter_park"),
         ]
