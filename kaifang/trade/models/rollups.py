@@ -169,10 +169,14 @@ class PartnerProductRollup(MonthlySums):
             )
         ]
         # One partner's (or group's) months, or one heading range's: the rows a keyed page
-        # reads, found without walking the month's other rows.
+        # reads, found without walking the month's other rows. The heading's carries the
+        # sums: the partners within an HS chapter are read on it alone (trade/0039).
         indexes = [
             models.Index(fields=["partner", "period"], name="partner_product_partner"),
-            models.Index(fields=["heading", "period"], name="partner_product_heading"),
+            models.Index(
+                fields=["heading", "period", "flow", "partner", "value_usd", "value_cny", "rows"],
+                name="partner_product_heading_cover",
+            ),
         ]
 
     def __str__(self) -> str:
