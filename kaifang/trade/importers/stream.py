@@ -302,7 +302,7 @@ def stream_customs(
             cny0 = zero if cny is None else cny
             # partner, hs, mode: dimensions.COLUMNS
             add_to_stages(stages, slot, month, flow, partner, hs, mode, usd0, cny0, new_record)
-            # spelled out three times: a helper's call costs a third of the work per row
+            # spelled out, as `_stage_adder` spells out the stages: this runs for every row
             chapter_key = (district, park, month, flow, partner, hs[:chapter_width], mode)
             sums = by_chapter.get(chapter_key)
             if sums is None:
