@@ -216,11 +216,39 @@ class PlacePartnerChapterRollup(MonthlySums):
         # (22 ms on SQLite, 40–48 ms on PostgreSQL at 5.6 M; 1.8 ms with it, session 45).
         # A partner's index holds the chapter before the month: a partner and a chapter
         # together are sought, not one of them read across the other's values (trade/0038).
+        # Both carry every other column: their rows are tested for the mode, the pair (and
+        # the partner) on the index alone (trade/0040).
         indexes = [
             models.Index(
-                fields=["partner", "chapter", "period"], name="place_cross_partner_chapter"
+                fields=[
+                    "partner",
+                    "chapter",
+                    "period",
+                    "mode",
+                    "district_id",
+                    "park_id",
+                    "flow",
+                    "value_usd",
+                    "value_cny",
+                    "rows",
+                ],
+                name="place_cross_partner_cover",
             ),
-            models.Index(fields=["chapter", "period"], name="place_partner_chapter_chapter"),
+            models.Index(
+                fields=[
+                    "chapter",
+                    "period",
+                    "mode",
+                    "district_id",
+                    "park_id",
+                    "flow",
+                    "partner",
+                    "value_usd",
+                    "value_cny",
+                    "rows",
+                ],
+                name="place_cross_chapter_cover",
+            ),
             models.Index(fields=["park_id", "period"], name="place_partner_chapter_park"),
         ]
 
