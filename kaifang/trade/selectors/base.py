@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -513,6 +513,52 @@ def in_window(qs: QuerySet[Any], months: Sequence[dt.date], *, hidden: bool) -> 
     return hidden_in_case(qs, window, "in_window") if hidden else qs.filter(window)
 
 
+SumRow = tuple[str, tuple[Decimal, ...]]
+
+
+def grouped_rows(
+    qs: QuerySet[Any],
+    key: Any,
+    q: Query,
+    spans: Mapping[str, list[dt.date]] | None = None,
+    *,
+    window_hidden: bool = False,
+) -> Iterator[SumRow]:
+    """GROUP BY `key` with one conditional sum per span, over facts or rollups alike (both
+    have period, flow, value_usd and value_cny): (key as a string, the five sums in
+    SUM_NAMES order). `spans` (a Sums field → its months) replaces the five spans of `q`;
+    fields not named are zero. `window_hidden`: the months are tested in a CASE
+    (`in_window`). `summed` adds the rows of one or more of these up."""
+    if spans is None:
+        spans = {name: q.span_months(name) for name in SUM_NAMES}
+    months = sorted({m for ms in spans.values() for m in ms})
+    qs = flow_filter(in_window(qs, months, hidden=window_hidden), q.flow)
+    aggregates = {name: Sum(q.field, filter=Q(period__in=months)) for name, months in spans.items()}
+    slots = [SUM_NAMES.index(name) for name in spans]
+    grouped = qs.annotate(group_key=key).values_list("group_key").annotate(**aggregates)
+    for k, *values in grouped.order_by():
+        five = [ZERO] * len(SUM_NAMES)
+        for slot, value in zip(slots, values, strict=True):
+            five[slot] = value or ZERO
+        yield (NONE_KEY if k is None or k == "" else str(k)), tuple(five)
+
+
+def summed(*parts: Iterable[SumRow]) -> dict[str, Sums]:
+    """The rows of `grouped_rows` added up by key: one Sums per key, built once. Adding the
+    Decimals in place, not a Sums per row and another per merge, was a sixth of the city's
+    codes page (11,400 rows of its two rollups: 95 → 78 ms, session 53)."""
+    totals: dict[str, list[Decimal]] = {}
+    for part in parts:
+        for key, five in part:
+            found = totals.get(key)
+            if found is None:
+                totals[key] = list(five)
+            else:
+                for i, value in enumerate(five):
+                    found[i] += value
+    return {key: Sums(*five) for key, five in totals.items()}
+
+
 def grouped_sums(
     qs: QuerySet[Any],
     key: Any,
@@ -521,22 +567,8 @@ def grouped_sums(
     *,
     window_hidden: bool = False,
 ) -> dict[str, Sums]:
-    """GROUP BY `key` with one conditional sum per span, over facts or rollups alike (both
-    have period, flow, value_usd and value_cny). Keys come back as strings. `spans` (a Sums
-    field → its months) replaces the five spans of `q`; fields not named stay zero.
-    `window_hidden`: the months are tested in a CASE (`in_window`)."""
-    if spans is None:
-        spans = {name: q.span_months(name) for name in SUM_NAMES}
-    months = sorted({m for ms in spans.values() for m in ms})
-    qs = flow_filter(in_window(qs, months, hidden=window_hidden), q.flow)
-    aggregates = {name: Sum(q.field, filter=Q(period__in=months)) for name, months in spans.items()}
-    result: dict[str, Sums] = {}
-    for row in qs.annotate(group_key=key).values("group_key").annotate(**aggregates).order_by():
-        k = row["group_key"]
-        text = NONE_KEY if k is None or k == "" else str(k)
-        sums = Sums(**{name: row[name] or ZERO for name in spans})
-        result[text] = result[text] + sums if text in result else sums
-    return result
+    """`grouped_rows` summed by key: a query's sums by key (keys come back as strings)."""
+    return summed(grouped_rows(qs, key, q, spans, window_hidden=window_hidden))
 
 
 def to_date_spans(q: Query) -> tuple[dict[str, list[dt.date]], dict[str, list[dt.date]]]:
@@ -566,10 +598,48 @@ def enterprise_sums(viewer: Viewer, q: Query, only: Sequence[str] | None = None)
     # (dimension, key, period) index through all 36 months to save a sort: it seeks the
     # three months in the unique key instead (31 → 17 ms at 2,000 firms).
     by_key = Cast("key", output_field=CharField())
-    return merge_sums(
-        grouped_sums(monthly, by_key, q, single),
-        grouped_sums(to_date, F("key"), q, ytd),
+    return summed(
+        grouped_rows(monthly, by_key, q, single),
+        grouped_rows(to_date, F("key"), q, ytd),
     )
+
+
+def largest_enterprises(
+    viewer: Viewer, q: Query, limit: int, *, margin: int | None = None
+) -> list[tuple[str, Sums]]:
+    """The first `limit` firms of the viewer's breakdown by enterprise, in its order (累计,
+    then 当月, then key; firms whose sums are all zero left out) with its figures, without
+    summing every firm's five spans: their 累计 alone ranks candidates in SQL, and only the
+    candidates' sums are read (the dependence page's 300 of 20,000 firms). When the ranking
+    cannot be certain from the candidates (a tie or a near-tie at the edge, or fewer firms
+    with a 累计 than asked) every firm is summed, as `enterprise_sums`. `margin`: the
+    candidates read beyond `limit` (a tenth more and ten, unless given)."""
+    to_date: QuerySet[Any] = YearToDateRollup.objects.filter(period=q.period)
+    if viewer is not None and not sees_all(viewer):
+        to_date = to_date.filter(key__in=reach(viewer).enterprise_keys)
+    margin = limit // 10 + 10 if margin is None else margin
+    ranked = list(
+        flow_filter(to_date, q.flow)
+        .values_list("key")
+        .annotate(value=Sum(q.field))
+        .order_by("-value", "key")[: limit + margin]
+    )
+    if len(ranked) == limit + margin and ranked[-1][1]:
+        found = enterprise_sums(viewer, q, only=[key for key, _value in ranked])
+        rows = _ranked(found)[:limit]
+        # SQLite sums binary floats: a firm left out may differ from its exact 累计 in the
+        # last places, so the edge must clear the candidates' least by more than that.
+        edge = float(ranked[-1][1])
+        if len(rows) == limit and float(rows[-1][1].ytd) > edge + abs(edge) * 1e-9 + 0.01:
+            return rows
+    return _ranked(enterprise_sums(viewer, q))[:limit]
+
+
+def _ranked(sums: dict[str, Sums]) -> list[tuple[str, Sums]]:
+    """The breakdown's order: 累计, then 当月, descending, then the key; all-zero rows out."""
+    rows = [(key, value) for key, value in sums.items() if not value.is_zero]
+    rows.sort(key=lambda kv: (-kv[1].ytd, -kv[1].month, kv[0]))
+    return rows
 
 
 def latest_period(viewer: Viewer) -> dt.date | None:

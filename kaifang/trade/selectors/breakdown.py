@@ -43,12 +43,13 @@ from kaifang.trade.selectors.base import (
     firms_named,
     flow_filter,
     group_codes,
+    grouped_rows,
     grouped_sums,
     in_window,
-    merge_sums,
     scoped_sources,
     sees_all,
     stage_rows,
+    summed,
     through_units,
     to_date_spans,
 )
@@ -361,13 +362,13 @@ def base_sums(
             rows = TradeRollup.objects.filter(dimension=_ROLLUP_DIMENSIONS[by], **same)
             return grouped_sums(rows, F("key"), q), "rollup"
         found = [
-            grouped_sums(source.filter(**same), F("key"), q)
+            grouped_rows(source.filter(**same), F("key"), q)
             for source in scoped_sources(viewer, _ROLLUP_DIMENSIONS[by])
         ]
-        return merge_sums(*found), "rollup"
+        return summed(*found), "rollup"
     pairs = None if prefix is not None or facts_only else _pair_rows(viewer, by, keys)
     if pairs is not None:
-        return merge_sums(*(grouped_sums(rows, F("key"), q) for rows in pairs)), "rollup"
+        return summed(*(grouped_rows(rows, F("key"), q) for rows in pairs)), "rollup"
     crossed = None if prefix is not None or facts_only else _cross_source(viewer, by, keys)
     if crossed is not None:
         # An HS key alone (the partners within a chapter): its headings are read on the
@@ -381,7 +382,7 @@ def base_sums(
         return grouped_sums(moded, _MODE_CROSS_BY[by], q), "rollup"
     placed = None if prefix is not None or facts_only else _place_source(viewer, by, keys)
     if placed is not None:
-        return merge_sums(*(grouped_sums(qs, _PLACE_BY[by], q) for qs in placed)), "rollup"
+        return summed(*(grouped_rows(qs, _PLACE_BY[by], q) for qs in placed)), "rollup"
     coded = None if facts_only else _code_source(viewer, by, keys)
     if coded is not None and keys.is_empty:
         return _city_code_sums(q), "rollup"
@@ -408,8 +409,8 @@ def base_sums(
     parts = []
     for source in scoped_sources(viewer, _ROLLUP_DIMENSIONS[by]):
         rolled = source.filter(key__startswith=prefix) if prefix else source
-        parts.append(grouped_sums(rolled, F("key"), q))
-    return merge_sums(*parts), "rollup"
+        parts.append(grouped_rows(rolled, F("key"), q))
+    return summed(*parts), "rollup"
 
 
 def _city_code_sums(q: Query) -> dict[str, Sums]:
@@ -424,9 +425,9 @@ def _code_sums(sources: Sequence[tuple[QuerySet[Any], QuerySet[Any]]], q: Query)
     """Sums by code over (monthly, 累计) rollup pairs: the single months from the first, 累计
     and 上年同期累计 from the second."""
     single, ytd = to_date_spans(q)
-    return merge_sums(
-        *(grouped_sums(monthly, F("code"), q, single) for monthly, _to_date in sources),
-        *(grouped_sums(to_date, F("code"), q, ytd) for _monthly, to_date in sources),
+    return summed(
+        *(grouped_rows(monthly, F("code"), q, single) for monthly, _to_date in sources),
+        *(grouped_rows(to_date, F("code"), q, ytd) for _monthly, to_date in sources),
     )
 
 

@@ -19,9 +19,10 @@ from kaifang.trade.selectors.base import (
     Viewer,
     enterprise_rollup,
     flow_filter,
+    largest_enterprises,
     stage_rows,
 )
-from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for, top_rows
+from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
 from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
 
 
@@ -172,8 +173,9 @@ def enterprise_concentration(
     by partner come from the enterprise × partner stage rollup (the same records grouped by
     enterprise, month, flow and partner): one seek per firm and month, not their records.
     The ranking names and measures those firms only, not the scope's 20,000 others."""
-    ranking = top_rows(viewer=viewer, by="enterprise", q=q, limit=limit)
-    ids = [int(r.key) for r in ranking if r.key.isdigit()]
+    largest = largest_enterprises(viewer, q, limit)
+    firm_names = names_for("enterprise", [key for key, _sums in largest])
+    ids = [int(key) for key, _sums in largest if key.isdigit()]
     qs = stage_rows(viewer, "partner").filter(
         enterprise_id__in=ids, period__in=q.span_months("ytd")
     )
@@ -188,21 +190,21 @@ def enterprise_concentration(
         by_ent[r["enterprise_id"]][r["partner"] or NONE_KEY] = r["value"] or ZERO
     partner_names = names_for("partner", sorted({p for d in by_ent.values() for p in d}))
     result = []
-    for row in ranking:
-        if not row.key.isdigit():
+    for key, sums in largest:
+        if not key.isdigit():
             continue
-        values = {p: v for p, v in by_ent.get(int(row.key), {}).items() if v > 0}
+        values = {p: v for p, v in by_ent.get(int(key), {}).items() if v > 0}
         top = max(values, key=lambda p: values[p]) if values else ""
         result.append(
             EnterpriseConcentration(
-                enterprise_id=int(row.key),
-                name=row.name,
-                ytd=row.ytd,
+                enterprise_id=int(key),
+                name=firm_names.get(key, ""),
+                ytd=sums.ytd,
                 partners=len(values),
                 top_partner=partner_names.get(top, ""),
                 top5_share_pct=top_share_pct(values.values(), n=5),
                 hhi=hhi(values.values()),
-                keys=row.keys,
+                keys=Keys(enterprise=key),
                 top_share_pct=top_share_pct(values.values(), n=1),
             )
         )

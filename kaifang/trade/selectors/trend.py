@@ -19,11 +19,11 @@ from kaifang.trade.selectors.base import (
     Query,
     Sums,
     Viewer,
-    grouped_sums,
+    grouped_rows,
     hidden_in_case,
-    merge_sums,
     scoped_sources,
     sees_all,
+    summed,
 )
 from kaifang.trade.selectors.breakdown import Row, make_row
 from kaifang.trade.selectors.keyed import keyed_facts, place_facts, window_facts
@@ -35,9 +35,9 @@ def totals_by_flow(*, viewer: Viewer, q: Query, keys: Keys | None = None) -> dic
     """出口, 进口 and 进出口 for the overview's cards (one grouped query)."""
     keys = keys or Keys()
     tq = Query(year=q.year, month=q.month, flow="total", currency=q.currency)
-    by_flow = merge_sums(
+    by_flow = summed(
         *(
-            grouped_sums(qs, F("flow"), tq, window_hidden=hidden)
+            grouped_rows(qs, F("flow"), tq, window_hidden=hidden)
             for qs, hidden in _flow_sources(viewer, keys, q.all_months())
         )
     )

@@ -17,9 +17,11 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CommodityYearToDateRollup, CustomsRecord, YearToDateRollup
 from kaifang.trade.rollups import rebuild_rollups
 from kaifang.trade.selectors import Keys, Query, breakdown, top_rows
+from kaifang.trade.selectors.base import largest_enterprises
 from kaifang.trade.tests.conftest import d
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
@@ -157,6 +159,40 @@ def test_the_top_rows_are_the_first_rows_of_the_breakdown(trade_data, city):
         rows = breakdown(viewer=user, by="enterprise", q=q).rows
         for limit in (1, 3, 10):
             assert top_rows(viewer=user, by="enterprise", q=q, limit=limit) == rows[:limit]
+
+
+@pytest.mark.parametrize("flow", ["export", "total"])
+def test_the_largest_enterprises_are_the_breakdowns_first_rows(trade_data, city, flow):
+    """Ranked from 累计 in SQL, the candidates' sums read alone, they are the breakdown's first
+    rows with its figures, at the edge of a tie too (two firms at e4's 20)."""
+    values = [300, 250, 240, 230, 220, 210, 200, 190, 180, 170, 20, 20]
+    for i, usd in enumerate(values):
+        firm = EnterpriseFactory(name=f"大户{i}", district=city.district_a)
+        CustomsRecordFactory(
+            enterprise=firm,
+            period=d(2025, 3 if i % 2 else 2),
+            flow="export",
+            partner_code="502",
+            hs_code="61091000",
+            trade_mode="10",
+            value_usd=Decimal(usd),
+        )
+    rebuild_rollups([d(2025, 2), d(2025, 3)])
+    q = Query(year=2025, month=3, flow=flow)
+    for user in (city.leader, city.district_a_user):
+        rows = [(r.key, r.sums) for r in breakdown(viewer=user, by="enterprise", q=q).rows]
+        for limit in (1, 3, 8, 12, 13, 20):
+            with CaptureQueriesContext(connection) as read:
+                found = largest_enterprises(user, q, limit, margin=2)
+            assert found == rows[:limit], (user.username, limit)
+            monthly = [x["sql"] for x in read.captured_queries if "trade_traderollup" in x["sql"]]
+            # The leader's firms are read by key on the candidates' path alone. It is left
+            # for every firm when the edge is a tie (export, 13: the 13th firm has 20, as the
+            # 14th and 15th) or fewer firms have a 累计 than the limit and the margin (20).
+            by_key = all('"key" IN (' in x for x in monthly)
+            if user == city.leader:
+                fast = limit <= 12 or (limit == 13 and flow == "total")
+                assert by_key == fast, (flow, limit, monthly)
 
 
 def test_before_the_first_rebuild_the_monthly_rollup_answers(trade_data, city):
