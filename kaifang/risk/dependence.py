@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 
 from kaifang.risk.models import WatchEntry
-from kaifang.risk.selectors import EnterpriseExposure, Spec, exposure
+from kaifang.risk.selectors import EnterpriseExposure, Spec, exposed_above
 from kaifang.trade.figures import report_month
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
@@ -123,13 +123,13 @@ def figures_of_dependence(
     ]
     watch_codes = frozenset(WatchEntry.objects.values_list("partner__code", flat=True))
     if watch_codes:
-        watched = exposure(
-            viewer=viewer, spec=Spec(flow="export", partner_codes=watch_codes, months=months)
+        watched = exposed_above(
+            viewer=viewer,
+            spec=Spec(flow="export", partner_codes=watch_codes, months=months),
+            share_pct=watch_share,
         )
         found.watch_window = watched.window_label
-        found.on_watch = [
-            e for e in watched.enterprises if e.share_pct is not None and e.share_pct > watch_share
-        ]
+        found.on_watch = watched.enterprises
     for year in range(found.latest.year - 2, found.latest.year + 1):
         point = Query(
             year=year, month=found.latest.month if year == found.latest.year else 12, flow="export"

@@ -485,9 +485,45 @@ def exposure(
     `partner_stage_rows`), or with source="facts" from the customs records (the same
     figures; the tests and the benchmark compare them). A window with a month whose rollup
     is stale (an import committed, its background refresh not yet run) reads the records."""
+    result, exposed, lost = _exposed(viewer=viewer, spec=spec, owner=owner, source=source)
+    if not result.months:
+        return result
+    ids = [pk for pk, value in exposed.items() if value]
+    own, result.total_trade = _own_trade(viewer, owner, spec, result.months, ids)
+    result.enterprises = _enterprise_rows(ids, exposed, lost, own)
+    result.total_exposed = sum((e.exposed for e in result.enterprises), ZERO)
+    result.total_loss = sum((e.loss for e in result.enterprises), ZERO)
+    result.by_district = _group(result.enterprises, "district")
+    result.by_park = _group(result.enterprises, "park")
+    result.by_industry = _group(result.enterprises, "industry")
+    return result
+
+
+def exposed_above(*, viewer: Viewer, spec: Spec, share_pct: Decimal) -> Exposure:
+    """`exposure` with only the firms whose exposure is above `share_pct` % of their own
+    trade (its rows and their order; the window and records too), and no totals or groups:
+    the dependence page's watch list names 158 of the large city's 1,844 exposed firms, and
+    naming and grouping the rest was a fifth of its work."""
+    result, exposed, lost = _exposed(viewer=viewer, spec=spec, owner=None, source="rollup")
+    if not result.months:
+        return result
+    ids = [pk for pk, value in exposed.items() if value]
+    own, _total = _own_trade(viewer, None, spec, result.months, ids)
+    above = [
+        pk for pk in ids if own.get(pk) and min(exposed[pk] / own[pk], Decimal(1)) * 100 > share_pct
+    ]
+    result.enterprises = _enterprise_rows(above, exposed, lost, own)
+    return result
+
+
+def _exposed(
+    *, viewer: Viewer, spec: Spec, owner: User | None, source: str
+) -> tuple[Exposure, dict[int, Decimal], dict[int, Decimal]]:
+    """The window, records and product lines of `exposure`, and each firm's exposed trade
+    and loss: everything but the firms' own trade and rows."""
     until = spec.until or default_until(viewer)
     if until is None:
-        return Exposure(spec=spec, months=[])
+        return Exposure(spec=spec, months=[]), {}, {}
     months = window(until, spec.months)
     result = Exposure(spec=spec, months=months)
     if source == "rollup" and not spec.lines:  # never behind the records
@@ -538,15 +574,7 @@ def exposure(
     for line, match in by_line.items():
         match.codes = len(codes[line])
     result.by_line = by_line
-    ids = [pk for pk, value in exposed.items() if value]
-    own, result.total_trade = _own_trade(viewer, owner, spec, months, ids)
-    result.enterprises = _enterprise_rows(ids, exposed, lost, own)
-    result.total_exposed = sum((e.exposed for e in result.enterprises), ZERO)
-    result.total_loss = sum((e.loss for e in result.enterprises), ZERO)
-    result.by_district = _group(result.enterprises, "district")
-    result.by_park = _group(result.enterprises, "park")
-    result.by_industry = _group(result.enterprises, "industry")
-    return result
+    return result, exposed, lost
 
 
 def _grouped(

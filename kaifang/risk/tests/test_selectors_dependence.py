@@ -12,6 +12,7 @@ import pytest
 from kaifang.core.models import Partner
 from kaifang.risk.dependence import dependence
 from kaifang.risk.models import WatchEntry
+from kaifang.risk.selectors import Spec, exposed_above, exposure
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,23 @@ def test_watch_list_share_threshold(risk_data):
     assert found.watch_window == "2024-05 至 2025-04（12个月）"
     none = dependence(viewer=None, top_share=Decimal(50), watch_share=Decimal(30), months=12)
     assert none.on_watch == []
+
+
+@pytest.mark.parametrize("share", ["0", "25", "29.4", "70", "100"])
+def test_the_watch_list_keeps_the_exposures_rows_above_the_share(risk_data, city, share):
+    """The page names the firms over the threshold without the others' rows: the same rows,
+    in the same order, as the whole exposure filtered."""
+    spec = Spec(flow="export", partner_codes=frozenset({"502", "303"}), months=12)
+    named = 0
+    for viewer in (None, city.leader, city.district_b_user):
+        whole = exposure(viewer=viewer, spec=spec)
+        above = exposed_above(viewer=viewer, spec=spec, share_pct=Decimal(share))
+        assert above.enterprises == [
+            e for e in whole.enterprises if e.share_pct is not None and e.share_pct > Decimal(share)
+        ]
+        assert (above.window_label, above.records) == (whole.window_label, whole.records)
+        named += len(above.enterprises)
+    assert named or share == "100"
 
 
 def test_dependence_is_scoped(risk_data, city):
