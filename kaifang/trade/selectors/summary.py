@@ -192,6 +192,21 @@ def mode_cross_source(viewer: Viewer, keys: Keys, *, by: str | None = None) -> Q
 CODE_WIDTH = 8  # CommodityRollup's code: a record's first eight digits
 
 
+def place_totals_source(viewer: Viewer, keys: Keys) -> QuerySet[ScopeRollup] | None:
+    """For a viewer who sees the whole city, a district, a park or both alone: the trade-mode
+    rows of their (district, park) pairs, which partition the place's records (each firm is
+    in one pair, each record has one trade mode row). The chart within "no park" summed the
+    enterprise rollup of its 15,000 firms over 36 months (88 ms of SQL on SQLite at 11.3 M
+    records, session 53), where these are a few hundred rows a month. None otherwise."""
+    if viewer is not None and not sees_all(viewer):
+        return None
+    given = keys.params()
+    if not given or not given.keys() <= {"district", "park"}:
+        return None
+    where = {f"{name}_id": 0 if value == NONE_KEY else int(value) for name, value in given.items()}
+    return ScopeRollup.objects.filter(dimension=Dimension.MODE, **where)
+
+
 def pair_source(viewer: Viewer, keys: Keys) -> QuerySet[ScopeRollup] | None:
     """For a viewer who sees the whole city, the (district, park) pair rollup rows of one
     trade key (a partner or group, an HS prefix of at most four digits, a trade mode) within
@@ -403,7 +418,10 @@ def rollup_sources(viewer: Viewer, keys: Keys) -> list[QuerySet[Any]] | None:
     elif given == {"enterprise"}:
         return [enterprise_rollup(viewer).filter(key=keys.enterprise)]
     elif given <= FIRM_KEYS:
-        # a district, park or industry: the enterprise rollup of the firms it names
+        pairs = place_totals_source(viewer, keys)
+        if pairs is not None:
+            return [pairs]
+        # an industry, or a scoped viewer's place: the enterprise rollup of the firms it names
         return [enterprise_rollup(viewer).filter(key__in=firms_named(viewer, keys))]
     elif given == {"group"}:
         # a partner group: the partner rollup of its members

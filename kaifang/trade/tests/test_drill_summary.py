@@ -120,6 +120,12 @@ def test_one_key_within_a_district_or_park_counts_from_its_pair_rollup_for_the_w
         ({"hs": "84", "park": park}, "trade_scoperollup"),
         ({"hs": "8471", "district": a, "park": "-"}, "trade_scoperollup"),
         ({"mode": "10", "district": "-"}, "trade_scoperollup"),
+        # a place alone: its pairs' trade-mode rows, not the enterprise rollup of its firms
+        ({"district": a}, "trade_scoperollup"),
+        ({"park": "-"}, "trade_scoperollup"),
+        ({"park": park}, "trade_scoperollup"),
+        ({"district": b, "park": "-"}, "trade_scoperollup"),
+        ({"district": "-"}, "trade_scoperollup"),
         ({"hs": "84713000"}, "trade_commodityrollup"),
         ({"hs": "6109"}, "trade_traderollup"),
     ]
