@@ -63,6 +63,7 @@ from kaifang.trade.selectors.measures import (
 from kaifang.trade.selectors.summary import (
     PLACE_BYS,
     STAGE_ORDER,
+    city_chapter_source,
     code_source,
     cross_source,
     mode_cross_source,
@@ -336,6 +337,14 @@ def _place_source(viewer: Viewer, by: str, keys: Keys) -> list[QuerySet[Any]] | 
     return place_cross_source(viewer, keys, by=by) if by in PLACE_BYS else None
 
 
+def _chapter_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
+    """For a viewer who sees the whole city, the pair × partner × chapter × mode rows within
+    one HS chapter when `by` is a partner (summary.city_chapter_source). The trade modes
+    within a chapter stay on the heading × mode rollup: fewer rows (22–24 ms against 37 ms
+    of CPU on a miss for HS 85 at 5.6 M records)."""
+    return city_chapter_source(viewer, keys) if by == "partner" else None
+
+
 def _code_source(viewer: Viewer, by: str, keys: Keys) -> QuerySet[Any] | None:
     """For a viewer who sees the whole city, the commodity code rollup rows of the codes
     within an HS prefix (or all), for the breakdown by code; None otherwise."""
@@ -369,6 +378,9 @@ def base_sums(
     pairs = None if prefix is not None or facts_only else _pair_rows(viewer, by, keys)
     if pairs is not None:
         return summed(*(grouped_rows(rows, F("key"), q) for rows in pairs)), "rollup"
+    chaptered = None if prefix is not None or facts_only else _chapter_source(viewer, by, keys)
+    if chaptered is not None:
+        return grouped_sums(chaptered, _PLACE_BY[by], q), "rollup"
     crossed = None if prefix is not None or facts_only else _cross_source(viewer, by, keys)
     if crossed is not None:
         # An HS key alone (the partners within a chapter): its headings are read on the
@@ -582,6 +594,7 @@ def prime_tables(
         by
         for by in wanted
         if by not in staged
+        and _chapter_source(viewer, by, keys) is None
         and _cross_source(viewer, by, keys) is None
         and _mode_cross_source(viewer, by, keys) is None
         and _place_source(viewer, by, keys) is None

@@ -275,6 +275,26 @@ def place_cross_source(
     return through_units(viewer, rows)
 
 
+def city_chapter_source(viewer: Viewer, keys: Keys) -> QuerySet[PlacePartnerChapterRollup] | None:
+    """For a viewer who sees the whole city, within one HS chapter (with a partner or group, a
+    trade mode, or both; no place): the pair × partner × chapter × mode rows of the chapter,
+    every pair summed, for the breakdown by partner (and by group). The crosses that
+    answer it otherwise hold the chapter's headings: the leader's partners within HS 84 and
+    一般贸易 read 120,106 rows of the partner × heading × mode cross in the 22 months of a
+    table, 20,783 of this one; within HS 84 alone 123,813 of the partner × heading cross,
+    47,719 of this one (5.6 M records; session 53). None otherwise; the chart keeps the
+    heading × mode rollup, smaller over 36 months, and so do the trade modes within a chapter
+    (`breakdown._chapter_source`)."""
+    if viewer is not None and not sees_all(viewer):
+        return None
+    if len(keys.hs) != CHAPTER_WIDTH or not keys.hs.isdigit():
+        return None
+    lookup = _cross_lookup(keys, _PLACE_PARTNER_CHAPTER)
+    if lookup is None or lookup.keys() & {"district_id", "park_id"}:
+        return None
+    return PlacePartnerChapterRollup.objects.filter(**lookup)
+
+
 def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
     """For a viewer who sees the whole city, the commodity code rollup rows of the records
     `keys` select when they are an HS prefix alone, or none (the codes within a heading or a
