@@ -275,10 +275,13 @@ def test_breakdowns_within_a_key_read_the_stage_rollups_with_the_facts_figures(
         ("enterprise", Keys(hs="8471")),
     ]:
         assert breakdown(viewer=leader, by=by, q=q, keys=keys).source == "rollup", (by, keys)
-    # a partner within a chapter: the whole city reads the partner × heading rollup, a
-    # district user his records (the rollup has no enterprise)
+    # a partner within a heading, a chapter within a partner: the whole city reads the
+    # partner × heading rollup, a district user his records (the rollup has no enterprise);
+    # the partners within a chapter, the place cross of the chapter (session 53)
+    with CaptureQueriesContext(connection) as read:
+        assert breakdown(viewer=leader, by="partner", q=q, keys=Keys(hs="84")).source == "rollup"
+    assert any("trade_placepartnerchapterrollup" in x["sql"] for x in read.captured_queries)
     for by, keys in [
-        ("partner", Keys(hs="84")),
         ("hs2", Keys(partner="502")),
         ("hs4", Keys(partner="502", hs="84")),
         ("group", Keys(hs="8471")),
@@ -379,7 +382,13 @@ def test_the_firms_and_partners_within_a_trade_mode_read_the_stages(personas, ci
             with CaptureQueriesContext(connection) as read:
                 fast = breakdown(viewer=user, by=by, q=q, keys=keys)
             sql = " ".join(x["sql"] for x in read.captured_queries)
-            assert ("trade_partnermodeproductrollup" in sql) == sees_all(user), (persona, by)
+            # the whole city's partners within a chapter: the place cross of the chapter
+            # (session 53), as for a user of units alone; the rest the partner × heading × mode
+            # cross
+            crossed = sees_all(user) and by != "partner"
+            assert ("trade_partnermodeproductrollup" in sql) == crossed, (persona, by)
+            if sees_all(user) and by == "partner":
+                assert "trade_placepartnerchapterrollup" in sql, persona
             raw = breakdown(viewer=user, by=by, q=q, keys=keys, facts_only=True)
             assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
             if persona == "leader":
@@ -811,7 +820,10 @@ def test_a_partner_and_a_chapter_within_a_place_read_the_place_cross(personas, c
             assert (fast.rows, fast.total) == (raw.rows, raw.total), (persona, by, keys)
             placed = "trade_placepartnerchapterrollup" in sql
             with_place = bool(keys.district or keys.park)
-            assert placed == (units_only or (persona == "leader" and with_place)), (persona, keys)
+            # the whole city's partners within one chapter too (session 53)
+            chapter = by == "partner" and len(keys.hs) == 2 and keys.hs.isdigit()
+            leader_reads = persona == "leader" and (with_place or chapter)
+            assert placed == (units_only or leader_reads), (persona, keys)
             seen.add((persona, bool(fast.rows)))
             if fast.rows and placed:
                 filled.add((by, keys))
