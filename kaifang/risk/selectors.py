@@ -335,6 +335,13 @@ def rollup_rows(viewer: Viewer) -> QuerySet[ExposureRollup]:
 # --- the result -----------------------------------------------------------------------------
 
 
+def share_of_own_trade(exposed: Decimal, own_trade: Decimal) -> Decimal | None:
+    """exposed ÷ own trade in the same flow and months: 0..1; None without own trade."""
+    if not own_trade:
+        return None
+    return min(exposed / own_trade, Decimal(1))
+
+
 @dataclass
 class EnterpriseExposure:
     enterprise_id: int
@@ -353,10 +360,7 @@ class EnterpriseExposure:
 
     @property
     def share_of_own_trade(self) -> Decimal | None:
-        """exposed ÷ own trade in the same flow and months: 0..1; None without own trade."""
-        if not self.own_trade:
-            return None
-        return min(self.exposed / self.own_trade, Decimal(1))
+        return share_of_own_trade(self.exposed, self.own_trade)
 
     @property
     def share_pct(self) -> Decimal | None:
@@ -509,9 +513,11 @@ def exposed_above(*, viewer: Viewer, spec: Spec, share_pct: Decimal) -> Exposure
         return result
     ids = [pk for pk, value in exposed.items() if value]
     own, _total = _own_trade(viewer, None, spec, result.months, ids)
-    above = [
-        pk for pk in ids if own.get(pk) and min(exposed[pk] / own[pk], Decimal(1)) * 100 > share_pct
-    ]
+    above = []
+    for pk in ids:
+        share = share_of_own_trade(exposed[pk], own.get(pk, ZERO))
+        if share is not None and share * 100 > share_pct:
+            above.append(pk)
     result.enterprises = _enterprise_rows(above, exposed, lost, own)
     return result
 

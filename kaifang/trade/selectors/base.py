@@ -653,11 +653,3 @@ def latest_period(viewer: Viewer) -> dt.date | None:
     else:
         value = enterprise_rollup(viewer).aggregate(latest=Max("period"))["latest"]
     return value if isinstance(value, dt.date) else None
-
-
-def merge_sums(*parts: dict[str, Sums]) -> dict[str, Sums]:
-    out: dict[str, Sums] = {}
-    for part in parts:
-        for key, value in part.items():
-            out[key] = out[key] + value if key in out else value
-    return out
