@@ -234,6 +234,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 200, minimum=1)
+# An Excel export of more cells (rows × columns) is written by the worker, the user taken to
+# its job page (kaifang.core.exports.written_in_request): about 150 ms of a web thread.
+EXPORT_SYNC_CELLS = env_int("EXPORT_SYNC_CELLS", 8_000, minimum=0)
 
 # --- E-mail and notifications ------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -18,6 +18,21 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.selectors import enterprise_list
 
 REGISTER_WRITER = "enterprises.register"
+REGISTER_HEADERS = (
+    "企业名称",
+    "统一社会信用代码",
+    "海关编码",
+    "县区",
+    "园区",
+    "行业",
+    "企业性质",
+    "规模",
+    "标签",
+    "包联干部",
+    "状态",
+    "联系人",
+    "联系电话",
+)
 PROGRESS_EVERY = 500
 
 
@@ -60,21 +75,7 @@ def register_file(*, user: User, params: QueryDict, progress: Progress | None = 
             f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，"
             f"共 {len(rows)} 家，导出人 {user.display_name}"
         ),
-        headers=[
-            "企业名称",
-            "统一社会信用代码",
-            "海关编码",
-            "县区",
-            "园区",
-            "行业",
-            "企业性质",
-            "规模",
-            "标签",
-            "包联干部",
-            "状态",
-            "联系人",
-            "联系电话",
-        ],
+        headers=REGISTER_HEADERS,
         rows=rows,
         widths=[36, 22, 14, 14, 18, 24, 10, 8, 20, 10, 8, 10, 16],
     )

@@ -11,14 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kaifang.core import permissions
-from kaifang.core.exports import EXPORT_SYNC_ROWS, enqueue_export
+from kaifang.core.exports import queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import can_write, visible_to
 from kaifang.enterprises import actions
-from kaifang.enterprises.exports import REGISTER_WRITER, register_file
+from kaifang.enterprises.exports import REGISTER_HEADERS, REGISTER_WRITER, register_file
 from kaifang.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MergeForm, filters_for
 from kaifang.enterprises.models import Enterprise, Tag
 from kaifang.enterprises.panels import actions_for, render_panels
@@ -92,16 +92,17 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _, filters = _filters(request)
     count = enterprise_list(user=user, filters=filters).count()
-    if count > EXPORT_SYNC_ROWS:
-        job = enqueue_export(
-            writer=REGISTER_WRITER, user=user, params=request.GET, title="企业名录", rows=count
-        )
-        messages.success(
-            request,
-            f"共 {count:,} 家企业，已转入后台生成 Excel 文件；完成后在本页下载，"
-            "也可以离开本页，稍后在“后台任务”中下载。",
-        )
-        return redirect("core:job_detail", pk=job.pk)
+    queued = queued_export(
+        request,
+        writer=REGISTER_WRITER,
+        user=user,
+        rows=count,
+        columns=len(REGISTER_HEADERS),
+        title="企业名录",
+        noun="家企业",
+    )
+    if queued is not None:
+        return queued
     written = register_file(user=user, params=request.GET)
     return file_download(content=written.content, filename=written.name)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from kaifang.core import notifications
 from kaifang.core.models import User
 from kaifang.core.schedules import periodic
+from kaifang.library import exports as exports  # registers the writer the worker runs
 
 notifications.register_category("library", "政策库")
 

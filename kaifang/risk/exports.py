@@ -1,5 +1,7 @@
 """A scenario's result as an Excel workbook and a one-page Word brief for leaders. Plain
-data in, bytes out, through the pure renderers (core/lib/xlsx, reports/renderers/docx)."""
+data in, bytes out, through the pure renderers (core/lib/xlsx, reports/renderers/docx); the
+workbook of a scenario with many firms is written by the worker (`scenario_writer`,
+kaifang.core.exports), as the user who asked."""
 
 from __future__ import annotations
 
@@ -7,11 +9,16 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.http import QueryDict
 from openpyxl import load_workbook
 
+from kaifang.core.exports import ExportFile, Progress, exporter
 from kaifang.core.lib.numbers import amount_unit, percent, scaled
 from kaifang.core.lib.xlsx import Cell, table_xlsx
+from kaifang.core.models import User
+from kaifang.core.scope import get_for_user
 from kaifang.reports.renderers.docx import OfficialDocument, render_official
+from kaifang.risk import actions, selectors
 from kaifang.risk.matching import LOSS_FORMULAS
 from kaifang.risk.models import Scenario
 from kaifang.risk.selectors import Exposure, GroupRow, LineRow
@@ -188,3 +195,33 @@ def scenario_brief(
             landscape=False,
         )
     )
+
+
+SCENARIO_WRITER = "risk.scenario"
+
+
+def scenario_file(*, user: User, scenario: Scenario, result: Exposure) -> ExportFile:
+    """The scenario's workbook as `user` sees it, recorded on the scenario and audited."""
+    content = scenario_xlsx(
+        scenario=scenario,
+        result=result,
+        partners=selectors.partners_label(scenario),
+        lines=selectors.product_lines(scenario, result),
+    )
+    actions.scenario_export_recorded(actor=user, scenario=scenario, kind="xlsx")
+    name = f"{scenario.name}-受影响企业.xlsx"
+    return ExportFile(name=name, content=content, rows=len(result.enterprises))
+
+
+@exporter(SCENARIO_WRITER)
+def scenario_writer(
+    *, user: User, params: QueryDict, progress: Progress | None = None
+) -> ExportFile:
+    """The workbook of the scenario `params["pk"]` (one the user sees), by the worker."""
+    scenario = get_for_user(Scenario.objects.all(), user, params.get("pk"))
+    if progress is not None:
+        progress(10, "正在计算受影响企业")
+    result = selectors.scenario_exposure(user, scenario)
+    if progress is not None:
+        progress(60, f"正在写入 Excel 文件（{len(result.enterprises):,} 家企业）")
+    return scenario_file(user=user, scenario=scenario, result=result)

@@ -715,6 +715,18 @@ def scenario_owner(scenario: Scenario) -> User | None:
     return scenario.created_by
 
 
+def scenario_exposure(user: User, scenario: Scenario) -> Exposure:
+    """The scenario's result as `user` sees it (within its creator's scope as well)."""
+    return exposure(viewer=user, spec=spec_for(scenario), owner=scenario_owner(scenario))
+
+
+def partners_label(scenario: Scenario) -> str:
+    """The scenario's partners and partner groups, as its pages and files name them."""
+    names = [f"{p.code} {p.name_zh}" for p in scenario.partners.all()]
+    names += [g.name for g in scenario.partner_groups.all()]
+    return "、".join(names)
+
+
 def scenario_area(scenario: Scenario, viewer: User) -> str:
     """Where a scenario's figures come from, as the brief says it: 全市 when its creator and
     the reader both see the whole city; the district or park (东城区) when the narrower of the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kaifang.core.schedules import periodic
+from kaifang.risk import exports as exports  # registers the writer the worker runs
 
 
 @periodic("risk.exposure_refresh", minutes=10)

@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from kaifang.core.exports import queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
@@ -44,18 +45,6 @@ RECORDS_PAGE_SIZE = 50
 
 def _scenario(request: HttpRequest, pk: int, *, write: bool = False) -> Scenario:
     return get_for_user(Scenario.objects.all(), current_user(request), pk, write=write)
-
-
-def _partners_label(scenario: Scenario) -> str:
-    names = [f"{p.code} {p.name_zh}" for p in scenario.partners.all()]
-    names += [g.name for g in scenario.partner_groups.all()]
-    return "、".join(names)
-
-
-def _result(user: User, scenario: Scenario) -> selectors.Exposure:
-    return selectors.exposure(
-        viewer=user, spec=selectors.spec_for(scenario), owner=selectors.scenario_owner(scenario)
-    )
 
 
 def _bars(rows: list[Any], *, name: str, currency: str, links: list[str]) -> dict[str, Any]:
@@ -135,7 +124,7 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     scenario = _scenario(request, pk)
-    result = _result(user, scenario)
+    result = selectors.scenario_exposure(user, scenario)
     currency = scenario.currency
     top = result.enterprises[:10]
     records_url = reverse("risk:scenario_records", args=[scenario.pk])
@@ -161,7 +150,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": scenario,
             "result": result,
-            "partners": _partners_label(scenario),
+            "partners": selectors.partners_label(scenario),
             "lines": selectors.product_lines(scenario, result),
             "enterprises": result.enterprises[:ENTERPRISE_ROWS],
             "more": max(len(result.enterprises) - ENTERPRISE_ROWS, 0),
@@ -280,7 +269,7 @@ def scenario_follow_ups(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写1至500之间的企业数量。")
         return redirect("risk:scenario_detail", pk=scenario.pk)
-    result = _result(user, scenario)
+    result = selectors.scenario_exposure(user, scenario)
     outcome = actions.follow_ups_create(
         actor=user,
         scenario=scenario,
@@ -311,26 +300,32 @@ def _done_text(scenario: Scenario, user: User) -> str:
 def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     scenario = _scenario(request, pk)
-    result = _result(user, scenario)
-    content = exports.scenario_xlsx(
-        scenario=scenario,
-        result=result,
-        partners=_partners_label(scenario),
-        lines=selectors.product_lines(scenario, result),
+    result = selectors.scenario_exposure(user, scenario)
+    queued = queued_export(
+        request,
+        writer=exports.SCENARIO_WRITER,
+        user=user,
+        rows=len(result.enterprises) + 1,
+        columns=len(exports.ENTERPRISE_HEADERS),
+        title=f"{scenario.name}受影响企业",
+        noun="家受影响企业及合计",
+        params=QueryDict(f"pk={scenario.pk}"),
     )
-    actions.scenario_export_recorded(actor=user, scenario=scenario, kind="xlsx")
-    return file_download(content=content, filename=f"{scenario.name}-受影响企业.xlsx")
+    if queued is not None:
+        return queued
+    written = exports.scenario_file(user=user, scenario=scenario, result=result)
+    return file_download(content=written.content, filename=written.name)
 
 
 @login_required
 def scenario_brief(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     scenario = _scenario(request, pk)
-    result = _result(user, scenario)
+    result = selectors.scenario_exposure(user, scenario)
     content = exports.scenario_brief(
         scenario=scenario,
         result=result,
-        partners=_partners_label(scenario),
+        partners=selectors.partners_label(scenario),
         done=_done_text(scenario, user),
         area=selectors.scenario_area(scenario, user),
     )

@@ -25,4 +25,16 @@
     field.value = button.dataset.fillText || "";
     field.focus();
   });
+  // Start a download once it is ready: <a href="…" data-autodownload> (a job's result file,
+  // when an export went to the worker). Once: the address loses its ?download=1, so a reload
+  // of the finished job's page shows the link alone.
+  function autodownload(root) {
+    var link = root && root.querySelector ? root.querySelector("a[data-autodownload]") : null;
+    if (!link || document.documentElement.dataset.downloaded) { return; }
+    document.documentElement.dataset.downloaded = "1";
+    window.history.replaceState(null, "", window.location.pathname);
+    window.location.assign(link.href);
+  }
+  document.addEventListener("DOMContentLoaded", function () { autodownload(document); });
+  document.addEventListener("htmx:load", function (event) { autodownload(event.target); });
 })();

@@ -4,6 +4,11 @@ check what a request enqueued without starting a cluster (test_worker.py starts 
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+import openpyxl
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_q.models import OrmQ
 
@@ -16,3 +21,24 @@ def run_queued_tasks() -> list[str]:
         row.delete()
         done.append(task["func"])
     return done
+
+
+def export_through_worker(client: Any, path: str, capture: Any) -> tuple[Any, list[list[Any]]]:
+    """Ask for an export that the view sends to the worker (kaifang.core.exports), run the
+    worker's side here, and return the job and the rows of the file its owner downloads.
+    `capture`: pytest-django's `django_capture_on_commit_callbacks` (the job is queued at
+    commit)."""
+    from kaifang.core.models import Job, JobStatus
+
+    before = set(Job.objects.values_list("pk", flat=True))
+    with capture(execute=True):
+        response = client.get(path)
+    assert response.status_code == 302, response.status_code
+    (job,) = Job.objects.exclude(pk__in=before)
+    assert response["Location"] == f"{reverse('core:job_detail', args=[job.pk])}?download=1"
+    run_queued_tasks()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    return job, [list(row) for row in book.active.iter_rows(values_only=True)]

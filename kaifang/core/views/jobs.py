@@ -33,17 +33,30 @@ def job_selftest(request: HttpRequest) -> HttpResponse:
     return redirect("core:job_detail", pk=created.pk)
 
 
+def _downloads(request: HttpRequest) -> bool:
+    """Whether the page downloads the job's file once it is ready: an export sent to the worker
+    lands here with ?download=1 (kaifang.core.exports.queued_export), as the download would
+    have started had it been written in the request; the progress partial passes it on."""
+    return request.GET.get("download") == "1"
+
+
 @login_required
 def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = live_progress(job_for_user(current_user(request), pk))
-    return render(request, "core/job_detail.html", {"job": job})
+    return render(
+        request, "core/job_detail.html", {"job": job, "autodownload": _downloads(request)}
+    )
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The progress partial; it polls itself every second until the job has finished."""
     job = live_progress(job_for_user(current_user(request), pk))
-    return render(request, "core/partials/job_progress.html", {"job": job, "oob": True})
+    return render(
+        request,
+        "core/partials/job_progress.html",
+        {"job": job, "oob": True, "autodownload": _downloads(request)},
+    )
 
 
 @login_required

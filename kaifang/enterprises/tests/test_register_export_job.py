@@ -11,24 +11,24 @@ from django.urls import reverse
 
 from kaifang.core.models import AuditEntry, Job, JobStatus
 from kaifang.core.tests.queue import run_queued_tasks
+from kaifang.enterprises.exports import REGISTER_HEADERS
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 
 
 def test_a_long_register_export_goes_to_the_worker_with_the_pages_filters(
-    city, client: Client, monkeypatch, django_capture_on_commit_callbacks
+    city, client: Client, settings, django_capture_on_commit_callbacks
 ):
-    from kaifang.enterprises import views
-
     for n in range(3):
         EnterpriseFactory(name=f"东城纺织品{n}号有限公司", district=city.district_a)
     EnterpriseFactory(name="东城机械有限公司", district=city.district_a)
     EnterpriseFactory(name="西城纺织品进出口有限公司", district=city.district_b)
-    monkeypatch.setattr(views, "EXPORT_SYNC_ROWS", 2)
+    settings.EXPORT_SYNC_CELLS = 2 * len(REGISTER_HEADERS)  # two firms' rows
     client.force_login(city.district_a_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get("/enterprises/export.xlsx?q=纺织品", follow=True)
     job = Job.objects.get(kind="core.export")
-    assert response.redirect_chain[-1][0] == reverse("core:job_detail", args=[job.pk])
+    landed = reverse("core:job_detail", args=[job.pk])
+    assert response.redirect_chain[-1][0] == f"{landed}?download=1"
     assert "共 3 家企业，已转入后台生成" in response.content.decode()
     assert not AuditEntry.objects.filter(action="export.enterprises").exists()
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaifang.core.models import AuditEntry
+from kaifang.core.tests.queue import export_through_worker
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.library.actions import ledger_advance, support_item_save
 from kaifang.library.models import LedgerEntry, LedgerStatus
@@ -105,3 +106,28 @@ def test_enterprise_matches_export_behind_the_enterprises_scope(client: Client, 
     client.force_login(city.district_a_user)
     rows = _cells(client.get(url))
     assert rows[3][0] == "示范市外贸奖励办法" and rows[3][2] == "外贸奖励"
+
+
+def test_a_long_ledger_export_is_written_by_the_worker_within_the_users_scope(
+    client: Client, city, item, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(city.district_b_user)
+    direct = _cells(client.get(reverse("library:ledger_export")))
+    AuditEntry.objects.filter(action="export.library_ledger").delete()
+    # one cell fewer than its rows (an entry, a subtotal, the total) × ten columns
+    settings.EXPORT_SYNC_CELLS = 3 * 10 - 1
+    job, rows = export_through_worker(
+        client, reverse("library:ledger_export"), django_capture_on_commit_callbacks
+    )
+    assert rows[2:] == direct[2:] and [r[3] for r in rows[3:] if r[3]] == ["西城一号公司"]
+    assert job.result["filename"].startswith("免申即享台账-")
+    entry = AuditEntry.objects.get(action="export.library_ledger")
+    assert entry.actor == city.district_b_user and entry.changes["rows"] == 3
+    # an item's matches too, by the item's id: district B's enterprise alone
+    settings.EXPORT_SYNC_CELLS = 0
+    _, rows = export_through_worker(
+        client,
+        reverse("library:item_matches_export", args=[item.pk]),
+        django_capture_on_commit_callbacks,
+    )
+    assert [r[0] for r in rows[3:]] == ["西城一号公司"]

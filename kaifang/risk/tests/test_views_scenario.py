@@ -11,6 +11,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kaifang.core.models import AuditEntry, Notification
+from kaifang.core.tests.queue import export_through_worker
+from kaifang.risk.exports import ENTERPRISE_HEADERS
 from kaifang.risk.models import FollowUp, Scenario
 from kaifang.trade.tests.helpers import xlsx_bytes
 
@@ -217,3 +219,24 @@ def test_drill_down_names_the_enterprise_from_the_register_within_the_scope(
     scenario.save()
     outside = client.get(url + str(risk_data.a1.pk)).content.decode()
     assert "受影响明细 · 该企业" in outside and "甲电机" not in outside
+
+
+def test_a_long_scenario_export_is_written_by_the_worker_within_the_users_scope(
+    risk_data, city, client, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(city.district_a_user)
+    scenario = _create(client)
+    path = f"/risk/scenarios/{scenario.pk}/export.xlsx"
+    direct = load_workbook(io.BytesIO(client.get(path).content)).worksheets[0]
+    expected = [list(row) for row in direct.iter_rows(values_only=True)]
+    firms = [row[1] for row in expected[3:-1]]
+    AuditEntry.objects.filter(action="export.risk_scenario_xlsx").delete()
+    # its firms and the total row, eleven columns: one cell fewer goes to the worker
+    settings.EXPORT_SYNC_CELLS = (len(firms) + 1) * len(ENTERPRISE_HEADERS) - 1
+    job, rows = export_through_worker(client, path, django_capture_on_commit_callbacks)
+    assert rows == expected and firms
+    # district A's user sees his district's firms only
+    assert {row[3] for row in rows[3:-1]} == {city.district_a.name}
+    assert job.result["filename"] == f"{scenario.name}-受影响企业.xlsx"
+    entry = AuditEntry.objects.get(action="export.risk_scenario_xlsx")
+    assert entry.actor == city.district_a_user

@@ -5,7 +5,7 @@ Excel with an audit entry."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,13 +15,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kaifang.core.exports import EXPORT_SYNC_ROWS, enqueue_export
+from kaifang.core.exports import queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell
 from kaifang.core.models import Partner
-from kaifang.trade.exports import RECORDS_WRITER, records_file, xlsx_file
+from kaifang.trade.exports import (
+    BREAKDOWN_COLUMNS,
+    BREAKDOWN_WRITER,
+    RECORDS_HEADERS,
+    RECORDS_WRITER,
+    breakdown_xlsx,
+    records_file,
+    xlsx_file,
+)
 from kaifang.trade.figures import (
     PAGES,
     figures,
@@ -85,44 +93,6 @@ def _money_header(q: Query) -> str:
     return "美元" if q.currency == "usd" else "元"
 
 
-def _breakdown_rows(table: Breakdown) -> tuple[list[str], list[Sequence[Cell]]]:
-    unit = _money_header(table.query)
-    headers = [
-        table.label,
-        "代码",
-        f"当月({unit})",
-        f"上年同月({unit})",
-        "当月同比(%)",
-        f"上月({unit})",
-        "环比(%)",
-        f"累计({unit})",
-        f"上年同期累计({unit})",
-        "累计同比(%)",
-        "占比(%)",
-        "拉动(百分点)",
-    ]
-    rows: list[Sequence[Cell]] = []
-    for r in [*table.rows, table.total]:
-        s = r.sums
-        rows.append(
-            [
-                r.name,
-                r.key,
-                s.month,
-                s.month_prev,
-                r.month_yoy_pct,
-                s.prev_month,
-                r.mom_pct,
-                s.ytd,
-                s.ytd_prev,
-                r.yoy_pct,
-                r.share_pct,
-                r.contribution_pp,
-            ]
-        )
-    return headers, rows
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     setup = _setup(request)
@@ -148,27 +118,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _breakdown_for(
-    request: HttpRequest, by: str, *, named: bool = True
-) -> tuple[Setup, Breakdown | None]:
-    """The kept breakdown, its rows named (`named=False`: the caller names the rows it shows,
-    `named_rows`)."""
+def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | None]:
+    """The kept breakdown, its rows unnamed: the page names the rows it shows, an export every
+    row it writes (`named_rows`)."""
     if by not in BREAKDOWNS:
         raise Http404("没有这种分析维度")
     setup = _setup(request)
     if setup.q is None:
         return setup, None
-    table = kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
-    if named:
-        rows = named_rows(by, table.rows)
-        if rows is not table.rows:  # the same list when no name changed
-            table = replace(table, rows=rows)
-    return setup, table
+    return setup, kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
 
 
 @login_required
 def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
-    setup, table = _breakdown_for(request, by, named=False)
+    setup, table = _breakdown_for(request, by)
     if table is None or setup.q is None:
         return _empty(request, "外贸分析")
     next_levels = list(NEXT_LEVELS[by])
@@ -215,16 +178,22 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
     setup, table = _breakdown_for(request, by)
     if table is None or setup.q is None:
         raise Http404("还没有可导出的数据")
-    headers, rows = _breakdown_rows(table)
-    return _xlsx(
+    params = request.GET.copy()
+    params["by"] = by
+    queued = queued_export(
+        request,
+        writer=BREAKDOWN_WRITER,
         user=setup.user,
-        slug=f"by-{by}",
+        rows=len(table.rows) + 1,
+        columns=BREAKDOWN_COLUMNS,
         title=f"外贸分析：分{table.label}",
-        subtitle=subtitle(setup.q, setup.keys),
-        headers=headers,
-        rows=rows,
-        changes={"by": by, **setup.q.params(), **setup.keys.params()},
+        noun="行",
+        params=params,
     )
+    if queued is not None:
+        return queued
+    written = breakdown_xlsx(setup=setup, by=by, table=table)
+    return file_download(content=written.content, filename=written.name)
 
 
 def _records_for(request: HttpRequest) -> tuple[Setup, str, Any]:
@@ -326,20 +295,17 @@ def records_export(request: HttpRequest) -> HttpResponse:
             "后再导出；汇总数据可在各分析页导出。",
         )
         return redirect(f"{reverse('trade:analysis_records')}?{request.GET.urlencode()}")
-    if summary.count > EXPORT_SYNC_ROWS:
-        job = enqueue_export(
-            writer=RECORDS_WRITER,
-            user=setup.user,
-            params=request.GET,
-            title=f"外贸明细（{SPANS[span]}）",
-            rows=summary.count,
-        )
-        messages.success(
-            request,
-            f"共 {summary.count:,} 条明细，已转入后台生成 Excel 文件；完成后在本页下载，"
-            "也可以离开本页，稍后在“后台任务”中下载。",
-        )
-        return redirect("core:job_detail", pk=job.pk)
+    queued = queued_export(
+        request,
+        writer=RECORDS_WRITER,
+        user=setup.user,
+        rows=summary.count,
+        columns=len(RECORDS_HEADERS),
+        title=f"外贸明细（{SPANS[span]}）",
+        noun="条明细",
+    )
+    if queued is not None:
+        return queued
     written = records_file(user=setup.user, params=request.GET)
     return file_download(content=written.content, filename=written.name)
 
