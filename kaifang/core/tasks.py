@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 
+from kaifang.core import audit_export as audit_export  # registers the writer the worker runs
 from kaifang.core import notifications
 from kaifang.core.exports import EXPORT_KIND, run_export
 from kaifang.core.jobs import JobHandle, fail_stale, job

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.test import Client
 
 from kaifang.core import audit, audit_labels
@@ -134,3 +136,26 @@ def test_the_audit_log_exports_what_the_page_lists(city, client: Client):
     assert AuditEntry.objects.filter(action="export.audit", actor=city.admin).exists()
     client.force_login(city.district_a_user)
     assert client.get("/audit/export.xlsx").status_code == 302  # the admin login
+
+
+def test_a_long_audit_export_is_written_by_the_worker_with_the_pages_filters(
+    city, client, settings, django_capture_on_commit_callbacks
+):
+    from kaifang.core.audit_export import AUDIT_HEADERS, audit_file
+    from kaifang.core.tests.queue import export_through_worker
+
+    for _ in range(2):
+        audit.record(actor=city.admin, action="unit.update", obj=city.district_a, changes={})
+    audit.record(actor=city.admin, action="export.supervision.ledger_docx", changes={"count": 3})
+    client.force_login(city.admin)
+    settings.EXPORT_SYNC_CELLS = 2 * len(AUDIT_HEADERS) - 1  # the two edits, a cell fewer
+    job, rows = export_through_worker(
+        client, "/audit/export.xlsx?action=修改", django_capture_on_commit_callbacks
+    )
+    assert [row[2] for row in rows[3:]] == ["修改单位", "修改单位"]
+    assert job.owner == city.admin and job.result["rows"] == 2
+    entry = AuditEntry.objects.get(action="export.audit")
+    assert entry.actor == city.admin and entry.changes["filters"] == {"action": "修改"}
+    # the writer refuses anyone but an administrator, should the job's owner have lost it
+    with pytest.raises(PermissionDenied):
+        audit_file(user=city.district_a_user, params=QueryDict(""))

@@ -2,50 +2,29 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from kaifang.core import audit, audit_labels
+from kaifang.core import audit_labels
+from kaifang.core.audit_export import (
+    AUDIT_HEADERS,
+    AUDIT_WRITER,
+    EXPORT_LIMIT,
+    AuditFilterForm,
+    audit_file,
+    audit_filtered,
+)
+from kaifang.core.exports import queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
-from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import AuditEntry
-from kaifang.core.selectors import audit_search
-
-
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(label="操作人", required=False)
-    obj = forms.CharField(label="对象", required=False)
-    action = forms.CharField(
-        label="操作",
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：导出、修改外向型企业"}),
-    )
-    since = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
-    until = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput({"type": "date"})
-    )
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEntry]]:
-    form = AuditFilterForm(request.GET or None)
-    if not form.is_valid():
-        return form, audit_search()
-    data = form.cleaned_data
-    return form, audit_search(
-        user_query=data["user"],
-        object_query=data["obj"],
-        action=data["action"],
-        since=data["since"],
-        until=data["until"],
-    )
+    return audit_filtered(request.GET)
 
 
 @staff_member_required
@@ -62,58 +41,22 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 
-EXPORT_LIMIT = 50_000  # rows in one file; narrow the dates for more
-
-
-def _change_text(entry: AuditEntry, names: audit_labels.RelatedNames) -> str:
-    rows = audit_labels.change_rows(entry.action, entry.object_type, entry.changes, names)
-    return "；".join(
-        f"{row.label}：{row.new}" if row.old is None else f"{row.label}：{row.old} → {row.new}"
-        for row in rows
-    )
-
-
 @staff_member_required
 def audit_export(request: HttpRequest) -> HttpResponse:
-    """The audit log as filtered on the page, in Excel, newest first (itself audited)."""
+    """The audit log as filtered on the page, in Excel, newest first (itself audited): written
+    here, or by the worker when long (up to 50,000 entries, some seconds of writing)."""
     user = current_user(request)
-    form, entries = _filtered(request)
-    total = entries.count()
-    chosen_entries = list(entries[:EXPORT_LIMIT])
-    names = audit_labels.RelatedNames()
-    names.prefetch((e.object_type, e.changes) for e in chosen_entries)
-    rows = [
-        (
-            timezone.localtime(e.created_at).replace(tzinfo=None),
-            e.actor_name,
-            audit_labels.describe(e.action, e.object_type),
-            e.action,
-            e.object_repr,
-            e.object_id,
-            _change_text(e, names),
-            e.ip_address or "",
-        )
-        for e in chosen_entries
-    ]
-    more = f"（仅导出最近 {EXPORT_LIMIT:,} 条，请缩小日期范围）" if total > len(rows) else ""
-    content = table_xlsx(
+    _, entries = _filtered(request)
+    queued = queued_export(
+        request,
+        writer=AUDIT_WRITER,
+        user=user,
+        rows=min(entries.count(), EXPORT_LIMIT),
+        columns=len(AUDIT_HEADERS),
         title="审计日志",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {total:,} 条{more}，"
-        f"导出人 {user.display_name}",
-        headers=["时间", "操作人", "操作", "操作代码", "对象", "对象编号", "变更", "IP 地址"],
-        rows=rows,
-        widths=[20, 12, 24, 28, 30, 10, 60, 16],
+        noun="条审计记录",
     )
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    audit.record(
-        actor=user,
-        action="export.audit",
-        object_type="core.auditentry",
-        object_repr=f"审计日志（{len(rows)} 条）",
-        changes={
-            "filters": {name: str(value) for name, value in chosen.items() if value},
-            "rows": len(rows),
-        },
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"审计日志-{stamp}.xlsx")
+    if queued is not None:
+        return queued
+    written = audit_file(user=user, params=request.GET)
+    return file_download(content=written.content, filename=written.name)

@@ -381,3 +381,25 @@ def test_roster_offers_select_all_for_the_unassigned_firms(client, city, firm, f
     login(client, city.officer)
     text = client.get("/servicedesk/liaison/").content.decode()
     assert 'data-check-all="#bulk-assign input[name=enterprise]"' in text and "全选下列企业" in text
+
+
+def test_a_long_appeals_export_is_written_by_the_worker_within_the_users_scope(
+    client, city, two, settings, django_capture_on_commit_callbacks
+):
+    from kaifang.core.tests.queue import export_through_worker
+    from kaifang.servicedesk.exports import APPEAL_HEADERS
+
+    a, _other = two
+    login(client, city.district_a_user)
+    settings.EXPORT_SYNC_CELLS = 0
+    job, rows = export_through_worker(
+        client, "/servicedesk/appeals/export.xlsx", django_capture_on_commit_callbacks
+    )
+    assert [row[0] for row in rows[3:]] == [a.tracking_code] and len(rows[2]) == len(APPEAL_HEADERS)
+    assert job.result["filename"].startswith("企业诉求台账-")
+    assert AuditEntry.objects.filter(action="export.appeals", actor=city.district_a_user).exists()
+    settings.EXPORT_SYNC_CELLS = len(APPEAL_HEADERS)  # his one appeal: at once
+    assert (
+        login(client, city.district_a_user).get("/servicedesk/appeals/export.xlsx").status_code
+        == 200
+    )

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, handover, record_panels
+from kaifang.core.exports import queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
-from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
-from kaifang.servicedesk import actions, selectors
+from kaifang.servicedesk import actions, exports, selectors
 from kaifang.servicedesk.forms import ACTION_FORMS, AppealFilterForm, StaffAppealForm
 from kaifang.servicedesk.models import Appeal
 from kaifang.servicedesk.selectors import AppealFilters
@@ -71,18 +71,7 @@ def row_key(a: Appeal, today: dt.date) -> tuple[object, ...]:
 
 
 def _filters(request: HttpRequest) -> tuple[AppealFilterForm, AppealFilters]:
-    form = AppealFilterForm(request.GET or None)
-    if not form.is_valid():
-        return form, AppealFilters()
-    data = form.cleaned_data
-    return form, AppealFilters(
-        q=data["q"] or "",
-        status=data["status"] or "",
-        category=data["category"] or "",
-        unit=data["unit"].pk if data["unit"] else None,
-        view=data["view"] or "",
-        sort=data["sort"] or "",
-    )
+    return exports.appeal_filters(request.GET)
 
 
 @login_required
@@ -103,60 +92,23 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def appeal_export(request: HttpRequest) -> HttpResponse:
+    """The appeals as filtered, to Excel: written here, or by the worker when long."""
     user = current_user(request)
     _, filters = _filters(request)
-    rows = [
-        (
-            a.tracking_code,
-            a.enterprise_name,
-            a.get_category_display(),
-            a.title,
-            a.get_source_display(),
-            a.unit.name if a.unit else "",
-            a.get_status_display(),
-            timezone.localtime(a.registered_at).replace(tzinfo=None),
-            a.accept_due,
-            a.resolve_due,
-            timezone.localtime(a.resolved_at).replace(tzinfo=None) if a.resolved_at else None,
-            ("是" if a.resolved_on_time else "否") if a.resolved_at else "",
-            a.rating,
-            a.return_count,
-            a.reopen_count,
-        )
-        for a in selectors.appeal_list(user=user, filters=filters)
-    ]
-    content = table_xlsx(
+    count = selectors.appeal_list(user=user, filters=filters).count()
+    queued = queued_export(
+        request,
+        writer=exports.APPEALS_WRITER,
+        user=user,
+        rows=count,
+        columns=len(exports.APPEAL_HEADERS),
         title="企业诉求台账",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 件，"
-        f"导出人 {user.display_name}",
-        headers=[
-            "查询码",
-            "企业",
-            "类别",
-            "标题",
-            "渠道",
-            "承办单位",
-            "状态",
-            "登记时间",
-            "签收期限",
-            "办结期限",
-            "办结时间",
-            "按期办结",
-            "满意度",
-            "退回次数",
-            "重办次数",
-        ],
-        rows=rows,
+        noun="件诉求",
     )
-    audit.record(
-        actor=user,
-        action="export.appeals",
-        object_type="servicedesk.appeal",
-        object_repr=f"企业诉求台账（{len(rows)} 件）",
-        changes={"filters": filters.__dict__, "rows": len(rows)},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")  # as the register's export
-    return file_download(content=content, filename=f"企业诉求台账-{stamp}.xlsx")
+    if queued is not None:
+        return queued
+    written = exports.appeals_file(user=user, params=request.GET)
+    return file_download(content=written.content, filename=written.name)
 
 
 @login_required
