@@ -1,7 +1,7 @@
 """Exports too long to write while the user waits go to the worker, with a progress bar.
 
 A list exported to Excel is written in the request while it is small. A longer one (a year of
-customs records: up to 100,000 rows, 12–15 s on two cores; the city's 33,000 commodity codes,
+customs records: up to 100,000 rows, 12–15 s on two cores; the city's 5,692 commodity codes,
 0.65 s) would hold a web worker and keep the user waiting past the pages' 150 ms, so the view
 queues it instead: it names a registered writer and passes the page's query string (and the
 record's id, for an export of one record's list); the worker calls the writer as the user who
