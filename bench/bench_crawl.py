@@ -32,8 +32,10 @@ the shared cache's writes too, session 51, unless `CACHE_WRITE_AFTER_RESPONSE=fa
 it, as the crawls of sessions 40–44 (Django set up alone: the first request builds the URL
 table, the first search loads the segmenter, full collections walk start-up's objects).
 
-Writes what a user's clicks write: export audit entries, the profile's last-viewed list, the
-caches. Run it on a copy you do not mind that happening to.
+Writes what a user's clicks write: export audit entries, the jobs of the exports sent to the
+worker (decision 0058: queued, and left queued, since no worker runs; an export's line times
+its request, the redirect to the job's page), the profile's last-viewed list, the caches. Run
+it on a copy you do not mind that happening to.
 """
 
 from __future__ import annotations
