@@ -38,13 +38,21 @@ from kaifang.core.models import Job, User
 EXPORT_KIND = "core.export"
 
 
-def written_in_request(rows: int, columns: int) -> bool:
-    """Whether an export of `rows` × `columns` cells is written while the user waits: at most
-    `settings.EXPORT_SYNC_CELLS` (openpyxl writes about 130,000 cells a second on the machine of
-    docs/performance.md, and reading the rows costs about as much: 8,000 cells keep an export
-    within the pages' 150 ms). The register's 2,000 firms took 375 ms in the request, the
-    drill-down's 3,000 records of a year 860 ms (session 54)."""
-    return rows * columns <= int(settings.EXPORT_SYNC_CELLS)
+# What a cell of a slower sheet costs against a plain one: wrapped, top-aligned text (openpyxl
+# styles each cell: the library's ledger, 1,803 rows × 10, took 474 ms, three times a plain
+# sheet's cells), or a workbook written, read back and written again with more sheets (a risk
+# scenario's: 840 firms × 11 in 308 ms).
+HEAVY_CELL_WEIGHT = 3
+
+
+def written_in_request(rows: int, columns: int, *, weight: int = 1) -> bool:
+    """Whether an export of `rows` × `columns` cells (each costing `weight` plain ones) is
+    written while the user waits: at most `settings.EXPORT_SYNC_CELLS` (openpyxl writes about
+    130,000 plain cells a second on the machine of docs/performance.md, and reading the rows
+    costs about as much: 8,000 keep an export within the pages' 150 ms). The register's 2,000
+    firms took 375 ms in the request, the drill-down's 2,675 records of a year 860 ms
+    (session 54)."""
+    return rows * columns * weight <= int(settings.EXPORT_SYNC_CELLS)
 
 
 def queued_export(
@@ -57,11 +65,13 @@ def queued_export(
     title: str,
     noun: str,
     params: QueryDict | None = None,
+    weight: int = 1,
 ) -> HttpResponse | None:
     """The redirect to the job's page when the export is too long for the request (queued for
     the worker, with a message naming its size: "共 3,000 条明细"), else None: the caller writes
-    it. `params`: what the writer is given (default: the page's query string)."""
-    if written_in_request(rows, columns):
+    it. `params`: what the writer is given (default: the page's query string); `weight`: what
+    one of its cells costs (`HEAVY_CELL_WEIGHT` …)."""
+    if written_in_request(rows, columns, weight=weight):
         return None
     job = enqueue_export(
         writer=writer, user=user, params=params or request.GET, title=title, rows=rows

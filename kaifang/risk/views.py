@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kaifang.core.exports import queued_export
+from kaifang.core.exports import HEAVY_CELL_WEIGHT, queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
@@ -310,6 +310,7 @@ def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"{scenario.name}受影响企业",
         noun="家受影响企业及合计",
         params=QueryDict(f"pk={scenario.pk}"),
+        weight=HEAVY_CELL_WEIGHT,  # written, read back and written again with four sheets
     )
     if queued is not None:
         return queued

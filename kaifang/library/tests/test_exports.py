@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kaifang.core.exports import HEAVY_CELL_WEIGHT
 from kaifang.core.models import AuditEntry
 from kaifang.core.tests.queue import export_through_worker
 from kaifang.enterprises.tests.factories import EnterpriseFactory
@@ -114,8 +115,8 @@ def test_a_long_ledger_export_is_written_by_the_worker_within_the_users_scope(
     client.force_login(city.district_b_user)
     direct = _cells(client.get(reverse("library:ledger_export")))
     AuditEntry.objects.filter(action="export.library_ledger").delete()
-    # one cell fewer than its rows (an entry, a subtotal, the total) × ten columns
-    settings.EXPORT_SYNC_CELLS = 3 * 10 - 1
+    # one cell fewer than its rows (an entry, a subtotal, the total) × ten wrapped columns
+    settings.EXPORT_SYNC_CELLS = 3 * 10 * HEAVY_CELL_WEIGHT - 1
     job, rows = export_through_worker(
         client, reverse("library:ledger_export"), django_capture_on_commit_callbacks
     )
@@ -131,3 +132,6 @@ def test_a_long_ledger_export_is_written_by_the_worker_within_the_users_scope(
         django_capture_on_commit_callbacks,
     )
     assert [r[0] for r in rows[3:]] == ["西城一号公司"]
+    # as many cells as the budget: written at once
+    settings.EXPORT_SYNC_CELLS = 3 * 10 * HEAVY_CELL_WEIGHT
+    assert len(_cells(client.get(reverse("library:ledger_export")))) == 3 + 3

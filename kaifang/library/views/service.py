@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kaifang.core.exports import queued_export
+from kaifang.core.exports import HEAVY_CELL_WEIGHT, queued_export
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.library import exports
@@ -43,6 +43,7 @@ def _export(request: HttpRequest, table: str, pk: int | None = None) -> HttpResp
         title=found.title,
         noun="条",
         params=params,
+        weight=HEAVY_CELL_WEIGHT,  # the library's sheets wrap their text
     )
     if queued is not None:
         return queued

@@ -10,6 +10,7 @@ from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
+from kaifang.core.exports import HEAVY_CELL_WEIGHT
 from kaifang.core.models import AuditEntry, Notification
 from kaifang.core.tests.queue import export_through_worker
 from kaifang.risk.exports import ENTERPRISE_HEADERS
@@ -231,8 +232,10 @@ def test_a_long_scenario_export_is_written_by_the_worker_within_the_users_scope(
     expected = [list(row) for row in direct.iter_rows(values_only=True)]
     firms = [row[1] for row in expected[3:-1]]
     AuditEntry.objects.filter(action="export.risk_scenario_xlsx").delete()
-    # its firms and the total row, eleven columns: one cell fewer goes to the worker
-    settings.EXPORT_SYNC_CELLS = (len(firms) + 1) * len(ENTERPRISE_HEADERS) - 1
+    # its firms and the total row, eleven columns of a heavy workbook: one cell fewer goes to
+    # the worker
+    cells = (len(firms) + 1) * len(ENTERPRISE_HEADERS) * HEAVY_CELL_WEIGHT
+    settings.EXPORT_SYNC_CELLS = cells - 1
     job, rows = export_through_worker(client, path, django_capture_on_commit_callbacks)
     assert rows == expected and firms
     # district A's user sees his district's firms only
@@ -240,3 +243,5 @@ def test_a_long_scenario_export_is_written_by_the_worker_within_the_users_scope(
     assert job.result["filename"] == f"{scenario.name}-受影响企业.xlsx"
     entry = AuditEntry.objects.get(action="export.risk_scenario_xlsx")
     assert entry.actor == city.district_a_user
+    settings.EXPORT_SYNC_CELLS = cells  # as many cells as the budget: written at once
+    assert client.get(path)["Content-Type"].startswith("application/vnd.openxmlformats")
