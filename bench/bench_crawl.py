@@ -2,7 +2,7 @@
 
 Usage (the database must hold `kaifang demo-data --size large`):
     DATABASE_URL=sqlite:///…/large.sqlite3 python bench/bench_crawl.py [RUNS] [--users=a,b]
-        [--per-shape=2] [--max-pages=400] [--miss | --refill] [--web]
+        [--per-shape=2] [--max-pages=400] [--miss | --refill] [--web] [--retime=N]
     bench/with-postgres bash -c '… && python bench/bench_crawl.py 3'
 
 `bench_analysis.py` and `bench_drill.py` time the pages issue 17 names. This one finds the
@@ -22,6 +22,8 @@ pages from disk, which the OS's cache of a machine running other work had droppe
 whose first request took over 5 s is not repeated. Pages print slowest first, each persona
 beside a hello-world request of the same run, then the shapes over the 150 ms target and any
 page that did not answer 200 (a redirect is a page's answer too: it is timed, not followed).
+With `--retime=N` each persona's first views over 150 ms of CPU are timed N times more, each a
+miss again, and counted by their best (session 54: one request timed once met busy moments).
 The lines read like `bench_analysis.py`'s, so `growth_factors.py` compares a run on the large
 city with one on its doubled copy page by page.
 
@@ -185,6 +187,37 @@ def line(label: str, cold: float, warm: float, cpu: float, note: str = "") -> No
     )
 
 
+def retime_first_views(
+    client: Client, who: str, urls: list[str], first_cpu: dict[str, float], runs: int
+) -> None:
+    """Time again, `runs` times each, the first views over the target by CPU, each a miss as
+    their first was (the figures retired: the rollup version moved, this process's cache
+    emptied). A first view is one request timed once, beside whatever else the machine did
+    (session 54's crawls put the same page at 134 and 213 ms); its best of the first and these
+    tells a page that computes too long from one that met a busy moment. Run after the
+    persona's warm timings, so the retired figures touch no other page's; the next persona
+    starts on the moved version."""
+    from kaifang.trade.rollups import bump_version
+
+    still = 0
+    for url in urls:
+        cpus = []
+        for _ in range(runs):
+            bump_version()
+            local_cache.clear()
+            cpus.append(once(client, url)[2])
+        best = min([first_cpu[url], *cpus])
+        still += best > TARGET_MS
+        print(
+            f"  first view again, {runs} misses: {', '.join(f'{c:.1f}' for c in cpus)} ms of CPU "
+            f"(first {first_cpu[url]:.1f}; best {best:.1f})  {url}"
+        )
+    print(
+        f"  {who}: first views over {TARGET_MS:.0f} ms by CPU, best of the first and {runs} "
+        f"misses: {still} of {len(urls)}"
+    )
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
@@ -192,6 +225,7 @@ def main() -> None:
     per_shape = int(options.get("per-shape", 2))
     max_pages = int(options.get("max-pages", 400))
     usernames = options.get("users", ",".join(PERSONA_NAMES)).split(",")
+    retime = int(options.get("retime", 0))
     print(
         f"{connection.vendor}: {CustomsRecord.objects.count():,} customs records; every page "
         f"reachable by links, at most {per_shape} per shape, {max_pages} per persona; median of "
@@ -281,6 +315,8 @@ def main() -> None:
         )
         for url, status in odd:
             print(f"  NOT 200: {status} {url}")
+        if retime:
+            retime_first_views(client, who, [t[0] for t in computing], first_cpu, retime)
 
 
 if __name__ == "__main__":
