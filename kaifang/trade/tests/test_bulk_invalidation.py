@@ -18,6 +18,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.signals import bulk_write
 from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup
 from kaifang.trade.rollups import rollup_version
+from kaifang.trade.selectors import Query, breakdown
 from kaifang.trade.tests.stages import assert_stages_equal_the_facts
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,13 @@ def test_bulk_move_refreshes_the_pairs_and_the_cached_overview(
     assert _pair_sums_from_rollups() == _pair_sums_from_facts()
     assert (city.district_b.pk, 0) in _pair_sums_from_rollups()
     assert_stages_equal_the_facts()  # the pair × partner × chapter rows followed the firms
+    # the whole city by district and by park, read from the pairs, follow the firms too
+    q = Query(year=2025, month=3, flow="total", currency="cny")
+    for by in ("district", "park"):
+        fast = breakdown(viewer=city.leader, by=by, q=q)
+        assert fast.rows == breakdown(viewer=city.leader, by=by, q=q, facts_only=True).rows
+    by_district = breakdown(viewer=city.leader, by="district", q=q)
+    assert {r.key for r in by_district.rows} >= {str(city.district_b.pk)}
     assert _overview_total(client, city.district_b_user) == Decimal(250)
     assert _overview_total(client, city.district_a_user) == Decimal(150)
 
