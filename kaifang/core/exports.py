@@ -74,7 +74,11 @@ def queued_export(
     if written_in_request(rows, columns, weight=weight):
         return None
     job = enqueue_export(
-        writer=writer, user=user, params=params or request.GET, title=title, rows=rows
+        writer=writer,
+        user=user,
+        params=request.GET if params is None else params,
+        title=title,
+        rows=rows,
     )
     messages.success(
         request,
