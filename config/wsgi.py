@@ -29,9 +29,9 @@ from kaifang.library import segment  # noqa: E402
 
 
 def _reverse_tables(resolver: URLResolver) -> None:
-    """The root's reverse table, and the one Django builds (and keeps) on the first `reverse`
-    into each namespace (`core:job_detail` …): a process's first page, whose menu reverses
-    into every module, built ten of them (about 20 ms of the workbench's)."""
+    """The reverse table Django builds (and keeps) on the first `reverse` into each namespace
+    (`core:job_detail` …): a process's first page, whose menu reverses into every module,
+    built ten of them."""
     for namespace, (_prefix, included) in resolver.namespace_dict.items():
         names = [name for name in included.reverse_dict if isinstance(name, str)]
         if names:
@@ -41,7 +41,7 @@ def _reverse_tables(resolver: URLResolver) -> None:
 
 def _compile_templates() -> int:
     """Every page template compiled into the cached loader before the first request: a first
-    view compiled its templates (with the namespaces' tables below, 25–30 ms of the
+    view compiled its templates (with the namespaces' tables above, about 30 ms of the
     workbench's first view in a process, session 54; all 167 take about 0.45 s of start-up).
     A template that does not compile is logged and fails again when a page renders it."""
     engine = engines["django"]

@@ -11,10 +11,9 @@ page shows the progress and then downloads the file (`core:job_download`, the ow
     @exporter("trade.records")
     def records_file(*, user, params, progress=None) -> ExportFile: ...
 
-    queued = queued_export(request, writer="trade.records", user=user, rows=n, columns=10,
-                           title="外贸明细", noun="条明细")
-    if queued is not None:
-        return queued
+    return export_response(request, writer="trade.records", user=user, rows=n, columns=10,
+                           title="外贸明细", noun="条明细",
+                           write=lambda: records_file(user=user, params=request.GET))
 
 Writers live in each app's `exports.py`, imported by that app's `tasks.py` so the worker
 knows them. A writer records its own audit entry, as the synchronous export does.
@@ -33,6 +32,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from kaifang.core.lib.downloads import file_download
 from kaifang.core.models import Job, User
 
 EXPORT_KIND = "core.export"
@@ -55,7 +55,7 @@ def written_in_request(rows: int, columns: int, *, weight: int = 1) -> bool:
     return rows * columns * weight <= int(settings.EXPORT_SYNC_CELLS)
 
 
-def queued_export(
+def export_response(
     request: HttpRequest,
     *,
     writer: str,
@@ -64,15 +64,18 @@ def queued_export(
     columns: int,
     title: str,
     noun: str,
+    write: Callable[[], ExportFile],
     params: QueryDict | None = None,
     weight: int = 1,
-) -> HttpResponse | None:
-    """The redirect to the job's page when the export is too long for the request (queued for
-    the worker, with a message naming its size: "共 3,000 条明细"), else None: the caller writes
-    it. `params`: what the writer is given (default: the page's query string); `weight`: what
-    one of its cells costs (`HEAVY_CELL_WEIGHT` …)."""
+) -> HttpResponse:
+    """The export the user asked for: written now by `write` and downloaded when short enough
+    (`written_in_request`), else queued for the worker (the registered `writer`, as `user`,
+    given `params`: default, the page's query string) and the redirect to the job's page, with
+    a message naming its size ("共 3,000 条明细"). `weight`: what one of its cells costs
+    (`HEAVY_CELL_WEIGHT` …)."""
     if written_in_request(rows, columns, weight=weight):
-        return None
+        written = write()
+        return file_download(content=written.content, filename=written.name)
     job = enqueue_export(
         writer=writer,
         user=user,

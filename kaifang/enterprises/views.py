@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kaifang.core import permissions
-from kaifang.core.exports import queued_export
-from kaifang.core.lib.downloads import file_download
+from kaifang.core.exports import export_response
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
 from kaifang.core.permissions import Cap
@@ -92,7 +91,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _, filters = _filters(request)
     count = enterprise_list(user=user, filters=filters).count()
-    queued = queued_export(
+    return export_response(
         request,
         writer=REGISTER_WRITER,
         user=user,
@@ -100,11 +99,8 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         columns=len(REGISTER_HEADERS),
         title="企业名录",
         noun="家企业",
+        write=lambda: register_file(user=user, params=request.GET),
     )
-    if queued is not None:
-        return queued
-    written = register_file(user=user, params=request.GET)
-    return file_download(content=written.content, filename=written.name)
 
 
 @login_required

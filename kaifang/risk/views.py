@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kaifang.core.exports import HEAVY_CELL_WEIGHT, queued_export
+from kaifang.core.exports import HEAVY_CELL_WEIGHT, export_response
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit, scaled
 from kaifang.core.lib.requests import current_user
@@ -301,7 +301,7 @@ def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     scenario = _scenario(request, pk)
     result = selectors.scenario_exposure(user, scenario)
-    queued = queued_export(
+    return export_response(
         request,
         writer=exports.SCENARIO_WRITER,
         user=user,
@@ -311,11 +311,8 @@ def scenario_export(request: HttpRequest, pk: int) -> HttpResponse:
         noun="家受影响企业及合计",
         params=QueryDict(f"pk={scenario.pk}"),
         weight=HEAVY_CELL_WEIGHT,  # written, read back and written again with four sheets
+        write=lambda: exports.scenario_file(user=user, scenario=scenario, result=result),
     )
-    if queued is not None:
-        return queued
-    written = exports.scenario_file(user=user, scenario=scenario, result=result)
-    return file_download(content=written.content, filename=written.name)
 
 
 @login_required

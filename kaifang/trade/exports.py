@@ -16,14 +16,26 @@ from kaifang.core import audit
 from kaifang.core.exports import ExportFile, Progress, exporter
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
-from kaifang.trade.figures import kept_breakdown
-from kaifang.trade.selectors import BREAKDOWNS, SPANS, Breakdown, drill_records, drill_totals
+from kaifang.trade.selectors import SPANS, Breakdown, drill_records, drill_totals
 from kaifang.trade.selectors.breakdown import named_rows
-from kaifang.trade.views.setup import Setup, records_for, setup_for, subtitle
+from kaifang.trade.views.setup import Setup, breakdown_for, money_header, records_for, subtitle
 
 RECORDS_WRITER = "trade.records"
 BREAKDOWN_WRITER = "trade.breakdown"
-BREAKDOWN_COLUMNS = 12  # `breakdown_rows`' headers
+# a breakdown's figure columns after its name and code, {unit} the money's (`breakdown_rows`)
+_FIGURE_HEADERS = (
+    "当月({unit})",
+    "上年同月({unit})",
+    "当月同比(%)",
+    "上月({unit})",
+    "环比(%)",
+    "累计({unit})",
+    "上年同期累计({unit})",
+    "累计同比(%)",
+    "占比(%)",
+    "拉动(百分点)",
+)
+BREAKDOWN_COLUMNS = 2 + len(_FIGURE_HEADERS)
 RECORDS_HEADERS = (
     "年月",
     "企业",
@@ -129,21 +141,8 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
 
 def breakdown_rows(table: Breakdown) -> tuple[list[str], list[Sequence[Cell]]]:
     """A breakdown's headers and rows as the page shows them, the total row last."""
-    unit = "美元" if table.query.currency == "usd" else "元"
-    headers = [
-        table.label,
-        "代码",
-        f"当月({unit})",
-        f"上年同月({unit})",
-        "当月同比(%)",
-        f"上月({unit})",
-        "环比(%)",
-        f"累计({unit})",
-        f"上年同期累计({unit})",
-        "累计同比(%)",
-        "占比(%)",
-        "拉动(百分点)",
-    ]
+    unit = money_header(table.query)
+    headers = [table.label, "代码", *(header.format(unit=unit) for header in _FIGURE_HEADERS)]
     rows: list[Sequence[Cell]] = []
     for r in [*table.rows, table.total]:
         s = r.sums
@@ -190,15 +189,11 @@ def breakdown_file(
     *, user: User, params: QueryDict, progress: Progress | None = None
 ) -> ExportFile:
     """A breakdown's table (`params["by"]` and the page's query) as the user sees it."""
-    by = params.get("by", "")
-    if by not in BREAKDOWNS:
-        raise Http404("没有这种分析维度")
-    setup = setup_for(user, params)
-    if setup.q is None:
-        raise Http404("还没有可导出的数据")
     if progress is not None:
         progress(10, "正在汇总")
-    table = kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
+    setup, table = breakdown_for(user, params, params.get("by", ""))
+    if table is None:
+        raise Http404("还没有可导出的数据")
     if progress is not None:
         progress(50, f"正在写入 Excel 文件（{len(table.rows) + 1:,} 行）")
-    return breakdown_xlsx(setup=setup, by=by, table=table)
+    return breakdown_xlsx(setup=setup, by=table.by, table=table)

@@ -17,8 +17,7 @@ from kaifang.core.audit_export import (
     audit_file,
     audit_filtered,
 )
-from kaifang.core.exports import queued_export
-from kaifang.core.lib.downloads import file_download
+from kaifang.core.exports import export_response
 from kaifang.core.lib.requests import current_user
 from kaifang.core.models import AuditEntry
 
@@ -47,7 +46,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     here, or by the worker when long (up to 50,000 entries, some seconds of writing)."""
     user = current_user(request)
     _, entries = _filtered(request)
-    queued = queued_export(
+    return export_response(
         request,
         writer=AUDIT_WRITER,
         user=user,
@@ -55,8 +54,5 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         columns=len(AUDIT_HEADERS),
         title="审计日志",
         noun="条审计记录",
+        write=lambda: audit_file(user=user, params=request.GET),
     )
-    if queued is not None:
-        return queued
-    written = audit_file(user=user, params=request.GET)
-    return file_download(content=written.content, filename=written.name)

@@ -35,7 +35,7 @@ def job_selftest(request: HttpRequest) -> HttpResponse:
 
 def _downloads(request: HttpRequest) -> bool:
     """Whether the page downloads the job's file once it is ready: an export sent to the worker
-    lands here with ?download=1 (kaifang.core.exports.queued_export), as the download would
+    lands here with ?download=1 (kaifang.core.exports.export_response), as the download would
     have started had it been written in the request; the progress partial passes it on."""
     return request.GET.get("download") == "1"
 

@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from kaifang.core.exports import HEAVY_CELL_WEIGHT, queued_export
-from kaifang.core.lib.downloads import file_download
+from kaifang.core.exports import HEAVY_CELL_WEIGHT, export_response
 from kaifang.core.lib.requests import current_user
 from kaifang.library import exports
 from kaifang.library.actions import fairs as actions_fairs
@@ -34,7 +33,7 @@ def _export(request: HttpRequest, table: str, pk: int | None = None) -> HttpResp
     if pk is not None:
         params["pk"] = str(pk)
     found = exports.table_for(user, params)
-    queued = queued_export(
+    return export_response(
         request,
         writer=exports.LIBRARY_WRITER,
         user=user,
@@ -44,11 +43,8 @@ def _export(request: HttpRequest, table: str, pk: int | None = None) -> HttpResp
         noun="条",
         params=params,
         weight=HEAVY_CELL_WEIGHT,  # the library's sheets wrap their text
+        write=lambda: exports.table_file(actor=user, table=found),
     )
-    if queued is not None:
-        return queued
-    written = exports.table_file(actor=user, table=found)
-    return file_download(content=written.content, filename=written.name)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, handover, record_panels
-from kaifang.core.exports import queued_export
+from kaifang.core.exports import export_response
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
@@ -96,7 +96,7 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     _, filters = _filters(request)
     count = selectors.appeal_list(user=user, filters=filters).count()
-    queued = queued_export(
+    return export_response(
         request,
         writer=exports.APPEALS_WRITER,
         user=user,
@@ -104,11 +104,8 @@ def appeal_export(request: HttpRequest) -> HttpResponse:
         columns=len(exports.APPEAL_HEADERS),
         title="企业诉求台账",
         noun="件诉求",
+        write=lambda: exports.appeals_file(user=user, params=request.GET),
     )
-    if queued is not None:
-        return queued
-    written = exports.appeals_file(user=user, params=request.GET)
-    return file_download(content=written.content, filename=written.name)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kaifang.core.exports import queued_export
+from kaifang.core.exports import export_response
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
@@ -33,11 +33,9 @@ from kaifang.trade.exports import (
 from kaifang.trade.figures import (
     PAGES,
     figures,
-    kept_breakdown,
     trend_chart,
 )
 from kaifang.trade.selectors import (
-    BREAKDOWNS,
     INDUSTRY_LEVELS,
     SPANS,
     Breakdown,
@@ -51,7 +49,15 @@ from kaifang.trade.selectors import (
 )
 from kaifang.trade.selectors.breakdown import named_rows
 from kaifang.trade.templatetags.trade_analysis import analysis_params
-from kaifang.trade.views.setup import Setup, keys_labels, records_for, setup_for, subtitle
+from kaifang.trade.views.setup import (
+    Setup,
+    breakdown_for,
+    keys_labels,
+    money_header,
+    records_for,
+    setup_for,
+    subtitle,
+)
 from kaifang.trade.views.tables import table_html
 
 RECORDS_PAGE_SIZE = 50
@@ -89,10 +95,6 @@ def _xlsx(**kwargs: Any) -> HttpResponse:
     return file_download(content=written.content, filename=written.name)
 
 
-def _money_header(q: Query) -> str:
-    return "美元" if q.currency == "usd" else "元"
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     setup = _setup(request)
@@ -119,14 +121,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | None]:
-    """The kept breakdown, its rows unnamed: the page names the rows it shows, an export every
-    row it writes (`named_rows`)."""
-    if by not in BREAKDOWNS:
-        raise Http404("没有这种分析维度")
-    setup = _setup(request)
-    if setup.q is None:
-        return setup, None
-    return setup, kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
+    return breakdown_for(current_user(request), request.GET, by)
 
 
 @login_required
@@ -180,7 +175,7 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
         raise Http404("还没有可导出的数据")
     params = request.GET.copy()
     params["by"] = by
-    queued = queued_export(
+    return export_response(
         request,
         writer=BREAKDOWN_WRITER,
         user=setup.user,
@@ -189,11 +184,8 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
         title=f"外贸分析：分{table.label}",
         noun="行",
         params=params,
+        write=lambda: breakdown_xlsx(setup=setup, by=by, table=table),
     )
-    if queued is not None:
-        return queued
-    written = breakdown_xlsx(setup=setup, by=by, table=table)
-    return file_download(content=written.content, filename=written.name)
 
 
 def _records_for(request: HttpRequest) -> tuple[Setup, str, Any]:
@@ -295,7 +287,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
             "后再导出；汇总数据可在各分析页导出。",
         )
         return redirect(f"{reverse('trade:analysis_records')}?{request.GET.urlencode()}")
-    queued = queued_export(
+    return export_response(
         request,
         writer=RECORDS_WRITER,
         user=setup.user,
@@ -303,11 +295,8 @@ def records_export(request: HttpRequest) -> HttpResponse:
         columns=len(RECORDS_HEADERS),
         title=f"外贸明细（{SPANS[span]}）",
         noun="条明细",
+        write=lambda: records_file(user=setup.user, params=request.GET),
     )
-    if queued is not None:
-        return queued
-    written = records_file(user=setup.user, params=request.GET)
-    return file_download(content=written.content, filename=written.name)
 
 
 # --- enterprise and market dynamics ---------------------------------------------------
@@ -327,7 +316,7 @@ def _new_exporters_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list
     rows: list[Sequence[Cell]] = [
         (i.name, i.first_month.strftime("%Y-%m"), i.ytd) for i in ctx["items"]
     ]
-    return ["企业", "首次出口月份", f"本年累计出口({_money_header(q)})"], rows
+    return ["企业", "首次出口月份", f"本年累计出口({money_header(q)})"], rows
 
 
 def _stopped_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Sequence[Cell]]]:
@@ -335,7 +324,7 @@ def _stopped_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
         (i.name, i.last_month.strftime("%Y-%m"), i.months_stopped, i.value_before)
         for i in ctx["items"]
     ]
-    return ["企业", "最后有数月份", "已停止月数", f"停止前12个月({_money_header(q)})"], rows
+    return ["企业", "最后有数月份", "已停止月数", f"停止前12个月({money_header(q)})"], rows
 
 
 def _markets(setup: Setup, q: Query) -> dict[str, Any]:
@@ -348,7 +337,7 @@ def _markets_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list[Seque
         ("新开拓", r.name, r.key, r.ytd, r.ytd_prev) for r in found.gained
     ]
     rows += [("流失", r.name, r.key, r.ytd, r.ytd_prev) for r in found.lost]
-    unit = _money_header(q)
+    unit = money_header(q)
     return ["类型", "国别(地区)", "代码", f"本年累计({unit})", f"上年同期累计({unit})"], rows
 
 
@@ -360,7 +349,7 @@ def _concentration_table(ctx: dict[str, Any], q: Query) -> tuple[list[str], list
     ]
     return [
         "企业",
-        f"本年累计({_money_header(q)})",
+        f"本年累计({money_header(q)})",
         "市场数",
         "第一大市场",
         "前五大市场占比(%)",

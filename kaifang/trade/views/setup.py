@@ -9,18 +9,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from kaifang.core.models import User
 from kaifang.enterprises.selectors import enterprise_get
-from kaifang.trade.figures import report_month
+from kaifang.trade.figures import kept_breakdown, report_month
 from kaifang.trade.forms import AnalysisForm
 from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
     NONE_KEY,
     SPANS,
+    Breakdown,
     Keys,
     Query,
     drill_records,
@@ -79,6 +80,23 @@ def records_for(user: User, params: QueryDict) -> tuple[Setup, str, Any]:
         return setup, span, None
     qs = drill_records(viewer=setup.user, q=setup.q, span=span, keys=setup.keys)
     return setup, span, qs
+
+
+def breakdown_for(user: User, params: QueryDict, by: str) -> tuple[Setup, Breakdown | None]:
+    """A breakdown page's setup and its kept table, rows unnamed: the page names the rows it
+    shows, an export every row it writes (`named_rows`); None before any data the user may
+    see. A breakdown that does not exist is a 404."""
+    if by not in BREAKDOWNS:
+        raise Http404("没有这种分析维度")
+    setup = setup_for(user, params)
+    if setup.q is None:
+        return setup, None
+    return setup, kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
+
+
+def money_header(q: Query) -> str:
+    """The unit of a table's money columns in the query's currency."""
+    return "美元" if q.currency == "usd" else "元"
 
 
 def keys_labels(keys: Keys) -> list[tuple[str, str]]:
