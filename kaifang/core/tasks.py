@@ -40,7 +40,7 @@ def selftest(handle: JobHandle, *, steps: int = 100, pause: float = 0.05) -> dic
     return {"steps": steps}
 
 
-@job(EXPORT_KIND, label="导出 Excel")
+@job(EXPORT_KIND, label="导出文件")  # Excel or Word: the job's title names the list
 def export(handle: JobHandle, *, writer: str, query: str) -> dict[str, object]:
     """A large export written in the background (kaifang.core.exports), as its owner."""
     handle.progress(0, "正在读取数据")

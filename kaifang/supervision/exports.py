@@ -1,6 +1,8 @@
 """The ledger (督办台账) and the progress summary: tasks turned into plain rows, then into
 Word by the pure renderer in kaifang.reports, Excel by the one writer in core/lib/xlsx.py.
-Every export is audited."""
+Every export is audited. The ledger of the filtered list is written in the request, or by the
+worker when long (kaifang.core.exports), as the user who asked, through the same filters and
+scope."""
 
 from __future__ import annotations
 
@@ -8,16 +10,50 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.exports import ExportFile, Progress, exporter
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.reports.renderers.docx import OfficialDocument, render_official
+from kaifang.supervision import selectors
+from kaifang.supervision.forms import TaskFilterForm
 from kaifang.supervision.models import Light, ProgressReport, Task, TaskStatus
 from kaifang.supervision.selectors import latest_reports
 
+LEDGER_WRITER = "supervision.ledger"
 LEDGER_COLUMNS = ("序号", "任务", "牵头单位", "责任单位", "完成时限", "进展情况", "状态")
+# the Excel ledger's columns after the Word ledger's
+LEDGER_EXTRA_COLUMNS = ("来源文件", "责任领导", "标签", "进度(%)", "原定时限", "按期办结")
+FORMAT_PARAM = "fmt"  # the writer's parameter naming the file: "xlsx" or "docx"
+
+
+def task_filters(*, user: User, params: QueryDict) -> tuple[TaskFilterForm, selectors.TaskFilter]:
+    """The task list's filter form over `params` (its documents those `user` sees), and the
+    filters it gives (none when invalid): the list, its exports and the worker's writer."""
+    form = TaskFilterForm(params or None, documents=selectors.documents_visible(user=user))
+    if form.is_valid():
+        return form, selectors.TaskFilter(**form.cleaned_data)
+    return form, selectors.TaskFilter()
+
+
+@exporter(LEDGER_WRITER)
+def ledger_file(*, user: User, params: QueryDict, progress: Progress | None = None) -> ExportFile:
+    """The ledger of the tasks `user` sees under the list's filters `params`, as Word when
+    `params["fmt"]` says "docx", else Excel."""
+    _, filters = task_filters(user=user, params=params)
+    tasks = selectors.task_list(user=user, filters=filters)
+    fmt = "docx" if params.get(FORMAT_PARAM) == "docx" else "xlsx"
+    if progress is not None:
+        progress(30, "正在写入 Word 文件" if fmt == "docx" else "正在写入 Excel 文件")
+    if fmt == "docx":
+        data, count = ledger_docx(actor=user, tasks=tasks)
+    else:
+        data, count = ledger_xlsx(actor=user, tasks=tasks)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return ExportFile(name=f"督办台账-{stamp}.{fmt}", content=data, rows=count)
 
 
 def _deadline_label(task: Task) -> str:
@@ -55,7 +91,10 @@ def ledger_rows(tasks: Sequence[Task]) -> list[list[str]]:
     return rows
 
 
-def ledger_docx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事项台账") -> bytes:
+def ledger_docx(
+    *, actor: User, tasks: QuerySet[Task], title: str = "督办事项台账"
+) -> tuple[bytes, int]:
+    """The Word ledger and the number of tasks it holds."""
     items = list(tasks.prefetch_related("co_units"))
     today = timezone.localdate()
     data = render_official(
@@ -74,10 +113,13 @@ def ledger_docx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
         object_repr=f"{title}（{len(items)} 项）",
         changes={"count": len(items)},
     )
-    return data
+    return data, len(items)
 
 
-def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事项台账") -> bytes:
+def ledger_xlsx(
+    *, actor: User, tasks: QuerySet[Task], title: str = "督办事项台账"
+) -> tuple[bytes, int]:
+    """The Excel ledger (the Word one's columns and six more) and the number of tasks."""
     items = list(tasks.prefetch_related("co_units"))
     rows = ledger_rows(items)
     extra = [
@@ -93,15 +135,7 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
     ]
     data = table_xlsx(
         title=title,
-        headers=[
-            *LEDGER_COLUMNS,
-            "来源文件",
-            "责任领导",
-            "标签",
-            "进度(%)",
-            "原定时限",
-            "按期办结",
-        ],
+        headers=[*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS],
         rows=[[*r, *e] for r, e in zip(rows, extra, strict=True)],
         sheet_title="督办台账",
         widths=(6, 50, 16, 20, 14, 40, 12, 24, 10, 16, 8, 12, 8),
@@ -116,7 +150,7 @@ def ledger_xlsx(*, actor: User, tasks: QuerySet[Task], title: str = "督办事�
         object_repr=f"{title}（{len(items)} 项）",
         changes={"count": len(items)},
     )
-    return data
+    return data, len(items)
 
 
 def summary_docx(*, tasks: Sequence[Task], period: str, since: dt.date, until: dt.date) -> bytes:

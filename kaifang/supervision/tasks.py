@@ -16,6 +16,7 @@ from kaifang.core import notifications
 from kaifang.core.jobs import JobHandle, enqueue, job
 from kaifang.core.models import Job, User
 from kaifang.core.schedules import periodic
+from kaifang.supervision import exports as exports  # registers the writer the worker runs
 
 notifications.register_category("supervision", "督查督办")
 

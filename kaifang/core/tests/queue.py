@@ -23,9 +23,9 @@ def run_queued_tasks() -> list[str]:
     return done
 
 
-def export_through_worker(client: Any, path: str, capture: Any) -> tuple[Any, list[list[Any]]]:
+def download_through_worker(client: Any, path: str, capture: Any) -> tuple[Any, bytes]:
     """Ask for an export that the view sends to the worker (kaifang.core.exports), run the
-    worker's side here, and return the job and the rows of the file its owner downloads.
+    worker's side here, and return the job and the file its owner downloads (Excel or Word).
     `capture`: pytest-django's `django_capture_on_commit_callbacks` (the job is queued at
     commit)."""
     from kaifang.core.models import Job, JobStatus
@@ -40,5 +40,11 @@ def export_through_worker(client: Any, path: str, capture: Any) -> tuple[Any, li
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, job.error
     download = client.get(reverse("core:job_download", args=[job.pk]))
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    return job, b"".join(download.streaming_content)
+
+
+def export_through_worker(client: Any, path: str, capture: Any) -> tuple[Any, list[list[Any]]]:
+    """`download_through_worker` for an Excel export: the job and the rows of its sheet."""
+    job, content = download_through_worker(client, path, capture)
+    book = openpyxl.load_workbook(io.BytesIO(content))
     return job, [list(row) for row in book.active.iter_rows(values_only=True)]

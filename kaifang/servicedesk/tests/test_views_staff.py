@@ -320,6 +320,29 @@ def test_visit_list_filters_and_exports_what_it_shows(client, city, firm, firm_b
     assert firm.name not in [c for row in sheet.iter_rows(values_only=True) for c in row]
 
 
+def test_a_long_visit_export_is_written_by_the_worker_within_the_users_scope(
+    client, city, firm, firm_b, settings, django_capture_on_commit_callbacks
+):
+    """Visits pile up over the years: past the budget the worker writes the same file, as
+    the user who asked, through the list's filters and his scope (session 55)."""
+    from kaifang.core.tests.queue import export_through_worker
+    from kaifang.servicedesk.exports import VISIT_HEADERS
+
+    _visit(city, firm, dt.date(2026, 9, 3), "订单稳定")
+    _visit(city, firm, dt.date(2026, 11, 20), "计划扩大产能")
+    _visit(city, firm_b, dt.date(2026, 11, 21), "西城企业扩大产能")
+    login(client, city.district_a_user)
+    path = "/servicedesk/visits/export.xlsx?q=扩大产能"
+    settings.EXPORT_SYNC_CELLS = len(VISIT_HEADERS) - 1
+    job, rows = export_through_worker(client, path, django_capture_on_commit_callbacks)
+    said = [row[5] for row in rows[3:]]
+    assert said == ["计划扩大产能"] and job.result["filename"].startswith("企业走访记录-")
+    assert AuditEntry.objects.filter(action="export.visits", actor=city.district_a_user).exists()
+    settings.EXPORT_SYNC_CELLS = len(VISIT_HEADERS)  # one visit: written at once, the same rows
+    sheet = load_workbook(io.BytesIO(client.get(path).content)).active
+    assert [row[5] for row in sheet.iter_rows(min_row=4, values_only=True)] == said
+
+
 def test_visit_list_date_range_errors_are_in_chinese(client, city):
     login(client, city.district_a_user)
     page = client.get("/servicedesk/visits/?date_from=2026-11-01&date_to=2026-10-01")

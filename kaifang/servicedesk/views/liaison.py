@@ -15,15 +15,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaifang.core import audit, permissions
-from kaifang.core.lib.downloads import file_download
+from kaifang.core import permissions
+from kaifang.core.exports import export_response
 from kaifang.core.lib.requests import current_user
-from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.core.permissions import Cap
 from kaifang.core.scope import can_write, get_for_user
 from kaifang.enterprises.models import Enterprise
-from kaifang.servicedesk import actions, selectors
+from kaifang.servicedesk import actions, exports, selectors
 from kaifang.servicedesk.forms import (
     BulkAssignForm,
     ProblemToAppealForm,
@@ -127,65 +126,25 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 def _visits(request: HttpRequest) -> tuple[VisitFilterForm, QuerySet[Visit]]:
     """The filter form and the visits it selects among those the user may see (an invalid
     filter selects them all and shows its error)."""
-    form = VisitFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    return form, selectors.visits_filtered(
-        current_user(request),
-        q=(data.get("q") or "").strip(),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
+    return exports.visit_filters(user=current_user(request), params=request.GET)
 
 
 @login_required
 def visit_export(request: HttpRequest) -> HttpResponse:
-    """The visit list, filtered as on screen, as an Excel ledger (audited)."""
+    """The visit list, filtered as on screen, as an Excel ledger (audited): written here, or
+    by the worker when long."""
     user = current_user(request)
-    form, qs = _visits(request)
-    rows = [
-        (
-            v.visited_on,
-            v.enterprise.name,
-            v.enterprise.uscc,
-            "、".join(o.display_name for o in v.officers.all()),
-            v.people_met,
-            v.enterprise_said,
-            v.problems,
-            v.plans,
-            v.follow_ups,
-            v.created_by.display_name if v.created_by else "",
-        )
-        for v in qs.prefetch_related("officers")
-    ]
-    content = table_xlsx(
+    _, qs = _visits(request)
+    return export_response(
+        request,
+        writer=exports.VISITS_WRITER,
+        user=user,
+        rows=qs.count(),
+        columns=len(exports.VISIT_HEADERS),
         title="企业走访记录",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 次，"
-        f"导出人 {user.display_name}",
-        headers=[
-            "走访日期",
-            "企业",
-            "统一社会信用代码",
-            "走访人员",
-            "接待人员",
-            "企业反映情况",
-            "发现问题",
-            "发展计划",
-            "后续跟进",
-            "填报人",
-        ],
-        rows=rows,
+        noun="次走访",
+        write=lambda: exports.visits_file(user=user, params=request.GET),
     )
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filters = {name: str(value) for name, value in chosen.items() if value}
-    audit.record(
-        actor=user,
-        action="export.visits",
-        object_type="servicedesk.visit",
-        object_repr=f"企业走访记录（{len(rows)} 次）",
-        changes={"filters": filters, "rows": len(rows)},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return file_download(content=content, filename=f"企业走访记录-{stamp}.xlsx")
 
 
 @login_required

@@ -170,6 +170,53 @@ def test_ledger_word_and_excel_open_back(city, client: Client):
     assert AuditEntry.objects.filter(action="export.supervision.ledger_xlsx").count() == 1
 
 
+def test_a_long_ledger_is_written_by_the_worker_within_the_users_scope(
+    city, client: Client, settings, django_capture_on_commit_callbacks
+):
+    """A Word table cell costs twenty plain ones (python-docx writes about 3,100 a second):
+    a ledger past the budget goes to the worker, which writes the same file, as the user who
+    asked, through the list's filters and his scope (session 55)."""
+    from kaifang.core.exports import HEAVY_CELL_WEIGHT, WORD_CELL_WEIGHT
+    from kaifang.core.tests.queue import download_through_worker
+    from kaifang.supervision.exports import LEDGER_COLUMNS, LEDGER_EXTRA_COLUMNS
+
+    make_task(city, title="东城区的港口任务")
+    make_task(city, title="西城区的港口任务", lead=city.district_b)
+    make_task(city, title="西城区的园区任务", lead=city.district_b)
+    client.force_login(city.district_b_user)
+    path = "/supervision/export.docx?q=港口"
+    one_task = len(LEDGER_COLUMNS) * WORD_CELL_WEIGHT
+    settings.EXPORT_SYNC_CELLS = one_task - 1
+    job, content = download_through_worker(client, path, django_capture_on_commit_callbacks)
+    cells = [c.text for row in docx.Document(io.BytesIO(content)).tables[0].rows for c in row.cells]
+    assert "西城区的港口任务" in cells
+    assert "东城区的港口任务" not in cells and "西城区的园区任务" not in cells
+    assert job.result["filename"].endswith(".docx") and job.title == "导出督办台账（Word）（1 行）"
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "导出文件" in page
+    assert AuditEntry.objects.filter(
+        action="export.supervision.ledger_docx", actor=city.district_b_user
+    ).exists()
+    settings.EXPORT_SYNC_CELLS = one_task  # written at once: the same table
+    response = client.get(path)
+    assert response.status_code == 200
+    at_once = [
+        c.text
+        for row in docx.Document(io.BytesIO(response.content)).tables[0].rows
+        for c in row.cells
+    ]
+    assert at_once == cells
+
+    excel = "/supervision/export.xlsx?q=港口"
+    one_row = (len(LEDGER_COLUMNS) + len(LEDGER_EXTRA_COLUMNS)) * HEAVY_CELL_WEIGHT
+    settings.EXPORT_SYNC_CELLS = one_row - 1
+    response = client.get(excel, follow=True)
+    assert "共 1 项督办事项，已转入后台生成 Excel 文件" in response.content.decode()
+    settings.EXPORT_SYNC_CELLS = one_row
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(excel).content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["西城区的港口任务"]
+
+
 def test_list_filters_and_pagination(city, client: Client):
     for n in range(35):
         make_task(city, title=f"任务{n:02d}", deadline=dt.date(2026, 11, 1) + dt.timedelta(days=n))

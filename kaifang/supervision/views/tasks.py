@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, permissions
+from kaifang.core.exports import HEAVY_CELL_WEIGHT, WORD_CELL_WEIGHT, export_response
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.fragments import RowCache
 from kaifang.core.lib.requests import current_user
@@ -73,13 +74,7 @@ def row_key(task: Task) -> tuple[object, ...]:
 
 
 def _filtered(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilter]:
-    form = TaskFilterForm(
-        request.GET or None, documents=selectors.documents_visible(user=request.user)
-    )
-    filters = selectors.TaskFilter()
-    if form.is_valid():
-        filters = selectors.TaskFilter(**form.cleaned_data)
-    return form, filters
+    return exports.task_filters(user=current_user(request), params=request.GET)
 
 
 @login_required
@@ -112,16 +107,28 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The ledger of the filtered list, as Excel or Word (audited)."""
-    _, filters = _filtered(request)
-    tasks = selectors.task_list(user=request.user, filters=filters)
+    """The ledger of the filtered list, as Excel or Word (audited): written here, or by the
+    worker when long (a Word table costs twenty plain cells a cell)."""
     user = current_user(request)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "docx":
-        data = exports.ledger_docx(actor=user, tasks=tasks)
-    else:
-        fmt, data = "xlsx", exports.ledger_xlsx(actor=user, tasks=tasks)
-    return file_download(content=data, filename=f"督办台账-{stamp}.{fmt}")
+    _, filters = _filtered(request)
+    count = selectors.task_list(user=user, filters=filters).count()
+    word = fmt == "docx"
+    params = request.GET.copy()
+    params[exports.FORMAT_PARAM] = "docx" if word else "xlsx"
+    columns = exports.LEDGER_COLUMNS + (() if word else exports.LEDGER_EXTRA_COLUMNS)
+    return export_response(
+        request,
+        writer=exports.LEDGER_WRITER,
+        user=user,
+        rows=count,
+        columns=len(columns),
+        title="督办台账（Word）" if word else "督办台账",
+        noun="项督办事项",
+        params=params,
+        weight=WORD_CELL_WEIGHT if word else HEAVY_CELL_WEIGHT,  # wrapped cells
+        file_kind="Word" if word else "Excel",
+        write=lambda: exports.ledger_file(user=user, params=params),
+    )
 
 
 @login_required

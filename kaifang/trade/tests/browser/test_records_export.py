@@ -65,7 +65,7 @@ def test_a_large_records_export_runs_in_the_background(
     expect(page.locator("#job-progress")).to_contain_text("已导出 30 条")
     # the info card follows the job as the progress polls: its end time is shown
     expect(page.locator("#job-finished")).not_to_have_text("—")
-    assert "导出 Excel" in page.locator("dl").filter(has_text="任务编号").inner_text()
+    assert "导出文件" in page.locator("dl").filter(has_text="任务编号").inner_text()
     screenshot(page, "records-export-job")
     path = tmp_path / "records.xlsx"
     download.value.save_as(path)
