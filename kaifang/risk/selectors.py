@@ -430,10 +430,15 @@ class Exposure:
 
     @property
     def window_label(self) -> str:
-        if not self.months:
-            return "—"
-        first, last = self.months[0], self.months[-1]
-        return f"{first:%Y-%m} 至 {last:%Y-%m}（{len(self.months)}个月）"
+        return window_label(self.months)
+
+
+def window_label(months: Sequence[dt.date]) -> str:
+    """An exposure's window in words: "2025-12 至 2026-11（12个月）"; "—" without months."""
+    if not months:
+        return "—"
+    first, last = months[0], months[-1]
+    return f"{first:%Y-%m} 至 {last:%Y-%m}（{len(months)}个月）"
 
 
 def _own_trade(
@@ -503,22 +508,52 @@ def exposure(
     return result
 
 
-def exposed_above(*, viewer: Viewer, spec: Spec, share_pct: Decimal) -> Exposure:
-    """`exposure` with only the firms whose exposure is above `share_pct` % of their own
-    trade (its rows and their order; the window and records too), and no totals or groups:
-    the dependence page's watch list names 158 of the large city's 1,844 exposed firms, and
-    naming and grouping the rest was a fifth of its work."""
+@dataclass(frozen=True)
+class WatchShares:
+    """Each exposed firm's exposure, loss and own trade over a window: what `exposed_above`
+    filters by a share. The dependence page keeps it per window and watch list, so another
+    threshold reads no trade (session 55)."""
+
+    months: tuple[dt.date, ...]
+    records: int = 0
+    # (enterprise id, exposed, lost, own trade) of each firm with exposed trade, in the
+    # exposure's order
+    firms: tuple[tuple[int, Decimal, Decimal, Decimal], ...] = ()
+
+    def above(self, share_pct: Decimal) -> list[EnterpriseExposure]:
+        """The rows of the firms whose exposure is above `share_pct` % of their own trade."""
+        ids, exposed, lost, own = [], {}, {}, {}
+        for pk, value, loss, trade in self.firms:
+            share = share_of_own_trade(value, trade)
+            if share is not None and share * 100 > share_pct:
+                ids.append(pk)
+                exposed[pk], lost[pk], own[pk] = value, loss, trade
+        return _enterprise_rows(ids, exposed, lost, own)
+
+
+def watch_shares(*, viewer: Viewer, spec: Spec) -> WatchShares:
+    """`exposure`'s window and each exposed firm's exposure, loss and own trade, without the
+    firms' rows, totals or groups (see `exposed_above`)."""
     result, exposed, lost = _exposed(viewer=viewer, spec=spec, owner=None, source="rollup")
     if not result.months:
-        return result
+        return WatchShares(months=())
     ids = [pk for pk, value in exposed.items() if value]
     own, _total = _own_trade(viewer, None, spec, result.months, ids)
-    above = []
-    for pk in ids:
-        share = share_of_own_trade(exposed[pk], own.get(pk, ZERO))
-        if share is not None and share * 100 > share_pct:
-            above.append(pk)
-    result.enterprises = _enterprise_rows(above, exposed, lost, own)
+    return WatchShares(
+        months=tuple(result.months),
+        records=result.records,
+        firms=tuple((pk, exposed[pk], lost.get(pk, ZERO), own.get(pk, ZERO)) for pk in ids),
+    )
+
+
+def exposed_above(*, viewer: Viewer, spec: Spec, share_pct: Decimal) -> Exposure:
+    """`exposure` with only the firms whose exposure is above `share_pct` % of their own
+    trade (its rows and their order; the window too), and no totals or groups: the dependence
+    page's watch list names 158 of the large city's 1,844 exposed firms, and naming and
+    grouping the rest was a fifth of its work."""
+    shares = watch_shares(viewer=viewer, spec=spec)
+    result = Exposure(spec=spec, months=list(shares.months), records=shares.records)
+    result.enterprises = shares.above(share_pct)
     return result
 
 
