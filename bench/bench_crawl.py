@@ -148,6 +148,10 @@ def once(client: Client, url: str) -> tuple[int, float, float, bytes, str]:
 
 
 Found = tuple[str, int, float, float, str, int]
+# Pages that handed their table to the worker (decision 0059): no worker runs in a crawl, so
+# their warm runs hand it over again.
+HANDED: set[str] = set()
+WAITING_MARK = b'id="table-computing"'
 
 
 def crawl(client: Client, *, per_shape: int, max_pages: int) -> list[Found]:
@@ -163,6 +167,8 @@ def crawl(client: Client, *, per_shape: int, max_pages: int) -> list[Found]:
         found.append((url, status, wall, cpu, kind, len(body)))
         if status != 200 or "html" not in kind:
             continue
+        if WAITING_MARK in body:
+            HANDED.add(url)
         parser = Links()
         parser.feed(body.decode("utf-8", errors="replace"))
         for href in parser.hrefs:
@@ -271,6 +277,8 @@ def main() -> None:
                 odd.append((url, status))
                 continue
             note = "" if status == 200 else "   (redirect)"
+            if url in HANDED:
+                note = "   (table handed to the worker)"
             if "html" not in kind and status == 200:
                 note = f"   ({kind.split(';')[0].split('/')[-1][:24]}, {size / 1024:,.0f} kB)"
             if cold > SLOW_COLD_MS:
@@ -315,6 +323,9 @@ def main() -> None:
         )
         for url, status in odd:
             print(f"  NOT 200: {status} {url}")
+        handed = sorted(url for url, *_rest in pages if url in HANDED)
+        if handed:
+            print(f"  {who}: {len(handed)} pages handed their table to the worker")
         if retime:
             retime_first_views(client, who, [t[0] for t in computing], first_cpu, retime)
 

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kaifang.core.lib import local_cache
+from kaifang.core.lib.deadline import read_deadline
 from kaifang.core.models import User
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
@@ -45,18 +46,26 @@ OVERVIEW_TABLES = [("group", 1), ("industry", 1), ("mode", 1), ("district", 1), 
 
 
 def kept_trend(
-    user: User, q: Query, keys: Keys, months: int = 36, *, remember: bool = True
+    user: User,
+    q: Query,
+    keys: Keys,
+    months: int = 36,
+    *,
+    remember: bool = True,
+    deadline: float | None = None,
 ) -> list[TrendPoint]:
     """The monthly export and import up to `q`'s month within `keys`, kept per rollup version,
     scope and keys like a breakdown table: where no rollup selects the keys (a partner within
     an HS chapter for a district user) the 36 months come from the records, 170–250 ms at
     5.6 M records on every view of the page (session 41). The flow does not change it. A
-    slow one is remembered for the worker (`remember_keyed`)."""
+    slow one is remembered for the worker (`remember_keyed`). `deadline`: the seconds its
+    reads may take when computed (`DeadlinePassed` past them; a kept one is read whatever)."""
     key = f"{cache_key('trend', user, replace(q, flow='total'))}:{months}:{keys.signature()}"
 
     def compute() -> list[TrendPoint]:
         started = time.perf_counter()
-        points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys, months=months)
+        with read_deadline(deadline):
+            points = trend(viewer=user, end=q.period, currency=q.currency, keys=keys, months=months)
         if remember and months == 36 and time.perf_counter() - started > SLOW_SECONDS:
             remember_keyed(user, "", 1, q, keys)
         return points
@@ -64,11 +73,13 @@ def kept_trend(
     return local_cache.versioned(key, compute, CACHE_SECONDS)
 
 
-def trend_chart(user: User, q: Query, keys: Keys, months: int = 36) -> dict[str, Any]:
+def trend_chart(
+    user: User, q: Query, keys: Keys, months: int = 36, *, deadline: float | None = None
+) -> dict[str, Any]:
     if keys.is_empty:  # the overview's chart, kept with the overview's figures
         points = trend(viewer=user, end=q.period, currency=q.currency, months=months)
     else:
-        points = kept_trend(user, q, keys, months)
+        points = kept_trend(user, q, keys, months, deadline=deadline)
     divisor = Decimal(10_000) if q.currency == "usd" else Decimal(100_000_000)
     if not keys.is_empty and q.currency == "cny":
         divisor = Decimal(10_000)
@@ -169,19 +180,29 @@ def figures(name: str, user: User, q: Query) -> dict[str, Any]:
 
 
 def kept_breakdown(
-    user: User, by: str, q: Query, keys: Keys, level: int = 1, *, remember: bool = True
+    user: User,
+    by: str,
+    q: Query,
+    keys: Keys,
+    level: int = 1,
+    *,
+    remember: bool = True,
+    deadline: float | None = None,
 ) -> Breakdown:
     """One breakdown table, kept per rollup version, scope, query, keys and level like the
     overview's tables: the breakdown page's, and a park page's firms (by enterprise within
     the park). Its rows carry no names (`breakdown(named=False)`): a page names the rows it
     shows (`named_rows`), so a rename shows at once and a miss does not name 5,676 codes to
     show 100. A slow one is remembered for the worker (`remember_keyed`): the worker's own refill
-    computes each scope's default pages only (dollars, the newest month, no keys)."""
+    computes each scope's default pages only (dollars, the newest month, no keys).
+    `deadline`: the seconds its reads may take when computed (`DeadlinePassed` past them: the
+    page hands it to the worker, `trade.long_tables`); a kept one is read whatever."""
     key = f"{cache_key('breakdown', user, q)}:{by}:{level}:{keys.signature()}"
 
     def compute() -> Breakdown:
         started = time.perf_counter()
-        table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level, named=False)
+        with read_deadline(deadline):
+            table = breakdown(viewer=user, by=by, q=q, keys=keys, level=level, named=False)
         slow = time.perf_counter() - started > SLOW_SECONDS
         if remember and slow:
             remember_keyed(user, by, level, q, keys)

@@ -8,7 +8,7 @@ from typing import Any
 
 from kaifang.core.jobs import JobError, JobHandle, job
 from kaifang.core.schedules import periodic
-from kaifang.trade import actions
+from kaifang.trade import actions, long_tables
 from kaifang.trade import exports as exports  # registers the writers the worker runs
 from kaifang.trade.actions import batches
 from kaifang.trade.models import ImportBatch
@@ -35,6 +35,12 @@ def import_commit_job(handle: JobHandle, *, batch_id: int) -> None:
     batch = ImportBatch.objects.get(pk=batch_id)
     summary = actions.import_commit(batch=batch, actor=handle.owner, progress=handle.progress)
     handle.progress(100, f"导入完成：写入 {summary.rows_written} 条记录")
+
+
+@job(long_tables.TABLE_KIND, label="计算分析表")
+def table_job(handle: JobHandle, *, by: str, query: str) -> dict[str, Any]:
+    """A breakdown page's table and chart that took too long to read in the request."""
+    return long_tables.compute_table(handle, by=by, query=query)
 
 
 @periodic("trade.imports.recover", minutes=1)

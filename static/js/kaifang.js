@@ -37,4 +37,14 @@
   }
   document.addEventListener("DOMContentLoaded", function () { autodownload(document); });
   document.addEventListener("htmx:load", function (event) { autodownload(event.target); });
+  // A page waiting for the worker (a table too long to read in the request) opens the result
+  // once its job is done: <a href="…" data-autoreload>, the same address, now kept.
+  function autoreload(root) {
+    var link = root && root.querySelector ? root.querySelector("a[data-autoreload]") : null;
+    if (!link || document.documentElement.dataset.reloaded) { return; }
+    document.documentElement.dataset.reloaded = "1";
+    window.location.replace(link.href);
+  }
+  document.addEventListener("DOMContentLoaded", function () { autoreload(document); });
+  document.addEventListener("htmx:load", function (event) { autoreload(event.target); });
 })();

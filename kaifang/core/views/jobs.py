@@ -50,12 +50,20 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """The progress partial; it polls itself every second until the job has finished."""
+    """The progress partial; it polls itself every second until the job has finished. With
+    ?reload=1 (a page waiting for the job: kaifang.trade.long_tables) its result link carries
+    `data-autoreload`, and the page opens it once the job is done."""
     job = live_progress(job_for_user(current_user(request), pk))
+    reloads = request.GET.get("reload") == "1"
     return render(
         request,
         "core/partials/job_progress.html",
-        {"job": job, "oob": True, "autodownload": _downloads(request)},
+        {
+            "job": job,
+            "oob": not reloads,  # the waiting page shows no start and end times
+            "autodownload": _downloads(request),
+            "autoreload": reloads,
+        },
     )
 
 

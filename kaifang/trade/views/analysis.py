@@ -16,11 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kaifang.core.exports import export_response
+from kaifang.core.lib.deadline import DeadlinePassed
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.numbers import amount_unit
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import Cell
 from kaifang.core.models import Partner
+from kaifang.trade import long_tables
 from kaifang.trade.exports import (
     BREAKDOWN_COLUMNS,
     BREAKDOWN_WRITER,
@@ -36,6 +38,7 @@ from kaifang.trade.figures import (
     trend_chart,
 )
 from kaifang.trade.selectors import (
+    BREAKDOWNS,
     INDUSTRY_LEVELS,
     SPANS,
     Breakdown,
@@ -124,9 +127,39 @@ def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | No
     return breakdown_for(current_user(request), request.GET, by)
 
 
+def _computing(request: HttpRequest, by: str) -> HttpResponse:
+    """The page of a table too long to read in the request: its job's progress, and the
+    page again once the worker has kept the table (kaifang.trade.long_tables)."""
+    setup = setup_for(current_user(request), request.GET)
+    title = f"分{BREAKDOWNS[by][0]}"
+    job = long_tables.queue_table(user=setup.user, by=by, params=request.GET, title=title)
+    return render(
+        request,
+        "trade/analysis/computing.html",
+        {
+            "setup": setup,
+            "q": setup.q,
+            "keys": setup.keys,
+            "by": by,
+            "title": title,
+            "key_labels": keys_labels(setup.keys),
+            "job": job,
+            "autoreload": True,
+            "limit_seconds": long_tables.page_read_seconds(),
+        },
+    )
+
+
 @login_required
 def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
-    setup, table = _breakdown_for(request, by)
+    deadline = long_tables.page_read_seconds()
+    try:
+        setup, table = breakdown_for(current_user(request), request.GET, by, deadline=deadline)
+        chart = None
+        if table is not None and setup.q is not None and not setup.keys.is_empty:
+            chart = trend_chart(setup.user, setup.q, setup.keys, deadline=deadline)
+    except DeadlinePassed:
+        return _computing(request, by)
     if table is None or setup.q is None:
         return _empty(request, "外贸分析")
     next_levels = list(NEXT_LEVELS[by])
@@ -152,9 +185,7 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
             "levels": INDUSTRY_LEVELS,
             "small": small,
             "unit": amount_unit(setup.q.currency, small=small),
-            "chart": (
-                trend_chart(setup.user, setup.q, setup.keys) if not setup.keys.is_empty else None
-            ),
+            "chart": chart,
             "table_html": table_html(
                 table=table,
                 rows=list(page.object_list),

@@ -82,16 +82,20 @@ def records_for(user: User, params: QueryDict) -> tuple[Setup, str, Any]:
     return setup, span, qs
 
 
-def breakdown_for(user: User, params: QueryDict, by: str) -> tuple[Setup, Breakdown | None]:
+def breakdown_for(
+    user: User, params: QueryDict, by: str, *, deadline: float | None = None
+) -> tuple[Setup, Breakdown | None]:
     """A breakdown page's setup and its kept table, rows unnamed: the page names the rows it
     shows, an export every row it writes (`named_rows`); None before any data the user may
-    see. A breakdown that does not exist is a 404."""
+    see. A breakdown that does not exist is a 404. `deadline`: as `kept_breakdown`'s."""
     if by not in BREAKDOWNS:
         raise Http404("没有这种分析维度")
     setup = setup_for(user, params)
     if setup.q is None:
         return setup, None
-    return setup, kept_breakdown(setup.user, by, setup.q, setup.keys, setup.level)
+    return setup, kept_breakdown(
+        setup.user, by, setup.q, setup.keys, setup.level, deadline=deadline
+    )
 
 
 def money_header(q: Query) -> str:

@@ -1,0 +1,76 @@
+"""Reads with a deadline (kaifang/core/lib/deadline.py) on the database the suite runs on:
+SQLite here, PostgreSQL in `.ci/run`."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+
+from kaifang.core.lib.deadline import DeadlinePassed, read_deadline
+from kaifang.core.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _long_statement() -> None:
+    """A statement that runs for seconds on either database, reading no table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_sleep(5)")
+        else:
+            cursor.execute(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                " WHERE x < 200000000) SELECT count(*) FROM c"
+            )
+        cursor.fetchall()
+
+
+def test_a_statement_that_runs_past_the_deadline_is_cancelled_and_the_connection_goes_on():
+    started = time.perf_counter()
+    with pytest.raises(DeadlinePassed), read_deadline(0.1):
+        _long_statement()
+    assert time.perf_counter() - started < 2  # cancelled, not run to its end
+    assert Unit.objects.count() >= 0  # the request's transaction is still usable
+    with read_deadline(5):
+        assert list(Unit.objects.values_list("pk", flat=True)) is not None
+
+
+def test_a_statement_after_the_deadline_is_not_run():
+    ran = []
+    with pytest.raises(DeadlinePassed), read_deadline(0):
+        ran.append("python")
+        list(Unit.objects.all())
+        ran.append("after")
+    assert ran == ["python"]
+
+
+def test_reads_within_the_deadline_return_their_rows_and_leave_no_limit_behind():
+    Unit.objects.create(name="测试单位", kind="district")
+    with read_deadline(5):
+        names = list(Unit.objects.values_list("name", flat=True))
+    assert "测试单位" in names
+    with read_deadline(None):  # no deadline
+        _short = list(Unit.objects.all())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "0"  # restored, though the test's transaction goes on
+    else:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:  # no progress handler left to cut it
+            cursor.execute(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                " WHERE x < 300000) SELECT count(*) FROM c"
+            )
+            assert cursor.fetchone()[0] == 300000
+        assert time.perf_counter() - started < 5
+
+
+def test_other_database_errors_are_not_taken_for_the_deadline():
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError) as raised, read_deadline(5), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_here")
+    assert not isinstance(raised.value, DeadlinePassed)
