@@ -65,7 +65,7 @@ def export_response(
     *,
     writer: str,
     user: User,
-    rows: int,
+    rows: int | None,
     columns: int,
     title: str,
     noun: str,
@@ -78,8 +78,9 @@ def export_response(
     (`written_in_request`), else queued for the worker (the registered `writer`, as `user`,
     given `params`: default, the page's query string) and the redirect to the job's page, with
     a message naming its size ("共 3,000 条明细") and `file_kind` ("Excel", "Word"). `weight`:
-    what one of its cells costs (`HEAVY_CELL_WEIGHT`, `WORD_CELL_WEIGHT`)."""
-    if written_in_request(rows, columns, weight=weight):
+    what one of its cells costs (`HEAVY_CELL_WEIGHT`, `WORD_CELL_WEIGHT`). `rows` None: not
+    known without reading longer than a page may (kaifang.trade.long_tables), so queued."""
+    if rows is not None and written_in_request(rows, columns, weight=weight):
         written = write()
         return file_download(content=written.content, filename=written.name)
     job = enqueue_export(
@@ -89,9 +90,10 @@ def export_response(
         title=title,
         rows=rows,
     )
+    size = f"共 {rows:,} {noun}" if rows is not None else "数据较多"
     messages.success(
         request,
-        f"共 {rows:,} {noun}，已转入后台生成 {file_kind} 文件，完成后自动下载；"
+        f"{size}，已转入后台生成 {file_kind} 文件，完成后自动下载；"
         "也可以离开本页，稍后在“后台任务”中下载。",
     )
     return redirect(f"{reverse('core:job_detail', args=[job.pk])}?download=1")
@@ -135,7 +137,9 @@ def writer_for(name: str) -> Writer:
         ) from None
 
 
-def enqueue_export(*, writer: str, user: User, params: QueryDict, title: str, rows: int) -> Job:
+def enqueue_export(
+    *, writer: str, user: User, params: QueryDict, title: str, rows: int | None
+) -> Job:
     """Queue the export for the worker; the caller redirects to the job's page."""
     from kaifang.core.jobs import enqueue
 
@@ -143,7 +147,7 @@ def enqueue_export(*, writer: str, user: User, params: QueryDict, title: str, ro
     return enqueue(
         kind=EXPORT_KIND,
         owner=user,
-        title=f"导出{title}（{rows:,} 行）",
+        title=f"导出{title}（{rows:,} 行）" if rows is not None else f"导出{title}",
         params={"writer": writer, "query": params.urlencode()},
     )
 

@@ -71,3 +71,30 @@ def test_no_limit_reads_in_the_request(settings):
     assert long_tables.page_read_seconds() is None
     settings.PAGE_READ_LIMIT_MS = 500
     assert long_tables.page_read_seconds() == 0.5
+
+
+def test_the_export_of_a_table_past_the_deadline_is_written_by_the_worker(
+    trade_data, city, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Its rows are not known without reading the table: the export goes to the worker at
+    once, which writes what the synchronous export writes, within the user's scope."""
+    from django.core.cache import cache
+
+    from kaifang.core.lib import local_cache
+    from kaifang.core.tests.queue import export_through_worker
+    from kaifang.trade.tests.test_views_analysis import sheet_rows
+
+    address = url("trade:analysis_breakdown_export", "hs8", mode="10", year=2025, month=3)
+    login(client, city.district_b_user)
+    direct = sheet_rows(client.get(address))
+    cache.clear()
+    local_cache.clear()
+    monkeypatch.setattr(long_tables, "page_read_seconds", lambda: 0.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.get(address, follow=True)
+    assert "数据较多，已转入后台生成 Excel 文件" in asked.content.decode()
+    Job.objects.all().delete()
+    job, rows = export_through_worker(client, address, django_capture_on_commit_callbacks)
+    assert job.title == "导出外贸分析：分商品(8位编码)"
+    assert rows[2:] == [list(row) for row in direct[2:]]
+    assert any("61091000" in str(cell) for cell in rows[3])

@@ -28,6 +28,7 @@ from kaifang.trade.exports import (
     BREAKDOWN_WRITER,
     RECORDS_HEADERS,
     RECORDS_WRITER,
+    breakdown_file,
     breakdown_xlsx,
     records_file,
     xlsx_file,
@@ -201,11 +202,31 @@ def breakdown_page(request: HttpRequest, by: str) -> HttpResponse:
 
 @login_required
 def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
-    setup, table = _breakdown_for(request, by)
-    if table is None or setup.q is None:
-        raise Http404("还没有可导出的数据")
+    """A breakdown's table as Excel: written here, or by the worker when long, or when the
+    table itself is too long to read in the request (its rows then not known)."""
+    user = current_user(request)
     params = request.GET.copy()
     params["by"] = by
+    try:
+        setup, table = breakdown_for(
+            user, request.GET, by, deadline=long_tables.page_read_seconds()
+        )
+    except DeadlinePassed:
+        if setup_for(user, request.GET).q is None:
+            raise Http404("还没有可导出的数据") from None
+        return export_response(
+            request,
+            writer=BREAKDOWN_WRITER,
+            user=user,
+            rows=None,
+            columns=BREAKDOWN_COLUMNS,
+            title=f"外贸分析：分{BREAKDOWNS[by][0]}",
+            noun="行",
+            params=params,
+            write=lambda: breakdown_file(user=user, params=params),
+        )
+    if table is None or setup.q is None:
+        raise Http404("还没有可导出的数据")
     return export_response(
         request,
         writer=BREAKDOWN_WRITER,
