@@ -239,7 +239,7 @@ UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 200, minimum=1)
 EXPORT_SYNC_CELLS = env_int("EXPORT_SYNC_CELLS", 8_000, minimum=0)
 # A breakdown table (or its chart) whose reads take longer is computed by the worker while the
 # page shows its progress (kaifang.trade.long_tables); 0: always in the request.
-PAGE_READ_LIMIT_MS = env_int("PAGE_READ_LIMIT_MS", 300, minimum=0)
+PAGE_READ_LIMIT_MS = env_int("PAGE_READ_LIMIT_MS", 1_000, minimum=0)
 
 # --- E-mail and notifications ------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -10,15 +10,15 @@ view can hand it to the worker instead (decision 0059).
 Inside the block, a statement that starts after the deadline is not run, and one that runs past
 it is cancelled: on SQLite by the connection's progress handler (which counts this thread's CPU
 time, as the statement runs in it), on PostgreSQL by `statement_timeout` (the server's time of
-each statement). The block runs in a savepoint, so a cancelled statement leaves the request's
-transaction usable. Python work between statements is not cut: the deadline is checked at the
-next statement."""
+each statement; within a transaction, in a savepoint, so a cancelled statement leaves it
+usable). Python work between statements is not cut: the deadline is checked at the next
+statement."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
@@ -58,11 +58,7 @@ def read_deadline(seconds: float | None, *, using: str = DEFAULT_DB_ALIAS) -> It
         return execute(sql, params, many, context)
 
     try:
-        with (
-            transaction.atomic(using=using),
-            _cancelled_after(conn, seconds, passed),
-            conn.execute_wrapper(before_each),
-        ):
+        with _cancelled_after(conn, seconds, passed), conn.execute_wrapper(before_each):
             yield
     except OperationalError as error:
         if conn.vendor == "sqlite" and "interrupted" in str(error):
@@ -74,7 +70,9 @@ def read_deadline(seconds: float | None, *, using: str = DEFAULT_DB_ALIAS) -> It
 
 @contextmanager
 def _cancelled_after(conn: Any, seconds: float, passed: Callable[[], bool]) -> Iterator[None]:
-    """Cancel a statement that runs past the deadline, in the database's own way."""
+    """Cancel a statement that runs past the deadline, in the database's own way. No
+    transaction is opened for it: on SQLite `atomic` would take the write lock (the
+    IMMEDIATE transaction mode, config/env.py), and a read must not wait behind an import."""
     conn.ensure_connection()
     if conn.vendor == "sqlite":
         raw = conn.connection
@@ -90,9 +88,13 @@ def _cancelled_after(conn: Any, seconds: float, passed: Callable[[], bool]) -> I
     with conn.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         before = cursor.fetchone()[0]
-        # LOCAL: a cancelled statement rolls the savepoint back and the setting with it
-        cursor.execute("SET LOCAL statement_timeout = %s", [f"{max(int(seconds * 1000), 1)}ms"])
-    yield
-    with conn.cursor() as cursor:
-        # a released savepoint keeps a LOCAL setting until the outer transaction ends
-        cursor.execute("SET LOCAL statement_timeout = %s", [before])
+    try:
+        # Inside a transaction (a test's), a cancelled statement aborts it: a savepoint keeps
+        # it usable. In autocommit (the web process) each statement is its own.
+        with transaction.atomic(using=conn.alias) if conn.in_atomic_block else nullcontext():
+            with conn.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", [f"{max(int(seconds * 1000), 1)}ms"])
+            yield
+    finally:
+        with conn.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [before])

@@ -74,3 +74,24 @@ def test_other_database_errors_are_not_taken_for_the_deadline():
     with pytest.raises(DatabaseError) as raised, read_deadline(5), connection.cursor() as cursor:
         cursor.execute("SELECT * FROM no_such_table_here")
     assert not isinstance(raised.value, DeadlinePassed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_under_the_deadline_does_not_wait_for_an_imports_write_lock():
+    """SQLite's transactions are IMMEDIATE here (config/env.py): a read that opened one would
+    wait for the write lock an import's commit holds. The deadline opens none."""
+    import sqlite3
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's write lock")
+    connection.ensure_connection()
+    lock = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=1)
+    lock.execute("BEGIN IMMEDIATE")  # what an import's commit holds until it ends
+    try:
+        started = time.perf_counter()
+        with read_deadline(5):
+            assert Unit.objects.count() >= 0
+        assert time.perf_counter() - started < 1
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
