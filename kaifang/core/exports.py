@@ -45,9 +45,11 @@ EXPORT_KIND = "core.export"
 HEAVY_CELL_WEIGHT = 3
 # A cell of a Word table against a plain Excel one: python-docx writes about 3,100 table cells
 # a second (a 7-column ledger: 21 ms for the document, then 2.2 ms a row), openpyxl 130,000
-# plain ones. Reading the rows of a ledger costs little beside it, so the budget goes almost
-# all to writing: 8,000 / 20 = 400 cells, about 57 rows of the ledger in 150 ms (session 55).
-WORD_CELL_WEIGHT = 20
+# plain ones. A ledger's own reads are small beside it, so the budget goes to writing: 8,000 /
+# 30 = 266 cells, the ledger's first 38 tasks in about 105 ms on a quiet machine. At 20 the
+# large city's 44 tasks stayed in the request and took 183–240 ms of CPU in the crawls of
+# session 55, on a machine where they took 128–157 ms alone (session 55).
+WORD_CELL_WEIGHT = 30
 
 
 def written_in_request(rows: int, columns: int, *, weight: int = 1) -> bool:

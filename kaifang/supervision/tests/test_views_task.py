@@ -173,7 +173,7 @@ def test_ledger_word_and_excel_open_back(city, client: Client):
 def test_a_long_ledger_is_written_by_the_worker_within_the_users_scope(
     city, client: Client, settings, django_capture_on_commit_callbacks
 ):
-    """A Word table cell costs twenty plain ones (python-docx writes about 3,100 a second):
+    """A Word table cell costs thirty plain ones (python-docx writes about 3,100 a second):
     a ledger past the budget goes to the worker, which writes the same file, as the user who
     asked, through the list's filters and his scope (session 55)."""
     from kaifang.core.exports import HEAVY_CELL_WEIGHT, WORD_CELL_WEIGHT

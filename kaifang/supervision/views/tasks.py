@@ -108,7 +108,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The ledger of the filtered list, as Excel or Word (audited): written here, or by the
-    worker when long (a Word table costs twenty plain cells a cell)."""
+    worker when long (a Word table costs thirty plain cells a cell)."""
     user = current_user(request)
     _, filters = _filtered(request)
     count = selectors.task_list(user=user, filters=filters).count()
