@@ -4,11 +4,11 @@ The rollups answer every table a click reaches within the pages' budget. An addr
 hand can still ask for a table no rollup holds: the commodity codes within a trade mode read
 2.8 million records (5.3 s of CPU at 5.6 M records), the partners within an industry sum every
 firm of it. The breakdown page reads its table and chart under a deadline
-(`settings.PAGE_READ_LIMIT_MS`, a second); past it, the reads stop, the page queues a `trade.table` job
-that computes the same table and chart as the user (kept per rollup version and scope, as the
-page would have kept them), and shows its progress; when the job is done the page reloads and
-finds them kept. One job per user and page at a time: asking again while it runs shows the
-same job."""
+(`settings.PAGE_READ_LIMIT_MS`, a second); past it, the reads stop, the page queues a
+`trade.table` job that computes the same table and chart as the user (kept per rollup version
+and scope, as the page would have kept them), and shows its progress; when the job is done the
+page reloads and finds them kept. One job per user and page at a time: asking again while it
+runs shows the same job."""
 
 from __future__ import annotations
 

@@ -63,8 +63,12 @@ def _keep(key: str, value: Any, timeout: float) -> None:
             _ITEMS.popitem(last=False)
 
 
-def versioned(key: str, compute: Callable[[], T], timeout: float) -> T:
-    """The value of a versioned key: this process's copy, the shared cache's, or computed."""
+def versioned(
+    key: str, compute: Callable[[], T], timeout: float, *, keep: Callable[[T], bool] | None = None
+) -> T:
+    """The value of a versioned key: this process's copy, the shared cache's, or computed.
+    `keep`: whether a computed value may be kept (a risk exposure read from the records while
+    its rollup is rewritten is shown, not kept)."""
     value = _local(key)
     if value is not _MISSING:
         found: T = value
@@ -78,6 +82,8 @@ def versioned(key: str, compute: Callable[[], T], timeout: float) -> T:
         shared: T = boxed[0]
         return shared
     computed = compute()
+    if keep is not None and not keep(computed):
+        return computed
     _keep(key, computed, timeout)
     pending: list[tuple[str, Any, float]] | None = getattr(_REQUEST, "writes", None)
     if pending is None:
