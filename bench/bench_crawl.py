@@ -161,6 +161,7 @@ def crawl(client: Client, *, per_shape: int, max_pages: int) -> list[Found]:
     queued: set[str] = {"/", *SEEDS}
     todo: deque[str] = deque(["/", *SEEDS])
     found: list[Found] = []
+    HANDED.clear()  # per persona: the same address is another table for another scope
     while todo and len(found) < max_pages:
         url = todo.popleft()
         status, wall, cpu, body, kind = once(client, url)
