@@ -25,26 +25,27 @@
     field.value = button.dataset.fillText || "";
     field.focus();
   });
-  // Start a download once it is ready: <a href="…" data-autodownload> (a job's result file,
-  // when an export went to the worker). Once: the address loses its ?download=1, so a reload
-  // of the finished job's page shows the link alone.
-  function autodownload(root) {
-    var link = root && root.querySelector ? root.querySelector("a[data-autodownload]") : null;
-    if (!link || document.documentElement.dataset.downloaded) { return; }
-    document.documentElement.dataset.downloaded = "1";
-    window.history.replaceState(null, "", window.location.pathname);
-    window.location.assign(link.href);
+  // Follow a job's result link once it appears, whether in the page or in the polled progress:
+  // <a href="…" data-autodownload> downloads an export's file (the address loses its
+  // ?download=1, so a reload of the finished job's page shows the link alone);
+  // <a href="…" data-autoreload> opens a page that waited for the worker (a table too long to
+  // read in the request), the same address, now kept.
+  var follows = [
+    ["a[data-autodownload]", function (link) {
+      window.history.replaceState(null, "", window.location.pathname);
+      window.location.assign(link.href);
+    }],
+    ["a[data-autoreload]", function (link) { window.location.replace(link.href); }],
+  ];
+  function followResult(root) {
+    if (!root || !root.querySelector || document.documentElement.dataset.followed) { return; }
+    follows.forEach(function (follow) {
+      var link = root.querySelector(follow[0]);
+      if (!link || document.documentElement.dataset.followed) { return; }
+      document.documentElement.dataset.followed = "1";
+      follow[1](link);
+    });
   }
-  document.addEventListener("DOMContentLoaded", function () { autodownload(document); });
-  document.addEventListener("htmx:load", function (event) { autodownload(event.target); });
-  // A page waiting for the worker (a table too long to read in the request) opens the result
-  // once its job is done: <a href="…" data-autoreload>, the same address, now kept.
-  function autoreload(root) {
-    var link = root && root.querySelector ? root.querySelector("a[data-autoreload]") : null;
-    if (!link || document.documentElement.dataset.reloaded) { return; }
-    document.documentElement.dataset.reloaded = "1";
-    window.location.replace(link.href);
-  }
-  document.addEventListener("DOMContentLoaded", function () { autoreload(document); });
-  document.addEventListener("htmx:load", function (event) { autoreload(event.target); });
+  document.addEventListener("DOMContentLoaded", function () { followResult(document); });
+  document.addEventListener("htmx:load", function (event) { followResult(event.target); });
 })();

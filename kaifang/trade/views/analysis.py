@@ -42,7 +42,6 @@ from kaifang.trade.selectors import (
     BREAKDOWNS,
     INDUSTRY_LEVELS,
     SPANS,
-    Breakdown,
     Keys,
     Query,
     drill_page,
@@ -122,10 +121,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
-
-
-def _breakdown_for(request: HttpRequest, by: str) -> tuple[Setup, Breakdown | None]:
-    return breakdown_for(current_user(request), request.GET, by)
 
 
 def _computing(request: HttpRequest, by: str) -> HttpResponse:
@@ -211,9 +206,7 @@ def breakdown_export(request: HttpRequest, by: str) -> HttpResponse:
         setup, table = breakdown_for(
             user, request.GET, by, deadline=long_tables.page_read_seconds()
         )
-    except DeadlinePassed:
-        if setup_for(user, request.GET).q is None:
-            raise Http404("还没有可导出的数据") from None
+    except DeadlinePassed:  # only ever raised with data to read (`breakdown_for`)
         return export_response(
             request,
             writer=BREAKDOWN_WRITER,
