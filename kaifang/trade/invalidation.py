@@ -1,11 +1,12 @@
 """Keep the (district, park) pair rollups true when an enterprise moves: its trade leaves
 the old pair and joins the new one. Any change that alters a cached page's figures or who
-sees them (district, park, industry, liaison, name) also bumps the rollup version. A signal,
-because the register (enterprises) must not know about trade's caches; STYLE.md allows
-signals for exactly this. Bulk writes send no model signal: the register wraps them in
-`enterprises.signals.bulk_write`, whose `enterprises_changed` lands here too, and a deleted
-user's enterprises (liaison SET NULL, one UPDATE) are caught before the delete. A partner
-group's members (or code) refresh its rows of the group stage the same way."""
+sees them (district, park, industry, liaison, name) also bumps the rollup version, and so
+does a liaison officer's new name. A signal, because the register (enterprises) must not
+know about trade's caches; STYLE.md allows signals for exactly this. Bulk writes send no
+model signal: the register wraps them in `enterprises.signals.bulk_write`, whose
+`enterprises_changed` lands here too, and a deleted user's enterprises (liaison SET NULL, one
+UPDATE) are caught before the delete. A partner group's members (or code) refresh its rows
+of the group stage the same way."""
 
 from __future__ import annotations
 
@@ -125,6 +126,38 @@ def _refresh_liaison_deleted(sender: Any, instance: User, **kwargs: Any) -> None
         _defer_refresh(pairs)
 
 
+_OLD_NAME = "_kaifang_old_user_name"
+_NAME_FIELDS = ("full_name", "username")  # a liaison officer's name on the kept pages
+
+
+def _remember_name(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Before a user's save that may rename them (a login writes `last_login` alone): the
+    name the kept results show for a liaison officer."""
+    fields = kwargs.get("update_fields")
+    if kwargs.get("raw") or instance.pk is None:
+        return
+    if fields is not None and not set(fields) & set(_NAME_FIELDS):
+        return
+    old = User.objects.filter(pk=instance.pk).values_list(*_NAME_FIELDS).first()
+    setattr(instance, _OLD_NAME, old)
+
+
+def _renamed(sender: Any, instance: User, **kwargs: Any) -> None:
+    """A liaison officer's new name: the kept results that name them (a risk scenario's
+    firms, the dependence page's watch list) showed the old one until they expired, a day
+    later (session 55's note). Renaming anyone else moves no figure."""
+    old = getattr(instance, _OLD_NAME, None)
+    if kwargs.get("raw") or old is None:
+        return
+    delattr(instance, _OLD_NAME)
+    if tuple(old) == tuple(getattr(instance, f) for f in _NAME_FIELDS):
+        return
+    if Enterprise.objects.filter(liaison=instance).exists():
+        from kaifang.trade.rollups import bump_version
+
+        bump_version()
+
+
 _OLD_CODE = "_kaifang_old_group_code"
 
 
@@ -226,6 +259,8 @@ def connect() -> None:
     post_delete.connect(_refresh_deleted, sender=Enterprise, dispatch_uid="trade-pair-delete")
     enterprises_changed.connect(_refresh_bulk, sender=Enterprise, dispatch_uid="trade-pair-bulk")
     pre_delete.connect(_refresh_liaison_deleted, sender=User, dispatch_uid="trade-liaison-delete")
+    pre_save.connect(_remember_name, sender=User, dispatch_uid="trade-liaison-name-before")
+    post_save.connect(_renamed, sender=User, dispatch_uid="trade-liaison-name-after")
     members = PartnerGroup.members.through
     m2m_changed.connect(_members_changed, sender=members, dispatch_uid="trade-group-members")
     pre_save.connect(_remember_group_code, sender=PartnerGroup, dispatch_uid="trade-group-before")

@@ -281,3 +281,29 @@ def test_the_scenario_result_is_kept_per_terms_scope_and_rollup_version(risk_dat
     rebuild_rollups(periods)  # a rebuild: the kept result is retired
     client.force_login(city.officer)
     assert "甲电机" not in client.get(page).content.decode()
+
+
+def test_a_liaison_officers_new_name_shows_in_the_kept_result_at_once(risk_data, city, client):
+    """The kept result names each firm's liaison officer: renaming the officer shows at once
+    (it showed the old name for a day); a login, or renaming a user who is nobody's liaison,
+    keeps the kept results."""
+    from kaifang.risk.selectors import scenario_exposure
+    from kaifang.trade.rollups import rollup_version
+
+    client.force_login(city.officer)
+    scenario = _create(client)
+
+    def liaison_of_first_firm() -> str:
+        rows = {e.name: e.liaison for e in scenario_exposure(city.officer, scenario).enterprises}
+        return rows["甲电机"]
+
+    assert liaison_of_first_firm() == (city.liaison.full_name or city.liaison.username)
+    version = rollup_version()
+    client.force_login(city.liaison)  # a login saves `last_login` only
+    city.officer.full_name = "王改名"
+    city.officer.save()  # nobody's liaison officer
+    assert rollup_version() == version
+    city.liaison.full_name = "李新名"
+    city.liaison.save()
+    assert rollup_version() != version
+    assert liaison_of_first_firm() == "李新名"

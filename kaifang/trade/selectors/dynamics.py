@@ -17,9 +17,11 @@ from kaifang.trade.selectors.base import (
     Keys,
     Query,
     Viewer,
+    as_decimal,
     enterprise_rollup,
     flow_filter,
     largest_enterprises,
+    raw_rows,
     stage_rows,
 )
 from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
@@ -181,13 +183,14 @@ def enterprise_concentration(
     )
     grouped = (
         flow_filter(qs, q.flow)
-        .values("enterprise_id", "partner")
+        .values_list("enterprise_id", "partner")
         .annotate(value=Sum(q.field))
         .order_by()
     )
+    places = qs.model._meta.get_field(q.field).decimal_places
     by_ent: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for r in grouped:
-        by_ent[r["enterprise_id"]][r["partner"] or NONE_KEY] = r["value"] or ZERO
+    for enterprise_id, partner, value in raw_rows(grouped):  # 6,600 rows for 300 firms
+        by_ent[enterprise_id][partner or NONE_KEY] = as_decimal(value, places) if value else ZERO
     partner_names = names_for("partner", sorted({p for d in by_ent.values() for p in d}))
     result = []
     for key, sums in largest:

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from kaifang.trade.models import CustomsRecord
 from kaifang.trade.selectors import (
@@ -23,6 +23,7 @@ from kaifang.trade.selectors import (
     totals_by_flow,
     trend,
 )
+from kaifang.trade.selectors.base import as_decimal, grouped_rows, grouped_sums, summed
 from kaifang.trade.selectors.measures import contribution_pp, growth_pct, hhi, top_share_pct
 from kaifang.trade.tests.factories import CustomsRecordFactory
 
@@ -334,3 +335,23 @@ def test_new_exporters_and_stopped_traders_equal_the_records_month_by_month(city
     assert sorted(found_stopped) == sorted(expected_stopped)
     assert "停三个月" in {n for n, *_ in found_stopped}
     assert "停两个月" not in {n for n, *_ in found_stopped}
+
+
+@pytest.mark.django_db
+def test_grouped_sums_add_cents_exactly_and_a_filter_on_no_keys_reads_nothing(
+    django_assert_num_queries,
+):
+    """The sums are added as the database returns them (floats on SQLite) and become Decimals
+    once per key: 0.1 + 0.2 is 0.3 to the cent, not 0.30000000000000004; a key filter on an
+    empty list runs no query and gives no rows."""
+    for value in ("0.10", "0.20", "1234567.89"):
+        CustomsRecordFactory(value_usd=Decimal(value), partner_code="116")
+    CustomsRecordFactory(value_usd=Decimal("7"), partner_code="502")
+    q = Query(year=2025, month=3, flow="export", currency="usd")
+    with django_assert_num_queries(1):
+        sums = grouped_sums(CustomsRecord.objects.all(), F("partner_code"), q)
+    assert sums["116"].month == Decimal("1234568.19") and sums["116"].ytd == Decimal("1234568.19")
+    assert sums["502"].month == Decimal(7) and sums["502"].ytd_prev == 0
+    assert summed(grouped_rows(CustomsRecord.objects.filter(pk__in=[]), F("hs_code"), q)) == {}
+    assert as_decimal(0.1 + 0.2, 4) == Decimal("0.3") and as_decimal(5, 4) == Decimal(5)
+    assert as_decimal(Decimal("2.5"), 4) == Decimal("2.5")
