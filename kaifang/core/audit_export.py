@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit, audit_labels
-from kaifang.core.exports import ExportFile, Progress, exporter
+from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import AuditEntry, User
 from kaifang.core.selectors import audit_search
@@ -88,8 +88,7 @@ def audit_file(*, user: User, params: QueryDict, progress: Progress | None = Non
     more = f"（仅导出最近 {EXPORT_LIMIT:,} 条，请缩小日期范围）" if total > len(rows) else ""
     content = table_xlsx(
         title="审计日志",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {total:,} 条{more}，"
-        f"导出人 {user.display_name}",
+        subtitle=export_stamp(user, total, note=more),
         headers=AUDIT_HEADERS,
         rows=rows,
         widths=[20, 12, 24, 28, 30, 10, 60, 16],

@@ -31,6 +31,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.models import Job, User
@@ -50,6 +51,15 @@ HEAVY_CELL_WEIGHT = 3
 # large city's 44 tasks stayed in the request and took 183–240 ms of CPU in the crawls of
 # session 55, on a machine where they took 128–157 ms alone (session 55).
 WORD_CELL_WEIGHT = 30
+
+
+def export_stamp(
+    user: User, count: int | None = None, measure: str = "条", *, note: str = ""
+) -> str:
+    """The line under an exported table's title: when it was written, how many rows (counted
+    in `measure`: 件, 次, 家 …; `note` follows the count) and who wrote it."""
+    counted = "" if count is None else f"共 {count:,} {measure}{note}，"
+    return f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，{counted}导出人 {user.display_name}"
 
 
 def written_in_request(rows: int, columns: int, *, weight: int = 1) -> bool:

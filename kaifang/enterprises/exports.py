@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.exports import ExportFile, Progress, exporter
+from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.enterprises.forms import filters_for
@@ -71,10 +71,7 @@ def register_file(*, user: User, params: QueryDict, progress: Progress | None = 
     ]
     content = table_xlsx(
         title="外向型企业名录",
-        subtitle=(
-            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，"
-            f"共 {len(rows)} 家，导出人 {user.display_name}"
-        ),
+        subtitle=export_stamp(user, len(rows), "家"),
         headers=REGISTER_HEADERS,
         rows=rows,
         widths=[36, 22, 14, 14, 18, 24, 10, 8, 20, 10, 8, 10, 16],

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kaifang.core import audit, tiles
+from kaifang.core.exports import export_stamp
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.requests import current_user
 from kaifang.core.lib.xlsx import table_xlsx
@@ -127,7 +128,7 @@ def indicator_export(request: HttpRequest, code: str) -> HttpResponse:
     headers = ["地区", f"本月({indicator.unit})", f"累计({indicator.unit})", "累计同比(%)", "排名"]
     content = table_xlsx(
         title=f"{indicator.name} {year}年1–{month}月",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，导出人 {user.display_name}",
+        subtitle=export_stamp(user),
         headers=headers,
         rows=rows,
         widths=[20, 16, 16, 14, 10],

@@ -15,7 +15,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.exports import ExportFile, Progress, exporter
+from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import Cell, Styled, table_xlsx
 from kaifang.core.models import User
 from kaifang.library import selectors
@@ -58,10 +58,7 @@ def table_file(*, actor: User, table: Table) -> ExportFile:
     materialised = [list(r) for r in table.rows()]
     content = table_xlsx(
         title=table.title,
-        subtitle=(
-            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(materialised)} 条，"
-            f"导出人 {actor.display_name}"
-        ),
+        subtitle=export_stamp(actor, len(materialised)),
         headers=table.headers,
         rows=materialised,
         widths=table.widths,

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.exports import ExportFile, Progress, exporter
+from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.servicedesk import selectors
@@ -81,8 +81,7 @@ def appeals_file(*, user: User, params: QueryDict, progress: Progress | None = N
         progress(60, f"正在写入 Excel 文件（{len(rows):,} 件）")
     content = table_xlsx(
         title="企业诉求台账",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 件，"
-        f"导出人 {user.display_name}",
+        subtitle=export_stamp(user, len(rows), "件"),
         headers=APPEAL_HEADERS,
         rows=rows,
     )
@@ -148,8 +147,7 @@ def visits_file(*, user: User, params: QueryDict, progress: Progress | None = No
         progress(60, f"正在写入 Excel 文件（{len(rows):,} 次）")
     content = table_xlsx(
         title="企业走访记录",
-        subtitle=f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(rows)} 次，"
-        f"导出人 {user.display_name}",
+        subtitle=export_stamp(user, len(rows), "次"),
         headers=VISIT_HEADERS,
         rows=rows,
     )

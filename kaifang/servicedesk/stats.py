@@ -69,14 +69,35 @@ def _days(a: dt.datetime, b: dt.datetime) -> int:
     return max(0, calendar.workdays_between(timezone.localdate(a), timezone.localdate(b)))
 
 
-def _add(row: Row, appeal: Appeal) -> None:
+@dataclass(frozen=True)
+class _Measured:
+    """One appeal's working days to accept and to resolve (None: not yet), counted once for
+    the three rows it adds to (its unit, its category, the total): counting them per row
+    took three quarters of the statistics' 170 ms for the large city's 553 appeals."""
+
+    appeal: Appeal
+    accept_days: int | None
+    resolve_days: int | None
+
+
+def _measured(appeal: Appeal) -> _Measured:
+    accepted, resolved = appeal.accepted_at, appeal.resolved_at
+    return _Measured(
+        appeal,
+        _days(appeal.registered_at, accepted) if accepted else None,
+        _days(appeal.registered_at, resolved) if resolved else None,
+    )
+
+
+def _add(row: Row, measured: _Measured) -> None:
+    appeal = measured.appeal
     row.volume += 1
-    if appeal.accepted_at:
+    if measured.accept_days is not None:
         row.accepted += 1
-        row.accept_days += _days(appeal.registered_at, appeal.accepted_at)
-    if appeal.resolved_at:
+        row.accept_days += measured.accept_days
+    if measured.resolve_days is not None:
         row.resolved += 1
-        row.resolve_days += _days(appeal.registered_at, appeal.resolved_at)
+        row.resolve_days += measured.resolve_days
         row.on_time += bool(appeal.resolved_on_time)
     if appeal.rating:
         row.rated += 1
@@ -85,10 +106,20 @@ def _add(row: Row, appeal: Appeal) -> None:
     row.open += appeal.is_open
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def period_appeals(user: User, start: dt.date, end: dt.date) -> QuerySet[Appeal]:
+    """The appeals registered from `start` to `end` (local dates), not merged. Compared as
+    times from local midnight to local midnight: `registered_at__date` made SQLite call
+    Python to cast every appeal's time to a date, twice per statistics page."""
     return (
         appeals_for(user)
-        .filter(registered_at__date__gte=start, registered_at__date__lte=end)
+        .filter(registered_at__gte=_midnight(start), registered_at__lt=_midnight(end + ONE_DAY))
         .exclude(status=AppealStatus.MERGED)
         .select_related("unit")
     )
@@ -105,8 +136,9 @@ def build(*, user: User, start: dt.date, end: dt.date) -> Report:
         unit_key = str(appeal.unit_id or 0)
         if unit_key not in units:
             units[unit_key] = Row(unit_key, appeal.unit.name if appeal.unit else "（未派单）")
+        measured = _measured(appeal)
         for row in (units[unit_key], categories[appeal.category], report.total):
-            _add(row, appeal)
+            _add(row, measured)
     moves: dict[tuple[int | None, str], int] = defaultdict(int)
     events = AppealEvent.objects.filter(
         appeal__in=[a.pk for a in appeals], kind__in=["returned", "transferred"]

@@ -13,7 +13,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from kaifang.core import audit
-from kaifang.core.exports import ExportFile, Progress, exporter
+from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import Partner, User
 from kaifang.trade.selectors import SPANS, Breakdown, drill_records, drill_totals
@@ -62,7 +62,7 @@ def xlsx_file(
     rows: list[Sequence[Cell]],
     changes: dict[str, Any],
 ) -> ExportFile:
-    stamp = f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，导出人 {user.display_name}"
+    stamp = export_stamp(user)
     content = table_xlsx(
         title=title,
         subtitle=f"{subtitle}　{stamp}",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaifang.core import audit
+from kaifang.core.exports import export_stamp
 from kaifang.core.lib.downloads import file_download
 from kaifang.core.lib.xlsx import Cell, table_xlsx
 from kaifang.core.models import User
@@ -68,10 +69,7 @@ def xlsx_download(
     materialised = [list(r) for r in rows]
     content = table_xlsx(
         title=title,
-        subtitle=(
-            f"导出时间 {timezone.localtime():%Y-%m-%d %H:%M}，共 {len(materialised)} 条，"
-            f"导出人 {actor.display_name}"
-        ),
+        subtitle=export_stamp(actor, len(materialised)),
         headers=headers,
         rows=materialised,
         widths=widths,
