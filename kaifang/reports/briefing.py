@@ -599,12 +599,11 @@ def _appeals_section(year: int, month: int) -> Section:
 
     start = dt.date(year, month, 1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    row = stats.Row("total", "合计")
-    appeals = Appeal.objects.filter(
-        registered_at__date__gte=start, registered_at__date__lte=end
-    ).exclude(status=AppealStatus.MERGED)
-    for appeal in appeals:
-        stats._add(row, appeal)
+    row = stats.tally(
+        Appeal.objects.filter(registered_at__date__gte=start, registered_at__date__lte=end).exclude(
+            status=AppealStatus.MERGED
+        )
+    )
     rate = "—" if row.on_time_rate is None else f"{row.on_time_rate:.1f}%"
     satisfaction = "—" if row.satisfaction is None else f"{row.satisfaction:.2f}分"
     part.paragraphs.append(

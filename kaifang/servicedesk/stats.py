@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -104,6 +105,14 @@ def _add(row: Row, measured: _Measured) -> None:
         row.rating_sum += appeal.rating
     row.reopened += appeal.reopen_count > 0
     row.open += appeal.is_open
+
+
+def tally(appeals: Iterable[Appeal], label: str = "合计") -> Row:
+    """One row over `appeals` (the monthly briefing's appeals paragraph)."""
+    row = Row("total", label)
+    for appeal in appeals:
+        _add(row, _measured(appeal))
+    return row
 
 
 ONE_DAY = dt.timedelta(days=1)
