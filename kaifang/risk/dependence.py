@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from django.core.cache import cache
-
 from kaifang.core.lib import local_cache
 from kaifang.risk.models import WatchEntry
 from kaifang.risk.selectors import (
@@ -93,7 +91,8 @@ def dependence(
     enterprise change moves it), scope, thresholds and watch list: the page reads the
     concentration of 300 firms, a watch-list exposure and six breakdowns (about a second of
     work on a large city) that change only with those. On a miss, the parts no threshold
-    changes come from `_part`."""
+    changes come from `_part`. Kept in the process too, and shared after the response like the
+    parts (decision 0055): the page's shared write was made while the user waited."""
     watch = sorted(WatchEntry.objects.values_list("partner__code", flat=True))
     digest = hashlib.sha256(",".join(watch).encode()).hexdigest()[:16]
     key = ":".join(
@@ -104,14 +103,13 @@ def dependence(
             f"{top_share}:{watch_share}:{months}:{digest}",
         ]
     )
-    found = cache.get(key)
-    if isinstance(found, Dependence):
-        return found
-    found = figures_of_dependence(
-        viewer=viewer, top_share=top_share, watch_share=watch_share, months=months
+    return local_cache.versioned(
+        key,
+        lambda: figures_of_dependence(
+            viewer=viewer, top_share=top_share, watch_share=watch_share, months=months
+        ),
+        DEPENDENCE_CACHE_SECONDS,
     )
-    cache.set(key, found, DEPENDENCE_CACHE_SECONDS)
-    return found
 
 
 def _part(name: str, viewer: Viewer, given: str, compute: Callable[[], T]) -> T:
