@@ -373,3 +373,36 @@ def test_a_kept_table_is_named_where_shown_and_a_rename_shows_at_once(trade_data
     content = b"".join(export.streaming_content) if export.streaming else export.content
     sheet = load_workbook(io.BytesIO(content)).active
     assert "改名后的国别" in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+def test_each_exported_record_names_its_firm_flow_and_partner(trade_data, city, client):
+    """The records export's rows, read as tuples: the month, the firm's name and its credit
+    code (its customs code when it has none), the flow in words, the partner's name."""
+    from kaifang.core.models import Partner
+    from kaifang.trade.models import CustomsRecord
+
+    firm = trade_data.e1
+    login(client, city.officer)
+    rows = sheet_rows(
+        client.get(url("trade:analysis_records_export", span="ytd", enterprise=firm.pk))
+    )
+    records = CustomsRecord.objects.filter(
+        enterprise=firm, period__year=2025, period__month__lte=3, flow="export"
+    )
+    assert records.count() > 1 and len(rows) == 3 + records.count() + 1
+    names = dict(Partner.objects.values_list("code", "name_zh"))
+    expected = sorted(
+        (
+            f"{r.period:%Y-%m}",
+            firm.name,
+            firm.uscc or firm.customs_code or "",
+            "出口",
+            r.hs_code,
+            r.partner_code,
+            names.get(r.partner_code, ""),
+            r.trade_mode,
+            r.value_usd,
+        )
+        for r in records
+    )
+    assert sorted((*row[:8], Decimal(str(row[8]))) for row in rows[3:-1]) == expected
