@@ -3,9 +3,11 @@ the request, or by the worker when long (kaifang.core.exports)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -36,38 +38,94 @@ REGISTER_HEADERS = (
 PROGRESS_EVERY = 500
 
 
-def _reported(qs: QuerySet[Enterprise], progress: Progress | None) -> Iterator[Enterprise]:
-    """The firms, reporting progress while they are read (a worker's export)."""
-    total = len(qs) if progress is not None else 0
-    for done, firm in enumerate(qs, start=1):
+# A firm's columns as the export reads them: tuples, not model instances (building each firm,
+# its district, park, industry and liaison officer, and a tag manager per firm, took half of a
+# district's 399-firm export, session 56).
+_COLUMNS = (
+    "pk",
+    "name",
+    "uscc",
+    "customs_code",
+    "district__name",
+    "park__name",
+    "industry__name",
+    "ownership",
+    "size",
+    "liaison__full_name",
+    "liaison__username",
+    "status",
+    "contact_name",
+    "contact_phone",
+)
+Row = tuple[Any, ...]
+
+
+def _reported(rows: list[Row], progress: Progress | None) -> Iterator[Row]:
+    """The firms, reporting progress while they are named (a worker's export)."""
+    for done, row in enumerate(rows, start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(80 * done / max(total, 1), f"已读取 {done:,} / {total:,} 家企业")
-        yield firm
+            progress(80 * done / max(len(rows), 1), f"已读取 {done:,} / {len(rows):,} 家企业")
+        yield row
     if progress is not None:
         progress(80, "正在写入 Excel 文件")
+
+
+def _tag_names(ids: list[int]) -> dict[int, list[str]]:
+    """Each firm's tags in their order (`Tag.Meta.ordering`), as `firm.tags.all()` lists them."""
+    found: dict[int, list[str]] = defaultdict(list)
+    through = Enterprise.tags.through.objects.order_by("tag__order", "tag__id")
+    for start in range(0, len(ids), 5000):
+        chunk = through.filter(enterprise_id__in=ids[start : start + 5000])
+        for firm, name in chunk.values_list("enterprise_id", "tag__name"):
+            found[firm].append(name)
+    return found
+
+
+def _display(name: str) -> dict[Any, str]:
+    """A choice field's values in words, as `get_FOO_display` gives them."""
+    field = Enterprise._meta.get_field(name)
+    choices = field.flatchoices if isinstance(field, models.Field) else []
+    return {value: str(label) for value, label in choices}
 
 
 @exporter(REGISTER_WRITER)
 def register_file(*, user: User, params: QueryDict, progress: Progress | None = None) -> ExportFile:
     _, filters = filters_for(user, params)
-    qs = enterprise_list(user=user, filters=filters).prefetch_related("tags")
+    firms = list(enterprise_list(user=user, filters=filters).values_list(*_COLUMNS))
+    tags = _tag_names([firm[0] for firm in firms])
+    ownership, size, status = _display("ownership"), _display("size"), _display("status")
     rows = [
         (
-            e.name,
-            e.uscc or "",
-            e.customs_code or "",
-            e.district.name if e.district else "",
-            e.park.name if e.park else "",
-            e.industry.name if e.industry else "",
-            e.get_ownership_display(),
-            e.get_size_display(),
-            "、".join(t.name for t in e.tags.all()),
-            e.liaison.display_name if e.liaison else "",
-            e.get_status_display(),
-            e.contact_name,
-            e.contact_phone,
+            name,
+            uscc or "",
+            customs_code or "",
+            district or "",
+            park or "",
+            industry or "",
+            ownership.get(owned, owned),
+            size.get(sized, sized),
+            "、".join(tags.get(pk, ())),
+            liaison_name or liaison_username or "",
+            status.get(state, state),
+            contact_name,
+            contact_phone,
         )
-        for e in _reported(qs, progress)
+        for (
+            pk,
+            name,
+            uscc,
+            customs_code,
+            district,
+            park,
+            industry,
+            owned,
+            sized,
+            liaison_name,
+            liaison_username,
+            state,
+            contact_name,
+            contact_phone,
+        ) in _reported(firms, progress)
     ]
     content = table_xlsx(
         title="外向型企业名录",

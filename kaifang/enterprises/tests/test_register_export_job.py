@@ -47,3 +47,44 @@ def test_a_long_register_export_goes_to_the_worker_with_the_pages_filters(
     other = Client()
     other.force_login(city.district_b_user)
     assert other.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+
+
+def test_each_exported_firm_names_its_place_choices_tags_and_liaison(city, client: Client):
+    """The register's row of a firm, read as tuples: names of its district and park, its
+    ownership, size and status in words, its tags in their order, its liaison officer."""
+    from kaifang.enterprises.models import Tag
+
+    late, early = (
+        Tag.objects.create(name="重点外贸", order=2),
+        Tag.objects.create(name="新增", order=1),
+    )
+    firm = EnterpriseFactory(
+        name="东城导出测试进出口有限公司",
+        district=city.district_a,
+        park=city.district_a_park,
+        ownership="foreign",
+        size="medium",
+        liaison=city.liaison,
+        contact_name="王经理",
+        contact_phone="13800000000",
+    )
+    firm.tags.set([late, early])
+    EnterpriseFactory(name="东城无标签进出口有限公司", district=city.district_a, ownership="")
+    client.force_login(city.officer)
+    response = client.get(reverse("enterprises:export"), {"q": "东城"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows[firm.name][3:] == (
+        city.district_a.name,
+        city.district_a_park.name,
+        None,
+        "外商投资",
+        "中型",
+        "新增、重点外贸",
+        city.liaison.full_name or city.liaison.username,
+        "正常",
+        "王经理",
+        "13800000000",
+    )
+    bare = rows["东城无标签进出口有限公司"]
+    assert bare[6] is None and bare[8] is None and bare[9] is None  # no ownership, tags, liaison
