@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from kaifang.core.exports import ExportFile, Progress, export_stamp, exporter
 from kaifang.core.lib.xlsx import table_xlsx
 from kaifang.core.models import User
 from kaifang.enterprises.forms import filters_for
-from kaifang.enterprises.models import Enterprise
+from kaifang.enterprises.models import Enterprise, EnterpriseStatus, Ownership, Size
 from kaifang.enterprises.selectors import enterprise_list
 
 REGISTER_WRITER = "enterprises.register"
@@ -81,19 +80,13 @@ def _tag_names(ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
-def _display(name: str) -> dict[Any, str]:
-    """A choice field's values in words, as `get_FOO_display` gives them."""
-    field = Enterprise._meta.get_field(name)
-    choices = field.flatchoices if isinstance(field, models.Field) else []
-    return {value: str(label) for value, label in choices}
-
-
 @exporter(REGISTER_WRITER)
 def register_file(*, user: User, params: QueryDict, progress: Progress | None = None) -> ExportFile:
     _, filters = filters_for(user, params)
     firms = list(enterprise_list(user=user, filters=filters).values_list(*_COLUMNS))
     tags = _tag_names([firm[0] for firm in firms])
-    ownership, size, status = _display("ownership"), _display("size"), _display("status")
+    ownership, size = dict(Ownership.choices), dict(Size.choices)
+    status = dict(EnterpriseStatus.choices)
     rows = [
         (
             name,

@@ -595,15 +595,11 @@ def _appeals_section(year: int, month: int) -> Section:
         part.paragraphs.append("企业服务模块尚未启用。")
         return part
     from kaifang.servicedesk import stats
-    from kaifang.servicedesk.models import Appeal, AppealStatus
+    from kaifang.servicedesk.models import Appeal
 
     start = dt.date(year, month, 1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    row = stats.tally(
-        Appeal.objects.filter(registered_at__date__gte=start, registered_at__date__lte=end).exclude(
-            status=AppealStatus.MERGED
-        )
-    )
+    row = stats.tally(stats.registered_between(Appeal.objects.all(), start, end))
     rate = "—" if row.on_time_rate is None else f"{row.on_time_rate:.1f}%"
     satisfaction = "—" if row.satisfaction is None else f"{row.satisfaction:.2f}分"
     part.paragraphs.append(

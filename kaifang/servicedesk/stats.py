@@ -107,9 +107,9 @@ def _add(row: Row, measured: _Measured) -> None:
     row.open += appeal.is_open
 
 
-def tally(appeals: Iterable[Appeal], label: str = "合计") -> Row:
+def tally(appeals: Iterable[Appeal]) -> Row:
     """One row over `appeals` (the monthly briefing's appeals paragraph)."""
-    row = Row("total", label)
+    row = Row("total", "合计")
     for appeal in appeals:
         _add(row, _measured(appeal))
     return row
@@ -122,16 +122,18 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def period_appeals(user: User, start: dt.date, end: dt.date) -> QuerySet[Appeal]:
-    """The appeals registered from `start` to `end` (local dates), not merged. Compared as
+def registered_between(qs: QuerySet[Appeal], start: dt.date, end: dt.date) -> QuerySet[Appeal]:
+    """`qs`'s appeals registered from `start` to `end` (local dates), not merged. Compared as
     times from local midnight to local midnight: `registered_at__date` made SQLite call
     Python to cast every appeal's time to a date, twice per statistics page."""
-    return (
-        appeals_for(user)
-        .filter(registered_at__gte=_midnight(start), registered_at__lt=_midnight(end + ONE_DAY))
-        .exclude(status=AppealStatus.MERGED)
-        .select_related("unit")
+    window = qs.filter(
+        registered_at__gte=_midnight(start), registered_at__lt=_midnight(end + ONE_DAY)
     )
+    return window.exclude(status=AppealStatus.MERGED)
+
+
+def period_appeals(user: User, start: dt.date, end: dt.date) -> QuerySet[Appeal]:
+    return registered_between(appeals_for(user), start, end).select_related("unit")
 
 
 def build(*, user: User, start: dt.date, end: dt.date) -> Report:

@@ -19,6 +19,7 @@ from kaifang.core.models import Partner, User
 from kaifang.trade.models import Flow
 from kaifang.trade.selectors import SPANS, Breakdown, drill_records, drill_totals
 from kaifang.trade.selectors.breakdown import named_rows
+from kaifang.trade.selectors.records import SHOWN_FIELDS
 from kaifang.trade.views.setup import Setup, breakdown_for, money_header, records_for, subtitle
 
 RECORDS_WRITER = "trade.records"
@@ -48,19 +49,6 @@ RECORDS_HEADERS = (
     "贸易方式",
     "美元",
     "人民币(元)",
-)
-# A record's columns in the export's order (drill_records' SHOWN_FIELDS, read as tuples).
-_RECORD_COLUMNS = (
-    "period",
-    "enterprise__name",
-    "enterprise__uscc",
-    "enterprise__customs_code",
-    "flow",
-    "hs_code",
-    "partner_code",
-    "trade_mode",
-    "value_usd",
-    "value_cny",
 )
 # Rows read between two progress reports of a background export.
 PROGRESS_EVERY = 2_000
@@ -119,9 +107,10 @@ def records_file(*, user: User, params: QueryDict, progress: Progress | None = N
     names = dict(Partner.objects.values_list("code", "name_zh"))
     flows = dict(Flow.choices)
     rows: list[Sequence[Cell]] = []
-    # tuples, not model instances: building each record and its firm was most of the reading
-    read = qs.values_list(*_RECORD_COLUMNS).iterator(chunk_size=2000)
-    for period, firm, uscc, customs_code, flow, hs_code, partner, mode, usd, cny in read:
+    # tuples of the fields the plan carries (SHOWN_FIELDS), not model instances: building each
+    # record and its firm was most of the reading
+    read = qs.values_list(*SHOWN_FIELDS).iterator(chunk_size=2000)
+    for period, flow, hs_code, partner, mode, usd, cny, firm, uscc, customs_code in read:
         rows.append(
             (
                 period.strftime("%Y-%m"),
