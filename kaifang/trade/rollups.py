@@ -41,6 +41,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     EnterpriseGroupRollup,
+    LiaisonCommodityRollup,
     LiaisonRollup,
     ModeProductRollup,
     PartnerModeProductRollup,
@@ -68,6 +69,7 @@ _CODES = CommodityRollup._meta.db_table
 _CODES_YTD = CommodityYearToDateRollup._meta.db_table
 _PLACE_CODES = PlaceCommodityRollup._meta.db_table
 _PLACE_CODES_YTD = PlaceCommodityYearToDateRollup._meta.db_table
+_LIAISON_CODES = LiaisonCommodityRollup._meta.db_table
 _PLACES = PlacePartnerChapterRollup._meta.db_table
 _GROUP_STAGE = EnterpriseGroupRollup._meta.db_table
 _GROUPS = PartnerGroup._meta.db_table
@@ -193,10 +195,11 @@ _VALUES = f"value_usd, value_cny, {_q('rows')}"
 # Rollup rows computed by the caller, in the tables' column order (see _GIVEN_COLUMNS), then
 # the stages' rows, one list per stage in STAGES order: (enterprise id, period, flow, the
 # stage's fields…, value_usd, value_cny, rows), then the pair × partner × chapter rollup's
-# (in _PLACE_COLUMNS' order), the partner × heading × mode rollup's (_TRIPLE_COLUMNS) and the
-# pair × code rollup's (_PLACE_CODE_COLUMNS).
+# (in _PLACE_COLUMNS' order), the partner × heading × mode rollup's (_TRIPLE_COLUMNS), the
+# pair × code rollup's (_PLACE_CODE_COLUMNS) and the liaison officer × code rollup's
+# (_LIAISON_CODE_COLUMNS).
 Rows = Sequence[Sequence[Any]]
-Given = tuple[Rows, Rows, Rows, Sequence[Rows], Rows, Rows, Rows]
+Given = tuple[Rows, Rows, Rows, Sequence[Rows], Rows, Rows, Rows, Rows]
 _SUM_COLUMNS = f"dimension, {_q('key')}, period, flow, value_usd, value_cny, {_q('rows')}"
 _GIVEN_COLUMNS = (
     (_ROLLUPS, _SUM_COLUMNS),
@@ -271,6 +274,7 @@ def rebuild_rollups(
     PartnerModeProductRollup.objects.filter(period__in=months).delete()
     CommodityRollup.objects.filter(period__in=months).delete()
     PlaceCommodityRollup.objects.filter(period__in=months).delete()
+    LiaisonCommodityRollup.objects.filter(period__in=months).delete()
     PlacePartnerChapterRollup.objects.filter(period__in=months).delete()
     PartnerModeRollup.objects.filter(period__in=months).delete()
     ModeProductRollup.objects.filter(period__in=months).delete()
@@ -285,7 +289,7 @@ def rebuild_rollups(
     # Table names and key expressions are ours (above); values travel as parameters.
     with connection.cursor() as cursor:
         if given is not None:
-            *sums, stages, places, triple, codes = given
+            *sums, stages, places, triple, codes, officer_codes = given
             for (table, columns), rows in zip(_GIVEN_COLUMNS, sums, strict=True):
                 _write_given(cursor, table, columns, rows)
                 written += len(rows)
@@ -296,6 +300,7 @@ def rebuild_rollups(
                 (_PLACES, _PLACE_COLUMNS, places),
                 (_TRIPLE, _TRIPLE_COLUMNS, triple),
                 (_PLACE_CODES, _PLACE_CODE_COLUMNS, codes),
+                (_LIAISON_CODES, _LIAISON_CODE_COLUMNS, officer_codes),
             ):
                 _write_given(cursor, table, columns, rows)
                 written += len(rows)
@@ -327,6 +332,7 @@ def rebuild_rollups(
             written += _insert_places(cursor, in_months, months)
             written += _insert_triple(cursor, months)
             written += _insert_place_codes(cursor, in_months, months)
+            written += _insert_liaison_codes(cursor, in_months, months)
         group_stage(cursor, f"s.period IN ({placeholders})", months)
         written += _insert_year_to_date(cursor, months, _YTD, whole=whole)
         written += _sum_stage(
@@ -421,6 +427,27 @@ def _insert_place_codes(cursor: Any, where: str, params: Sequence[object]) -> in
         f"SELECT {keys}, SUM(COALESCE(r.value_usd, 0)), "
         f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
         f"JOIN {_FIRMS} e ON e.id = r.enterprise_id WHERE {where} GROUP BY {keys}",
+        params,
+    )
+    return int(max(cursor.rowcount, 0))
+
+
+# the liaison officer × code rollup's: the officer, then the pair × code rollup's keys
+_LIAISON_CODE_KEYS = ("e.liaison_id", *_PLACE_CODE_KEYS)
+_LIAISON_CODE_COLUMNS = f"liaison_id, {_PLACE_CODE_COLUMNS}"
+
+
+def _insert_liaison_codes(cursor: Any, where: str, params: Sequence[object]) -> int:
+    """Group the records matching `where` of the enterprises that have a liaison officer into
+    the officer × pair × code rollup (decision 0061), as `_insert_place_codes` groups every
+    firm's. An import into new months is handed these rows by its parsing child instead."""
+    keys = ", ".join(_LIAISON_CODE_KEYS)
+    cursor.execute(
+        f"INSERT INTO {_LIAISON_CODES} ({_LIAISON_CODE_COLUMNS}) "  # noqa: S608
+        f"SELECT {keys}, SUM(COALESCE(r.value_usd, 0)), "
+        f"SUM(COALESCE(r.value_cny, 0)), COUNT(*) FROM {_FACTS} r "
+        f"JOIN {_FIRMS} e ON e.id = r.enterprise_id "
+        f"WHERE e.liaison_id IS NOT NULL AND {where} GROUP BY {keys}",
         params,
     )
     return int(max(cursor.rowcount, 0))
@@ -575,7 +602,9 @@ def _pairs(pairs: Iterable[tuple[int | None, int | None]]) -> list[tuple[int, in
 def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
     """Rebuild the pair (and liaison) rollups of these (district, park) pairs over all
     periods: after an enterprise moves, its sums leave the old pair and join the new one;
-    after its liaison changes, they move between officers within the pair."""
+    after its liaison changes, they move between officers within the pair. The officers'
+    codes are grouped again from the records of the pair's firms that have one (no stage
+    holds a code)."""
     clean = _pairs(pairs)
     if not clean:
         return 0
@@ -585,7 +614,11 @@ def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
+            LiaisonCommodityRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             written += _insert_scoped(cursor, f"s.enterprise_id {_IN_PAIR}", [district_id, park_id])
+            written += _insert_liaison_codes(
+                cursor, f"r.enterprise_id {_IN_PAIR}", [district_id, park_id]
+            )
     bump_version()
     return written
 

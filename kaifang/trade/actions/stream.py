@@ -229,7 +229,7 @@ def _stream(
     progress(85, "更新汇总数据")
     given = None
     if fresh_months and end.rollups is not None:
-        city, pairs, officers, stages, places, triple, codes = end.rollups
+        city, pairs, officers, stages, places, triple, codes, officer_codes = end.rollups
         given = (
             enterprises.rollup_keys(city),
             pairs,
@@ -238,6 +238,7 @@ def _stream(
             places,
             triple,
             codes,
+            officer_codes,
         )
     rebuild_rollups(result.periods, given=given)
     summary = record_commit(

@@ -73,12 +73,14 @@ _T = TypeVar("_T")
 #  cny, records; then the pair × partner × chapter × mode rollup's: district, park, period,
 #  flow, partner, chapter, mode, usd, cny, records; the city's partner × heading × mode
 #  rollup's: period, flow, partner, heading, mode, usd, cny, records; the pair × code
-#  rollup's: district, park, period, flow, code, usd, cny, records)
+#  rollup's: district, park, period, flow, code, usd, cny, records; the liaison officer ×
+#  code rollup's: liaison, then the pair × code rollup's)
 Rollups = tuple[
     list[Record],
     list[Record],
     list[Record],
     list[list[Record]],
+    list[Record],
     list[Record],
     list[Record],
     list[Record],
@@ -241,14 +243,17 @@ def stream_customs(
     # the rollup stages (trade/dimensions.py): stage → {(slot, month, flow, *fields): sums}
     stages: list[dict[tuple[object, ...], list[Any]]] = [{} for _ in STAGES]
     add_to_stages = _add_to_stages
-    # Three rollups no stage holds, summed here so that an import into new months reads no
+    # Four rollups no stage holds, summed here so that an import into new months reads no
     # facts at all: the pair's partners by chapter and mode (district, park, month, flow,
     # partner, chapter, mode), the city's partners by heading and mode (month, flow, partner,
-    # heading, mode), the pair's codes (district, park, month, flow, code). On PostgreSQL,
-    # grouping them from the month's facts took 0.75 s of the server's time an import.
+    # heading, mode), the pair's codes (district, park, month, flow, code), and a liaison
+    # officer's (liaison, district, park, month, flow, code) for the firms that have one. On
+    # PostgreSQL, grouping them from the month's facts took 0.75 s of the server's time an
+    # import.
     by_chapter: dict[tuple[object, ...], list[Any]] = {}
     by_heading: dict[tuple[object, ...], list[Any]] = {}
     by_code: dict[tuple[object, ...], list[Any]] = {}
+    by_officer_code: dict[tuple[object, ...], list[Any]] = {}
     chapter_width = FIELDS["chapter"].width
     heading_width = FIELDS["heading"].width
     unplaced = (0, 0, None)  # a new enterprise has no district, park or liaison yet
@@ -272,7 +277,7 @@ def stream_customs(
         merge_new_enterprises(new_by_key, part.new_enterprises)
         known: list[Record] = []
         pending: list[Record] = []
-        slot_of: dict[int, tuple[Any, int, int]] = {}
+        slot_of: dict[int, tuple[Any, int, int, int | None]] = {}
         for row in part.rows:
             # one unpacking: a NamedTuple's attributes cost a descriptor call each
             (ref, period, flow, hs, partner, mode, _, q1, unit1, q2, unit2, usd, cny, first, _) = (
@@ -282,12 +287,11 @@ def stream_customs(
             if placed is None:
                 known_id = ref.enterprise_id
                 if known_id is None:
-                    placed = (ref.key, 0, 0)  # a new enterprise: no district or park yet
+                    placed = (ref.key, 0, 0, None)  # a new enterprise: no place or liaison yet
                 else:
-                    district, park, _ = place_of.get(known_id, unplaced)
-                    placed = (known_id, district, park)
+                    placed = (known_id, *place_of.get(known_id, unplaced))
                 slot_of[id(ref)] = placed
-            slot, district, park = placed
+            slot, district, park, liaison = placed
             if len(mode) > MODE_WIDTH:
                 mode = mode[:MODE_WIDTH]
             if len(unit1) > UNIT_WIDTH or len(unit2) > UNIT_WIDTH:
@@ -327,6 +331,15 @@ def stream_customs(
                 sums[0] += usd0
                 sums[1] += cny0
                 sums[2] += new_record
+            if liaison is not None:
+                officer_key = (liaison, *code_key)
+                sums = by_officer_code.get(officer_key)
+                if sums is None:
+                    by_officer_code[officer_key] = [usd0, cny0, new_record]
+                else:
+                    sums[0] += usd0
+                    sums[1] += cny0
+                    sums[2] += new_record
             if first_units is not None:
                 if (unit1 and first_units[0] and unit1 != first_units[0]) or (
                     unit2 and first_units[1] and unit2 != first_units[1]
@@ -395,7 +408,9 @@ def stream_customs(
         rollups=None
         if attributes is None
         else _rollups(
-            dict(zip(STAGES, stages, strict=True)), attributes, (by_chapter, by_heading, by_code)
+            dict(zip(STAGES, stages, strict=True)),
+            attributes,
+            (by_chapter, by_heading, by_code, by_officer_code),
         ),
     )
 
@@ -495,6 +510,15 @@ def _rollups(
     stage_rows = [_rows(stages[stage]) for stage in STAGES]
     # the pair × partner × chapter × mode rollup (trade.models.PlacePartnerChapterRollup),
     # the partner × heading × mode one (PartnerModeProductRollup), the pair × code one
-    # (PlaceCommodityRollup)
-    places, headings, codes = (_rows(table) for table in crosses)
-    return _rows(city), _rows(pairs), _rows(officers), stage_rows, places, headings, codes
+    # (PlaceCommodityRollup), the liaison officer × pair × code one (LiaisonCommodityRollup)
+    places, headings, codes, officer_codes = (_rows(table) for table in crosses)
+    return (
+        _rows(city),
+        _rows(pairs),
+        _rows(officers),
+        stage_rows,
+        places,
+        headings,
+        codes,
+        officer_codes,
+    )

@@ -45,6 +45,7 @@ from kaifang.trade.models import (
     STAGE_MODELS,
     CustomsRecord,
     Dimension,
+    LiaisonCommodityRollup,
     LiaisonRollup,
     ScopeRollup,
     TradeRollup,
@@ -316,13 +317,14 @@ class Reach:
         ids = sorted(self.unit_ids)
         return [Q(district_id__in=ids), Q(park_id__in=ids) & ~Q(district_id__in=ids)]
 
-    def liaison_qs(self, user_id: int) -> QuerySet[LiaisonRollup]:
-        """Liaison-rollup rows of the enterprises this user sees only as liaison: theirs, and
-        neither district nor park in the units (0, "none", is never a unit id)."""
+    def liaison_qs(self, user_id: int, *, codes: bool = False) -> QuerySet[Any]:
+        """Liaison-rollup rows (`codes`: the officer × code rollup's) of the enterprises this
+        user sees only as liaison: theirs, and neither district nor park in the units (0,
+        "none", is never a unit id)."""
         ids = sorted(self.unit_ids)
-        return LiaisonRollup.objects.filter(liaison_id=user_id).exclude(
-            Q(district_id__in=ids) | Q(park_id__in=ids)
-        )
+        model = LiaisonCommodityRollup if codes else LiaisonRollup
+        rows: QuerySet[Any] = model.objects.filter(liaison_id=user_id)
+        return rows.exclude(Q(district_id__in=ids) | Q(park_id__in=ids))
 
     @property
     def enterprise_keys(self) -> list[str]:

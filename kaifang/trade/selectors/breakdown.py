@@ -63,12 +63,13 @@ from kaifang.trade.selectors.measures import (
 from kaifang.trade.selectors.summary import (
     PLACE_BYS,
     STAGE_ORDER,
+    CodeSource,
     city_chapter_source,
     code_source,
     cross_source,
     mode_cross_source,
-    place_code_sources,
     place_cross_source,
+    scoped_code_sources,
     stage_source,
 )
 
@@ -398,7 +399,7 @@ def base_sums(
     coded = None if facts_only else _code_source(viewer, by, keys)
     if coded is not None and keys.is_empty:
         return _city_code_sums(q), "rollup"
-    placed_codes = None if facts_only or by != "hs8" else place_code_sources(viewer, keys)
+    placed_codes = None if facts_only or by != "hs8" else scoped_code_sources(viewer, keys)
     if placed_codes is not None:
         return _code_sums(placed_codes, q), "rollup"
     if coded is not None:
@@ -433,13 +434,16 @@ def _city_code_sums(q: Query) -> dict[str, Sums]:
     return _code_sums([city], q)
 
 
-def _code_sums(sources: Sequence[tuple[QuerySet[Any], QuerySet[Any]]], q: Query) -> dict[str, Sums]:
+def _code_sums(sources: Sequence[CodeSource], q: Query) -> dict[str, Sums]:
     """Sums by code over (monthly, 累计) rollup pairs: the single months from the first, 累计
-    and 上年同期累计 from the second."""
+    and 上年同期累计 from the second; every span from the monthly rows where no 累计 is kept."""
     single, ytd = to_date_spans(q)
     return summed(
-        *(grouped_rows(monthly, F("code"), q, single) for monthly, _to_date in sources),
-        *(grouped_rows(to_date, F("code"), q, ytd) for _monthly, to_date in sources),
+        *(
+            grouped_rows(monthly, F("code"), q, None if to_date is None else single)
+            for monthly, to_date in sources
+        ),
+        *(grouped_rows(kept, F("code"), q, ytd) for _, kept in sources if kept is not None),
     )
 
 
@@ -614,7 +618,7 @@ def prime_tables(
         and _mode_cross_source(viewer, by, keys) is None
         and _place_source(viewer, by, keys) is None
         and _code_source(viewer, by, keys) is None
-        and (by != "hs8" or place_code_sources(viewer, keys) is None)
+        and (by != "hs8" or scoped_code_sources(viewer, keys) is None)
         and _stage_source(viewer, by, keys) is None
     ]
     if rest:

@@ -40,6 +40,7 @@ from kaifang.trade.selectors.base import (
     flow_filter,
     group_codes,
     hidden_in_case,
+    reach,
     scoped_sources,
     sees_all,
     stage_rows,
@@ -311,15 +312,18 @@ def code_source(viewer: Viewer, keys: Keys) -> QuerySet[CommodityRollup] | None:
     return CommodityRollup.objects.filter(code_range_q("code", keys.hs))
 
 
-def place_code_sources(
-    viewer: Viewer, keys: Keys
-) -> list[tuple[QuerySet[PlaceCommodityRollup], QuerySet[PlaceCommodityYearToDateRollup]]] | None:
-    """The pair × code rollup rows and their 累计 rows that hold the codes of the records
-    `keys` select for the viewer: a district or park key (or both) for anyone; no key for a
-    district or park user (his units filter the pairs as they filter ScopeRollup). None for
-    any other key, the leader without a place (the city's code rollups answer him), and a
-    viewer who sees firms outside his units as their liaison officer (no pair holds those
-    alone). Decision 0050."""
+# a code rollup's monthly rows and their 累计 rows, or None where there are none (a
+# liaison officer's: his few codes' months are read whole)
+CodeSource = tuple[QuerySet[Any], QuerySet[Any] | None]
+
+
+def scoped_code_sources(viewer: Viewer, keys: Keys) -> list[CodeSource] | None:
+    """The code rollup rows that hold the codes of the records `keys` select for the viewer:
+    the pair × code rollup and its 累计 for a district or park key (or both), anyone; without
+    a key, the same filtered by a district or park user's units (as `ScopeRollup` is), and
+    for a user who sees firms as their liaison officer (outside his units, or only those),
+    the officer × code rollup of those firms (decision 0061). None for any other key and for
+    the leader without a place (the city's code rollups answer him). Decision 0050."""
     given = keys.params()
     if not given.keys() <= {"district", "park"}:
         return None
@@ -328,10 +332,16 @@ def place_code_sources(
     to_date = PlaceCommodityYearToDateRollup.objects.filter(**lookup)
     if viewer is None or sees_all(viewer):
         return [(monthly, to_date)] if lookup else None
-    by_month, by_year = through_units(viewer, monthly), through_units(viewer, to_date)
-    if by_month is None or by_year is None:
+    seen = reach(viewer)
+    if not seen.owner_only_ids:
+        by_month, by_year = through_units(viewer, monthly), through_units(viewer, to_date)
+        if by_month is None or by_year is None:
+            return None
+        return list(zip(by_month, by_year, strict=True))
+    if lookup:  # his firms within a place: their records (few)
         return None
-    return list(zip(by_month, by_year, strict=True))
+    units: list[CodeSource] = [(monthly.filter(c), to_date.filter(c)) for c in seen.unit_qs()]
+    return [*(units if seen.unit_ids else []), (seen.liaison_qs(viewer.pk, codes=True), None)]
 
 
 # the enterprise stages, the smallest first (rows at 5.6 M records: 143 k, 407 k, 487 k, 1.06 M

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from kaifang.core.models import PartnerGroup
@@ -18,6 +18,7 @@ from kaifang.trade.models import (
     CommodityRollup,
     CommodityYearToDateRollup,
     CustomsRecord,
+    LiaisonCommodityRollup,
     ModeProductRollup,
     PartnerModeProductRollup,
     PartnerModeRollup,
@@ -162,6 +163,14 @@ _CITY_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
     ),
 ]
 
+# the liaison officer × pair × code rollup's keys over a customs record
+_OFFICER_CODES = {
+    "liaison_id": F("enterprise__liaison_id"),
+    "district_id": Coalesce("enterprise__district_id", 0),
+    "park_id": Coalesce("enterprise__park_id", 0),
+    "code": Substr("hs_code", 1, 8),
+}
+
 # each 累计 rollup: its model, its key columns, the same keys over a customs record
 _YEAR_TO_DATE_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
     (CommodityYearToDateRollup, ("code",), {"code": Substr("hs_code", 1, 8)}),
@@ -198,12 +207,14 @@ def city_table(model: Any, keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
     return sorted(((*r[:-3], _exact(r[-3]), _exact(r[-2]), r[-1]) for r in rows), key=str)
 
 
-def city_from_facts(exprs: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The same rows grouped straight from the customs records, through the ORM."""
+def city_from_facts(exprs: dict[str, Any], only: Q | None = None) -> list[tuple[Any, ...]]:
+    """The same rows grouped straight from the customs records (`only`: those matching it),
+    through the ORM."""
     zero = Value(Decimal(0), output_field=DecimalField())
     named = {f"k_{name}": expr for name, expr in exprs.items()}
     rows = (
-        CustomsRecord.objects.annotate(**named)
+        CustomsRecord.objects.filter(only or Q())
+        .annotate(**named)
         .values("period", "flow", *named)
         .annotate(
             usd=Sum(Coalesce("value_usd", zero)),
@@ -236,3 +247,6 @@ def assert_stages_equal_the_facts() -> None:
         assert city_table(model, keys) == city_from_facts(exprs), model.__name__
     for model, keys, exprs in _YEAR_TO_DATE_ROLLUPS:
         assert city_table(model, keys) == year_to_date_from_facts(exprs), model.__name__
+    # a liaison officer's codes: the records of the firms that have one
+    officers = city_from_facts(_OFFICER_CODES, Q(enterprise__liaison__isnull=False))
+    assert city_table(LiaisonCommodityRollup, tuple(_OFFICER_CODES)) == officers

@@ -21,7 +21,13 @@ from kaifang.trade.importers import stream as stream_module
 from kaifang.trade.importers.customs import parse_customs
 from kaifang.trade.importers.headers import detect_mapping
 from kaifang.trade.importers.tabular import Table, read_table
-from kaifang.trade.models import CustomsRecord, LiaisonRollup, ScopeRollup, TradeRollup
+from kaifang.trade.models import (
+    CustomsRecord,
+    LiaisonCommodityRollup,
+    LiaisonRollup,
+    ScopeRollup,
+    TradeRollup,
+)
 from kaifang.trade.selectors.imports import import_lookups
 from kaifang.trade.signals import rollups_rebuilt
 from kaifang.trade.tests.stages import assert_stages_equal_the_facts, stage_tables
@@ -102,6 +108,9 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "district_id", "park_id", "dimension", "key", "period", "flow", "value_usd", "rows"
     )
     liaison = LiaisonRollup.objects.values_list("liaison_id", "dimension", "key", "value_usd")
+    officer_codes = LiaisonCommodityRollup.objects.values_list(
+        "liaison_id", "district_id", "park_id", "period", "flow", "code", "value_usd", "rows"
+    )
     stages = {
         f"stage {stage}": sorted(((firm[r[0]], *r[1:]) for r in rows), key=str)
         for stage, rows in stage_tables().items()
@@ -117,6 +126,7 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         ),
         "scoped": sorted(scoped, key=str),
         "liaison": sorted(liaison, key=str),
+        "liaison codes": sorted(officer_codes, key=str),
     }
 
 
@@ -134,6 +144,7 @@ def test_streamed_commit_equals_one_piece(known, fork):
     data = _data(LINES)
     want = expected(data, replace_period=False)
     assert len(want["records"]) == 5  # duplicates summed, the bad line rejected
+    assert want["liaison codes"]  # the known firm has a liaison officer
     with mock.patch.object(rollups, "_stage", wraps=rollups._stage) as stage:
         result, summary = _streamed(data, replace_period=False, fork=fork)
     # the months were empty: the rollups came from the file's own sums, not the facts

@@ -188,10 +188,13 @@ def test_a_new_liaison_takes_the_enterprise_into_their_rollups(
     with django_capture_on_commit_callbacks(execute=True):  # the refresh runs at commit
         enterprise_update(actor=city.admin, enterprise=trade_data.e3, liaison=city.liaison)
     for user in (city.liaison, city.district_a_user, city.district_b_user):
-        for by in ("partner", "hs4", "mode"):
+        for by in ("partner", "hs4", "mode", "hs8"):
             fast = breakdown(viewer=user, by=by, q=q)
             assert fast.rows == breakdown(viewer=user, by=by, q=q, facts_only=True).rows
     assert breakdown(viewer=city.liaison, by="partner", q=q).total.ytd == before + 200
+    # his codes too: the pair's officer × code rows were grouped again (decision 0061)
+    assert breakdown(viewer=city.liaison, by="hs8", q=q).total.ytd == before + 200
+    assert_stages_equal_the_facts()
     assert totals_by_flow(viewer=city.liaison, q=q)["import"].ytd == before + 200
 
 
@@ -516,8 +519,9 @@ def test_the_codes_within_an_hs_prefix_read_the_commodity_rollup_for_the_whole_c
     """By 8-digit code within a heading or chapter (a heading row's next level) the whole
     city reads the commodity code rollup (the leader's codes within heading 8539 read 47,727
     records on a first view at 5.6 M); a scoped user reads his records, and without a key a
-    user of units alone the pair × code rollups (decision 0050). Either way the rows are the
-    records' own, and one code's drill-down counts from the rollup too."""
+    user of units the pair × code rollups (decision 0050) and a liaison officer the officer ×
+    code rollup (decision 0061). Either way the rows are the records' own, and one code's
+    drill-down counts from the rollup too."""
     from kaifang.trade.selectors import drill_summary
     from kaifang.trade.selectors.base import reach
 
@@ -532,10 +536,11 @@ def test_the_codes_within_an_hs_prefix_read_the_commodity_rollup_for_the_whole_c
             assert fast.rows == raw.rows and fast.total == raw.total, (persona, keys)
             coded = any("trade_commodityrollup" in x["sql"] for x in read.captured_queries)
             # a scoped user's figures are his records' (the city's counts may weigh his plan),
-            # or for the user of units alone, without a key, his pairs' codes
+            # or without a key his pairs' codes and those of the firms he looks after outside
+            # them as their liaison officer (decision 0061)
             seen = None if user == city.leader else reach(user)
-            paired = bool(seen and keys.is_empty and seen.unit_ids and not seen.owner_only_ids)
-            assert (fast.source == "rollup") == (user == city.leader or paired), (persona, keys)
+            rolled = bool(seen and keys.is_empty and (seen.unit_ids or seen.owner_only_ids))
+            assert (fast.source == "rollup") == (user == city.leader or rolled), (persona, keys)
             if user == city.leader:
                 assert coded, keys
             found += len(fast.rows)

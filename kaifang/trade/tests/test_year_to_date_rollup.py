@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaifang.enterprises.models import Enterprise
 from kaifang.enterprises.tests.factories import EnterpriseFactory
 from kaifang.trade.models import CommodityYearToDateRollup, CustomsRecord, YearToDateRollup
 from kaifang.trade.rollups import rebuild_rollups
@@ -206,12 +207,12 @@ def test_before_the_first_rebuild_the_monthly_rollup_answers(trade_data, city):
 
 @pytest.mark.parametrize("year,month", [(2025, 3), (2025, 12), (2024, 3)])
 def test_the_codes_of_a_place_or_a_units_user_read_the_pair_code_rollups(
-    trade_data, city, year, month
+    trade_data, city, year, month, django_capture_on_commit_callbacks
 ):
     """A district or park user's codes without a key, and anyone's within a district or park,
     read the pair × code rollup and its 累计 (decision 0050: a district user's 4,362 codes
-    read his records, 780 ms on a miss at 5.6 M) and equal his records'; a liaison officer
-    who sees a firm outside his units keeps the records."""
+    read his records, 780 ms on a miss at 5.6 M) and equal his records'; a liaison officer's
+    firms outside his units, the officer × code rollup (decision 0061)."""
     q = Query(year=year, month=month, currency="cny")
     a, park, b = city.district_a.pk, city.district_a_park.pk, city.district_b.pk
     cases = [
@@ -238,16 +239,28 @@ def test_the_codes_of_a_place_or_a_units_user_read_the_pair_code_rollups(
     assert seen > 5
     outside = breakdown(viewer=city.district_b_user, by="hs8", q=q, keys=Keys(district=str(a)))
     assert not outside.rows
-    # a liaison officer of a firm outside his units: no pair holds it alone
-    trade_data.e2.liaison = city.liaison
-    trade_data.e2.save()
+    # a liaison officer of a firm outside his units: the officer × code rollup (decision 0061)
+    with django_capture_on_commit_callbacks(execute=True):  # the pair's liaison rows regrouped
+        trade_data.e2.liaison = city.liaison
+        trade_data.e2.save()
     with CaptureQueriesContext(connection) as read:
         mine = breakdown(viewer=city.liaison, by="hs8", q=q)
-    assert mine.source == "facts"
-    assert (mine.rows, mine.total) == (
-        (raw := breakdown(viewer=city.liaison, by="hs8", q=q, facts_only=True)).rows,
-        raw.total,
-    )
+    raw = breakdown(viewer=city.liaison, by="hs8", q=q, facts_only=True)
+    assert (mine.source, mine.rows, mine.total) == ("rollup", raw.rows, raw.total)
+    sql = " ".join(x["sql"] for x in read.captured_queries)
+    assert "trade_customsrecord" not in sql and "liaisoncommodity" in sql
+    # a district user who looks after a firm outside his district as its liaison officer: his
+    # pairs' codes and that firm's
+    before = breakdown(viewer=city.district_b_user, by="hs8", q=q)
+    with django_capture_on_commit_callbacks(execute=True):
+        trade_data.e1.liaison = city.district_b_user
+        trade_data.e1.save()
+    both = breakdown(viewer=city.district_b_user, by="hs8", q=q)
+    raw = breakdown(viewer=city.district_b_user, by="hs8", q=q, facts_only=True)
+    assert (both.source, both.rows, both.total) == ("rollup", raw.rows, raw.total)
+    if year == 2025:  # e1 traded that year: his codes gained its code
+        assert {r.key for r in both.rows} == {r.key for r in before.rows} | {"84713000"}
+        assert both.total.ytd > before.total.ytd
 
 
 def test_the_migration_fills_the_pair_code_rollups_from_the_records(trade_data):
@@ -259,6 +272,23 @@ def test_the_migration_fills_the_pair_code_rollups_from_the_records(trade_data):
     migration = import_module("kaifang.trade.migrations.0033_place_commodity")
     migration.fill(apps, SimpleNamespace(connection=connection))  # what it uses of its editor
     assert PlaceCommodityYearToDateRollup.objects.exists()
+    assert_stages_equal_the_facts()
+
+
+def test_the_migration_fills_the_liaison_code_rollup_from_the_records(trade_data, city):
+    from kaifang.trade.models import LiaisonCommodityRollup
+    from kaifang.trade.tests.stages import assert_stages_equal_the_facts
+
+    Enterprise.objects.filter(pk__in=[trade_data.e1.pk, trade_data.e2.pk]).update(
+        liaison=city.liaison
+    )
+    LiaisonCommodityRollup.objects.all().delete()
+    migration = import_module("kaifang.trade.migrations.0041_liaison_commodity")
+    migration.fill(apps, SimpleNamespace(connection=connection))  # what it uses of its editor
+    assert set(LiaisonCommodityRollup.objects.values_list("code", flat=True)) == {
+        "84713000",
+        "61091000",
+    }
     assert_stages_equal_the_facts()
 
 
