@@ -10,6 +10,7 @@ of the group stage the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,35 +26,55 @@ _OLD_ATTRS = "_kaifang_old_page_attrs"
 _PAGE_FIELDS = ("industry_id", "liaison_id", "name")
 
 
-_PENDING = "_kaifang_pending_pairs"  # pair → whether a firm left or joined it
+_PENDING = "_kaifang_pending_pairs"  # pair → (whether a firm left or joined it, its officers)
+# the officers whose firms changed in a pair; None: any (a bulk write, a deleted firm)
+Officers = frozenset[int] | None
 
 
-def _defer_refresh(pairs: list[tuple[Any, Any]], *, places: bool = False) -> None:
+def _defer_refresh(
+    pairs: list[tuple[Any, Any]],
+    *,
+    places: bool = False,
+    officers: Iterable[int | None] | None = None,
+) -> None:
     """Refresh the pairs once, when the transaction commits: assigning liaison officers to a
     thousand enterprises in one action must not regroup the same pair's facts a thousand
     times (it made the demo load take minutes). The first callback at commit refreshes every
     pending pair and the rest find nothing to do; outside a transaction it runs at once.
     A rollback can leave pairs pending: the next commit refreshes them too (harmless).
     `places`: a firm left or joined these pairs, so their pair × partner × chapter rows are
-    grouped again from the records too (a liaison change moves nothing between pairs)."""
-    pending: dict[tuple[Any, Any], bool] | None = getattr(connection, _PENDING, None)
+    grouped again from the records too (a liaison change moves nothing between pairs).
+    `officers`: the liaison officers (ids, None for none) of the firms that changed, whose
+    codes in these pairs are grouped again; not given: every officer's."""
+    pending: dict[tuple[Any, Any], tuple[bool, Officers]] | None = getattr(
+        connection, _PENDING, None
+    )
     if pending is None:
         pending = {}
         setattr(connection, _PENDING, pending)
+    named: Officers = None if officers is None else frozenset(i for i in officers if i is not None)
     for pair in pairs:
-        pending[pair] = pending.get(pair, False) or places
+        before = pending.get(pair)
+        if before is None:
+            pending[pair] = (places, named)
+        else:
+            both = None if before[1] is None or named is None else before[1] | named
+            pending[pair] = (before[0] or places, both)
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
     from kaifang.trade.rollups import refresh_pairs, refresh_places
 
-    pending: dict[tuple[Any, Any], bool] = getattr(connection, _PENDING, None) or {}
+    pending: dict[tuple[Any, Any], tuple[bool, Officers]] = (
+        getattr(connection, _PENDING, None) or {}
+    )
     if hasattr(connection, _PENDING):
         delattr(connection, _PENDING)
     if pending:
-        refresh_pairs(list(pending))
-    if moved := [pair for pair, places in pending.items() if places]:
+        named = {pair: ids for pair, (_, ids) in pending.items() if ids is not None}
+        refresh_pairs(list(pending), officers=named)
+    if moved := [pair for pair, (places, _) in pending.items() if places]:
         refresh_places(moved)
 
 
@@ -79,12 +100,15 @@ def _refresh_if_moved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     new = (instance.district_id, instance.park_id)
     from kaifang.trade.rollups import bump_version
 
+    # the officers whose codes in the pairs change: the firm's, before and after
+    officers = None if old_attrs is None else {old_attrs[1], instance.liaison_id}
     if tuple(old) != new:
         bump_version()
-        _defer_refresh([tuple(old), new], places=True)  # refresh_pairs bumps the version again
+        # refresh_pairs bumps the version again
+        _defer_refresh([tuple(old), new], places=True, officers=officers)
     elif old_attrs is not None and old_attrs[1] != instance.liaison_id:
         bump_version()
-        _defer_refresh([new])  # the liaison rollups of the pair
+        _defer_refresh([new], officers=officers)  # the liaison rollups of the pair
     elif old_attrs != tuple(getattr(instance, f) for f in _PAGE_FIELDS):
         bump_version()
 
@@ -123,7 +147,7 @@ def _refresh_liaison_deleted(sender: Any, instance: User, **kwargs: Any) -> None
         from kaifang.trade.rollups import bump_version
 
         bump_version()
-        _defer_refresh(pairs)
+        _defer_refresh(pairs, officers={instance.pk})
 
 
 _OLD_NAME = "_kaifang_old_user_name"

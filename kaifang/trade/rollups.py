@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -599,26 +599,38 @@ def _pairs(pairs: Iterable[tuple[int | None, int | None]]) -> list[tuple[int, in
     return sorted({(d or 0, p or 0) for d, p in pairs})
 
 
-def refresh_pairs(pairs: Iterable[tuple[int | None, int | None]]) -> int:
+def refresh_pairs(
+    pairs: Iterable[tuple[int | None, int | None]],
+    *,
+    officers: Mapping[tuple[int | None, int | None], Collection[int]] | None = None,
+) -> int:
     """Rebuild the pair (and liaison) rollups of these (district, park) pairs over all
     periods: after an enterprise moves, its sums leave the old pair and join the new one;
     after its liaison changes, they move between officers within the pair. The officers'
     codes are grouped again from the records of the pair's firms that have one (no stage
-    holds a code)."""
+    holds a code); `officers`: for a pair named there, only those officers' (a firm's old
+    and new one): the largest pair's officers hold 283,527 records at 5.6 M (0.9 s)."""
     clean = _pairs(pairs)
     if not clean:
         return 0
+    only = {(d or 0, p or 0): sorted(ids) for (d, p), ids in (officers or {}).items()}
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         _one_writer()
         for district_id, park_id in clean:
             ScopeRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             LiaisonRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
-            LiaisonCommodityRollup.objects.filter(district_id=district_id, park_id=park_id).delete()
             written += _insert_scoped(cursor, f"s.enterprise_id {_IN_PAIR}", [district_id, park_id])
-            written += _insert_liaison_codes(
-                cursor, f"r.enterprise_id {_IN_PAIR}", [district_id, park_id]
-            )
+            codes = LiaisonCommodityRollup.objects.filter(district_id=district_id, park_id=park_id)
+            where, params = f"r.enterprise_id {_IN_PAIR}", [district_id, park_id]
+            named = only.get((district_id, park_id))
+            if named is not None:
+                codes = codes.filter(liaison_id__in=named)
+                where += f" AND e.liaison_id IN ({', '.join(['%s'] * len(named))})"
+                params += named
+            codes.delete()
+            if named != []:
+                written += _insert_liaison_codes(cursor, where, params)
     bump_version()
     return written
 

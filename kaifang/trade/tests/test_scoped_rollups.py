@@ -198,6 +198,32 @@ def test_a_new_liaison_takes_the_enterprise_into_their_rollups(
     assert totals_by_flow(viewer=city.liaison, q=q)["import"].ytd == before + 200
 
 
+def test_a_new_liaison_regroups_the_codes_of_the_officers_it_concerns_alone(
+    personas, city, trade_data, django_capture_on_commit_callbacks
+):
+    """e4 (district B, district_a_user's) loses its liaison officer: his codes in district B
+    are grouped again, and the other officer's there (the liaison officer's e2) are left as
+    they were, row for row; every officer's codes still equal their firms' records."""
+    from kaifang.trade import invalidation
+    from kaifang.trade.models import LiaisonCommodityRollup
+
+    invalidation._flush()  # the fixture's saves, whose commit the test's transaction holds back
+    district_b = {"district_id": city.district_b.pk, "park_id": 0}
+    theirs = LiaisonCommodityRollup.objects.filter(liaison_id=city.liaison.pk, **district_b)
+    kept = sorted(theirs.values_list("id", "code", "period", "value_usd"))
+    assert kept and LiaisonCommodityRollup.objects.filter(liaison_id=city.district_a_user.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise_update(actor=city.admin, enterprise=trade_data.e4, liaison=None)
+    assert sorted(theirs.values_list("id", "code", "period", "value_usd")) == kept
+    assert not LiaisonCommodityRollup.objects.filter(liaison_id=city.district_a_user.pk)
+    assert_stages_equal_the_facts()
+    q = Query(year=2025, month=3)
+    user = city.district_a_user  # his district's codes now, through his units alone
+    assert breakdown(viewer=user, by="hs8", q=q).rows == (
+        breakdown(viewer=user, by="hs8", q=q, facts_only=True).rows
+    )
+
+
 def test_many_moves_in_one_transaction_refresh_each_pair_once(
     personas, city, trade_data, django_capture_on_commit_callbacks
 ):
