@@ -333,15 +333,15 @@ def scoped_code_sources(viewer: Viewer, keys: Keys) -> list[CodeSource] | None:
     if viewer is None or sees_all(viewer):
         return [(monthly, to_date)] if lookup else None
     seen = reach(viewer)
-    if not seen.owner_only_ids:
-        by_month, by_year = through_units(viewer, monthly), through_units(viewer, to_date)
-        if by_month is None or by_year is None:
-            return None
-        return list(zip(by_month, by_year, strict=True))
-    if lookup:  # his firms within a place: their records (few)
+    if seen.owner_only_ids and lookup:  # his own firms within a place: their records (few)
         return None
-    units: list[CodeSource] = [(monthly.filter(c), to_date.filter(c)) for c in seen.unit_qs()]
-    return [*(units if seen.unit_ids else []), (seen.liaison_qs(viewer.pk, codes=True), None)]
+    sources: list[CodeSource] = [
+        (monthly.filter(units), to_date.filter(units))
+        for units in (seen.unit_qs() if seen.unit_ids else [])
+    ]
+    if seen.owner_only_ids:
+        sources.append((seen.liaison_qs(viewer.pk, codes=True), None))
+    return sources or None
 
 
 # the enterprise stages, the smallest first (rows at 5.6 M records: 143 k, 407 k, 487 k, 1.06 M
