@@ -133,7 +133,7 @@ def _written_tables() -> list[str]:
     names += ["PartnerProductRollup", "CommodityRollup", "PartnerModeRollup", "ModeProductRollup"]
     names += ["PartnerModeProductRollup", "CommodityYearToDateRollup"]
     names += ["PlaceCommodityRollup", "PlaceCommodityYearToDateRollup", "PlacePartnerChapterRollup"]
-    names += ["LiaisonCommodityRollup"]
+    names += ["LiaisonCommodityRollup", "EnterprisePartnerYearToDateRollup"]
     tables = [getattr(trade, n)._meta.db_table for n in names if hasattr(trade, n)]
     stages = getattr(trade, "STAGE_MODELS", {})  # the stages sessions 43–44 added too
     tables += [m._meta.db_table for m in stages.values() if m._meta.db_table not in tables]

@@ -41,6 +41,7 @@ from kaifang.trade.models import (
     CustomsRecord,
     Dimension,
     EnterpriseGroupRollup,
+    EnterprisePartnerYearToDateRollup,
     LiaisonCommodityRollup,
     LiaisonRollup,
     ModeProductRollup,
@@ -72,6 +73,7 @@ _PLACE_CODES_YTD = PlaceCommodityYearToDateRollup._meta.db_table
 _LIAISON_CODES = LiaisonCommodityRollup._meta.db_table
 _PLACES = PlacePartnerChapterRollup._meta.db_table
 _GROUP_STAGE = EnterpriseGroupRollup._meta.db_table
+_PARTNER_YTD = EnterprisePartnerYearToDateRollup._meta.db_table
 _GROUPS = PartnerGroup._meta.db_table
 _MEMBERS = PartnerGroup.members.through._meta.db_table
 _PARTNERS = Partner._meta.db_table
@@ -335,6 +337,7 @@ def rebuild_rollups(
             written += _insert_liaison_codes(cursor, in_months, months)
         group_stage(cursor, f"s.period IN ({placeholders})", months)
         written += _insert_year_to_date(cursor, months, _YTD, whole=whole)
+        written += _insert_year_to_date(cursor, months, _PARTNER_YTD, whole=whole)
         written += _sum_stage(
             cursor,
             _CROSS,
@@ -498,6 +501,12 @@ def _holds_other_months(model: type[Any], months: Sequence[dt.date]) -> bool:
 _YEAR_TO_DATE: dict[str, tuple[type[Any], str, str, str]] = {
     _YTD: (YearToDateRollup, _q("key"), _ROLLUPS, f"dimension = '{Dimension.ENTERPRISE.value}'"),
     _CODES_YTD: (CommodityYearToDateRollup, "code", _CODES, "1 = 1"),
+    _PARTNER_YTD: (
+        EnterprisePartnerYearToDateRollup,
+        "enterprise_id, partner",
+        _STAGE_TABLES["partner"],
+        "1 = 1",
+    ),
     _PLACE_CODES_YTD: (
         PlaceCommodityYearToDateRollup,
         "district_id, park_id, code",
@@ -516,15 +525,15 @@ def _insert_year_to_date(
     whole: bool = False,
 ) -> int:
     """累计 per key of a monthly rollup (`_YEAR_TO_DATE`: the enterprise rollup's firms, the
-    commodity code rollups' codes, the city's and each pair's) for each month from the first
-    rebuilt one of its year through December. Each month adds its month to the 累计 of the
-    month before (a GROUP BY of two small sets): that one was not rebuilt, so it holds, since
-    every rebuild writes the 累计 from its first month through December. January, and the
-    first month of a pair's run or of a rebuild of every month (`whole`: the command, which
-    repairs), sum the monthly rollup from January. A December import read twelve months of
-    each pair's codes that way (400,000 rows, 0.4–0.65 s at 5.6 M records; session 51).
-    `pair`: that (district, park) pair's rows alone (the caller has deleted them all:
-    `refresh_places`)."""
+    partner stage's firm × partner, the commodity code rollups' codes, the city's and each
+    pair's) for each month from the first rebuilt one of its year through December. Each
+    month adds its month to the 累计 of the month before (a GROUP BY of two small sets): that
+    one was not rebuilt, so it holds, since every rebuild writes the 累计 from its first month
+    through December. January, and the first month of a pair's run or of a rebuild of every
+    month (`whole`: the command, which repairs), sum the monthly rollup from January. A
+    December import read twelve months of each pair's codes that way (400,000 rows,
+    0.4–0.65 s at 5.6 M records; session 51). `pair`: that (district, park) pair's rows alone
+    (the caller has deleted them all: `refresh_places`)."""
     model, key, source, only = _YEAR_TO_DATE[table]
     first: dict[int, int] = {}
     for period in months:

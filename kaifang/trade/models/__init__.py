@@ -47,6 +47,7 @@ from kaifang.trade.models.stages import (
     EnterpriseModeRollup,
     EnterprisePartnerModeRollup,
     EnterprisePartnerRollup,
+    EnterprisePartnerYearToDateRollup,
     EnterpriseProductRollup,
     StageModel,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "EnterpriseModeRollup",
     "EnterprisePartnerModeRollup",
     "EnterprisePartnerRollup",
+    "EnterprisePartnerYearToDateRollup",
     "EnterpriseProductRollup",
     "Flow",
     "Heading",

@@ -77,6 +77,32 @@ class EnterprisePartnerRollup(_EnterpriseStage):
         return f"{self.enterprise_id} {self.period:%Y-%m} {self.flow} {self.partner}"
 
 
+class EnterprisePartnerYearToDateRollup(_EnterpriseStage):
+    """累计 of the partner stage: per enterprise, flow and partner, the sums from January to
+    each month of its year (through December: months after the last data hold the year's
+    sums so far). The 300 largest exporters' partner concentration (the dependence page, the
+    concentration page) reads one month of these instead of eleven stage months per firm
+    (decision 0062). Not a stage (`STAGE_MODELS`): summed from the partner stage by every
+    rebuild, after it, as YearToDateRollup is from the enterprise rollup."""
+
+    partner = models.CharField(max_length=3, blank=True)  # the partner code; "" unknown
+    period = models.DateField()  # the last month summed; the first is January of its year
+
+    class Meta:
+        verbose_name = "企业分国别(地区)年内累计汇总"
+        verbose_name_plural = "企业分国别(地区)年内累计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "period", "flow", "partner"],
+                name="enterprise_partner_ytd_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["period"], name="enterprise_partner_ytd_period")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} 1–{self.period:%Y-%m} {self.flow} {self.partner}"
+
+
 class EnterpriseProductRollup(_EnterpriseStage):
     """Stage "product": per enterprise, month and flow, the sums by HS heading (the first four
     digits of the commodity code) and trade mode."""

@@ -421,7 +421,13 @@ def stage_rows(viewer: Viewer, stage: str) -> QuerySet[Any]:
     """The rows of an enterprise stage rollup (trade.models.STAGE_MODELS: one enterprise's
     sums by partner, or by HS heading and trade mode) the viewer may see: the gate `facts()`
     applies to the records, on the same enterprise fields."""
-    qs: QuerySet[Any] = STAGE_MODELS[stage].objects.all()
+    return firm_rows(viewer, STAGE_MODELS[stage].objects.all())
+
+
+def firm_rows(viewer: Viewer, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of a table kept per enterprise (a stage, or the partner stage's 累计) the
+    viewer may see: the gate `facts()` applies to the records, on the same enterprise
+    fields."""
     if viewer is None:
         return qs
     scope = effective_scope(viewer)

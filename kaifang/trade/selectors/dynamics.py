@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Max, Min, Q, QuerySet, Sum
 
+from kaifang.trade.models import EnterprisePartnerYearToDateRollup
 from kaifang.trade.selectors.base import (
     NONE_KEY,
     Keys,
@@ -19,10 +20,10 @@ from kaifang.trade.selectors.base import (
     Viewer,
     as_decimal,
     enterprise_rollup,
+    firm_rows,
     flow_filter,
     largest_enterprises,
     raw_rows,
-    stage_rows,
 )
 from kaifang.trade.selectors.breakdown import Breakdown, Row, breakdown, names_for
 from kaifang.trade.selectors.measures import ZERO, add_months, hhi, months_between, top_share_pct
@@ -171,15 +172,16 @@ class EnterpriseConcentration:
 def enterprise_concentration(
     *, viewer: Viewer, q: Query, limit: int = 100
 ) -> list[EnterpriseConcentration]:
-    """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计). Their sums
-    by partner come from the enterprise × partner stage rollup (the same records grouped by
-    enterprise, month, flow and partner): one seek per firm and month, not their records.
-    The ranking names and measures those firms only, not the scope's 20,000 others."""
+    """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计). Their 累计
+    by partner comes from the partner stage's year-to-date rows: one seek per firm in the
+    month's rows, where the stage's own months took eleven in November (the 300 firms'
+    read: 32 → … ms of SQL at 5.6 M records; decision 0062). The ranking names and
+    measures those firms only, not the scope's 20,000 others."""
     largest = largest_enterprises(viewer, q, limit)
     firm_names = names_for("enterprise", [key for key, _sums in largest])
     ids = [int(key) for key, _sums in largest if key.isdigit()]
-    qs = stage_rows(viewer, "partner").filter(
-        enterprise_id__in=ids, period__in=q.span_months("ytd")
+    qs = firm_rows(viewer, EnterprisePartnerYearToDateRollup.objects.all()).filter(
+        enterprise_id__in=ids, period=q.period
     )
     grouped = (
         flow_filter(qs, q.flow)

@@ -1,7 +1,7 @@
 """The enterprise stage rollups (trade.models.STAGE_MODELS), the partner × heading, partner ×
 trade mode, heading × trade mode, partner × heading × trade mode, commodity code and (district,
-park) pair × partner × chapter rollups against a fresh GROUP BY of the customs records: every
-path that changes the records must leave them equal."""
+park) pair × partner × chapter rollups, and the 累计 kept of three of them, against a fresh
+GROUP BY of the customs records: every path that changes the records must leave them equal."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kaifang.trade.models import (
     CommodityRollup,
     CommodityYearToDateRollup,
     CustomsRecord,
+    EnterprisePartnerYearToDateRollup,
     LiaisonCommodityRollup,
     ModeProductRollup,
     PartnerModeProductRollup,
@@ -173,6 +174,11 @@ _OFFICER_CODES = {
 
 # each 累计 rollup: its model, its key columns, the same keys over a customs record
 _YEAR_TO_DATE_ROLLUPS: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [
+    (
+        EnterprisePartnerYearToDateRollup,
+        ("enterprise_id", "partner"),
+        {"enterprise_id": F("enterprise_id"), "partner": F("partner_code")},
+    ),
     (CommodityYearToDateRollup, ("code",), {"code": Substr("hs_code", 1, 8)}),
     (
         PlaceCommodityYearToDateRollup,

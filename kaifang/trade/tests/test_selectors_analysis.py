@@ -243,19 +243,21 @@ def _concentration_from_facts(viewer, q):
 
 
 @pytest.mark.parametrize("persona", ["leader", "district_a_user", "district_b_user", "liaison"])
-def test_enterprise_concentration_reads_the_stage_rollup_and_equals_the_facts(
+def test_enterprise_concentration_reads_the_partner_year_to_date_and_equals_the_facts(
     trade_data, city, persona
 ):
-    """Issue 17: each firm's partner sums come from the enterprise × partner stage rollup,
-    through the scope gate; the figures equal the records' own grouping, and a firm outside
-    the viewer's scope is not there."""
+    """Issue 17: each firm's 累计 by partner comes from the partner stage's year-to-date rows
+    (decision 0062), not the stage's months, through the scope gate; the figures equal the
+    records' own grouping, and a firm outside the viewer's scope is not there."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     viewer = getattr(city, persona)
     with CaptureQueriesContext(connection) as queries:
         found = enterprise_concentration(viewer=viewer, q=EXPORT)
-    assert not [q for q in queries.captured_queries if "trade_customsrecord" in q["sql"]]
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "trade_customsrecord" not in read and "trade_enterprisepartnerrollup" not in read
+    assert not found or "trade_enterprisepartneryeartodaterollup" in read
     got = {c.enterprise_id: (c.partners, c.hhi, c.top5_share_pct) for c in found}
     assert got == _concentration_from_facts(viewer, EXPORT)
     if persona == "district_b_user":

@@ -292,6 +292,27 @@ def test_the_migration_fills_the_liaison_code_rollup_from_the_records(trade_data
     assert_stages_equal_the_facts()
 
 
+def test_the_migration_fills_the_partner_year_to_date_from_the_partner_stage(trade_data):
+    """trade/0043: each firm's 累计 by partner, from its first month of the year through
+    December, summed from the partner stage as a rebuild writes it (decision 0062)."""
+    from kaifang.trade.models import EnterprisePartnerYearToDateRollup
+    from kaifang.trade.tests.stages import assert_stages_equal_the_facts
+
+    EnterprisePartnerYearToDateRollup.objects.all().delete()
+    migration = import_module("kaifang.trade.migrations.0043_enterprise_partner_year_to_date")
+    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    migration.fill(apps, editor)  # what it uses of its editor
+    # e1: 50 to Japan in 2025-02, 100 to the US in 2025-03 (trade_data)
+    e1 = EnterprisePartnerYearToDateRollup.objects.filter(
+        enterprise=trade_data.e1, flow="export", period=d(2025, 12)
+    )
+    assert sorted(e1.values_list("partner", "value_usd")) == [
+        ("116", Decimal(50)),
+        ("502", Decimal(100)),
+    ]
+    assert_stages_equal_the_facts()
+
+
 def test_a_later_months_rebuild_adds_its_month_to_the_kept_totals_before_it(trade_data):
     """Session 51: the first rebuilt month of a year adds its month to the 累计 of the month
     before (kept, not summed from January again); every 累计 table still equals the records."""
