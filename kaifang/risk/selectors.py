@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, When
 
 from kaifang.core.lib import local_cache
 from kaifang.core.models import DataScope, Industry, Partner, PartnerGroup, Unit, UnitKind, User
@@ -34,7 +34,7 @@ from kaifang.enterprises.models import Enterprise
 from kaifang.risk import matching, rollup
 from kaifang.risk.models import ExposureRollup, FollowUp, Scenario, ScenarioProduct, WatchEntry
 from kaifang.trade.figures import report_month
-from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup
+from kaifang.trade.models import CustomsRecord, Dimension, TradeRollup, YearToDateRollup
 from kaifang.trade.rollups import rollup_version
 from kaifang.trade.selectors import (
     Viewer,
@@ -451,10 +451,11 @@ def window_label(months: Sequence[dt.date]) -> str:
     return f"{first:%Y-%m} 至 {last:%Y-%m}（{len(months)}个月）"
 
 
-def _own_trade(
-    viewer: Viewer, owner: User | None, spec: Spec, months: Sequence[dt.date], ids: list[int]
-) -> tuple[dict[int, Decimal], Decimal]:
-    """Each enterprise's trade, and everyone's, in the spec's flow and months (rollups)."""
+def _trade_total(
+    viewer: Viewer, owner: User | None, spec: Spec, months: Sequence[dt.date]
+) -> Decimal:
+    """Everyone's trade the viewer sees (the owner's, if named) in the spec's flow and months
+    (rollups)."""
     rollup: QuerySet[TradeRollup] = enterprise_rollup(viewer).filter(
         period__in=list(months), flow=spec.flow
     )
@@ -464,25 +465,56 @@ def _own_trade(
         rollup = TradeRollup.objects.filter(
             dimension=Dimension.MODE, period__in=list(months), flow=spec.flow
         )
-    total = exact(rollup.aggregate(total=Sum(spec.field))["total"])
+    return exact(rollup.aggregate(total=Sum(spec.field))["total"])
+
+
+def _to_date_terms(first: dt.date, last: dt.date) -> dict[dt.date, int]:
+    """The 累计 months whose signed sum is the trade of the months [first, last]: in each
+    year of the window, its 累计 at the window's last month in that year, less, in the first
+    year, its 累计 at the month before the window (none before January)."""
+    terms: dict[dt.date, int] = {}
+    for year in range(first.year, last.year + 1):
+        terms[min(last, dt.date(year, 12, 1))] = 1
+    if first.month > 1:
+        terms[dt.date(first.year, first.month - 1, 1)] = -1
+    return terms
+
+
+def _own_trade(spec: Spec, months: Sequence[dt.date], ids: list[int]) -> dict[int, Decimal]:
+    """Each of these enterprises' trade in the spec's flow and months (the window: a run of
+    months), from their 累计 rows: two or three a firm (`_to_date_terms`) instead of twelve
+    months. The dependence page's 1,844 exposed firms read 21,516 monthly rows on PostgreSQL
+    (16 ms; session 58). The ids are the exposed firms the viewer sees (`_exposed`, through
+    the gate). The monthly rollup answers until the first `rebuild-rollups`."""
     own: dict[int, Decimal] = {}
+    terms = _to_date_terms(min(months), max(months))
+    if YearToDateRollup.objects.exists():
+        source: QuerySet[Any] = YearToDateRollup.objects.filter(period__in=list(terms))
+        signed: Any = Sum(
+            Case(
+                *(
+                    When(period=p, then=F(spec.field) if sign > 0 else -F(spec.field))
+                    for p, sign in terms.items()
+                ),
+                output_field=DecimalField(max_digits=24, decimal_places=4),
+            )
+        )
+    else:
+        source = TradeRollup.objects.filter(
+            dimension=Dimension.ENTERPRISE, period__gte=min(months), period__lte=max(months)
+        )
+        signed = Sum(spec.field)
     for start in range(0, len(ids), 5000):
         keys = [str(i) for i in ids[start : start + 5000]]
         rows = (
-            TradeRollup.objects.filter(
-                dimension=Dimension.ENTERPRISE,
-                key__in=keys,
-                period__gte=min(months),
-                period__lte=max(months),
-            )
-            .filter(flow=spec.flow)
+            source.filter(key__in=keys, flow=spec.flow)
             .values_list("key")
-            .annotate(value=Sum(spec.field))
+            .annotate(value=signed)
             .order_by()
         )
         for key, value in raw_rows(rows):  # 1,845 firms of the dependence page's watch list
             own[int(key)] = exact_raw(value)
-    return own, total
+    return own
 
 
 def rollup_lags(months: Iterable[dt.date]) -> bool:
@@ -508,7 +540,8 @@ def exposure(
     if not result.months:
         return result
     ids = [pk for pk, value in exposed.items() if value]
-    own, result.total_trade = _own_trade(viewer, owner, spec, result.months, ids)
+    own = _own_trade(spec, result.months, ids)
+    result.total_trade = _trade_total(viewer, owner, spec, result.months)
     result.enterprises = _enterprise_rows(ids, exposed, lost, own)
     result.total_exposed = sum((e.exposed for e in result.enterprises), ZERO)
     result.total_loss = sum((e.loss for e in result.enterprises), ZERO)
@@ -548,7 +581,9 @@ def watch_shares(*, viewer: Viewer, spec: Spec) -> WatchShares:
     if not result.months:
         return WatchShares(months=())
     ids = [pk for pk, value in exposed.items() if value]
-    own, _total = _own_trade(viewer, None, spec, result.months, ids)
+    # No total: the dependence page shows none, and PostgreSQL scanned the enterprise rollup
+    # for a district's 1,800 firms' total (21 ms; session 58).
+    own = _own_trade(spec, result.months, ids)
     return WatchShares(
         months=tuple(result.months),
         records=result.records,

@@ -41,6 +41,29 @@ def test_window_runs_back_across_the_year_boundary():
     assert window(d(2025, 1), 3) == [d(2024, 11), d(2024, 12), d(2025, 1)]
 
 
+@pytest.mark.parametrize("kept", [True, False])
+def test_each_firms_own_trade_in_the_window_comes_from_its_year_to_date_rows(risk_data, kept):
+    """Session 58: a firm's own trade in a window across a year's end is its 累计 at the
+    window's last month in each year, less its 累计 before the window's first month: 甲's
+    450 without the 999 a month before the window, 乙's 40 without the month after it. Read
+    from the 累计 rows (two or three a firm, not twelve monthly ones); before the first
+    `rebuild-rollups` fills them, from the monthly rows, with the same figures."""
+    from kaifang.trade.models import YearToDateRollup
+
+    if not kept:
+        YearToDateRollup.objects.all().delete()
+    spec = Spec(flow="export", partner_codes=US, until=MARCH)
+    with CaptureQueriesContext(connection) as read:
+        rows = _by_name(exposure(viewer=None, spec=spec))
+    assert {name: e.own_trade for name, e in rows.items()} == {
+        "甲电机": Decimal(450),
+        "乙电器": Decimal(40),
+        "丙机械": Decimal(85),
+    }
+    own = [x["sql"] for x in read.captured_queries if '"key" IN (' in x["sql"]]
+    assert len(own) == 1 and ("trade_yeartodaterollup" in own[0]) == kept, own
+
+
 def test_chapters_partner_flow_and_trailing_window(risk_data, source):
     spec = Spec(flow="export", partner_codes=US, lines=("85", "84"), until=MARCH)
     result = exposure(source=source, viewer=None, spec=spec)

@@ -640,11 +640,14 @@ def enterprise_sums(viewer: Viewer, q: Query, only: Sequence[str] | None = None)
         rows = enterprise_rollup(viewer)
         return grouped_sums(rows if only is None else rows.filter(key__in=only), F("key"), q)
     to_date: QuerySet[Any] = YearToDateRollup.objects.all()
+    keys: Sequence[str] | None = only
     if viewer is not None and not sees_all(viewer):
-        keys = reach(viewer).enterprise_keys  # the enterprises of enterprise_rollup()
+        seen = reach(viewer).enterprise_keys  # the enterprises of enterprise_rollup()
+        # One list of the firms wanted that he sees, not two: PostgreSQL scanned the whole
+        # table for a district's 1,800 firms and the 340 named (36 → 9 ms; session 58).
+        keys = seen if only is None else sorted(set(only).intersection(seen))
+    if keys is not None:
         monthly, to_date = monthly.filter(key__in=keys), to_date.filter(key__in=keys)
-    if only is not None:
-        monthly, to_date = monthly.filter(key__in=only), to_date.filter(key__in=only)
     single, ytd = to_date_spans(q)
     # Grouping by an expression, not the bare column, keeps SQLite from walking the
     # (dimension, key, period) index through all 36 months to save a sort: it seeks the

@@ -196,6 +196,27 @@ def test_the_largest_enterprises_are_the_breakdowns_first_rows(trade_data, city,
                 assert by_key == fast, (flow, limit, monthly)
 
 
+def test_the_firms_named_are_summed_within_the_viewers_scope_in_one_list(trade_data, city):
+    """Session 58: the firms asked for (`only`) and the firms a scoped viewer sees are one list
+    of keys, their intersection, in each query (two lists made PostgreSQL scan the table). A
+    firm outside his scope is not summed though named."""
+    from kaifang.trade.selectors.base import enterprise_sums
+
+    q = Query(year=2025, month=3, flow="total")
+    named = [str(trade_data.e1.pk), str(trade_data.e2.pk)]
+    everyone = enterprise_sums(city.leader, q, only=named)
+    assert set(everyone) == set(named)
+    # e1 is in district A, e2 in district B
+    for user, seen in ((city.district_a_user, named[:1]), (city.district_b_user, named[1:])):
+        with CaptureQueriesContext(connection) as read:
+            found = enterprise_sums(user, q, only=named)
+        assert found == {k: everyone[k] for k in seen}
+        summed = [x["sql"] for x in read.captured_queries if "SUM(" in x["sql"]]
+        assert len(summed) == 2  # the single months, and 累计
+        for sql in summed:
+            assert sql.count('"key" IN (') == 1, sql
+
+
 def test_before_the_first_rebuild_the_monthly_rollup_answers(trade_data, city):
     """Right after the migration the table is empty until `rebuild-rollups` runs."""
     YearToDateRollup.objects.all().delete()
