@@ -101,9 +101,9 @@ def test_the_rollup_version_outlives_the_cache_default_timeout(db):
 
 
 def test_concentration_figures_are_cached_until_the_next_rebuild(trade_data, city, client):
-    """Issue 17: the concentration page groups the largest firms' partner sums (the enterprise
-    × partner stage rollup) once per rollup version and scope; a repeat view reads nothing of
-    it, a rebuild recomputes; no view reads the customs records."""
+    """Issue 17: the concentration page groups the largest firms' partner sums (the partner
+    stage's 累计, decision 0062) once per rollup version and scope; a repeat view reads
+    nothing of it, a rebuild recomputes; no view reads the customs records."""
     url = reverse("trade:analysis_dynamic", args=["concentration"]) + "?year=2025&month=3"
     client.force_login(city.leader)
 
@@ -112,7 +112,7 @@ def test_concentration_figures_are_cached_until_the_next_rebuild(trade_data, cit
             assert client.get(url).status_code == 200
         sql = [q["sql"] for q in queries.captured_queries]
         assert not [s for s in sql if "trade_customsrecord" in s]
-        return sum("trade_enterprisepartnerrollup" in s for s in sql)
+        return sum("trade_enterprisepartneryeartodaterollup" in s for s in sql)
 
     assert stage_read() == 1
     assert stage_read() == 0
