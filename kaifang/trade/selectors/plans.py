@@ -298,11 +298,20 @@ def count_plan(
     if not given or not given <= TESTED_KEYS:
         return FREE
     in_key = min(_count(None, q, span, Keys(**{name: getattr(keys, name)})) for name in given)
+    scope = scope_price(viewer=viewer, q=q, span=span, keys=keys, read=read)
+    return SCOPE if scope < in_key * KEY_ROW_COST else FREE
+
+
+def scope_price(
+    *, viewer: Viewer, q: Query, span: str, keys: Keys, read: Sequence[dt.date] | None = None
+) -> float:
+    """The price of SCOPE over the span's months: every record of the scoped viewer's firms
+    tested, or the seeks of the firms that hold every key (`key_firms`), whichever is less."""
     scope = _count(viewer, q, span, Keys()) * SCOPE_TESTED_ENTRY_COST
     found = key_firms(viewer, read or q.span_months(span), keys)
     if found is not None:  # priced over the span's months, as the counts are
         scope = min(scope, key_firms_cost(found) * len(q.span_months(span)) / found.months)
-    return SCOPE if scope < in_key * KEY_ROW_COST else FREE
+    return scope
 
 
 def key_firms_cost(found: KeyFirms) -> float:
