@@ -175,7 +175,7 @@ def enterprise_concentration(
     """Top-5 share and HHI of each of the `limit` largest enterprises (by 累计). Their 累计
     by partner comes from the partner stage's year-to-date rows: one seek per firm in the
     month's rows, where the stage's own months took eleven in November (the 300 firms'
-    read: 32 → … ms of SQL at 5.6 M records; decision 0062). The ranking names and
+    read: 32 → under 1 ms of SQL at 5.6 M records; decision 0062). The ranking names and
     measures those firms only, not the scope's 20,000 others."""
     largest = largest_enterprises(viewer, q, limit)
     firm_names = names_for("enterprise", [key for key, _sums in largest])

@@ -321,8 +321,12 @@ def test_the_migration_fills_the_partner_year_to_date_from_the_partner_stage(tra
 
     EnterprisePartnerYearToDateRollup.objects.all().delete()
     migration = import_module("kaifang.trade.migrations.0043_enterprise_partner_year_to_date")
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-    migration.fill(apps, editor)  # what it uses of its editor
+
+    def execute(sql: str) -> None:  # PostgreSQL's INCLUDE on the unique key
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration.fill(apps, SimpleNamespace(connection=connection, execute=execute))
     # e1: 50 to Japan in 2025-02, 100 to the US in 2025-03 (trade_data)
     e1 = EnterprisePartnerYearToDateRollup.objects.filter(
         enterprise=trade_data.e1, flow="export", period=d(2025, 12)
